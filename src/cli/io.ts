@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+
+/** Everything the CLI touches outside itself, so tests can run it in-process. */
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Promise<Buffer>;
+  cwd: string;
+  isTTY: boolean;
+}
+
+export class UsageError extends Error {}
+
+export interface CommandContext {
+  io: CliIO;
+  setExit(code: number): void;
+}
+
+/** A subcommand: adds itself to the program. */
+export type CommandRegistrar = (program: Command, context: CommandContext) => void;

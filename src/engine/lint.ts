@@ -1,0 +1,211 @@
+/**
+ * The rule engine: walks each migration's ops in order, gives every enabled rule a context with what
+ * the migration set has shown so far (tables created, column types, validated NOT NULL checks), and
+ * collects findings.
+ */
+import type { Direction, Migration, Operation, QualifiedName, TypeRef } from '../ir/types.js';
+import type { Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
+
+export interface LintOptions {
+  pgVersion: number;
+  checkDowngrade: boolean;
+  /** Enabled rules with their effective severity. */
+  rules: { rule: Rule; severity: Severity }[];
+}
+
+export function tableKey(t: QualifiedName): string {
+  return `${t.schema ?? 'public'}.${t.name}`;
+}
+
+/** What earlier migrations of the run established; updated as upgrade ops are walked. */
+class SchemaState {
+  readonly columns = new Map<string, Map<string, TypeRef>>();
+  /** table → columns proven NOT NULL by a validated CHECK (col IS NOT NULL) */
+  readonly notNullChecks = new Map<string, Map<string, string>>();
+  /** table → constraint name → column, for NOT VALID checks waiting for VALIDATE */
+  readonly pendingChecks = new Map<string, Map<string, string>>();
+
+  private cols(t: QualifiedName): Map<string, TypeRef> {
+    const k = tableKey(t);
+    let m = this.columns.get(k);
+    if (!m) this.columns.set(k, (m = new Map()));
+    return m;
+  }
+
+  private addCheck(t: QualifiedName, name: string | undefined, column: string, valid: boolean): void {
+    const target = valid ? this.notNullChecks : this.pendingChecks;
+    const k = tableKey(t);
+    if (!target.has(k)) target.set(k, new Map());
+    target.get(k)!.set(name ?? `(unnamed ${column})`, column);
+  }
+
+  apply(op: Operation): void {
+    switch (op.kind) {
+      case 'create-table': {
+        const m = this.cols(op.table);
+        m.clear();
+        for (const c of op.columns) m.set(c.name, c.type);
+        for (const c of op.constraints) if (c.checksNotNullOf) this.addCheck(op.table, c.name, c.checksNotNullOf, !c.notValid);
+        break;
+      }
+      case 'add-column':
+        this.cols(op.table).set(op.column.name, op.column.type);
+        break;
+      case 'alter-column-type':
+        this.cols(op.table).set(op.column, op.newType);
+        break;
+      case 'rename-column': {
+        const m = this.cols(op.table);
+        const t = m.get(op.column);
+        m.delete(op.column);
+        if (t) m.set(op.newName, t);
+        break;
+      }
+      case 'drop-column':
+        this.cols(op.table).delete(op.column);
+        break;
+      case 'rename-table': {
+        const from = tableKey(op.table);
+        const to = tableKey({ schema: op.table.schema, name: op.newName });
+        for (const map of [this.columns, this.notNullChecks, this.pendingChecks]) {
+          const v = map.get(from);
+          map.delete(from);
+          if (v) (map as Map<string, unknown>).set(to, v);
+        }
+        break;
+      }
+      case 'drop-table':
+        for (const t of op.tables) {
+          this.columns.delete(tableKey(t));
+          this.notNullChecks.delete(tableKey(t));
+        }
+        break;
+      case 'add-constraint':
+        if (op.constraint.checksNotNullOf) this.addCheck(op.table, op.constraint.name, op.constraint.checksNotNullOf, !op.constraint.notValid);
+        break;
+      case 'validate-constraint': {
+        const pending = this.pendingChecks.get(tableKey(op.table));
+        const col = pending?.get(op.name);
+        if (col !== undefined) {
+          pending!.delete(op.name);
+          this.addCheck(op.table, op.name, col, true);
+        }
+        break;
+      }
+      case 'drop-constraint':
+        this.notNullChecks.get(tableKey(op.table))?.delete(op.name);
+        this.pendingChecks.get(tableKey(op.table))?.delete(op.name);
+        break;
+      default:
+        break;
+    }
+  }
+
+  columnType(t: QualifiedName, column: string): TypeRef | undefined {
+    return this.columns.get(tableKey(t))?.get(column);
+  }
+
+  hasValidNotNullCheck(t: QualifiedName, column: string): boolean {
+    for (const col of this.notNullChecks.get(tableKey(t))?.values() ?? []) if (col === column) return true;
+    return false;
+  }
+}
+
+function lintDirection(
+  migration: Migration,
+  direction: Direction,
+  state: SchemaState,
+  options: LintOptions,
+  findings: Finding[],
+): void {
+  const ops = migration.ops.filter((op) => op.direction === direction);
+  if (ops.length === 0 && !migration.downgrade) return;
+  const newTables = new Set<string>();
+  const visitors: Visitor[] = [];
+  for (const { rule, severity } of options.rules) {
+    const context: RuleContext = {
+      pgVersion: options.pgVersion,
+      migration,
+      direction,
+      ops,
+      isNewTable: (t) => newTables.has(tableKey(t)),
+      columnType: (t, c) => state.columnType(t, c),
+      hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
+      report(op: Operation, message: string, extra: ReportOptions = {}) {
+        const span = extra.span ?? op.span;
+        const finding: Finding = {
+          rule: rule.meta.id,
+          severity: extra.severity ?? severity,
+          file: span.file,
+          line: span.line,
+          column: span.column,
+          endLine: span.endLine,
+          endColumn: span.endColumn,
+          message,
+          direction: op.direction,
+        };
+        if (extra.help) finding.help = extra.help;
+        if (extra.lock) finding.lock = extra.lock;
+        if (op.revision) finding.revision = op.revision;
+        findings.push(finding);
+      },
+    };
+    if (rule.create) visitors.push(rule.create(context));
+  }
+  for (const op of ops) {
+    for (const v of visitors) (v[op.kind] as ((o: Operation) => void) | undefined)?.(op);
+    if (op.kind === 'create-table') newTables.add(tableKey(op.table));
+    if (op.kind === 'rename-table' && newTables.has(tableKey(op.table))) newTables.add(tableKey({ schema: op.table.schema, name: op.newName }));
+    state.apply(op);
+  }
+  for (const v of visitors) v.end?.();
+}
+
+/** Lints migrations in the order given (the order the tool runs them). */
+export function lintMigrations(migrations: Migration[], options: LintOptions): Finding[] {
+  const findings: Finding[] = [];
+  const state = new SchemaState();
+  for (const migration of migrations) {
+    for (const d of migration.diagnostics) {
+      findings.push({
+        rule: d.rule,
+        severity: 'error',
+        file: d.span.file,
+        line: d.span.line,
+        column: d.span.column,
+        endLine: d.span.endLine,
+        endColumn: d.span.endColumn,
+        message: d.message,
+        direction: 'upgrade',
+      });
+    }
+    lintDirection(migration, 'upgrade', state, options, findings);
+    // Downgrades are checked on their own: their ops undo the upgrade and must not feed the schema state.
+    if (options.checkDowngrade) lintDirection(migration, 'downgrade', new SchemaState(), options, findings);
+  }
+  for (const { rule, severity } of options.rules) {
+    if (!rule.checkRun) continue;
+    rule.checkRun({
+      pgVersion: options.pgVersion,
+      migrations,
+      report(span, message, extra = {}) {
+        const finding: Finding = {
+          rule: rule.meta.id,
+          severity: extra.severity ?? severity,
+          file: span.file,
+          line: span.line,
+          column: span.column,
+          endLine: span.endLine,
+          endColumn: span.endColumn,
+          message,
+          direction: 'upgrade',
+        };
+        if (extra.help) finding.help = extra.help;
+        if (extra.lock) finding.lock = extra.lock;
+        if (extra.revision) finding.revision = extra.revision;
+        findings.push(finding);
+      },
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,108 @@
+import type { Direction, Migration, Operation, OperationKind, OpOfKind, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One reported problem. Lines and columns are 1-based. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  /** How to fix it (the safe alternative). */
+  help?: string;
+  /** The Postgres lock the statement takes and what it blocks, when that is the danger. */
+  lock?: string;
+  direction: Direction;
+  revision?: string;
+}
+
+/** Postgres table-level lock modes, weakest to strongest. */
+export type LockMode =
+  | 'AccessShareLock'
+  | 'RowShareLock'
+  | 'RowExclusiveLock'
+  | 'ShareUpdateExclusiveLock'
+  | 'ShareLock'
+  | 'ShareRowExclusiveLock'
+  | 'ExclusiveLock'
+  | 'AccessExclusiveLock';
+
+export interface RuleDocs {
+  /** What the rule flags. Markdown. */
+  what: string;
+  /** Why it is dangerous: the lock, what it blocks, rewrite or scan, from which version. Markdown. */
+  why: string;
+  /** The safe alternative, with exact SQL. Markdown. */
+  instead: string;
+}
+
+/** A lock claim in a rule's docs, checked against real Postgres by the trace tests. */
+export interface LockClaim {
+  mode: LockMode;
+  /** SQL that sets up the objects the example needs. */
+  setup: string;
+  /** The flagged statement, which must take `mode` on `relation`. */
+  statement: string;
+  relation: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  /** One line. */
+  summary: string;
+  docs: RuleDocs;
+  lock?: LockClaim;
+  /** True when Squawk has a rule with the same id and meaning. */
+  squawk?: boolean;
+}
+
+export interface ReportOptions {
+  help?: string;
+  lock?: string;
+  /** Defaults to the op's span. */
+  span?: SourceSpan;
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  readonly pgVersion: number;
+  readonly migration: Migration;
+  readonly direction: Direction;
+  /** All ops of this migration in this direction, in order. */
+  readonly ops: readonly Operation[];
+  /** The table was created earlier in this same migration (so it is new and empty). */
+  isNewTable(table: QualifiedName): boolean;
+  /** A column's type as earlier ops in this run show it (create table, add column, alter type). */
+  columnType(table: QualifiedName, column: string): TypeRef | undefined;
+  /** A validated `CHECK (column IS NOT NULL)` exists per the migrations seen so far. */
+  hasValidNotNullCheck(table: QualifiedName, column: string): boolean;
+  report(op: Operation, message: string, options?: ReportOptions): void;
+}
+
+export type Visitor = { [K in OperationKind]?: (op: OpOfKind<K>) => void } & {
+  /** Called after the last op of the migration (for rules that look at the whole migration). */
+  end?: () => void;
+};
+
+/** For rules that judge the migration set as a whole (Alembic's revision graph, several heads…). */
+export interface RunContext {
+  readonly pgVersion: number;
+  /** Every parsed migration of the run, in run order. */
+  readonly migrations: readonly Migration[];
+  report(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'> & { revision?: string }): void;
+}
+
+/**
+ * A rule: metadata plus a function of a context (ESLint's shape). `create` returns visitors called
+ * per op of each migration; `checkRun` sees the whole migration set once.
+ */
+export interface Rule {
+  meta: RuleMeta;
+  create?(context: RuleContext): Visitor;
+  checkRun?(context: RunContext): void;
+}

@@ -1,0 +1,358 @@
+/**
+ * The operation IR: every frontend (SQL, TypeScript/JavaScript ORMs, Alembic) translates a migration
+ * file into a `Migration` — an ordered list of `Operation`s. Rules only ever see this IR, never a
+ * framework's syntax or an SQL AST.
+ */
+
+/** 1-based line and column (columns count UTF-16 code units, as editors and SARIF do). */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface SourceSpan {
+  /** Path as given to the linter (reporters relativise it). */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type Direction = 'upgrade' | 'downgrade';
+
+/** A table (or index, type…) name, schema-qualified when the source qualifies it. */
+export interface QualifiedName {
+  schema?: string;
+  name: string;
+}
+
+/**
+ * A column type, normalised to Postgres's internal names where the SQL parser knows them
+ * (`int4`, `int8`, `varchar`, `bpchar`, `timestamptz`, `serial`…), with its modifiers.
+ */
+export interface TypeRef {
+  /** Lower-case base name, e.g. `varchar`, `int4`, `text`, `timestamptz`, `serial`, `my_enum`. */
+  name: string;
+  schema?: string;
+  /** Numeric type modifiers, e.g. `[255]` for varchar(255), `[10, 2]` for numeric(10,2). */
+  modifiers: number[];
+  /** Array dimensions: `int[]` → 1. */
+  arrayDims: number;
+  /** The type as the source wrote it, for messages. */
+  text: string;
+}
+
+/** Whether evaluating a default expression can differ per row (forcing a table rewrite on ADD COLUMN). */
+export type Volatility = 'immutable' | 'stable' | 'volatile' | 'unknown';
+
+export interface DefaultValue {
+  /** Source text of the expression (SQL, or the framework's literal rendered as SQL). */
+  text: string;
+  volatility: Volatility;
+  /** Function names that made the volatility `unknown` or `volatile` (for messages). */
+  functions?: string[];
+}
+
+export interface ForeignKeyTarget {
+  table: QualifiedName;
+  columns: string[];
+}
+
+export type ConstraintType = 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclusion' | 'not-null';
+
+export interface ConstraintDef {
+  type: ConstraintType;
+  /** Explicit name; undefined when the engine will generate one. */
+  name?: string;
+  columns: string[];
+  /** `NOT VALID`: existing rows are not checked now. */
+  notValid: boolean;
+  /** `UNIQUE/PRIMARY KEY USING INDEX idx`. */
+  usingIndex?: string;
+  references?: ForeignKeyTarget;
+  /** CHECK expression source text. */
+  expression?: string;
+  /** For `CHECK (col IS NOT NULL)`: the column it proves not null. */
+  checksNotNullOf?: string;
+}
+
+export interface ColumnDef {
+  name: string;
+  type: TypeRef;
+  /** NOT NULL (explicit, or implied by PRIMARY KEY). */
+  notNull: boolean;
+  default?: DefaultValue;
+  primaryKey: boolean;
+  unique: boolean;
+  /** `GENERATED ALWAYS AS (…) STORED` or an identity column. */
+  generated?: 'stored' | 'identity';
+  /** Inline constraints that are not plain NOT NULL/DEFAULT (REFERENCES, CHECK, UNIQUE, PRIMARY KEY). */
+  constraints: ConstraintDef[];
+}
+
+export interface OpBase {
+  span: SourceSpan;
+  direction: Direction;
+  /**
+   * Whether the operation runs inside a transaction block: an explicit BEGIN in the file, or the
+   * migration tool wrapping the file/run in one (see `Migration.transaction`). Filled in by
+   * `assignTransactions` once a frontend has produced the ops.
+   */
+  inTransaction: boolean;
+  /** Ops produced by one source statement/call share this index (an ALTER TABLE with several actions). */
+  statementIndex: number;
+  /** Revision this op belongs to when known (Alembic offline SQL). */
+  revision?: string;
+}
+
+export interface CreateTableOp extends OpBase {
+  kind: 'create-table';
+  table: QualifiedName;
+  columns: ColumnDef[];
+  constraints: ConstraintDef[];
+  ifNotExists: boolean;
+  /** CREATE TABLE … AS / SELECT INTO: filled from a query. */
+  asSelect: boolean;
+  partitioned: boolean;
+  temporary: boolean;
+}
+export interface DropTableOp extends OpBase {
+  kind: 'drop-table';
+  tables: QualifiedName[];
+  ifExists: boolean;
+  cascade: boolean;
+}
+export interface RenameTableOp extends OpBase {
+  kind: 'rename-table';
+  table: QualifiedName;
+  newName: string;
+}
+export interface AddColumnOp extends OpBase {
+  kind: 'add-column';
+  table: QualifiedName;
+  column: ColumnDef;
+  ifNotExists: boolean;
+}
+export interface DropColumnOp extends OpBase {
+  kind: 'drop-column';
+  table: QualifiedName;
+  column: string;
+  ifExists: boolean;
+  cascade: boolean;
+}
+export interface RenameColumnOp extends OpBase {
+  kind: 'rename-column';
+  table: QualifiedName;
+  column: string;
+  newName: string;
+}
+export interface AlterColumnTypeOp extends OpBase {
+  kind: 'alter-column-type';
+  table: QualifiedName;
+  column: string;
+  newType: TypeRef;
+  /** Old type when the source states it (Alembic `existing_type`); rules also look at earlier migrations. */
+  oldType?: TypeRef;
+  using?: string;
+}
+export interface SetNotNullOp extends OpBase {
+  kind: 'set-not-null';
+  table: QualifiedName;
+  column: string;
+}
+export interface DropNotNullOp extends OpBase {
+  kind: 'drop-not-null';
+  table: QualifiedName;
+  column: string;
+}
+export interface SetDefaultOp extends OpBase {
+  kind: 'set-default';
+  table: QualifiedName;
+  column: string;
+  /** undefined = DROP DEFAULT */
+  default?: DefaultValue;
+}
+export interface AddConstraintOp extends OpBase {
+  kind: 'add-constraint';
+  table: QualifiedName;
+  constraint: ConstraintDef;
+}
+export interface DropConstraintOp extends OpBase {
+  kind: 'drop-constraint';
+  table: QualifiedName;
+  name: string;
+  ifExists: boolean;
+  cascade: boolean;
+}
+export interface ValidateConstraintOp extends OpBase {
+  kind: 'validate-constraint';
+  table: QualifiedName;
+  name: string;
+}
+export interface CreateIndexOp extends OpBase {
+  kind: 'create-index';
+  table: QualifiedName;
+  name?: string;
+  columns: string[];
+  unique: boolean;
+  concurrently: boolean;
+  ifNotExists: boolean;
+  /** Partial index predicate text. */
+  where?: string;
+}
+export interface DropIndexOp extends OpBase {
+  kind: 'drop-index';
+  indexes: QualifiedName[];
+  concurrently: boolean;
+  ifExists: boolean;
+  cascade: boolean;
+}
+export interface ReindexOp extends OpBase {
+  kind: 'reindex';
+  target: 'index' | 'table' | 'schema' | 'database' | 'system';
+  name: QualifiedName;
+  concurrently: boolean;
+}
+export interface AddEnumValueOp extends OpBase {
+  kind: 'add-enum-value';
+  type: QualifiedName;
+  value: string;
+}
+export interface TruncateOp extends OpBase {
+  kind: 'truncate';
+  tables: QualifiedName[];
+  cascade: boolean;
+}
+export interface DropDatabaseOp extends OpBase {
+  kind: 'drop-database';
+  name: string;
+}
+/** SET [LOCAL] lock_timeout / statement_timeout / any other setting. */
+export interface SetSettingOp extends OpBase {
+  kind: 'set-setting';
+  name: string;
+  /** Value as text, e.g. `'2s'`, `0`; undefined for RESET / SET … TO DEFAULT. */
+  value?: string;
+  local: boolean;
+}
+export type TransactionAction = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollback-to' | 'prepare';
+export interface TransactionOp extends OpBase {
+  kind: 'transaction';
+  action: TransactionAction;
+}
+/** INSERT/UPDATE/DELETE/COPY/SELECT… — data changes and queries rules may care about (backfills). */
+export interface DataChangeOp extends OpBase {
+  kind: 'data-change';
+  statementType: string;
+  table?: QualifiedName;
+}
+/** A statement the IR has no dedicated kind for; carried so that nothing is dropped silently. */
+export interface OtherOp extends OpBase {
+  kind: 'other';
+  /** The parser's statement type, e.g. `CreateFunctionStmt`, `GrantStmt`, `VacuumStmt`. */
+  statementType: string;
+  table?: QualifiedName;
+  /** Lock-relevant detail for statements such as VACUUM FULL, CLUSTER, REFRESH MATERIALIZED VIEW. */
+  detail?: string;
+}
+/** A framework call the frontend could not interpret (dynamic names, imported helpers…). */
+export interface UnknownOp extends OpBase {
+  kind: 'unknown';
+  /** Short description of what was seen, e.g. `knex.schema.alterTable(tableName, …)`. */
+  call: string;
+  reason: string;
+}
+
+export type Operation =
+  | CreateTableOp
+  | DropTableOp
+  | RenameTableOp
+  | AddColumnOp
+  | DropColumnOp
+  | RenameColumnOp
+  | AlterColumnTypeOp
+  | SetNotNullOp
+  | DropNotNullOp
+  | SetDefaultOp
+  | AddConstraintOp
+  | DropConstraintOp
+  | ValidateConstraintOp
+  | CreateIndexOp
+  | DropIndexOp
+  | ReindexOp
+  | AddEnumValueOp
+  | TruncateOp
+  | DropDatabaseOp
+  | SetSettingOp
+  | TransactionOp
+  | DataChangeOp
+  | OtherOp
+  | UnknownOp;
+
+export type OperationKind = Operation['kind'];
+export type OpOfKind<K extends OperationKind> = Extract<Operation, { kind: K }>;
+
+/** How the migration tool runs a file with respect to transactions. */
+export type TransactionMode =
+  /** The tool wraps each file (or the whole run) in BEGIN … COMMIT. */
+  | 'wrapped'
+  /** The tool runs the file outside any transaction (only explicit BEGIN/COMMIT in the file count). */
+  | 'none'
+  /**
+   * The tool sends the whole file as one multi-statement query (golang-migrate, Prisma): Postgres runs
+   * it as one implicit transaction, so CONCURRENTLY only works as the file's single statement.
+   */
+  | 'implicit';
+
+export type MigrationFormat =
+  | 'sql'
+  | 'dbmate'
+  | 'golang-migrate'
+  | 'flyway'
+  | 'prisma'
+  | 'drizzle'
+  | 'alembic-sql'
+  | 'node-pg-migrate-sql'
+  | 'knex'
+  | 'typeorm'
+  | 'kysely'
+  | 'node-pg-migrate'
+  | 'sequelize'
+  | 'mikro-orm'
+  | 'alembic';
+
+/** A problem with the file itself (parse error, unreadable, not text). Reported as a finding. */
+export interface FileDiagnostic {
+  rule: 'parse-error' | 'io-error';
+  message: string;
+  span: SourceSpan;
+}
+
+/** A facts a frontend states about a migration's downgrade that rules (empty-downgrade) judge. */
+export interface DowngradeInfo {
+  /** `present` with ops; `empty` when the function exists but does nothing; `absent` when not defined. */
+  state: 'present' | 'empty' | 'absent' | 'irreversible';
+  /** Where the downgrade function is (or the file start when absent). */
+  span?: SourceSpan;
+  /** Framework behaviour when absent, e.g. node-pg-migrate reverses `up` automatically. */
+  note?: string;
+  /** The framework cannot reverse this migration automatically (e.g. `pgm.sql` in up with no down). */
+  autoReversible?: boolean;
+}
+
+export interface Migration {
+  file: string;
+  format: MigrationFormat;
+  ops: Operation[];
+  transaction: TransactionMode;
+  /** Revision id (Alembic) or version (Flyway, golang-migrate) when known. */
+  revision?: string;
+  /** Parent revisions (Alembic `down_revision`). */
+  parents?: string[];
+  /** Downgrade facts for frontends that have an explicit up/down pair. */
+  downgrade?: DowngradeInfo;
+  diagnostics: FileDiagnostic[];
+  /** The full source text (for code frames and suppressions). */
+  source: string;
+}

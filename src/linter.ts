@@ -1,0 +1,92 @@
+/**
+ * The linting pipeline without any I/O policy: sources → parsers → IR → rules → findings.
+ * The CLI, the GitHub Action and the tests all go through `lintSources`.
+ */
+import type { Migration, MigrationFormat } from './ir/types.js';
+import type { Finding, Rule, Severity } from './engine/types.js';
+import { lintMigrations } from './engine/lint.js';
+import { ALL_RULES } from './rules/index.js';
+import { parseFile } from './parsers/registry.js';
+import { initSqlParser } from './parsers/sql/parse-sql.js';
+import type { ReadResult } from './files/read.js';
+
+export const DEFAULT_PG_VERSION = 14;
+
+export interface LinterOptions {
+  pgVersion: number;
+  assumeInTransaction: boolean;
+  checkDowngrade: boolean;
+  framework?: MigrationFormat;
+  dialect: 'postgresql' | 'sqlite';
+  /** Per-rule severity or `off`; rules not named keep their default severity. */
+  rules: Record<string, Severity | 'off'>;
+}
+
+export const DEFAULT_OPTIONS: LinterOptions = {
+  pgVersion: DEFAULT_PG_VERSION,
+  assumeInTransaction: false,
+  checkDowngrade: false,
+  dialect: 'postgresql',
+  rules: {},
+};
+
+export interface SourceInput {
+  path: string;
+  content: ReadResult;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  migrations: Migration[];
+  /** Files that no parser reads, with the reason. */
+  skipped: { path: string; reason: string }[];
+}
+
+export function enabledRules(config: Record<string, Severity | 'off'>, rules: readonly Rule[] = ALL_RULES): { rule: Rule; severity: Severity }[] {
+  return rules
+    .filter((r) => config[r.meta.id] !== 'off')
+    .map((rule) => ({ rule, severity: (config[rule.meta.id] as Severity | undefined) ?? rule.meta.severity }));
+}
+
+function fileError(path: string, rule: 'parse-error' | 'io-error', message: string, line = 1, column = 1): Migration {
+  return {
+    file: path,
+    format: 'sql',
+    ops: [],
+    transaction: 'none',
+    diagnostics: [{ rule, message, span: { file: path, line, column, endLine: line, endColumn: column } }],
+    source: '',
+  };
+}
+
+export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS): Promise<LintResult> {
+  await initSqlParser();
+  const migrations: Migration[] = [];
+  const skipped: LintResult['skipped'] = [];
+  for (const input of inputs) {
+    const content = input.content;
+    if (!content.ok) {
+      migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));
+      continue;
+    }
+    try {
+      const migration = await parseFile(
+        { path: input.path, text: content.text },
+        { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect },
+      );
+      if (migration) migrations.push(migration);
+      else skipped.push({ path: input.path, reason: 'no migration format reads this file type' });
+    } catch (e) {
+      // A frontend bug must not stop the run nor show a stack trace: report it on the file.
+      migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${(e as Error).message ?? e}`));
+    }
+  }
+  const findings = lintMigrations(migrations, {
+    pgVersion: options.pgVersion,
+    checkDowngrade: options.checkDowngrade,
+    rules: enabledRules(options.rules),
+  });
+  const order = new Map(migrations.map((m, i) => [m.file, i]));
+  findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  return { findings, migrations, skipped };
+}

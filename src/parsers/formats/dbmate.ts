@@ -1,0 +1,21 @@
+import type { FormatParser } from '../types.js';
+import { type SqlSection, sqlMigration } from './sql-common.js';
+
+const MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
+
+/** dbmate: `-- migrate:up` / `-- migrate:down` sections, each in a transaction unless `transaction:false`. */
+export const dbmate: FormatParser = {
+  format: 'dbmate',
+  extensions: ['.sql'],
+  detect: (file) => (/^--\s*migrate:up\b/m.test(file.text) ? 10 : 0),
+  parse(file) {
+    const markers = [...file.text.matchAll(MARKER)];
+    const sections: SqlSection[] = markers.map((m, i) => ({
+      start: m.index! + m[0].length,
+      end: i + 1 < markers.length ? markers[i + 1]!.index! : file.text.length,
+      direction: m[1] === 'down' ? 'downgrade' : 'upgrade',
+      transaction: /transaction:\s*false/.test(m[2] ?? '') ? 'none' : 'wrapped',
+    }));
+    return sqlMigration(file.path, file.text, 'dbmate', 'wrapped', sections);
+  },
+};

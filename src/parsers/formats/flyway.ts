@@ -1,0 +1,29 @@
+import type { FormatParser } from '../types.js';
+import { baseName, sqlMigration } from './sql-common.js';
+
+// V1__init.sql, V2_1__add.sql, U2__undo.sql (undo = downgrade), R__views.sql (repeatable)
+const NAME = /^([VUR])([0-9][0-9._]*)?__.+\.sql$/;
+
+/**
+ * Flyway: each migration runs in a transaction on Postgres; a migration made only of statements
+ * that cannot run in one (CREATE INDEX CONCURRENTLY…) is run outside it.
+ */
+export const flyway: FormatParser = {
+  format: 'flyway',
+  extensions: ['.sql'],
+  detect: (file) => (NAME.test(baseName(file.path)) ? 8 : 0),
+  parse(file) {
+    const m = NAME.exec(baseName(file.path))!;
+    const direction = m[1] === 'U' ? 'downgrade' : 'upgrade';
+    const migration = sqlMigration(file.path, file.text, 'flyway', 'wrapped', [{ start: 0, end: file.text.length, direction }]);
+    const nonTx = (op: (typeof migration.ops)[number]) =>
+      (op.kind === 'create-index' || op.kind === 'drop-index' || op.kind === 'reindex') && op.concurrently;
+    const substantive = migration.ops.filter((op) => op.kind !== 'set-setting');
+    if (substantive.length > 0 && substantive.every(nonTx)) {
+      migration.transaction = 'none';
+      for (const op of migration.ops) op.inTransaction = false;
+    }
+    if (m[2]) migration.revision = m[2].replace(/_/g, '.');
+    return migration;
+  },
+};

@@ -1,0 +1,21 @@
+import type { FormatParser } from '../types.js';
+import { baseName, sqlMigration } from './sql-common.js';
+
+const NAME = /^(\d+)_.*\.(up|down)\.sql$/i;
+
+/**
+ * golang-migrate: `<version>_<name>.up.sql` / `.down.sql`. The postgres driver sends the file as one
+ * multi-statement query, which Postgres runs as one implicit transaction.
+ */
+export const golangMigrate: FormatParser = {
+  format: 'golang-migrate',
+  extensions: ['.sql'],
+  detect: (file) => (NAME.test(baseName(file.path)) ? 8 : 0),
+  parse(file) {
+    const m = NAME.exec(baseName(file.path))!;
+    const direction = m[2]!.toLowerCase() === 'down' ? 'downgrade' : 'upgrade';
+    const migration = sqlMigration(file.path, file.text, 'golang-migrate', 'implicit', [{ start: 0, end: file.text.length, direction }]);
+    migration.revision = m[1];
+    return migration;
+  },
+};

@@ -1,0 +1,10 @@
+import type { FormatParser } from '../types.js';
+import { sqlMigration } from './sql-common.js';
+
+/** Hand-written SQL: runs as written; only explicit BEGIN/COMMIT count unless --assume-in-transaction. */
+export const plainSql: FormatParser = {
+  format: 'sql',
+  extensions: ['.sql'],
+  detect: () => 1,
+  parse: (file, options) => sqlMigration(file.path, file.text, 'sql', options.assumeInTransaction ? 'wrapped' : 'none'),
+};

@@ -1,0 +1,45 @@
+import type { Migration, MigrationFormat } from '../ir/types.js';
+import type { FormatParser, ParseOptions, SourceFile } from './types.js';
+import { alembicSql } from './formats/alembic-sql.js';
+import { dbmate } from './formats/dbmate.js';
+import { drizzle } from './formats/drizzle.js';
+import { flyway } from './formats/flyway.js';
+import { golangMigrate } from './formats/golang-migrate.js';
+import { nodePgMigrateSql } from './formats/node-pg-migrate-sql.js';
+import { plainSql } from './formats/plain-sql.js';
+import { prisma } from './formats/prisma.js';
+
+/** Every migration format migration-lint reads. Add a format by adding its parser here. */
+export const PARSERS: readonly FormatParser[] = [alembicSql, dbmate, nodePgMigrateSql, drizzle, prisma, golangMigrate, flyway, plainSql];
+
+export const EXTENSIONS: readonly string[] = [...new Set(PARSERS.flatMap((p) => p.extensions))];
+
+function extensionOf(path: string): string {
+  const m = /(\.[^./\\]+)$/.exec(path.toLowerCase());
+  return m ? m[1]! : '';
+}
+
+/** The parser for a file: the forced framework when it reads this extension, else the most confident one. */
+export function chooseParser(file: SourceFile, framework?: MigrationFormat): FormatParser | undefined {
+  const ext = extensionOf(file.path);
+  const candidates = PARSERS.filter((p) => p.extensions.includes(ext));
+  if (framework) {
+    const forced = candidates.find((p) => p.format === framework);
+    if (forced) return forced;
+  }
+  let best: FormatParser | undefined;
+  let bestScore = 0;
+  for (const p of candidates) {
+    const score = p.detect(file);
+    if (score > bestScore) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration | undefined> {
+  const parser = chooseParser(file, options.framework);
+  return parser ? parser.parse(file, options) : undefined;
+}

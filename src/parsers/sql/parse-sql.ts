@@ -1,0 +1,131 @@
+/**
+ * SQL text → IR operations with positions, through libpg-query (the real Postgres parser, WASM).
+ * Used for SQL files and for SQL embedded in TypeScript/JavaScript and Python migrations.
+ */
+import { loadModule, parseSync } from 'libpg-query';
+import type { Direction, FileDiagnostic, Operation, Position } from '../../ir/types.js';
+import { LineIndex, byteToCharMapper, type Locator } from '../../ir/source-text.js';
+import { splitStatements } from './split.js';
+import { translateStatement } from './translate.js';
+import type { Node } from './expr.js';
+
+let ready: Promise<void> | undefined;
+/** Loads the parser's WASM module; call once before `parseSql`. */
+export function initSqlParser(): Promise<void> {
+  ready ??= loadModule();
+  return ready;
+}
+
+export interface SqlParseOptions {
+  file: string;
+  direction: Direction;
+  /** Maps a character offset in `text` to its position in the file (default: `text` is the whole file). */
+  locate?: Locator;
+  /** Revision to stamp on ops starting at a given offset (Alembic offline SQL). */
+  revisionAt?: (offset: number) => string | undefined;
+}
+
+export interface SqlParseResult {
+  ops: Operation[];
+  diagnostics: FileDiagnostic[];
+  /** Number of statements seen (parsed or not). */
+  statements: number;
+}
+
+/** Above this size a file is parsed in chunks so the WASM heap and the JSON tree stay small. */
+const CHUNK_CHARS = 1 << 20;
+
+interface RawStatement {
+  stmt: Node;
+  /** Character offsets into the full text. */
+  start: number;
+  end: number;
+}
+
+class ParseFailure {
+  constructor(
+    readonly message: string,
+    /** Character offset into the full text. */
+    readonly offset: number,
+  ) {}
+}
+
+function parseRange(text: string, from: number, to: number): RawStatement[] | ParseFailure {
+  const chunk = text.slice(from, to);
+  const toChar = byteToCharMapper(chunk);
+  try {
+    const result = parseSync(chunk) as { stmts?: Node[] };
+    return (result.stmts ?? []).map((s: Node) => {
+      const startByte = s.stmt_location ?? 0;
+      const start = toChar(startByte);
+      const end = s.stmt_len ? toChar(startByte + s.stmt_len) : chunk.length;
+      return { stmt: s.stmt ?? {}, start: from + start, end: from + end };
+    });
+  } catch (e) {
+    const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
+    const pos = err.sqlDetails?.cursorPosition;
+    return new ParseFailure(String(err.message ?? e), from + (pos === undefined ? 0 : toChar(pos)));
+  }
+}
+
+function isBlank(text: string): boolean {
+  return splitStatements(text).length === 0;
+}
+
+export function parseSql(text: string, options: SqlParseOptions): SqlParseResult {
+  const { file, direction } = options;
+  const index = options.locate ? undefined : new LineIndex(text);
+  const locate: Locator = options.locate ?? ((o) => index!.position(o));
+  const diagnostics: FileDiagnostic[] = [];
+  const statements: RawStatement[] = [];
+
+  const failAt = (f: ParseFailure, sliceEnd: number) => {
+    const a: Position = locate(f.offset);
+    const b: Position = locate(Math.max(f.offset, sliceEnd));
+    diagnostics.push({
+      rule: 'parse-error',
+      message: f.message,
+      span: { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column },
+    });
+  };
+
+  // Whole text in one go when small (the common case); on a syntax error, statement by statement
+  // so every other statement is still linted.
+  const whole = text.length <= CHUNK_CHARS && !isBlank(text) ? parseRange(text, 0, text.length) : undefined;
+  if (Array.isArray(whole)) statements.push(...whole);
+  else if (!isBlank(text)) {
+    const slices = splitStatements(text);
+    let i = 0;
+    while (i < slices.length) {
+      // group slices into chunks of about CHUNK_CHARS
+      let j = i;
+      while (j + 1 < slices.length && slices[j + 1]!.end - slices[i]!.start <= CHUNK_CHARS) j++;
+      const chunk = whole === undefined ? parseRange(text, slices[i]!.start, slices[j]!.end) : new ParseFailure('', 0);
+      if (Array.isArray(chunk) && (whole === undefined)) statements.push(...chunk);
+      else {
+        for (let k = i; k <= j; k++) {
+          const one = parseRange(text, slices[k]!.start, slices[k]!.end);
+          if (Array.isArray(one)) statements.push(...one);
+          else failAt(one, slices[k]!.end);
+        }
+      }
+      i = j + 1;
+    }
+  }
+
+  const ops: Operation[] = [];
+  statements.forEach((raw, statementIndex) => {
+    let end = raw.end;
+    while (end > raw.start && /\s/.test(text[end - 1]!)) end--;
+    const a = locate(raw.start);
+    const b = locate(end);
+    const span = { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    const revision = options.revisionAt?.(raw.start);
+    for (const draft of translateStatement(raw.stmt)) {
+      const op = { ...draft, span, direction, inTransaction: false, statementIndex } as Operation;
+      if (revision !== undefined) op.revision = revision;
+      ops.push(op);
+    }
+  });
+  return { ops, diagnostics, statements: statements.length + diagnostics.length };
+}

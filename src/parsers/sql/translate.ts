@@ -1,0 +1,313 @@
+/**
+ * libpg-query statement → IR operations. One statement may give several ops (ALTER TABLE with
+ * several actions); a statement with no dedicated kind gives an `other` op, never nothing.
+ */
+import type { ColumnDef, ConstraintDef, ConstraintType, OpBase, Operation, QualifiedName, TransactionAction } from '../../ir/types.js';
+import {
+  type Node,
+  defaultValue,
+  exprText,
+  listName,
+  nodeType,
+  notNullCheckColumn,
+  rangeVarName,
+  strings,
+  typeRef,
+} from './expr.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An operation before the frontend has attached its position, direction and transaction state. */
+export type OpDraft = DistributiveOmit<Operation, keyof OpBase>;
+
+const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
+  CONSTR_FOREIGN: 'foreign-key',
+  CONSTR_CHECK: 'check',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_PRIMARY: 'primary-key',
+  CONSTR_EXCLUSION: 'exclusion',
+  CONSTR_NOTNULL: 'not-null',
+};
+
+export function constraintDef(c: Node, columnName?: string): ConstraintDef | undefined {
+  const type = CONSTRAINT_TYPES[c.contype];
+  if (!type) return undefined;
+  const columns = c.contype === 'CONSTR_FOREIGN' ? strings(c.fk_attrs) : strings(c.keys);
+  const def: ConstraintDef = {
+    type,
+    columns: columns.length ? columns : columnName ? [columnName] : [],
+    notValid: Boolean(c.skip_validation),
+  };
+  if (c.conname) def.name = c.conname;
+  if (c.indexname) def.usingIndex = c.indexname;
+  if (type === 'foreign-key') def.references = { table: rangeVarName(c.pktable), columns: strings(c.pk_attrs) };
+  if (type === 'check' && c.raw_expr) {
+    def.expression = exprText(c.raw_expr);
+    const col = notNullCheckColumn(c.raw_expr);
+    if (col) def.checksNotNullOf = col;
+  }
+  return def;
+}
+
+export function columnDef(cd: Node): ColumnDef {
+  const col: ColumnDef = {
+    name: cd.colname ?? '',
+    type: typeRef(cd.typeName),
+    notNull: false,
+    primaryKey: false,
+    unique: false,
+    constraints: [],
+  };
+  for (const wrapped of cd.constraints ?? []) {
+    const c = wrapped.Constraint ?? {};
+    switch (c.contype) {
+      case 'CONSTR_NOTNULL':
+        col.notNull = true;
+        break;
+      case 'CONSTR_NULL':
+        col.notNull = false;
+        break;
+      case 'CONSTR_DEFAULT':
+        if (c.raw_expr) col.default = defaultValue(c.raw_expr);
+        break;
+      case 'CONSTR_IDENTITY':
+        col.generated = 'identity';
+        col.notNull = true;
+        break;
+      case 'CONSTR_GENERATED':
+        // PG 18 adds VIRTUAL generated columns (computed on read: no rewrite); STORED ones are written.
+        if (c.generated_kind !== 'v') col.generated = 'stored';
+        break;
+      case 'CONSTR_PRIMARY':
+        col.primaryKey = true;
+        col.notNull = true;
+        col.constraints.push(constraintDef(c, col.name)!);
+        break;
+      case 'CONSTR_UNIQUE':
+        col.unique = true;
+        col.constraints.push(constraintDef(c, col.name)!);
+        break;
+      case 'CONSTR_FOREIGN':
+      case 'CONSTR_CHECK':
+      case 'CONSTR_EXCLUSION': {
+        const def = constraintDef(c, col.name);
+        if (def) col.constraints.push(def);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return col;
+}
+
+const TX: Record<string, TransactionAction> = {
+  TRANS_STMT_BEGIN: 'begin',
+  TRANS_STMT_START: 'begin',
+  TRANS_STMT_COMMIT: 'commit',
+  TRANS_STMT_ROLLBACK: 'rollback',
+  TRANS_STMT_SAVEPOINT: 'savepoint',
+  TRANS_STMT_RELEASE: 'release',
+  TRANS_STMT_ROLLBACK_TO: 'rollback-to',
+  TRANS_STMT_PREPARE: 'prepare',
+  TRANS_STMT_COMMIT_PREPARED: 'commit',
+  TRANS_STMT_ROLLBACK_PREPARED: 'rollback',
+};
+
+function alterTable(s: Node): OpDraft[] {
+  const table = rangeVarName(s.relation);
+  if (s.objtype && s.objtype !== 'OBJECT_TABLE' && s.objtype !== 'OBJECT_FOREIGN_TABLE') {
+    return [{ kind: 'other', statementType: `AlterTableStmt:${s.objtype}`, table }];
+  }
+  const ops: OpDraft[] = [];
+  for (const wrapped of s.cmds ?? []) {
+    const cmd = wrapped.AlterTableCmd ?? {};
+    const cascade = cmd.behavior === 'DROP_CASCADE';
+    switch (cmd.subtype) {
+      case 'AT_AddColumn':
+        ops.push({ kind: 'add-column', table, column: columnDef(cmd.def?.ColumnDef ?? {}), ifNotExists: Boolean(cmd.missing_ok) });
+        break;
+      case 'AT_DropColumn':
+        ops.push({ kind: 'drop-column', table, column: cmd.name ?? '', ifExists: Boolean(cmd.missing_ok), cascade });
+        break;
+      case 'AT_AlterColumnType': {
+        const cd = cmd.def?.ColumnDef ?? {};
+        const op: OpDraft = { kind: 'alter-column-type', table, column: cmd.name ?? '', newType: typeRef(cd.typeName) };
+        if (cd.raw_default) op.using = exprText(cd.raw_default);
+        ops.push(op);
+        break;
+      }
+      case 'AT_SetNotNull':
+        ops.push({ kind: 'set-not-null', table, column: cmd.name ?? '' });
+        break;
+      case 'AT_DropNotNull':
+        ops.push({ kind: 'drop-not-null', table, column: cmd.name ?? '' });
+        break;
+      case 'AT_ColumnDefault':
+        ops.push(cmd.def ? { kind: 'set-default', table, column: cmd.name ?? '', default: defaultValue(cmd.def) } : { kind: 'set-default', table, column: cmd.name ?? '' });
+        break;
+      case 'AT_AddConstraint': {
+        const def = constraintDef(cmd.def?.Constraint ?? {});
+        if (def) ops.push({ kind: 'add-constraint', table, constraint: def });
+        else ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table });
+        break;
+      }
+      case 'AT_DropConstraint':
+        ops.push({ kind: 'drop-constraint', table, name: cmd.name ?? '', ifExists: Boolean(cmd.missing_ok), cascade });
+        break;
+      case 'AT_ValidateConstraint':
+        ops.push({ kind: 'validate-constraint', table, name: cmd.name ?? '' });
+        break;
+      default:
+        ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table, detail: cmd.name });
+    }
+  }
+  return ops;
+}
+
+function dropStmt(s: Node): OpDraft[] {
+  const names: QualifiedName[] = (s.objects ?? []).map((o: Node) => listName(o.List ? strings(o.List.items) : strings([o])));
+  const cascade = s.behavior === 'DROP_CASCADE';
+  const ifExists = Boolean(s.missing_ok);
+  switch (s.removeType) {
+    case 'OBJECT_TABLE':
+      return [{ kind: 'drop-table', tables: names, ifExists, cascade }];
+    case 'OBJECT_INDEX':
+      return [{ kind: 'drop-index', indexes: names, concurrently: Boolean(s.concurrent), ifExists, cascade }];
+    default:
+      return [{ kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') }];
+  }
+}
+
+function hasDefElem(params: Node[] | undefined, name: string): boolean {
+  return (params ?? []).some((p: Node) => p?.DefElem?.defname === name);
+}
+
+/** Translate one parsed statement (`{ "IndexStmt": {...} }`) to IR op drafts. */
+export function translateStatement(stmt: Node): OpDraft[] {
+  const type = nodeType(stmt);
+  const s = stmt[type] ?? {};
+  switch (type) {
+    case 'CreateStmt': {
+      const columns: ColumnDef[] = [];
+      const constraints: ConstraintDef[] = [];
+      for (const el of s.tableElts ?? []) {
+        if (el.ColumnDef) columns.push(columnDef(el.ColumnDef));
+        else if (el.Constraint) {
+          const def = constraintDef(el.Constraint);
+          if (def) constraints.push(def);
+        }
+      }
+      return [
+        {
+          kind: 'create-table',
+          table: rangeVarName(s.relation),
+          columns,
+          constraints,
+          ifNotExists: Boolean(s.if_not_exists),
+          asSelect: false,
+          partitioned: Boolean(s.partspec),
+          temporary: s.relation?.relpersistence === 't',
+        },
+      ];
+    }
+    case 'CreateTableAsStmt':
+      if (s.objtype === 'OBJECT_MATVIEW') return [{ kind: 'other', statementType: 'CreateMaterializedViewStmt', table: rangeVarName(s.into?.rel) }];
+      return [
+        {
+          kind: 'create-table',
+          table: rangeVarName(s.into?.rel),
+          columns: [],
+          constraints: [],
+          ifNotExists: Boolean(s.if_not_exists),
+          asSelect: true,
+          partitioned: false,
+          temporary: s.into?.rel?.relpersistence === 't',
+        },
+      ];
+    case 'AlterTableStmt':
+      return alterTable(s);
+    case 'RenameStmt': {
+      const table = rangeVarName(s.relation);
+      if (s.renameType === 'OBJECT_COLUMN' && (s.relationType === 'OBJECT_TABLE' || s.relationType === 'OBJECT_FOREIGN_TABLE')) {
+        return [{ kind: 'rename-column', table, column: s.subname ?? '', newName: s.newname ?? '' }];
+      }
+      if (s.renameType === 'OBJECT_TABLE') return [{ kind: 'rename-table', table, newName: s.newname ?? '' }];
+      return [{ kind: 'other', statementType: `RenameStmt:${s.renameType}`, table }];
+    }
+    case 'DropStmt':
+      return dropStmt(s);
+    case 'IndexStmt': {
+      const op: OpDraft = {
+        kind: 'create-index',
+        table: rangeVarName(s.relation),
+        columns: (s.indexParams ?? []).map((p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr) : '?')),
+        unique: Boolean(s.unique),
+        concurrently: Boolean(s.concurrent),
+        ifNotExists: Boolean(s.if_not_exists),
+      };
+      if (s.idxname) op.name = s.idxname;
+      if (s.whereClause) op.where = exprText(s.whereClause);
+      return [op];
+    }
+    case 'ReindexStmt': {
+      const kinds: Record<string, 'index' | 'table' | 'schema' | 'database' | 'system'> = {
+        REINDEX_OBJECT_INDEX: 'index',
+        REINDEX_OBJECT_TABLE: 'table',
+        REINDEX_OBJECT_SCHEMA: 'schema',
+        REINDEX_OBJECT_DATABASE: 'database',
+        REINDEX_OBJECT_SYSTEM: 'system',
+      };
+      return [
+        {
+          kind: 'reindex',
+          target: kinds[s.kind] ?? 'table',
+          name: s.relation ? rangeVarName(s.relation) : { name: s.name ?? '' },
+          concurrently: hasDefElem(s.params, 'concurrently'),
+        },
+      ];
+    }
+    case 'AlterEnumStmt':
+      if (s.newVal && !s.oldVal) return [{ kind: 'add-enum-value', type: listName(strings(s.typeName)), value: s.newVal }];
+      return [{ kind: 'other', statementType: 'AlterEnumStmt' }];
+    case 'TruncateStmt':
+      return [{ kind: 'truncate', tables: (s.relations ?? []).map(rangeVarName), cascade: s.behavior === 'DROP_CASCADE' }];
+    case 'DropdbStmt':
+      return [{ kind: 'drop-database', name: s.dbname ?? '' }];
+    case 'VariableSetStmt': {
+      if (s.kind === 'VAR_SET_MULTI' || !s.name) return [{ kind: 'other', statementType: 'VariableSetStmt' }];
+      const op: OpDraft = { kind: 'set-setting', name: String(s.name).toLowerCase(), local: Boolean(s.is_local) };
+      if (s.kind === 'VAR_SET_VALUE') op.value = (s.args ?? []).map((a: Node) => exprText(a)).join(', ');
+      return [op];
+    }
+    case 'TransactionStmt':
+      return [{ kind: 'transaction', action: TX[s.kind] ?? 'begin' }];
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'MergeStmt':
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation) }];
+    case 'CopyStmt':
+      return s.relation ? [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation) }] : [{ kind: 'data-change', statementType: type }];
+    case 'SelectStmt':
+      return [{ kind: 'data-change', statementType: type }];
+    case 'VacuumStmt': {
+      const full = hasDefElem(s.options, 'full');
+      const rel = s.rels?.[0]?.VacuumRelation?.relation;
+      const op: OpDraft = { kind: 'other', statementType: s.is_vacuumcmd ? 'VacuumStmt' : 'AnalyzeStmt' };
+      if (rel) op.table = rangeVarName(rel);
+      if (full) op.detail = 'VACUUM FULL';
+      return [op];
+    }
+    case 'ClusterStmt':
+      return [s.relation ? { kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: 'CLUSTER' } : { kind: 'other', statementType: type, detail: 'CLUSTER' }];
+    case 'RefreshMatViewStmt':
+      return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW' }];
+    case 'CreateTrigStmt':
+      return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.trigname }];
+    default: {
+      const op: OpDraft = { kind: 'other', statementType: type || 'Unknown' };
+      if (s.relation) op.table = rangeVarName(s.relation);
+      return [op];
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Rule } from '../engine/types.js';
+import { describeLock, tableName } from './helpers.js';
+
+export const addingRequiredField: Rule = {
+  meta: {
+    id: 'adding-required-field',
+    severity: 'error',
+    squawk: true,
+    summary: 'ADD COLUMN … NOT NULL without a DEFAULT fails on any table that has rows.',
+    docs: {
+      what:
+        'Flags `ALTER TABLE … ADD COLUMN` with `NOT NULL` and no server-side `DEFAULT` (identity and generated columns excepted) on a table not created in the same migration. ' +
+        'An ORM-side default (a value the application fills in) does not count: existing rows get NULL.',
+      why:
+        'Existing rows would hold NULL in the new column, so Postgres rejects the statement with ' +
+        '`column "…" of relation "…" contains null values` on any non-empty table; the deploy fails after taking an ' +
+        '`ACCESS EXCLUSIVE` lock. It works on an empty development database, which is why it reaches production.',
+      instead:
+        'Add the column nullable, backfill in batches, then enforce NOT NULL without a long lock:\n\n' +
+        '```sql\nALTER TABLE users ADD COLUMN plan text;\n-- backfill in batches\nUPDATE users SET plan = \'free\' WHERE id BETWEEN 1 AND 10000 AND plan IS NULL;\n' +
+        'ALTER TABLE users ADD CONSTRAINT users_plan_not_null CHECK (plan IS NOT NULL) NOT VALID;\n' +
+        'ALTER TABLE users VALIDATE CONSTRAINT users_plan_not_null;\nALTER TABLE users ALTER COLUMN plan SET NOT NULL; -- PG 12+: no scan\n' +
+        'ALTER TABLE users DROP CONSTRAINT users_plan_not_null;\n```\n\n' +
+        'Or, when one value fits every existing row, give a constant default (catalog-only on PG 11+): ' +
+        '`ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT \'free\';`',
+    },
+  },
+  create(context) {
+    return {
+      'add-column'(op) {
+        const c = op.column;
+        if (!c.notNull || c.default || c.generated || context.isNewTable(op.table)) return;
+        if (c.type.name === 'serial' || c.type.name === 'bigserial' || c.type.name === 'smallserial') return;
+        context.report(op, `Column ${c.name} is added to ${tableName(op.table)} as NOT NULL without a DEFAULT: the statement fails if the table has any rows.`, {
+          lock: describeLock('AccessExclusiveLock', op.table),
+          help: 'Add the column nullable, backfill it, then add NOT NULL through a validated CHECK constraint — or give it a constant DEFAULT.',
+        });
+      },
+    };
+  },
+};

@@ -1,0 +1,16 @@
+import type { Rule } from '../engine/types.js';
+import { addingRequiredField } from './adding-required-field.js';
+import { ioError, parseError } from './parse-error.js';
+import { requireConcurrentIndexCreation } from './require-concurrent-index-creation.js';
+
+/** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
+export const ALL_RULES: readonly Rule[] = [
+  requireConcurrentIndexCreation,
+  addingRequiredField,
+  parseError,
+  ioError,
+];
+
+export function findRule(id: string): Rule | undefined {
+  return ALL_RULES.find((r) => r.meta.id === id);
+}

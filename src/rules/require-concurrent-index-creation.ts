@@ -1,0 +1,39 @@
+import type { Rule } from '../engine/types.js';
+import { describeLock, tableName } from './helpers.js';
+
+export const requireConcurrentIndexCreation: Rule = {
+  meta: {
+    id: 'require-concurrent-index-creation',
+    severity: 'error',
+    squawk: true,
+    summary: 'CREATE INDEX on an existing table without CONCURRENTLY blocks writes for the whole build.',
+    docs: {
+      what: 'Flags `CREATE INDEX` (and `CREATE UNIQUE INDEX`) without `CONCURRENTLY` on a table that was not created earlier in the same migration.',
+      why:
+        'A plain `CREATE INDEX` takes a `SHARE` lock on the table for the entire build: reads go on, but every ' +
+        '`INSERT`, `UPDATE` and `DELETE` waits until the index is built, which on a large table takes minutes. ' +
+        'Applies to every Postgres version.',
+      instead:
+        'Build the index concurrently, outside a transaction block (it takes `SHARE UPDATE EXCLUSIVE`, which lets reads and writes go on):\n\n' +
+        '```sql\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n```\n\n' +
+        'If the build fails it leaves an `INVALID` index behind: `DROP INDEX CONCURRENTLY users_email_idx;` and retry.',
+    },
+    lock: {
+      mode: 'ShareLock',
+      setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
+      statement: 'CREATE INDEX users_email_idx ON users (email);',
+      relation: 'users',
+    },
+  },
+  create(context) {
+    return {
+      'create-index'(op) {
+        if (op.concurrently || context.isNewTable(op.table)) return;
+        context.report(op, `CREATE INDEX${op.name ? ` ${op.name}` : ''} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
+          lock: describeLock('ShareLock', op.table),
+          help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${op.name ? ` ${op.name}` : ''} ON ${tableName(op.table)} (…), run outside a transaction block.`,
+        });
+      },
+    };
+  },
+};
