@@ -9,6 +9,7 @@ import { ALL_RULES } from './rules/index.js';
 import { parseFile } from './parsers/registry.js';
 import { initSqlParser } from './parsers/sql/parse-sql.js';
 import type { ReadResult } from './files/read.js';
+import { applySuppressions } from './suppressions/apply.js';
 
 export const DEFAULT_PG_VERSION = 14;
 
@@ -33,6 +34,11 @@ export const DEFAULT_OPTIONS: LinterOptions = {
 export interface SourceInput {
   path: string;
   content: ReadResult;
+  /**
+   * Parsed for context only (`--since`: a file the branch did not change): it feeds the schema state
+   * and run-level checks (rules with `checkRun`), but its own per-file findings are not reported.
+   */
+  contextOnly?: boolean;
 }
 
 export interface LintResult {
@@ -81,11 +87,25 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
       migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${(e as Error).message ?? e}`));
     }
   }
-  const findings = lintMigrations(migrations, {
+  const rules = enabledRules(options.rules);
+  const linted = lintMigrations(migrations, {
     pgVersion: options.pgVersion,
     checkDowngrade: options.checkDowngrade,
-    rules: enabledRules(options.rules),
+    rules,
   });
+  const severities = new Map(rules.map((r) => [r.rule.meta.id, r.severity]));
+  // The engine reports file diagnostics as errors; the configured severity (or `off`) applies to them too.
+  const configured = linted.flatMap((f) => {
+    if (f.rule !== 'parse-error' && f.rule !== 'io-error') return [f];
+    const severity = severities.get(f.rule);
+    return severity ? [{ ...f, severity }] : [];
+  });
+  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
+  const runLevel = new Set(rules.filter((r) => r.rule.checkRun).map((r) => r.rule.meta.id));
+  const findings = applySuppressions(configured, migrations, {
+    knownRules: new Set(ALL_RULES.map((r) => r.meta.id)),
+    severityOf: (id) => severities.get(id),
+  }).filter((f) => !contextOnly.has(f.file) || runLevel.has(f.rule));
   const order = new Map(migrations.map((m, i) => [m.file, i]));
   findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   return { findings, migrations, skipped };

@@ -1,22 +1,33 @@
 /**
  * The default command: lint paths and print findings with the chosen reporter.
+ *
+ * Settings come from the command line, else the config file (migration-lint.config.json or the
+ * "migration-lint" key of package.json, nearest to the working directory), else the defaults.
+ * Exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
  */
+import { realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { discoverFiles, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type SourceInput } from '../linter.js';
 import { EXTENSIONS } from '../parsers/registry.js';
-import { findRule } from '../rules/index.js';
+import { ALL_RULES, findRule } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
+import type { Finding } from '../engine/types.js';
 import { REPORTERS } from '../report/index.js';
+import type { ReportInput } from '../report/types.js';
+import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
+import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
+import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, MIN_PG_VERSION } from '../config/schema.js';
+import { fileFilter } from '../config/glob.js';
+import { changedFilesSince, GitError } from '../git/changed-files.js';
+import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
 import { type CliIO, UsageError } from './io.js';
 
-export const FORMATS: MigrationFormat[] = [
-  'sql', 'dbmate', 'golang-migrate', 'flyway', 'prisma', 'drizzle', 'alembic-sql', 'node-pg-migrate-sql',
-  'knex', 'typeorm', 'kysely', 'node-pg-migrate', 'sequelize', 'mikro-orm', 'alembic',
-];
+export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
 
 export interface LintFlags {
   format: string;
@@ -26,14 +37,22 @@ export interface LintFlags {
   checkDowngrade?: boolean;
   stdinFilename?: string;
   framework?: MigrationFormat;
+  dialect?: Dialect;
   verbose?: boolean;
   color?: boolean;
+  failOn?: FailOn;
+  since?: string;
+  /** A config file path, or false for --no-config. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+  sarifFile?: string;
 }
 
 export function parsePgVersion(v: string | undefined): number {
   if (v === undefined) return DEFAULT_PG_VERSION;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 9 || n > 30) throw new UsageError(`--pg-version expects a Postgres major version such as 14, got "${v}"`);
+  if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION) throw new UsageError(`--pg-version expects a Postgres major version such as 14, got "${v}"`);
   return n;
 }
 
@@ -44,62 +63,178 @@ export function parseRuleList(list: string | undefined): string[] {
   return ids;
 }
 
+const RULE_IDS = ALL_RULES.map((r) => r.meta.id);
+
+function loadConfig(flags: LintFlags, cwd: string): LoadedConfig | undefined {
+  try {
+    if (flags.config === false) return undefined;
+    if (typeof flags.config === 'string') {
+      const file = resolve(cwd, flags.config);
+      const loaded = loadConfigFile(file, RULE_IDS, cwd);
+      if (!loaded) throw new UsageError(`${flags.config} has no "${PACKAGE_JSON_KEY}" key`);
+      return loaded;
+    }
+    return findConfig(cwd, RULE_IDS);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`invalid configuration:\n${e.message}`);
+    throw e;
+  }
+}
+
+/** Whether findings make the run fail under `--fail-on`. */
+export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+}
+
 export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
   const reporter = REPORTERS[flags.format];
   if (!reporter) throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
+  const cwd = io.cwd;
+  const loaded = loadConfig(flags, cwd);
+  const config = loaded?.config;
+
   const options: LinterOptions = {
     ...DEFAULT_OPTIONS,
-    pgVersion: parsePgVersion(flags.pgVersion),
-    assumeInTransaction: Boolean(flags.assumeInTransaction),
-    checkDowngrade: Boolean(flags.checkDowngrade),
-    rules: Object.fromEntries(parseRuleList(flags.exclude).map((id) => [id, 'off' as const])),
+    pgVersion: flags.pgVersion !== undefined ? parsePgVersion(flags.pgVersion) : (config?.pgVersion ?? DEFAULT_PG_VERSION),
+    assumeInTransaction: flags.assumeInTransaction ?? config?.assumeInTransaction ?? false,
+    checkDowngrade: flags.checkDowngrade ?? config?.checkDowngrade ?? false,
+    dialect: flags.dialect ?? config?.dialect ?? DEFAULT_OPTIONS.dialect,
+    rules: { ...config?.rules, ...Object.fromEntries(parseRuleList(flags.exclude).map((id) => [id, 'off' as const])) },
   };
-  if (flags.framework) options.framework = flags.framework;
+  const framework = flags.framework ?? config?.framework;
+  if (framework) options.framework = framework;
+  const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on expects ${FAIL_ON.join(', ')}, got "${failOn}"`);
 
-  if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/)');
-  const inputs: SourceInput[] = [];
-  const fromDisk = paths.filter((p) => p !== '-');
+  // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
+  if (paths.length === 0 && loaded) paths = [loaded.dir];
+  if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/, or write a config with migration-lint init)');
+  const fromDisk = paths.filter((p) => p !== '-').map((p) => resolve(cwd, p));
   let files: string[];
   try {
     files = discoverFiles(fromDisk, EXTENSIONS);
   } catch (e) {
-    if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${e.message}`);
+    if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${relative(cwd, e.message) || e.message}`);
     throw e;
   }
+  const skippedByConfig: { path: string; reason: string }[] = [];
+  if (loaded && (loaded.config.include.length || loaded.config.exclude.length)) {
+    const passes = fileFilter(loaded.config.include, loaded.config.exclude);
+    const named = new Set(fromDisk);
+    const where = relative(cwd, loaded.file) || loaded.file;
+    files = files.filter((f) => {
+      const rel = relative(loaded.dir, f).split('\\').join('/');
+      const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
+      const ok = inside ? passes(rel) : loaded.config.include.length === 0;
+      if (!ok && named.has(f)) skippedByConfig.push({ path: f, reason: `not selected by the include/exclude globs of ${where}` });
+      return ok;
+    });
+  }
+
+  const inputs: SourceInput[] = [];
   if (paths.includes('-')) {
     const name = flags.stdinFilename ?? '<stdin>.sql';
     inputs.push({ path: name, content: decodeSource(await io.readStdin()) });
   }
-  for (const f of files) inputs.push({ path: f, content: readSource(f) });
+  let changed: Set<string> | undefined;
+  if (flags.since !== undefined) {
+    try {
+      const result = changedFilesSince(flags.since, cwd);
+      changed = result.files;
+      if (result.note) io.stderr(`migration-lint: ${result.note}\n`);
+    } catch (e) {
+      if (e instanceof GitError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  for (const f of files) {
+    const input: SourceInput = { path: f, content: readSource(f) };
+    if (changed && !changed.has(realPath(f))) input.contextOnly = true;
+    inputs.push(input);
+  }
 
   const result = await lintSources(inputs, options);
   const sources = new Map<string, string>();
   for (const m of result.migrations) sources.set(m.file, m.source);
-  io.stdout(
-    reporter({
-      ...result,
-      cwd: io.cwd,
-      sources,
-      verbose: Boolean(flags.verbose),
-      color: flags.color === false ? false : io.isTTY,
-      toolVersion: VERSION,
-    }),
-  );
-  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  let findings = result.findings;
+
+  if (flags.writeBaseline) {
+    try {
+      const n = writeBaseline(flags.writeBaseline, findings, sources, cwd, `migration-lint ${VERSION}`);
+      io.stderr(`migration-lint: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);
+    } catch (e) {
+      if (e instanceof BaselineError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const baselineFile = flags.baseline !== undefined ? resolve(cwd, flags.baseline) : loaded?.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined;
+  if (baselineFile && !flags.writeBaseline) {
+    try {
+      const filtered = filterByBaseline(findings, readBaseline(baselineFile, cwd), sources, baselineFile, cwd);
+      findings = filtered.findings;
+      if (filtered.stale > 0 && !changed)
+        io.stderr(`migration-lint: ${filtered.stale} baselined finding${filtered.stale === 1 ? ' is' : 's are'} gone (fixed or edited); rerun with --write-baseline ${relative(cwd, baselineFile)} to drop ${filtered.stale === 1 ? 'it' : 'them'}\n`);
+    } catch (e) {
+      if (e instanceof BaselineError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+
+  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
+  const input: ReportInput = {
+    ...result,
+    // Files read only for context (--since) are not part of what this run reports on.
+    migrations: result.migrations.filter((m) => !contextOnly.has(m.file)),
+    findings,
+    skipped: [...result.skipped, ...skippedByConfig],
+    cwd,
+    sources,
+    verbose: Boolean(flags.verbose),
+    color: flags.color === false ? false : io.isTTY,
+    toolVersion: VERSION,
+  };
+  io.stdout(reporter(input));
+  if (flags.sarifFile) {
+    try {
+      writeFileSync(resolve(cwd, flags.sarifFile), sarifReporter(input));
+    } catch (e) {
+      throw new UsageError(`cannot write ${flags.sarifFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (flags.writeBaseline) return 0;
+  return failsOn(findings, failOn) ? 1 : 0;
 }
 
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
 
 /** The lint options, on the root program (`migration-lint [options] [paths...]`). */
 export function addLintOptions(program: Command): Command {
   return program
-    .argument('[paths...]', 'migration files or directories (walked recursively); - reads stdin')
+    .argument('[paths...]', 'migration files or directories (walked recursively); - reads stdin; none = the config file\'s directory')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(REPORTERS)).default('text'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding of this severity or worse is reported (default error)').choices([...FAIL_ON]))
     .option('--pg-version <major>', `target Postgres major version (default ${DEFAULT_PG_VERSION})`)
     .option('--assume-in-transaction', 'treat plain SQL files as run inside a transaction by your migration tool')
+    .option('--no-assume-in-transaction', 'do not, even if the config file says so')
     .option('--exclude <rules>', 'comma-separated rule ids to turn off')
     .option('--check-downgrade', 'also lint downgrade (down) migrations')
+    .option('--no-check-downgrade', 'do not, even if the config file says so')
     .option('--stdin-filename <name>', 'file name to report for stdin input (its extension picks the format)')
-    .addOption(new Option('--framework <name>', 'force the migration format instead of detecting it').choices(FORMATS))
+    .addOption(new Option('--framework <name>', 'force the migration format instead of detecting it').choices([...FORMATS]))
+    .addOption(new Option('--dialect <dialect>', 'database the migrations target (Alembic batch mode matters for sqlite)').choices([...DIALECTS]))
+    .option('--since <git-ref>', 'report only on files added or changed since the merge base with <git-ref> (committed, staged, unstaged or untracked); the rest is read for context')
+    .option('--config <file>', 'use this config file instead of searching for migration-lint.config.json / package.json')
+    .option('--no-config', 'ignore config files')
+    .option('--baseline <file>', 'report only findings that are not in this baseline file')
+    .option('--write-baseline <file>', 'record the current findings in a baseline file (exits 0)')
+    .option('--sarif-file <file>', 'also write a SARIF 2.1.0 report to <file>')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
     .option('--no-color', 'never colour the output (colours are used only on a terminal)');
 }

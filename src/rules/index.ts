@@ -5,6 +5,8 @@ import { requireConcurrentIndexCreation } from './require-concurrent-index-creat
 // -- lock and constraint rules (imports) --
 // -- naming, drop and type-preference rules (imports) --
 // -- framework and revision-graph rules (imports) --
+import { suppressionMissingReason } from './suppression-missing-reason.js';
+import { unusedSuppression } from './unused-suppression.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -13,6 +15,8 @@ export const ALL_RULES: readonly Rule[] = [
   // -- lock and constraint rules --
   // -- naming, drop and type-preference rules --
   // -- framework and revision-graph rules --
+  unusedSuppression,
+  suppressionMissingReason,
   parseError,
   ioError,
 ];

@@ -1,0 +1,121 @@
+/**
+ * Shared helpers for the integration tests: throwaway directories and git repositories, and the CLI
+ * run in-process with captured output.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { run } from '../../src/cli/main.js';
+
+export const REPO_ROOT = realpathSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
+
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh directory (real path, so it compares equal to what git and realpath report). */
+export function tempDir(prefix = 'ml-int-'): string {
+  const d = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(d);
+  return d;
+}
+
+/** Writes files (path → content) under `root`, creating directories. */
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(argv: string[], cwd: string, stdin = ''): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    readStdin: async () => Buffer.from(stdin),
+    cwd,
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+    },
+  });
+}
+
+/** A new git repository on branch `main`. */
+export function gitRepo(): string {
+  const d = tempDir('ml-git-');
+  git(d, 'init', '-q', '-b', 'main');
+  return d;
+}
+
+export function commitAll(repo: string, message: string): void {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+}
+
+/** Findings of a `--format json` run as `file:line rule` strings, sorted. */
+export function findingKeys(jsonOutput: string): string[] {
+  const doc = JSON.parse(jsonOutput) as { findings: { file: string; line: number; rule: string }[] };
+  return doc.findings.map((f) => `${f.file}:${f.line} ${f.rule}`).sort();
+}
+
+/**
+ * A small but realistic migration directory: a users/orders schema evolving over four plain-SQL
+ * files, with hazards two rules flag, a safe concurrent index, and a file with a syntax error in the
+ * middle (the statements around it are still linted).
+ */
+export const SAMPLE_MIGRATIONS: Record<string, string> = {
+  'db/migrations/001_create_users.sql': `-- Users and their orders
+CREATE TABLE users (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE orders (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id bigint NOT NULL REFERENCES users (id),
+  total_cents bigint NOT NULL
+);
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+`,
+  'db/migrations/002_index_emails.sql': `-- Look users up by e-mail
+CREATE UNIQUE INDEX users_email_key
+  ON users (lower(email));
+`,
+  'db/migrations/003_order_status.sql': `ALTER TABLE orders
+  ADD COLUMN status text NOT NULL;
+
+CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);
+`,
+  'db/migrations/004_broken.sql': `ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE users ADD COLUMN plan text NOT NULL,, ;
+CREATE INDEX users_plan_idx ON users (plan);
+`,
+};
