@@ -21,7 +21,7 @@ import type { ReportInput } from '../report/types.js';
 import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
-import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, MIN_PG_VERSION } from '../config/schema.js';
+import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION } from '../config/schema.js';
 import { fileFilter } from '../config/glob.js';
 import { changedFilesSince, GitError } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
@@ -87,13 +87,8 @@ export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
   return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
 }
 
-export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
-  const reporter = REPORTERS[flags.format];
-  if (!reporter) throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
-  const cwd = io.cwd;
-  const loaded = loadConfig(flags, cwd);
-  const config = loaded?.config;
-
+/** The linter options and fail level: command-line flags win over the config file, which wins over the defaults. */
+export function resolveSettings(flags: Omit<LintFlags, 'format'>, config: MigrationLintConfig | undefined): { options: LinterOptions; failOn: FailOn } {
   const options: LinterOptions = {
     ...DEFAULT_OPTIONS,
     pgVersion: flags.pgVersion !== undefined ? parsePgVersion(flags.pgVersion) : (config?.pgVersion ?? DEFAULT_PG_VERSION),
@@ -106,6 +101,17 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   if (framework) options.framework = framework;
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on expects ${FAIL_ON.join(', ')}, got "${failOn}"`);
+  return { options, failOn };
+}
+
+export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
+  const reporter = REPORTERS[flags.format];
+  if (!reporter) throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
+  const cwd = io.cwd;
+  const loaded = loadConfig(flags, cwd);
+  const config = loaded?.config;
+
+  const { options, failOn } = resolveSettings(flags, config);
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
   if (paths.length === 0 && loaded) paths = [loaded.dir];
@@ -171,10 +177,11 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const baselineFile = flags.baseline !== undefined ? resolve(cwd, flags.baseline) : loaded?.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined;
   if (baselineFile && !flags.writeBaseline) {
     try {
-      const filtered = filterByBaseline(findings, readBaseline(baselineFile, cwd), sources, baselineFile, cwd);
+      const shown = relative(cwd, baselineFile) || baselineFile;
+      const filtered = filterByBaseline(findings, readBaseline(shown, cwd), sources, baselineFile, cwd);
       findings = filtered.findings;
       if (filtered.stale > 0 && !changed)
-        io.stderr(`migration-lint: ${filtered.stale} baselined finding${filtered.stale === 1 ? ' is' : 's are'} gone (fixed or edited); rerun with --write-baseline ${relative(cwd, baselineFile)} to drop ${filtered.stale === 1 ? 'it' : 'them'}\n`);
+        io.stderr(`migration-lint: ${filtered.stale} baselined finding${filtered.stale === 1 ? ' is' : 's are'} gone (fixed or edited); rerun with --write-baseline ${shown} to drop ${filtered.stale === 1 ? 'it' : 'them'}\n`);
     } catch (e) {
       if (e instanceof BaselineError) throw new UsageError(e.message);
       throw e;

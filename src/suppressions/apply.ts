@@ -6,7 +6,8 @@
  */
 import type { Migration } from '../ir/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import { type Directive, findDirectives, targetLine } from './directives.js';
+import { type Directive, directiveText, findDirectives, targetLine } from './directives.js';
+import { languageOf, statementEnd } from './extent.js';
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';
 export const SUPPRESSION_MISSING_REASON = 'suppression-missing-reason';
@@ -45,6 +46,10 @@ function coveredRanges(d: Directive, ranges: LineRange[], lines: readonly string
   if (d.scope === 'next-statement') {
     const target = targetLine(d.file, lines, d.line);
     const starting = ranges.filter((r) => r.line === target);
+    // In code, the statement is the call expression as written (an alterTable callback, a `with` block),
+    // which can start before the first op it produces.
+    const language = languageOf(d.file);
+    if (language) starting.push({ line: target, endLine: statementEnd(lines, target, language) });
     return starting.length ? starting : [{ line: target, endLine: target }];
   }
   const containing = ranges.filter((r) => r.line <= d.line && d.line <= r.endLine);
@@ -107,7 +112,7 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
         if (!options.knownRules.has(rule)) {
           if (unusedSeverity)
             produced.push(
-              meta(d, UNUSED_SUPPRESSION, unusedSeverity, `${d.keyword} names "${rule}", which is not a migration-lint rule, so it suppresses nothing.`, 'Use a rule id from `migration-lint rules`, and put the reason after " -- ".'),
+              meta(d, UNUSED_SUPPRESSION, unusedSeverity, `${directiveText(d, [rule])} names "${rule}", which is not a migration-lint rule, so it suppresses nothing.`, 'Use a rule id from `migration-lint rules`, and put the reason after " -- ".'),
             );
         } else if (options.severityOf(rule) !== undefined) unused.push(rule);
       }
@@ -117,17 +122,18 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
             d,
             UNUSED_SUPPRESSION,
             unusedSeverity,
-            `${d.keyword} ${unused.join(', ')} suppresses nothing: no ${unused.join(' or ')} finding ${describeTarget(d, covered)}.`,
+            `${directiveText(d, unused)} suppresses nothing: no ${unused.join(' or ')} finding ${describeTarget(d, covered)}.`,
             'Remove the comment (or the rules it no longer needs), or move it directly above the statement it is meant for.',
           ),
         );
       }
       if (d.syntax === 'migration-lint' && d.rules.length === 0 && unusedSeverity) {
-        produced.push(meta(d, UNUSED_SUPPRESSION, unusedSeverity, `${d.keyword} names no rule, so it suppresses nothing.`, `List the rule ids it silences: ${d.keyword} <rule>[, <rule>] -- <reason>.`));
+        produced.push(meta(d, UNUSED_SUPPRESSION, unusedSeverity, `${d.keyword.replace(/=$/, '')} names no rule, so it suppresses nothing.`, `List the rule ids it silences: ${directiveText(d, ['<rule>'])} -- <reason>.`));
       }
-      if (d.syntax === 'migration-lint' && d.rules.length > 0 && d.reason === undefined && reasonSeverity) {
+      const known = d.rules.filter((r) => options.knownRules.has(r));
+      if (d.syntax === 'migration-lint' && known.length > 0 && d.reason === undefined && reasonSeverity) {
         produced.push(
-          meta(d, SUPPRESSION_MISSING_REASON, reasonSeverity, `${d.keyword} ${d.rules.join(', ')} gives no reason.`, `Say why the statement is safe after " -- ", e.g. ${d.keyword} ${d.rules[0]} -- table has 12 rows.`),
+          meta(d, SUPPRESSION_MISSING_REASON, reasonSeverity, `${directiveText(d, d.rules)} gives no reason.`, `Say why the statement is safe after " -- ", e.g. ${directiveText(d, d.rules)} -- the table has 12 rows.`),
         );
       }
     }

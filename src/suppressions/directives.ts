@@ -116,12 +116,17 @@ export function findDirectives(file: string, source: string): Directive[] {
       scope,
       rules,
       syntax: keyword.syntax,
-      keyword: matched.replace(/\s*=$/, '').replace(/\s+/g, ' '),
+      keyword: matched.replace(/\s*=$/, '=').replace(/\s+/g, ' '),
     };
     if (reason !== undefined) directive.reason = reason;
     out.push(directive);
   });
   return out;
+}
+
+/** The directive as it would be written naming `rules` (`migration-lint: disable=a,b` or `… a, b`). */
+export function directiveText(d: Directive, rules: readonly string[]): string {
+  return d.keyword.endsWith('=') ? `${d.keyword}${rules.join(',')}` : `${d.keyword} ${rules.join(', ')}`.trimEnd();
 }
 
 /**
