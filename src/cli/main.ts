@@ -8,6 +8,7 @@ import { explainRule, listRules } from './explain.js';
 import { VERSION } from '../version.js';
 import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
 import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
+import { initCommand } from './init-command.js';
 
 export type { CliIO } from './io.js';
 
@@ -35,7 +36,7 @@ const explainCommand: CommandRegistrar = (program, { io, setExit }) => {
 };
 
 /** Subcommands besides the default lint action. Add one by adding its registrar here. */
-const SUBCOMMANDS: CommandRegistrar[] = [rulesCommand, explainCommand];
+const SUBCOMMANDS: CommandRegistrar[] = [rulesCommand, explainCommand, initCommand];
 
 function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('migration-lint');

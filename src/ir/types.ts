@@ -346,6 +346,11 @@ export interface Migration {
   format: MigrationFormat;
   ops: Operation[];
   transaction: TransactionMode;
+  /**
+   * Modes of directions that differ from `transaction` (dbmate's `-- migrate:up transaction:false` runs
+   * that section as one multi-statement query while the other section is wrapped).
+   */
+  transactionByDirection?: Partial<Record<Direction, TransactionMode>>;
   /** Revision id (Alembic) or version (Flyway, golang-migrate) when known. */
   revision?: string;
   /** Parent revisions (Alembic `down_revision`). */

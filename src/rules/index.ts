@@ -4,6 +4,22 @@ import { ioError, parseError } from './parse-error.js';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation.js';
 // -- lock and constraint rules (imports) --
 // -- naming, drop and type-preference rules (imports) --
+import { renamingColumn } from './renaming-column.js';
+import { renamingTable } from './renaming-table.js';
+import { banDropColumn } from './ban-drop-column.js';
+import { banDropTable } from './ban-drop-table.js';
+import { banDropDatabase } from './ban-drop-database.js';
+import { banDropNotNull } from './ban-drop-not-null.js';
+import { banTruncateCascade } from './ban-truncate-cascade.js';
+import { transactionNesting } from './transaction-nesting.js';
+import { banUncommittedTransaction } from './ban-uncommitted-transaction.js';
+import { preferBigintOverInt } from './prefer-bigint-over-int.js';
+import { preferTextField } from './prefer-text-field.js';
+import { preferTimestamptz } from './prefer-timestamptz.js';
+import { preferIdentity } from './prefer-identity.js';
+import { banCharField } from './ban-char-field.js';
+import { renameViaDropAdd } from './rename-via-drop-add.js';
+import { anonymousConstraint } from './anonymous-constraint.js';
 // -- framework and revision-graph rules (imports) --
 import { suppressionMissingReason } from './suppression-missing-reason.js';
 import { unusedSuppression } from './unused-suppression.js';
@@ -14,6 +30,22 @@ export const ALL_RULES: readonly Rule[] = [
   addingRequiredField,
   // -- lock and constraint rules --
   // -- naming, drop and type-preference rules --
+  renamingColumn,
+  renamingTable,
+  banDropColumn,
+  banDropTable,
+  banDropDatabase,
+  banDropNotNull,
+  banTruncateCascade,
+  transactionNesting,
+  banUncommittedTransaction,
+  preferBigintOverInt,
+  preferTextField,
+  preferTimestamptz,
+  preferIdentity,
+  banCharField,
+  renameViaDropAdd,
+  anonymousConstraint,
   // -- framework and revision-graph rules --
   unusedSuppression,
   suppressionMissingReason,

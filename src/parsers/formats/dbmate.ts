@@ -3,7 +3,11 @@ import { type SqlSection, sqlMigration } from './sql-common.js';
 
 const MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
 
-/** dbmate: `-- migrate:up` / `-- migrate:down` sections, each in a transaction unless `transaction:false`. */
+/**
+ * dbmate: `-- migrate:up` / `-- migrate:down` sections, each in a transaction unless `transaction:false`.
+ * dbmate sends a section as one Exec; without its transaction that is a multi-statement simple query,
+ * which Postgres runs as one implicit transaction (CONCURRENTLY only works as the section's only statement).
+ */
 export const dbmate: FormatParser = {
   format: 'dbmate',
   extensions: ['.sql'],
@@ -14,7 +18,7 @@ export const dbmate: FormatParser = {
       start: m.index! + m[0].length,
       end: i + 1 < markers.length ? markers[i + 1]!.index! : file.text.length,
       direction: m[1] === 'down' ? 'downgrade' : 'upgrade',
-      transaction: /transaction:\s*false/.test(m[2] ?? '') ? 'none' : 'wrapped',
+      transaction: /transaction:\s*false/.test(m[2] ?? '') ? 'implicit' : 'wrapped',
     }));
     return sqlMigration(file.path, file.text, 'dbmate', 'wrapped', sections);
   },

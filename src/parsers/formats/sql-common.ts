@@ -25,6 +25,7 @@ export function sqlMigration(
   const ops: Operation[] = [];
   const diagnostics: Migration['diagnostics'] = [];
   let statementBase = 0;
+  let byDirection: Migration['transactionByDirection'];
   for (const section of sections) {
     const body = text.slice(section.start, section.end);
     const result = parseSql(body, {
@@ -36,10 +37,13 @@ export function sqlMigration(
     for (const op of result.ops) op.statementIndex += statementBase;
     statementBase += result.statements;
     assignTransactions(result.ops, section.transaction ?? transaction);
+    if (section.transaction && section.transaction !== transaction) (byDirection ??= {})[section.direction] = section.transaction;
     ops.push(...result.ops);
     diagnostics.push(...result.diagnostics);
   }
-  return { file: path, format, ops, transaction, diagnostics, source: text };
+  const migration: Migration = { file: path, format, ops, transaction, diagnostics, source: text };
+  if (byDirection) migration.transactionByDirection = byDirection;
+  return migration;
 }
 
 export function baseName(path: string): string {
