@@ -38,14 +38,20 @@ export function generatedConstraintName(table: string, columns: string[], suffix
 
 function describe(c: ConstraintDef): string {
   const label = LABEL[c.type] ?? c.type;
-  if (c.type === 'foreign-key' && c.references) return `${label} (${c.columns.join(', ')}) REFERENCES ${tableName(c.references.table)}`;
+  if (c.type === 'foreign-key' && c.references) {
+    const target = c.references.columns.length ? ` (${c.references.columns.join(', ')})` : '';
+    return `${label} (${c.columns.join(', ')}) REFERENCES ${tableName(c.references.table)}${target}`;
+  }
   if (c.type === 'check') return `${label} (${c.expression ?? '…'})`;
   return c.columns.length ? `${label} (${c.columns.join(', ')})` : label;
 }
 
 /** The constraint as a column constraint clause: `REFERENCES users`, `UNIQUE`, `CHECK (…)`. */
 function inlineClause(c: ConstraintDef): string {
-  if (c.type === 'foreign-key') return `REFERENCES ${c.references ? tableName(c.references.table) : '…'}`;
+  if (c.type === 'foreign-key') {
+    const target = c.references?.columns.length ? ` (${c.references.columns.join(', ')})` : '';
+    return `REFERENCES ${c.references ? tableName(c.references.table) : '…'}${target}`;
+  }
   if (c.type === 'check') return `CHECK (${c.expression ?? '…'})`;
   return LABEL[c.type] ?? '';
 }

@@ -18,7 +18,7 @@ ruleTester(anonymousConstraint, {
   invalid: [
     {
       sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);',
-      errors: [{ line: 1, message: 'FOREIGN KEY (user_id) REFERENCES users is added to orders without a name: Postgres generates one (orders_user_id_fkey, with a number appended' }],
+      errors: [{ line: 1, message: 'FOREIGN KEY (user_id) REFERENCES users (id) is added to orders without a name: Postgres generates one (orders_user_id_fkey, with a number appended' }],
     },
     { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', errors: [{ message: 'VALIDATE CONSTRAINT needs it' }] },
     { sql: 'ALTER TABLE orders ADD UNIQUE (a, b);', errors: [{ message: '(orders_a_b_key,' }] },
@@ -38,9 +38,19 @@ it('anonymous-constraint: generated names clip the longer part to fit 63 bytes, 
   expect(generatedConstraintName('orders', ['a', 'b'], 'key')).toBe('orders_a_b_key');
 });
 
+it('anonymous-constraint: the help names the constraint in a statement that runs on Postgres', async () => {
+  const [f] = await runRule(anonymousConstraint, { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;' });
+  expect(f!.help).toBe('Name it: ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;');
+  const db = await PGlite.create();
+  await db.exec('CREATE TABLE users (id bigint PRIMARY KEY); CREATE TABLE orders (id bigint, user_id bigint);');
+  await db.exec(f!.help!.replace(/^Name it: /, ''));
+  expect((await db.query<{ conname: string }>("SELECT conname FROM pg_constraint WHERE contype = 'f'")).rows).toEqual([{ conname: 'orders_user_id_fkey' }]);
+  await db.close();
+});
+
 it('anonymous-constraint: the help for an inline constraint uses column-constraint syntax', async () => {
   const [f] = await runRule(anonymousConstraint, { sql: 'ALTER TABLE orders ADD COLUMN buyer_id bigint REFERENCES users (id);' });
-  expect(f!.help).toBe('Name it inline: ADD COLUMN buyer_id … CONSTRAINT orders_buyer_id_fkey REFERENCES users');
+  expect(f!.help).toBe('Name it inline: ADD COLUMN buyer_id … CONSTRAINT orders_buyer_id_fkey REFERENCES users (id)');
 });
 
 describe('anonymous-constraint: predicted names match the names Postgres generates', () => {
