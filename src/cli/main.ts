@@ -9,6 +9,8 @@ import { VERSION } from '../version.js';
 import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
 import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
 import { initCommand } from './init-command.js';
+import { registerTraceCommand } from './trace-command.js';
+import { findTraceRule } from '../trace/findings.js';
 
 export type { CliIO } from './io.js';
 
@@ -28,7 +30,7 @@ const explainCommand: CommandRegistrar = (program, { io, setExit }) => {
     .description("print a rule's documentation")
     .argument('<rule>', 'rule id, e.g. require-concurrent-index-creation')
     .action((id: string) => {
-      const rule = findRule(id);
+      const rule = findRule(id) ?? findTraceRule(id);
       if (!rule) throw new UsageError(`unknown rule "${id}" (migration-lint rules lists them)`);
       io.stdout(explainRule(rule));
       setExit(0);
@@ -36,7 +38,7 @@ const explainCommand: CommandRegistrar = (program, { io, setExit }) => {
 };
 
 /** Subcommands besides the default lint action. Add one by adding its registrar here. */
-const SUBCOMMANDS: CommandRegistrar[] = [rulesCommand, explainCommand, initCommand];
+const SUBCOMMANDS: CommandRegistrar[] = [rulesCommand, explainCommand, initCommand, registerTraceCommand];
 
 function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('migration-lint');

@@ -1,0 +1,187 @@
+/**
+ * Which SQL trace runs, in which order: the upgrade statements of every migration, in the order the
+ * migration set is given (the order the tool runs it). SQL migrations run their original statement
+ * text (sliced from the source by the op spans); other frontends run the IR rendered as SQL, or the
+ * SQL they embed when the op's span holds exactly that SQL.
+ */
+import { parseSync } from 'libpg-query';
+import type { Migration, Operation, SourceSpan } from '../ir/types.js';
+import { LineIndex } from '../ir/source-text.js';
+import { translateStatement } from '../parsers/sql/translate.js';
+import { renderStatement } from './render-sql.js';
+
+/** Where a step's SQL comes from. */
+export type StepOrigin = 'source' | 'rendered' | 'embedded';
+
+export interface TraceStep {
+  file: string;
+  span: SourceSpan;
+  /** The SQL to run; absent when the step is skipped. */
+  sql?: string;
+  origin: StepOrigin;
+  ops: Operation[];
+  /** Whether the migration tool runs this statement inside a transaction (from the IR). */
+  inTransaction: boolean;
+  /** The tool's transaction this statement belongs to within its file; -1 when it runs on its own. */
+  group: number;
+  /** Why the step is not run. `quiet` steps (transaction control) are left out of the text table. */
+  skip?: { reason: string; quiet?: boolean };
+  revision?: string;
+}
+
+export interface PlannedMigration {
+  migration: Migration;
+  steps: TraceStep[];
+  /** Downgrade statements in the file, which trace does not run. */
+  downgradeStatements: number;
+}
+
+const SQL_FORMATS = new Set(['sql', 'dbmate', 'golang-migrate', 'flyway', 'prisma', 'drizzle', 'alembic-sql', 'node-pg-migrate-sql']);
+
+/** Statements trace refuses to run: their effects reach beyond the traced database or the transaction. */
+const REFUSED: Record<string, string> = {
+  CreatedbStmt: 'CREATE DATABASE is not run by trace',
+  AlterSystemStmt: 'ALTER SYSTEM changes the server configuration; not run by trace',
+  CreateTableSpaceStmt: 'tablespaces live on the server file system; not run by trace',
+  DropTableSpaceStmt: 'tablespaces live on the server file system; not run by trace',
+  AlterDatabaseStmt: 'ALTER DATABASE is not run by trace',
+  AlterDatabaseSetStmt: 'ALTER DATABASE is not run by trace',
+  LoadStmt: 'LOAD is not run by trace',
+  CopyStmt: 'COPY reads or writes a file or a client stream that trace cannot provide',
+};
+
+export function isSqlMigration(m: Migration): boolean {
+  return SQL_FORMATS.has(m.format) || m.file.toLowerCase().endsWith('.sql');
+}
+
+function refusal(ops: Operation[]): string | undefined {
+  for (const op of ops) {
+    if (op.kind === 'drop-database') return 'trace never drops a database';
+    const type = op.kind === 'other' || op.kind === 'data-change' ? op.statementType : undefined;
+    if (type && REFUSED[type]) return REFUSED[type];
+  }
+  return undefined;
+}
+
+function sliceSpan(index: LineIndex, span: SourceSpan): string {
+  const start = index.lineStart(span.line) + span.column - 1;
+  const end = index.lineStart(span.endLine) + span.endColumn - 1;
+  return index.text.slice(start, Math.max(start, end));
+}
+
+/** Groups ops by source statement, keeping their order. */
+function byStatement(ops: Operation[]): Operation[][] {
+  const groups: Operation[][] = [];
+  let last: number | undefined;
+  for (const op of ops) {
+    if (groups.length && op.statementIndex === last) groups[groups.length - 1]!.push(op);
+    else groups.push([op]);
+    last = op.statementIndex;
+  }
+  return groups;
+}
+
+/** The span's text when it is SQL that translates to the same op kinds (raw SQL inside a TS/Python migration). */
+function embeddedSql(index: LineIndex, ops: Operation[]): string | undefined {
+  const text = sliceSpan(index, ops[0]!.span).trim();
+  if (!text) return undefined;
+  try {
+    const stmts = (parseSync(text) as { stmts?: { stmt: unknown }[] }).stmts ?? [];
+    const kinds = stmts.flatMap((s) => translateStatement(s.stmt).map((d) => d.kind));
+    return kinds.length === ops.length && kinds.every((k, i) => k === ops[i]!.kind) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parses(sql: string): string | undefined {
+  try {
+    parseSync(sql);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function stepBase(ops: Operation[]): Omit<TraceStep, 'origin'> {
+  const first = ops[0]!;
+  const step: Omit<TraceStep, 'origin'> = { file: first.span.file, span: first.span, ops, inTransaction: first.inTransaction, group: -1 };
+  if (first.revision !== undefined) step.revision = first.revision;
+  return step;
+}
+
+function stepsOf(migration: Migration): TraceStep[] {
+  const upgrade = migration.ops.filter((op) => op.direction === 'upgrade');
+  const index = new LineIndex(migration.source);
+  const sqlSource = isSqlMigration(migration);
+  const steps: TraceStep[] = [];
+  for (const ops of byStatement(upgrade)) {
+    const base = stepBase(ops);
+    if (ops.every((op) => op.kind === 'transaction')) {
+      const text = sqlSource ? { sql: sliceSpan(index, base.span) } : {};
+      steps.push({ ...base, ...text, origin: 'source', skip: { reason: 'transaction control: trace runs each statement in a transaction of its own', quiet: true } });
+      continue;
+    }
+    const refused = refusal(ops);
+    if (refused) {
+      const text = sqlSource ? { sql: sliceSpan(index, base.span) } : {};
+      steps.push({ ...base, ...text, origin: sqlSource ? 'source' : 'rendered', skip: { reason: refused } });
+      continue;
+    }
+    if (sqlSource) {
+      steps.push({ ...base, origin: 'source', sql: sliceSpan(index, base.span) });
+      continue;
+    }
+    const embedded = embeddedSql(index, ops);
+    if (embedded) {
+      steps.push({ ...base, origin: 'embedded', sql: embedded });
+      continue;
+    }
+    for (const part of renderStatement(ops)) {
+      const partBase = stepBase(part.ops);
+      if ('skip' in part.rendered) {
+        steps.push({ ...partBase, origin: 'rendered', skip: { reason: `not run: ${part.rendered.skip}` } });
+        continue;
+      }
+      const invalid = parses(part.rendered.sql);
+      if (invalid) steps.push({ ...partBase, origin: 'rendered', sql: part.rendered.sql, skip: { reason: `not run: the SQL rendered from the IR does not parse (${invalid})` } });
+      else steps.push({ ...partBase, origin: 'rendered', sql: part.rendered.sql });
+    }
+  }
+  assignGroups(steps);
+  return steps;
+}
+
+/**
+ * Numbers the transactions the tool runs the file in: a wrapped file is one transaction, explicit
+ * BEGIN … COMMIT blocks are one each, autocommitted statements get -1. Locks taken by a statement
+ * in a transaction are held until that transaction ends.
+ */
+function assignGroups(steps: TraceStep[]): void {
+  let next = 0;
+  let current = -1;
+  for (const step of steps) {
+    const tx = step.ops.find((op) => op.kind === 'transaction');
+    if (tx && tx.kind === 'transaction') {
+      if (tx.action === 'begin' && current === -1) current = next++;
+      step.group = current;
+      if (tx.action === 'commit' || tx.action === 'rollback' || tx.action === 'prepare') current = -1;
+      continue;
+    }
+    if (step.inTransaction) {
+      if (current === -1) current = next++;
+      step.group = current;
+    } else {
+      current = -1;
+      step.group = -1;
+    }
+  }
+}
+
+/** The steps of every migration, in the order given. */
+export function planMigrations(migrations: readonly Migration[]): PlannedMigration[] {
+  return migrations.map((migration) => {
+    const downgrade = new Set(migration.ops.filter((op) => op.direction === 'downgrade').map((op) => op.statementIndex));
+    return { migration, steps: stepsOf(migration), downgradeStatements: downgrade.size };
+  });
+}
