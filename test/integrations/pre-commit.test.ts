@@ -1,0 +1,79 @@
+/**
+ * The pre-commit hook, installed and run by the real pre-commit (`pre-commit try-repo`) in a
+ * throwaway repository: pre-commit builds a node environment from this repository (npm install,
+ * npm pack, npm install -g of the tarball, which needs the npm registry but no Node download since
+ * node is on PATH) and runs the hook on the staged files only.
+ *
+ * try-repo is pointed at a clone of this repository's HEAD: that is what users install, and it keeps
+ * work in progress in the checkout out of the build.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { commitAll, git, gitRepo, REPO_ROOT, tempDir, writeFiles } from './helpers.js';
+
+function preCommitAvailable(): string | undefined {
+  const r = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** `pre-commit try-repo <hooks repo> migration-lint` in `work`, with its own cache. */
+function tryRepo(hooksRepo: string, work: string): { status: number; output: string } {
+  const r = spawnSync('pre-commit', ['try-repo', hooksRepo, 'migration-lint', '--verbose', '--color', 'never'], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 540_000,
+    env: { ...process.env, PRE_COMMIT_HOME: tempDir('ml-pc-home-'), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+  });
+  return { status: r.status ?? -1, output: `${r.stdout}\n${r.stderr}` };
+}
+
+const version = preCommitAvailable();
+
+describe('pre-commit hook (pre-commit try-repo)', () => {
+  let hooksRepo: string;
+  let work: string;
+
+  beforeAll(() => {
+    if (!version) throw new Error('pre-commit is not installed (Debian package pre-commit; .ci/run installs it)');
+    hooksRepo = join(tempDir('ml-pc-src-'), 'migration-lint');
+    execFileSync('git', ['clone', '-q', REPO_ROOT, hooksRepo]);
+
+    work = gitRepo();
+    writeFiles(work, {
+      'migration-lint.config.json': '{ "include": ["db/migrations/**"] }\n',
+      'db/migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n',
+      // an old hazard, committed long ago: not staged, so not linted
+      'db/migrations/002_email_index.sql': 'CREATE INDEX users_email_idx ON users (email);\n',
+    });
+    commitAll(work, 'existing migrations');
+    writeFiles(work, {
+      'db/migrations/003_users_status.sql': 'ALTER TABLE users\n  ADD COLUMN status text NOT NULL;\n',
+      'db/migrations/004_users_created.sql': "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();\n",
+      'reports/active_users.sql': 'CREATE INDEX reports_tmp_idx ON users (email);\n', // outside include
+      'src/app.ts': 'export const port = 8080;\n', // not a migration
+      // written but not staged: pre-commit stashes it away
+      'db/migrations/005_unstaged.sql': 'CREATE INDEX users_status_idx ON users (status);\n',
+    });
+    git(work, 'add', 'db/migrations/003_users_status.sql', 'db/migrations/004_users_created.sql', 'reports/active_users.sql', 'src/app.ts');
+  }, 60_000);
+
+  it('fails on the staged migration with a hazard, and reports nothing else', () => {
+    const r = tryRepo(hooksRepo, work);
+    expect(r.output).toMatch(/migration-lint\.*Failed/);
+    expect(r.status).toBe(1);
+    expect(r.output).toContain('db/migrations/003_users_status.sql:1:1  error  adding-required-field');
+    expect(r.output).not.toContain('002_email_index.sql');
+    expect(r.output).not.toContain('005_unstaged.sql');
+    expect(r.output).not.toContain('reports/active_users.sql:');
+    expect(r.output).toMatch(/✖ \d+ problems? \(\d+ errors?, \d+ warnings?.*\) in 2 files/);
+  }, 600_000);
+
+  it('passes once the hazard is fixed', () => {
+    writeFiles(work, { 'db/migrations/003_users_status.sql': "ALTER TABLE users\n  ADD COLUMN status text NOT NULL DEFAULT 'active';\n" });
+    git(work, 'add', 'db/migrations/003_users_status.sql');
+    const r = tryRepo(hooksRepo, work);
+    expect(r.output).toMatch(/migration-lint\.*Passed/);
+    expect(r.status).toBe(0);
+  }, 600_000);
+});
