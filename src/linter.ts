@@ -66,10 +66,11 @@ function fileError(path: string, rule: 'parse-error' | 'io-error', message: stri
 }
 
 export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS): Promise<LintResult> {
-  await initSqlParser();
   const migrations: Migration[] = [];
   const skipped: LintResult['skipped'] = [];
   for (const input of inputs) {
+    // Per file: replaces the parser instance if the previous file overflowed its stack.
+    await initSqlParser();
     const content = input.content;
     if (!content.ok) {
       migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));

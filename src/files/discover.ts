@@ -33,7 +33,7 @@ export function discoverFiles(paths: string[], extensions: readonly string[]): s
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (matches(e.name)) out.push(p);
+      } else if ((e.isFile() || e.isSymbolicLink()) && matches(e.name)) out.push(p); // not FIFOs or sockets: reading one would block
     }
   };
   for (const p of paths) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; rule: 'parse-error' | 'io-error'; message: string; line?: number; column?: number };
 
@@ -29,8 +29,18 @@ export function readSource(path: string): ReadResult {
     bytes = readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'ENOENT' ? 'no such file' : (err.message ?? String(e));
+    const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'ENOENT' ? missingWhy(path) : (err.message ?? String(e));
     return { ok: false, rule: 'io-error', message: `Cannot read file: ${why}.` };
   }
   return decodeSource(bytes);
+}
+
+/** A listed file that cannot be opened as missing is usually a symbolic link to nothing. */
+function missingWhy(path: string): string {
+  try {
+    if (lstatSync(path).isSymbolicLink()) return `broken symbolic link (it points to ${readlinkSync(path)}, which does not exist)`;
+  } catch {
+    // gone entirely
+  }
+  return 'no such file';
 }

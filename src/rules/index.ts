@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { addingRequiredField } from './adding-required-field.js';
 import { ioError, parseError } from './parse-error.js';
+import { emptyMigration } from './empty-migration.js';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation.js';
 // -- lock and constraint rules (imports) --
 // -- naming, drop and type-preference rules (imports) --
@@ -49,6 +50,7 @@ export const ALL_RULES: readonly Rule[] = [
   // -- framework and revision-graph rules --
   unusedSuppression,
   suppressionMissingReason,
+  emptyMigration,
   parseError,
   ioError,
 ];

@@ -38,8 +38,8 @@ export function sqlMigration(
     statementBase += result.statements;
     assignTransactions(result.ops, section.transaction ?? transaction);
     if (section.transaction && section.transaction !== transaction) (byDirection ??= {})[section.direction] = section.transaction;
-    ops.push(...result.ops);
-    diagnostics.push(...result.diagnostics);
+    for (const op of result.ops) ops.push(op); // (not push(...ops): 100,000+ ops overflow the stack)
+    for (const d of result.diagnostics) diagnostics.push(d);
   }
   const migration: Migration = { file: path, format, ops, transaction, diagnostics, source: text };
   if (byDirection) migration.transactionByDirection = byDirection;

@@ -2,18 +2,43 @@
  * SQL text → IR operations with positions, through libpg-query (the real Postgres parser, WASM).
  * Used for SQL files and for SQL embedded in TypeScript/JavaScript and Python migrations.
  */
-import { loadModule, parseSync } from 'libpg-query';
+import { createRequire } from 'node:module';
+import * as libpgQuery from 'libpg-query';
 import type { Direction, FileDiagnostic, Operation, Position } from '../../ir/types.js';
 import { LineIndex, byteToCharMapper, type Locator } from '../../ir/source-text.js';
 import { splitStatements } from './split.js';
 import { translateStatement } from './translate.js';
 import type { Node } from './expr.js';
 
+type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync'>;
+let pgQuery: PgQuery = libpgQuery;
 let ready: Promise<void> | undefined;
-/** Loads the parser's WASM module; call once before `parseSql`. */
+/**
+ * Parses that overflowed the call stack inside the WASM parser since its instance was created. Such
+ * an overflow (a statement nested thousands deep) unwinds without freeing the parser's memory, so
+ * after one the instance is replaced, and a file that keeps overflowing is not parsed further.
+ */
+let overflows = 0;
+const MAX_OVERFLOWS = 8;
+
+/** Loads the parser's WASM module; await it before each file's `parseSql`. */
 export function initSqlParser(): Promise<void> {
-  ready ??= loadModule();
+  if (overflows > 0) {
+    overflows = 0;
+    ready = freshParser();
+  }
+  ready ??= pgQuery.loadModule();
   return ready;
+}
+
+async function freshParser(): Promise<void> {
+  // libpg-query keeps one module-level instance: evaluating its module again creates a new one.
+  const require = createRequire(import.meta.url);
+  const id = require.resolve('libpg-query');
+  delete require.cache[id];
+  const next = require(id) as PgQuery;
+  await next.loadModule();
+  pgQuery = next;
 }
 
 export interface SqlParseOptions {
@@ -53,8 +78,9 @@ class ParseFailure {
 function parseRange(text: string, from: number, to: number): RawStatement[] | ParseFailure {
   const chunk = text.slice(from, to);
   const toChar = byteToCharMapper(chunk);
+  if (overflows >= MAX_OVERFLOWS) return new ParseFailure('not parsed: earlier statements of this file were nested too deeply for the parser', from);
   try {
-    const result = parseSync(chunk) as { stmts?: Node[] };
+    const result = pgQuery.parseSync(chunk) as { stmts?: Node[] };
     return (result.stmts ?? []).map((s: Node) => {
       const startByte = s.stmt_location ?? 0;
       const start = toChar(startByte);
@@ -64,12 +90,13 @@ function parseRange(text: string, from: number, to: number): RawStatement[] | Pa
   } catch (e) {
     const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
     const pos = err.sqlDetails?.cursorPosition;
-    return new ParseFailure(String(err.message ?? e), from + (pos === undefined ? 0 : toChar(pos)));
+    let message = String(err.message ?? e);
+    if (e instanceof RangeError) {
+      overflows++;
+      message = `statement nested too deeply for the parser (${message})`;
+    } else if (/^memory exhausted\b/.test(message)) message = `statement nested too deeply: ${message}`;
+    return new ParseFailure(message, from + (pos === undefined ? 0 : toChar(pos)));
   }
-}
-
-function isBlank(text: string): boolean {
-  return splitStatements(text).length === 0;
 }
 
 export function parseSql(text: string, options: SqlParseOptions): SqlParseResult {
@@ -77,7 +104,26 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
   const index = options.locate ? undefined : new LineIndex(text);
   const locate: Locator = options.locate ?? ((o) => index!.position(o));
   const diagnostics: FileDiagnostic[] = [];
-  const statements: RawStatement[] = [];
+  const ops: Operation[] = [];
+  let statementIndex = 0;
+
+  // Translated as soon as each part is parsed, so the parse trees of a huge file are not all kept.
+  const emit = (parsed: RawStatement[]) => {
+    for (const raw of parsed) {
+      let end = raw.end;
+      while (end > raw.start && /\s/.test(text[end - 1]!)) end--;
+      const a = locate(raw.start);
+      const b = locate(end);
+      const span = { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+      const revision = options.revisionAt?.(raw.start);
+      for (const draft of translateStatement(raw.stmt)) {
+        const op = { ...draft, span, direction, inTransaction: false, statementIndex } as Operation;
+        if (revision !== undefined) op.revision = revision;
+        ops.push(op);
+      }
+      statementIndex++;
+    }
+  };
 
   const failAt = (f: ParseFailure, sliceEnd: number) => {
     const a: Position = locate(f.offset);
@@ -89,11 +135,12 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
     });
   };
 
-  // Whole text in one go when small (the common case); on a syntax error, statement by statement
-  // so every other statement is still linted.
-  const whole = text.length <= CHUNK_CHARS && !isBlank(text) ? parseRange(text, 0, text.length) : undefined;
-  if (Array.isArray(whole)) statements.push(...whole);
-  else if (!isBlank(text)) {
+  // Whole text in one go when small (the common case; comment-only text parses to no statements);
+  // on a syntax error, statement by statement so every other statement is still linted.
+  const blank = text.trim() === '';
+  const whole = text.length <= CHUNK_CHARS && !blank ? parseRange(text, 0, text.length) : undefined;
+  if (Array.isArray(whole)) emit(whole);
+  else if (!blank) {
     const slices = splitStatements(text);
     let i = 0;
     while (i < slices.length) {
@@ -101,31 +148,21 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
       let j = i;
       while (j + 1 < slices.length && slices[j + 1]!.end - slices[i]!.start <= CHUNK_CHARS) j++;
       const chunk = whole === undefined ? parseRange(text, slices[i]!.start, slices[j]!.end) : new ParseFailure('', 0);
-      if (Array.isArray(chunk) && (whole === undefined)) statements.push(...chunk);
+      if (Array.isArray(chunk) && (whole === undefined)) emit(chunk);
       else {
         for (let k = i; k <= j; k++) {
           const one = parseRange(text, slices[k]!.start, slices[k]!.end);
-          if (Array.isArray(one)) statements.push(...one);
-          else failAt(one, slices[k]!.end);
+          if (Array.isArray(one)) emit(one);
+          else if (overflows >= MAX_OVERFLOWS) {
+            failAt(new ParseFailure('the rest of this file was not parsed: too many statements nested too deeply for the parser', one.offset), text.length);
+            j = slices.length;
+            break;
+          } else failAt(one, slices[k]!.end);
         }
       }
       i = j + 1;
     }
   }
 
-  const ops: Operation[] = [];
-  statements.forEach((raw, statementIndex) => {
-    let end = raw.end;
-    while (end > raw.start && /\s/.test(text[end - 1]!)) end--;
-    const a = locate(raw.start);
-    const b = locate(end);
-    const span = { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-    const revision = options.revisionAt?.(raw.start);
-    for (const draft of translateStatement(raw.stmt)) {
-      const op = { ...draft, span, direction, inTransaction: false, statementIndex } as Operation;
-      if (revision !== undefined) op.revision = revision;
-      ops.push(op);
-    }
-  });
-  return { ops, diagnostics, statements: statements.length + diagnostics.length };
+  return { ops, diagnostics, statements: statementIndex + diagnostics.length };
 }
