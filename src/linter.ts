@@ -6,7 +6,7 @@ import type { Migration, MigrationFormat } from './ir/types.js';
 import type { Finding, Rule, Severity } from './engine/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES } from './rules/index.js';
-import { parseFile } from './parsers/registry.js';
+import { arrangeRun, parseFile } from './parsers/registry.js';
 import { initSqlParser } from './parsers/sql/parse-sql.js';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
@@ -88,9 +88,12 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
       migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${(e as Error).message ?? e}`));
     }
   }
+  // The order (and units) the tools run: Alembic revisions in graph order, offline SQL per revision.
+  migrations.splice(0, migrations.length, ...arrangeRun(migrations));
   const rules = enabledRules(options.rules);
   const linted = lintMigrations(migrations, {
     pgVersion: options.pgVersion,
+    dialect: options.dialect,
     checkDowngrade: options.checkDowngrade,
     rules,
   });

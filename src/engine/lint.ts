@@ -8,6 +8,8 @@ import type { Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } fro
 
 export interface LintOptions {
   pgVersion: number;
+  /** Target database; default PostgreSQL. */
+  dialect?: 'postgresql' | 'sqlite';
   checkDowngrade: boolean;
   /** Enabled rules with their effective severity. */
   rules: { rule: Rule; severity: Severity }[];
@@ -125,6 +127,7 @@ function lintDirection(
   for (const { rule, severity } of options.rules) {
     const context: RuleContext = {
       pgVersion: options.pgVersion,
+      dialect: options.dialect ?? 'postgresql',
       migration,
       direction,
       ops,

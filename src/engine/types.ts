@@ -71,6 +71,8 @@ export interface ReportOptions {
 
 export interface RuleContext {
   readonly pgVersion: number;
+  /** Target database (`--dialect`): PostgreSQL, or SQLite for projects that also run their migrations there. */
+  readonly dialect: 'postgresql' | 'sqlite';
   readonly migration: Migration;
   readonly direction: Direction;
   /** All ops of this migration in this direction, in order. */

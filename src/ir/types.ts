@@ -104,6 +104,11 @@ export interface OpBase {
   statementIndex: number;
   /** Revision this op belongs to when known (Alembic offline SQL). */
   revision?: string;
+  /**
+   * Issued inside a batch block (Alembic `batch_alter_table`): on SQLite the tool applies it by
+   * recreating the table (create, copy, drop, rename); on PostgreSQL it runs as the plain ALTER.
+   */
+  inBatch?: boolean;
 }
 
 export interface CreateTableOp extends OpBase {
@@ -341,6 +346,17 @@ export interface DowngradeInfo {
   autoReversible?: boolean;
 }
 
+/** A revision's declarations beyond its id and parents (Alembic `branch_labels`, `depends_on`). */
+export interface RevisionInfo {
+  /** The `revision = …` declaration. */
+  span: SourceSpan;
+  /** The `down_revision = …` declaration. */
+  parentsSpan?: SourceSpan;
+  /** Revisions (or branch labels) that must run first without being parents (`depends_on`). */
+  dependsOn: string[];
+  branchLabels: string[];
+}
+
 export interface Migration {
   file: string;
   format: MigrationFormat;
@@ -355,6 +371,8 @@ export interface Migration {
   revision?: string;
   /** Parent revisions (Alembic `down_revision`). */
   parents?: string[];
+  /** Where the migration declares its place in a revision graph, and its other graph edges (Alembic). */
+  revisionInfo?: RevisionInfo;
   /** Downgrade facts for frontends that have an explicit up/down pair. */
   downgrade?: DowngradeInfo;
   diagnostics: FileDiagnostic[];

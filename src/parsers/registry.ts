@@ -1,5 +1,6 @@
 import type { Migration, MigrationFormat } from '../ir/types.js';
 import type { FormatParser, ParseOptions, SourceFile } from './types.js';
+import { alembic } from './alembic/index.js';
 import { alembicSql } from './formats/alembic-sql.js';
 import { dbmate } from './formats/dbmate.js';
 import { drizzle } from './formats/drizzle.js';
@@ -10,7 +11,7 @@ import { plainSql } from './formats/plain-sql.js';
 import { prisma } from './formats/prisma.js';
 
 /** Every migration format migration-lint reads. Add a format by adding its parser here. */
-export const PARSERS: readonly FormatParser[] = [alembicSql, dbmate, nodePgMigrateSql, drizzle, prisma, golangMigrate, flyway, plainSql];
+export const PARSERS: readonly FormatParser[] = [alembicSql, dbmate, nodePgMigrateSql, drizzle, prisma, golangMigrate, flyway, plainSql, alembic];
 
 export const EXTENSIONS: readonly string[] = [...new Set(PARSERS.flatMap((p) => p.extensions))];
 
@@ -37,6 +38,24 @@ export function chooseParser(file: SourceFile, framework?: MigrationFormat): For
     }
   }
   return best;
+}
+
+/**
+ * Puts a run's migrations in the order their tools run them: each format with an `arrangeRun` step
+ * rearranges its own migrations, which take the place of that format's first file in the list.
+ */
+export function arrangeRun(migrations: Migration[]): Migration[] {
+  let out = migrations;
+  for (const parser of PARSERS) {
+    if (!parser.arrangeRun || !out.some((m) => m.format === parser.format)) continue;
+    const own = out.filter((m) => m.format === parser.format);
+    const arranged = parser.arrangeRun(own);
+    const first = out.findIndex((m) => m.format === parser.format);
+    const others = out.filter((m) => m.format !== parser.format);
+    const before = out.slice(0, first).filter((m) => m.format !== parser.format).length;
+    out = [...others.slice(0, before), ...arranged, ...others.slice(before)];
+  }
+  return out;
 }
 
 export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration | undefined> {

@@ -28,4 +28,10 @@ export interface FormatParser {
    */
   detect(file: SourceFile): number;
   parse(file: SourceFile, options: ParseOptions): Migration | Promise<Migration>;
+  /**
+   * Run-level step, given every migration of this format in the run (path order): returns them as
+   * the units and in the order the tool runs them (Alembic: revisions in graph order; Alembic
+   * offline SQL: one migration per revision). Optional: by default files run in path order.
+   */
+  arrangeRun?(migrations: Migration[]): Migration[];
 }

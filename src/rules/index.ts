@@ -22,6 +22,9 @@ import { banCharField } from './ban-char-field.js';
 import { renameViaDropAdd } from './rename-via-drop-add.js';
 import { anonymousConstraint } from './anonymous-constraint.js';
 // -- framework and revision-graph rules (imports) --
+import { brokenRevisionGraph } from './broken-revision-graph.js';
+import { multipleHeads } from './multiple-heads.js';
+import { requireBatchModeForSqlite } from './require-batch-mode-for-sqlite.js';
 import { suppressionMissingReason } from './suppression-missing-reason.js';
 import { unusedSuppression } from './unused-suppression.js';
 
@@ -48,6 +51,9 @@ export const ALL_RULES: readonly Rule[] = [
   renameViaDropAdd,
   anonymousConstraint,
   // -- framework and revision-graph rules --
+  multipleHeads,
+  brokenRevisionGraph,
+  requireBatchModeForSqlite,
   unusedSuppression,
   suppressionMissingReason,
   emptyMigration,

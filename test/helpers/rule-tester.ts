@@ -18,6 +18,8 @@ export interface TestCase {
   pgVersion?: number;
   assumeInTransaction?: boolean;
   checkDowngrade?: boolean;
+  /** Target database (`--dialect`), default PostgreSQL. */
+  dialect?: 'postgresql' | 'sqlite';
 }
 
 export interface InvalidCase extends TestCase {
@@ -33,10 +35,11 @@ export async function runRule(rule: Rule, c: TestCase): Promise<Finding[]> {
   for (let i = 0; i < sqls.length; i++) {
     const source = { path: files[i]!, text: sqls[i]! };
     const parser = chooseParser(source)!;
-    migrations.push(await parser.parse(source, { assumeInTransaction: Boolean(c.assumeInTransaction), dialect: 'postgresql' }));
+    migrations.push(await parser.parse(source, { assumeInTransaction: Boolean(c.assumeInTransaction), dialect: c.dialect ?? 'postgresql' }));
   }
   return lintMigrations(migrations, {
     pgVersion: c.pgVersion ?? 14,
+    dialect: c.dialect ?? 'postgresql',
     checkDowngrade: Boolean(c.checkDowngrade),
     rules: [{ rule, severity: rule.meta.severity }],
   }).filter((f) => f.rule === rule.meta.id);

@@ -1,0 +1,16 @@
+import type { FormatParser } from '../types.js';
+import { revisionGraphs, runOrder } from './graph.js';
+import { looksLikeRevision, parseRevisionFile } from './revision-file.js';
+
+/**
+ * Alembic revision files (`versions/<rev>_<slug>.py`), read statically. Other .py files (env.py,
+ * application code) are not revisions and are skipped.
+ */
+export const alembic: FormatParser = {
+  format: 'alembic',
+  extensions: ['.py'],
+  detect: (file) => (looksLikeRevision(file.text) ? 10 : 0),
+  parse: (file, options) => parseRevisionFile(file, options),
+  // Revisions run in graph order (parents and dependencies first), one versions directory at a time.
+  arrangeRun: (migrations) => revisionGraphs(migrations).flatMap(runOrder),
+};

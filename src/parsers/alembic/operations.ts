@@ -1,0 +1,606 @@
+/**
+ * Alembic `op.*` / `batch_op.*` calls → the statements Alembic's PostgreSQL implementation emits for
+ * them (ADD COLUMN then its foreign keys and indexes, ALTER COLUMN TYPE before SET NOT NULL…),
+ * handed to a sink that reads them with the SQL frontend. SQL the revision passes to
+ * `op.execute()` goes to the sink as the string literal itself, so its positions stay exact.
+ */
+import type { Operation } from '../../ir/types.js';
+import { typeRefFromSql } from '../sql/fragments.js';
+import {
+  type ColumnSpec,
+  arg,
+  columnSql,
+  defaultIndexName,
+  foreignKeyOptions,
+  foreignKeyTarget,
+  ident,
+  isAutoincrementKey,
+  qualified,
+  readColumn,
+  serverDefaultSql,
+  sqlExpression,
+  sqlString,
+  sqlType,
+} from './sqlalchemy.js';
+import { exactStr, lastName, type PyCall, type PyStr, type PyValue, sourceText, strList } from './python-values.js';
+
+/** Where translated statements go. */
+export interface OpSink {
+  /** A statement built from the call (positions: the call). `after` adjusts the IR ops it gives. */
+  sql(statement: string, after?: (ops: Operation[]) => void): void;
+  /** SQL the revision wrote in a string (positions: inside the string). */
+  userSql(text: PyStr): void;
+  /** A call that could not be interpreted statically. */
+  unknown(reason: string): void;
+}
+
+/** The table a `with op.batch_alter_table(…) as batch_op:` block alters. */
+export interface BatchTable {
+  table: string;
+  schema?: string;
+}
+
+/** Parameter names, in order, of the `op.*` methods (Alembic's signatures). */
+const OP_PARAMS: Record<string, string[]> = {
+  add_column: ['table_name', 'column', 'schema'],
+  drop_column: ['table_name', 'column_name', 'schema'],
+  alter_column: [
+    'table_name', 'column_name', 'nullable', 'comment', 'server_default', 'new_column_name', 'type_', 'existing_type',
+    'existing_server_default', 'existing_nullable', 'existing_comment', 'schema',
+  ],
+  create_table: ['table_name'],
+  drop_table: ['table_name', 'schema'],
+  rename_table: ['old_table_name', 'new_table_name', 'schema'],
+  create_index: ['index_name', 'table_name', 'columns', 'schema', 'unique'],
+  drop_index: ['index_name', 'table_name', 'schema'],
+  create_foreign_key: [
+    'constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols', 'onupdate', 'ondelete', 'deferrable',
+    'initially', 'match', 'source_schema', 'referent_schema',
+  ],
+  create_unique_constraint: ['constraint_name', 'table_name', 'columns', 'schema'],
+  create_check_constraint: ['constraint_name', 'table_name', 'condition', 'schema'],
+  create_primary_key: ['constraint_name', 'table_name', 'columns', 'schema'],
+  create_exclude_constraint: ['constraint_name', 'table_name'],
+  drop_constraint: ['constraint_name', 'table_name', 'type_', 'schema'],
+  execute: ['sqltext', 'execution_options'],
+  bulk_insert: ['table', 'rows', 'multiinsert'],
+  create_table_comment: ['table_name', 'comment', 'existing_comment', 'schema'],
+  drop_table_comment: ['table_name', 'existing_comment', 'schema'],
+};
+
+/** The same methods on `batch_op`, which take the table from the batch block. */
+const BATCH_PARAMS: Record<string, string[]> = {
+  add_column: ['column', 'insert_before', 'insert_after'],
+  drop_column: ['column_name'],
+  alter_column: [
+    'column_name', 'nullable', 'comment', 'server_default', 'new_column_name', 'type_', 'existing_type', 'existing_server_default',
+    'existing_nullable', 'existing_comment', 'insert_before', 'insert_after',
+  ],
+  create_index: ['index_name', 'columns'],
+  drop_index: ['index_name'],
+  create_foreign_key: ['constraint_name', 'referent_table', 'local_cols', 'remote_cols', 'referent_schema', 'onupdate', 'ondelete', 'deferrable', 'initially', 'match'],
+  create_unique_constraint: ['constraint_name', 'columns'],
+  create_check_constraint: ['constraint_name', 'condition'],
+  create_primary_key: ['constraint_name', 'columns'],
+  create_exclude_constraint: ['constraint_name'],
+  drop_constraint: ['constraint_name', 'type_'],
+  execute: ['sqltext', 'execution_options'],
+  create_table_comment: ['comment', 'existing_comment'],
+  drop_table_comment: ['existing_comment'],
+};
+
+/** `op.*` methods that issue no statement. */
+const NO_STATEMENT = new Set(['f', 'inline_literal', 'get_bind', 'get_context', 'implementation_for', 'register_operation']);
+
+class Args {
+  constructor(
+    readonly named: Map<string, PyValue>,
+    /** Positional arguments beyond the named parameters (`create_table`'s columns). */
+    readonly rest: PyValue[],
+    readonly call: PyCall,
+  ) {}
+  get(name: string): PyValue | undefined {
+    return this.named.get(name);
+  }
+  str(name: string): string | undefined {
+    return exactStr(this.named.get(name));
+  }
+  bool(name: string): boolean | undefined {
+    const v = this.named.get(name);
+    return v?.kind === 'bool' ? v.value : v?.kind === 'none' ? false : undefined;
+  }
+  has(name: string): boolean {
+    return this.named.has(name);
+  }
+}
+
+function bind(call: PyCall, params: string[], batch?: BatchTable): Args {
+  const named = new Map<string, PyValue>();
+  params.forEach((p, i) => {
+    if (i < call.args.length) named.set(p, call.args[i]!);
+  });
+  for (const [k, v] of call.kwargs) named.set(k, v);
+  if (batch) {
+    const node = call.node;
+    named.set('table_name', { kind: 'str', value: batch.table, offsets: [], node, placeholders: [] });
+    named.set('source_table', named.get('table_name')!);
+    if (batch.schema) {
+      named.set('schema', { kind: 'str', value: batch.schema, offsets: [], node, placeholders: [] });
+      named.set('source_schema', named.get('schema')!);
+    }
+  }
+  return new Args(named, call.args.slice(params.length), call);
+}
+
+class Unsupported extends Error {}
+
+function need(value: string | undefined, what: string, v: PyValue | undefined): string {
+  if (value === undefined) throw new Unsupported(v ? `${what} ${sourceText(v)} is not known statically` : `no ${what} given`);
+  return value;
+}
+
+function needList(value: string[] | undefined, what: string, v: PyValue | undefined): string[] {
+  if (value === undefined) throw new Unsupported(v ? `${what} ${sourceText(v)} is not a literal list of names` : `no ${what} given`);
+  return value;
+}
+
+function columnList(names: string[]): string {
+  return names.map(ident).join(', ');
+}
+
+/** The operations a revision can call, keyed by method name. */
+type Translator = (a: Args, sink: OpSink) => void;
+
+function table(a: Args, key = 'table_name'): string {
+  return qualified(need(a.str(key), 'table name', a.get(key)), a.str('schema'));
+}
+
+function readColumnArg(v: PyValue | undefined, sink: OpSink): ColumnSpec {
+  if (!v || v.kind !== 'call' || lastName(v.callee) !== 'Column') throw new Unsupported(`column ${v ? sourceText(v) : '?'} is not an sa.Column(…) call`);
+  const problems: string[] = [];
+  const c = readColumn(v, problems);
+  if (!c) throw new Unsupported(`column ${sourceText(v)} has no literal name`);
+  for (const p of problems) sink.unknown(p);
+  return c;
+}
+
+function commentSql(target: string, comment: PyValue | undefined): string | undefined {
+  if (!comment || (comment.kind === 'bool' && comment.value === false)) return undefined;
+  if (comment.kind === 'none') return `COMMENT ON ${target} IS NULL`;
+  const text = exactStr(comment);
+  return `COMMENT ON ${target} IS ${text === undefined ? 'NULL' : sqlString(text)}`;
+}
+
+function addColumn(a: Args, sink: OpSink): void {
+  const t = table(a);
+  const c = readColumnArg(a.get('column'), sink);
+  const ifNotExists = a.bool('if_not_exists') ? 'IF NOT EXISTS ' : '';
+  sink.sql(`ALTER TABLE ${t} ADD COLUMN ${ifNotExists}${columnSql(c, isAutoincrementKey(c, c.primaryKey ? [c.name] : []))}`);
+  // Alembic then adds the column's constraints (never the primary key) and indexes as separate statements.
+  for (const fk of c.foreignKeys) {
+    sink.sql(
+      `ALTER TABLE ${t} ADD ${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`,
+    );
+  }
+  if (c.unique && !c.index) sink.sql(`ALTER TABLE ${t} ADD UNIQUE (${ident(c.name)})`);
+  if (c.index) {
+    const name = defaultIndexName(need(a.str('table_name'), 'table name', a.get('table_name')), a.str('schema'), c.name);
+    sink.sql(`CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(name)} ON ${t} (${ident(c.name)})`);
+  }
+  if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${t}.${ident(c.name)} IS ${sqlString(c.comment)}`);
+}
+
+function dropColumn(a: Args, sink: OpSink): void {
+  const column = need(a.str('column_name'), 'column name', a.get('column_name'));
+  sink.sql(`ALTER TABLE ${table(a)} DROP COLUMN ${a.bool('if_exists') ? 'IF EXISTS ' : ''}${ident(column)}`);
+}
+
+function alterColumn(a: Args, sink: OpSink): void {
+  const t = table(a);
+  const column = need(a.str('column_name'), 'column name', a.get('column_name'));
+  const col = ident(column);
+  const typeArg = a.get('type_');
+  // Alembic's PostgreSQL implementation: the type change first, then nullability, default, comment, rename.
+  if (typeArg && typeArg.kind !== 'none') {
+    const type = sqlType(typeArg);
+    if (!type) sink.unknown(`type ${sourceText(typeArg)} is not a SQLAlchemy type this linter knows; treated as an unknown type`);
+    const using = a.get('postgresql_using');
+    const usingSql = using ? (exactStr(using) ?? sqlExpression(using)) : undefined;
+    const existing = a.get('existing_type');
+    const oldType = existing && existing.kind !== 'none' ? sqlType(existing) : undefined;
+    sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${type?.sql ?? ident(sourceText(typeArg))}${usingSql ? ` USING ${usingSql}` : ''}`, (ops) => {
+      if (!oldType) return;
+      for (const op of ops) if (op.kind === 'alter-column-type') op.oldType = typeRefFromSql(oldType.sql);
+    });
+  }
+  const nullable = a.get('nullable');
+  if (nullable && nullable.kind === 'bool') sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} ${nullable.value ? 'DROP' : 'SET'} NOT NULL`);
+  else if (nullable && nullable.kind !== 'none') sink.unknown(`nullable=${sourceText(nullable)} is not known statically`);
+  const serverDefault = a.get('server_default');
+  if (serverDefault && !(serverDefault.kind === 'bool' && serverDefault.value === false)) {
+    if (serverDefault.kind === 'none') sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT`);
+    else {
+      const sql = serverDefaultSql(serverDefault);
+      sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${sql ?? `${ident(sourceText(serverDefault))}()`}`);
+    }
+  }
+  const comment = commentSql(`COLUMN ${t}.${col}`, a.get('comment'));
+  if (comment) sink.sql(comment);
+  const newName = a.get('new_column_name');
+  if (newName && newName.kind !== 'none') sink.sql(`ALTER TABLE ${t} RENAME ${col} TO ${ident(need(exactStr(newName), 'new column name', newName))}`);
+}
+
+
+interface TableConstraint {
+  sql: string;
+}
+
+function createTable(a: Args, sink: OpSink): void {
+  const tableName = need(a.str('table_name'), 'table name', a.get('table_name'));
+  const schema = a.str('schema');
+  const t = qualified(tableName, schema);
+  const columns: ColumnSpec[] = [];
+  const constraints: TableConstraint[] = [];
+  const indexes: string[] = [];
+  let primaryKey: { columns: string[]; name?: string } | undefined;
+  const foreignKeys: string[] = [];
+  for (const item of a.rest) {
+    if (item.kind !== 'call' || !item.callee) {
+      sink.unknown(`create_table argument ${sourceText(item)} is not known statically; the table is read without it`);
+      continue;
+    }
+    const kind = lastName(item.callee);
+    const name = exactStr(item.kwargs.get('name'));
+    const named = name ? `CONSTRAINT ${ident(name)} ` : '';
+    switch (kind) {
+      case 'Column':
+        columns.push(readColumnArg(item, sink));
+        break;
+      case 'PrimaryKeyConstraint':
+        primaryKey = { columns: needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'primary key columns', item) };
+        if (name) primaryKey.name = name;
+        break;
+      case 'UniqueConstraint':
+        constraints.push({ sql: `${named}UNIQUE (${columnList(needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'unique columns', item))})` });
+        break;
+      case 'CheckConstraint': {
+        const expression = exactStr(item.args[0]) ?? (item.args[0] ? sqlExpression(item.args[0]) : undefined);
+        constraints.push({ sql: `${named}CHECK (${expression ?? 'true'})` });
+        break;
+      }
+      case 'ForeignKeyConstraint': {
+        const local = needList(strList(arg(item, 0, 'columns')), 'foreign key columns', item);
+        const remote = needList(strList(arg(item, 1, 'refcolumns')), 'referenced columns', item);
+        const targets = remote.map(foreignKeyTarget);
+        if (targets.some((x) => !x)) throw new Unsupported(`foreign key target ${sourceText(item)} is not "table.column"`);
+        const first = targets[0]!;
+        foreignKeys.push(
+          `${named}FOREIGN KEY (${columnList(local)}) REFERENCES ${qualified(first.table, first.schema)} (${columnList(targets.map((x) => x!.column))})${foreignKeyOptions(item.kwargs)}`,
+        );
+        break;
+      }
+      case 'Index': {
+        const indexName = exactStr(item.args[0]);
+        const cols = item.args.slice(1).map((c) => indexColumn(c));
+        const unique = item.kwargs.get('unique');
+        indexes.push(`CREATE ${unique?.kind === 'bool' && unique.value ? 'UNIQUE ' : ''}INDEX ${indexName ? `${ident(indexName)} ` : ''}ON ${t} (${cols.join(', ')})`);
+        break;
+      }
+      default:
+        sink.unknown(`create_table argument ${sourceText(item)} is not a column or constraint this linter knows`);
+    }
+  }
+  const pkColumns = primaryKey?.columns ?? columns.filter((c) => c.primaryKey).map((c) => c.name);
+  // Enum types are created with the table (unless postgresql.ENUM(create_type=False)).
+  const enums = new Set<string>();
+  for (const c of columns) {
+    const e = c.type?.enum;
+    if (!e || !e.createType) continue;
+    const name = qualified(e.name, e.schema);
+    if (enums.has(name)) continue;
+    enums.add(name);
+    sink.sql(`CREATE TYPE ${name} AS ENUM (${(e.values ?? []).map(sqlString).join(', ')})`);
+  }
+  const elements = columns.map((c) => columnSql(c, isAutoincrementKey(c, pkColumns)));
+  if (pkColumns.length) elements.push(`${primaryKey?.name ? `CONSTRAINT ${ident(primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(pkColumns)})`);
+  elements.push(...constraints.map((c) => c.sql));
+  for (const c of columns) {
+    for (const fk of c.foreignKeys) {
+      foreignKeys.push(`${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`);
+    }
+    if (c.unique && !c.index) elements.push(`UNIQUE (${ident(c.name)})`);
+  }
+  elements.push(...foreignKeys);
+  const prefixes = strList(a.get('prefixes')) ?? [];
+  const temporary = prefixes.some((p) => /^temp(orary)?$/i.test(p)) ? 'TEMPORARY ' : '';
+  const partitionBy = a.str('postgresql_partition_by');
+  sink.sql(
+    `CREATE ${temporary}TABLE ${a.bool('if_not_exists') ? 'IF NOT EXISTS ' : ''}${t} (${elements.join(', ')})${partitionBy ? ` PARTITION BY ${partitionBy}` : ''}`,
+  );
+  for (const c of columns) {
+    if (c.index) sink.sql(`CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(defaultIndexName(tableName, schema, c.name))} ON ${t} (${ident(c.name)})`);
+  }
+  for (const sql of indexes) sink.sql(sql);
+  const tableComment = commentSql(`TABLE ${t}`, a.get('comment'));
+  if (tableComment) sink.sql(tableComment);
+  for (const c of columns) if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${t}.${ident(c.name)} IS ${sqlString(c.comment)}`);
+}
+
+function indexColumn(v: PyValue): string {
+  const name = exactStr(v);
+  if (name !== undefined) return ident(name);
+  if (v.kind === 'call' && lastName(v.callee) === 'column' && exactStr(v.args[0]) !== undefined) return ident(exactStr(v.args[0])!);
+  if (v.kind === 'call' && (lastName(v.callee) === 'desc' || lastName(v.callee) === 'asc') && v.args[0]) {
+    return `${indexColumn(v.args[0])} ${lastName(v.callee).toUpperCase()}`;
+  }
+  const expr = sqlExpression(v);
+  if (expr === undefined) throw new Unsupported(`index column ${sourceText(v)} is not known statically`);
+  return `(${expr})`;
+}
+
+function createIndex(a: Args, sink: OpSink): void {
+  const name = a.get('index_name');
+  const indexName = name && name.kind !== 'none' ? need(exactStr(name), 'index name', name) : undefined;
+  const columnsArg = a.get('columns');
+  const columns = columnsArg?.kind === 'seq' ? columnsArg.items : columnsArg ? [columnsArg] : [];
+  if (columns.length === 0) throw new Unsupported('the index columns are not a literal list');
+  const ops = a.get('postgresql_ops');
+  const opclass = new Map<string, string>();
+  if (ops?.kind === 'dict') {
+    for (const e of ops.entries) {
+      const k = exactStr(e.key);
+      const v = exactStr(e.value);
+      if (k !== undefined && v !== undefined) opclass.set(k, v);
+    }
+  }
+  const cols = columns.map((c) => {
+    const text = indexColumn(c);
+    const plain = exactStr(c);
+    return plain !== undefined && opclass.has(plain) ? `${text} ${opclass.get(plain)}` : text;
+  });
+  const using = a.str('postgresql_using');
+  const include = strList(a.get('postgresql_include'));
+  const whereArg = a.get('postgresql_where');
+  const where = whereArg ? (exactStr(whereArg) ?? sqlExpression(whereArg)) : undefined;
+  if (whereArg && where === undefined) sink.unknown(`postgresql_where=${sourceText(whereArg)} is not known statically; the index is read as not partial`);
+  sink.sql(
+    `CREATE ${a.bool('unique') ? 'UNIQUE ' : ''}INDEX ${a.bool('postgresql_concurrently') ? 'CONCURRENTLY ' : ''}${a.bool('if_not_exists') ? 'IF NOT EXISTS ' : ''}` +
+      `${indexName ? `${ident(indexName)} ` : ''}ON ${table(a)}${using ? ` USING ${using}` : ''} (${cols.join(', ')})` +
+      `${include?.length ? ` INCLUDE (${columnList(include)})` : ''}${where ? ` WHERE ${where}` : ''}`,
+  );
+}
+
+function dropIndex(a: Args, sink: OpSink): void {
+  const name = need(a.str('index_name'), 'index name', a.get('index_name'));
+  sink.sql(`DROP INDEX ${a.bool('postgresql_concurrently') ? 'CONCURRENTLY ' : ''}${a.bool('if_exists') ? 'IF EXISTS ' : ''}${qualified(name, a.str('schema'))}`);
+}
+
+function constraintName(a: Args): string {
+  const v = a.get('constraint_name');
+  if (!v || v.kind === 'none') return '';
+  return `CONSTRAINT ${ident(need(exactStr(v), 'constraint name', v))} `;
+}
+
+/** SQLAlchemy 2's `postgresql_not_valid=True` on constraints. */
+function notValid(a: Args): string {
+  return a.bool('postgresql_not_valid') ? ' NOT VALID' : '';
+}
+
+function createForeignKey(a: Args, sink: OpSink): void {
+  const local = needList(strList(a.get('local_cols')), 'local columns', a.get('local_cols'));
+  const remote = needList(strList(a.get('remote_cols')), 'referenced columns', a.get('remote_cols'));
+  const referent = qualified(need(a.str('referent_table'), 'referenced table', a.get('referent_table')), a.str('referent_schema'));
+  const source = qualified(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
+  sink.sql(`ALTER TABLE ${source} ADD ${constraintName(a)}FOREIGN KEY (${columnList(local)}) REFERENCES ${referent} (${columnList(remote)})${foreignKeyOptions(a.named)}${notValid(a)}`);
+}
+
+function createUniqueConstraint(a: Args, sink: OpSink): void {
+  const columns = needList(strList(a.get('columns')), 'columns', a.get('columns'));
+  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}UNIQUE (${columnList(columns)})`);
+}
+
+function createPrimaryKey(a: Args, sink: OpSink): void {
+  const columns = needList(strList(a.get('columns')), 'columns', a.get('columns'));
+  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}PRIMARY KEY (${columnList(columns)})`);
+}
+
+function createCheckConstraint(a: Args, sink: OpSink): void {
+  const condition = a.get('condition');
+  const expression = condition ? (exactStr(condition) ?? sqlExpression(condition)) : undefined;
+  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}CHECK (${expression ?? 'true'})${notValid(a)}`, (ops) => {
+    if (expression !== undefined) return;
+    // A SQLAlchemy expression object: the constraint is known, its condition is not.
+    for (const op of ops) {
+      if (op.kind !== 'add-constraint') continue;
+      op.constraint.expression = condition ? sourceText(condition) : '?';
+      delete op.constraint.checksNotNullOf;
+    }
+  });
+}
+
+function createExcludeConstraint(a: Args, sink: OpSink): void {
+  const elements = a.rest.map((e) => {
+    if (e.kind !== 'seq' || e.items.length !== 2) throw new Unsupported(`exclusion element ${sourceText(e)} is not a (column, operator) pair`);
+    const operator = need(exactStr(e.items[1]), 'operator', e.items[1]);
+    return `${indexColumn(e.items[0]!)} WITH ${operator}`;
+  });
+  const using = a.str('using') ?? 'gist';
+  const where = a.get('where');
+  const whereSql = where ? (exactStr(where) ?? sqlExpression(where)) : undefined;
+  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}EXCLUDE USING ${using} (${elements.join(', ')})${whereSql ? ` WHERE (${whereSql})` : ''}`);
+}
+
+function dropConstraint(a: Args, sink: OpSink): void {
+  const name = need(a.str('constraint_name'), 'constraint name', a.get('constraint_name'));
+  sink.sql(`ALTER TABLE ${table(a)} DROP CONSTRAINT ${a.bool('if_exists') ? 'IF EXISTS ' : ''}${ident(name)}`);
+}
+
+function dropTable(a: Args, sink: OpSink): void {
+  sink.sql(`DROP TABLE ${a.bool('if_exists') ? 'IF EXISTS ' : ''}${table(a)}`);
+}
+
+function renameTable(a: Args, sink: OpSink): void {
+  const old = qualified(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
+  sink.sql(`ALTER TABLE ${old} RENAME TO ${ident(need(a.str('new_table_name'), 'new table name', a.get('new_table_name')))}`);
+}
+
+/** `sa.table("users", …)` / `sa.Table("users", metadata, …)` → the table it names. */
+export function tableObject(v: PyValue | undefined): { table: string; schema?: string } | undefined {
+  if (!v || v.kind !== 'call' || !v.callee || !['table', 'Table'].includes(lastName(v.callee))) return undefined;
+  const name = exactStr(v.args[0]);
+  if (name === undefined) return undefined;
+  const schema = exactStr(v.kwargs.get('schema'));
+  return schema ? { table: name, schema } : { table: name };
+}
+
+/** `users.update().where(…).values(…)`: a SQLAlchemy statement object → its kind and table. */
+function statementObject(v: PyValue): { sql: string } | undefined {
+  let cursor: PyValue | undefined = v;
+  let verb: string | undefined;
+  while (cursor?.kind === 'call' && !cursor.callee && cursor.receiver) {
+    if (cursor.method && ['update', 'insert', 'delete'].includes(cursor.method)) verb = cursor.method;
+    const receiver: PyValue = cursor.receiver;
+    const t = tableObject(receiver);
+    if (t && verb) return { sql: statementFor(verb, qualified(t.table, t.schema)) };
+    cursor = receiver;
+  }
+  // sa.update(users) / sa.insert(users) / sa.delete(users)
+  cursor = v;
+  while (cursor?.kind === 'call') {
+    if (cursor.callee && ['update', 'insert', 'delete'].includes(lastName(cursor.callee))) {
+      const t = tableObject(cursor.args[0]);
+      return t ? { sql: statementFor(lastName(cursor.callee), qualified(t.table, t.schema)) } : undefined;
+    }
+    cursor = cursor.receiver;
+  }
+  return undefined;
+}
+
+function statementFor(verb: string, table: string): string {
+  if (verb === 'insert') return `INSERT INTO ${table} DEFAULT VALUES`;
+  if (verb === 'delete') return `DELETE FROM ${table}`;
+  return `UPDATE ${table} SET "?" = NULL`;
+}
+
+/** `sa.text("…")` bind parameters (`:name`) become `$n` so the PostgreSQL parser accepts them. */
+function withoutBindParams(text: PyStr): PyStr {
+  if (!/(^|[^:\w]):[A-Za-z_]/.test(text.value)) return text;
+  let value = '';
+  const offsets: number[] = [];
+  let n = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.value.length; i++) {
+    const ch = text.value[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === ':' && text.value[i - 1] !== ':' && text.value[i + 1] !== ':' && /[A-Za-z_]/.test(text.value[i + 1] ?? '') && !/\w/.test(text.value[i - 1] ?? '')) {
+      const m = /^[A-Za-z_]\w*/.exec(text.value.slice(i + 1))![0];
+      const placeholder = `$${++n}`;
+      for (const c of placeholder) {
+        value += c;
+        offsets.push(text.offsets[i]!);
+      }
+      i += m.length;
+      continue;
+    }
+    value += ch;
+    offsets.push(text.offsets[i]!);
+  }
+  offsets.push(text.offsets[text.value.length]!);
+  return { ...text, value, offsets };
+}
+
+/** SQL text passed to `op.execute()` or a connection's `execute()`. */
+export function executeSql(v: PyValue | undefined, sink: OpSink): void {
+  if (!v) throw new Unsupported('no SQL given');
+  if (v.kind === 'str') {
+    sink.userSql(v);
+    return;
+  }
+  if (v.kind === 'call') {
+    const inner = v.callee && ['text', 'literal_column'].includes(lastName(v.callee)) ? v.args[0] : v.method === 'bindparams' && v.receiver?.kind === 'call' && lastName(v.receiver.callee) === 'text' ? v.receiver.args[0] : undefined;
+    if (inner?.kind === 'str') {
+      sink.userSql(withoutBindParams(inner));
+      return;
+    }
+    const statement = statementObject(v);
+    if (statement) {
+      sink.sql(statement.sql);
+      return;
+    }
+  }
+  throw new Unsupported(`the SQL ${sourceText(v)} is built at run time`);
+}
+
+function bulkInsert(a: Args, sink: OpSink): void {
+  const t = tableObject(a.get('table'));
+  if (!t) throw new Unsupported(`table ${a.get('table') ? sourceText(a.get('table')!) : '?'} is not an sa.table(…) with a literal name`);
+  const rows = a.get('rows');
+  const count = rows?.kind === 'seq' ? rows.items.length : 1;
+  for (let i = 0; i < count; i++) sink.sql(`INSERT INTO ${qualified(t.table, t.schema)} DEFAULT VALUES`);
+}
+
+function tableComment(a: Args, sink: OpSink, drop: boolean): void {
+  const text = drop ? undefined : a.str('comment');
+  sink.sql(`COMMENT ON TABLE ${table(a)} IS ${text === undefined ? 'NULL' : sqlString(text)}`);
+}
+
+const TRANSLATORS: Record<string, Translator> = {
+  add_column: addColumn,
+  drop_column: dropColumn,
+  alter_column: alterColumn,
+  create_table: createTable,
+  drop_table: dropTable,
+  rename_table: renameTable,
+  create_index: createIndex,
+  drop_index: dropIndex,
+  create_foreign_key: createForeignKey,
+  create_unique_constraint: createUniqueConstraint,
+  create_check_constraint: createCheckConstraint,
+  create_primary_key: createPrimaryKey,
+  create_exclude_constraint: createExcludeConstraint,
+  drop_constraint: dropConstraint,
+  execute: (a, sink) => executeSql(a.get('sqltext'), sink),
+  bulk_insert: bulkInsert,
+  create_table_comment: (a, sink) => tableComment(a, sink, false),
+  drop_table_comment: (a, sink) => tableComment(a, sink, true),
+};
+
+/**
+ * Translates `op.<method>(…)` (or `batch_op.<method>(…)` when `batch` is given). Returns false for
+ * methods that issue no statement (`op.f`, `op.get_bind`…).
+ */
+export function translateOpCall(method: string, call: PyCall, sink: OpSink, batch?: BatchTable): boolean {
+  if (NO_STATEMENT.has(method)) return false;
+  const params = batch ? BATCH_PARAMS[method] : OP_PARAMS[method];
+  const translate = TRANSLATORS[method];
+  if (!params || !translate) {
+    sink.unknown(`${batch ? 'batch_op' : 'op'}.${method}() is not an operation this linter reads`);
+    return true;
+  }
+  if (call.splat) {
+    sink.unknown('arguments passed with * or ** are not known statically');
+    return true;
+  }
+  try {
+    translate(bind(call, params, batch), sink);
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    sink.unknown(e.message);
+  }
+  return true;
+}
+
+/** `sa.Enum(…).create(bind)` / `postgresql.ENUM(…).drop(bind)`: the type's own DDL. */
+export function enumDdl(receiver: PyValue, method: string, call: PyCall, sink: OpSink): boolean {
+  if (method !== 'create' && method !== 'drop') return false;
+  const type = sqlType(receiver);
+  if (!type?.enum) return false;
+  const name = qualified(type.enum.name, type.enum.schema);
+  const checkfirst = call.kwargs.get('checkfirst');
+  const ifExists = checkfirst?.kind === 'bool' && checkfirst.value;
+  if (method === 'create') sink.sql(`CREATE TYPE ${name} AS ENUM (${(type.enum.values ?? []).map(sqlString).join(', ')})`);
+  else sink.sql(`DROP TYPE ${ifExists ? 'IF EXISTS ' : ''}${name}`);
+  return true;
+}

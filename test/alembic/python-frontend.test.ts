@@ -1,0 +1,418 @@
+/**
+ * The Alembic revision-file frontend: metadata, each op.* call → IR, positions in the .py file
+ * (including SQL inside Python strings), transactions, batch mode, and what it does with code it
+ * cannot read statically.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Operation, OpOfKind } from '../../src/ir/types.js';
+import { alembic } from '../../src/parsers/alembic/index.js';
+import { parseRevision, revisionSource, UPGRADE_FIRST_LINE, upgradeOps } from './helpers.js';
+
+function only<K extends Operation['kind']>(ops: Operation[], kind: K): OpOfKind<K> {
+  const found = ops.filter((o) => o.kind === kind);
+  expect(found, `exactly one ${kind} op in ${ops.map((o) => o.kind).join(', ')}`).toHaveLength(1);
+  return found[0] as OpOfKind<K>;
+}
+
+async function up(body: string, dialect: 'postgresql' | 'sqlite' = 'postgresql'): Promise<Operation[]> {
+  const m = await parseRevision(revisionSource(body), undefined, dialect);
+  expect(m.diagnostics).toEqual([]);
+  return upgradeOps(m);
+}
+
+describe('detection', () => {
+  it('reads revision files and leaves other Python files alone', () => {
+    expect(alembic.detect({ path: 'versions/abc_x.py', text: revisionSource('pass') })).toBeGreaterThan(0);
+    const envPy = 'from alembic import context\n\ndef run_migrations_online():\n    context.configure(connection=None)\n';
+    expect(alembic.detect({ path: 'migrations/env.py', text: envPy })).toBe(0);
+    expect(alembic.detect({ path: 'app/models.py', text: 'revision = 3\n' })).toBe(0);
+  });
+});
+
+describe('revision metadata', () => {
+  it('reads revision, down_revision, branch_labels and depends_on in their Python forms', async () => {
+    const cases: [string, string[]][] = [
+      ['down_revision = None', []],
+      ['down_revision = ""', []],
+      ["down_revision = 'f00d'", ['f00d']],
+      ['down_revision = ("aa11", "bb22")', ['aa11', 'bb22']],
+      ['down_revision = ["aa11", "bb22"]', ['aa11', 'bb22']],
+      ['down_revision: Union[str, None] = "f00d"', ['f00d']],
+    ];
+    for (const [decl, parents] of cases) {
+      const m = await parseRevision(revisionSource('pass', 'pass', `revision: str = "c0ffee"\n${decl}\n`));
+      expect(m.revision).toBe('c0ffee');
+      expect(m.parents).toEqual(parents);
+      expect(m.diagnostics).toEqual([]);
+    }
+    const labelled = await parseRevision(
+      `revision = "c0ffee"\ndown_revision = None\nbranch_labels = ("billing",)\ndepends_on = "f00d"\n\ndef upgrade():\n    pass\n`,
+    );
+    expect(labelled.revisionInfo).toMatchObject({ dependsOn: ['f00d'], branchLabels: ['billing'], span: { line: 1, column: 1 }, parentsSpan: { line: 2 } });
+  });
+
+  it('reports a revision id that is not a literal, instead of guessing', async () => {
+    const m = await parseRevision('import uuid\nrevision = uuid.uuid4().hex\ndown_revision = None\n\ndef upgrade():\n    op.drop_table("t")\n');
+    expect(m.revision).toBeUndefined();
+    expect(m.diagnostics).toEqual([expect.objectContaining({ rule: 'parse-error', message: expect.stringContaining('revision id'), span: expect.objectContaining({ line: 2 }) })]);
+    expect(m.ops.map((o) => o.kind)).toEqual(['drop-table']);
+  });
+
+  it('stamps every op with the revision and runs the revision in a transaction', async () => {
+    const m = await parseRevision(revisionSource('op.drop_column("users", "legacy")', 'op.add_column("users", sa.Column("legacy", sa.Text()))'));
+    expect(m.transaction).toBe('wrapped');
+    expect(m.ops.map((o) => [o.kind, o.direction, o.revision, o.inTransaction])).toEqual([
+      ['drop-column', 'upgrade', 'abc123', true],
+      ['add-column', 'downgrade', 'abc123', true],
+    ]);
+  });
+});
+
+describe('add_column', () => {
+  it('NOT NULL with only a Python-side default has no default for existing rows', async () => {
+    const ops = await up('op.add_column("orders", sa.Column("total_cents", sa.BigInteger(), nullable=False, default=0))');
+    const op = only(ops, 'add-column');
+    expect(op.table).toEqual({ name: 'orders' });
+    expect(op.column).toMatchObject({ name: 'total_cents', notNull: true, type: { name: 'int8' } });
+    expect(op.column.default).toBeUndefined();
+    expect(op.span).toMatchObject({ line: UPGRADE_FIRST_LINE, column: 5, endLine: UPGRADE_FIRST_LINE });
+  });
+
+  it('server_default: a string is a constant, sa.text()/sa.func are SQL with their volatility', async () => {
+    const ops = await up(
+      [
+        'op.add_column("users", sa.Column("plan", sa.String(20), server_default="free", nullable=False))',
+        'op.add_column("users", sa.Column("seen_at", sa.DateTime(timezone=True), server_default=sa.text("now()")))',
+        'op.add_column("users", sa.Column("created", sa.DateTime(), server_default=sa.func.current_timestamp()))',
+        'op.add_column("users", sa.Column("token", postgresql.UUID(), server_default=sa.func.gen_random_uuid()))',
+        'op.add_column("users", sa.Column("active", sa.Boolean(), server_default=sa.true()))',
+      ].join('\n'),
+    );
+    const cols = ops.map((o) => (o as OpOfKind<'add-column'>).column);
+    expect(cols.map((c) => [c.name, c.type.text, c.default?.text, c.default?.volatility])).toEqual([
+      ['plan', 'varchar(20)', "'free'", 'immutable'],
+      ['seen_at', 'timestamptz', 'now()', 'stable'],
+      ['created', 'timestamp', 'CURRENT_TIMESTAMP', 'stable'],
+      ['token', 'uuid', 'gen_random_uuid()', 'volatile'],
+      ['active', 'boolean', 'true', 'immutable'],
+    ]);
+    expect(cols[0]!.notNull).toBe(true);
+  });
+
+  it('emits the foreign key, unique constraint and index Alembic adds after the column', async () => {
+    const ops = await up('op.add_column("orders", sa.Column("user_id", sa.BigInteger(), sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True))\nop.add_column("orders", sa.Column("shop_id", sa.Integer(), index=True))');
+    expect(ops.map((o) => o.kind)).toEqual(['add-column', 'add-constraint', 'add-constraint', 'add-column', 'create-index']);
+    const [, fk, unique, , index] = ops as [Operation, OpOfKind<'add-constraint'>, OpOfKind<'add-constraint'>, Operation, OpOfKind<'create-index'>];
+    expect(fk.constraint).toMatchObject({ type: 'foreign-key', columns: ['user_id'], references: { table: { name: 'users' }, columns: ['id'] }, notValid: false });
+    expect(fk.constraint.name).toBeUndefined();
+    expect(unique.constraint).toMatchObject({ type: 'unique', columns: ['user_id'] });
+    expect(index).toMatchObject({ name: 'ix_orders_shop_id', columns: ['shop_id'], concurrently: false });
+    // One Python call, one statement index, one position.
+    expect(new Set(ops.slice(0, 3).map((o) => o.statementIndex)).size).toBe(1);
+    expect(ops[4]!.span.line).toBe(UPGRADE_FIRST_LINE + 1);
+  });
+
+  it('a primary-key integer column is SERIAL, as SQLAlchemy renders it', async () => {
+    const op = only(await up('op.add_column("t", sa.Column("id", sa.Integer(), primary_key=True))'), 'add-column');
+    expect(op.column).toMatchObject({ type: { name: 'serial' }, notNull: true });
+  });
+});
+
+describe('alter_column', () => {
+  it('type change (with existing_type as the old type), nullability, default and rename, in Alembic order', async () => {
+    const ops = await up(
+      'op.alter_column("orders", "note", type_=sa.Text(), existing_type=sa.String(length=500), nullable=False, server_default=None, new_column_name="notes", postgresql_using="note::text")',
+    );
+    expect(ops.map((o) => o.kind)).toEqual(['alter-column-type', 'set-not-null', 'set-default', 'rename-column']);
+    const type = ops[0] as OpOfKind<'alter-column-type'>;
+    expect(type.newType).toMatchObject({ name: 'text' });
+    expect(type.oldType).toMatchObject({ name: 'varchar', modifiers: [500] });
+    expect(type.using).toBe('note::text');
+    expect((ops[2] as OpOfKind<'set-default'>).default).toBeUndefined();
+    expect(ops[3]).toMatchObject({ column: 'note', newName: 'notes' });
+  });
+
+  it('nullable=True drops NOT NULL; server_default=False changes nothing', async () => {
+    const ops = await up('op.alter_column("orders", "note", nullable=True, server_default=False, existing_type=sa.Text())');
+    expect(ops.map((o) => o.kind)).toEqual(['drop-not-null']);
+  });
+});
+
+describe('indexes and constraints', () => {
+  it('create_index: concurrently, unique, partial, expressions, op.f() names', async () => {
+    const ops = await up(
+      [
+        'op.create_index(op.f("ix_orders_status"), "orders", ["status"], unique=False)',
+        'op.create_index("ix_orders_lower_note", "orders", [sa.text("lower(note)")], unique=True, postgresql_concurrently=True, postgresql_where=sa.text("note IS NOT NULL"))',
+        'op.drop_index("ix_orders_status", table_name="orders", postgresql_concurrently=True)',
+      ].join('\n'),
+    );
+    expect(ops[0]).toMatchObject({ kind: 'create-index', name: 'ix_orders_status', table: { name: 'orders' }, columns: ['status'], unique: false, concurrently: false });
+    expect(ops[1]).toMatchObject({ kind: 'create-index', name: 'ix_orders_lower_note', unique: true, concurrently: true, where: 'note IS NOT NULL' });
+    expect((ops[1] as OpOfKind<'create-index'>).columns).toEqual(['lower(note)']);
+    expect(ops[2]).toMatchObject({ kind: 'drop-index', indexes: [{ name: 'ix_orders_status' }], concurrently: true });
+  });
+
+  it('create_foreign_key(None, …) has no name; constraints keep theirs', async () => {
+    const ops = await up(
+      [
+        'op.create_foreign_key(None, "orders", "users", ["approved_by_id"], ["id"])',
+        'op.create_foreign_key("fk_orders_shop", "orders", "shops", ["shop_id"], ["id"], ondelete="SET NULL", referent_schema="catalog")',
+        'op.create_unique_constraint("uq_users_email", "users", ["email"])',
+        'op.create_check_constraint("ck_orders_total", "orders", "total_cents >= 0")',
+        'op.create_check_constraint("ck_users_email", "users", sa.text("email IS NOT NULL"))',
+        'op.create_check_constraint("ck_expr", "users", sa.column("age") > 0)',
+        'op.create_primary_key("pk_events", "events", ["id"])',
+        'op.drop_constraint("ck_orders_total", "orders", type_="check")',
+      ].join('\n'),
+    );
+    const c = (i: number) => (ops[i] as OpOfKind<'add-constraint'>).constraint;
+    expect(c(0).name).toBeUndefined();
+    expect(c(0)).toMatchObject({ type: 'foreign-key', columns: ['approved_by_id'] });
+    expect(c(1)).toMatchObject({ name: 'fk_orders_shop', references: { table: { schema: 'catalog', name: 'shops' }, columns: ['id'] } });
+    expect(c(2)).toMatchObject({ type: 'unique', name: 'uq_users_email', columns: ['email'] });
+    expect(c(3)).toMatchObject({ type: 'check', name: 'ck_orders_total', notValid: false });
+    expect(c(4)).toMatchObject({ type: 'check', checksNotNullOf: 'email' });
+    // A SQLAlchemy expression object: known to be a CHECK, its condition kept as written.
+    expect(c(5)).toMatchObject({ type: 'check', name: 'ck_expr', expression: 'sa.column("age") > 0' });
+    expect(c(6)).toMatchObject({ type: 'primary-key', name: 'pk_events' });
+    expect(ops[7]).toMatchObject({ kind: 'drop-constraint', table: { name: 'orders' }, name: 'ck_orders_total' });
+  });
+});
+
+describe('create_table', () => {
+  it('columns, inline and table constraints, indexes, enum type, SERIAL key', async () => {
+    const ops = await up(`
+op.create_table(
+    "orders",
+    sa.Column("id", sa.Integer(), primary_key=True),
+    sa.Column("user_id", sa.BigInteger(), sa.ForeignKey("users.id", name="fk_orders_user"), nullable=False, index=True),
+    sa.Column("status", sa.Enum("new", "paid", name="order_status"), server_default="new", nullable=False),
+    sa.Column("email", sa.String(255), unique=True),
+    sa.CheckConstraint("status <> ''", name="ck_orders_status"),
+    sa.Index("ix_orders_status_email", "status", "email"),
+    schema="shop",
+)`);
+    expect(ops.map((o) => o.kind)).toEqual(['other', 'create-table', 'create-index', 'create-index']);
+    expect(ops[0]).toMatchObject({ statementType: 'CreateEnumStmt' });
+    const t = ops[1] as OpOfKind<'create-table'>;
+    expect(t.table).toEqual({ schema: 'shop', name: 'orders' });
+    expect(t.columns.map((c) => [c.name, c.type.name, c.notNull, c.default?.text])).toEqual([
+      ['id', 'serial', true, undefined],
+      ['user_id', 'int8', true, undefined],
+      ['status', 'order_status', true, "'new'"],
+      ['email', 'varchar', false, undefined],
+    ]);
+    expect(t.constraints.map((c) => [c.type, c.name, c.columns])).toEqual([
+      ['primary-key', undefined, ['id']],
+      ['check', 'ck_orders_status', []],
+      ['unique', undefined, ['email']],
+      ['foreign-key', 'fk_orders_user', ['user_id']],
+    ]);
+    expect(ops[2]).toMatchObject({ name: 'ix_shop_orders_user_id', table: { schema: 'shop', name: 'orders' } });
+    expect(ops[3]).toMatchObject({ name: 'ix_orders_status_email', columns: ['status', 'email'] });
+    expect(new Set(ops.map((o) => o.span.line))).toEqual(new Set([UPGRADE_FIRST_LINE]));
+    expect(ops[0]!.span.endLine).toBe(UPGRADE_FIRST_LINE + 9);
+  });
+
+  it('drop_table, rename_table, table comments', async () => {
+    const ops = await up('op.rename_table("customers", "clients", schema="crm")\nop.drop_table("legacy_events")\nop.create_table_comment("clients", "CRM clients")');
+    expect(ops[0]).toMatchObject({ kind: 'rename-table', table: { schema: 'crm', name: 'customers' }, newName: 'clients' });
+    expect(ops[1]).toMatchObject({ kind: 'drop-table', tables: [{ name: 'legacy_events' }] });
+    expect(ops[2]).toMatchObject({ kind: 'other', statementType: 'CommentStmt' });
+  });
+});
+
+describe('op.execute: SQL inside Python strings', () => {
+  it('positions point inside the string, through triple quotes and indentation', async () => {
+    const ops = await up('op.execute(\n    """\n    UPDATE users\n       SET plan = \'free\'\n     WHERE plan IS NULL;\n    CREATE INDEX ix_users_plan ON users (plan);\n    """\n)');
+    expect(ops.map((o) => [o.kind, o.span.line, o.span.column])).toEqual([
+      ['data-change', UPGRADE_FIRST_LINE + 2, 9],
+      ['create-index', UPGRADE_FIRST_LINE + 5, 9],
+    ]);
+    expect(ops[0]!.span.endLine).toBe(UPGRADE_FIRST_LINE + 4);
+  });
+
+  it('implicit concatenation, escapes and sa.text(), with exact columns', async () => {
+    const ops = await up(
+      [
+        'op.execute(sa.text("ALTER TABLE users "',
+        '                   "ADD CONSTRAINT ck_plan CHECK (plan <> \'\') NOT VALID"))',
+        'op.execute("SELECT \'tab\\there\'; ALTER TABLE users VALIDATE CONSTRAINT ck_plan")',
+        'op.execute("-- café ☕\\nALTER TABLE users ALTER COLUMN plan SET NOT NULL")',
+      ].join('\n'),
+    );
+    expect(ops.map((o) => [o.kind, o.span.line, o.span.column])).toEqual([
+      ['add-constraint', UPGRADE_FIRST_LINE, 25],
+      ['data-change', UPGRADE_FIRST_LINE + 2, 17],
+      // `\t` is two characters in the file, one in the SQL: the column is still the file's.
+      ['validate-constraint', UPGRADE_FIRST_LINE + 2, 37],
+      // the SQL comment ends at the `\n` escape; the statement starts right after it, on the same .py line
+      ['set-not-null', UPGRADE_FIRST_LINE + 3, 28],
+    ]);
+    expect((ops[0] as OpOfKind<'add-constraint'>).constraint.notValid).toBe(true);
+  });
+
+  it('a syntax error in the SQL is a parse-error at its place in the .py file; the rest is still read', async () => {
+    const m = await parseRevision(revisionSource('op.drop_column("users", "a")\nop.execute("ALTER TABEL users ADD COLUMN a int")\nop.drop_column("users", "b")'));
+    expect(m.diagnostics).toEqual([expect.objectContaining({ rule: 'parse-error', message: expect.stringContaining('TABEL'), span: expect.objectContaining({ line: UPGRADE_FIRST_LINE + 1, column: 23 }) })]);
+    expect(upgradeOps(m).map((o) => o.kind)).toEqual(['drop-column', 'drop-column']);
+  });
+
+  it('f-strings: constants are filled in, unknown fields read as names; unreadable SQL is an unknown op', async () => {
+    const m = await parseRevision(
+      revisionSource('for table in TABLES:\n    op.execute(f"CREATE INDEX ix_{table}_tenant ON {table} (tenant_id)")\nop.execute(f"{verb} TABLE users")', 'pass', 'revision = "abc123"\ndown_revision = None\nTABLES = ["orders", "invoices"]\n'),
+    );
+    expect(m.diagnostics).toEqual([]);
+    const ops = upgradeOps(m);
+    expect(ops.map((o) => o.kind)).toEqual(['create-index', 'create-index', 'unknown']);
+    expect(ops[0]).toMatchObject({ name: 'ix_orders_tenant', table: { name: 'orders' } });
+    expect(ops[1]).toMatchObject({ name: 'ix_invoices_tenant', table: { name: 'invoices' } });
+    expect((ops[2] as OpOfKind<'unknown'>).reason).toContain('{verb}');
+  });
+
+  it('connection.execute() through op.get_bind() is read like op.execute()', async () => {
+    const ops = await up('conn = op.get_bind()\nconn.execute(sa.text("UPDATE users SET plan = :plan WHERE plan IS NULL"))\nop.get_bind().execute("DELETE FROM sessions")');
+    expect(ops.map((o) => [o.kind, (o as OpOfKind<'data-change'>).table?.name])).toEqual([
+      ['data-change', 'users'],
+      ['data-change', 'sessions'],
+    ]);
+  });
+
+  it('SQLAlchemy statement objects and bulk_insert are data changes on their table', async () => {
+    const ops = await up(
+      'accounts = sa.table("accounts", sa.column("id"), sa.column("plan"))\nop.execute(accounts.update().where(accounts.c.plan == None).values(plan="free"))\nop.bulk_insert(accounts, [{"id": 1}, {"id": 2}])',
+    );
+    expect(ops.map((o) => [o.kind, (o as OpOfKind<'data-change'>).statementType, (o as OpOfKind<'data-change'>).table?.name])).toEqual([
+      ['data-change', 'UpdateStmt', 'accounts'],
+      ['data-change', 'InsertStmt', 'accounts'],
+      ['data-change', 'InsertStmt', 'accounts'],
+    ]);
+  });
+});
+
+describe('transactions and batch mode', () => {
+  it('ops inside autocommit_block() run outside the transaction', async () => {
+    const ops = await up(
+      'op.create_index("ix_a", "t", ["a"], postgresql_concurrently=True)\nwith op.get_context().autocommit_block():\n    op.create_index("ix_b", "t", ["b"], postgresql_concurrently=True)\n    op.execute("ALTER TYPE mood ADD VALUE \'meh\'")\nop.drop_index("ix_c", table_name="t")',
+    );
+    expect(ops.map((o) => [o.kind, o.inTransaction])).toEqual([
+      ['create-index', true],
+      ['create-index', false],
+      ['add-enum-value', false],
+      ['drop-index', true],
+    ]);
+  });
+
+  it('batch ops take the batch table, are marked, and run when the block ends (as Alembic does)', async () => {
+    const ops = await up(
+      'with op.batch_alter_table("orders", schema="shop") as batch_op:\n    batch_op.alter_column("note", existing_type=sa.String(500), nullable=False)\n    batch_op.create_foreign_key("fk_orders_user", "users", ["user_id"], ["id"])\n    op.execute("UPDATE shop.orders SET note = \'\' WHERE note IS NULL")\nop.drop_column("orders", "x")',
+    );
+    expect(ops.map((o) => [o.kind, o.inBatch ?? false, o.span.line])).toEqual([
+      ['data-change', false, UPGRADE_FIRST_LINE + 3],
+      ['set-not-null', true, UPGRADE_FIRST_LINE + 1],
+      ['add-constraint', true, UPGRADE_FIRST_LINE + 2],
+      ['drop-column', false, UPGRADE_FIRST_LINE + 4],
+    ]);
+    expect(ops[1]).toMatchObject({ table: { schema: 'shop', name: 'orders' }, column: 'note' });
+  });
+
+  it('recreate="always" copies the table even on PostgreSQL', async () => {
+    const ops = await up('with op.batch_alter_table("orders", recreate="always") as batch_op:\n    batch_op.drop_column("legacy")');
+    expect(ops.map((o) => o.kind)).toEqual(['create-table', 'data-change', 'drop-table', 'rename-table', 'drop-column']);
+    expect(ops[2]).toMatchObject({ tables: [{ name: 'orders' }] });
+  });
+});
+
+describe('code that is not a plain list of op calls', () => {
+  it('dialect branches are decided for the target dialect', async () => {
+    const body =
+      'if op.get_context().dialect.name == "postgresql":\n    op.create_index("ix_a", "t", ["a"], postgresql_using="gin")\nelse:\n    with op.batch_alter_table("t") as b:\n        b.create_index("ix_a", ["a"])';
+    expect((await up(body)).map((o) => [o.kind, o.inBatch ?? false])).toEqual([['create-index', false]]);
+    expect((await up(body, 'sqlite')).map((o) => [o.kind, o.inBatch ?? false])).toEqual([['create-index', true]]);
+    // Online mode is what runs against the database.
+    expect((await up('if not context.is_offline_mode():\n    op.execute("UPDATE t SET a = 1")')).map((o) => o.kind)).toEqual(['data-change']);
+  });
+
+  it('helpers defined in the revision are followed with their arguments; loops over literals are unrolled', async () => {
+    const m = await parseRevision(
+      [
+        'from alembic import op',
+        'import sqlalchemy as sa',
+        'revision = "abc123"',
+        'down_revision = None',
+        '',
+        'def _audit_columns(table, nullable=True):',
+        '    op.add_column(table, sa.Column("created_by", sa.Text(), nullable=nullable))',
+        '',
+        'def upgrade():',
+        '    for name in ("orders", "invoices"):',
+        '        _audit_columns(name, nullable=False)',
+        '',
+      ].join('\n'),
+    );
+    const ops = upgradeOps(m) as OpOfKind<'add-column'>[];
+    expect(ops.map((o) => [o.table.name, o.column.notNull, o.span.line])).toEqual([
+      ['orders', true, 7],
+      ['invoices', true, 7],
+    ]);
+  });
+
+  it('calls it cannot read become unknown ops with a reason; harmless calls are ignored', async () => {
+    const ops = await up(
+      [
+        'print("migrating")',
+        'op.add_column(table_name, sa.Column("x", sa.Text()))',
+        'from myapp.migrations import add_audit_trigger',
+        'add_audit_trigger(op, "orders")',
+        'op.frobnicate("orders")',
+        'op.create_index("ix_x", "orders", COLUMNS)',
+      ].join('\n'),
+    );
+    expect(ops.map((o) => o.kind)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    const reasons = ops.map((o) => (o as OpOfKind<'unknown'>).reason);
+    expect(reasons[0]).toContain('table name table_name is not known statically');
+    expect(reasons[1]).toContain('given `op`');
+    expect(reasons[2]).toContain('op.frobnicate() is not an operation');
+    expect(reasons[3]).toContain('index column COLUMNS is not known statically');
+    expect((ops[0] as OpOfKind<'unknown'>).call).toBe('op.add_column(table_name, sa.Column("x", sa.Text()))');
+    expect(ops[0]!.span.line).toBe(UPGRADE_FIRST_LINE + 1);
+  });
+
+  it('`from alembic import op as alembic_op` is the same operations object', async () => {
+    const m = await parseRevision('from alembic import op as alembic_op\nrevision = "r1"\ndown_revision = None\n\ndef upgrade():\n    alembic_op.drop_table("t")\n');
+    expect(m.ops.map((o) => o.kind)).toEqual(['drop-table']);
+  });
+
+  it('a Python syntax error is reported, and the readable calls are still read', async () => {
+    const m = await parseRevision(revisionSource('op.drop_column("users", "a")\nop.add_column("users", sa.Column("b", sa.Text())\nop.drop_column("users", "c")'));
+    expect(m.diagnostics[0]).toMatchObject({ rule: 'parse-error', message: expect.stringContaining('Python syntax error') });
+    expect(upgradeOps(m).some((o) => o.kind === 'drop-column' && o.column === 'a')).toBe(true);
+  });
+
+  it('enum types created or dropped through the type object', async () => {
+    const ops = await up('status = postgresql.ENUM("new", "paid", name="order_status")\nstatus.create(op.get_bind(), checkfirst=False)\nsa.Enum(name="old_status").drop(op.get_bind(), checkfirst=True)');
+    expect(ops.map((o) => [o.kind, (o as OpOfKind<'other'>).statementType])).toEqual([
+      ['other', 'CreateEnumStmt'],
+      ['other', 'DropStmt:OBJECT_TYPE'],
+    ]);
+  });
+});
+
+describe('downgrade() facts for empty-downgrade', () => {
+  const state = async (downgrade: string | undefined) => {
+    const text = downgrade === undefined ? 'revision = "r1"\ndown_revision = None\n\ndef upgrade():\n    op.drop_table("t")\n' : revisionSource('op.drop_table("t")', downgrade);
+    return (await parseRevision(text)).downgrade;
+  };
+  it('pass, a docstring or ... is empty; a raise is irreversible; ops are present; no function is absent', async () => {
+    expect((await state('pass'))?.state).toBe('empty');
+    expect((await state('"""Nothing to undo."""'))?.state).toBe('empty');
+    expect((await state('...'))?.state).toBe('empty');
+    expect((await state('# nothing\npass'))?.state).toBe('empty');
+    expect((await state('raise NotImplementedError("data migration")'))?.state).toBe('irreversible');
+    expect((await state('op.create_table("t", sa.Column("id", sa.Integer()))'))?.state).toBe('present');
+    expect((await state(undefined))?.state).toBe('absent');
+    const empty = await state('pass');
+    expect(empty?.span).toMatchObject({ line: UPGRADE_FIRST_LINE + 3, column: 1 });
+  });
+});
