@@ -82,9 +82,12 @@ class SchemaState {
           this.notNullChecks.delete(tableKey(t));
         }
         break;
-      case 'add-constraint':
-        if (op.constraint.checksNotNullOf) this.addCheck(op.table, op.constraint.name, op.constraint.checksNotNullOf, !op.constraint.notValid);
+      case 'add-constraint': {
+        // PG 18's `ADD CONSTRAINT … NOT NULL col [NOT VALID]` proves the column like a CHECK (col IS NOT NULL).
+        const provenColumn = op.constraint.checksNotNullOf ?? (op.constraint.type === 'not-null' ? op.constraint.columns[0] : undefined);
+        if (provenColumn) this.addCheck(op.table, op.constraint.name, provenColumn, !op.constraint.notValid);
         break;
+      }
       case 'validate-constraint': {
         const pending = this.pendingChecks.get(tableKey(op.table));
         const col = pending?.get(op.name);

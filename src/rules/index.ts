@@ -4,6 +4,16 @@ import { ioError, parseError } from './parse-error.js';
 import { emptyMigration } from './empty-migration.js';
 import { requireConcurrentIndexCreation } from './require-concurrent-index-creation.js';
 // -- lock and constraint rules (imports) --
+import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion.js';
+import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-creation-in-transaction.js';
+import { addingNotNullableField } from './adding-not-nullable-field.js';
+import { addingFieldWithDefault } from './adding-field-with-default.js';
+import { addingForeignKeyConstraint } from './adding-foreign-key-constraint.js';
+import { constraintMissingNotValid } from './constraint-missing-not-valid.js';
+import { disallowedUniqueConstraint } from './disallowed-unique-constraint.js';
+import { addingSerialPrimaryKeyField } from './adding-serial-primary-key-field.js';
+import { changingColumnType } from './changing-column-type.js';
+import { requireLockTimeout } from './require-lock-timeout.js';
 // -- naming, drop and type-preference rules (imports) --
 import { renamingColumn } from './renaming-column.js';
 import { renamingTable } from './renaming-table.js';
@@ -33,6 +43,16 @@ export const ALL_RULES: readonly Rule[] = [
   requireConcurrentIndexCreation,
   addingRequiredField,
   // -- lock and constraint rules --
+  requireConcurrentIndexDeletion,
+  banConcurrentIndexCreationInTransaction,
+  addingNotNullableField,
+  addingFieldWithDefault,
+  addingForeignKeyConstraint,
+  constraintMissingNotValid,
+  disallowedUniqueConstraint,
+  addingSerialPrimaryKeyField,
+  changingColumnType,
+  requireLockTimeout,
   // -- naming, drop and type-preference rules --
   renamingColumn,
   renamingTable,

@@ -1,0 +1,190 @@
+import type { AlterColumnTypeOp, Operation, TypeRef } from '../ir/types.js';
+import type { Rule } from '../engine/types.js';
+import { describeLock, tableName } from './helpers.js';
+
+/** Types whose only modifier is a length or precision that can grow without touching stored values. */
+const GROWABLE = new Set(['varchar', 'varbit', 'timestamp', 'timestamptz', 'time', 'timetz']);
+
+type Verdict =
+  /** Binary-coercible: catalog change only. */
+  | 'no-rewrite'
+  /** timestamp ↔ timestamptz on PG 12+: no table rewrite when the session TimeZone is UTC; indexes are rebuilt anyway. */
+  | 'utc-only'
+  | 'rewrite';
+
+function sameBase(a: TypeRef, b: TypeRef): boolean {
+  return a.name === b.name && (a.schema ?? '') === (b.schema ?? '') && a.arrayDims === b.arrayDims;
+}
+
+/** numeric(p) means numeric(p, 0); unbounded numeric has no modifiers. */
+function numericMods(t: TypeRef): [number, number] | undefined {
+  if (t.modifiers.length === 0) return undefined;
+  return [t.modifiers[0]!, t.modifiers[1] ?? 0];
+}
+
+/** Whether Postgres can change `from` to `to` without rewriting the table (checked with relfilenode on PG 18). */
+export function typeChangeVerdict(from: TypeRef, to: TypeRef, pgVersion: number): Verdict {
+  if (sameBase(from, to) && from.modifiers.join(',') === to.modifiers.join(',')) return 'no-rewrite';
+  // Arrays are converted element by element: any change rewrites.
+  if (from.arrayDims > 0 || to.arrayDims > 0 || from.schema || to.schema) return 'rewrite';
+  const f = from.name;
+  const t = to.name;
+  if (f === 'varchar' && t === 'text') return 'no-rewrite';
+  if (f === 'text' && t === 'varchar' && to.modifiers.length === 0) return 'no-rewrite';
+  if (f === 'cidr' && t === 'inet') return 'no-rewrite';
+  if (f === t && GROWABLE.has(f)) {
+    if (to.modifiers.length === 0) return 'no-rewrite';
+    if (from.modifiers.length === 0) return 'rewrite';
+    return to.modifiers[0]! >= from.modifiers[0]! ? 'no-rewrite' : 'rewrite';
+  }
+  if (f === 'numeric' && t === 'numeric') {
+    const a = numericMods(from);
+    const b = numericMods(to);
+    if (!b) return 'no-rewrite';
+    if (!a) return 'rewrite';
+    return b[1] === a[1] && b[0] >= a[0] ? 'no-rewrite' : 'rewrite';
+  }
+  if (((f === 'timestamp' && t === 'timestamptz') || (f === 'timestamptz' && t === 'timestamp')) && pgVersion >= 12) {
+    const keepsPrecision = to.modifiers.length === 0 || (from.modifiers.length > 0 && to.modifiers[0]! >= from.modifiers[0]!);
+    return keepsPrecision ? 'utc-only' : 'rewrite';
+  }
+  return 'rewrite';
+}
+
+/** For an unknown old type: the old types from which a change to `to` would not rewrite the table. */
+function safeOrigins(to: TypeRef, pgVersion: number): string | undefined {
+  if (to.arrayDims > 0 || to.schema) return undefined;
+  const m = to.modifiers;
+  switch (to.name) {
+    case 'text':
+      return 'varchar or varchar(n)';
+    case 'varchar':
+      return m.length ? `varchar(n) with n ≤ ${m[0]}` : 'text or varchar(n)';
+    case 'numeric':
+      return m.length ? `numeric(p, ${m[1] ?? 0}) with p ≤ ${m[0]}` : 'numeric(p, s)';
+    case 'inet':
+      return 'cidr';
+    case 'varbit':
+      return m.length ? `varbit(n) with n ≤ ${m[0]}` : 'varbit(n)';
+    case 'timestamp':
+    case 'timestamptz': {
+      const same = m.length ? `${to.name}(p) with p ≤ ${m[0]}` : `${to.name}(p)`;
+      const other = to.name === 'timestamp' ? 'timestamptz' : 'timestamp';
+      return pgVersion >= 12 ? `${same} (or ${other}, when the session TimeZone is UTC)` : same;
+    }
+    case 'time':
+    case 'timetz':
+      return m.length ? `${to.name}(p) with p ≤ ${m[0]}` : `${to.name}(p)`;
+    default:
+      return undefined;
+  }
+}
+
+const UTC_ZONES = /^'?(utc|etc\/utc|uct|etc\/uct|universal|etc\/universal|zulu|etc\/zulu|gmt|etc\/gmt|z)'?$/i;
+
+/** The session TimeZone is set to a zero-offset zone by an earlier statement of the migration. */
+function utcSetBefore(ops: readonly Operation[], op: Operation): boolean {
+  let utc = false;
+  for (const o of ops) {
+    if (o === op) break;
+    if (o.kind === 'set-setting' && o.name === 'timezone') utc = o.value !== undefined && UTC_ZONES.test(o.value.trim());
+  }
+  return utc;
+}
+
+/** A USING that only restates the column (or casts it to the new type) adds no per-row work. */
+function trivialUsing(op: AlterColumnTypeOp): boolean {
+  if (!op.using) return true;
+  const u = op.using.replace(/\s+/g, '');
+  return u === op.column || u === `${op.column}::${op.newType.text.replace(/\s+/g, '')}`;
+}
+
+export const changingColumnType: Rule = {
+  meta: {
+    id: 'changing-column-type',
+    severity: 'error',
+    squawk: true,
+    summary: 'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE unless the change is binary-coercible.',
+    docs: {
+      what:
+        '`ALTER TABLE … ALTER COLUMN … TYPE` on a table not created in the same migration, unless the old type (from the migration ' +
+        'itself, e.g. Alembic `existing_type`, or from earlier migrations of the run) makes it a change Postgres does without a rewrite: ' +
+        '`varchar(n)` → `text` or `varchar(m ≥ n)` or `varchar`; `text` → `varchar`; `numeric(p, s)` → `numeric(q ≥ p, s)` or `numeric`; ' +
+        '`cidr` → `inet`; `varbit(n)` → `varbit(m ≥ n)`; `timestamp(p)`/`timestamptz(p)`/`time(p)`/`timetz(p)` → the same type with ' +
+        'more or unbounded precision — all without a `USING` clause that computes something. When the old type is not known, the ' +
+        'finding says which old types would make it safe.',
+      why:
+        'Changing a column type takes an `ACCESS EXCLUSIVE` lock (no reads, no writes) and, unless the old values are valid as they ' +
+        'are, rewrites every row and rebuilds every index of the table while holding it. Shrinking (`varchar(50)` → `varchar(20)`, ' +
+        '`text` → `varchar(n)`), changing a numeric scale, `int` → `bigint` and `char(n)` changes all rewrite. ' +
+        '`timestamp` ↔ `timestamptz` skips the table rewrite only on Postgres 12+ and only when the session `TimeZone` is UTC; ' +
+        'indexes on the column are rebuilt in every case.',
+      instead:
+        'For a binary-coercible change, make it explicit and keep the lock short:\n\n' +
+        "```sql\nSET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email TYPE text; -- from varchar(n): catalog change only\n```\n\n" +
+        'For anything else, migrate through a new column:\n\n' +
+        '```sql\nALTER TABLE users ADD COLUMN id_new bigint;\n' +
+        '-- a trigger copies id to id_new on INSERT/UPDATE; backfill existing rows in batches\n' +
+        'UPDATE users SET id_new = id WHERE id BETWEEN 1 AND 10000;\n' +
+        'CREATE UNIQUE INDEX CONCURRENTLY users_id_new_key ON users (id_new);\n' +
+        '-- then, in one short transaction: swap the columns (rename) and drop the old one\n```',
+    },
+    lock: {
+      mode: 'AccessExclusiveLock',
+      setup: "CREATE TABLE users (id integer PRIMARY KEY, email varchar(50));\nINSERT INTO users VALUES (1, 'a@example.com');",
+      statement: 'ALTER TABLE users ALTER COLUMN id TYPE bigint;',
+      relation: 'users',
+    },
+  },
+  create(context) {
+    return {
+      'alter-column-type'(op) {
+        if (context.isNewTable(op.table)) return;
+        const column = `${tableName(op.table)}.${op.column}`;
+        const to = op.newType.text;
+        const lock = describeLock('AccessExclusiveLock', op.table);
+        const viaNewColumn = `Add a new ${to} column, keep it in sync with a trigger, backfill in batches, then swap the columns in one short transaction.`;
+        if (!trivialUsing(op)) {
+          context.report(op, `Changing ${column} to ${to} USING ${op.using} computes every row: the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
+            lock,
+            help: viaNewColumn,
+          });
+          return;
+        }
+        const old = op.oldType ?? context.columnType(op.table, op.column);
+        if (!old) {
+          const origins = safeOrigins(op.newType, context.pgVersion);
+          const message = origins
+            ? `Changing ${column} to ${to}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes.`
+            : `Changing ${column} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes (no old type makes a change to ${to} binary-coercible).`;
+          context.report(op, message, {
+            lock,
+            help: origins ? `If the column is currently ${origins}, this is a catalog-only change; otherwise: ${viaNewColumn}` : viaNewColumn,
+          });
+          return;
+        }
+        const verdict = typeChangeVerdict(old, op.newType, context.pgVersion);
+        if (verdict === 'no-rewrite') return;
+        if (verdict === 'utc-only') {
+          if (utcSetBefore(context.ops, op)) {
+            context.report(op, `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
+              lock,
+              severity: 'warning',
+              help: 'Fine if the column has no index; otherwise build the indexes on a new column concurrently first, or accept the rebuild in a quiet window.',
+            });
+          } else {
+            context.report(op, `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
+              lock,
+              help: "Run SET TimeZone = 'UTC'; in the same session before the ALTER to skip the table rewrite (indexes on the column are still rebuilt).",
+            });
+          }
+          return;
+        }
+        context.report(op, `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
+          lock,
+          help: viaNewColumn,
+        });
+      },
+    };
+  },
+};

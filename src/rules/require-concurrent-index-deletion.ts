@@ -1,0 +1,66 @@
+import type { QualifiedName } from '../ir/types.js';
+import type { Rule } from '../engine/types.js';
+import { tableKey } from '../engine/lint.js';
+import { describeLock, tableName } from './helpers.js';
+
+export const requireConcurrentIndexDeletion: Rule = {
+  meta: {
+    id: 'require-concurrent-index-deletion',
+    severity: 'error',
+    squawk: true,
+    summary: 'DROP INDEX without CONCURRENTLY locks the whole table against reads and writes.',
+    docs: {
+      what:
+        'Flags `DROP INDEX` without `CONCURRENTLY`, unless the index was created earlier in the same migration on a table that migration also created.',
+      why:
+        'A plain `DROP INDEX` takes an `ACCESS EXCLUSIVE` lock on the index **and on its table**: every query on the table, ' +
+        'plain `SELECT`s included, waits until the drop commits. The drop itself is quick, but it first waits for every running ' +
+        'transaction that touched the table, and everything queued behind it waits too. `DROP INDEX CONCURRENTLY` (Postgres 9.2+) ' +
+        'takes only `SHARE UPDATE EXCLUSIVE` on the table and waits for conflicting transactions without blocking new ones.',
+      instead:
+        'Drop the index concurrently, one index per statement, outside a transaction block:\n\n' +
+        '```sql\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n```\n\n' +
+        '`CONCURRENTLY` cannot be combined with `CASCADE` nor run inside `BEGIN … COMMIT`; with a migration tool that wraps ' +
+        'each file in a transaction, put the statement in a migration marked as non-transactional.',
+    },
+    lock: {
+      mode: 'AccessExclusiveLock',
+      setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE INDEX users_email_idx ON users (email);',
+      statement: 'DROP INDEX users_email_idx;',
+      relation: 'users',
+    },
+  },
+  create(context) {
+    // Index name → table, for indexes created earlier in this migration: dropping one of those on a
+    // table the migration also created blocks nobody.
+    const createdOn = new Map<string, QualifiedName>();
+    const indexKey = (n: QualifiedName) => tableKey(n);
+    return {
+      'create-index'(op) {
+        if (op.name) createdOn.set(indexKey({ schema: op.table.schema, name: op.name }), op.table);
+      },
+      'drop-index'(op) {
+        if (op.concurrently) return;
+        const risky = op.indexes.filter((ix) => {
+          const table = createdOn.get(indexKey(ix));
+          return !(table && context.isNewTable(table));
+        });
+        if (risky.length === 0) return;
+        const names = risky.map(tableName).join(', ');
+        const tables = [...new Set(risky.map((ix) => createdOn.get(indexKey(ix))).filter((t) => t !== undefined).map((t) => tableName(t)))];
+        const on = tables.length === 1 ? tables[0]! : 'the table of each index';
+        context.report(
+          op,
+          `DROP INDEX ${names} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table: every read and write of it waits until the drop commits.`,
+          {
+            lock: describeLock('AccessExclusiveLock', on),
+            help:
+              risky.length > 1
+                ? `Drop each index in its own statement: ${risky.map((ix) => `DROP INDEX CONCURRENTLY ${tableName(ix)};`).join(' ')} (outside a transaction block).`
+                : `Use DROP INDEX CONCURRENTLY${op.ifExists ? ' IF EXISTS' : ''} ${names}; outside a transaction block.`,
+          },
+        );
+      },
+    };
+  },
+};

@@ -1,0 +1,24 @@
+import type { Operation } from '../ir/types.js';
+
+function endsTransaction(op: Operation): boolean {
+  return op.kind === 'transaction' && (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare');
+}
+
+/**
+ * Numbers the transactions of a migration's ops (one direction, in order): ops with the same number
+ * run in the same transaction; an op outside any transaction block gets undefined (it commits on its
+ * own). Built from the `inTransaction` flags the frontend set and the explicit BEGIN/COMMIT ops, so a
+ * COMMIT in the middle of a wrapped or multi-statement file starts a new transaction.
+ */
+export function transactionIds(ops: readonly Operation[]): Map<Operation, number | undefined> {
+  const ids = new Map<Operation, number | undefined>();
+  let id = 0;
+  let open = false;
+  for (const op of ops) {
+    const inside = op.inTransaction || (op.kind === 'transaction' && op.action === 'begin');
+    if (inside && !open) id++;
+    ids.set(op, inside ? id : undefined);
+    open = inside && !endsTransaction(op);
+  }
+  return ids;
+}

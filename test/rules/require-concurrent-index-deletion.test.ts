@@ -1,0 +1,48 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+import { requireConcurrentIndexDeletion } from '../../src/rules/require-concurrent-index-deletion.js';
+
+ruleTester(requireConcurrentIndexDeletion, {
+  valid: [
+    'DROP INDEX CONCURRENTLY users_email_idx;',
+    'DROP INDEX CONCURRENTLY IF EXISTS public.users_email_idx;',
+    {
+      name: 'index created on a table the same migration created',
+      sql: 'CREATE TABLE audit_events (id bigint PRIMARY KEY, actor_id bigint);\nCREATE INDEX audit_events_actor_idx ON audit_events (actor_id);\nDROP INDEX audit_events_actor_idx;',
+    },
+    {
+      name: 'schema-qualified index on a new schema-qualified table',
+      sql: 'CREATE TABLE billing.invoices (id bigint PRIMARY KEY, due date);\nCREATE INDEX invoices_due_idx ON billing.invoices (due);\nDROP INDEX billing.invoices_due_idx;',
+    },
+  ],
+  invalid: [
+    {
+      sql: 'DROP INDEX users_email_idx;',
+      errors: [{ line: 1, message: 'DROP INDEX users_email_idx without CONCURRENTLY' }],
+    },
+    {
+      name: 'IF EXISTS and CASCADE after a comment',
+      sql: "SET lock_timeout = '2s';\n\n-- the old lookup is replaced by users_lower_email_idx\nDROP INDEX IF EXISTS users_email_idx CASCADE;",
+      errors: [{ line: 4, message: 'ACCESS EXCLUSIVE' }],
+    },
+    {
+      name: 'several indexes in one statement',
+      sql: 'DROP INDEX orders_created_idx, orders_status_idx;',
+      errors: [{ line: 1, message: 'orders_created_idx, orders_status_idx' }],
+    },
+    {
+      name: 'index created earlier in the same migration on an existing table',
+      sql: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\nDROP INDEX orders_status_idx;',
+      errors: [{ line: 2, message: 'orders_status_idx' }],
+    },
+    {
+      name: 'same index name in another schema is not the new one',
+      sql: 'CREATE TABLE billing.invoices (id bigint PRIMARY KEY, due date);\nCREATE INDEX invoices_due_idx ON billing.invoices (due);\nDROP INDEX invoices_due_idx;',
+      errors: [{ line: 3 }],
+    },
+    {
+      name: 'table created by an earlier migration of the run is not new',
+      sql: ['CREATE TABLE sessions (id bigint PRIMARY KEY, token text);\nCREATE INDEX sessions_token_idx ON sessions (token);', 'DROP INDEX sessions_token_idx;'],
+      errors: [{ line: 1, file: 'm002_migration.sql' }],
+    },
+  ],
+});
