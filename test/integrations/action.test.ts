@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, commitAll, git, gitRepo, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
+import { cli, commitAll, git, gitRepo, onlyRules, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
 interface Step {
   name?: string;
@@ -101,6 +101,9 @@ function checkoutAction(): string {
   return dir;
 }
 
+/** The repositories' config: the rules the assertions are about (others may flag the same SQL). */
+const TEAM_CONFIG = JSON.stringify({ rules: onlyRules() });
+
 const annotations = (stdout: string) => stdout.split('\n').filter((l) => /^::(error|warning|notice) /.test(l));
 
 describe('action.yml', () => {
@@ -123,7 +126,7 @@ describe('action.yml', () => {
 
   it('on a pull request: installs, lints only the changed migrations, annotates them, writes SARIF and fails', () => {
     const repo = gitRepo();
-    writeFiles(repo, SAMPLE_MIGRATIONS);
+    writeFiles(repo, { ...SAMPLE_MIGRATIONS, 'migration-lint.config.json': TEAM_CONFIG });
     commitAll(repo, 'existing migrations');
     git(repo, 'checkout', '-q', '-b', 'add-orders-index');
     writeFiles(repo, { 'db/migrations/005_orders_created_at.sql': 'CREATE INDEX orders_created_at_idx ON orders (created_at);\n' });
@@ -143,7 +146,7 @@ describe('action.yml', () => {
 
   it('in a shallow clone where the base branch was not fetched: fetches it and compares with its tip', () => {
     const origin = gitRepo();
-    writeFiles(origin, SAMPLE_MIGRATIONS);
+    writeFiles(origin, { ...SAMPLE_MIGRATIONS, 'migration-lint.config.json': TEAM_CONFIG });
     commitAll(origin, 'existing migrations');
     git(origin, 'checkout', '-q', '-b', 'feature');
     writeFiles(origin, { 'db/migrations/005_users_status.sql': 'ALTER TABLE users ADD COLUMN status text NOT NULL;\n' });

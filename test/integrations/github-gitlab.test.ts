@@ -130,6 +130,7 @@ describe('--format gitlab', () => {
     writeFileSync(path, readFileSync(path, 'utf8').replace('lower(email)', 'email'));
     const edited = await run(dir);
     const changed = edited.filter((i, n) => i.fingerprint !== after[n]!.fingerprint);
-    expect(changed.map((i) => i.location.path)).toEqual(['db/migrations/002_index_emails.sql']);
+    expect(changed.length).toBeGreaterThanOrEqual(1);
+    expect([...new Set(changed.map((i) => i.location.path))]).toEqual(['db/migrations/002_index_emails.sql']);
   });
 });

@@ -11,7 +11,7 @@ import { lintSources } from '../../src/linter.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { readSource } from '../../src/files/read.js';
 import { changedFilesSince } from '../../src/git/changed-files.js';
-import { cli, commitAll, findingKeys, git, gitRepo, tempDir, writeFiles } from './helpers.js';
+import { cli, commitAll, findingKeys, git, gitRepo, onlyRules, tempDir, writeFiles } from './helpers.js';
 
 const INDEX = (name: string, column: string) => `CREATE INDEX ${name} ON users (${column});\n`;
 
@@ -129,7 +129,7 @@ describe('files read for context', () => {
     const dir = tempDir();
     writeFiles(dir, { '001.sql': INDEX('a_idx', 'a'), '002.sql': INDEX('b_idx', 'b') });
     const inputs = ['001.sql', '002.sql'].map((f) => ({ path: join(dir, f), content: readSource(join(dir, f)), contextOnly: f === '001.sql' }));
-    const result = await lintSources(inputs, { pgVersion: 14, assumeInTransaction: false, checkDowngrade: false, dialect: 'postgresql', rules: {} });
+    const result = await lintSources(inputs, { pgVersion: 14, assumeInTransaction: false, checkDowngrade: false, dialect: 'postgresql', rules: onlyRules(['test-run-level', 'require-concurrent-index-creation']) });
     expect(seen).toEqual([join(dir, '001.sql'), join(dir, '002.sql')]);
     expect(result.migrations.map((m) => m.file)).toEqual(seen);
     expect(result.findings.map((f) => `${f.file.slice(dir.length + 1)} ${f.rule}`)).toEqual(['001.sql test-run-level', '002.sql require-concurrent-index-creation']);
