@@ -375,6 +375,8 @@ export interface Migration {
   revisionInfo?: RevisionInfo;
   /** Downgrade facts for frontends that have an explicit up/down pair. */
   downgrade?: DowngradeInfo;
+  /** Set when the file is only one direction of a migration kept in separate files (golang-migrate `*.down.sql`, Flyway `U…` undo). */
+  fileDirection?: Direction;
   diagnostics: FileDiagnostic[];
   /** The full source text (for code frames and suppressions). */
   source: string;

@@ -24,6 +24,7 @@ export const flyway: FormatParser = {
       for (const op of migration.ops) op.inTransaction = false;
     }
     if (m[2]) migration.revision = m[2].replace(/_/g, '.');
+    if (m[1] !== 'R') migration.fileDirection = direction;
     return migration;
   },
 };

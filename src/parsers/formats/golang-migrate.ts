@@ -16,6 +16,7 @@ export const golangMigrate: FormatParser = {
     const direction = m[2]!.toLowerCase() === 'down' ? 'downgrade' : 'upgrade';
     const migration = sqlMigration(file.path, file.text, 'golang-migrate', 'implicit', [{ start: 0, end: file.text.length, direction }]);
     migration.revision = m[1];
+    migration.fileDirection = direction;
     return migration;
   },
 };
