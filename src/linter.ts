@@ -6,7 +6,7 @@ import type { Migration, MigrationFormat } from './ir/types.js';
 import type { Finding, Rule, Severity } from './engine/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES } from './rules/index.js';
-import { arrangeRun, parseFile } from './parsers/registry.js';
+import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import { initSqlParser } from './parsers/sql/parse-sql.js';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
@@ -39,6 +39,8 @@ export interface SourceInput {
    * and run-level checks (rules with `checkRun`), but its own per-file findings are not reported.
    */
   contextOnly?: boolean;
+  /** Named on the command line (not found by walking a directory): a file no format reads is reported, not skipped. */
+  explicit?: boolean;
 }
 
 export interface LintResult {
@@ -82,7 +84,8 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
         { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect },
       );
       if (migration) migrations.push(migration);
-      else skipped.push({ path: input.path, reason: 'no migration format reads this file type' });
+      else if (input.explicit) migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path)}.`));
+      else skipped.push({ path: input.path, reason: noParserReason(input.path) });
     } catch (e) {
       // A frontend bug must not stop the run nor show a stack trace: report it on the file.
       migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${(e as Error).message ?? e}`));

@@ -9,9 +9,10 @@ import { golangMigrate } from './formats/golang-migrate.js';
 import { nodePgMigrateSql } from './formats/node-pg-migrate-sql.js';
 import { plainSql } from './formats/plain-sql.js';
 import { prisma } from './formats/prisma.js';
+import { TS_PARSERS } from './typescript/index.js';
 
 /** Every migration format migration-lint reads. Add a format by adding its parser here. */
-export const PARSERS: readonly FormatParser[] = [alembicSql, dbmate, nodePgMigrateSql, drizzle, prisma, golangMigrate, flyway, plainSql, alembic];
+export const PARSERS: readonly FormatParser[] = [alembicSql, dbmate, nodePgMigrateSql, drizzle, prisma, golangMigrate, flyway, plainSql, ...TS_PARSERS, alembic];
 
 export const EXTENSIONS: readonly string[] = [...new Set(PARSERS.flatMap((p) => p.extensions))];
 
@@ -56,6 +57,14 @@ export function arrangeRun(migrations: Migration[]): Migration[] {
     out = [...others.slice(0, before), ...arranged, ...others.slice(before)];
   }
   return out;
+}
+
+/** Why no parser takes a file: its extension is not a migration format's, or no format recognises its content. */
+export function noParserReason(path: string): string {
+  const ext = extensionOf(path);
+  const formats = [...new Set(PARSERS.filter((p) => p.extensions.includes(ext)).map((p) => p.format))];
+  if (formats.length === 0) return 'no migration format reads this file type';
+  return `not a migration of any supported framework (${formats.join(', ')}); --framework forces one`;
 }
 
 export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration | undefined> {

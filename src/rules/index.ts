@@ -35,6 +35,7 @@ import { anonymousConstraint } from './anonymous-constraint.js';
 import { brokenRevisionGraph } from './broken-revision-graph.js';
 import { multipleHeads } from './multiple-heads.js';
 import { requireBatchModeForSqlite } from './require-batch-mode-for-sqlite.js';
+import { emptyDowngrade } from './empty-downgrade.js';
 import { suppressionMissingReason } from './suppression-missing-reason.js';
 import { unusedSuppression } from './unused-suppression.js';
 
@@ -74,6 +75,7 @@ export const ALL_RULES: readonly Rule[] = [
   multipleHeads,
   brokenRevisionGraph,
   requireBatchModeForSqlite,
+  emptyDowngrade,
   unusedSuppression,
   suppressionMissingReason,
   emptyMigration,

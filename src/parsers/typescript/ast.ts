@@ -1,0 +1,144 @@
+/**
+ * Small helpers over the ESTree produced by `@typescript-eslint/typescript-estree`. Nodes are kept
+ * loosely typed on purpose (like the SQL AST in `../sql/expr.ts`): only this folder reads them, and
+ * the frontends must cope with any shape a user's file has without the type system's help.
+ */
+
+export interface Node {
+  type: string;
+  /** Character offsets [start, end) into the file text. */
+  range: [number, number];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [key: string]: any;
+}
+
+export type FunctionNode = Node & { params: Node[]; body: Node };
+
+const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+export function isFunction(node: Node | null | undefined): node is FunctionNode {
+  return Boolean(node && FUNCTION_TYPES.has(node.type));
+}
+
+/** Strips wrappers that do not change a value: `x as T`, `x!`, `x satisfies T`, `<T>x`, `(a?.b)`. */
+export function unwrap(node: Node | null | undefined): Node | undefined {
+  let n = node ?? undefined;
+  while (
+    n &&
+    (n.type === 'TSAsExpression' ||
+      n.type === 'TSNonNullExpression' ||
+      n.type === 'TSSatisfiesExpression' ||
+      n.type === 'TSTypeAssertion' ||
+      n.type === 'ChainExpression')
+  ) {
+    n = n.expression;
+  }
+  return n;
+}
+
+/** `await x` / `void x` → x. */
+export function unwrapAwait(node: Node | null | undefined): Node | undefined {
+  let n = unwrap(node);
+  while (n && (n.type === 'AwaitExpression' || (n.type === 'UnaryExpression' && n.operator === 'void'))) n = unwrap(n.argument);
+  return n;
+}
+
+/** The name of a non-computed member property or a computed one written as a string literal. */
+export function propertyName(member: Node): string | undefined {
+  const p = member.property;
+  if (!member.computed && p?.type === 'Identifier') return p.name;
+  if (p?.type === 'PrivateIdentifier') return `#${p.name}`;
+  if (member.computed && p?.type === 'Literal' && typeof p.value === 'string') return p.value;
+  return undefined;
+}
+
+/** The key of an object property or class member as a string (`foo`, `'foo'`, `[\`foo\`]`). */
+export function keyName(prop: Node): string | undefined {
+  const k = prop.key;
+  if (!k) return undefined;
+  if (!prop.computed && k.type === 'Identifier') return k.name;
+  if (k.type === 'Literal' && (typeof k.value === 'string' || typeof k.value === 'number')) return String(k.value);
+  if (k.type === 'TemplateLiteral' && k.expressions.length === 0) return k.quasis[0].value.cooked;
+  return undefined;
+}
+
+/** One step of a member/call chain: `.name` (a property read) or `.name(args)` (a method call). */
+export interface ChainLink {
+  /** Property name, or `()` for a direct call of the root (`knex('users')`). */
+  name: string;
+  /** Arguments when this link is a call. */
+  args?: Node[];
+  /** The node that ends at this link (the MemberExpression, or the CallExpression for calls). */
+  node: Node;
+}
+
+export interface Chain {
+  /** The innermost expression the chain starts from (an Identifier, `this`, a tagged template…). */
+  root: Node;
+  links: ChainLink[];
+}
+
+/**
+ * Flattens `a.b.c(1).d(2)` into root `a` and links `b`, `c(1)`, `d(2)`. A computed member with a
+ * non-literal key ends the chain there (the rest of the expression becomes the root).
+ */
+export function flattenChain(expr: Node): Chain {
+  const links: ChainLink[] = [];
+  let n: Node | undefined = unwrap(expr);
+  for (;;) {
+    if (!n) break;
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      if (callee?.type === 'MemberExpression') {
+        const name = propertyName(callee);
+        if (name === undefined) break;
+        links.unshift({ name, args: n.arguments, node: n });
+        n = unwrap(callee.object);
+        continue;
+      }
+      if (callee?.type === 'Identifier' || callee?.type === 'ThisExpression') {
+        links.unshift({ name: '()', args: n.arguments, node: n });
+        n = callee;
+      }
+      break;
+    }
+    if (n.type === 'MemberExpression') {
+      const name = propertyName(n);
+      if (name === undefined) break;
+      links.unshift({ name, node: n });
+      n = unwrap(n.object);
+      continue;
+    }
+    break;
+  }
+  return { root: n ?? expr, links };
+}
+
+/** `knex.schema.createTable` for messages: root name plus link names, calls marked with `(…)`. */
+export function chainText(chain: Chain, upTo = chain.links.length): string {
+  const root = chain.root.type === 'Identifier' ? chain.root.name : chain.root.type === 'ThisExpression' ? 'this' : '…';
+  let out = root;
+  for (const link of chain.links.slice(0, upTo)) out += link.name === '()' ? '(…)' : `.${link.name}${link.args ? '(…)' : ''}`;
+  return out;
+}
+
+const SKIP_KEYS = new Set(['parent', 'range', 'loc', 'type', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'decorators']);
+
+/** Child nodes in source order (type annotations left out). */
+export function children(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const key of Object.keys(node)) {
+    if (SKIP_KEYS.has(key)) continue;
+    const v = node[key];
+    if (Array.isArray(v)) {
+      for (const item of v) if (item && typeof item === 'object' && typeof item.type === 'string') out.push(item);
+    } else if (v && typeof v === 'object' && typeof v.type === 'string') out.push(v);
+  }
+  return out.sort((a, b) => a.range[0] - b.range[0]);
+}
+
+/** Source text of a node, whitespace collapsed and cut to `max` characters (for messages). */
+export function nodeText(source: string, node: Node, max = 60): string {
+  const t = source.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

@@ -1,0 +1,161 @@
+/**
+ * Collects the IR operations a framework migration produces, with spans in the .ts/.js file, one
+ * statement index per SQL statement the tool would send, and per-op transaction overrides for
+ * calls that run inside a transaction the migration opens itself (Sequelize `{ transaction: t }`,
+ * `knex.transaction(…)`).
+ */
+import type { DefaultValue, Direction, FileDiagnostic, Operation, SourceSpan, TransactionMode } from '../../ir/types.js';
+import { LineIndex } from '../../ir/source-text.js';
+import { assignTransactions } from '../../ir/transactions.js';
+import { parseSql } from '../sql/parse-sql.js';
+import type { OpDraft } from '../sql/translate.js';
+import type { Node } from './ast.js';
+import { type EmbeddedSql, embeddedSql, PLACEHOLDER_MARK, type PlaceholderStyle } from './embedded-sql.js';
+import type { Scope } from './scope.js';
+
+export interface EmitOptions {
+  /** Share the statement index of an earlier op (several actions of one ALTER TABLE). */
+  statement?: number;
+  /** Force the transaction state (the op runs in a transaction the migration opened itself, or outside one). */
+  inTransaction?: boolean;
+}
+
+export interface SqlOptions extends EmitOptions {
+  style?: PlaceholderStyle;
+  /** The call, for messages about SQL that cannot be read. */
+  what: string;
+  /** Rewrites the text before parsing (Knex `?`/`??` bindings). */
+  transform?: (sql: EmbeddedSql) => EmbeddedSql;
+}
+
+export class OpCollector {
+  readonly ops: Operation[] = [];
+  readonly diagnostics: FileDiagnostic[] = [];
+  direction: Direction = 'upgrade';
+  readonly index: LineIndex;
+  private nextStatement = 0;
+  private readonly forcedTransaction = new Map<Operation, boolean>();
+
+  constructor(
+    readonly file: string,
+    readonly source: string,
+    readonly scope: Scope,
+  ) {
+    this.index = new LineIndex(source);
+  }
+
+  span(node: Node | [number, number]): SourceSpan {
+    const [start, end] = Array.isArray(node) ? node : node.range;
+    return this.index.span(this.file, start, end);
+  }
+
+  newStatement(): number {
+    return this.nextStatement++;
+  }
+
+  emit(draft: OpDraft, at: Node | [number, number], options: EmitOptions = {}): Operation {
+    const op = {
+      ...draft,
+      span: this.span(at),
+      direction: this.direction,
+      inTransaction: false,
+      statementIndex: options.statement ?? this.newStatement(),
+    } as Operation;
+    this.ops.push(op);
+    if (options.inTransaction !== undefined) this.forcedTransaction.set(op, options.inTransaction);
+    return op;
+  }
+
+  unknown(at: Node, call: string, reason: string, options: EmitOptions = {}): Operation {
+    return this.emit({ kind: 'unknown', call, reason }, at, options);
+  }
+
+  /**
+   * SQL written in the file (a string, template literal or concatenation) → ops positioned inside
+   * the string. Returns false when the expression is not readable text; the caller reports it.
+   */
+  sql(node: Node | undefined, options: SqlOptions): boolean {
+    const style = options.style ?? 'identifier';
+    const read = (st: PlaceholderStyle) => {
+      const e = embeddedSql(node, this.scope, this.source, st);
+      return e && options.transform ? options.transform(e) : e;
+    };
+    const embedded = read(style);
+    if (!embedded) return false;
+    this.sqlText(embedded, options, () => read(style === 'identifier' ? 'parameter' : 'identifier'));
+    return true;
+  }
+
+  /** Parses SQL already read from the file; `alternative` re-reads it with the other placeholder style. */
+  sqlText(first: EmbeddedSql, options: SqlOptions, alternative?: () => EmbeddedSql | undefined): void {
+    let embedded = first;
+    const parse = (e: EmbeddedSql) =>
+      parseSql(e.text, {
+        file: this.file,
+        direction: this.direction,
+        locate: (o) => this.index.position(e.offsets[Math.max(0, Math.min(o, e.offsets.length - 1))]!),
+      });
+    let result = parse(embedded);
+    if (result.diagnostics.length && embedded.placeholders > 0 && alternative) {
+      // A `${}` part in a position an identifier cannot take: try bind-parameter placeholders.
+      const other = alternative();
+      const retry = other ? parse(other) : undefined;
+      if (other && retry && retry.diagnostics.length < result.diagnostics.length) {
+        result = retry;
+        embedded = other;
+      }
+    }
+    const base = this.nextStatement;
+    // Drivers send a string with several statements as one simple query, which Postgres runs as one
+    // implicit transaction: CONCURRENTLY fails there even when the tool opened no transaction.
+    const statements = new Set(result.ops.filter((op) => op.kind !== 'transaction').map((op) => op.statementIndex)).size;
+    const implicit = statements > 1 && options.inTransaction === undefined;
+    for (const op of result.ops) {
+      op.statementIndex += base;
+      markDynamic(op);
+      this.ops.push(op);
+      if (options.inTransaction !== undefined) this.forcedTransaction.set(op, options.inTransaction);
+      else if (implicit && op.kind !== 'transaction') this.forcedTransaction.set(op, true);
+    }
+    this.nextStatement += Math.max(1, result.statements);
+    for (const d of result.diagnostics) {
+      if (embedded.placeholders > 0) {
+        // The SQL is assembled at run time: its real text may well be valid, so this is "not
+        // understood", not a syntax error in the file.
+        this.ops.push({
+          kind: 'unknown',
+          call: options.what,
+          reason: `SQL built from \${} parts could not be read with placeholders (${d.message})`,
+          span: d.span,
+          direction: this.direction,
+          inTransaction: false,
+          statementIndex: this.newStatement(),
+        });
+      } else this.diagnostics.push(d);
+    }
+  }
+
+  /** Fills `inTransaction` from each direction's mode, then applies the per-op overrides. */
+  finish(modes: Record<Direction, TransactionMode>): void {
+    for (const direction of ['upgrade', 'downgrade'] as Direction[]) {
+      assignTransactions(
+        this.ops.filter((op) => op.direction === direction),
+        modes[direction],
+      );
+    }
+    for (const [op, inTx] of this.forcedTransaction) op.inTransaction = inTx;
+  }
+}
+
+/** A default whose text came from a `${}` placeholder cannot be judged constant. */
+function markDynamic(op: Operation): void {
+  const fix = (d: DefaultValue | undefined) => {
+    if (d && d.text.includes(PLACEHOLDER_MARK)) {
+      d.volatility = 'unknown';
+      d.functions = [...(d.functions ?? []), d.text];
+    }
+  };
+  if (op.kind === 'add-column') fix(op.column.default);
+  else if (op.kind === 'set-default') fix(op.default);
+  else if (op.kind === 'create-table') for (const c of op.columns) fix(c.default);
+}

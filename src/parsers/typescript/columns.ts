@@ -1,0 +1,62 @@
+/**
+ * Building IR column definitions from what a framework states. Types go through the SQL parser
+ * (`typeRefFromSql`) after each frontend has mapped its own type names to the SQL its Postgres
+ * dialect emits, so `varchar(255)` from Knex and from a .sql file normalise identically.
+ */
+import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../../ir/types.js';
+import { defaultFromSql, literalDefault, typeRefFromSql } from '../sql/fragments.js';
+import { parseSql } from '../sql/parse-sql.js';
+import type { StaticValue } from './scope.js';
+
+export function columnDef(name: string, typeSql: string, extra: Partial<Omit<ColumnDef, 'name' | 'type'>> = {}): ColumnDef {
+  const col: ColumnDef = {
+    name,
+    type: typeRefFromSql(typeSql),
+    notNull: extra.notNull ?? false,
+    primaryKey: extra.primaryKey ?? false,
+    unique: extra.unique ?? false,
+    constraints: extra.constraints ?? [],
+  };
+  if (extra.default) col.default = extra.default;
+  if (extra.generated) col.generated = extra.generated;
+  if (col.primaryKey) col.notNull = true;
+  return col;
+}
+
+/** A JavaScript literal used as a server default: a constant. */
+export function staticDefault(value: StaticValue): DefaultValue | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return literalDefault(value);
+  // Objects/arrays (JSON defaults) are serialised to one constant string.
+  return literalDefault(JSON.stringify(value));
+}
+
+export function sqlDefault(text: string): DefaultValue {
+  return defaultFromSql(text);
+}
+
+/** `schema.table` written as one string (Knex, Sequelize, TypeORM accept it) → qualified name. */
+export function qualified(name: string, schema?: string): QualifiedName {
+  const dot = name.indexOf('.');
+  if (!schema && dot > 0) return { schema: name.slice(0, dot), name: name.slice(dot + 1) };
+  return schema ? { schema, name } : { name };
+}
+
+export function constraint(type: ConstraintDef['type'], columns: string[], extra: Partial<ConstraintDef> = {}): ConstraintDef {
+  const c: ConstraintDef = { type, columns, notValid: extra.notValid ?? false };
+  if (extra.name) c.name = extra.name;
+  if (extra.references) c.references = extra.references;
+  if (extra.expression) c.expression = extra.expression;
+  if (extra.checksNotNullOf) c.checksNotNullOf = extra.checksNotNullOf;
+  if (extra.usingIndex) c.usingIndex = extra.usingIndex;
+  return c;
+}
+
+/** A CHECK constraint from its SQL expression, read by the SQL parser (so `col IS NOT NULL` is recognised). */
+export function checkConstraint(expression: string, name?: string): ConstraintDef {
+  const result = parseSql(`ALTER TABLE t ADD CHECK (${expression})`, { file: '', direction: 'upgrade' });
+  const op = result.ops[0];
+  const def = op?.kind === 'add-constraint' && op.constraint.type === 'check' ? op.constraint : constraint('check', [], { expression });
+  if (name) def.name = name;
+  return def;
+}

@@ -1,0 +1,298 @@
+/**
+ * SQL written inside TypeScript/JavaScript: string literals, template literals (with `${}` parts),
+ * `+` concatenations and `const` bindings of those. Builds the SQL text the tool would send plus,
+ * for every character of it, the offset in the file it came from — so a statement inside a string
+ * is reported at its own line and column in the .ts file, escapes and all.
+ *
+ * A `${}` part whose value is a constant in the file is substituted; any other part becomes a
+ * placeholder the Postgres parser accepts: inside an SQL string or quoted identifier its source
+ * text, elsewhere a quoted identifier named after the expression (`"${tableName}"`) or, for tools
+ * that send it as a bind parameter (Kysely's `sql` tag), `$n`.
+ */
+import type { Node } from './ast.js';
+import { nodeText, unwrap } from './ast.js';
+import { type Scope, UNKNOWN } from './scope.js';
+
+export type PlaceholderStyle = 'identifier' | 'parameter';
+
+export interface EmbeddedSql {
+  text: string;
+  /** File offset of each character of `text`; one extra entry for the end of the text. */
+  offsets: number[];
+  /** How many `${}` parts (or unresolved concatenated values) became placeholders. */
+  placeholders: number;
+  /** The node the SQL was read from (for spans when something goes wrong). */
+  node: Node;
+}
+
+/** Marks placeholder identifiers so ops built from them can be recognised as dynamic. */
+export const PLACEHOLDER_MARK = '${';
+
+type LexState = 'code' | 'single' | 'double' | 'line-comment' | 'block-comment' | 'dollar';
+
+class SqlBuilder {
+  text = '';
+  offsets: number[] = [];
+  placeholders = 0;
+  private state: LexState = 'code';
+  private dollarTag = '';
+  private scanned = 0;
+
+  constructor(
+    readonly source: string,
+    private readonly style: PlaceholderStyle,
+  ) {}
+
+  push(ch: string, fileOffset: number): void {
+    this.text += ch;
+    for (let i = 0; i < ch.length; i++) this.offsets.push(fileOffset);
+  }
+
+  /** Where the text so far leaves the SQL lexer: in code, a string, a quoted identifier, a comment. */
+  private lexState(): LexState {
+    const t = this.text;
+    let i = this.scanned;
+    while (i < t.length) {
+      const c = t[i]!;
+      switch (this.state) {
+        case 'code':
+          if (c === "'") this.state = 'single';
+          else if (c === '"') this.state = 'double';
+          else if (c === '-' && t[i + 1] === '-') {
+            this.state = 'line-comment';
+            i++;
+          } else if (c === '/' && t[i + 1] === '*') {
+            this.state = 'block-comment';
+            i++;
+          } else if (c === '$') {
+            const m = /^\$([A-Za-z_][A-Za-z_0-9]*)?\$/.exec(t.slice(i, i + 64));
+            if (m && !/[A-Za-z0-9_]/.test(t[i - 1] ?? ' ')) {
+              this.state = 'dollar';
+              this.dollarTag = m[0];
+              i += m[0].length - 1;
+            }
+          }
+          break;
+        case 'single':
+          if (c === "'") this.state = 'code';
+          break;
+        case 'double':
+          if (c === '"') this.state = 'code';
+          break;
+        case 'line-comment':
+          if (c === '\n') this.state = 'code';
+          break;
+        case 'block-comment':
+          if (c === '*' && t[i + 1] === '/') {
+            this.state = 'code';
+            i++;
+          }
+          break;
+        case 'dollar':
+          if (c === '$' && t.startsWith(this.dollarTag, i)) {
+            this.state = 'code';
+            i += this.dollarTag.length - 1;
+          }
+          break;
+      }
+      i++;
+    }
+    this.scanned = t.length;
+    return this.state;
+  }
+
+  /** A value the frontend cannot know: a placeholder chosen so the statement still parses. */
+  placeholder(expr: Node): void {
+    this.placeholders++;
+    const label = `\${${nodeText(this.source, expr, 40)}}`;
+    const at = expr.range[0];
+    const state = this.lexState();
+    let piece: string;
+    switch (state) {
+      case 'single':
+        piece = label.replace(/'/g, '');
+        break;
+      case 'double':
+        piece = label.replace(/"/g, '');
+        break;
+      case 'line-comment':
+      case 'block-comment':
+      case 'dollar':
+        piece = label.replace(/[\n*/$]/g, '');
+        break;
+      default:
+        piece = this.style === 'parameter' ? `$${this.placeholders}` : `"${label.replace(/"/g, '')}"`;
+    }
+    // Every character of the placeholder maps to the start of the expression in the file. The
+    // piece holds no character that could change the lexer state it was chosen for.
+    this.push(piece, at);
+  }
+
+  result(node: Node, end: number): EmbeddedSql {
+    return { text: this.text, offsets: [...this.offsets, end], placeholders: this.placeholders, node };
+  }
+}
+
+/** Decodes the JavaScript escapes of a string/template body, reporting each produced character with its source offset. */
+function decodeEscapes(raw: string, base: number, out: SqlBuilder, template: boolean): void {
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i]!;
+    if (c !== '\\') {
+      // Template literals normalise CRLF to LF in their values.
+      if (template && c === '\r') {
+        out.push('\n', base + i);
+        i += raw[i + 1] === '\n' ? 2 : 1;
+        continue;
+      }
+      out.push(c, base + i);
+      i++;
+      continue;
+    }
+    const at = base + i;
+    const n = raw[i + 1] ?? '';
+    i += 2;
+    switch (n) {
+      case 'n':
+        out.push('\n', at);
+        break;
+      case 't':
+        out.push('\t', at);
+        break;
+      case 'r':
+        out.push('\r', at);
+        break;
+      case 'b':
+        out.push('\b', at);
+        break;
+      case 'f':
+        out.push('\f', at);
+        break;
+      case 'v':
+        out.push('\v', at);
+        break;
+      case '0':
+        out.push('\0', at);
+        break;
+      case '\r':
+        if (raw[i] === '\n') i++;
+        break; // line continuation
+      case '\n':
+      case '\u2028':
+      case '\u2029':
+        break;
+      case 'x': {
+        const hex = raw.slice(i, i + 2);
+        out.push(String.fromCharCode(parseInt(hex, 16) || 0), at);
+        i += 2;
+        break;
+      }
+      case 'u': {
+        if (raw[i] === '{') {
+          const close = raw.indexOf('}', i);
+          const cp = parseInt(raw.slice(i + 1, close), 16) || 0;
+          out.push(String.fromCodePoint(cp), at);
+          i = close + 1;
+        } else {
+          out.push(String.fromCharCode(parseInt(raw.slice(i, i + 4), 16) || 0), at);
+          i += 4;
+        }
+        break;
+      }
+      default:
+        out.push(n, at);
+    }
+  }
+}
+
+function append(node: Node | undefined, scope: Scope, out: SqlBuilder, depth: number): boolean {
+  const n = unwrap(node);
+  if (!n || depth > 20) return false;
+  switch (n.type) {
+    case 'Literal':
+      if (typeof n.value === 'string') {
+        decodeEscapes(out.source.slice(n.range[0] + 1, n.range[1] - 1), n.range[0] + 1, out, false);
+        return true;
+      }
+      if (typeof n.value === 'number' || typeof n.value === 'boolean') {
+        out.push(String(n.value), n.range[0]);
+        return true;
+      }
+      return false;
+    case 'TemplateLiteral':
+      n.quasis.forEach((q: Node, i: number) => {
+        const start = q.range[0] + 1;
+        const end = q.range[1] - (q.tail ? 1 : 2);
+        decodeEscapes(out.source.slice(start, end), start, out, true);
+        if (i < n.expressions.length) interpolate(n.expressions[i], scope, out, depth);
+      });
+      return true;
+    case 'TaggedTemplateExpression':
+      return append(n.quasi, scope, out, depth + 1);
+    case 'BinaryExpression':
+      if (n.operator !== '+') return false;
+      if (!isSqlish(n.left, scope) && !isSqlish(n.right, scope)) return false;
+      for (const side of [n.left, n.right]) if (!append(side, scope, out, depth + 1)) interpolate(side, scope, out, depth);
+      return true;
+    case 'Identifier': {
+      const init = scope.constInit(n.name);
+      return init ? append(init, scope, out, depth + 1) : false;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Whether an expression is (built from) string text we can read. */
+function isSqlish(node: Node | undefined, scope: Scope): boolean {
+  const n = unwrap(node);
+  if (!n) return false;
+  if (n.type === 'Literal') return typeof n.value === 'string';
+  if (n.type === 'TemplateLiteral') return true;
+  if (n.type === 'BinaryExpression' && n.operator === '+') return isSqlish(n.left, scope) || isSqlish(n.right, scope);
+  if (n.type === 'Identifier') {
+    const init = scope.constInit(n.name);
+    return init ? isSqlish(init, scope) : false;
+  }
+  return false;
+}
+
+function interpolate(expr: Node, scope: Scope, out: SqlBuilder, depth: number): void {
+  const v = scope.value(expr);
+  if (v !== UNKNOWN && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+    const at = expr.range[0];
+    out.push(String(v), at);
+    return;
+  }
+  // Kysely's `sql.raw('…')`, `sql.lit(…)`, `sql.ref('a.b')`, `sql.table('t')`, `sql.id('x')` with constant arguments.
+  const e = unwrap(expr);
+  if (e?.type === 'CallExpression' && e.callee?.type === 'MemberExpression' && !e.callee.computed && e.callee.object?.type === 'Identifier') {
+    const fn = e.callee.property?.name as string | undefined;
+    const arg = scope.value(e.arguments?.[0]);
+    if (typeof arg === 'string' || typeof arg === 'number') {
+      const s = String(arg);
+      if (fn === 'raw') return void out.push(s, e.range[0]);
+      if (fn === 'lit') return void out.push(typeof arg === 'number' ? s : `'${s.replace(/'/g, "''")}'`, e.range[0]);
+      if (fn === 'ref' || fn === 'table' || fn === 'id') return void out.push(s.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.'), e.range[0]);
+    }
+  }
+  if (depth < 20 && isSqlish(expr, scope)) {
+    append(expr, scope, out, depth + 1);
+    return;
+  }
+  out.placeholder(expr);
+}
+
+/**
+ * Reads the SQL an expression evaluates to, or undefined when the expression is not string-like
+ * (a variable from elsewhere, a function call): the caller reports that as not understood.
+ */
+export function embeddedSql(node: Node | undefined, scope: Scope, source: string, style: PlaceholderStyle = 'identifier'): EmbeddedSql | undefined {
+  const n = unwrap(node);
+  if (!n) return undefined;
+  const out = new SqlBuilder(source, style);
+  // Resolve `const q = \`…\`` so positions point at the template where it is written.
+  const target = n.type === 'Identifier' ? scope.resolve(n) : n;
+  if (!target || !append(target, scope, out, 0)) return undefined;
+  return out.result(target, target.range[1] - (target.type === 'Literal' || target.type === 'TemplateLiteral' ? 1 : 0));
+}

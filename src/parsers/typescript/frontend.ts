@@ -1,0 +1,200 @@
+/**
+ * The TypeScript/JavaScript migration pipeline shared by every framework: detect the framework from
+ * imports and shapes (cheap regexes, no parse), parse the module with typescript-estree (loaded
+ * lazily), find `up`/`down`, let the framework's reader turn calls into IR ops, then settle
+ * transactions and the downgrade facts. Nothing in the file is ever imported or executed.
+ */
+import type { Direction, DowngradeInfo, FileDiagnostic, Migration, MigrationFormat, SourceSpan, TransactionMode } from '../../ir/types.js';
+import { LineIndex } from '../../ir/source-text.js';
+import { initSqlParser } from '../sql/parse-sql.js';
+import type { FormatParser, SourceFile } from '../types.js';
+import type { FunctionNode, Node } from './ast.js';
+import { OpCollector } from './collector.js';
+import { parseModule } from './estree.js';
+import { Scope } from './scope.js';
+import { bodyStatements, findMigrationShape, type MigrationShape } from './shape.js';
+
+export const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+
+export type TsFramework = 'knex' | 'typeorm' | 'kysely' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm';
+
+/** What a framework's reader gets. */
+export interface ReadInput {
+  file: string;
+  source: string;
+  program: Node;
+  scope: Scope;
+  shape: MigrationShape;
+  collector: OpCollector;
+}
+
+/** What a framework's reader decides besides the ops. */
+export interface ReadOutput {
+  /** How the tool runs each direction with respect to transactions. */
+  transaction: Record<Direction, TransactionMode>;
+  /** Downgrade facts; defaults to `downgradeFacts(input)`. */
+  downgrade?: DowngradeInfo;
+}
+
+export interface FrameworkSpec {
+  format: TsFramework;
+  /** Human name for messages. */
+  name: string;
+  read(input: ReadInput): ReadOutput;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+/** A file can only be a migration if something named `up` is defined or exported. */
+const UP_SHAPE = /\bexports\.up\b|\bup\s*[:=(]|\bfunction\s+up\b|\basync\s+up\b|\bup\s*<|\{[^}]*\bup\b[^}]*\}/;
+
+const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
+  typeorm: [
+    [/\bimplements\s+MigrationInterface\b/, 30],
+    [/from\s+['"]typeorm['"]|require\(\s*['"]typeorm['"]\s*\)/, 15],
+    [/\bqueryRunner\s*[.:,)]/, 10],
+    [/\bQueryRunner\b/, 5],
+  ],
+  'mikro-orm': [
+    [/['"]@mikro-orm\/[\w-]+['"]/, 30],
+    [/\bextends\s+Migration\b/, 10],
+    [/\bthis\.addSql\s*\(/, 15],
+  ],
+  kysely: [
+    [/from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/, 30],
+    [/\bKysely\s*</, 10],
+    [/\.schema\s*\.\s*(?:createTable|alterTable|createIndex|dropTable|dropIndex|createType)\s*\(\s*['"`][^'"`]*['"`]\s*\)/, 8],
+    [/\.execute\(\s*\)/, 3],
+  ],
+  'node-pg-migrate': [
+    [/from\s+['"]node-pg-migrate['"]|require\(\s*['"]node-pg-migrate['"]\s*\)/, 30],
+    [/\bMigrationBuilder\b/, 15],
+    [/\bpgm\s*\./, 15],
+    [/\bexports\.shorthands\b|\bexport\s+const\s+shorthands\b/, 10],
+  ],
+  sequelize: [
+    [/from\s+['"]sequelize(?:-typescript)?['"]|require\(\s*['"]sequelize['"]\s*\)/, 20],
+    [/\bqueryInterface\s*\./, 20],
+    [/\bQueryInterface\b/, 10],
+    [/\bSequelize\s*\.\s*[A-Z]/, 5],
+  ],
+  knex: [
+    [/from\s+['"]knex['"]|require\(\s*['"]knex['"]\s*\)/, 20],
+    [/\bKnex\b/, 5],
+    [/\bknex\s*\.\s*(?:schema|raw|fn)\b/, 20],
+    [/\.schema\s*(?:\.\s*withSchema\([^)]*\)\s*)?\.\s*(?:createTable|alterTable|table)\s*\(\s*[^,()]+,\s*(?:async\s*)?(?:function\b|\(?\s*\w+\s*\)?\s*=>)/, 10],
+  ],
+};
+
+/** The first parameter name of `up` hints at the framework (`knex`, `pgm`, `queryInterface`…). */
+const PARAM_HINTS: Record<string, TsFramework> = { knex: 'knex', pgm: 'node-pg-migrate', queryInterface: 'sequelize', queryRunner: 'typeorm' };
+const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)/;
+
+let lastText: string | undefined;
+let lastScores: Record<TsFramework, number> | undefined;
+
+/** Scores for every framework (0 = not a migration of it). Cheap: regexes only. */
+export function frameworkScores(text: string): Record<TsFramework, number> {
+  if (text === lastText && lastScores) return lastScores;
+  const scores = { knex: 0, typeorm: 0, kysely: 0, 'node-pg-migrate': 0, sequelize: 0, 'mikro-orm': 0 } as Record<TsFramework, number>;
+  if (UP_SHAPE.test(text)) {
+    for (const fw of Object.keys(SIGNALS) as TsFramework[]) {
+      for (const [re, weight] of SIGNALS[fw]) if (re.test(text)) scores[fw] += weight;
+    }
+    const m = UP_PARAM.exec(text);
+    const param = m?.[1] ?? m?.[2] ?? m?.[3];
+    const hinted = param ? PARAM_HINTS[param] : undefined;
+    if (hinted) scores[hinted] += 10;
+  }
+  lastText = text;
+  lastScores = scores;
+  return scores;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Downgrade facts
+
+function firstLineSpan(collector: OpCollector, node: Node | undefined): SourceSpan {
+  const start = node ? node.range[0] : 0;
+  const lineEnd = collector.source.indexOf('\n', start);
+  const end = node ? Math.min(node.range[1], lineEnd === -1 ? collector.source.length : lineEnd) : 0;
+  return collector.span([start, Math.max(start, end)]);
+}
+
+/** Whether a function body only throws (an explicit "cannot be reverted"). */
+function onlyThrows(fn: FunctionNode): boolean {
+  const stmts = bodyStatements(fn);
+  return stmts.length > 0 && stmts.every((s) => s.type === 'ThrowStatement');
+}
+
+/**
+ * `present` when `down` produced any op (including not-understood ones), `empty` when it exists and
+ * does nothing, `irreversible` when it only throws or is `false`, `absent` when not defined.
+ */
+export function downgradeFacts(input: ReadInput, absent: Omit<DowngradeInfo, 'state' | 'span'> = {}): DowngradeInfo {
+  const { shape, collector } = input;
+  if (shape.down === false) return { state: 'irreversible', span: firstLineSpan(collector, shape.downNode) };
+  if (!shape.down) {
+    const where = shape.classNode?.id ?? shape.classNode ?? undefined;
+    return { state: 'absent', span: firstLineSpan(collector, where), ...absent };
+  }
+  const span = firstLineSpan(collector, shape.down);
+  if (collector.ops.some((op) => op.direction === 'downgrade')) return { state: 'present', span };
+  if (onlyThrows(shape.down)) return { state: 'irreversible', span, note: 'down() only throws' };
+  return { state: 'empty', span };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+function failure(file: SourceFile, format: MigrationFormat, diagnostic: Omit<FileDiagnostic, 'span'> & { offset: number }): Migration {
+  const index = new LineIndex(file.text);
+  return {
+    file: file.path,
+    format,
+    ops: [],
+    transaction: 'wrapped',
+    diagnostics: [{ rule: diagnostic.rule, message: diagnostic.message, span: index.span(file.path, diagnostic.offset, diagnostic.offset) }],
+    source: file.text,
+  };
+}
+
+export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceFile): Promise<Migration> {
+  await initSqlParser();
+  const parsed = await parseModule(file.text, file.path);
+  if (!parsed.ok) return failure(file, spec.format, { rule: 'parse-error', message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`, offset: parsed.offset });
+  const scope = new Scope(parsed.program);
+  const shape = findMigrationShape(parsed.program, scope);
+  if (!shape.up) {
+    return failure(file, spec.format, {
+      rule: 'parse-error',
+      message: `No ${spec.name} migration found: the file defines no up() function (exports.up, export function up, module.exports = { up }, or a class with an up() method).`,
+      offset: 0,
+    });
+  }
+  const collector = new OpCollector(file.path, file.text, scope);
+  const input: ReadInput = { file: file.path, source: file.text, program: parsed.program, scope, shape, collector };
+  const out = spec.read(input);
+  collector.finish(out.transaction);
+  const migration: Migration = {
+    file: file.path,
+    format: spec.format,
+    ops: collector.ops,
+    transaction: out.transaction.upgrade,
+    downgrade: out.downgrade ?? downgradeFacts(input),
+    diagnostics: collector.diagnostics,
+    source: file.text,
+  };
+  if (out.transaction.downgrade !== out.transaction.upgrade) migration.transactionByDirection = { downgrade: out.transaction.downgrade };
+  return migration;
+}
+
+export function frameworkParser(spec: FrameworkSpec): FormatParser {
+  return {
+    format: spec.format,
+    extensions: TS_EXTENSIONS,
+    detect: (file) => frameworkScores(file.text)[spec.format],
+    parse: (file) => parseFrameworkMigration(spec, file),
+  };
+}

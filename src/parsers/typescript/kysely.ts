@@ -1,0 +1,442 @@
+/**
+ * Kysely migrations: `export async function up(db: Kysely<any>)` with schema builder chains ending in
+ * `.execute()` (`db.schema.alterTable('t').addColumn('c', 'text', (col) => col.notNull()).execute()`)
+ * and raw SQL (``sql`…`.execute(db)``). Kysely passes data types through as SQL, so a type is read as
+ * written; a chain that never reaches `.execute()` runs nothing.
+ *
+ * Transactions: Kysely's Migrator runs all pending migrations in one transaction on dialects with
+ * transactional DDL (Postgres); the only opt-out is global (`disableTransactions`), so every file is
+ * `wrapped`. `createIndex` has no CONCURRENTLY option: an index on an existing table built through
+ * the builder always blocks writes; a CONCURRENTLY index in raw SQL fails inside the transaction.
+ */
+import type { ColumnDef, ConstraintDef, QualifiedName } from '../../ir/types.js';
+import type { OpDraft } from '../sql/translate.js';
+import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
+import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { embeddedSql } from './embedded-sql.js';
+import { type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
+import { type FrameworkChain, FrameworkReader } from './reader.js';
+import { UNKNOWN } from './scope.js';
+
+const EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
+
+class KyselyReader extends FrameworkReader {
+  protected readonly objectName = 'db';
+
+  constructor(input: ReadInput) {
+    super(input.collector, input.scope, input.source);
+  }
+
+  /** Is `node` Kysely's `sql` template tag (or `sql.raw`)? */
+  private isSqlTag(node: Node | undefined): boolean {
+    const n = unwrap(node);
+    if (n?.type !== 'Identifier') return false;
+    const from = this.scope.imports.get(n.name);
+    return from === 'kysely' || (n.name === 'sql' && from === undefined);
+  }
+
+  /** SQL text of `sql\`…\`` / `sql.raw('…')` / a string, when written here without dynamic parts. */
+  private sqlText(node: Node | undefined): string | undefined {
+    const n = unwrap(node);
+    if (!n) return undefined;
+    if (n.type === 'TaggedTemplateExpression' && this.isSqlTag(n.tag)) {
+      const e = embeddedSql(n.quasi, this.scope, this.source, 'parameter');
+      return e && e.placeholders === 0 ? e.text : undefined;
+    }
+    if (n.type === 'CallExpression') {
+      const chain = flattenChain(n);
+      if (this.isSqlTag(chain.root) && chain.links.length === 1 && (chain.links[0]!.name === 'raw' || chain.links[0]!.name === 'lit')) {
+        return this.scope.string(chain.links[0]!.args?.[0]);
+      }
+    }
+    return this.scope.string(n);
+  }
+
+  private defaultOf(node: Node | undefined): ColumnDef['default'] {
+    const raw = this.sqlText(node);
+    const n = unwrap(node);
+    if (raw !== undefined && n?.type !== 'Literal' && n?.type !== 'TemplateLiteral') return sqlDefault(raw);
+    const v = this.scope.value(node);
+    if (v === UNKNOWN) return { text: nodeText(this.source, node!), volatility: 'unknown' };
+    return staticDefault(v);
+  }
+
+  protected override otherCall(call: Node, chain: Chain): boolean {
+    // sql`…`.execute(db) / sql.raw('…').execute(db)
+    const last = chain.links[chain.links.length - 1];
+    if (!last || !EXECUTE.has(last.name)) return false;
+    const viaDb = this.isFrameworkObject(last.args?.[0]);
+    if (chain.root.type === 'TaggedTemplateExpression' && this.isSqlTag(chain.root.tag) && chain.links.length === 1) {
+      const expanded = viaDb ? this.expand(flattenChain(unwrap(last.args![0])!)) : undefined;
+      const opts = this.emitOptions(expanded);
+      if (!this.c.sql(chain.root.quasi, { what: nodeText(this.source, call), style: 'parameter', ...opts })) this.c.unknown(call, nodeText(this.source, call), 'the SQL is not readable', opts);
+      return true;
+    }
+    if (this.isSqlTag(chain.root) && chain.links.length === 2 && chain.links[0]!.name === 'raw') {
+      const opts = this.emitOptions();
+      if (!this.c.sql(chain.links[0]!.args?.[0], { what: nodeText(this.source, call), ...opts })) this.c.unknown(call, nodeText(this.source, call), 'the SQL passed to sql.raw() is not text written in this file', opts);
+      return true;
+    }
+    return false;
+  }
+
+  protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
+    const links = chain.links;
+    const first = links[0];
+    if (!first) return false;
+    const opts = this.emitOptions(chain);
+    const what = nodeText(this.source, call);
+    if (first.name === 'transaction' || first.name === 'connection') {
+      // db.transaction().execute(async (trx) => …)
+      const exec = links.find((l) => EXECUTE.has(l.name));
+      const fn = unwrap(exec?.args?.[0]);
+      if (isFunction(fn)) {
+        const param = fn.params[0]?.type === 'Identifier' ? [fn.params[0].name as string] : [];
+        this.withBinding(param, [], first.name === 'transaction' ? true : undefined, () => this.walkFunctionBody(fn));
+        return true;
+      }
+      return false;
+    }
+    if (['insertInto', 'replaceInto', 'updateTable', 'deleteFrom', 'mergeInto'].includes(first.name)) {
+      if (!links.some((l) => EXECUTE.has(l.name))) return true;
+      const table = this.scope.string(first.args?.[0]);
+      const statementType = first.name === 'updateTable' ? 'UpdateStmt' : first.name === 'deleteFrom' ? 'DeleteStmt' : first.name === 'mergeInto' ? 'MergeStmt' : 'InsertStmt';
+      this.c.emit(table ? { kind: 'data-change', statementType, table: qualified(table) } : { kind: 'data-change', statementType }, call, opts);
+      return true;
+    }
+    if (['selectFrom', 'selectNoFrom', 'with', 'fn', 'dynamic', 'introspection', 'destroy'].includes(first.name)) return true;
+    if (first.name !== 'schema') return false;
+
+    let i = 1;
+    let schema: string | undefined;
+    if (links[i]?.name === 'withSchema') {
+      schema = this.scope.string(links[i]!.args?.[0]);
+      i++;
+    }
+    const builder = links[i];
+    if (!builder?.args) return false;
+    const rest = links.slice(i + 1);
+    if (!rest.some((l) => EXECUTE.has(l.name))) {
+      this.c.unknown(call, what, 'the schema builder is never executed (no .execute()), so it runs nothing', opts);
+      return true;
+    }
+    const name = this.scope.string(builder.args[0]);
+    if (name === undefined && builder.name !== 'createIndex' && builder.name !== 'dropIndex') {
+      this.c.unknown(call, what, 'the name given to the builder is not a constant', opts);
+      return true;
+    }
+    switch (builder.name) {
+      case 'createTable':
+        this.createTable(call, qualified(name!, schema), rest, opts);
+        return true;
+      case 'alterTable':
+        this.alterTable(call, qualified(name!, schema), rest, opts);
+        return true;
+      case 'dropTable':
+        this.c.emit({ kind: 'drop-table', tables: [qualified(name!, schema)], ifExists: has(rest, 'ifExists'), cascade: has(rest, 'cascade') }, call, opts);
+        return true;
+      case 'createIndex':
+        this.createIndex(call, name, schema, rest, opts);
+        return true;
+      case 'dropIndex': {
+        if (name === undefined) {
+          this.c.unknown(call, what, 'the index name is not a constant', opts);
+          return true;
+        }
+        this.c.emit({ kind: 'drop-index', indexes: [qualified(name, schema)], concurrently: false, ifExists: has(rest, 'ifExists'), cascade: has(rest, 'cascade') }, call, opts);
+        return true;
+      }
+      case 'createType':
+      case 'dropType':
+      case 'createView':
+      case 'dropView':
+      case 'createSchema':
+      case 'dropSchema':
+      case 'refreshMaterializedView':
+        this.c.emit({ kind: 'other', statementType: `db.schema.${builder.name}`, detail: name }, call, opts);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** `(col) => col.notNull().defaultTo(0).references('t.id')` → the column's facts. */
+  private column(name: string, typeNode: Node | undefined, build: Node | undefined): ColumnDef | string {
+    const typeSql = this.sqlText(typeNode);
+    if (typeSql === undefined) return 'the data type is not a constant';
+    const col = columnDef(name, typeSql);
+    const fn = unwrap(build);
+    if (!fn) return col;
+    if (!isFunction(fn)) return 'the column builder is not a function written here';
+    const body = fn.body?.type === 'BlockStatement' ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument : fn.body;
+    const expr = unwrap(body);
+    if (!expr) return col;
+    const chain = flattenChain(expr);
+    const param = fn.params[0]?.type === 'Identifier' ? fn.params[0].name : undefined;
+    if (chain.root.type !== 'Identifier' || chain.root.name !== param) return 'the column builder does not return a chain on its parameter';
+    for (const l of chain.links) {
+      const a = l.args ?? [];
+      switch (l.name) {
+        case 'notNull':
+          col.notNull = true;
+          break;
+        case 'defaultTo': {
+          const d = this.defaultOf(a[0]);
+          if (d) col.default = d;
+          break;
+        }
+        case 'primaryKey':
+          col.primaryKey = true;
+          col.notNull = true;
+          col.constraints.push(constraint('primary-key', [name]));
+          break;
+        case 'unique':
+          col.unique = true;
+          col.constraints.push(constraint('unique', [name]));
+          break;
+        case 'references': {
+          const ref = this.scope.string(a[0]);
+          if (!ref) return 'the referenced column is not a constant';
+          const parts = ref.split('.');
+          const column = parts.pop()!;
+          col.constraints.push(constraint('foreign-key', [name], { references: { table: qualified(parts.join('.')), columns: [column] } }));
+          break;
+        }
+        case 'check': {
+          const text = this.sqlText(a[0]);
+          col.constraints.push(text ? checkConstraint(text) : constraint('check', [name], { expression: '…' }));
+          break;
+        }
+        case 'generatedAlwaysAsIdentity':
+        case 'generatedByDefaultAsIdentity':
+        case 'identity':
+          col.generated = 'identity';
+          col.notNull = true;
+          break;
+        case 'generatedAlwaysAs':
+          col.generated = 'stored';
+          break;
+        case 'stored':
+        case 'onDelete':
+        case 'onUpdate':
+        case 'unsigned':
+        case 'nullsNotDistinct':
+        case 'modifyEnd':
+        case 'modifyFront':
+          break;
+        case 'autoIncrement':
+          // Not Postgres syntax; Kysely writes it as is and Postgres rejects it.
+          return 'autoIncrement() is not Postgres syntax';
+        default:
+          return `.${l.name}() on a column is not a call this frontend reads`;
+      }
+    }
+    return col;
+  }
+
+  private tableConstraint(l: ChainLink): ConstraintDef | undefined {
+    const a = l.args ?? [];
+    const name = this.scope.string(a[0]);
+    switch (l.name) {
+      case 'addPrimaryKeyConstraint': {
+        const cols = this.scope.stringList(a[1]);
+        return cols ? constraint('primary-key', cols, name ? { name } : {}) : undefined;
+      }
+      case 'addUniqueConstraint': {
+        const cols = this.scope.stringList(a[1]);
+        return cols ? constraint('unique', cols, name ? { name } : {}) : undefined;
+      }
+      case 'addForeignKeyConstraint': {
+        const cols = this.scope.stringList(a[1]);
+        const table = this.scope.string(a[2]);
+        const refs = this.scope.stringList(a[3]);
+        return cols && table && refs ? constraint('foreign-key', cols, { ...(name ? { name } : {}), references: { table: qualified(table), columns: refs } }) : undefined;
+      }
+      case 'addCheckConstraint': {
+        const text = this.sqlText(a[1]);
+        return text ? checkConstraint(text, name) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private createTable(call: Node, table: QualifiedName, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const columns: ColumnDef[] = [];
+    const constraints: ConstraintDef[] = [];
+    for (const l of rest) {
+      if (EXECUTE.has(l.name)) break;
+      if (l.name === 'addColumn') {
+        const name = this.scope.string(l.args?.[0]);
+        const col = name === undefined ? 'the column name is not a constant' : this.column(name, l.args?.[1], l.args?.[2]);
+        if (typeof col === 'string') {
+          this.c.unknown(l.node, nodeText(this.source, l.node), col, opts);
+          return;
+        }
+        columns.push(col);
+      } else if (l.name.startsWith('add') && l.name.endsWith('Constraint')) {
+        const def = this.tableConstraint(l);
+        if (!def) return void this.c.unknown(l.node, nodeText(this.source, l.node), 'the constraint is not written with constants', opts);
+        constraints.push(def);
+      } else if (!['ifNotExists', 'temporary', 'onCommit', 'modifyFront', 'modifyEnd', 'onDelete', 'onUpdate', 'deferrable', 'initiallyDeferred', 'initiallyImmediate', 'notDeferrable'].includes(l.name)) {
+        return void this.c.unknown(l.node, nodeText(this.source, l.node), `.${l.name}() on createTable is not a call this frontend reads`, opts);
+      }
+    }
+    this.c.emit(
+      { kind: 'create-table', table, columns, constraints, ifNotExists: has(rest, 'ifNotExists'), asSelect: has(rest, 'as'), partitioned: false, temporary: has(rest, 'temporary') },
+      call,
+      opts,
+    );
+  }
+
+  /** Every action of one alterTable chain is one ALTER TABLE statement. */
+  private alterTable(call: Node, table: QualifiedName, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const statement = this.c.newStatement();
+    const emit = (draft: OpDraft, at: Node) => this.c.emit(draft, at, { ...opts, statement });
+    for (let k = 0; k < rest.length; k++) {
+      const l = rest[k]!;
+      if (EXECUTE.has(l.name)) break;
+      const a = l.args ?? [];
+      const at = l.node;
+      const text = nodeText(this.source, at);
+      switch (l.name) {
+        case 'addColumn': {
+          const name = this.scope.string(a[0]);
+          const col = name === undefined ? 'the column name is not a constant' : this.column(name, a[1], a[2]);
+          if (typeof col === 'string') this.c.unknown(at, text, col, opts);
+          else emit({ kind: 'add-column', table, column: col, ifNotExists: false }, at);
+          break;
+        }
+        case 'dropColumn': {
+          const name = this.scope.string(a[0]);
+          if (name === undefined) this.c.unknown(at, text, 'the column name is not a constant', opts);
+          else emit({ kind: 'drop-column', table, column: name, ifExists: false, cascade: false }, at);
+          break;
+        }
+        case 'renameColumn': {
+          const from = this.scope.string(a[0]);
+          const to = this.scope.string(a[1]);
+          if (from === undefined || to === undefined) this.c.unknown(at, text, 'a column name is not a constant', opts);
+          else emit({ kind: 'rename-column', table, column: from, newName: to }, at);
+          break;
+        }
+        case 'alterColumn': {
+          const name = this.scope.string(a[0]);
+          const fn = unwrap(a[1]);
+          const body = isFunction(fn) ? unwrap(fn.body?.type === 'BlockStatement' ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument : fn.body) : undefined;
+          const inner = body?.type === 'CallExpression' ? flattenChain(body).links[0] : undefined;
+          if (name === undefined || !inner) {
+            this.c.unknown(at, text, 'the altered column is not written with constants', opts);
+            break;
+          }
+          const ia = inner.args ?? [];
+          switch (inner.name) {
+            case 'setDataType': {
+              const t = this.sqlText(ia[0]);
+              if (t === undefined) this.c.unknown(at, text, 'the data type is not a constant', opts);
+              else emit({ kind: 'alter-column-type', table, column: name, newType: columnDef(name, t).type }, at);
+              break;
+            }
+            case 'setDefault': {
+              const d = this.defaultOf(ia[0]);
+              emit(d ? { kind: 'set-default', table, column: name, default: d } : { kind: 'set-default', table, column: name }, at);
+              break;
+            }
+            case 'dropDefault':
+              emit({ kind: 'set-default', table, column: name }, at);
+              break;
+            case 'setNotNull':
+              emit({ kind: 'set-not-null', table, column: name }, at);
+              break;
+            case 'dropNotNull':
+              emit({ kind: 'drop-not-null', table, column: name }, at);
+              break;
+            default:
+              this.c.unknown(at, text, `.${inner.name}() in alterColumn is not a call this frontend reads`, opts);
+          }
+          break;
+        }
+        case 'addPrimaryKeyConstraint':
+        case 'addUniqueConstraint':
+        case 'addForeignKeyConstraint':
+        case 'addCheckConstraint': {
+          const def = this.tableConstraint(l);
+          if (def) emit({ kind: 'add-constraint', table, constraint: def }, at);
+          else this.c.unknown(at, text, 'the constraint is not written with constants', opts);
+          break;
+        }
+        case 'dropConstraint': {
+          const name = this.scope.string(a[0]);
+          if (name === undefined) this.c.unknown(at, text, 'the constraint name is not a constant', opts);
+          else emit({ kind: 'drop-constraint', table, name, ifExists: rest.slice(k + 1).some((x) => x.name === 'ifExists'), cascade: rest.slice(k + 1).some((x) => x.name === 'cascade') }, at);
+          break;
+        }
+        case 'renameTo': {
+          const to = this.scope.string(a[0]);
+          if (to === undefined) this.c.unknown(at, text, 'the new table name is not a constant', opts);
+          else emit({ kind: 'rename-table', table, newName: to }, at);
+          break;
+        }
+        case 'addIndex':
+        case 'dropIndex':
+        case 'modifyColumn':
+          this.c.unknown(at, text, `alterTable().${l.name}() is MySQL syntax that Postgres rejects`, opts);
+          break;
+        case 'onDelete':
+        case 'onUpdate':
+        case 'ifExists':
+        case 'cascade':
+        case 'deferrable':
+        case 'initiallyDeferred':
+        case 'initiallyImmediate':
+        case 'notDeferrable':
+        case 'nullsNotDistinct':
+          break;
+        default:
+          this.c.unknown(at, text, `alterTable().${l.name}() is not a call this frontend reads`, opts);
+      }
+    }
+  }
+
+  private createIndex(call: Node, name: string | undefined, schema: string | undefined, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    let table: QualifiedName | undefined;
+    const columns: string[] = [];
+    let where: string | undefined;
+    for (const l of rest) {
+      const a = l.args ?? [];
+      if (l.name === 'on') {
+        const t = this.scope.string(a[0]);
+        if (t !== undefined) table = qualified(t, schema);
+      } else if (l.name === 'column') {
+        const c = this.scope.string(a[0]);
+        if (c !== undefined) columns.push(c);
+      } else if (l.name === 'columns') columns.push(...(this.scope.stringList(a[0]) ?? []));
+      else if (l.name === 'expression') columns.push(this.sqlText(a[0]) ?? '…');
+      else if (l.name === 'where') where = a.map((x) => nodeText(this.source, x)).join(' ');
+    }
+    if (!table) {
+      this.c.unknown(call, nodeText(this.source, call), 'the indexed table is not a constant', opts);
+      return;
+    }
+    const draft: OpDraft = { kind: 'create-index', table, columns, unique: has(rest, 'unique'), concurrently: false, ifNotExists: has(rest, 'ifNotExists') };
+    if (name !== undefined) draft.name = name;
+    if (where) draft.where = where;
+    this.c.emit(draft, call, opts);
+  }
+}
+
+function has(links: ChainLink[], name: string): boolean {
+  return links.some((l) => l.name === name);
+}
+
+export const kyselySpec: FrameworkSpec = {
+  format: 'kysely',
+  name: 'Kysely',
+  read(input) {
+    if (input.shape.up) new KyselyReader(input).read(input.shape.up, 'upgrade');
+    if (input.shape.down) new KyselyReader(input).read(input.shape.down, 'downgrade');
+    return { transaction: { upgrade: 'wrapped', downgrade: 'wrapped' } };
+  },
+};
+
+export const kysely = frameworkParser(kyselySpec);

@@ -1,0 +1,540 @@
+/**
+ * Sequelize migrations (sequelize-cli / umzug): `module.exports = { async up(queryInterface, Sequelize) { … } }`.
+ *
+ * Mapped to what Sequelize 6's Postgres query generator sends: `allowNull` defaults to true,
+ * `DataTypes.STRING` = VARCHAR(255), `DATE` = TIMESTAMP WITH TIME ZONE, `autoIncrement` INTEGER =
+ * SERIAL; `defaultValue: Sequelize.fn(…)`/`Sequelize.literal(…)` are server defaults, while
+ * `DataTypes.NOW`/`UUIDV4` are filled in by Sequelize in JavaScript (no server default: existing
+ * rows get NULL). `changeColumn` always sends SET/DROP NOT NULL and SET/DROP DEFAULT and TYPE, so a
+ * column loses NOT NULL and its default unless `allowNull: false` and `defaultValue` are repeated.
+ *
+ * Transactions: Sequelize runs a migration without a transaction. A call runs inside one only when
+ * it passes `{ transaction: t }` (from `queryInterface.sequelize.transaction()`); without that option
+ * it runs outside, even inside a transaction callback.
+ */
+import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../../ir/types.js';
+import type { OpDraft } from '../sql/translate.js';
+import type { FunctionNode } from './ast.js';
+import { type Chain, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
+import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
+import { type FrameworkChain, FrameworkReader } from './reader.js';
+import { objectProperties, UNKNOWN } from './scope.js';
+
+/** Sequelize DataTypes → the SQL its Postgres dialect writes (`args` are the type's call arguments). */
+function sequelizeType(name: string, args: (string | number | undefined)[]): string | undefined {
+  const n = (i: number) => (typeof args[i] === 'number' ? (args[i] as number) : undefined);
+  switch (name) {
+    case 'STRING':
+      return `VARCHAR(${n(0) ?? 255})`;
+    case 'CHAR':
+      return `CHAR(${n(0) ?? 255})`;
+    case 'TEXT':
+      return 'TEXT';
+    case 'CITEXT':
+      return 'CITEXT';
+    case 'INTEGER':
+    case 'MEDIUMINT':
+      return 'INTEGER';
+    case 'BIGINT':
+      return 'BIGINT';
+    case 'SMALLINT':
+    case 'TINYINT':
+      return 'SMALLINT';
+    case 'FLOAT':
+      return 'FLOAT';
+    case 'REAL':
+      return 'REAL';
+    case 'DOUBLE':
+      return 'DOUBLE PRECISION';
+    case 'DECIMAL':
+    case 'NUMERIC':
+      return n(0) !== undefined ? `DECIMAL(${n(0)},${n(1) ?? 0})` : 'DECIMAL';
+    case 'BOOLEAN':
+      return 'BOOLEAN';
+    case 'DATE':
+      return n(0) !== undefined ? `TIMESTAMP(${n(0)}) WITH TIME ZONE` : 'TIMESTAMP WITH TIME ZONE';
+    case 'DATEONLY':
+      return 'DATE';
+    case 'TIME':
+      return 'TIME';
+    case 'UUID':
+      return 'UUID';
+    case 'JSON':
+      return 'JSON';
+    case 'JSONB':
+      return 'JSONB';
+    case 'BLOB':
+      return 'BYTEA';
+    case 'INET':
+    case 'CIDR':
+    case 'MACADDR':
+    case 'TSVECTOR':
+    case 'HSTORE':
+    case 'GEOMETRY':
+    case 'GEOGRAPHY':
+      return name;
+    default:
+      return undefined;
+  }
+}
+
+interface Attribute {
+  type?: string;
+  /** ENUM values → a type named enum_<table>_<column>. */
+  enumValues?: string[];
+  allowNull: boolean;
+  defaultValue?: DefaultValue;
+  /** A JavaScript-side default (DataTypes.NOW, UUIDV4): no server default. */
+  clientDefault?: boolean;
+  primaryKey: boolean;
+  autoIncrement: boolean;
+  unique: boolean;
+  references?: { table: QualifiedName; columns: string[] };
+}
+
+class SequelizeReader extends FrameworkReader {
+  protected readonly objectName = 'queryInterface';
+  /** Names the Sequelize class / DataTypes are bound to (the second `up` parameter, imports). */
+  private readonly typeRoots = new Set<string>(['Sequelize', 'DataTypes']);
+
+  constructor(input: ReadInput) {
+    super(input.collector, input.scope, input.source);
+    for (const [local, from] of input.scope.imports) if (from === 'sequelize' || from === 'sequelize-typescript') this.typeRoots.add(local);
+  }
+
+  protected override bindParameters(fn: FunctionNode): void {
+    super.bindParameters(fn);
+    const second = fn.params[1];
+    if (second?.type === 'Identifier') this.typeRoots.add(second.name);
+  }
+
+  private table(node: Node | undefined): QualifiedName | undefined {
+    const s = this.scope.string(node);
+    if (s !== undefined) return qualified(s);
+    const p = objectProperties(this.scope, node)?.props;
+    const name = this.scope.string(p?.get('tableName'));
+    if (name === undefined) return undefined;
+    const schema = this.scope.string(p?.get('schema'));
+    return schema ? { schema, name } : { name };
+  }
+
+  /** `Sequelize.STRING(100)`, `DataTypes.ENUM('a', 'b')`, `Sequelize.ARRAY(Sequelize.TEXT)`, `'varchar(12)'`. */
+  private type(node: Node | undefined): { sql?: string; enumValues?: string[]; clientDefault?: boolean } | undefined {
+    const s = this.scope.string(node);
+    if (s !== undefined) return { sql: s };
+    const n = unwrap(this.scope.resolve(node));
+    if (!n) return undefined;
+    const chain = flattenChain(n);
+    if (chain.root.type !== 'Identifier' || !this.typeRoots.has(chain.root.name)) return undefined;
+    const links = chain.links.filter((l) => l.name !== 'DataTypes' && l.name !== 'UNSIGNED' && l.name !== 'ZEROFILL' && l.name !== 'BINARY');
+    const head = links[0];
+    if (!head) return undefined;
+    if (head.name === 'ARRAY') {
+      const inner = this.type(head.args?.[0]);
+      return inner?.sql ? { sql: `${inner.sql}[]` } : undefined;
+    }
+    if (head.name === 'ENUM') {
+      const first = head.args?.[0];
+      const fromObject = objectProperties(this.scope, first)?.props.get('values');
+      const values = fromObject ? this.scope.stringList(fromObject) : head.args?.map((a) => this.scope.string(a));
+      return values && values.every((v) => v !== undefined) ? { enumValues: values as string[] } : { enumValues: [] };
+    }
+    const args = (head.args ?? []).map((a) => {
+      const v = this.scope.value(a);
+      return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+    });
+    const sql = sequelizeType(head.name, args);
+    return sql ? { sql } : undefined;
+  }
+
+  private isTypeRef(node: Node | undefined): boolean {
+    const n = unwrap(node);
+    if (!n) return false;
+    const chain = flattenChain(n);
+    return chain.root.type === 'Identifier' && this.typeRoots.has(chain.root.name);
+  }
+
+  private defaultValue(node: Node | undefined): { value?: DefaultValue; client?: boolean } {
+    const n = unwrap(this.scope.resolve(node));
+    if (!n) return {};
+    if (n.type === 'CallExpression' || n.type === 'MemberExpression') {
+      const chain = flattenChain(n);
+      const last = chain.links[chain.links.length - 1];
+      if (chain.root.type === 'Identifier' && this.typeRoots.has(chain.root.name) && last) {
+        if (last.name === 'fn') {
+          const fname = this.scope.string(last.args?.[0]);
+          return fname ? { value: sqlDefault(`${fname}(${(last.args ?? []).slice(1).map((a) => nodeText(this.source, a)).join(', ')})`) } : { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
+        }
+        if (last.name === 'literal') {
+          const text = this.scope.string(last.args?.[0]);
+          return text !== undefined ? { value: sqlDefault(text) } : { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
+        }
+        // DataTypes.NOW / UUIDV4 / UUIDV1: Sequelize computes them in JavaScript.
+        if (['NOW', 'UUIDV4', 'UUIDV1'].includes(last.name)) return { client: true };
+      }
+    }
+    const v = this.scope.value(n);
+    if (v === UNKNOWN) return { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
+    if (v === null || v === undefined) return {};
+    const d = staticDefault(v);
+    return d ? { value: d } : {};
+  }
+
+  /** An attribute object (`{ type, allowNull, defaultValue, … }`) or a bare type. */
+  private attribute(node: Node | undefined): Attribute | string {
+    const attr: Attribute = { allowNull: true, primaryKey: false, autoIncrement: false, unique: false };
+    const props = objectProperties(this.scope, node)?.props;
+    const typeNode = props ? props.get('type') : node;
+    const t = this.type(typeNode);
+    if (!t) return props ? 'the column type is not a Sequelize data type written here' : 'the column is not an attribute object or data type written here';
+    if (t.sql) attr.type = t.sql;
+    if (t.enumValues) attr.enumValues = t.enumValues;
+    if (!props) return attr;
+    const known = (k: string) => this.scope.known(props.get(k));
+    if (known('allowNull') === false) attr.allowNull = false;
+    attr.primaryKey = known('primaryKey') === true;
+    attr.autoIncrement = known('autoIncrement') === true;
+    attr.unique = known('unique') === true || (typeof known('unique') === 'string' && known('unique') !== '');
+    if (props.has('defaultValue')) {
+      const d = this.defaultValue(props.get('defaultValue'));
+      if (d.value) attr.defaultValue = d.value;
+      if (d.client) attr.clientDefault = true;
+    }
+    const refs = objectProperties(this.scope, props.get('references'))?.props;
+    if (refs) {
+      const model = this.table(refs.get('model'));
+      const key = this.scope.string(refs.get('key')) ?? 'id';
+      if (!model) return 'the referenced model is not a constant';
+      attr.references = { table: model, columns: [key] };
+    }
+    return attr;
+  }
+
+  private typeSql(table: QualifiedName, column: string, a: Attribute): string {
+    if (a.enumValues) return `"${table.schema ?? 'public'}"."enum_${table.name}_${column}"`;
+    let sql = a.type ?? 'TEXT';
+    if (a.autoIncrement) sql = /BIGINT/i.test(sql) ? 'BIGSERIAL' : /SMALLINT/i.test(sql) ? 'SMALLSERIAL' : 'SERIAL';
+    return sql;
+  }
+
+  private column(table: QualifiedName, name: string, a: Attribute, inlinePrimaryKey: boolean): ColumnDef {
+    const col = columnDef(name, this.typeSql(table, name, a), { notNull: !a.allowNull });
+    if (a.defaultValue) col.default = a.defaultValue;
+    if (a.unique) {
+      col.unique = true;
+      col.constraints.push(constraint('unique', [name]));
+    }
+    if (a.primaryKey && inlinePrimaryKey) {
+      col.primaryKey = true;
+      col.notNull = true;
+      col.constraints.push(constraint('primary-key', [name]));
+    }
+    if (a.references) col.constraints.push(constraint('foreign-key', [name], { references: a.references }));
+    return col;
+  }
+
+  /** The options argument passes `{ transaction: t }`: the call runs in that transaction. */
+  private inTransaction(options: Node | undefined): boolean | undefined {
+    const p = objectProperties(this.scope, options)?.props;
+    const t = unwrap(p?.get('transaction'));
+    if (!t) return undefined;
+    return !(t.type === 'Literal' && (t.value === null || t.value === false)) && !(t.type === 'Identifier' && t.name === 'undefined');
+  }
+
+  private enumType(call: Node, table: QualifiedName, column: string, a: Attribute, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    if (!a.enumValues) return;
+    this.c.emit({ kind: 'other', statementType: 'CreateEnumStmt', detail: `enum_${table.name}_${column} (${a.enumValues.join(', ')})` }, call, opts);
+  }
+
+  protected override otherCall(call: Node, chain: Chain): boolean {
+    // Sequelize.fn / DataTypes.* as statements are values, not calls that run SQL.
+    return chain.root.type === 'Identifier' && this.typeRoots.has(chain.root.name);
+  }
+
+  protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
+    const links = chain.links;
+    let i = 0;
+    if (links[0]?.name === 'sequelize' && !links[0].args) i = 1;
+    const link = links[i];
+    if (!link?.args) return false;
+    const args = link.args;
+    const what = nodeText(this.source, call);
+    const optionsArg = (index: number) => args[index];
+    const optsFor = (index: number) => {
+      const tx = this.inTransaction(optionsArg(index));
+      return this.emitOptions(chain, tx === undefined ? {} : { inTransaction: tx });
+    };
+    const needTable = (opts: ReturnType<FrameworkReader['emitOptions']>) => {
+      const t = this.table(args[0]);
+      if (!t) this.c.unknown(call, what, 'the table name is not a constant', opts);
+      return t;
+    };
+    if (i === 1) {
+      // queryInterface.sequelize.*
+      switch (link.name) {
+        case 'query': {
+          const opts = optsFor(1);
+          if (!this.c.sql(args[0], { what, ...opts })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
+          return true;
+        }
+        case 'transaction': {
+          // Managed transaction: Sequelize sends START TRANSACTION, runs the callback and commits.
+          // Only the calls passing { transaction: t } run in it; the others use another connection.
+          const fn = unwrap(args.find((a) => isFunction(unwrap(a))));
+          if (!isFunction(fn)) return false;
+          this.c.emit({ kind: 'transaction', action: 'begin' }, call);
+          const saved = this.forcedTransaction;
+          this.forcedTransaction = false;
+          try {
+            this.walkFunctionBody(fn);
+          } finally {
+            this.forcedTransaction = saved;
+          }
+          this.c.emit({ kind: 'transaction', action: 'commit' }, [call.range[1], call.range[1]]);
+          return true;
+        }
+        default:
+          return false;
+      }
+    }
+    switch (link.name) {
+      case 'addColumn': {
+        const opts = optsFor(3);
+        const t = needTable(opts);
+        const name = this.scope.string(args[1]);
+        if (!t) return true;
+        const a = this.attribute(args[2]);
+        if (name === undefined) return this.c.unknown(call, what, 'the column name is not a constant', opts), true;
+        if (typeof a === 'string') return this.c.unknown(call, what, a, opts), true;
+        this.enumType(call, t, name, a, opts);
+        this.c.emit({ kind: 'add-column', table: t, column: this.column(t, name, a, true), ifNotExists: false }, call, opts);
+        return true;
+      }
+      case 'removeColumn': {
+        const opts = optsFor(2);
+        const t = needTable(opts);
+        const name = this.scope.string(args[1]);
+        if (t && name !== undefined) this.c.emit({ kind: 'drop-column', table: t, column: name, ifExists: false, cascade: false }, call, opts);
+        else if (t) this.c.unknown(call, what, 'the column name is not a constant', opts);
+        return true;
+      }
+      case 'renameColumn': {
+        const opts = optsFor(3);
+        const t = needTable(opts);
+        const from = this.scope.string(args[1]);
+        const to = this.scope.string(args[2]);
+        if (t && from !== undefined && to !== undefined) this.c.emit({ kind: 'rename-column', table: t, column: from, newName: to }, call, opts);
+        else if (t) this.c.unknown(call, what, 'a column name is not a constant', opts);
+        return true;
+      }
+      case 'changeColumn':
+        this.changeColumn(call, args, optsFor(3));
+        return true;
+      case 'addIndex':
+        this.addIndex(call, args, chain);
+        return true;
+      case 'removeIndex': {
+        const opts = optsFor(2);
+        const t = needTable(opts);
+        if (!t) return true;
+        const nameOrFields = this.scope.value(args[1]);
+        const name = typeof nameOrFields === 'string' ? nameOrFields : Array.isArray(nameOrFields) ? `${t.name}_${nameOrFields.join('_')}` : undefined;
+        if (name === undefined) return this.c.unknown(call, what, 'the index name is not a constant', opts), true;
+        const concurrently = this.scope.known(objectProperties(this.scope, args[2])?.props.get('concurrently')) === true;
+        this.c.emit({ kind: 'drop-index', indexes: [t.schema ? { schema: t.schema, name } : { name }], concurrently, ifExists: true, cascade: false }, call, opts);
+        return true;
+      }
+      case 'addConstraint': {
+        const opts = optsFor(1);
+        const t = needTable(opts);
+        if (!t) return true;
+        const def = this.constraintOptions(t, args[1]);
+        if (!def) return this.c.unknown(call, what, 'the constraint options are not written with constants', opts), true;
+        this.c.emit({ kind: 'add-constraint', table: t, constraint: def }, call, opts);
+        return true;
+      }
+      case 'removeConstraint': {
+        const opts = optsFor(2);
+        const t = needTable(opts);
+        const name = this.scope.string(args[1]);
+        if (t && name !== undefined) this.c.emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, call, opts);
+        else if (t) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
+        return true;
+      }
+      case 'createTable':
+        this.createTable(call, args, optsFor(2));
+        return true;
+      case 'dropTable': {
+        const opts = optsFor(1);
+        const t = needTable(opts);
+        if (t) this.c.emit({ kind: 'drop-table', tables: [t], ifExists: true, cascade: this.scope.known(objectProperties(this.scope, args[1])?.props.get('cascade')) === true }, call, opts);
+        return true;
+      }
+      case 'renameTable': {
+        const opts = optsFor(2);
+        const t = needTable(opts);
+        const to = this.table(args[1]);
+        if (t && to) this.c.emit({ kind: 'rename-table', table: t, newName: to.name }, call, opts);
+        else if (t) this.c.unknown(call, what, 'the new table name is not a constant', opts);
+        return true;
+      }
+      case 'bulkInsert':
+      case 'bulkUpdate':
+      case 'bulkDelete':
+      case 'upsert':
+      case 'insert':
+      case 'delete':
+      case 'update': {
+        const index = link.name === 'bulkInsert' || link.name === 'bulkDelete' ? 2 : 3;
+        const opts = optsFor(index);
+        const t = this.table(args[0]);
+        const statementType = link.name.toLowerCase().includes('insert') || link.name === 'upsert' ? 'InsertStmt' : link.name.toLowerCase().includes('delete') ? 'DeleteStmt' : 'UpdateStmt';
+        this.c.emit(t ? { kind: 'data-change', statementType, table: t } : { kind: 'data-change', statementType }, call, opts);
+        return true;
+      }
+      case 'describeTable':
+      case 'showAllTables':
+      case 'tableExists':
+      case 'showIndex':
+      case 'getForeignKeysForTables':
+      case 'getForeignKeyReferencesForTable':
+      case 'select':
+      case 'rawSelect':
+        return true;
+      case 'createSchema':
+      case 'dropSchema':
+      case 'createFunction':
+      case 'dropFunction':
+      case 'createTrigger':
+      case 'dropTrigger':
+      case 'dropEnum':
+      case 'dropAllTables':
+      case 'dropAllEnums':
+        this.c.emit({ kind: 'other', statementType: `queryInterface.${link.name}`, detail: this.scope.string(args[0]) }, call, optsFor(1));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private changeColumn(call: Node, args: Node[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const what = nodeText(this.source, call);
+    const t = this.table(args[0]);
+    const name = this.scope.string(args[1]);
+    const a = this.attribute(args[2]);
+    if (!t || name === undefined || typeof a === 'string') {
+      this.c.unknown(call, what, !t ? 'the table name is not a constant' : name === undefined ? 'the column name is not a constant' : (a as string), opts);
+      return;
+    }
+    // Postgres query generator: NOT NULL, DEFAULT, [ENUM], [UNIQUE], then TYPE or ADD FOREIGN KEY.
+    const emit = (draft: OpDraft) => this.c.emit(draft, call, opts);
+    if (!a.allowNull) emit({ kind: 'set-not-null', table: t, column: name });
+    else if (!a.references) emit({ kind: 'drop-not-null', table: t, column: name });
+    if (a.defaultValue) emit({ kind: 'set-default', table: t, column: name, default: a.defaultValue });
+    else if (!a.references) emit({ kind: 'set-default', table: t, column: name });
+    this.enumType(call, t, name, a, opts);
+    if (a.unique) emit({ kind: 'add-constraint', table: t, constraint: constraint('unique', [name]) });
+    if (a.references) emit({ kind: 'add-constraint', table: t, constraint: constraint('foreign-key', [name], { references: a.references }) });
+    else emit({ kind: 'alter-column-type', table: t, column: name, newType: columnDef(name, this.typeSql(t, name, a)).type });
+  }
+
+  private addIndex(call: Node, args: Node[], chain: FrameworkChain): void {
+    const what = nodeText(this.source, call);
+    // addIndex(table, ['a', 'b'], { name, unique, concurrently, where }) or addIndex(table, { fields, … })
+    const second = objectProperties(this.scope, args[1]);
+    const optionsNode = second ? args[1] : args[2];
+    const props = objectProperties(this.scope, optionsNode)?.props;
+    const tx = this.inTransaction(optionsNode);
+    const opts = this.emitOptions(chain, tx === undefined ? {} : { inTransaction: tx });
+    const t = this.table(args[0]);
+    const fieldsNode = second ? second.props.get('fields') : args[1];
+    const fieldsValue = this.scope.value(fieldsNode);
+    const fields = Array.isArray(fieldsValue)
+      ? fieldsValue.map((f) => (typeof f === 'string' ? f : f && typeof f === 'object' && !Array.isArray(f) && typeof (f as Record<string, unknown>).name === 'string' ? ((f as Record<string, unknown>).name as string) : undefined))
+      : undefined;
+    if (!t || !fields || fields.some((f) => f === undefined)) {
+      this.c.unknown(call, what, 'the table or the index fields are not constants', opts);
+      return;
+    }
+    const cols = fields as string[];
+    const known = (k: string) => this.scope.known(props?.get(k));
+    const unique = known('unique') === true || known('type') === 'UNIQUE';
+    const name = typeof known('name') === 'string' ? (known('name') as string) : `${t.name}_${cols.join('_')}`;
+    const draft: OpDraft = { kind: 'create-index', table: t, name, columns: cols, unique, concurrently: known('concurrently') === true, ifNotExists: false };
+    if (props?.has('where')) draft.where = nodeText(this.source, props.get('where')!);
+    this.c.emit(draft, call, opts);
+  }
+
+  /** addConstraint options → the constraint, with Sequelize's generated names. */
+  private constraintOptions(t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
+    const p = objectProperties(this.scope, node)?.props;
+    if (!p) return undefined;
+    const type = String(this.scope.known(p.get('type')) ?? '').toLowerCase();
+    const fields = this.scope.stringList(p.get('fields'));
+    const name = this.scope.string(p.get('name'));
+    if (!fields) return undefined;
+    switch (type) {
+      case 'unique':
+        return constraint('unique', fields, { name: name ?? `${t.name}_${fields.join('_')}_uk` });
+      case 'primary key':
+        return constraint('primary-key', fields, { name: name ?? `${t.name}_${fields.join('_')}_pk` });
+      case 'foreign key': {
+        const refs = objectProperties(this.scope, p.get('references'))?.props;
+        const table = this.table(refs?.get('table'));
+        const field = this.scope.stringList(refs?.get('field') ?? refs?.get('fields'));
+        if (!table || !field) return undefined;
+        return constraint('foreign-key', fields, { name: name ?? `${t.name}_${fields.join('_')}_${table.name}_fk`, references: { table, columns: field } });
+      }
+      case 'check': {
+        // `where` is a Sequelize where-object; its SQL is not rebuilt here, only the constraint's existence and name.
+        const def = checkConstraint('true', name ?? `${t.name}_${fields.join('_')}_ck`);
+        def.columns = fields;
+        def.expression = nodeText(this.source, p.get('where') ?? node!);
+        return def;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private createTable(call: Node, args: Node[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const what = nodeText(this.source, call);
+    const t = this.table(args[0]);
+    const attrs = objectProperties(this.scope, args[1]);
+    if (!t || !attrs || attrs.spread) {
+      this.c.unknown(call, what, 'the table name or its attributes are not written here', opts);
+      return;
+    }
+    const columns: ColumnDef[] = [];
+    const parsed: [string, Attribute][] = [];
+    for (const [name, node] of attrs.props) {
+      const a = this.attribute(node);
+      if (typeof a === 'string') {
+        this.c.unknown(call, what, `column ${name}: ${a}`, opts);
+        return;
+      }
+      parsed.push([name, a]);
+    }
+    // Sequelize writes the primary key as a table constraint: PRIMARY KEY ("id").
+    const primary = parsed.filter(([, a]) => a.primaryKey).map(([n]) => n);
+    for (const [name, a] of parsed) {
+      this.enumType(call, t, name, a, opts);
+      columns.push(this.column(t, name, a, false));
+    }
+    const constraints: ConstraintDef[] = primary.length ? [constraint('primary-key', primary)] : [];
+    this.c.emit({ kind: 'create-table', table: t, columns, constraints, ifNotExists: true, asSelect: false, partitioned: false, temporary: false }, call, opts);
+  }
+}
+
+export const sequelizeSpec: FrameworkSpec = {
+  format: 'sequelize',
+  name: 'Sequelize',
+  read(input) {
+    if (input.shape.up) new SequelizeReader(input).read(input.shape.up, 'upgrade');
+    if (input.shape.down) new SequelizeReader(input).read(input.shape.down, 'downgrade');
+    return { transaction: { upgrade: 'none', downgrade: 'none' } };
+  },
+};
+
+export const sequelize = frameworkParser(sequelizeSpec);

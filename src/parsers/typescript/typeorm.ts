@@ -1,0 +1,597 @@
+/**
+ * TypeORM migrations: a class implementing `MigrationInterface` whose `up(queryRunner)` runs SQL
+ * (`queryRunner.query(\`…\`)`, what `migration:generate` writes) or the QueryRunner API
+ * (`addColumn(table, new TableColumn({…}))`, `createIndex(table, new TableIndex({…}))`…).
+ *
+ * What the Postgres driver of TypeORM 0.3 sends for the API calls (PostgresQueryRunner):
+ * - `TableColumn.isNullable` defaults to false: every column is NOT NULL unless it says otherwise;
+ *   `default` is raw SQL text.
+ * - `changeColumn` with a different `type` or `length` (or array-ness) drops the column and adds it
+ *   again — the data is lost. With the old column given by name, TypeORM compares against the type
+ *   Postgres reports (`character varying`, `integer`…), so a type written any other way (`varchar`,
+ *   `int`) is always "different".
+ * - `TableIndex({ isConcurrent: true })` builds/drops the index CONCURRENTLY.
+ * - Constraint and index names without an explicit name come from the default naming strategy
+ *   (`PK_`/`UQ_`/`FK_`/`IDX_` + a SHA-1 of table and columns), reproduced here.
+ *
+ * Transactions: `migrationsTransactionMode` "all" (the default) runs every pending migration in one
+ * transaction; a class with `transaction = false` runs outside one (TypeORM refuses that under
+ * "all" with ForbiddenTransactionModeOverrideError, and honours it under "each").
+ * `queryRunner.commitTransaction()` / `startTransaction()` inside `up` end and reopen it.
+ */
+import { createHash } from 'node:crypto';
+import type { ColumnDef, ConstraintDef, DowngradeInfo, QualifiedName, TransactionAction, TransactionMode } from '../../ir/types.js';
+import type { OpDraft } from '../sql/translate.js';
+import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
+import { checkConstraint, columnDef, constraint, qualified, sqlDefault } from './columns.js';
+import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
+import { type FrameworkChain, FrameworkReader } from './reader.js';
+import { objectProperties, type StaticValue } from './scope.js';
+
+/** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
+function typeormName(prefix: 'PK' | 'UQ' | 'FK' | 'IDX' | 'CHK', table: QualifiedName, parts: string[], where?: string): string {
+  const key = prefix === 'CHK' ? `${table.name}_${parts[0] ?? ''}` : `${table.name}_${[...parts].sort().join('_')}${where ? `_${where}` : ''}`;
+  const hash = createHash('sha1').update(key).digest('hex');
+  return `${prefix}_${hash.slice(0, prefix === 'IDX' || prefix === 'CHK' ? 26 : 27)}`;
+}
+
+/** Types as Postgres reports them in information_schema (what TypeORM loads an existing column as). */
+const REPORTED_TYPES = new Set([
+  'character varying', 'character', 'text', 'integer', 'bigint', 'smallint', 'boolean', 'uuid', 'json', 'jsonb', 'date', 'numeric',
+  'real', 'double precision', 'timestamp without time zone', 'timestamp with time zone', 'time without time zone', 'time with time zone',
+  'bytea', 'inet', 'cidr', 'macaddr', 'interval', 'money', 'point', 'tsvector', 'xml', 'citext', 'enum', 'array',
+]);
+
+interface ColumnSpec {
+  name?: string;
+  type?: string;
+  length?: string;
+  precision?: number;
+  scale?: number;
+  isNullable: boolean;
+  isPrimary: boolean;
+  isUnique: boolean;
+  isGenerated: boolean;
+  generationStrategy?: string;
+  defaultSql?: string;
+  /** `default` is there but not a constant. */
+  defaultUnknown?: string;
+  isArray: boolean;
+  enumName?: string;
+  enumValues?: string[];
+  generatedType?: string;
+  asExpression?: string;
+  node: Node;
+}
+
+class TypeOrmReader extends FrameworkReader {
+  protected readonly objectName = 'queryRunner';
+  /** Transaction depth as TypeORM counts it: 1 inside the migration's own transaction. */
+  private depth: number;
+
+  constructor(input: ReadInput, wrapped: boolean) {
+    super(input.collector, input.scope, input.source);
+    this.depth = wrapped ? 1 : 0;
+  }
+
+  // ------------------------------------------------------------------ arguments
+
+  /** A table argument: `'users'`, `'public.users'`, `new Table({ name })`, or a `const t = await queryRunner.getTable('users')`. */
+  private table(node: Node | undefined): QualifiedName | undefined {
+    const n = this.scope.resolve(unwrapAwait(node));
+    const v = this.scope.string(n);
+    if (v !== undefined) return qualified(v);
+    const inner = unwrapAwait(n);
+    if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table') return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
+    if (inner?.type === 'CallExpression') {
+      const chain = this.expand(flattenChain(inner));
+      const last = chain?.links[chain.links.length - 1];
+      if (last?.name === 'getTable') return this.table(last.args?.[0]);
+    }
+    return undefined;
+  }
+
+  /** The options object of `new TableColumn({…})` / `new TableIndex({…})` / a plain object. */
+  private options(node: Node | undefined): Map<string, Node> | undefined {
+    const n = unwrap(this.scope.resolve(node));
+    const obj = n?.type === 'NewExpression' ? n.arguments?.[0] : n;
+    return objectProperties(this.scope, obj)?.props;
+  }
+
+  private column(node: Node | undefined): ColumnSpec | undefined {
+    const props = this.options(node);
+    if (!props) return undefined;
+    const get = (k: string): StaticValue => this.scope.known(props.get(k));
+    const str = (k: string) => {
+      const v = get(k);
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+    };
+    const spec: ColumnSpec = {
+      isNullable: get('isNullable') === true,
+      isPrimary: get('isPrimary') === true,
+      isUnique: get('isUnique') === true,
+      isGenerated: get('isGenerated') === true,
+      isArray: get('isArray') === true,
+      node: node!,
+    };
+    const name = str('name');
+    if (name !== undefined) spec.name = name;
+    const type = str('type');
+    if (type !== undefined) spec.type = type;
+    const length = str('length');
+    if (length !== undefined && length !== '') spec.length = length;
+    const precision = get('precision');
+    if (typeof precision === 'number') spec.precision = precision;
+    const scale = get('scale');
+    if (typeof scale === 'number') spec.scale = scale;
+    const strategy = str('generationStrategy');
+    if (strategy !== undefined) spec.generationStrategy = strategy;
+    const enumName = str('enumName');
+    if (enumName !== undefined) spec.enumName = enumName;
+    const values = this.scope.stringList(props.get('enum'));
+    if (values) spec.enumValues = values;
+    const genType = str('generatedType');
+    if (genType !== undefined) spec.generatedType = genType;
+    const expr = str('asExpression');
+    if (expr !== undefined) spec.asExpression = expr;
+    if (props.has('default')) {
+      const d = get('default');
+      // TypeORM pastes `default` into the SQL as written: `"'active'"`, `'now()'`, `0`.
+      if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') spec.defaultSql = String(d);
+      else if (d !== null) spec.defaultUnknown = nodeText(this.source, props.get('default')!);
+    }
+    return spec;
+  }
+
+  /** The SQL type TypeORM's postgres driver writes for a column (`createFullType`). */
+  private typeSql(t: QualifiedName, c: ColumnSpec): string {
+    const type = c.type ?? 'text';
+    if (c.isGenerated && c.generationStrategy !== 'uuid' && c.generationStrategy !== 'identity') {
+      if (type === 'bigint' || type === 'int8') return 'bigserial';
+      if (type === 'smallint' || type === 'int2') return 'smallserial';
+      return 'serial';
+    }
+    if (type === 'enum' || type === 'simple-enum') return `"${c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`}"${c.isArray ? '[]' : ''}`;
+    let full = type;
+    if (c.length) full += `(${c.length})`;
+    else if (c.precision !== undefined && c.scale !== undefined) full += `(${c.precision},${c.scale})`;
+    else if (c.precision !== undefined) full += `(${c.precision})`;
+    if (c.isArray) full += '[]';
+    return full;
+  }
+
+  private columnDef(t: QualifiedName, c: ColumnSpec): ColumnDef {
+    const def = columnDef(c.name ?? '?', this.typeSql(t, c), { notNull: !c.isNullable });
+    if (c.isGenerated && c.generationStrategy === 'identity') def.generated = 'identity';
+    if (c.generatedType === 'STORED' && c.asExpression) def.generated = 'stored';
+    if (c.defaultSql !== undefined) def.default = sqlDefault(c.defaultSql);
+    else if (c.defaultUnknown !== undefined) def.default = { text: c.defaultUnknown, volatility: 'unknown' };
+    else if (c.isGenerated && c.generationStrategy === 'uuid') def.default = sqlDefault('uuid_generate_v4()');
+    return def;
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
+    const links = chain.links;
+    let i = 0;
+    // queryRunner.manager.query / queryRunner.connection.query run on the same connection.
+    while (i < links.length - 1 && (links[i]!.name === 'manager' || links[i]!.name === 'connection') && !links[i]!.args) i++;
+    const link = links[i];
+    if (!link || !link.args) return false;
+    const args = link.args;
+    const opts = this.emitOptions(chain);
+    const what = nodeText(this.source, call);
+    const emit = (draft: OpDraft, statement?: number) => this.c.emit(draft, call, statement === undefined ? opts : { ...opts, statement });
+    const needTable = (): QualifiedName | undefined => {
+      const t = this.table(args[0]);
+      if (!t) this.c.unknown(call, what, 'the table is not a constant name, a Table written here, or a getTable() of one', opts);
+      return t;
+    };
+    switch (link.name) {
+      case 'query':
+        if (!this.c.sql(args[0], { what, ...opts })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
+        return true;
+      case 'startTransaction':
+        this.transaction(call, this.depth >= 1 ? 'savepoint' : 'begin');
+        this.depth++;
+        return true;
+      case 'commitTransaction':
+        this.transaction(call, this.depth > 1 ? 'release' : 'commit');
+        this.depth = Math.max(0, this.depth - 1);
+        return true;
+      case 'rollbackTransaction':
+        this.transaction(call, this.depth > 1 ? 'rollback-to' : 'rollback');
+        this.depth = Math.max(0, this.depth - 1);
+        return true;
+      case 'getTable':
+      case 'getTables':
+      case 'hasTable':
+      case 'hasColumn':
+      case 'hasSchema':
+      case 'hasDatabase':
+      case 'getCurrentSchema':
+      case 'getCurrentDatabase':
+      case 'connect':
+      case 'release':
+      case 'clearSqlMemory':
+        return true;
+      case 'createTable':
+        this.createTable(call, args, opts);
+        return true;
+      case 'dropTable': {
+        const t = needTable();
+        if (t) emit({ kind: 'drop-table', tables: [t], ifExists: this.scope.known(args[1]) === true, cascade: false });
+        return true;
+      }
+      case 'renameTable': {
+        const t = needTable();
+        const to = this.table(args[1]);
+        if (t && to) emit({ kind: 'rename-table', table: t, newName: to.name });
+        else if (t) this.c.unknown(call, what, 'the new table name is not a constant', opts);
+        return true;
+      }
+      case 'clearTable': {
+        const t = needTable();
+        if (t) emit({ kind: 'truncate', tables: [t], cascade: false });
+        return true;
+      }
+      case 'addColumn':
+      case 'addColumns': {
+        const t = needTable();
+        if (!t) return true;
+        const list = link.name === 'addColumns' ? this.arrayItems(args[1]) : [args[1]];
+        if (!list) return this.c.unknown(call, what, 'the columns are not written here', opts), true;
+        for (const item of list) this.addColumn(call, t, item, opts);
+        return true;
+      }
+      case 'dropColumn':
+      case 'dropColumns': {
+        const t = needTable();
+        if (!t) return true;
+        const list = link.name === 'dropColumns' ? this.arrayItems(args[1]) : [args[1]];
+        for (const item of list ?? [undefined]) {
+          const name = this.scope.string(item) ?? this.column(item)?.name;
+          if (name === undefined) this.c.unknown(call, what, 'the column is not a constant name or a TableColumn written here', opts);
+          else emit({ kind: 'drop-column', table: t, column: name, ifExists: false, cascade: false });
+        }
+        return true;
+      }
+      case 'renameColumn': {
+        const t = needTable();
+        if (!t) return true;
+        const from = this.scope.string(args[1]) ?? this.column(args[1])?.name;
+        const to = this.scope.string(args[2]) ?? this.column(args[2])?.name;
+        if (from === undefined || to === undefined) this.c.unknown(call, what, 'a column name is not a constant', opts);
+        else emit({ kind: 'rename-column', table: t, column: from, newName: to });
+        return true;
+      }
+      case 'changeColumn':
+        this.changeColumn(call, args[0], args[1], args[2], opts);
+        return true;
+      case 'changeColumns': {
+        const items = this.arrayItems(args[1]);
+        if (!items) return this.c.unknown(call, what, 'the column changes are not written here', opts), true;
+        for (const item of items) {
+          const p = objectProperties(this.scope, item)?.props;
+          this.changeColumn(call, args[0], p?.get('oldColumn'), p?.get('newColumn'), opts);
+        }
+        return true;
+      }
+      case 'createIndex':
+      case 'createIndices': {
+        const t = needTable();
+        if (!t) return true;
+        const list = link.name === 'createIndices' ? this.arrayItems(args[1]) : [args[1]];
+        for (const item of list ?? [undefined]) {
+          const p = this.options(item);
+          const columns = this.scope.stringList(p?.get('columnNames'));
+          if (!p || !columns) {
+            this.c.unknown(call, what, 'the index is not a TableIndex written here', opts);
+            continue;
+          }
+          const where = this.scope.string(p.get('where'));
+          const draft: OpDraft = {
+            kind: 'create-index',
+            table: t,
+            name: this.scope.string(p.get('name')) ?? typeormName('IDX', t, columns, where),
+            columns,
+            unique: this.scope.known(p.get('isUnique')) === true,
+            concurrently: this.scope.known(p.get('isConcurrent')) === true,
+            ifNotExists: false,
+          };
+          if (where) draft.where = where;
+          emit(draft);
+        }
+        return true;
+      }
+      case 'dropIndex':
+      case 'dropIndices': {
+        const t = needTable();
+        if (!t) return true;
+        const list = link.name === 'dropIndices' ? this.arrayItems(args[1]) : [args[1]];
+        for (const item of list ?? [undefined]) {
+          const name = this.scope.string(item) ?? this.scope.string(this.options(item)?.get('name'));
+          if (name === undefined) {
+            this.c.unknown(call, what, 'the index name is not a constant', opts);
+            continue;
+          }
+          const concurrently = this.scope.known(this.options(item)?.get('isConcurrent')) === true;
+          emit({ kind: 'drop-index', indexes: [t.schema ? { schema: t.schema, name } : { name }], concurrently, ifExists: false, cascade: false });
+        }
+        return true;
+      }
+      case 'createForeignKey':
+      case 'createForeignKeys':
+      case 'createUniqueConstraint':
+      case 'createUniqueConstraints':
+      case 'createCheckConstraint':
+      case 'createCheckConstraints':
+      case 'createPrimaryKey': {
+        const t = needTable();
+        if (!t) return true;
+        if (link.name === 'createPrimaryKey') {
+          const columns = this.scope.stringList(args[1]);
+          if (!columns) return this.c.unknown(call, what, 'the primary key columns are not constants', opts), true;
+          emit({ kind: 'add-constraint', table: t, constraint: constraint('primary-key', columns, { name: this.scope.string(args[2]) ?? typeormName('PK', t, columns) }) });
+          return true;
+        }
+        const plural = link.name.endsWith('s');
+        const list = plural ? this.arrayItems(args[1]) : [args[1]];
+        for (const item of list ?? [undefined]) {
+          const def = this.constraintOf(link.name.replace(/^create|s$/g, ''), t, item);
+          if (def) emit({ kind: 'add-constraint', table: t, constraint: def });
+          else this.c.unknown(call, what, 'the constraint is not written here', opts);
+        }
+        return true;
+      }
+      case 'dropForeignKey':
+      case 'dropForeignKeys':
+      case 'dropUniqueConstraint':
+      case 'dropUniqueConstraints':
+      case 'dropCheckConstraint':
+      case 'dropCheckConstraints':
+      case 'dropPrimaryKey': {
+        const t = needTable();
+        if (!t) return true;
+        const list = link.name.endsWith('s') ? this.arrayItems(args[1]) : [args[1]];
+        for (const item of list ?? [undefined]) {
+          const name = link.name === 'dropPrimaryKey' ? this.scope.string(args[1]) : (this.scope.string(item) ?? this.scope.string(this.options(item)?.get('name')));
+          if (name === undefined) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
+          else emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false });
+        }
+        return true;
+      }
+      case 'createSchema':
+      case 'dropSchema':
+      case 'createView':
+      case 'dropView':
+      case 'createDatabase':
+        emit({ kind: 'other', statementType: `queryRunner.${link.name}`, detail: this.scope.string(args[0]) });
+        return true;
+      case 'dropDatabase': {
+        const name = this.scope.string(args[0]);
+        if (name === undefined) this.c.unknown(call, what, 'the database name is not a constant', opts);
+        else emit({ kind: 'drop-database', name });
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  private transaction(call: Node, action: TransactionAction): void {
+    this.c.emit({ kind: 'transaction', action }, call);
+  }
+
+  private arrayItems(node: Node | undefined): Node[] | undefined {
+    const n = this.scope.resolve(node);
+    if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement')) return undefined;
+    return n.elements;
+  }
+
+  private constraintOf(kind: string, t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
+    const p = this.options(node);
+    if (!p) return undefined;
+    const name = this.scope.string(p.get('name'));
+    if (kind === 'ForeignKey') {
+      const columns = this.scope.stringList(p.get('columnNames'));
+      const refTable = this.scope.string(p.get('referencedTableName'));
+      const refColumns = this.scope.stringList(p.get('referencedColumnNames'));
+      if (!columns || !refTable || !refColumns) return undefined;
+      const refSchema = this.scope.string(p.get('referencedSchema'));
+      return constraint('foreign-key', columns, { name: name ?? typeormName('FK', t, columns), references: { table: qualified(refTable, refSchema), columns: refColumns } });
+    }
+    if (kind === 'UniqueConstraint') {
+      const columns = this.scope.stringList(p.get('columnNames'));
+      if (!columns) return undefined;
+      return constraint('unique', columns, { name: name ?? typeormName('UQ', t, columns) });
+    }
+    if (kind === 'CheckConstraint') {
+      const expression = this.scope.string(p.get('expression'));
+      if (expression === undefined) return undefined;
+      return checkConstraint(expression, name ?? typeormName('CHK', t, [expression]));
+    }
+    return undefined;
+  }
+
+  private enumType(call: Node, t: QualifiedName, c: ColumnSpec, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    if (c.type !== 'enum' && c.type !== 'simple-enum') return;
+    const name = c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`;
+    this.c.emit({ kind: 'other', statementType: 'CreateEnumStmt', detail: `${name} (${(c.enumValues ?? []).join(', ')})` }, call, opts);
+  }
+
+  private addColumn(call: Node, t: QualifiedName, item: Node | undefined, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const c = this.column(item);
+    if (!c || c.name === undefined) {
+      this.c.unknown(call, nodeText(this.source, call), 'the column is not a TableColumn written here', opts);
+      return;
+    }
+    this.enumType(call, t, c, opts);
+    this.c.emit({ kind: 'add-column', table: t, column: this.columnDef(t, c), ifNotExists: false }, call, opts);
+    if (c.isPrimary) this.c.emit({ kind: 'add-constraint', table: t, constraint: constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) }) }, call, opts);
+    if (c.isUnique) this.c.emit({ kind: 'add-constraint', table: t, constraint: constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) }) }, call, opts);
+  }
+
+  private createTable(call: Node, args: Node[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const what = nodeText(this.source, call);
+    const p = this.options(args[0]);
+    const t = this.table(p?.get('name'));
+    const columns = this.arrayItems(p?.get('columns'));
+    if (!p || !t || !columns) {
+      this.c.unknown(call, what, 'the table is not a new Table({ name, columns }) written here', opts);
+      return;
+    }
+    const ifNotExists = this.scope.known(args[1]) === true;
+    const createForeignKeys = this.scope.known(args[2]) !== false;
+    const createIndices = this.scope.known(args[3]) !== false;
+    const specs = columns.map((item) => this.column(item));
+    if (specs.some((s) => !s || s.name === undefined)) {
+      this.c.unknown(call, what, 'a column is not a TableColumn written here', opts);
+      return;
+    }
+    const cols = specs as ColumnSpec[];
+    for (const c of cols) this.enumType(call, t, c, opts);
+    const constraints: ConstraintDef[] = [];
+    for (const c of cols) if (c.isUnique) constraints.push(constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }));
+    for (const item of this.arrayItems(p.get('uniques')) ?? []) {
+      const def = this.constraintOf('UniqueConstraint', t, item);
+      if (def) constraints.push(def);
+    }
+    for (const item of this.arrayItems(p.get('checks')) ?? []) {
+      const def = this.constraintOf('CheckConstraint', t, item);
+      if (def) constraints.push(def);
+    }
+    if (createForeignKeys) {
+      for (const item of this.arrayItems(p.get('foreignKeys')) ?? []) {
+        const def = this.constraintOf('ForeignKey', t, item);
+        if (def) constraints.push(def);
+      }
+    }
+    const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
+    if (primary.length) constraints.push(constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
+    this.c.emit(
+      { kind: 'create-table', table: t, columns: cols.map((c) => this.columnDef(t, c)), constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false },
+      call,
+      opts,
+    );
+    if (createIndices) {
+      for (const item of this.arrayItems(p.get('indices')) ?? []) {
+        const ip = this.options(item);
+        const columnsOf = this.scope.stringList(ip?.get('columnNames'));
+        if (!ip || !columnsOf) continue;
+        const where = this.scope.string(ip.get('where'));
+        const draft: OpDraft = {
+          kind: 'create-index',
+          table: t,
+          name: this.scope.string(ip.get('name')) ?? typeormName('IDX', t, columnsOf, where),
+          columns: columnsOf,
+          unique: this.scope.known(ip.get('isUnique')) === true,
+          concurrently: this.scope.known(ip.get('isConcurrent')) === true,
+          ifNotExists: false,
+        };
+        if (where) draft.where = where;
+        this.c.emit(draft, call, opts);
+      }
+    }
+  }
+
+  /**
+   * `changeColumn(table, old, new)` as PostgresQueryRunner runs it: a different type, length or
+   * array-ness recreates the column (DROP COLUMN + ADD COLUMN); otherwise rename, SET/DROP NOT NULL,
+   * SET/DROP DEFAULT, precision/scale as ALTER TYPE, and unique/primary constraint changes.
+   */
+  private changeColumn(call: Node, tableNode: Node | undefined, oldNode: Node | undefined, newNode: Node | undefined, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const what = nodeText(this.source, call);
+    const t = this.table(tableNode);
+    const next = this.column(newNode);
+    if (!t || !next || next.name === undefined) {
+      this.c.unknown(call, what, 'the table or the new TableColumn is not written here', opts);
+      return;
+    }
+    const oldName = this.scope.string(oldNode) ?? this.findColumnByName(oldNode);
+    const old = oldName === undefined ? this.column(oldNode) : undefined;
+    const recreate = (fromName: string) => {
+      this.c.emit({ kind: 'drop-column', table: t, column: fromName, ifExists: false, cascade: false }, call, opts);
+      this.addColumn(call, t, newNode, opts);
+    };
+    if (oldName !== undefined) {
+      // The old column comes from the database: Postgres reports `character varying`, `integer`…
+      const type = (next.type ?? '').toLowerCase();
+      if (!REPORTED_TYPES.has(type) || next.isArray) {
+        recreate(oldName);
+        return;
+      }
+      this.c.unknown(
+        call,
+        what,
+        `TypeORM compares the new column with "${oldName}" as loaded from the database and drops and re-adds it (losing its data) if the type or length differ; pass the old column as a TableColumn so this can be checked`,
+        opts,
+      );
+      return;
+    }
+    if (!old || old.name === undefined) {
+      this.c.unknown(call, what, 'the old column is not a name or a TableColumn written here', opts);
+      return;
+    }
+    if (
+      old.type !== next.type ||
+      (old.length ?? '') !== (next.length ?? '') ||
+      old.isArray !== next.isArray ||
+      (!old.generatedType && next.generatedType === 'STORED') ||
+      (old.asExpression !== next.asExpression && next.generatedType === 'STORED')
+    ) {
+      recreate(old.name);
+      return;
+    }
+    let name = old.name;
+    if (old.name !== next.name) {
+      this.c.emit({ kind: 'rename-column', table: t, column: old.name, newName: next.name }, call, opts);
+      name = next.name;
+    }
+    if (old.precision !== next.precision || old.scale !== next.scale) {
+      this.c.emit({ kind: 'alter-column-type', table: t, column: name, newType: this.columnDef(t, next).type, oldType: this.columnDef(t, old).type }, call, opts);
+    }
+    if (old.isNullable !== next.isNullable) this.c.emit({ kind: next.isNullable ? 'drop-not-null' : 'set-not-null', table: t, column: name }, call, opts);
+    if (old.defaultSql !== next.defaultSql || old.defaultUnknown !== next.defaultUnknown) {
+      const d = this.columnDef(t, next).default;
+      this.c.emit(d ? { kind: 'set-default', table: t, column: name, default: d } : { kind: 'set-default', table: t, column: name }, call, opts);
+    }
+    if (old.isUnique !== next.isUnique) {
+      const uq = typeormName('UQ', t, [name]);
+      this.c.emit(next.isUnique ? { kind: 'add-constraint', table: t, constraint: constraint('unique', [name], { name: uq }) } : { kind: 'drop-constraint', table: t, name: uq, ifExists: false, cascade: false }, call, opts);
+    }
+    if (old.isPrimary !== next.isPrimary) {
+      const pk = typeormName('PK', t, [name]);
+      this.c.emit(next.isPrimary ? { kind: 'add-constraint', table: t, constraint: constraint('primary-key', [name], { name: pk }) } : { kind: 'drop-constraint', table: t, name: pk, ifExists: false, cascade: false }, call, opts);
+    }
+  }
+
+  /** `table.findColumnByName('x')` on a loaded table: the column comes from the database, like a name. */
+  private findColumnByName(node: Node | undefined): string | undefined {
+    const n = unwrap(node);
+    if (n?.type !== 'CallExpression') return undefined;
+    const chain = flattenChain(n);
+    const last = chain.links[chain.links.length - 1];
+    return last?.name === 'findColumnByName' ? this.scope.string(last.args?.[0]) : undefined;
+  }
+}
+
+function typeormTransaction(input: ReadInput): TransactionMode {
+  const member = input.shape.members.get('transaction');
+  return input.scope.known(member) === false ? 'none' : 'wrapped';
+}
+
+export const typeormSpec: FrameworkSpec = {
+  format: 'typeorm',
+  name: 'TypeORM',
+  read(input) {
+    const mode = typeormTransaction(input);
+    if (input.shape.up) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.up, 'upgrade');
+    if (input.shape.down) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.down, 'downgrade');
+    const downgrade: DowngradeInfo = downgradeFacts(input, { note: 'TypeORM calls down() on revert; a class without one fails to revert' });
+    return { transaction: { upgrade: mode, downgrade: mode }, downgrade };
+  },
+};
+
+export const typeorm = frameworkParser(typeormSpec);

@@ -1,0 +1,95 @@
+import type { Rule } from '../engine/types.js';
+import type { Operation } from '../ir/types.js';
+
+/** Ops that leave the schema different (data changes, settings and transaction control do not). */
+function changesSchema(op: Operation): boolean {
+  return op.kind !== 'data-change' && op.kind !== 'set-setting' && op.kind !== 'transaction';
+}
+
+function describe(op: Operation): string {
+  switch (op.kind) {
+    case 'create-table':
+    case 'add-column':
+    case 'drop-column':
+    case 'rename-column':
+    case 'alter-column-type':
+    case 'set-not-null':
+    case 'drop-not-null':
+    case 'set-default':
+    case 'add-constraint':
+    case 'drop-constraint':
+    case 'validate-constraint':
+    case 'create-index':
+    case 'rename-table':
+      return `${op.kind} on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name} (line ${op.span.line})`;
+    default:
+      return `${op.kind} (line ${op.span.line})`;
+  }
+}
+
+/**
+ * Judges only `Migration.downgrade` (the facts a frontend states about `down`/`downgrade()`) and the
+ * upgrade ops, so every frontend with an up/down pair (TypeScript ORMs, Alembic) feeds it the same way.
+ */
+export const emptyDowngrade: Rule = {
+  meta: {
+    id: 'empty-downgrade',
+    severity: 'warning',
+    summary: 'The migration changes the schema but its down/downgrade does nothing (or is missing, or cannot run).',
+    docs: {
+      what:
+        'Flags a migration whose upgrade changes the schema while its downgrade exists but does nothing (`exports.down = async () => {}`, ' +
+        'a `down()` with an empty body, `def downgrade(): pass`), or is missing where the framework cannot make one up: MikroORM (its base ' +
+        '`down()` throws "This migration cannot be reverted"), node-pg-migrate when `up` uses `pgm.sql()` or another operation it cannot ' +
+        'reverse, or any framework whose runner needs a `down` to roll back. A downgrade declared irreversible (`exports.down = false` in ' +
+        'node-pg-migrate, a `down()` that only throws) is reported as info. Not reported when the upgrade changes no schema (data-only or ' +
+        'empty migrations), nor for node-pg-migrate files without `down` whose `up` it reverses automatically.',
+      why:
+        'An empty downgrade reports success and leaves the schema as the upgrade made it: after a rollback the migration table says the ' +
+        'change is gone while the columns, indexes and constraints are still there, and the next deploy of the same migration fails ' +
+        '(`column "…" already exists`) or, worse, the application runs against a schema it does not expect. A missing downgrade fails the ' +
+        'rollback at the moment it is needed: during an incident.',
+      instead:
+        'Write the reverse of each upgrade step, in reverse order, e.g. for a migration that added a column and an index:\n\n' +
+        '```sql\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nALTER TABLE users DROP COLUMN IF EXISTS email;\n```\n\n' +
+        'If the change cannot be undone (a data migration, a dropped column), say so explicitly — `exports.down = false` (node-pg-migrate) ' +
+        'or a `down()` that throws with the reason — so a rollback stops with a clear message instead of pretending to succeed.',
+    },
+  },
+  create(context) {
+    return {
+      end() {
+        if (context.direction !== 'upgrade') return;
+        const down = context.migration.downgrade;
+        if (!down || down.state === 'present') return;
+        const changes = context.ops.filter(changesSchema);
+        const first = changes[0];
+        if (!first) return;
+        const what = changes.slice(0, 3).map(describe).join(', ') + (changes.length > 3 ? `, … (${changes.length} in all)` : '');
+        const span = down.span ?? first.span;
+        switch (down.state) {
+          case 'empty':
+            context.report(first, `The downgrade does nothing, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`, {
+              span,
+              help: 'Undo each upgrade step in the downgrade, in reverse order — or declare the migration irreversible so a rollback stops with a clear message.',
+            });
+            return;
+          case 'absent':
+            if (down.autoReversible === true) return;
+            context.report(first, `The migration has no downgrade${down.note ? ` (${down.note})` : ''}, so rolling it back fails; the upgrade changes the schema: ${what}.`, {
+              span,
+              help: 'Add a downgrade that undoes each upgrade step, in reverse order — or declare the migration irreversible explicitly.',
+            });
+            return;
+          case 'irreversible':
+            context.report(first, `The migration is declared irreversible${down.note ? ` (${down.note})` : ''}: rolling back stops here. The upgrade changes the schema: ${what}.`, {
+              span,
+              severity: 'info',
+              help: 'Fine when intended; make sure the deploy plan does not rely on rolling this migration back.',
+            });
+            return;
+        }
+      },
+    };
+  },
+};
