@@ -141,10 +141,9 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const inputs: SourceInput[] = [];
   if (paths.includes('-')) {
     const name = flags.stdinFilename ?? '<stdin>.sql';
-    inputs.push({ path: name, content: decodeSource(await io.readStdin()) });
+    inputs.push({ path: name, content: decodeSource(await io.readStdin()), explicit: true });
   }
   let changed: Set<string> | undefined;
-  if (flags.since !== undefined && flags.writeBaseline) throw new UsageError('--write-baseline records the findings of every file; run it without --since');
   if (flags.since !== undefined) {
     try {
       const result = changedFilesSince(flags.since, cwd);
@@ -155,8 +154,10 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       throw e;
     }
   }
+  const named = new Set(fromDisk);
   for (const f of files) {
     const input: SourceInput = { path: f, content: readSource(f) };
+    if (named.has(f)) input.explicit = true;
     if (changed && !changed.has(realPath(f))) input.contextOnly = true;
     inputs.push(input);
   }
