@@ -144,6 +144,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     inputs.push({ path: name, content: decodeSource(await io.readStdin()), explicit: true });
   }
   let changed: Set<string> | undefined;
+  if (flags.since !== undefined && flags.writeBaseline) throw new UsageError('--write-baseline records the findings of every file; run it without --since');
   if (flags.since !== undefined) {
     try {
       const result = changedFilesSince(flags.since, cwd);
