@@ -12,7 +12,7 @@ import { Option } from 'commander';
 import { discoverFiles, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type SourceInput } from '../linter.js';
-import { EXTENSIONS } from '../parsers/registry.js';
+import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ALL_RULES, findRule } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { Finding } from '../engine/types.js';
@@ -47,6 +47,7 @@ export interface LintFlags {
   baseline?: string;
   writeBaseline?: string;
   sarifFile?: string;
+  skipNonMigrations?: boolean;
 }
 
 export function parsePgVersion(v: string | undefined): number {
@@ -124,7 +125,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${relative(cwd, e.message) || e.message}`);
     throw e;
   }
-  const skippedByConfig: { path: string; reason: string }[] = [];
+  const skippedBySelection: { path: string; reason: string }[] = [];
   if (loaded && (loaded.config.include.length || loaded.config.exclude.length)) {
     const passes = fileFilter(loaded.config.include, loaded.config.exclude);
     const named = new Set(fromDisk);
@@ -133,7 +134,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       const rel = relative(loaded.dir, f).split('\\').join('/');
       const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
       const ok = inside ? passes(rel) : loaded.config.include.length === 0;
-      if (!ok && named.has(f)) skippedByConfig.push({ path: f, reason: `not selected by the include/exclude globs of ${where}` });
+      if (!ok && named.has(f)) skippedBySelection.push({ path: f, reason: `not selected by the include/exclude globs of ${where}` });
       return ok;
     });
   }
@@ -154,6 +155,15 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       if (e instanceof GitError) throw new UsageError(e.message);
       throw e;
     }
+  }
+  if (flags.skipNonMigrations) {
+    // Hooks pass every changed file; the ones no migration format reads are not this tool's business.
+    files = files.filter((f) => {
+      const content = readSource(f);
+      const isMigration = !content.ok || chooseParser({ path: f, text: content.text }, options.framework) !== undefined;
+      if (!isMigration) skippedBySelection.push({ path: f, reason: 'not a migration: no migration format reads it' });
+      return isMigration;
+    });
   }
   const named = new Set(fromDisk);
   for (const f of files) {
@@ -197,7 +207,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     // Files read only for context (--since) are not part of what this run reports on.
     migrations: result.migrations.filter((m) => !contextOnly.has(m.file)),
     findings,
-    skipped: [...result.skipped, ...skippedByConfig],
+    skipped: [...result.skipped, ...skippedBySelection],
     cwd,
     sources,
     verbose: Boolean(flags.verbose),
@@ -245,6 +255,7 @@ export function addLintOptions(program: Command): Command {
     .option('--baseline <file>', 'report only findings that are not in this baseline file')
     .option('--write-baseline <file>', 'record the current findings in a baseline file (exits 0)')
     .option('--sarif-file <file>', 'also write a SARIF 2.1.0 report to <file>')
+    .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
     .option('--no-color', 'never colour the output (colours are used only on a terminal)');
 }

@@ -156,6 +156,19 @@ describe('config settings on a real run', () => {
     expect(doc.skipped[0]!.reason).toContain('include/exclude globs of migration-lint.config.json');
   });
 
+  it('--skip-non-migrations leaves out named files no migration format reads (what the pre-commit hook passes)', async () => {
+    const dir = project({ 'src/app.ts': 'export const port = 8080;\n', 'tools/report.py': 'print("monthly revenue")\n' });
+    const args = ['--format', 'json', '--verbose', '--skip-non-migrations', 'src/app.ts', 'tools/report.py', 'db/migrations/002_index_emails.sql'];
+    const r = await cli(args, dir);
+    const doc = JSON.parse(r.stdout) as { summary: { files: number }; skipped: { file: string; reason: string }[] };
+    expect(doc.summary.files).toBe(1);
+    expect(findingKeys(r.stdout)).toEqual(['db/migrations/002_index_emails.sql:2 require-concurrent-index-creation']);
+    expect(doc.skipped).toEqual([
+      { file: 'src/app.ts', reason: 'not a migration: no migration format reads it' },
+      { file: 'tools/report.py', reason: 'not a migration: no migration format reads it' },
+    ]);
+  });
+
   it('framework forces the format (visible in the summary); --framework overrides it', async () => {
     const dir = project({ 'migration-lint.config.json': '{ "framework": "dbmate" }' });
     const formats = async (...args: string[]) => (JSON.parse((await cli(['--format', 'json', ...args, 'db'], dir)).stdout) as { summary: { filesByFormat: Record<string, number> } }).summary.filesByFormat;
