@@ -108,6 +108,34 @@ describe('--since', () => {
   });
 });
 
+/** An Alembic revision file. */
+function revision(id: string, parent: string | null, body: string): string {
+  return `"""revision ${id}\n\nRevision ID: ${id}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = "${id}"\ndown_revision = ${parent ? `"${parent}"` : 'None'}\n\n\ndef upgrade():\n${body}\n\n\ndef downgrade():\n    pass\n`;
+}
+
+describe('--since with a revision graph (Alembic)', () => {
+  it('reads every revision for the graph checks: a branch adding a second head is reported on both heads', async () => {
+    const repo = gitRepo();
+    writeFiles(repo, {
+      'alembic/versions/a1_users.py': revision('a1', null, '    op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("email", sa.Text()))'),
+      'alembic/versions/b2_email_index.py': revision('b2', 'a1', '    op.create_index("users_email_idx", "users", ["email"])'),
+    });
+    commitAll(repo, 'two revisions');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    // written against a1, not b2: a second head
+    writeFiles(repo, { 'alembic/versions/c3_nickname.py': revision('c3', 'a1', '    op.add_column("users", sa.Column("nickname", sa.Text(), nullable=True))') });
+    commitAll(repo, 'nickname');
+
+    const keys = ['multiple-heads', 'require-concurrent-index-creation'];
+    const all = findingKeys((await cli(['--format', 'json', 'alembic'], repo)).stdout, keys);
+    expect(all).toEqual(['alembic/versions/b2_email_index.py:13 require-concurrent-index-creation', 'alembic/versions/b2_email_index.py:8 multiple-heads', 'alembic/versions/c3_nickname.py:8 multiple-heads']);
+    const since = await cli(['--format', 'json', '--since', 'main', 'alembic'], repo);
+    // b2's own finding is old news; the graph problem the branch creates is reported on both heads
+    expect(findingKeys(since.stdout, keys)).toEqual(['alembic/versions/b2_email_index.py:8 multiple-heads', 'alembic/versions/c3_nickname.py:8 multiple-heads']);
+    expect(since.code).toBe(1);
+  });
+});
+
 describe('files read for context', () => {
   const added: Rule[] = [];
   afterEach(() => {

@@ -325,3 +325,95 @@ def upgrade():
     expect(out.map((f) => `${f.line} ${f.rule}`)).toEqual(['1 unused-suppression', '2 unused-suppression']);
   });
 });
+
+describe('through the real frontends (Knex, Alembic), end to end', () => {
+  const KNEX = `import type { Knex } from 'knex';
+
+export async function up(knex: Knex): Promise<void> {
+  // migration-lint-disable-next-line adding-required-field -- orders is empty until launch
+  await knex.schema.alterTable('orders', (table) => {
+    table.text('status').notNullable();
+    table.text('region').notNullable();
+  });
+  await knex.schema.alterTable('users', (table) => {
+    table.text('tier').notNullable();
+  });
+  await knex.raw(\`
+    -- migration-lint-disable-next-line require-concurrent-index-creation -- rebuilt nightly
+    CREATE INDEX orders_region_idx
+      ON orders (region);
+  \`);
+  await knex.raw('CREATE INDEX orders_status_idx ON orders (status)');
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('orders', (table) => {
+    table.dropColumn('status');
+    table.dropColumn('region');
+  });
+}
+`;
+  const ALEMBIC = `"""add status
+
+Revision ID: 3f2a1b4c5d6e
+Revises:
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "3f2a1b4c5d6e"
+down_revision = None
+
+
+def upgrade():
+    # migration-lint: disable=adding-required-field -- orders is empty until launch
+    op.add_column(
+        "orders",
+        sa.Column("status", sa.Text(), nullable=False),
+    )
+    op.add_column("orders", sa.Column("region", sa.Text(), nullable=False))  # migration-lint: disable=adding-required-field -- same
+    op.add_column("users", sa.Column("tier", sa.Text(), nullable=False))
+    # migration-lint: disable=require-concurrent-index-creation -- 40 rows
+    with op.batch_alter_table("countries") as batch_op:
+        batch_op.create_index("countries_name_idx", ["name"])
+        batch_op.create_index("countries_code_idx", ["code"])
+    op.create_index("orders_status_idx", "orders", ["status"])
+    op.execute("""
+        -- migration-lint-disable-next-line require-concurrent-index-creation -- rebuilt nightly
+        CREATE INDEX orders_region_idx ON orders (region)
+    """)
+
+
+def downgrade():
+    op.drop_index("orders_status_idx", table_name="orders")
+`;
+
+  it('a comment above a Knex call covers every op inside it; SQL in knex.raw keeps its own directives', async () => {
+    const dir = tempDir('ml-supp-ts-');
+    writeFiles(dir, { 'migrations/20240501120000_add_status.ts': KNEX });
+    const r = await cli(['--format', 'json', 'migrations'], dir);
+    const doc = JSON.parse(r.stdout) as { summary: { filesByFormat: Record<string, number> }; findings: JsonFinding[] };
+    expect(doc.summary.filesByFormat).toEqual({ knex: 1 });
+    expect(brief(doc.findings.filter((f) => STUDIED.has(f.rule)))).toEqual(['10 adding-required-field', '17 require-concurrent-index-creation']);
+    // the same file without its two directive lines: every statement is flagged
+    const bare = KNEX.split('\n').filter((l) => !l.includes('migration-lint-disable')).join('\n');
+    writeFiles(dir, { 'migrations/20240501120000_add_status.ts': bare });
+    const unsuppressed = JSON.parse((await cli(['--format', 'json', 'migrations'], dir)).stdout) as { findings: JsonFinding[] };
+    expect(brief(unsuppressed.findings.filter((f) => STUDIED.has(f.rule)))).toEqual([
+      '5 adding-required-field',
+      '6 adding-required-field',
+      '9 adding-required-field',
+      '12 require-concurrent-index-creation',
+      '15 require-concurrent-index-creation',
+    ]);
+  });
+
+  it('Alembic: next-statement, trailing and with-block forms, and SQL in op.execute', async () => {
+    const dir = tempDir('ml-supp-py-');
+    writeFiles(dir, { 'alembic/versions/3f2a1b4c5d6e_add_status.py': ALEMBIC });
+    const r = await cli(['--format', 'json', 'alembic'], dir);
+    const doc = JSON.parse(r.stdout) as { summary: { filesByFormat: Record<string, number> }; findings: JsonFinding[] };
+    expect(doc.summary.filesByFormat).toEqual({ alembic: 1 });
+    expect(brief(doc.findings.filter((f) => STUDIED.has(f.rule)))).toEqual(['20 adding-required-field', '25 require-concurrent-index-creation']);
+  });
+});
