@@ -22,7 +22,8 @@ export const addingSerialPrimaryKeyField: Rule = {
         '```sql\nALTER TABLE events ADD COLUMN id bigint;                 -- no rewrite\n' +
         'CREATE SEQUENCE events_id_seq OWNED BY events.id;\n' +
         "ALTER TABLE events ALTER COLUMN id SET DEFAULT nextval('events_id_seq'); -- new rows only\n" +
-        "-- backfill in batches: UPDATE events SET id = nextval('events_id_seq') WHERE ctid IN (… LIMIT 10000);\n" +
+        '-- backfill in batches; repeat until it updates no row\n' +
+        "UPDATE events SET id = nextval('events_id_seq') WHERE ctid IN (SELECT ctid FROM events WHERE id IS NULL LIMIT 10000);\n" +
         'ALTER TABLE events ADD CONSTRAINT events_id_not_null CHECK (id IS NOT NULL) NOT VALID;\n' +
         'ALTER TABLE events VALIDATE CONSTRAINT events_id_not_null;\n' +
         'CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON events (id); -- outside a transaction block\n' +

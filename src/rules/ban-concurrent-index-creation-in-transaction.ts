@@ -55,6 +55,11 @@ const WRAPPING_TOOL: Partial<Record<MigrationFormat, TransactionCause>> = {
     reason: 'Alembic runs migrations in a transaction on Postgres (transactional DDL)',
     fix: 'run the statement inside `with op.get_context().autocommit_block():`',
   },
+  // `alembic upgrade --sql` output: the BEGIN at its top is Alembic's transaction around the run.
+  'alembic-sql': {
+    reason: 'Alembic runs migrations in a transaction on Postgres (transactional DDL)',
+    fix: 'in the revision file, run the statement inside `with op.get_context().autocommit_block():`',
+  },
 };
 
 const IMPLICIT_TOOL: Partial<Record<MigrationFormat, string>> = {
@@ -139,7 +144,7 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
         '```sql\n-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n\n' +
         '-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n```\n\n' +
         'In a plain SQL file, keep it outside `BEGIN … COMMIT`:\n\n' +
-        "```sql\nBEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;\n\nSET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n```",
+        "```sql\nBEGIN;\nALTER TABLE users ADD COLUMN email_verified boolean;\nCOMMIT;\n\nSET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n```",
     },
   },
   create(context) {

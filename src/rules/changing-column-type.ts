@@ -122,12 +122,16 @@ export const changingColumnType: Rule = {
       instead:
         'For a binary-coercible change, make it explicit and keep the lock short:\n\n' +
         "```sql\nSET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email TYPE text; -- from varchar(n): catalog change only\n```\n\n" +
-        'For anything else, migrate through a new column:\n\n' +
-        '```sql\nALTER TABLE users ADD COLUMN id_new bigint;\n' +
-        '-- a trigger copies id to id_new on INSERT/UPDATE; backfill existing rows in batches\n' +
-        'UPDATE users SET id_new = id WHERE id BETWEEN 1 AND 10000;\n' +
-        'CREATE UNIQUE INDEX CONCURRENTLY users_id_new_key ON users (id_new);\n' +
-        '-- then, in one short transaction: swap the columns (rename) and drop the old one\n```',
+        'For anything else, migrate through a new column that a trigger keeps in sync, then swap the names in one short transaction:\n\n' +
+        '```sql\nALTER TABLE orders ADD COLUMN quantity_new bigint;\n' +
+        'CREATE FUNCTION orders_sync_quantity() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.quantity_new := NEW.quantity;\n  RETURN NEW;\nEND $$;\n' +
+        'CREATE TRIGGER orders_sync_quantity BEFORE INSERT OR UPDATE ON orders\n  FOR EACH ROW EXECUTE FUNCTION orders_sync_quantity();\n' +
+        '-- backfill in batches, each in its own transaction\n' +
+        'UPDATE orders SET quantity_new = quantity WHERE id BETWEEN 1 AND 10000;\n' +
+        '-- build the indexes the old column has, concurrently, on the new one; then swap\n' +
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nDROP TRIGGER orders_sync_quantity ON orders;\n" +
+        'ALTER TABLE orders RENAME COLUMN quantity TO quantity_old;\nALTER TABLE orders RENAME COLUMN quantity_new TO quantity;\nCOMMIT;\n' +
+        '-- once nothing reads quantity_old:\nALTER TABLE orders DROP COLUMN quantity_old;\nDROP FUNCTION orders_sync_quantity();\n```',
     },
     lock: {
       mode: 'AccessExclusiveLock',

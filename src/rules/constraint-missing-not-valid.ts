@@ -23,7 +23,7 @@ export const constraintMissingNotValid: Rule = {
         'the `ACCESS EXCLUSIVE` lock from the `ADD CONSTRAINT` is still held.',
       instead:
         'Add the constraint `NOT VALID`, commit, then validate it in a separate transaction (or a later migration):\n\n' +
-        '```sql\nALTER TABLE orders ADD CONSTRAINT orders_total_nonnegative CHECK (total >= 0) NOT VALID;\nCOMMIT;\n\n' +
+        '```sql\nBEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_nonnegative CHECK (total >= 0) NOT VALID;\nCOMMIT;\n\n' +
         'BEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_nonnegative;\nCOMMIT;\n```',
     },
     lock: {

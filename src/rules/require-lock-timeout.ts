@@ -1,5 +1,6 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { LockMode, Rule, RuleContext } from '../engine/types.js';
+import { tableKey } from '../engine/lint.js';
 import { describeLock, lockSql, tableName } from './helpers.js';
 
 interface TableLock {
@@ -24,7 +25,7 @@ const LIGHT_ALTER_TABLE = new Set([
 const TRIGGER_ALTER_TABLE = new Set(['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_DisableTrig', 'AT_EnableTrigAll', 'AT_DisableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrigUser']);
 
 /** The lock of at least SHARE strength an op takes on an existing table, if any. */
-function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean): TableLock | undefined {
+function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, indexTable: (index: QualifiedName) => QualifiedName | undefined): TableLock | undefined {
   const on = (mode: LockMode, table: QualifiedName): TableLock | undefined => (isNew(table) ? undefined : { mode, table });
   switch (op.kind) {
     case 'add-column':
@@ -53,13 +54,22 @@ function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean): TableL
     }
     case 'create-index':
       return op.concurrently ? undefined : on('ShareLock', op.table);
-    case 'drop-index':
-      return op.concurrently ? undefined : { mode: 'AccessExclusiveLock', table: `the table of ${op.indexes.map(tableName).join(', ')}` };
-    case 'reindex':
+    case 'drop-index': {
+      if (op.concurrently) return undefined;
+      const tables = op.indexes.map(indexTable);
+      // Only indexes this migration built on tables it created are known to sit on new tables.
+      if (tables.every((t) => t !== undefined && isNew(t))) return undefined;
+      const known = tables.length === 1 && tables[0] ? tableName(tables[0]) : undefined;
+      return { mode: 'AccessExclusiveLock', table: known ?? `the table of ${op.indexes.map(tableName).join(', ')}` };
+    }
+    case 'reindex': {
       if (op.concurrently) return undefined;
       if (op.target === 'table') return on('ShareLock', op.name);
+      const table = op.target === 'index' ? indexTable(op.name) : undefined;
+      if (table) return on('ShareLock', table);
       if (op.target === 'index') return { mode: 'ShareLock', table: `the table of ${tableName(op.name)}` };
       return { mode: 'ShareLock', table: `every table of ${op.target} ${tableName(op.name)}` };
+    }
     case 'drop-table':
     case 'truncate': {
       const existing = op.tables.filter((t) => !isNew(t));
@@ -146,7 +156,11 @@ export const requireLockTimeout: Rule = {
     let timeoutSet = false;
     let localTimeoutSet = false;
     let reported = false;
+    // Index → table, for indexes built earlier in this migration.
+    const indexTables = new Map<string, QualifiedName>();
+    const indexTable = (index: QualifiedName) => indexTables.get(tableKey(index));
     const check = (op: Operation) => {
+      if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       if (op.kind === 'set-setting') {
         if (op.name !== 'lock_timeout') return;
         // SET LOCAL only lasts until the end of the transaction, and does nothing outside one.
@@ -162,7 +176,7 @@ export const requireLockTimeout: Rule = {
         return;
       }
       if (reported || timeoutSet || localTimeoutSet) return;
-      const lock = strongLock(op, (t) => context.isNewTable(t));
+      const lock = strongLock(op, (t) => context.isNewTable(t), indexTable);
       if (!lock) return;
       reported = true;
       const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);

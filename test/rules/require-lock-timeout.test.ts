@@ -13,6 +13,7 @@ ruleTester(rule, {
     { name: 'statistics target takes SHARE UPDATE EXCLUSIVE', sql: 'ALTER TABLE orders ALTER COLUMN status SET STATISTICS 500;' },
     { name: 'data changes take ROW EXCLUSIVE', sql: "UPDATE users SET plan = 'free' WHERE plan IS NULL;" },
     { name: 'everything on a table created in the same migration', sql: 'CREATE TABLE plans (id bigint PRIMARY KEY, name text);\nALTER TABLE plans ADD COLUMN price numeric;\nCREATE INDEX plans_name_idx ON plans (name);' },
+    { name: 'dropping an index this migration built on a table it created', sql: 'CREATE TABLE plans (id bigint PRIMARY KEY, name text);\nCREATE INDEX plans_name_idx ON plans (name);\nDROP INDEX plans_name_idx;' },
     { name: 'a new table referencing a table also new', sql: 'CREATE TABLE plans (id bigint PRIMARY KEY);\nCREATE TABLE plan_prices (plan_id bigint REFERENCES plans (id));' },
   ],
   invalid: [
@@ -32,6 +33,7 @@ ruleTester(rule, {
     },
     { name: 'CREATE INDEX takes SHARE', sql: 'CREATE INDEX users_plan_idx ON users (plan);', errors: [{ line: 1, message: 'CREATE INDEX takes a SHARE lock on users' }] },
     { name: 'DROP INDEX', sql: 'DROP INDEX users_plan_idx;', errors: [{ line: 1, message: 'the table of users_plan_idx' }] },
+    { name: 'DROP INDEX of an index built earlier on an existing table names the table', sql: 'CREATE INDEX CONCURRENTLY users_plan_idx ON users (plan);\nDROP INDEX users_plan_idx;', errors: [{ line: 2, message: 'DROP INDEX takes an ACCESS EXCLUSIVE lock on users' }] },
     { name: 'new table referencing an existing one locks it', sql: 'CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));', errors: [{ line: 1, message: 'SHARE ROW EXCLUSIVE lock on users' }] },
     { name: 'foreign key locks the referenced table', sql: 'CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint);\nALTER TABLE invoices ADD CONSTRAINT invoices_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', errors: [{ line: 2, message: 'on users' }] },
     { name: 'CREATE TRIGGER', sql: 'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch_updated_at();', errors: [{ line: 1, message: 'CREATE TRIGGER takes a SHARE ROW EXCLUSIVE lock on users' }] },
