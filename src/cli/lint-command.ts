@@ -5,8 +5,8 @@
  * "migration-lint" key of package.json, nearest to the working directory), else the defaults.
  * Exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
  */
-import { realpathSync, writeFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { discoverFiles, PathNotFoundError } from '../files/discover.js';
@@ -115,7 +115,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const { options, failOn } = resolveSettings(flags, config);
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
-  if (paths.length === 0 && loaded) paths = [loaded.dir];
+  if (paths.length === 0 && loaded) paths = walkRoots(loaded);
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/, or write a config with migration-lint init)');
   const fromDisk = paths.filter((p) => p !== '-').map((p) => resolve(cwd, p));
   let files: string[];
@@ -224,6 +224,29 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   }
   if (flags.writeBaseline) return 0;
   return failsOn(findings, failOn) ? 1 : 0;
+}
+
+/**
+ * Where to look when the config's globs pick the files: the fixed leading directories of the
+ * `include` patterns (`db/migrations` for `db/migrations/**`) when every pattern has one, so a large
+ * repository is not walked whole; else the config file's directory.
+ */
+export function walkRoots(loaded: LoadedConfig): string[] {
+  const include = loaded.config.include;
+  const bases: string[] = [];
+  for (const pattern of include) {
+    const p = pattern.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
+    if (!p.includes('/') || p.startsWith('**')) return [loaded.dir];
+    const fixed: string[] = [];
+    for (const segment of p.split('/')) {
+      if (/[*?[\]{}]/.test(segment)) break;
+      fixed.push(segment);
+    }
+    if (fixed.length === 0) return [loaded.dir];
+    bases.push(join(loaded.dir, ...fixed));
+  }
+  const existing = bases.filter((b) => existsSync(b));
+  return existing.length ? [...new Set(existing)] : [loaded.dir];
 }
 
 function realPath(p: string): string {

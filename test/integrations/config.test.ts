@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileGlob, fileFilter } from '../../src/config/glob.js';
 import { parseJsonc } from '../../src/config/jsonc.js';
-import { resolveSettings } from '../../src/cli/lint-command.js';
+import { resolveSettings, walkRoots } from '../../src/cli/lint-command.js';
 import { cli, findingKeys, onlyRules, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
 const ERRORS_ONLY_SAMPLE = {
@@ -189,6 +189,20 @@ describe('config settings on a real run', () => {
     expect(defaults.options).toMatchObject({ pgVersion: 14, assumeInTransaction: false, checkDowngrade: false, dialect: 'postgresql', rules: {} });
     expect(defaults.options.framework).toBeUndefined();
     expect(defaults.failOn).toBe('error');
+  });
+});
+
+describe('walking only where the include globs point', () => {
+  it('walks the fixed leading directories of anchored patterns, else the config directory', () => {
+    const dir = project({ 'services/billing/migrations/001.sql': 'SELECT 1;\n' });
+    const roots = (include: string[]) => walkRoots({ config: { rules: {}, include, exclude: [] }, file: join(dir, 'migration-lint.config.json'), dir, source: 'config-file' }).map((r) => r.slice(dir.length) || '/');
+    expect(roots(['db/migrations/**'])).toEqual(['/db/migrations']);
+    expect(roots(['db/migrations/**', 'services/*/migrations/**'])).toEqual(['/db/migrations', '/services']);
+    expect(roots(['./db/migrations', 'db/migrations/*.sql'])).toEqual(['/db/migrations']);
+    expect(roots(['*.sql'])).toEqual(['/']); // matches at any depth
+    expect(roots(['**/migrations/**'])).toEqual(['/']);
+    expect(roots(['missing/dir/**'])).toEqual(['/']);
+    expect(roots([])).toEqual(['/']);
   });
 });
 
