@@ -101,12 +101,19 @@ function transactionCause(migration: Migration, ops: readonly Operation[], op: O
       fix,
     };
   }
-  return (
-    WRAPPING_TOOL[migration.format] ?? {
-      reason: 'the migration tool runs this file in a transaction',
-      fix: 'run the statement in a migration the tool executes outside a transaction',
-    }
-  );
+  if (mode === 'wrapped') {
+    return (
+      WRAPPING_TOOL[migration.format] ?? {
+        reason: 'the migration tool runs this file in a transaction',
+        fix: 'run the statement in a migration the tool executes outside a transaction',
+      }
+    );
+  }
+  // The tool opens no transaction, yet the frontend saw the statement sent together with others.
+  return {
+    reason: 'it is sent in one SQL string together with other statements, which Postgres runs as one implicit transaction',
+    fix: 'send it in a query (a raw SQL call) of its own',
+  };
 }
 
 function statementText(op: Operation): string | undefined {

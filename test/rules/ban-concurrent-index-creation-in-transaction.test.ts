@@ -14,6 +14,11 @@ ruleTester(rule, {
     { name: 'Prisma migration with only the index', file: 'prisma/migrations/20240301120000_email_idx/migration.sql', sql: `-- CreateIndex\n${INDEX}\n` },
     { name: 'dbmate section with transaction:false and one statement', file: 'db/migrations/20240301120000_email_idx.sql', sql: `-- migrate:up transaction:false\n${INDEX}\n\n-- migrate:down\nDROP INDEX users_email_idx;\n` },
     { name: 'Flyway migration made only of concurrent statements', file: 'db/migration/V7__email_idx.sql', sql: `${INDEX}\nDROP INDEX CONCURRENTLY users_old_email_idx;` },
+    {
+      name: 'knex migration with transaction: false',
+      file: 'migrations/20240301120000_email_idx.js',
+      sql: "exports.config = { transaction: false };\n\nexports.up = async function (knex) {\n  await knex.raw('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX CONCURRENTLY users_email_idx');\n};\n",
+    },
     { name: 'non-concurrent index in a transaction is not this rule', sql: 'BEGIN;\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;' },
   ],
   invalid: [
@@ -69,6 +74,18 @@ ruleTester(rule, {
       file: 'migrations/1700000000000_email-idx.sql',
       sql: `-- Up Migration\n${INDEX}\n\n-- Down Migration\nDROP INDEX CONCURRENTLY users_email_idx;\n`,
       errors: [{ line: 2, message: 'node-pg-migrate runs each migration in a transaction' }],
+    },
+    {
+      name: 'knex wraps each migration',
+      file: 'migrations/20240301120000_email_idx.js',
+      sql: "exports.up = async function (knex) {\n  await knex.raw('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX users_email_idx');\n};\n",
+      errors: [{ line: 2, message: 'knex runs each migration in a transaction' }],
+    },
+    {
+      name: 'knex without a transaction, but two statements in one raw string',
+      file: 'migrations/20240301120000_email_idx.js',
+      sql: "exports.config = { transaction: false };\n\nexports.up = async function (knex) {\n  await knex.raw(\"SET lock_timeout = '5s'; CREATE INDEX CONCURRENTLY users_email_idx ON users (email)\");\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX CONCURRENTLY users_email_idx');\n};\n",
+      errors: [{ line: 4, message: 'it is sent in one SQL string together with other statements' }],
     },
     {
       name: '--assume-in-transaction',
