@@ -251,6 +251,8 @@ export interface DataChangeOp extends OpBase {
   kind: 'data-change';
   statementType: string;
   table?: QualifiedName;
+  /** The statement's SQL when the frontend had it as SQL (filled by the SQL parser); trace runs it. */
+  sql?: string;
 }
 /** A statement the IR has no dedicated kind for; carried so that nothing is dropped silently. */
 export interface OtherOp extends OpBase {
@@ -260,6 +262,8 @@ export interface OtherOp extends OpBase {
   table?: QualifiedName;
   /** Lock-relevant detail for statements such as VACUUM FULL, CLUSTER, REFRESH MATERIALIZED VIEW. */
   detail?: string;
+  /** The statement's SQL when the frontend had it as SQL (filled by the SQL parser); trace runs it. */
+  sql?: string;
 }
 /** A framework call the frontend could not interpret (dynamic names, imported helpers…). */
 export interface UnknownOp extends OpBase {

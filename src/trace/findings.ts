@@ -5,7 +5,7 @@
  */
 import type { Finding, Rule, Severity } from '../engine/types.js';
 import { describeLock } from '../rules/helpers.js';
-import type { ObservedLock, StepResult, TraceReport } from './types.js';
+import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 
 export const traceAccessExclusive: Rule = {
   meta: {
@@ -141,12 +141,42 @@ function lockMessage(r: StepResult, lock: ObservedLock): string {
   return msg;
 }
 
-function failureMessage(r: StepResult, format: string): string {
+/** What to do about a statement Postgres rejected, by SQLSTATE, when the cause is a usual one. */
+function failureHelp(code: string | undefined): string | undefined {
+  switch (code) {
+    case '42P01': // undefined table
+    case '42703': // undefined column
+    case '42704': // undefined object
+    case '3F000': // undefined schema
+    case '42883': // undefined function
+      return 'The migration set does not create what this statement needs: give trace the schema the migrations start from with --setup schema.sql.';
+    case '23502':
+      return 'The table has rows (--rows seeds them, as production has them): add the column nullable or with a DEFAULT, backfill it, then enforce NOT NULL.';
+    case '23505':
+    case '23514':
+    case '23503':
+      return 'Existing rows violate the new constraint: clean up the data first, or add the constraint NOT VALID and validate it after the cleanup.';
+    case '25001':
+      return 'Put the statement in a migration of its own that the tool runs outside a transaction.';
+    default:
+      return undefined;
+  }
+}
+
+/** Why the statement runs inside a transaction, in the words of the tool that runs it. */
+function transactionCause(m: MigrationTrace): string {
+  if (m.transaction === 'implicit') return `as ${m.format} sends this file: one multi-statement query, which Postgres runs as one implicit transaction`;
+  if (m.transaction === 'none') return "as written: it is inside the file's BEGIN … COMMIT";
+  if (m.format === 'sql') return 'as your migration tool runs this file (--assume-in-transaction): inside a transaction';
+  return `as ${m.format} runs this file: inside a transaction`;
+}
+
+function failureMessage(r: StepResult, m: MigrationTrace): string {
   const e = r.error!;
   const code = e.code ? ` (SQLSTATE ${e.code})` : '';
   if (r.step.inTransaction && e.code === '25001') {
     const after = r.status === 'failed' && r.ms !== undefined && !r.ranInTransaction ? '; trace ran it outside a transaction to go on with the replay' : '';
-    return `Fails as ${format} runs this file, inside a transaction: ${e.message}${code}${after}.`;
+    return `Fails ${transactionCause(m)}. ${e.message}${code}${after}.`;
   }
   return `Postgres rejected this statement: ${e.message}${code}.`;
 }
@@ -160,7 +190,10 @@ export function traceFindings(report: TraceReport): Finding[] {
   }
   for (const m of report.migrations) {
     for (const r of m.results) {
-      if (r.error) out.push(finding(traceStatementFailed, r, failureMessage(r, m.format)));
+      if (r.error) {
+        const help = failureHelp(r.error.code);
+        out.push(finding(traceStatementFailed, r, failureMessage(r, m), help ? { help } : {}));
+      }
       if (r.status === 'skipped') {
         if (!r.step.skip?.quiet && !r.error) out.push(finding(traceNotRun, r, r.notes[0]?.replace(/^not run: /, 'Not run: ') ?? 'Not run.'));
         continue;

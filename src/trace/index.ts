@@ -10,7 +10,8 @@ import { parseFile } from '../parsers/registry.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { TraceDatabase } from './database.js';
-import { traceFindings } from './findings.js';
+import { traceFindings, traceNotRun } from './findings.js';
+import { prepareSetupText } from './setup.js';
 import { planMigrations } from './plan.js';
 import { PgliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
@@ -57,11 +58,20 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
   });
 
   let setupMigration: Migration | undefined;
+  const setupNotes: Finding[] = [];
   if (options.setup) {
     const content = options.setup.content;
-    setupMigration = content.ok
-      ? await parseFile({ path: options.setup.path, text: content.text }, { assumeInTransaction: false, framework: 'sql', dialect: 'postgresql' })
-      : setupError(options.setup.path, content.rule, content.message);
+    if (content.ok) {
+      const prepared = prepareSetupText(content.text);
+      setupMigration = await parseFile({ path: options.setup.path, text: prepared.text }, { assumeInTransaction: false, framework: 'sql', dialect: 'postgresql' });
+      if (setupMigration) setupMigration.source = content.text;
+      for (const o of prepared.omitted) {
+        const line = o.line;
+        setupNotes.push({ rule: traceNotRun.meta.id, severity: 'info', file: options.setup.path, line, column: 1, endLine: line, endColumn: 1, message: `Setup line not run: ${o.what}.`, direction: 'upgrade' });
+      }
+    } else {
+      setupMigration = setupError(options.setup.path, content.rule, content.message);
+    }
   }
 
   const db = options.database ?? (options.databaseUrl ? await PostgresDatabase.connect(options.databaseUrl) : await PgliteDatabase.create());
@@ -92,7 +102,7 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
   );
   const order = new Map<string, number>(lint.migrations.map((m, i) => [m.file, i + 1]));
   if (options.setup) order.set(options.setup.path, 0);
-  const findings = [...diagnostics, ...traceFindings(report)];
+  const findings = [...setupNotes, ...diagnostics, ...traceFindings(report)];
   findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   const result: TraceResult = { report, findings, lint };
   if (setupMigration) result.setupMigration = setupMigration;

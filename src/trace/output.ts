@@ -84,7 +84,7 @@ export function traceTable(report: TraceReport, cwd: string): string {
       continue;
     }
     if (locks.length === 0) {
-      rows.push([where, statement, prefix ? prefix.slice(0, -2) : '-', '-', '-', '-', ms, held]);
+      rows.push([where, statement, prefix ? prefix.slice(0, -2) : '-', '-', '-', '-', ms, '']);
       continue;
     }
     locks.forEach((l, i) => {
@@ -163,6 +163,7 @@ export function traceJson(report: TraceReport, cwd: string): Record<string, unkn
       rewrites: r.rewrites.map((w) => ({ relation: w.relation, kind: w.kind })),
       ms: r.ms === undefined ? null : Math.round(r.ms * 1000) / 1000,
       heldMs: r.heldMs === undefined ? null : Math.round(r.heldMs * 1000) / 1000,
+      targets: r.targets,
       rowCounts: r.rowCounts,
       error: r.error ?? null,
       notes: r.notes,

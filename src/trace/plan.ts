@@ -85,13 +85,8 @@ function byStatement(ops: Operation[]): Operation[][] {
 function embeddedSql(index: LineIndex, ops: Operation[]): string | undefined {
   const text = sliceSpan(index, ops[0]!.span).trim();
   if (!text) return undefined;
-  try {
-    const stmts = (parseSync(text) as { stmts?: { stmt: unknown }[] }).stmts ?? [];
-    const kinds = stmts.flatMap((s) => translateStatement(s.stmt).map((d) => d.kind));
-    return kinds.length === ops.length && kinds.every((k, i) => k === ops[i]!.kind) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  const kinds = kindsOf(text);
+  return kinds && kinds.length === ops.length && kinds.every((k, i) => k === ops[i]!.kind) ? text : undefined;
 }
 
 function parses(sql: string): string | undefined {
@@ -137,7 +132,61 @@ function stepsOf(migration: Migration): TraceStep[] {
       steps.push({ ...base, origin: 'embedded', sql: embedded });
       continue;
     }
-    for (const part of renderStatement(ops)) {
+    steps.push(...renderedSteps(ops));
+  }
+  assignGroups(steps);
+  return steps;
+}
+
+/** The SQL text the parser kept for an op the IR does not describe (`other`, `data-change`). */
+function keptSql(op: Operation): string | undefined {
+  return op.kind === 'other' || op.kind === 'data-change' ? op.sql : undefined;
+}
+
+/** The op kinds an SQL text translates to, or undefined when it does not parse. */
+function kindsOf(sql: string): string[] | undefined {
+  try {
+    const stmts = (parseSync(sql) as { stmts?: { stmt: unknown }[] }).stmts ?? [];
+    return stmts.flatMap((st) => translateStatement(st.stmt).map((d) => d.kind));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Steps for the ops of one framework call. An op the IR does not describe may carry the text of the
+ * SQL statement it came from (raw SQL in code, or SQL the frontend generated, such as Alembic's
+ * CREATE TYPE for an enum column): that statement runs as is, together with the ops it also
+ * produced (found by translating the text again). Everything else is rendered from the IR.
+ */
+function renderedSteps(ops: Operation[]): TraceStep[] {
+  // start index → [end index, text] of ops covered by a kept statement text
+  const kept = new Map<number, [number, string]>();
+  const covered = new Set<number>();
+  for (let k = 0; k < ops.length; k++) {
+    const text = keptSql(ops[k]!);
+    if (text === undefined || covered.has(k)) continue;
+    const kinds = kindsOf(text);
+    let window: [number, number] = [k, k + 1];
+    if (kinds && kinds.length > 0) {
+      for (let start = Math.max(0, k - kinds.length + 1); start <= k; start++) {
+        const end = start + kinds.length;
+        if (end > ops.length) continue;
+        const fits = kinds.every((kind, i) => ops[start + i]!.kind === kind && !covered.has(start + i));
+        if (fits) {
+          window = [start, end];
+          break;
+        }
+      }
+    }
+    for (let i = window[0]; i < window[1]; i++) covered.add(i);
+    kept.set(window[0], [window[1], text]);
+  }
+  const steps: TraceStep[] = [];
+  const pending: Operation[] = [];
+  const flushRendered = () => {
+    if (pending.length === 0) return;
+    for (const part of renderStatement(pending.splice(0))) {
       const partBase = stepBase(part.ops);
       if ('skip' in part.rendered) {
         steps.push({ ...partBase, origin: 'rendered', skip: { reason: `not run: ${part.rendered.skip}` } });
@@ -147,8 +196,21 @@ function stepsOf(migration: Migration): TraceStep[] {
       if (invalid) steps.push({ ...partBase, origin: 'rendered', sql: part.rendered.sql, skip: { reason: `not run: the SQL rendered from the IR does not parse (${invalid})` } });
       else steps.push({ ...partBase, origin: 'rendered', sql: part.rendered.sql });
     }
+  };
+  for (let i = 0; i < ops.length; ) {
+    const hit = kept.get(i);
+    if (hit) {
+      flushRendered();
+      steps.push({ ...stepBase(ops.slice(i, hit[0])), origin: 'embedded', sql: hit[1] });
+      i = hit[0];
+    } else if (covered.has(i)) {
+      i++;
+    } else {
+      pending.push(ops[i]!);
+      i++;
+    }
   }
-  assignGroups(steps);
+  flushRendered();
   return steps;
 }
 

@@ -83,6 +83,7 @@ export function stepResult(step: TraceStep, partial: Partial<StepResult>): StepR
     locks: [],
     alreadyHeld: [],
     rewrites: [],
+    targets: [],
     rowCounts: {},
     notes: [],
     ...partial,
@@ -149,8 +150,11 @@ class Tracer {
     return out;
   }
 
-  async rowCounts(relations: RelationInfo[]): Promise<Record<string, number>> {
-    const tables = relations.filter((r) => TABLE_KINDS.has(r.relkind));
+  async rowCounts(relations: RelationInfo[], snapshot: Snapshot): Promise<Record<string, number>> {
+    // An index stands for its table (DROP INDEX, REINDEX): the table's size is what it costs.
+    const tables = [...new Set(relations.map((r) => (r.relkind === 'i' && r.parentOid ? snapshot.get(r.parentOid) : r)))].filter(
+      (r): r is RelationInfo => r !== undefined && TABLE_KINDS.has(r.relkind),
+    );
     if (tables.length === 0) return {};
     return this.withoutLasting(async () => {
       const counts: Record<string, number> = {};
@@ -218,8 +222,10 @@ class Tracer {
     }
     const before = await this.snapshot();
     const named = await this.resolve(step, before);
-    const rowCounts = await this.rowCounts(named);
-    return this.perStatement ? this.runCommitted(step, step.sql, before, named, rowCounts, migrationStart) : this.runInSavepoint(step, step.sql, before, named, rowCounts, migrationStart);
+    const rowCounts = await this.rowCounts(named, before);
+    const result = this.perStatement ? await this.runCommitted(step, step.sql, before, named, rowCounts, migrationStart) : await this.runInSavepoint(step, step.sql, before, named, rowCounts, migrationStart);
+    result.targets = named.map((r) => displayName(r.schema, r.name));
+    return result;
   }
 
   private async runCommitted(step: TraceStep, sql: string, before: Snapshot, named: RelationInfo[], rowCounts: Record<string, number>, migrationStart: Set<string>): Promise<StepResult> {
@@ -414,7 +420,7 @@ export async function runTrace(db: TraceDatabase, setup: PlannedMigration[], pla
       const results: StepResult[] = [];
       for (const step of m.steps) results.push(await tracer.run(step, migrationStart));
       computeHeld(results);
-      const trace: MigrationTrace = { file: m.migration.file, format: m.migration.format, results, downgradeStatements: m.downgradeStatements };
+      const trace: MigrationTrace = { file: m.migration.file, format: m.migration.format, transaction: m.migration.transaction, results, downgradeStatements: m.downgradeStatements };
       report.migrations.push(trace);
     }
   } finally {

@@ -79,6 +79,8 @@ export interface StepResult {
   ms?: number;
   /** How long the locks stay held in the tool's run: until the end of the transaction the statement is in. */
   heldMs?: number;
+  /** Relations the statement's operations name that existed when it ran (`users`, `billing.invoices`). */
+  targets: string[];
   /** Rows in the statement's tables just before it ran. */
   rowCounts: Record<string, number>;
   error?: { message: string; code?: string };
@@ -88,6 +90,8 @@ export interface StepResult {
 export interface MigrationTrace {
   file: string;
   format: string;
+  /** How the tool runs the file with respect to transactions (from the IR). */
+  transaction: 'wrapped' | 'none' | 'implicit';
   results: StepResult[];
   downgradeStatements: number;
 }

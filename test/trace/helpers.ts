@@ -67,9 +67,9 @@ export function lockOn(r: StepResult, relation: string): ObservedLock | undefine
   return r.locks.find((l) => l.relation === relation || `${l.schema}.${l.name}` === relation || l.name === relation);
 }
 
-/** `{ users: 'AccessExclusiveLock', … }` for the relations that existed before the statement. */
+/** `{ users: 'AccessExclusiveLock', … }` for the tables (not indexes) that existed before the statement. */
 export function strongestByRelation(r: StepResult): Record<string, string> {
-  return Object.fromEntries(r.locks.filter((l) => !l.createdByStatement).map((l) => [l.relation, l.mode]));
+  return Object.fromEntries(r.locks.filter((l) => !l.createdByStatement && l.kind !== 'index').map((l) => [l.relation, l.mode]));
 }
 
 /** A database of its own on the test server (dropped by the returned function). */

@@ -106,7 +106,7 @@ describe('trace applies the facts to migration files', () => {
     expect(step.error).toEqual({ code: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block' });
     const finding = result.findings.find((f) => f.rule === 'trace-statement-failed');
     expect(finding).toMatchObject({ file: 'db/2_index.up.sql', line: 2 });
-    expect(finding?.message).toContain('Fails as golang-migrate runs this file, inside a transaction');
+    expect(finding?.message).toContain('Fails as golang-migrate sends this file: one multi-statement query, which Postgres runs as one implicit transaction. CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)');
     // It was then run on its own so the replay goes on: the index exists afterwards.
     expect(step.ms).toBeGreaterThan(0);
   });

@@ -27,4 +27,9 @@ export const flyway: FormatParser = {
     if (m[1] !== 'R') migration.fileDirection = direction;
     return migration;
   },
+  // Flyway applies the repeatable migrations (R__) after all versioned ones.
+  arrangeRun: (migrations) => {
+    const repeatable = (m: (typeof migrations)[number]) => baseName(m.file).startsWith('R__');
+    return [...migrations.filter((m) => !repeatable(m)), ...migrations.filter(repeatable)];
+  },
 };
