@@ -137,7 +137,7 @@ export function lintAll(migrations: Migration[], checkDowngrade = true): Finding
 export function verdicts(findings: Finding[], file?: string): string[] {
   return findings
     .filter((f) => file === undefined || f.file === file)
-    .map((f) => `${f.rule}: ${f.message.replace(/\blines? \d+(, \d+)*/g, 'line N')}`)
+    .map((f) => `${f.rule}: ${f.message.replace(/\blines? \d+(, \d+)*/g, 'line N').replace(/\bpublic\./g, '')}`)
     .sort();
 }
 

@@ -70,6 +70,8 @@ export interface ChainLink {
   args?: Node[];
   /** The node that ends at this link (the MemberExpression, or the CallExpression for calls). */
   node: Node;
+  /** From the property name to the end of the link: `.addColumn('x', 'text')` in a multi-line chain. */
+  at: [number, number];
 }
 
 export interface Chain {
@@ -92,12 +94,12 @@ export function flattenChain(expr: Node): Chain {
       if (callee?.type === 'MemberExpression') {
         const name = propertyName(callee);
         if (name === undefined) break;
-        links.unshift({ name, args: n.arguments, node: n });
+        links.unshift({ name, args: n.arguments, node: n, at: [callee.property.range[0], n.range[1]] });
         n = unwrap(callee.object);
         continue;
       }
       if (callee?.type === 'Identifier' || callee?.type === 'ThisExpression') {
-        links.unshift({ name: '()', args: n.arguments, node: n });
+        links.unshift({ name: '()', args: n.arguments, node: n, at: n.range });
         n = callee;
       }
       break;
@@ -105,7 +107,7 @@ export function flattenChain(expr: Node): Chain {
     if (n.type === 'MemberExpression') {
       const name = propertyName(n);
       if (name === undefined) break;
-      links.unshift({ name, node: n });
+      links.unshift({ name, node: n, at: [n.property.range[0], n.range[1]] });
       n = unwrap(n.object);
       continue;
     }

@@ -66,7 +66,7 @@ export class OpCollector {
     return op;
   }
 
-  unknown(at: Node, call: string, reason: string, options: EmitOptions = {}): Operation {
+  unknown(at: Node | [number, number], call: string, reason: string, options: EmitOptions = {}): Operation {
     return this.emit({ kind: 'unknown', call, reason }, at, options);
   }
 

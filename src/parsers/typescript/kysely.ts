@@ -20,6 +20,12 @@ import { UNKNOWN } from './scope.js';
 
 const EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
 
+/** alterTable() calls that become actions of its one ALTER TABLE statement. */
+const ALTER_ACTIONS = new Set([
+  'addColumn', 'dropColumn', 'renameColumn', 'alterColumn', 'modifyColumn', 'renameTo', 'setSchema', 'addPrimaryKeyConstraint',
+  'addUniqueConstraint', 'addForeignKeyConstraint', 'addCheckConstraint', 'dropConstraint', 'renameConstraint', 'addIndex', 'dropIndex',
+]);
+
 class KyselyReader extends FrameworkReader {
   protected readonly objectName = 'db';
 
@@ -204,7 +210,9 @@ class KyselyReader extends FrameworkReader {
         }
         case 'check': {
           const text = this.sqlText(a[0]);
-          col.constraints.push(text ? checkConstraint(text) : constraint('check', [name], { expression: '…' }));
+          const check = text ? checkConstraint(text) : constraint('check', [name], { expression: '…' });
+          check.columns = [name]; // a column constraint
+          col.constraints.push(check);
           break;
         }
         case 'generatedAlwaysAsIdentity':
@@ -291,14 +299,24 @@ class KyselyReader extends FrameworkReader {
 
   /** Every action of one alterTable chain is one ALTER TABLE statement. */
   private alterTable(call: Node, table: QualifiedName, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+    const actions = rest.filter((l) => ALTER_ACTIONS.has(l.name));
+    const rename = actions.find((l) => l.name === 'renameColumn' || l.name === 'renameTo');
+    if (rename && actions.length > 1) {
+      // Kysely writes them into one ALTER TABLE, which Postgres rejects: RENAME cannot be combined.
+      this.c.diagnostics.push({
+        rule: 'parse-error',
+        message: `Kysely sends this chain as one ALTER TABLE with ${rename.name}() among other actions, which Postgres rejects (syntax error at or near "rename"): split the rename into its own alterTable().`,
+        span: this.c.span(rename.at),
+      });
+    }
     const statement = this.c.newStatement();
-    const emit = (draft: OpDraft, at: Node) => this.c.emit(draft, at, { ...opts, statement });
+    const emit = (draft: OpDraft, at: Node | [number, number]) => this.c.emit(draft, at, { ...opts, statement });
     for (let k = 0; k < rest.length; k++) {
       const l = rest[k]!;
       if (EXECUTE.has(l.name)) break;
       const a = l.args ?? [];
-      const at = l.node;
-      const text = nodeText(this.source, at);
+      const at = l.at;
+      const text = nodeText(this.source, l.node).replace(/^.*?\.(?=\w+\()/, '');
       switch (l.name) {
         case 'addColumn': {
           const name = this.scope.string(a[0]);

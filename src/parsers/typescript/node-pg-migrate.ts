@@ -159,7 +159,11 @@ class PgmReader extends FrameworkReader {
     }
     if (this.opt(o, 'notNull') === true) col.notNull = true;
     const check = this.opt(o, 'check');
-    if (typeof check === 'string') col.constraints.push(checkConstraint(check));
+    if (typeof check === 'string') {
+      const def = checkConstraint(check);
+      def.columns = [name]; // a column constraint
+      col.constraints.push(def);
+    }
     if (o.has('references')) {
       const fk = this.references(o, name);
       if (!fk) return 'the referenced table is not a constant';

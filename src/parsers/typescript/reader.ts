@@ -59,6 +59,14 @@ export abstract class FrameworkReader {
     const first = fn.params[0];
     if (first?.type === 'Identifier') this.bindRoot(first.name);
     else if (first?.type === 'AssignmentPattern' && first.left?.type === 'Identifier') this.bindRoot(first.left.name);
+    else if (first?.type === 'ObjectPattern') {
+      // Umzug passes `{ context }`: `up({ context: queryInterface })`.
+      for (const p of first.properties ?? []) {
+        if (p.type !== 'Property' || p.key?.name !== 'context') continue;
+        const v = p.value?.type === 'AssignmentPattern' ? p.value.left : p.value;
+        if (v?.type === 'Identifier') this.bindRoot(v.name);
+      }
+    }
   }
 
   protected bindRoot(name: string, prefix: Chain['links'] = [], inTransaction?: boolean): void {

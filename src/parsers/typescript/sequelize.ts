@@ -79,6 +79,15 @@ function sequelizeType(name: string, args: (string | number | undefined)[]): str
   }
 }
 
+/** Sequelize's generated index names go through inflection's `underscore`: `Users_firstName` → `users_first_name`. */
+function underscore(s: string): string {
+  return s
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .replace(/-/g, '_')
+    .toLowerCase();
+}
+
 interface Attribute {
   type?: string;
   /** ENUM values → a type named enum_<table>_<column>. */
@@ -219,7 +228,8 @@ class SequelizeReader extends FrameworkReader {
   }
 
   private column(table: QualifiedName, name: string, a: Attribute, inlinePrimaryKey: boolean): ColumnDef {
-    const col = columnDef(name, this.typeSql(table, name, a), { notNull: !a.allowNull });
+    // Sequelize drops NOT NULL from a SERIAL column (the sequence default fills it).
+    const col = columnDef(name, this.typeSql(table, name, a), { notNull: !a.allowNull && !a.autoIncrement });
     if (a.defaultValue) col.default = a.defaultValue;
     if (a.unique) {
       col.unique = true;
@@ -307,8 +317,10 @@ class SequelizeReader extends FrameworkReader {
         const a = this.attribute(args[2]);
         if (name === undefined) return this.c.unknown(call, what, 'the column name is not a constant', opts), true;
         if (typeof a === 'string') return this.c.unknown(call, what, a, opts), true;
-        this.enumType(call, t, name, a, opts);
-        this.c.emit({ kind: 'add-column', table: t, column: this.column(t, name, a, true), ifNotExists: false }, call, opts);
+        // An ENUM column is sent as CREATE TYPE + ALTER TABLE in one query: one implicit transaction.
+        const o = a.enumValues ? { inTransaction: true, ...opts } : opts;
+        this.enumType(call, t, name, a, o);
+        this.c.emit({ kind: 'add-column', table: t, column: this.column(t, name, a, true), ifNotExists: false }, call, o);
         return true;
       }
       case 'removeColumn': {
@@ -339,7 +351,7 @@ class SequelizeReader extends FrameworkReader {
         const t = needTable(opts);
         if (!t) return true;
         const nameOrFields = this.scope.value(args[1]);
-        const name = typeof nameOrFields === 'string' ? nameOrFields : Array.isArray(nameOrFields) ? `${t.name}_${nameOrFields.join('_')}` : undefined;
+        const name = typeof nameOrFields === 'string' ? nameOrFields : Array.isArray(nameOrFields) ? underscore(`${t.name}_${nameOrFields.join('_')}`) : undefined;
         if (name === undefined) return this.c.unknown(call, what, 'the index name is not a constant', opts), true;
         const concurrently = this.scope.known(objectProperties(this.scope, args[2])?.props.get('concurrently')) === true;
         this.c.emit({ kind: 'drop-index', indexes: [t.schema ? { schema: t.schema, name } : { name }], concurrently, ifExists: true, cascade: false }, call, opts);
@@ -427,16 +439,19 @@ class SequelizeReader extends FrameworkReader {
       this.c.unknown(call, what, !t ? 'the table name is not a constant' : name === undefined ? 'the column name is not a constant' : (a as string), opts);
       return;
     }
-    // Postgres query generator: NOT NULL, DEFAULT, [ENUM], [UNIQUE], then TYPE or ADD FOREIGN KEY.
-    const emit = (draft: OpDraft) => this.c.emit(draft, call, opts);
-    if (!a.allowNull) emit({ kind: 'set-not-null', table: t, column: name });
-    else if (!a.references) emit({ kind: 'drop-not-null', table: t, column: name });
-    if (a.defaultValue) emit({ kind: 'set-default', table: t, column: name, default: a.defaultValue });
-    else if (!a.references) emit({ kind: 'set-default', table: t, column: name });
-    this.enumType(call, t, name, a, opts);
-    if (a.unique) emit({ kind: 'add-constraint', table: t, constraint: constraint('unique', [name]) });
-    if (a.references) emit({ kind: 'add-constraint', table: t, constraint: constraint('foreign-key', [name], { references: a.references }) });
-    else emit({ kind: 'alter-column-type', table: t, column: name, newType: columnDef(name, this.typeSql(t, name, a)).type });
+    // Postgres query generator: NOT NULL, DEFAULT, [ENUM], [UNIQUE], then TYPE or ADD FOREIGN KEY. Sent
+    // as one query: with several statements, Postgres runs them as one implicit transaction.
+    const drafts: OpDraft[] = [];
+    if (!a.allowNull) drafts.push({ kind: 'set-not-null', table: t, column: name });
+    else if (!a.references) drafts.push({ kind: 'drop-not-null', table: t, column: name });
+    if (a.defaultValue) drafts.push({ kind: 'set-default', table: t, column: name, default: a.defaultValue });
+    else if (!a.references) drafts.push({ kind: 'set-default', table: t, column: name });
+    if (a.enumValues) drafts.push({ kind: 'other', statementType: 'CreateEnumStmt', detail: `enum_${t.name}_${name} (${a.enumValues.join(', ')})` });
+    if (a.unique) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('unique', [name]) });
+    if (a.references) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('foreign-key', [name], { references: a.references }) });
+    else drafts.push({ kind: 'alter-column-type', table: t, column: name, newType: columnDef(name, this.typeSql(t, name, a)).type });
+    const o = drafts.length > 1 ? { inTransaction: true, ...opts } : opts;
+    for (const d of drafts) this.c.emit(d, call, o);
   }
 
   private addIndex(call: Node, args: Node[], chain: FrameworkChain): void {
@@ -460,7 +475,7 @@ class SequelizeReader extends FrameworkReader {
     const cols = fields as string[];
     const known = (k: string) => this.scope.known(props?.get(k));
     const unique = known('unique') === true || known('type') === 'UNIQUE';
-    const name = typeof known('name') === 'string' ? (known('name') as string) : `${t.name}_${cols.join('_')}`;
+    const name = typeof known('name') === 'string' ? (known('name') as string) : underscore(`${t.name}_${cols.join('_')}`);
     const draft: OpDraft = { kind: 'create-index', table: t, name, columns: cols, unique, concurrently: known('concurrently') === true, ifNotExists: false };
     if (props?.has('where')) draft.where = nodeText(this.source, props.get('where')!);
     this.c.emit(draft, call, opts);
