@@ -50,7 +50,8 @@ export const brokenRevisionGraph: Rule = {
           });
         }
       }
-      for (const cycle of cycles(g)) {
+      for (const group of cycles(g)) {
+        const cycle = [...group].sort((a, b) => g.migrations.indexOf(a) - g.migrations.indexOf(b));
         const ids = cycle.map((m) => m.revision!).join(', ');
         for (const m of cycle) {
           context.report(m.revisionInfo?.parentsSpan ?? m.revisionInfo?.span ?? fileStart(m), `Revision ${m.revision} is on a cycle of down_revision/depends_on references (revisions ${ids}): Alembic refuses to load the revision graph.`, {

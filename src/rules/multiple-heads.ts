@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import type { Migration } from '../ir/types.js';
-import { heads, type RevisionGraph, resolve, revisionGraphs } from '../parsers/alembic/graph.js';
+import { cycles, duplicateIds, heads, missingReferences, type RevisionGraph, resolve, revisionGraphs } from '../parsers/alembic/graph.js';
 
 function baseName(file: string): string {
   return file.replace(/\\/g, '/').split('/').pop() ?? file;
@@ -58,6 +58,8 @@ export const multipleHeads: Rule = {
   },
   checkRun(context) {
     for (const g of revisionGraphs(context.migrations)) {
+      // In a broken graph (broken-revision-graph) heads mean nothing yet: a missing parent makes a false root.
+      if (missingReferences(g).length || duplicateIds(g).length || cycles(g).length) continue;
       const hs = heads(g);
       if (hs.length < 2 || deliberateBranches(g, hs)) continue;
       const ids = hs.map((h) => h.revision!);

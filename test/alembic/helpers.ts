@@ -67,7 +67,8 @@ export async function lintText(files: { path: string; text: string }[], options:
 }
 
 /** Runs `python3 -m alembic <args>` in a project directory. */
-export function runAlembic(project: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(PYTHON, ['-m', 'alembic', ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+export function runAlembic(project: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  // No __pycache__ in the fixtures.
+  const r = spawnSync(PYTHON, ['-m', 'alembic', ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

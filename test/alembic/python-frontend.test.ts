@@ -206,8 +206,8 @@ op.create_table(
     expect(t.constraints.map((c) => [c.type, c.name, c.columns])).toEqual([
       ['primary-key', undefined, ['id']],
       ['check', 'ck_orders_status', []],
-      ['unique', undefined, ['email']],
       ['foreign-key', 'fk_orders_user', ['user_id']],
+      ['unique', undefined, ['email']],
     ]);
     expect(ops[2]).toMatchObject({ name: 'ix_shop_orders_user_id', table: { schema: 'shop', name: 'orders' } });
     expect(ops[3]).toMatchObject({ name: 'ix_orders_status_email', columns: ['status', 'email'] });

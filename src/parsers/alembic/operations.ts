@@ -240,10 +240,11 @@ function createTable(a: Args, sink: OpSink): void {
   const schema = a.str('schema');
   const t = qualified(tableName, schema);
   const columns: ColumnSpec[] = [];
+  // Constraint objects written in the call, in order: SQLAlchemy emits them before those it derives from columns.
   const constraints: TableConstraint[] = [];
   const indexes: string[] = [];
   let primaryKey: { columns: string[]; name?: string } | undefined;
-  const foreignKeys: string[] = [];
+  const foreignKeyColumns = new Set<string>();
   for (const item of a.rest) {
     if (item.kind !== 'call' || !item.callee) {
       sink.unknown(`create_table argument ${sourceText(item)} is not known statically; the table is read without it`);
@@ -274,9 +275,10 @@ function createTable(a: Args, sink: OpSink): void {
         const targets = remote.map(foreignKeyTarget);
         if (targets.some((x) => !x)) throw new Unsupported(`foreign key target ${sourceText(item)} is not "table.column"`);
         const first = targets[0]!;
-        foreignKeys.push(
-          `${named}FOREIGN KEY (${columnList(local)}) REFERENCES ${qualified(first.table, first.schema)} (${columnList(targets.map((x) => x!.column))})${foreignKeyOptions(item.kwargs)}`,
-        );
+        for (const c of local) foreignKeyColumns.add(c);
+        constraints.push({
+          sql: `${named}FOREIGN KEY (${columnList(local)}) REFERENCES ${qualified(first.table, first.schema)} (${columnList(targets.map((x) => x!.column))})${foreignKeyOptions(item.kwargs)}`,
+        });
         break;
       }
       case 'Index': {
@@ -301,16 +303,16 @@ function createTable(a: Args, sink: OpSink): void {
     enums.add(name);
     sink.sql(`CREATE TYPE ${name} AS ENUM (${(e.values ?? []).map(sqlString).join(', ')})`);
   }
-  const elements = columns.map((c) => columnSql(c, isAutoincrementKey(c, pkColumns)));
+  const elements = columns.map((c) => columnSql(c, !foreignKeyColumns.has(c.name) && isAutoincrementKey(c, pkColumns)));
   if (pkColumns.length) elements.push(`${primaryKey?.name ? `CONSTRAINT ${ident(primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(pkColumns)})`);
   elements.push(...constraints.map((c) => c.sql));
+  // Then, column by column, the UNIQUE and FOREIGN KEY constraints SQLAlchemy makes from column options.
   for (const c of columns) {
-    for (const fk of c.foreignKeys) {
-      foreignKeys.push(`${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`);
-    }
     if (c.unique && !c.index) elements.push(`UNIQUE (${ident(c.name)})`);
+    for (const fk of c.foreignKeys) {
+      elements.push(`${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`);
+    }
   }
-  elements.push(...foreignKeys);
   const prefixes = strList(a.get('prefixes')) ?? [];
   const temporary = prefixes.some((p) => /^temp(orary)?$/i.test(p)) ? 'TEMPORARY ' : '';
   const partitionBy = a.str('postgresql_partition_by');
