@@ -61,10 +61,20 @@ class SchemaState {
         const t = m.get(op.column);
         m.delete(op.column);
         if (t) m.set(op.newName, t);
+        // Postgres renames the column inside its CHECK constraints too.
+        for (const checks of [this.notNullChecks, this.pendingChecks]) {
+          const byName = checks.get(tableKey(op.table));
+          for (const [name, col] of byName ?? []) if (col === op.column) byName!.set(name, op.newName);
+        }
         break;
       }
       case 'drop-column':
         this.cols(op.table).delete(op.column);
+        // Dropping a column drops the constraints on it: a column re-added under that name is unproven.
+        for (const checks of [this.notNullChecks, this.pendingChecks]) {
+          const byName = checks.get(tableKey(op.table));
+          for (const [name, col] of byName ?? []) if (col === op.column) byName!.delete(name);
+        }
         break;
       case 'rename-table': {
         const from = tableKey(op.table);
@@ -80,6 +90,7 @@ class SchemaState {
         for (const t of op.tables) {
           this.columns.delete(tableKey(t));
           this.notNullChecks.delete(tableKey(t));
+          this.pendingChecks.delete(tableKey(t));
         }
         break;
       case 'add-constraint': {

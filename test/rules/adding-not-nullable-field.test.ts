@@ -27,6 +27,10 @@ ruleTester(rule, {
       pgVersion: 18,
       sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
     },
+    {
+      name: 'the proven column was renamed',
+      sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL);\nALTER TABLE users RENAME COLUMN email TO login;\nALTER TABLE users ALTER COLUMN login SET NOT NULL;',
+    },
     { name: 'PG 18 NOT NULL constraint NOT VALID itself', pgVersion: 18, sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID;' },
     { name: 'table created in the same migration', sql: 'CREATE TABLE invites (id bigint PRIMARY KEY, email text);\nALTER TABLE invites ALTER COLUMN email SET NOT NULL;' },
     'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
@@ -46,6 +50,12 @@ ruleTester(rule, {
     { name: 'a CHECK on another column proves nothing', sql: 'ALTER TABLE users ADD CONSTRAINT users_name_nn CHECK (name IS NOT NULL);\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', errors: [{ line: 2 }] },
     { name: 'validated CHECK does not help before PG 12', pgVersion: 11, sql: CHECK_RECIPE, errors: [{ line: 3 }] },
     { name: 'the CHECK was dropped before SET NOT NULL', sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL);\nALTER TABLE users DROP CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', errors: [{ line: 3 }] },
+    {
+      name: 'the proven column was dropped and added again',
+      sql: "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL);\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users ADD COLUMN email text DEFAULT 'x';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+      errors: [{ line: 4 }],
+    },
+    { name: 'the table was dropped and created again', sql: ['ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL);', 'DROP TABLE users;', 'CREATE TABLE users (id bigint, email text);', 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;'], errors: [{ line: 1, file: 'm004_migration.sql' }] },
     { name: 'PG 18 NOT NULL constraint without NOT VALID', pgVersion: 18, sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email;', errors: [{ line: 1, message: 'ADD CONSTRAINT … NOT NULL on users.email' }] },
     { name: 'schema-qualified table', sql: 'ALTER TABLE billing.invoices ALTER COLUMN due_on SET NOT NULL;', errors: [{ line: 1, message: 'billing.invoices.due_on' }] },
   ],
@@ -72,6 +82,20 @@ describe('adding-not-nullable-field agrees with Postgres about the scan', () => 
     { name: 'after a NOT VALID CHECK only', before: ['ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;'], statement: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;' },
     { name: 'after a CHECK added valid', before: ['ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL);'], statement: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;' },
     { name: 'after a PG 18 NOT NULL NOT VALID + VALIDATE', before: ['ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID;', 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;'], statement: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;' },
+    {
+      name: 'after a validated CHECK and a column rename',
+      before: ['ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;', 'ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;', 'ALTER TABLE users RENAME COLUMN email TO login;'],
+      statement: 'ALTER TABLE users ALTER COLUMN login SET NOT NULL;',
+    },
+    {
+      name: 'the proven column was dropped and added again',
+      before: [
+        'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL);',
+        'ALTER TABLE users DROP COLUMN email;',
+        "ALTER TABLE users ADD COLUMN email text DEFAULT 'x';",
+      ],
+      statement: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+    },
     { name: 'PG 18 NOT NULL constraint, valid', before: [], statement: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email;' },
     { name: 'PG 18 NOT NULL constraint, NOT VALID', before: [], statement: 'ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID;' },
   ];
