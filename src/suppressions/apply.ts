@@ -74,7 +74,13 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
   const unusedSeverity = options.severityOf(UNUSED_SUPPRESSION);
   const reasonSeverity = options.severityOf(SUPPRESSION_MISSING_REASON);
 
-  for (const migration of migrations) {
+  // A file can give several migrations (Alembic offline SQL: one per revision): directives are per file.
+  const byPath = new Map<string, Migration>();
+  for (const m of migrations) {
+    const seen = byPath.get(m.file);
+    byPath.set(m.file, seen ? { ...seen, ops: [...seen.ops, ...m.ops] } : m);
+  }
+  for (const migration of byPath.values()) {
     const directives = findDirectives(migration.file, migration.source);
     if (directives.length === 0) continue;
     const lines = migration.source.split('\n');

@@ -155,6 +155,34 @@ COMMIT;
   });
 });
 
+describe('suppressions in offline SQL', () => {
+  it('apply to the statement after them, and an unused one is reported once, not once per revision', async () => {
+    const text = `BEGIN;
+
+-- Running upgrade  -> aa
+
+ALTER TABLE orders ADD COLUMN a BIGINT;
+
+-- Running upgrade aa -> bb
+
+-- migration-lint-disable-next-line require-concurrent-index-creation -- orders has 40 rows
+CREATE INDEX ix_b ON orders (b);
+
+-- migration-lint-disable-next-line ban-drop-table -- nothing is dropped here
+CREATE INDEX ix_c ON orders (c);
+
+-- Running upgrade bb -> cc
+
+ALTER TABLE orders ADD COLUMN d BIGINT;
+
+COMMIT;
+`;
+    const { findings } = await lintText([{ path: 'upgrade.sql', text }]);
+    expect(findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.line)).toEqual([13]);
+    expect(findings.filter((f) => f.rule === 'unused-suppression').map((f) => f.line)).toEqual([12]);
+  });
+});
+
 describe('alembic downgrade --sql output', () => {
   it('attributes each section to the revision being undone, as downgrade ops; DROP TABLE alembic_version is bookkeeping', async () => {
     const text = `BEGIN;

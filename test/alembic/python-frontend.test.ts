@@ -4,9 +4,10 @@
  * cannot read statically.
  */
 import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io.js';
 import type { Operation, OpOfKind } from '../../src/ir/types.js';
 import { alembic } from '../../src/parsers/alembic/index.js';
-import { parseRevision, revisionSource, UPGRADE_FIRST_LINE, upgradeOps } from './helpers.js';
+import { lintText, parseRevision, revisionSource, UPGRADE_FIRST_LINE, upgradeOps } from './helpers.js';
 
 function only<K extends Operation['kind']>(ops: Operation[], kind: K): OpOfKind<K> {
   const found = ops.filter((o) => o.kind === kind);
@@ -414,5 +415,45 @@ describe('downgrade() facts for empty-downgrade', () => {
     expect((await state(undefined))?.state).toBe('absent');
     const empty = await state('pass');
     expect(empty?.span).toMatchObject({ line: UPGRADE_FIRST_LINE + 3, column: 1 });
+  });
+});
+
+describe('through the whole pipeline', () => {
+  it('suppression comments in a revision cover the op call below them, and SQL comments inside op.execute work too', async () => {
+    const text = revisionSource(
+      [
+        '# migration-lint: disable=require-concurrent-index-creation -- settings has 12 rows',
+        'op.create_index(',
+        '    "ix_settings_key",',
+        '    "settings",',
+        '    ["key"],',
+        ')',
+        'op.execute("""',
+        '    -- migration-lint-disable-next-line require-concurrent-index-creation -- built off-hours',
+        '    CREATE INDEX ix_settings_value ON settings (value);',
+        '    CREATE INDEX ix_settings_owner ON settings (owner_id);',
+        '""")',
+      ].join('\n'),
+    );
+    const { findings } = await lintText([{ path: 'migrations/versions/abc123_settings.py', text }]);
+    expect(findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => [f.line, f.column, f.revision])).toEqual([[UPGRADE_FIRST_LINE + 9, 9, 'abc123']]);
+    expect(findings.filter((f) => f.rule === 'unused-suppression' || f.rule === 'suppression-missing-reason')).toEqual([]);
+  });
+
+  it('the CLI lints a versions directory, skips env.py, and prints findings at .py positions', async () => {
+    const { run } = await import('../../src/cli/main.js');
+    let out = '';
+    const io: CliIO = {
+      cwd: process.cwd(),
+      isTTY: false,
+      stdout: (s: string) => void (out += s),
+      stderr: (s: string) => void (out += s),
+      readStdin: async () => Buffer.alloc(0),
+    };
+    const code = await run(['--format', 'json', 'fixtures/alembic/project'], io);
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as { findings: { rule: string; file: string; line: number }[] };
+    expect(report.findings.some((f) => f.file.endsWith('env.py'))).toBe(false);
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'adding-required-field', file: 'fixtures/alembic/project/migrations/versions/3b4c5d6e7f80_add_order_totals_and_plan.py', line: 22 }));
   });
 });
