@@ -2,6 +2,7 @@
  * `migration-lint trace <paths…>`: replay the migrations on Postgres and show the locks each
  * statement really takes. Embedded PGlite by default; a server only with --database-url.
  */
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { discoverFiles, PathNotFoundError } from '../files/discover.js';
 import { readSource } from '../files/read.js';
@@ -47,18 +48,22 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   }
   const rows = parseRows(flags.rows);
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint trace migrations/)');
-  let files: string[];
-  try {
-    files = discoverFiles(paths, EXTENSIONS);
-  } catch (e) {
-    if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${e.message}`);
-    throw e;
+  // Relative paths are the caller's: resolve them against the CLI's working directory.
+  const files: string[] = [];
+  for (const p of paths) {
+    try {
+      files.push(...discoverFiles([resolve(io.cwd, p)], EXTENSIONS));
+    } catch (e) {
+      if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${p}`);
+      throw e;
+    }
   }
   let setup: SourceInput | undefined;
   if (flags.setup !== undefined) {
-    const content = readSource(flags.setup);
+    const path = resolve(io.cwd, flags.setup);
+    const content = readSource(path);
     if (!content.ok && content.rule === 'io-error') throw new UsageError(`cannot read --setup ${flags.setup}: ${content.message}`);
-    setup = { path: flags.setup, content };
+    setup = { path, content };
   }
   const inputs: SourceInput[] = files.map((f) => ({ path: f, content: readSource(f) }));
 
