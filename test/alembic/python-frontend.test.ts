@@ -289,6 +289,13 @@ describe('op.execute: SQL inside Python strings', () => {
       ['data-change', 'InsertStmt', 'accounts'],
       ['data-change', 'InsertStmt', 'accounts'],
     ]);
+    // Stand-ins for statements whose values are not known statically keep no SQL text to be run as is.
+    expect(ops.map((o) => (o as { sql?: string }).sql)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('SQL from op.execute is kept as written (escapes decoded) for tools that run it', async () => {
+    const ops = await up('op.execute("UPDATE users SET note = \'a\\tb\' WHERE id = 1")');
+    expect((ops[0] as { sql?: string }).sql).toBe("UPDATE users SET note = 'a\tb' WHERE id = 1");
   });
 });
 

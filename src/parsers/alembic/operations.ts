@@ -134,6 +134,14 @@ function bind(call: PyCall, params: string[], batch?: BatchTable): Args {
 
 class Unsupported extends Error {}
 
+/**
+ * For a statement that only stands for what the call does (its columns, rows or labels are not
+ * known statically): the ops keep no SQL text, so nothing runs it as if it were the real statement.
+ */
+export function standIn(ops: Operation[]): void {
+  for (const op of ops) Reflect.deleteProperty(op, 'sql');
+}
+
 function need(value: string | undefined, what: string, v: PyValue | undefined): string {
   if (value === undefined) throw new Unsupported(v ? `${what} ${sourceText(v)} is not known statically` : `no ${what} given`);
   return value;
@@ -301,7 +309,7 @@ function createTable(a: Args, sink: OpSink): void {
     const name = qualified(e.name, e.schema);
     if (enums.has(name)) continue;
     enums.add(name);
-    sink.sql(`CREATE TYPE ${name} AS ENUM (${(e.values ?? []).map(sqlString).join(', ')})`);
+    sink.sql(`CREATE TYPE ${name} AS ENUM (${(e.values ?? []).map(sqlString).join(', ')})`, e.values ? undefined : standIn);
   }
   const elements = columns.map((c) => columnSql(c, !foreignKeyColumns.has(c.name) && isAutoincrementKey(c, pkColumns)));
   if (pkColumns.length) elements.push(`${primaryKey?.name ? `CONSTRAINT ${ident(primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(pkColumns)})`);
@@ -528,7 +536,7 @@ export function executeSql(v: PyValue | undefined, sink: OpSink): void {
     }
     const statement = statementObject(v);
     if (statement) {
-      sink.sql(statement.sql);
+      sink.sql(statement.sql, standIn);
       return;
     }
   }
@@ -540,7 +548,7 @@ function bulkInsert(a: Args, sink: OpSink): void {
   if (!t) throw new Unsupported(`table ${a.get('table') ? sourceText(a.get('table')!) : '?'} is not an sa.table(…) with a literal name`);
   const rows = a.get('rows');
   const count = rows?.kind === 'seq' ? rows.items.length : 1;
-  for (let i = 0; i < count; i++) sink.sql(`INSERT INTO ${qualified(t.table, t.schema)} DEFAULT VALUES`);
+  for (let i = 0; i < count; i++) sink.sql(`INSERT INTO ${qualified(t.table, t.schema)} DEFAULT VALUES`, standIn);
 }
 
 function tableComment(a: Args, sink: OpSink, drop: boolean): void {
@@ -602,7 +610,7 @@ export function enumDdl(receiver: PyValue, method: string, call: PyCall, sink: O
   const name = qualified(type.enum.name, type.enum.schema);
   const checkfirst = call.kwargs.get('checkfirst');
   const ifExists = checkfirst?.kind === 'bool' && checkfirst.value;
-  if (method === 'create') sink.sql(`CREATE TYPE ${name} AS ENUM (${(type.enum.values ?? []).map(sqlString).join(', ')})`);
+  if (method === 'create') sink.sql(`CREATE TYPE ${name} AS ENUM (${(type.enum.values ?? []).map(sqlString).join(', ')})`, type.enum.values ? undefined : standIn);
   else sink.sql(`DROP TYPE ${ifExists ? 'IF EXISTS ' : ''}${name}`);
   return true;
 }

@@ -8,7 +8,7 @@ import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
-import { type BatchTable, enumDdl, executeSql, type OpSink, translateOpCall } from './operations.js';
+import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
 import { children, dottedName, firstSyntaxError, parsePython, type SyntaxNode } from './python-tree.js';
 import { assign, evaluate, exactStr, lastName, type PyCall, type PyValue, type Scope, sourceText, strList, unbindTargets } from './python-values.js';
 
@@ -266,7 +266,7 @@ class BodyWalker {
       const q = (name: string) => (batch.table.schema ? `"${batch.table.schema}"."${name}"` : `"${name}"`);
       const sink = this.sink(batch.node, { ...inner, batchCall: true });
       sink.sql(`CREATE TABLE ${q(temp)} ()`);
-      sink.sql(`INSERT INTO ${q(temp)} SELECT * FROM ${q(batch.table.table)}`);
+      sink.sql(`INSERT INTO ${q(temp)} SELECT * FROM ${q(batch.table.table)}`, standIn);
       sink.sql(`DROP TABLE ${q(batch.table.table)}`);
       sink.sql(`ALTER TABLE ${q(temp)} RENAME TO "${batch.table.table}"`);
     }
