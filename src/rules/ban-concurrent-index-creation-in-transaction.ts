@@ -68,20 +68,8 @@ const IMPLICIT_TOOL: Partial<Record<MigrationFormat, string>> = {
   dbmate: 'dbmate (with transaction:false)',
 };
 
-/** The BEGIN still open when `op` runs, if any (explicit transaction block in the file). */
-function openBegin(ops: readonly Operation[], op: Operation): Operation | undefined {
-  let open: Operation | undefined;
-  for (const o of ops) {
-    if (o === op) break;
-    if (o.kind !== 'transaction') continue;
-    if (o.action === 'begin') open ??= o;
-    else if (o.action === 'commit' || o.action === 'rollback' || o.action === 'prepare') open = undefined;
-  }
-  return open;
-}
-
-function transactionCause(migration: Migration, ops: readonly Operation[], op: Operation): TransactionCause {
-  const begin = openBegin(ops, op);
+/** Why `op` runs in a transaction block; `begin` is the explicit BEGIN still open when it runs. */
+function transactionCause(migration: Migration, op: Operation, begin: Operation | undefined): TransactionCause {
   if (begin) {
     return {
       reason: `the file opens a transaction block with BEGIN on line ${begin.span.line}`,
@@ -155,14 +143,24 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
     },
   },
   create(context) {
+    // The explicit BEGIN still open at the current op (visitors run in file order).
+    let openBegin: Operation | undefined;
     const check = (op: Operation) => {
       const statement = statementText(op);
       if (!statement || !op.inTransaction) return;
-      const cause = transactionCause(context.migration, context.ops, op);
+      const cause = transactionCause(context.migration, op, openBegin);
       context.report(op, `${statement} cannot run inside a transaction block, and it runs in one here: ${cause.reason}.`, {
         help: `To run it outside a transaction, ${cause.fix}.`,
       });
     };
-    return { 'create-index': check, 'drop-index': check, reindex: check };
+    return {
+      'create-index': check,
+      'drop-index': check,
+      reindex: check,
+      transaction(op) {
+        if (op.action === 'begin') openBegin ??= op;
+        else if (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare') openBegin = undefined;
+      },
+    };
   },
 };

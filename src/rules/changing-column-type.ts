@@ -1,4 +1,4 @@
-import type { AlterColumnTypeOp, Operation, TypeRef } from '../ir/types.js';
+import type { AlterColumnTypeOp, TypeRef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { describeLock, tableName } from './helpers.js';
 
@@ -82,16 +82,6 @@ function safeOrigins(to: TypeRef, pgVersion: number): string | undefined {
 
 const UTC_ZONES = /^'?(utc|etc\/utc|uct|etc\/uct|universal|etc\/universal|zulu|etc\/zulu|gmt|etc\/gmt|z)'?$/i;
 
-/** The session TimeZone is set to a zero-offset zone by an earlier statement of the migration. */
-function utcSetBefore(ops: readonly Operation[], op: Operation): boolean {
-  let utc = false;
-  for (const o of ops) {
-    if (o === op) break;
-    if (o.kind === 'set-setting' && o.name === 'timezone') utc = o.value !== undefined && UTC_ZONES.test(o.value.trim());
-  }
-  return utc;
-}
-
 /** A USING that only restates the column (or casts it to the new type) adds no per-row work. */
 function trivialUsing(op: AlterColumnTypeOp): boolean {
   if (!op.using) return true;
@@ -141,7 +131,12 @@ export const changingColumnType: Rule = {
     },
   },
   create(context) {
+    // Whether an earlier statement of the migration set the session TimeZone to a zero-offset zone.
+    let utc = false;
     return {
+      'set-setting'(op) {
+        if (op.name === 'timezone') utc = op.value !== undefined && UTC_ZONES.test(op.value.trim());
+      },
       'alter-column-type'(op) {
         if (context.isNewTable(op.table)) return;
         const column = `${tableName(op.table)}.${op.column}`;
@@ -170,7 +165,7 @@ export const changingColumnType: Rule = {
         const verdict = typeChangeVerdict(old, op.newType, context.pgVersion);
         if (verdict === 'no-rewrite') return;
         if (verdict === 'utc-only') {
-          if (utcSetBefore(context.ops, op)) {
+          if (utc) {
             context.report(op, `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
               lock,
               severity: 'warning',
