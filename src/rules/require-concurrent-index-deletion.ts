@@ -57,7 +57,7 @@ export const requireConcurrentIndexDeletion: Rule = {
             help:
               risky.length > 1
                 ? `Drop each index in its own statement: ${risky.map((ix) => `DROP INDEX CONCURRENTLY ${tableName(ix)};`).join(' ')} (outside a transaction block).`
-                : `Use DROP INDEX CONCURRENTLY${op.ifExists ? ' IF EXISTS' : ''} ${names}; outside a transaction block.`,
+                : `Use DROP INDEX CONCURRENTLY${op.ifExists ? ' IF EXISTS' : ''} ${names}; outside a transaction block${op.cascade ? ' (CONCURRENTLY does not allow CASCADE: drop the dependent objects first)' : ''}.`,
           },
         );
       },

@@ -1,4 +1,5 @@
-import { ruleTester } from '../helpers/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { runRule, ruleTester } from '../helpers/rule-tester.js';
 import { requireConcurrentIndexDeletion } from '../../src/rules/require-concurrent-index-deletion.js';
 
 ruleTester(requireConcurrentIndexDeletion, {
@@ -45,4 +46,12 @@ ruleTester(requireConcurrentIndexDeletion, {
       errors: [{ line: 1, file: 'm002_migration.sql' }],
     },
   ],
+});
+
+describe('require-concurrent-index-deletion help', () => {
+  it('names the table when the migration shows it, and warns that CONCURRENTLY refuses CASCADE', async () => {
+    const [f] = await runRule(requireConcurrentIndexDeletion, { sql: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\nDROP INDEX orders_status_idx CASCADE;' });
+    expect(f?.lock).toBe('ACCESS EXCLUSIVE on orders (blocks reads and writes)');
+    expect(f?.help).toBe('Use DROP INDEX CONCURRENTLY orders_status_idx; outside a transaction block (CONCURRENTLY does not allow CASCADE: drop the dependent objects first).');
+  });
 });
