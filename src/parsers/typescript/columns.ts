@@ -6,6 +6,7 @@
 import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../../ir/types.js';
 import { defaultFromSql, literalDefault, typeRefFromSql } from '../sql/fragments.js';
 import { parseSql } from '../sql/parse-sql.js';
+import type { OpDraft } from '../sql/translate.js';
 import type { StaticValue } from './scope.js';
 
 export function columnDef(name: string, typeSql: string, extra: Partial<Omit<ColumnDef, 'name' | 'type'>> = {}): ColumnDef {
@@ -59,4 +60,11 @@ export function checkConstraint(expression: string, name?: string): ConstraintDe
   const def = op?.kind === 'add-constraint' && op.constraint.type === 'check' ? op.constraint : constraint('check', [], { expression });
   if (name) def.name = name;
   return def;
+}
+
+/** The `other` op for a CREATE TYPE … AS ENUM a framework sends before using the type (with its SQL, for trace). */
+export function createEnumDraft(name: QualifiedName, values: string[]): OpDraft {
+  const quoted = `${name.schema ? `"${name.schema}".` : ''}"${name.name}"`;
+  const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
+  return { kind: 'other', statementType: 'CreateEnumStmt', detail: `${name.name} (${values.join(', ')})`, sql: `CREATE TYPE ${quoted} AS ENUM (${list})` };
 }

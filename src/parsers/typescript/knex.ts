@@ -14,7 +14,7 @@
 import type { ColumnDef, ConstraintDef, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -715,8 +715,7 @@ class KnexReader extends FrameworkReader {
     if (primaryKey) column.constraints.unshift(constraint('primary-key', [name]));
     if (def) column.default = def;
     if (nativeEnum) {
-      const values = nativeEnum.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
-      b.before.push({ draft: { kind: 'other', statementType: 'CreateEnumStmt', detail: `${nativeEnum.name} (${values})` }, node: call });
+      b.before.push({ draft: createEnumDraft({ name: nativeEnum.name }, nativeEnum.values), node: call });
     }
     b.columns.push({ def: column, node: call });
     b.later.push(...later);

@@ -16,7 +16,7 @@ import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../.
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
 import { type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, UNKNOWN } from './scope.js';
@@ -254,7 +254,7 @@ class SequelizeReader extends FrameworkReader {
 
   private enumType(call: Node, table: QualifiedName, column: string, a: Attribute, opts: ReturnType<FrameworkReader['emitOptions']>): void {
     if (!a.enumValues) return;
-    this.c.emit({ kind: 'other', statementType: 'CreateEnumStmt', detail: `enum_${table.name}_${column} (${a.enumValues.join(', ')})` }, call, opts);
+    this.c.emit(createEnumDraft({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` }, a.enumValues), call, opts);
   }
 
   protected override otherCall(call: Node, chain: Chain): boolean {
@@ -446,7 +446,7 @@ class SequelizeReader extends FrameworkReader {
     else if (!a.references) drafts.push({ kind: 'drop-not-null', table: t, column: name });
     if (a.defaultValue) drafts.push({ kind: 'set-default', table: t, column: name, default: a.defaultValue });
     else if (!a.references) drafts.push({ kind: 'set-default', table: t, column: name });
-    if (a.enumValues) drafts.push({ kind: 'other', statementType: 'CreateEnumStmt', detail: `enum_${t.name}_${name} (${a.enumValues.join(', ')})` });
+    if (a.enumValues) drafts.push(createEnumDraft({ schema: t.schema ?? 'public', name: `enum_${t.name}_${name}` }, a.enumValues));
     if (a.unique) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('unique', [name]) });
     if (a.references) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('foreign-key', [name], { references: a.references }) });
     else drafts.push({ kind: 'alter-column-type', table: t, column: name, newType: columnDef(name, this.typeSql(t, name, a)).type });

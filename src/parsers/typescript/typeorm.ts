@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import type { ColumnDef, ConstraintDef, DowngradeInfo, QualifiedName, TransactionAction, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault } from './columns.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue } from './scope.js';
@@ -418,7 +418,7 @@ class TypeOrmReader extends FrameworkReader {
   private enumType(call: Node, t: QualifiedName, c: ColumnSpec, opts: ReturnType<FrameworkReader['emitOptions']>): void {
     if (c.type !== 'enum' && c.type !== 'simple-enum') return;
     const name = c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`;
-    this.c.emit({ kind: 'other', statementType: 'CreateEnumStmt', detail: `${name} (${(c.enumValues ?? []).join(', ')})` }, call, opts);
+    this.c.emit(createEnumDraft(t.schema ? { schema: t.schema, name } : { name }, c.enumValues ?? []), call, opts);
   }
 
   private addColumn(call: Node, t: QualifiedName, item: Node | undefined, opts: ReturnType<FrameworkReader['emitOptions']>): void {

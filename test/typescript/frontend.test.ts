@@ -1,0 +1,176 @@
+/**
+ * The shared TypeScript/JavaScript frontend: SQL inside strings and template literals (exact
+ * positions through escapes, CRLF, non-ASCII, concatenation, constants), `${}` placeholders,
+ * parse errors, framework detection from imports and shapes, and what happens to files that are not
+ * migrations.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseParser } from '../../src/parsers/registry.js';
+import { lintSources } from '../../src/linter.js';
+import { decodeSource } from '../../src/files/read.js';
+import { lintAll, parseTs } from './helpers.js';
+
+const knexFile = (body: string, header = '') => `${header}exports.up = async function (knex) {\n${body}\n};\n`;
+
+/** 1-based line/column of the first occurrence of `needle` in `text`. */
+function where(text: string, needle: string): [number, number] {
+  const at = text.indexOf(needle);
+  expect(at, needle).toBeGreaterThanOrEqual(0);
+  const before = text.slice(0, at);
+  return [before.split('\n').length, at - before.lastIndexOf('\n')];
+}
+
+describe('SQL in strings: positions in the .ts/.js file', () => {
+  it('a single-quoted string with escapes: the statement after \\n and \\\' starts where it is written', async () => {
+    // JS source: 'UPDATE users SET note = \'it\'\'s\';\n  CREATE INDEX …' (SQL: 'it''s', then a newline).
+    const src = knexFile(`  await knex.raw('UPDATE users SET note = \\'it\\'\\'s\\';\\n  CREATE INDEX users_note_idx ON users (note)');`);
+    const m = await parseTs('m.js', src);
+    const index = m.ops.find((op) => op.kind === 'create-index')!;
+    expect([index.span.line, index.span.column]).toEqual(where(src, 'CREATE INDEX'));
+  });
+
+  it('template literals with CRLF line endings and non-ASCII text before the statement', async () => {
+    const src = knexFile(['  // Überprüfung: naïve café', '  await knex.raw(`', '    -- größe', '    ALTER TABLE "bestellungen" ADD COLUMN "größe" integer NOT NULL', '  `);'].join('\r\n')).replace(/\n/g, '\r\n').replace(/\r\r\n/g, '\r\n');
+    const m = await parseTs('m.js', src);
+    const add = m.ops.find((op) => op.kind === 'add-column')!;
+    const [line, column] = where(src.replace(/\r\n/g, '\n'), 'ALTER TABLE "bestellungen"');
+    expect([add.span.line, add.span.column]).toEqual([line, column]);
+    expect(add.kind === 'add-column' && add.column.name).toBe('größe');
+  });
+
+  it('string concatenation across lines and SQL held in a const elsewhere in the file', async () => {
+    const header = "const ADD_PLAN = `ALTER TABLE accounts\n  ADD COLUMN plan text NOT NULL`;\n";
+    const src = knexFile("  await knex.raw(ADD_PLAN);\n  await knex.raw('CREATE INDEX accounts_plan_idx ' +\n    'ON accounts (plan)');", header);
+    const m = await parseTs('m.js', src);
+    const [add, index] = m.ops;
+    // The op points where the SQL text is: in the const's template literal.
+    expect([add!.span.line, add!.span.column]).toEqual([1, 19]);
+    expect([index!.span.line, index!.span.column]).toEqual(where(src, 'CREATE INDEX'));
+    expect(index!.span.endLine).toBe(index!.span.line + 1);
+  });
+
+  it('${} parts: constants are substituted, other values become placeholders named after the expression', async () => {
+    const src = knexFile(
+      "  const table = getTable();\n  await knex.raw(`CREATE INDEX ${TABLE}_email_idx ON ${TABLE} (email)`);\n  await knex.raw(`ALTER TABLE ${table} ADD COLUMN created timestamptz DEFAULT ${defaultExpr}`);",
+      "const TABLE = 'users';\n",
+    );
+    const m = await parseTs('m.js', src);
+    const [index, add] = m.ops;
+    expect(index!.kind === 'create-index' && [index!.name, index!.table]).toEqual(['users_email_idx', { name: 'users' }]);
+    expect(add!.kind === 'add-column' && add!.table).toEqual({ name: '${table}' });
+    // A default the file computes at run time is not assumed constant.
+    expect(add!.kind === 'add-column' && add!.column.default?.volatility).toBe('unknown');
+    const findings = lintAll([m]).filter((f) => f.rule === 'require-concurrent-index-creation');
+    expect(findings.map((f) => f.message)).toEqual(['CREATE INDEX users_email_idx on users without CONCURRENTLY blocks writes to the table until the index is built.']);
+  });
+
+  it('a syntax error in a constant SQL string is a parse-error at its position in the file', async () => {
+    const src = knexFile("  await knex.raw(`ALTER TABLE users\n    ADD COLUM age int`);\n  await knex.raw('CREATE INDEX i ON users (age)');");
+    const m = await parseTs('m.js', src);
+    // `COLUM` reads as a column name and `age` as its type: Postgres stops at `int`.
+    expect(m.diagnostics.map((d) => [d.rule, d.span.line, d.span.column])).toEqual([['parse-error', 3, 19]]);
+    expect(m.diagnostics[0]!.message).toContain('syntax error at or near "int"');
+    // The next statement is still read.
+    expect(m.ops.map((op) => op.kind)).toEqual(['create-index']);
+  });
+
+  it('SQL made unparseable only by a ${} part is "not understood" (unknown op), not a syntax error in the file', async () => {
+    const src = knexFile('  await knex.raw(`ALTER TABLE users ${action} COLUMN age`);');
+    const m = await parseTs('m.js', src);
+    expect(m.diagnostics).toEqual([]);
+    expect(m.ops.map((op) => op.kind)).toEqual(['unknown']);
+  });
+
+  it('several statements in one string are one implicit transaction: CONCURRENTLY fails there even without a tool transaction', async () => {
+    const src = knexFile("  await knex.raw('CREATE INDEX CONCURRENTLY a_idx ON t (a); CREATE INDEX CONCURRENTLY b_idx ON t (b)');\n  await knex.raw('CREATE INDEX CONCURRENTLY c_idx ON t (c)');", 'exports.config = { transaction: false };\n');
+    const m = await parseTs('m.js', src);
+    expect(m.ops.map((op) => [op.kind, op.inTransaction])).toEqual([
+      ['create-index', true],
+      ['create-index', true],
+      ['create-index', false],
+    ]);
+    expect(lintAll([m]).filter((f) => f.rule === 'ban-concurrent-index-creation-in-transaction')).toHaveLength(2);
+  });
+});
+
+describe('files that do not parse or are not migrations', () => {
+  it('a TypeScript syntax error is a parse-error finding at its position, and the run goes on', async () => {
+    const broken = "import type { Knex } from 'knex';\nexport async function up(knex: Knex) {\n  await knex.schema.alterTable('users', (t) => {\n    t.string('x'\n  });\n}\n";
+    const good = "exports.up = (knex) => knex.raw('DROP TABLE legacy');\n";
+    const result = await lintSources([
+      { path: 'a_broken.ts', content: decodeSource(Buffer.from(broken)) },
+      { path: 'b_good.js', content: decodeSource(Buffer.from(good)) },
+    ]);
+    const parseErrors = result.findings.filter((f) => f.rule === 'parse-error');
+    expect(parseErrors.map((f) => [f.file, f.line])).toEqual([['a_broken.ts', 5]]);
+    expect(parseErrors[0]!.message).toMatch(/^Cannot parse this file as TypeScript\/JavaScript: /);
+    expect(result.findings.some((f) => f.file === 'b_good.js' && f.rule === 'ban-drop-table')).toBe(true);
+  });
+
+  it('a .ts/.js file that is not a migration is skipped quietly when walked, reported when named', async () => {
+    const config = readFileSync('fixtures/knex/knexfile.js', 'utf8');
+    const walked = await lintSources([{ path: 'fixtures/knex/knexfile.js', content: decodeSource(Buffer.from(config)) }]);
+    expect(walked.findings).toEqual([]);
+    expect(walked.skipped).toEqual([{ path: 'fixtures/knex/knexfile.js', reason: expect.stringContaining('not a migration of any supported framework') }]);
+    const named = await lintSources([{ path: 'fixtures/knex/knexfile.js', content: decodeSource(Buffer.from(config)), explicit: true }]);
+    expect(named.skipped).toEqual([]);
+    expect(named.findings.map((f) => [f.rule, f.severity])).toEqual([['parse-error', 'error']]);
+    expect(named.findings[0]!.message).toMatch(/^Not linted: not a migration of any supported framework \(.*knex.*\); --framework forces one\.$/);
+  });
+
+  it('--framework forces a frontend; a forced frontend that finds no up() says so', async () => {
+    const src = 'export async function up(db) {\n  await db.schema.createTable("t", (t) => { t.increments(); });\n}\n';
+    expect((await parseTs('m.ts', src)).format).toBe('knex');
+    const forced = await parseTs('m.ts', src, 'kysely');
+    expect(forced.format).toBe('kysely');
+    const none = await parseTs('m.ts', 'export const x = 1;\n', 'typeorm');
+    expect(none.diagnostics.map((d) => d.message)).toEqual([expect.stringContaining('No TypeORM migration found')]);
+  });
+});
+
+describe('framework detection from imports and shapes', () => {
+  const cases: [string, string, string][] = [
+    ['knex, CommonJS', 'x.js', "exports.up = function (knex) { return knex.schema.createTable('a', (t) => { t.increments(); }); };"],
+    ['knex, ESM with types', 'x.mts', "import type { Knex } from 'knex';\nexport async function up(knex: Knex): Promise<void> {}"],
+    ['knex, module.exports object', 'x.cjs', "module.exports = { up: async (knex) => knex.raw('SELECT 1'), down: async () => {} };"],
+    ['typeorm', 'x.ts', 'import { MigrationInterface, QueryRunner } from "typeorm";\nexport class A1 implements MigrationInterface { async up(queryRunner: QueryRunner) {} async down() {} }'],
+    ['typeorm, JavaScript class', 'x.js', 'module.exports = class A1 { async up(queryRunner) { await queryRunner.query("SELECT 1"); } };'],
+    ['kysely', 'x.ts', "import { Kysely } from 'kysely';\nexport async function up(db: Kysely<any>) { await db.schema.createTable('a').execute(); }"],
+    ['node-pg-migrate', 'x.js', "exports.shorthands = undefined;\nexports.up = (pgm) => { pgm.createTable('a', { id: 'id' }); };"],
+    ['node-pg-migrate, TypeScript', 'x.ts', "import type { MigrationBuilder } from 'node-pg-migrate';\nexport async function up(pgm: MigrationBuilder): Promise<void> {}"],
+    ['sequelize', 'x.js', "'use strict';\nmodule.exports = { async up (queryInterface, Sequelize) { await queryInterface.addColumn('a', 'b', Sequelize.STRING); } };"],
+    ['mikro-orm', 'x.ts', "import { Migration } from '@mikro-orm/migrations';\nexport class Migration1 extends Migration { async up() { this.addSql('select 1'); } }"],
+  ];
+  for (const [expected, path, text] of cases) {
+    it(expected, () => {
+      expect(chooseParser({ path, text })?.format).toBe(expected.split(',')[0]);
+    });
+  }
+
+  it('application code, configs and seeds are not migrations', () => {
+    for (const [path, text] of [
+      ['knexfile.js', readFileSync('fixtures/knex/knexfile.js', 'utf8')],
+      ['data-source.ts', readFileSync('fixtures/typeorm/src/data-source.ts', 'utf8')],
+      ['database.ts', readFileSync('fixtures/kysely/database.ts', 'utf8')],
+      ['mikro-orm.config.ts', readFileSync('fixtures/mikro-orm/src/mikro-orm.config.ts', 'utf8')],
+      ['seed.js', "exports.seed = async function (knex) { await knex('users').insert({ id: 1 }); };"],
+      ['util.ts', "export function setup(db) { return db.schema; }"],
+    ]) {
+      expect(chooseParser({ path: path!, text: text! }), path).toBeUndefined();
+    }
+  });
+});
+
+describe('loading', () => {
+  it('only estree.ts touches typescript-estree, and only through a dynamic import(): SQL-only runs never load TypeScript', () => {
+    const dir = 'src/parsers/typescript';
+    for (const f of readdirSync(dir)) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      const staticImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*from\s+'([^']+)'/gm)].map((m) => m[1]);
+      expect(staticImports.filter((s) => s!.includes('typescript')), f).toEqual([]);
+    }
+    expect(readFileSync(join(dir, 'estree.ts'), 'utf8')).toContain("import('@typescript-eslint/typescript-estree')");
+  });
+});
