@@ -174,3 +174,51 @@ describe('loading', () => {
     expect(readFileSync(join(dir, 'estree.ts'), 'utf8')).toContain("import('@typescript-eslint/typescript-estree')");
   });
 });
+
+describe('reading the framework object through helpers, aliases and other export shapes', () => {
+  it('a helper declared in the same file is read with the framework object bound to its parameter', async () => {
+    const src = [
+      "import type { Knex } from 'knex';",
+      'async function addIndex(db: Knex, column: string) {',
+      "  await db.schema.alterTable('orders', (t) => t.index(['status'], 'orders_status_idx'));",
+      '}',
+      'export async function up(knex: Knex) {',
+      "  const schema = knex.schema;",
+      "  await schema.alterTable('orders', (t) => { t.text('note'); });",
+      "  await addIndex(knex, 'status');",
+      '}',
+    ].join('\n');
+    const m = await parseTs('m.ts', src);
+    expect(m.ops.map((op) => [op.kind, op.span.line])).toEqual([
+      ['add-column', 7],
+      ['create-index', 3],
+    ]);
+  });
+
+  it('export default { up, down } and export { up, down } are migrations too', async () => {
+    const fns = "async function up(knex) { await knex.raw('DROP TABLE legacy'); }\nasync function down(knex) {}\n";
+    for (const tail of ['export default { up, down };', 'export { up, down };']) {
+      const m = await parseTs('m.mjs', `${fns}${tail}\n`, 'knex');
+      expect(m.ops.map((op) => op.kind), tail).toEqual(['drop-table']);
+      expect(m.downgrade?.state, tail).toBe('empty');
+    }
+  });
+
+  it('Kysely: a chain never executed runs nothing (reported), db.transaction().execute(cb) is read', async () => {
+    const src = [
+      "import { Kysely } from 'kysely';",
+      'export async function up(db: Kysely<any>) {',
+      "  db.schema.alterTable('person').addColumn('age', 'integer')",
+      '  await db.transaction().execute(async (trx) => {',
+      "    await trx.schema.alterTable('person').addColumn('nick', 'text').execute();",
+      '  });',
+      '}',
+    ].join('\n');
+    const m = await parseTs('m.ts', src);
+    expect(m.ops.map((op) => [op.kind, op.span.line])).toEqual([
+      ['unknown', 3],
+      ['add-column', 5],
+    ]);
+    expect(m.ops[0]!.kind === 'unknown' && m.ops[0]!.reason).toContain('never executed');
+  });
+});
