@@ -121,6 +121,13 @@ export function traceNotes(report: TraceReport, cwd: string): string[] {
   if (down) notes.push(`${down} downgrade statement${down === 1 ? '' : 's'} not run (trace replays upgrades)`);
   const setupFailures = report.setup.filter((r) => r.status === 'failed').length;
   if (setupFailures) notes.push(`${setupFailures} statement${setupFailures === 1 ? '' : 's'} of ${displayPath(report.setupFile ?? 'setup', cwd)} failed (listed below)`);
+  if (report.mode === 'rolled-back') {
+    const refused = report.migrations.flatMap((m) => m.results).filter((r) => r.status === 'skipped' && /cannot run inside a transaction block/.test(r.notes[0] ?? ''));
+    if (refused.length) {
+      const where = refused.map((r) => `${displayPath(r.step.file, cwd)}:${r.step.span.line}`).join(', ');
+      notes.push(`${refused.length} statement${refused.length === 1 ? '' : 's'} cannot run inside a transaction and ${refused.length === 1 ? 'was' : 'were'} not run, because this run is rolled back (--allow-commit runs them, on a scratch database): ${where}`);
+    }
+  }
   if (report.mode === 'rolled-back' && report.migrations.some((m) => m.results.some((r) => r.observation === 'partial'))) {
     notes.push('in one transaction, a lock mode the transaction already holds is not shown again for a later statement; for exact per-statement locks trace on the embedded database (default) or use --allow-commit on a scratch database');
   }

@@ -21,6 +21,7 @@ import { traceSources, type TraceResult } from '../../src/trace/index.js';
 import { blocksReads, blocksWrites, LOCK_MODES, lockConflicts } from '../../src/trace/locks.js';
 import { lockSql } from '../../src/rules/helpers.js';
 import type { StepResult } from '../../src/trace/types.js';
+import { traceNotes } from '../../src/trace/output.js';
 import { closePglite, NO_SERVER_MESSAGE, scratchDatabase, SERVER_URL, stepFor, steps, strongestByRelation, traceOnPglite, warnWithoutServer } from './helpers.js';
 import { fixtureSet, SHOP_EXPECTED } from './shop.js';
 
@@ -148,6 +149,9 @@ describe('trace on a real PostgreSQL server', () => {
       expect(cic.status).toBe('skipped');
       expect(cic.notes[0]).toMatch(/cannot run inside a transaction block.*--allow-commit/);
       expect(server.findings.some((f) => f.rule === 'trace-not-run' && f.file.endsWith('002_indexes.sql') && f.line === 4)).toBe(true);
+      expect(traceNotes(server.report, join(import.meta.dirname, 'fixtures'))).toContain(
+        '2 statements cannot run inside a transaction and were not run, because this run is rolled back (--allow-commit runs them, on a scratch database): shop/002_indexes.sql:4, shop/006_cleanup.sql:5',
+      );
 
       // Every lock the single transaction shows for a statement is one the statement takes on its own (PGlite).
       const embedded = await traceOnPglite(fixtureSet('shop'), { rows: 50 });

@@ -193,6 +193,29 @@ describe('trace on PGlite: migrations that are not SQL run through the IR', () =
   });
 });
 
+describe('trace on PGlite: extensions', () => {
+  it('the contrib extensions migrations usually create are available', async () => {
+    const result = await traceOnPglite([
+      file(
+        'm/001_extensions.sql',
+        'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\nCREATE EXTENSION IF NOT EXISTS citext;\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\n' +
+          'CREATE TABLE users (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), email citext NOT NULL, token text DEFAULT encode(gen_random_bytes(8), \'hex\'));',
+      ),
+      file('m/002_search.sql', 'CREATE INDEX users_email_trgm ON users USING gin (email gin_trgm_ops);'),
+    ], { rows: 20 });
+    expect(steps(result).map((r) => [r.step.sql?.split('\n')[0], r.status, r.error?.message ?? null])).toEqual([
+      ['CREATE EXTENSION IF NOT EXISTS "uuid-ossp"', 'ok', null],
+      ['CREATE EXTENSION IF NOT EXISTS citext', 'ok', null],
+      ['CREATE EXTENSION IF NOT EXISTS pg_trgm', 'ok', null],
+      ['CREATE EXTENSION IF NOT EXISTS pgcrypto', 'ok', null],
+      ['CREATE TABLE users (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), email citext NOT NULL, token text DEFAULT encode(gen_random_bytes(8), \'hex\'))', 'ok', null],
+      ['CREATE INDEX users_email_trgm ON users USING gin (email gin_trgm_ops)', 'ok', null],
+    ]);
+    expect(strongestByRelation(stepFor(result, 'CREATE INDEX users_email_trgm'))).toEqual({ users: 'ShareLock' });
+    expect(result.report.seeding.map((s) => [s.table.name, s.rows, s.problem ?? null])).toEqual([['users', 20, null]]);
+  });
+});
+
 describe('trace on PGlite: the order the tool runs', () => {
   it('Flyway: versioned migrations by version, repeatable (R__) ones after them', async () => {
     const result = await traceOnPglite([
