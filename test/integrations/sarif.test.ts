@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_RULES } from '../../src/rules/index.js';
-import { cli, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
+import { cli, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
 const validatorBinary: string = createRequire(import.meta.url)('@microsoft/sarif-multitool');
 
@@ -61,6 +61,16 @@ describe('--format sarif', () => {
   it('passes the Microsoft SARIF validator with no errors and no warnings', () => {
     const problems = validate(sarifPath, dir);
     expect(problems.map((r) => `${r.ruleId}: ${r.message.text ?? r.message.id}`)).toEqual([]);
+  });
+
+  it('the bundled fixtures (every migration format and rule family) validate clean too', async () => {
+    const r = await cli(['--format', 'sarif', 'fixtures'], REPO_ROOT);
+    const log = JSON.parse(r.stdout) as Sarif.Log;
+    expect(log.runs[0]!.results!.length).toBeGreaterThan(50);
+    const path = join(dir, 'fixtures.sarif');
+    writeFileSync(path, r.stdout);
+    const problems = validate(path, dir);
+    expect(problems.map((p) => `${p.ruleId}: ${p.message.text ?? p.message.id}`)).toEqual([]);
   });
 
   it('the validator does catch a broken log (so the check above can fail)', () => {
