@@ -14,6 +14,7 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { traceSources } from '../../src/trace/index.js';
 import type { StepResult } from '../../src/trace/types.js';
 import type { TraceResult } from '../../src/trace/index.js';
+import type { LockClaim } from '../../src/engine/types.js';
 import { closePglite, file, lockOn, NO_SERVER_MESSAGE, scratchDatabase, SERVER_URL, traceOnPglite, warnWithoutServer } from './helpers.js';
 
 afterAll(closePglite);
@@ -30,6 +31,22 @@ function problems(result: TraceResult, index: number): string[] {
   return (result.report.migrations[index]?.results ?? []).filter((r) => r.status !== 'ok' && !r.step.skip?.quiet).map(describeStep);
 }
 
+function flaggedSteps(result: TraceResult): StepResult[] {
+  return result.report.migrations[1]!.results.filter((r) => !r.step.skip?.quiet);
+}
+
+/** The strongest lock Postgres took on the claimed relation is the claimed mode. */
+function expectClaim(result: TraceResult, claim: LockClaim): void {
+  const where = result.report.engine === 'pglite' ? `PGlite (PostgreSQL ${result.report.serverVersion})` : `PostgreSQL ${result.report.serverVersion}`;
+  expect(problems(result, 0), `the claim's setup must run on ${where}`).toEqual([]);
+  const flagged = flaggedSteps(result);
+  expect(flagged.length, 'the claimed statement must be there').toBeGreaterThan(0);
+  expect(problems(result, 1), `the claimed statement must run on ${where}`).toEqual([]);
+  const taken = flagged.flatMap((r) => lockOn(r, claim.relation)?.modes ?? []);
+  const strongest = taken.length ? taken.reduce((a, b) => (ranks(b) > ranks(a) ? b : a)) : 'no lock';
+  expect({ relation: claim.relation, strongest }, `on ${where}: ${flagged.map(describeStep).join('; ')}`).toEqual({ relation: claim.relation, strongest: claim.mode });
+}
+
 describe('lock claims in rule docs, checked on Postgres', () => {
   it('some rules claim a lock level', () => {
     expect(claimed.length).toBeGreaterThan(0);
@@ -37,34 +54,29 @@ describe('lock claims in rule docs, checked on Postgres', () => {
 
   for (const rule of claimed) {
     const claim = rule.meta.lock!;
+    const inputs = () => [file('001_setup.sql', claim.setup), file('002_flagged.sql', claim.statement)];
+    const onServer = async (): Promise<TraceResult> => {
+      const scratch = await scratchDatabase('lock_claim');
+      try {
+        return await traceSources(inputs(), { databaseUrl: scratch.url, allowCommit: true });
+      } finally {
+        await scratch.drop();
+      }
+    };
+
     it(`${rule.meta.id}: \`${claim.statement}\` takes ${claim.mode} on ${claim.relation}`, async (ctx) => {
-      const inputs = [file('001_setup.sql', claim.setup), file('002_flagged.sql', claim.statement)];
-      let result = await traceOnPglite(inputs);
-      let where = 'PGlite';
-      expect(problems(result, 0), 'the claim\'s setup must run').toEqual([]);
-      let flagged = result.report.migrations[1]!.results.filter((r) => !r.step.skip?.quiet);
-      if (flagged.some((r) => r.observation === 'not-observed' && r.status === 'ok')) {
+      let result = await traceOnPglite(inputs());
+      if (flaggedSteps(result).some((r) => r.observation === 'not-observed' && r.status === 'ok')) {
         // Ran outside a transaction: PGlite cannot see its locks; a server with a watcher can.
         if (!SERVER_URL) return ctx.skip(`${claim.statement} cannot run in a transaction, so PGlite cannot observe its locks. ${NO_SERVER_MESSAGE}`);
-        const scratch = await scratchDatabase('lock_claim');
-        try {
-          result = await traceSources(inputs, { databaseUrl: scratch.url, allowCommit: true });
-        } finally {
-          await scratch.drop();
-        }
-        where = `PostgreSQL ${result.report.serverVersion}`;
-        expect(problems(result, 0), 'the claim\'s setup must run').toEqual([]);
-        flagged = result.report.migrations[1]!.results.filter((r) => !r.step.skip?.quiet);
+        result = await onServer();
       }
-      expect(flagged.length, 'the claimed statement must be there').toBeGreaterThan(0);
-      expect(problems(result, 1), `the claimed statement must run on ${where}`).toEqual([]);
-      const locks = flagged.map((r) => lockOn(r, claim.relation)).filter((l) => l !== undefined);
-      const taken = locks.flatMap((l) => l.modes);
-      const strongest = taken.length ? taken.reduce((a, b) => (ranks(b) > ranks(a) ? b : a)) : 'no lock';
-      expect(
-        { relation: claim.relation, strongest },
-        `on ${where}: ${flagged.map(describeStep).join('; ')}`,
-      ).toEqual({ relation: claim.relation, strongest: claim.mode });
+      expectClaim(result, claim);
+    });
+
+    it(`${rule.meta.id}: the same on the PostgreSQL server`, async (ctx) => {
+      if (!SERVER_URL) return ctx.skip(NO_SERVER_MESSAGE);
+      expectClaim(await onServer(), claim);
     });
 
     it(`${rule.meta.id} flags its own lock-claim statement`, async () => {
