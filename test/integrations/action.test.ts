@@ -27,10 +27,12 @@ interface ActionMetadata {
   runs: { using: string; steps: Step[] };
 }
 
-function readAction(): ActionMetadata {
-  const json = execFileSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', join(REPO_ROOT, 'action.yml')], { encoding: 'utf8' });
-  return JSON.parse(json) as ActionMetadata;
+function readYaml<T>(path: string): T {
+  const json = execFileSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path], { encoding: 'utf8' });
+  return JSON.parse(json) as T;
 }
+
+const readAction = () => readYaml<ActionMetadata>(join(REPO_ROOT, 'action.yml'));
 
 interface RunnerContext {
   inputs: Record<string, string>;
@@ -167,6 +169,20 @@ describe('action.yml', () => {
     const run = runAction(action, repo, actionPath, { paths: 'db/migrations', since: 'no-such-branch' }, { base_ref: '' });
     expect(run.status).toBe(2);
     expect(run.stdout).toContain("::error title=migration-lint::cannot fetch 'no-such-branch' for since");
+  });
+
+  it("the project's workflow runs .ci/run, and this action on fixtures/ with a SARIF upload", () => {
+    const workflow = readYaml<{ on?: object; true?: object; jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }> }>(join(REPO_ROOT, '.github/workflows/ci.yml'));
+    // YAML 1.1 (PyYAML) reads the key `on` as true; GitHub reads it as "on"
+    expect(Object.keys(workflow.on ?? workflow.true ?? {})).toEqual(expect.arrayContaining(['push', 'pull_request']));
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    expect(steps.some((st) => st.run?.trim() === 'bash .ci/run')).toBe(true);
+    const [job] = Object.values(workflow.jobs).filter((j) => j.steps.some((st) => st.uses === './'));
+    const lint = job!.steps.find((st) => st.uses === './')!;
+    expect(lint.with).toMatchObject({ paths: 'fixtures', since: '', 'fail-on': 'never', 'sarif-file': 'migration-lint.sarif' });
+    const upload = job!.steps.find((st) => st.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
+    expect(upload.with!.sarif_file).toBe('${{ steps.lint.outputs.sarif-file }}');
+    expect(job!.permissions!['security-events']).toBe('write');
   });
 
   it("as the project's workflow runs it on fixtures/: every finding annotated, fail-on never passes", async () => {
