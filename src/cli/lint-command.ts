@@ -118,6 +118,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   if (paths.length === 0 && loaded) paths = walkRoots(loaded);
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/, or write a config with migration-lint init)');
   const fromDisk = paths.filter((p) => p !== '-').map((p) => resolve(cwd, p));
+  const named = new Set(fromDisk);
   let files: string[];
   try {
     files = discoverFiles(fromDisk, EXTENSIONS);
@@ -128,7 +129,6 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const skippedBySelection: { path: string; reason: string }[] = [];
   if (loaded && (loaded.config.include.length || loaded.config.exclude.length)) {
     const passes = fileFilter(loaded.config.include, loaded.config.exclude);
-    const named = new Set(fromDisk);
     const where = relative(cwd, loaded.file) || loaded.file;
     files = files.filter((f) => {
       const rel = relative(loaded.dir, f).split('\\').join('/');
@@ -165,7 +165,6 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       return isMigration;
     });
   }
-  const named = new Set(fromDisk);
   for (const f of files) {
     const input: SourceInput = { path: f, content: readSource(f) };
     if (named.has(f)) input.explicit = true;
