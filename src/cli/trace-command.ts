@@ -11,9 +11,7 @@ import type { MigrationFormat } from '../ir/types.js';
 import { EXTENSIONS } from '../parsers/registry.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportInput } from '../report/types.js';
-import { traceSources } from '../trace/index.js';
 import { traceJson, traceTable } from '../trace/output.js';
-import { ConnectionFailure } from '../trace/postgres-database.js';
 import { VERSION } from '../version.js';
 import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
 import { FORMATS } from './lint-command.js';
@@ -67,6 +65,9 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   }
   const inputs: SourceInput[] = files.map((f) => ({ path: f, content: readSource(f) }));
 
+  // Loaded here, not at start-up: PGlite and pg would add ~200 ms to every lint run.
+  const { traceSources } = await import('../trace/index.js');
+  const { ConnectionFailure } = await import('../trace/postgres-database.js');
   let result;
   try {
     result = await traceSources(inputs, {
