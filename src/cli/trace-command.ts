@@ -11,6 +11,7 @@ import type { MigrationFormat } from '../ir/types.js';
 import { EXTENSIONS } from '../parsers/registry.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportInput } from '../report/types.js';
+import { SqlFailure } from '../trace/database.js';
 import { traceJson, traceTable } from '../trace/output.js';
 import { VERSION } from '../version.js';
 import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
@@ -81,6 +82,11 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   } catch (e) {
     if (e instanceof ConnectionFailure) {
       io.stderr(`migration-lint trace: ${e.message}\n`);
+      return 2;
+    }
+    // The database itself failed (connection lost, server shut down): say so, without a stack trace.
+    if (e instanceof SqlFailure) {
+      io.stderr(`migration-lint trace: the database stopped the trace: ${e.message}\n`);
       return 2;
     }
     throw e;

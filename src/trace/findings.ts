@@ -158,6 +158,8 @@ function failureHelp(code: string | undefined): string | undefined {
       return 'Existing rows violate the new constraint: clean up the data first, or add the constraint NOT VALID and validate it after the cleanup.';
     case '25001':
       return 'Put the statement in a migration of its own that the tool runs outside a transaction.';
+    case '55P03':
+      return 'Another session of the server holds a conflicting lock: trace a scratch database, or one nobody else uses.';
     default:
       return undefined;
   }

@@ -29,6 +29,8 @@ export interface TraceOptions {
   setup?: SourceInput;
   framework?: MigrationFormat;
   assumeInTransaction?: boolean;
+  /** On a server: how long a statement may wait for a lock another session holds (default 30s). */
+  serverLockTimeout?: string;
   /** An open database to trace on (left open); tests share one PGlite this way. */
   database?: TraceDatabase;
 }
@@ -81,6 +83,7 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
       rows: options.rows ?? 0,
       allowCommit: Boolean(options.allowCommit),
       ...(options.setup ? { setupFile: options.setup.path } : {}),
+      ...(options.serverLockTimeout ? { serverLockTimeout: options.serverLockTimeout } : {}),
     });
   } finally {
     if (!options.database) await db.close();

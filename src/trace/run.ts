@@ -16,7 +16,7 @@ import type { Operation, QualifiedName } from '../ir/types.js';
 import { ACTIVE_SQL_TRANSACTION, type RelationLockRow, SqlFailure, type TraceDatabase, toSqlFailure } from './database.js';
 import { blocksReads, blocksWrites, isLockMode, lockStrength, strongestMode } from './locks.js';
 import type { PlannedMigration, TraceStep } from './plan.js';
-import { qualified, quoteIdent } from './render-sql.js';
+import { qualified, quoteIdent, quoteLiteral } from './render-sql.js';
 import { type SeedOutcome, type SeedTable, seedTables } from './seed.js';
 import { type MigrationTrace, type ObservedLock, RELATION_KINDS, type RelationInfo, type Rewrite, type StepResult, type TraceReport } from './types.js';
 
@@ -26,6 +26,8 @@ export interface RunOptions {
   /** On a real server: commit each statement (and run those that cannot run in a transaction). */
   allowCommit: boolean;
   setupFile?: string;
+  /** On a server: how long a statement may wait for a lock another session holds (default 30s). */
+  serverLockTimeout?: string;
 }
 
 const SNAPSHOT_SQL = `
@@ -41,6 +43,9 @@ SELECT relation::text AS oid, mode, granted FROM pg_locks
 WHERE pid = pg_backend_pid() AND locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
 type Snapshot = Map<string, RelationInfo>;
+
+/** How long a statement may wait for a lock another session of the server holds, by default. */
+export const SERVER_LOCK_TIMEOUT = '30s';
 
 const TABLE_KINDS = new Set(['r', 'p', 'm']);
 
@@ -413,6 +418,9 @@ export async function runTrace(db: TraceDatabase, setup: PlannedMigration[], pla
     }
     // Session settings a schema dump changes (pg_dump empties search_path) must not leak into the migrations.
     if (setup.length) await db.exec('RESET ALL');
+    // On a server other sessions may hold locks: a statement waits at most this long for one, then
+    // fails with "canceling statement due to lock timeout" instead of hanging the trace.
+    if (db.engine === 'postgres') await db.exec(`SET lock_timeout = ${quoteLiteral(options.serverLockTimeout ?? SERVER_LOCK_TIMEOUT)}`);
     const seeded = new Set<string>();
     for (const m of plan) {
       if (options.rows > 0) report.seeding.push(...(await tracer.seed(options.rows, seeded)));

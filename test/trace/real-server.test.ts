@@ -9,7 +9,8 @@
  * - Without --allow-commit the run is one transaction that is rolled back: the database is unchanged.
  * - The lock conflict table trace uses (what blocks reads, what blocks writes) is Postgres's.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,8 @@ import { blocksReads, blocksWrites, LOCK_MODES, lockConflicts } from '../../src/
 import { lockSql } from '../../src/rules/helpers.js';
 import type { StepResult } from '../../src/trace/types.js';
 import { traceNotes } from '../../src/trace/output.js';
-import { closePglite, NO_SERVER_MESSAGE, scratchDatabase, SERVER_URL, stepFor, steps, strongestByRelation, traceOnPglite, warnWithoutServer } from './helpers.js';
+import { run } from '../../src/cli/main.js';
+import { closePglite, file, NO_SERVER_MESSAGE, scratchDatabase, SERVER_URL, stepFor, steps, strongestByRelation, traceOnPglite, warnWithoutServer } from './helpers.js';
 import { fixtureSet, SHOP_EXPECTED } from './shop.js';
 
 afterAll(closePglite);
@@ -170,6 +172,52 @@ describe('trace on a real PostgreSQL server', () => {
       expect(phone.alreadyHeld.find((h) => h.relation === 'customers')?.modes).toContain('AccessExclusiveLock');
     } finally {
       await client.end();
+      await scratch.drop();
+    }
+  });
+
+  serverIt('a lock held by another session: the statement gives up after the lock timeout and says why', async () => {
+    const scratch = await scratchDatabase('trace_busy');
+    const other = new pg.Client({ connectionString: scratch.url });
+    await other.connect();
+    try {
+      await other.query('CREATE TABLE busy (id int)');
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE busy IN ACCESS SHARE MODE');
+      const result = await traceSources([file('m/001.sql', 'ALTER TABLE busy ADD COLUMN note text;\nCREATE TABLE calm (id int);')], {
+        databaseUrl: scratch.url,
+        allowCommit: true,
+        serverLockTimeout: '300ms',
+      });
+      const [alter, create] = steps(result);
+      expect([alter!.status, alter!.error?.code]).toEqual(['failed', '55P03']);
+      expect(create!.status).toBe('ok');
+      const finding = result.findings.find((f) => f.rule === 'trace-statement-failed')!;
+      expect(finding.message).toBe('Postgres rejected this statement: canceling statement due to lock timeout (SQLSTATE 55P03).');
+      expect(finding.help).toMatch(/Another session of the server holds a conflicting lock/);
+    } finally {
+      await other.end();
+      await scratch.drop();
+    }
+  });
+
+  serverIt('the server ends the connection mid-run: exit 2 with the reason, no stack trace', async () => {
+    const scratch = await scratchDatabase('trace_gone');
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'trace-gone-'));
+      writeFileSync(join(dir, '001_bye.sql'), 'CREATE TABLE t (id int);\nSELECT pg_terminate_backend(pg_backend_pid());\nCREATE TABLE u (id int);\n');
+      let err = '';
+      const code = await run(['trace', '--database-url', scratch.url, '--allow-commit', join(dir, '001_bye.sql')], {
+        stdout: () => undefined,
+        stderr: (s) => void (err += s),
+        readStdin: async () => Buffer.from(''),
+        cwd: dir,
+        isTTY: false,
+      });
+      expect(code).toBe(2);
+      expect(err).toMatch(/^migration-lint trace: the database stopped the trace: /);
+      expect(err).not.toMatch(/\n\s+at /);
+    } finally {
       await scratch.drop();
     }
   });
