@@ -6,8 +6,8 @@ import type { Migration, MigrationFormat } from './ir/types.js';
 import type { Finding, Rule, Severity } from './engine/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES } from './rules/index.js';
-import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
-import { initSqlParser } from './parsers/sql/parse-sql.js';
+import { arrangeRun, noParserReason } from './parsers/registry.js';
+import { parseSources } from './parsers/parse-sources.js';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
 
@@ -70,27 +70,20 @@ function fileError(path: string, rule: 'parse-error' | 'io-error', message: stri
 export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS): Promise<LintResult> {
   const migrations: Migration[] = [];
   const skipped: LintResult['skipped'] = [];
-  for (const input of inputs) {
-    // Per file: replaces the parser instance if the previous file overflowed its stack.
-    await initSqlParser();
+  const parsed = await parseSources(
+    inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined)),
+    { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect },
+  );
+  inputs.forEach((input, i) => {
     const content = input.content;
-    if (!content.ok) {
-      migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));
-      continue;
-    }
-    try {
-      const migration = await parseFile(
-        { path: input.path, text: content.text },
-        { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect },
-      );
-      if (migration) migrations.push(migration);
-      else if (input.explicit) migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path)}.`));
-      else skipped.push({ path: input.path, reason: noParserReason(input.path) });
-    } catch (e) {
-      // A frontend bug must not stop the run nor show a stack trace: report it on the file.
-      migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${(e as Error).message ?? e}`));
-    }
-  }
+    const migration = parsed[i];
+    if (!content.ok) migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));
+    // A frontend bug must not stop the run nor show a stack trace: report it on the file.
+    else if (migration && 'internalError' in migration) migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${migration.internalError}`));
+    else if (migration) migrations.push(migration);
+    else if (input.explicit) migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path)}.`));
+    else skipped.push({ path: input.path, reason: noParserReason(input.path) });
+  });
   // The order (and units) the tools run: Alembic revisions in graph order, offline SQL per revision.
   migrations.splice(0, migrations.length, ...arrangeRun(migrations));
   const rules = enabledRules(options.rules);

@@ -1,0 +1,101 @@
+/**
+ * Parses the files of a run, in input order. A big run of SQL files is shared between this thread
+ * and worker threads (libpg-query's parse is most of a run's time and needs no shared state); a
+ * small run, or code frontends (TypeScript, Python), stay on this thread.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Migration } from '../ir/types.js';
+import { initSqlParser } from './sql/parse-sql.js';
+import { parseFile } from './registry.js';
+import type { ParseOptions, SourceFile } from './types.js';
+
+/** A parsed migration, `undefined` when no format reads the file, or a frontend's crash message. */
+export type ParseOutcome = Migration | undefined | { internalError: string };
+
+/** Below this much SQL, starting a worker (~0.2 s of module and WASM loading) costs more than it saves. */
+const PARALLEL_MIN_CHARS = 2_000_000;
+const BATCH_FILES = 25;
+const MAX_WORKERS = 3;
+
+export async function parseOne(file: SourceFile, options: ParseOptions): Promise<ParseOutcome> {
+  // Per file: replaces the parser instance if the previous file overflowed its stack.
+  await initSqlParser();
+  try {
+    return await parseFile(file, options);
+  } catch (e) {
+    return { internalError: String((e as Error).message ?? e) };
+  }
+}
+
+/** Where the worker's compiled script is: beside this module when running from the build. */
+function workerScript(): URL | undefined {
+  const url = new URL('./parse-worker.js', import.meta.url);
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+export async function parseSources(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
+  const out: ParseOutcome[] = new Array(files.length);
+  const shared: number[] = [];
+  let sharedChars = 0;
+  files.forEach((f, i) => {
+    if (f && f.path.toLowerCase().endsWith('.sql')) {
+      shared.push(i);
+      sharedChars += f.text.length;
+    }
+  });
+  const script = sharedChars >= PARALLEL_MIN_CHARS ? workerScript() : undefined;
+  const workers = script ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0;
+  const mine = new Set(shared);
+  const pending: Promise<void>[] = [];
+  let next = 0;
+  const take = () => shared.slice(next, (next += BATCH_FILES));
+
+  for (let w = 0; w < workers; w++) {
+    pending.push(
+      new Promise<void>((resolve) => {
+        // About the main thread's stack (workers get 4 MB by default), so a statement nested deep enough
+        // to overflow the parser fails the same way whichever thread parses it.
+        const worker = new Worker(script!, { workerData: { options }, resourceLimits: { stackSizeMb: 1.5 } });
+        let batch: number[] = [];
+        const give = () => {
+          batch = take();
+          if (batch.length === 0) {
+            void worker.terminate();
+            resolve();
+          } else worker.postMessage(batch.map((i) => files[i]));
+        };
+        worker.on('message', (results: ParseOutcome[] | null) => {
+          batch.forEach((i, k) => {
+            if (!results) return; // left in `mine`: parsed on this thread
+            const m = results[k];
+            // The worker does not send the text back: it is here already.
+            if (m && 'ops' in m) m.source = files[i]!.text;
+            out[i] = m;
+            mine.delete(i);
+          });
+          give();
+        });
+        // A worker that fails leaves its files to this thread (see below).
+        worker.on('error', () => resolve());
+        worker.on('exit', () => resolve());
+        give();
+      }),
+    );
+  }
+  // This thread parses batches too, yielding between them so workers get their next batch.
+  for (let batch = take(); batch.length > 0; batch = take()) {
+    for (const i of batch) {
+      out[i] = await parseOne(files[i]!, options);
+      mine.delete(i);
+    }
+    if (workers > 0) await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(pending);
+  // Files of a batch a worker did not finish, then everything that is not SQL.
+  for (const i of mine) out[i] = await parseOne(files[i]!, options);
+  for (let i = 0; i < files.length; i++) if (files[i] && !files[i]!.path.toLowerCase().endsWith('.sql')) out[i] = await parseOne(files[i]!, options);
+  return out;
+}

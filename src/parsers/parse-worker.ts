@@ -1,0 +1,24 @@
+/**
+ * Worker thread for `parseSources`: parses batches of SQL migration files and posts the migrations
+ * back (without their source text, which the main thread already has).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { type ParseOutcome, parseOne } from './parse-sources.js';
+import type { ParseOptions, SourceFile } from './types.js';
+
+const options = (workerData as { options: ParseOptions }).options;
+
+parentPort!.on('message', async (batch: SourceFile[]) => {
+  const results: ParseOutcome[] = [];
+  for (const file of batch) {
+    const outcome = await parseOne(file, options);
+    if (outcome && 'ops' in outcome) outcome.source = '';
+    results.push(outcome);
+  }
+  try {
+    parentPort!.postMessage(results);
+  } catch {
+    // Something that cannot be copied across threads: the main thread parses this batch itself.
+    parentPort!.postMessage(null);
+  }
+});
