@@ -28,3 +28,40 @@ export function explainRule(rule: Rule): string {
   parts.push('', '## Do this instead', '', m.docs.instead, '');
   return parts.join('\n');
 }
+
+/** docs/rules.md: an index of every rule, then each rule's `explain` text one heading level down. */
+export function rulesReference(rules: readonly Rule[]): string {
+  const anchor = (id: string) => id.toLowerCase().replace(/[^a-z0-9-]/g, '');
+  const lines = [
+    '# Rules',
+    '',
+    '<!-- Generated from the rules\' own documentation by `npm run docs` (scripts/gen-rule-docs.mjs); do not edit by hand. -->',
+    '',
+    '`migration-lint explain <rule>` prints the same text. Turn a rule off with `--exclude <rule>`.',
+    '',
+    '| Rule | Severity | Squawk id | What it catches |',
+    '| --- | --- | --- | --- |',
+    ...rules.map((r) => `| [\`${r.meta.id}\`](#${anchor(r.meta.id)}) | ${r.meta.severity} | ${r.meta.squawk ? 'yes' : ''} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
+    '',
+  ];
+  for (const r of rules) {
+    let inCode = false;
+    // Headings one level down; a `#` line inside a code block (a Python comment) is left alone.
+    for (const line of explainRule(r).split('\n')) {
+      if (line.startsWith('```')) inCode = !inCode;
+      lines.push(!inCode && line.startsWith('#') ? `#${line}` : line);
+    }
+    lines.push('');
+  }
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** The rule table README.md shows between its `rules:start` / `rules:end` markers. */
+export function readmeRulesTable(rules: readonly Rule[]): string {
+  return [
+    '| Rule | Severity | What it catches |',
+    '| --- | --- | --- |',
+    ...rules.map((r) => `| [\`${r.meta.id}\`](docs/rules.md#${r.meta.id}) | ${r.meta.severity} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
+  ].join('\n');
+}
+
