@@ -4,11 +4,15 @@
  * MIGRATION_LINT_TEST_DATABASE_URL is set.
  */
 import pg from 'pg';
+import { vi } from 'vitest';
 import type { SourceInput } from '../../src/linter.js';
 import { type TraceOptions, type TraceResult, traceSources } from '../../src/trace/index.js';
 import type { TraceDatabase } from '../../src/trace/database.js';
 import { PgliteDatabase } from '../../src/trace/pglite-database.js';
 import type { ObservedLock, StepResult } from '../../src/trace/types.js';
+
+// Starting PGlite (Postgres in WebAssembly) takes seconds, more on a busy CI machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 export const SERVER_URL = process.env.MIGRATION_LINT_TEST_DATABASE_URL;
 export const NO_SERVER_MESSAGE =
