@@ -4,7 +4,7 @@
  * small run, or code frontends (TypeScript, Python), stay on this thread.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Migration } from '../ir/types.js';
@@ -46,8 +46,12 @@ export async function parseSources(files: (SourceFile | undefined)[], options: P
       sharedChars += f.text.length;
     }
   });
-  const script = sharedChars >= PARALLEL_MIN_CHARS ? workerScript() : undefined;
-  const workers = script ? Math.min(MAX_WORKERS, availableParallelism() - 1) : 0;
+  // MIGRATION_LINT_WORKERS=n sets the number of worker threads (0: none) whatever the run's size.
+  const forced = process.env.MIGRATION_LINT_WORKERS ? Math.min(8, Math.max(0, Math.floor(Number(process.env.MIGRATION_LINT_WORKERS)) || 0)) : undefined;
+  const script = forced !== undefined || sharedChars >= PARALLEL_MIN_CHARS ? workerScript() : undefined;
+  // Only idle cores help: on a machine that is already busy, workers only add their start-up.
+  const idleCores = Math.floor(availableParallelism() - loadavg()[0]);
+  const workers = !script || shared.length === 0 ? 0 : (forced ?? Math.max(0, Math.min(MAX_WORKERS, availableParallelism() - 1, idleCores)));
   const mine = new Set(shared);
   const pending: Promise<void>[] = [];
   let next = 0;
