@@ -13,7 +13,8 @@ export const flyway: FormatParser = {
   extensions: ['.sql'],
   detect: (file) => (NAME.test(baseName(file.path)) ? 8 : 0),
   parse(file) {
-    const m = NAME.exec(baseName(file.path))!;
+    // A forced --framework flyway on a file not named like V1__x.sql: a versioned upgrade.
+    const m = NAME.exec(baseName(file.path)) ?? ['', 'V', undefined];
     const direction = m[1] === 'U' ? 'downgrade' : 'upgrade';
     const migration = sqlMigration(file.path, file.text, 'flyway', 'wrapped', [{ start: 0, end: file.text.length, direction }]);
     const nonTx = (op: (typeof migration.ops)[number]) =>

@@ -12,10 +12,11 @@ export const golangMigrate: FormatParser = {
   extensions: ['.sql'],
   detect: (file) => (NAME.test(baseName(file.path)) ? 8 : 0),
   parse(file) {
-    const m = NAME.exec(baseName(file.path))!;
+    // A forced --framework golang-migrate on a file not named NNN_x.up.sql: an upgrade, no version.
+    const m = NAME.exec(baseName(file.path)) ?? ['', undefined, 'up'];
     const direction = m[2]!.toLowerCase() === 'down' ? 'downgrade' : 'upgrade';
     const migration = sqlMigration(file.path, file.text, 'golang-migrate', 'implicit', [{ start: 0, end: file.text.length, direction }]);
-    migration.revision = m[1];
+    if (m[1]) migration.revision = m[1];
     migration.fileDirection = direction;
     return migration;
   },
