@@ -76,7 +76,7 @@ export const emptyDowngrade: Rule = {
             return;
           case 'absent':
             if (down.autoReversible === true) return;
-            context.report(first, `The migration has no downgrade${down.note ? ` (${down.note})` : ''}, so rolling it back fails; the upgrade changes the schema: ${what}.`, {
+            context.report(first, `The migration has no downgrade${down.note ? ` (${down.note})` : ''}: it cannot be rolled back, and the upgrade changes the schema: ${what}.`, {
               span,
               help: 'Add a downgrade that undoes each upgrade step, in reverse order — or declare the migration irreversible explicitly.',
             });

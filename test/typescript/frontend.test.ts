@@ -222,3 +222,103 @@ describe('reading the framework object through helpers, aliases and other export
     expect(m.ops[0]!.kind === 'unknown' && m.ops[0]!.reason).toContain('never executed');
   });
 });
+
+describe('Knex table builders passed to helpers', () => {
+  it('a local helper that adds columns to the builder is read; an imported one is reported', async () => {
+    const src = [
+      "const { addAudit } = require('./helpers');",
+      'function addTimestamps(table, db) {',
+      "  table.timestamp('created_at').notNullable().defaultTo(db.fn.now());",
+      '}',
+      'exports.up = (knex) => knex.schema.alterTable(\'orders\', (t) => {',
+      '  addTimestamps(t, knex);',
+      '  addAudit(t);',
+      '});',
+    ].join('\n');
+    const m = await parseTs('m.js', src);
+    expect(m.ops.map((op) => [op.kind, op.span.line])).toEqual([
+      ['add-column', 3],
+      ['unknown', 7],
+    ]);
+    expect(m.ops[1]!.kind === 'unknown' && m.ops[1]!.reason).toBe("a helper imported from './helpers' receives the table builder; the columns it adds cannot be read from this file");
+    // `db` inside the helper is the knex object it was given: its fn.now() default is read.
+    expect(m.ops[0]!.kind === 'add-column' && m.ops[0]!.column.default).toEqual({ text: 'CURRENT_TIMESTAMP', volatility: 'stable' });
+  });
+});
+
+describe('options that decide verdicts but are only known at run time are not guessed', () => {
+  it('Sequelize allowNull, node-pg-migrate notNull, TypeORM isNullable from a variable: unknown ops', async () => {
+    const seq = await parseTs('s.js', "module.exports = { async up(queryInterface, Sequelize) {\n  const allowNull = process.env.X === '1';\n  await queryInterface.addColumn('users', 'plan', { type: Sequelize.TEXT, allowNull });\n} };\n");
+    expect(seq.ops.map((op) => [op.kind, op.kind === 'unknown' && op.reason])).toEqual([['unknown', 'allowNull is not a constant, so whether the column is NOT NULL cannot be read']]);
+    const pgm = await parseTs('p.js', "exports.up = (pgm) => {\n  pgm.addColumns('users', { plan: { type: 'text', notNull: strict } });\n};\n");
+    expect(pgm.ops.map((op) => op.kind)).toEqual(['unknown']);
+    const typeorm = await parseTs(
+      't.ts',
+      'import { MigrationInterface, QueryRunner, TableColumn } from "typeorm";\nexport class A1 implements MigrationInterface {\n  async up(queryRunner: QueryRunner) {\n    await queryRunner.addColumn("users", new TableColumn({ name: "plan", type: "text", isNullable: flag }));\n  }\n  async down() {}\n}\n',
+    );
+    expect(typeorm.ops.map((op) => op.kind)).toEqual(['unknown']);
+  });
+
+  it('Umzug with a Sequelize instance as context: getQueryInterface() and query() are read', async () => {
+    const src = [
+      "import { Sequelize } from 'sequelize';",
+      'export const up = async ({ context }: { context: Sequelize }) => {',
+      '  const qi = context.getQueryInterface();',
+      '  const transaction = await context.transaction();',
+      "  await qi.addIndex('users', ['email'], { concurrently: true, transaction });",
+      "  await context.query('ALTER TABLE users ADD COLUMN bio text');",
+      '  await transaction.commit();',
+      '};',
+    ].join('\n');
+    const m = await parseTs('umzug.ts', src, 'sequelize');
+    expect(m.ops.map((op) => [op.kind, op.span.line, op.inTransaction])).toEqual([
+      ['create-index', 5, true],
+      ['add-column', 6, false],
+    ]);
+  });
+});
+
+describe('several migrations in one file (an inline migration provider)', () => {
+  it("migrations['001'] = { up, down } entries are read in order into one migration", async () => {
+    const src = [
+      "import { Kysely, Migration, MigrationProvider } from 'kysely';",
+      'const migrations: Record<string, Migration> = {};',
+      'export const migrationProvider: MigrationProvider = { async getMigrations() { return migrations; } };',
+      "migrations['001'] = {",
+      '  async up(db: Kysely<unknown>) {',
+      "    await db.schema.createTable('post').addColumn('uri', 'varchar', (col) => col.primaryKey()).execute();",
+      '  },',
+      '  async down(db: Kysely<unknown>) {',
+      "    await db.schema.dropTable('post').execute();",
+      '  },',
+      '};',
+      "migrations['002'] = {",
+      '  async up(db: Kysely<unknown>) {',
+      "    await db.schema.alterTable('post').addColumn('text', 'text', (col) => col.notNull()).execute();",
+      "    await db.schema.createIndex('post_text_idx').on('post').column('text').execute();",
+      '  },',
+      '};',
+    ].join('\n');
+    const m = await parseTs('db/migrations.ts', src);
+    expect(m.format).toBe('kysely');
+    expect(m.ops.map((op) => [op.kind, op.direction, op.span.line])).toEqual([
+      ['create-table', 'upgrade', 6],
+      ['drop-table', 'downgrade', 9],
+      ['add-column', 'upgrade', 14],
+      ['create-index', 'upgrade', 15],
+    ]);
+    expect(m.ops.map((op) => op.revision)).toEqual(['001', '001', '002', '002']);
+    // '002' has no down: Kysely skips it when migrating down.
+    expect(m.downgrade).toMatchObject({ state: 'absent', note: expect.stringContaining('migration "002": Kysely\'s Migrator skips a migration without down()') });
+    // In a run each entry is its own migration: 'post' is not new any more in '002'.
+    const result = await lintSources([{ path: 'db/migrations.ts', content: decodeSource(Buffer.from(src)) }]);
+    expect(result.migrations.map((x) => [x.revision, x.ops.length, x.downgrade?.state])).toEqual([
+      ['001', 2, 'present'],
+      ['002', 2, 'absent'],
+    ]);
+    const rules = result.findings.map((f) => [f.rule, f.line, f.revision]);
+    expect(rules).toContainEqual(['require-concurrent-index-creation', 15, '002']);
+    expect(rules).toContainEqual(['adding-required-field', 14, '002']);
+    expect(rules).toContainEqual(['empty-downgrade', 12, '002']);
+  });
+});

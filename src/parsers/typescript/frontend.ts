@@ -166,6 +166,7 @@ export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceF
   if (!parsed.ok) return failure(file, spec.format, { rule: 'parse-error', message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`, offset: parsed.offset });
   const scope = new Scope(parsed.program);
   const shape = findMigrationShape(parsed.program, scope);
+  if (!shape.up && shape.units) return parseUnits(spec, file, parsed.program, scope, shape);
   if (!shape.up) {
     return failure(file, spec.format, {
       rule: 'parse-error',
@@ -190,11 +191,78 @@ export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceF
   return migration;
 }
 
+/** Per-unit downgrade facts of files holding several migrations, for `arrangeRun` to split them. */
+const UNITS = new WeakMap<Migration, { name: string; downgrade: DowngradeInfo }[]>();
+
+/**
+ * A file holding several migrations (an inline migration provider): each `up`/`down` pair is read on
+ * its own and its ops are stamped with the migration's name (`revision`); `arrangeRun` then makes one
+ * migration per unit, so "earlier in the same migration" means the same unit, as the tool runs them.
+ */
+function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope: Scope, shape: MigrationShape): Migration {
+  const ops: Migration['ops'] = [];
+  const diagnostics: FileDiagnostic[] = [];
+  const units: { name: string; downgrade: DowngradeInfo }[] = [];
+  let transaction: ReadOutput['transaction'] | undefined;
+  for (const unit of shape.units ?? []) {
+    const unitShape: MigrationShape = { ...shape, up: unit.up };
+    delete unitShape.units;
+    delete unitShape.down;
+    delete unitShape.downNode;
+    if (unit.down !== undefined) unitShape.down = unit.down;
+    if (unit.downNode) unitShape.downNode = unit.downNode;
+    const collector = new OpCollector(file.path, file.text, scope);
+    const input: ReadInput = { file: file.path, source: file.text, program, scope, shape: unitShape, collector };
+    const out = spec.read(input);
+    collector.finish(out.transaction);
+    transaction ??= out.transaction;
+    const base = ops.length ? Math.max(...ops.map((op) => op.statementIndex)) + 1 : 0;
+    for (const op of collector.ops) {
+      op.statementIndex += base;
+      op.revision = unit.name;
+    }
+    ops.push(...collector.ops);
+    diagnostics.push(...collector.diagnostics);
+    const facts = out.downgrade ?? downgradeFacts(input);
+    // A missing down is reported where that migration is defined.
+    if (facts.state === 'absent') facts.span = firstLineSpan(collector, unit.node);
+    units.push({ name: unit.name, downgrade: facts });
+  }
+  const modes = transaction ?? { upgrade: 'wrapped', downgrade: 'wrapped' };
+  const migration: Migration = { file: file.path, format: spec.format, ops, transaction: modes.upgrade, diagnostics, source: file.text };
+  const notPresent = units.find((u) => u.downgrade.state !== 'present');
+  migration.downgrade = notPresent ? { ...notPresent.downgrade, note: `migration "${notPresent.name}"${notPresent.downgrade.note ? `: ${notPresent.downgrade.note}` : ''}` } : units[0]!.downgrade;
+  if (modes.downgrade !== modes.upgrade) migration.transactionByDirection = { downgrade: modes.downgrade };
+  UNITS.set(migration, units);
+  return migration;
+}
+
+/** One migration per unit of a multi-migration file, in file order (the order the provider lists them). */
+function splitUnits(m: Migration): Migration[] {
+  const units = UNITS.get(m);
+  if (!units) return [m];
+  return units.map((u, i) => {
+    const piece: Migration = {
+      file: m.file,
+      format: m.format,
+      ops: m.ops.filter((op) => op.revision === u.name),
+      transaction: m.transaction,
+      revision: u.name,
+      downgrade: u.downgrade,
+      diagnostics: i === 0 ? m.diagnostics : [],
+      source: m.source,
+    };
+    if (m.transactionByDirection) piece.transactionByDirection = m.transactionByDirection;
+    return piece;
+  });
+}
+
 export function frameworkParser(spec: FrameworkSpec): FormatParser {
   return {
     format: spec.format,
     extensions: TS_EXTENSIONS,
     detect: (file) => frameworkScores(file.text)[spec.format],
     parse: (file) => parseFrameworkMigration(spec, file),
+    arrangeRun: (migrations) => migrations.flatMap(splitUnits),
   };
 }

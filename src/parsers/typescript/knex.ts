@@ -16,7 +16,7 @@ import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
-import { type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
+import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
 
@@ -138,6 +138,7 @@ interface TableBuilder {
 class KnexReader extends FrameworkReader {
   protected readonly objectName = 'knex';
   private readonly builders = new Map<string, TableBuilder>();
+  private builderHelperDepth = 0;
 
   constructor(
     input: ReadInput,
@@ -392,8 +393,39 @@ class KnexReader extends FrameworkReader {
   protected override otherCall(call: Node, chain: FrameworkChain): boolean {
     if (chain.root.type !== 'Identifier') return false;
     const builder = this.builders.get(chain.root.name);
-    if (!builder || !chain.links.length) return false;
-    this.tableBuilderCall(builder, call, chain.links);
+    if (builder && chain.links.length) {
+      this.tableBuilderCall(builder, call, chain.links);
+      return true;
+    }
+    // A helper given the table builder (`addTimestamps(table)`): read it when it is declared here.
+    const args: Node[] = call.arguments ?? [];
+    const given = args.findIndex((a) => unwrap(a)?.type === 'Identifier' && this.builders.has(unwrap(a)!.name));
+    if (given === -1 || chain.links.length !== 1 || chain.links[0]!.name !== '()') return false;
+    const target = this.builders.get(unwrap(args[given])!.name)!;
+    const local = this.scope.localFunction(chain.root.name);
+    const param = local?.params[given];
+    if (!local || param?.type !== 'Identifier' || this.builderHelperDepth > 3) {
+      const from = this.scope.imports.get(chain.root.name);
+      this.unknownIn(target, call, `a helper${from ? ` imported from '${from}'` : ''} receives the table builder; the columns it adds cannot be read from this file`);
+      return true;
+    }
+    const saved = this.builders.get(param.name);
+    this.builders.set(param.name, target);
+    this.builderHelperDepth++;
+    // Parameters that receive the knex object stand for it inside the helper too.
+    const objects = new Map<string, ChainLink[]>();
+    local.params.forEach((p: Node, i: number) => {
+      const arg = unwrap(args[i]);
+      const bound = arg && (arg.type === 'Identifier' || arg.type === 'MemberExpression') ? this.expand(flattenChain(arg)) : undefined;
+      if (p.type === 'Identifier' && bound) objects.set(p.name, bound.links);
+    });
+    try {
+      this.withBinding(objects, [], undefined, () => this.walkFunctionBody(local));
+    } finally {
+      this.builderHelperDepth--;
+      if (saved) this.builders.set(param.name, saved);
+      else this.builders.delete(param.name);
+    }
     return true;
   }
 
@@ -801,7 +833,7 @@ export const knexSpec: FrameworkSpec = {
     const mode = knexTransaction(input);
     if (shape.up) new KnexReader(input, mode === 'wrapped').read(shape.up, 'upgrade');
     if (shape.down) new KnexReader(input, mode === 'wrapped').read(shape.down, 'downgrade');
-    return { transaction: { upgrade: mode, downgrade: mode } };
+    return { transaction: { upgrade: mode, downgrade: mode }, downgrade: downgradeFacts(input, { autoReversible: false, note: 'Knex refuses to run a migration file without both up and down ("Invalid migration: … must have both an up and down function")' }) };
   },
 };
 

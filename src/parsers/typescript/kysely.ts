@@ -14,7 +14,7 @@ import type { OpDraft } from '../sql/translate.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
 import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
 import { embeddedSql } from './embedded-sql.js';
-import { type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
+import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { UNKNOWN } from './scope.js';
 
@@ -453,7 +453,7 @@ export const kyselySpec: FrameworkSpec = {
   read(input) {
     if (input.shape.up) new KyselyReader(input).read(input.shape.up, 'upgrade');
     if (input.shape.down) new KyselyReader(input).read(input.shape.down, 'downgrade');
-    return { transaction: { upgrade: 'wrapped', downgrade: 'wrapped' } };
+    return { transaction: { upgrade: 'wrapped', downgrade: 'wrapped' }, downgrade: downgradeFacts(input, { autoReversible: false, note: "Kysely's Migrator skips a migration without down() when migrating down: it stays applied" }) };
   },
 };
 

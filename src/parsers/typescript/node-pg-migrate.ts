@@ -145,6 +145,8 @@ class PgmReader extends FrameworkReader {
   private column(name: string, o: ColumnOptions, inlinePrimaryKey: boolean): ColumnDef | string {
     const type = o.get('type');
     if (typeof type !== 'string') return 'the column type is not a constant';
+    const notNullNode = this.node(o, 'notNull');
+    if (notNullNode && this.scope.value(notNullNode) === UNKNOWN) return `notNull of column ${name} is not a constant, so whether it is NOT NULL cannot be read`;
     const col = columnDef(name, type);
     const d = this.defaultOf(o);
     if (d) col.default = d;

@@ -15,9 +15,9 @@
 import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
-import { type Chain, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
+import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
-import { type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
+import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, UNKNOWN } from './scope.js';
 
@@ -201,6 +201,8 @@ class SequelizeReader extends FrameworkReader {
     if (t.enumValues) attr.enumValues = t.enumValues;
     if (!props) return attr;
     const known = (k: string) => this.scope.known(props.get(k));
+    // Nullability decides verdicts: a value only known at run time is not assumed either way.
+    if (props.has('allowNull') && this.scope.value(props.get('allowNull')) === UNKNOWN) return 'allowNull is not a constant, so whether the column is NOT NULL cannot be read';
     if (known('allowNull') === false) attr.allowNull = false;
     attr.primaryKey = known('primaryKey') === true;
     attr.autoIncrement = known('autoIncrement') === true;
@@ -262,17 +264,28 @@ class SequelizeReader extends FrameworkReader {
     return chain.root.type === 'Identifier' && this.typeRoots.has(chain.root.name);
   }
 
+  /** `const qi = sequelize.getQueryInterface()` (Umzug passes the Sequelize instance as context). */
+  protected override aliasFromCall(chain: FrameworkChain) {
+    const last = chain.links[chain.links.length - 1];
+    return last?.name === 'getQueryInterface' && chain.links.every((l, k) => k === chain.links.length - 1 || !l.args) ? { links: [] } : undefined;
+  }
+
   protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
-    const links = chain.links;
-    let i = 0;
-    if (links[0]?.name === 'sequelize' && !links[0].args) i = 1;
-    const link = links[i];
+    let links = chain.links;
+    // sequelize.getQueryInterface().addColumn(…) — the same calls as on queryInterface.
+    if (links[0]?.name === 'getQueryInterface' && links[0].args) {
+      links = links.slice(1);
+      if (!links.length) return true; // just obtaining it
+    }
+    // queryInterface.sequelize.query(…), or query()/transaction() on a Sequelize instance (Umzug's context).
+    if (links[0]?.name === 'sequelize' && !links[0].args) return this.sequelizeInstanceCall(call, chain, links[1]);
+    if ((links[0]?.name === 'query' || links[0]?.name === 'transaction') && links[0].args) return this.sequelizeInstanceCall(call, chain, links[0]);
+    const link = links[0];
     if (!link?.args) return false;
     const args = link.args;
     const what = nodeText(this.source, call);
-    const optionsArg = (index: number) => args[index];
     const optsFor = (index: number) => {
-      const tx = this.inTransaction(optionsArg(index));
+      const tx = this.inTransaction(args[index]);
       return this.emitOptions(chain, tx === undefined ? {} : { inTransaction: tx });
     };
     const needTable = (opts: ReturnType<FrameworkReader['emitOptions']>) => {
@@ -280,34 +293,6 @@ class SequelizeReader extends FrameworkReader {
       if (!t) this.c.unknown(call, what, 'the table name is not a constant', opts);
       return t;
     };
-    if (i === 1) {
-      // queryInterface.sequelize.*
-      switch (link.name) {
-        case 'query': {
-          const opts = optsFor(1);
-          if (!this.c.sql(args[0], { what, ...opts })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
-          return true;
-        }
-        case 'transaction': {
-          // Managed transaction: Sequelize sends START TRANSACTION, runs the callback and commits.
-          // Only the calls passing { transaction: t } run in it; the others use another connection.
-          const fn = unwrap(args.find((a) => isFunction(unwrap(a))));
-          if (!isFunction(fn)) return false;
-          this.c.emit({ kind: 'transaction', action: 'begin' }, call);
-          const saved = this.forcedTransaction;
-          this.forcedTransaction = false;
-          try {
-            this.walkFunctionBody(fn);
-          } finally {
-            this.forcedTransaction = saved;
-          }
-          this.c.emit({ kind: 'transaction', action: 'commit' }, [call.range[1], call.range[1]]);
-          return true;
-        }
-        default:
-          return false;
-      }
-    }
     switch (link.name) {
       case 'addColumn': {
         const opts = optsFor(3);
@@ -425,6 +410,43 @@ class SequelizeReader extends FrameworkReader {
       case 'dropAllEnums':
         this.c.emit({ kind: 'other', statementType: `queryInterface.${link.name}`, detail: this.scope.string(args[0]) }, call, optsFor(1));
         return true;
+      default:
+        return false;
+    }
+  }
+
+  /** `queryInterface.sequelize.query/transaction(…)`, or the same on a Sequelize instance. */
+  private sequelizeInstanceCall(call: Node, chain: FrameworkChain, link: ChainLink | undefined): boolean {
+    if (!link?.args) return false;
+    const args = link.args;
+    const what = nodeText(this.source, call);
+    const optsFor = (index: number) => {
+      const tx = this.inTransaction(args[index]);
+      return this.emitOptions(chain, tx === undefined ? {} : { inTransaction: tx });
+    };
+    switch (link.name) {
+      case 'query': {
+        const opts = optsFor(1);
+        if (!this.c.sql(args[0], { what, ...opts })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
+        return true;
+      }
+      case 'transaction': {
+        // Managed transaction: Sequelize sends START TRANSACTION, runs the callback and commits.
+        // Only the calls passing { transaction: t } run in it; the others use another connection.
+        const fn = unwrap(args.find((a) => isFunction(unwrap(a))));
+        // Unmanaged (`const t = await sequelize.transaction()`): the calls passing { transaction: t } are in it.
+        if (!isFunction(fn)) return true;
+        this.c.emit({ kind: 'transaction', action: 'begin' }, call);
+        const saved = this.forcedTransaction;
+        this.forcedTransaction = false;
+        try {
+          this.walkFunctionBody(fn);
+        } finally {
+          this.forcedTransaction = saved;
+        }
+        this.c.emit({ kind: 'transaction', action: 'commit' }, [call.range[1], call.range[1]]);
+        return true;
+      }
       default:
         return false;
     }
@@ -548,7 +570,7 @@ export const sequelizeSpec: FrameworkSpec = {
   read(input) {
     if (input.shape.up) new SequelizeReader(input).read(input.shape.up, 'upgrade');
     if (input.shape.down) new SequelizeReader(input).read(input.shape.down, 'downgrade');
-    return { transaction: { upgrade: 'none', downgrade: 'none' } };
+    return { transaction: { upgrade: 'none', downgrade: 'none' }, downgrade: downgradeFacts(input, { autoReversible: false, note: 'sequelize-cli and Umzug cannot undo a migration without down()' }) };
   },
 };
 

@@ -18,6 +18,11 @@ export interface MigrationShape {
   classNode?: Node;
   /** Class members by name: methods as their function, properties as their value (`transaction = false`). */
   members: Map<string, Node>;
+  /**
+   * Several migrations defined in one file (`migrations['001'] = { async up(db) {…}, … }`, as Kysely's
+   * inline MigrationProvider examples do), in file order, when the file has no single `up`.
+   */
+  units?: { name: string; up: FunctionNode; down?: FunctionNode | false; downNode?: Node; node: Node }[];
 }
 
 function asFunction(scope: Scope, node: Node | undefined): FunctionNode | undefined {
@@ -129,6 +134,10 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
     return shape;
   }
   shape.up = asFunction(scope, exports.get('up'));
+  if (!shape.up) {
+    const units = migrationUnits(program, scope);
+    if (units.length) shape.units = units;
+  }
   const down = exports.get('down');
   if (down) {
     shape.downNode = down;
@@ -143,4 +152,27 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
 export function bodyStatements(fn: FunctionNode): Node[] {
   if (fn.body?.type === 'BlockStatement') return fn.body.body;
   return fn.body ? [fn.body] : [];
+}
+
+/** `registry['001'] = { up, down }` / `registry.m001 = { … }` statements with an `up` function. */
+function migrationUnits(program: Node, scope: Scope): NonNullable<MigrationShape['units']> {
+  const units: NonNullable<MigrationShape['units']> = [];
+  for (const stmt of program.body ?? []) {
+    const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : undefined;
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || e.left?.type !== 'MemberExpression') continue;
+    const key = e.left.computed ? scope.string(e.left.property) : e.left.property?.name;
+    const obj = objectProperties(scope, e.right);
+    const up = obj ? asFunction(scope, obj.props.get('up')) : undefined;
+    if (key === undefined || !obj || !up) continue;
+    const downNode = obj.props.get('down');
+    const d = unwrap(downNode);
+    const unit: NonNullable<MigrationShape['units']>[number] = { name: key, up, node: stmt };
+    if (downNode) {
+      unit.downNode = downNode;
+      const fn = d?.type === 'Literal' && d.value === false ? false : asFunction(scope, downNode);
+      if (fn !== undefined) unit.down = fn;
+    }
+    units.push(unit);
+  }
+  return units;
 }

@@ -26,7 +26,7 @@ import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault } from './columns.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { objectProperties, type StaticValue } from './scope.js';
+import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 
 /** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
 function typeormName(prefix: 'PK' | 'UQ' | 'FK' | 'IDX' | 'CHK', table: QualifiedName, parts: string[], where?: string): string {
@@ -101,6 +101,8 @@ class TypeOrmReader extends FrameworkReader {
   private column(node: Node | undefined): ColumnSpec | undefined {
     const props = this.options(node);
     if (!props) return undefined;
+    // isNullable decides verdicts (NOT NULL by default): a run-time value is not read as either.
+    if (props.has('isNullable') && this.scope.value(props.get('isNullable')) === UNKNOWN) return undefined;
     const get = (k: string): StaticValue => this.scope.known(props.get(k));
     const str = (k: string) => {
       const v = get(k);
