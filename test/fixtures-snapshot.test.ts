@@ -48,14 +48,14 @@ describe('fixtures/sql', () => {
     expect(report.summary.filesByFormat).toEqual({
       'alembic-sql': 2,
       dbmate: 7,
-      drizzle: 4,
+      drizzle: 5,
       flyway: 9,
       'golang-migrate': 14,
       'node-pg-migrate-sql': 4,
       prisma: 5,
       sql: 14,
     });
-    expect(report.summary.files).toBe(59);
+    expect(report.summary.files).toBe(60);
     // error-level findings (the syntax error among them) fail the run
     expect(code).toBe(1);
   });
@@ -91,6 +91,8 @@ describe('fixtures/sql', () => {
       'renaming-table@drizzle/0002_rename_customers.sql:1',
       'adding-foreign-key-constraint@drizzle/0002_rename_customers.sql:5',
       'changing-column-type@drizzle/0003_invoice_amounts.sql:2',
+      // a one-statement drizzle migration has no breakpoint: the meta/_journal.json beside it tells
+      'ban-concurrent-index-creation-in-transaction@drizzle/0004_invoices_number_index.sql:1',
       // Flyway: one transaction per migration, unless it only holds non-transactional statements
       'constraint-missing-not-valid@flyway/src/main/resources/db/migration/V2_1__invoice_status_check.sql:6',
       'ban-concurrent-index-creation-in-transaction@flyway/src/main/resources/db/migration/V4__backfill_and_index_status.sql:3',

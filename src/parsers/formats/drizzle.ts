@@ -1,13 +1,25 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FormatParser } from '../types.js';
 import { sqlMigration } from './sql-common.js';
 
+const journalDirs = new Map<string, boolean>();
+/** drizzle-kit keeps `meta/_journal.json` beside its migrations (one check per directory). */
+function besideJournal(path: string): boolean {
+  const dir = dirname(path);
+  let found = journalDirs.get(dir);
+  if (found === undefined) journalDirs.set(dir, (found = existsSync(join(dir, 'meta', '_journal.json'))));
+  return found;
+}
+
 /**
- * drizzle-kit output: statements separated by `--> statement-breakpoint`; drizzle's migrator runs all
- * pending migrations in one transaction.
+ * drizzle-kit output: statements separated by `--> statement-breakpoint` (a one-statement migration
+ * has none: the journal beside it tells); drizzle's migrator runs all pending migrations in one
+ * transaction.
  */
 export const drizzle: FormatParser = {
   format: 'drizzle',
   extensions: ['.sql'],
-  detect: (file) => (file.text.includes('--> statement-breakpoint') ? 9 : 0),
+  detect: (file) => (file.text.includes('--> statement-breakpoint') || besideJournal(file.path) ? 9 : 0),
   parse: (file) => sqlMigration(file.path, file.text, 'drizzle', 'wrapped'),
 };
