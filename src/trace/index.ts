@@ -7,6 +7,7 @@ import type { Finding } from '../engine/types.js';
 import type { Migration } from '../ir/types.js';
 import { DEFAULT_OPTIONS, type LintResult, lintSources, type SourceInput } from '../linter.js';
 import { parseFile } from '../parsers/registry.js';
+import { initSqlParser } from '../parsers/sql/parse-sql.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { TraceDatabase } from './database.js';
@@ -59,6 +60,9 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
     rules: rulesOff,
   });
 
+  // The setup and the plan parse SQL on this thread (rendered statements are checked, names
+  // quoted), while the lint pipeline may have parsed every file on worker threads.
+  await initSqlParser();
   let setupMigration: Migration | undefined;
   const setupNotes: Finding[] = [];
   if (options.setup) {
