@@ -44,29 +44,29 @@ export const requireBatchModeForSqlite: Rule = {
     if (context.dialect !== 'sqlite') return {};
     const flag = (op: Operation & { table: { name: string; schema?: string } }, what: string) => {
       if (op.inBatch) return;
-      context.report(op, `SQLite cannot ${what} (${tableName(op.table)}): outside batch mode this fails on SQLite.`, { help: help(tableName(op.table)) });
+      context.report(op, `On SQLite, ALTER TABLE ${tableName(op.table)} cannot ${what}: outside batch mode this migration fails there.`, { help: help(tableName(op.table)) });
     };
     return {
       'alter-column-type'(op) {
-        flag(op, `change the type of column ${op.column} with ALTER TABLE`);
+        flag(op, `change the type of column ${op.column}`);
       },
       'set-not-null'(op) {
-        flag(op, `make column ${op.column} NOT NULL with ALTER TABLE`);
+        flag(op, `make column ${op.column} NOT NULL`);
       },
       'drop-not-null'(op) {
-        flag(op, `make column ${op.column} nullable with ALTER TABLE`);
+        flag(op, `make column ${op.column} nullable`);
       },
       'set-default'(op) {
-        flag(op, `${op.default ? 'set' : 'drop'} the default of column ${op.column} with ALTER TABLE`);
+        flag(op, `${op.default ? 'set' : 'drop'} the default of column ${op.column}`);
       },
       'add-constraint'(op) {
-        flag(op, `add a ${op.constraint.type.replace('-', ' ')} constraint${op.constraint.name ? ` ${op.constraint.name}` : ''} with ALTER TABLE`);
+        flag(op, `add a ${op.constraint.type.replace('-', ' ')} constraint${op.constraint.name ? ` ${op.constraint.name}` : ''}`);
       },
       'drop-constraint'(op) {
-        flag(op, `drop constraint ${op.name} with ALTER TABLE`);
+        flag(op, `drop constraint ${op.name}`);
       },
       'validate-constraint'(op) {
-        flag(op, `validate constraint ${op.name} with ALTER TABLE`);
+        flag(op, `validate constraint ${op.name}`);
       },
       'add-column'(op) {
         const c = op.column;

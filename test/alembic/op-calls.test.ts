@@ -116,6 +116,7 @@ const CALLS = [
   'accounts = sa.table("accounts", sa.column("id", sa.Integer))\nop.execute(accounts.delete().where(accounts.c.id == 1))',
   'accounts = sa.table("accounts", sa.column("id", sa.Integer))\nop.bulk_insert(accounts, [{"id": 1}, {"id": 2}])',
   'op.get_bind().execute(sa.text("UPDATE users SET plan = \'x\'"))',
+  'plans = op.create_table("plans", sa.Column("code", sa.Text(), primary_key=True))\nop.bulk_insert(plans, [{"code": "free"}, {"code": "pro"}])',
   'sa.Enum("a", "b", name="mood").create(op.get_bind(), checkfirst=False)',
   'postgresql.ENUM(name="mood").drop(op.get_bind(), checkfirst=False)',
   // batch mode on PostgreSQL (recreate="auto": the plain ALTERs, when the block ends)

@@ -383,6 +383,9 @@ describe('code that is not a plain list of op calls', () => {
     expect(reasons[1]).toContain('given `op`');
     expect(reasons[2]).toContain('op.frobnicate() is not an operation');
     expect(reasons[3]).toContain('index column COLUMNS is not known statically');
+    const dynamic = await up('op.add_column("t", sa.Column("x", sa.Text(), nullable=is_sqlite))');
+    expect(dynamic.map((o) => o.kind)).toEqual(['unknown', 'add-column']);
+    expect((dynamic[0] as OpOfKind<'unknown'>).reason).toContain('nullable=is_sqlite is not known statically');
     expect((ops[0] as OpOfKind<'unknown'>).call).toBe('op.add_column(table_name, sa.Column("x", sa.Text()))');
     expect(ops[0]!.span.line).toBe(UPGRADE_FIRST_LINE + 1);
   });
@@ -462,5 +465,29 @@ describe('through the whole pipeline', () => {
     const report = JSON.parse(out) as { findings: { rule: string; file: string; line: number }[] };
     expect(report.findings.some((f) => f.file.endsWith('env.py'))).toBe(false);
     expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'adding-required-field', file: 'fixtures/alembic/project/migrations/versions/3b4c5d6e7f80_add_order_totals_and_plan.py', line: 22 }));
+  });
+});
+
+describe('--since: unchanged revisions are context', () => {
+  it('graph checks and the schema state still see every revision; per-file findings only the changed one', async () => {
+    const rev = (id: string, down: string, body: string) =>
+      `from alembic import op\nimport sqlalchemy as sa\n\nrevision = "${id}"\ndown_revision = ${down}\n\n\ndef upgrade():\n    ${body}\n`;
+    const files = [
+      { path: 'versions/aaa111_users.py', text: rev('aaa111', 'None', 'op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("email", sa.String(200)))') },
+      { path: 'versions/bbb222_old.py', text: rev('bbb222', '"aaa111"', 'op.create_index("ix_users_id2", "users", ["id"])') },
+      // the branch adds a revision on the same parent as an older one: a second head
+      { path: 'versions/ccc333_new.py', text: rev('ccc333', '"aaa111"', 'op.alter_column("users", "email", type_=sa.Text())') },
+    ];
+    const { lintSources, DEFAULT_OPTIONS } = await import('../../src/linter.js');
+    const { findings } = await lintSources(
+      files.map((f) => ({ path: f.path, content: { ok: true as const, text: f.text }, contextOnly: f.path !== 'versions/ccc333_new.py' })),
+      DEFAULT_OPTIONS,
+    );
+    // The old revision's CREATE INDEX is not reported; the graph finding is, on both heads.
+    expect(findings.filter((f) => f.rule === 'require-concurrent-index-creation')).toEqual([]);
+    expect(findings.filter((f) => f.rule === 'multiple-heads').map((f) => f.revision).sort()).toEqual(['bbb222', 'ccc333']);
+    // The changed revision is judged with the column type an unchanged revision created: varchar(200) → text is safe.
+    expect(findings.filter((f) => f.rule === 'changing-column-type')).toEqual([]);
+    expect(findings.every((f) => f.file === 'versions/ccc333_new.py' || f.rule === 'multiple-heads')).toBe(true);
   });
 });

@@ -454,9 +454,12 @@ function renameTable(a: Args, sink: OpSink): void {
   sink.sql(`ALTER TABLE ${old} RENAME TO ${ident(need(a.str('new_table_name'), 'new table name', a.get('new_table_name')))}`);
 }
 
-/** `sa.table("users", …)` / `sa.Table("users", metadata, …)` → the table it names. */
+/**
+ * `sa.table("users", …)`, `sa.Table("users", metadata, …)`, or the table `op.create_table("users", …)`
+ * returns → the table it names.
+ */
 export function tableObject(v: PyValue | undefined): { table: string; schema?: string } | undefined {
-  if (!v || v.kind !== 'call' || !v.callee || !['table', 'Table'].includes(lastName(v.callee))) return undefined;
+  if (!v || v.kind !== 'call' || !v.callee || !['table', 'Table', 'create_table'].includes(lastName(v.callee))) return undefined;
   const name = exactStr(v.args[0]);
   if (name === undefined) return undefined;
   const schema = exactStr(v.kwargs.get('schema'));

@@ -352,6 +352,9 @@ export function readColumn(call: PyCall, problems: string[]): ColumnSpec | undef
     foreignKeys: [],
     checks: [],
   };
+  if (nullableArg && nullableArg.kind !== 'bool' && nullableArg.kind !== 'none') {
+    problems.push(`nullable=${sourceText(nullableArg)} is not known statically; the column is read as nullable`);
+  }
   if (typeValue) {
     const t = sqlType(typeValue);
     if (t) spec.type = t;
