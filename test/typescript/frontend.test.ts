@@ -157,6 +157,9 @@ describe('framework detection from imports and shapes', () => {
       ['mikro-orm.config.ts', readFileSync('fixtures/mikro-orm/src/mikro-orm.config.ts', 'utf8')],
       ['seed.js', "exports.seed = async function (knex) { await knex('users').insert({ id: 1 }); };"],
       ['util.ts', "export function setup(db) { return db.schema; }"],
+      // A test that runs a migration calls up(); it does not define one.
+      ['migration.test.ts', "import { QueryRunner } from 'typeorm';\nimport { AddBio1 } from './1-AddBio';\nit('runs', async () => { const queryRunner = ds.createQueryRunner(); await new AddBio1().up(queryRunner); });"],
+      ['runner.js', "const knex = require('knex')(config);\nawait knex.migrate.up({ name: '20240101_x.js' });"],
     ]) {
       expect(chooseParser({ path: path!, text: text! }), path).toBeUndefined();
     }

@@ -46,8 +46,21 @@ export interface FrameworkSpec {
 // ---------------------------------------------------------------------------------------------
 // Detection
 
-/** A file can only be a migration if something named `up` is defined or exported. */
-const UP_SHAPE = /\bexports\.up\b|\bup\s*[:=(]|\bfunction\s+up\b|\basync\s+up\b|\bup\s*<|\{[^}]*\bup\b[^}]*\}/;
+/**
+ * A file can only be a migration if it defines something named `up` (calling `migration.up(…)`, as
+ * tests and runners do, is not enough): `exports.up =`, `function up(`, `const up =`, a method
+ * `up(…) {`, a property `up: …`, or an export list naming `up`.
+ */
+const UP_SHAPE = new RegExp(
+  [
+    String.raw`\bexports\.up\s*=`,
+    String.raw`\bfunction\s+up\s*[(<]`,
+    String.raw`\b(?:const|let|var)\s+up\b`,
+    String.raw`(?<![.\w$])up\s*(?:<[^>]*>)?\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?::[^{;=]*)?\{`,
+    String.raw`(?<![.\w$])up\s*:\s*(?:async\b|function\b|\(|[\w$]+\s*=>)`,
+    String.raw`(?:exports\s*=|export\s+default|export)\s*\{[^}]*\bup\b`,
+  ].join('|'),
+);
 
 const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
   typeorm: [
