@@ -50,7 +50,12 @@ export function arrangeRun(migrations: Migration[]): Migration[] {
   for (const parser of PARSERS) {
     if (!parser.arrangeRun || !out.some((m) => m.format === parser.format)) continue;
     const own = out.filter((m) => m.format === parser.format);
-    const arranged = parser.arrangeRun(own);
+    let arranged: Migration[];
+    try {
+      arranged = parser.arrangeRun(own);
+    } catch {
+      continue; // a frontend bug must not stop the run: those files keep path order
+    }
     const first = out.findIndex((m) => m.format === parser.format);
     const others = out.filter((m) => m.format !== parser.format);
     const before = out.slice(0, first).filter((m) => m.format !== parser.format).length;
