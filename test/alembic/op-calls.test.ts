@@ -121,6 +121,7 @@ const CALLS = [
   'postgresql.ENUM(name="mood").drop(op.get_bind(), checkfirst=False)',
   // batch mode on PostgreSQL (recreate="auto": the plain ALTERs, when the block ends)
   'with op.batch_alter_table("accounts") as batch_op:\n    batch_op.add_column(sa.Column("x", sa.Integer()))\n    batch_op.alter_column("y", nullable=False, existing_type=sa.Integer())\n    batch_op.drop_column("z")\n    batch_op.create_index("ix_x", ["x"])\n    batch_op.drop_index("ix_old")\n    batch_op.create_foreign_key("fk_x", "other", ["x"], ["id"])\n    batch_op.create_unique_constraint("uq_x", ["x"])\n    batch_op.create_check_constraint("ck_x", "x > 0")\n    batch_op.drop_constraint("ck_old", type_="check")',
+  'with op.batch_alter_table("t") as b:\n    b.add_column(sa.Column("x", sa.Integer))\n    b.execute("UPDATE t SET y = 1")',
   'with op.batch_alter_table("accounts", schema="crm") as batch_op:\n    batch_op.alter_column("y", new_column_name="yy")\n    batch_op.create_primary_key("pk_accounts", ["id"])',
 ];
 

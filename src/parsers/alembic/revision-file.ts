@@ -367,6 +367,11 @@ class BodyWalker {
         return;
       }
       const batch = [...state.batches].reverse().find((b) => b.alias === root);
+      // batch_op.execute() runs at once, through the migration context, not with the batch.
+      if (batch && parts[1] === 'execute') {
+        this.execute(v.args[0] ?? v.kwargs.get('sqltext'), node, state);
+        return;
+      }
       if (batch) {
         const queued = { ...state, batchCall: true };
         batch.queued.push(() => translateOpCall(parts[1]!, v, this.sink(node, queued), batch.table));
