@@ -265,3 +265,20 @@ describe('TypeORM naming strategy reproduced', () => {
     expect(idx('user', ['email'])).toBe('IDX_e12875dfb3b1d92d7d7c5377e2');
   });
 });
+
+describe('TypeORM tables and columns loaded from the database', () => {
+  it('getTable() and findColumnByName(): the old column comes from the database, like a name', async () => {
+    const m = await parseTs(
+      '1700000000000-Test.ts',
+      migration(`        const table = await queryRunner.getTable("user");
+        const old = table!.findColumnByName("age")!;
+        await queryRunner.changeColumn(table!, old, new TableColumn({ name: "age", type: "bigint" }));
+        await queryRunner.addColumn(table!, new TableColumn({ name: "note", type: "text", isNullable: true }));`),
+    );
+    // "bigint" is how Postgres reports the type: whether it differs cannot be known here.
+    expect(up(m.ops).map((op) => [op.kind, op.span.line, op.kind === 'add-column' ? op.table.name : ''])).toEqual([
+      ['unknown', 8, ''],
+      ['add-column', 9, 'user'],
+    ]);
+  });
+});

@@ -571,7 +571,7 @@ class TypeOrmReader extends FrameworkReader {
 
   /** `table.findColumnByName('x')` on a loaded table: the column comes from the database, like a name. */
   private findColumnByName(node: Node | undefined): string | undefined {
-    const n = unwrap(node);
+    const n = unwrapAwait(this.scope.resolve(node));
     if (n?.type !== 'CallExpression') return undefined;
     const chain = flattenChain(n);
     const last = chain.links[chain.links.length - 1];
