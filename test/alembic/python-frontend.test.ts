@@ -39,6 +39,7 @@ describe('revision metadata', () => {
       ['down_revision = ("aa11", "bb22")', ['aa11', 'bb22']],
       ['down_revision = ["aa11", "bb22"]', ['aa11', 'bb22']],
       ['down_revision: Union[str, None] = "f00d"', ['f00d']],
+      ['down_revision = "aa11", "bb22"', ['aa11', 'bb22']],
     ];
     for (const [decl, parents] of cases) {
       const m = await parseRevision(revisionSource('pass', 'pass', `revision: str = "c0ffee"\n${decl}\n`));
@@ -465,6 +466,19 @@ describe('through the whole pipeline', () => {
     const report = JSON.parse(out) as { findings: { rule: string; file: string; line: number }[] };
     expect(report.findings.some((f) => f.file.endsWith('env.py'))).toBe(false);
     expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'adding-required-field', file: 'fixtures/alembic/project/migrations/versions/3b4c5d6e7f80_add_order_totals_and_plan.py', line: 22 }));
+  });
+});
+
+describe('line endings', () => {
+  it('CRLF files: positions in the file and inside strings are the same as with LF', async () => {
+    const lf = revisionSource('op.add_column("t", sa.Column("c", sa.Text(), nullable=False))\nop.execute("""\n    UPDATE t SET c = \'x\';\n    CREATE INDEX ix_c ON t (c);\n""")');
+    const crlf = lf.replace(/\n/g, '\r\n');
+    const a = await parseRevision(lf);
+    const b = await parseRevision(crlf);
+    expect(b.diagnostics).toEqual([]);
+    const where = (ops: Operation[]) => ops.map((o) => [o.kind, o.span.line, o.span.column, o.span.endLine]);
+    expect(where(b.ops)).toEqual(where(a.ops));
+    expect(where(b.ops).map((w) => w[1])).toEqual([UPGRADE_FIRST_LINE, UPGRADE_FIRST_LINE + 2, UPGRADE_FIRST_LINE + 3]);
   });
 });
 

@@ -261,6 +261,7 @@ export function evaluate(node: SyntaxNode, scope: Scope): PyValue {
     }
     case 'tuple':
     case 'list':
+    case 'expression_list': // `down_revision = "a", "b"`: a tuple without parentheses
       return { kind: 'seq', items: children(node).map((c) => evaluate(c, scope)), node };
     case 'dictionary': {
       const entries: { key: PyValue; value: PyValue }[] = [];
