@@ -30,6 +30,21 @@ export async function parseOne(file: SourceFile, options: ParseOptions): Promise
   }
 }
 
+const isSql = (f: SourceFile | undefined): f is SourceFile => f !== undefined && f.path.toLowerCase().endsWith('.sql');
+
+/**
+ * How many worker threads to start: `MIGRATION_LINT_WORKERS=n` when set (0: none); else, for a run
+ * big enough to pay for their start-up, one per idle core — on a machine that is already busy,
+ * workers only add their start-up.
+ */
+function workerCount(sqlChars: number): number {
+  const env = process.env.MIGRATION_LINT_WORKERS;
+  if (env) return Math.min(8, Math.max(0, Math.floor(Number(env)) || 0));
+  if (sqlChars < PARALLEL_MIN_CHARS) return 0;
+  const cores = availableParallelism();
+  return Math.max(0, Math.min(MAX_WORKERS, cores - 1, Math.floor(cores - loadavg()[0])));
+}
+
 /** Where the worker's compiled script is: beside this module when running from the build. */
 function workerScript(): URL | undefined {
   const url = new URL('./parse-worker.js', import.meta.url);
@@ -38,21 +53,19 @@ function workerScript(): URL | undefined {
 
 export async function parseSources(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
   const out: ParseOutcome[] = new Array(files.length);
+  // SQL files are shared between this thread and the workers; the others are parsed here.
   const shared: number[] = [];
   let sharedChars = 0;
   files.forEach((f, i) => {
-    if (f && f.path.toLowerCase().endsWith('.sql')) {
+    if (isSql(f)) {
       shared.push(i);
       sharedChars += f.text.length;
     }
   });
-  // MIGRATION_LINT_WORKERS=n sets the number of worker threads (0: none) whatever the run's size.
-  const forced = process.env.MIGRATION_LINT_WORKERS ? Math.min(8, Math.max(0, Math.floor(Number(process.env.MIGRATION_LINT_WORKERS)) || 0)) : undefined;
-  const script = forced !== undefined || sharedChars >= PARALLEL_MIN_CHARS ? workerScript() : undefined;
-  // Only idle cores help: on a machine that is already busy, workers only add their start-up.
-  const idleCores = Math.floor(availableParallelism() - loadavg()[0]);
-  const workers = !script || shared.length === 0 ? 0 : (forced ?? Math.max(0, Math.min(MAX_WORKERS, availableParallelism() - 1, idleCores)));
-  const mine = new Set(shared);
+  const wanted = shared.length ? workerCount(sharedChars) : 0;
+  const script = wanted > 0 ? workerScript() : undefined;
+  const workers = script ? wanted : 0;
+  const unparsed = new Set(shared);
   const pending: Promise<void>[] = [];
   let next = 0;
   const take = () => shared.slice(next, (next += BATCH_FILES));
@@ -73,12 +86,12 @@ export async function parseSources(files: (SourceFile | undefined)[], options: P
         };
         worker.on('message', (results: ParseOutcome[] | null) => {
           batch.forEach((i, k) => {
-            if (!results) return; // left in `mine`: parsed on this thread
+            if (!results) return; // left in `unparsed`: parsed on this thread
             const m = results[k];
             // The worker does not send the text back: it is here already.
             if (m && 'ops' in m) m.source = files[i]!.text;
             out[i] = m;
-            mine.delete(i);
+            unparsed.delete(i);
           });
           give();
         });
@@ -93,13 +106,13 @@ export async function parseSources(files: (SourceFile | undefined)[], options: P
   for (let batch = take(); batch.length > 0; batch = take()) {
     for (const i of batch) {
       out[i] = await parseOne(files[i]!, options);
-      mine.delete(i);
+      unparsed.delete(i);
     }
     if (workers > 0) await new Promise((r) => setImmediate(r));
   }
   await Promise.all(pending);
   // Files of a batch a worker did not finish, then everything that is not SQL.
-  for (const i of mine) out[i] = await parseOne(files[i]!, options);
-  for (let i = 0; i < files.length; i++) if (files[i] && !files[i]!.path.toLowerCase().endsWith('.sql')) out[i] = await parseOne(files[i]!, options);
+  for (const i of unparsed) out[i] = await parseOne(files[i]!, options);
+  for (let i = 0; i < files.length; i++) if (files[i] && !isSql(files[i])) out[i] = await parseOne(files[i]!, options);
   return out;
 }
