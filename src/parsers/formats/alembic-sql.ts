@@ -46,8 +46,14 @@ function framing(ops: Operation[]): Set<Operation> {
   return out;
 }
 
-/** Parents of each revision, from the upgrade headers of a parsed file. */
-const PARENTS = new WeakMap<Migration, Map<string, string[]>>();
+/** Parents of each revision, from the upgrade headers (`-- Running upgrade A, B -> C`). */
+function revisionParents(text: string): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  for (const h of text.matchAll(HEADER)) {
+    if (h[1] === 'upgrade') for (const rev of revisionList(h[3]!)) parents.set(rev, revisionList(h[2]!));
+  }
+  return parents;
+}
 
 /** One migration per revision section, as Alembic runs them (see `arrangeRun`). */
 function splitByRevision(m: Migration): Migration[] {
@@ -57,12 +63,13 @@ function splitByRevision(m: Migration): Migration[] {
     if (current && current.revision === op.revision && current.ops[0]!.direction === op.direction) current.ops.push(op);
     else sections.push({ revision: op.revision, ops: [op] });
   }
-  const parents = PARENTS.get(m);
+  // Read again from the source: the parsed migration may have crossed a thread (parse workers).
+  const parents = revisionParents(m.source);
   const out: Migration[] = sections.map((s) => {
     const piece: Migration = { file: m.file, format: m.format, ops: s.ops, transaction: m.transaction, diagnostics: [], source: m.source };
     if (s.revision !== undefined) {
       piece.revision = s.revision;
-      const p = parents?.get(s.revision);
+      const p = parents.get(s.revision);
       if (p) piece.parents = p;
     }
     return piece;
@@ -91,16 +98,12 @@ export const alembicSql: FormatParser = {
     const first = headers[0]?.index ?? file.text.length;
     const startDirection = headers[0]?.[1] === 'downgrade' ? 'downgrade' : 'upgrade';
     if (first > 0) sections.push({ start: 0, end: first, direction: startDirection });
-    const revisionParents = new Map<string, string[]>();
     headers.forEach((h, i) => {
       sections.push({
         start: h.index!,
         end: i + 1 < headers.length ? headers[i + 1]!.index! : file.text.length,
         direction: h[1] === 'downgrade' ? 'downgrade' : 'upgrade',
       });
-      if (h[1] === 'upgrade') {
-        for (const rev of revisionList(h[3]!)) revisionParents.set(rev, revisionList(h[2]!));
-      }
     });
     const revisionAt = (offset: number) => {
       let rev: string | undefined;
@@ -125,7 +128,6 @@ export const alembicSql: FormatParser = {
     }
     if (migration.ops.some((op) => op.kind === 'transaction' && op.action === 'begin' && frame.has(op))) migration.transaction = 'wrapped';
     migration.ops = migration.ops.filter((op) => !frame.has(op));
-    PARENTS.set(migration, revisionParents);
     return migration;
   },
   arrangeRun: (migrations) => migrations.flatMap(splitByRevision),
