@@ -100,6 +100,14 @@ describe('--format json', () => {
     expect(doc.summary).toMatchObject({ files: 1, filesByFormat: { sql: 1 }, findings: 1, errors: 1, warnings: 0 });
   });
 
+  it('columns count UTF-16 code units after characters outside the BMP', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'm.sql': "SET lock_timeout = '2s';\nSELECT '🚀'; CREATE INDEX launches_at_idx ON launches (at);\n" });
+    const { doc } = await json(['m.sql'], dir);
+    // "SELECT '🚀'; " is 13 UTF-16 code units (the rocket is a surrogate pair, 4 bytes in UTF-8)
+    expect(doc.findings).toEqual([expect.objectContaining({ rule: 'require-concurrent-index-creation', line: 2, column: 14, endLine: 2, endColumn: 59 })]); // the end is exclusive, before the ";"
+  });
+
   it('help and lock are null when a rule has none to give', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'typo.sql': 'SELEC 1;\n' });
