@@ -169,8 +169,19 @@ function lintDirection(
     };
     if (rule.create) visitors.push(rule.create(context));
   }
+  // The visitors of each op kind, gathered once per migration: an op reaches only the rules that handle its kind.
+  const byKind = new Map<string, Visitor[]>();
+  for (const v of visitors) {
+    for (const kind in v) {
+      if (kind === 'end') continue;
+      let list = byKind.get(kind);
+      if (!list) byKind.set(kind, (list = []));
+      list.push(v);
+    }
+  }
   for (const op of ops) {
-    for (const v of visitors) (v[op.kind] as ((o: Operation) => void) | undefined)?.(op);
+    const handling = byKind.get(op.kind);
+    if (handling) for (const v of handling) (v[op.kind] as (o: Operation) => void)(op);
     if (op.kind === 'create-table') newTables.add(tableKey(op.table));
     if (op.kind === 'rename-table' && newTables.has(tableKey(op.table))) newTables.add(tableKey({ schema: op.table.schema, name: op.newName }));
     state.apply(op);

@@ -4,7 +4,7 @@
  * small run, or code frontends (TypeScript, Python), stay on this thread.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Migration } from '../ir/types.js';
@@ -30,19 +30,40 @@ export async function parseOne(file: SourceFile, options: ParseOptions): Promise
   }
 }
 
+// CPU times when this module was loaded (start-up): compared with the times when parsing starts, they
+// tell how many cores sat idle meanwhile — the load average lags by a minute.
+const cpusAtLoad = cpus();
+
+/** Cores idle since start-up (our own busy thread included in the rest). */
+function idleCores(): number {
+  const now = cpus();
+  let idle = 0;
+  let total = 0;
+  now.forEach((c, i) => {
+    const before = cpusAtLoad[i]?.times;
+    if (!before) return;
+    const sum = (t: typeof before) => t.user + t.nice + t.sys + t.idle + t.irq;
+    idle += c.times.idle - before.idle;
+    total += sum(c.times) - sum(before);
+  });
+  return total > 0 ? (idle / total) * now.length : 0;
+}
+
 const isSql = (f: SourceFile | undefined): f is SourceFile => f !== undefined && f.path.toLowerCase().endsWith('.sql');
 
 /**
  * How many worker threads to start: `MIGRATION_LINT_WORKERS=n` when set (0: none); else, for a run
- * big enough to pay for their start-up, one per idle core — on a machine that is already busy,
- * workers only add their start-up.
+ * big enough to pay for their start-up, one per core that was idle during start-up, less one — on a
+ * machine that is already busy, workers only add their own start-up.
  */
 function workerCount(sqlChars: number): number {
   const env = process.env.MIGRATION_LINT_WORKERS;
   if (env) return Math.min(8, Math.max(0, Math.floor(Number(env)) || 0));
   if (sqlChars < PARALLEL_MIN_CHARS) return 0;
   const cores = availableParallelism();
-  return Math.max(0, Math.min(MAX_WORKERS, cores - 1, Math.floor(cores - loadavg()[0])));
+  // One idle core is left to V8's own threads (garbage collection, compilation): on 2 cores a worker
+  // measured no faster than none.
+  return Math.max(0, Math.min(MAX_WORKERS, cores - 1, Math.round(idleCores()) - 1));
 }
 
 /** Where the worker's compiled script is: beside this module when running from the build. */
@@ -76,15 +97,21 @@ export async function parseSources(files: (SourceFile | undefined)[], options: P
         // About the main thread's stack (workers get 4 MB by default), so a statement nested deep enough
         // to overflow the parser fails the same way whichever thread parses it.
         const worker = new Worker(script!, { workerData: { options }, resourceLimits: { stackSizeMb: 1.5 } });
-        let batch: number[] = [];
+        // Two batches in flight: the worker has the next one while this thread, busy parsing, has not
+        // yet read the worker's results.
+        const inFlight: number[][] = [];
         const give = () => {
-          batch = take();
-          if (batch.length === 0) {
+          const batch = take();
+          if (batch.length > 0) {
+            inFlight.push(batch);
+            worker.postMessage(batch.map((i) => files[i]));
+          } else if (inFlight.length === 0) {
             void worker.terminate();
             resolve();
-          } else worker.postMessage(batch.map((i) => files[i]));
+          }
         };
         worker.on('message', (results: ParseOutcome[] | null) => {
+          const batch = inFlight.shift() ?? [];
           batch.forEach((i, k) => {
             if (!results) return; // left in `unparsed`: parsed on this thread
             const m = results[k];
@@ -98,6 +125,7 @@ export async function parseSources(files: (SourceFile | undefined)[], options: P
         // A worker that fails leaves its files to this thread (see below).
         worker.on('error', () => resolve());
         worker.on('exit', () => resolve());
+        give();
         give();
       }),
     );
