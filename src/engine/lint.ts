@@ -173,7 +173,7 @@ function lintDirection(
   const byKind = new Map<string, Visitor[]>();
   for (const v of visitors) {
     for (const kind in v) {
-      if (kind === 'end') continue;
+      if (kind === 'end' || typeof v[kind as keyof Visitor] !== 'function') continue;
       let list = byKind.get(kind);
       if (!list) byKind.set(kind, (list = []));
       list.push(v);
