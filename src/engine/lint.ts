@@ -139,6 +139,7 @@ function lintDirection(
   const newTables = new Set<string>();
   const visitors: Visitor[] = [];
   for (const { rule, severity } of options.rules) {
+    if (!rule.create) continue; // run-level rules (checkRun) need no per-migration context
     const context: RuleContext = {
       pgVersion: options.pgVersion,
       dialect: options.dialect ?? 'postgresql',
@@ -167,7 +168,7 @@ function lintDirection(
         findings.push(finding);
       },
     };
-    if (rule.create) visitors.push(rule.create(context));
+    visitors.push(rule.create(context));
   }
   // The visitors of each op kind, gathered once per migration: an op reaches only the rules that handle its kind.
   const byKind = new Map<string, Visitor[]>();
