@@ -1,14 +1,14 @@
 import type { ConstraintDef, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, quoteIdent, tableName } from './helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
 function notValidRecipe(table: QualifiedName, c: ConstraintDef): string {
-  const name = c.name ?? `${table.name}_${c.columns.join('_')}_fkey`;
-  const target = c.references ? `${tableName(c.references.table)}${c.references.columns.length ? ` (${c.references.columns.join(', ')})` : ''}` : '…';
+  const name = quoteIdent(c.name ?? `${table.name}_${c.columns.join('_')}_fkey`);
+  const target = c.references ? `${tableName(c.references.table)}${c.references.columns.length ? ` (${c.references.columns.map(quoteIdent).join(', ')})` : ''}` : '…';
   return (
-    `ALTER TABLE ${tableName(table)} ADD CONSTRAINT ${name} FOREIGN KEY (${c.columns.join(', ')}) REFERENCES ${target} NOT VALID; ` +
+    `ALTER TABLE ${tableName(table)} ADD CONSTRAINT ${name} FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${target} NOT VALID; ` +
     `then, in a later transaction, ALTER TABLE ${tableName(table)} VALIDATE CONSTRAINT ${name};`
   );
 }

@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, quoteIdent, tableName } from './helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -54,11 +54,11 @@ export const addingSerialPrimaryKeyField: Rule = {
       'add-constraint'(op) {
         const c = op.constraint;
         if (c.type !== 'primary-key' || c.usingIndex || context.isNewTable(op.table)) return;
-        const name = c.name ?? `${op.table.name}_pkey`;
+        const name = quoteIdent(c.name ?? `${op.table.name}_pkey`);
         const t = tableName(op.table);
         context.report(op, `Adding PRIMARY KEY (${c.columns.join(', ')}) to ${t} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
           lock: describeLock('AccessExclusiveLock', op.table),
-          help: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${c.columns.join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}; (make the columns NOT NULL first, through a validated CHECK, or that step scans).`,
+          help: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${c.columns.map(quoteIdent).join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}; (make the columns NOT NULL first, through a validated CHECK, or that step scans).`,
         });
       },
     };

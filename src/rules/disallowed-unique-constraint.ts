@@ -1,10 +1,11 @@
 import type { QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, quoteIdent, tableName } from './helpers.js';
 
 function recipe(table: QualifiedName, name: string, columns: string[]): string {
   const t = tableName(table);
-  return `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${columns.join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name};`;
+  const n = quoteIdent(name);
+  return `CREATE UNIQUE INDEX CONCURRENTLY ${n} ON ${t} (${columns.map(quoteIdent).join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${n} UNIQUE USING INDEX ${n};`;
 }
 
 export const disallowedUniqueConstraint: Rule = {

@@ -1,8 +1,34 @@
+import { scanSync } from 'libpg-query';
 import type { QualifiedName } from '../ir/types.js';
 import type { LockMode } from '../engine/types.js';
 
+const quotedIdents = new Map<string, string>();
+
+/**
+ * An identifier as it must be written in SQL: as is when Postgres would read it back unchanged
+ * (lower case, not a reserved word — asked of the real scanner), else double-quoted. Used in
+ * messages and in the SQL of fixes, so `ALTER TABLE "user" ALTER COLUMN "lastName" …` runs as shown.
+ */
+export function quoteIdent(name: string): string {
+  let shown = quotedIdents.get(name);
+  if (shown === undefined) {
+    let plain = /^[a-z_][a-z0-9_$]*$/.test(name);
+    if (plain) {
+      try {
+        // keywordKind 3 (type/function-name keyword) and 4 (reserved) cannot be a bare column or table name.
+        plain = (scanSync(name).tokens[0]?.keywordKind ?? 0) < 3;
+      } catch {
+        // parser not loaded (never the case inside a lint run): keep the name as written
+      }
+    }
+    shown = plain ? name : `"${name.replace(/"/g, '""')}"`;
+    quotedIdents.set(name, shown);
+  }
+  return shown;
+}
+
 export function tableName(t: QualifiedName): string {
-  return t.schema ? `${t.schema}.${t.name}` : t.name;
+  return t.schema ? `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` : quoteIdent(t.name);
 }
 
 const LOCK_SQL: Record<LockMode, string> = {

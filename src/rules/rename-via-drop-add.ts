@@ -1,7 +1,7 @@
 import type { AddColumnOp, DropColumnOp, TypeRef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { tableName } from './helpers.js';
+import { quoteIdent, tableName } from './helpers.js';
 import { columnKey, createdByOwnUpgrade } from './migration-facts.js';
 
 interface Drop {
@@ -100,9 +100,9 @@ export const renameViaDropAdd: Rule = {
       end() {
         for (const [d, a] of pair(drops, adds)) {
           const t = tableName(d.op.table);
-          const old = d.op.column;
-          const next = a.column.name;
-          if (next === old) {
+          const old = quoteIdent(d.op.column);
+          const next = quoteIdent(a.column.name);
+          if (d.op.column === a.column.name) {
             const change = d.type && !sameType(d.type, a.column.type) ? ` (${d.type.text} → ${a.column.type.text})` : '';
             context.report(d.op, `Column ${t}.${old} is dropped and re-created ${where(d.op, a)}${change}: every existing value is lost.`, {
               help: `Keep the data: ALTER TABLE ${t} ALTER COLUMN ${old} TYPE ${a.column.type.text} USING ${old}::${a.column.type.text} — or add a new column, backfill it, and drop ${old} later.`,

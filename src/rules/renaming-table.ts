@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, quoteIdent, tableName } from './helpers.js';
 
 export const renamingTable: Rule = {
   meta: {
@@ -38,7 +38,7 @@ export const renamingTable: Rule = {
         const renamed = tableName({ schema: op.table.schema, name: op.newName });
         context.report(op, `Renaming table ${t} to ${op.newName} breaks every running query that still uses ${t} until the new application version is deployed everywhere.`, {
           lock: describeLock('AccessExclusiveLock', op.table),
-          help: `Rename and create a view in the same transaction: ALTER TABLE ${t} RENAME TO ${op.newName}; CREATE VIEW ${t} AS SELECT * FROM ${renamed}; drop the view once no code uses ${t}.`,
+          help: `Rename and create a view in the same transaction: ALTER TABLE ${t} RENAME TO ${quoteIdent(op.newName)}; CREATE VIEW ${t} AS SELECT * FROM ${renamed}; drop the view once no code uses ${t}.`,
         });
       },
     };

@@ -23,7 +23,7 @@ ruleTester(renameViaDropAdd, {
       name: 'Prisma-style rename in one statement',
       file: 'prisma/migrations/20240101120000_rename_name/migration.sql',
       sql: '-- AlterTable\nALTER TABLE "User" DROP COLUMN "name",\nADD COLUMN     "fullName" TEXT;\n',
-      errors: [{ line: 2, message: 'Column User.name is dropped and User.fullName is added in the same statement: if this is a rename, every value of name is lost' }],
+      errors: [{ line: 2, message: 'Column "User".name is dropped and "User"."fullName" is added in the same statement: if this is a rename, every value of name is lost' }],
     },
     {
       name: 'same name re-created with another type, type known from an earlier migration',

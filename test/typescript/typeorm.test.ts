@@ -236,7 +236,7 @@ describe('TypeORM SQL strings', () => {
 };`;
     const m = await parseTs('1700000000001-AddBio.js', source);
     expect(m.format).toBe('typeorm');
-    expect(verdicts(lintAll([m], false))).toContain('adding-required-field: Column bio is added to user as NOT NULL without a DEFAULT: the statement fails if the table has any rows.');
+    expect(verdicts(lintAll([m], false))).toContain('adding-required-field: Column bio is added to "user" as NOT NULL without a DEFAULT: the statement fails if the table has any rows.');
     expect(m.downgrade?.state).toBe('present');
   });
 });
