@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { lockSql } from '../rules/helpers.js';
+import { lockSql } from '../rules/support/helpers.js';
 
 export function listRules(rules: readonly Rule[]): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));

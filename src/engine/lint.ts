@@ -137,6 +137,8 @@ function lintDirection(
   const ops = migration.ops.filter((op) => op.direction === direction);
   if (ops.length === 0 && !migration.downgrade) return;
   const newTables = new Set<string>();
+  /** `schema.table.column` of columns added by this migration so far */
+  const newColumns = new Set<string>();
   const visitors: Visitor[] = [];
   for (const { rule, severity } of options.rules) {
     if (!rule.create) continue; // run-level rules (checkRun) need no per-migration context
@@ -147,6 +149,7 @@ function lintDirection(
       direction,
       ops,
       isNewTable: (t) => newTables.has(tableKey(t)),
+      isNewColumn: (t, c) => newTables.has(tableKey(t)) || newColumns.has(`${tableKey(t)}.${c}`),
       columnType: (t, c) => state.columnType(t, c),
       hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
       report(op: Operation, message: string, extra: ReportOptions = {}) {
@@ -184,6 +187,7 @@ function lintDirection(
     const handling = byKind.get(op.kind);
     if (handling) for (const v of handling) (v[op.kind] as (o: Operation) => void)(op);
     if (op.kind === 'create-table') newTables.add(tableKey(op.table));
+    else if (op.kind === 'add-column') newColumns.add(`${tableKey(op.table)}.${op.column.name}`);
     if (op.kind === 'rename-table' && newTables.has(tableKey(op.table))) newTables.add(tableKey({ schema: op.table.schema, name: op.newName }));
     state.apply(op);
   }

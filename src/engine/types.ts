@@ -79,6 +79,8 @@ export interface RuleContext {
   readonly ops: readonly Operation[];
   /** The table was created earlier in this same migration (so it is new and empty). */
   isNewTable(table: QualifiedName): boolean;
+  /** The column was added (or its table created) earlier in this same migration: it holds no existing data. */
+  isNewColumn(table: QualifiedName, column: string): boolean;
   /** A column's type as earlier ops in this run show it (create table, add column, alter type). */
   columnType(table: QualifiedName, column: string): TypeRef | undefined;
   /** A validated `CHECK (column IS NOT NULL)` exists per the migrations seen so far. */

@@ -1,6 +1,6 @@
 import type { ColumnDef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 

@@ -1,6 +1,6 @@
 import type { ConstraintDef, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, quoteIdent, tableName } from './helpers.js';
+import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 

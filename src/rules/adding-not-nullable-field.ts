@@ -1,6 +1,6 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, tableName } from './support/helpers.js';
 
 export const addingNotNullableField: Rule = {
   meta: {

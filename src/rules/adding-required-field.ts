@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, tableName } from './support/helpers.js';
 
 export const addingRequiredField: Rule = {
   meta: {

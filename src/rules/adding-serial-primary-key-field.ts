@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, quoteIdent, tableName } from './helpers.js';
+import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 

@@ -1,6 +1,6 @@
 import type { ConstraintDef, Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { tableName } from './helpers.js';
+import { tableName } from './support/helpers.js';
 
 /** The suffix Postgres appends to a generated constraint name. */
 const SUFFIX: Partial<Record<ConstraintDef['type'], string>> = {

@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { columnTypeVisitors, describeUse } from './column-type-visitors.js';
+import { columnTypeVisitors, describeUse } from './support/column-type-visitors.js';
 
 export const banCharField: Rule = {
   meta: {

@@ -1,6 +1,6 @@
 import type { Migration, MigrationFormat, Operation } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { tableName } from './helpers.js';
+import { tableName } from './support/helpers.js';
 
 interface TransactionCause {
   /** Why the statement runs in a transaction block, as a sentence fragment. */

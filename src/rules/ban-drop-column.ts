@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
-import { columnKey, createdByOwnUpgrade } from './migration-facts.js';
+import { describeLock, tableName } from './support/helpers.js';
+import { createdByOwnUpgrade } from './support/migration-facts.js';
 
 export const banDropColumn: Rule = {
   meta: {
@@ -41,13 +41,9 @@ export const banDropColumn: Rule = {
     },
   },
   create(context) {
-    const addedHere = new Set<string>();
     return {
-      'add-column'(op) {
-        addedHere.add(columnKey(op.table, op.column.name));
-      },
       'drop-column'(op) {
-        if (context.isNewTable(op.table) || addedHere.has(columnKey(op.table, op.column))) return;
+        if (context.isNewColumn(op.table, op.column)) return;
         if (createdByOwnUpgrade(context, op.table, op.column)) return;
         const t = tableName(op.table);
         context.report(op, `Dropping column ${t}.${op.column} deletes its data, and running code that still reads or writes it fails until the new version is deployed everywhere.`, {

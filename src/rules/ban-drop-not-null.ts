@@ -1,6 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
-import { columnKey } from './migration-facts.js';
+import { describeLock, tableName } from './support/helpers.js';
 
 export const banDropNotNull: Rule = {
   meta: {
@@ -35,13 +34,9 @@ export const banDropNotNull: Rule = {
     },
   },
   create(context) {
-    const addedHere = new Set<string>();
     return {
-      'add-column'(op) {
-        addedHere.add(columnKey(op.table, op.column.name));
-      },
       'drop-not-null'(op) {
-        if (context.isNewTable(op.table) || addedHere.has(columnKey(op.table, op.column))) return;
+        if (context.isNewColumn(op.table, op.column)) return;
         const t = tableName(op.table);
         context.report(op, `Dropping NOT NULL on ${t}.${op.column} lets NULLs reach code and consumers that assume the column is never NULL.`, {
           lock: describeLock('AccessExclusiveLock', op.table),

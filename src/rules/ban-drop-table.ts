@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
-import { createdByOwnUpgrade } from './migration-facts.js';
+import { describeLock, tableName } from './support/helpers.js';
+import { createdByOwnUpgrade } from './support/migration-facts.js';
 
 export const banDropTable: Rule = {
   meta: {

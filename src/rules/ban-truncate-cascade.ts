@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { tableName } from './helpers.js';
+import { tableName } from './support/helpers.js';
 
 export const banTruncateCascade: Rule = {
   meta: {

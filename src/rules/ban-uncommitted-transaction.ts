@@ -1,6 +1,6 @@
 import type { TransactionOp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { toolTransactionMode } from './migration-facts.js';
+import { toolTransactionMode } from './support/migration-facts.js';
 
 export const banUncommittedTransaction: Rule = {
   meta: {

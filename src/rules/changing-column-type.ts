@@ -1,6 +1,6 @@
 import type { AlterColumnTypeOp, TypeRef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, tableName } from './support/helpers.js';
 
 /** Types whose only modifier is a length or precision that can grow without touching stored values. */
 const GROWABLE = new Set(['varchar', 'varbit', 'timestamp', 'timestamptz', 'time', 'timetz']);

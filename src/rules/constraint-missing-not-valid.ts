@@ -1,8 +1,8 @@
 import type { AddConstraintOp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { describeLock, tableName } from './helpers.js';
-import { transactionIds } from './transaction-scope.js';
+import { describeLock, tableName } from './support/helpers.js';
+import { transactionIds } from './support/transaction-scope.js';
 
 export const constraintMissingNotValid: Rule = {
   meta: {

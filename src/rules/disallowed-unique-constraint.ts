@@ -1,6 +1,6 @@
 import type { QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, quoteIdent, tableName } from './helpers.js';
+import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 function recipe(table: QualifiedName, name: string, columns: string[]): string {
   const t = tableName(table);

@@ -1,6 +1,6 @@
 import type { TypeRef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { columnTypeVisitors, describeUse } from './column-type-visitors.js';
+import { columnTypeVisitors, describeUse } from './support/column-type-visitors.js';
 
 /** Type name → [bits, largest value] for the narrow integer types (serial types included). */
 const NARROW: Record<string, [number, string]> = {

@@ -1,8 +1,8 @@
 import type { AddColumnOp, DropColumnOp, TypeRef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { quoteIdent, tableName } from './helpers.js';
-import { columnKey, createdByOwnUpgrade } from './migration-facts.js';
+import { quoteIdent, tableName } from './support/helpers.js';
+import { createdByOwnUpgrade } from './support/migration-facts.js';
 
 interface Drop {
   op: DropColumnOp;
@@ -83,10 +83,9 @@ export const renameViaDropAdd: Rule = {
   create(context) {
     const drops: Drop[] = [];
     const adds: AddColumnOp[] = [];
-    const addedBefore = new Set<string>();
     return {
       'drop-column'(op) {
-        if (context.isNewTable(op.table) || addedBefore.has(columnKey(op.table, op.column))) return;
+        if (context.isNewColumn(op.table, op.column)) return;
         if (createdByOwnUpgrade(context, op.table, op.column)) return;
         const d: Drop = { op };
         const type = context.columnType(op.table, op.column);
@@ -94,7 +93,6 @@ export const renameViaDropAdd: Rule = {
         drops.push(d);
       },
       'add-column'(op) {
-        addedBefore.add(columnKey(op.table, op.column.name));
         if (!context.isNewTable(op.table)) adds.push(op);
       },
       end() {

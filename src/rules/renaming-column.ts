@@ -1,6 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './helpers.js';
-import { columnKey } from './migration-facts.js';
+import { describeLock, tableName } from './support/helpers.js';
 
 export const renamingColumn: Rule = {
   meta: {
@@ -40,13 +39,9 @@ export const renamingColumn: Rule = {
     },
   },
   create(context) {
-    const addedHere = new Set<string>();
     return {
-      'add-column'(op) {
-        addedHere.add(columnKey(op.table, op.column.name));
-      },
       'rename-column'(op) {
-        if (context.isNewTable(op.table) || addedHere.has(columnKey(op.table, op.column))) return;
+        if (context.isNewColumn(op.table, op.column)) return;
         const t = tableName(op.table);
         context.report(
           op,

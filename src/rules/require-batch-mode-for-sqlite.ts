@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import type { Operation } from '../ir/types.js';
-import { tableName } from './helpers.js';
+import { tableName } from './support/helpers.js';
 
 const HELP =
   'Run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old ' +

@@ -1,7 +1,7 @@
 import type { QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { describeLock, tableName } from './helpers.js';
+import { describeLock, tableName } from './support/helpers.js';
 
 export const requireConcurrentIndexDeletion: Rule = {
   meta: {

@@ -1,7 +1,7 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { LockMode, Rule, RuleContext } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { describeLock, lockSql, tableName } from './helpers.js';
+import { describeLock, lockSql, tableName } from './support/helpers.js';
 
 interface TableLock {
   mode: LockMode;

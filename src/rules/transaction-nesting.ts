@@ -1,6 +1,6 @@
 import type { TransactionOp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { toolTransactionMode } from './migration-facts.js';
+import { toolTransactionMode } from './support/migration-facts.js';
 
 function isEnd(op: TransactionOp): boolean {
   return op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare';

@@ -4,7 +4,7 @@
  * `migration-lint explain <id>`.
  */
 import type { Finding, Rule, Severity } from '../engine/types.js';
-import { describeLock } from '../rules/helpers.js';
+import { describeLock } from '../rules/support/helpers.js';
 import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 
 export const traceAccessExclusive: Rule = {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSync } from 'libpg-query';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
-import { quoteIdent, tableName } from '../../src/rules/helpers.js';
+import { quoteIdent, tableName } from '../../src/rules/support/helpers.js';
 
 describe('identifiers in messages and fix SQL', () => {
   beforeAll(async () => {

@@ -3,9 +3,9 @@
  * with respect to transactions, and what this migration's own upgrade created (so a downgrade that
  * removes it again is the expected reverse, not a loss of existing data).
  */
-import type { QualifiedName, TransactionMode } from '../ir/types.js';
-import type { RuleContext } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
+import type { QualifiedName, TransactionMode } from '../../ir/types.js';
+import type { RuleContext } from '../../engine/types.js';
+import { tableKey } from '../../engine/lint.js';
 
 /** How the tool runs the ops of the direction being linted. */
 export function toolTransactionMode(context: RuleContext): TransactionMode {
@@ -27,9 +27,4 @@ export function createdByOwnUpgrade(context: RuleContext, table: QualifiedName, 
     if (column !== undefined && op.kind === 'add-column' && tableKey(op.table) === key && op.column.name === column) return true;
   }
   return false;
-}
-
-/** `users.email` → tracks columns added earlier in the same migration (they hold no existing data). */
-export function columnKey(table: QualifiedName, column: string): string {
-  return `${tableKey(table)}.${column}`;
 }

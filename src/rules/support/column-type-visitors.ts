@@ -2,8 +2,8 @@
  * Visitors shared by the type-preference rules: every place a migration gives a column a type
  * (CREATE TABLE, ADD COLUMN, ALTER COLUMN … TYPE), as one callback.
  */
-import type { ColumnDef, Operation, QualifiedName, TypeRef } from '../ir/types.js';
-import type { Visitor } from '../engine/types.js';
+import type { ColumnDef, Operation, QualifiedName, TypeRef } from '../../ir/types.js';
+import type { Visitor } from '../../engine/types.js';
 import { tableName } from './helpers.js';
 
 export interface ColumnTypeUse {
