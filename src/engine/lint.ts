@@ -139,59 +139,76 @@ function lintDirection(
   const newTables = new Set<string>();
   /** `schema.table.column` of columns added by this migration so far */
   const newColumns = new Set<string>();
-  const visitors: Visitor[] = [];
+  // One context for all rules of this migration; `report` files the finding under the rule whose
+  // visitor is running (set by the dispatch below), so no per-rule context objects are built.
+  type Active = { rule: Rule; severity: Severity; visitor: Visitor };
+  let current: Active | undefined;
+  const context: RuleContext = {
+    pgVersion: options.pgVersion,
+    dialect: options.dialect ?? 'postgresql',
+    migration,
+    direction,
+    ops,
+    isNewTable: (t) => newTables.has(tableKey(t)),
+    isNewColumn: (t, c) => newTables.has(tableKey(t)) || newColumns.has(`${tableKey(t)}.${c}`),
+    columnType: (t, c) => state.columnType(t, c),
+    hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
+    report(op: Operation, message: string, extra: ReportOptions = {}) {
+      if (!current) throw new Error('report() called outside a rule visitor');
+      const span = extra.span ?? op.span;
+      const finding: Finding = {
+        rule: current.rule.meta.id,
+        severity: extra.severity ?? current.severity,
+        file: span.file,
+        line: span.line,
+        column: span.column,
+        endLine: span.endLine,
+        endColumn: span.endColumn,
+        message,
+        direction: op.direction,
+      };
+      if (extra.help) finding.help = extra.help;
+      if (extra.lock) finding.lock = extra.lock;
+      if (op.revision) finding.revision = op.revision;
+      findings.push(finding);
+    },
+  };
+  const active: Active[] = [];
   for (const { rule, severity } of options.rules) {
     if (!rule.create) continue; // run-level rules (checkRun) need no per-migration context
-    const context: RuleContext = {
-      pgVersion: options.pgVersion,
-      dialect: options.dialect ?? 'postgresql',
-      migration,
-      direction,
-      ops,
-      isNewTable: (t) => newTables.has(tableKey(t)),
-      isNewColumn: (t, c) => newTables.has(tableKey(t)) || newColumns.has(`${tableKey(t)}.${c}`),
-      columnType: (t, c) => state.columnType(t, c),
-      hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
-      report(op: Operation, message: string, extra: ReportOptions = {}) {
-        const span = extra.span ?? op.span;
-        const finding: Finding = {
-          rule: rule.meta.id,
-          severity: extra.severity ?? severity,
-          file: span.file,
-          line: span.line,
-          column: span.column,
-          endLine: span.endLine,
-          endColumn: span.endColumn,
-          message,
-          direction: op.direction,
-        };
-        if (extra.help) finding.help = extra.help;
-        if (extra.lock) finding.lock = extra.lock;
-        if (op.revision) finding.revision = op.revision;
-        findings.push(finding);
-      },
-    };
-    visitors.push(rule.create(context));
+    current = { rule, severity, visitor: {} };
+    current.visitor = rule.create(context);
+    active.push(current);
   }
   // The visitors of each op kind, gathered once per migration: an op reaches only the rules that handle its kind.
-  const byKind = new Map<string, Visitor[]>();
-  for (const v of visitors) {
-    for (const kind in v) {
-      if (kind === 'end' || typeof v[kind as keyof Visitor] !== 'function') continue;
+  const byKind = new Map<string, Active[]>();
+  for (const a of active) {
+    for (const kind in a.visitor) {
+      if (kind === 'end' || typeof a.visitor[kind as keyof Visitor] !== 'function') continue;
       let list = byKind.get(kind);
       if (!list) byKind.set(kind, (list = []));
-      list.push(v);
+      list.push(a);
     }
   }
   for (const op of ops) {
     const handling = byKind.get(op.kind);
-    if (handling) for (const v of handling) (v[op.kind] as (o: Operation) => void)(op);
+    if (handling) {
+      for (const a of handling) {
+        current = a;
+        (a.visitor[op.kind] as (o: Operation) => void)(op);
+      }
+    }
     if (op.kind === 'create-table') newTables.add(tableKey(op.table));
     else if (op.kind === 'add-column') newColumns.add(`${tableKey(op.table)}.${op.column.name}`);
     if (op.kind === 'rename-table' && newTables.has(tableKey(op.table))) newTables.add(tableKey({ schema: op.table.schema, name: op.newName }));
     state.apply(op);
   }
-  for (const v of visitors) v.end?.();
+  for (const a of active) {
+    if (!a.visitor.end) continue;
+    current = a;
+    a.visitor.end();
+  }
+  current = undefined;
 }
 
 /** Lints migrations in the order given (the order the tool runs them). */
