@@ -52,11 +52,12 @@ export const addingForeignKeyConstraint: Rule = {
         const c = op.constraint;
         if (c.type !== 'foreign-key' || c.notValid || context.isNewTable(op.table)) return;
         const referenced = c.references ? tableName(c.references.table) : 'the referenced table';
+        const self = referenced === tableName(op.table); // a self-reference (parent_id → id) locks one table
         context.report(
           op,
-          `Adding foreign key ${c.name ?? `on ${tableName(op.table)} (${c.columns.join(', ')})`} without NOT VALID checks every row of ${tableName(op.table)} while blocking writes to ${tableName(op.table)} and ${referenced}.`,
+          `Adding foreign key ${c.name ?? `on ${tableName(op.table)} (${c.columns.join(', ')})`} without NOT VALID checks every row of ${tableName(op.table)} while blocking writes to ${self ? 'it' : `${tableName(op.table)} and ${referenced}`}.`,
           {
-            lock: `${describeLock('ShareRowExclusiveLock', op.table)} and ${describeLock('ShareRowExclusiveLock', referenced)}`,
+            lock: self ? describeLock('ShareRowExclusiveLock', op.table) : `${describeLock('ShareRowExclusiveLock', op.table)} and ${describeLock('ShareRowExclusiveLock', referenced)}`,
             help: notValidRecipe(op.table, c),
           },
         );

@@ -44,6 +44,12 @@ describe('adding-foreign-key-constraint details', () => {
     expect(f?.help).toContain('REFERENCES users (id) NOT VALID');
     expect(f?.help).toContain('VALIDATE CONSTRAINT orders_user_id_fkey');
   });
+
+  it('a self-referencing key names its one table once', async () => {
+    const [f] = await runRule(rule, { sql: 'ALTER TABLE employees ADD CONSTRAINT employees_manager_fkey FOREIGN KEY (manager_id) REFERENCES employees (id);' });
+    expect(f?.message).toContain('while blocking writes to it.');
+    expect(f?.lock).toBe('SHARE ROW EXCLUSIVE on employees (blocks writes)');
+  });
 });
 
 /**
