@@ -361,6 +361,20 @@ export interface RevisionInfo {
   branchLabels: string[];
 }
 
+/** How a migration tool's transaction can be explained and left, for one way it runs files. */
+export interface TransactionHelp {
+  /** Why a statement runs in a transaction block, as a sentence fragment. */
+  reason: string;
+  /** How to get a statement out of it, in this tool's own terms. */
+  fix: string;
+}
+
+/** What the frontend knows about its tool's transactions, per `TransactionMode` that puts ops in one. */
+export interface TransactionFacts {
+  wrapped?: TransactionHelp;
+  implicit?: TransactionHelp;
+}
+
 export interface Migration {
   file: string;
   format: MigrationFormat;
@@ -384,4 +398,6 @@ export interface Migration {
   diagnostics: FileDiagnostic[];
   /** The full source text (for code frames and suppressions). */
   source: string;
+  /** Set from the format's parser: how its tool's transactions read in messages (rules stay framework-free). */
+  transactionFacts?: TransactionFacts;
 }

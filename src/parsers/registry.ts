@@ -61,7 +61,8 @@ export function arrangeRun(migrations: Migration[]): Migration[] {
     const before = out.slice(0, first).filter((m) => m.format !== parser.format).length;
     out = [...others.slice(0, before), ...arranged, ...others.slice(before)];
   }
-  return out;
+  // arrangeRun may split a file into new migration objects (one per revision or unit)
+  return out.map(withTransactionFacts);
 }
 
 /** Why no parser takes a file: its extension is not a migration format's, or no format recognises its content. */
@@ -72,7 +73,16 @@ export function noParserReason(path: string): string {
   return `not a migration of any supported framework (${formats.join(', ')}); --framework forces one`;
 }
 
+/** Stamps a migration with its format's transaction facts (kept on the IR so rules need no format table). */
+function withTransactionFacts(migration: Migration): Migration {
+  if (!migration.transactionFacts) {
+    const facts = PARSERS.find((p) => p.format === migration.format)?.transactionFacts;
+    if (facts) migration.transactionFacts = facts;
+  }
+  return migration;
+}
+
 export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration | undefined> {
   const parser = chooseParser(file, options.framework);
-  return parser ? parser.parse(file, options) : undefined;
+  return parser ? withTransactionFacts(await parser.parse(file, options)) : undefined;
 }

@@ -1,97 +1,28 @@
-import type { Migration, MigrationFormat, Operation } from '../ir/types.js';
+import type { Migration, Operation, TransactionHelp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableName } from './support/helpers.js';
 
-interface TransactionCause {
-  /** Why the statement runs in a transaction block, as a sentence fragment. */
-  reason: string;
-  /** How to get it out of one. */
-  fix: string;
-}
-
-/** How each tool that wraps a migration in a transaction lets a migration opt out (for the help text). */
-const WRAPPING_TOOL: Partial<Record<MigrationFormat, TransactionCause>> = {
-  sql: {
-    reason: '--assume-in-transaction says the migration tool runs each file in a transaction',
-    fix: 'run the statement in a migration your tool executes outside a transaction',
-  },
-  dbmate: {
-    reason: 'dbmate runs each migration section in a transaction unless its marker says transaction:false',
-    fix: 'put the statement in its own migration whose marker reads `-- migrate:up transaction:false`',
-  },
-  flyway: {
-    reason: 'Flyway runs this migration in a transaction because it mixes the CONCURRENTLY statement with other statements',
-    fix: 'move the statement to a migration of its own (Flyway runs a migration made only of such statements outside a transaction)',
-  },
-  drizzle: {
-    reason: "drizzle's migrator runs all pending migrations in one transaction",
-    fix: "run the statement outside drizzle's migrator (drizzle migrations cannot opt out of the transaction)",
-  },
-  'node-pg-migrate-sql': {
-    reason: 'node-pg-migrate runs each migration in a transaction',
-    fix: 'put the statement in a JavaScript/TypeScript migration that calls pgm.noTransaction()',
-  },
-  'node-pg-migrate': {
-    reason: 'node-pg-migrate runs each migration in a transaction',
-    fix: 'call pgm.noTransaction() in this migration and keep the statement out of any other transaction',
-  },
-  knex: {
-    reason: 'knex runs each migration in a transaction',
-    fix: 'export `config = { transaction: false }` from this migration',
-  },
-  typeorm: {
-    reason: 'TypeORM runs migrations in a transaction',
-    fix: 'set `transaction = false` on this migration class (with migrationsTransactionMode "each")',
-  },
-  kysely: {
-    reason: "Kysely's Migrator runs each migration in a transaction on Postgres",
-    fix: 'run this migration with a Migrator created with `disableTransactions: true`',
-  },
-  'mikro-orm': {
-    reason: 'MikroORM runs each migration in a transaction',
-    fix: 'override isTransactional() to return false in this migration',
-  },
-  alembic: {
-    reason: 'Alembic runs migrations in a transaction on Postgres (transactional DDL)',
-    fix: 'run the statement inside `with op.get_context().autocommit_block():`',
-  },
-  // `alembic upgrade --sql` output: the BEGIN at its top is Alembic's transaction around the run.
-  'alembic-sql': {
-    reason: 'Alembic runs migrations in a transaction on Postgres (transactional DDL)',
-    fix: 'in the revision file, run the statement inside `with op.get_context().autocommit_block():`',
-  },
-};
-
-const IMPLICIT_TOOL: Partial<Record<MigrationFormat, string>> = {
-  'golang-migrate': 'golang-migrate',
-  prisma: 'Prisma Migrate',
-  dbmate: 'dbmate (with transaction:false)',
-};
-
 /** Why `op` runs in a transaction block; `begin` is the explicit BEGIN still open when it runs. */
-function transactionCause(migration: Migration, op: Operation, begin: Operation | undefined): TransactionCause {
+function transactionCause(migration: Migration, op: Operation, begin: Operation | undefined): TransactionHelp {
   if (begin) {
     return {
       reason: `the file opens a transaction block with BEGIN on line ${begin.span.line}`,
       fix: 'move the statement after the COMMIT, or to a migration of its own that has no BEGIN',
     };
   }
+  // The frontend states how its tool runs the migration and how to leave the transaction.
   const mode = migration.transactionByDirection?.[op.direction] ?? migration.transaction;
   if (mode === 'implicit') {
-    const tool = IMPLICIT_TOOL[migration.format] ?? 'the migration tool';
-    const unit = migration.format === 'dbmate' ? 'section' : 'file';
-    const fix =
-      migration.format === 'golang-migrate'
-        ? 'make it the only statement of its migration file, or enable x-multi-statement in the database URL so statements are sent one at a time'
-        : `make it the only statement of its migration ${unit} (a SET before it counts as a statement too)`;
-    return {
-      reason: `${tool} sends the whole ${unit} as one multi-statement query, which Postgres runs as one implicit transaction`,
-      fix,
-    };
+    return (
+      migration.transactionFacts?.implicit ?? {
+        reason: 'the migration tool sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
+        fix: 'make it the only statement of its migration file (a SET before it counts as a statement too)',
+      }
+    );
   }
   if (mode === 'wrapped') {
     return (
-      WRAPPING_TOOL[migration.format] ?? {
+      migration.transactionFacts?.wrapped ?? {
         reason: 'the migration tool runs this file in a transaction',
         fix: 'run the statement in a migration the tool executes outside a transaction',
       }

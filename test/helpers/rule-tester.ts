@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../src/engine/types.js';
 import { lintMigrations } from '../../src/engine/lint.js';
-import { chooseParser } from '../../src/parsers/registry.js';
+import { parseFile } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
 import type { Finding } from '../../src/engine/types.js';
 
@@ -34,8 +34,7 @@ export async function runRule(rule: Rule, c: TestCase): Promise<Finding[]> {
   const migrations = [];
   for (let i = 0; i < sqls.length; i++) {
     const source = { path: files[i]!, text: sqls[i]! };
-    const parser = chooseParser(source)!;
-    migrations.push(await parser.parse(source, { assumeInTransaction: Boolean(c.assumeInTransaction), dialect: c.dialect ?? 'postgresql' }));
+    migrations.push((await parseFile(source, { assumeInTransaction: Boolean(c.assumeInTransaction), dialect: c.dialect ?? 'postgresql' }))!);
   }
   return lintMigrations(migrations, {
     pgVersion: c.pgVersion ?? 14,

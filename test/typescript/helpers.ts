@@ -43,6 +43,7 @@ export function generatedMigration(like: Migration, up: Operation[], down: Opera
   assignTransactions(ops, mode);
   const m: Migration = { file: like.file, format: like.format, ops, transaction: mode, diagnostics: [], source: '' };
   if (like.downgrade) m.downgrade = like.downgrade;
+  if (like.transactionFacts) m.transactionFacts = like.transactionFacts;
   return m;
 }
 

@@ -74,7 +74,7 @@ async function generate(mod: Module, file: string) {
 }
 
 function generatedMigration(like: Migration, ops: Operation[]): Migration {
-  return { file: like.file, format: like.format, ops, transaction: 'none', diagnostics: [], source: '', ...(like.downgrade ? { downgrade: like.downgrade } : {}) };
+  return { file: like.file, format: like.format, ops, transaction: 'none', diagnostics: [], source: '', ...(like.downgrade ? { downgrade: like.downgrade } : {}), ...(like.transactionFacts ? { transactionFacts: like.transactionFacts } : {}) };
 }
 
 const FIXTURES = readdirSync(DIR)

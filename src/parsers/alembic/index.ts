@@ -9,6 +9,12 @@ import { looksLikeRevision, parseRevisionFile } from './revision-file.js';
 export const alembic: FormatParser = {
   format: 'alembic',
   extensions: ['.py'],
+  transactionFacts: {
+    wrapped: {
+      reason: 'Alembic runs migrations in a transaction on Postgres (transactional DDL)',
+      fix: 'run the statement inside `with op.get_context().autocommit_block():`',
+    },
+  },
   detect: (file) => (looksLikeRevision(file.text) ? 10 : 0),
   parse: (file, options) => parseRevisionFile(file, options),
   // Revisions run in graph order (parents and dependencies first), one versions directory at a time.

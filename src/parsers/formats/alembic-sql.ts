@@ -90,6 +90,13 @@ function splitByRevision(m: Migration): Migration[] {
 export const alembicSql: FormatParser = {
   format: 'alembic-sql',
   extensions: ['.sql'],
+  // The BEGIN at the top of `alembic upgrade --sql` output is Alembic's transaction around the run.
+  transactionFacts: {
+    wrapped: {
+      reason: 'Alembic runs migrations in a transaction on Postgres (transactional DDL)',
+      fix: 'in the revision file, run the statement inside `with op.get_context().autocommit_block():`',
+    },
+  },
   detect: (file) => (/^--\s*Running (upgrade|downgrade)\s/m.test(file.text) ? 10 : 0),
   parse(file) {
     const headers = [...file.text.matchAll(HEADER)];

@@ -11,6 +11,16 @@ const MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
 export const dbmate: FormatParser = {
   format: 'dbmate',
   extensions: ['.sql'],
+  transactionFacts: {
+    wrapped: {
+      reason: 'dbmate runs each migration section in a transaction unless its marker says transaction:false',
+      fix: 'put the statement in its own migration whose marker reads `-- migrate:up transaction:false`',
+    },
+    implicit: {
+      reason: 'dbmate (with transaction:false) sends the whole section as one multi-statement query, which Postgres runs as one implicit transaction',
+      fix: 'make it the only statement of its migration section (a SET before it counts as a statement too)',
+    },
+  },
   detect: (file) => (/^--\s*migrate:up\b/m.test(file.text) ? 10 : 0),
   parse(file) {
     const markers = [...file.text.matchAll(MARKER)];

@@ -20,6 +20,12 @@ function besideJournal(path: string): boolean {
 export const drizzle: FormatParser = {
   format: 'drizzle',
   extensions: ['.sql'],
+  transactionFacts: {
+    wrapped: {
+      reason: "drizzle's migrator runs all pending migrations in one transaction",
+      fix: "run the statement outside drizzle's migrator (drizzle migrations cannot opt out of the transaction)",
+    },
+  },
   detect: (file) => (file.text.includes('--> statement-breakpoint') || besideJournal(file.path) ? 9 : 0),
   parse: (file) => sqlMigration(file.path, file.text, 'drizzle', 'wrapped'),
 };

@@ -11,6 +11,12 @@ const NAME = /^([VUR])([0-9][0-9._]*)?__.+\.sql$/;
 export const flyway: FormatParser = {
   format: 'flyway',
   extensions: ['.sql'],
+  transactionFacts: {
+    wrapped: {
+      reason: 'Flyway runs this migration in a transaction because it mixes the CONCURRENTLY statement with other statements',
+      fix: 'move the statement to a migration of its own (Flyway runs a migration made only of such statements outside a transaction)',
+    },
+  },
   detect: (file) => (NAME.test(baseName(file.path)) ? 8 : 0),
   parse(file) {
     // A forced --framework flyway on a file not named like V1__x.sql: a versioned upgrade.

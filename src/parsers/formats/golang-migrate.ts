@@ -10,6 +10,12 @@ const NAME = /^(\d+)_.*\.(up|down)\.sql$/i;
 export const golangMigrate: FormatParser = {
   format: 'golang-migrate',
   extensions: ['.sql'],
+  transactionFacts: {
+    implicit: {
+      reason: 'golang-migrate sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
+      fix: 'make it the only statement of its migration file, or enable x-multi-statement in the database URL so statements are sent one at a time',
+    },
+  },
   detect: (file) => (NAME.test(baseName(file.path)) ? 8 : 0),
   parse(file) {
     // A forced --framework golang-migrate on a file not named NNN_x.up.sql: an upgrade, no version.

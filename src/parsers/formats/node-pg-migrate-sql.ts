@@ -7,6 +7,12 @@ const MARKER = /^--\s*(Up|Down) Migration\b.*$/gim;
 export const nodePgMigrateSql: FormatParser = {
   format: 'node-pg-migrate-sql',
   extensions: ['.sql'],
+  transactionFacts: {
+    wrapped: {
+      reason: 'node-pg-migrate runs each migration in a transaction',
+      fix: 'put the statement in a JavaScript/TypeScript migration that calls pgm.noTransaction()',
+    },
+  },
   detect: (file) => (/^--\s*Up Migration\b/im.test(file.text) ? 10 : 0),
   parse(file) {
     const markers = [...file.text.matchAll(MARKER)];

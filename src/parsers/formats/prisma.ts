@@ -8,6 +8,12 @@ import { baseName, sqlMigration } from './sql-common.js';
 export const prisma: FormatParser = {
   format: 'prisma',
   extensions: ['.sql'],
+  transactionFacts: {
+    implicit: {
+      reason: 'Prisma Migrate sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
+      fix: 'make it the only statement of its migration file (a SET before it counts as a statement too)',
+    },
+  },
   detect: (file) => {
     if (baseName(file.path) !== 'migration.sql') return 0;
     return /(^|\/)\d{14}_[^/]+\/migration\.sql$/.test(file.path.replace(/\\/g, '/')) ? 9 : 6;

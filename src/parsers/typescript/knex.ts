@@ -827,6 +827,7 @@ function knexTransaction(input: ReadInput): TransactionMode {
 
 export const knexSpec: FrameworkSpec = {
   format: 'knex',
+  transactionFacts: { wrapped: { reason: 'knex runs each migration in a transaction', fix: 'export `config = { transaction: false }` from this migration' } },
   name: 'Knex',
   read(input) {
     const { shape } = input;

@@ -449,6 +449,7 @@ function has(links: ChainLink[], name: string): boolean {
 
 export const kyselySpec: FrameworkSpec = {
   format: 'kysely',
+  transactionFacts: { wrapped: { reason: "Kysely's Migrator runs each migration in a transaction on Postgres", fix: 'run this migration with a Migrator created with `disableTransactions: true`' } },
   name: 'Kysely',
   read(input) {
     if (input.shape.up) new KyselyReader(input).read(input.shape.up, 'upgrade');

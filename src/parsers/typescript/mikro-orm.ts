@@ -60,6 +60,7 @@ function mikroTransaction(input: ReadInput): TransactionMode {
 
 export const mikroOrmSpec: FrameworkSpec = {
   format: 'mikro-orm',
+  transactionFacts: { wrapped: { reason: 'MikroORM runs each migration in a transaction', fix: 'override isTransactional() to return false in this migration' } },
   name: 'MikroORM',
   read(input) {
     const mode = mikroTransaction(input);

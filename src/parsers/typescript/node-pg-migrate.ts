@@ -469,6 +469,7 @@ class PgmReader extends FrameworkReader {
 
 export const nodePgMigrateSpec: FrameworkSpec = {
   format: 'node-pg-migrate',
+  transactionFacts: { wrapped: { reason: 'node-pg-migrate runs each migration in a transaction', fix: 'call pgm.noTransaction() in this migration and keep the statement out of any other transaction' } },
   name: 'node-pg-migrate',
   read(input) {
     const modes: Record<Direction, TransactionMode> = { upgrade: 'wrapped', downgrade: 'wrapped' };

@@ -586,6 +586,7 @@ function typeormTransaction(input: ReadInput): TransactionMode {
 
 export const typeormSpec: FrameworkSpec = {
   format: 'typeorm',
+  transactionFacts: { wrapped: { reason: 'TypeORM runs migrations in a transaction', fix: 'set `transaction = false` on this migration class (with migrationsTransactionMode "each")' } },
   name: 'TypeORM',
   read(input) {
     const mode = typeormTransaction(input);
