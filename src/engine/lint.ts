@@ -3,7 +3,7 @@
  * the migration set has shown so far (tables created, column types, validated NOT NULL checks), and
  * collects findings.
  */
-import type { Direction, Migration, Operation, QualifiedName, TypeRef } from '../ir/types.js';
+import type { Direction, Migration, Operation, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
 import type { Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
 
 export interface LintOptions {
@@ -127,6 +127,22 @@ class SchemaState {
   }
 }
 
+/** The one place a finding is built: from a rule's report, a run-level report or a parser diagnostic. */
+function finding(
+  rule: string,
+  severity: Severity,
+  span: SourceSpan,
+  message: string,
+  direction: Direction,
+  extra: { help?: string; lock?: string; revision?: string } = {},
+): Finding {
+  const f: Finding = { rule, severity, file: span.file, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn, message, direction };
+  if (extra.help) f.help = extra.help;
+  if (extra.lock) f.lock = extra.lock;
+  if (extra.revision) f.revision = extra.revision;
+  return f;
+}
+
 function lintDirection(
   migration: Migration,
   direction: Direction,
@@ -155,22 +171,8 @@ function lintDirection(
     hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');
-      const span = extra.span ?? op.span;
-      const finding: Finding = {
-        rule: current.rule.meta.id,
-        severity: extra.severity ?? current.severity,
-        file: span.file,
-        line: span.line,
-        column: span.column,
-        endLine: span.endLine,
-        endColumn: span.endColumn,
-        message,
-        direction: op.direction,
-      };
-      if (extra.help) finding.help = extra.help;
-      if (extra.lock) finding.lock = extra.lock;
-      if (op.revision) finding.revision = op.revision;
-      findings.push(finding);
+      const { help, lock } = extra;
+      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, message, op.direction, { help, lock, revision: op.revision }));
     },
   };
   const active: Active[] = [];
@@ -217,17 +219,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
   const state = new SchemaState();
   for (const migration of migrations) {
     for (const d of migration.diagnostics) {
-      findings.push({
-        rule: d.rule,
-        severity: 'error',
-        file: d.span.file,
-        line: d.span.line,
-        column: d.span.column,
-        endLine: d.span.endLine,
-        endColumn: d.span.endColumn,
-        message: d.message,
-        direction: 'upgrade',
-      });
+      findings.push(finding(d.rule, 'error', d.span, d.message, 'upgrade'));
     }
     lintDirection(migration, 'upgrade', state, options, findings);
     // Downgrades are checked on their own: their ops undo the upgrade and must not feed the schema state.
@@ -239,21 +231,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
       pgVersion: options.pgVersion,
       migrations,
       report(span, message, extra = {}) {
-        const finding: Finding = {
-          rule: rule.meta.id,
-          severity: extra.severity ?? severity,
-          file: span.file,
-          line: span.line,
-          column: span.column,
-          endLine: span.endLine,
-          endColumn: span.endColumn,
-          message,
-          direction: 'upgrade',
-        };
-        if (extra.help) finding.help = extra.help;
-        if (extra.lock) finding.lock = extra.lock;
-        if (extra.revision) finding.revision = extra.revision;
-        findings.push(finding);
+        findings.push(finding(rule.meta.id, extra.severity ?? severity, span, message, 'upgrade', extra));
       },
     });
   }
