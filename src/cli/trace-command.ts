@@ -21,6 +21,7 @@ export interface TraceFlags {
   format: string;
   databaseUrl?: string;
   allowCommit?: boolean;
+  allowPrivilegedRole?: boolean;
   setup?: string;
   rows?: string;
   framework?: MigrationFormat;
@@ -42,6 +43,7 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   const reporter = REPORTERS[flags.format];
   if (!reporter) throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
   if (flags.allowCommit && !flags.databaseUrl) throw new UsageError('--allow-commit only applies with --database-url (the embedded database is thrown away anyway)');
+  if (flags.allowPrivilegedRole && !flags.databaseUrl) throw new UsageError('--allow-privileged-role only applies with --database-url (the embedded database has no host to reach)');
   if (flags.databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(flags.databaseUrl)) {
     throw new UsageError('--database-url expects a postgres:// or postgresql:// URL');
   }
@@ -69,18 +71,20 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   // Loaded here, not at start-up: PGlite and pg would add ~200 ms to every lint run.
   const { traceSources } = await import('../trace/index.js');
   const { ConnectionFailure } = await import('../trace/postgres-database.js');
+  const { PrivilegedRoleRefused } = await import('../trace/server-role.js');
   let result;
   try {
     result = await traceSources(inputs, {
       rows,
       allowCommit: Boolean(flags.allowCommit),
+      allowPrivilegedRole: Boolean(flags.allowPrivilegedRole),
       assumeInTransaction: Boolean(flags.assumeInTransaction),
       ...(flags.databaseUrl !== undefined ? { databaseUrl: flags.databaseUrl } : {}),
       ...(flags.framework ? { framework: flags.framework } : {}),
       ...(setup ? { setup } : {}),
     });
   } catch (e) {
-    if (e instanceof ConnectionFailure) {
+    if (e instanceof ConnectionFailure || e instanceof PrivilegedRoleRefused) {
       io.stderr(`migration-lint trace: ${e.message}\n`);
       return 2;
     }
@@ -140,6 +144,7 @@ export const registerTraceCommand: CommandRegistrar = (program, { io, setExit })
         .addOption(new Option('-f, --format <format>', 'output format: text (table + findings), json (findings + trace), or any lint format (findings only)').choices(Object.keys(REPORTERS)).default('text'))
         .option('--database-url <url>', 'trace on this Postgres server instead of the embedded one (inside a transaction that is rolled back)')
         .option('--allow-commit', 'with --database-url: commit each statement, and run those that cannot run in a transaction (use a scratch database)')
+        .option('--allow-privileged-role', 'with --database-url: trace even as a superuser or a role that can reach the database host or other sessions (only for migrations you trust)')
         .option('--setup <schema.sql>', 'SQL to run first: the schema the migrations start from')
         .option('--rows <n>', 'seed every table with N rows before each migration so scans and rewrites cost something', '0')
         .addOption(new Option('--framework <name>', 'force the migration format instead of detecting it').choices(FORMATS))

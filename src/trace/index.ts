@@ -15,7 +15,8 @@ import { traceFindings, traceNotRun } from './findings.js';
 import { prepareSetupText } from './setup.js';
 import { planMigrations } from './plan.js';
 import { PgliteDatabase } from './pglite-database.js';
-import { PostgresDatabase } from './postgres-database.js';
+import { PostgresDatabase, redactUrl } from './postgres-database.js';
+import { checkServerRole, PrivilegedRoleRefused } from './server-role.js';
 import { runTrace } from './run.js';
 import type { TraceReport } from './types.js';
 
@@ -32,6 +33,11 @@ export interface TraceOptions {
   assumeInTransaction?: boolean;
   /** On a server: how long a statement may wait for a lock another session holds (default 30s). */
   serverLockTimeout?: string;
+  /**
+   * On a server: trace even when the role is a superuser or may reach the host or other sessions
+   * (pg_execute_server_program…). Without it such a role is refused before anything runs.
+   */
+  allowPrivilegedRole?: boolean;
   /** An open database to trace on (left open); tests share one PGlite this way. */
   database?: TraceDatabase;
 }
@@ -83,12 +89,19 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
   const db = options.database ?? (options.databaseUrl ? await PostgresDatabase.connect(options.databaseUrl) : await PgliteDatabase.create());
   let report: TraceReport;
   try {
+    const privileged = db.engine === 'postgres' ? await checkServerRole(db) : undefined;
+    if (privileged?.reasons.length && !options.allowPrivilegedRole) {
+      throw new PrivilegedRoleRefused(privileged, options.databaseUrl ? redactUrl(options.databaseUrl) : 'the server');
+    }
     report = await runTrace(db, setupMigration ? planMigrations([setupMigration]) : [], planMigrations(lint.migrations), {
       rows: options.rows ?? 0,
       allowCommit: Boolean(options.allowCommit),
       ...(options.setup ? { setupFile: options.setup.path } : {}),
       ...(options.serverLockTimeout ? { serverLockTimeout: options.serverLockTimeout } : {}),
     });
+    if (privileged?.reasons.length) {
+      report.notes.push(`Ran as the privileged role "${privileged.role}" (--allow-privileged-role): ${privileged.reasons.join('; ')}.`);
+    }
   } finally {
     if (!options.database) await db.close();
   }

@@ -8,6 +8,7 @@ import { parseSync } from 'libpg-query';
 import type { Migration, Operation, SourceSpan } from '../ir/types.js';
 import { LineIndex } from '../ir/source-text.js';
 import { translateStatement } from '../parsers/sql/translate.js';
+import { refusedSql } from './refusals.js';
 import { renderStatement } from './render-sql.js';
 
 /** Where a step's SQL comes from. */
@@ -38,29 +39,8 @@ export interface PlannedMigration {
 
 const SQL_FORMATS = new Set(['sql', 'dbmate', 'golang-migrate', 'flyway', 'prisma', 'drizzle', 'alembic-sql', 'node-pg-migrate-sql']);
 
-/** Statements trace refuses to run: their effects reach beyond the traced database or the transaction. */
-const REFUSED: Record<string, string> = {
-  CreatedbStmt: 'CREATE DATABASE is not run by trace',
-  AlterSystemStmt: 'ALTER SYSTEM changes the server configuration; not run by trace',
-  CreateTableSpaceStmt: 'tablespaces live on the server file system; not run by trace',
-  DropTableSpaceStmt: 'tablespaces live on the server file system; not run by trace',
-  AlterDatabaseStmt: 'ALTER DATABASE is not run by trace',
-  AlterDatabaseSetStmt: 'ALTER DATABASE is not run by trace',
-  LoadStmt: 'LOAD is not run by trace',
-  CopyStmt: 'COPY reads or writes a file or a client stream that trace cannot provide',
-};
-
 export function isSqlMigration(m: Migration): boolean {
   return SQL_FORMATS.has(m.format) || m.file.toLowerCase().endsWith('.sql');
-}
-
-function refusal(ops: Operation[]): string | undefined {
-  for (const op of ops) {
-    if (op.kind === 'drop-database') return 'trace never drops a database';
-    const type = op.kind === 'other' || op.kind === 'data-change' ? op.statementType : undefined;
-    if (type && REFUSED[type]) return REFUSED[type];
-  }
-  return undefined;
 }
 
 function sliceSpan(index: LineIndex, span: SourceSpan): string {
@@ -117,12 +97,6 @@ function stepsOf(migration: Migration): TraceStep[] {
       steps.push({ ...base, ...text, origin: 'source', skip: { reason: 'transaction control: trace runs each statement in a transaction of its own', quiet: true } });
       continue;
     }
-    const refused = refusal(ops);
-    if (refused) {
-      const text = sqlSource ? { sql: sliceSpan(index, base.span) } : {};
-      steps.push({ ...base, ...text, origin: sqlSource ? 'source' : 'rendered', skip: { reason: refused } });
-      continue;
-    }
     if (sqlSource) {
       steps.push({ ...base, origin: 'source', sql: sliceSpan(index, base.span) });
       continue;
@@ -135,7 +109,14 @@ function stepsOf(migration: Migration): TraceStep[] {
     steps.push(...renderedSteps(ops));
   }
   assignGroups(steps);
-  return steps;
+  return steps.map(withRefusal);
+}
+
+/** The step, skipped when its SQL reaches outside the traced database (refusals.ts). */
+function withRefusal(step: TraceStep): TraceStep {
+  if (step.skip || step.sql === undefined) return step;
+  const refused = refusedSql(step.sql, step.span.line);
+  return refused ? { ...step, skip: { reason: refused } } : step;
 }
 
 /** The SQL text the parser kept for an op the IR does not describe (`other`, `data-change`). */
