@@ -262,12 +262,17 @@ class Checker {
    * SQL (`EXECUTE 'COPY …'`, a variable set to such a string). SQL assembled at run time is not seen.
    */
   private plpgsql(body: string, bodyLine: number, what: string): Refusal | undefined {
+    // The PL/pgSQL parser checks RETURN against the result type, which only shapes RETURN: try the kinds.
     let tree: unknown;
-    try {
-      tree = parsePlPgSQLSync(`CREATE FUNCTION trace_check() RETURNS void LANGUAGE plpgsql AS ${quoteLiteral(body)}`);
-    } catch {
-      return undefined; // Postgres rejects the same body before running it
+    for (const returns of ['void', 'text', 'SETOF text']) {
+      try {
+        tree = parsePlPgSQLSync(`CREATE FUNCTION trace_check() RETURNS ${returns} LANGUAGE plpgsql AS ${quoteLiteral(body)}`);
+        break;
+      } catch {
+        // the next result type
+      }
     }
+    if (tree === undefined) return undefined; // Postgres rejects the same body before running it
     const expressions: { query: string; parseMode: number; lineno: number }[] = [];
     const stack: { value: unknown; lineno: number }[] = [{ value: tree, lineno: 1 }];
     while (stack.length) {

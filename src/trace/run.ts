@@ -379,6 +379,17 @@ function computeHeld(results: StepResult[]): void {
   }
 }
 
+/**
+ * The database failed outside a statement's own error handling (the connection ended, PGlite's
+ * session broke): say where the replay was, since the statement before may be the cause.
+ */
+function stoppedAt(e: unknown, step: TraceStep, previous: TraceStep | undefined): unknown {
+  if (!(e instanceof SqlFailure)) return e;
+  const at = (s: TraceStep) => `${s.file}:${s.span.line}`;
+  const where = previous ? `at ${at(step)}, after ${at(previous)} ran` : `at ${at(step)}`;
+  return new SqlFailure(`${e.message} (${where})`, e.code, e.detail, e.hint);
+}
+
 async function serverVersion(db: TraceDatabase): Promise<{ text: string; num: number }> {
   const rows = await db.query<{ text: string; num: string }>("SELECT current_setting('server_version') AS text, current_setting('server_version_num') AS num");
   return { text: rows[0]?.text ?? '?', num: Number(rows[0]?.num ?? 0) };
@@ -422,11 +433,19 @@ export async function runTrace(db: TraceDatabase, setup: PlannedMigration[], pla
     // fails with "canceling statement due to lock timeout" instead of hanging the trace.
     if (db.engine === 'postgres') await db.exec(`SET lock_timeout = ${quoteLiteral(options.serverLockTimeout ?? SERVER_LOCK_TIMEOUT)}`);
     const seeded = new Set<string>();
+    let previous: TraceStep | undefined;
     for (const m of plan) {
       if (options.rows > 0) report.seeding.push(...(await tracer.seed(options.rows, seeded)));
       const migrationStart = new Set((await tracer.snapshot()).keys());
       const results: StepResult[] = [];
-      for (const step of m.steps) results.push(await tracer.run(step, migrationStart));
+      for (const step of m.steps) {
+        try {
+          results.push(await tracer.run(step, migrationStart));
+        } catch (e) {
+          throw stoppedAt(e, step, previous);
+        }
+        if (!step.skip) previous = step;
+      }
       computeHeld(results);
       const trace: MigrationTrace = { file: m.migration.file, format: m.migration.format, transaction: m.migration.transaction, results, downgradeStatements: m.downgradeStatements };
       report.migrations.push(trace);

@@ -118,6 +118,7 @@ describe('migration-lint trace (command line)', () => {
 
   it.each([
     [['trace', '--allow-commit', 'x.sql'], '--allow-commit only applies with --database-url'],
+    [['trace', '--allow-privileged-role', 'x.sql'], '--allow-privileged-role only applies with --database-url'],
     [['trace', '--rows', '-5', 'x.sql'], '--rows expects a whole number from 0 to 10,000,000, got "-5"'],
     [['trace', '--rows', 'lots', 'x.sql'], '--rows expects a whole number'],
     [['trace', '--database-url', 'mysql://localhost/db', 'x.sql'], '--database-url expects a postgres:// or postgresql:// URL'],
@@ -153,6 +154,6 @@ describe('migration-lint trace (command line)', () => {
   it('trace --help lists its options', async () => {
     const { code, out } = await cli(['trace', '--help']);
     expect(code).toBe(0);
-    for (const option of ['--database-url <url>', '--allow-commit', '--setup <schema.sql>', '--rows <n>', '-f, --format <format>']) expect(out).toContain(option);
+    for (const option of ['--database-url <url>', '--allow-commit', '--allow-privileged-role', '--setup <schema.sql>', '--rows <n>', '-f, --format <format>']) expect(out).toContain(option);
   });
 });

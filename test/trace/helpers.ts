@@ -76,21 +76,32 @@ export function strongestByRelation(r: StepResult): Record<string, string> {
   return Object.fromEntries(r.locks.filter((l) => !l.createdByStatement && l.kind !== 'index').map((l) => [l.relation, l.mode]));
 }
 
-/** A database of its own on the test server (dropped by the returned function). */
-export async function scratchDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A database of its own on the test server, owned by a throwaway login role with no privileges
+ * beyond it (what docs/trace.md tells users to create): `url` connects as that role, `adminUrl`
+ * to the same database as the server's superuser. Both are dropped by `drop`.
+ */
+export async function scratchDatabase(prefix: string): Promise<{ url: string; adminUrl: string; role: string; drop: () => Promise<void> }> {
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE ROLE ${name} LOGIN`);
+  await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
   await admin.end();
-  const url = new URL(SERVER_URL!);
-  url.pathname = `/${name}`;
+  const adminUrl = new URL(SERVER_URL!);
+  adminUrl.pathname = `/${name}`;
+  const url = new URL(adminUrl);
+  url.username = name;
+  url.password = '';
   return {
     url: url.toString(),
+    adminUrl: adminUrl.toString(),
+    role: name,
     drop: async () => {
       const c = new pg.Client({ connectionString: SERVER_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.query(`DROP ROLE IF EXISTS ${name}`);
       await c.end();
     },
   };
