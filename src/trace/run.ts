@@ -230,7 +230,19 @@ class Tracer {
     const rowCounts = await this.rowCounts(named, before);
     const result = this.perStatement ? await this.runCommitted(step, step.sql, before, named, rowCounts, migrationStart) : await this.runInSavepoint(step, step.sql, before, named, rowCounts, migrationStart);
     result.targets = named.map((r) => displayName(r.schema, r.name));
+    await this.checkAlive();
     return result;
+  }
+
+  /**
+   * PGlite's session can break without an error: `COPY … TO PROGRAM` (it has no process to start)
+   * reports success, then queries fail or return nothing. Stop there rather than report what a
+   * broken session shows.
+   */
+  private async checkAlive(): Promise<void> {
+    if (this.db.engine !== 'pglite') return;
+    const rows = await this.db.query<{ alive: number }>('SELECT 1 AS alive');
+    if (rows.length !== 1) throw new SqlFailure('the embedded database stopped answering', undefined);
   }
 
   private async runCommitted(step: TraceStep, sql: string, before: Snapshot, named: RelationInfo[], rowCounts: Record<string, number>, migrationStart: Set<string>): Promise<StepResult> {
