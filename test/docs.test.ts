@@ -28,6 +28,14 @@ describe('docs', () => {
     for (const doc of ['docs/rules.md', 'docs/typescript-frameworks.md', 'docs/alembic.md', 'docs/trace.md', 'docs/integrations.md']) expect(readme).toContain(`](${doc})`);
   });
 
+  it('every `trace --database-url` example connects as the unprivileged role docs/trace.md creates, never as a superuser', () => {
+    const examples = ['README.md', 'docs/trace.md', 'docs/integrations.md', 'action.yml'].flatMap((doc) =>
+      [...read(doc).matchAll(/--database-url\s+(postgres(?:ql)?:\/\/\S+)/g)].map((m) => ({ doc, url: new URL(m[1]!) })),
+    );
+    expect(examples.length).toBeGreaterThan(0);
+    for (const { doc, url } of examples) expect(`${doc}: ${url.username}`).toBe(`${doc}: migration_lint_trace`);
+  });
+
   it('README documents every field of the JSON output', () => {
     const readme = read('README.md');
     for (const field of ['version', 'findings', 'summary', 'rule', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'help', 'lock', 'direction', 'revision', 'filesByFormat'])

@@ -72,7 +72,7 @@ export const traceNotRun: Rule = {
     docs: {
       what:
         'Reported by `migration-lint trace` for each upgrade statement it did not run: an operation of a TypeScript or Python migration that the IR does not describe fully enough to be rendered as SQL ' +
-        '(a call the frontend did not understand, raw SQL it could not read), a statement trace refuses to run (`DROP DATABASE`, `ALTER SYSTEM`, `COPY`, tablespaces), ' +
+        '(a call the frontend did not understand, raw SQL it could not read), a statement trace refuses to run because it reaches outside the traced database (`COPY … PROGRAM` and `COPY` to files, the server file functions, `dblink` and foreign servers, roles, `ALTER SYSTEM`, `DROP DATABASE`; see the Security section of docs/trace.md), ' +
         'or, with `--database-url` and without `--allow-commit`, a statement that cannot run inside the transaction trace rolls back (`CONCURRENTLY`, `VACUUM`).',
       why: 'A statement that was not run was not observed: its locks and cost are unknown, and later statements that depend on it may fail.',
       instead: 'Write the operation as plain SQL in the migration, or trace on the embedded database (the default) or with `--allow-commit` against a scratch database.',
