@@ -46,7 +46,7 @@ export async function checkServerRole(db: TraceDatabase): Promise<RoleCheck> {
   const row = rows[0];
   if (!row) return { role: '?', reasons: ['trace could not read its own role from pg_roles'] };
   const reasons: string[] = [];
-  if (row.superuser) reasons.push('it is a superuser: it can do everything below, and more');
+  if (row.superuser) reasons.push('it is a superuser: it can run shell commands on the database host, read and write its files, and end other sessions');
   else if (row.superuser_via) reasons.push(`it is a member of the superuser role "${row.superuser_via}" (SET ROLE makes it a superuser)`);
   else {
     for (const name of row.members_of ?? []) reasons.push(`it is a member of ${name}, which ${PRIVILEGED_ROLES[name]}`);

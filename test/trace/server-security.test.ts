@@ -206,7 +206,7 @@ describe('trace on a real server: the role is checked before anything runs', () 
         allowPrivilegedRole: true,
       });
       expect(steps(result).map((r) => r.status)).toEqual(['ok', 'ok']);
-      expect(result.report.notes).toContain(`Ran as the privileged role "${new URL(SERVER_URL!).username}" (--allow-privileged-role): it is a superuser: it can do everything below, and more.`);
+      expect(result.report.notes).toContain(`Ran as the privileged role "${new URL(SERVER_URL!).username}" (--allow-privileged-role): it is a superuser: it can run shell commands on the database host, read and write its files, and end other sessions.`);
       // Rolled back, as every run without --allow-commit.
       expect(await tableExists(scratch.adminUrl, 'canary')).toBe(false);
     } finally {
