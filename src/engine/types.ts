@@ -59,6 +59,13 @@ export interface RuleMeta {
   lock?: LockClaim;
   /** True when Squawk has a rule with the same id and meaning. */
   squawk?: boolean;
+  /**
+   * Off unless the config turns it on (`"rules": { "<id>": "warning" }`): a team policy rather than a
+   * hazard every project has. `offByDefault` says why, for the docs.
+   */
+  offByDefault?: string;
+  /** Other ids that name this rule in suppression comments and the config (Squawk's spellings). */
+  aliases?: readonly string[];
 }
 
 export interface ReportOptions {
