@@ -17,7 +17,9 @@ export const preferRobustStmts: Rule = {
         'Statements that run outside a transaction block (by the file\'s own `BEGIN`/`COMMIT` and the tool\'s way of running ' +
         'it) and cannot run twice: `CREATE TABLE`, `CREATE INDEX`, `ADD COLUMN` without `IF NOT EXISTS`; `DROP TABLE`, `DROP ' +
         'INDEX`, `DROP COLUMN`, `DROP CONSTRAINT` without `IF EXISTS`; `ADD CONSTRAINT` unless a `DROP CONSTRAINT IF EXISTS` ' +
-        'of the same name comes first. `CREATE INDEX CONCURRENTLY` is flagged even in a transaction, as Squawk does: a failed ' +
+        'of the same name comes first; `RENAME` and `DETACH PARTITION`, which fail the second time. Unlike Squawk, ' +
+        'statements that succeed when repeated (`SET NOT NULL`, `SET DEFAULT`, `ALTER COLUMN … TYPE`, `VALIDATE CONSTRAINT`) ' +
+        'are not flagged. `CREATE INDEX CONCURRENTLY` is flagged even in a transaction, as Squawk does: a failed ' +
         'concurrent build leaves an invalid index behind under that name.',
       why:
         'Without a transaction, a migration that fails half-way keeps the statements that succeeded. Running it again after ' +
@@ -38,7 +40,7 @@ export const preferRobustStmts: Rule = {
     const droppedIfExists = new Set<string>();
     const flag = (op: Operation, missing: string, what: string) =>
       context.report(op, `${what} has no ${missing} and runs outside a transaction: if the migration fails after it, running it again fails here.`, {
-        help: `Write ${missing} (or run the migration in a transaction).`,
+        help: missing.startsWith('IF') ? `Write ${missing} (or run the migration in a transaction).` : 'Run the migration in a transaction.',
       });
     return {
       'create-table'(op) {
@@ -63,6 +65,15 @@ export const preferRobustStmts: Rule = {
       'drop-constraint'(op) {
         if (op.ifExists) droppedIfExists.add(op.name);
         else if (!op.inTransaction) flag(op, 'IF EXISTS', `DROP CONSTRAINT ${op.name}`);
+      },
+      'rename-column'(op) {
+        if (!op.inTransaction) flag(op, 'a transaction around it', `RENAME COLUMN ${op.column} TO ${op.newName}`);
+      },
+      'rename-table'(op) {
+        if (!op.inTransaction) flag(op, 'a transaction around it', `ALTER TABLE ${tableName(op.table)} RENAME TO ${op.newName}`);
+      },
+      'detach-partition'(op) {
+        if (!op.inTransaction) flag(op, 'a transaction around it', `DETACH PARTITION ${tableName(op.partition)}`);
       },
       'add-constraint'(op) {
         if (op.inTransaction || context.isNewTable(op.table) || (op.constraint.name && droppedIfExists.has(op.constraint.name))) return;
