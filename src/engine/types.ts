@@ -93,6 +93,8 @@ export interface RuleContext {
   /** A validated `CHECK (column IS NOT NULL)` exists per the migrations seen so far. */
   hasValidNotNullCheck(table: QualifiedName, column: string): boolean;
   report(op: Operation, message: string, options?: ReportOptions): void;
+  /** Reports a fact about the migration file itself (no op), at `span`, in this direction. */
+  reportAt(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'>): void;
 }
 
 export type Visitor = { [K in OperationKind]?: (op: OpOfKind<K>) => void } & {

@@ -444,4 +444,18 @@ export interface Migration {
   source: string;
   /** Set from the format's parser: how its tool's transactions read in messages (rules stay framework-free). */
   transactionFacts?: TransactionFacts;
+  /**
+   * Names the migration's code uses but never defines or imports (a Python revision using `sqlmodel.` with no
+   * `import sqlmodel`): running it stops with a NameError at the first use. Filled by frontends of languages
+   * where that can happen.
+   */
+  unboundNames?: UnboundName[];
+}
+
+export interface UnboundName {
+  name: string;
+  /** The first use. */
+  span: SourceSpan;
+  /** The import statement that defines the name, when the frontend knows it (`import sqlalchemy as sa`). */
+  suggestedImport?: string;
 }

@@ -50,6 +50,7 @@ import { preferBigintOverSmallint } from './prefer-bigint-over-smallint.js';
 import { requireStatementTimeout } from './require-statement-timeout.js';
 import { requireTableSchema } from './require-table-schema.js';
 import { preferRobustStmts } from './prefer-robust-stmts.js';
+import { undefinedName } from './undefined-name.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -97,6 +98,7 @@ export const ALL_RULES: readonly Rule[] = [
   // -- framework and revision-graph rules --
   multipleHeads,
   brokenRevisionGraph,
+  undefinedName,
   requireBatchModeForSqlite,
   emptyDowngrade,
   unusedSuppression,
