@@ -5,7 +5,7 @@
 import type { Migration, MigrationFormat } from './ir/types.js';
 import type { Finding, Rule, Severity } from './engine/types.js';
 import { lintMigrations } from './engine/lint.js';
-import { ALL_RULES } from './rules/index.js';
+import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason } from './parsers/registry.js';
 import { parseSources } from './parsers/parse-sources.js';
 import type { ReadResult } from './files/read.js';
@@ -52,7 +52,7 @@ export interface LintResult {
 
 export function enabledRules(config: Record<string, Severity | 'off'>, rules: readonly Rule[] = ALL_RULES): { rule: Rule; severity: Severity }[] {
   return rules
-    .filter((r) => config[r.meta.id] !== 'off')
+    .filter((r) => (config[r.meta.id] === undefined ? !r.meta.offByDefault : config[r.meta.id] !== 'off'))
     .map((rule) => ({ rule, severity: (config[rule.meta.id] as Severity | undefined) ?? rule.meta.severity }));
 }
 
@@ -105,6 +105,7 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
   const findings = applySuppressions(configured, migrations, {
     knownRules: new Set(ALL_RULES.map((r) => r.meta.id)),
     severityOf: (id) => severities.get(id),
+    resolveRule: resolveRuleId,
   }).filter((f) => !contextOnly.has(f.file) || runLevel.has(f.rule));
   const order = new Map(migrations.map((m, i) => [m.file, i]));
   findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));

@@ -1,9 +1,15 @@
 import type { Rule } from '../engine/types.js';
 import { lockSql } from '../rules/support/helpers.js';
 
+/** `error`, or `warning (off by default)` for a rule the config must turn on. */
+function severityLabel(rule: Rule): string {
+  return rule.meta.offByDefault ? `${rule.meta.severity} (off by default)` : rule.meta.severity;
+}
+
 export function listRules(rules: readonly Rule[]): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
-  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.summary}`).join('\n') + '\n';
+  const sev = Math.max(...rules.map((r) => severityLabel(r).length));
+  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${severityLabel(r).padEnd(sev)}  ${r.meta.summary}`).join('\n') + '\n';
 }
 
 /** A rule's documentation as Markdown (what `migration-lint explain` prints and docs/rules.md collects). */
@@ -12,9 +18,10 @@ export function explainRule(rule: Rule): string {
   const parts = [
     `# ${m.id}`,
     '',
-    `Severity: ${m.severity}${m.squawk ? ' · same id as Squawk' : ''}`,
+    `Severity: ${m.severity}${m.squawk ? ' · same id as Squawk' : ''}${m.aliases?.length ? ` · also accepted as ${m.aliases.map((a) => `\`${a}\``).join(', ')}` : ''}`,
     '',
     m.summary,
+    ...(m.offByDefault ? ['', `Off by default: ${m.offByDefault} Turn it on in the config: \`"rules": { "${m.id}": "${m.severity}" }\`.`] : []),
     '',
     '## What it flags',
     '',
@@ -41,7 +48,7 @@ export function rulesReference(rules: readonly Rule[]): string {
     '',
     '| Rule | Severity | Squawk id | What it catches |',
     '| --- | --- | --- | --- |',
-    ...rules.map((r) => `| [\`${r.meta.id}\`](#${anchor(r.meta.id)}) | ${r.meta.severity} | ${r.meta.squawk ? 'yes' : ''} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
+    ...rules.map((r) => `| [\`${r.meta.id}\`](#${anchor(r.meta.id)}) | ${severityLabel(r)} | ${r.meta.squawk ? 'yes' : ''} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
     '',
   ];
   for (const r of rules) {
@@ -61,7 +68,7 @@ export function readmeRulesTable(rules: readonly Rule[]): string {
   return [
     '| Rule | Severity | What it catches |',
     '| --- | --- | --- |',
-    ...rules.map((r) => `| [\`${r.meta.id}\`](docs/rules.md#${r.meta.id}) | ${r.meta.severity} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
+    ...rules.map((r) => `| [\`${r.meta.id}\`](docs/rules.md#${r.meta.id}) | ${severityLabel(r)} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
   ].join('\n');
 }
 

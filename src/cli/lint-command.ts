@@ -13,7 +13,7 @@ import { discoverFiles, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
-import { ALL_RULES, findRule } from '../rules/index.js';
+import { ACCEPTED_RULE_IDS, resolveRuleId } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { Finding } from '../engine/types.js';
 import { REPORTERS } from '../report/index.js';
@@ -21,7 +21,7 @@ import type { ReportInput } from '../report/types.js';
 import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
-import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION } from '../config/schema.js';
+import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION, type RuleSetting } from '../config/schema.js';
 import { fileFilter } from '../config/glob.js';
 import { changedFilesSince, GitError } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
@@ -59,12 +59,21 @@ export function parsePgVersion(v: string | undefined): number {
 
 export function parseRuleList(list: string | undefined): string[] {
   if (!list) return [];
-  const ids = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const id of ids) if (!findRule(id)) throw new UsageError(`unknown rule "${id}" (migration-lint rules lists them)`);
-  return ids;
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) if (resolveRuleId(name).length === 0) throw new UsageError(`unknown rule "${name}" (migration-lint rules lists them)`);
+  return names.flatMap(resolveRuleId);
 }
 
-const RULE_IDS = ALL_RULES.map((r) => r.meta.id);
+/** Config `rules` with aliases replaced by the rules they name (a rule's own id wins over an alias). */
+function canonicalRules(rules: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  const entries = Object.entries(rules ?? {});
+  for (const [name, setting] of entries) for (const id of resolveRuleId(name)) if (id !== name) out[id] = setting;
+  for (const [name, setting] of entries) if (resolveRuleId(name)[0] === name) out[name] = setting;
+  return out;
+}
+
+const RULE_IDS = ACCEPTED_RULE_IDS;
 
 function loadConfig(flags: LintFlags, cwd: string): LoadedConfig | undefined {
   try {
@@ -96,7 +105,7 @@ export function resolveSettings(flags: Omit<LintFlags, 'format'>, config: Migrat
     assumeInTransaction: flags.assumeInTransaction ?? config?.assumeInTransaction ?? false,
     checkDowngrade: flags.checkDowngrade ?? config?.checkDowngrade ?? false,
     dialect: flags.dialect ?? config?.dialect ?? DEFAULT_OPTIONS.dialect,
-    rules: { ...config?.rules, ...Object.fromEntries(parseRuleList(flags.exclude).map((id) => [id, 'off' as const])) },
+    rules: { ...canonicalRules(config?.rules), ...Object.fromEntries(parseRuleList(flags.exclude).map((id) => [id, 'off' as const])) },
   };
   const framework = flags.framework ?? config?.framework;
   if (framework) options.framework = framework;

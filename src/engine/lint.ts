@@ -174,6 +174,11 @@ function lintDirection(
       const { help, lock } = extra;
       findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, message, op.direction, { help, lock, revision: op.revision }));
     },
+    reportAt(span: SourceSpan, message: string, extra: Omit<ReportOptions, 'span'> = {}) {
+      if (!current) throw new Error('reportAt() called outside a rule visitor');
+      const { help, lock } = extra;
+      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, span, message, direction, { help, lock, revision: migration.revision }));
+    },
   };
   const active: Active[] = [];
   for (const { rule, severity } of options.rules) {

@@ -59,6 +59,13 @@ export interface RuleMeta {
   lock?: LockClaim;
   /** True when Squawk has a rule with the same id and meaning. */
   squawk?: boolean;
+  /**
+   * Off unless the config turns it on (`"rules": { "<id>": "warning" }`): a team policy rather than a
+   * hazard every project has. `offByDefault` says why, for the docs.
+   */
+  offByDefault?: string;
+  /** Other ids that name this rule in suppression comments and the config (Squawk's spellings). */
+  aliases?: readonly string[];
 }
 
 export interface ReportOptions {
@@ -86,6 +93,8 @@ export interface RuleContext {
   /** A validated `CHECK (column IS NOT NULL)` exists per the migrations seen so far. */
   hasValidNotNullCheck(table: QualifiedName, column: string): boolean;
   report(op: Operation, message: string, options?: ReportOptions): void;
+  /** Reports a fact about the migration file itself (no op), at `span`, in this direction. */
+  reportAt(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'>): void;
 }
 
 export type Visitor = { [K in OperationKind]?: (op: OpOfKind<K>) => void } & {

@@ -109,6 +109,20 @@ export interface OpBase {
    * recreating the table (create, copy, drop, rename); on PostgreSQL it runs as the plain ALTER.
    */
   inBatch?: boolean;
+  /**
+   * Identifiers in the source longer than Postgres's 63-byte limit, which Postgres truncates (the SQL
+   * parser already did, so the op's names are the truncated ones). Frontends that pass names to the
+   * database as strings keep them whole in the op and need not fill this.
+   */
+  longIdentifiers?: LongIdentifier[];
+}
+
+export interface LongIdentifier {
+  /** The identifier as written (unquoted). */
+  text: string;
+  /** What Postgres keeps: the first 63 bytes, cut at a character boundary. */
+  truncated: string;
+  span: SourceSpan;
 }
 
 export interface CreateTableOp extends OpBase {
@@ -223,6 +237,33 @@ export interface AddEnumValueOp extends OpBase {
   kind: 'add-enum-value';
   type: QualifiedName;
   value: string;
+  /** `BEFORE 'x'` / `AFTER 'x'`: where the value goes in the enum's sort order; absent = appended last. */
+  position?: { before?: string; after?: string };
+  /** `ADD VALUE IF NOT EXISTS`. */
+  ifNotExists?: boolean;
+}
+/** CREATE DOMAIN, with the constraints (CHECK, NOT NULL) declared on it. */
+export interface CreateDomainOp extends OpBase {
+  kind: 'create-domain';
+  name: QualifiedName;
+  baseType: TypeRef;
+  constraints: ConstraintDef[];
+}
+/** ALTER DOMAIN: one action on an existing domain. */
+export interface AlterDomainOp extends OpBase {
+  kind: 'alter-domain';
+  name: QualifiedName;
+  action: 'add-constraint' | 'drop-constraint' | 'validate-constraint' | 'set-not-null' | 'drop-not-null' | 'set-default' | 'drop-default';
+  /** The constraint added, for `add-constraint`. */
+  constraint?: ConstraintDef;
+}
+/** ALTER TABLE parent DETACH PARTITION child [CONCURRENTLY | FINALIZE]. */
+export interface DetachPartitionOp extends OpBase {
+  kind: 'detach-partition';
+  table: QualifiedName;
+  partition: QualifiedName;
+  /** `blocking` (no option), `concurrently` (PG 14+, two transactions), `finalize` (ends an interrupted concurrent detach). */
+  mode: 'blocking' | 'concurrently' | 'finalize';
 }
 export interface TruncateOp extends OpBase {
   kind: 'truncate';
@@ -291,6 +332,9 @@ export type Operation =
   | DropIndexOp
   | ReindexOp
   | AddEnumValueOp
+  | CreateDomainOp
+  | AlterDomainOp
+  | DetachPartitionOp
   | TruncateOp
   | DropDatabaseOp
   | SetSettingOp
@@ -400,4 +444,18 @@ export interface Migration {
   source: string;
   /** Set from the format's parser: how its tool's transactions read in messages (rules stay framework-free). */
   transactionFacts?: TransactionFacts;
+  /**
+   * Names the migration's code uses but never defines or imports (a Python revision using `sqlmodel.` with no
+   * `import sqlmodel`): running it stops with a NameError at the first use. Filled by frontends of languages
+   * where that can happen.
+   */
+  unboundNames?: UnboundName[];
+}
+
+export interface UnboundName {
+  name: string;
+  /** The first use. */
+  span: SourceSpan;
+  /** The import statement that defines the name, when the frontend knows it (`import sqlalchemy as sa`). */
+  suggestedImport?: string;
 }

@@ -43,6 +43,8 @@ function statementText(op: Operation): string | undefined {
       return op.concurrently ? `DROP INDEX CONCURRENTLY ${op.indexes.map(tableName).join(', ')}` : undefined;
     case 'reindex':
       return op.concurrently ? `REINDEX ${op.target.toUpperCase()} CONCURRENTLY ${tableName(op.name)}` : undefined;
+    case 'detach-partition':
+      return op.mode === 'concurrently' ? `ALTER TABLE ${tableName(op.table)} DETACH PARTITION ${tableName(op.partition)} CONCURRENTLY` : undefined;
     default:
       return undefined;
   }
@@ -53,10 +55,11 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
     id: 'ban-concurrent-index-creation-in-transaction',
     severity: 'error',
     squawk: true,
-    summary: 'CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY fail inside a transaction block.',
+    summary: 'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and DETACH PARTITION CONCURRENTLY fail inside a transaction block.',
     docs: {
       what:
-        '`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` and `REINDEX … CONCURRENTLY` that run inside a transaction block: ' +
+        '`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY` and `ALTER TABLE … DETACH PARTITION … ' +
+        'CONCURRENTLY` that run inside a transaction block: ' +
         'after an explicit `BEGIN` in the file, in a file the migration tool wraps in a transaction (dbmate, knex, drizzle, node-pg-migrate, ' +
         'Flyway when the file mixes statements, `--assume-in-transaction`…), or in a file sent as one multi-statement query ' +
         '(golang-migrate, Prisma) that has more than this one statement.',
@@ -88,6 +91,7 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
       'create-index': check,
       'drop-index': check,
       reindex: check,
+      'detach-partition': check,
       transaction(op) {
         if (op.action === 'begin') openBegin ??= op;
         else if (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare') openBegin = undefined;

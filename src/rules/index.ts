@@ -38,6 +38,19 @@ import { requireBatchModeForSqlite } from './require-batch-mode-for-sqlite.js';
 import { emptyDowngrade } from './empty-downgrade.js';
 import { suppressionMissingReason } from './suppression-missing-reason.js';
 import { unusedSuppression } from './unused-suppression.js';
+// -- Squawk's remaining rules (imports) --
+import { banCreateDomainWithConstraint } from './ban-create-domain-with-constraint.js';
+import { banAlterDomainWithAddConstraint } from './ban-alter-domain-with-add-constraint.js';
+import { requireConcurrentPartitionDetach } from './require-concurrent-partition-detach.js';
+import { requireConcurrentReindex } from './require-concurrent-reindex.js';
+import { preferRepack } from './prefer-repack.js';
+import { requireEnumValueOrdering } from './require-enum-value-ordering.js';
+import { identifierTooLong } from './identifier-too-long.js';
+import { preferBigintOverSmallint } from './prefer-bigint-over-smallint.js';
+import { requireStatementTimeout } from './require-statement-timeout.js';
+import { requireTableSchema } from './require-table-schema.js';
+import { preferRobustStmts } from './prefer-robust-stmts.js';
+import { undefinedName } from './undefined-name.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -54,6 +67,12 @@ export const ALL_RULES: readonly Rule[] = [
   addingSerialPrimaryKeyField,
   changingColumnType,
   requireLockTimeout,
+  requireStatementTimeout,
+  requireConcurrentReindex,
+  requireConcurrentPartitionDetach,
+  banAlterDomainWithAddConstraint,
+  banCreateDomainWithConstraint,
+  preferRepack,
   // -- naming, drop and type-preference rules --
   renamingColumn,
   renamingTable,
@@ -65,15 +84,21 @@ export const ALL_RULES: readonly Rule[] = [
   transactionNesting,
   banUncommittedTransaction,
   preferBigintOverInt,
+  preferBigintOverSmallint,
   preferTextField,
   preferTimestamptz,
   preferIdentity,
   banCharField,
   renameViaDropAdd,
   anonymousConstraint,
+  identifierTooLong,
+  requireEnumValueOrdering,
+  requireTableSchema,
+  preferRobustStmts,
   // -- framework and revision-graph rules --
   multipleHeads,
   brokenRevisionGraph,
+  undefinedName,
   requireBatchModeForSqlite,
   emptyDowngrade,
   unusedSuppression,
@@ -86,3 +111,19 @@ export const ALL_RULES: readonly Rule[] = [
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((r) => r.meta.id === id);
 }
+
+/** Alias → the rule ids it names (Squawk's `prefer-timestamp-tz`; `require-timeout-settings` names two rules). */
+const ALIASES: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const r of ALL_RULES) for (const a of r.meta.aliases ?? []) map.set(a, [...(map.get(a) ?? []), r.meta.id]);
+  return map;
+})();
+
+/** The rule ids a name in a suppression comment, `--exclude` or the config stands for: itself, or an alias's rules; [] when unknown. */
+export function resolveRuleId(name: string): readonly string[] {
+  if (findRule(name)) return [name];
+  return ALIASES.get(name) ?? [];
+}
+
+/** Every name accepted for a rule: ids and aliases. */
+export const ACCEPTED_RULE_IDS: readonly string[] = [...ALL_RULES.map((r) => r.meta.id), ...ALIASES.keys()];

@@ -6,6 +6,7 @@ export const preferTimestamptz: Rule = {
     id: 'prefer-timestamptz',
     severity: 'warning',
     squawk: true,
+    aliases: ['prefer-timestamp-tz'],
     summary: 'timestamp without time zone stores wall-clock times that mean different instants in different sessions.',
     docs: {
       what:

@@ -1,103 +1,8 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
-import type { LockMode, Rule, RuleContext } from '../engine/types.js';
+import type { Rule, RuleContext } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
 import { describeLock, lockSql, tableName } from './support/helpers.js';
-
-interface TableLock {
-  mode: LockMode;
-  /** The table locked, or a description when the op does not name it (DROP INDEX). */
-  table: QualifiedName | string;
-}
-
-// ALTER TABLE subcommands that take less than SHARE (statistics, storage options, partition attach on the parent…).
-const LIGHT_ALTER_TABLE = new Set([
-  'AT_SetStatistics',
-  'AT_SetOptions',
-  'AT_ResetOptions',
-  'AT_SetRelOptions',
-  'AT_ResetRelOptions',
-  'AT_ClusterOn',
-  'AT_DropCluster',
-  'AT_DetachPartitionFinalize',
-  'AT_ValidateConstraint',
-]);
-// Trigger changes take SHARE ROW EXCLUSIVE.
-const TRIGGER_ALTER_TABLE = new Set(['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_DisableTrig', 'AT_EnableTrigAll', 'AT_DisableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrigUser']);
-
-/** The lock of at least SHARE strength an op takes on an existing table, if any. */
-function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, indexTable: (index: QualifiedName) => QualifiedName | undefined): TableLock | undefined {
-  const on = (mode: LockMode, table: QualifiedName): TableLock | undefined => (isNew(table) ? undefined : { mode, table });
-  switch (op.kind) {
-    case 'add-column':
-    case 'drop-column':
-    case 'rename-column':
-    case 'alter-column-type':
-    case 'set-not-null':
-    case 'drop-not-null':
-    case 'set-default':
-    case 'drop-constraint':
-    case 'rename-table':
-      return on('AccessExclusiveLock', op.table);
-    case 'add-constraint':
-      if (op.constraint.type === 'foreign-key') {
-        return on('ShareRowExclusiveLock', op.table) ?? (op.constraint.references ? on('ShareRowExclusiveLock', op.constraint.references.table) : undefined);
-      }
-      return on('AccessExclusiveLock', op.table);
-    case 'create-table': {
-      // A new table's foreign keys lock the tables they reference (SHARE ROW EXCLUSIVE) to add their triggers.
-      const refs = [...op.constraints, ...op.columns.flatMap((c) => c.constraints)].flatMap((c) => (c.references ? [c.references.table] : []));
-      for (const r of refs) {
-        const l = on('ShareRowExclusiveLock', r);
-        if (l) return l;
-      }
-      return undefined;
-    }
-    case 'create-index':
-      return op.concurrently ? undefined : on('ShareLock', op.table);
-    case 'drop-index': {
-      if (op.concurrently) return undefined;
-      const tables = op.indexes.map(indexTable);
-      // Only indexes this migration built on tables it created are known to sit on new tables.
-      if (tables.every((t) => t !== undefined && isNew(t))) return undefined;
-      const known = tables.length === 1 && tables[0] ? tableName(tables[0]) : undefined;
-      return { mode: 'AccessExclusiveLock', table: known ?? `the table of ${op.indexes.map(tableName).join(', ')}` };
-    }
-    case 'reindex': {
-      if (op.concurrently) return undefined;
-      if (op.target === 'table') return on('ShareLock', op.name);
-      const table = op.target === 'index' ? indexTable(op.name) : undefined;
-      if (table) return on('ShareLock', table);
-      if (op.target === 'index') return { mode: 'ShareLock', table: `the table of ${tableName(op.name)}` };
-      return { mode: 'ShareLock', table: `every table of ${op.target} ${tableName(op.name)}` };
-    }
-    case 'drop-table':
-    case 'truncate': {
-      const existing = op.tables.filter((t) => !isNew(t));
-      return existing.length ? { mode: 'AccessExclusiveLock', table: existing.map(tableName).join(', ') } : undefined;
-    }
-    case 'other': {
-      if (!op.table) return undefined;
-      if (op.detail === 'VACUUM FULL' || op.detail === 'CLUSTER' || op.detail === 'REFRESH MATERIALIZED VIEW') return on('AccessExclusiveLock', op.table);
-      if (op.detail === 'REFRESH MATERIALIZED VIEW CONCURRENTLY') return on('ExclusiveLock', op.table);
-      if (op.statementType === 'CreateTrigStmt') return on('ShareRowExclusiveLock', op.table);
-      const sub = op.statementType.startsWith('AlterTableStmt:AT_') ? op.statementType.slice('AlterTableStmt:'.length) : undefined;
-      if (!sub || LIGHT_ALTER_TABLE.has(sub)) return undefined;
-      // ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent but ACCESS EXCLUSIVE on the table it attaches.
-      if (sub === 'AT_AttachPartition') return { mode: 'AccessExclusiveLock', table: `the partition attached to ${tableName(op.table)}` };
-      return on(TRIGGER_ALTER_TABLE.has(sub) ? 'ShareRowExclusiveLock' : 'AccessExclusiveLock', op.table);
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** `SET lock_timeout` to a value that actually limits the wait (0 means wait forever). */
-function limitsWait(value: string | undefined): boolean {
-  if (value === undefined) return false; // RESET / DEFAULT: back to the server default, 0 unless configured
-  const v = value.trim().replace(/^'(.*)'$/, '$1').trim();
-  if (v === '' || /^default$/i.test(v)) return false;
-  return !/^0*(\.0*)?\s*(us|ms|s|min|h|d)?$/i.test(v);
-}
+import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
 
 function statementLabel(op: Operation): string {
   switch (op.kind) {
@@ -113,6 +18,8 @@ function statementLabel(op: Operation): string {
       return 'TRUNCATE';
     case 'reindex':
       return 'REINDEX';
+    case 'alter-domain':
+      return 'ALTER DOMAIN';
     case 'other':
       if (op.statementType === 'CreateTrigStmt') return 'CREATE TRIGGER';
       if (op.statementType.startsWith('AlterTableStmt')) return 'ALTER TABLE';
@@ -127,6 +34,7 @@ export const requireLockTimeout: Rule = {
     id: 'require-lock-timeout',
     severity: 'warning',
     squawk: true,
+    aliases: ['require-timeout-settings'],
     summary: 'A statement that takes a strong table lock runs with no lock_timeout: while it waits, every query on the table queues behind it.',
     docs: {
       what:
@@ -153,29 +61,14 @@ export const requireLockTimeout: Rule = {
     },
   },
   create(context: RuleContext) {
-    let timeoutSet = false;
-    let localTimeoutSet = false;
+    const timeout = new TimeoutSetting('lock_timeout');
     let reported = false;
     // Index → table, for indexes built earlier in this migration.
     const indexTables = new Map<string, QualifiedName>();
     const indexTable = (index: QualifiedName) => indexTables.get(tableKey(index));
     const check = (op: Operation) => {
       if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
-      if (op.kind === 'set-setting') {
-        if (op.name !== 'lock_timeout') return;
-        // SET LOCAL only lasts until the end of the transaction, and does nothing outside one.
-        if (op.local) localTimeoutSet = op.inTransaction && limitsWait(op.value);
-        else {
-          timeoutSet = limitsWait(op.value);
-          localTimeoutSet = false;
-        }
-        return;
-      }
-      if (op.kind === 'transaction') {
-        if (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare') localTimeoutSet = false;
-        return;
-      }
-      if (reported || timeoutSet || localTimeoutSet) return;
+      if (timeout.observe(op) || reported || timeout.inForce) return;
       const lock = strongLock(op, (t) => context.isNewTable(t), indexTable);
       if (!lock) return;
       reported = true;
@@ -189,26 +82,6 @@ export const requireLockTimeout: Rule = {
         },
       );
     };
-    return {
-      'add-column': check,
-      'drop-column': check,
-      'rename-column': check,
-      'alter-column-type': check,
-      'set-not-null': check,
-      'drop-not-null': check,
-      'set-default': check,
-      'add-constraint': check,
-      'drop-constraint': check,
-      'rename-table': check,
-      'create-table': check,
-      'create-index': check,
-      'drop-index': check,
-      reindex: check,
-      'drop-table': check,
-      truncate: check,
-      other: check,
-      'set-setting': check,
-      transaction: check,
-    };
+    return Object.fromEntries([...STRONG_LOCK_KINDS, 'set-setting', 'transaction'].map((kind) => [kind, check]));
   },
 };

@@ -17,6 +17,8 @@ export interface SuppressionOptions {
   knownRules: ReadonlySet<string>;
   /** Effective severity of a rule, undefined when the rule is turned off. */
   severityOf(rule: string): Severity | undefined;
+  /** The rule ids a name stands for (an alias such as Squawk's `prefer-timestamp-tz`); default: the name itself. */
+  resolveRule?(name: string): readonly string[];
 }
 
 interface LineRange {
@@ -102,8 +104,13 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
     for (const d of directives) {
       const covered = coveredRanges(d, ranges, lines);
       const inScope = (f: Finding) => covered.some((r) => r.line <= f.line && f.line <= r.endLine);
-      // Squawk's file-level form without rules silences every rule.
-      const names = d.rules.length === 0 && d.syntax === 'squawk' && d.scope === 'file' ? [...options.knownRules] : d.rules;
+      // Squawk's file-level form and pgfence's form without rules silence every rule.
+      const everyRule = d.rules.length === 0 && ((d.syntax === 'squawk' && d.scope === 'file') || d.syntax === 'pgfence');
+      const written = everyRule ? [...options.knownRules] : d.rules;
+      const names = [...new Set(written.flatMap((name) => {
+        const ids = options.resolveRule?.(name) ?? [name];
+        return ids.length ? ids : [name];
+      }))];
       const unused: string[] = [];
       for (const rule of names) {
         let used = false;
@@ -113,7 +120,7 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
             used = true;
           }
         }
-        if (used || d.syntax === 'squawk') continue; // Squawk comments name Squawk's rules, many of which migration-lint does not have
+        if (used || d.syntax !== 'migration-lint') continue; // Squawk and pgfence comments name their own rules, many of which migration-lint does not have
         if (rule === UNUSED_SUPPRESSION || rule === SUPPRESSION_MISSING_REASON) continue;
         if (!options.knownRules.has(rule)) {
           if (unusedSeverity)

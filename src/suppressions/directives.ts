@@ -8,7 +8,11 @@
  *   Python      # migration-lint: disable=<rule>[,<rule>] -- <reason>
  *               # migration-lint: disable-file=<rule> -- <reason>
  *   Squawk      -- squawk-ignore <rule>[, <rule>]      -- squawk-ignore-file [<rule>, …]
+ *   pgfence     -- pgfence-ignore                       -- pgfence-ignore: <rule>[, <rule>]
  *
+ * Squawk and pgfence comments are honoured so teams can switch without rewriting them: their rule
+ * names are read through the rules' aliases, a name migration-lint does not know is ignored, and a
+ * `pgfence-ignore` with no rule silences every rule on its statement.
  * Every form is accepted in every file type as long as it sits in that type's comment; TS/JS and
  * Python files also accept `--` comments because they embed SQL in strings.
  */
@@ -28,11 +32,11 @@ export interface Directive {
   column: number;
   endColumn: number;
   scope: DirectiveScope;
-  /** Rule ids as written; empty for Squawk's `squawk-ignore-file` with no rule (= every rule). */
+  /** Rule ids as written; empty for Squawk's `squawk-ignore-file` or pgfence's `pgfence-ignore` with no rule (= every rule). */
   rules: string[];
   /** Text after ` -- `; undefined when none was given. */
   reason?: string;
-  syntax: 'migration-lint' | 'squawk';
+  syntax: 'migration-lint' | 'squawk' | 'pgfence';
   /** The directive keyword as written, for messages (`migration-lint-disable-next-line`). */
   keyword: string;
 }
@@ -60,6 +64,7 @@ const KEYWORDS = [
   { re: /^migration-lint:\s*disable\s*=/, scope: 'own-line-dependent', syntax: 'migration-lint', assign: true },
   { re: /^squawk-ignore-file\b/, scope: 'file', syntax: 'squawk', assign: false },
   { re: /^squawk-ignore\b/, scope: 'own-line-dependent', syntax: 'squawk', assign: false },
+  { re: /^pgfence-ignore\b:?/, scope: 'own-line-dependent', syntax: 'pgfence', assign: false },
 ] as const;
 
 const ESCAPED: Record<CommentMarker, string> = { '--': '--', '//': '//', '#': '#', '/*': '/\\*' };
@@ -76,9 +81,9 @@ function readPayload(payload: string): { rules: string[]; reason?: string } {
 }
 
 export function findDirectives(file: string, source: string): Directive[] {
-  if (!/migration-lint|squawk-ignore/.test(source)) return [];
+  if (!/migration-lint|squawk-ignore|pgfence-ignore/.test(source)) return [];
   const markers = commentMarkers(file);
-  const pattern = new RegExp(`(${markers.map((m) => ESCAPED[m]).join('|')})[ \\t]*(migration-lint|squawk-ignore)`, 'g');
+  const pattern = new RegExp(`(${markers.map((m) => ESCAPED[m]).join('|')})[ \\t]*(migration-lint|squawk-ignore|pgfence-ignore)`, 'g');
   const out: Directive[] = [];
   const lines = source.split('\n');
   lines.forEach((rawLine, index) => {

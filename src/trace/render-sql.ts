@@ -189,8 +189,15 @@ function renderOrThrow(op: Operation): string {
       const name = op.target === 'system' || op.target === 'database' ? quoteIdent(op.name.name) : qualified(op.name);
       return `REINDEX ${target} ${op.concurrently ? 'CONCURRENTLY ' : ''}${name}`;
     }
-    case 'add-enum-value':
-      return `ALTER TYPE ${qualified(op.type)} ADD VALUE ${quoteLiteral(op.value)}`;
+    case 'add-enum-value': {
+      const where = op.position?.before !== undefined ? ` BEFORE ${quoteLiteral(op.position.before)}` : op.position?.after !== undefined ? ` AFTER ${quoteLiteral(op.position.after)}` : '';
+      return `ALTER TYPE ${qualified(op.type)} ADD VALUE ${op.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteLiteral(op.value)}${where}`;
+    }
+    case 'create-domain':
+    case 'alter-domain':
+      throw new Unrenderable('domains come from SQL files, which trace runs as written');
+    case 'detach-partition':
+      return `ALTER TABLE ${qualified(op.table)} DETACH PARTITION ${qualified(op.partition)}${op.mode === 'concurrently' ? ' CONCURRENTLY' : op.mode === 'finalize' ? ' FINALIZE' : ''}`;
     case 'truncate':
       return `TRUNCATE ${op.tables.map(qualified).join(', ')}${op.cascade ? ' CASCADE' : ''}`;
     case 'set-setting':

@@ -65,7 +65,11 @@ function opRelations(op: Operation): QualifiedName[] {
       return op.target === 'index' || op.target === 'table' ? [op.name] : [];
     case 'add-constraint':
       return op.constraint.references ? [op.table, op.constraint.references.table] : [op.table];
+    case 'detach-partition':
+      return [op.table, op.partition];
     case 'add-enum-value':
+    case 'create-domain':
+    case 'alter-domain':
     case 'drop-database':
     case 'set-setting':
     case 'transaction':

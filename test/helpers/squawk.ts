@@ -17,13 +17,14 @@ export interface SquawkFinding {
 
 const BIN = join(process.cwd(), 'node_modules', '.bin', 'squawk');
 
-export function runSquawk(sql: string, options: { assumeInTransaction?: boolean; pgVersion?: number } = {}): SquawkFinding[] {
+export function runSquawk(sql: string, options: { assumeInTransaction?: boolean; pgVersion?: number; include?: string[] } = {}): SquawkFinding[] {
   const dir = mkdtempSync(join(tmpdir(), 'squawk-diff-'));
   const file = join(dir, 'migration.sql');
   writeFileSync(file, sql);
   const args = ['--reporter', 'json', file];
   if (options.assumeInTransaction) args.unshift('--assume-in-transaction');
   if (options.pgVersion) args.unshift('--pg-version', `${options.pgVersion}.0`);
+  if (options.include?.length) args.unshift(`--include=${options.include.join(',')}`);
   let out: string;
   try {
     out = execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -19,6 +19,7 @@ import { banTruncateCascade } from '../../src/rules/ban-truncate-cascade.js';
 import { transactionNesting } from '../../src/rules/transaction-nesting.js';
 import { banUncommittedTransaction } from '../../src/rules/ban-uncommitted-transaction.js';
 import { preferBigintOverInt } from '../../src/rules/prefer-bigint-over-int.js';
+import { preferBigintOverSmallint } from '../../src/rules/prefer-bigint-over-smallint.js';
 import { preferTextField } from '../../src/rules/prefer-text-field.js';
 import { preferTimestamptz } from '../../src/rules/prefer-timestamptz.js';
 import { preferIdentity } from '../../src/rules/prefer-identity.js';
@@ -26,12 +27,11 @@ import { banCharField } from '../../src/rules/ban-char-field.js';
 
 const RULES: Rule[] = [
   renamingColumn, renamingTable, banDropColumn, banDropTable, banDropDatabase, banDropNotNull, banTruncateCascade,
-  transactionNesting, banUncommittedTransaction, preferBigintOverInt, preferTextField, preferTimestamptz, preferIdentity, banCharField,
+  transactionNesting, banUncommittedTransaction, preferBigintOverInt, preferBigintOverSmallint, preferTextField, preferTimestamptz, preferIdentity, banCharField,
 ];
 
-/** Squawk's reported names for our rule ids (Squawk splits smallint out, and reports timestamptz as `prefer-timestamp-tz`). */
+/** Squawk's reported names for our rule ids (Squawk reports timestamptz as `prefer-timestamp-tz`). */
 const SQUAWK_NAMES: Record<string, string[]> = {
-  'prefer-bigint-over-int': ['prefer-bigint-over-int', 'prefer-bigint-over-smallint'],
   'prefer-timestamptz': ['prefer-timestamp-tz', 'prefer-timestamptz'],
 };
 

@@ -10,6 +10,7 @@ import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
 import { children, dottedName, firstSyntaxError, parsePython, type SyntaxNode } from './python-tree.js';
+import { importFor, unboundNames } from './unbound-names.js';
 import { assign, evaluate, exactStr, lastName, type PyCall, type PyValue, type Scope, sourceText, strList, unbindTargets } from './python-values.js';
 
 /** Module-level `revision = …` and `down_revision = …`: what makes a .py file an Alembic revision. */
@@ -541,6 +542,14 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
       }
     }
     moduleScopes.set(ctx, scope);
+    // A file with a syntax error is already reported: its tree cannot say which names are bound.
+    if (!syntaxError) {
+      const unbound = unboundNames(root).map((node) => {
+        const suggestedImport = importFor(node.text);
+        return { name: node.text, span: lines.span(file.path, node.startIndex, node.endIndex), ...(suggestedImport ? { suggestedImport } : {}) };
+      });
+      if (unbound.length) migration.unboundNames = unbound;
+    }
 
     const fileStart = lines.span(file.path, 0, 0);
     const spanOf = (name: string) => {

@@ -101,6 +101,9 @@ function enumType(c: PyCall, pgEnum: boolean): SqlType | undefined {
  */
 const TYPES: Record<string, TypeRenderer> = {
   String: sized('VARCHAR'),
+  // SQLModel's own types (`sqlmodel.sql.sqltypes.…`), as SQLModel compiles them for PostgreSQL.
+  AutoString: sized('VARCHAR'),
+  GUID: simple('UUID'),
   VARCHAR: sized('VARCHAR'),
   Unicode: sized('VARCHAR'),
   NVARCHAR: sized('NVARCHAR'),

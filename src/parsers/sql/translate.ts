@@ -157,6 +157,13 @@ function alterTable(s: Node): OpDraft[] {
       case 'AT_ValidateConstraint':
         ops.push({ kind: 'validate-constraint', table, name: cmd.name ?? '' });
         break;
+      case 'AT_DetachPartition':
+      case 'AT_DetachPartitionFinalize': {
+        const partition = cmd.def?.PartitionCmd ?? {};
+        const mode = cmd.subtype === 'AT_DetachPartitionFinalize' ? 'finalize' : partition.concurrent ? 'concurrently' : 'blocking';
+        ops.push({ kind: 'detach-partition', table, partition: rangeVarName(partition.name), mode });
+        break;
+      }
       default:
         ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table, detail: cmd.name });
     }
@@ -266,9 +273,41 @@ export function translateStatement(stmt: Node): OpDraft[] {
         },
       ];
     }
-    case 'AlterEnumStmt':
-      if (s.newVal && !s.oldVal) return [{ kind: 'add-enum-value', type: listName(strings(s.typeName)), value: s.newVal }];
-      return [{ kind: 'other', statementType: 'AlterEnumStmt' }];
+    case 'AlterEnumStmt': {
+      if (!s.newVal || s.oldVal) return [{ kind: 'other', statementType: 'AlterEnumStmt' }];
+      const op: OpDraft = { kind: 'add-enum-value', type: listName(strings(s.typeName)), value: s.newVal, ifNotExists: Boolean(s.skipIfNewValExists) };
+      if (s.newValNeighbor) op.position = s.newValIsAfter ? { after: s.newValNeighbor } : { before: s.newValNeighbor };
+      return [op];
+    }
+    case 'CreateDomainStmt': {
+      const constraints: ConstraintDef[] = [];
+      for (const wrapped of s.constraints ?? []) {
+        const def = constraintDef(wrapped.Constraint ?? {});
+        if (def) constraints.push(def);
+      }
+      return [{ kind: 'create-domain', name: listName(strings(s.domainname)), baseType: typeRef(s.typeName), constraints }];
+    }
+    case 'AlterDomainStmt': {
+      const name = listName(strings(s.typeName));
+      switch (s.subtype) {
+        case 'C': {
+          const constraint = constraintDef(s.def?.Constraint ?? {});
+          return [constraint ? { kind: 'alter-domain', name, action: 'add-constraint', constraint } : { kind: 'alter-domain', name, action: 'add-constraint' }];
+        }
+        case 'X':
+          return [{ kind: 'alter-domain', name, action: 'drop-constraint' }];
+        case 'V':
+          return [{ kind: 'alter-domain', name, action: 'validate-constraint' }];
+        case 'O':
+          return [{ kind: 'alter-domain', name, action: 'set-not-null' }];
+        case 'N':
+          return [{ kind: 'alter-domain', name, action: 'drop-not-null' }];
+        case 'T':
+          return [{ kind: 'alter-domain', name, action: s.def ? 'set-default' : 'drop-default' }];
+        default:
+          return [{ kind: 'other', statementType: 'AlterDomainStmt' }];
+      }
+    }
     case 'TruncateStmt':
       return [{ kind: 'truncate', tables: (s.relations ?? []).map(rangeVarName), cascade: s.behavior === 'DROP_CASCADE' }];
     case 'DropdbStmt':

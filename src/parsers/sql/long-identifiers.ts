@@ -1,0 +1,51 @@
+/**
+ * Identifiers longer than Postgres's limit (NAMEDATALEN − 1 = 63 bytes). The Postgres scanner
+ * truncates them before the parser sees them, so the parse tree — and the IR built from it — only
+ * holds the truncated names; this finds the originals in the statement's text.
+ */
+import * as libpgQuery from 'libpg-query';
+import type { LongIdentifier } from '../../ir/types.js';
+import { byteToCharMapper, type Locator } from '../../ir/source-text.js';
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../../ir/identifiers.js';
+
+/** Word runs and quoted names long enough to pass 63 bytes, whatever their characters (4-byte ones reach 64 bytes in 16). */
+const RUNS = /[\p{L}\p{N}_$]{16,}|"(?:[^"]|""){16,}"/gu;
+
+/** Cheap test before scanning: some run of the statement is over 63 bytes. */
+function mayHaveLongIdentifier(statement: string): boolean {
+  RUNS.lastIndex = 0;
+  for (let m = RUNS.exec(statement); m; m = RUNS.exec(statement)) {
+    if (m[0].length > MAX_IDENTIFIER_BYTES || Buffer.byteLength(m[0], 'utf8') > MAX_IDENTIFIER_BYTES) return true;
+  }
+  return false;
+}
+
+/** The identifier a token names: quoted ones as written (without quotes), unquoted ones folded to lower case. */
+function identifierName(token: string): string {
+  if (token.startsWith('"')) return token.slice(1, -1).replace(/""/g, '"');
+  if (/^[uU]&"/.test(token)) return token.slice(3, -1);
+  return token.toLowerCase();
+}
+
+/** Long identifiers in `text[start, end)`, positioned in the file; undefined when there are none (the common case). */
+export function findLongIdentifiers(text: string, start: number, end: number, locate: Locator, file: string): LongIdentifier[] | undefined {
+  const statement = text.slice(start, end);
+  if (!mayHaveLongIdentifier(statement)) return undefined;
+  let tokens: { start: number; end: number; text: string; tokenName: string }[];
+  try {
+    tokens = libpgQuery.scanSync(statement).tokens;
+  } catch {
+    return undefined;
+  }
+  const toChar = byteToCharMapper(statement);
+  const found: LongIdentifier[] = [];
+  for (const t of tokens) {
+    if (t.tokenName !== 'IDENT') continue;
+    const name = identifierName(t.text);
+    if (Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) continue;
+    const a = locate(start + toChar(t.start));
+    const b = locate(start + toChar(t.end));
+    found.push({ text: name, truncated: truncateIdentifier(name), span: { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column } });
+  }
+  return found.length ? found : undefined;
+}
