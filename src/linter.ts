@@ -2,11 +2,12 @@
  * The linting pipeline without any I/O policy: sources → parsers → IR → rules → findings.
  * The CLI, the GitHub Action and the tests all go through `lintSources`.
  */
-import type { Migration, MigrationFormat } from './ir/types.js';
+import type { Migration, MigrationEdit, MigrationFormat } from './ir/types.js';
+import { firstDifference } from './ir/compare.js';
 import type { Finding, Rule, Severity } from './engine/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES, resolveRuleId } from './rules/index.js';
-import { arrangeRun, noParserReason } from './parsers/registry.js';
+import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import { parseSources } from './parsers/parse-sources.js';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
@@ -43,6 +44,18 @@ export interface SourceInput {
   explicit?: boolean;
 }
 
+/** The base version of a migration file changed since `--since` (edited-migration compares the two). */
+export interface PreviousVersion {
+  status: MigrationEdit['status'];
+  /** The path the current version is linted under (for a deleted file, the path it had). */
+  path: string;
+  /** The path at the base, for a rename. */
+  previousPath?: string;
+  /** The base content; undefined when it could not be read (then the edit counts as a change). */
+  text?: string;
+  since: string;
+}
+
 export interface LintResult {
   findings: Finding[];
   migrations: Migration[];
@@ -67,7 +80,28 @@ function fileError(path: string, rule: 'parse-error' | 'io-error', message: stri
   };
 }
 
-export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS): Promise<LintResult> {
+/** Compares each changed file's base version with what it is now. */
+async function migrationEdits(previous: readonly PreviousVersion[], migrations: readonly Migration[], options: LinterOptions): Promise<MigrationEdit[]> {
+  const edits: MigrationEdit[] = [];
+  for (const p of previous) {
+    const now = migrations.filter((m) => m.file === p.path);
+    const parseOptions = { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect };
+    // Parsed under its current name, so that positions and per-file facts compare like for like.
+    const before = p.text === undefined ? undefined : await parseFile({ path: p.status === 'renamed' ? p.previousPath ?? p.path : p.path, text: p.text }, parseOptions);
+    // Only migrations are this rule's business: a changed file that is not one now and was not one before is left alone.
+    if (!before && now.length === 0) continue;
+    if (before && p.status === 'renamed') before.file = p.path;
+    const start = { file: p.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const difference = p.status === 'deleted' || !before ? start : firstDifference(arrangeRun([before]), now, p.path);
+    const identifiedBy = (now[0] ?? before)?.identifiedBy ?? 'file-name';
+    const edit: MigrationEdit = { file: p.path, status: p.status, since: p.since, span: difference ?? start, changesOperations: difference !== undefined, identifiedBy };
+    if (p.previousPath) edit.previousFile = p.previousPath;
+    edits.push(edit);
+  }
+  return edits;
+}
+
+export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS, previous: readonly PreviousVersion[] = []): Promise<LintResult> {
   const migrations: Migration[] = [];
   const skipped: LintResult['skipped'] = [];
   const parsed = await parseSources(
@@ -92,6 +126,7 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
     dialect: options.dialect,
     checkDowngrade: options.checkDowngrade,
     rules,
+    edits: previous.length ? await migrationEdits(previous, migrations, options) : [],
   });
   const severities = new Map(rules.map((r) => [r.rule.meta.id, r.severity]));
   // The engine reports file diagnostics as errors; the configured severity (or `off`) applies to them too.

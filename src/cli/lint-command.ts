@@ -6,12 +6,12 @@
  * Exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.
  */
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { discoverFiles, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
-import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type SourceInput } from '../linter.js';
+import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type PreviousVersion, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS, resolveRuleId } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
@@ -23,7 +23,7 @@ import { VERSION } from '../version.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION, type RuleSetting } from '../config/schema.js';
 import { fileFilter } from '../config/glob.js';
-import { changedFilesSince, GitError } from '../git/changed-files.js';
+import { changedFilesSince, type EditedFile, GitError } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
 import { type CliIO, UsageError } from './io.js';
 
@@ -91,6 +91,32 @@ function loadConfig(flags: LintFlags, cwd: string): LoadedConfig | undefined {
   }
 }
 
+/**
+ * The base versions of the migrations this run lints that changed since `--since`: files it lints now,
+ * and deleted files that lay under a linted directory. The config's `allowedEdits` globs are left out.
+ */
+function previousVersions(edited: readonly EditedFile[], files: readonly string[], roots: readonly string[], loaded: LoadedConfig | undefined, since: string): PreviousVersion[] {
+  if (edited.length === 0) return [];
+  const linted = new Map(files.map((f) => [realPath(f), f]));
+  const underRoot = (p: string) => roots.some((r) => p === r || p.startsWith(r.endsWith(sep) ? r : r + sep));
+  const allowed = loaded?.config.allowedEdits?.length ? fileFilter(loaded.config.allowedEdits, []) : undefined;
+  const isAllowed = (p: string) => {
+    if (!allowed || !loaded) return false;
+    const rel = relative(loaded.dir, p).split('\\').join('/');
+    return rel !== '' && !rel.startsWith('../') && !isAbsolute(rel) && allowed(rel);
+  };
+  const out: PreviousVersion[] = [];
+  for (const e of edited) {
+    const path = e.status === 'deleted' ? (underRoot(e.path) && EXTENSIONS.some((x) => e.path.toLowerCase().endsWith(x)) ? e.path : undefined) : linted.get(e.path);
+    if (!path || isAllowed(path)) continue;
+    const p: PreviousVersion = { status: e.status, path, since };
+    if (e.previousPath) p.previousPath = e.previousPath;
+    if (e.previousText !== undefined) p.text = e.previousText;
+    out.push(p);
+  }
+  return out;
+}
+
 /** Whether findings make the run fail under `--fail-on`. */
 export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
   if (failOn === 'never') return false;
@@ -154,11 +180,13 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     inputs.push({ path: name, content: decodeSource(await io.readStdin()), explicit: true });
   }
   let changed: Set<string> | undefined;
+  let edited: EditedFile[] = [];
   if (flags.since !== undefined && flags.writeBaseline) throw new UsageError('--write-baseline records the findings of every file; run it without --since');
   if (flags.since !== undefined) {
     try {
       const result = changedFilesSince(flags.since, cwd);
       changed = result.files;
+      edited = result.edited;
       if (result.note) io.stderr(`migration-lint: ${result.note}\n`);
     } catch (e) {
       if (e instanceof GitError) throw new UsageError(e.message);
@@ -181,7 +209,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     inputs.push(input);
   }
 
-  const result = await lintSources(inputs, options);
+  const result = await lintSources(inputs, options, previousVersions(edited, files, fromDisk, loaded, flags.since ?? ''));
   const sources = new Map<string, string>();
   for (const m of result.migrations) sources.set(m.file, m.source);
   let findings = result.findings;

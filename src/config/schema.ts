@@ -31,6 +31,8 @@ export interface MigrationLintConfig {
   dialect?: Dialect;
   include: string[];
   exclude: string[];
+  /** Globs (relative to the config file) of migrations whose edits edited-migration accepts. */
+  allowedEdits?: string[];
   failOn?: FailOn;
   /** Baseline file, relative to the config file's directory. */
   baseline?: string;
@@ -43,7 +45,7 @@ export interface ConfigProblem {
   position?: JsonPosition;
 }
 
-const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'failOn', 'baseline'] as const;
+const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'baseline'] as const;
 
 function quoteList(values: readonly string[]): string {
   const q = values.map((v) => `"${v}"`);
@@ -145,7 +147,8 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
         else config.failOn = v as FailOn;
         break;
       case 'include':
-      case 'exclude': {
+      case 'exclude':
+      case 'allowedEdits': {
         if (!Array.isArray(v)) {
           problem(path, `expected an array of glob patterns such as ["db/migrations/**"], got ${show(v)}`);
           break;
@@ -156,7 +159,7 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
           else {
             try {
               compileGlob(g);
-              config[key as 'include' | 'exclude'].push(g);
+              (config[key as 'include' | 'exclude' | 'allowedEdits'] ??= []).push(g);
             } catch (e) {
               if (e instanceof GlobSyntaxError) problem(itemPath, `invalid glob pattern: ${e.message}`);
               else throw e;

@@ -3,7 +3,7 @@
  * the migration set has shown so far (tables created, column types, validated NOT NULL checks), and
  * collects findings.
  */
-import type { Direction, Migration, Operation, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
+import type { Direction, Migration, MigrationEdit, Operation, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
 import type { Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
 
 export interface LintOptions {
@@ -13,6 +13,8 @@ export interface LintOptions {
   checkDowngrade: boolean;
   /** Enabled rules with their effective severity. */
   rules: { rule: Rule; severity: Severity }[];
+  /** Migration files changed since the `--since` base (for edited-migration). */
+  edits?: readonly MigrationEdit[];
 }
 
 export function tableKey(t: QualifiedName): string {
@@ -235,6 +237,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
     rule.checkRun({
       pgVersion: options.pgVersion,
       migrations,
+      edits: options.edits ?? [],
       report(span, message, extra = {}) {
         findings.push(finding(rule.meta.id, extra.severity ?? severity, span, message, 'upgrade', extra));
       },

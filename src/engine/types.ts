@@ -1,4 +1,4 @@
-import type { Direction, Migration, Operation, OperationKind, OpOfKind, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
+import type { Direction, Migration, MigrationEdit, Operation, OperationKind, OpOfKind, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -107,6 +107,8 @@ export interface RunContext {
   readonly pgVersion: number;
   /** Every parsed migration of the run, in run order. */
   readonly migrations: readonly Migration[];
+  /** Migration files changed since the `--since` base that existed there (empty without `--since`). */
+  readonly edits: readonly MigrationEdit[];
   report(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'> & { revision?: string }): void;
 }
 

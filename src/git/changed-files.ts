@@ -23,9 +23,22 @@ function git(cwd: string, args: string[]): string {
   }
 }
 
+/** A file that existed at the base and was modified, renamed or deleted since. */
+export interface EditedFile {
+  status: 'modified' | 'renamed' | 'deleted';
+  /** Real path now (for a deleted file: where it was). */
+  path: string;
+  /** Path at the base relative to the repository root, for a rename. */
+  previousPath?: string;
+  /** The file's content at the base (undefined when git cannot give it as text). */
+  previousText?: string;
+}
+
 export interface ChangedFiles {
   /** Real paths of added, modified, renamed or copied files (and untracked ones). */
   files: Set<string>;
+  /** Files of the base that were changed, renamed or deleted (candidates for edited-migration). */
+  edited: EditedFile[];
   /** The commit the changes are measured from. */
   base: string;
   /** Set when no merge base was found and the ref itself was used (shallow clone, unrelated histories). */
@@ -64,7 +77,38 @@ export function changedFilesSince(ref: string, cwd: string): ChangedFiles {
   const diff = git(top, ['-c', 'core.quotepath=off', 'diff', '--name-only', '-z', '--diff-filter=ACMR', '--find-renames', base, '--']);
   const untracked = git(top, ['ls-files', '-z', '--others', '--exclude-standard']);
   for (const name of [...diff.split('\0'), ...untracked.split('\0')]) if (name) files.add(realpath(join(top, name)));
-  const result: ChangedFiles = { files, base };
+  const result: ChangedFiles = { files, base, edited: editedSince(top, base) };
   if (note) result.note = note;
   return result;
+}
+
+/** Largest base version of a file read back for comparison; bigger ones count as changed. */
+const MAX_PREVIOUS_BYTES = 8 * 1024 * 1024;
+
+function editedSince(top: string, base: string): EditedFile[] {
+  // -z --name-status: "M\0path\0", "D\0path\0", "R100\0old\0new\0".
+  const fields = git(top, ['-c', 'core.quotepath=off', 'diff', '--name-status', '-z', '--diff-filter=MRD', '--find-renames', base, '--']).split('\0');
+  const out: EditedFile[] = [];
+  for (let i = 0; i < fields.length - 1; ) {
+    const code = fields[i++]!;
+    const first = fields[i++]!;
+    const status = code.startsWith('R') ? 'renamed' : code === 'D' ? 'deleted' : 'modified';
+    const now = status === 'renamed' ? fields[i++]! : first;
+    const edit: EditedFile = { status, path: realpath(join(top, now)) };
+    if (status === 'renamed') edit.previousPath = first;
+    const text = previousText(top, base, first);
+    if (text !== undefined) edit.previousText = text;
+    out.push(edit);
+  }
+  return out;
+}
+
+function previousText(top: string, base: string, path: string): string | undefined {
+  try {
+    const size = Number(git(top, ['cat-file', '-s', `${base}:${path}`]).trim());
+    if (!(size <= MAX_PREVIOUS_BYTES)) return undefined;
+    return git(top, ['cat-file', 'blob', `${base}:${path}`]);
+  } catch {
+    return undefined;
+  }
 }

@@ -445,6 +445,12 @@ export interface Migration {
   /** Set from the format's parser: how its tool's transactions read in messages (rules stay framework-free). */
   transactionFacts?: TransactionFacts;
   /**
+   * How the tool recognises a migration it has applied: by its file name (the default: Flyway, Knex,
+   * Prisma, golang-migrate…) or by an id declared in the file (Alembic's revision, a TypeORM class name),
+   * which survives a rename. Set from the format's parser.
+   */
+  identifiedBy?: MigrationIdentity;
+  /**
    * Names the migration's code uses but never defines or imports (a Python revision using `sqlmodel.` with no
    * `import sqlmodel`): running it stops with a NameError at the first use. Filled by frontends of languages
    * where that can happen.
@@ -458,4 +464,29 @@ export interface UnboundName {
   span: SourceSpan;
   /** The import statement that defines the name, when the frontend knows it (`import sqlalchemy as sa`). */
   suggestedImport?: string;
+}
+
+/**
+ * A migration file that already existed at the `--since` base and was changed since: already-applied
+ * migrations must not change (databases that ran the old version silently diverge).
+ */
+export type MigrationIdentity = 'file-name' | 'declared-id';
+
+export interface MigrationEdit {
+  /** The file as it is now (the old path for a deleted file). */
+  file: string;
+  status: 'modified' | 'renamed' | 'deleted';
+  /** The path at the base, for a rename. */
+  previousFile?: string;
+  /** The git ref the change is measured from, as the user gave it. */
+  since: string;
+  /** Where the first operation that differs from the base version is (file start when none or deleted). */
+  span: SourceSpan;
+  /**
+   * Whether what the migration does changed: its operations (ignoring positions), downgrade and parse
+   * results. False for edits of comments, whitespace or formatting only.
+   */
+  changesOperations: boolean;
+  /** How the migration's tool recognises it once applied (a rename matters only when by file name). */
+  identifiedBy: MigrationIdentity;
 }

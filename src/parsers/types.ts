@@ -1,4 +1,4 @@
-import type { Migration, MigrationFormat, TransactionFacts } from '../ir/types.js';
+import type { Migration, MigrationFormat, TransactionFacts, MigrationIdentity } from '../ir/types.js';
 
 /** A file handed to a parser: its path (as given on the command line) and its decoded text. */
 export interface SourceFile {
@@ -30,6 +30,8 @@ export interface FormatParser {
   parse(file: SourceFile, options: ParseOptions): Migration | Promise<Migration>;
   /** How this format's tool runs files in transactions and how a migration leaves one (for messages). */
   transactionFacts?: TransactionFacts;
+  /** How the tool recognises an applied migration; default: by file name. */
+  identifiedBy?: MigrationIdentity;
   /**
    * Run-level step, given every migration of this format in the run (path order): returns them as
    * the units and in the order the tool runs them (Alembic: revisions in graph order; Alembic

@@ -51,6 +51,7 @@ import { requireStatementTimeout } from './require-statement-timeout.js';
 import { requireTableSchema } from './require-table-schema.js';
 import { preferRobustStmts } from './prefer-robust-stmts.js';
 import { undefinedName } from './undefined-name.js';
+import { editedMigration } from './edited-migration.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -99,6 +100,7 @@ export const ALL_RULES: readonly Rule[] = [
   multipleHeads,
   brokenRevisionGraph,
   undefinedName,
+  editedMigration,
   requireBatchModeForSqlite,
   emptyDowngrade,
   unusedSuppression,

@@ -15,6 +15,8 @@ export const alembic: FormatParser = {
       fix: 'run the statement inside `with op.get_context().autocommit_block():`',
     },
   },
+  // Applied revisions are recorded by id (alembic_version), so a renamed file is the same revision.
+  identifiedBy: 'declared-id',
   detect: (file) => (looksLikeRevision(file.text) ? 10 : 0),
   parse: (file, options) => parseRevisionFile(file, options),
   // Revisions run in graph order (parents and dependencies first), one versions directory at a time.

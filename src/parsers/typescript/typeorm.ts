@@ -588,6 +588,8 @@ export const typeormSpec: FrameworkSpec = {
   format: 'typeorm',
   transactionFacts: { wrapped: { reason: 'TypeORM runs migrations in a transaction', fix: 'set `transaction = false` on this migration class (with migrationsTransactionMode "each")' } },
   name: 'TypeORM',
+  // The migrations table records the class's name (with its timestamp), not the file's.
+  identifiedBy: 'declared-id',
   read(input) {
     const mode = typeormTransaction(input);
     if (input.shape.up) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.up, 'upgrade');
