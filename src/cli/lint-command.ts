@@ -9,7 +9,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { discoverFiles, PathNotFoundError } from '../files/discover.js';
+import { comparePaths, type ExpandedArgument, expandArgument, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
@@ -48,7 +48,10 @@ export interface LintFlags {
   writeBaseline?: string;
   sarifFile?: string;
   skipNonMigrations?: boolean;
+  allowEmpty?: boolean;
 }
+
+const ALLOW_EMPTY_HINT = 'Check the paths (and the config\'s include/exclude); --allow-empty, or "allowEmpty": true in the config, accepts a run with nothing to lint.';
 
 export function parsePgVersion(v: string | undefined): number {
   if (v === undefined) return DEFAULT_PG_VERSION;
@@ -115,29 +118,54 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const { options, failOn } = resolveSettings(flags, config);
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
-  if (paths.length === 0 && loaded) paths = walkRoots(loaded);
+  const fromConfig = paths.length === 0 && loaded !== undefined;
+  if (fromConfig) paths = walkRoots(loaded);
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/, or write a config with migration-lint init)');
-  const fromDisk = paths.filter((p) => p !== '-').map((p) => resolve(cwd, p));
-  const named = new Set(fromDisk);
-  let files: string[];
-  try {
-    files = discoverFiles(fromDisk, EXTENSIONS);
-  } catch (e) {
-    if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${relative(cwd, e.message) || e.message}`);
-    throw e;
+  const allowEmpty = flags.allowEmpty ?? config?.allowEmpty ?? false;
+  const show = (p: string) => relative(cwd, p) || p;
+  const expanded: ExpandedArgument[] = [];
+  for (const p of paths) {
+    if (p === '-') continue;
+    try {
+      expanded.push(expandArgument(p, cwd, EXTENSIONS));
+    } catch (e) {
+      if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${show(e.message)}`);
+      throw e;
+    }
   }
+  const named = new Set(expanded.filter((a) => a.kind === 'file').flatMap((a) => a.files));
   const skippedBySelection: { path: string; reason: string }[] = [];
-  if (loaded && (loaded.config.include.length || loaded.config.exclude.length)) {
-    const passes = fileFilter(loaded.config.include, loaded.config.exclude);
-    const where = relative(cwd, loaded.file) || loaded.file;
-    files = files.filter((f) => {
-      const rel = relative(loaded.dir, f).split('\\').join('/');
-      const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
-      const ok = inside ? passes(rel) : loaded.config.include.length === 0;
-      if (!ok && named.has(f)) skippedBySelection.push({ path: f, reason: `not selected by the include/exclude globs of ${where}` });
-      return ok;
-    });
+  const selection = loaded && (loaded.config.include.length || loaded.config.exclude.length) ? loaded : undefined;
+  const selectedBy = selection ? `the include/exclude globs of ${show(selection.file)}` : '';
+  const passes = selection ? fileFilter(selection.config.include, selection.config.exclude) : undefined;
+  const selected = (f: string): boolean => {
+    if (!selection || !passes) return true;
+    const rel = relative(selection.dir, f).split('\\').join('/');
+    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
+    return inside ? passes(rel) : selection.config.include.length === 0;
+  };
+  // A directory or pattern that yields nothing is a mistake (a typo in CI would pass forever), unless allowed.
+  const nothingFound: string[] = [];
+  const kept = new Set<string>();
+  for (const a of expanded) {
+    let found = 0;
+    for (const f of a.files) {
+      if (selected(f)) {
+        kept.add(f);
+        found++;
+      } else if (named.has(f)) {
+        io.stderr(`migration-lint: warning: ${show(f)} is ignored: not selected by ${selectedBy}\n`);
+        skippedBySelection.push({ path: f, reason: `not selected by ${selectedBy}` });
+      }
+    }
+    if (found || a.kind === 'file') continue;
+    const excluded = a.files.length ? ` (${a.files.length === 1 ? 'the one file found is' : `all ${a.files.length} files found are`} excluded by ${selectedBy})` : '';
+    if (fromConfig) nothingFound.push(`No files matching the include patterns of ${show(loaded!.file)} were found${excluded}.`);
+    else if (a.kind === 'pattern') nothingFound.push(`No files matching the pattern "${a.argument}" were found${excluded}.`);
+    else nothingFound.push(`No migration files were found in ${a.argument}${excluded || ' (no .sql, .ts, .js or .py files)'}.`);
   }
+  if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
+  let files = [...kept].sort(comparePaths);
 
   const inputs: SourceInput[] = [];
   if (paths.includes('-')) {
@@ -173,6 +201,16 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   }
 
   const result = await lintSources(inputs, options);
+  if (result.migrations.length === 0 && !allowEmpty) {
+    const notLinted = [...skippedBySelection, ...result.skipped];
+    const listing = notLinted.slice(0, 5).map((s) => `\n  ${show(s.path)}: ${s.reason}`).join('') + (notLinted.length > 5 ? `\n  … and ${notLinted.length - 5} more` : '');
+    throw new UsageError(`No migration files were linted${listing ? ':' : '.'}${listing}\n${ALLOW_EMPTY_HINT}`);
+  }
+  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
+  const reported = result.migrations.filter((m) => !contextOnly.has(m.file));
+  // Nothing changed is a legitimate --since run (a pull request that touches no migration): say so, exit 0.
+  if (changed && reported.length === 0)
+    io.stderr(`migration-lint: no migration file changed since ${flags.since} (${result.migrations.length} read for context): nothing to report\n`);
   const sources = new Map<string, string>();
   for (const m of result.migrations) sources.set(m.file, m.source);
   let findings = result.findings;
@@ -200,11 +238,10 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     }
   }
 
-  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
   const input: ReportInput = {
     ...result,
     // Files read only for context (--since) are not part of what this run reports on.
-    migrations: result.migrations.filter((m) => !contextOnly.has(m.file)),
+    migrations: reported,
     findings,
     skipped: [...result.skipped, ...skippedBySelection],
     cwd,
@@ -259,7 +296,7 @@ function realPath(p: string): string {
 /** The lint options, on the root program (`migration-lint [options] [paths...]`). */
 export function addLintOptions(program: Command): Command {
   return program
-    .argument('[paths...]', 'migration files or directories (walked recursively); - reads stdin; none = the config file\'s directory')
+    .argument('[paths...]', 'migration files, directories (walked recursively) or quoted glob patterns (\'db/**/*.sql\'); - reads stdin; none = the config file\'s include')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(REPORTERS)).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding of this severity or worse is reported (default error)').choices([...FAIL_ON]))
     .option('--pg-version <major>', `target Postgres major version (default ${DEFAULT_PG_VERSION})`)
@@ -277,6 +314,8 @@ export function addLintOptions(program: Command): Command {
     .option('--baseline <file>', 'report only findings that are not in this baseline file')
     .option('--write-baseline <file>', 'record the current findings in a baseline file (exits 0)')
     .option('--sarif-file <file>', 'also write a SARIF 2.1.0 report to <file>')
+    .option('--allow-empty', 'exit 0 when there is nothing to lint (by default a path, pattern or config that selects no migration file is an error, exit 2)')
+    .option('--no-allow-empty', 'do not, even if the config file says so')
     .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
     .option('--no-color', 'never colour the output (colours are used only on a terminal)');

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { discoverFiles, PathNotFoundError } from '../files/discover.js';
+import { expandArgument, PathNotFoundError } from '../files/discover.js';
 import { readSource } from '../files/read.js';
 import type { SourceInput } from '../linter.js';
 import type { MigrationFormat } from '../ir/types.js';
@@ -47,11 +47,11 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   }
   const rows = parseRows(flags.rows);
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint trace migrations/)');
-  // Relative paths are the caller's: resolve them against the CLI's working directory.
+  // Relative paths and patterns are the caller's: resolve them against the CLI's working directory.
   const files: string[] = [];
   for (const p of paths) {
     try {
-      files.push(...discoverFiles([resolve(io.cwd, p)], EXTENSIONS));
+      files.push(...expandArgument(p, io.cwd, EXTENSIONS).files);
     } catch (e) {
       if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${p}`);
       throw e;

@@ -34,6 +34,8 @@ export interface MigrationLintConfig {
   failOn?: FailOn;
   /** Baseline file, relative to the config file's directory. */
   baseline?: string;
+  /** A run that finds no migration file to lint succeeds instead of exiting 2. */
+  allowEmpty?: boolean;
 }
 
 export interface ConfigProblem {
@@ -43,7 +45,7 @@ export interface ConfigProblem {
   position?: JsonPosition;
 }
 
-const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'failOn', 'baseline'] as const;
+const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'failOn', 'baseline', 'allowEmpty'] as const;
 
 function quoteList(values: readonly string[]): string {
   const q = values.map((v) => `"${v}"`);
@@ -128,8 +130,9 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
         break;
       case 'assumeInTransaction':
       case 'checkDowngrade':
+      case 'allowEmpty':
         if (typeof v !== 'boolean') problem(path, `expected true or false, got ${show(v)}`);
-        else config[key as 'assumeInTransaction' | 'checkDowngrade'] = v;
+        else config[key as 'assumeInTransaction' | 'checkDowngrade' | 'allowEmpty'] = v;
         break;
       case 'framework':
         if (typeof v !== 'string' || !(MIGRATION_FORMATS as readonly string[]).includes(v))
