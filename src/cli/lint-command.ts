@@ -160,7 +160,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     }
     if (found || a.kind === 'file') continue;
     const excluded = a.files.length ? ` (${a.files.length === 1 ? 'the one file found is' : `all ${a.files.length} files found are`} excluded by ${selectedBy})` : '';
-    if (fromConfig) nothingFound.push(`No files matching the include patterns of ${show(loaded!.file)} were found${excluded}.`);
+    if (fromConfig) nothingFound.push(`No files matching the include patterns of ${show(loaded!.file)} were found.`);
     else if (a.kind === 'pattern') nothingFound.push(`No files matching the pattern "${a.argument}" were found${excluded}.`);
     else nothingFound.push(`No migration files were found in ${a.argument}${excluded || ' (no .sql, .ts, .js or .py files)'}.`);
   }
