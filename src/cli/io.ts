@@ -6,7 +6,10 @@ export interface CliIO {
   stderr: (s: string) => void;
   readStdin: () => Promise<Buffer>;
   cwd: string;
+  /** Whether stdout is a terminal. */
   isTTY: boolean;
+  /** Environment variables (colours, GITHUB_WORKSPACE); none when unset, so in-process runs are reproducible. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export class UsageError extends Error {}

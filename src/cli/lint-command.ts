@@ -16,7 +16,8 @@ import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ALL_RULES, findRule } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { Finding } from '../engine/types.js';
-import { REPORTERS } from '../report/index.js';
+import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
+import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
 import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
@@ -116,6 +117,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const config = loaded?.config;
 
   const { options, failOn } = resolveSettings(flags, config);
+  options.cwd = cwd;
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
   const fromConfig = paths.length === 0 && loaded !== undefined;
@@ -247,6 +249,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     cwd,
     sources,
     verbose: Boolean(flags.verbose),
+    ...(ROOT_RELATIVE_FORMATS.has(flags.format) || flags.sarifFile ? { root: repositoryRoot(cwd, io.env ?? {}) } : {}),
     color: flags.color === false ? false : io.isTTY,
     toolVersion: VERSION,
   };

@@ -87,6 +87,7 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks);
     },
     cwd: process.cwd(),
-    isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
   };
 }

@@ -9,7 +9,8 @@ import { readSource } from '../files/read.js';
 import type { SourceInput } from '../linter.js';
 import type { MigrationFormat } from '../ir/types.js';
 import { EXTENSIONS } from '../parsers/registry.js';
-import { REPORTERS } from '../report/index.js';
+import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
+import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
 import { SqlFailure } from '../trace/database.js';
 import { traceJson, traceTable } from '../trace/output.js';
@@ -102,6 +103,7 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
     cwd: io.cwd,
     sources,
     verbose: Boolean(flags.verbose),
+    ...(ROOT_RELATIVE_FORMATS.has(flags.format) ? { root: repositoryRoot(io.cwd, io.env ?? {}) } : {}),
     color: flags.color === false ? false : io.isTTY,
     toolVersion: VERSION,
   };

@@ -13,6 +13,8 @@ export interface LintOptions {
   checkDowngrade: boolean;
   /** Enabled rules with their effective severity. */
   rules: { rule: Rule; severity: Severity }[];
+  /** How messages name files and directories (RunContext.displayPath); default: as given. */
+  displayPath?: (path: string) => string;
 }
 
 export function tableKey(t: QualifiedName): string {
@@ -230,6 +232,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
     rule.checkRun({
       pgVersion: options.pgVersion,
       migrations,
+      displayPath: options.displayPath ?? ((path) => path),
       report(span, message, extra = {}) {
         findings.push(finding(rule.meta.id, extra.severity ?? severity, span, message, 'upgrade', extra));
       },

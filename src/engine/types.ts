@@ -98,6 +98,8 @@ export interface RunContext {
   readonly pgVersion: number;
   /** Every parsed migration of the run, in run order. */
   readonly migrations: readonly Migration[];
+  /** A file or directory as messages name it: relative to the working directory, never a machine's absolute path. */
+  displayPath(path: string): string;
   report(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'> & { revision?: string }): void;
 }
 
