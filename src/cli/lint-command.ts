@@ -22,11 +22,11 @@ import type { ReportInput } from '../report/types.js';
 import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
-import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION } from '../config/schema.js';
+import { DIALECTS, type Dialect, FAIL_ON, suggest, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION } from '../config/schema.js';
 import { fileFilter } from '../config/glob.js';
 import { changedFilesSince, GitError } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
-import { type CliIO, UsageError } from './io.js';
+import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
 
 export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
 
@@ -64,7 +64,7 @@ export function parsePgVersion(v: string | undefined): number {
 export function parseRuleList(list: string | undefined): string[] {
   if (!list) return [];
   const ids = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const id of ids) if (!findRule(id)) throw new UsageError(`unknown rule "${id}" (migration-lint rules lists them)`);
+  for (const id of ids) if (!findRule(id)) throw new UsageError(`unknown rule "${id}"${suggest(id, RULE_IDS)}; migration-lint rules lists them`);
   return ids;
 }
 
@@ -250,7 +250,8 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     sources,
     verbose: Boolean(flags.verbose),
     ...(ROOT_RELATIVE_FORMATS.has(flags.format) || flags.sarifFile ? { root: repositoryRoot(cwd, io.env ?? {}) } : {}),
-    color: flags.color === false ? false : io.isTTY,
+    color: useColor(flags.color, io),
+    hyperlinks: useHyperlinks(io),
     toolVersion: VERSION,
   };
   io.stdout(reporter(input));
@@ -321,5 +322,6 @@ export function addLintOptions(program: Command): Command {
     .option('--no-allow-empty', 'do not, even if the config file says so')
     .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
-    .option('--no-color', 'never colour the output (colours are used only on a terminal)');
+    .option('--color', 'colour the output even when it is not a terminal (CI logs); FORCE_COLOR=1 does the same')
+    .option('--no-color', 'never colour the output (default: colours on a terminal only; NO_COLOR=1 does the same)');
 }

@@ -15,7 +15,7 @@ import type { ReportInput } from '../report/types.js';
 import { SqlFailure } from '../trace/database.js';
 import { traceJson, traceTable } from '../trace/output.js';
 import { VERSION } from '../version.js';
-import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
+import { type CliIO, type CommandRegistrar, UsageError, useColor, useHyperlinks } from './io.js';
 import { FORMATS } from './lint-command.js';
 
 export interface TraceFlags {
@@ -104,7 +104,8 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
     sources,
     verbose: Boolean(flags.verbose),
     ...(ROOT_RELATIVE_FORMATS.has(flags.format) ? { root: repositoryRoot(io.cwd, io.env ?? {}) } : {}),
-    color: flags.color === false ? false : io.isTTY,
+    color: useColor(flags.color, io),
+    hyperlinks: useHyperlinks(io),
     toolVersion: VERSION,
   };
   if (flags.format === 'text') {
@@ -147,6 +148,7 @@ export const registerTraceCommand: CommandRegistrar = (program, { io, setExit })
         .addOption(new Option('--framework <name>', 'force the migration format instead of detecting it').choices(FORMATS))
         .option('--assume-in-transaction', 'treat plain SQL files as run inside a transaction by your migration tool')
         .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
+        .option('--color', 'colour the output even when it is not a terminal')
         .option('--no-color', 'never colour the output')
         .action(async (paths: string[], flags: TraceFlags, command: Command) => {
           setExit(await traceCommand(paths, withSharedOptions(flags, command), io));

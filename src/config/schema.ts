@@ -84,7 +84,12 @@ export function suggest(word: string, candidates: readonly string[]): string {
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? ` (did you mean "${best}"?)` : '';
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4))) return ` (did you mean "${best}"?)`;
+  // A shortened name (`adding-not-null`, `concurrent-index`): the few candidates that contain it.
+  const needle = word.toLowerCase();
+  const containing = needle.length >= 4 ? candidates.filter((c) => c.toLowerCase().includes(needle)) : [];
+  if (containing.length === 0 || containing.length > 3) return '';
+  return ` (did you mean ${containing.map((c) => `"${c}"`).join(' or ')}?)`;
 }
 
 /**

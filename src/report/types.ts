@@ -14,6 +14,8 @@ export interface ReportInput extends LintResult {
   /** Unknown ops (calls a frontend could not interpret) are listed only with --verbose. */
   verbose: boolean;
   color: boolean;
+  /** Write OSC 8 hyperlinks (a terminal): the text reporter links each finding to its rule's docs. */
+  hyperlinks?: boolean;
   toolVersion: string;
 }
 
