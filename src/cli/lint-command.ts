@@ -23,7 +23,7 @@ import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DIALECTS, type Dialect, FAIL_ON, suggest, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION } from '../config/schema.js';
-import { fileFilter } from '../config/glob.js';
+import { fileFilter, globBase } from '../config/glob.js';
 import { changedFilesSince, GitError } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
 import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
@@ -275,15 +275,12 @@ export function walkRoots(loaded: LoadedConfig): string[] {
   const include = loaded.config.include;
   const bases: string[] = [];
   for (const pattern of include) {
-    const p = pattern.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
+    const p = pattern.trim().replace(/\\/g, '/').replace(/^\.?\//, '');
+    // a pattern without `/` matches at any depth: nothing narrower than the config's directory
     if (!p.includes('/') || p.startsWith('**')) return [loaded.dir];
-    const fixed: string[] = [];
-    for (const segment of p.split('/')) {
-      if (/[*?[\]{}]/.test(segment)) break;
-      fixed.push(segment);
-    }
-    if (fixed.length === 0) return [loaded.dir];
-    bases.push(join(loaded.dir, ...fixed));
+    const fixed = globBase(p);
+    if (fixed === '') return [loaded.dir];
+    bases.push(join(loaded.dir, fixed));
   }
   const existing = bases.filter((b) => existsSync(b));
   return existing.length ? [...new Set(existing)] : [loaded.dir];
