@@ -23,7 +23,7 @@ import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DIALECTS, type Dialect, FAIL_ON, suggest, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION } from '../config/schema.js';
-import { fileFilter, globBase } from '../config/glob.js';
+import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
 import { changedFilesSince, GitError } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
 import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
@@ -132,6 +132,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       expanded.push(expandArgument(p, cwd, EXTENSIONS));
     } catch (e) {
       if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${show(e.message)}`);
+      if (e instanceof GlobSyntaxError) throw new UsageError(`invalid glob pattern ${p}: ${e.message}`);
       throw e;
     }
   }

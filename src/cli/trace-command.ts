@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { expandArgument, PathNotFoundError } from '../files/discover.js';
+import { GlobSyntaxError } from '../config/glob.js';
 import { readSource } from '../files/read.js';
 import type { SourceInput } from '../linter.js';
 import type { MigrationFormat } from '../ir/types.js';
@@ -55,6 +56,7 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
       files.push(...expandArgument(p, io.cwd, EXTENSIONS).files);
     } catch (e) {
       if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${p}`);
+      if (e instanceof GlobSyntaxError) throw new UsageError(`invalid glob pattern ${p}: ${e.message}`);
       throw e;
     }
   }

@@ -35,9 +35,19 @@ export function hasGlobMagic(s: string): boolean {
   return /[*?[\]{}]/.test(s);
 }
 
-/** minimatch reads an unclosed `[` or `{` as literal text; in a migration path that is a typo. */
+/** Longer patterns are not globs anyone writes (minimatch itself stops at 64 KiB). */
+const MAX_PATTERN_LENGTH = 10_000;
+/** Brace groups multiply and their expansion costs time even when capped; real globs have one or two. */
+const MAX_BRACE_GROUPS = 16;
+
+/**
+ * minimatch reads an unclosed `[` or `{` as literal text; in a migration path that is a typo. Limits
+ * keep a hostile config from a pull request cheap to compile.
+ */
 function checkSyntax(pattern: string): void {
+  if (pattern.length > MAX_PATTERN_LENGTH) throw new GlobSyntaxError(`longer than ${MAX_PATTERN_LENGTH.toLocaleString('en')} characters`);
   let braces = 0;
+  let groups = 0;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '[') {
@@ -46,8 +56,10 @@ function checkSyntax(pattern: string): void {
       const close = pattern.indexOf(']', start + 1);
       if (close === -1) throw new GlobSyntaxError(`unclosed "[" in "${pattern}"`);
       i = close;
-    } else if (c === '{') braces++;
-    else if (c === '}' && braces > 0) braces--;
+    } else if (c === '{') {
+      braces++;
+      if (++groups > MAX_BRACE_GROUPS) throw new GlobSyntaxError(`more than ${MAX_BRACE_GROUPS} {…} groups in one pattern`);
+    } else if (c === '}' && braces > 0) braces--;
   }
   if (braces > 0) throw new GlobSyntaxError(`unclosed "{" in "${pattern}"`);
 }
@@ -69,7 +81,12 @@ export function compileGlob(pattern: string, { anyDepth = true }: { anyDepth?: b
   checkSyntax(p);
   const base = anyDepth && !p.includes('/') ? `**/${p}` : p;
   // The path itself, or a directory above it (a directory pattern covers its files).
-  const matchers = [new Minimatch(base, OPTIONS), new Minimatch(`${base}/**`, OPTIONS)];
+  let matchers: Minimatch[];
+  try {
+    matchers = [new Minimatch(base, OPTIONS), new Minimatch(`${base}/**`, OPTIONS)];
+  } catch (e) {
+    throw new GlobSyntaxError(`cannot read "${pattern}": ${(e as Error).message}`);
+  }
   return { pattern, test: (path) => matchers.some((m) => m.match(path.replace(/\\/g, '/'))) };
 }
 

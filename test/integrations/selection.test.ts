@@ -72,6 +72,8 @@ describe('glob patterns on the command line', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('No files matching the pattern "services/billing/db/migration/*.sql" were found.');
     expect(r.stderr).toContain('--allow-empty');
+    const broken = await cli(['services/billing/db/migrations/[0-9*.sql'], dir);
+    expect(broken).toMatchObject({ code: 2, stderr: 'migration-lint: invalid glob pattern services/billing/db/migrations/[0-9*.sql: unclosed "[" in "services/billing/db/migrations/[0-9*.sql"\n' });
     // without pattern characters a missing path is still "no such file"
     expect((await cli(['services/billing/db/migration'], dir)).stderr).toMatch(/no such file or directory: services\/billing\/db\/migration\n/);
   });
@@ -93,8 +95,8 @@ describe('config include/exclude patterns', () => {
     stars: '*'.repeat(40) + '!',
     longStars: '*'.repeat(5000),
     starLetters: '*a'.repeat(30) + '!',
-    braces: '{a,b}'.repeat(24) + '.sql',
-    nested: '{'.repeat(200) + 'a' + '}'.repeat(200),
+    braces: '{a,b}'.repeat(16) + '.sql', // 65,536 alternatives, expansion capped
+    classes: '[a-z]'.repeat(1000) + '!',
   };
   const longName = 'a'.repeat(60) + '_add_a_very_long_column_name_to_the_accounts_table.sql';
 
@@ -105,7 +107,7 @@ describe('config include/exclude patterns', () => {
       expect(compileGlob(hostile.longStars).test(path), path).toBe(true); // 5,000 stars = one star: any name at any depth
       expect(compileGlob(hostile.starLetters).test(path), path).toBe(false);
       expect(compileGlob(hostile.braces).test(path), path).toBe(false);
-      expect(compileGlob(hostile.nested).test(path), path).toBe(false);
+      expect(compileGlob(hostile.classes).test(path), path).toBe(false);
     }
     expect(compileGlob('*'.repeat(40) + '.sql').test(`db/migrations/${longName}`)).toBe(true);
     expect(compileGlob('*a'.repeat(30) + '.sql').test('a'.repeat(40) + '.sql')).toBe(true);
@@ -125,6 +127,22 @@ describe('config include/exclude patterns', () => {
     expect(r.code).toBe(1);
     expect(linted(r.stdout)).toBe(41);
     expect(files(r.stdout)).toEqual(['db/migrations/0041_accounts_email.sql']);
+  });
+
+  it('patterns too big to be globs are config errors naming the key, not slow runs or internal errors', async () => {
+    const dir = monorepo();
+    const cases: [string, string][] = [
+      ['*'.repeat(70_000), 'longer than 10,000 characters'], // minimatch itself throws past 64 KiB
+      ['{a,b}'.repeat(2000), 'more than 16 {…} groups in one pattern'], // seconds of brace expansion otherwise
+      ['{'.repeat(200) + 'a' + '}'.repeat(200), 'more than 16 {…} groups in one pattern'],
+    ];
+    for (const [pattern, message] of cases) {
+      writeFiles(dir, { 'migration-lint.config.json': JSON.stringify({ exclude: ['docs/**', pattern] }) });
+      const r = await cli(['services'], dir);
+      expect(r.code, message).toBe(2);
+      expect(r.stderr, message).toContain(`"exclude[1]": invalid glob pattern: ${message}`);
+      expect(r.stderr).not.toContain('internal error');
+    }
   });
 
   it('unclosed brackets are config errors, not silent literals', async () => {
