@@ -46,12 +46,16 @@ export function rootPath(file: string, cwd: string, cwdFromRoot: string): string
   return posix.normalize(`${cwdFromRoot}/${shown}`);
 }
 
-/** The directory CI systems resolve report paths from: GITHUB_WORKSPACE, else git's top level, else `cwd`. */
+/**
+ * The directory CI systems resolve report paths from: the checkout the CI names (GITHUB_WORKSPACE on
+ * GitHub Actions, CI_PROJECT_DIR on GitLab, which holds even in an image without git) when it
+ * contains the working directory, else git's top level, else `cwd`.
+ */
 export function repositoryRoot(cwd: string, env: Readonly<Record<string, string | undefined>>): string {
-  const workspace = env.GITHUB_WORKSPACE;
-  if (workspace) {
-    const fromWorkspace = pathFromRoot(workspace, cwd);
-    if (!fromWorkspace.startsWith('..') && !isAbsolute(fromWorkspace)) return workspace;
+  for (const checkout of [env.GITHUB_WORKSPACE, env.CI_PROJECT_DIR]) {
+    if (!checkout) continue;
+    const fromCheckout = pathFromRoot(checkout, cwd);
+    if (!fromCheckout.startsWith('..') && !isAbsolute(fromCheckout)) return checkout;
   }
   return gitTopLevel(cwd) ?? cwd;
 }

@@ -78,12 +78,15 @@ describe('reports for CI name files from the repository root, whatever the worki
     expect(log.runs[0]!.results!.map((x) => x.locations![0]!.physicalLocation!.artifactLocation!.uri)).toEqual([FLAGGED, 'services/web/db/migrations/001_sessions.sql']);
   });
 
-  it('GITHUB_WORKSPACE is the root on a runner (even without git); outside it, git or the working directory', async () => {
+  it('GITHUB_WORKSPACE / CI_PROJECT_DIR is the root on a runner (even without git); outside it, git or the working directory', async () => {
     const workspace = tempDir('ml-ws-');
     writeFiles(workspace, API_MIGRATIONS);
     const api = join(workspace, 'services/api');
     const onRunner = await cli(['--format', 'github', 'db/migrations'], api, '', { env: { GITHUB_WORKSPACE: workspace } });
     expect(annotationFiles(onRunner.stdout)).toEqual([FLAGGED]);
+    // GitLab's checkout directory, in a job image without git
+    const gitlab = await cli(['--format', 'gitlab', 'db/migrations'], api, '', { env: { CI_PROJECT_DIR: workspace } });
+    expect((JSON.parse(gitlab.stdout) as { location: { path: string } }[]).map((i) => i.location.path)).toEqual([FLAGGED]);
     // no workspace, no git: the working directory is all there is
     expect(annotationFiles((await cli(['--format', 'github', 'db/migrations'], api)).stdout)).toEqual(['db/migrations/002_accounts_email.sql']);
     // a workspace that does not contain the working directory is not this run's root
