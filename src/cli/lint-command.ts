@@ -125,50 +125,9 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/, or write a config with migration-lint init)');
   const allowEmpty = flags.allowEmpty ?? config?.allowEmpty ?? false;
   const show = (p: string) => relative(cwd, p) || p;
-  const expanded: ExpandedArgument[] = [];
-  for (const p of paths) {
-    if (p === '-') continue;
-    try {
-      expanded.push(expandArgument(p, cwd, EXTENSIONS));
-    } catch (e) {
-      if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${show(e.message)}`);
-      if (e instanceof GlobSyntaxError) throw new UsageError(`invalid glob pattern ${p}: ${e.message}`);
-      throw e;
-    }
-  }
-  const named = new Set(expanded.filter((a) => a.kind === 'file').flatMap((a) => a.files));
-  const skippedBySelection: { path: string; reason: string }[] = [];
-  const selection = loaded && (loaded.config.include.length || loaded.config.exclude.length) ? loaded : undefined;
-  const selectedBy = selection ? `the include/exclude globs of ${show(selection.file)}` : '';
-  const passes = selection ? fileFilter(selection.config.include, selection.config.exclude) : undefined;
-  const selected = (f: string): boolean => {
-    if (!selection || !passes) return true;
-    const rel = relative(selection.dir, f).split('\\').join('/');
-    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
-    return inside ? passes(rel) : selection.config.include.length === 0;
-  };
-  // A directory or pattern that yields nothing is a mistake (a typo in CI would pass forever), unless allowed.
-  const nothingFound: string[] = [];
-  const kept = new Set<string>();
-  for (const a of expanded) {
-    let found = 0;
-    for (const f of a.files) {
-      if (selected(f)) {
-        kept.add(f);
-        found++;
-      } else if (named.has(f)) {
-        io.stderr(`migration-lint: warning: ${show(f)} is ignored: not selected by ${selectedBy}\n`);
-        skippedBySelection.push({ path: f, reason: `not selected by ${selectedBy}` });
-      }
-    }
-    if (found || a.kind === 'file') continue;
-    const excluded = a.files.length ? ` (${a.files.length === 1 ? 'the one file found is' : `all ${a.files.length} files found are`} excluded by ${selectedBy})` : '';
-    if (fromConfig) nothingFound.push(`No files matching the include patterns of ${show(loaded!.file)} were found.`);
-    else if (a.kind === 'pattern') nothingFound.push(`No files matching the pattern "${a.argument}" were found${excluded}.`);
-    else nothingFound.push(`No migration files were found in ${a.argument}${excluded || ' (no .sql, .ts, .js or .py files)'}.`);
-  }
-  if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
-  let files = [...kept].sort(comparePaths);
+  const selection = selectFiles(paths, loaded, { cwd, fromConfig, allowEmpty }, io);
+  const { named, skippedBySelection } = selection;
+  let files = selection.files;
 
   const inputs: SourceInput[] = [];
   if (paths.includes('-')) {
@@ -265,6 +224,67 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   }
   if (flags.writeBaseline) return 0;
   return failsOn(findings, failOn) ? 1 : 0;
+}
+
+interface Selection {
+  /** The files to lint, in path order. */
+  files: string[];
+  /** Files named one by one on the command line (not found in a directory or by a pattern). */
+  named: Set<string>;
+  /** Named files the config's include/exclude leaves out, with the reason. */
+  skippedBySelection: { path: string; reason: string }[];
+}
+
+/**
+ * The files the path arguments select (files, directories, glob patterns), filtered by the config's
+ * include/exclude. A directory or pattern that yields nothing is a mistake — a typo in CI would pass
+ * forever — and a usage error unless `allowEmpty`; a named file the config leaves out is a warning.
+ */
+function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, fromConfig, allowEmpty }: { cwd: string; fromConfig: boolean; allowEmpty: boolean }, io: CliIO): Selection {
+  const show = (p: string) => relative(cwd, p) || p;
+  const expanded: ExpandedArgument[] = [];
+  for (const p of paths) {
+    if (p === '-') continue;
+    try {
+      expanded.push(expandArgument(p, cwd, EXTENSIONS));
+    } catch (e) {
+      if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${show(e.message)}`);
+      if (e instanceof GlobSyntaxError) throw new UsageError(`invalid glob pattern ${p}: ${e.message}`);
+      throw e;
+    }
+  }
+  const named = new Set(expanded.filter((a) => a.kind === 'file').flatMap((a) => a.files));
+  const skippedBySelection: Selection['skippedBySelection'] = [];
+  const filtering = loaded && (loaded.config.include.length || loaded.config.exclude.length) ? loaded : undefined;
+  const selectedBy = filtering ? `the include/exclude globs of ${show(filtering.file)}` : '';
+  const passes = filtering ? fileFilter(filtering.config.include, filtering.config.exclude) : undefined;
+  const selected = (f: string): boolean => {
+    if (!filtering || !passes) return true;
+    const rel = relative(filtering.dir, f).split('\\').join('/');
+    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
+    return inside ? passes(rel) : filtering.config.include.length === 0;
+  };
+  const nothingFound: string[] = [];
+  const kept = new Set<string>();
+  for (const a of expanded) {
+    let found = 0;
+    for (const f of a.files) {
+      if (selected(f)) {
+        kept.add(f);
+        found++;
+      } else if (named.has(f) && !skippedBySelection.some((s) => s.path === f)) {
+        io.stderr(`migration-lint: warning: ${show(f)} is ignored: not selected by ${selectedBy}\n`);
+        skippedBySelection.push({ path: f, reason: `not selected by ${selectedBy}` });
+      }
+    }
+    if (found || a.kind === 'file') continue;
+    const excluded = a.files.length ? ` (${a.files.length === 1 ? 'the one file found is' : `all ${a.files.length} files found are`} excluded by ${selectedBy})` : '';
+    if (fromConfig) nothingFound.push(`No files matching the include patterns of ${show(loaded!.file)} were found.`);
+    else if (a.kind === 'pattern') nothingFound.push(`No files matching the pattern "${a.argument}" were found${excluded}.`);
+    else nothingFound.push(`No migration files were found in ${a.argument}${excluded || ' (no .sql, .ts, .js or .py files)'}.`);
+  }
+  if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
+  return { files: [...kept].sort(comparePaths), named, skippedBySelection };
 }
 
 /**
