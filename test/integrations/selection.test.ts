@@ -3,10 +3,11 @@
  * and in the config, patterns that cannot be made to take super-linear time, and runs that select
  * nothing — an error (exit 2) unless the caller says an empty run is expected.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileGlob, fileFilter } from '../../src/config/glob.js';
-import { cli, commitAll, git, gitRepo, onlyRules, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
+import { cli, commitAll, git, gitRepo, onlyRules, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
 const files = (stdout: string) => [...new Set((JSON.parse(stdout) as { findings: { file: string }[] }).findings.map((f) => f.file))].sort();
 const linted = (stdout: string) => (JSON.parse(stdout) as { summary: { files: number } }).summary.files;
@@ -199,6 +200,18 @@ describe('no silent green runs', () => {
     expect(alone.stderr).toContain('warning: db/seeds/001_demo.sql is ignored');
     expect(alone.stderr).toContain('No migration files were linted:\n  db/seeds/001_demo.sql: not selected by the include/exclude globs of migration-lint.config.json');
     expect((await cli(['--allow-empty', 'db/seeds/001_demo.sql'], dir)).code).toBe(0);
+  });
+
+  it('the pre-commit hook accepts a commit that stages no migration (its entry passes --allow-empty)', async () => {
+    const hooks = readFileSync(join(REPO_ROOT, '.pre-commit-hooks.yaml'), 'utf8');
+    const entry = /^\s*entry:\s*(.+)$/m.exec(hooks)![1]!.trim().split(/\s+/);
+    expect(entry.slice(0, 1)).toEqual(['migration-lint']);
+    const dir = tempDir();
+    writeFiles(dir, { 'src/app.ts': 'export const port = 8080;\n', 'tools/report.py': 'print("monthly revenue")\n' });
+    // what pre-commit runs for a commit touching only these: the hook's arguments, then the staged files
+    const staged = ['src/app.ts', 'tools/report.py'];
+    expect(await cli([...entry.slice(1), ...staged], dir)).toMatchObject({ code: 0, stdout: '✔ no problems in 0 files — 2 files skipped\n' });
+    expect((await cli([...entry.slice(1).filter((a) => a !== '--allow-empty'), ...staged], dir)).code).toBe(2);
   });
 
   it('--since with no changed migration is a legitimate empty run: exit 0 and a line saying so; a bad path still fails', async () => {
