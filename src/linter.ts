@@ -11,6 +11,7 @@ import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import { parseSources } from './parsers/parse-sources.js';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
+import { displayPath } from './report/paths.js';
 
 export const DEFAULT_PG_VERSION = 14;
 
@@ -22,6 +23,8 @@ export interface LinterOptions {
   dialect: 'postgresql' | 'sqlite';
   /** Per-rule severity or `off`; rules not named keep their default severity. */
   rules: Record<string, Severity | 'off'>;
+  /** Messages name files relative to this directory; default: the process's working directory. */
+  cwd?: string;
 }
 
 export const DEFAULT_OPTIONS: LinterOptions = {
@@ -127,6 +130,7 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
     checkDowngrade: options.checkDowngrade,
     rules,
     edits: previous.length ? await migrationEdits(previous, migrations, options) : [],
+    displayPath: (path) => displayPath(path, options.cwd ?? process.cwd()),
   });
   const severities = new Map(rules.map((r) => [r.rule.meta.id, r.severity]));
   // The engine reports file diagnostics as errors; the configured severity (or `off`) applies to them too.

@@ -223,6 +223,94 @@ describe('text output', () => {
   });
 });
 
+describe('terminal niceties', () => {
+  const sql = "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n";
+  const docs = 'https://github.com/migration-lint/migration-lint/blob/main/docs/rules.md#require-concurrent-index-creation';
+  const lint = async (io: { isTTY?: boolean; env?: Record<string, string> }, argv: string[] = []) => {
+    const dir = tempDir();
+    writeFiles(dir, { 'm.sql': sql });
+    return cli([...argv, 'm.sql'], dir, '', io);
+  };
+
+  it("every finding links to its rule's docs: a plain URL in a pipe, an OSC 8 hyperlink on a terminal", async () => {
+    const piped = await lint({});
+    expect(piped.stdout).toContain(`\n    docs: ${docs}\n`);
+    expect(piped.stdout).not.toContain('\x1b]8;');
+    const tty = await lint({ isTTY: true });
+    expect(tty.stdout).toContain(`\x1b]8;;${docs}\x1b\\${docs}\x1b]8;;\x1b\\`); // the docs line
+    expect(tty.stdout).toContain(`\x1b]8;;${docs}\x1b\\require-concurrent-index-creation\x1b]8;;\x1b\\`); // the rule id
+    expect((await lint({ isTTY: true, env: { TERM: 'dumb' } })).stdout).not.toContain('\x1b]8;');
+    expect((await lint({ env: { FORCE_HYPERLINK: '1' } })).stdout).toContain('\x1b]8;;');
+  });
+
+  it('--color / --no-color, then FORCE_COLOR (over NO_COLOR, as in Node), then NO_COLOR, then the terminal decide', async () => {
+    const coloured = async (io: { isTTY?: boolean; env?: Record<string, string> }, argv: string[] = []) => (await lint(io, argv)).stdout.includes('\x1b[31merror\x1b[0m');
+    expect(await coloured({})).toBe(false);
+    expect(await coloured({}, ['--color'])).toBe(true); // a CI log that renders colours
+    expect(await coloured({ env: { FORCE_COLOR: '1' } })).toBe(true);
+    expect(await coloured({ env: { FORCE_COLOR: '' } })).toBe(true);
+    expect(await coloured({ isTTY: true, env: { FORCE_COLOR: '0' } })).toBe(false);
+    expect(await coloured({ isTTY: true, env: { NO_COLOR: '1' } })).toBe(false);
+    expect(await coloured({ env: { NO_COLOR: '1', FORCE_COLOR: '1' } })).toBe(true);
+    expect(await coloured({ isTTY: true, env: { NO_COLOR: '1' } }, ['--color'])).toBe(true);
+    expect(await coloured({ isTTY: true, env: { FORCE_COLOR: '1' } }, ['--no-color'])).toBe(false);
+    expect(await coloured({ isTTY: true, env: { TERM: 'dumb' } })).toBe(false);
+    expect(await coloured({ isTTY: true })).toBe(true);
+  });
+
+  it('control characters from a migration reach the terminal escaped, not as commands', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'm.sql': "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email); -- \x1b]0;owned\x07\x1b[2J\n" });
+    const r = await cli(['m.sql'], dir, '', { isTTY: true });
+    expect(r.stdout).toContain('-- \\x1b]0;owned\\x07\\x1b[2J');
+    expect(r.stdout).not.toContain('\x07');
+    expect(r.stdout).not.toContain('\x1b[2J');
+  });
+
+  it('explain and --exclude suggest the rule meant by a misspelt or shortened id', async () => {
+    const cases: [string, string][] = [
+      ['require-concurent-index-creation', '"require-concurrent-index-creation"'],
+      ['adding-not-null', '"adding-not-nullable-field"'],
+      ['ban-drop-colum', '"ban-drop-column"'],
+      ['trace-acess-exclusive', '"trace-access-exclusive"'],
+    ];
+    for (const [typo, meant] of cases) {
+      const r = await cli(['explain', typo], tempDir());
+      expect(r.code, typo).toBe(2);
+      expect(r.stderr, typo).toBe(`migration-lint: unknown rule "${typo}" (did you mean ${meant}?); migration-lint rules lists them\n`);
+    }
+    expect((await cli(['explain', 'frobnicate'], tempDir())).stderr).toBe('migration-lint: unknown rule "frobnicate"; migration-lint rules lists them\n');
+    const dir = tempDir();
+    writeFiles(dir, { 'm.sql': sql });
+    expect((await cli(['--exclude', 'prefer-bigint', 'm.sql'], dir)).stderr).toContain('unknown rule "prefer-bigint" (did you mean "prefer-bigint-over-int"?)');
+  });
+
+  it('messages name directories relative to the working directory, never by absolute path (Alembic graph checks)', async () => {
+    const dir = tempDir();
+    const revision = (id: string, parent: string | null, name: string) =>
+      `"""${name}\n\nRevision ID: ${id}\nRevises: ${parent ?? ''}\n"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = "${id}"\ndown_revision = ${parent ? `"${parent}"` : 'None'}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    op.add_column("invoices", sa.Column("${name}", sa.Text(), nullable=True))\n\n\ndef downgrade():\n    op.drop_column("invoices", "${name}")\n`;
+    writeFiles(dir, {
+      'billing/alembic/versions/a1_base.py': revision('a1a1a1a1a1a1', null, 'memo'),
+      'billing/alembic/versions/b2_due.py': revision('b2b2b2b2b2b2', 'a1a1a1a1a1a1', 'due_note'),
+      'billing/alembic/versions/c3_currency.py': revision('c3c3c3c3c3c3', 'a1a1a1a1a1a1', 'currency_note'),
+      'shipping/alembic/versions/d4_orphan.py': revision('d4d4d4d4d4d4', 'ffffffffffff', 'orphan_note'),
+    });
+    // absolute paths on the command line, as CI scripts often pass
+    const argv = [join(dir, 'billing/alembic/versions'), join(dir, 'shipping/alembic/versions')];
+    const r = await json(argv, join(dir, 'billing'));
+    const messages = r.doc.findings.filter((f) => f.rule === 'multiple-heads' || f.rule === 'broken-revision-graph').map((f) => f.message as string);
+    expect(messages).toEqual([
+      expect.stringContaining('is one of 2 heads in alembic/versions: b2b2b2b2b2b2 (b2_due.py), c3c3c3c3c3c3 (c3_currency.py)'),
+      expect.stringContaining('is one of 2 heads in alembic/versions: '),
+      expect.stringContaining('has down_revision ffffffffffff, but no revision in ../shipping/alembic/versions has that id'),
+    ]);
+    for (const f of r.doc.findings) expect(JSON.stringify(f), f.rule as string).not.toContain(dir);
+    const text = await cli(argv, join(dir, 'billing'));
+    expect(text.stdout).toContain('heads in alembic/versions');
+    expect(text.stdout).not.toContain(dir);
+  });
+});
+
 describe('options that change verdicts', () => {
   it('--check-downgrade also lints down migrations', async () => {
     const dir = tempDir();

@@ -6,7 +6,10 @@ export interface CliIO {
   stderr: (s: string) => void;
   readStdin: () => Promise<Buffer>;
   cwd: string;
+  /** Whether stdout is a terminal. */
   isTTY: boolean;
+  /** Environment variables (colours, GITHUB_WORKSPACE); none when unset, so in-process runs are reproducible. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export class UsageError extends Error {}
@@ -18,3 +21,26 @@ export interface CommandContext {
 
 /** A subcommand: adds itself to the program. */
 export type CommandRegistrar = (program: Command, context: CommandContext) => void;
+
+/**
+ * Whether to colour the output: `--color`/`--no-color` win; else FORCE_COLOR (`0`/`false` turn it
+ * off, any other value on: for CI logs that render colours), which wins over NO_COLOR (any non-empty
+ * value), as in Node itself; else colour on a terminal that is not TERM=dumb.
+ */
+export function useColor(flag: boolean | undefined, io: CliIO): boolean {
+  if (flag !== undefined) return flag;
+  const env = io.env ?? {};
+  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR.toLowerCase());
+  if (env.NO_COLOR) return false;
+  return io.isTTY && env.TERM !== 'dumb';
+}
+
+/**
+ * Whether to write OSC 8 hyperlinks (clickable text): on a terminal only, since logs and pipes show
+ * the escape codes raw; FORCE_HYPERLINK=1/0 overrides (the supports-hyperlinks convention).
+ */
+export function useHyperlinks(io: CliIO): boolean {
+  const env = io.env ?? {};
+  if (env.FORCE_HYPERLINK !== undefined) return !['0', 'false'].includes(env.FORCE_HYPERLINK.toLowerCase());
+  return io.isTTY && env.TERM !== 'dumb';
+}

@@ -9,23 +9,24 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { discoverFiles, PathNotFoundError } from '../files/discover.js';
+import { comparePaths, type ExpandedArgument, expandArgument, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type PreviousVersion, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS, resolveRuleId } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { Finding } from '../engine/types.js';
-import { REPORTERS } from '../report/index.js';
+import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
+import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
 import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
-import { DIALECTS, type Dialect, FAIL_ON, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION, type RuleSetting } from '../config/schema.js';
-import { fileFilter } from '../config/glob.js';
+import { DIALECTS, type Dialect, FAIL_ON, suggest, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION, type RuleSetting } from '../config/schema.js';
+import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
 import { changedFilesSince, type EditedFile, GitError } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
-import { type CliIO, UsageError } from './io.js';
+import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
 
 export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
 
@@ -48,7 +49,10 @@ export interface LintFlags {
   writeBaseline?: string;
   sarifFile?: string;
   skipNonMigrations?: boolean;
+  allowEmpty?: boolean;
 }
+
+const ALLOW_EMPTY_HINT = 'Check the paths (and the config\'s include/exclude); --allow-empty, or "allowEmpty": true in the config, accepts a run with nothing to lint.';
 
 export function parsePgVersion(v: string | undefined): number {
   if (v === undefined) return DEFAULT_PG_VERSION;
@@ -60,7 +64,7 @@ export function parsePgVersion(v: string | undefined): number {
 export function parseRuleList(list: string | undefined): string[] {
   if (!list) return [];
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of names) if (resolveRuleId(name).length === 0) throw new UsageError(`unknown rule "${name}" (migration-lint rules lists them)`);
+  for (const name of names) if (resolveRuleId(name).length === 0) throw new UsageError(`unknown rule "${name}"${suggest(name, RULE_IDS)}; migration-lint rules lists them`);
   return names.flatMap(resolveRuleId);
 }
 
@@ -148,31 +152,17 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const config = loaded?.config;
 
   const { options, failOn } = resolveSettings(flags, config);
+  options.cwd = cwd;
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
-  if (paths.length === 0 && loaded) paths = walkRoots(loaded);
+  const fromConfig = paths.length === 0 && loaded !== undefined;
+  if (fromConfig) paths = walkRoots(loaded);
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/, or write a config with migration-lint init)');
-  const fromDisk = paths.filter((p) => p !== '-').map((p) => resolve(cwd, p));
-  const named = new Set(fromDisk);
-  let files: string[];
-  try {
-    files = discoverFiles(fromDisk, EXTENSIONS);
-  } catch (e) {
-    if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${relative(cwd, e.message) || e.message}`);
-    throw e;
-  }
-  const skippedBySelection: { path: string; reason: string }[] = [];
-  if (loaded && (loaded.config.include.length || loaded.config.exclude.length)) {
-    const passes = fileFilter(loaded.config.include, loaded.config.exclude);
-    const where = relative(cwd, loaded.file) || loaded.file;
-    files = files.filter((f) => {
-      const rel = relative(loaded.dir, f).split('\\').join('/');
-      const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
-      const ok = inside ? passes(rel) : loaded.config.include.length === 0;
-      if (!ok && named.has(f)) skippedBySelection.push({ path: f, reason: `not selected by the include/exclude globs of ${where}` });
-      return ok;
-    });
-  }
+  const allowEmpty = flags.allowEmpty ?? config?.allowEmpty ?? false;
+  const show = (p: string) => relative(cwd, p) || p;
+  const selection = selectFiles(paths, loaded, { cwd, fromConfig, allowEmpty }, io);
+  const { named, skippedBySelection } = selection;
+  let files = selection.files;
 
   const inputs: SourceInput[] = [];
   if (paths.includes('-')) {
@@ -209,7 +199,17 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     inputs.push(input);
   }
 
-  const result = await lintSources(inputs, options, previousVersions(edited, files, fromDisk, loaded, flags.since ?? ''));
+  const result = await lintSources(inputs, options, previousVersions(edited, files, paths.filter((p) => p !== '-').map((p) => resolve(cwd, globBase(p) || '.')), loaded, flags.since ?? ''));
+  if (result.migrations.length === 0 && !allowEmpty) {
+    const notLinted = [...skippedBySelection, ...result.skipped];
+    const listing = notLinted.slice(0, 5).map((s) => `\n  ${show(s.path)}: ${s.reason}`).join('') + (notLinted.length > 5 ? `\n  … and ${notLinted.length - 5} more` : '');
+    throw new UsageError(`No migration files were linted${listing ? ':' : '.'}${listing}\n${ALLOW_EMPTY_HINT}`);
+  }
+  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
+  const reported = result.migrations.filter((m) => !contextOnly.has(m.file));
+  // Nothing changed is a legitimate --since run (a pull request that touches no migration): say so, exit 0.
+  if (changed && reported.length === 0 && !result.findings.some((f) => f.rule === 'edited-migration'))
+    io.stderr(`migration-lint: no migration file changed since ${flags.since} (${result.migrations.length} read for context): nothing to report\n`);
   const sources = new Map<string, string>();
   for (const m of result.migrations) sources.set(m.file, m.source);
   let findings = result.findings;
@@ -237,17 +237,18 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     }
   }
 
-  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
   const input: ReportInput = {
     ...result,
     // Files read only for context (--since) are not part of what this run reports on.
-    migrations: result.migrations.filter((m) => !contextOnly.has(m.file)),
+    migrations: reported,
     findings,
     skipped: [...result.skipped, ...skippedBySelection],
     cwd,
     sources,
     verbose: Boolean(flags.verbose),
-    color: flags.color === false ? false : io.isTTY,
+    ...(ROOT_RELATIVE_FORMATS.has(flags.format) || flags.sarifFile ? { root: repositoryRoot(cwd, io.env ?? {}) } : {}),
+    color: useColor(flags.color, io),
+    hyperlinks: useHyperlinks(io),
     toolVersion: VERSION,
   };
   io.stdout(reporter(input));
@@ -262,6 +263,67 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   return failsOn(findings, failOn) ? 1 : 0;
 }
 
+interface Selection {
+  /** The files to lint, in path order. */
+  files: string[];
+  /** Files named one by one on the command line (not found in a directory or by a pattern). */
+  named: Set<string>;
+  /** Named files the config's include/exclude leaves out, with the reason. */
+  skippedBySelection: { path: string; reason: string }[];
+}
+
+/**
+ * The files the path arguments select (files, directories, glob patterns), filtered by the config's
+ * include/exclude. A directory or pattern that yields nothing is a mistake — a typo in CI would pass
+ * forever — and a usage error unless `allowEmpty`; a named file the config leaves out is a warning.
+ */
+function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, fromConfig, allowEmpty }: { cwd: string; fromConfig: boolean; allowEmpty: boolean }, io: CliIO): Selection {
+  const show = (p: string) => relative(cwd, p) || p;
+  const expanded: ExpandedArgument[] = [];
+  for (const p of paths) {
+    if (p === '-') continue;
+    try {
+      expanded.push(expandArgument(p, cwd, EXTENSIONS));
+    } catch (e) {
+      if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${show(e.message)}`);
+      if (e instanceof GlobSyntaxError) throw new UsageError(`invalid glob pattern ${p}: ${e.message}`);
+      throw e;
+    }
+  }
+  const named = new Set(expanded.filter((a) => a.kind === 'file').flatMap((a) => a.files));
+  const skippedBySelection: Selection['skippedBySelection'] = [];
+  const filtering = loaded && (loaded.config.include.length || loaded.config.exclude.length) ? loaded : undefined;
+  const selectedBy = filtering ? `the include/exclude globs of ${show(filtering.file)}` : '';
+  const passes = filtering ? fileFilter(filtering.config.include, filtering.config.exclude) : undefined;
+  const selected = (f: string): boolean => {
+    if (!filtering || !passes) return true;
+    const rel = relative(filtering.dir, f).split('\\').join('/');
+    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
+    return inside ? passes(rel) : filtering.config.include.length === 0;
+  };
+  const nothingFound: string[] = [];
+  const kept = new Set<string>();
+  for (const a of expanded) {
+    let found = 0;
+    for (const f of a.files) {
+      if (selected(f)) {
+        kept.add(f);
+        found++;
+      } else if (named.has(f) && !skippedBySelection.some((s) => s.path === f)) {
+        io.stderr(`migration-lint: warning: ${show(f)} is ignored: not selected by ${selectedBy}\n`);
+        skippedBySelection.push({ path: f, reason: `not selected by ${selectedBy}` });
+      }
+    }
+    if (found || a.kind === 'file') continue;
+    const excluded = a.files.length ? ` (${a.files.length === 1 ? 'the one file found is' : `all ${a.files.length} files found are`} excluded by ${selectedBy})` : '';
+    if (fromConfig) nothingFound.push(`No files matching the include patterns of ${show(loaded!.file)} were found.`);
+    else if (a.kind === 'pattern') nothingFound.push(`No files matching the pattern "${a.argument}" were found${excluded}.`);
+    else nothingFound.push(`No migration files were found in ${a.argument}${excluded || ' (no .sql, .ts, .js or .py files)'}.`);
+  }
+  if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
+  return { files: [...kept].sort(comparePaths), named, skippedBySelection };
+}
+
 /**
  * Where to look when the config's globs pick the files: the fixed leading directories of the
  * `include` patterns (`db/migrations` for `db/migrations/**`) when every pattern has one, so a large
@@ -271,15 +333,12 @@ export function walkRoots(loaded: LoadedConfig): string[] {
   const include = loaded.config.include;
   const bases: string[] = [];
   for (const pattern of include) {
-    const p = pattern.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\//, '');
+    const p = pattern.trim().replace(/\\/g, '/').replace(/^\.?\//, '');
+    // a pattern without `/` matches at any depth: nothing narrower than the config's directory
     if (!p.includes('/') || p.startsWith('**')) return [loaded.dir];
-    const fixed: string[] = [];
-    for (const segment of p.split('/')) {
-      if (/[*?[\]{}]/.test(segment)) break;
-      fixed.push(segment);
-    }
-    if (fixed.length === 0) return [loaded.dir];
-    bases.push(join(loaded.dir, ...fixed));
+    const fixed = globBase(p);
+    if (fixed === '') return [loaded.dir];
+    bases.push(join(loaded.dir, fixed));
   }
   const existing = bases.filter((b) => existsSync(b));
   return existing.length ? [...new Set(existing)] : [loaded.dir];
@@ -296,7 +355,7 @@ function realPath(p: string): string {
 /** The lint options, on the root program (`migration-lint [options] [paths...]`). */
 export function addLintOptions(program: Command): Command {
   return program
-    .argument('[paths...]', 'migration files or directories (walked recursively); - reads stdin; none = the config file\'s directory')
+    .argument('[paths...]', 'migration files, directories (walked recursively) or quoted glob patterns (\'db/**/*.sql\'); - reads stdin; none = the config file\'s include')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(REPORTERS)).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding of this severity or worse is reported (default error)').choices([...FAIL_ON]))
     .option('--pg-version <major>', `target Postgres major version (default ${DEFAULT_PG_VERSION})`)
@@ -314,7 +373,10 @@ export function addLintOptions(program: Command): Command {
     .option('--baseline <file>', 'report only findings that are not in this baseline file')
     .option('--write-baseline <file>', 'record the current findings in a baseline file (exits 0)')
     .option('--sarif-file <file>', 'also write a SARIF 2.1.0 report to <file>')
+    .option('--allow-empty', 'exit 0 when there is nothing to lint (by default a path, pattern or config that selects no migration file is an error, exit 2)')
+    .option('--no-allow-empty', 'do not, even if the config file says so')
     .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
-    .option('--no-color', 'never colour the output (colours are used only on a terminal)');
+    .option('--color', 'colour the output even when it is not a terminal (CI logs); FORCE_COLOR=1 does the same')
+    .option('--no-color', 'never colour the output (default: colours on a terminal only; NO_COLOR=1 does the same)');
 }

@@ -10,7 +10,8 @@ import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
 import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
 import { initCommand } from './init-command.js';
 import { registerTraceCommand } from './trace-command.js';
-import { findTraceRule } from '../trace/findings.js';
+import { findTraceRule, TRACE_RULES } from '../trace/findings.js';
+import { suggest } from '../config/schema.js';
 
 export type { CliIO } from './io.js';
 
@@ -31,7 +32,7 @@ const explainCommand: CommandRegistrar = (program, { io, setExit }) => {
     .argument('<rule>', 'rule id, e.g. require-concurrent-index-creation')
     .action((id: string) => {
       const rule = findRule(id) ?? findTraceRule(id);
-      if (!rule) throw new UsageError(`unknown rule "${id}" (migration-lint rules lists them)`);
+      if (!rule) throw new UsageError(`unknown rule "${id}"${suggest(id, [...ALL_RULES, ...TRACE_RULES].map((r) => r.meta.id))}; migration-lint rules lists them`);
       io.stdout(explainRule(rule));
       setExit(0);
     });
@@ -87,6 +88,7 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks);
     },
     cwd: process.cwd(),
-    isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
   };
 }

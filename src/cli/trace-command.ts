@@ -4,17 +4,19 @@
  */
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { discoverFiles, PathNotFoundError } from '../files/discover.js';
+import { expandArgument, PathNotFoundError } from '../files/discover.js';
+import { GlobSyntaxError } from '../config/glob.js';
 import { readSource } from '../files/read.js';
 import type { SourceInput } from '../linter.js';
 import type { MigrationFormat } from '../ir/types.js';
 import { EXTENSIONS } from '../parsers/registry.js';
-import { REPORTERS } from '../report/index.js';
+import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
+import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
 import { SqlFailure } from '../trace/database.js';
 import { traceJson, traceTable } from '../trace/output.js';
 import { VERSION } from '../version.js';
-import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
+import { type CliIO, type CommandRegistrar, UsageError, useColor, useHyperlinks } from './io.js';
 import { FORMATS } from './lint-command.js';
 
 export interface TraceFlags {
@@ -49,13 +51,14 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   }
   const rows = parseRows(flags.rows);
   if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint trace migrations/)');
-  // Relative paths are the caller's: resolve them against the CLI's working directory.
+  // Relative paths and patterns are the caller's: resolve them against the CLI's working directory.
   const files: string[] = [];
   for (const p of paths) {
     try {
-      files.push(...discoverFiles([resolve(io.cwd, p)], EXTENSIONS));
+      files.push(...expandArgument(p, io.cwd, EXTENSIONS).files);
     } catch (e) {
       if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${p}`);
+      if (e instanceof GlobSyntaxError) throw new UsageError(`invalid glob pattern ${p}: ${e.message}`);
       throw e;
     }
   }
@@ -106,7 +109,9 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
     cwd: io.cwd,
     sources,
     verbose: Boolean(flags.verbose),
-    color: flags.color === false ? false : io.isTTY,
+    ...(ROOT_RELATIVE_FORMATS.has(flags.format) ? { root: repositoryRoot(io.cwd, io.env ?? {}) } : {}),
+    color: useColor(flags.color, io),
+    hyperlinks: useHyperlinks(io),
     toolVersion: VERSION,
   };
   if (flags.format === 'text') {
@@ -150,6 +155,7 @@ export const registerTraceCommand: CommandRegistrar = (program, { io, setExit })
         .addOption(new Option('--framework <name>', 'force the migration format instead of detecting it').choices(FORMATS))
         .option('--assume-in-transaction', 'treat plain SQL files as run inside a transaction by your migration tool')
         .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
+        .option('--color', 'colour the output even when it is not a terminal')
         .option('--no-color', 'never colour the output')
         .action(async (paths: string[], flags: TraceFlags, command: Command) => {
           setExit(await traceCommand(paths, withSharedOptions(flags, command), io));

@@ -36,6 +36,8 @@ export interface MigrationLintConfig {
   failOn?: FailOn;
   /** Baseline file, relative to the config file's directory. */
   baseline?: string;
+  /** A run that finds no migration file to lint succeeds instead of exiting 2. */
+  allowEmpty?: boolean;
 }
 
 export interface ConfigProblem {
@@ -45,7 +47,7 @@ export interface ConfigProblem {
   position?: JsonPosition;
 }
 
-const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'baseline'] as const;
+const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'baseline', 'allowEmpty'] as const;
 
 function quoteList(values: readonly string[]): string {
   const q = values.map((v) => `"${v}"`);
@@ -84,7 +86,12 @@ export function suggest(word: string, candidates: readonly string[]): string {
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? ` (did you mean "${best}"?)` : '';
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4))) return ` (did you mean "${best}"?)`;
+  // A shortened name (`adding-not-null`, `concurrent-index`): the few candidates that contain it.
+  const needle = word.toLowerCase();
+  const containing = needle.length >= 4 ? candidates.filter((c) => c.toLowerCase().includes(needle)) : [];
+  if (containing.length === 0 || containing.length > 3) return '';
+  return ` (did you mean ${containing.map((c) => `"${c}"`).join(' or ')}?)`;
 }
 
 /**
@@ -130,8 +137,9 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
         break;
       case 'assumeInTransaction':
       case 'checkDowngrade':
+      case 'allowEmpty':
         if (typeof v !== 'boolean') problem(path, `expected true or false, got ${show(v)}`);
-        else config[key as 'assumeInTransaction' | 'checkDowngrade'] = v;
+        else config[key as 'assumeInTransaction' | 'checkDowngrade' | 'allowEmpty'] = v;
         break;
       case 'framework':
         if (typeof v !== 'string' || !(MIGRATION_FORMATS as readonly string[]).includes(v))

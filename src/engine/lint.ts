@@ -15,6 +15,8 @@ export interface LintOptions {
   rules: { rule: Rule; severity: Severity }[];
   /** Migration files changed since the `--since` base (for edited-migration). */
   edits?: readonly MigrationEdit[];
+  /** How messages name files and directories (RunContext.displayPath); default: as given. */
+  displayPath?: (path: string) => string;
 }
 
 export function tableKey(t: QualifiedName): string {
@@ -238,6 +240,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
       pgVersion: options.pgVersion,
       migrations,
       edits: options.edits ?? [],
+      displayPath: options.displayPath ?? ((path) => path),
       report(span, message, extra = {}) {
         findings.push(finding(rule.meta.id, extra.severity ?? severity, span, message, 'upgrade', extra));
       },

@@ -109,6 +109,8 @@ export interface RunContext {
   readonly migrations: readonly Migration[];
   /** Migration files changed since the `--since` base that existed there (empty without `--since`). */
   readonly edits: readonly MigrationEdit[];
+  /** A file or directory as messages name it: relative to the working directory, never a machine's absolute path. */
+  displayPath(path: string): string;
   report(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'> & { revision?: string }): void;
 }
 

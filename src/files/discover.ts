@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { compileGlob, globBase, hasGlobMagic } from '../config/glob.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', 'dist', 'build', 'coverage']);
 
@@ -11,12 +12,8 @@ export function comparePaths(a: string, b: string): number {
   return collator.compare(a, b);
 }
 
-/**
- * Expands the given paths: files are taken as given; directories are walked recursively for files
- * whose name ends with one of `extensions`. Throws PathNotFoundError for a path that does not exist.
- */
-export function discoverFiles(paths: string[], extensions: readonly string[]): string[] {
-  const out: string[] = [];
+/** A directory's files whose name ends with one of `extensions`, recursively (tool and VCS directories skipped). */
+function walkDirectory(root: string, extensions: readonly string[], out: string[]): void {
   const matches = (name: string) => {
     const lower = name.toLowerCase();
     return extensions.some((e) => lower.endsWith(e)) && !lower.endsWith('.d.ts');
@@ -36,6 +33,15 @@ export function discoverFiles(paths: string[], extensions: readonly string[]): s
       } else if ((e.isFile() || e.isSymbolicLink()) && matches(e.name)) out.push(p); // not FIFOs or sockets: reading one would block
     }
   };
+  walk(root);
+}
+
+/**
+ * Expands the given paths: files are taken as given; directories are walked recursively for files
+ * whose name ends with one of `extensions`. Throws PathNotFoundError for a path that does not exist.
+ */
+export function discoverFiles(paths: string[], extensions: readonly string[]): string[] {
+  const out: string[] = [];
   for (const p of paths) {
     let st;
     try {
@@ -43,8 +49,46 @@ export function discoverFiles(paths: string[], extensions: readonly string[]): s
     } catch {
       throw new PathNotFoundError(p);
     }
-    if (st.isDirectory()) walk(p);
+    if (st.isDirectory()) walkDirectory(p, extensions, out);
     else out.push(p);
   }
   return [...new Set(out)].sort(comparePaths);
+}
+
+/** What one command-line path argument named, and the files it gave. */
+export interface ExpandedArgument {
+  argument: string;
+  kind: 'file' | 'directory' | 'pattern';
+  files: string[];
+}
+
+/**
+ * One command-line argument: an existing file or directory (as `discoverFiles`), else a glob pattern
+ * (`'db/migrations/*.sql'`, quoted so the shell leaves it alone) matched against the files under its fixed
+ * leading directories, relative to `cwd`; a pattern that matches a directory covers its files. An
+ * existing path wins over a pattern (a file may be named `[id].sql`). Throws PathNotFoundError
+ * for a path that is neither.
+ */
+export function expandArgument(argument: string, cwd: string, extensions: readonly string[]): ExpandedArgument {
+  const path = resolve(cwd, argument);
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (st) return { argument, kind: st.isDirectory() ? 'directory' : 'file', files: discoverFiles([path], extensions) };
+  if (!hasGlobMagic(argument)) throw new PathNotFoundError(path);
+  const root = isAbsolute(argument) ? parse(argument).root : cwd;
+  const pattern = isAbsolute(argument) ? argument.slice(root.length) : argument;
+  const glob = compileGlob(pattern, { anyDepth: false });
+  const base = join(root, globBase(pattern));
+  const candidates: string[] = [];
+  try {
+    if (statSync(base).isDirectory()) walkDirectory(base, extensions, candidates);
+  } catch {
+    // the fixed part does not exist: the pattern matches nothing
+  }
+  const files = candidates.filter((f) => glob.test(relative(root, f).split('\\').join('/')));
+  return { argument, kind: 'pattern', files: files.sort(comparePaths) };
 }

@@ -53,6 +53,15 @@ function realpath(p: string): string {
   }
 }
 
+/** The top-level directory of the git work tree holding `cwd`; undefined outside one (or without git). */
+export function gitTopLevel(cwd: string): string | undefined {
+  try {
+    return git(cwd, ['rev-parse', '--show-toplevel']).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function changedFilesSince(ref: string, cwd: string): ChangedFiles {
   let top: string;
   try {

@@ -4,7 +4,7 @@
  */
 import type { Severity } from '../engine/types.js';
 import type { Reporter } from './types.js';
-import { displayPath } from './paths.js';
+import { rootPathOf } from './paths.js';
 import { summarize } from './summary.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -21,8 +21,9 @@ export function escapeProperty(s: string): string {
 
 export const githubReporter: Reporter = (input) => {
   const lines: string[] = [];
+  const pathOf = rootPathOf(input);
   for (const f of input.findings) {
-    const props = [`file=${escapeProperty(displayPath(f.file, input.cwd))}`, `line=${f.line}`];
+    const props = [`file=${escapeProperty(pathOf(f.file))}`, `line=${f.line}`];
     // Columns are only meaningful to GitHub on a single-line range.
     if (f.endLine === f.line) props.push(`col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${Math.max(f.column, f.endColumn)}`);
     else props.push(`endLine=${f.endLine}`);

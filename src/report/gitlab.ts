@@ -5,12 +5,12 @@
 import type { Severity } from '../engine/types.js';
 import { fingerprintFindings } from '../baseline/fingerprint.js';
 import type { Reporter } from './types.js';
-import { displayPath } from './paths.js';
+import { rootPathOf } from './paths.js';
 
 const SEVERITY: Record<Severity, 'major' | 'minor' | 'info'> = { error: 'major', warning: 'minor', info: 'info' };
 
 export const gitlabReporter: Reporter = (input) => {
-  const pathOf = (file: string) => displayPath(file, input.cwd);
+  const pathOf = rootPathOf(input);
   const fingerprints = fingerprintFindings(input.findings, input.sources, pathOf);
   const issues = input.findings.map((f, i) => {
     const description = [f.message, f.lock ? `Lock: ${f.lock}.` : '', f.help ? `Fix: ${f.help}` : ''].filter(Boolean).join(' ');

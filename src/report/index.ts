@@ -13,3 +13,6 @@ export const REPORTERS: Record<string, Reporter> = {
   github: githubReporter,
   gitlab: gitlabReporter,
 };
+
+/** Formats read by CI systems, which resolve file paths from the repository root. */
+export const ROOT_RELATIVE_FORMATS: ReadonlySet<string> = new Set(['sarif', 'github', 'gitlab']);

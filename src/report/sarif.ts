@@ -1,7 +1,8 @@
 /**
  * SARIF 2.1.0 output, for GitHub code scanning (`github/codeql-action/upload-sarif`) and other SARIF
  * viewers. Every rule is described in `tool.driver.rules` with its documentation; artifact URIs are
- * relative to `%SRCROOT%` (the working directory) so the log is portable between machines.
+ * relative to `%SRCROOT%` (the repository root, whatever the working directory) so the log is
+ * portable between machines and code scanning finds the files.
  */
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -12,7 +13,7 @@ import { HOMEPAGE } from '../version.js';
 import { fingerprintFindings } from '../baseline/fingerprint.js';
 import { LineIndex } from '../ir/source-text.js';
 import type { Reporter } from './types.js';
-import { displayPath } from './paths.js';
+import { rootPathOf } from './paths.js';
 
 export const SRCROOT = '%SRCROOT%';
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -85,7 +86,7 @@ export function sarifLog(input: Parameters<Reporter>[0]): Sarif.Log {
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
   const artifacts: Sarif.Artifact[] = [];
   const artifactIndex = new Map<string, number>();
-  const pathOf = (file: string) => displayPath(file, input.cwd);
+  const pathOf = rootPathOf(input);
   const artifactFor = (file: string): number => {
     const uri = uriOf(pathOf(file));
     let i = artifactIndex.get(uri);
@@ -135,7 +136,8 @@ export function sarifLog(input: Parameters<Reporter>[0]): Sarif.Log {
     result.properties = properties;
     return result;
   });
-  const srcroot = pathToFileURL(input.cwd.endsWith('/') ? input.cwd : `${input.cwd}/`).href;
+  const rootDir = input.root ?? input.cwd;
+  const srcroot = pathToFileURL(rootDir.endsWith('/') ? rootDir : `${rootDir}/`).href;
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',

@@ -3,6 +3,21 @@ import { LineIndex } from '../ir/source-text.js';
 import type { Reporter } from './types.js';
 import { displayPath } from './paths.js';
 import { summarize } from './summary.js';
+import { findRule } from '../rules/index.js';
+import { ruleDocsUrl } from '../meta.js';
+
+/**
+ * Control characters from a migration file (an identifier or comment holding ESC…) would reach the
+ * terminal as commands: shown escaped instead. Tabs stay.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** An OSC 8 hyperlink: `text`, clickable, opening `url` (terminals without support show the text). */
+function hyperlink(url: string, text: string): string {
+  return `\x1b]8;;${url}\x1b\\${text}\x1b]8;;\x1b\\`;
+}
 
 const CODES = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, cyan: 36 } as const;
 
@@ -11,7 +26,7 @@ function frame(index: LineIndex, f: Finding, paint: (c: keyof typeof CODES, s: s
   const last = Math.min(f.endLine, f.line + 2);
   const width = String(last).length;
   for (let line = Math.max(1, f.line - 1); line <= last && line <= index.lineCount; line++) {
-    const text = index.lineText(line).replace(/\t/g, '  ');
+    const text = visible(index.lineText(line).replace(/\t/g, '  '));
     const marker = line >= f.line && line <= f.endLine ? paint('red', '>') : ' ';
     out.push(`  ${marker} ${paint('gray', String(line).padStart(width) + ' |')} ${text.length > 160 ? text.slice(0, 157) + '...' : text}`);
     if (line === f.line) {
@@ -30,26 +45,30 @@ export const textReporter: Reporter = (input) => {
   const indexes = new Map<string, LineIndex>();
   for (const f of input.findings) {
     const sev = f.severity === 'error' ? paint('red', 'error') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info');
-    const where = `${displayPath(f.file, input.cwd)}:${f.line}:${f.column}`;
-    lines.push(`${paint('bold', where)}  ${sev}  ${paint('cyan', f.rule)}  ${f.message}${f.revision ? paint('gray', ` (revision ${f.revision})`) : ''}`);
+    const where = `${visible(displayPath(f.file, input.cwd))}:${f.line}:${f.column}`;
+    // Squawk prints a docs link per finding too; on a terminal the rule id is clickable as well.
+    const docs = findRule(f.rule) ? ruleDocsUrl(f.rule) : undefined;
+    const rule = docs && input.hyperlinks ? hyperlink(docs, f.rule) : f.rule;
+    lines.push(`${paint('bold', where)}  ${sev}  ${paint('cyan', rule)}  ${visible(f.message)}${f.revision ? paint('gray', ` (revision ${visible(f.revision)})`) : ''}`);
     const source = input.sources.get(f.file);
     if (source) {
       let index = indexes.get(f.file);
       if (!index) indexes.set(f.file, (index = new LineIndex(source)));
       lines.push(...frame(index, f, paint));
     }
-    if (f.lock) lines.push(`    ${paint('gray', 'lock:')} ${f.lock}`);
-    if (f.help) lines.push(`    ${paint('gray', 'fix:')}  ${f.help}`);
+    if (f.lock) lines.push(`    ${paint('gray', 'lock:')} ${visible(f.lock)}`);
+    if (f.help) lines.push(`    ${paint('gray', 'fix:')}  ${visible(f.help)}`);
+    if (docs) lines.push(`    ${paint('gray', 'docs:')} ${input.hyperlinks ? hyperlink(docs, docs) : docs}`);
     lines.push('');
   }
   if (input.verbose) {
     for (const m of input.migrations) {
       for (const op of m.ops) {
         if (op.kind !== 'unknown') continue;
-        lines.push(`${displayPath(op.span.file, input.cwd)}:${op.span.line}:${op.span.column}  ${paint('gray', 'not understood')}  ${op.call} — ${op.reason}`);
+        lines.push(`${visible(displayPath(op.span.file, input.cwd))}:${op.span.line}:${op.span.column}  ${paint('gray', 'not understood')}  ${visible(op.call)} — ${visible(op.reason)}`);
       }
     }
-    for (const s of input.skipped) lines.push(`${displayPath(s.path, input.cwd)}  ${paint('gray', 'skipped')}  ${s.reason}`);
+    for (const s of input.skipped) lines.push(`${visible(displayPath(s.path, input.cwd))}  ${paint('gray', 'skipped')}  ${visible(s.reason)}`);
   }
   const s = summarize(input);
   const problems = `${s.findings} problem${s.findings === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}${s.infos ? `, ${s.infos} info` : ''})`;

@@ -37,7 +37,7 @@ export const brokenRevisionGraph: Rule = {
         const span = migration.revisionInfo?.parentsSpan ?? migration.revisionInfo?.span ?? fileStart(migration);
         context.report(
           span,
-          `Revision ${migration.revision ?? baseName(migration.file)} has ${kind} ${ref}, but no revision in ${g.directory} has that id: Alembic cannot load the revision graph.`,
+          `Revision ${migration.revision ?? baseName(migration.file)} has ${kind} ${ref}, but no revision in ${context.displayPath(g.directory)} has that id: Alembic cannot load the revision graph.`,
           { help: `Set ${kind} to an existing revision id (see \`alembic history\`), or restore the revision file that declared ${ref}.`, ...(migration.revision ? { revision: migration.revision } : {}) },
         );
       }

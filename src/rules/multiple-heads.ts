@@ -68,7 +68,7 @@ export const multipleHeads: Rule = {
         const span = h.revisionInfo?.span ?? { file: h.file, line: 1, column: 1, endLine: 1, endColumn: 1 };
         context.report(
           span,
-          `Revision ${h.revision} is one of ${hs.length} heads in ${g.directory}: ${listing}. \`alembic upgrade head\` fails until they are merged.`,
+          `Revision ${h.revision} is one of ${hs.length} heads in ${context.displayPath(g.directory)}: ${listing}. \`alembic upgrade head\` fails until they are merged.`,
           { help: `alembic merge -m "merge heads" ${ids.join(' ')}`, revision: h.revision! },
         );
       }

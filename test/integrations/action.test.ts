@@ -146,6 +146,34 @@ describe('action.yml', () => {
     expect(existsSync(join(actionPath, 'dist/cli/main.js'))).toBe(true);
   });
 
+  it('in a monorepo (working-directory: services/api) with a glob in paths: annotations and SARIF name files from the repository root', () => {
+    const repo = gitRepo();
+    writeFiles(repo, {
+      'services/api/db/migrations/001_accounts.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n',
+      'services/api/db/migrations/notes.md': 'not a migration\n',
+      'services/api/migration-lint.config.json': TEAM_CONFIG,
+      'services/web/db/migrations/001_sessions.sql': 'CREATE INDEX sessions_user_idx ON sessions (user_id);\n',
+    });
+    commitAll(repo, 'services');
+    git(repo, 'checkout', '-q', '-b', 'accounts-email');
+    writeFiles(repo, { 'services/api/db/migrations/002_accounts_email.sql': 'CREATE INDEX accounts_email_idx ON accounts (email);\n' });
+    commitAll(repo, 'accounts.email index');
+
+    const given = { 'working-directory': 'services/api', paths: 'db/migrations/*.sql', 'sarif-file': 'migration-lint.sarif' };
+    const run = runAction(action, repo, actionPath, given, { base_ref: 'main', event_name: 'pull_request' });
+    expect(run.status).toBe(1);
+    expect(annotations(run.stdout).map((l) => /file=([^,]+)/.exec(l)![1])).toEqual(['services/api/db/migrations/002_accounts_email.sql']);
+    // the output is the path upload-sarif (which runs in the workspace) can open
+    expect(run.outputs['sarif-file']).toBe('services/api/migration-lint.sarif');
+    const sarif = JSON.parse(readFileSync(join(repo, run.outputs['sarif-file']!), 'utf8')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['services/api/db/migrations/002_accounts_email.sql']);
+
+    // a mistyped pattern fails the step instead of passing on nothing
+    const typo = runAction(action, repo, actionPath, { ...given, paths: 'db/migration/*.sql' }, { base_ref: 'main', event_name: 'pull_request' });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('No files matching the pattern "db/migration/*.sql" were found.');
+  });
+
   it('in a shallow clone where the base branch was not fetched: fetches it and compares with its tip', () => {
     const origin = gitRepo();
     writeFiles(origin, { ...SAMPLE_MIGRATIONS, 'migration-lint.config.json': TEAM_CONFIG });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import { type CliIO, run } from '../../src/cli/main.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 
 export const REPO_ROOT = realpathSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
@@ -39,7 +39,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function cli(argv: string[], cwd: string, stdin = ''): Promise<CliRun> {
+/** Runs the CLI in-process; `io` sets the terminal and environment it sees (none by default). */
+export async function cli(argv: string[], cwd: string, stdin = '', io: Pick<Partial<CliIO>, 'isTTY' | 'env'> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
@@ -48,6 +49,7 @@ export async function cli(argv: string[], cwd: string, stdin = ''): Promise<CliR
     readStdin: async () => Buffer.from(stdin),
     cwd,
     isTTY: false,
+    ...io,
   });
   return { code, stdout, stderr };
 }
