@@ -282,7 +282,7 @@ describe('terminal niceties', () => {
     expect((await cli(['explain', 'frobnicate'], tempDir())).stderr).toBe('migration-lint: unknown rule "frobnicate"; migration-lint rules lists them\n');
     const dir = tempDir();
     writeFiles(dir, { 'm.sql': sql });
-    expect((await cli(['--exclude', 'prefer-bigint', 'm.sql'], dir)).stderr).toContain('unknown rule "prefer-bigint" (did you mean "prefer-bigint-over-int"?)');
+    expect((await cli(['--exclude', 'prefer-bigint', 'm.sql'], dir)).stderr).toContain('unknown rule "prefer-bigint" (did you mean "prefer-bigint-over-int" or "prefer-bigint-over-smallint"?)');
   });
 
   it('messages name directories relative to the working directory, never by absolute path (Alembic graph checks)', async () => {
