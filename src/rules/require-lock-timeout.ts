@@ -1,6 +1,5 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { LockMode, Rule, RuleContext } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
 import { describeLock, lockSql, tableName } from './support/helpers.js';
 
 interface TableLock {
@@ -156,11 +155,8 @@ export const requireLockTimeout: Rule = {
     let timeoutSet = false;
     let localTimeoutSet = false;
     let reported = false;
-    // Index → table, for indexes built earlier in this migration.
-    const indexTables = new Map<string, QualifiedName>();
-    const indexTable = (index: QualifiedName) => indexTables.get(tableKey(index));
+    const indexTable = (index: QualifiedName) => context.indexTable(index);
     const check = (op: Operation) => {
-      if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       if (op.kind === 'set-setting') {
         if (op.name !== 'lock_timeout') return;
         // SET LOCAL only lasts until the end of the transaction, and does nothing outside one.

@@ -42,8 +42,8 @@ ruleTester(renameViaDropAdd, {
     },
     {
       name: 'more drops than adds: only one pair',
-      sql: 'ALTER TABLE users DROP COLUMN a, DROP COLUMN b, ADD COLUMN c text;',
-      errors: [{ message: 'users.a is dropped and users.c' }],
+      sql: 'ALTER TABLE posts DROP COLUMN title, DROP COLUMN body, ADD COLUMN title_text text;',
+      errors: [{ message: 'posts.title is dropped and posts.title_text' }],
     },
   ],
 });
