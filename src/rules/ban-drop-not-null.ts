@@ -26,7 +26,8 @@ export const banDropNotNull: Rule = {
     docs: {
       what:
         'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a column of a table that existed before this migration, unless the same ' +
-        'transaction sets NOT NULL on the column again (as Knex\'s `.notNullable().alter()` does around a type change).',
+        'transaction sets NOT NULL on the column again (as Knex\'s `.notNullable().alter()` does around a type change), or the ' +
+        'migrations seen so far show the column is nullable already (nothing changes).',
       why:
         'Lock-wise this is harmless: a catalog-only change under a brief `ACCESS EXCLUSIVE` lock, with no scan and no ' +
         'rewrite. The risk is the contract: application code, ORM models typed as non-optional, reports, ETL jobs and ' +
@@ -56,6 +57,9 @@ export const banDropNotNull: Rule = {
       'drop-not-null'(op) {
         if (context.isNewColumn(op.table, op.column)) return;
         if (notNullRestored(context.ops, op)) return;
+        // Already nullable per the migrations seen (Knex's `.nullable().alter()` drops NOT NULL whatever it was): nothing changes.
+        const known = context.column(op.table, op.column);
+        if (known && !known.notNull) return;
         const t = tableName(op.table);
         context.report(op, `Dropping NOT NULL on ${t}.${op.column} lets NULLs reach code and consumers that assume the column is never NULL.`, {
           lock: describeLock('AccessExclusiveLock', op.table),
