@@ -140,3 +140,53 @@ describe('class 9: schema state belongs to one migration set', () => {
     expect(result.findings[1]!.lock).toContain('the table of each index');
   });
 });
+
+describe('class 3: a createTable the frontend could only partly read is still a new table', () => {
+  const lintOne = (path: string, text: string) =>
+    lintSources([{ path, content: { ok: true, text } }], { ...DEFAULT_OPTIONS, rules: { 'require-lock-timeout': 'off' } }).then((r) => r.findings.filter((f) => !f.rule.startsWith('prefer-')));
+
+  it('TypeORM: a column built by an imported helper', async () => {
+    const findings = await lintOne(
+      'src/migrations/1714000000000-CreateWebhooks.ts',
+      [
+        "import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';",
+        "import { primaryUuid } from '../columns';",
+        '',
+        'export class CreateWebhooks1714000000000 implements MigrationInterface {',
+        '  public async up(queryRunner: QueryRunner): Promise<void> {',
+        '    await queryRunner.createTable(',
+        "      new Table({ name: 'webhooks', columns: [primaryUuid(), { name: 'url', type: 'text', isNullable: false }] }),",
+        '    );',
+        "    await queryRunner.createIndex('webhooks', new TableIndex({ name: 'IDX_webhooks_url', columnNames: ['url'] }));",
+        '  }',
+        '',
+        '  public async down(queryRunner: QueryRunner): Promise<void> {',
+        "    await queryRunner.dropTable('webhooks');",
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(findings.map((f) => f.rule)).toEqual([]);
+  });
+
+  it('node-pg-migrate: columns spread from a shared object', async () => {
+    const findings = await lintOne(
+      'migrations/1714000000000_create-jobs.js',
+      [
+        "const { timestamps } = require('../lib/columns');",
+        '',
+        'exports.up = (pgm) => {',
+        "  pgm.createTable('jobs', { id: 'id', queue: { type: 'text', notNull: true }, ...timestamps });",
+        "  pgm.createIndex('jobs', 'queue');",
+        '};',
+        '',
+        'exports.down = (pgm) => {',
+        "  pgm.dropTable('jobs');",
+        '};',
+        '',
+      ].join('\n'),
+    );
+    expect(findings.map((f) => f.rule)).toEqual([]);
+  });
+});
