@@ -3,7 +3,7 @@
  * the migration set has shown so far (tables created, column types, validated NOT NULL checks), and
  * collects findings.
  */
-import type { ColumnDef, Direction, Migration, Operation, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
+import type { ColumnDef, Direction, Migration, Operation, QualifiedName, SourceSpan } from '../ir/types.js';
 import type { ColumnFacts, Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
 
 export interface LintOptions {
@@ -46,9 +46,12 @@ class SchemaState {
     target.get(k)!.set(name ?? `(unnamed ${column})`, column);
   }
 
+  /** After SET/DROP NOT NULL the column's nullability is known, even when its creation was not seen. */
   private setNotNull(t: QualifiedName, column: string, notNull: boolean): void {
-    const c = this.cols(t).get(column);
+    const m = this.cols(t);
+    const c = m.get(column);
     if (c) c.notNull = notNull;
+    else m.set(column, { notNull });
   }
 
   private dropIndexesOf(t: QualifiedName): void {
@@ -72,7 +75,7 @@ class SchemaState {
       case 'alter-column-type': {
         const c = this.cols(op.table).get(op.column);
         if (c) c.type = op.newType;
-        else this.cols(op.table).set(op.column, { type: op.newType, notNull: false });
+        else this.cols(op.table).set(op.column, { type: op.newType });
         break;
       }
       case 'set-not-null':

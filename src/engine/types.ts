@@ -99,9 +99,13 @@ export interface RuleContext {
 
 /** What the migration set has shown about one column so far. */
 export interface ColumnFacts {
-  type: TypeRef;
-  /** NOT NULL per the ops seen: created NOT NULL or in a primary key, SET NOT NULL, a valid NOT NULL constraint. */
-  notNull: boolean;
+  /** Undefined when no op seen states it (the column's creation was not seen). */
+  type?: TypeRef;
+  /**
+   * NOT NULL per the ops seen: created NOT NULL or in a primary key, SET NOT NULL, a valid NOT NULL
+   * constraint; false after DROP NOT NULL or created nullable; undefined when no op seen states it.
+   */
+  notNull?: boolean;
   generated?: 'stored' | 'identity';
 }
 

@@ -59,7 +59,7 @@ export const banDropNotNull: Rule = {
         if (notNullRestored(context.ops, op)) return;
         // Already nullable per the migrations seen (Knex's `.nullable().alter()` drops NOT NULL whatever it was): nothing changes.
         const known = context.column(op.table, op.column);
-        if (known && !known.notNull) return;
+        if (known?.notNull === false) return;
         const t = tableName(op.table);
         context.report(op, `Dropping NOT NULL on ${t}.${op.column} lets NULLs reach code and consumers that assume the column is never NULL.`, {
           lock: describeLock('AccessExclusiveLock', op.table),

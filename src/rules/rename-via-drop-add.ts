@@ -208,7 +208,7 @@ export const renameViaDropAdd: Rule = {
         if (known?.generated === 'stored') return;
         if (carriedOver(context.ops, op)) return;
         const d: Drop = { op };
-        if (known) d.type = known.type;
+        if (known?.type) d.type = known.type;
         drops.push(d);
       },
       'add-column'(op) {

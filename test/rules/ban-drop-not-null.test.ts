@@ -18,6 +18,11 @@ ruleTester(banDropNotNull, {
   ],
   invalid: [
     {
+      name: 'a column whose creation the set does not show: a type change says nothing about its nullability',
+      sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
+      errors: [{ line: 2, message: 'Dropping NOT NULL on users.email' }],
+    },
+    {
       name: 'dropped and set again with a COMMIT in between: other sessions see it nullable',
       sql: 'BEGIN;\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;\nCOMMIT;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
       errors: [{ line: 2, message: 'Dropping NOT NULL on users.email' }],
