@@ -247,3 +247,27 @@ describe('positions', () => {
     expect(op!.span).toMatchObject({ file: 'x.ts', line: 2, column: 5 });
   });
 });
+
+describe('what data changes read and write, and relations views create', () => {
+  it('UPDATE: the columns it sets, the columns it reads, the tables it touches', () => {
+    const op = one('UPDATE "Invoice" i SET "status_new" = i."status"::"InvoiceStatus" FROM accounts a WHERE a.id = i."accountId" AND a.active;', 'data-change');
+    expect(op.assigns).toEqual(['status_new']);
+    expect([...op.reads!].sort()).toEqual(['accountId', 'active', 'id', 'status']);
+    expect(op.sources).toEqual([{ name: 'accounts' }, { name: 'Invoice' }]);
+    expect(op.rowsFromQuery).toBeUndefined();
+  });
+
+  it('INSERT … SELECT and COPY FROM bring rows from a query; INSERT … VALUES does not', () => {
+    const copied = one('INSERT INTO archive.orders (id, total) SELECT id, total FROM orders WHERE placed_at < now() - interval \'1 year\';', 'data-change');
+    expect(copied).toMatchObject({ table: { schema: 'archive', name: 'orders' }, assigns: ['id', 'total'], rowsFromQuery: true });
+    expect(copied.reads).toEqual(expect.arrayContaining(['id', 'total', 'placed_at']));
+    expect(one("COPY zip_codes FROM '/data/zip.csv' WITH (FORMAT csv);", 'data-change').rowsFromQuery).toBe(true);
+    expect(one("COPY zip_codes TO STDOUT;", 'data-change').rowsFromQuery).toBeUndefined();
+    expect(one("INSERT INTO plans (code) VALUES ('free'), ('pro');", 'data-change').rowsFromQuery).toBeUndefined();
+  });
+
+  it('CREATE VIEW and CREATE MATERIALIZED VIEW name the relation they create', () => {
+    expect(one('CREATE VIEW reporting.active_users AS SELECT * FROM users WHERE active;', 'other')).toMatchObject({ table: { schema: 'reporting', name: 'active_users' }, createsRelation: 'view' });
+    expect(one('CREATE MATERIALIZED VIEW daily AS SELECT 1 AS n WITH NO DATA;', 'other')).toMatchObject({ table: { name: 'daily' }, createsRelation: 'materialized-view' });
+  });
+});

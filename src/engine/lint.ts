@@ -3,8 +3,8 @@
  * the migration set has shown so far (tables created, column types, validated NOT NULL checks), and
  * collects findings.
  */
-import type { Direction, Migration, MigrationEdit, Operation, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
-import type { Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
+import type { ColumnDef, Direction, Migration, MigrationEdit, Operation, QualifiedName, SourceSpan } from '../ir/types.js';
+import type { ColumnFacts, Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
 
 export interface LintOptions {
   pgVersion: number;
@@ -23,15 +23,20 @@ export function tableKey(t: QualifiedName): string {
   return `${t.schema ?? 'public'}.${t.name}`;
 }
 
-/** What earlier migrations of the run established; updated as upgrade ops are walked. */
+/**
+ * What earlier migrations of the set established (and earlier ops of this migration); updated as
+ * upgrade ops are walked. One per migration set: unrelated directories never share it.
+ */
 class SchemaState {
-  readonly columns = new Map<string, Map<string, TypeRef>>();
+  readonly columns = new Map<string, Map<string, ColumnFacts>>();
   /** table → columns proven NOT NULL by a validated CHECK (col IS NOT NULL) */
   readonly notNullChecks = new Map<string, Map<string, string>>();
   /** table → constraint name → column, for NOT VALID checks waiting for VALIDATE */
   readonly pendingChecks = new Map<string, Map<string, string>>();
+  /** index (schema-qualified like its table) → the table it is on */
+  readonly indexes = new Map<string, QualifiedName>();
 
-  private cols(t: QualifiedName): Map<string, TypeRef> {
+  private cols(t: QualifiedName): Map<string, ColumnFacts> {
     const k = tableKey(t);
     let m = this.columns.get(k);
     if (!m) this.columns.set(k, (m = new Map()));
@@ -45,20 +50,43 @@ class SchemaState {
     target.get(k)!.set(name ?? `(unnamed ${column})`, column);
   }
 
+  /** After SET/DROP NOT NULL the column's nullability is known, even when its creation was not seen. */
+  private setNotNull(t: QualifiedName, column: string, notNull: boolean): void {
+    const m = this.cols(t);
+    const c = m.get(column);
+    if (c) c.notNull = notNull;
+    else m.set(column, { notNull });
+  }
+
+  private dropIndexesOf(t: QualifiedName): void {
+    for (const [ix, table] of this.indexes) if (tableKey(table) === tableKey(t)) this.indexes.delete(ix);
+  }
+
   apply(op: Operation): void {
     switch (op.kind) {
       case 'create-table': {
         const m = this.cols(op.table);
         m.clear();
-        for (const c of op.columns) m.set(c.name, c.type);
+        this.dropIndexesOf(op.table);
+        const primary = new Set(op.constraints.filter((c) => c.type === 'primary-key').flatMap((c) => c.columns));
+        for (const c of op.columns) m.set(c.name, columnFacts(c, primary.has(c.name)));
         for (const c of op.constraints) if (c.checksNotNullOf) this.addCheck(op.table, c.name, c.checksNotNullOf, !c.notValid);
         break;
       }
       case 'add-column':
-        this.cols(op.table).set(op.column.name, op.column.type);
+        this.cols(op.table).set(op.column.name, columnFacts(op.column, false));
         break;
-      case 'alter-column-type':
-        this.cols(op.table).set(op.column, op.newType);
+      case 'alter-column-type': {
+        const c = this.cols(op.table).get(op.column);
+        if (c) c.type = op.newType;
+        else this.cols(op.table).set(op.column, { type: op.newType });
+        break;
+      }
+      case 'set-not-null':
+        this.setNotNull(op.table, op.column, true);
+        break;
+      case 'drop-not-null':
+        this.setNotNull(op.table, op.column, false);
         break;
       case 'rename-column': {
         const m = this.cols(op.table);
@@ -82,12 +110,14 @@ class SchemaState {
         break;
       case 'rename-table': {
         const from = tableKey(op.table);
-        const to = tableKey({ schema: op.table.schema, name: op.newName });
+        const renamed = { schema: op.table.schema, name: op.newName };
+        const to = tableKey(renamed);
         for (const map of [this.columns, this.notNullChecks, this.pendingChecks]) {
           const v = map.get(from);
           map.delete(from);
           if (v) (map as Map<string, unknown>).set(to, v);
         }
+        for (const [ix, table] of this.indexes) if (tableKey(table) === from) this.indexes.set(ix, renamed);
         break;
       }
       case 'drop-table':
@@ -95,12 +125,17 @@ class SchemaState {
           this.columns.delete(tableKey(t));
           this.notNullChecks.delete(tableKey(t));
           this.pendingChecks.delete(tableKey(t));
+          this.dropIndexesOf(t);
         }
         break;
       case 'add-constraint': {
         // PG 18's `ADD CONSTRAINT … NOT NULL col [NOT VALID]` proves the column like a CHECK (col IS NOT NULL).
         const provenColumn = op.constraint.checksNotNullOf ?? (op.constraint.type === 'not-null' ? op.constraint.columns[0] : undefined);
         if (provenColumn) this.addCheck(op.table, op.constraint.name, provenColumn, !op.constraint.notValid);
+        // A primary key, and a valid NOT NULL constraint, mark their columns NOT NULL.
+        if (op.constraint.type === 'primary-key' || (op.constraint.type === 'not-null' && !op.constraint.notValid)) {
+          for (const c of op.constraint.columns) this.setNotNull(op.table, c, true);
+        }
         break;
       }
       case 'validate-constraint': {
@@ -116,12 +151,19 @@ class SchemaState {
         this.notNullChecks.get(tableKey(op.table))?.delete(op.name);
         this.pendingChecks.get(tableKey(op.table))?.delete(op.name);
         break;
+      case 'create-index':
+        // An index lives in its table's schema.
+        if (op.name) this.indexes.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
+        break;
+      case 'drop-index':
+        for (const ix of op.indexes) this.indexes.delete(tableKey(ix));
+        break;
       default:
         break;
     }
   }
 
-  columnType(t: QualifiedName, column: string): TypeRef | undefined {
+  column(t: QualifiedName, column: string): ColumnFacts | undefined {
     return this.columns.get(tableKey(t))?.get(column);
   }
 
@@ -129,6 +171,12 @@ class SchemaState {
     for (const col of this.notNullChecks.get(tableKey(t))?.values() ?? []) if (col === column) return true;
     return false;
   }
+}
+
+function columnFacts(c: ColumnDef, inPrimaryKey: boolean): ColumnFacts {
+  const facts: ColumnFacts = { type: c.type, notNull: c.notNull || c.primaryKey || inPrimaryKey };
+  if (c.generated) facts.generated = c.generated;
+  return facts;
 }
 
 /** The one place a finding is built: from a rule's report, a run-level report or a parser diagnostic. */
@@ -147,6 +195,65 @@ function finding(
   return f;
 }
 
+/**
+ * Relations this migration created, while they are still new: empty, or filled but not yet committed
+ * (no other session can see them). A table filled from a query or COPY stops being new once that
+ * fill is committed: its rows are real, and later constraints and indexes work through all of them.
+ */
+class CreatedRelations {
+  private readonly fresh = new Set<string>();
+  /** New tables holding rows copied in by INSERT … SELECT, COPY or CREATE TABLE … AS */
+  private readonly filled = new Set<string>();
+  private readonly uncommitted = new Set<string>();
+
+  isNew(t: QualifiedName): boolean {
+    return this.fresh.has(tableKey(t));
+  }
+
+  holdsCopiedRows(t: QualifiedName): boolean {
+    return this.filled.has(tableKey(t));
+  }
+
+  private fill(key: string, inTransaction: boolean): void {
+    this.filled.add(key);
+    if (inTransaction) this.uncommitted.add(key);
+    else this.fresh.delete(key);
+  }
+
+  apply(op: Operation): void {
+    switch (op.kind) {
+      case 'create-table': {
+        const key = tableKey(op.table);
+        this.fresh.add(key);
+        this.filled.delete(key);
+        if (op.asSelect) this.fill(key, op.inTransaction);
+        break;
+      }
+      case 'other':
+        // A view or materialized view made here: an index or refresh on it blocks no one yet.
+        if (op.createsRelation && op.table) this.fresh.add(tableKey(op.table));
+        break;
+      case 'data-change':
+        if (op.rowsFromQuery && op.table && this.fresh.has(tableKey(op.table))) this.fill(tableKey(op.table), op.inTransaction);
+        break;
+      case 'transaction':
+        if (op.action === 'commit') {
+          for (const key of this.uncommitted) this.fresh.delete(key);
+          this.uncommitted.clear();
+        }
+        break;
+      case 'rename-table': {
+        const from = tableKey(op.table);
+        const to = tableKey({ schema: op.table.schema, name: op.newName });
+        for (const set of [this.fresh, this.filled, this.uncommitted]) if (set.has(from)) set.add(to);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
 function lintDirection(
   migration: Migration,
   direction: Direction,
@@ -156,7 +263,7 @@ function lintDirection(
 ): void {
   const ops = migration.ops.filter((op) => op.direction === direction);
   if (ops.length === 0 && !migration.downgrade) return;
-  const newTables = new Set<string>();
+  const created = new CreatedRelations();
   /** `schema.table.column` of columns added by this migration so far */
   const newColumns = new Set<string>();
   // One context for all rules of this migration; `report` files the finding under the rule whose
@@ -169,9 +276,12 @@ function lintDirection(
     migration,
     direction,
     ops,
-    isNewTable: (t) => newTables.has(tableKey(t)),
-    isNewColumn: (t, c) => newTables.has(tableKey(t)) || newColumns.has(`${tableKey(t)}.${c}`),
-    columnType: (t, c) => state.columnType(t, c),
+    isNewTable: (t) => created.isNew(t),
+    holdsCopiedRows: (t) => created.holdsCopiedRows(t),
+    isNewColumn: (t, c) => created.isNew(t) || newColumns.has(`${tableKey(t)}.${c}`),
+    columnType: (t, c) => state.column(t, c)?.type,
+    column: (t, c) => state.column(t, c),
+    indexTable: (ix) => state.indexes.get(tableKey(ix)),
     hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');
@@ -209,9 +319,8 @@ function lintDirection(
         (a.visitor[op.kind] as (o: Operation) => void)(op);
       }
     }
-    if (op.kind === 'create-table') newTables.add(tableKey(op.table));
-    else if (op.kind === 'add-column') newColumns.add(`${tableKey(op.table)}.${op.column.name}`);
-    if (op.kind === 'rename-table' && newTables.has(tableKey(op.table))) newTables.add(tableKey({ schema: op.table.schema, name: op.newName }));
+    created.apply(op);
+    if (op.kind === 'add-column') newColumns.add(`${tableKey(op.table)}.${op.column.name}`);
     state.apply(op);
   }
   for (const a of active) {
@@ -222,11 +331,23 @@ function lintDirection(
   current = undefined;
 }
 
+/** The set a migration belongs to: as its format's parser stamped it, else its format and directory. */
+export function migrationSetOf(migration: Migration): string {
+  if (migration.migrationSet) return migration.migrationSet;
+  const slash = Math.max(migration.file.lastIndexOf('/'), migration.file.lastIndexOf('\\'));
+  return `${migration.format}:${slash === -1 ? '.' : migration.file.slice(0, slash)}`;
+}
+
 /** Lints migrations in the order given (the order the tool runs them). */
 export function lintMigrations(migrations: Migration[], options: LintOptions): Finding[] {
   const findings: Finding[] = [];
-  const state = new SchemaState();
+  // Schema state flows only within one migration set: unrelated directories linted together
+  // (a monorepo's services) never see each other's tables.
+  const states = new Map<string, SchemaState>();
   for (const migration of migrations) {
+    const set = migrationSetOf(migration);
+    let state = states.get(set);
+    if (!state) states.set(set, (state = new SchemaState()));
     for (const d of migration.diagnostics) {
       findings.push(finding(d.rule, 'error', d.span, d.message, 'upgrade'));
     }

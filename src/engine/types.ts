@@ -84,17 +84,38 @@ export interface RuleContext {
   readonly direction: Direction;
   /** All ops of this migration in this direction, in order. */
   readonly ops: readonly Operation[];
-  /** The table was created earlier in this same migration (so it is new and empty). */
+  /**
+   * The relation (table, view, materialized view) was created earlier in this same migration and no
+   * other session can have used it yet: still empty, or filled from a query but not yet committed.
+   */
   isNewTable(table: QualifiedName): boolean;
+  /** The table was created in this migration and filled from a query or COPY (`INSERT … SELECT`, `CREATE TABLE … AS`). */
+  holdsCopiedRows(table: QualifiedName): boolean;
   /** The column was added (or its table created) earlier in this same migration: it holds no existing data. */
   isNewColumn(table: QualifiedName, column: string): boolean;
-  /** A column's type as earlier ops in this run show it (create table, add column, alter type). */
+  /** A column's type as earlier ops in this migration set show it (create table, add column, alter type). */
   columnType(table: QualifiedName, column: string): TypeRef | undefined;
+  /** What earlier ops of this migration set show about a column: type, NOT NULL, generated. */
+  column(table: QualifiedName, column: string): Readonly<ColumnFacts> | undefined;
+  /** The table an index is on, when earlier ops of this migration set created it. */
+  indexTable(index: QualifiedName): QualifiedName | undefined;
   /** A validated `CHECK (column IS NOT NULL)` exists per the migrations seen so far. */
   hasValidNotNullCheck(table: QualifiedName, column: string): boolean;
   report(op: Operation, message: string, options?: ReportOptions): void;
   /** Reports a fact about the migration file itself (no op), at `span`, in this direction. */
   reportAt(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'>): void;
+}
+
+/** What the migration set has shown about one column so far. */
+export interface ColumnFacts {
+  /** Undefined when no op seen states it (the column's creation was not seen). */
+  type?: TypeRef;
+  /**
+   * NOT NULL per the ops seen: created NOT NULL or in a primary key, SET NOT NULL, a valid NOT NULL
+   * constraint; false after DROP NOT NULL or created nullable; undefined when no op seen states it.
+   */
+  notNull?: boolean;
+  generated?: 'stored' | 'identity';
 }
 
 export type Visitor = { [K in OperationKind]?: (op: OpOfKind<K>) => void } & {

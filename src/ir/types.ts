@@ -135,6 +135,8 @@ export interface CreateTableOp extends OpBase {
   asSelect: boolean;
   partitioned: boolean;
   temporary: boolean;
+  /** The frontend could not read every column (an `unknown` op says which): `columns` lists those it read. */
+  partial?: boolean;
 }
 export interface DropTableOp extends OpBase {
   kind: 'drop-table';
@@ -294,6 +296,14 @@ export interface DataChangeOp extends OpBase {
   table?: QualifiedName;
   /** The statement's SQL when the frontend had it as SQL (filled by the SQL parser); trace runs it. */
   sql?: string;
+  /** Rows come from a query or a file (`INSERT … SELECT`, `COPY … FROM`): as many as the source holds. */
+  rowsFromQuery?: boolean;
+  /** Columns the statement writes (`UPDATE … SET a = …`, `INSERT INTO t (a, …)`), when the frontend read them. */
+  assigns?: string[];
+  /** Columns the statement reads anywhere (values, `WHERE`, sub-queries), when the frontend read them. */
+  reads?: string[];
+  /** Tables the statement reads or writes (its target, `FROM`, `USING`, sub-queries), when the frontend read them. */
+  sources?: QualifiedName[];
 }
 /** A statement the IR has no dedicated kind for; carried so that nothing is dropped silently. */
 export interface OtherOp extends OpBase {
@@ -303,6 +313,8 @@ export interface OtherOp extends OpBase {
   table?: QualifiedName;
   /** Lock-relevant detail for statements such as VACUUM FULL, CLUSTER, REFRESH MATERIALIZED VIEW. */
   detail?: string;
+  /** The statement creates this relation (`table`): a view or a materialized view. */
+  createsRelation?: 'view' | 'materialized-view';
   /** The statement's SQL when the frontend had it as SQL (filled by the SQL parser); trace runs it. */
   sql?: string;
 }
@@ -450,6 +462,11 @@ export interface Migration {
    * which survives a rename. Set from the format's parser.
    */
   identifiedBy?: MigrationIdentity;
+  /**
+   * The migration set this migration belongs to (one directory of one format, one Alembic versions
+   * tree): schema state flows only between migrations of one set. Stamped by the registry.
+   */
+  migrationSet?: string;
   /**
    * Names the migration's code uses but never defines or imports (a Python revision using `sqlmodel.` with no
    * `import sqlmodel`): running it stops with a NameError at the first use. Filled by frontends of languages

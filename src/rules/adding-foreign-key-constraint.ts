@@ -21,7 +21,8 @@ export const addingForeignKeyConstraint: Rule = {
     summary: 'Adding a FOREIGN KEY without NOT VALID blocks writes to both tables while every row is checked.',
     docs: {
       what:
-        '`ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY` without `NOT VALID` on a table not created in the same migration, and ' +
+        '`ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY` without `NOT VALID` on a table not created in the same migration (or created and ' +
+        'then filled with `INSERT … SELECT`, `COPY` or `CREATE TABLE … AS`: every copied row is checked), and ' +
         '`ADD COLUMN … REFERENCES` when the new column has a `DEFAULT` (or is `serial`), so that existing rows hold values to check. ' +
         'A new column without a default is all NULL: Postgres skips the check and only takes the locks for a moment, so it is not flagged.',
       why:
@@ -47,10 +48,13 @@ export const addingForeignKeyConstraint: Rule = {
     },
   },
   create(context) {
+    // A table this migration created holds no rows to check, unless it was filled from a query first:
+    // then the check reads every copied row while the referenced table's writes wait.
+    const empty = (t: QualifiedName) => context.isNewTable(t) && !context.holdsCopiedRows(t);
     return {
       'add-constraint'(op) {
         const c = op.constraint;
-        if (c.type !== 'foreign-key' || c.notValid || context.isNewTable(op.table)) return;
+        if (c.type !== 'foreign-key' || c.notValid || empty(op.table)) return;
         const referenced = c.references ? tableName(c.references.table) : 'the referenced table';
         const self = referenced === tableName(op.table); // a self-reference (parent_id → id) locks one table
         context.report(
@@ -64,7 +68,7 @@ export const addingForeignKeyConstraint: Rule = {
       },
       'add-column'(op) {
         const col = op.column;
-        if (context.isNewTable(op.table)) return;
+        if (empty(op.table)) return;
         const fk = col.constraints.find((c) => c.type === 'foreign-key');
         if (!fk) return;
         // Postgres skips checking a foreign key on a column added without a default (every row is NULL).

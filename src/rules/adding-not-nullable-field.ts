@@ -11,7 +11,7 @@ export const addingNotNullableField: Rule = {
     docs: {
       what:
         '`ALTER TABLE … ALTER COLUMN … SET NOT NULL` (and Postgres 18\'s `ADD CONSTRAINT … NOT NULL col` without `NOT VALID`) on a table ' +
-        'not created in the same migration. On Postgres 12+ it is not flagged when a validated `CHECK (col IS NOT NULL)` ' +
+        'not created in the same migration, unless the migrations seen so far show the column is already NOT NULL (nothing to do). On Postgres 12+ it is not flagged when a validated `CHECK (col IS NOT NULL)` ' +
         '(or a validated `NOT NULL … NOT VALID` constraint on 18+) already proves the column has no NULLs, per the migrations seen so far.',
       why:
         '`SET NOT NULL` takes an `ACCESS EXCLUSIVE` lock, which blocks reads and writes, and keeps it while Postgres reads every row ' +
@@ -38,6 +38,8 @@ export const addingNotNullableField: Rule = {
   create(context) {
     const check = (op: Operation, table: QualifiedName, column: string, statement: string) => {
       if (context.isNewTable(table)) return;
+      // Already NOT NULL (created so, or set earlier in the set): Postgres changes nothing and scans nothing.
+      if (context.column(table, column)?.notNull) return;
       if (context.pgVersion >= 12 && context.hasValidNotNullCheck(table, column)) return;
       const recipe =
         context.pgVersion >= 12

@@ -9,7 +9,7 @@ export const addingRequiredField: Rule = {
     summary: 'ADD COLUMN … NOT NULL without a DEFAULT fails on any table that has rows.',
     docs: {
       what:
-        'Flags `ALTER TABLE … ADD COLUMN` with `NOT NULL` and no server-side `DEFAULT` (identity and generated columns excepted) on a table not created in the same migration. ' +
+        'Flags `ALTER TABLE … ADD COLUMN` with `NOT NULL` and no server-side `DEFAULT` (identity and generated columns excepted) on a table not created in the same migration, or created and filled from a query (`INSERT … SELECT`, `COPY`, `CREATE TABLE … AS`) first. ' +
         'An ORM-side default (a value the application fills in) does not count: existing rows get NULL.',
       why:
         'Existing rows would hold NULL in the new column, so Postgres rejects the statement with ' +
@@ -29,7 +29,8 @@ export const addingRequiredField: Rule = {
     return {
       'add-column'(op) {
         const c = op.column;
-        if (!c.notNull || c.default || c.generated || context.isNewTable(op.table)) return;
+        // A table this migration created is empty, unless it was filled from a query first.
+        if (!c.notNull || c.default || c.generated || (context.isNewTable(op.table) && !context.holdsCopiedRows(op.table))) return;
         if (c.type.name === 'serial' || c.type.name === 'bigserial' || c.type.name === 'smallserial') return;
         context.report(op, `Column ${c.name} is added to ${tableName(op.table)} as NOT NULL without a DEFAULT: the statement fails if the table has any rows.`, {
           lock: describeLock('AccessExclusiveLock', op.table),

@@ -1,5 +1,21 @@
+import type { DropNotNullOp, Operation } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
+import { tableKey } from '../engine/lint.js';
 import { describeLock, tableName } from './support/helpers.js';
+
+/**
+ * The same transaction sets NOT NULL on the column again (Knex's `.notNullable().alter()` drops and
+ * re-sets it around the type change): no other session ever sees the column nullable.
+ */
+function notNullRestored(ops: readonly Operation[], drop: DropNotNullOp): boolean {
+  if (!drop.inTransaction) return false;
+  for (const op of ops.slice(ops.indexOf(drop) + 1)) {
+    if (!op.inTransaction || (op.kind === 'transaction' && op.action !== 'savepoint' && op.action !== 'release')) return false;
+    if (op.kind === 'drop-column' && tableKey(op.table) === tableKey(drop.table) && op.column === drop.column) return false;
+    if (op.kind === 'set-not-null' && tableKey(op.table) === tableKey(drop.table) && op.column === drop.column) return true;
+  }
+  return false;
+}
 
 export const banDropNotNull: Rule = {
   meta: {
@@ -8,7 +24,10 @@ export const banDropNotNull: Rule = {
     squawk: true,
     summary: 'DROP NOT NULL lets NULLs into a column that running code and consumers assume is never NULL.',
     docs: {
-      what: 'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a column of a table that existed before this migration.',
+      what:
+        'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a column of a table that existed before this migration, unless the same ' +
+        'transaction sets NOT NULL on the column again (as Knex\'s `.notNullable().alter()` does around a type change), or the ' +
+        'migrations seen so far show the column is nullable already (nothing changes).',
       why:
         'Lock-wise this is harmless: a catalog-only change under a brief `ACCESS EXCLUSIVE` lock, with no scan and no ' +
         'rewrite. The risk is the contract: application code, ORM models typed as non-optional, reports, ETL jobs and ' +
@@ -37,6 +56,10 @@ export const banDropNotNull: Rule = {
     return {
       'drop-not-null'(op) {
         if (context.isNewColumn(op.table, op.column)) return;
+        if (notNullRestored(context.ops, op)) return;
+        // Already nullable per the migrations seen (Knex's `.nullable().alter()` drops NOT NULL whatever it was): nothing changes.
+        const known = context.column(op.table, op.column);
+        if (known?.notNull === false) return;
         const t = tableName(op.table);
         context.report(op, `Dropping NOT NULL on ${t}.${op.column} lets NULLs reach code and consumers that assume the column is never NULL.`, {
           lock: describeLock('AccessExclusiveLock', op.table),

@@ -1,6 +1,4 @@
-import type { QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
 import { describeLock, tableName } from './support/helpers.js';
 
 export const requireConcurrentIndexDeletion: Rule = {
@@ -31,23 +29,17 @@ export const requireConcurrentIndexDeletion: Rule = {
     },
   },
   create(context) {
-    // Index name → table, for indexes created earlier in this migration: dropping one of those on a
-    // table the migration also created blocks nobody.
-    const createdOn = new Map<string, QualifiedName>();
-    const indexKey = (n: QualifiedName) => tableKey(n);
     return {
-      'create-index'(op) {
-        if (op.name) createdOn.set(indexKey({ schema: op.table.schema, name: op.name }), op.table);
-      },
       'drop-index'(op) {
         if (op.concurrently) return;
+        // Dropping an index of a table this migration created blocks nobody.
         const risky = op.indexes.filter((ix) => {
-          const table = createdOn.get(indexKey(ix));
+          const table = context.indexTable(ix);
           return !(table && context.isNewTable(table));
         });
         if (risky.length === 0) return;
         const names = risky.map(tableName).join(', ');
-        const tables = [...new Set(risky.map((ix) => createdOn.get(indexKey(ix))).filter((t) => t !== undefined).map((t) => tableName(t)))];
+        const tables = [...new Set(risky.map((ix) => context.indexTable(ix)).filter((t) => t !== undefined).map((t) => tableName(t)))];
         const on = tables.length === 1 ? tables[0]! : 'the table of each index';
         context.report(
           op,

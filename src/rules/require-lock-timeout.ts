@@ -1,6 +1,5 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule, RuleContext } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
 import { describeLock, lockSql, tableName } from './support/helpers.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
 
@@ -63,11 +62,8 @@ export const requireLockTimeout: Rule = {
   create(context: RuleContext) {
     const timeout = new TimeoutSetting('lock_timeout');
     let reported = false;
-    // Index → table, for indexes built earlier in this migration.
-    const indexTables = new Map<string, QualifiedName>();
-    const indexTable = (index: QualifiedName) => indexTables.get(tableKey(index));
+    const indexTable = (index: QualifiedName) => context.indexTable(index);
     const check = (op: Operation) => {
-      if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       if (timeout.observe(op) || reported || timeout.inForce) return;
       const lock = strongLock(op, (t) => context.isNewTable(t), indexTable);
       if (!lock) return;

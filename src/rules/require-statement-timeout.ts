@@ -1,6 +1,5 @@
-import type { Operation, QualifiedName } from '../ir/types.js';
+import type { Operation } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
 import { lockSql, tableName } from './support/helpers.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
 
@@ -33,11 +32,9 @@ export const requireStatementTimeout: Rule = {
   create(context) {
     const timeout = new TimeoutSetting('statement_timeout');
     let reported = false;
-    const indexTables = new Map<string, QualifiedName>();
     const check = (op: Operation) => {
-      if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       if (timeout.observe(op) || reported || timeout.inForce) return;
-      const lock = strongLock(op, (t) => context.isNewTable(t), (index) => indexTables.get(tableKey(index)));
+      const lock = strongLock(op, (t) => context.isNewTable(t), (index) => context.indexTable(index));
       if (!lock) return;
       reported = true;
       const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);

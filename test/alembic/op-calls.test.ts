@@ -151,7 +151,8 @@ function alembicSql(calls: string[]): (string | { error: string })[] {
 
 function comparable(op: Operation): unknown {
   const rest: Record<string, unknown> = { ...op };
-  for (const k of ['span', 'statementIndex', 'inBatch', 'sql', 'oldType', 'revision', 'inTransaction']) delete rest[k];
+  // `reads`/`assigns` are read from SQL text; the frontend renders builders without every clause and leaves them out.
+  for (const k of ['span', 'statementIndex', 'inBatch', 'sql', 'oldType', 'revision', 'inTransaction', 'reads', 'assigns']) delete rest[k];
   return rest;
 }
 

@@ -14,6 +14,11 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'foreign key on a table created and filled from a query in the same transaction',
+      sql: 'BEGIN;\nCREATE TABLE order_lines_new (LIKE order_lines);\nINSERT INTO order_lines_new SELECT * FROM order_lines;\nALTER TABLE order_lines_new ADD CONSTRAINT order_lines_new_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);\nCOMMIT;',
+      errors: [{ line: 4, message: 'order_lines_new_order_fk' }],
+    },
+    {
       sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
       errors: [{ line: 1, message: 'Adding foreign key orders_user_id_fkey without NOT VALID checks every row of orders while blocking writes to orders and users' }],
     },

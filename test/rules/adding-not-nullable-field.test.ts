@@ -12,6 +12,15 @@ const CHECK_RECIPE = [
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'a column an earlier migration created NOT NULL (SET NOT NULL does nothing)',
+      sql: ['CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);', 'ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;'],
+    },
+    {
+      name: 'a column of a primary key table constraint',
+      sql: ['CREATE TABLE accounts (id bigint, email text, CONSTRAINT accounts_pkey PRIMARY KEY (id));', 'ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;'],
+      pgVersion: 11,
+    },
     { name: 'validated CHECK earlier in the migration (PG 12+)', sql: CHECK_RECIPE },
     {
       name: 'validated CHECK in an earlier migration of the run',
@@ -36,6 +45,16 @@ ruleTester(rule, {
     'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
   ],
   invalid: [
+    {
+      name: 'NOT NULL dropped then set again: Postgres checks every row again',
+      sql: ['CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);', 'ALTER TABLE accounts ALTER COLUMN email DROP NOT NULL;\nALTER TABLE accounts ALTER COLUMN email SET NOT NULL;'],
+      errors: [{ file: 'm002_migration.sql', line: 2 }],
+    },
+    {
+      name: 'set twice in the set: only the first one scans',
+      sql: ['CREATE TABLE accounts (id bigint PRIMARY KEY, email text);', 'ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;', 'ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;'],
+      errors: [{ file: 'm002_migration.sql', line: 1 }],
+    },
     { sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;', errors: [{ line: 1, message: 'SET NOT NULL on users.email scans the whole table' }] },
     {
       name: 'backfill then SET NOT NULL on a column just added to an existing table',

@@ -110,6 +110,12 @@ class BodyWalker {
         for (const op of result.ops) {
           op.span = span;
           op.statementIndex = index;
+          // This SQL is our rendering of a SQLAlchemy builder, not every clause of it: what the
+          // statement reads and writes is not known for certain.
+          if (op.kind === 'data-change') {
+            delete op.reads;
+            delete op.assigns;
+          }
         }
         after?.(result.ops);
         this.push(result.ops, state);

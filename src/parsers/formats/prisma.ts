@@ -23,6 +23,8 @@ export const prisma: FormatParser = {
     const migration = sqlMigration(file.path, file.text, 'prisma', 'implicit');
     const dir = parts[parts.length - 2];
     if (dir) migration.revision = dir;
+    // Each migration has a directory of its own: the set is the `migrations` directory above it.
+    migration.migrationSet = `prisma:${parts.slice(0, -2).join('/') || '.'}`;
     return migration;
   },
 };

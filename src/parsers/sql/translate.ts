@@ -189,6 +189,45 @@ function hasDefElem(params: Node[] | undefined, name: string): boolean {
   return (params ?? []).some((p: Node) => p?.DefElem?.defname === name);
 }
 
+/** Column names of every `ColumnRef` (`t.col` and `col` alike) and every table named under a node. */
+function references(node: Node, into: { columns: Set<string>; tables: Map<string, QualifiedName> }, depth = 0): void {
+  if (!node || typeof node !== 'object' || depth > 200) return;
+  if (Array.isArray(node)) {
+    for (const n of node) references(n, into, depth + 1);
+    return;
+  }
+  if (node.ColumnRef) {
+    const name = strings(node.ColumnRef.fields).pop();
+    if (name) into.columns.add(name);
+    return;
+  }
+  if (node.RangeVar) {
+    const t = rangeVarName(node);
+    into.tables.set(`${t.schema ?? ''}.${t.name}`, t);
+    return;
+  }
+  for (const v of Object.values(node)) references(v, into, depth + 1);
+}
+
+/** What a data-changing statement writes and reads, and whether its rows come from a query. */
+function columnsTouched(type: string, s: Node): { assigns?: string[]; reads: string[]; sources: QualifiedName[]; rowsFromQuery?: boolean } {
+  const targets = (list: Node[] | undefined) => (list ?? []).map((t: Node) => t?.ResTarget?.name).filter((n: unknown): n is string => typeof n === 'string');
+  const seen = { columns: new Set<string>(), tables: new Map<string, QualifiedName>() };
+  references(s, seen);
+  // The target is a bare RangeVar (not wrapped in `{ RangeVar }` like those of FROM and sub-queries).
+  if (s.relation) {
+    const t = rangeVarName(s.relation);
+    seen.tables.set(`${t.schema ?? ''}.${t.name}`, t);
+  }
+  const read = { reads: [...seen.columns], sources: [...seen.tables.values()] };
+  if (type === 'UpdateStmt') return { assigns: targets(s.targetList), ...read };
+  if (type === 'InsertStmt') {
+    const select = s.selectStmt?.SelectStmt;
+    return { assigns: targets(s.cols), ...read, ...(select && !select.valuesLists ? { rowsFromQuery: true } : {}) };
+  }
+  return read;
+}
+
 /** Translate one parsed statement (`{ "IndexStmt": {...} }`) to IR op drafts. */
 export function translateStatement(stmt: Node): OpDraft[] {
   const type = nodeType(stmt);
@@ -218,7 +257,7 @@ export function translateStatement(stmt: Node): OpDraft[] {
       ];
     }
     case 'CreateTableAsStmt':
-      if (s.objtype === 'OBJECT_MATVIEW') return [{ kind: 'other', statementType: 'CreateMaterializedViewStmt', table: rangeVarName(s.into?.rel) }];
+      if (s.objtype === 'OBJECT_MATVIEW') return [{ kind: 'other', statementType: 'CreateMaterializedViewStmt', table: rangeVarName(s.into?.rel), createsRelation: 'materialized-view' }];
       return [
         {
           kind: 'create-table',
@@ -320,13 +359,19 @@ export function translateStatement(stmt: Node): OpDraft[] {
     }
     case 'TransactionStmt':
       return [{ kind: 'transaction', action: TX[s.kind] ?? 'begin' }];
+    case 'ViewStmt':
+      return [{ kind: 'other', statementType: type, table: rangeVarName(s.view), createsRelation: 'view' }];
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt':
     case 'MergeStmt':
-      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation) }];
-    case 'CopyStmt':
-      return s.relation ? [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation) }] : [{ kind: 'data-change', statementType: type }];
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s) }];
+    case 'CopyStmt': {
+      if (!s.relation) return [{ kind: 'data-change', statementType: type }];
+      const op: OpDraft = { kind: 'data-change', statementType: type, table: rangeVarName(s.relation) };
+      if (s.is_from) op.rowsFromQuery = true;
+      return [op];
+    }
     case 'SelectStmt':
       return [{ kind: 'data-change', statementType: type }];
     case 'VacuumStmt': {

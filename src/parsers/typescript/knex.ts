@@ -339,9 +339,14 @@ class KnexReader extends FrameworkReader {
         case 'dropMaterializedView':
         case 'refreshMaterializedView':
         case 'renameView':
-        case 'alterView':
-          this.c.emit({ kind: 'other', statementType: `knex.schema.${link.name}`, detail: this.scope.string(args[0]) }, link.node, this.emitOptions(chain));
+        case 'alterView': {
+          const op: OpDraft = { kind: 'other', statementType: `knex.schema.${link.name}`, detail: this.scope.string(args[0]) };
+          const created = CREATES_RELATION[link.name];
+          const name = created ? this.tableName(args[0], schema) : undefined;
+          if (created && name) Object.assign(op, { table: name, createsRelation: created });
+          this.c.emit(op, link.node, this.emitOptions(chain));
           break;
+        }
         case 'then':
         case 'catch':
         case 'finally':
@@ -753,6 +758,13 @@ class KnexReader extends FrameworkReader {
     b.later.push(...later);
   }
 }
+
+/** Knex schema calls that create a view or a materialized view. */
+const CREATES_RELATION: Record<string, 'view' | 'materialized-view'> = {
+  createView: 'view',
+  createViewOrReplace: 'view',
+  createMaterializedView: 'materialized-view',
+};
 
 function createTableDraft(table: QualifiedName, columns: ColumnDef[], constraints: ConstraintDef[], ifNotExists: boolean): OpDraft {
   return { kind: 'create-table', table, columns, constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false };

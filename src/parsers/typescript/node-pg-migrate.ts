@@ -286,13 +286,19 @@ class PgmReader extends FrameworkReader {
       case 'createTable': {
         const table = t();
         if (!table) return true;
+        // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
+        const partly = (reason: string) => {
+          this.c.emit({ kind: 'create-table', table, columns: [], constraints: [], ifNotExists: false, asSelect: false, partitioned: false, temporary: false, partial: true }, call, opts);
+          this.c.unknown(call, what, reason, opts);
+          return true;
+        };
         const cols = this.columns(args[1]);
-        if (typeof cols === 'string') return this.c.unknown(call, what, cols, opts), true;
+        if (typeof cols === 'string') return partly(cols);
         const primary = cols.filter((c) => this.opt(c.options, 'primaryKey') === true).map((c) => c.name);
         const columns: ColumnDef[] = [];
         for (const c of cols) {
           const col = this.column(c.name, c.options, primary.length <= 1);
-          if (typeof col === 'string') return this.c.unknown(call, what, col, opts), true;
+          if (typeof col === 'string') return partly(col);
           columns.push(col);
         }
         const o = objectProperties(this.scope, args[2])?.props;

@@ -539,18 +539,17 @@ class SequelizeReader extends FrameworkReader {
     const what = nodeText(this.source, call);
     const t = this.table(args[0]);
     const attrs = objectProperties(this.scope, args[1]);
-    if (!t || !attrs || attrs.spread) {
-      this.c.unknown(call, what, 'the table name or its attributes are not written here', opts);
-      return;
-    }
+    // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
+    const partly = (reason: string) => {
+      if (t) this.c.emit({ kind: 'create-table', table: t, columns: [], constraints: [], ifNotExists: true, asSelect: false, partitioned: false, temporary: false, partial: true }, call, opts);
+      this.c.unknown(call, what, reason, opts);
+    };
+    if (!t || !attrs || attrs.spread) return partly('the table name or its attributes are not written here');
     const columns: ColumnDef[] = [];
     const parsed: [string, Attribute][] = [];
     for (const [name, node] of attrs.props) {
       const a = this.attribute(node);
-      if (typeof a === 'string') {
-        this.c.unknown(call, what, `column ${name}: ${a}`, opts);
-        return;
-      }
+      if (typeof a === 'string') return partly(`column ${name}: ${a}`);
       parsed.push([name, a]);
     }
     // Sequelize writes the primary key as a table constraint: PRIMARY KEY ("id").

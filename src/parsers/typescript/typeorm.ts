@@ -440,18 +440,17 @@ class TypeOrmReader extends FrameworkReader {
     const p = this.options(args[0]);
     const t = this.table(p?.get('name'));
     const columns = this.arrayItems(p?.get('columns'));
-    if (!p || !t || !columns) {
-      this.c.unknown(call, what, 'the table is not a new Table({ name, columns }) written here', opts);
-      return;
-    }
+    // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
+    const partly = (reason: string) => {
+      if (t) this.c.emit({ kind: 'create-table', table: t, columns: [], constraints: [], ifNotExists: this.scope.known(args[1]) === true, asSelect: false, partitioned: false, temporary: false, partial: true }, call, opts);
+      this.c.unknown(call, what, reason, opts);
+    };
+    if (!p || !t || !columns) return partly('the table is not a new Table({ name, columns }) written here');
     const ifNotExists = this.scope.known(args[1]) === true;
     const createForeignKeys = this.scope.known(args[2]) !== false;
     const createIndices = this.scope.known(args[3]) !== false;
     const specs = columns.map((item) => this.column(item));
-    if (specs.some((s) => !s || s.name === undefined)) {
-      this.c.unknown(call, what, 'a column is not a TableColumn written here', opts);
-      return;
-    }
+    if (specs.some((s) => !s || s.name === undefined)) return partly('a column is not a TableColumn written here');
     const cols = specs as ColumnSpec[];
     for (const c of cols) this.enumType(call, t, c, opts);
     const constraints: ConstraintDef[] = [];
