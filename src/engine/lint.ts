@@ -172,7 +172,9 @@ function lintDirection(
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');
       const { help, lock } = extra;
-      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, message, op.direction, { help, lock, revision: op.revision }));
+      // An op under a condition the parser could not decide: the finding holds only when it does.
+      const text = op.conditional ? `${message} (only when ${op.conditional.reason})` : message;
+      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, text, op.direction, { help, lock, revision: op.revision }));
     },
   };
   const active: Active[] = [];

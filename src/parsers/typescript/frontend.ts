@@ -7,7 +7,7 @@
 import type { Direction, DowngradeInfo, FileDiagnostic, Migration, MigrationFormat, SourceSpan, TransactionFacts, TransactionMode } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { initSqlParser } from '../sql/parse-sql.js';
-import type { FormatParser, SourceFile } from '../types.js';
+import type { FormatParser, ParseOptions, SourceFile } from '../types.js';
 import type { FunctionNode, Node } from './ast.js';
 import { OpCollector } from './collector.js';
 import { parseModule } from './estree.js';
@@ -104,7 +104,7 @@ const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
 
 /** The first parameter name of `up` hints at the framework (`knex`, `pgm`, `queryInterface`…). */
 const PARAM_HINTS: Record<string, TsFramework> = { knex: 'knex', pgm: 'node-pg-migrate', queryInterface: 'sequelize', queryRunner: 'typeorm' };
-const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)/;
+const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)|\bup\s*[=:]\s*(?:async\s+)?(\w+)\s*=>/;
 
 let lastText: string | undefined;
 let lastScores: Record<TsFramework, number> | undefined;
@@ -118,7 +118,8 @@ export function frameworkScores(text: string): Record<TsFramework, number> {
       for (const [re, weight] of SIGNALS[fw]) if (re.test(text)) scores[fw] += weight;
     }
     const m = UP_PARAM.exec(text);
-    const param = m?.[1] ?? m?.[2] ?? m?.[3];
+    // `exports.up = async knex => …` names its parameter without parentheses.
+    const param = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
     const hinted = param ? PARAM_HINTS[param] : undefined;
     if (hinted) scores[hinted] += 10;
   }
@@ -175,11 +176,11 @@ function failure(file: SourceFile, format: MigrationFormat, diagnostic: Omit<Fil
   };
 }
 
-export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceFile): Promise<Migration> {
+export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceFile, options?: Pick<ParseOptions, 'dialect'>): Promise<Migration> {
   await initSqlParser();
   const parsed = await parseModule(file.text, file.path);
   if (!parsed.ok) return failure(file, spec.format, { rule: 'parse-error', message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`, offset: parsed.offset });
-  const scope = new Scope(parsed.program);
+  const scope = new Scope(parsed.program, options?.dialect);
   const shape = findMigrationShape(parsed.program, scope);
   if (!shape.up && shape.units) return parseUnits(spec, file, parsed.program, scope, shape);
   if (!shape.up) {
@@ -203,6 +204,7 @@ export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceF
     source: file.text,
   };
   if (out.transaction.downgrade !== out.transaction.upgrade) migration.transactionByDirection = { downgrade: out.transaction.downgrade };
+  if (collector.otherDatabaseCode) migration.otherDatabaseCode = true;
   return migration;
 }
 
@@ -219,6 +221,7 @@ function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope:
   const diagnostics: FileDiagnostic[] = [];
   const units: { name: string; downgrade: DowngradeInfo }[] = [];
   let transaction: ReadOutput['transaction'] | undefined;
+  let otherDatabaseCode = false;
   for (const unit of shape.units ?? []) {
     const unitShape: MigrationShape = { ...shape, up: unit.up };
     delete unitShape.units;
@@ -238,6 +241,7 @@ function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope:
     }
     ops.push(...collector.ops);
     diagnostics.push(...collector.diagnostics);
+    if (collector.otherDatabaseCode) otherDatabaseCode = true;
     const facts = out.downgrade ?? downgradeFacts(input);
     // A missing down is reported where that migration is defined.
     if (facts.state === 'absent') facts.span = firstLineSpan(collector, unit.node);
@@ -248,6 +252,7 @@ function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope:
   const notPresent = units.find((u) => u.downgrade.state !== 'present');
   migration.downgrade = notPresent ? { ...notPresent.downgrade, note: `migration "${notPresent.name}"${notPresent.downgrade.note ? `: ${notPresent.downgrade.note}` : ''}` } : units[0]!.downgrade;
   if (modes.downgrade !== modes.upgrade) migration.transactionByDirection = { downgrade: modes.downgrade };
+  if (otherDatabaseCode) migration.otherDatabaseCode = true;
   UNITS.set(migration, units);
   return migration;
 }
@@ -268,6 +273,7 @@ function splitUnits(m: Migration): Migration[] {
       source: m.source,
     };
     if (m.transactionByDirection) piece.transactionByDirection = m.transactionByDirection;
+    if (m.otherDatabaseCode) piece.otherDatabaseCode = true;
     return piece;
   });
 }
@@ -278,7 +284,7 @@ export function frameworkParser(spec: FrameworkSpec): FormatParser {
     extensions: TS_EXTENSIONS,
     ...(spec.transactionFacts ? { transactionFacts: spec.transactionFacts } : {}),
     detect: (file) => frameworkScores(file.text)[spec.format],
-    parse: (file) => parseFrameworkMigration(spec, file),
+    parse: (file, options) => parseFrameworkMigration(spec, file, options),
     arrangeRun: (migrations) => migrations.flatMap(splitUnits),
   };
 }
