@@ -35,6 +35,8 @@ export abstract class FrameworkReader {
   private helperDepth = 0;
   /** Set by `return`/`throw`: the rest of the function body does not run. */
   private exited = false;
+  /** The value of the declaration or assignment being read (`const b = db.schema.createTable('t')`): kept, not discarded. */
+  private keptValue: Node | undefined;
   /** Local `const` bindings made while reading, undone when the read ends. */
   private readonly unbind: (() => void)[] = [];
 
@@ -363,8 +365,12 @@ export abstract class FrameworkReader {
       case 'ImportDeclaration':
         return;
       case 'VariableDeclarator':
-        this.walk(node.init);
+        this.walkKept(node.init);
         this.trackAlias(node);
+        return;
+      case 'AssignmentExpression':
+        this.walk(node.left);
+        this.walkKept(node.right);
         return;
       case 'VariableDeclaration':
         for (const decl of node.declarations ?? []) {
@@ -410,6 +416,21 @@ export abstract class FrameworkReader {
       default:
         for (const child of children(node)) this.walk(child);
     }
+  }
+
+  private walkKept(value: Node | undefined): void {
+    const saved = this.keptValue;
+    this.keptValue = unwrapAwait(value);
+    try {
+      this.walk(value);
+    } finally {
+      this.keptValue = saved;
+    }
+  }
+
+  /** Whether the call's result is stored in a variable (so it may be used later), not discarded. */
+  protected isKept(call: Node): boolean {
+    return this.keptValue === call;
   }
 
   /** `const schema = knex.schema` / `const trx = knex` make `schema`/`trx` stand for the framework object. */
