@@ -106,6 +106,23 @@ const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
 const PARAM_HINTS: Record<string, TsFramework> = { knex: 'knex', pgm: 'node-pg-migrate', queryInterface: 'sequelize', queryRunner: 'typeorm' };
 const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)|\bup\s*[=:]\s*(?:async\s+)?(\w+)\s*=>/;
 
+/** Code that runs or lists migrations: Umzug, a Kysely MigrationProvider/Migrator, a `getMigrations()`. */
+const PROVIDER = /\bnew\s+Umzug\s*[(<]|\bimplements\s+MigrationProvider\b|:\s*MigrationProvider\b|\bnew\s+(?:FileMigrationProvider|Migrator)\s*\(|\bgetMigrations\s*\(\s*\)\s*(?::[^{]*)?\{/;
+/** A migration of its own: `up` defined at the top level of the module (or as a class method). */
+const OWN_UP = /^(?:exports\.up\s*=|module\.exports\.up\s*=|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|(?:export\s+)?(?:default\s+)?class\b)/m;
+/** Lines of an index module that only gathers other modules. */
+const BARREL_LINE = /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"\[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
+
+/**
+ * A provider/runner module or an `index` barrel among the migrations lists them but is not one; the
+ * run skips it (shown under --verbose) instead of reporting "no migration found".
+ */
+export function notMigrationReason(file: SourceFile): string | undefined {
+  if (PROVIDER.test(file.text) && !OWN_UP.test(file.text)) return 'not a migration: a module that provides or runs the migrations';
+  if (/(?:^|[\\/])index\.[cm]?[jt]s$/i.test(file.path) && file.text.split('\n').every((line) => BARREL_LINE.test(line))) return 'not a migration: an index module that lists the migrations';
+  return undefined;
+}
+
 let lastText: string | undefined;
 let lastScores: Record<TsFramework, number> | undefined;
 
@@ -284,6 +301,7 @@ export function frameworkParser(spec: FrameworkSpec): FormatParser {
     extensions: TS_EXTENSIONS,
     ...(spec.transactionFacts ? { transactionFacts: spec.transactionFacts } : {}),
     detect: (file) => frameworkScores(file.text)[spec.format],
+    notMigration: notMigrationReason,
     parse: (file, options) => parseFrameworkMigration(spec, file, options),
     arrangeRun: (migrations) => migrations.flatMap(splitUnits),
   };
