@@ -108,8 +108,11 @@ const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(
 
 /** Code that runs or lists migrations: Umzug, a Kysely MigrationProvider/Migrator, a `getMigrations()`. */
 const PROVIDER = /\bnew\s+Umzug\s*[(<]|\bimplements\s+MigrationProvider\b|:\s*MigrationProvider\b|\bnew\s+(?:FileMigrationProvider|Migrator)\s*\(|\bgetMigrations\s*\(\s*\)\s*(?::[^{]*)?\{/;
-/** A migration of its own: `up` defined at the top level of the module (or as a class method). */
-const OWN_UP = /^(?:exports\.up\s*=|module\.exports\.up\s*=|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|(?:export\s+)?(?:default\s+)?class\b)/m;
+/**
+ * Migrations of its own: `up` defined at the top level of the module, a migration class, or inline
+ * registry entries (`migrations['001'] = { async up(db) {…} }`, read as units).
+ */
+const OWN_UP = /^(?:exports\.up\s*=|module\.exports\.up\s*=|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|(?:export\s+)?(?:default\s+)?class\b|[\w$]+(?:\[[^\]\n]+\]|\.[\w$]+)\s*=\s*\{)/m;
 /** Lines of an index module that only gathers other modules. */
 const BARREL_LINE = /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"\[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
 
