@@ -109,10 +109,11 @@ const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(
 /** Code that runs or lists migrations: Umzug, a Kysely MigrationProvider/Migrator, a `getMigrations()`. */
 const PROVIDER = /\bnew\s+Umzug\s*[(<]|\bimplements\s+MigrationProvider\b|:\s*MigrationProvider\b|\bnew\s+(?:FileMigrationProvider|Migrator)\s*\(|\bgetMigrations\s*\(\s*\)\s*(?::[^{]*)?\{/;
 /**
- * Migrations of its own: `up` defined at the top level of the module, a migration class, or inline
- * registry entries (`migrations['001'] = { async up(db) {…} }`, read as units).
+ * Migrations of its own: `up` defined at the top level of the module, an `up(…) {` method (a
+ * migration class), or inline registry entries (`migrations['001'] = { async up(db) {…} }`, read as
+ * units). An interface's `up(db): Promise<void>;` is not one.
  */
-const OWN_UP = /^(?:exports\.up\s*=|module\.exports\.up\s*=|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|(?:export\s+)?(?:default\s+)?class\b|[\w$]+(?:\[[^\]\n]+\]|\.[\w$]+)\s*=\s*\{)/m;
+const OWN_UP = /^(?:exports\.up\s*=|module\.exports\.up\s*=|module\.exports\s*=\s*\{|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|[\w$]+(?:\[[^\]\n]+\]|\.[\w$]+)\s*=\s*\{)|^[ \t]+(?:(?:public|async)\s+)*up\s*\([^)\n]*\)[^;{\n]*\{/m;
 /** Lines of an index module that only gathers other modules. */
 const BARREL_LINE = /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"\[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
 

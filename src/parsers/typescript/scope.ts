@@ -31,6 +31,9 @@ const ENGINE_OF: Record<string, string> = {
  */
 const DIALECT_READ = /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|connection\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
 
+/** Helpers named after the database they test: `isSQLite(knex)`, `isPostgres(sequelize)`, `DatabaseInfo.isMySQL(knex)`. */
+const NAMED_CHECK = /^is(sqlite3?|postgres(?:ql)?|pg|mysql|mariadb|mssql)$/i;
+
 export class Scope {
   /** const name → initialiser; `null` when the name is declared more than once (shadowing: ambiguous). */
   private readonly consts = new Map<string, Node | null>();
@@ -251,6 +254,10 @@ export class Scope {
       }
       case 'CallExpression': {
         const callee = unwrap(n.callee);
+        // `isSQLite(knex)`, `DatabaseInfo.isMySQL(knex)`: a helper named after the database it tests.
+        const helper = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+        const named = helper && n.arguments?.length ? NAMED_CHECK.exec(helper) : null;
+        if (named) return ENGINE_OF[named[1]!.toLowerCase()] === this.dialect;
         if (callee?.type !== 'MemberExpression' || n.arguments?.length !== 1) return undefined;
         const method = propertyName(callee);
         const arg = n.arguments[0];
