@@ -105,6 +105,39 @@ describe('class 1: checks of which database runs the migration are decided for -
     expect(add?.kind === 'add-column' && add.column.type.name).toBe('jsonb');
   });
 
+  it('TypeORM: switch on dataSource.options.type with enum members, each case calling a method of the migration class', async () => {
+    const src = [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      "import { DatabaseTypeEnum } from '@acme/config';",
+      'export class AddInvoiceTags1700000000000 implements MigrationInterface {',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      '    switch (queryRunner.dataSource.options.type as DatabaseTypeEnum) {',
+      '      case DatabaseTypeEnum.sqlite:',
+      '      case DatabaseTypeEnum.betterSqlite3:',
+      '        await this.sqliteUp(queryRunner);',
+      '        break;',
+      '      case DatabaseTypeEnum.postgres:',
+      '        await this.postgresUp(queryRunner);',
+      '        break;',
+      '      default:',
+      '        throw Error(`Unsupported database: ${queryRunner.dataSource.options.type}`);',
+      '    }',
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {}',
+      '  private async postgresUp(queryRunner: QueryRunner): Promise<void> {',
+      '    await queryRunner.query(`CREATE INDEX "IDX_invoice_tag" ON "invoice" ("tagId")`);',
+      '  }',
+      '  private async sqliteUp(queryRunner: QueryRunner): Promise<void> {',
+      '    await queryRunner.query(`CREATE TABLE "temporary_invoice" ("id" varchar PRIMARY KEY NOT NULL)`);',
+      '    await queryRunner.query(`DROP TABLE "invoice"`);',
+      '  }',
+      '}',
+    ].join('\n');
+    const m = await parse('1700000000000-AddInvoiceTags.ts', src);
+    expect(ops(m)).toEqual(['create-index 19 invoice']);
+    expect(m.ops.filter((op) => op.kind === 'unknown')).toEqual([]);
+  });
+
   it('Sequelize switch (getDialect()) with fall-through, default and break; a ternary picks the data type', async () => {
     const src = [
       'module.exports = {',

@@ -479,6 +479,12 @@ export abstract class FrameworkReader {
     // Not the framework's: a helper may still receive the framework object.
     const callee = unwrap(call.callee);
     const passesObject = (call.arguments ?? []).some((a: Node) => this.isFrameworkObject(a));
+    // `this.postgresUp(queryRunner)`: a method of the migration class, read like a local helper.
+    const method = callee?.type === 'MemberExpression' && unwrap(callee.object)?.type === 'ThisExpression' ? propertyName(callee) : undefined;
+    if (passesObject && method !== undefined && this.scope.localFunction(`this.${method}`) && this.helperDepth < 4) {
+      this.readHelper(this.scope.localFunction(`this.${method}`)!, call);
+      return;
+    }
     if (passesObject && callee?.type === 'Identifier') {
       const local = this.scope.localFunction(callee.name);
       if (local && this.helperDepth < 4) {

@@ -29,7 +29,15 @@ const ENGINE_OF: Record<string, string> = {
  * `queryRunner.connection.driver.options.type`; Sequelize `queryInterface.sequelize.getDialect()`,
  * `sequelize.options.dialect`; MikroORM `this.driver.config.get('driver')` is not common enough to read.
  */
-const DIALECT_READ = /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|connection\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
+const DIALECT_READ = /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|(?:connection|dataSource)\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
+
+/** `DatabaseTypeEnum.betterSqlite3`, `DatabaseType.POSTGRES`: an enum member named after a database (its value is not in the file). */
+function enumMemberName(node: Node | undefined): string | undefined {
+  const n = unwrap(node);
+  if (n?.type !== 'MemberExpression' || unwrap(n.object)?.type !== 'Identifier') return undefined;
+  const name = propertyName(n);
+  return name?.replace(/([a-z])([A-Z])/g, '$1-$2').replace(/_/g, '-');
+}
 
 /** Helpers named after the database they test: `isSQLite(knex)`, `isPostgres(sequelize)`, `DatabaseInfo.isMySQL(knex)`. */
 const NAMED_CHECK = /^is(sqlite3?|postgres(?:ql)?|pg|mysql|mariadb|mssql)$/i;
@@ -96,6 +104,12 @@ export class Scope {
         case 'FunctionDeclaration':
           if (n.id?.name) this.declare(this.functions as Map<string, Node | null>, n.id.name, n);
           break;
+        case 'MethodDefinition': {
+          // A migration class's own methods, called as `this.postgresUp(queryRunner)`.
+          const name = keyName(n);
+          if (name !== undefined && !n.static && isFunction(n.value)) this.declare(this.functions as Map<string, Node | null>, `this.${name}`, n.value);
+          break;
+        }
         default:
           break;
       }
@@ -248,7 +262,7 @@ export class Scope {
         if (!['===', '==', '!==', '!='].includes(n.operator)) return undefined;
         const [read, other] = this.isDialectRead(n.left) ? [n.left, n.right] : this.isDialectRead(n.right) ? [n.right, n.left] : [];
         if (!read) return undefined;
-        const hit = this.isTarget(this.string(other));
+        const hit = this.isTarget(this.string(other) ?? enumMemberName(other));
         if (hit === undefined) return undefined;
         return n.operator.startsWith('!') ? !hit : hit;
       }
