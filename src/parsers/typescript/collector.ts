@@ -40,6 +40,11 @@ export class OpCollector {
    * anything but the target database), innermost last: ops emitted meanwhile are marked conditional.
    */
   readonly conditions: string[] = [];
+  /**
+   * Where each undecided condition held in the file: ops emitted later from code inside it (Knex
+   * sends a table callback's statements after reading the whole callback) are marked too.
+   */
+  private readonly conditionalRanges: { range: [number, number]; reason: string }[] = [];
   /** Set when a branch was left out because it runs only on databases other than the target. */
   otherDatabaseCode = false;
 
@@ -68,7 +73,7 @@ export class OpCollector {
       inTransaction: false,
       statementIndex: options.statement ?? this.newStatement(),
     } as Operation;
-    this.markConditional(op);
+    this.markConditional(op, Array.isArray(at) ? at : at.range);
     this.ops.push(op);
     if (options.inTransaction !== undefined) this.forcedTransaction.set(op, options.inTransaction);
     return op;
@@ -146,8 +151,9 @@ export class OpCollector {
     }
   }
 
-  /** Runs `body` with one more undecided condition in force. */
-  underCondition(condition: string, body: () => void): void {
+  /** Runs `body` (the code of `where` in the file) with one more undecided condition in force. */
+  underCondition(condition: string, body: () => void, where?: Node | null): void {
+    if (where) this.conditionalRanges.push({ range: where.range, reason: condition });
     this.conditions.push(condition);
     try {
       body();
@@ -156,8 +162,10 @@ export class OpCollector {
     }
   }
 
-  private markConditional(op: Operation): void {
-    if (this.conditions.length) op.conditional = { reason: this.conditions.join(' and ') };
+  private markConditional(op: Operation, at?: [number, number]): void {
+    const reasons = new Set(at ? this.conditionalRanges.filter((c) => c.range[0] <= at[0] && at[1] <= c.range[1]).map((c) => c.reason) : []);
+    for (const c of this.conditions) reasons.add(c);
+    if (reasons.size) op.conditional = { reason: [...reasons].join(' and ') };
   }
 
   /** Fills `inTransaction` from each direction's mode, then applies the per-op overrides. */

@@ -180,11 +180,15 @@ export abstract class FrameworkReader {
   /** Walks a branch under an undecided condition; returns whether it always ends the function. */
   private walkBranch(condition: string, branch: Node): boolean {
     let exits = false;
-    this.c.underCondition(condition, () => {
-      this.walk(branch);
-      exits = this.exited;
-      this.exited = false;
-    });
+    this.c.underCondition(
+      condition,
+      () => {
+        this.walk(branch);
+        exits = this.exited;
+        this.exited = false;
+      },
+      branch,
+    );
     return exits;
   }
 
@@ -204,10 +208,14 @@ export abstract class FrameworkReader {
     cases.forEach((c, i) => {
       if (matches[i] === false) return;
       const condition = c.test ? `\`${nodeText(this.source, node.discriminant, 40)}\` is \`${nodeText(this.source, c.test, 40)}\`` : `no case of \`${nodeText(this.source, node.discriminant, 40)}\` matches`;
-      this.c.underCondition(condition, () => {
-        this.walkCases(cases, i);
-        this.exited = false;
-      });
+      this.c.underCondition(
+        condition,
+        () => {
+          this.walkCases(cases, i);
+          this.exited = false;
+        },
+        c,
+      );
     });
   }
 
@@ -233,8 +241,8 @@ export abstract class FrameworkReader {
     if (decided === true) return this.walk(node.consequent);
     if (decided === false) return this.walk(node.alternate);
     this.walk(node.test);
-    this.c.underCondition(this.conditionText(node.test), () => this.walk(node.consequent));
-    this.c.underCondition(this.negatedText(node.test), () => this.walk(node.alternate));
+    this.c.underCondition(this.conditionText(node.test), () => this.walk(node.consequent), node.consequent);
+    this.c.underCondition(this.negatedText(node.test), () => this.walk(node.alternate), node.alternate);
   }
 
   private walkLogical(node: Node): void {
@@ -247,7 +255,7 @@ export abstract class FrameworkReader {
     if (left === undefined) this.walk(node.left);
     if (rightRuns === false) return this.skipped(node.right);
     if (rightRuns === true) return this.walk(node.right);
-    this.c.underCondition(node.operator === '&&' ? this.conditionText(node.left) : this.negatedText(node.left), () => this.walk(node.right));
+    this.c.underCondition(node.operator === '&&' ? this.conditionText(node.left) : this.negatedText(node.left), () => this.walk(node.right), node.right);
   }
 
   /** The elements of a literal array (through `const`), or undefined. */
@@ -325,7 +333,7 @@ export abstract class FrameworkReader {
       const fn = unwrap(a);
       const onError = method === 'catch' || (method === 'then' && i === 1);
       const read = () => (isFunction(fn) ? this.walkFunctionBody(fn) : this.walk(fn));
-      if (onError) this.c.underCondition('the call before it fails', read);
+      if (onError) this.c.underCondition('the call before it fails', read, fn);
       else read();
     });
     return true;
