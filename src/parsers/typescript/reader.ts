@@ -158,13 +158,13 @@ export abstract class FrameworkReader {
   }
 
   /** Notes that code was left out because it runs only on other databases (the file is not empty by accident). */
-  private skipped(node: Node | null | undefined): void {
-    if (node && !(node.type === 'BlockStatement' && node.body.length === 0)) this.c.otherDatabaseCode = true;
+  private skipped(node: Node | null | undefined, test: Node): void {
+    if (node && !(node.type === 'BlockStatement' && node.body.length === 0) && this.scope.asksDatabase(test)) this.c.otherDatabaseCode = true;
   }
 
   private walkIf(node: Node): void {
     const decided = this.scope.condition(node.test);
-    if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent);
+    if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
     if (decided === true) return this.walk(node.consequent);
     if (decided === false) return this.walk(node.alternate);
     this.walk(node.test);
@@ -199,7 +199,7 @@ export abstract class FrameworkReader {
     const defaultIndex = cases.findIndex((c) => !c.test);
     if (defaultIndex !== -1) matches[defaultIndex] = matches.every((m, i) => i === defaultIndex || m === false) ? true : undefined;
     cases.forEach((c, i) => {
-      if (matches[i] === false && c.consequent?.length) this.c.otherDatabaseCode = true;
+      if (matches[i] === false && c.consequent?.length && this.scope.asksDatabase(node.discriminant)) this.c.otherDatabaseCode = true;
     });
     const taken = cases.findIndex((c, i) => c.test && matches[i] === true);
     if (taken !== -1) return this.walkCases(cases, taken);
@@ -237,7 +237,7 @@ export abstract class FrameworkReader {
   /** `cond ? a : b` and `cond && a` / `cond || a` as statements: the branch that runs. */
   private walkConditionalExpression(node: Node): void {
     const decided = this.scope.condition(node.test);
-    if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent);
+    if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
     if (decided === true) return this.walk(node.consequent);
     if (decided === false) return this.walk(node.alternate);
     this.walk(node.test);
@@ -253,7 +253,7 @@ export abstract class FrameworkReader {
     const left = this.scope.condition(node.left);
     const rightRuns = node.operator === '&&' ? left : left === undefined ? undefined : !left;
     if (left === undefined) this.walk(node.left);
-    if (rightRuns === false) return this.skipped(node.right);
+    if (rightRuns === false) return this.skipped(node.right, node.left);
     if (rightRuns === true) return this.walk(node.right);
     this.c.underCondition(node.operator === '&&' ? this.conditionText(node.left) : this.negatedText(node.left), () => this.walk(node.right), node.right);
   }

@@ -3,7 +3,7 @@
  * bindings (so `const TABLE = 'users'` resolves), local functions, and imported names (a helper
  * imported from elsewhere cannot be read, which the frontends say instead of guessing).
  */
-import { flattenChain, type FunctionNode, isFunction, keyName, type Node, propertyName, unwrap } from './ast.js';
+import { children, flattenChain, type FunctionNode, isFunction, keyName, type Node, propertyName, unwrap } from './ast.js';
 
 /** Sentinel for "not statically known". */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -289,6 +289,23 @@ export class Scope {
       default:
         return undefined;
     }
+  }
+
+  /** Whether a condition asks which database runs the migration (not just any constant, like `if (DRY_RUN)`). */
+  asksDatabase(node: Node | null | undefined, depth = 0): boolean {
+    const n = unwrap(node);
+    if (!n || depth > 20) return false;
+    if (this.isDialectRead(n)) return true;
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      const helper = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+      if (helper && NAMED_CHECK.test(helper)) return true;
+    }
+    if (n.type === 'Identifier') {
+      const init = this.constInit(n.name);
+      return init ? this.asksDatabase(init, depth + 1) : false;
+    }
+    return children(n).some((c) => this.asksDatabase(c, depth + 1));
   }
 
   /** Whether `name` (a database name as the frameworks spell it) is the target; undefined when not a known name. */
