@@ -118,8 +118,8 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
     // A frontend bug must not stop the run nor show a stack trace: report it on the file.
     else if (migration && 'internalError' in migration) migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${migration.internalError}`));
     else if (migration) migrations.push(migration);
-    else if (input.explicit) migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path)}.`));
-    else skipped.push({ path: input.path, reason: noParserReason(input.path) });
+    else if (input.explicit) migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path, content.text)}.`));
+    else skipped.push({ path: input.path, reason: noParserReason(input.path, content.text) });
   });
   // The order (and units) the tools run: Alembic revisions in graph order, offline SQL per revision.
   migrations.splice(0, migrations.length, ...arrangeRun(migrations));

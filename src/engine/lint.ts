@@ -286,7 +286,9 @@ function lintDirection(
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');
       const { help, lock } = extra;
-      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, message, op.direction, { help, lock, revision: op.revision }));
+      // An op under a condition the parser could not decide: the finding holds only when it does.
+      const text = op.conditional ? `${message} (only when ${op.conditional.reason})` : message;
+      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, text, op.direction, { help, lock, revision: op.revision }));
     },
     reportAt(span: SourceSpan, message: string, extra: Omit<ReportOptions, 'span'> = {}) {
       if (!current) throw new Error('reportAt() called outside a rule visitor');

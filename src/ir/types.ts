@@ -115,6 +115,13 @@ export interface OpBase {
    * database as strings keep them whole in the op and need not fill this.
    */
   longIdentifiers?: LongIdentifier[];
+  /**
+   * Runs only when a condition the linter cannot decide holds (`if (await knex.schema.hasColumn(…))`,
+   * a check of which database runs it that names no known one); `reason` is that condition, as
+   * written. Conditions on the target database itself are decided by the frontends: dead branches
+   * produce no ops at all.
+   */
+  conditional?: { reason: string };
 }
 
 export interface LongIdentifier {
@@ -449,6 +456,11 @@ export interface Migration {
   revisionInfo?: RevisionInfo;
   /** Downgrade facts for frontends that have an explicit up/down pair. */
   downgrade?: DowngradeInfo;
+  /**
+   * Some of the file's code runs only on databases other than the target (`--dialect`): branches on
+   * the database were decided and left out. Nothing left is then a choice, not an empty file.
+   */
+  otherDatabaseCode?: boolean;
   /** Set when the file is only one direction of a migration kept in separate files (golang-migrate `*.down.sql`, Flyway `U…` undo). */
   fileDirection?: Direction;
   diagnostics: FileDiagnostic[];

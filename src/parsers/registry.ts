@@ -32,6 +32,7 @@ export function chooseParser(file: SourceFile, framework?: MigrationFormat): For
   let best: FormatParser | undefined;
   let bestScore = 0;
   for (const p of candidates) {
+    if (p.notMigration?.(file)) continue;
     const score = p.detect(file);
     if (score > bestScore) {
       best = p;
@@ -66,8 +67,14 @@ export function arrangeRun(migrations: Migration[]): Migration[] {
 }
 
 /** Why no parser takes a file: its extension is not a migration format's, or no format recognises its content. */
-export function noParserReason(path: string): string {
+export function noParserReason(path: string, text?: string): string {
   const ext = extensionOf(path);
+  if (text !== undefined) {
+    for (const p of PARSERS) {
+      const why = p.extensions.includes(ext) ? p.notMigration?.({ path, text }) : undefined;
+      if (why) return why;
+    }
+  }
   const formats = [...new Set(PARSERS.filter((p) => p.extensions.includes(ext)).map((p) => p.format))];
   if (formats.length === 0) return 'no migration format reads this file type';
   return `not a migration of any supported framework (${formats.join(', ')}); --framework forces one`;

@@ -28,6 +28,12 @@ export interface FormatParser {
    */
   detect(file: SourceFile): number;
   parse(file: SourceFile, options: ParseOptions): Migration | Promise<Migration>;
+  /**
+   * Why a file of this format's kind is not a migration although it sits with them (a migration
+   * provider or runner module, an `index.ts` that lists the migrations); undefined otherwise.
+   * Cheap, like `detect`. Such a file is skipped with this reason instead of failing to parse.
+   */
+  notMigration?(file: SourceFile): string | undefined;
   /** How this format's tool runs files in transactions and how a migration leaves one (for messages). */
   transactionFacts?: TransactionFacts;
   /** How the tool recognises an applied migration; default: by file name. */

@@ -69,7 +69,7 @@ export const emptyDowngrade: Rule = {
         const span = down.span ?? first.span;
         switch (down.state) {
           case 'empty':
-            context.report(first, `The downgrade does nothing, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`, {
+            context.report(first, `The downgrade does nothing${down.note ? ` (${down.note})` : ''}, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`, {
               span,
               help: 'Undo each upgrade step in the downgrade, in reverse order — or declare the migration irreversible so a rollback stops with a clear message.',
             });

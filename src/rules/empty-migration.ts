@@ -15,7 +15,8 @@ export const emptyMigration: Rule = {
       what:
         'Flags a migration file with no statement that does anything: an empty file, a file of only comments, ' +
         'a generated template never filled in (`-- migrate:up` with nothing under it), or only `BEGIN; COMMIT;` / `SET …`. ' +
-        'Files that failed to parse are reported by `parse-error` instead; merge revisions (several parents) and separate down files (golang-migrate `*.down.sql`, Flyway `U…`) may be empty on purpose.',
+        'Files that failed to parse are reported by `parse-error` instead; merge revisions (several parents), separate down files (golang-migrate `*.down.sql`, Flyway `U…`) ' +
+        'and migrations whose code runs only on other databases (a branch on `knex.client.config.client`, `getDialect()`…) may be empty on purpose.',
       why:
         'No lock and no data risk, but the migration tool records the file as applied: the schema change someone meant to ship never runs, ' +
         'and a later fix has to be a new migration because the tool will not run this one again. ' +
@@ -29,7 +30,8 @@ export const emptyMigration: Rule = {
   checkRun(context) {
     for (const m of context.migrations) {
       // A down file with nothing to undo (a data-only or validation step) is a deliberate no-op.
-      if (m.diagnostics.length > 0 || runsSomething(m) || (m.parents?.length ?? 0) > 1 || m.fileDirection === 'downgrade') continue;
+      // Code for other databases only (a SQLite-only fix on a Postgres run) is a no-op by design.
+      if (m.diagnostics.length > 0 || runsSomething(m) || (m.parents?.length ?? 0) > 1 || m.fileDirection === 'downgrade' || m.otherDatabaseCode) continue;
       const nothing =
         m.source.trim() === '' ? 'The file is empty' : m.ops.length === 0 ? 'The file has no statements (only comments)' : 'The file has no statements besides transaction control and settings';
       context.report(

@@ -207,7 +207,7 @@ describe('reading the framework object through helpers, aliases and other export
     }
   });
 
-  it('Kysely: a chain never executed runs nothing (reported), db.transaction().execute(cb) is read', async () => {
+  it('Kysely: a chain never executed runs nothing (no op), db.transaction().execute(cb) is read', async () => {
     const src = [
       "import { Kysely } from 'kysely';",
       'export async function up(db: Kysely<any>) {',
@@ -218,11 +218,8 @@ describe('reading the framework object through helpers, aliases and other export
       '}',
     ].join('\n');
     const m = await parseTs('m.ts', src);
-    expect(m.ops.map((op) => [op.kind, op.span.line])).toEqual([
-      ['unknown', 3],
-      ['add-column', 5],
-    ]);
-    expect(m.ops[0]!.kind === 'unknown' && m.ops[0]!.reason).toContain('never executed');
+    // Kysely builders are not promises: without .execute() nothing is sent (issue 9, class 5).
+    expect(m.ops.map((op) => [op.kind, op.span.line])).toEqual([['add-column', 5]]);
   });
 });
 

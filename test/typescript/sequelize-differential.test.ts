@@ -14,6 +14,8 @@ import { assignTransactions } from '../../src/ir/transactions.js';
 import { lintAll, normalize, parseTs, sqlOps, verdicts } from './helpers.js';
 
 const require = createRequire(import.meta.url);
+/** What Sequelize's own query() does with `replacements` before sending (bypassed by the recorder below). */
+const { injectReplacements } = require('sequelize/lib/utils/sql') as { injectReplacements: (sql: string, dialect: unknown, replacements: unknown) => string };
 const DIR = resolve('fixtures/sequelize/migrations');
 
 interface Sent {
@@ -26,8 +28,9 @@ function recordingQueryInterface() {
   const sequelize = new Sequelize('postgres://user:pass@localhost:5432/app', { logging: false });
   const sent: Sent[] = [];
   const s = sequelize as unknown as Record<string, unknown>;
-  s.query = async (sql: string | { query: string }, options?: { transaction?: unknown; plain?: boolean }) => {
-    const text = typeof sql === 'string' ? sql : sql.query;
+  s.query = async (sql: string | { query: string }, options?: { transaction?: unknown; plain?: boolean; replacements?: unknown }) => {
+    const written = typeof sql === 'string' ? sql : sql.query;
+    const text = options?.replacements ? injectReplacements(written, (sequelize as unknown as { dialect: unknown }).dialect, options.replacements) : written;
     // Reads Sequelize makes for itself (is this enum there yet? no; type OIDs) are not statements of the migration.
     if (/^\s*(SELECT|WITH)\b/i.test(text)) return options?.plain ? null : [{ rows: [] }];
     sent.push({ sql: text, inTransaction: Boolean(options?.transaction) });

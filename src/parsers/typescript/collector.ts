@@ -35,6 +35,18 @@ export class OpCollector {
   readonly index: LineIndex;
   private nextStatement = 0;
   private readonly forcedTransaction = new Map<Operation, boolean>();
+  /**
+   * Conditions the code being read runs under that cannot be decided statically (an `if` on
+   * anything but the target database), innermost last: ops emitted meanwhile are marked conditional.
+   */
+  readonly conditions: string[] = [];
+  /**
+   * Where each undecided condition held in the file: ops emitted later from code inside it (Knex
+   * sends a table callback's statements after reading the whole callback) are marked too.
+   */
+  private readonly conditionalRanges: { range: [number, number]; reason: string }[] = [];
+  /** Set when a branch was left out because it runs only on databases other than the target. */
+  otherDatabaseCode = false;
 
   constructor(
     readonly file: string,
@@ -61,6 +73,7 @@ export class OpCollector {
       inTransaction: false,
       statementIndex: options.statement ?? this.newStatement(),
     } as Operation;
+    this.markConditional(op, Array.isArray(at) ? at : at.range);
     this.ops.push(op);
     if (options.inTransaction !== undefined) this.forcedTransaction.set(op, options.inTransaction);
     return op;
@@ -113,6 +126,7 @@ export class OpCollector {
     for (const op of result.ops) {
       op.statementIndex += base;
       markDynamic(op);
+      this.markConditional(op);
       this.ops.push(op);
       if (options.inTransaction !== undefined) this.forcedTransaction.set(op, options.inTransaction);
       else if (implicit && op.kind !== 'transaction') this.forcedTransaction.set(op, true);
@@ -122,7 +136,7 @@ export class OpCollector {
       if (embedded.placeholders > 0) {
         // The SQL is assembled at run time: its real text may well be valid, so this is "not
         // understood", not a syntax error in the file.
-        this.ops.push({
+        const op: Operation = {
           kind: 'unknown',
           call: options.what,
           reason: `SQL built from \${} parts could not be read with placeholders (${d.message})`,
@@ -130,9 +144,28 @@ export class OpCollector {
           direction: this.direction,
           inTransaction: false,
           statementIndex: this.newStatement(),
-        });
+        };
+        this.markConditional(op);
+        this.ops.push(op);
       } else this.diagnostics.push(d);
     }
+  }
+
+  /** Runs `body` (the code of `where` in the file) with one more undecided condition in force. */
+  underCondition(condition: string, body: () => void, where?: Node | null): void {
+    if (where) this.conditionalRanges.push({ range: where.range, reason: condition });
+    this.conditions.push(condition);
+    try {
+      body();
+    } finally {
+      this.conditions.pop();
+    }
+  }
+
+  private markConditional(op: Operation, at?: [number, number]): void {
+    const reasons = new Set(at ? this.conditionalRanges.filter((c) => c.range[0] <= at[0] && at[1] <= c.range[1]).map((c) => c.reason) : []);
+    for (const c of this.conditions) reasons.add(c);
+    if (reasons.size) op.conditional = { reason: [...reasons].join(' and ') };
   }
 
   /** Fills `inTransaction` from each direction's mode, then applies the per-op overrides. */

@@ -296,3 +296,62 @@ export function embeddedSql(node: Node | undefined, scope: Scope, source: string
   if (!target || !append(target, scope, out, 0)) return undefined;
   return out.result(target, target.range[1] - (target.type === 'Literal' || target.type === 'TemplateLiteral' ? 1 : 0));
 }
+
+/**
+ * Rewrites a driver's own placeholders into bind parameters (`$1`, `$2`…) the Postgres parser
+ * accepts wherever a value may stand: Sequelize `replacements` (`:name` with an object, `?` with an
+ * array) and named `bind` parameters (`$name`). Text inside strings, quoted identifiers and comments
+ * is left alone, as is a `::type` cast. Each rewritten placeholder counts as a `${}` part, so SQL that
+ * still does not parse is "not understood", not a syntax error.
+ */
+export function bindPlaceholders(e: EmbeddedSql, kinds: { named?: ':' | '$'; positional?: boolean }): EmbeddedSql {
+  let text = '';
+  const offsets: number[] = [];
+  let placeholders = e.placeholders;
+  const numbers = new Map<string, number>();
+  const put = (s: string, at: number) => {
+    text += s;
+    for (let k = 0; k < s.length; k++) offsets.push(at);
+  };
+  const param = (key: string, at: number) => {
+    let n = numbers.get(key);
+    if (n === undefined) numbers.set(key, (n = numbers.size + 1));
+    placeholders++;
+    put(`$${n}`, at);
+  };
+  const t = e.text;
+  let positional = 0;
+  let i = 0;
+  while (i < t.length) {
+    const c = t[i]!;
+    const at = e.offsets[i]!;
+    const quoteEnd = c === "'" || c === '"' ? t.indexOf(c, i + 1) : c === '-' && t[i + 1] === '-' ? t.indexOf('\n', i) : c === '/' && t[i + 1] === '*' ? t.indexOf('*/', i + 2) + 1 : -2;
+    if (quoteEnd !== -2) {
+      // A string, quoted identifier or comment: copied as it is (to the end when unterminated).
+      const end = quoteEnd < 0 ? t.length : quoteEnd + 1;
+      for (let k = i; k < end; k++) put(t[k]!, e.offsets[k]!);
+      i = end;
+      continue;
+    }
+    if (c === ':' && t[i + 1] === ':') {
+      put('::', at);
+      i += 2;
+      continue;
+    }
+    const named = kinds.named && c === kinds.named ? /^[A-Za-z_][\w]*/.exec(t.slice(i + 1, i + 64)) : null;
+    if (named && !/[\w$]/.test(t[i - 1] ?? ' ')) {
+      param(named[0], at);
+      i += 1 + named[0].length;
+      continue;
+    }
+    if (kinds.positional && c === '?') {
+      param(`?${positional++}`, at);
+      i++;
+      continue;
+    }
+    put(c, at);
+    i++;
+  }
+  offsets.push(e.offsets[t.length]!);
+  return { text, offsets, placeholders, node: e.node };
+}

@@ -7,7 +7,7 @@
 import type { Direction, DowngradeInfo, FileDiagnostic, Migration, MigrationFormat, SourceSpan, TransactionFacts, TransactionMode, MigrationIdentity } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { initSqlParser } from '../sql/parse-sql.js';
-import type { FormatParser, SourceFile } from '../types.js';
+import type { FormatParser, ParseOptions, SourceFile } from '../types.js';
 import type { FunctionNode, Node } from './ast.js';
 import { OpCollector } from './collector.js';
 import { parseModule } from './estree.js';
@@ -106,7 +106,28 @@ const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
 
 /** The first parameter name of `up` hints at the framework (`knex`, `pgm`, `queryInterface`…). */
 const PARAM_HINTS: Record<string, TsFramework> = { knex: 'knex', pgm: 'node-pg-migrate', queryInterface: 'sequelize', queryRunner: 'typeorm' };
-const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)/;
+const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)|\bup\s*[=:]\s*(?:async\s+)?(\w+)\s*=>/;
+
+/** Code that runs or lists migrations: Umzug, a Kysely MigrationProvider/Migrator, a `getMigrations()`. */
+const PROVIDER = /\bnew\s+Umzug\s*[(<]|\bimplements\s+MigrationProvider\b|:\s*MigrationProvider\b|\bnew\s+(?:FileMigrationProvider|Migrator)\s*\(|\bgetMigrations\s*\(\s*\)\s*(?::[^{]*)?\{/;
+/**
+ * Migrations of its own: `up` defined at the top level of the module, an `up(…) {` method (a
+ * migration class), or inline registry entries (`migrations['001'] = { async up(db) {…} }`, read as
+ * units). An interface's `up(db): Promise<void>;` is not one.
+ */
+const OWN_UP = /^(?:exports\.up\s*=|module\.exports\.up\s*=|module\.exports\s*=\s*\{|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|[\w$]+(?:\[[^\]\n]+\]|\.[\w$]+)\s*=\s*\{)|^[ \t]+(?:(?:public|async)\s+)*up\s*\([^)\n]*\)[^;{\n]*\{/m;
+/** Lines of an index module that only gathers other modules. */
+const BARREL_LINE = /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"\[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
+
+/**
+ * A provider/runner module or an `index` barrel among the migrations lists them but is not one; the
+ * run skips it (shown under --verbose) instead of reporting "no migration found".
+ */
+export function notMigrationReason(file: SourceFile): string | undefined {
+  if (PROVIDER.test(file.text) && !OWN_UP.test(file.text)) return 'not a migration: a module that provides or runs the migrations';
+  if (/(?:^|[\\/])index\.[cm]?[jt]s$/i.test(file.path) && file.text.split('\n').every((line) => BARREL_LINE.test(line))) return 'not a migration: an index module that lists the migrations';
+  return undefined;
+}
 
 let lastText: string | undefined;
 let lastScores: Record<TsFramework, number> | undefined;
@@ -120,7 +141,8 @@ export function frameworkScores(text: string): Record<TsFramework, number> {
       for (const [re, weight] of SIGNALS[fw]) if (re.test(text)) scores[fw] += weight;
     }
     const m = UP_PARAM.exec(text);
-    const param = m?.[1] ?? m?.[2] ?? m?.[3];
+    // `exports.up = async knex => …` names its parameter without parentheses.
+    const param = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
     const hinted = param ? PARAM_HINTS[param] : undefined;
     if (hinted) scores[hinted] += 10;
   }
@@ -177,11 +199,11 @@ function failure(file: SourceFile, format: MigrationFormat, diagnostic: Omit<Fil
   };
 }
 
-export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceFile): Promise<Migration> {
+export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceFile, options?: Pick<ParseOptions, 'dialect'>): Promise<Migration> {
   await initSqlParser();
   const parsed = await parseModule(file.text, file.path);
   if (!parsed.ok) return failure(file, spec.format, { rule: 'parse-error', message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`, offset: parsed.offset });
-  const scope = new Scope(parsed.program);
+  const scope = new Scope(parsed.program, options?.dialect);
   const shape = findMigrationShape(parsed.program, scope);
   if (!shape.up && shape.units) return parseUnits(spec, file, parsed.program, scope, shape);
   if (!shape.up) {
@@ -205,6 +227,7 @@ export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceF
     source: file.text,
   };
   if (out.transaction.downgrade !== out.transaction.upgrade) migration.transactionByDirection = { downgrade: out.transaction.downgrade };
+  if (collector.otherDatabaseCode) migration.otherDatabaseCode = true;
   return migration;
 }
 
@@ -221,6 +244,7 @@ function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope:
   const diagnostics: FileDiagnostic[] = [];
   const units: { name: string; downgrade: DowngradeInfo }[] = [];
   let transaction: ReadOutput['transaction'] | undefined;
+  let otherDatabaseCode = false;
   for (const unit of shape.units ?? []) {
     const unitShape: MigrationShape = { ...shape, up: unit.up };
     delete unitShape.units;
@@ -240,6 +264,7 @@ function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope:
     }
     ops.push(...collector.ops);
     diagnostics.push(...collector.diagnostics);
+    if (collector.otherDatabaseCode) otherDatabaseCode = true;
     const facts = out.downgrade ?? downgradeFacts(input);
     // A missing down is reported where that migration is defined.
     if (facts.state === 'absent') facts.span = firstLineSpan(collector, unit.node);
@@ -250,6 +275,7 @@ function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope:
   const notPresent = units.find((u) => u.downgrade.state !== 'present');
   migration.downgrade = notPresent ? { ...notPresent.downgrade, note: `migration "${notPresent.name}"${notPresent.downgrade.note ? `: ${notPresent.downgrade.note}` : ''}` } : units[0]!.downgrade;
   if (modes.downgrade !== modes.upgrade) migration.transactionByDirection = { downgrade: modes.downgrade };
+  if (otherDatabaseCode) migration.otherDatabaseCode = true;
   UNITS.set(migration, units);
   return migration;
 }
@@ -270,6 +296,7 @@ function splitUnits(m: Migration): Migration[] {
       source: m.source,
     };
     if (m.transactionByDirection) piece.transactionByDirection = m.transactionByDirection;
+    if (m.otherDatabaseCode) piece.otherDatabaseCode = true;
     return piece;
   });
 }
@@ -281,7 +308,8 @@ export function frameworkParser(spec: FrameworkSpec): FormatParser {
     ...(spec.transactionFacts ? { transactionFacts: spec.transactionFacts } : {}),
     ...(spec.identifiedBy ? { identifiedBy: spec.identifiedBy } : {}),
     detect: (file) => frameworkScores(file.text)[spec.format],
-    parse: (file) => parseFrameworkMigration(spec, file),
+    notMigration: notMigrationReason,
+    parse: (file, options) => parseFrameworkMigration(spec, file, options),
     arrangeRun: (migrations) => migrations.flatMap(splitUnits),
   };
 }

@@ -11,7 +11,7 @@
  */
 import type { ColumnDef, ConstraintDef, QualifiedName } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
-import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
+import { type Chain, type ChainLink, flattenChain, type FunctionNode, isFunction, type Node, nodeText, unwrap } from './ast.js';
 import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
 import { embeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
@@ -28,6 +28,8 @@ const ALTER_ACTIONS = new Set([
 
 class KyselyReader extends FrameworkReader {
   protected readonly objectName = 'db';
+  /** Schema builders whose chain never reaches `.execute()`: they run nothing. */
+  readonly notExecuted: Node[] = [];
 
   constructor(input: ReadInput) {
     super(input.collector, input.scope, input.source);
@@ -123,7 +125,9 @@ class KyselyReader extends FrameworkReader {
     if (!builder?.args) return false;
     const rest = links.slice(i + 1);
     if (!rest.some((l) => EXECUTE.has(l.name))) {
-      this.c.unknown(call, what, 'the schema builder is never executed (no .execute()), so it runs nothing', opts);
+      // Kysely builders are not promises: one never executed sends nothing to the database.
+      if (this.isKept(call)) this.c.unknown(call, what, 'the schema builder is kept in a variable; where it is executed cannot be read statically', opts);
+      else this.notExecuted.push(call);
       return true;
     }
     const name = this.scope.string(builder.args[0]);
@@ -453,8 +457,14 @@ export const kyselySpec: FrameworkSpec = {
   name: 'Kysely',
   read(input) {
     if (input.shape.up) new KyselyReader(input).read(input.shape.up, 'upgrade');
-    if (input.shape.down) new KyselyReader(input).read(input.shape.down, 'downgrade');
-    return { transaction: { upgrade: 'wrapped', downgrade: 'wrapped' }, downgrade: downgradeFacts(input, { autoReversible: false, note: "Kysely's Migrator skips a migration without down() when migrating down: it stays applied" }) };
+    const down = input.shape.down ? new KyselyReader(input) : undefined;
+    if (down) down.read(input.shape.down as FunctionNode, 'downgrade');
+    const downgrade = downgradeFacts(input, { autoReversible: false, note: "Kysely's Migrator skips a migration without down() when migrating down: it stays applied" });
+    const idle = down?.notExecuted[0];
+    if (downgrade.state === 'empty' && idle) {
+      downgrade.note = `its schema builders never call .execute(), so they send nothing: ${nodeText(input.source, idle, 50)} (line ${input.collector.span(idle).line})`;
+    }
+    return { transaction: { upgrade: 'wrapped', downgrade: 'wrapped' }, downgrade };
   },
 };
 

@@ -3,9 +3,16 @@
  * track of which names hold the framework object (`knex`, `queryRunner`, `pgm`, a `trx`…), reading
  * local helper functions called with it, and reporting helpers it cannot read as `unknown` ops.
  * A framework subclass only says which calls are its own and what they do.
+ *
+ * Control flow is followed the way the code runs on the target database: a check of which database
+ * runs the migration (`if (knex.client.config.client === 'sqlite3')`, `switch (dialect)`, a ternary,
+ * `isPg && …`) is decided and its dead branch skipped; `return`/`throw` end the walk; any other
+ * condition keeps its ops, marked conditional. Promise chains (`.then(() => …)`) are read in order,
+ * and loops over literal arrays (`for (const t of ['a', 'b'])`, `['a', 'b'].forEach(…)`) once per
+ * element, with the loop variable bound to it.
  */
 import type { Direction } from '../../ir/types.js';
-import { type Chain, chainText, children, flattenChain, type FunctionNode, isFunction, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
+import { type Chain, chainText, children, flattenChain, type FunctionNode, isFunction, type Node, nodeText, propertyName, unwrap, unwrapAwait } from './ast.js';
 import type { EmitOptions, OpCollector } from './collector.js';
 import type { Scope } from './scope.js';
 import { bodyStatements } from './shape.js';
@@ -26,6 +33,12 @@ export abstract class FrameworkReader {
   /** Set while reading a callback that runs inside a transaction the migration opened itself. */
   protected forcedTransaction: boolean | undefined;
   private helperDepth = 0;
+  /** Set by `return`/`throw`: the rest of the function body does not run. */
+  private exited = false;
+  /** The value of the declaration or assignment being read (`const b = db.schema.createTable('t')`): kept, not discarded. */
+  private keptValue: Node | undefined;
+  /** Local `const` bindings made while reading, undone when the read ends. */
+  private readonly unbind: (() => void)[] = [];
 
   constructor(
     protected readonly c: OpCollector,
@@ -51,7 +64,12 @@ export abstract class FrameworkReader {
   read(fn: FunctionNode, direction: Direction): void {
     this.c.direction = direction;
     this.bindParameters(fn);
-    for (const stmt of bodyStatements(fn)) this.walk(stmt);
+    try {
+      this.walkStatements(bodyStatements(fn));
+    } finally {
+      while (this.unbind.length) this.unbind.pop()!();
+      this.exited = false;
+    }
   }
 
   /** Binds the function's parameters; by default the first one is the framework object. */
@@ -99,7 +117,226 @@ export abstract class FrameworkReader {
 
   /** Reads a callback's body (`.then(() => …)`, a transaction callback) as part of the migration. */
   protected walkFunctionBody(fn: FunctionNode): void {
-    for (const stmt of bodyStatements(fn)) this.walk(stmt);
+    const saved = this.exited;
+    this.exited = false;
+    try {
+      this.walkStatements(bodyStatements(fn));
+    } finally {
+      // A `return` in a callback ends the callback, not the function that called it.
+      this.exited = saved;
+    }
+  }
+
+  /**
+   * Statements in order, until one ends the function. An undecided `if` whose one branch returns
+   * leaves the statements after it conditional on the other branch.
+   */
+  private walkStatements(stmts: Node[]): void {
+    let pushed = 0;
+    try {
+      for (const stmt of stmts) {
+        const before = this.c.conditions.length;
+        this.walk(stmt);
+        if (this.exited) break;
+        // walkIf left a condition for the rest of this block.
+        pushed += this.c.conditions.length - before;
+      }
+    } finally {
+      this.c.conditions.splice(this.c.conditions.length - pushed, pushed);
+    }
+  }
+
+  /** A condition as written, for messages (short). */
+  private conditionText(test: Node): string {
+    return `\`${nodeText(this.source, test, 70)}\``;
+  }
+
+  private negatedText(test: Node): string {
+    const t = unwrap(test);
+    if (t?.type === 'UnaryExpression' && t.operator === '!') return this.conditionText(t.argument);
+    return `not ${this.conditionText(test)}`;
+  }
+
+  /** Notes that code was left out because it runs only on other databases (the file is not empty by accident). */
+  private skipped(node: Node | null | undefined, test: Node): void {
+    if (node && !(node.type === 'BlockStatement' && node.body.length === 0) && this.scope.asksDatabase(test)) this.c.otherDatabaseCode = true;
+  }
+
+  private walkIf(node: Node): void {
+    const decided = this.scope.condition(node.test);
+    if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
+    if (decided === true) return this.walk(node.consequent);
+    if (decided === false) return this.walk(node.alternate);
+    this.walk(node.test);
+    const thenExits = this.walkBranch(this.conditionText(node.test), node.consequent);
+    const elseExits = node.alternate ? this.walkBranch(this.negatedText(node.test), node.alternate) : false;
+    if (thenExits && elseExits) this.exited = true;
+    // The rest of the enclosing block runs only when the branch that returned was not taken;
+    // walkStatements pops this condition at the end of the block.
+    else if (thenExits) this.c.conditions.push(this.negatedText(node.test));
+    else if (elseExits) this.c.conditions.push(this.conditionText(node.test));
+  }
+
+  /** Walks a branch under an undecided condition; returns whether it always ends the function. */
+  private walkBranch(condition: string, branch: Node): boolean {
+    let exits = false;
+    this.c.underCondition(
+      condition,
+      () => {
+        this.walk(branch);
+        exits = this.exited;
+        this.exited = false;
+      },
+      branch,
+    );
+    return exits;
+  }
+
+  /** `switch (dialect) { case 'sqlite3': … }`: the case the target database takes, with fall-through. */
+  private walkSwitch(node: Node): void {
+    const cases: Node[] = node.cases ?? [];
+    const matches = cases.map((c) => (c.test ? this.scope.condition({ type: 'BinaryExpression', operator: '===', left: node.discriminant, right: c.test, range: c.range }) : undefined));
+    const defaultIndex = cases.findIndex((c) => !c.test);
+    if (defaultIndex !== -1) matches[defaultIndex] = matches.every((m, i) => i === defaultIndex || m === false) ? true : undefined;
+    cases.forEach((c, i) => {
+      if (matches[i] === false && c.consequent?.length && this.scope.asksDatabase(node.discriminant)) this.c.otherDatabaseCode = true;
+    });
+    const taken = cases.findIndex((c, i) => c.test && matches[i] === true);
+    if (taken !== -1) return this.walkCases(cases, taken);
+    if (defaultIndex !== -1 && matches[defaultIndex] === true) return this.walkCases(cases, defaultIndex);
+    this.walk(node.discriminant);
+    cases.forEach((c, i) => {
+      if (matches[i] === false) return;
+      const condition = c.test ? `\`${nodeText(this.source, node.discriminant, 40)}\` is \`${nodeText(this.source, c.test, 40)}\`` : `no case of \`${nodeText(this.source, node.discriminant, 40)}\` matches`;
+      this.c.underCondition(
+        condition,
+        () => {
+          this.walkCases(cases, i);
+          this.exited = false;
+        },
+        c,
+      );
+    });
+  }
+
+  /** Runs the cases from `start`, falling through until a `break` or the end of the function. */
+  private walkCases(cases: Node[], start: number): void {
+    for (const c of cases.slice(start)) {
+      for (const stmt of c.consequent ?? []) {
+        if (stmt.type === 'BreakStatement') return;
+        if (stmt.type === 'BlockStatement' && stmt.body.some((s: Node) => s.type === 'BreakStatement')) {
+          this.walkStatements(stmt.body.slice(0, stmt.body.findIndex((s: Node) => s.type === 'BreakStatement')));
+          return;
+        }
+        this.walk(stmt);
+        if (this.exited) return;
+      }
+    }
+  }
+
+  /** `cond ? a : b` and `cond && a` / `cond || a` as statements: the branch that runs. */
+  private walkConditionalExpression(node: Node): void {
+    const decided = this.scope.condition(node.test);
+    if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
+    if (decided === true) return this.walk(node.consequent);
+    if (decided === false) return this.walk(node.alternate);
+    this.walk(node.test);
+    this.c.underCondition(this.conditionText(node.test), () => this.walk(node.consequent), node.consequent);
+    this.c.underCondition(this.negatedText(node.test), () => this.walk(node.alternate), node.alternate);
+  }
+
+  private walkLogical(node: Node): void {
+    if (node.operator === '??') {
+      for (const child of [node.left, node.right]) this.walk(child);
+      return;
+    }
+    const left = this.scope.condition(node.left);
+    const rightRuns = node.operator === '&&' ? left : left === undefined ? undefined : !left;
+    if (left === undefined) this.walk(node.left);
+    if (rightRuns === false) return this.skipped(node.right, node.left);
+    if (rightRuns === true) return this.walk(node.right);
+    this.c.underCondition(node.operator === '&&' ? this.conditionText(node.left) : this.negatedText(node.left), () => this.walk(node.right), node.right);
+  }
+
+  /** The elements of a literal array (through `const`), or undefined. */
+  private literalElements(node: Node | undefined): Node[] | undefined {
+    const n = this.scope.resolve(node);
+    if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement')) return undefined;
+    return n.elements;
+  }
+
+  /** Binds a loop variable (or a destructuring pattern of one) to an element's expression. */
+  private bindPattern(pattern: Node | undefined, value: Node | undefined, restores: (() => void)[]): boolean {
+    const p = pattern?.type === 'AssignmentPattern' ? pattern.left : pattern;
+    const v = unwrap(this.scope.resolve(value));
+    if (p?.type === 'Identifier') {
+      restores.push(this.scope.bind(p.name, v ?? null));
+      return true;
+    }
+    if (p?.type === 'ArrayPattern') {
+      const items: Node[] | undefined = v?.type === 'ArrayExpression' ? v.elements : undefined;
+      return p.elements.every((e: Node | null, i: number) => !e || this.bindPattern(e, items?.[i], restores));
+    }
+    if (p?.type === 'ObjectPattern') {
+      const props = v?.type === 'ObjectExpression' ? v.properties : [];
+      return p.properties.every((prop: Node) => {
+        if (prop.type !== 'Property') return false;
+        const key = prop.key?.type === 'Identifier' && !prop.computed ? prop.key.name : undefined;
+        const match = props.find((q: Node) => q.type === 'Property' && !q.computed && (q.key?.name ?? q.key?.value) === key);
+        return this.bindPattern(prop.value, match?.value, restores);
+      });
+    }
+    return false;
+  }
+
+  /** Runs `body` once per element with `pattern` bound to it; false when the pattern cannot be bound. */
+  private eachElement(elements: Node[], pattern: Node | undefined, body: () => void): boolean {
+    for (const element of elements) {
+      const restores: (() => void)[] = [];
+      const ok = this.bindPattern(pattern, element, restores);
+      try {
+        if (ok) body();
+      } finally {
+        while (restores.length) restores.pop()!();
+      }
+      if (!ok) return false;
+      if (this.exited) break;
+    }
+    return true;
+  }
+
+  /** `for (const t of ['a', 'b'])`: the body once per element. */
+  private walkForOf(node: Node): void {
+    const elements = this.literalElements(node.right);
+    const decl = node.left?.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
+    if (elements && !node.await && this.eachElement(elements, decl, () => this.walk(node.body))) return;
+    for (const child of children(node)) this.walk(child);
+  }
+
+  /** `['a', 'b'].forEach((t) => …)` / `.map(async (t) => …)`: the callback once per element. */
+  private walkArrayCallback(call: Node): boolean {
+    const callee = unwrap(call.callee);
+    if (callee?.type !== 'MemberExpression' || !['forEach', 'map', 'flatMap'].includes(propertyName(callee) ?? '')) return false;
+    const fn = unwrap(call.arguments?.[0]);
+    const elements = this.literalElements(callee.object);
+    if (!elements || !isFunction(fn)) return false;
+    return this.eachElement(elements, fn.params[0], () => this.walkFunctionBody(fn));
+  }
+
+  /** `promise.then(onDone)`, `.catch(onError)`, `.finally(…)`: the call first, then its callbacks. */
+  private walkPromiseChain(call: Node): boolean {
+    const callee = unwrap(call.callee);
+    const method = callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+    if (method !== 'then' && method !== 'catch' && method !== 'finally') return false;
+    this.walk(callee!.object);
+    (call.arguments ?? []).forEach((a: Node, i: number) => {
+      const fn = unwrap(a);
+      const onError = method === 'catch' || (method === 'then' && i === 1);
+      const read = () => (isFunction(fn) ? this.walkFunctionBody(fn) : this.walk(fn));
+      if (onError) this.c.underCondition('the call before it fails', read, fn);
+      else read();
+    });
+    return true;
   }
 
   /** Runs `body` with `names` bound as the framework object (or a chain of it) and a transaction state forced. */
@@ -136,8 +373,43 @@ export abstract class FrameworkReader {
       case 'ImportDeclaration':
         return;
       case 'VariableDeclarator':
-        this.walk(node.init);
+        this.walkKept(node.init);
         this.trackAlias(node);
+        return;
+      case 'AssignmentExpression':
+        this.walk(node.left);
+        this.walkKept(node.right);
+        return;
+      case 'VariableDeclaration':
+        for (const decl of node.declarations ?? []) {
+          this.walk(decl);
+          // `const isSQLite = knex.client.config.client === 'sqlite3'` in this body (up and down
+          // often both declare it, which leaves the file-wide const ambiguous).
+          if (decl.id?.type === 'Identifier') this.unbind.push(this.scope.bind(decl.id.name, node.kind === 'const' && decl.init ? decl.init : null));
+        }
+        return;
+      case 'BlockStatement':
+        this.walkStatements(node.body);
+        return;
+      case 'IfStatement':
+        this.walkIf(node);
+        return;
+      case 'SwitchStatement':
+        this.walkSwitch(node);
+        return;
+      case 'ConditionalExpression':
+        this.walkConditionalExpression(node);
+        return;
+      case 'LogicalExpression':
+        this.walkLogical(node);
+        return;
+      case 'ReturnStatement':
+      case 'ThrowStatement':
+        this.walk(node.argument);
+        this.exited = true;
+        return;
+      case 'ForOfStatement':
+        this.walkForOf(node);
         return;
       case 'CallExpression':
         this.walkCall(node);
@@ -152,6 +424,21 @@ export abstract class FrameworkReader {
       default:
         for (const child of children(node)) this.walk(child);
     }
+  }
+
+  private walkKept(value: Node | undefined): void {
+    const saved = this.keptValue;
+    this.keptValue = unwrapAwait(value);
+    try {
+      this.walk(value);
+    } finally {
+      this.keptValue = saved;
+    }
+  }
+
+  /** Whether the call's result is stored in a variable (so it may be used later), not discarded. */
+  protected isKept(call: Node): boolean {
+    return this.keptValue === call;
   }
 
   /** `const schema = knex.schema` / `const trx = knex` make `schema`/`trx` stand for the framework object. */
@@ -186,6 +473,9 @@ export abstract class FrameworkReader {
   }
 
   private walkCall(call: Node): void {
+    if (this.walkPromiseChain(call) || this.walkArrayCallback(call)) return;
+    // Asking which database runs the migration (`getDialect()`, `client.includes('pg')`) runs nothing.
+    if (this.scope.isDialectRead(call) || this.scope.condition(call) !== undefined) return;
     const raw = flattenChain(call);
     const chain = this.expand(raw);
     if (chain && this.frameworkCall(call, chain)) return;
@@ -197,6 +487,12 @@ export abstract class FrameworkReader {
     // Not the framework's: a helper may still receive the framework object.
     const callee = unwrap(call.callee);
     const passesObject = (call.arguments ?? []).some((a: Node) => this.isFrameworkObject(a));
+    // `this.postgresUp(queryRunner)`: a method of the migration class, read like a local helper.
+    const method = callee?.type === 'MemberExpression' && unwrap(callee.object)?.type === 'ThisExpression' ? propertyName(callee) : undefined;
+    if (passesObject && method !== undefined && this.scope.localFunction(`this.${method}`) && this.helperDepth < 4) {
+      this.readHelper(this.scope.localFunction(`this.${method}`)!, call);
+      return;
+    }
     if (passesObject && callee?.type === 'Identifier') {
       const local = this.scope.localFunction(callee.name);
       if (local && this.helperDepth < 4) {

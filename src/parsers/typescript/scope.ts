@@ -3,22 +3,76 @@
  * bindings (so `const TABLE = 'users'` resolves), local functions, and imported names (a helper
  * imported from elsewhere cannot be read, which the frontends say instead of guessing).
  */
-import { type FunctionNode, isFunction, keyName, type Node, unwrap } from './ast.js';
+import { children, flattenChain, type FunctionNode, isFunction, keyName, type Node, propertyName, unwrap } from './ast.js';
 
 /** Sentinel for "not statically known". */
 export const UNKNOWN: unique symbol = Symbol('unknown');
 export type StaticValue = string | number | boolean | null | undefined | StaticValue[] | { [key: string]: StaticValue };
 
+/** The database a run targets (`--dialect`). */
+export type TargetDialect = 'postgresql' | 'sqlite';
+
+/**
+ * Database names as the frameworks spell them (Knex `client`/`client.dialect`, TypeORM `type`,
+ * Sequelize `getDialect()`) → the engine they mean. A name not listed cannot be decided.
+ */
+const ENGINE_OF: Record<string, string> = {
+  pg: 'postgresql', postgres: 'postgresql', postgresql: 'postgresql', pgnative: 'postgresql', 'pg-native': 'postgresql', 'aurora-postgres': 'postgresql',
+  sqlite: 'sqlite', sqlite3: 'sqlite', 'better-sqlite3': 'sqlite', sqljs: 'sqlite', libsql: 'sqlite', capacitor: 'sqlite', cordova: 'sqlite', expo: 'sqlite', nativescript: 'sqlite', 'react-native': 'sqlite',
+  mysql: 'mysql', mysql2: 'mysql', mariadb: 'mysql', 'aurora-mysql': 'mysql',
+  mssql: 'mssql', oracle: 'oracle', oracledb: 'oracle', cockroachdb: 'cockroachdb', redshift: 'redshift', spanner: 'spanner', sap: 'sap', mongodb: 'mongodb', db2: 'db2',
+};
+
+/**
+ * Expressions that read which database the migration runs on: Knex `knex.client.config.client`,
+ * `knex.client.dialect`, `knex.client.driverName`; TypeORM `queryRunner.connection.options.type`,
+ * `queryRunner.connection.driver.options.type`; Sequelize `queryInterface.sequelize.getDialect()`,
+ * `sequelize.options.dialect`; MikroORM `this.driver.config.get('driver')` is not common enough to read.
+ */
+const DIALECT_READ = /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|(?:connection|dataSource)\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
+
+/** `DatabaseTypeEnum.betterSqlite3`, `DatabaseType.POSTGRES`: an enum member named after a database (its value is not in the file). */
+function enumMemberName(node: Node | undefined): string | undefined {
+  const n = unwrap(node);
+  if (n?.type !== 'MemberExpression' || unwrap(n.object)?.type !== 'Identifier') return undefined;
+  const name = propertyName(n);
+  return name?.replace(/([a-z])([A-Z])/g, '$1-$2').replace(/_/g, '-');
+}
+
+/** Helpers named after the database they test: `isSQLite(knex)`, `isPostgres(sequelize)`, `DatabaseInfo.isMySQL(knex)`. */
+const NAMED_CHECK = /^is(sqlite3?|postgres(?:ql)?|pg|mysql|mariadb|mssql)$/i;
+
 export class Scope {
   /** const name → initialiser; `null` when the name is declared more than once (shadowing: ambiguous). */
   private readonly consts = new Map<string, Node | null>();
+  /**
+   * Bindings of the code being read, which win over the file-wide `consts`: a `const` declared in
+   * the function body being walked, a loop variable bound to one element of a literal array
+   * (`null`: declared there, value not known).
+   */
+  private readonly locals = new Map<string, Node | null>();
   /** Local function declarations and `const f = () => …` by name. */
   readonly functions = new Map<string, FunctionNode | null>();
   /** Imported (or required) local name → module specifier. */
   readonly imports = new Map<string, string>();
 
-  constructor(program: Node) {
+  constructor(
+    program: Node,
+    /** The database the run targets: dialect checks in the code are decided for it. */
+    readonly dialect: TargetDialect = 'postgresql',
+  ) {
     this.collect(program);
+  }
+
+  /** Binds `name` for the code being read; returns the function that restores the previous binding. */
+  bind(name: string, value: Node | null): () => void {
+    const had = this.locals.has(name);
+    const previous = this.locals.get(name);
+    this.locals.set(name, value);
+    return () => {
+      if (had) this.locals.set(name, previous ?? null);
+      else this.locals.delete(name);
+    };
   }
 
   private declare(map: Map<string, Node | null>, name: string, node: Node): void {
@@ -50,6 +104,12 @@ export class Scope {
         case 'FunctionDeclaration':
           if (n.id?.name) this.declare(this.functions as Map<string, Node | null>, n.id.name, n);
           break;
+        case 'MethodDefinition': {
+          // A migration class's own methods, called as `this.postgresUp(queryRunner)`.
+          const name = keyName(n);
+          if (name !== undefined && !n.static && isFunction(n.value)) this.declare(this.functions as Map<string, Node | null>, `this.${name}`, n.value);
+          break;
+        }
         default:
           break;
       }
@@ -65,6 +125,7 @@ export class Scope {
 
   /** The initialiser of an unambiguous `const name = …`. */
   constInit(name: string): Node | undefined {
+    if (this.locals.has(name)) return this.locals.get(name) ?? undefined;
     return this.consts.get(name) ?? undefined;
   }
 
@@ -78,6 +139,11 @@ export class Scope {
     if (n?.type === 'Identifier' && depth < 10) {
       const init = this.constInit(n.name);
       if (init) return this.resolve(init, depth + 1);
+    }
+    // `isPostgres ? Sequelize.JSONB : Sequelize.JSON`: the branch the target database takes.
+    if (n?.type === 'ConditionalExpression' && depth < 10) {
+      const test = this.condition(n.test);
+      if (test !== undefined) return this.resolve(test ? n.consequent : n.alternate, depth + 1);
     }
     return n;
   }
@@ -126,6 +192,18 @@ export class Scope {
         if ((typeof a === 'string' || typeof a === 'number') && (typeof b === 'string' || typeof b === 'number')) return String(a) + String(b);
         return UNKNOWN;
       }
+      case 'ConditionalExpression': {
+        // `isPostgres ? 'jsonb' : 'json'`: decided when the test is a dialect check.
+        const test = this.condition(n.test);
+        return test === undefined ? UNKNOWN : this.value(test ? n.consequent : n.alternate, depth + 1);
+      }
+      case 'MemberExpression': {
+        // `column.name` where `column` is an object literal (a loop over a literal array of objects).
+        const key = propertyName(n);
+        const obj = key === undefined ? UNKNOWN : this.value(n.object, depth + 1);
+        if (obj === UNKNOWN || obj === null || typeof obj !== 'object' || Array.isArray(obj) || !Object.hasOwn(obj, key!)) return UNKNOWN;
+        return obj[key!];
+      }
       case 'ArrayExpression': {
         const out: StaticValue[] = [];
         for (const el of n.elements) {
@@ -151,6 +229,109 @@ export class Scope {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * Whether a condition holds on the target database: `true`/`false` when it tests which database
+   * runs the migration (directly or through a `const`), with `!`, `&&`, `||`, `===`/`!==`,
+   * `includes`/`startsWith` and literal booleans; `undefined` when the code cannot tell.
+   */
+  condition(node: Node | null | undefined, depth = 0): boolean | undefined {
+    const n = unwrap(node);
+    if (!n || depth > 20) return undefined;
+    switch (n.type) {
+      case 'Literal':
+        return typeof n.value === 'boolean' ? n.value : undefined;
+      case 'Identifier': {
+        const init = this.constInit(n.name);
+        return init ? this.condition(init, depth + 1) : undefined;
+      }
+      case 'UnaryExpression': {
+        if (n.operator !== '!') return undefined;
+        const v = this.condition(n.argument, depth + 1);
+        return v === undefined ? undefined : !v;
+      }
+      case 'LogicalExpression': {
+        const a = this.condition(n.left, depth + 1);
+        const b = this.condition(n.right, depth + 1);
+        if (n.operator === '&&') return a === false || b === false ? false : a && b ? true : undefined;
+        if (n.operator === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+        return undefined;
+      }
+      case 'BinaryExpression': {
+        if (!['===', '==', '!==', '!='].includes(n.operator)) return undefined;
+        const [read, other] = this.isDialectRead(n.left) ? [n.left, n.right] : this.isDialectRead(n.right) ? [n.right, n.left] : [];
+        if (!read) return undefined;
+        const hit = this.isTarget(this.string(other) ?? enumMemberName(other));
+        if (hit === undefined) return undefined;
+        return n.operator.startsWith('!') ? !hit : hit;
+      }
+      case 'CallExpression': {
+        const callee = unwrap(n.callee);
+        // `isSQLite(knex)`, `DatabaseInfo.isMySQL(knex)`: a helper named after the database it tests.
+        const helper = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+        const named = helper && n.arguments?.length ? NAMED_CHECK.exec(helper) : null;
+        if (named) return ENGINE_OF[named[1]!.toLowerCase()] === this.dialect;
+        if (callee?.type !== 'MemberExpression' || n.arguments?.length !== 1) return undefined;
+        const method = propertyName(callee);
+        const arg = n.arguments[0];
+        // ['pg', 'postgres'].includes(dialect)
+        if (method === 'includes' && this.isDialectRead(arg)) {
+          const list = this.stringList(callee.object);
+          if (!list) return undefined;
+          const hits = list.map((s) => this.isTarget(s));
+          return hits.includes(true) ? true : hits.every((h) => h === false) ? false : undefined;
+        }
+        // knex.client.config.client.includes('sqlite3') / .startsWith('postgres')
+        if ((method === 'includes' || method === 'startsWith') && this.isDialectRead(callee.object)) return this.isTarget(this.string(arg));
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Whether a condition asks which database runs the migration (not just any constant, like `if (DRY_RUN)`). */
+  asksDatabase(node: Node | null | undefined, depth = 0): boolean {
+    const n = unwrap(node);
+    if (!n || depth > 20) return false;
+    if (this.isDialectRead(n)) return true;
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(n.callee);
+      const helper = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+      if (helper && NAMED_CHECK.test(helper)) return true;
+    }
+    if (n.type === 'Identifier') {
+      const init = this.constInit(n.name);
+      return init ? this.asksDatabase(init, depth + 1) : false;
+    }
+    return children(n).some((c) => this.asksDatabase(c, depth + 1));
+  }
+
+  /** Whether `name` (a database name as the frameworks spell it) is the target; undefined when not a known name. */
+  private isTarget(name: string | undefined): boolean | undefined {
+    if (name === undefined) return undefined;
+    const engine = ENGINE_OF[name.toLowerCase()];
+    return engine === undefined ? undefined : engine === this.dialect;
+  }
+
+  /** Does the expression read which database runs the migration (directly or through a `const`)? */
+  isDialectRead(node: Node | null | undefined, depth = 0): boolean {
+    const n = unwrap(node);
+    if (!n || depth > 10) return false;
+    if (n.type === 'Identifier') {
+      const init = this.constInit(n.name);
+      return init ? this.isDialectRead(init, depth + 1) : false;
+    }
+    if (n.type === 'AwaitExpression') return this.isDialectRead(n.argument, depth + 1);
+    if (n.type !== 'MemberExpression' && n.type !== 'CallExpression') return false;
+    const chain = flattenChain(n);
+    const root = chain.root.type === 'Identifier' ? chain.root.name : chain.root.type === 'ThisExpression' ? 'this' : undefined;
+    if (root === undefined) return false;
+    const path = [root, ...chain.links.map((l) => (l.args ? `${l.name}()` : l.name))].join('.');
+    // A call other than getDialect() with arguments is not a read of the name.
+    if (chain.links.some((l) => l.args && (l.args.length > 0 || l.name !== 'getDialect'))) return false;
+    return DIALECT_READ.test(path);
   }
 
   /** The value when statically known, else undefined (for options where unknown = not given). */

@@ -17,6 +17,7 @@ import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
+import { bindPlaceholders, type EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, UNKNOWN } from './scope.js';
@@ -427,7 +428,15 @@ class SequelizeReader extends FrameworkReader {
     switch (link.name) {
       case 'query': {
         const opts = optsFor(1);
-        if (!this.c.sql(args[0], { what, ...opts })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
+        // `{ replacements }` fills `:name` (an object) or `?` (an array); `{ bind }` fills `$1`/`$name`: placeholders, not syntax.
+        const options = objectProperties(this.scope, args[1])?.props;
+        const replacements = options?.get('replacements');
+        const given = unwrap(this.scope.resolve(replacements))?.type;
+        const kinds = replacements
+          ? given === 'ArrayExpression' ? { positional: true } : given === 'ObjectExpression' ? { named: ':' as const } : { named: ':' as const, positional: true }
+          : options?.has('bind') ? { named: '$' as const } : undefined;
+        const transform = kinds ? (e: EmbeddedSql) => bindPlaceholders(e, kinds) : undefined;
+        if (!this.c.sql(args[0], { what, ...opts, ...(transform ? { transform } : {}) })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
         return true;
       }
       case 'transaction': {
