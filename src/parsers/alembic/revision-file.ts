@@ -9,8 +9,8 @@ import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
-import { children, dottedName, firstSyntaxError, parsePython, type SyntaxNode } from './python-tree.js';
-import { assign, evaluate, exactStr, lastName, type PyCall, type PyValue, type Scope, sourceText, strList, unbindTargets } from './python-values.js';
+import { children, dottedName, firstSyntaxError, parsePython, PythonTooComplex, type SyntaxNode } from './python-tree.js';
+import { assign, evaluate, exactStr, lastName, nested, type PyCall, type PyValue, type Scope, sourceText, strList, TooDeeplyNested, unbindTargets } from './python-values.js';
 
 /** Module-level `revision = …` and `down_revision = …`: what makes a .py file an Alembic revision. */
 const REVISION_DECL = /^revision\s*(?::[^=\n]*)?=/m;
@@ -130,10 +130,22 @@ class BodyWalker {
   }
 
   walkBlock(block: SyntaxNode, scope: Scope, state: WalkState): void {
-    for (const statement of children(block)) this.walkStatement(statement, scope, state);
+    nested(block, () => {
+      for (const statement of children(block)) this.walkStatement(statement, scope, state);
+    });
   }
 
+  /** One statement; one nested too deeply to read is reported where the limit was hit, and the walk goes on. */
   private walkStatement(statement: SyntaxNode, scope: Scope, state: WalkState): void {
+    try {
+      this.readStatement(statement, scope, state);
+    } catch (e) {
+      if (!(e instanceof TooDeeplyNested)) throw e;
+      tooDeep(this.ctx, e);
+    }
+  }
+
+  private readStatement(statement: SyntaxNode, scope: Scope, state: WalkState): void {
     switch (statement.type) {
       case 'expression_statement': {
         const inner = children(statement)[0];
@@ -303,6 +315,10 @@ class BodyWalker {
 
   /** Evaluates `…dialect.name == "postgresql"`, `context.is_offline_mode()` and their negations. */
   private condition(node: SyntaxNode, scope: Scope): boolean | undefined {
+    return nested(node, () => this.conditionNode(node, scope));
+  }
+
+  private conditionNode(node: SyntaxNode, scope: Scope): boolean | undefined {
     switch (node.type) {
       case 'parenthesized_expression': {
         const inner = children(node)[0];
@@ -475,6 +491,13 @@ function helperReason(v: PyCall, ctx: FileContext): string {
 
 const moduleScopes = new WeakMap<FileContext, Scope>();
 
+/** A statement nested too deeply to read: a parse-error where the limit was hit (once per position). */
+function tooDeep(ctx: FileContext, e: TooDeeplyNested): void {
+  const span = ctx.lines.span(ctx.file, e.node.startIndex, e.node.startIndex);
+  if (ctx.diagnostics.some((d) => d.rule === 'parse-error' && d.span.line === span.line && d.span.column === span.column)) return;
+  ctx.diagnostics.push({ rule: 'parse-error', message: `This code is ${e.message}; the statement is skipped (the rest of the file is still read).`, span });
+}
+
 function collectOpAliases(statement: SyntaxNode, aliases: Set<string>): void {
   const module = statement.childForFieldName('module_name')?.text;
   if (module !== 'alembic') return;
@@ -506,8 +529,33 @@ function parentsOf(v: PyValue | undefined): string[] | undefined {
   return strList(v);
 }
 
+/** A revision the Python parser gave up on: one parse-error at the line, nothing else read. */
+function unreadable(file: SourceFile, e: PythonTooComplex): Migration {
+  const lines = new LineIndex(file.text);
+  return {
+    file: file.path,
+    format: 'alembic',
+    ops: [],
+    transaction: 'wrapped',
+    diagnostics: [
+      {
+        rule: 'parse-error',
+        message: `Python file too complex to read: ${e.message}; this file was not linted. Alembic cannot load it either: fix the syntax error on this line.`,
+        span: lines.span(file.path, e.start, e.start),
+      },
+    ],
+    source: file.text,
+  };
+}
+
 export async function parseRevisionFile(file: SourceFile, options: ParseOptions): Promise<Migration> {
-  const tree = await parsePython(file.text);
+  let tree;
+  try {
+    tree = await parsePython(file.text);
+  } catch (e) {
+    if (e instanceof PythonTooComplex) return unreadable(file, e);
+    throw e;
+  }
   try {
     const lines = new LineIndex(file.text);
     const ctx: FileContext = { file: file.path, lines, options, opAliases: new Set(['op']), functions: new Map(), diagnostics: [] };
@@ -528,8 +576,14 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
       if (statement.type === 'expression_statement') {
         const inner = children(statement)[0];
         if (inner?.type === 'assignment') {
-          assign(inner, scope);
           const left = inner.childForFieldName('left');
+          try {
+            assign(inner, scope);
+          } catch (e) {
+            if (!(e instanceof TooDeeplyNested)) throw e;
+            tooDeep(ctx, e);
+            if (left) unbindTargets(left, scope);
+          }
           if (left?.type === 'identifier') declarations.set(left.text, inner);
         }
       } else if (statement.type === 'function_definition' || statement.type === 'decorated_definition') {
