@@ -8,6 +8,7 @@ import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_BASELINE_BYTES } from '../src/baseline/baseline.js';
+import { run } from '../src/cli/main.js';
 import { cli, commitAll, git, gitRepo, tempDir, writeFiles } from './integrations/helpers.js';
 
 const HAZARD = 'CREATE INDEX orders_created_at_idx ON orders (created_at);\n';
@@ -77,5 +78,39 @@ describe('--since and run-level checks', () => {
     };
     expect(await rulesOf([])).toEqual(['db/001_placeholder.sql', 'db/003_todo.sql']);
     expect(await rulesOf(['--since', 'main'])).toEqual(['db/003_todo.sql']);
+  });
+});
+
+describe('deep nesting in a TypeScript/JavaScript migration (found by the fuzz test)', () => {
+  it('5,000 nested parentheses: a parse-error at the deepest one, no raw "Maximum call stack" message; the next file is linted', async () => {
+    const dir = tempDir();
+    const deep = `${'('.repeat(5000)}1${')'.repeat(5000)}`;
+    writeFiles(dir, {
+      'migrations/20230501000000-deep.js': `'use strict';\nmodule.exports = {\n  async up(queryInterface, Sequelize) {\n    await queryInterface.addColumn('posts', 'x', ${deep});\n  },\n  async down() {},\n};\n`,
+      'migrations/20230502000000-index.js': `'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex('posts', ['author_id']);\n  },\n  async down() {},\n};\n`,
+    });
+    const r = await cli(['--format', 'json', 'migrations'], dir);
+    const findings = (JSON.parse(r.stdout) as { findings: { file: string; rule: string; line: number; column: number; message: string }[] }).findings;
+    const deepFindings = findings.filter((f) => f.file === 'migrations/20230501000000-deep.js');
+    expect(deepFindings).toEqual([expect.objectContaining({ rule: 'parse-error', line: 4, column: 5 + "await queryInterface.addColumn('posts', 'x', ".length + 4999 })]);
+    expect(deepFindings[0]!.message).toMatch(/nested too deeply to read/);
+    expect(deepFindings[0]!.message).not.toMatch(/Maximum call stack/);
+    expect(findings.find((f) => f.file === 'migrations/20230502000000-index.js')?.rule).toBe('require-concurrent-index-creation');
+  });
+});
+
+describe('memory: the JSON report of a huge run is written in pieces', () => {
+  it('20,000 findings: several writes, together exactly JSON.stringify(report, null, 2)', async () => {
+    const dir = tempDir();
+    const statements = Array.from({ length: 20_000 }, (_, i) => `CREATE INDEX i${i} ON orders (c${i});`).join('\n');
+    writeFiles(dir, { 'm/001_indexes.sql': statements + '\n', 'm/notes.txt': 'not a migration\n' });
+    const writes: string[] = [];
+    const code = await run(['--format', 'json', '--verbose', 'm'], { stdout: (s) => writes.push(s), stderr: () => {}, readStdin: async () => Buffer.from(''), cwd: dir, isTTY: false });
+    expect(code).toBe(1);
+    expect(writes.length).toBeGreaterThan(10);
+    const text = writes.join('');
+    const report = JSON.parse(text) as { findings: unknown[] };
+    expect(report.findings.length).toBeGreaterThanOrEqual(20_000);
+    expect(text).toBe(JSON.stringify(report, null, 2) + '\n');
   });
 });

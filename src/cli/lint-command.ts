@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { discoverFiles, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
+import { jsonReportChunks } from '../report/json.js';
 import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ALL_RULES, findRule } from '../rules/index.js';
@@ -103,6 +104,19 @@ export function resolveSettings(flags: Omit<LintFlags, 'format'>, config: Migrat
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on expects ${FAIL_ON.join(', ')}, got "${failOn}"`);
   return { options, failOn };
+}
+
+/** Writes a report given in pieces, in writes of about 64 KB. */
+function writeChunks(io: CliIO, chunks: Iterable<string>): void {
+  let pending = '';
+  for (const chunk of chunks) {
+    pending += chunk;
+    if (pending.length >= 1 << 16) {
+      io.stdout(pending);
+      pending = '';
+    }
+  }
+  if (pending) io.stdout(pending);
 }
 
 export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
@@ -213,7 +227,8 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     color: flags.color === false ? false : io.isTTY,
     toolVersion: VERSION,
   };
-  io.stdout(reporter(input));
+  if (flags.format === 'json') writeChunks(io, jsonReportChunks(input));
+  else io.stdout(reporter(input));
   if (flags.sarifFile) {
     try {
       writeFileSync(resolve(cwd, flags.sarifFile), sarifReporter(input));
