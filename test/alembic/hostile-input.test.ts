@@ -83,15 +83,27 @@ describe('long broken lines (quadratic error recovery in the Python parser)', ()
     ['400,000 `/`', `op.drop_column(${'/'.repeat(400_000)}"t", "c")`],
     ['100,000 `=`', `op.drop_column(${'='.repeat(100_000)}"t", "c")`],
     ['20,000 `if`', `op.drop_column(${'if '.repeat(20_000)}"t", "c")`],
-  ])('%s: the file gets one parse-error at that line; the other file of the run is linted', async (_name, line) => {
+  ])('%s: a parse-error at that line, the line skipped, the rest of the file and the next revision read', async (_name, line) => {
     const { of } = await lint({
-      'versions/a1_broken.py': revisionSource(`${INDEX}\n${line}`),
+      'versions/a1_broken.py': revisionSource(`${INDEX}\n${line}\n${INDEX.replace(/status/g, 'total')}`),
       'versions/b2_next.py': revisionSource(INDEX, 'pass', 'revision = "b2"\ndown_revision = "abc123"\n'),
     });
-    expect(of('versions/a1_broken.py')).toEqual([
-      expect.objectContaining({ rule: 'parse-error', line: UPGRADE_FIRST_LINE + 1, column: 1, message: expect.stringMatching(/Python file too complex to read/) }),
+    const broken = of('versions/a1_broken.py');
+    expect(broken.filter((f) => f.rule === 'parse-error')).toEqual([
+      expect.objectContaining({ line: UPGRADE_FIRST_LINE + 1, column: 1, message: expect.stringMatching(/^Python line too complex to read: .*the line is skipped/) }),
     ]);
+    expect(broken.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.line)).toEqual([UPGRADE_FIRST_LINE, UPGRADE_FIRST_LINE + 2]);
+    // Its revision id was read: the next revision's down_revision finds it.
     expect(of('versions/b2_next.py').map((f) => f.rule)).toContain('require-concurrent-index-creation');
+    expect(of('versions/b2_next.py').map((f) => f.rule)).not.toContain('broken-revision-graph');
+  });
+
+  it('past four broken crowded lines the file is not read, with one parse-error at the first', async () => {
+    const broken = `op.drop_column(${'/'.repeat(2000)}"t", "c")`;
+    const { of } = await lint({ 'versions/a1_broken.py': revisionSource([INDEX, broken, broken, broken, broken, broken].join('\n')) });
+    expect(of('versions/a1_broken.py')).toEqual([
+      expect.objectContaining({ rule: 'parse-error', line: UPGRADE_FIRST_LINE + 1, column: 1, message: expect.stringMatching(/this file was not linted/) }),
+    ]);
   });
 
   it('a crowded but valid line is read normally', async () => {

@@ -9,7 +9,7 @@ import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
-import { children, dottedName, firstSyntaxError, parsePython, PythonTooComplex, type SyntaxNode } from './python-tree.js';
+import { children, dottedName, firstSyntaxError, parsePython, PythonTooComplex, type SyntaxNode, type Tree } from './python-tree.js';
 import { assign, evaluate, exactStr, lastName, nested, type PyCall, type PyValue, type Scope, sourceText, strList, TooDeeplyNested, unbindTargets } from './python-values.js';
 
 /** Module-level `revision = …` and `down_revision = …`: what makes a .py file an Alembic revision. */
@@ -529,6 +529,11 @@ function parentsOf(v: PyValue | undefined): string[] | undefined {
   return strList(v);
 }
 
+/** Lines too broken to parse that are blanked out so the rest of the file is read; past this, the file is not read. */
+const MAX_BLANKED_LINES = 4;
+
+const tooComplexMessage = (e: PythonTooComplex, rest: string) => `Python line too complex to read: ${e.message}; ${rest}. Alembic cannot load this file either: fix the syntax error on this line.`;
+
 /** A revision the Python parser gave up on: one parse-error at the line, nothing else read. */
 function unreadable(file: SourceFile, e: PythonTooComplex): Migration {
   const lines = new LineIndex(file.text);
@@ -537,30 +542,43 @@ function unreadable(file: SourceFile, e: PythonTooComplex): Migration {
     format: 'alembic',
     ops: [],
     transaction: 'wrapped',
-    diagnostics: [
-      {
-        rule: 'parse-error',
-        message: `Python file too complex to read: ${e.message}; this file was not linted. Alembic cannot load it either: fix the syntax error on this line.`,
-        span: lines.span(file.path, e.start, e.start),
-      },
-    ],
+    diagnostics: [{ rule: 'parse-error', message: tooComplexMessage(e, 'this file was not linted'), span: lines.span(file.path, e.start, e.start) }],
     source: file.text,
   };
 }
 
-export async function parseRevisionFile(file: SourceFile, options: ParseOptions): Promise<Migration> {
-  let tree;
-  try {
-    tree = await parsePython(file.text);
-  } catch (e) {
-    if (e instanceof PythonTooComplex) return unreadable(file, e);
-    throw e;
+/**
+ * Parses the file; a line too broken to parse (see `parsePython`) is blanked out (same length, so
+ * every offset stays true) and the file parsed again, so its revision id and other statements are
+ * still read. Returns the tree and the lines skipped.
+ */
+async function parseSkippingBrokenLines(file: SourceFile): Promise<{ tree: Tree; skipped: PythonTooComplex[] } | PythonTooComplex> {
+  let text = file.text;
+  const skipped: PythonTooComplex[] = [];
+  for (;;) {
+    try {
+      return { tree: await parsePython(text), skipped };
+    } catch (e) {
+      if (!(e instanceof PythonTooComplex)) throw e;
+      if (skipped.length >= MAX_BLANKED_LINES) return skipped[0] ?? e;
+      skipped.push(e);
+      text = text.slice(0, e.start) + ' '.repeat(e.end - e.start) + text.slice(e.end);
+    }
   }
+}
+
+export async function parseRevisionFile(file: SourceFile, options: ParseOptions): Promise<Migration> {
+  const parsed = await parseSkippingBrokenLines(file);
+  if (parsed instanceof PythonTooComplex) return unreadable(file, parsed);
+  const { tree, skipped } = parsed;
   try {
     const lines = new LineIndex(file.text);
     const ctx: FileContext = { file: file.path, lines, options, opAliases: new Set(['op']), functions: new Map(), diagnostics: [] };
     const migration: Migration = { file: file.path, format: 'alembic', ops: [], transaction: 'wrapped', diagnostics: ctx.diagnostics, source: file.text };
     const root = tree.rootNode;
+    for (const e of skipped) {
+      ctx.diagnostics.push({ rule: 'parse-error', message: tooComplexMessage(e, 'the line is skipped (the rest of the file is still read)'), span: lines.span(file.path, e.start, e.start) });
+    }
     const syntaxError = firstSyntaxError(root);
     if (syntaxError) {
       ctx.diagnostics.push({
