@@ -55,6 +55,14 @@ describe('deep nesting in upgrade()', () => {
     expect(of('versions/a1_const.py').map((f) => f.rule)).toContain('require-concurrent-index-creation');
   });
 
+  it('a module-level assignment to a target nested too deeply (found by the fuzz test)', async () => {
+    const header = `revision = "abc123"\ndown_revision = None\n${'['.repeat(300)}a${']'.repeat(300)} = 1\n`;
+    const { of } = await lint({ 'versions/a1_target.py': revisionSource(INDEX, 'pass', header) });
+    const findings = of('versions/a1_target.py');
+    expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([expect.objectContaining({ line: 11, message: expect.stringMatching(/too deeply nested to read/) })]);
+    expect(findings.map((f) => f.rule)).toContain('require-concurrent-index-creation');
+  });
+
   it('10,000 chained attributes and 5,000 `not`s in a condition do not overflow the stack', async () => {
     const body = `op${'.x'.repeat(10_000)}()\nif ${'not '.repeat(5000)}context.is_offline_mode():\n    ${INDEX}`;
     const { of } = await lint({ 'versions/a1_chain.py': revisionSource(body) });

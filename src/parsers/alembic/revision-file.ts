@@ -600,7 +600,8 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
           } catch (e) {
             if (!(e instanceof TooDeeplyNested)) throw e;
             tooDeep(ctx, e);
-            if (left) unbindTargets(left, scope);
+            // The name is no longer known (a target nested too deeply binds nothing readable).
+            if (left?.type === 'identifier') unbindTargets(left, scope);
           }
           if (left?.type === 'identifier') declarations.set(left.text, inner);
         }
