@@ -140,7 +140,7 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
     return severity ? [{ ...f, severity }] : [];
   });
   const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
-  const runLevel = new Set(rules.filter((r) => r.rule.checkRun).map((r) => r.rule.meta.id));
+  const runLevel = new Set(rules.filter((r) => r.rule.checkRun && !r.rule.checkRunPerFile).map((r) => r.rule.meta.id));
   const findings = applySuppressions(configured, migrations, {
     knownRules: new Set(ALL_RULES.map((r) => r.meta.id)),
     severityOf: (id) => severities.get(id),

@@ -4,10 +4,14 @@
  * without fixing (or suppressing) history first. Findings are matched by fingerprint (see
  * fingerprint.ts), as a multiset: two identical findings need two baseline entries.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readRegularFile, UnreadableFileError } from '../files/read.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Finding } from '../engine/types.js';
 import { fingerprintFindings } from './fingerprint.js';
+
+/** Largest baseline read: a few hundred thousand findings. */
+export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 export const BASELINE_VERSION = 1;
 
@@ -57,8 +61,9 @@ export function writeBaseline(baselineFile: string, findings: readonly Finding[]
 export function readBaseline(baselineFile: string, cwd: string): BaselineFile {
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, baselineFile), 'utf8');
+    text = readRegularFile(resolve(cwd, baselineFile), MAX_BASELINE_BYTES).toString('utf8');
   } catch (e) {
+    if (e instanceof UnreadableFileError) throw new BaselineError(`cannot read the baseline ${baselineFile}: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new BaselineError(code === 'ENOENT' ? `baseline ${baselineFile} not found (create it with --write-baseline ${baselineFile})` : `cannot read the baseline ${baselineFile}: ${code ?? (e as Error).message}`);
   }

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { comparePaths, type ExpandedArgument, expandArgument, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
+import { jsonReportChunks } from '../report/json.js';
 import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type PreviousVersion, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS, resolveRuleId } from '../rules/index.js';
@@ -144,6 +145,19 @@ export function resolveSettings(flags: Omit<LintFlags, 'format'>, config: Migrat
   return { options, failOn };
 }
 
+/** Writes a report given in pieces, in writes of about 64 KB. */
+function writeChunks(io: CliIO, chunks: Iterable<string>): void {
+  let pending = '';
+  for (const chunk of chunks) {
+    pending += chunk;
+    if (pending.length >= 1 << 16) {
+      io.stdout(pending);
+      pending = '';
+    }
+  }
+  if (pending) io.stdout(pending);
+}
+
 export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
   const reporter = REPORTERS[flags.format];
   if (!reporter) throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
@@ -251,7 +265,8 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     hyperlinks: useHyperlinks(io),
     toolVersion: VERSION,
   };
-  io.stdout(reporter(input));
+  if (flags.format === 'json') writeChunks(io, jsonReportChunks(input));
+  else io.stdout(reporter(input));
   if (flags.sarifFile) {
     try {
       writeFileSync(resolve(cwd, flags.sarifFile), sarifReporter(input));

@@ -2,7 +2,8 @@
  * Finding and reading the configuration: `migration-lint.config.json` (JSON with comments), or a
  * `"migration-lint"` key in package.json, in the working directory or the nearest parent that has one.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readRegularFile, UnreadableFileError } from '../files/read.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { JsoncSyntaxError, parseJsonc } from './jsonc.js';
 import { type ConfigProblem, type MigrationLintConfig, validateConfig } from './schema.js';
@@ -35,10 +36,14 @@ function formatProblem(file: string, p: ConfigProblem): string {
   return p.path ? `${where}: "${p.path}": ${p.message}` : `${where}: ${p.message}`;
 }
 
+/** Largest config (or package.json holding one) read. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFile(file, MAX_CONFIG_BYTES).toString('utf8');
   } catch (e) {
+    if (e instanceof UnreadableFileError) throw new ConfigError(file, [{ path: '', message: `cannot read the config file: ${e.message}` }]);
     const err = e as NodeJS.ErrnoException;
     throw new ConfigError(file, [{ path: '', message: err.code === 'ENOENT' ? 'config file not found' : `cannot read the config file (${err.code ?? err.message})` }]);
   }

@@ -143,4 +143,9 @@ export interface Rule {
   meta: RuleMeta;
   create?(context: RuleContext): Visitor;
   checkRun?(context: RunContext): void;
+  /**
+   * `checkRun` judges each migration on its own (it needs the run only to see a file whole, both
+   * directions at once): its findings are per-file ones, which `--since` reports for changed files only.
+   */
+  checkRunPerFile?: boolean;
 }

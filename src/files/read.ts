@@ -1,4 +1,49 @@
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
+
+/** Largest migration file read (a bigger one is an io-error): far above any real migration or seed file. */
+export const MAX_MIGRATION_BYTES = 100 * 1024 * 1024;
+
+/** Why `readRegularFile` refused a file that exists. */
+export class UnreadableFileError extends Error {
+  constructor(
+    readonly reason: 'not-regular' | 'too-large',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MB = 1024 * 1024;
+const megabytes = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
+
+/**
+ * Reads a file that must be a regular file of at most `maxBytes`. A FIFO, socket or device
+ * (`/dev/zero`, `/dev/stdin`, or a symbolic link to one in a pull request) would block or never
+ * end: it is refused without reading, as is a larger file. Other errors (ENOENT…) are thrown as is.
+ */
+export function readRegularFile(path: string, maxBytes: number): Buffer {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UnreadableFileError('not-regular', 'not a regular file (a device, FIFO or socket)');
+    const tooLarge = (size: number) => new UnreadableFileError('too-large', `too large (${megabytes(size)}; the limit is ${megabytes(maxBytes)})`);
+    if (st.size > maxBytes) throw tooLarge(st.size);
+    // The file may grow while read: read at most one byte past the limit.
+    const buffer = Buffer.alloc(Math.min(st.size + 1, maxBytes + 1));
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) break;
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxBytes) throw tooLarge(length);
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export type ReadResult = { ok: true; text: string } | { ok: false; rule: 'parse-error' | 'io-error'; message: string; line?: number; column?: number };
 
@@ -26,8 +71,9 @@ export function decodeSource(bytes: Uint8Array): ReadResult {
 export function readSource(path: string): ReadResult {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, MAX_MIGRATION_BYTES);
   } catch (e) {
+    if (e instanceof UnreadableFileError) return { ok: false, rule: 'io-error', message: `Cannot read file: ${e.message}.` };
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'ENOENT' ? missingWhy(path) : (err.message ?? String(e));
     return { ok: false, rule: 'io-error', message: `Cannot read file: ${why}.` };

@@ -1,10 +1,17 @@
-import type { Reporter } from './types.js';
+import type { Reporter, ReportInput } from './types.js';
 import { displayPath } from './paths.js';
 import { summarize } from './summary.js';
 
-/** The stable JSON contract (version 1), documented in README.md. */
-export const jsonReporter: Reporter = (input) => {
-  const findings = input.findings.map((f) => {
+/**
+ * The stable JSON contract (version 1), documented in README.md, in pieces: the text of
+ * `JSON.stringify(doc, null, 2)`, one finding at a time, so a run with hundreds of thousands of
+ * findings never holds them all as output objects and one string at once.
+ */
+export function* jsonReportChunks(input: ReportInput): Generator<string> {
+  yield '{\n  "version": 1,\n  "findings": ';
+  if (input.findings.length === 0) yield '[]';
+  let first = true;
+  for (const f of input.findings) {
     const out: Record<string, unknown> = {
       rule: f.rule,
       severity: f.severity,
@@ -19,15 +26,21 @@ export const jsonReporter: Reporter = (input) => {
       direction: f.direction,
     };
     if (f.revision) out.revision = f.revision;
-    return out;
-  });
+    // An item of the top-level array is indented two levels (strings hold no raw line breaks).
+    yield (first ? '[\n    ' : ',\n    ') + JSON.stringify(out, null, 2).replace(/\n/g, '\n    ');
+    first = false;
+  }
+  if (!first) yield '\n  ]';
   const unknown = input.verbose
     ? input.migrations.flatMap((m) =>
         m.ops.filter((op) => op.kind === 'unknown').map((op) => ({ file: displayPath(op.span.file, input.cwd), line: op.span.line, column: op.span.column, call: op.kind === 'unknown' ? op.call : '', reason: op.kind === 'unknown' ? op.reason : '' })),
       )
     : undefined;
-  const doc: Record<string, unknown> = { version: 1, findings, summary: summarize(input) };
-  if (unknown) doc.unknownOperations = unknown;
-  if (input.skipped.length) doc.skipped = input.skipped.map((s) => ({ file: displayPath(s.path, input.cwd), reason: s.reason }));
-  return JSON.stringify(doc, null, 2) + '\n';
-};
+  const rest: Record<string, unknown> = { summary: summarize(input) };
+  if (unknown) rest.unknownOperations = unknown;
+  if (input.skipped.length) rest.skipped = input.skipped.map((s) => ({ file: displayPath(s.path, input.cwd), reason: s.reason }));
+  // `{\n  "summary": …\n}` without its opening brace continues the document.
+  yield `,${JSON.stringify(rest, null, 2).slice(1)}\n`;
+}
+
+export const jsonReporter: Reporter = (input) => [...jsonReportChunks(input)].join('');

@@ -27,6 +27,8 @@ export const emptyMigration: Rule = {
         'If it is empty on purpose (a placeholder that keeps version numbers in step), say so in the file: `-- migration-lint-disable-file empty-migration -- placeholder for 0042`.',
     },
   },
+  // Judges each file alone: with --since, unchanged files get no finding.
+  checkRunPerFile: true,
   checkRun(context) {
     for (const m of context.migrations) {
       // A down file with nothing to undo (a data-only or validation step) is a deliberate no-op.

@@ -88,14 +88,57 @@ function push(s: PyStr, text: string, offset: number): void {
   }
 }
 
-function concat(a: PyStr, b: PyStr, node: SyntaxNode): PyStr {
-  return {
-    kind: 'str',
-    value: a.value + b.value,
-    offsets: [...a.offsets.slice(0, a.value.length), ...b.offsets],
-    node,
-    placeholders: [...a.placeholders, ...b.placeholders],
-  };
+/** Joins strings (`"a" "b"`, `"a" + "b"`) in one pass: linear in the total length, however many parts. */
+function concat(parts: PyStr[], node: SyntaxNode): PyStr {
+  const offsets: number[] = [];
+  const placeholders: string[] = [];
+  parts.forEach((part, i) => {
+    // Every part's own end offset is dropped except the last one's, which ends the whole string.
+    const keep = i === parts.length - 1 ? part.offsets.length : part.value.length;
+    for (let k = 0; k < keep; k++) offsets.push(part.offsets[k]!);
+    for (const p of part.placeholders) placeholders.push(p);
+  });
+  return { kind: 'str', value: parts.map((p) => p.value).join(''), offsets, node, placeholders };
+}
+
+/**
+ * CPython refuses more than 200 nested brackets ("too many nested parentheses"), so Alembic cannot
+ * load a revision nested deeper; reading stops there instead of exhausting the call stack.
+ */
+export const MAX_NESTING = 200;
+
+/** An expression or block nested deeper than `MAX_NESTING`, at `node`. */
+export class TooDeeplyNested extends Error {
+  constructor(readonly node: SyntaxNode) {
+    super(`nested more than ${MAX_NESTING} levels deep (Python itself stops at ${MAX_NESTING}): too deeply nested to read`);
+  }
+}
+
+let nesting = 0;
+
+/** Runs `read` one nesting level deeper, throwing `TooDeeplyNested` past the limit. Every recursive reader goes through here. */
+export function nested<T>(node: SyntaxNode, read: () => T): T {
+  if (nesting >= MAX_NESTING) throw new TooDeeplyNested(node);
+  nesting++;
+  try {
+    return read();
+  } finally {
+    nesting--;
+  }
+}
+
+/** The operands of a chain `a + b + c` (parsed left-deep), found with a loop: chains can be thousands long. */
+function plusOperands(node: SyntaxNode): SyntaxNode[] | undefined {
+  const right: SyntaxNode[] = [];
+  let current = node;
+  while (current.type === 'binary_operator' && current.childForFieldName('operator')?.text === '+') {
+    const l = current.childForFieldName('left');
+    const r = current.childForFieldName('right');
+    if (!l || !r) return undefined;
+    right.push(r);
+    current = l;
+  }
+  return right.length ? [current, ...right.reverse()] : undefined;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -230,13 +273,15 @@ const WHITESPACE_FUNCTIONS = new Set(['dedent', 'textwrap.dedent', 'inspect.clea
 const WHITESPACE_METHODS = new Set(['strip', 'lstrip', 'rstrip']);
 
 export function evaluate(node: SyntaxNode, scope: Scope): PyValue {
+  return nested(node, () => evaluateNode(node, scope));
+}
+
+function evaluateNode(node: SyntaxNode, scope: Scope): PyValue {
   switch (node.type) {
     case 'string':
       return stringLiteral(node, scope);
-    case 'concatenated_string': {
-      const parts = children(node).map((c) => stringLiteral(c, scope));
-      return parts.reduce((a, b) => concat(a, b, node));
-    }
+    case 'concatenated_string':
+      return concat(children(node).map((c) => stringLiteral(c, scope)), node);
     case 'integer':
     case 'float': {
       const n = Number(node.text.replace(/_/g, ''));
@@ -274,15 +319,10 @@ export function evaluate(node: SyntaxNode, scope: Scope): PyValue {
       return { kind: 'dict', entries, node };
     }
     case 'binary_operator': {
-      const op = node.childForFieldName('operator')?.text;
-      const left = node.childForFieldName('left');
-      const right = node.childForFieldName('right');
-      if (op === '+' && left && right) {
-        const a = evaluate(left, scope);
-        const b = evaluate(right, scope);
-        if (a.kind === 'str' && b.kind === 'str') return concat(a, b, node);
-      }
-      return { kind: 'expr', node };
+      const operands = plusOperands(node);
+      if (!operands) return { kind: 'expr', node };
+      const values = operands.map((o) => evaluate(o, scope));
+      return values.every(isStr) ? concat(values, node) : { kind: 'expr', node };
     }
     case 'identifier': {
       const bound = scope.get(node.text);
@@ -345,7 +385,9 @@ export function unbindTargets(target: SyntaxNode, scope: Scope): void {
     scope.set(target.text, { kind: 'ref', name: target.text, node: target });
     return;
   }
-  for (const c of children(target)) unbindTargets(c, scope);
+  nested(target, () => {
+    for (const c of children(target)) unbindTargets(c, scope);
+  });
 }
 
 /** The source text of a value, for messages. */

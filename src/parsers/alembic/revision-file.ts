@@ -9,9 +9,9 @@ import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
-import { children, dottedName, firstSyntaxError, parsePython, type SyntaxNode } from './python-tree.js';
+import { children, dottedName, firstSyntaxError, parsePython, PythonTooComplex, type SyntaxNode, type Tree } from './python-tree.js';
 import { importFor, unboundNames } from './unbound-names.js';
-import { assign, evaluate, exactStr, lastName, type PyCall, type PyValue, type Scope, sourceText, strList, unbindTargets } from './python-values.js';
+import { assign, evaluate, exactStr, lastName, nested, type PyCall, type PyValue, type Scope, sourceText, strList, TooDeeplyNested, unbindTargets } from './python-values.js';
 
 /** Module-level `revision = …` and `down_revision = …`: what makes a .py file an Alembic revision. */
 const REVISION_DECL = /^revision\s*(?::[^=\n]*)?=/m;
@@ -137,10 +137,22 @@ class BodyWalker {
   }
 
   walkBlock(block: SyntaxNode, scope: Scope, state: WalkState): void {
-    for (const statement of children(block)) this.walkStatement(statement, scope, state);
+    nested(block, () => {
+      for (const statement of children(block)) this.walkStatement(statement, scope, state);
+    });
   }
 
+  /** One statement; one nested too deeply to read is reported where the limit was hit, and the walk goes on. */
   private walkStatement(statement: SyntaxNode, scope: Scope, state: WalkState): void {
+    try {
+      this.readStatement(statement, scope, state);
+    } catch (e) {
+      if (!(e instanceof TooDeeplyNested)) throw e;
+      tooDeep(this.ctx, e);
+    }
+  }
+
+  private readStatement(statement: SyntaxNode, scope: Scope, state: WalkState): void {
     switch (statement.type) {
       case 'expression_statement': {
         const inner = children(statement)[0];
@@ -310,6 +322,10 @@ class BodyWalker {
 
   /** Evaluates `…dialect.name == "postgresql"`, `context.is_offline_mode()` and their negations. */
   private condition(node: SyntaxNode, scope: Scope): boolean | undefined {
+    return nested(node, () => this.conditionNode(node, scope));
+  }
+
+  private conditionNode(node: SyntaxNode, scope: Scope): boolean | undefined {
     switch (node.type) {
       case 'parenthesized_expression': {
         const inner = children(node)[0];
@@ -482,6 +498,13 @@ function helperReason(v: PyCall, ctx: FileContext): string {
 
 const moduleScopes = new WeakMap<FileContext, Scope>();
 
+/** A statement nested too deeply to read: a parse-error where the limit was hit (once per position). */
+function tooDeep(ctx: FileContext, e: TooDeeplyNested): void {
+  const span = ctx.lines.span(ctx.file, e.node.startIndex, e.node.startIndex);
+  if (ctx.diagnostics.some((d) => d.rule === 'parse-error' && d.span.line === span.line && d.span.column === span.column)) return;
+  ctx.diagnostics.push({ rule: 'parse-error', message: `This code is ${e.message}; the statement is skipped (the rest of the file is still read).`, span });
+}
+
 function collectOpAliases(statement: SyntaxNode, aliases: Set<string>): void {
   const module = statement.childForFieldName('module_name')?.text;
   if (module !== 'alembic') return;
@@ -513,13 +536,56 @@ function parentsOf(v: PyValue | undefined): string[] | undefined {
   return strList(v);
 }
 
+/** Lines too broken to parse that are blanked out so the rest of the file is read; past this, the file is not read. */
+const MAX_BLANKED_LINES = 4;
+
+const tooComplexMessage = (e: PythonTooComplex, rest: string) => `Python line too complex to read: ${e.message}; ${rest}. Alembic cannot load this file either: fix the syntax error on this line.`;
+
+/** A revision the Python parser gave up on: one parse-error at the line, nothing else read. */
+function unreadable(file: SourceFile, e: PythonTooComplex): Migration {
+  const lines = new LineIndex(file.text);
+  return {
+    file: file.path,
+    format: 'alembic',
+    ops: [],
+    transaction: 'wrapped',
+    diagnostics: [{ rule: 'parse-error', message: tooComplexMessage(e, 'this file was not linted'), span: lines.span(file.path, e.start, e.start) }],
+    source: file.text,
+  };
+}
+
+/**
+ * Parses the file; a line too broken to parse (see `parsePython`) is blanked out (same length, so
+ * every offset stays true) and the file parsed again, so its revision id and other statements are
+ * still read. Returns the tree and the lines skipped.
+ */
+async function parseSkippingBrokenLines(file: SourceFile): Promise<{ tree: Tree; skipped: PythonTooComplex[] } | PythonTooComplex> {
+  let text = file.text;
+  const skipped: PythonTooComplex[] = [];
+  for (;;) {
+    try {
+      return { tree: await parsePython(text), skipped };
+    } catch (e) {
+      if (!(e instanceof PythonTooComplex)) throw e;
+      if (skipped.length >= MAX_BLANKED_LINES) return skipped[0] ?? e;
+      skipped.push(e);
+      text = text.slice(0, e.start) + ' '.repeat(e.end - e.start) + text.slice(e.end);
+    }
+  }
+}
+
 export async function parseRevisionFile(file: SourceFile, options: ParseOptions): Promise<Migration> {
-  const tree = await parsePython(file.text);
+  const parsed = await parseSkippingBrokenLines(file);
+  if (parsed instanceof PythonTooComplex) return unreadable(file, parsed);
+  const { tree, skipped } = parsed;
   try {
     const lines = new LineIndex(file.text);
     const ctx: FileContext = { file: file.path, lines, options, opAliases: new Set(['op']), functions: new Map(), diagnostics: [] };
     const migration: Migration = { file: file.path, format: 'alembic', ops: [], transaction: 'wrapped', diagnostics: ctx.diagnostics, source: file.text };
     const root = tree.rootNode;
+    for (const e of skipped) {
+      ctx.diagnostics.push({ rule: 'parse-error', message: tooComplexMessage(e, 'the line is skipped (the rest of the file is still read)'), span: lines.span(file.path, e.start, e.start) });
+    }
     const syntaxError = firstSyntaxError(root);
     if (syntaxError) {
       ctx.diagnostics.push({
@@ -535,8 +601,15 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
       if (statement.type === 'expression_statement') {
         const inner = children(statement)[0];
         if (inner?.type === 'assignment') {
-          assign(inner, scope);
           const left = inner.childForFieldName('left');
+          try {
+            assign(inner, scope);
+          } catch (e) {
+            if (!(e instanceof TooDeeplyNested)) throw e;
+            tooDeep(ctx, e);
+            // The name is no longer known (a target nested too deeply binds nothing readable).
+            if (left?.type === 'identifier') unbindTargets(left, scope);
+          }
           if (left?.type === 'identifier') declarations.set(left.text, inner);
         }
       } else if (statement.type === 'function_definition' || statement.type === 'decorated_definition') {

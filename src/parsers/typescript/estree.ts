@@ -28,7 +28,26 @@ export async function parseModule(text: string, path: string): Promise<ModulePar
     }) as unknown as Node;
     return { ok: true, program };
   } catch (e) {
+    // TypeScript's parser recurses per nesting level: a few thousand nested brackets exhaust the stack.
+    if (e instanceof RangeError) return { ok: false, message: 'the code is nested too deeply to read (the parser ran out of stack)', offset: deepestBracket(text) };
     const err = e as { message?: string; index?: number };
     return { ok: false, message: String(err.message ?? e), offset: typeof err.index === 'number' ? err.index : 0 };
   }
+}
+
+/** Where the bracket nesting first reaches its deepest (strings and comments not skipped: an estimate for the message). */
+function deepestBracket(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > deepest) {
+        deepest = depth;
+        at = i;
+      }
+    } else if (c === 41 || c === 93 || c === 125) depth--;
+  }
+  return at;
 }
