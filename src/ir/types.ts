@@ -52,7 +52,17 @@ export interface DefaultValue {
   volatility: Volatility;
   /** Function names that made the volatility `unknown` or `volatile` (for messages). */
   functions?: string[];
+  /**
+   * Set when the migration's own code (JavaScript, Python) computes the value when it runs: the tool
+   * sends Postgres the result, once, so it is a constant for every row (`immutable`) — unless the
+   * framework pastes it into the SQL as text (TypeORM's `default`), when its volatility is `unknown`.
+   * `text` is then that code's source, not SQL.
+   */
+  computedIn?: HostLanguage;
 }
+
+/** The language a migration file is written in, when it is not SQL. */
+export type HostLanguage = 'JavaScript' | 'Python';
 
 export interface ForeignKeyTarget {
   table: QualifiedName;

@@ -1,6 +1,6 @@
 import type { ColumnDef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { describeDefault, describeLock, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -36,7 +36,8 @@ function rewriteCause(c: ColumnDef, pgVersion: number): RewriteCause | undefined
   }
   const d = c.default;
   if (!d || /^NULL(::.*)?$/i.test(d.text)) return undefined;
-  if (pgVersion < 11) return { why: `before Postgres 11 any non-null DEFAULT (here ${d.text}) is written into every existing row`, certain: true, help: backfill };
+  // A value the migration's code computes is sent as a constant, but before 11 even a constant is written into every row.
+  if (pgVersion < 11) return { why: `before Postgres 11 any non-null DEFAULT (here ${d.computedIn ? describeDefault(d) : d.text}) is written into every existing row`, certain: true, help: backfill };
   if (d.volatility === 'volatile') {
     const fns = d.functions?.length ? ` (${[...new Set(d.functions)].join(', ')})` : '';
     return { why: `DEFAULT ${d.text} is volatile${fns}, so it is evaluated once per existing row`, certain: true, help: backfill };
@@ -44,7 +45,9 @@ function rewriteCause(c: ColumnDef, pgVersion: number): RewriteCause | undefined
   if (d.volatility === 'unknown') {
     const fns = d.functions?.length ? [...new Set(d.functions)].join(', ') : 'functions';
     return {
-      why: `DEFAULT ${d.text} calls ${fns}, whose volatility the migration does not show; a VOLATILE function is evaluated once per existing row`,
+      why: d.computedIn
+        ? `the default is ${describeDefault(d)}, sent as SQL, so which functions it calls is not shown; a VOLATILE function is evaluated once per existing row`
+        : `DEFAULT ${d.text} calls ${fns}, whose volatility the migration does not show; a VOLATILE function is evaluated once per existing row`,
       certain: false,
       help: `Check the function's volatility (\\df+ in psql): STABLE or IMMUTABLE adds the column without a rewrite on Postgres 11+. If it is VOLATILE: ${backfill}`,
     };

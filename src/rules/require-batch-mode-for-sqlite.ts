@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import type { Operation } from '../ir/types.js';
-import { tableName } from './support/helpers.js';
+import { describeDefault, tableName } from './support/helpers.js';
 
 const HELP =
   'Run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old ' +
@@ -72,7 +72,7 @@ export const requireBatchModeForSqlite: Rule = {
         const c = op.column;
         if (c.primaryKey) flag(op, `add the PRIMARY KEY column ${c.name}`);
         else if (c.unique) flag(op, `add the UNIQUE column ${c.name}`);
-        else if (c.default && c.default.volatility !== 'immutable') flag(op, `add column ${c.name} with the non-constant default ${c.default.text}`);
+        else if (c.default && c.default.volatility !== 'immutable') flag(op, `add column ${c.name} with the non-constant default ${c.default.computedIn ? describeDefault(c.default) : c.default.text}`);
       },
       'drop-column'(op) {
         if (op.inBatch) return;

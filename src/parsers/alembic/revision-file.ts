@@ -10,6 +10,7 @@ import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
 import { children, dottedName, firstSyntaxError, parsePython, type SyntaxNode } from './python-tree.js';
+import { pythonComputedDefaults } from './sqlalchemy.js';
 import { assign, evaluate, exactStr, lastName, type PyCall, type PyValue, type Scope, sourceText, strList, unbindTargets } from './python-values.js';
 
 /** Module-level `revision = …` and `down_revision = …`: what makes a .py file an Alembic revision. */
@@ -110,6 +111,7 @@ class BodyWalker {
           op.span = span;
           op.statementIndex = index;
         }
+        pythonComputedDefaults(result.ops);
         after?.(result.ops);
         this.push(result.ops, state);
       },

@@ -14,7 +14,7 @@
 import type { ColumnDef, ConstraintDef, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -680,7 +680,7 @@ class KnexReader extends FrameworkReader {
           else {
             const v = this.scope.value(a[0]);
             // defaultTo(null) is written as DEFAULT NULL.
-            def = v === UNKNOWN ? { text: nodeText(this.source, a[0]!), volatility: 'unknown' } : staticDefault(v);
+            def = v === UNKNOWN ? unreadDefault(a[0]!, this.source, this.scope, (n) => n.type === 'Identifier' && this.isFrameworkObject(n)) : staticDefault(v);
           }
           break;
         }

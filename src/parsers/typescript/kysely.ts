@@ -12,7 +12,7 @@
 import type { ColumnDef, ConstraintDef, QualifiedName } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import { embeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -63,7 +63,7 @@ class KyselyReader extends FrameworkReader {
     const n = unwrap(node);
     if (raw !== undefined && n?.type !== 'Literal' && n?.type !== 'TemplateLiteral') return sqlDefault(raw);
     const v = this.scope.value(node);
-    if (v === UNKNOWN) return { text: nodeText(this.source, node!), volatility: 'unknown' };
+    if (v === UNKNOWN) return unreadDefault(node!, this.source, this.scope, (x) => this.isSqlTag(x) || (x.type === 'Identifier' && this.isFrameworkObject(x)));
     return staticDefault(v);
   }
 

@@ -14,7 +14,7 @@ import type { ColumnDef, ConstraintDef, Direction, QualifiedName, TransactionMod
 import { parseSql } from '../sql/parse-sql.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -119,7 +119,7 @@ class PgmReader extends FrameworkReader {
     const fn = this.funcSql(n);
     if (fn !== undefined) return sqlDefault(fn);
     const v = n ? this.scope.value(n) : (o.get('default') as StaticValue);
-    if (v === UNKNOWN) return { text: nodeText(this.source, n!), volatility: 'unknown' };
+    if (v === UNKNOWN) return unreadDefault(n!, this.source, this.scope, (x) => x.type === 'Identifier' && (x.name === 'PgLiteral' || this.isFrameworkObject(x)));
     if (v === null) return null;
     return staticDefault(v);
   }

@@ -16,7 +16,7 @@ import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../.
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, UNKNOWN } from './scope.js';
@@ -184,7 +184,7 @@ class SequelizeReader extends FrameworkReader {
       }
     }
     const v = this.scope.value(n);
-    if (v === UNKNOWN) return { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
+    if (v === UNKNOWN) return { value: unreadDefault(n, this.source, this.scope, (x) => x.type === 'Identifier' && (this.typeRoots.has(x.name) || this.isFrameworkObject(x))) };
     if (v === null || v === undefined) return {};
     const d = staticDefault(v);
     return d ? { value: d } : {};

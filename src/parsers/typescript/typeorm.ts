@@ -20,10 +20,11 @@
  * `queryRunner.commitTransaction()` / `startTransaction()` inside `up` end and reopen it.
  */
 import { createHash } from 'node:crypto';
-import type { ColumnDef, ConstraintDef, DowngradeInfo, QualifiedName, TransactionAction, TransactionMode } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, DefaultValue, DowngradeInfo, QualifiedName, TransactionAction, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault } from './columns.js';
+import { embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
@@ -54,8 +55,8 @@ interface ColumnSpec {
   isGenerated: boolean;
   generationStrategy?: string;
   defaultSql?: string;
-  /** `default` is there but not a constant. */
-  defaultUnknown?: string;
+  /** `default` is there but its text is computed when the migration runs. */
+  defaultComputed?: Node;
   isArray: boolean;
   enumName?: string;
   enumValues?: string[];
@@ -140,9 +141,24 @@ class TypeOrmReader extends FrameworkReader {
       const d = get('default');
       // TypeORM pastes `default` into the SQL as written: `"'active'"`, `'now()'`, `0`.
       if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') spec.defaultSql = String(d);
-      else if (d !== null) spec.defaultUnknown = nodeText(this.source, props.get('default')!);
+      else if (d !== null) spec.defaultComputed = props.get('default')!;
     }
     return spec;
+  }
+
+  /**
+   * A `default` whose text the migration computes in JavaScript: TypeORM pastes it into the SQL, so
+   * it is SQL of unknown volatility — unless its readable parts make it a quoted literal
+   * (`\`'${Status.Active}'\``), a constant.
+   */
+  private computedDefault(node: Node): DefaultValue {
+    const text = nodeText(this.source, node);
+    const e = embeddedSql(node, this.scope, this.source);
+    if (e && !e.text.replace(/'(?:[^']|'')*'/g, "''").includes(PLACEHOLDER_MARK)) {
+      const d = sqlDefault(e.text);
+      if (d.volatility !== 'unknown') return { text, volatility: d.volatility, computedIn: 'JavaScript' };
+    }
+    return { text, volatility: 'unknown', computedIn: 'JavaScript' };
   }
 
   /** The SQL type TypeORM's postgres driver writes for a column (`createFullType`). */
@@ -167,7 +183,7 @@ class TypeOrmReader extends FrameworkReader {
     if (c.isGenerated && c.generationStrategy === 'identity') def.generated = 'identity';
     if (c.generatedType === 'STORED' && c.asExpression) def.generated = 'stored';
     if (c.defaultSql !== undefined) def.default = sqlDefault(c.defaultSql);
-    else if (c.defaultUnknown !== undefined) def.default = { text: c.defaultUnknown, volatility: 'unknown' };
+    else if (c.defaultComputed !== undefined) def.default = this.computedDefault(c.defaultComputed);
     else if (c.isGenerated && c.generationStrategy === 'uuid') def.default = sqlDefault('uuid_generate_v4()');
     return def;
   }
@@ -555,7 +571,8 @@ class TypeOrmReader extends FrameworkReader {
       this.c.emit({ kind: 'alter-column-type', table: t, column: name, newType: this.columnDef(t, next).type, oldType: this.columnDef(t, old).type }, call, opts);
     }
     if (old.isNullable !== next.isNullable) this.c.emit({ kind: next.isNullable ? 'drop-not-null' : 'set-not-null', table: t, column: name }, call, opts);
-    if (old.defaultSql !== next.defaultSql || old.defaultUnknown !== next.defaultUnknown) {
+    const computedText = (s: ColumnSpec) => (s.defaultComputed ? nodeText(this.source, s.defaultComputed) : undefined);
+    if (old.defaultSql !== next.defaultSql || computedText(old) !== computedText(next)) {
       const d = this.columnDef(t, next).default;
       this.c.emit(d ? { kind: 'set-default', table: t, column: name, default: d } : { kind: 'set-default', table: t, column: name }, call, opts);
     }
