@@ -115,8 +115,9 @@ export interface OpBase {
   /** Revision this op belongs to when known (Alembic offline SQL). */
   revision?: string;
   /**
-   * Issued inside a batch block (Alembic `batch_alter_table`): on SQLite the tool applies it by
-   * recreating the table (create, copy, drop, rename); on PostgreSQL it runs as the plain ALTER.
+   * On SQLite the tool applies it without an ALTER SQLite lacks: by recreating the table (create,
+   * copy, drop, rename — Alembic's `batch_alter_table`, Knex's SQLite dialect), or inside the CREATE
+   * TABLE of a table it is building. On PostgreSQL it runs as the plain ALTER.
    */
   inBatch?: boolean;
 }
@@ -385,6 +386,17 @@ export interface TransactionFacts {
   implicit?: TransactionHelp;
 }
 
+/**
+ * How a format's tool does what rules recommend, in its own terms, so a fix reads right for each
+ * framework while rules stay framework-free.
+ */
+export interface FormatHelp {
+  /** How to run `CREATE INDEX CONCURRENTLY` with this tool (outside its transaction): a sentence that follows the SQL. */
+  concurrentIndex?: string;
+  /** How to make, with this tool, a change SQLite's `ALTER TABLE` cannot make (the table must be recreated). */
+  sqliteRebuild?: string;
+}
+
 export interface Migration {
   file: string;
   format: MigrationFormat;
@@ -410,4 +422,6 @@ export interface Migration {
   source: string;
   /** Set from the format's parser: how its tool's transactions read in messages (rules stay framework-free). */
   transactionFacts?: TransactionFacts;
+  /** Set from the format's parser: how its tool does what rules recommend. */
+  formatHelp?: FormatHelp;
 }

@@ -73,12 +73,11 @@ export function noParserReason(path: string): string {
   return `not a migration of any supported framework (${formats.join(', ')}); --framework forces one`;
 }
 
-/** Stamps a migration with its format's transaction facts (kept on the IR so rules need no format table). */
+/** Stamps a migration with its format's transaction facts and help (kept on the IR so rules need no format table). */
 function withTransactionFacts(migration: Migration): Migration {
-  if (!migration.transactionFacts) {
-    const facts = PARSERS.find((p) => p.format === migration.format)?.transactionFacts;
-    if (facts) migration.transactionFacts = facts;
-  }
+  const parser = PARSERS.find((p) => p.format === migration.format);
+  if (!migration.transactionFacts && parser?.transactionFacts) migration.transactionFacts = parser.transactionFacts;
+  if (!migration.formatHelp && parser?.formatHelp) migration.formatHelp = parser.formatHelp;
   return migration;
 }
 

@@ -1,4 +1,4 @@
-import type { Migration, MigrationFormat, TransactionFacts } from '../ir/types.js';
+import type { FormatHelp, Migration, MigrationFormat, TransactionFacts } from '../ir/types.js';
 
 /** A file handed to a parser: its path (as given on the command line) and its decoded text. */
 export interface SourceFile {
@@ -30,6 +30,8 @@ export interface FormatParser {
   parse(file: SourceFile, options: ParseOptions): Migration | Promise<Migration>;
   /** How this format's tool runs files in transactions and how a migration leaves one (for messages). */
   transactionFacts?: TransactionFacts;
+  /** How this format's tool does what rules recommend (build an index concurrently, rebuild a SQLite table). */
+  formatHelp?: FormatHelp;
   /**
    * Run-level step, given every migration of this format in the run (path order): returns them as
    * the units and in the order the tool runs them (Alembic: revisions in graph order; Alembic

@@ -2,13 +2,10 @@ import type { Rule } from '../engine/types.js';
 import type { Operation } from '../ir/types.js';
 import { describeDefault, tableName } from './support/helpers.js';
 
+/** Without the format's own way: recreate the table, which is what every tool's SQLite support does. */
 const HELP =
-  'Run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old ' +
-  'one, rename): with op.batch_alter_table("<table>") as batch_op: batch_op.<operation>(…)';
-
-function help(table: string): string {
-  return HELP.replace('<table>', table);
-}
+  'Recreate the table: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ' +
+  'ALTER TABLE … RENAME TO the old name';
 
 export const requireBatchModeForSqlite: Rule = {
   meta: {
@@ -42,9 +39,11 @@ export const requireBatchModeForSqlite: Rule = {
   },
   create(context) {
     if (context.dialect !== 'sqlite') return {};
+    // The format says how its tool recreates a table (Alembic batch mode, Knex's and TypeORM's own rebuild…).
+    const help = (table: string) => (context.migration.formatHelp?.sqliteRebuild ?? HELP).replace('<table>', table);
     const flag = (op: Operation & { table: { name: string; schema?: string } }, what: string) => {
       if (op.inBatch) return;
-      context.report(op, `On SQLite, ALTER TABLE ${tableName(op.table)} cannot ${what}: outside batch mode this migration fails there.`, { help: help(tableName(op.table)) });
+      context.report(op, `On SQLite, ALTER TABLE ${tableName(op.table)} cannot ${what}, so this migration fails there.`, { help: help(op.table.name) });
     };
     return {
       'alter-column-type'(op) {
@@ -78,7 +77,7 @@ export const requireBatchModeForSqlite: Rule = {
         if (op.inBatch) return;
         context.report(op, `SQLite drops column ${op.column} of ${tableName(op.table)} only from version 3.35, and never when it is indexed, UNIQUE, part of a key or used by a constraint, view or trigger.`, {
           severity: 'warning',
-          help: help(tableName(op.table)),
+          help: help(op.table.name),
         });
       },
     };

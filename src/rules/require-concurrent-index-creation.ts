@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 export const requireConcurrentIndexCreation: Rule = {
   meta: {
@@ -29,9 +29,12 @@ export const requireConcurrentIndexCreation: Rule = {
     return {
       'create-index'(op) {
         if (op.concurrently || context.isNewTable(op.table)) return;
-        context.report(op, `CREATE INDEX${op.name ? ` ${op.name}` : ''} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
+        const name = op.name ? ` ${quoteIdent(op.name)}` : '';
+        // The format says how its tool runs the statement outside a transaction (knex.raw, postgresql_concurrently…).
+        const how = context.migration.formatHelp?.concurrentIndex;
+        context.report(op, `CREATE INDEX${name} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
           lock: describeLock('ShareLock', op.table),
-          help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${op.name ? ` ${op.name}` : ''} ON ${tableName(op.table)} (…), run outside a transaction block.`,
+          help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${name} ON ${tableName(op.table)} (…), run outside a transaction block.${how ? ` ${how}.` : ''}`,
         });
       },
     };

@@ -4,7 +4,7 @@
  * lazily), find `up`/`down`, let the framework's reader turn calls into IR ops, then settle
  * transactions and the downgrade facts. Nothing in the file is ever imported or executed.
  */
-import type { Direction, DowngradeInfo, FileDiagnostic, Migration, MigrationFormat, SourceSpan, TransactionFacts, TransactionMode } from '../../ir/types.js';
+import type { Direction, DowngradeInfo, FileDiagnostic, FormatHelp, Migration, MigrationFormat, SourceSpan, TransactionFacts, TransactionMode } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { initSqlParser } from '../sql/parse-sql.js';
 import type { FormatParser, SourceFile } from '../types.js';
@@ -43,6 +43,8 @@ export interface FrameworkSpec {
   read(input: ReadInput): ReadOutput;
   /** How the framework's transactions read in messages, and how a migration leaves one. */
   transactionFacts?: TransactionFacts;
+  /** How the framework does what rules recommend. */
+  formatHelp?: FormatHelp;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,6 +279,7 @@ export function frameworkParser(spec: FrameworkSpec): FormatParser {
     format: spec.format,
     extensions: TS_EXTENSIONS,
     ...(spec.transactionFacts ? { transactionFacts: spec.transactionFacts } : {}),
+    ...(spec.formatHelp ? { formatHelp: spec.formatHelp } : {}),
     detect: (file) => frameworkScores(file.text)[spec.format],
     parse: (file) => parseFrameworkMigration(spec, file),
     arrangeRun: (migrations) => migrations.flatMap(splitUnits),

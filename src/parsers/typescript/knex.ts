@@ -11,7 +11,7 @@
  * Transactions: Knex runs a batch of migrations in one transaction unless the file exports
  * `config = { transaction: false }`.
  */
-import type { ColumnDef, ConstraintDef, QualifiedName, TransactionMode } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, Operation, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
@@ -111,6 +111,20 @@ const COLUMN_METHODS = new Set([
 /** Knex's generated index/constraint names: `${table}_${columns}_${kind}`, lower-cased. */
 function knexName(table: QualifiedName, columns: string[], kind: string): string {
   return `${table.name.replace(/\.|-/g, '_')}_${columns.join('_')}_${kind}`.toLowerCase();
+}
+
+/**
+ * Marks what Knex's SQLite dialect does without an ALTER SQLite lacks: in createTable, keys go into
+ * the CREATE TABLE itself; in alterTable, `.alter()`, foreign and primary keys, nullability and
+ * dropped columns make Knex recreate the table (its SQLite DDL helper), and a unique key is a
+ * CREATE UNIQUE INDEX.
+ */
+function rebuiltOnSqlite(op: Operation, mode: 'create' | 'alter'): void {
+  const rebuilt =
+    op.kind === 'add-constraint'
+      ? mode === 'create' || op.constraint.type !== 'check'
+      : ['alter-column-type', 'set-not-null', 'drop-not-null', 'set-default', 'drop-column', 'drop-constraint'].includes(op.kind);
+  if (rebuilt) op.inBatch = true;
 }
 
 interface PendingOp {
@@ -378,7 +392,7 @@ class KnexReader extends FrameworkReader {
       const statement = this.c.newStatement();
       for (const c of builder.columns) this.c.emit({ kind: 'add-column', table, column: c.def, ifNotExists: false }, c.node, { ...opts, statement });
     }
-    for (const a of builder.alters) this.c.emit(a.draft, a.node, opts);
+    for (const a of builder.alters) rebuiltOnSqlite(this.c.emit(a.draft, a.node, opts), mode);
     const groups = new Map<object, number>();
     for (const p of builder.later) {
       let statement: number | undefined;
@@ -386,7 +400,7 @@ class KnexReader extends FrameworkReader {
         statement = groups.get(p.group) ?? this.c.newStatement();
         groups.set(p.group, statement);
       }
-      this.c.emit(p.draft, p.node, statement === undefined ? opts : { ...opts, statement });
+      rebuiltOnSqlite(this.c.emit(p.draft, p.node, statement === undefined ? opts : { ...opts, statement }), mode);
     }
   }
 
@@ -828,6 +842,10 @@ function knexTransaction(input: ReadInput): TransactionMode {
 export const knexSpec: FrameworkSpec = {
   format: 'knex',
   transactionFacts: { wrapped: { reason: 'knex runs each migration in a transaction', fix: 'export `config = { transaction: false }` from this migration' } },
+  formatHelp: {
+    concurrentIndex: 'With Knex (its index builder has no CONCURRENTLY): await knex.raw(…) with that statement, in a migration that exports `config = { transaction: false }` (exports.config in CommonJS)',
+    sqliteRebuild: 'With Knex, write the change with the schema builder (knex.schema.alterTable): on SQLite Knex recreates the table itself for .alter(), foreign and primary keys, nullability and dropped columns; a column with a non-constant default must be added without it',
+  },
   name: 'Knex',
   read(input) {
     const { shape } = input;

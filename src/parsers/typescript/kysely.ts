@@ -450,6 +450,10 @@ function has(links: ChainLink[], name: string): boolean {
 export const kyselySpec: FrameworkSpec = {
   format: 'kysely',
   transactionFacts: { wrapped: { reason: "Kysely's Migrator runs each migration in a transaction on Postgres", fix: 'run this migration with a Migrator created with `disableTransactions: true`' } },
+  formatHelp: {
+    concurrentIndex: 'With Kysely (its createIndex builder has no CONCURRENTLY): await sql`…`.execute(db) with that statement, outside the Migrator\'s transaction (a Migrator created with `disableTransactions: true`)',
+    sqliteRebuild: 'With Kysely, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name, each with sql`…`.execute(db)',
+  },
   name: 'Kysely',
   read(input) {
     if (input.shape.up) new KyselyReader(input).read(input.shape.up, 'upgrade');

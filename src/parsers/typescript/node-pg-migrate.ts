@@ -470,6 +470,9 @@ class PgmReader extends FrameworkReader {
 export const nodePgMigrateSpec: FrameworkSpec = {
   format: 'node-pg-migrate',
   transactionFacts: { wrapped: { reason: 'node-pg-migrate runs each migration in a transaction', fix: 'call pgm.noTransaction() in this migration and keep the statement out of any other transaction' } },
+  formatHelp: {
+    concurrentIndex: 'With node-pg-migrate: pgm.createIndex(table, columns, { name, concurrently: true }) (or the SQL in pgm.sql()), in a migration that calls pgm.noTransaction() first',
+  },
   name: 'node-pg-migrate',
   read(input) {
     const modes: Record<Direction, TransactionMode> = { upgrade: 'wrapped', downgrade: 'wrapped' };

@@ -604,6 +604,10 @@ function typeormTransaction(input: ReadInput): TransactionMode {
 export const typeormSpec: FrameworkSpec = {
   format: 'typeorm',
   transactionFacts: { wrapped: { reason: 'TypeORM runs migrations in a transaction', fix: 'set `transaction = false` on this migration class (with migrationsTransactionMode "each")' } },
+  formatHelp: {
+    concurrentIndex: 'With TypeORM: await queryRunner.query(…) with that statement, in a migration class with `transaction = false` (migrationsTransactionMode "each"; "all" refuses the override)',
+    sqliteRebuild: 'With TypeORM, make the change with the QueryRunner API (queryRunner.addColumn, changeColumn, createForeignKey…): on SQLite TypeORM recreates the table itself',
+  },
   name: 'TypeORM',
   read(input) {
     const mode = typeormTransaction(input);
