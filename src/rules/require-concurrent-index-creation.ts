@@ -32,7 +32,7 @@ export const requireConcurrentIndexCreation: Rule = {
         const name = op.name ? ` ${quoteIdent(op.name)}` : '';
         // The format says how its tool runs the statement outside a transaction (knex.raw, postgresql_concurrently…).
         const how = context.migration.formatHelp?.concurrentIndex;
-        context.report(op, `CREATE INDEX${name} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
+        context.report(op, `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX${name} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
           lock: describeLock('ShareLock', op.table),
           help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${name} ON ${tableName(op.table)} (…), run outside a transaction block.${how ? ` ${how}.` : ''}`,
         });

@@ -41,12 +41,13 @@ export function sqlDefault(text: string): DefaultValue {
  * A default whose value this file does not show (`SOME_CONSTANT`, `process.env.X`,
  * `new Date(0).toISOString()`). The frameworks send a JavaScript value to Postgres as a literal, so
  * it is a constant the migration computes once when it runs — unless the expression builds SQL
- * (`knex.raw(text)`, `pgm.func(name)`, a `sql` template): then it is SQL whose functions are not shown.
+ * (`knex.raw(text)`, `pgm.func(name)`, a `sql` template): then it is SQL text computed in JavaScript,
+ * whose functions are not shown (unknown volatility).
  * `buildsSql` says which sub-expressions are the framework's SQL constructors.
  */
 export function unreadDefault(node: Node, source: string, scope: Scope, buildsSql: (n: Node) => boolean): DefaultValue {
   const text = nodeText(source, node);
-  return sendsSql(node, scope, buildsSql) ? { text, volatility: 'unknown' } : { text, volatility: 'immutable', computedIn: 'JavaScript' };
+  return { text, volatility: sendsSql(node, scope, buildsSql) ? 'unknown' : 'immutable', computedIn: 'JavaScript' };
 }
 
 /** Whether any part of the expression (following `const` bindings) is one of the framework's SQL constructors. */

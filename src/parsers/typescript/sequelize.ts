@@ -568,7 +568,7 @@ export const sequelizeSpec: FrameworkSpec = {
   format: 'sequelize',
   name: 'Sequelize',
   formatHelp: {
-    concurrentIndex: 'With Sequelize: queryInterface.addIndex(table, fields, { name, concurrently: true }), not inside a transaction (no `transaction` option, not in sequelize.transaction())',
+    concurrentIndex: 'With Sequelize: queryInterface.addIndex(table, fields, { name, concurrently: true }) (or that statement in queryInterface.sequelize.query()), not inside a transaction (no `transaction` option, not in sequelize.transaction())',
     sqliteRebuild: 'With Sequelize, make the change with the queryInterface API (changeColumn, removeColumn, addConstraint, removeConstraint): on SQLite Sequelize recreates the table itself; a column with a non-constant default must be added without it',
   },
   read(input) {
