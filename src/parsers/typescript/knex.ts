@@ -844,7 +844,7 @@ export const knexSpec: FrameworkSpec = {
   transactionFacts: { wrapped: { reason: 'knex runs each migration in a transaction', fix: 'export `config = { transaction: false }` from this migration' } },
   formatHelp: {
     concurrentIndex: 'With Knex (its index builder has no CONCURRENTLY): await knex.raw(…) with that statement, in a migration that exports `config = { transaction: false }` (exports.config in CommonJS)',
-    sqliteRebuild: 'With Knex, write the change with the schema builder (knex.schema.alterTable): on SQLite Knex recreates the table itself for .alter(), foreign and primary keys, nullability and dropped columns; a column with a non-constant default must be added without it',
+    sqliteRebuild: 'With Knex, use the schema builder where its SQLite dialect recreates the table itself (.alter(), foreign and primary keys, setNullable/dropNullable, dropColumn); for anything else (a CHECK, a column with a non-constant default) recreate the table: createTable the new one, insert the rows with INSERT … SELECT, dropTable the old one, renameTable',
   },
   name: 'Knex',
   read(input) {
