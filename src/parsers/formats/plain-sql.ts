@@ -5,10 +5,6 @@ import { sqlMigration } from './sql-common.js';
 export const plainSql: FormatParser = {
   format: 'sql',
   extensions: ['.sql'],
-  formatHelp: {
-    concurrentIndex: 'Outside any BEGIN … COMMIT, and outside the transaction your migration tool may open',
-    sqliteRebuild: 'In SQL, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
-  },
   transactionFacts: {
     wrapped: {
       reason: '--assume-in-transaction says the migration tool runs each file in a transaction',
