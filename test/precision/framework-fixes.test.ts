@@ -72,3 +72,19 @@ describe('--dialect sqlite with Knex', () => {
     expect(findings[0]!.help).not.toContain('batch_alter_table');
   });
 });
+
+describe('--dialect sqlite with TypeORM and Sequelize', () => {
+  it('TypeORM: QueryRunner calls recreate the table on SQLite; only SQL passed to query() is flagged', async () => {
+    const findings = (await lintFixtures('typeorm-sqlite', { dialect: 'sqlite' })).filter((f) => f.rule === 'require-batch-mode-for-sqlite');
+    expect(findings.map((f) => [f.line, f.message.replace(/,.*/, '')])).toEqual([[15, 'On SQLite']]);
+    expect(findings[0]!.help).toContain('With TypeORM');
+    expect(findings[0]!.help).not.toContain('batch_alter_table');
+  });
+
+  it('Sequelize: createTable keys, changeColumn and addConstraint are rebuilt; addColumn with now() is not', async () => {
+    const findings = (await lintFixtures('sequelize-sqlite', { dialect: 'sqlite' })).filter((f) => f.rule === 'require-batch-mode-for-sqlite');
+    expect(findings.map((f) => f.line)).toEqual([19]);
+    expect(findings[0]!.message).toContain('cannot add column publishedAt with the non-constant default now()');
+    expect(findings[0]!.help).toContain('With Sequelize');
+  });
+});

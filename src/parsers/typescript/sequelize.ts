@@ -271,6 +271,16 @@ class SequelizeReader extends FrameworkReader {
   }
 
   protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
+    const before = this.c.ops.length;
+    const handled = this.queryInterfaceCall(call, chain);
+    // On SQLite Sequelize's QueryInterface recreates the table for these (and a new table takes its
+    // keys in its CREATE TABLE); addColumn runs a plain ADD COLUMN and query() runs as written.
+    const method = chain.links.find((l) => l.args && l.name !== 'getQueryInterface')?.name ?? '';
+    if (SQLITE_REBUILDS.has(method)) for (const op of this.c.ops.slice(before)) if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
+    return handled;
+  }
+
+  private queryInterfaceCall(call: Node, chain: FrameworkChain): boolean {
     let links = chain.links;
     // sequelize.getQueryInterface().addColumn(…) — the same calls as on queryInterface.
     if (links[0]?.name === 'getQueryInterface' && links[0].args) {
@@ -563,6 +573,9 @@ class SequelizeReader extends FrameworkReader {
     this.c.emit({ kind: 'create-table', table: t, columns, constraints, ifNotExists: true, asSelect: false, partitioned: false, temporary: false }, call, opts);
   }
 }
+
+/** QueryInterface methods whose changes Sequelize's SQLite dialect makes without an ALTER SQLite lacks. */
+const SQLITE_REBUILDS = new Set(['changeColumn', 'removeColumn', 'renameColumn', 'addConstraint', 'removeConstraint', 'createTable']);
 
 export const sequelizeSpec: FrameworkSpec = {
   format: 'sequelize',

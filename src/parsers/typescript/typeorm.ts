@@ -191,6 +191,16 @@ class TypeOrmReader extends FrameworkReader {
   // ------------------------------------------------------------------ calls
 
   protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
+    const before = this.c.ops.length;
+    const handled = this.queryRunnerCall(call, chain);
+    // On SQLite TypeORM's QueryRunner makes every schema change by recreating the table (or inside
+    // the CREATE TABLE it builds); only SQL passed to query() runs as written.
+    const method = chain.links.find((l) => l.args)?.name;
+    if (method !== 'query') for (const op of this.c.ops.slice(before)) if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
+    return handled;
+  }
+
+  private queryRunnerCall(call: Node, chain: FrameworkChain): boolean {
     const links = chain.links;
     let i = 0;
     // queryRunner.manager.query / queryRunner.connection.query run on the same connection.
