@@ -66,7 +66,10 @@ export const addingFieldWithDefault: Rule = {
         '`ALTER TABLE … ADD COLUMN` on a table not created in the same migration when the new column forces a table rewrite: a volatile ' +
         'default (`gen_random_uuid()`, `random()`, `clock_timestamp()`, `nextval()`…), a `serial` type, an identity column, a stored ' +
         'generated column, or any non-null default when targeting Postgres 10 or older. A default calling a function whose volatility ' +
-        'is not known here (a user-defined function) is flagged too, saying it is safe only if the function is `STABLE` or `IMMUTABLE`.',
+        'is not known here (a user-defined function) is flagged too, saying it is safe only if the function is `STABLE` or `IMMUTABLE`. ' +
+        'A value the migration\'s own JavaScript or Python computes when it runs (an imported constant, `process.env.X`, ' +
+        '`json.dumps({})`) reaches Postgres as a constant, so it only counts before Postgres 11; SQL built from values the file ' +
+        'does not show (`knex.raw(SQL)`, `sa.text(QUERY)`, TypeORM\'s `default: SOME_SQL`) is flagged as of unknown volatility.',
       why:
         '`ADD COLUMN` takes an `ACCESS EXCLUSIVE` lock (no reads, no writes). Since Postgres 11 a non-volatile default is evaluated once ' +
         'and stored in the catalog, so the statement is instant — `DEFAULT now()`, `DEFAULT CURRENT_TIMESTAMP` and constants are fine. ' +

@@ -15,7 +15,9 @@ export const requireBatchModeForSqlite: Rule = {
     docs: {
       what:
         'Only with `--dialect sqlite` (or `"dialect": "sqlite"` in the config). Flags, outside a batch block ' +
-        '(Alembic `op.batch_alter_table()`), the changes SQLite\'s `ALTER TABLE` cannot make: changing a column\'s type, ' +
+        '(Alembic `op.batch_alter_table()`) and outside the table rebuilds other tools make themselves (Knex\'s SQLite dialect for ' +
+        '`.alter()`, foreign and primary keys, nullability and dropped columns; every TypeORM QueryRunner call; Sequelize\'s ' +
+        '`changeColumn`, `removeColumn`, `addConstraint`…; the keys of a table they create), the changes SQLite\'s `ALTER TABLE` cannot make: changing a column\'s type, ' +
         'nullability or default (Alembic `alter_column`), adding, dropping or validating a constraint (`create_foreign_key`, ' +
         '`create_unique_constraint`, `create_check_constraint`, `drop_constraint`, and the foreign key of an `add_column` with ' +
         '`sa.ForeignKey`), and adding a column that is UNIQUE, a PRIMARY KEY or has a non-constant default. Dropping a column ' +

@@ -16,7 +16,12 @@ export const requireConcurrentIndexCreation: Rule = {
       instead:
         'Build the index concurrently, outside a transaction block (it takes `SHARE UPDATE EXCLUSIVE`, which lets reads and writes go on):\n\n' +
         '```sql\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n```\n\n' +
-        'If the build fails it leaves an `INVALID` index behind: `DROP INDEX CONCURRENTLY users_email_idx;` and retry.',
+        'If the build fails it leaves an `INVALID` index behind: `DROP INDEX CONCURRENTLY users_email_idx;` and retry.\n\n' +
+        'The finding gives the migration tool\'s own way: node-pg-migrate `pgm.createIndex(…, { concurrently: true })` after ' +
+        '`pgm.noTransaction()`; Sequelize `queryInterface.addIndex(…, { concurrently: true })` outside a transaction; Alembic ' +
+        '`op.create_index(…, postgresql_concurrently=True)` inside `with op.get_context().autocommit_block():`; Knex, TypeORM, Kysely ' +
+        'and MikroORM the SQL above through their raw-SQL call, in a migration they run without a transaction; dbmate ' +
+        '`transaction:false`, golang-migrate and Prisma a file holding only that statement.',
     },
     lock: {
       mode: 'ShareLock',
