@@ -16,6 +16,7 @@ describe('defaults computed by the migration when it runs (Postgres 14)', () => 
     expect(pinned(findings, RULE)).toEqual([
       '20240611101500_account_preferences.js:14 adding-field-with-default', // knex.raw('gen_random_uuid()')
       '20240611101500_account_preferences.js:15 adding-field-with-default', // knex.raw(UUID_SQL): SQL, text not shown
+      '20240611113000_account_locale_sql.js:7 adding-field-with-default', // DEFAULT ${CLOCK_FN}(): a function the file does not show
     ]);
     const unread = findings.find((f) => f.rule === 'adding-field-with-default' && f.line === 15)!;
     expect(unread.message).toContain('`knex.raw(UUID_SQL)`, SQL text computed in JavaScript when the migration runs');
