@@ -1,6 +1,6 @@
 import type { ColumnDef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeDefault, describeLock, tableName } from './support/helpers.js';
+import { describeDefault, describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -13,7 +13,7 @@ interface RewriteCause {
 
 /** Why adding this column rewrites the table on `pgVersion`; undefined when it does not. */
 function rewriteCause(c: ColumnDef, pgVersion: number): RewriteCause | undefined {
-  const backfill = `Add ${c.name} without the default, then ALTER COLUMN ${c.name} SET DEFAULT … (applies to new rows only, no rewrite) and backfill existing rows in batches.`;
+  const backfill = `Add ${c.name} without the default, then ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT … (applies to new rows only, no rewrite) and backfill existing rows in batches.`;
   if (c.generated === 'stored') {
     return {
       why: 'a stored generated column is computed and written into every existing row',

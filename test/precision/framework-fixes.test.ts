@@ -88,3 +88,17 @@ describe('--dialect sqlite with TypeORM and Sequelize', () => {
     expect(findings[0]!.help).toContain('With Sequelize');
   });
 });
+
+describe('identifiers in printed SQL are quoted as Postgres needs', () => {
+  it('a TypeORM check constraint name keeps its case in the VALIDATE CONSTRAINT of the fix', async () => {
+    const findings = (await lintFixtures('typeorm-sqlite')).filter((f) => f.rule === 'constraint-missing-not-valid');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.help).toContain('ALTER TABLE photo VALIDATE CONSTRAINT "CHK_photo_views";');
+  });
+
+  it('a camelCase column keeps its quotes in the backfill recipe', async () => {
+    // now() is STABLE: only before Postgres 11 does its default rewrite the table.
+    const findings = (await lintFixtures('sequelize-sqlite', { pgVersion: 10 })).filter((f) => f.rule === 'adding-field-with-default');
+    expect(findings.map((f) => f.help)).toEqual([expect.stringContaining('ALTER COLUMN "publishedAt" SET DEFAULT …')]);
+  });
+});
