@@ -52,7 +52,17 @@ export interface DefaultValue {
   volatility: Volatility;
   /** Function names that made the volatility `unknown` or `volatile` (for messages). */
   functions?: string[];
+  /**
+   * Set when the migration's own code (JavaScript, Python) computes the value when it runs: the tool
+   * sends Postgres the result, once, so it is a constant for every row (`immutable`) — unless the
+   * framework pastes it into the SQL as text (TypeORM's `default`), when its volatility is `unknown`.
+   * `text` is then that code's source, not SQL.
+   */
+  computedIn?: HostLanguage;
 }
+
+/** The language a migration file is written in, when it is not SQL. */
+export type HostLanguage = 'JavaScript' | 'Python';
 
 export interface ForeignKeyTarget {
   table: QualifiedName;
@@ -105,8 +115,9 @@ export interface OpBase {
   /** Revision this op belongs to when known (Alembic offline SQL). */
   revision?: string;
   /**
-   * Issued inside a batch block (Alembic `batch_alter_table`): on SQLite the tool applies it by
-   * recreating the table (create, copy, drop, rename); on PostgreSQL it runs as the plain ALTER.
+   * On SQLite the tool applies it without an ALTER SQLite lacks: by recreating the table (create,
+   * copy, drop, rename — Alembic's `batch_alter_table`, Knex's SQLite dialect), or inside the CREATE
+   * TABLE of a table it is building. On PostgreSQL it runs as the plain ALTER.
    */
   inBatch?: boolean;
   /**
@@ -438,6 +449,17 @@ export interface TransactionFacts {
   implicit?: TransactionHelp;
 }
 
+/**
+ * How a format's tool does what rules recommend, in its own terms, so a fix reads right for each
+ * framework while rules stay framework-free.
+ */
+export interface FormatHelp {
+  /** How to run `CREATE INDEX CONCURRENTLY` with this tool (outside its transaction): a sentence that follows the SQL. */
+  concurrentIndex?: string;
+  /** How to make, with this tool, a change SQLite's `ALTER TABLE` cannot make (the table must be recreated). */
+  sqliteRebuild?: string;
+}
+
 export interface Migration {
   file: string;
   format: MigrationFormat;
@@ -485,6 +507,8 @@ export interface Migration {
    * where that can happen.
    */
   unboundNames?: UnboundName[];
+  /** Set from the format's parser: how its tool does what rules recommend. */
+  formatHelp?: FormatHelp;
 }
 
 export interface UnboundName {

@@ -80,11 +80,12 @@ export function noParserReason(path: string, text?: string): string {
   return `not a migration of any supported framework (${formats.join(', ')}); --framework forces one`;
 }
 
-/** Stamps a migration with its format's transaction facts and identity (kept on the IR so rules need no format table). */
+/** Stamps a migration with its format's transaction facts, help and identity (kept on the IR so rules need no format table). */
 function withTransactionFacts(migration: Migration): Migration {
   const parser = PARSERS.find((p) => p.format === migration.format);
   if (!migration.transactionFacts && parser?.transactionFacts) migration.transactionFacts = parser.transactionFacts;
   if (!migration.identifiedBy) migration.identifiedBy = parser?.identifiedBy ?? 'file-name';
+  if (!migration.formatHelp && parser?.formatHelp) migration.formatHelp = parser.formatHelp;
   return migration;
 }
 

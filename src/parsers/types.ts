@@ -1,4 +1,4 @@
-import type { Migration, MigrationFormat, TransactionFacts, MigrationIdentity } from '../ir/types.js';
+import type { FormatHelp, Migration, MigrationFormat, MigrationIdentity, TransactionFacts } from '../ir/types.js';
 
 /** A file handed to a parser: its path (as given on the command line) and its decoded text. */
 export interface SourceFile {
@@ -38,6 +38,8 @@ export interface FormatParser {
   transactionFacts?: TransactionFacts;
   /** How the tool recognises an applied migration; default: by file name. */
   identifiedBy?: MigrationIdentity;
+  /** How this format's tool does what rules recommend (build an index concurrently, rebuild a SQLite table). */
+  formatHelp?: FormatHelp;
   /**
    * Run-level step, given every migration of this format in the run (path order): returns them as
    * the units and in the order the tool runs them (Alembic: revisions in graph order; Alembic

@@ -1,6 +1,6 @@
 import type { ColumnDef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { describeDefault, describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -13,7 +13,7 @@ interface RewriteCause {
 
 /** Why adding this column rewrites the table on `pgVersion`; undefined when it does not. */
 function rewriteCause(c: ColumnDef, pgVersion: number): RewriteCause | undefined {
-  const backfill = `Add ${c.name} without the default, then ALTER COLUMN ${c.name} SET DEFAULT … (applies to new rows only, no rewrite) and backfill existing rows in batches.`;
+  const backfill = `Add ${c.name} without the default, then ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT … (applies to new rows only, no rewrite) and backfill existing rows in batches.`;
   if (c.generated === 'stored') {
     return {
       why: 'a stored generated column is computed and written into every existing row',
@@ -36,7 +36,8 @@ function rewriteCause(c: ColumnDef, pgVersion: number): RewriteCause | undefined
   }
   const d = c.default;
   if (!d || /^NULL(::.*)?$/i.test(d.text)) return undefined;
-  if (pgVersion < 11) return { why: `before Postgres 11 any non-null DEFAULT (here ${d.text}) is written into every existing row`, certain: true, help: backfill };
+  // A value the migration's code computes is sent as a constant, but before 11 even a constant is written into every row.
+  if (pgVersion < 11) return { why: `before Postgres 11 any non-null DEFAULT (here ${d.computedIn ? describeDefault(d) : d.text}) is written into every existing row`, certain: true, help: backfill };
   if (d.volatility === 'volatile') {
     const fns = d.functions?.length ? ` (${[...new Set(d.functions)].join(', ')})` : '';
     return { why: `DEFAULT ${d.text} is volatile${fns}, so it is evaluated once per existing row`, certain: true, help: backfill };
@@ -44,7 +45,9 @@ function rewriteCause(c: ColumnDef, pgVersion: number): RewriteCause | undefined
   if (d.volatility === 'unknown') {
     const fns = d.functions?.length ? [...new Set(d.functions)].join(', ') : 'functions';
     return {
-      why: `DEFAULT ${d.text} calls ${fns}, whose volatility the migration does not show; a VOLATILE function is evaluated once per existing row`,
+      why: d.computedIn
+        ? `the default is ${describeDefault(d)}, sent as SQL, so which functions it calls is not shown; a VOLATILE function is evaluated once per existing row`
+        : `DEFAULT ${d.text} calls ${fns}, whose volatility the migration does not show; a VOLATILE function is evaluated once per existing row`,
       certain: false,
       help: `Check the function's volatility (\\df+ in psql): STABLE or IMMUTABLE adds the column without a rewrite on Postgres 11+. If it is VOLATILE: ${backfill}`,
     };
@@ -63,7 +66,10 @@ export const addingFieldWithDefault: Rule = {
         '`ALTER TABLE … ADD COLUMN` on a table not created in the same migration when the new column forces a table rewrite: a volatile ' +
         'default (`gen_random_uuid()`, `random()`, `clock_timestamp()`, `nextval()`…), a `serial` type, an identity column, a stored ' +
         'generated column, or any non-null default when targeting Postgres 10 or older. A default calling a function whose volatility ' +
-        'is not known here (a user-defined function) is flagged too, saying it is safe only if the function is `STABLE` or `IMMUTABLE`.',
+        'is not known here (a user-defined function) is flagged too, saying it is safe only if the function is `STABLE` or `IMMUTABLE`. ' +
+        'A value the migration\'s own JavaScript or Python computes when it runs (an imported constant, `process.env.X`, ' +
+        '`json.dumps({})`) reaches Postgres as a constant, so it only counts before Postgres 11; SQL built from values the file ' +
+        'does not show (`knex.raw(SQL)`, `sa.text(QUERY)`, TypeORM\'s `default: SOME_SQL`) is flagged as of unknown volatility.',
       why:
         '`ADD COLUMN` takes an `ACCESS EXCLUSIVE` lock (no reads, no writes). Since Postgres 11 a non-volatile default is evaluated once ' +
         'and stored in the catalog, so the statement is instant — `DEFAULT now()`, `DEFAULT CURRENT_TIMESTAMP` and constants are fine. ' +

@@ -1,6 +1,6 @@
 import type { Migration, Operation, TransactionHelp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { tableName } from './support/helpers.js';
+import { quoteIdent, tableName } from './support/helpers.js';
 
 /** Why `op` runs in a transaction block; `begin` is the explicit BEGIN still open when it runs. */
 function transactionCause(migration: Migration, op: Operation, begin: Operation | undefined): TransactionHelp {
@@ -38,7 +38,7 @@ function transactionCause(migration: Migration, op: Operation, begin: Operation 
 function statementText(op: Operation): string | undefined {
   switch (op.kind) {
     case 'create-index':
-      return op.concurrently ? `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${op.name ? ` ${op.name}` : ''} ON ${tableName(op.table)}` : undefined;
+      return op.concurrently ? `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${op.name ? ` ${quoteIdent(op.name)}` : ''} ON ${tableName(op.table)}` : undefined;
     case 'drop-index':
       return op.concurrently ? `DROP INDEX CONCURRENTLY ${op.indexes.map(tableName).join(', ')}` : undefined;
     case 'reindex':

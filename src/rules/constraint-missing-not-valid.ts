@@ -1,7 +1,7 @@
 import type { AddConstraintOp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 import { transactionIds } from './support/transaction-scope.js';
 
 export const constraintMissingNotValid: Rule = {
@@ -45,7 +45,7 @@ export const constraintMissingNotValid: Rule = {
         context.report(op, `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
           lock: describeLock('AccessExclusiveLock', op.table),
           help: c.name
-            ? `Add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${c.name};`
+            ? `Add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`
             : `Name the constraint, add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT <name>;`,
         });
       },
@@ -60,7 +60,7 @@ export const constraintMissingNotValid: Rule = {
           `Constraint ${op.name} is validated in the same transaction that added it NOT VALID (line ${added.span.line}): the scan runs while the lock taken by ADD CONSTRAINT is still held, as if NOT VALID had not been used.`,
           {
             lock: describeLock(lock, op.table),
-            help: `Commit after the ADD CONSTRAINT … NOT VALID and run VALIDATE CONSTRAINT ${op.name} in its own transaction (or a later migration).`,
+            help: `Commit after the ADD CONSTRAINT … NOT VALID and run VALIDATE CONSTRAINT ${quoteIdent(op.name)} in its own transaction (or a later migration).`,
           },
         );
       },

@@ -1,14 +1,11 @@
 import type { Rule } from '../engine/types.js';
 import type { Operation } from '../ir/types.js';
-import { tableName } from './support/helpers.js';
+import { describeDefault, tableName } from './support/helpers.js';
 
+/** Without the format's own way: recreate the table, which is what every tool's SQLite support does. */
 const HELP =
-  'Run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old ' +
-  'one, rename): with op.batch_alter_table("<table>") as batch_op: batch_op.<operation>(…)';
-
-function help(table: string): string {
-  return HELP.replace('<table>', table);
-}
+  'Recreate the table: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ' +
+  'ALTER TABLE … RENAME TO the old name';
 
 export const requireBatchModeForSqlite: Rule = {
   meta: {
@@ -18,7 +15,9 @@ export const requireBatchModeForSqlite: Rule = {
     docs: {
       what:
         'Only with `--dialect sqlite` (or `"dialect": "sqlite"` in the config). Flags, outside a batch block ' +
-        '(Alembic `op.batch_alter_table()`), the changes SQLite\'s `ALTER TABLE` cannot make: changing a column\'s type, ' +
+        '(Alembic `op.batch_alter_table()`) and outside the table rebuilds other tools make themselves (Knex\'s SQLite dialect for ' +
+        '`.alter()`, foreign and primary keys, nullability and dropped columns; every TypeORM QueryRunner call; Sequelize\'s ' +
+        '`changeColumn`, `removeColumn`, `addConstraint`…; the keys of a table they create), the changes SQLite\'s `ALTER TABLE` cannot make: changing a column\'s type, ' +
         'nullability or default (Alembic `alter_column`), adding, dropping or validating a constraint (`create_foreign_key`, ' +
         '`create_unique_constraint`, `create_check_constraint`, `drop_constraint`, and the foreign key of an `add_column` with ' +
         '`sa.ForeignKey`), and adding a column that is UNIQUE, a PRIMARY KEY or has a non-constant default. Dropping a column ' +
@@ -42,9 +41,11 @@ export const requireBatchModeForSqlite: Rule = {
   },
   create(context) {
     if (context.dialect !== 'sqlite') return {};
+    // The format says how its tool recreates a table (Alembic batch mode, Knex's and TypeORM's own rebuild…).
+    const help = (table: string) => (context.migration.formatHelp?.sqliteRebuild ?? HELP).replace('<table>', table);
     const flag = (op: Operation & { table: { name: string; schema?: string } }, what: string) => {
       if (op.inBatch) return;
-      context.report(op, `On SQLite, ALTER TABLE ${tableName(op.table)} cannot ${what}: outside batch mode this migration fails there.`, { help: help(tableName(op.table)) });
+      context.report(op, `On SQLite, ALTER TABLE ${tableName(op.table)} cannot ${what}, so this migration fails there.`, { help: help(op.table.name) });
     };
     return {
       'alter-column-type'(op) {
@@ -72,13 +73,13 @@ export const requireBatchModeForSqlite: Rule = {
         const c = op.column;
         if (c.primaryKey) flag(op, `add the PRIMARY KEY column ${c.name}`);
         else if (c.unique) flag(op, `add the UNIQUE column ${c.name}`);
-        else if (c.default && c.default.volatility !== 'immutable') flag(op, `add column ${c.name} with the non-constant default ${c.default.text}`);
+        else if (c.default && c.default.volatility !== 'immutable') flag(op, `add column ${c.name} with the non-constant default ${c.default.computedIn ? describeDefault(c.default) : c.default.text}`);
       },
       'drop-column'(op) {
         if (op.inBatch) return;
         context.report(op, `SQLite drops column ${op.column} of ${tableName(op.table)} only from version 3.35, and never when it is indexed, UNIQUE, part of a key or used by a constraint, view or trigger.`, {
           severity: 'warning',
-          help: help(tableName(op.table)),
+          help: help(op.table.name),
         });
       },
     };

@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 export const requireConcurrentIndexCreation: Rule = {
   meta: {
@@ -16,7 +16,12 @@ export const requireConcurrentIndexCreation: Rule = {
       instead:
         'Build the index concurrently, outside a transaction block (it takes `SHARE UPDATE EXCLUSIVE`, which lets reads and writes go on):\n\n' +
         '```sql\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n```\n\n' +
-        'If the build fails it leaves an `INVALID` index behind: `DROP INDEX CONCURRENTLY users_email_idx;` and retry.',
+        'If the build fails it leaves an `INVALID` index behind: `DROP INDEX CONCURRENTLY users_email_idx;` and retry.\n\n' +
+        'The finding gives the migration tool\'s own way: node-pg-migrate `pgm.createIndex(…, { concurrently: true })` after ' +
+        '`pgm.noTransaction()`; Sequelize `queryInterface.addIndex(…, { concurrently: true })` outside a transaction; Alembic ' +
+        '`op.create_index(…, postgresql_concurrently=True)` inside `with op.get_context().autocommit_block():`; Knex, TypeORM, Kysely ' +
+        'and MikroORM the SQL above through their raw-SQL call, in a migration they run without a transaction; dbmate ' +
+        '`transaction:false`, golang-migrate and Prisma a file holding only that statement.',
     },
     lock: {
       mode: 'ShareLock',
@@ -29,9 +34,12 @@ export const requireConcurrentIndexCreation: Rule = {
     return {
       'create-index'(op) {
         if (op.concurrently || context.isNewTable(op.table)) return;
-        context.report(op, `CREATE INDEX${op.name ? ` ${op.name}` : ''} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
+        const name = op.name ? ` ${quoteIdent(op.name)}` : '';
+        // The format says how its tool runs the statement outside a transaction (knex.raw, postgresql_concurrently…).
+        const how = context.migration.formatHelp?.concurrentIndex;
+        context.report(op, `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX${name} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
           lock: describeLock('ShareLock', op.table),
-          help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${op.name ? ` ${op.name}` : ''} ON ${tableName(op.table)} (…), run outside a transaction block.`,
+          help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${name} ON ${tableName(op.table)} (…), run outside a transaction block.${how ? ` ${how}.` : ''}`,
         });
       },
     };

@@ -59,6 +59,7 @@ function typeSql(type: TypeRef): string {
 }
 
 function defaultSql(d: DefaultValue): string {
+  if (d.computedIn) throw new Unrenderable(`the default is computed in ${d.computedIn} when the migration runs`);
   return expression(d.text, 'the default expression');
 }
 

@@ -17,7 +17,7 @@ import {
   isAutoincrementKey,
   qualified,
   readColumn,
-  serverDefaultSql,
+  serverDefaultClause,
   sqlExpression,
   sqlString,
   sqlType,
@@ -228,8 +228,7 @@ function alterColumn(a: Args, sink: OpSink): void {
   if (serverDefault && !(serverDefault.kind === 'bool' && serverDefault.value === false)) {
     if (serverDefault.kind === 'none') sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT`);
     else {
-      const sql = serverDefaultSql(serverDefault);
-      sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${sql ?? `${ident(sourceText(serverDefault))}()`}`);
+      sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${serverDefaultClause(serverDefault)}`);
     }
   }
   const comment = commentSql(`COLUMN ${t}.${col}`, a.get('comment'));

@@ -11,6 +11,7 @@ import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
 import { children, dottedName, firstSyntaxError, parsePython, PythonTooComplex, type SyntaxNode, type Tree } from './python-tree.js';
 import { importFor, unboundNames } from './unbound-names.js';
+import { pythonComputedDefaults } from './sqlalchemy.js';
 import { assign, evaluate, exactStr, lastName, nested, type PyCall, type PyValue, type Scope, sourceText, strList, TooDeeplyNested, unbindTargets } from './python-values.js';
 
 /** Module-level `revision = …` and `down_revision = …`: what makes a .py file an Alembic revision. */
@@ -117,6 +118,7 @@ class BodyWalker {
             delete op.assigns;
           }
         }
+        pythonComputedDefaults(result.ops);
         after?.(result.ops);
         this.push(result.ops, state);
       },

@@ -5,6 +5,7 @@
  * the SQL frontend, so a revision file and its `alembic upgrade --sql` output give the same IR.
  * Each mapping is checked against SQLAlchemy itself in test/alembic/sqlalchemy-types.test.ts.
  */
+import type { DefaultValue, Operation } from '../../ir/types.js';
 import { exactStr, lastName, type PyCall, type PyValue, sourceText, strList } from './python-values.js';
 
 /** A double-quoted SQL identifier: exact whatever the case or characters. */
@@ -277,6 +278,51 @@ export function serverDefaultSql(v: PyValue): string | undefined {
   return sqlExpression(v);
 }
 
+/** SQLAlchemy's SQL constructors: a `server_default` built with them is SQL, not a Python value. */
+const SQL_CONSTRUCTORS = new Set(['text', 'literal_column', 'literal', 'cast', 'true', 'false', 'null', 'column', 'DefaultClause', 'FetchedValue']);
+
+function buildsSql(v: PyValue | undefined): boolean {
+  if (!v) return false;
+  if (v.kind === 'call') {
+    if (v.callee && (v.callee.split('.').includes('func') || SQL_CONSTRUCTORS.has(lastName(v.callee)))) return true;
+    return buildsSql(v.receiver) || v.args.some(buildsSql) || [...v.kwargs.values()].some(buildsSql);
+  }
+  if (v.kind === 'ref') return v.name.split('.').includes('func');
+  return false;
+}
+
+/**
+ * Stands in the built SQL for a `server_default` the revision computes in Python (`json.dumps({})`,
+ * an f-string, a constant from another module): SQLAlchemy sends its result as a literal, so it is a
+ * constant. `pythonComputedDefaults` turns the stand-in back into a default with the Python source.
+ */
+const PYTHON_VALUE = 'migration_lint_python_value';
+const PYTHON_VALUE_TEXT = new RegExp(`^${PYTHON_VALUE}\\('((?:[^']|'')*)', '(sql|value)'\\)$`);
+
+/**
+ * `server_default=` as it goes into the built statement: its SQL, or the stand-in for what Python
+ * computes when the revision runs — a value (a constant for Postgres), or SQL built from parts this
+ * file does not show (`sa.text(QUERY)`: unknown volatility).
+ */
+export function serverDefaultClause(v: PyValue): string {
+  const sql = serverDefaultSql(v);
+  if (sql !== undefined) return sql;
+  return `${PYTHON_VALUE}(${sqlString(sourceText(v))}, '${buildsSql(v) ? 'sql' : 'value'}')`;
+}
+
+/** Replaces the stand-ins of `serverDefaultClause` in parsed ops by defaults computed in Python. */
+export function pythonComputedDefaults(ops: Operation[]): void {
+  const fix = (d: DefaultValue | undefined): DefaultValue | undefined => {
+    const m = d && PYTHON_VALUE_TEXT.exec(d.text);
+    return m ? { text: m[1]!.replace(/''/g, "'"), volatility: m[2] === 'sql' ? 'unknown' : 'immutable', computedIn: 'Python' } : d;
+  };
+  for (const op of ops) {
+    if (op.kind === 'add-column') op.column.default = fix(op.column.default);
+    else if (op.kind === 'set-default') op.default = fix(op.default);
+    else if (op.kind === 'create-table') for (const c of op.columns) c.default = fix(c.default);
+  }
+}
+
 /** A foreign key target `"users.id"` / `"billing.accounts.id"` → table, schema and column. */
 export function foreignKeyTarget(spec: string): { table: string; schema?: string; column: string } | undefined {
   const parts = spec.split('.');
@@ -320,8 +366,8 @@ export interface ColumnSpec {
   nullable: boolean;
   primaryKey: boolean;
   autoincrement: boolean | 'auto';
-  /** Server default as SQL; `unknown` when given but not statically known. */
-  serverDefault?: string | { unknown: string };
+  /** Server default as it goes into the built SQL (`serverDefaultClause`). */
+  serverDefault?: string;
   /** A Python-side `default=`: applied by SQLAlchemy on INSERT, never to existing rows. */
   pythonDefault: boolean;
   unique: boolean;
@@ -369,8 +415,7 @@ export function readColumn(call: PyCall, problems: string[]): ColumnSpec | undef
   if (comment !== undefined) spec.comment = comment;
   const serverDefault = call.kwargs.get('server_default');
   if (serverDefault && serverDefault.kind !== 'none') {
-    const sql = serverDefaultSql(serverDefault);
-    spec.serverDefault = sql ?? { unknown: sourceText(serverDefault) };
+    spec.serverDefault = serverDefaultClause(serverDefault);
   }
   for (const p of positional) {
     if (p.kind !== 'call' || !p.callee) continue;
@@ -417,9 +462,7 @@ export function columnSql(c: ColumnSpec, serial: boolean): string {
   let type = c.type?.sql ?? ident(c.typeText);
   if (serial && c.type?.serial) type = c.type.serial;
   let sql = `${ident(c.name)} ${type}`;
-  if (typeof c.serverDefault === 'string') sql += ` DEFAULT ${c.serverDefault}`;
-  // An unknown server default is still a default: rendered as a call to an unknown function so its volatility is unknown.
-  else if (c.serverDefault) sql += ` DEFAULT ${ident(c.serverDefault.unknown)}()`;
+  if (c.serverDefault !== undefined) sql += ` DEFAULT ${c.serverDefault}`;
   if (c.computed) sql += ` ${c.computed}`;
   if (c.identity) sql += ` ${c.identity}`;
   if (!c.nullable && !c.identity) sql += ' NOT NULL';

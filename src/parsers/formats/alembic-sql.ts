@@ -91,6 +91,10 @@ export const alembicSql: FormatParser = {
   format: 'alembic-sql',
   extensions: ['.sql'],
   // The BEGIN at the top of `alembic upgrade --sql` output is Alembic's transaction around the run.
+  formatHelp: {
+    concurrentIndex: 'In the revision file: op.create_index(…, postgresql_concurrently=True) inside `with op.get_context().autocommit_block():`',
+    sqliteRebuild: 'In the revision file, run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old one, rename): with op.batch_alter_table("<table>") as batch_op: batch_op.<operation>(…)',
+  },
   transactionFacts: {
     wrapped: {
       reason: 'Alembic runs migrations in a transaction on Postgres (transactional DDL)',

@@ -11,6 +11,10 @@ const MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
 export const dbmate: FormatParser = {
   format: 'dbmate',
   extensions: ['.sql'],
+  formatHelp: {
+    concurrentIndex: 'With dbmate: make it the only statement of a migration whose sections are marked `-- migrate:up transaction:false` (and `-- migrate:down transaction:false`)',
+    sqliteRebuild: 'With dbmate, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
+  },
   transactionFacts: {
     wrapped: {
       reason: 'dbmate runs each migration section in a transaction unless its marker says transaction:false',

@@ -20,6 +20,10 @@ function besideJournal(path: string): boolean {
 export const drizzle: FormatParser = {
   format: 'drizzle',
   extensions: ['.sql'],
+  formatHelp: {
+    concurrentIndex: 'With drizzle: its migrator runs every migration in one transaction, so run that statement outside it (for example with psql before or after drizzle-kit migrate)',
+    sqliteRebuild: 'With drizzle, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name (drizzle-kit generates this for SQLite)',
+  },
   transactionFacts: {
     wrapped: {
       reason: "drizzle's migrator runs all pending migrations in one transaction",

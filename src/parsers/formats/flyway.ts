@@ -11,6 +11,10 @@ const NAME = /^([VUR])([0-9][0-9._]*)?__.+\.sql$/;
 export const flyway: FormatParser = {
   format: 'flyway',
   extensions: ['.sql'],
+  formatHelp: {
+    concurrentIndex: 'With Flyway: make it the only statement of its migration (Flyway runs such a migration outside a transaction), or turn the transaction off with `executeInTransaction=false` in the script\'s .conf file',
+    sqliteRebuild: 'With Flyway, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
+  },
   transactionFacts: {
     wrapped: {
       reason: 'Flyway runs this migration in a transaction because it mixes the CONCURRENTLY statement with other statements',

@@ -10,6 +10,10 @@ const NAME = /^(\d+)_.*\.(up|down)\.sql$/i;
 export const golangMigrate: FormatParser = {
   format: 'golang-migrate',
   extensions: ['.sql'],
+  formatHelp: {
+    concurrentIndex: 'With golang-migrate: make it the only statement of its .up.sql file (golang-migrate sends a file as one query, which runs as one transaction when it holds several statements)',
+    sqliteRebuild: 'With golang-migrate, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
+  },
   transactionFacts: {
     implicit: {
       reason: 'golang-migrate sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',

@@ -7,6 +7,9 @@ const MARKER = /^--\s*(Up|Down) Migration\b.*$/gim;
 export const nodePgMigrateSql: FormatParser = {
   format: 'node-pg-migrate-sql',
   extensions: ['.sql'],
+  formatHelp: {
+    concurrentIndex: 'With node-pg-migrate: SQL migrations run in a transaction, so use a JavaScript/TypeScript migration that calls pgm.noTransaction() and pgm.createIndex(table, columns, { name, concurrently: true })',
+  },
   transactionFacts: {
     wrapped: {
       reason: 'node-pg-migrate runs each migration in a transaction',

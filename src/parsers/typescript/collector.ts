@@ -180,10 +180,14 @@ export class OpCollector {
   }
 }
 
-/** A default whose text came from a `${}` placeholder cannot be judged constant. */
+/**
+ * A default whose SQL came from a `${}` placeholder cannot be judged constant — unless the part sits
+ * inside a quoted SQL literal (`DEFAULT '${locale}'`): a JavaScript value spliced into a string is
+ * still a string constant.
+ */
 function markDynamic(op: Operation): void {
   const fix = (d: DefaultValue | undefined) => {
-    if (d && d.text.includes(PLACEHOLDER_MARK)) {
+    if (d && d.text.replace(/'(?:[^']|'')*'/g, "''").includes(PLACEHOLDER_MARK)) {
       d.volatility = 'unknown';
       d.functions = [...(d.functions ?? []), d.text];
     }

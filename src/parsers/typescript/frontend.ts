@@ -4,7 +4,7 @@
  * lazily), find `up`/`down`, let the framework's reader turn calls into IR ops, then settle
  * transactions and the downgrade facts. Nothing in the file is ever imported or executed.
  */
-import type { Direction, DowngradeInfo, FileDiagnostic, Migration, MigrationFormat, SourceSpan, TransactionFacts, TransactionMode, MigrationIdentity } from '../../ir/types.js';
+import type { Direction, DowngradeInfo, FileDiagnostic, FormatHelp, Migration, MigrationFormat, MigrationIdentity, SourceSpan, TransactionFacts, TransactionMode } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { initSqlParser } from '../sql/parse-sql.js';
 import type { FormatParser, ParseOptions, SourceFile } from '../types.js';
@@ -45,6 +45,8 @@ export interface FrameworkSpec {
   transactionFacts?: TransactionFacts;
   /** How the framework recognises an applied migration (default: by file name). */
   identifiedBy?: MigrationIdentity;
+  /** How the framework does what rules recommend. */
+  formatHelp?: FormatHelp;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,6 +309,7 @@ export function frameworkParser(spec: FrameworkSpec): FormatParser {
     extensions: TS_EXTENSIONS,
     ...(spec.transactionFacts ? { transactionFacts: spec.transactionFacts } : {}),
     ...(spec.identifiedBy ? { identifiedBy: spec.identifiedBy } : {}),
+    ...(spec.formatHelp ? { formatHelp: spec.formatHelp } : {}),
     detect: (file) => frameworkScores(file.text)[spec.format],
     notMigration: notMigrationReason,
     parse: (file, options) => parseFrameworkMigration(spec, file, options),

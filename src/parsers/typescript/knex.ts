@@ -11,10 +11,10 @@
  * Transactions: Knex runs a batch of migrations in one transaction unless the file exports
  * `config = { transaction: false }`.
  */
-import type { ColumnDef, ConstraintDef, QualifiedName, TransactionMode } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, Operation, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -111,6 +111,20 @@ const COLUMN_METHODS = new Set([
 /** Knex's generated index/constraint names: `${table}_${columns}_${kind}`, lower-cased. */
 function knexName(table: QualifiedName, columns: string[], kind: string): string {
   return `${table.name.replace(/\.|-/g, '_')}_${columns.join('_')}_${kind}`.toLowerCase();
+}
+
+/**
+ * Marks what Knex's SQLite dialect does without an ALTER SQLite lacks: in createTable, keys go into
+ * the CREATE TABLE itself; in alterTable, `.alter()`, foreign and primary keys, nullability and
+ * dropped columns make Knex recreate the table (its SQLite DDL helper), and a unique key is a
+ * CREATE UNIQUE INDEX.
+ */
+function rebuiltOnSqlite(op: Operation, mode: 'create' | 'alter'): void {
+  const rebuilt =
+    op.kind === 'add-constraint'
+      ? mode === 'create' || op.constraint.type !== 'check'
+      : ['alter-column-type', 'set-not-null', 'drop-not-null', 'set-default', 'drop-column', 'drop-constraint'].includes(op.kind);
+  if (rebuilt) op.inBatch = true;
 }
 
 interface PendingOp {
@@ -383,7 +397,7 @@ class KnexReader extends FrameworkReader {
       const statement = this.c.newStatement();
       for (const c of builder.columns) this.c.emit({ kind: 'add-column', table, column: c.def, ifNotExists: false }, c.node, { ...opts, statement });
     }
-    for (const a of builder.alters) this.c.emit(a.draft, a.node, opts);
+    for (const a of builder.alters) rebuiltOnSqlite(this.c.emit(a.draft, a.node, opts), mode);
     const groups = new Map<object, number>();
     for (const p of builder.later) {
       let statement: number | undefined;
@@ -391,7 +405,7 @@ class KnexReader extends FrameworkReader {
         statement = groups.get(p.group) ?? this.c.newStatement();
         groups.set(p.group, statement);
       }
-      this.c.emit(p.draft, p.node, statement === undefined ? opts : { ...opts, statement });
+      rebuiltOnSqlite(this.c.emit(p.draft, p.node, statement === undefined ? opts : { ...opts, statement }), mode);
     }
   }
 
@@ -685,7 +699,7 @@ class KnexReader extends FrameworkReader {
           else {
             const v = this.scope.value(a[0]);
             // defaultTo(null) is written as DEFAULT NULL.
-            def = v === UNKNOWN ? { text: nodeText(this.source, a[0]!), volatility: 'unknown' } : staticDefault(v);
+            def = v === UNKNOWN ? unreadDefault(a[0]!, this.source, this.scope, (n) => n.type === 'Identifier' && this.isFrameworkObject(n)) : staticDefault(v);
           }
           break;
         }
@@ -840,6 +854,10 @@ function knexTransaction(input: ReadInput): TransactionMode {
 export const knexSpec: FrameworkSpec = {
   format: 'knex',
   transactionFacts: { wrapped: { reason: 'knex runs each migration in a transaction', fix: 'export `config = { transaction: false }` from this migration' } },
+  formatHelp: {
+    concurrentIndex: 'With Knex (its index builder has no CONCURRENTLY): await knex.raw(…) with that statement, in a migration that exports `config = { transaction: false }` (exports.config in CommonJS)',
+    sqliteRebuild: 'With Knex, use the schema builder where its SQLite dialect recreates the table itself (.alter(), foreign and primary keys, setNullable/dropNullable, dropColumn); for anything else (a CHECK, a column with a non-constant default) recreate the table: createTable the new one, insert the rows with INSERT … SELECT, dropTable the old one, renameTable',
+  },
   name: 'Knex',
   read(input) {
     const { shape } = input;

@@ -12,7 +12,7 @@
 import type { ColumnDef, ConstraintDef, QualifiedName } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type Chain, type ChainLink, flattenChain, type FunctionNode, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import { embeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -65,7 +65,7 @@ class KyselyReader extends FrameworkReader {
     const n = unwrap(node);
     if (raw !== undefined && n?.type !== 'Literal' && n?.type !== 'TemplateLiteral') return sqlDefault(raw);
     const v = this.scope.value(node);
-    if (v === UNKNOWN) return { text: nodeText(this.source, node!), volatility: 'unknown' };
+    if (v === UNKNOWN) return unreadDefault(node!, this.source, this.scope, (x) => this.isSqlTag(x) || (x.type === 'Identifier' && this.isFrameworkObject(x)));
     return staticDefault(v);
   }
 
@@ -454,6 +454,10 @@ function has(links: ChainLink[], name: string): boolean {
 export const kyselySpec: FrameworkSpec = {
   format: 'kysely',
   transactionFacts: { wrapped: { reason: "Kysely's Migrator runs each migration in a transaction on Postgres", fix: 'run this migration with a Migrator created with `disableTransactions: true`' } },
+  formatHelp: {
+    concurrentIndex: 'With Kysely (its createIndex builder has no CONCURRENTLY): await sql`…`.execute(db) with that statement, outside the Migrator\'s transaction (a Migrator created with `disableTransactions: true`)',
+    sqliteRebuild: 'With Kysely, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name, each with sql`…`.execute(db)',
+  },
   name: 'Kysely',
   read(input) {
     if (input.shape.up) new KyselyReader(input).read(input.shape.up, 'upgrade');

@@ -61,6 +61,9 @@ function mikroTransaction(input: ReadInput): TransactionMode {
 export const mikroOrmSpec: FrameworkSpec = {
   format: 'mikro-orm',
   transactionFacts: { wrapped: { reason: 'MikroORM runs each migration in a transaction', fix: 'override isTransactional() to return false in this migration' } },
+  formatHelp: {
+    concurrentIndex: 'With MikroORM: this.addSql(…) with that statement, in a migration whose isTransactional() returns false',
+  },
   name: 'MikroORM',
   read(input) {
     const mode = mikroTransaction(input);

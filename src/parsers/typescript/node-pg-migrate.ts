@@ -14,7 +14,7 @@ import type { ColumnDef, ConstraintDef, Direction, QualifiedName, TransactionMod
 import { parseSql } from '../sql/parse-sql.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -119,7 +119,7 @@ class PgmReader extends FrameworkReader {
     const fn = this.funcSql(n);
     if (fn !== undefined) return sqlDefault(fn);
     const v = n ? this.scope.value(n) : (o.get('default') as StaticValue);
-    if (v === UNKNOWN) return { text: nodeText(this.source, n!), volatility: 'unknown' };
+    if (v === UNKNOWN) return unreadDefault(n!, this.source, this.scope, (x) => x.type === 'Identifier' && (x.name === 'PgLiteral' || this.isFrameworkObject(x)));
     if (v === null) return null;
     return staticDefault(v);
   }
@@ -476,6 +476,9 @@ class PgmReader extends FrameworkReader {
 export const nodePgMigrateSpec: FrameworkSpec = {
   format: 'node-pg-migrate',
   transactionFacts: { wrapped: { reason: 'node-pg-migrate runs each migration in a transaction', fix: 'call pgm.noTransaction() in this migration and keep the statement out of any other transaction' } },
+  formatHelp: {
+    concurrentIndex: 'With node-pg-migrate: pgm.createIndex(table, columns, { name, concurrently: true }) (or the SQL in pgm.sql()), in a migration that calls pgm.noTransaction() first',
+  },
   name: 'node-pg-migrate',
   read(input) {
     const modes: Record<Direction, TransactionMode> = { upgrade: 'wrapped', downgrade: 'wrapped' };

@@ -16,7 +16,7 @@ import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../.
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault } from './columns.js';
+import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
 import { bindPlaceholders, type EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -185,7 +185,7 @@ class SequelizeReader extends FrameworkReader {
       }
     }
     const v = this.scope.value(n);
-    if (v === UNKNOWN) return { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
+    if (v === UNKNOWN) return { value: unreadDefault(n, this.source, this.scope, (x) => x.type === 'Identifier' && (this.typeRoots.has(x.name) || this.isFrameworkObject(x))) };
     if (v === null || v === undefined) return {};
     const d = staticDefault(v);
     return d ? { value: d } : {};
@@ -272,6 +272,16 @@ class SequelizeReader extends FrameworkReader {
   }
 
   protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
+    const before = this.c.ops.length;
+    const handled = this.queryInterfaceCall(call, chain);
+    // On SQLite Sequelize's QueryInterface recreates the table for these (and a new table takes its
+    // keys in its CREATE TABLE); addColumn runs a plain ADD COLUMN and query() runs as written.
+    const method = chain.links.find((l) => l.args && l.name !== 'getQueryInterface')?.name ?? '';
+    if (SQLITE_REBUILDS.has(method)) for (const op of this.c.ops.slice(before)) if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
+    return handled;
+  }
+
+  private queryInterfaceCall(call: Node, chain: FrameworkChain): boolean {
     let links = chain.links;
     // sequelize.getQueryInterface().addColumn(…) — the same calls as on queryInterface.
     if (links[0]?.name === 'getQueryInterface' && links[0].args) {
@@ -572,9 +582,16 @@ class SequelizeReader extends FrameworkReader {
   }
 }
 
+/** QueryInterface methods whose changes Sequelize's SQLite dialect makes without an ALTER SQLite lacks. */
+const SQLITE_REBUILDS = new Set(['changeColumn', 'removeColumn', 'renameColumn', 'addConstraint', 'removeConstraint', 'createTable']);
+
 export const sequelizeSpec: FrameworkSpec = {
   format: 'sequelize',
   name: 'Sequelize',
+  formatHelp: {
+    concurrentIndex: 'With Sequelize: queryInterface.addIndex(table, fields, { name, concurrently: true }) (or that statement in queryInterface.sequelize.query()), not inside a transaction (no `transaction` option, not in sequelize.transaction())',
+    sqliteRebuild: 'With Sequelize, make the change with the queryInterface API (changeColumn, removeColumn, addConstraint, removeConstraint): on SQLite Sequelize recreates the table itself; a column with a non-constant default must be added without it',
+  },
   read(input) {
     if (input.shape.up) new SequelizeReader(input).read(input.shape.up, 'upgrade');
     if (input.shape.down) new SequelizeReader(input).read(input.shape.down, 'downgrade');

@@ -20,10 +20,11 @@
  * `queryRunner.commitTransaction()` / `startTransaction()` inside `up` end and reopen it.
  */
 import { createHash } from 'node:crypto';
-import type { ColumnDef, ConstraintDef, DowngradeInfo, QualifiedName, TransactionAction, TransactionMode } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, DefaultValue, DowngradeInfo, QualifiedName, TransactionAction, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault } from './columns.js';
+import { embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
@@ -54,8 +55,8 @@ interface ColumnSpec {
   isGenerated: boolean;
   generationStrategy?: string;
   defaultSql?: string;
-  /** `default` is there but not a constant. */
-  defaultUnknown?: string;
+  /** `default` is there but its text is computed when the migration runs. */
+  defaultComputed?: Node;
   isArray: boolean;
   enumName?: string;
   enumValues?: string[];
@@ -140,9 +141,24 @@ class TypeOrmReader extends FrameworkReader {
       const d = get('default');
       // TypeORM pastes `default` into the SQL as written: `"'active'"`, `'now()'`, `0`.
       if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') spec.defaultSql = String(d);
-      else if (d !== null) spec.defaultUnknown = nodeText(this.source, props.get('default')!);
+      else if (d !== null) spec.defaultComputed = props.get('default')!;
     }
     return spec;
+  }
+
+  /**
+   * A `default` whose text the migration computes in JavaScript: TypeORM pastes it into the SQL, so
+   * it is SQL of unknown volatility — unless its readable parts make it a quoted literal
+   * (`\`'${Status.Active}'\``), a constant.
+   */
+  private computedDefault(node: Node): DefaultValue {
+    const text = nodeText(this.source, node);
+    const e = embeddedSql(node, this.scope, this.source);
+    if (e && !e.text.replace(/'(?:[^']|'')*'/g, "''").includes(PLACEHOLDER_MARK)) {
+      const d = sqlDefault(e.text);
+      if (d.volatility !== 'unknown') return { text, volatility: d.volatility, computedIn: 'JavaScript' };
+    }
+    return { text, volatility: 'unknown', computedIn: 'JavaScript' };
   }
 
   /** The SQL type TypeORM's postgres driver writes for a column (`createFullType`). */
@@ -167,7 +183,7 @@ class TypeOrmReader extends FrameworkReader {
     if (c.isGenerated && c.generationStrategy === 'identity') def.generated = 'identity';
     if (c.generatedType === 'STORED' && c.asExpression) def.generated = 'stored';
     if (c.defaultSql !== undefined) def.default = sqlDefault(c.defaultSql);
-    else if (c.defaultUnknown !== undefined) def.default = { text: c.defaultUnknown, volatility: 'unknown' };
+    else if (c.defaultComputed !== undefined) def.default = this.computedDefault(c.defaultComputed);
     else if (c.isGenerated && c.generationStrategy === 'uuid') def.default = sqlDefault('uuid_generate_v4()');
     return def;
   }
@@ -175,6 +191,16 @@ class TypeOrmReader extends FrameworkReader {
   // ------------------------------------------------------------------ calls
 
   protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
+    const before = this.c.ops.length;
+    const handled = this.queryRunnerCall(call, chain);
+    // On SQLite TypeORM's QueryRunner makes every schema change by recreating the table (or inside
+    // the CREATE TABLE it builds); only SQL passed to query() runs as written.
+    const method = chain.links.find((l) => l.args)?.name;
+    if (method !== 'query') for (const op of this.c.ops.slice(before)) if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
+    return handled;
+  }
+
+  private queryRunnerCall(call: Node, chain: FrameworkChain): boolean {
     const links = chain.links;
     let i = 0;
     // queryRunner.manager.query / queryRunner.connection.query run on the same connection.
@@ -554,7 +580,8 @@ class TypeOrmReader extends FrameworkReader {
       this.c.emit({ kind: 'alter-column-type', table: t, column: name, newType: this.columnDef(t, next).type, oldType: this.columnDef(t, old).type }, call, opts);
     }
     if (old.isNullable !== next.isNullable) this.c.emit({ kind: next.isNullable ? 'drop-not-null' : 'set-not-null', table: t, column: name }, call, opts);
-    if (old.defaultSql !== next.defaultSql || old.defaultUnknown !== next.defaultUnknown) {
+    const computedText = (s: ColumnSpec) => (s.defaultComputed ? nodeText(this.source, s.defaultComputed) : undefined);
+    if (old.defaultSql !== next.defaultSql || computedText(old) !== computedText(next)) {
       const d = this.columnDef(t, next).default;
       this.c.emit(d ? { kind: 'set-default', table: t, column: name, default: d } : { kind: 'set-default', table: t, column: name }, call, opts);
     }
@@ -586,6 +613,10 @@ function typeormTransaction(input: ReadInput): TransactionMode {
 export const typeormSpec: FrameworkSpec = {
   format: 'typeorm',
   transactionFacts: { wrapped: { reason: 'TypeORM runs migrations in a transaction', fix: 'set `transaction = false` on this migration class (with migrationsTransactionMode "each")' } },
+  formatHelp: {
+    concurrentIndex: 'With TypeORM: await queryRunner.query(…) with that statement, in a migration class with `transaction = false` (migrationsTransactionMode "each"; "all" refuses the override)',
+    sqliteRebuild: 'With TypeORM, make the change with the QueryRunner API (queryRunner.addColumn, changeColumn, createForeignKey…): on SQLite TypeORM recreates the table itself',
+  },
   name: 'TypeORM',
   // The migrations table records the class's name (with its timestamp), not the file's.
   identifiedBy: 'declared-id',

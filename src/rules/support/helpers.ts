@@ -1,5 +1,5 @@
 import { scanSync } from 'libpg-query';
-import type { QualifiedName } from '../../ir/types.js';
+import type { DefaultValue, QualifiedName } from '../../ir/types.js';
 import type { LockMode } from '../../engine/types.js';
 
 const quotedIdents = new Map<string, string>();
@@ -25,6 +25,16 @@ export function quoteIdent(name: string): string {
     quotedIdents.set(name, shown);
   }
   return shown;
+}
+
+/**
+ * A column default for messages: `DEFAULT now()`, or — when the migration's own code computes it —
+ * what it is, never its JavaScript/Python source dressed up as SQL.
+ */
+export function describeDefault(d: DefaultValue): string {
+  if (!d.computedIn) return `DEFAULT ${d.text}`;
+  const what = d.volatility === 'immutable' ? 'a value' : 'SQL text';
+  return `\`${d.text}\`, ${what} computed in ${d.computedIn} when the migration runs`;
 }
 
 export function tableName(t: QualifiedName): string {
