@@ -55,8 +55,9 @@ describe('ALTER TABLE subcommands', () => {
     expect(op.column).toMatchObject({ name: 'user_id', notNull: true, primaryKey: false, unique: false, default: { text: '0', volatility: 'immutable' } });
     expect(op.column.type).toMatchObject({ name: 'int8', text: 'bigint' });
     expect(op.column.constraints).toEqual([
-      { type: 'foreign-key', name: 'orders_user_fk', columns: ['user_id'], notValid: false, references: { table: { name: 'users' }, columns: ['id'] } },
-      { type: 'check', columns: ['user_id'], notValid: false, expression: 'user_id >= 0' },
+      // Each inline constraint spans its own clause (`CONSTRAINT … ON DELETE CASCADE`, `CHECK (…)`).
+      { type: 'foreign-key', name: 'orders_user_fk', columns: ['user_id'], notValid: false, references: { table: { name: 'users' }, columns: ['id'] }, span: { file: 'm.sql', line: 1, column: 79, endLine: 1, endColumn: 144 } },
+      { type: 'check', columns: ['user_id'], notValid: false, expression: 'user_id >= 0', span: { file: 'm.sql', line: 1, column: 145, endLine: 1, endColumn: 165 } },
     ]);
     const pk = one('ALTER TABLE events ADD COLUMN id bigserial PRIMARY KEY;', 'add-column').column;
     expect(pk).toMatchObject({ primaryKey: true, notNull: true, type: { name: 'bigserial' } });
@@ -100,7 +101,9 @@ describe('constraints', () => {
     const op = one('CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), amount numeric(10,2), CONSTRAINT amount_nn CHECK (amount IS NOT NULL));', 'create-table');
     expect(op.columns.map((c) => c.name)).toEqual(['id', 'order_id', 'amount']);
     expect(op.columns[1]!.constraints[0]).toMatchObject({ type: 'foreign-key', references: { table: { name: 'orders' } } });
-    expect(op.constraints).toEqual([{ type: 'check', name: 'amount_nn', columns: [], notValid: false, expression: 'amount IS NOT NULL', checksNotNullOf: 'amount' }]);
+    expect(op.constraints).toEqual([
+      { type: 'check', name: 'amount_nn', columns: [], notValid: false, expression: 'amount IS NOT NULL', checksNotNullOf: 'amount', span: { file: 'm.sql', line: 1, column: 109, endLine: 1, endColumn: 156 } },
+    ]);
   });
 });
 

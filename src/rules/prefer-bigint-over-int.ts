@@ -54,7 +54,7 @@ export const preferBigintOverInt: Rule = {
       context.report(
         use.op,
         `${describeUse(use)} (${bits}-bit): values overflow at ${max}, and widening the column later rewrites the table under an ACCESS EXCLUSIVE lock.`,
-        { help: `Use ${wider(use.type)} for ${use.column}.` },
+        { span: use.span, help: `Use ${wider(use.type)} for ${use.column}.` },
       );
     });
   },

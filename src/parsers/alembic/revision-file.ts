@@ -101,7 +101,7 @@ class BodyWalker {
     const { file } = this.ctx;
     return {
       sql: (statement, after) => {
-        const result = parseSql(statement, { file, direction: this.direction });
+        const result = parseSql(statement, { file, direction: this.direction, generated: true });
         if (result.diagnostics.length) {
           this.unknownOp(node, `could not read the statement built for this call (${result.diagnostics[0]!.message})`, state);
           return;

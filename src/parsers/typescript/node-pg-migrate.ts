@@ -193,7 +193,7 @@ class PgmReader extends FrameworkReader {
 
   /** A constraint written as SQL text (`'CHECK (x > 0) NOT VALID'`). */
   private constraintFromSql(text: string, name: string | undefined): ConstraintDef | undefined {
-    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, { file: '', direction: 'upgrade' });
+    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, { file: '', direction: 'upgrade', generated: true });
     const op = result.ops[0];
     return op?.kind === 'add-constraint' ? op.constraint : undefined;
   }
