@@ -126,6 +126,7 @@ class BodyWalker {
         this.push(result.ops, state);
       },
       unknown: (reason) => this.unknownOp(node, reason, state),
+      spanOf: (part) => this.span(part),
     };
   }
 

@@ -49,6 +49,15 @@ export class OpCollector {
     return this.index.span(this.file, start, end);
   }
 
+  /**
+   * Positions a column or constraint at the code that defines it (a builder call, a column object), so
+   * findings about one column of a createTable land on that column's line. Keeps a span already set.
+   */
+  placed<T extends { span?: SourceSpan }>(def: T, at: Node | [number, number]): T {
+    def.span ??= this.span(at);
+    return def;
+  }
+
   newStatement(): number {
     return this.nextStatement++;
   }

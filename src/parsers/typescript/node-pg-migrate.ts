@@ -179,14 +179,14 @@ class PgmReader extends FrameworkReader {
     return col;
   }
 
-  private columns(node: Node | undefined): { name: string; options: ColumnOptions }[] | string {
+  private columns(node: Node | undefined): { name: string; options: ColumnOptions; node: Node }[] | string {
     const obj = objectProperties(this.scope, node);
     if (!obj || obj.spread) return 'the column definitions are not an object written here';
-    const out: { name: string; options: ColumnOptions }[] = [];
+    const out: { name: string; options: ColumnOptions; node: Node }[] = [];
     for (const [name, value] of obj.props) {
       const options = this.columnOptions(value);
       if (!options) return `the definition of column ${name} is not written with constants`;
-      out.push({ name, options });
+      out.push({ name, options, node: value });
     }
     return out;
   }
@@ -293,7 +293,7 @@ class PgmReader extends FrameworkReader {
         for (const c of cols) {
           const col = this.column(c.name, c.options, primary.length <= 1);
           if (typeof col === 'string') return this.c.unknown(call, what, col, opts), true;
-          columns.push(col);
+          columns.push(this.c.placed(col, c.node));
         }
         const o = objectProperties(this.scope, args[2])?.props;
         const constraints: ConstraintDef[] = [];

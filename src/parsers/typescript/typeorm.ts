@@ -473,7 +473,7 @@ class TypeOrmReader extends FrameworkReader {
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
     if (primary.length) constraints.push(constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
     this.c.emit(
-      { kind: 'create-table', table: t, columns: cols.map((c) => this.columnDef(t, c)), constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false },
+      { kind: 'create-table', table: t, columns: cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!)), constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false },
       call,
       opts,
     );
