@@ -1,9 +1,14 @@
 import type { Rule } from '../engine/types.js';
 import type { Operation } from '../ir/types.js';
 
-/** Ops that leave the schema different (data changes, settings and transaction control do not). */
+/**
+ * Ops known to leave the schema different. Data changes (DML, TRUNCATE), settings, transaction
+ * control, REINDEX and VALIDATE leave nothing to undo; calls the frontend could not read (ORM session
+ * work, helpers) are listed as not understood instead of being guessed to be schema changes.
+ */
+const NOT_SCHEMA: ReadonlySet<Operation['kind']> = new Set(['data-change', 'truncate', 'set-setting', 'transaction', 'reindex', 'validate-constraint', 'unknown']);
 function changesSchema(op: Operation): boolean {
-  return op.kind !== 'data-change' && op.kind !== 'set-setting' && op.kind !== 'transaction';
+  return !NOT_SCHEMA.has(op.kind);
 }
 
 function describe(op: Operation): string {
@@ -22,6 +27,8 @@ function describe(op: Operation): string {
     case 'create-index':
     case 'rename-table':
       return `${op.kind} on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name} (line ${op.span.line})`;
+    case 'other':
+      return `${op.statementType}${op.table ? ` on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name}` : ''} (line ${op.span.line})`;
     default:
       return `${op.kind} (line ${op.span.line})`;
   }
@@ -39,11 +46,14 @@ export const emptyDowngrade: Rule = {
     docs: {
       what:
         'Flags a migration whose upgrade changes the schema while its downgrade exists but does nothing (`exports.down = async () => {}`, ' +
-        'a `down()` with an empty body, `def downgrade(): pass`), or is missing where the framework cannot make one up: MikroORM (its base ' +
+        'a `down()` with an empty body, `def downgrade(): pass`, an empty dbmate `-- migrate:down` section or none, an empty ' +
+        'node-pg-migrate `-- Down Migration` section, an empty golang-migrate `.down.sql` or Flyway `U` undo file beside the upgrade), ' +
+        'or is missing where the framework cannot make one up: MikroORM (its base ' +
         '`down()` throws "This migration cannot be reverted"), node-pg-migrate when `up` uses `pgm.sql()` or another operation it cannot ' +
         'reverse, or any framework whose runner needs a `down` to roll back. A downgrade declared irreversible (`exports.down = false` in ' +
-        'node-pg-migrate, a `down()` that only throws) is reported as info. Not reported when the upgrade changes no schema (data-only or ' +
-        'empty migrations), nor for node-pg-migrate files without `down` whose `up` it reverses automatically.',
+        'node-pg-migrate, a `down()` that only throws, a node-pg-migrate SQL file without `-- Down Migration`) is reported as info. Not ' +
+        'reported when the upgrade changes no schema (data-only: DML, TRUNCATE, ORM session work; or empty migrations), nor for ' +
+        'node-pg-migrate files without `down` whose `up` it reverses automatically.',
       why:
         'An empty downgrade reports success and leaves the schema as the upgrade made it: after a rollback the migration table says the ' +
         'change is gone while the columns, indexes and constraints are still there, and the next deploy of the same migration fails ' +
