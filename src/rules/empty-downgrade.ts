@@ -75,11 +75,13 @@ export const emptyDowngrade: Rule = {
         const changes = context.ops.filter(changesSchema);
         const first = changes[0];
         if (!first) return;
-        const what = changes.slice(0, 3).map(describe).join(', ') + (changes.length > 3 ? `, … (${changes.length} in all)` : '');
         const span = down.span ?? first.span;
+        // A downgrade kept in a file of its own (golang-migrate, Flyway undo): the lines are the upgrade file's.
+        const upgradeFile = span.file !== context.migration.file ? ` in ${context.migration.file.replace(/\\/g, '/').split('/').pop()}` : '';
+        const what = changes.slice(0, 3).map(describe).join(', ') + (changes.length > 3 ? `, … (${changes.length} in all)` : '') + upgradeFile;
         switch (down.state) {
           case 'empty':
-            context.report(first, `The downgrade does nothing, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`, {
+            context.report(first, `The downgrade does nothing${down.note ? ` (${down.note})` : ''}, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`, {
               span,
               help: 'Undo each upgrade step in the downgrade, in reverse order — or declare the migration irreversible so a rollback stops with a clear message.',
             });

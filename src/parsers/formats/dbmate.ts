@@ -33,8 +33,12 @@ export const dbmate: FormatParser = {
     const migration = sqlMigration(file.path, file.text, 'dbmate', 'wrapped', sections);
     // `dbmate rollback` runs the down section, and runs nothing when there is none: either way it
     // then records the migration as rolled back. Files without markers are not dbmate's to judge.
-    const marker = markers.find((m) => m[1] === 'down') ?? markers[0];
-    if (marker) migration.downgrade = sectionDowngrade(migration, textSpan(file.path, file.text, marker.index!, marker.index! + marker[0].length));
+    const down = markers.find((m) => m[1] === 'down');
+    const marker = down ?? markers[0];
+    if (marker) {
+      migration.downgrade = sectionDowngrade(migration, textSpan(file.path, file.text, marker.index!, marker.index! + marker[0].length));
+      if (!down) migration.downgrade.note = 'there is no `-- migrate:down` section';
+    }
     return migration;
   },
 };
