@@ -11,6 +11,14 @@ function changesSchema(op: Operation): boolean {
   return !NOT_SCHEMA.has(op.kind);
 }
 
+/** A statement's opening words (`GRANT ALL ON`, `CREATE FUNCTION`, `DO block`): clearer than the parser's node name. */
+function opening(op: Extract<Operation, { kind: 'other' }>): string | undefined {
+  if (op.statementType === 'DoStmt') return 'DO block';
+  const words = op.sql?.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+or\s+replace\b/i, '').trim().split(/[\s(;]+/).slice(0, 3) ?? [];
+  while (words.length > 1 && /^(?:if|not|exists)$/i.test(words[words.length - 1]!)) words.pop();
+  return words.length ? words.join(' ') : undefined;
+}
+
 function describe(op: Operation): string {
   switch (op.kind) {
     case 'create-table':
@@ -28,7 +36,7 @@ function describe(op: Operation): string {
     case 'rename-table':
       return `${op.kind} on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name} (line ${op.span.line})`;
     case 'other':
-      return `${op.statementType}${op.table ? ` on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name}` : ''} (line ${op.span.line})`;
+      return `${opening(op) ?? op.statementType}${op.table ? ` on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name}` : ''} (line ${op.span.line})`;
     default:
       return `${op.kind} (line ${op.span.line})`;
   }
