@@ -11,11 +11,20 @@ function changesSchema(op: Operation): boolean {
   return !NOT_SCHEMA.has(op.kind);
 }
 
-/** A statement's opening words (`GRANT ALL ON`, `CREATE FUNCTION`, `DO block`): clearer than the parser's node name. */
+/** Words after which a statement's opening names its object (`CREATE TYPE`, `DROP EVENT TRIGGER`). */
+const OBJECT_WORDS = /^(?:table|type|function|procedure|schema|role|extension|trigger|view|sequence|domain|policy|database|index|aggregate|operator|collation|publication|subscription|server|privileges)$/i;
+
+/** A statement's opening keywords (`GRANT ALL ON`, `CREATE FUNCTION`, `DO block`): clearer than the parser's node name. */
 function opening(op: Extract<Operation, { kind: 'other' }>): string | undefined {
   if (op.statementType === 'DoStmt') return 'DO block';
-  const words = op.sql?.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+or\s+replace\b/i, '').trim().split(/[\s(;]+/).slice(0, 3) ?? [];
-  while (words.length > 1 && /^(?:if|not|exists)$/i.test(words[words.length - 1]!)) words.pop();
+  const words: string[] = [];
+  const text = op.sql?.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+or\s+replace\b/i, '') ?? '';
+  for (const word of text.trim().split(/[\s(;]+/)) {
+    // Keywords only (names may be quoted, qualified or case-sensitive), upper-cased as Postgres prints them.
+    if (!/^[A-Za-z_]+$/.test(word) || /^(?:if|not|exists)$/i.test(word)) break;
+    words.push(word.toUpperCase());
+    if (words.length === 3 || OBJECT_WORDS.test(word)) break;
+  }
   return words.length ? words.join(' ') : undefined;
 }
 

@@ -133,6 +133,10 @@ describe('frameworks: each column of a createTable on its own line', () => {
         '1717400000000-CreateTicket.ts:10 prefer-text-field',
         '1717400000000-CreateTicket.ts:11 prefer-bigint-over-int',
         '1717400000000-CreateTicket.ts:13 prefer-timestamptz',
+        // queryRunner.addColumns('ticket', [new TableColumn(…), …]): each TableColumn on its line
+        '1717500000000-TicketSla.ts:6 prefer-bigint-over-int',
+        '1717500000000-TicketSla.ts:7 prefer-text-field',
+        '1717500000000-TicketSla.ts:8 prefer-timestamptz',
       ],
     ],
     [
@@ -153,6 +157,10 @@ describe('frameworks: each column of a createTable on its own line', () => {
         '1717400000000_create-webhooks.js:7 prefer-text-field',
         '1717400000000_create-webhooks.js:8 ban-char-field',
         '1717400000000_create-webhooks.js:9 prefer-timestamptz',
+        // pgm.addColumns('accounts', { … }): each column on its line
+        '1717800000000_account-billing.js:3 prefer-text-field',
+        '1717800000000_account-billing.js:4 prefer-bigint-over-int',
+        '1717800000000_account-billing.js:5 prefer-timestamptz',
       ],
     ],
     [
@@ -169,6 +177,11 @@ describe('frameworks: each column of a createTable on its own line', () => {
   it.each(cases)('%s', async (framework, expected) => {
     const findings = await lint(`fixtures/clause-positions/${framework}`);
     expect(at(findings, COLUMN_RULES)).toEqual(expected);
+  });
+
+  it('a call adding several columns keeps statement-level findings on the call', async () => {
+    const findings = await lint('fixtures/clause-positions/node-pg-migrate');
+    expect(at(findings, ['require-lock-timeout'])).toEqual(['1717800000000_account-billing.js:2 require-lock-timeout']);
   });
 });
 

@@ -18,6 +18,8 @@ export interface EmitOptions {
   statement?: number;
   /** Force the transaction state (the op runs in a transaction the migration opened itself, or outside one). */
   inTransaction?: boolean;
+  /** The whole call when the op is positioned at one part of it (one column of `addColumns`). */
+  within?: Node;
 }
 
 export interface SqlOptions extends EmitOptions {
@@ -70,6 +72,7 @@ export class OpCollector {
       inTransaction: false,
       statementIndex: options.statement ?? this.newStatement(),
     } as Operation;
+    if (options.within && options.within !== at) op.statementSpan = this.span(options.within);
     this.ops.push(op);
     if (options.inTransaction !== undefined) this.forcedTransaction.set(op, options.inTransaction);
     return op;

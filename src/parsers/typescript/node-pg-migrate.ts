@@ -335,7 +335,8 @@ class PgmReader extends FrameworkReader {
         for (const c of cols) {
           const col = this.column(c.name, c.options, true);
           if (typeof col === 'string') this.c.unknown(call, what, col, opts);
-          else emit({ kind: 'add-column', table, column: col, ifNotExists }, statement);
+          // Several columns in one call: each is positioned at its own definition.
+          else this.c.emit({ kind: 'add-column', table, column: col, ifNotExists }, cols.length > 1 ? c.node : call, { ...opts, statement, within: call });
         }
         return true;
       }

@@ -244,7 +244,8 @@ class TypeOrmReader extends FrameworkReader {
         if (!t) return true;
         const list = link.name === 'addColumns' ? this.arrayItems(args[1]) : [args[1]];
         if (!list) return this.c.unknown(call, what, 'the columns are not written here', opts), true;
-        for (const item of list) this.addColumn(call, t, item, opts);
+        // Several columns in one call: each is positioned at its own TableColumn.
+        for (const item of list) this.addColumn(list.length > 1 && item ? item : call, t, item, { ...opts, within: call });
         return true;
       }
       case 'dropColumn':
