@@ -56,9 +56,18 @@ export function itemSpans(statement: StatementText): ItemSpans {
     return tokens;
   };
   const spanOf = (first: Token, last: Token) => statement.span(toChar!(first.start), toChar!(last.end));
+  /** The first token ending after a parse-tree location (tokens are in text order: binary search). */
   const indexAt = (location: number): number => {
     const byte = location - statement.startByte;
-    return scanned().findIndex((t) => t.end > byte);
+    const list = scanned();
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.end > byte) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < list.length ? lo : -1;
   };
   /** Index of the last token of the item starting at token `from` (stops before a top-level `,`, a closing bracket or `;`). */
   const itemEnd = (from: number, untilByte?: number): number => {
