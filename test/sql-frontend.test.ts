@@ -55,9 +55,14 @@ describe('ALTER TABLE subcommands', () => {
     expect(op.column).toMatchObject({ name: 'user_id', notNull: true, primaryKey: false, unique: false, default: { text: '0', volatility: 'immutable' } });
     expect(op.column.type).toMatchObject({ name: 'int8', text: 'bigint' });
     expect(op.column.constraints).toEqual([
-      // Each inline constraint spans its own clause (`CONSTRAINT … ON DELETE CASCADE`, `CHECK (…)`).
-      { type: 'foreign-key', name: 'orders_user_fk', columns: ['user_id'], notValid: false, references: { table: { name: 'users' }, columns: ['id'] }, span: { file: 'm.sql', line: 1, column: 79, endLine: 1, endColumn: 144 } },
-      { type: 'check', columns: ['user_id'], notValid: false, expression: 'user_id >= 0', span: { file: 'm.sql', line: 1, column: 145, endLine: 1, endColumn: 165 } },
+      { type: 'foreign-key', name: 'orders_user_fk', columns: ['user_id'], notValid: false, references: { table: { name: 'users' }, columns: ['id'] } },
+      { type: 'check', columns: ['user_id'], notValid: false, expression: 'user_id >= 0' },
+    ]);
+    // In a multi-clause ALTER TABLE each inline constraint spans its own part of its clause.
+    const [added] = parseSql('ALTER TABLE orders\n  ADD COLUMN user_id bigint CONSTRAINT orders_user_fk REFERENCES users (id) CHECK (user_id >= 0),\n  DROP COLUMN legacy_user;', { file: 'm.sql', direction: 'upgrade' }).ops;
+    expect(added?.kind === 'add-column' && added.column.constraints.map((c) => c.span)).toEqual([
+      { file: 'm.sql', line: 2, column: 29, endLine: 2, endColumn: 76 },
+      { file: 'm.sql', line: 2, column: 77, endLine: 2, endColumn: 97 },
     ]);
     const pk = one('ALTER TABLE events ADD COLUMN id bigserial PRIMARY KEY;', 'add-column').column;
     expect(pk).toMatchObject({ primaryKey: true, notNull: true, type: { name: 'bigserial' } });

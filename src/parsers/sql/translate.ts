@@ -139,7 +139,8 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
     const before = ops.length;
     switch (cmd.subtype) {
       case 'AT_AddColumn':
-        ops.push({ kind: 'add-column', table, column: columnDef(cmd.def?.ColumnDef ?? {}, spans), ifNotExists: Boolean(cmd.missing_ok) });
+        // A one-clause ALTER TABLE is itself the column's span: the statement is not scanned for it.
+        ops.push({ kind: 'add-column', table, column: columnDef(cmd.def?.ColumnDef ?? {}, clauses ? spans : undefined), ifNotExists: Boolean(cmd.missing_ok) });
         break;
       case 'AT_DropColumn':
         ops.push({ kind: 'drop-column', table, column: cmd.name ?? '', ifExists: Boolean(cmd.missing_ok), cascade });
