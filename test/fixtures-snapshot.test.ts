@@ -77,15 +77,17 @@ describe('fixtures/sql', () => {
       'ban-drop-not-null@hand-written/009_drop_legacy.sql:8',
       'ban-uncommitted-transaction@hand-written/010_backfill_order_status.sql:3',
       'ban-drop-database@hand-written/maintenance/reset_test_database.sql:3',
-      'ban-char-field@hand-written/002_payments.sql:8',
-      'prefer-timestamptz@hand-written/002_payments.sql:8',
+      // each column of a CREATE TABLE is reported on its own line
+      'ban-char-field@hand-written/002_payments.sql:12',
+      'prefer-timestamptz@hand-written/002_payments.sql:15',
       // Prisma: the classic "drop name, add required fullName" migration
       'ban-drop-column@prisma/migrations/20240215120000_user_full_name/migration.sql:9',
-      'adding-required-field@prisma/migrations/20240215120000_user_full_name/migration.sql:9',
+      // the ADD COLUMN clause of a two-clause ALTER TABLE, on its own line
+      'adding-required-field@prisma/migrations/20240215120000_user_full_name/migration.sql:10',
       'rename-via-drop-add@prisma/migrations/20240215120000_user_full_name/migration.sql:9',
       'adding-not-nullable-field@prisma/migrations/20240301081500_order_status_required/migration.sql:11',
       'changing-column-type@prisma/migrations/20240320100000_order_total_bigint/migration.sql:2',
-      'prefer-identity@prisma/migrations/20240110093000_init/migration.sql:5',
+      'prefer-identity@prisma/migrations/20240110093000_init/migration.sql:6',
       // Drizzle: its migrator runs every pending file in one transaction
       'ban-concurrent-index-creation-in-transaction@drizzle/0001_lazy_gambit.sql:3',
       'renaming-table@drizzle/0002_rename_customers.sql:1',

@@ -58,6 +58,12 @@ describe('ALTER TABLE subcommands', () => {
       { type: 'foreign-key', name: 'orders_user_fk', columns: ['user_id'], notValid: false, references: { table: { name: 'users' }, columns: ['id'] } },
       { type: 'check', columns: ['user_id'], notValid: false, expression: 'user_id >= 0' },
     ]);
+    // In a multi-clause ALTER TABLE each inline constraint spans its own part of its clause.
+    const [added] = parseSql('ALTER TABLE orders\n  ADD COLUMN user_id bigint CONSTRAINT orders_user_fk REFERENCES users (id) CHECK (user_id >= 0),\n  DROP COLUMN legacy_user;', { file: 'm.sql', direction: 'upgrade' }).ops;
+    expect(added?.kind === 'add-column' && added.column.constraints.map((c) => c.span)).toEqual([
+      { file: 'm.sql', line: 2, column: 29, endLine: 2, endColumn: 76 },
+      { file: 'm.sql', line: 2, column: 77, endLine: 2, endColumn: 97 },
+    ]);
     const pk = one('ALTER TABLE events ADD COLUMN id bigserial PRIMARY KEY;', 'add-column').column;
     expect(pk).toMatchObject({ primaryKey: true, notNull: true, type: { name: 'bigserial' } });
     expect(pk.constraints.map((c) => c.type)).toEqual(['primary-key']);
@@ -100,7 +106,9 @@ describe('constraints', () => {
     const op = one('CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), amount numeric(10,2), CONSTRAINT amount_nn CHECK (amount IS NOT NULL));', 'create-table');
     expect(op.columns.map((c) => c.name)).toEqual(['id', 'order_id', 'amount']);
     expect(op.columns[1]!.constraints[0]).toMatchObject({ type: 'foreign-key', references: { table: { name: 'orders' } } });
-    expect(op.constraints).toEqual([{ type: 'check', name: 'amount_nn', columns: [], notValid: false, expression: 'amount IS NOT NULL', checksNotNullOf: 'amount' }]);
+    expect(op.constraints).toEqual([
+      { type: 'check', name: 'amount_nn', columns: [], notValid: false, expression: 'amount IS NOT NULL', checksNotNullOf: 'amount', span: { file: 'm.sql', line: 1, column: 109, endLine: 1, endColumn: 156 } },
+    ]);
   });
 });
 

@@ -85,6 +85,8 @@ export interface ConstraintDef {
   expression?: string;
   /** For `CHECK (col IS NOT NULL)`: the column it proves not null. */
   checksNotNullOf?: string;
+  /** Where the constraint is written, when the frontend knows (findings about it point there). */
+  span?: SourceSpan;
 }
 
 export interface ColumnDef {
@@ -99,10 +101,15 @@ export interface ColumnDef {
   generated?: 'stored' | 'identity';
   /** Inline constraints that are not plain NOT NULL/DEFAULT (REFERENCES, CHECK, UNIQUE, PRIMARY KEY). */
   constraints: ConstraintDef[];
+  /** Where the column is defined (its line in a CREATE TABLE or builder callback), when the frontend knows. */
+  span?: SourceSpan;
 }
 
 export interface OpBase {
+  /** The op's own source: the statement or call, or its sub-command when one statement gives several ops. */
   span: SourceSpan;
+  /** The whole source statement, when it is wider than `span` (a clause of a multi-clause ALTER TABLE). */
+  statementSpan?: SourceSpan;
   direction: Direction;
   /**
    * Whether the operation runs inside a transaction block: an explicit BEGIN in the file, or the

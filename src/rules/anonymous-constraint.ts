@@ -109,6 +109,7 @@ export const anonymousConstraint: Rule = {
         op,
         `${describe(c)}${where} is added to ${tableName(table)} without a name: Postgres generates one (${shown}, with a number appended if that name is taken), so later migrations and downgrades cannot rely on it${validate}.`,
         {
+          span: c.span ?? op.span,
           help: inColumn
             ? `Name it inline: ADD COLUMN ${inColumn} … CONSTRAINT ${generated} ${inlineClause(c)}`
             : `Name it: ALTER TABLE ${tableName(table)} ADD CONSTRAINT ${shown.includes('<') ? `${table.name}_…_${suffix}` : generated} ${describe(c)}${c.notValid ? ' NOT VALID' : ''};`,

@@ -32,6 +32,7 @@ export const banCharField: Rule = {
       if (use.type.name !== 'bpchar') return;
       const n = use.type.modifiers[0];
       context.report(use.op, `${describeUse(use)}: char(n) pads values with spaces, which comparisons ignore but LIKE, casts to text and clients do not.`, {
+        span: use.span,
         help: `Use text${n !== undefined ? ` with CHECK (length(${use.column}) = ${n})` : ''} for ${use.column}.`,
       });
     });

@@ -1,9 +1,31 @@
 import type { Rule } from '../engine/types.js';
 import type { Operation } from '../ir/types.js';
 
-/** Ops that leave the schema different (data changes, settings and transaction control do not). */
+/**
+ * Ops known to leave the schema different. Data changes (DML, TRUNCATE), settings, transaction
+ * control, REINDEX and VALIDATE leave nothing to undo; calls the frontend could not read (ORM session
+ * work, helpers) are listed as not understood instead of being guessed to be schema changes.
+ */
+const NOT_SCHEMA: ReadonlySet<Operation['kind']> = new Set(['data-change', 'truncate', 'set-setting', 'transaction', 'reindex', 'validate-constraint', 'unknown']);
 function changesSchema(op: Operation): boolean {
-  return op.kind !== 'data-change' && op.kind !== 'set-setting' && op.kind !== 'transaction';
+  return !NOT_SCHEMA.has(op.kind);
+}
+
+/** Words after which a statement's opening names its object (`CREATE TYPE`, `DROP EVENT TRIGGER`). */
+const OBJECT_WORDS = /^(?:table|type|function|procedure|schema|role|extension|trigger|view|sequence|domain|policy|database|index|aggregate|operator|collation|publication|subscription|server|privileges)$/i;
+
+/** A statement's opening keywords (`GRANT ALL ON`, `CREATE FUNCTION`, `DO block`): clearer than the parser's node name. */
+function opening(op: Extract<Operation, { kind: 'other' }>): string | undefined {
+  if (op.statementType === 'DoStmt') return 'DO block';
+  const words: string[] = [];
+  const text = op.sql?.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/\s+or\s+replace\b/i, '') ?? '';
+  for (const word of text.trim().split(/[\s(;]+/)) {
+    // Keywords only (names may be quoted, qualified or case-sensitive), upper-cased as Postgres prints them.
+    if (!/^[A-Za-z_]+$/.test(word) || /^(?:if|not|exists)$/i.test(word)) break;
+    words.push(word.toUpperCase());
+    if (words.length === 3 || OBJECT_WORDS.test(word)) break;
+  }
+  return words.length ? words.join(' ') : undefined;
 }
 
 function describe(op: Operation): string {
@@ -22,6 +44,8 @@ function describe(op: Operation): string {
     case 'create-index':
     case 'rename-table':
       return `${op.kind} on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name} (line ${op.span.line})`;
+    case 'other':
+      return `${opening(op) ?? op.statementType}${op.table ? ` on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name}` : ''} (line ${op.span.line})`;
     default:
       return `${op.kind} (line ${op.span.line})`;
   }
@@ -39,11 +63,14 @@ export const emptyDowngrade: Rule = {
     docs: {
       what:
         'Flags a migration whose upgrade changes the schema while its downgrade exists but does nothing (`exports.down = async () => {}`, ' +
-        'a `down()` with an empty body, `def downgrade(): pass`), or is missing where the framework cannot make one up: MikroORM (its base ' +
+        'a `down()` with an empty body, `def downgrade(): pass`, an empty dbmate `-- migrate:down` section or none, an empty ' +
+        'node-pg-migrate `-- Down Migration` section, an empty golang-migrate `.down.sql` or Flyway `U` undo file beside the upgrade), ' +
+        'or is missing where the framework cannot make one up: MikroORM (its base ' +
         '`down()` throws "This migration cannot be reverted"), node-pg-migrate when `up` uses `pgm.sql()` or another operation it cannot ' +
         'reverse, or any framework whose runner needs a `down` to roll back. A downgrade declared irreversible (`exports.down = false` in ' +
-        'node-pg-migrate, a `down()` that only throws) is reported as info. Not reported when the upgrade changes no schema (data-only or ' +
-        'empty migrations), nor for node-pg-migrate files without `down` whose `up` it reverses automatically.',
+        'node-pg-migrate, a `down()` that only throws, a node-pg-migrate SQL file without `-- Down Migration`) is reported as info. Not ' +
+        'reported when the upgrade changes no schema (data-only: DML, TRUNCATE, ORM session work; or empty migrations), nor for ' +
+        'node-pg-migrate files without `down` whose `up` it reverses automatically.',
       why:
         'An empty downgrade reports success and leaves the schema as the upgrade made it: after a rollback the migration table says the ' +
         'change is gone while the columns, indexes and constraints are still there, and the next deploy of the same migration fails ' +
@@ -65,8 +92,10 @@ export const emptyDowngrade: Rule = {
         const changes = context.ops.filter(changesSchema);
         const first = changes[0];
         if (!first) return;
-        const what = changes.slice(0, 3).map(describe).join(', ') + (changes.length > 3 ? `, … (${changes.length} in all)` : '');
         const span = down.span ?? first.span;
+        // A downgrade kept in a file of its own (golang-migrate, Flyway undo): the lines are the upgrade file's.
+        const upgradeFile = span.file !== context.migration.file ? ` in ${context.migration.file.replace(/\\/g, '/').split('/').pop()}` : '';
+        const what = changes.slice(0, 3).map(describe).join(', ') + (changes.length > 3 ? `, … (${changes.length} in all)` : '') + upgradeFile;
         switch (down.state) {
           case 'empty':
             context.report(first, `The downgrade does nothing${down.note ? ` (${down.note})` : ''}, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`, {

@@ -25,7 +25,7 @@ export function narrowIntegerCheck(types: Record<string, [number, string]>): Rul
       context.report(
         use.op,
         `${describeUse(use)} (${bits}-bit): values overflow at ${max}, and widening the column later rewrites the table under an ACCESS EXCLUSIVE lock.`,
-        { help: `Use ${wider(use.type)} for ${use.column}.` },
+        { span: use.span, help: `Use ${wider(use.type)} for ${use.column}.` },
       );
     });
 }

@@ -38,6 +38,7 @@ export const preferTextField: Rule = {
       if (use.type.name !== 'varchar' || use.type.modifiers.length === 0) return;
       const n = use.type.modifiers[0]!;
       context.report(use.op, `${describeUse(use)}: changing that limit later needs an ACCESS EXCLUSIVE lock (and lowering it rewrites the table).`, {
+        span: use.span,
         help: `Use text with CHECK (length(${use.column}) <= ${n}), added NOT VALID and then validated.`,
       });
     });

@@ -36,6 +36,7 @@ export const preferTimestamptz: Rule = {
     return columnTypeVisitors((use) => {
       if (use.type.name !== 'timestamp') return;
       context.report(use.op, `${describeUse(use)} (without time zone): the stored wall-clock times carry no offset, so their meaning depends on each session's TimeZone.`, {
+        span: use.span,
         help: `Use timestamptz${use.type.modifiers.length ? `(${use.type.modifiers.join(',')})` : ''}${'[]'.repeat(use.type.arrayDims)} for ${use.column}.`,
       });
     });

@@ -73,6 +73,8 @@ export const requireLockTimeout: Rule = {
         op,
         `${statementLabel(op)} takes ${/^[AEIOU]/.test(lockSql(lock.mode)) ? 'an' : 'a'} ${lockSql(lock.mode)} lock on ${target} with no lock_timeout set: while it waits for running transactions to finish, every new query that conflicts with it queues behind it.`,
         {
+          // About the statement (a lock timeout covers it whole), not one of its clauses.
+          span: op.statementSpan ?? op.span,
           lock: describeLock(lock.mode, target),
           help: "Put SET lock_timeout = '2s'; (or SET LOCAL inside the transaction) before the first statement of the migration, and retry the migration if it times out.",
         },

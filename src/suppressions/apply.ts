@@ -1,7 +1,7 @@
 /**
  * Applies suppression comments to findings. A directive covers the whole statement it points at:
- * every finding whose start line lies in that statement's line range (findings carry the statement's
- * span, so a multi-line statement is covered wherever in it the finding points). Directives that
+ * every finding whose start line lies in that statement's line range, so a multi-line statement is
+ * covered wherever in it the finding points (a clause, a column of a CREATE TABLE). Directives that
  * silence nothing, name unknown rules, or give no reason become findings themselves.
  */
 import type { Migration } from '../ir/types.js';
@@ -31,13 +31,16 @@ function statementRanges(migration: Migration): LineRange[] {
   const groups = new Map<string, LineRange>();
   const out: LineRange[] = [];
   for (const op of migration.ops) {
+    // An op's own span (a clause of a multi-clause ALTER TABLE) is a range of its own, so a comment
+    // above one clause covers that clause; the statement's range covers all of them.
     out.push({ line: op.span.line, endLine: op.span.endLine });
+    const whole = op.statementSpan ?? op.span;
     const key = `${op.direction}:${op.statementIndex}`;
     const g = groups.get(key);
-    if (!g) groups.set(key, { line: op.span.line, endLine: op.span.endLine });
+    if (!g) groups.set(key, { line: whole.line, endLine: whole.endLine });
     else {
-      g.line = Math.min(g.line, op.span.line);
-      g.endLine = Math.max(g.endLine, op.span.endLine);
+      g.line = Math.min(g.line, whole.line);
+      g.endLine = Math.max(g.endLine, whole.endLine);
     }
   }
   return [...out, ...groups.values()];

@@ -49,6 +49,11 @@ function sliceSpan(index: LineIndex, span: SourceSpan): string {
   return index.text.slice(start, Math.max(start, end));
 }
 
+/** The whole source statement of an op (its own span may be one clause of it). */
+function statementSpan(op: Operation): SourceSpan {
+  return op.statementSpan ?? op.span;
+}
+
 /** Groups ops by source statement, keeping their order. */
 function byStatement(ops: Operation[]): Operation[][] {
   const groups: Operation[][] = [];
@@ -63,7 +68,7 @@ function byStatement(ops: Operation[]): Operation[][] {
 
 /** The span's text when it is SQL that translates to the same op kinds (raw SQL inside a TS/Python migration). */
 function embeddedSql(index: LineIndex, ops: Operation[]): string | undefined {
-  const text = sliceSpan(index, ops[0]!.span).trim();
+  const text = sliceSpan(index, statementSpan(ops[0]!)).trim();
   if (!text) return undefined;
   const kinds = kindsOf(text);
   return kinds && kinds.length === ops.length && kinds.every((k, i) => k === ops[i]!.kind) ? text : undefined;
@@ -80,7 +85,7 @@ function parses(sql: string): string | undefined {
 
 function stepBase(ops: Operation[]): Omit<TraceStep, 'origin'> {
   const first = ops[0]!;
-  const step: Omit<TraceStep, 'origin'> = { file: first.span.file, span: first.span, ops, inTransaction: first.inTransaction, group: -1 };
+  const step: Omit<TraceStep, 'origin'> = { file: first.span.file, span: statementSpan(first), ops, inTransaction: first.inTransaction, group: -1 };
   if (first.revision !== undefined) step.revision = first.revision;
   return step;
 }

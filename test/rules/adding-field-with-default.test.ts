@@ -40,7 +40,7 @@ ruleTester(rule, {
     {
       name: 'several columns in one ALTER TABLE, only the volatile one',
       sql: "ALTER TABLE users\n  ADD COLUMN plan text DEFAULT 'free',\n  ADD COLUMN token uuid DEFAULT gen_random_uuid();",
-      errors: [{ line: 1, message: 'Adding column token' }],
+      errors: [{ line: 3, message: 'Adding column token' }],
     },
   ],
 });

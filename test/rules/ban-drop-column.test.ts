@@ -18,7 +18,7 @@ ruleTester(banDropColumn, {
     {
       name: 'several drops in one ALTER, IF EXISTS and CASCADE',
       sql: '-- cleanup\nALTER TABLE public.orders\n  DROP COLUMN IF EXISTS coupon_code,\n  DROP COLUMN discount CASCADE;',
-      errors: [{ line: 2, message: 'public.orders.coupon_code' }, { line: 2, message: 'public.orders.discount' }],
+      errors: [{ line: 3, message: 'public.orders.coupon_code' }, { line: 4, message: 'public.orders.discount' }],
     },
     {
       name: 'table created by an earlier migration of the run',

@@ -36,7 +36,7 @@ ruleTester(banDropNotNull, {
     {
       name: 'several columns in one statement',
       sql: 'BEGIN;\nALTER TABLE orders\n  ALTER shipped_at DROP NOT NULL,\n  ALTER COLUMN carrier DROP NOT NULL;\nCOMMIT;',
-      errors: [{ line: 2, message: 'orders.shipped_at' }, { line: 2, message: 'orders.carrier' }],
+      errors: [{ line: 3, message: 'orders.shipped_at' }, { line: 4, message: 'orders.carrier' }],
     },
   ],
 });

@@ -15,8 +15,8 @@ ruleTester(preferBigintOverInt, {
     {
       sql: 'CREATE TABLE orders (\n  id serial PRIMARY KEY,\n  user_id integer NOT NULL REFERENCES users (id),\n  quantity smallint\n);',
       errors: [
-        { line: 1, message: 'Column orders.id is serial (32-bit): values overflow at 2,147,483,647' },
-        { line: 1, message: 'Column orders.user_id is integer (32-bit)' },
+        { line: 2, message: 'Column orders.id is serial (32-bit): values overflow at 2,147,483,647' },
+        { line: 3, message: 'Column orders.user_id is integer (32-bit)' },
       ],
     },
     { sql: 'ALTER TABLE orders ADD COLUMN attempts int4 DEFAULT 0;', errors: [{ line: 1, message: 'orders.attempts is integer' }] },

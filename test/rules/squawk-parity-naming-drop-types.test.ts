@@ -52,14 +52,18 @@ async function compare(sql: string, options: { assumeInTransaction?: boolean; pg
     checkDowngrade: false,
     rules: RULES.map((rule) => ({ rule, severity: rule.meta.severity })),
   });
-  // Squawk reports the line of a type or keyword; map it to the start line of its statement.
-  const statementStart = (line: number) => migration.ops.find((op) => op.span.line <= line && line <= op.span.endLine)?.span.line ?? line;
+  // Squawk reports the line of a type or keyword, this project the line of the column or clause; both
+  // are mapped to the start line of their statement.
+  const statementStart = (line: number) => {
+    const whole = migration.ops.map((op) => op.statementSpan ?? op.span).find((s) => s.line <= line && line <= s.endLine);
+    return whole?.line ?? line;
+  };
   const squawkFindings = runSquawk(sql, options);
   const ours: Record<string, number[]> = {};
   const squawk: Record<string, number[]> = {};
   for (const rule of RULES) {
     const id = rule.meta.id;
-    ours[id] = findings.filter((f) => f.rule === id).map((f) => f.line).sort((a, b) => a - b);
+    ours[id] = findings.filter((f) => f.rule === id).map((f) => statementStart(f.line)).sort((a, b) => a - b);
     const names = SQUAWK_NAMES[id] ?? [id];
     squawk[id] = squawkFindings.filter((f) => names.includes(f.rule)).map((f) => statementStart(f.line)).sort((a, b) => a - b);
   }

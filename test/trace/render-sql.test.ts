@@ -9,6 +9,7 @@ import { initSqlParser, parseSql } from '../../src/parsers/sql/parse-sql.js';
 import { quoteIdent, renderOp, renderStatement } from '../../src/trace/render-sql.js';
 import { closePglite, pglite } from './helpers.js';
 import type { TraceDatabase } from '../../src/trace/database.js';
+import { withoutPositions } from '../helpers/positions.js';
 
 beforeAll(initSqlParser);
 afterAll(closePglite);
@@ -21,8 +22,8 @@ function opsOf(sql: string): Operation[] {
 
 /** An op without where it came from, for comparing IR. */
 function bare(op: Operation): Record<string, unknown> {
-  const { span: _span, statementIndex: _i, inTransaction: _t, direction: _d, revision: _r, ...rest } = op as Operation & { revision?: string };
-  return rest;
+  const { statementIndex: _i, inTransaction: _t, direction: _d, revision: _r, ...rest } = op as Operation & { revision?: string };
+  return withoutPositions(rest);
 }
 
 function renderAll(sql: string): string[] {

@@ -102,8 +102,8 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
     files: {
       'migrations/1700000000001_create-accounts.js': [],
       'migrations/1700000000002_add-account-email.js': [
-        [2, 'adding-required-field'],
-        [2, 'ban-char-field'],
+        [3, 'adding-required-field'], // each column of addColumns on its own line
+        [4, 'ban-char-field'],
         [6, 'require-concurrent-index-creation'],
       ],
       'migrations/1700000000003_invoices-created-at-index.js': [], // pgm.noTransaction()

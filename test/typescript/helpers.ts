@@ -37,9 +37,19 @@ export function sqlOps(statements: string[], direction: Direction, file = 'gener
 }
 
 /** A migration made of generated SQL, run the way the framework runs the original file. */
+/** An op of generated SQL, moved to the migration file: positions inside that SQL mean nothing there, so only the op keeps one. */
+export function relocate(op: Operation, file: string): void {
+  const statement = op.statementSpan ?? op.span;
+  op.span = { ...statement, file };
+  delete op.statementSpan;
+  if (op.kind === 'create-table') for (const c of [...op.columns, ...op.constraints, ...op.columns.flatMap((col) => col.constraints)]) delete c.span;
+  if (op.kind === 'add-column') for (const c of [op.column, ...op.column.constraints]) delete c.span;
+  if (op.kind === 'add-constraint') delete op.constraint.span;
+}
+
 export function generatedMigration(like: Migration, up: Operation[], down: Operation[], mode: TransactionMode = like.transaction): Migration {
   const ops = [...up, ...down];
-  for (const op of ops) op.span = { ...op.span, file: like.file };
+  for (const op of ops) relocate(op, like.file);
   assignTransactions(ops, mode);
   const m: Migration = { file: like.file, format: like.format, ops, transaction: mode, diagnostics: [], source: '' };
   if (like.downgrade) m.downgrade = like.downgrade;

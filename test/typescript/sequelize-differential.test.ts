@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { DataTypes, Sequelize } from 'sequelize';
 import type { Migration, Operation } from '../../src/ir/types.js';
 import { assignTransactions } from '../../src/ir/transactions.js';
-import { lintAll, normalize, parseTs, sqlOps, verdicts } from './helpers.js';
+import { lintAll, normalize, parseTs, relocate, sqlOps, verdicts } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 /** What Sequelize's own query() does with `replacements` before sending (bypassed by the recorder below). */
@@ -56,7 +56,7 @@ function toOps(sent: Sent[], direction: 'upgrade' | 'downgrade', file: string): 
     const statements = new Set(ops.map((op) => op.statementIndex)).size;
     assignTransactions(ops, 'none');
     for (const op of ops) {
-      op.span = { ...op.span, file };
+      relocate(op, file);
       if (op.kind !== 'transaction') op.inTransaction = q.inTransaction || statements > 1;
       else op.inTransaction = q.inTransaction;
     }

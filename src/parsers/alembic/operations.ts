@@ -4,7 +4,8 @@
  * handed to a sink that reads them with the SQL frontend. SQL the revision passes to
  * `op.execute()` goes to the sink as the string literal itself, so its positions stay exact.
  */
-import type { Operation } from '../../ir/types.js';
+import type { Operation, SourceSpan } from '../../ir/types.js';
+import type { SyntaxNode } from './python-tree.js';
 import { typeRefFromSql } from '../sql/fragments.js';
 import {
   type ColumnSpec,
@@ -32,6 +33,8 @@ export interface OpSink {
   userSql(text: PyStr): void;
   /** A call that could not be interpreted statically. */
   unknown(reason: string): void;
+  /** Where a part of the call is in the file (an `sa.Column(…)` of `create_table`). */
+  spanOf(node: SyntaxNode): SourceSpan;
 }
 
 /** The table a `with op.batch_alter_table(…) as batch_op:` block alters. */
@@ -252,6 +255,8 @@ function createTable(a: Args, sink: OpSink): void {
   const indexes: string[] = [];
   let primaryKey: { columns: string[]; name?: string } | undefined;
   const foreignKeyColumns = new Set<string>();
+  /** Each column's `sa.Column(…)`: findings about a column point there, not at the whole call. */
+  const columnNodes = new Map<string, SyntaxNode>();
   for (const item of a.rest) {
     if (item.kind !== 'call' || !item.callee) {
       sink.unknown(`create_table argument ${sourceText(item)} is not known statically; the table is read without it`);
@@ -261,9 +266,12 @@ function createTable(a: Args, sink: OpSink): void {
     const name = exactStr(item.kwargs.get('name'));
     const named = name ? `CONSTRAINT ${ident(name)} ` : '';
     switch (kind) {
-      case 'Column':
-        columns.push(readColumnArg(item, sink));
+      case 'Column': {
+        const column = readColumnArg(item, sink);
+        columns.push(column);
+        columnNodes.set(column.name, item.node);
         break;
+      }
       case 'PrimaryKeyConstraint':
         primaryKey = { columns: needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'primary key columns', item) };
         if (name) primaryKey.name = name;
@@ -325,6 +333,15 @@ function createTable(a: Args, sink: OpSink): void {
   const partitionBy = a.str('postgresql_partition_by');
   sink.sql(
     `CREATE ${temporary}TABLE ${a.bool('if_not_exists') ? 'IF NOT EXISTS ' : ''}${t} (${elements.join(', ')})${partitionBy ? ` PARTITION BY ${partitionBy}` : ''}`,
+    (ops) => {
+      for (const op of ops) {
+        if (op.kind !== 'create-table') continue;
+        for (const col of op.columns) {
+          const node = columnNodes.get(col.name);
+          if (node) col.span = sink.spanOf(node);
+        }
+      }
+    },
   );
   for (const c of columns) {
     if (c.index) sink.sql(`CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(defaultIndexName(tableName, schema, c.name))} ON ${t} (${ident(c.name)})`);

@@ -103,7 +103,7 @@ class BodyWalker {
     const { file } = this.ctx;
     return {
       sql: (statement, after) => {
-        const result = parseSql(statement, { file, direction: this.direction });
+        const result = parseSql(statement, { file, direction: this.direction, generated: true });
         if (result.diagnostics.length) {
           this.unknownOp(node, `could not read the statement built for this call (${result.diagnostics[0]!.message})`, state);
           return;
@@ -135,6 +135,7 @@ class BodyWalker {
         this.push(result.ops, state);
       },
       unknown: (reason) => this.unknownOp(node, reason, state),
+      spanOf: (part) => this.span(part),
     };
   }
 

@@ -1,5 +1,5 @@
 import type { FormatParser } from '../types.js';
-import { type SqlSection, sqlMigration } from './sql-common.js';
+import { type SqlSection, sectionDowngrade, sqlMigration, textSpan } from './sql-common.js';
 
 const MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
 
@@ -34,6 +34,15 @@ export const dbmate: FormatParser = {
       direction: m[1] === 'down' ? 'downgrade' : 'upgrade',
       transaction: /transaction:\s*false/.test(m[2] ?? '') ? 'implicit' : 'wrapped',
     }));
-    return sqlMigration(file.path, file.text, 'dbmate', 'wrapped', sections);
+    const migration = sqlMigration(file.path, file.text, 'dbmate', 'wrapped', sections);
+    // `dbmate rollback` runs the down section, and runs nothing when there is none: either way it
+    // then records the migration as rolled back. Files without markers are not dbmate's to judge.
+    const down = markers.find((m) => m[1] === 'down');
+    const marker = down ?? markers[0];
+    if (marker) {
+      migration.downgrade = sectionDowngrade(migration, textSpan(file.path, file.text, marker.index!, marker.index! + marker[0].length));
+      if (!down) migration.downgrade.note = 'there is no `-- migrate:down` section';
+    }
+    return migration;
   },
 };

@@ -1,5 +1,5 @@
 import type { FormatParser } from '../types.js';
-import { baseName, sqlMigration } from './sql-common.js';
+import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
 // V1__init.sql, V2_1__add.sql, U2__undo.sql (undo = downgrade), R__views.sql (repeatable)
 const NAME = /^([VUR])([0-9][0-9._]*)?__.+\.sql$/;
@@ -40,6 +40,8 @@ export const flyway: FormatParser = {
   },
   // Flyway applies the repeatable migrations (R__) after all versioned ones.
   arrangeRun: (migrations) => {
+    // An empty `U<version>__` undo file beside `V<version>__`: `flyway undo` runs nothing and marks the version undone.
+    pairDowngradeFiles(migrations, (m) => (m.revision === undefined ? undefined : `${dirName(m.file)}${m.revision}`));
     const repeatable = (m: (typeof migrations)[number]) => baseName(m.file).startsWith('R__');
     return [...migrations.filter((m) => !repeatable(m)), ...migrations.filter(repeatable)];
   },

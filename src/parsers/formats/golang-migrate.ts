@@ -1,5 +1,5 @@
 import type { FormatParser } from '../types.js';
-import { baseName, sqlMigration } from './sql-common.js';
+import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
 const NAME = /^(\d+)_.*\.(up|down)\.sql$/i;
 
@@ -29,5 +29,10 @@ export const golangMigrate: FormatParser = {
     if (m[1]) migration.revision = m[1];
     migration.fileDirection = direction;
     return migration;
+  },
+  // An empty `.down.sql` beside the `.up.sql`: `migrate down` runs nothing and records the version as undone.
+  arrangeRun(migrations) {
+    pairDowngradeFiles(migrations, (m) => (m.revision === undefined ? undefined : `${dirName(m.file)}${Number(m.revision)}`));
+    return migrations;
   },
 };

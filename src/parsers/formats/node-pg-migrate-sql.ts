@@ -1,5 +1,5 @@
 import type { FormatParser } from '../types.js';
-import { type SqlSection, sqlMigration } from './sql-common.js';
+import { type SqlSection, sectionDowngrade, sqlMigration, textSpan } from './sql-common.js';
 
 const MARKER = /^--\s*(Up|Down) Migration\b.*$/gim;
 
@@ -24,6 +24,18 @@ export const nodePgMigrateSql: FormatParser = {
       end: i + 1 < markers.length ? markers[i + 1]!.index! : file.text.length,
       direction: m[1]!.toLowerCase() === 'down' ? 'downgrade' : 'upgrade',
     }));
-    return sqlMigration(file.path, file.text, 'node-pg-migrate-sql', 'wrapped', sections);
+    const migration = sqlMigration(file.path, file.text, 'node-pg-migrate-sql', 'wrapped', sections);
+    const down = markers.find((m) => m[1]!.toLowerCase() === 'down');
+    if (down) migration.downgrade = sectionDowngrade(migration, textSpan(file.path, file.text, down.index!, down.index! + down[0].length));
+    else {
+      // Without the section node-pg-migrate makes `down` false: a rollback stops with "irreversible".
+      const up = markers[0];
+      migration.downgrade = {
+        state: 'irreversible',
+        note: 'node-pg-migrate reads an SQL migration without a `-- Down Migration` section as irreversible',
+        span: up ? textSpan(file.path, file.text, up.index!, up.index! + up[0].length) : { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      };
+    }
+    return migration;
   },
 };

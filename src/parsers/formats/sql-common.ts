@@ -1,4 +1,4 @@
-import type { Direction, Migration, MigrationFormat, Operation, TransactionMode } from '../../ir/types.js';
+import type { Direction, DowngradeInfo, Migration, MigrationFormat, Operation, SourceSpan, TransactionMode } from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
@@ -48,4 +48,46 @@ export function sqlMigration(
 
 export function baseName(path: string): string {
   return path.replace(/\\/g, '/').split('/').pop() ?? path;
+}
+
+/** Whether a downgrade's ops do anything: transaction control and settings alone undo nothing. */
+function runsSomething(ops: readonly Operation[]): boolean {
+  return ops.some((op) => op.direction === 'downgrade' && op.kind !== 'transaction' && op.kind !== 'set-setting');
+}
+
+/** The downgrade facts of a file's downgrade section (dbmate, node-pg-migrate SQL), `span` being its marker. */
+export function sectionDowngrade(migration: Migration, span: SourceSpan): DowngradeInfo {
+  return { state: runsSomething(migration.ops) ? 'present' : 'empty', span };
+}
+
+/** A span over a character range of a file's text. */
+export function textSpan(path: string, text: string, start: number, end: number): SourceSpan {
+  return new LineIndex(text).span(path, start, end);
+}
+
+/**
+ * For formats that keep the downgrade in a file of its own (golang-migrate `.down.sql`, Flyway `U`
+ * undo files): states on each upgrade whether its downgrade file, when it is in the run, does
+ * anything. `key` names a migration's version within its directory; files not in the run say nothing.
+ */
+export function pairDowngradeFiles(migrations: Migration[], key: (m: Migration) => string | undefined): void {
+  const downs = new Map<string, Migration>();
+  for (const m of migrations) {
+    const k = m.fileDirection === 'downgrade' ? key(m) : undefined;
+    if (k !== undefined) downs.set(k, m);
+  }
+  for (const m of migrations) {
+    if (m.fileDirection !== 'upgrade') continue;
+    const k = key(m);
+    const down = k === undefined ? undefined : downs.get(k);
+    // A down file that does not parse is reported as such, not judged empty.
+    if (!down || down.diagnostics.length > 0) continue;
+    m.downgrade = { state: runsSomething(down.ops) ? 'present' : 'empty', span: { file: down.file, line: 1, column: 1, endLine: 1, endColumn: 1 } };
+  }
+}
+
+/** `dir/` of a path, for pairing files of one migration directory. */
+export function dirName(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  return p.slice(0, p.lastIndexOf('/') + 1);
 }

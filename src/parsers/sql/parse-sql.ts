@@ -9,9 +9,10 @@ import { LineIndex, byteToCharMapper, type Locator } from '../../ir/source-text.
 import { splitStatements } from './split.js';
 import { translateStatement } from './translate.js';
 import { findLongIdentifiers } from './long-identifiers.js';
+import { itemSpans } from './item-spans.js';
 import type { Node } from './expr.js';
 
-type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync'>;
+type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync' | 'scanSync'>;
 let pgQuery: PgQuery = libpgQuery;
 let ready: Promise<void> | undefined;
 /**
@@ -49,6 +50,8 @@ export interface SqlParseOptions {
   locate?: Locator;
   /** Revision to stamp on ops starting at a given offset (Alembic offline SQL). */
   revisionAt?: (offset: number) => string | undefined;
+  /** The text was generated from a framework call, not written in the file: only the caller can position its parts. */
+  generated?: boolean;
 }
 
 export interface SqlParseResult {
@@ -73,6 +76,8 @@ interface RawStatement {
   /** Character offsets into the full text. */
   start: number;
   end: number;
+  /** Parse-tree byte location of `start` (tree locations count bytes from the start of the parsed chunk). */
+  startByte: number;
 }
 
 class ParseFailure {
@@ -93,7 +98,7 @@ function parseRange(text: string, from: number, to: number): RawStatement[] | Pa
       const startByte = s.stmt_location ?? 0;
       const start = toChar(startByte);
       const end = s.stmt_len ? toChar(startByte + s.stmt_len) : chunk.length;
-      return { stmt: s.stmt ?? {}, start: from + start, end: from + end };
+      return { stmt: s.stmt ?? {}, start: from + start, end: from + end, startByte };
     });
   } catch (e) {
     const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
@@ -126,10 +131,23 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
       const revision = options.revisionAt?.(raw.start);
       // Names over 63 bytes, which the parser already truncated: kept on the statement's first op.
       const longIdentifiers = findLongIdentifiers(text, raw.start, end, locate, file);
-      for (const draft of translateStatement(raw.stmt)) {
+      const spans = options.generated
+        ? undefined
+        : itemSpans({
+            text: text.slice(raw.start, end),
+            startByte: raw.startByte,
+            span: (from, to) => {
+              const p = locate(raw.start + from);
+              const q = locate(raw.start + to);
+              return { file, line: p.line, column: p.column, endLine: q.line, endColumn: q.column };
+            },
+            scan: (sql) => pgQuery.scanSync(sql),
+          });
+      for (const draft of translateStatement(raw.stmt, spans)) {
         // The draft is fresh from translateStatement: completed in place rather than copied.
         const op = draft as Operation;
-        op.span = span;
+        if (op.span) op.statementSpan = span;
+        else op.span = span;
         op.direction = direction;
         op.inTransaction = false;
         op.statementIndex = statementIndex;

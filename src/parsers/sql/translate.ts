@@ -2,7 +2,8 @@
  * libpg-query statement → IR operations. One statement may give several ops (ALTER TABLE with
  * several actions); a statement with no dedicated kind gives an `other` op, never nothing.
  */
-import type { ColumnDef, ConstraintDef, ConstraintType, OpBase, Operation, QualifiedName, TransactionAction } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, ConstraintType, OpBase, Operation, QualifiedName, SourceSpan, TransactionAction } from '../../ir/types.js';
+import type { ItemSpans } from './item-spans.js';
 import {
   type Node,
   defaultValue,
@@ -16,8 +17,11 @@ import {
 } from './expr.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-/** An operation before the frontend has attached its position, direction and transaction state. */
-export type OpDraft = DistributiveOmit<Operation, keyof OpBase>;
+/**
+ * An operation before the frontend has attached its position, direction and transaction state; a
+ * `span` set here is the op's own part of the statement (an ALTER TABLE sub-command).
+ */
+export type OpDraft = DistributiveOmit<Operation, keyof OpBase> & { span?: SourceSpan };
 
 const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
   CONSTR_FOREIGN: 'foreign-key',
@@ -28,7 +32,7 @@ const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
   CONSTR_NOTNULL: 'not-null',
 };
 
-export function constraintDef(c: Node, columnName?: string): ConstraintDef | undefined {
+export function constraintDef(c: Node, columnName?: string, span?: SourceSpan): ConstraintDef | undefined {
   const type = CONSTRAINT_TYPES[c.contype];
   if (!type) return undefined;
   const columns = c.contype === 'CONSTR_FOREIGN' ? strings(c.fk_attrs) : strings(c.keys);
@@ -38,6 +42,7 @@ export function constraintDef(c: Node, columnName?: string): ConstraintDef | und
     notValid: Boolean(c.skip_validation),
   };
   if (c.conname) def.name = c.conname;
+  if (span) def.span = span;
   if (c.indexname) def.usingIndex = c.indexname;
   if (type === 'foreign-key') def.references = { table: rangeVarName(c.pktable), columns: strings(c.pk_attrs) };
   if (type === 'check' && c.raw_expr) {
@@ -48,7 +53,7 @@ export function constraintDef(c: Node, columnName?: string): ConstraintDef | und
   return def;
 }
 
-export function columnDef(cd: Node): ColumnDef {
+export function columnDef(cd: Node, spans?: ItemSpans): ColumnDef {
   const col: ColumnDef = {
     name: cd.colname ?? '',
     type: typeRef(cd.typeName),
@@ -57,8 +62,13 @@ export function columnDef(cd: Node): ColumnDef {
     unique: false,
     constraints: [],
   };
-  for (const wrapped of cd.constraints ?? []) {
+  const span = spans?.item(cd.location);
+  if (span) col.span = span;
+  const inline: Node[] = cd.constraints ?? [];
+  inline.forEach((wrapped, i) => {
     const c = wrapped.Constraint ?? {};
+    // An inline constraint runs up to the next one (or the end of the column).
+    const own = () => spans?.item(c.location, inline[i + 1]?.Constraint?.location);
     switch (c.contype) {
       case 'CONSTR_NOTNULL':
         col.notNull = true;
@@ -80,23 +90,23 @@ export function columnDef(cd: Node): ColumnDef {
       case 'CONSTR_PRIMARY':
         col.primaryKey = true;
         col.notNull = true;
-        col.constraints.push(constraintDef(c, col.name)!);
+        col.constraints.push(constraintDef(c, col.name, own())!);
         break;
       case 'CONSTR_UNIQUE':
         col.unique = true;
-        col.constraints.push(constraintDef(c, col.name)!);
+        col.constraints.push(constraintDef(c, col.name, own())!);
         break;
       case 'CONSTR_FOREIGN':
       case 'CONSTR_CHECK':
       case 'CONSTR_EXCLUSION': {
-        const def = constraintDef(c, col.name);
+        const def = constraintDef(c, col.name, own());
         if (def) col.constraints.push(def);
         break;
       }
       default:
         break;
     }
-  }
+  });
   return col;
 }
 
@@ -113,18 +123,24 @@ const TX: Record<string, TransactionAction> = {
   TRANS_STMT_ROLLBACK_PREPARED: 'rollback',
 };
 
-function alterTable(s: Node): OpDraft[] {
+function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
   const table = rangeVarName(s.relation);
   if (s.objtype && s.objtype !== 'OBJECT_TABLE' && s.objtype !== 'OBJECT_FOREIGN_TABLE') {
     return [{ kind: 'other', statementType: `AlterTableStmt:${s.objtype}`, table }];
   }
   const ops: OpDraft[] = [];
-  for (const wrapped of s.cmds ?? []) {
+  const cmds: Node[] = s.cmds ?? [];
+  // With several sub-commands, each op is positioned at its own (one finding per clause, on its line).
+  const clauses = cmds.length > 1 ? spans?.subcommands(s.relation?.location, cmds.length) : undefined;
+  for (const [i, wrapped] of cmds.entries()) {
     const cmd = wrapped.AlterTableCmd ?? {};
     const cascade = cmd.behavior === 'DROP_CASCADE';
+    const clause = clauses?.[i];
+    const before = ops.length;
     switch (cmd.subtype) {
       case 'AT_AddColumn':
-        ops.push({ kind: 'add-column', table, column: columnDef(cmd.def?.ColumnDef ?? {}), ifNotExists: Boolean(cmd.missing_ok) });
+        // A one-clause ALTER TABLE is itself the column's span: the statement is not scanned for it.
+        ops.push({ kind: 'add-column', table, column: columnDef(cmd.def?.ColumnDef ?? {}, clauses ? spans : undefined), ifNotExists: Boolean(cmd.missing_ok) });
         break;
       case 'AT_DropColumn':
         ops.push({ kind: 'drop-column', table, column: cmd.name ?? '', ifExists: Boolean(cmd.missing_ok), cascade });
@@ -146,7 +162,7 @@ function alterTable(s: Node): OpDraft[] {
         ops.push(cmd.def ? { kind: 'set-default', table, column: cmd.name ?? '', default: defaultValue(cmd.def) } : { kind: 'set-default', table, column: cmd.name ?? '' });
         break;
       case 'AT_AddConstraint': {
-        const def = constraintDef(cmd.def?.Constraint ?? {});
+        const def = constraintDef(cmd.def?.Constraint ?? {}, undefined, clause);
         if (def) ops.push({ kind: 'add-constraint', table, constraint: def });
         else ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table });
         break;
@@ -167,6 +183,7 @@ function alterTable(s: Node): OpDraft[] {
       default:
         ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table, detail: cmd.name });
     }
+    if (clause) for (const op of ops.slice(before)) op.span = clause;
   }
   return ops;
 }
@@ -228,8 +245,11 @@ function columnsTouched(type: string, s: Node): { assigns?: string[]; reads: str
   return read;
 }
 
-/** Translate one parsed statement (`{ "IndexStmt": {...} }`) to IR op drafts. */
-export function translateStatement(stmt: Node): OpDraft[] {
+/**
+ * Translate one parsed statement (`{ "IndexStmt": {...} }`) to IR op drafts; `spans` positions its
+ * columns, constraints and ALTER TABLE sub-commands when the statement's text is in the file.
+ */
+export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
   const type = nodeType(stmt);
   const s = stmt[type] ?? {};
   switch (type) {
@@ -237,9 +257,9 @@ export function translateStatement(stmt: Node): OpDraft[] {
       const columns: ColumnDef[] = [];
       const constraints: ConstraintDef[] = [];
       for (const el of s.tableElts ?? []) {
-        if (el.ColumnDef) columns.push(columnDef(el.ColumnDef));
+        if (el.ColumnDef) columns.push(columnDef(el.ColumnDef, spans));
         else if (el.Constraint) {
-          const def = constraintDef(el.Constraint);
+          const def = constraintDef(el.Constraint, undefined, spans?.item(el.Constraint.location));
           if (def) constraints.push(def);
         }
       }
@@ -271,7 +291,7 @@ export function translateStatement(stmt: Node): OpDraft[] {
         },
       ];
     case 'AlterTableStmt':
-      return alterTable(s);
+      return alterTable(s, spans);
     case 'RenameStmt': {
       const table = rangeVarName(s.relation);
       if (s.renameType === 'OBJECT_COLUMN' && (s.relationType === 'OBJECT_TABLE' || s.relationType === 'OBJECT_FOREIGN_TABLE')) {

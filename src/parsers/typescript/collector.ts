@@ -18,6 +18,8 @@ export interface EmitOptions {
   statement?: number;
   /** Force the transaction state (the op runs in a transaction the migration opened itself, or outside one). */
   inTransaction?: boolean;
+  /** The whole call when the op is positioned at one part of it (one column of `addColumns`). */
+  within?: Node;
 }
 
 export interface SqlOptions extends EmitOptions {
@@ -61,6 +63,15 @@ export class OpCollector {
     return this.index.span(this.file, start, end);
   }
 
+  /**
+   * Positions a column or constraint at the code that defines it (a builder call, a column object), so
+   * findings about one column of a createTable land on that column's line. Keeps a span already set.
+   */
+  placed<T extends { span?: SourceSpan }>(def: T, at: Node | [number, number]): T {
+    def.span ??= this.span(at);
+    return def;
+  }
+
   newStatement(): number {
     return this.nextStatement++;
   }
@@ -74,6 +85,7 @@ export class OpCollector {
       statementIndex: options.statement ?? this.newStatement(),
     } as Operation;
     this.markConditional(op, Array.isArray(at) ? at : at.range);
+    if (options.within && options.within !== at) op.statementSpan = this.span(options.within);
     this.ops.push(op);
     if (options.inTransaction !== undefined) this.forcedTransaction.set(op, options.inTransaction);
     return op;

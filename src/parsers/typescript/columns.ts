@@ -90,7 +90,7 @@ export function constraint(type: ConstraintDef['type'], columns: string[], extra
 
 /** A CHECK constraint from its SQL expression, read by the SQL parser (so `col IS NOT NULL` is recognised). */
 export function checkConstraint(expression: string, name?: string): ConstraintDef {
-  const result = parseSql(`ALTER TABLE t ADD CHECK (${expression})`, { file: '', direction: 'upgrade' });
+  const result = parseSql(`ALTER TABLE t ADD CHECK (${expression})`, { file: '', direction: 'upgrade', generated: true });
   const op = result.ops[0];
   const def = op?.kind === 'add-constraint' && op.constraint.type === 'check' ? op.constraint : constraint('check', [], { expression });
   if (name) def.name = name;

@@ -392,7 +392,7 @@ class KnexReader extends FrameworkReader {
     const opts = this.emitOptions(chain);
     for (const p of builder.before) this.c.emit(p.draft, p.node, opts);
     if (mode === 'create') {
-      this.c.emit(createTableDraft(table, builder.columns.map((c) => c.def), builder.inlineConstraints, ifNotExists), link.node, opts);
+      this.c.emit(createTableDraft(table, builder.columns.map((c) => this.c.placed(c.def, c.node)), builder.inlineConstraints, ifNotExists), link.node, opts);
     } else if (builder.columns.length) {
       const statement = this.c.newStatement();
       for (const c of builder.columns) this.c.emit({ kind: 'add-column', table, column: c.def, ifNotExists: false }, c.node, { ...opts, statement });

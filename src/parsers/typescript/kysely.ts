@@ -285,11 +285,11 @@ class KyselyReader extends FrameworkReader {
           this.c.unknown(l.node, nodeText(this.source, l.node), col, opts);
           return;
         }
-        columns.push(col);
+        columns.push(this.c.placed(col, l.at));
       } else if (l.name.startsWith('add') && l.name.endsWith('Constraint')) {
         const def = this.tableConstraint(l);
         if (!def) return void this.c.unknown(l.node, nodeText(this.source, l.node), 'the constraint is not written with constants', opts);
-        constraints.push(def);
+        constraints.push(this.c.placed(def, l.at));
       } else if (!['ifNotExists', 'temporary', 'onCommit', 'modifyFront', 'modifyEnd', 'onDelete', 'onUpdate', 'deferrable', 'initiallyDeferred', 'initiallyImmediate', 'notDeferrable'].includes(l.name)) {
         return void this.c.unknown(l.node, nodeText(this.source, l.node), `.${l.name}() on createTable is not a call this frontend reads`, opts);
       }

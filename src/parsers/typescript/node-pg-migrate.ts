@@ -179,21 +179,21 @@ class PgmReader extends FrameworkReader {
     return col;
   }
 
-  private columns(node: Node | undefined): { name: string; options: ColumnOptions }[] | string {
+  private columns(node: Node | undefined): { name: string; options: ColumnOptions; node: Node }[] | string {
     const obj = objectProperties(this.scope, node);
     if (!obj || obj.spread) return 'the column definitions are not an object written here';
-    const out: { name: string; options: ColumnOptions }[] = [];
+    const out: { name: string; options: ColumnOptions; node: Node }[] = [];
     for (const [name, value] of obj.props) {
       const options = this.columnOptions(value);
       if (!options) return `the definition of column ${name} is not written with constants`;
-      out.push({ name, options });
+      out.push({ name, options, node: value });
     }
     return out;
   }
 
   /** A constraint written as SQL text (`'CHECK (x > 0) NOT VALID'`). */
   private constraintFromSql(text: string, name: string | undefined): ConstraintDef | undefined {
-    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, { file: '', direction: 'upgrade' });
+    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, { file: '', direction: 'upgrade', generated: true });
     const op = result.ops[0];
     return op?.kind === 'add-constraint' ? op.constraint : undefined;
   }
@@ -299,7 +299,7 @@ class PgmReader extends FrameworkReader {
         for (const c of cols) {
           const col = this.column(c.name, c.options, primary.length <= 1);
           if (typeof col === 'string') return partly(col);
-          columns.push(col);
+          columns.push(this.c.placed(col, c.node));
         }
         const o = objectProperties(this.scope, args[2])?.props;
         const constraints: ConstraintDef[] = [];
@@ -341,7 +341,8 @@ class PgmReader extends FrameworkReader {
         for (const c of cols) {
           const col = this.column(c.name, c.options, true);
           if (typeof col === 'string') this.c.unknown(call, what, col, opts);
-          else emit({ kind: 'add-column', table, column: col, ifNotExists }, statement);
+          // Several columns in one call: each is positioned at its own definition.
+          else this.c.emit({ kind: 'add-column', table, column: col, ifNotExists }, cols.length > 1 ? c.node : call, { ...opts, statement, within: call });
         }
         return true;
       }

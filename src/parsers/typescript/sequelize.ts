@@ -565,17 +565,17 @@ class SequelizeReader extends FrameworkReader {
     };
     if (!t || !attrs || attrs.spread) return partly('the table name or its attributes are not written here');
     const columns: ColumnDef[] = [];
-    const parsed: [string, Attribute][] = [];
+    const parsed: [string, Attribute, Node][] = [];
     for (const [name, node] of attrs.props) {
       const a = this.attribute(node);
       if (typeof a === 'string') return partly(`column ${name}: ${a}`);
-      parsed.push([name, a]);
+      parsed.push([name, a, node]);
     }
     // Sequelize writes the primary key as a table constraint: PRIMARY KEY ("id").
     const primary = parsed.filter(([, a]) => a.primaryKey).map(([n]) => n);
-    for (const [name, a] of parsed) {
+    for (const [name, a, node] of parsed) {
       this.enumType(call, t, name, a, opts);
-      columns.push(this.column(t, name, a, false));
+      columns.push(this.c.placed(this.column(t, name, a, false), node));
     }
     const constraints: ConstraintDef[] = primary.length ? [constraint('primary-key', primary)] : [];
     this.c.emit({ kind: 'create-table', table: t, columns, constraints, ifNotExists: true, asSelect: false, partitioned: false, temporary: false }, call, opts);

@@ -270,7 +270,8 @@ class TypeOrmReader extends FrameworkReader {
         if (!t) return true;
         const list = link.name === 'addColumns' ? this.arrayItems(args[1]) : [args[1]];
         if (!list) return this.c.unknown(call, what, 'the columns are not written here', opts), true;
-        for (const item of list) this.addColumn(call, t, item, opts);
+        // Several columns in one call: each is positioned at its own TableColumn.
+        for (const item of list) this.addColumn(list.length > 1 && item ? item : call, t, item, { ...opts, within: call });
         return true;
       }
       case 'dropColumn':
@@ -498,7 +499,7 @@ class TypeOrmReader extends FrameworkReader {
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
     if (primary.length) constraints.push(constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
     this.c.emit(
-      { kind: 'create-table', table: t, columns: cols.map((c) => this.columnDef(t, c)), constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false },
+      { kind: 'create-table', table: t, columns: cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!)), constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false },
       call,
       opts,
     );

@@ -2,7 +2,7 @@
  * Visitors shared by the type-preference rules: every place a migration gives a column a type
  * (CREATE TABLE, ADD COLUMN, ALTER COLUMN … TYPE), as one callback.
  */
-import type { ColumnDef, Operation, QualifiedName, TypeRef } from '../../ir/types.js';
+import type { ColumnDef, Operation, QualifiedName, SourceSpan, TypeRef } from '../../ir/types.js';
 import type { Visitor } from '../../engine/types.js';
 import { tableName } from './helpers.js';
 
@@ -15,6 +15,8 @@ export interface ColumnTypeUse {
   def?: ColumnDef;
   /** `created` for CREATE TABLE / ADD COLUMN, `changed` for ALTER COLUMN … TYPE. */
   how: 'created' | 'changed';
+  /** Where to report: the column's own definition inside a CREATE TABLE, else the op. */
+  span: SourceSpan;
 }
 
 export function columnTypeVisitors(check: (use: ColumnTypeUse) => void): Visitor {
@@ -22,13 +24,13 @@ export function columnTypeVisitors(check: (use: ColumnTypeUse) => void): Visitor
     'create-table'(op) {
       // A temporary table lives for one session: its types never need changing on a live table.
       if (op.temporary) return;
-      for (const c of op.columns) check({ op, table: op.table, column: c.name, type: c.type, def: c, how: 'created' });
+      for (const c of op.columns) check({ op, table: op.table, column: c.name, type: c.type, def: c, how: 'created', span: c.span ?? op.span });
     },
     'add-column'(op) {
-      check({ op, table: op.table, column: op.column.name, type: op.column.type, def: op.column, how: 'created' });
+      check({ op, table: op.table, column: op.column.name, type: op.column.type, def: op.column, how: 'created', span: op.span });
     },
     'alter-column-type'(op) {
-      check({ op, table: op.table, column: op.column, type: op.newType, how: 'changed' });
+      check({ op, table: op.table, column: op.column, type: op.newType, how: 'changed', span: op.span });
     },
   };
 }
