@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, type SuiteAPI } from 'vitest';
+import { describe } from 'vitest';
 import { findSquawk } from '../../scripts/squawk.mjs';
 
 export interface SquawkFinding {
@@ -23,7 +23,7 @@ const squawk = findSquawk({ install: 'offline' });
 if (!squawk.binary) console.warn(`Squawk parity tests skipped: ${squawk.reason}`);
 
 /** `describe` for tests that run Squawk: skipped when it is not installed. */
-export const describeWithSquawk: SuiteAPI = describe.skipIf(!squawk.binary);
+export const describeWithSquawk: ReturnType<typeof describe.skipIf> = describe.skipIf(!squawk.binary);
 
 export function runSquawk(sql: string, options: { assumeInTransaction?: boolean; pgVersion?: number } = {}): SquawkFinding[] {
   const dir = mkdtempSync(join(tmpdir(), 'squawk-diff-'));
