@@ -13,6 +13,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { COMMENT_MARKER } from '../../src/action/job-summary.js';
+import { startFakeGitHub } from '../helpers/fake-github.js';
 import { type LocalRegistry, npmEnvFor, startLocalRegistry } from '../helpers/local-registry.js';
 import { cli, commitAll, git, gitRepo, onlyRules, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
@@ -196,7 +198,15 @@ describe('action.yml', () => {
     writeFiles(repo, { 'db/migrations/005_orders_created_at.sql': 'CREATE INDEX orders_created_at_idx ON orders (created_at);\n' });
     commitAll(repo, 'orders.created_at index');
 
-    const r = await run(repo, { paths: 'db/migrations', 'sarif-file': 'migration-lint.sarif' }, { base_ref: 'main', event_name: 'pull_request' });
+    const github = await startFakeGitHub('acme/shop', 'ghs_test-token');
+    const event = join(tempDir('ml-event-'), 'event.json');
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 12, head: { sha: 'abc123' } } }));
+    const r = await run(
+      repo,
+      { paths: 'db/migrations', 'sarif-file': 'migration-lint.sarif', comment: 'true' },
+      { base_ref: 'main', event_name: 'pull_request' },
+      { GITHUB_API_URL: github.apiUrl, GITHUB_REPOSITORY: 'acme/shop', GITHUB_EVENT_PATH: event },
+    ).finally(() => github.close());
     expect(r.stderr).not.toMatch(/error TS|npm (ERR|error)/);
     expect(registry.missing).toEqual([]);
     expect(r.status).toBe(1);
@@ -204,6 +214,9 @@ describe('action.yml', () => {
       expect.stringMatching(/^::error file=db\/migrations\/005_orders_created_at\.sql,line=1,col=1,endLine=1,endColumn=58,title=migration-lint%3A require-concurrent-index-creation::CREATE INDEX orders_created_at_idx on orders without CONCURRENTLY/),
     ]);
     expect(r.outputs).toEqual({ 'exit-code': '1', 'sarif-file': 'migration-lint.sarif' });
+    // comment: true with the job's token: one pull request comment, the summary behind the marker
+    expect(r.stdout).toContain('migration-lint: pull request comment created');
+    expect(github.comments.get(12)!.map((c) => c.body)).toEqual([`${COMMENT_MARKER}\n${r.summary}`]);
     const sarif = JSON.parse(readFileSync(join(repo, 'migration-lint.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
     expect(sarif.runs[0]!.results.map((res) => res.ruleId)).toEqual(['require-concurrent-index-creation']);
 
@@ -223,7 +236,7 @@ describe('action.yml', () => {
     // with since, the files changed on the branch are the ones linted and reported
     expect(r.summary).toContain('### ❌ migration-lint: 1 problem (1 error, 0 warnings) in 1 file');
     expect(r.summary).toContain('#### `db/migrations/005_orders_created_at.sql`');
-    expect(r.summary).toMatch(/- \*\*error\*\* \[`require-concurrent-index-creation`\]\(https:\/\/github\.com\/migration-lint\/migration-lint\/blob\/v[\d.]+\/docs\/rules\.md#require-concurrent-index-creation\), line 1: CREATE INDEX orders\\_created\\_at\\_idx on orders without CONCURRENTLY/);
+    expect(r.summary).toMatch(/- \*\*error\*\* \[`require-concurrent-index-creation`\]\(https:\/\/github\.com\/migration-lint\/migration-lint\/blob\/v[\d.]+\/docs\/rules\.md#require-concurrent-index-creation\), \[line 1\]\(https:\/\/github\.com\/acme\/shop\/blob\/abc123\/db\/migrations\/005_orders_created_at\.sql#L1\): CREATE INDEX orders\\_created\\_at\\_idx on orders without CONCURRENTLY/);
     expect(r.summary).toContain('  - Lock: SHARE on orders (blocks writes)');
     expect(r.summary).toMatch(/ {2}- Fix: Use CREATE INDEX CONCURRENTLY/);
     expect(r.summary).toContain('<details><summary>What was linted: 1 file</summary>\n\n- `db/migrations/005_orders_created_at.sql`\n\n</details>');
@@ -273,7 +286,8 @@ describe('action.yml', () => {
   it("as the project's workflow runs it on fixtures/: every finding annotated, fail-on never passes", async () => {
     const workspace = tempDir('ml-ws-');
     cpSync(join(REPO_ROOT, 'fixtures'), join(workspace, 'fixtures'), { recursive: true });
-    const r = await run(workspace, { paths: 'fixtures', 'fail-on': 'never', since: '', 'sarif-file': 'migration-lint.sarif' }, { base_ref: '', event_name: 'push' });
+    cpSync(inject('packedTarball'), join(workspace, 'migration-lint.tgz')); // the workflow's "Pack this commit"
+    const r = await run(workspace, { package: 'migration-lint.tgz', paths: 'fixtures', 'fail-on': 'never', since: '', 'sarif-file': 'migration-lint.sarif' }, { base_ref: '', event_name: 'push' });
     expect(r.status).toBe(0);
     expect(r.outputs['exit-code']).toBe('0');
     const direct = JSON.parse((await cli(['--format', 'json', 'fixtures'], workspace)).stdout) as { findings: unknown[] };
