@@ -72,6 +72,10 @@ export async function startFakeGitHub(repository: string, token: string): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // idle keep-alive connections of fetch would hold close() open
+    });
   return fake;
 }

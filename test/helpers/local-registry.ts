@@ -102,7 +102,11 @@ export async function startLocalRegistry(tarball: string): Promise<LocalRegistry
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     missing,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // npm's idle keep-alive connections would hold close() open
+      }),
   };
 }
 
