@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/action/job-summary.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
 import { type LocalRegistry, npmEnvFor, startLocalRegistry } from '../helpers/local-registry.js';
-import { cli, commitAll, git, gitRepo, onlyRules, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
+import { cli, commitAll, git, gitRepo, onlyRules, readYaml, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
 interface Step {
   name?: string;
@@ -33,11 +33,6 @@ interface ActionMetadata {
   inputs: Record<string, { description: string; default?: string; required?: boolean }>;
   outputs: Record<string, { value: string }>;
   runs: { using: string; steps: Step[] };
-}
-
-function readYaml<T>(path: string): T {
-  const json = execFileSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path], { encoding: 'utf8' });
-  return JSON.parse(json) as T;
 }
 
 const readAction = () => readYaml<ActionMetadata>(join(REPO_ROOT, 'action.yml'));
