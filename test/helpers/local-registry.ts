@@ -47,7 +47,11 @@ function cachedContent(cache: string, integrity: string): Buffer | undefined {
 
 const tarText = (tarball: string, member: string) => execFileSync('tar', ['-xzOf', tarball, `package/${member}`], { encoding: 'utf8' });
 
-export async function startLocalRegistry(tarball: string): Promise<LocalRegistry> {
+/**
+ * `lockfile` (a package-lock.json) adds every package it names, development tools included: for
+ * installs that build from the repository, as pre-commit does.
+ */
+export async function startLocalRegistry(tarball: string, options: { lockfile?: string } = {}): Promise<LocalRegistry> {
   const cache = join(npmCacheDir());
   const manifest = JSON.parse(tarText(tarball, 'package.json')) as LockEntry & { name: string };
   const shrinkwrap = JSON.parse(tarText(tarball, 'npm-shrinkwrap.json')) as { packages: Record<string, LockEntry> };
@@ -59,10 +63,12 @@ export async function startLocalRegistry(tarball: string): Promise<LocalRegistry
     versions.get(name)!.set(String(manifest.version), { manifest, integrity, content });
   };
   add(manifest.name, { ...manifest, _hasShrinkwrap: true }, `sha512-${createHash('sha512').update(ownTarball).digest('base64')}`, () => ownTarball);
-  for (const [path, entry] of Object.entries(shrinkwrap.packages)) {
+  const lock = options.lockfile ? (JSON.parse(readFileSync(options.lockfile, 'utf8')) as typeof shrinkwrap) : { packages: {} };
+  for (const [path, entry] of [...Object.entries(shrinkwrap.packages), ...Object.entries(lock.packages)]) {
     if (!path || !entry.integrity) continue;
     const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const { integrity, ...fields } = entry;
+    for (const lockOnly of ['dev', 'devOptional', 'optional', 'peer', 'resolved', 'inBundle']) delete (fields as Record<string, unknown>)[lockOnly];
     add(name, { ...fields, name }, integrity, () => cachedContent(cache, integrity));
   }
   const missing: string[] = [];
