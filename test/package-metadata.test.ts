@@ -39,3 +39,20 @@ describe('package metadata', () => {
     }
   });
 });
+
+describe('install paths in the docs', () => {
+  const docs = ['README.md', 'docs/integrations.md'].map((f) => readFileSync(join(REPO_ROOT, f), 'utf8')).join('\n');
+  const major = `v${pkg.version.split('.')[0]}`;
+
+  it("pin this release's exact version, never a bare package name", () => {
+    expect(docs).toContain(`npm install --save-dev migration-lint@${pkg.version}`);
+    expect(docs).toContain(`npx --yes migration-lint@${pkg.version}`);
+    expect(docs).toContain(`rev: v${pkg.version}`);
+    expect(docs).toContain(`uses: migration-lint/migration-lint@${major}`);
+    // `npx --yes migration-lint` without @version runs whatever is published under the name
+    expect(docs.match(/npx --yes migration-lint(?!@)[^\n]*/g)?.filter((l) => !l.includes('runs whatever')) ?? []).toEqual([]);
+    // any other pinned version is a leftover of an earlier release
+    expect([...docs.matchAll(/migration-lint@(\d+\.\d+\.\d+)/g)].map((m) => m[1]).filter((v) => v !== pkg.version)).toEqual([]);
+    expect([...docs.matchAll(/rev: v(\d+\.\d+\.\d+)/g)].map((m) => m[1]).filter((v) => v !== pkg.version)).toEqual([]);
+  });
+});
