@@ -12,11 +12,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateCorpus } from './generate.mjs';
+import { findSquawk, squawkDir } from '../scripts/squawk.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = join(ROOT, 'bench', 'corpus');
@@ -47,23 +47,17 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
   console.log('building migration-lint (npm run build)…');
   if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) fail('build failed');
 }
-function squawkBinary() {
-  const require = createRequire(join(ROOT, 'node_modules', 'squawk-cli', 'package.json'));
-  const name = process.platform === 'win32' ? 'squawk.exe' : 'squawk';
-  try {
-    return require.resolve(`@squawk-cli/${process.platform}-${process.arch}/bin/${name}`);
-  } catch {
-    return join(ROOT, 'node_modules', '.bin', name); // the wrapper, if the native package is elsewhere
-  }
-}
-const SQUAWK = squawkBinary();
-const squawkVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'squawk-cli', 'package.json'), 'utf8')).version;
+// Squawk is installed on demand at a pinned version into a cache directory (scripts/squawk.mjs).
+const squawk = findSquawk({ install: 'online' });
+if (!squawk.binary) fail(squawk.reason);
+const SQUAWK = squawk.binary;
+const squawkVersion = squawk.version;
 const ourVersion = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const tools = [
   { name: `migration-lint ${ourVersion}`, cmd: process.execPath, args: [join(ROOT, 'bin', 'migration-lint.js'), '--format', 'json', ...files] },
   { name: `squawk ${squawkVersion}`, cmd: SQUAWK, args: ['--reporter', 'json', ...files] },
   // For reference: what `npx squawk` runs (a Node start-up, then the binary).
-  { name: 'squawk via npm bin', cmd: join(ROOT, 'node_modules', '.bin', 'squawk'), args: ['--reporter', 'json', ...files] },
+  { name: 'squawk via npm bin', cmd: process.execPath, args: [join(squawkDir(), 'node_modules', 'squawk-cli', 'js', 'bin', 'squawk'), '--reporter', 'json', ...files] },
 ];
 
 // --- check that both really lint every file ---

@@ -9,7 +9,7 @@ import type * as Sarif from 'sarif';
 import type { Finding, Rule, Severity } from '../engine/types.js';
 import { ALL_RULES } from '../rules/index.js';
 import { explainRule } from '../cli/explain.js';
-import { HOMEPAGE } from '../version.js';
+import { HOMEPAGE, ruleDocsUrl } from '../version.js';
 import { fingerprintFindings } from '../baseline/fingerprint.js';
 import { LineIndex } from '../ir/source-text.js';
 import type { Reporter } from './types.js';
@@ -54,7 +54,7 @@ function describeRule(rule: Rule): Sarif.ReportingDescriptor {
     shortDescription: { text: sentence(m.summary) },
     fullDescription: { text: sentence(plain(`${firstParagraph(m.docs.what)} ${firstParagraph(m.docs.why)}`)), markdown: `${m.docs.what}\n\n${m.docs.why}` },
     help: { text: sentence(plain(help)), markdown: help },
-    helpUri: `${HOMEPAGE}/blob/main/docs/rules.md#${m.id}`,
+    helpUri: ruleDocsUrl(m.id),
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: { tags: ['postgresql', 'migrations', ...(m.lock ? ['locking'] : [])] },
   };

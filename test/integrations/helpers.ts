@@ -54,6 +54,12 @@ export async function cli(argv: string[], cwd: string, stdin = '', io: Pick<Part
   return { code, stdout, stderr };
 }
 
+/** A YAML file read with a real YAML parser (PyYAML, which pre-commit depends on). */
+export function readYaml<T>(path: string): T {
+  const json = execFileSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path], { encoding: 'utf8' });
+  return JSON.parse(json) as T;
+}
+
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,

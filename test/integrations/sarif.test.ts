@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_RULES } from '../../src/rules/index.js';
+import { HOMEPAGE, ruleDocsUrl } from '../../src/version.js';
 import { cli, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
 const validatorBinary: string = createRequire(import.meta.url)('@microsoft/sarif-multitool');
@@ -88,7 +89,7 @@ describe('--format sarif', () => {
     const driver = log.runs[0]!.tool.driver;
     expect(driver.name).toBe('migration-lint');
     expect(driver.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(driver.informationUri).toMatch(/^https:\/\//);
+    expect(driver.informationUri).toBe(HOMEPAGE);
     expect(driver.rules!.map((r) => r.id)).toEqual(ALL_RULES.map((r) => r.meta.id));
     for (const [i, rule] of driver.rules!.entries()) {
       const meta = ALL_RULES[i]!.meta;
@@ -96,6 +97,7 @@ describe('--format sarif', () => {
       expect(rule.fullDescription!.text.length).toBeGreaterThan(20);
       expect(rule.help!.markdown).toContain(meta.docs.instead);
       expect(rule.help!.text).not.toContain('```');
+      expect(rule.helpUri).toBe(ruleDocsUrl(meta.id));
       expect(rule.defaultConfiguration!.level).toBe(meta.severity === 'info' ? 'note' : meta.severity);
     }
   });

@@ -4,12 +4,12 @@
  * differs because Postgres behaves otherwise (each difference is asserted on both tools, with the
  * Postgres fact it rests on checked in the rule's own test file).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Rule } from '../../src/engine/types.js';
 import { lintMigrations } from '../../src/engine/lint.js';
 import { chooseParser } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
-import { runSquawk } from '../helpers/squawk.js';
+import { describeWithSquawk, runSquawk } from '../helpers/squawk.js';
 import { requireConcurrentIndexDeletion } from '../../src/rules/require-concurrent-index-deletion.js';
 import { banConcurrentIndexCreationInTransaction } from '../../src/rules/ban-concurrent-index-creation-in-transaction.js';
 import { addingNotNullableField } from '../../src/rules/adding-not-nullable-field.js';
@@ -85,7 +85,7 @@ const AGREE: { name: string; sql: string; options?: Options }[] = [
   { name: 'lock_timeout: TRUNCATE', sql: 'TRUNCATE sessions;' },
 ];
 
-describe('squawk parity (lock and constraint rules): same statements flagged as Squawk 2.x', () => {
+describeWithSquawk('squawk parity (lock and constraint rules): same statements flagged as Squawk 2.x', () => {
   for (const c of AGREE) {
     it(c.name, async () => {
       const { ours, squawk } = await both(c.sql, c.options);
@@ -95,7 +95,7 @@ describe('squawk parity (lock and constraint rules): same statements flagged as 
   }
 });
 
-describe('squawk parity (lock and constraint rules): deliberate differences', () => {
+describeWithSquawk('squawk parity (lock and constraint rules): deliberate differences', () => {
   it('an index on a table the same file created blocks nobody: not flagged here (neither by require-lock-timeout), flagged by Squawk', async () => {
     const r = await both('CREATE TABLE t (id int, a int);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;');
     expect(r.squawk).toEqual(['require-concurrent-index-deletion@3', 'require-lock-timeout@2']);

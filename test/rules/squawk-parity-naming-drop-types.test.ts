@@ -3,12 +3,12 @@
  * rules that share Squawk's ids: on the same SQL, both tools must flag the same statements the same
  * number of times — except where this project deliberately differs, which is asserted separately.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Rule } from '../../src/engine/types.js';
 import { lintMigrations } from '../../src/engine/lint.js';
 import { chooseParser } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
-import { runSquawk } from '../helpers/squawk.js';
+import { describeWithSquawk, runSquawk } from '../helpers/squawk.js';
 import { renamingColumn } from '../../src/rules/renaming-column.js';
 import { renamingTable } from '../../src/rules/renaming-table.js';
 import { banDropColumn } from '../../src/rules/ban-drop-column.js';
@@ -129,7 +129,7 @@ const AGREE: { name: string; sql: string; assumeInTransaction?: boolean; pgVersi
   },
 ];
 
-describe('squawk parity: same statements flagged as Squawk 2.x', () => {
+describeWithSquawk('squawk parity: same statements flagged as Squawk 2.x', () => {
   for (const c of AGREE) {
     it(c.name, async () => {
       const { ours, squawk } = await compare(c.sql, c);
@@ -141,7 +141,7 @@ describe('squawk parity: same statements flagged as Squawk 2.x', () => {
   }
 });
 
-describe('squawk parity: deliberate differences', () => {
+describeWithSquawk('squawk parity: deliberate differences', () => {
   it('objects created earlier in the same file hold no data and no running code uses them: not flagged here, flagged by Squawk', async () => {
     const sql =
       'CREATE TABLE IF NOT EXISTS drafts (id bigint PRIMARY KEY, body text NOT NULL, title text);\n' +
