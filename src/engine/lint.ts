@@ -321,6 +321,8 @@ function lintDirection(
         (a.visitor[op.kind] as (o: Operation) => void)(op);
       }
     }
+    // What an op that may not run establishes is not known: later ops are judged without it.
+    if (op.conditional) continue;
     created.apply(op);
     if (op.kind === 'add-column') newColumns.add(`${tableKey(op.table)}.${op.column.name}`);
     state.apply(op);
