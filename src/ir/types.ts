@@ -171,6 +171,8 @@ export interface AlterColumnTypeOp extends OpBase {
   table: QualifiedName;
   column: string;
   newType: TypeRef;
+  /** `COLLATE "C"` on the new type: the collation name (schema-qualified names keep only the name). */
+  collation?: string;
   /** Old type when the source states it (Alembic `existing_type`); rules also look at earlier migrations. */
   oldType?: TypeRef;
   using?: string;
@@ -294,7 +296,19 @@ export interface DataChangeOp extends OpBase {
   table?: QualifiedName;
   /** The statement's SQL when the frontend had it as SQL (filled by the SQL parser); trace runs it. */
   sql?: string;
+  /**
+   * Which rows an UPDATE/DELETE (or INSERT … SELECT) touches, as its WHERE clause shows: `all` (no WHERE,
+   * or one that is always true), `single-row` (the WHERE requires a column to equal a constant or one of a
+   * list of constants — see `keyColumns`), `filtered` (any other WHERE), `unknown` (the frontend could not
+   * see). INSERT … VALUES is `single-row` (a fixed list of rows). Absent when the frontend does not say.
+   */
+  rowScope?: DataChangeRowScope;
+  /** For `single-row`: the columns the WHERE compares with constants (`WHERE id = 1` → `['id']`). */
+  keyColumns?: string[];
+  /** INSERT … SELECT … FROM (rows produced by a query over tables, not a VALUES list). */
+  fromQuery?: boolean;
 }
+export type DataChangeRowScope = 'all' | 'filtered' | 'single-row' | 'unknown';
 /** A statement the IR has no dedicated kind for; carried so that nothing is dropped silently. */
 export interface OtherOp extends OpBase {
   kind: 'other';

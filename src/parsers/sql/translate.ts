@@ -2,7 +2,7 @@
  * libpg-query statement → IR operations. One statement may give several ops (ALTER TABLE with
  * several actions); a statement with no dedicated kind gives an `other` op, never nothing.
  */
-import type { ColumnDef, ConstraintDef, ConstraintType, OpBase, Operation, QualifiedName, TransactionAction } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, ConstraintType, DataChangeRowScope, OpBase, Operation, QualifiedName, TransactionAction } from '../../ir/types.js';
 import {
   type Node,
   defaultValue,
@@ -133,6 +133,8 @@ function alterTable(s: Node): OpDraft[] {
         const cd = cmd.def?.ColumnDef ?? {};
         const op: OpDraft = { kind: 'alter-column-type', table, column: cmd.name ?? '', newType: typeRef(cd.typeName) };
         if (cd.raw_default) op.using = exprText(cd.raw_default);
+        const collation = strings(cd.collClause?.collname).at(-1);
+        if (collation) op.collation = collation;
         ops.push(op);
         break;
       }
@@ -180,9 +182,77 @@ function dropStmt(s: Node): OpDraft[] {
       return [{ kind: 'drop-table', tables: names, ifExists, cascade }];
     case 'OBJECT_INDEX':
       return [{ kind: 'drop-index', indexes: names, concurrently: Boolean(s.concurrent), ifExists, cascade }];
+    case 'OBJECT_TRIGGER': {
+      // DROP TRIGGER name ON [schema.]table: the object is [schema, table, trigger].
+      const parts = (s.objects ?? []).map((o: Node) => strings(o.List?.items))[0] ?? [];
+      const op: OpDraft = { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: parts.at(-1) ?? '' };
+      if (parts.length > 1) op.table = listName(parts.slice(0, -1));
+      return [op];
+    }
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW': {
+      const op: OpDraft = { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') };
+      if (names[0]) op.table = names[0];
+      return [op];
+    }
     default:
       return [{ kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') }];
   }
+}
+
+/** A literal or a bind parameter (possibly cast): a value fixed before the statement reads any row. */
+function isConstant(n: Node | undefined): boolean {
+  if (!n) return false;
+  if (n.A_Const || n.ParamRef) return true;
+  if (n.TypeCast) return isConstant(n.TypeCast.arg);
+  return false;
+}
+
+/** Whether an expression reads no column and runs no subquery or function (so it is the same for every row). */
+function readsNoRow(n: unknown): boolean {
+  if (Array.isArray(n)) return n.every(readsNoRow);
+  if (!n || typeof n !== 'object') return true;
+  for (const [k, v] of Object.entries(n as Node)) {
+    if (k === 'ColumnRef' || k === 'SubLink' || k === 'FuncCall') return false;
+    if (!readsNoRow(v)) return false;
+  }
+  return true;
+}
+
+/** `col = constant` or `col IN (constants)`: the column name, else undefined. */
+function keyEqualityColumn(e: Node): string | undefined {
+  const a = e.A_Expr;
+  if (!a || strings(a.name)[0] !== '=') return undefined;
+  const column = (side: Node | undefined) => {
+    const fields = side?.ColumnRef?.fields;
+    return fields ? strings(fields).at(-1) : undefined;
+  };
+  if (a.kind === 'AEXPR_OP') {
+    if (isConstant(a.rexpr)) return column(a.lexpr);
+    if (isConstant(a.lexpr)) return column(a.rexpr);
+    return undefined;
+  }
+  if (a.kind === 'AEXPR_IN' && (a.rexpr?.List?.items ?? []).every(isConstant)) return column(a.lexpr);
+  return undefined;
+}
+
+/** Which rows a WHERE clause leaves an UPDATE/DELETE to touch (see `DataChangeOp.rowScope`). */
+function whereScope(where: Node | undefined): { rowScope: DataChangeRowScope; keyColumns?: string[] } {
+  if (!where) return { rowScope: 'all' };
+  if (readsNoRow(where)) return where.A_Const?.boolval && !where.A_Const.boolval.boolval ? { rowScope: 'filtered' } : { rowScope: 'all' };
+  const conjuncts: Node[] = where.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args ?? [] : [where];
+  const keyColumns = conjuncts.flatMap((c) => keyEqualityColumn(c) ?? []);
+  return keyColumns.length ? { rowScope: 'single-row', keyColumns } : { rowScope: 'filtered' };
+}
+
+/** An INSERT's rows: a VALUES list (a fixed number of rows) or a query over tables. */
+function insertScope(select: Node | undefined): { rowScope: DataChangeRowScope; fromQuery: boolean } {
+  const q = select?.SelectStmt;
+  if (!q) return { rowScope: 'single-row', fromQuery: false }; // DEFAULT VALUES
+  if (q.valuesLists) return { rowScope: 'single-row', fromQuery: false };
+  const fromQuery = q.op !== 'SETOP_NONE' || Boolean(q.fromClause?.length);
+  if (!fromQuery) return { rowScope: 'single-row', fromQuery: false }; // INSERT … SELECT 1, 'x'
+  return q.op === 'SETOP_NONE' ? { ...whereScope(q.whereClause), fromQuery } : { rowScope: 'unknown', fromQuery };
 }
 
 function hasDefElem(params: Node[] | undefined, name: string): boolean {
@@ -321,10 +391,12 @@ export function translateStatement(stmt: Node): OpDraft[] {
     case 'TransactionStmt':
       return [{ kind: 'transaction', action: TX[s.kind] ?? 'begin' }];
     case 'InsertStmt':
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...insertScope(s.selectStmt) }];
     case 'UpdateStmt':
     case 'DeleteStmt':
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...whereScope(s.whereClause) }];
     case 'MergeStmt':
-      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation) }];
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), rowScope: 'unknown' }];
     case 'CopyStmt':
       return s.relation ? [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation) }] : [{ kind: 'data-change', statementType: type }];
     case 'SelectStmt':
@@ -341,6 +413,8 @@ export function translateStatement(stmt: Node): OpDraft[] {
       return [s.relation ? { kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: 'CLUSTER' } : { kind: 'other', statementType: type, detail: 'CLUSTER' }];
     case 'RefreshMatViewStmt':
       return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW' }];
+    case 'ViewStmt':
+      return [{ kind: 'other', statementType: type, table: rangeVarName(s.view), detail: s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW' }];
     case 'CreateTrigStmt':
       return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.trigname }];
     default: {
