@@ -51,6 +51,8 @@ import { requireStatementTimeout } from './require-statement-timeout.js';
 import { requireTableSchema } from './require-table-schema.js';
 import { preferRobustStmts } from './prefer-robust-stmts.js';
 import { undefinedName } from './undefined-name.js';
+// -- hazards (imports) --
+import { backfillInDdlTransaction } from './backfill-in-ddl-transaction.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -68,6 +70,7 @@ export const ALL_RULES: readonly Rule[] = [
   changingColumnType,
   requireLockTimeout,
   requireStatementTimeout,
+  backfillInDdlTransaction,
   requireConcurrentReindex,
   requireConcurrentPartitionDetach,
   banAlterDomainWithAddConstraint,
