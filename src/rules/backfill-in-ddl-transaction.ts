@@ -59,7 +59,7 @@ export const backfillInDdlTransaction: Rule = {
     summary: 'A backfill (UPDATE/DELETE of many rows, INSERT … SELECT) runs in the transaction of an earlier schema change: the strong lock it took is held for the whole backfill.',
     docs: {
       what:
-        'A data change that can touch many rows — `UPDATE`/`DELETE` without a WHERE that pins a key to constants (`WHERE id = 42`, ' +
+        'Reported once per transaction, at its first backfill: a data change that can touch many rows — `UPDATE`/`DELETE` without a WHERE that pins a key to constants (`WHERE id = 42`, ' +
         'or a column the migration declares `PRIMARY KEY`/`UNIQUE`; `WHERE status = \'active\'` is not a key), ' +
         '`INSERT … SELECT … FROM`, `MERGE`, and the update/delete calls of Knex, Kysely and Sequelize, Alembic `op.execute()` — that ' +
         'runs in the same transaction as, and after, a statement that took a `SHARE` or stronger lock on an existing table ' +
@@ -97,30 +97,44 @@ export const backfillInDdlTransaction: Rule = {
   create(context) {
     const tx = transactionIds(context.ops);
     const keys = uniqueColumns(context.ops);
-    // transaction id → the first strong lock taken in it, and the op that took it
-    const held = new Map<number, { op: Operation; lock: TableLock }>();
+    const isKey = (table: QualifiedName | undefined) => (column: string) => column === 'id' || (table !== undefined && Boolean(keys.get(tableKey(table))?.has(column)));
+    // transaction id → the strong locks taken in it so far, first one first (keyed by the table locked)
+    const held = new Map<number, Map<string, { op: Operation; lock: TableLock }>>();
+    const reported = new Set<number>();
     const indexTables = new Map<string, QualifiedName>();
     const indexTable = (index: QualifiedName) => indexTables.get(tableKey(index));
     const lockTaken = (op: Operation) => {
       if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
-      if (id === undefined || held.has(id)) return;
+      if (id === undefined) return;
       const lock = strongLock(op, (t) => context.isNewTable(t), indexTable);
-      if (lock) held.set(id, { op, lock });
+      if (!lock) return;
+      const locks = held.get(id) ?? new Map<string, { op: Operation; lock: TableLock }>();
+      held.set(id, locks);
+      const key = typeof lock.table === 'string' ? lock.table : tableKey(lock.table);
+      if (!locks.has(key)) locks.set(key, { op, lock });
     };
+    const backfills = (id: number) => context.ops.filter((o) => o.kind === 'data-change' && tx.get(o) === id && manyRows(o, isKey(o.table)));
     const visitor: Record<string, (op: Operation) => void> = Object.fromEntries(STRONG_LOCK_KINDS.map((kind) => [kind, lockTaken]));
     visitor['data-change'] = (op) => {
       const change = op as DataChangeOp;
       const id = tx.get(change);
-      const first = id === undefined ? undefined : held.get(id);
-      const rows = manyRows(change, (column) => column === 'id' || (change.table !== undefined && Boolean(keys.get(tableKey(change.table))?.has(column))));
-      if (!first || !rows) return;
+      if (id === undefined || reported.has(id)) return;
+      const locks = held.get(id);
+      const rows = manyRows(change, isKey(change.table));
+      if (!locks?.size || !rows) return;
+      reported.add(id);
+      // The lock on the table being changed when there is one, else the first lock the transaction took.
+      const first = (change.table && locks.get(tableKey(change.table))) || locks.values().next().value!;
       const lockedTable = typeof first.lock.table === 'string' ? first.lock.table : tableName(first.lock.table);
       const verb = VERB[change.statementType] ?? change.statementType;
       const target = change.table ? ` ${change.statementType === 'InsertStmt' ? 'into' : change.statementType === 'DeleteStmt' ? 'from' : 'of'} ${tableName(change.table)}` : '';
+      const later = backfills(id).filter((o) => o.span.line > change.span.line || (o.span.line === change.span.line && o.span.column > change.span.column)).length;
+      const more = later ? ` (${later} more data change${later > 1 ? 's' : ''} follow${later > 1 ? '' : 's'} in this transaction)` : '';
+      const others = locks.size > 1 ? ` and ${locks.size - 1} other table${locks.size > 2 ? 's' : ''}` : '';
       context.report(
         change,
-        `${verb}${target} changes ${rows} in the same transaction as ${statementLabel(first.op)} (line ${first.op.span.line}), which took ${/^[AEIOU]/.test(lockSql(first.lock.mode)) ? 'an' : 'a'} ${lockSql(first.lock.mode)} lock on ${lockedTable}: that lock is held until COMMIT, so the table stays locked for the whole backfill.`,
+        `${verb}${target} changes ${rows} in the same transaction as ${statementLabel(first.op)} (line ${first.op.span.line}), which took ${/^[AEIOU]/.test(lockSql(first.lock.mode)) ? 'an' : 'a'} ${lockSql(first.lock.mode)} lock on ${lockedTable}${others}: locks are held until COMMIT, so the table stays locked for the whole backfill${more}.`,
         {
           lock: describeLock(first.lock.mode, lockedTable),
           help:

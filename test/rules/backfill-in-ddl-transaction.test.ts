@@ -65,9 +65,12 @@ ruleTester(rule, {
       errors: [{ line: 3, message: 'every row whose status equals the value given (more than one unless it is a unique key)' }],
     },
     {
-      name: 'reported for each backfill of the transaction',
-      sql: "BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free' WHERE paid = false;\nUPDATE users SET plan = 'pro' WHERE paid = true AND plan IS NULL;\nCOMMIT;",
-      errors: [{ line: 3 }, { line: 4 }],
+      name: 'reported once per transaction, at its first backfill, naming the lock on the table it changes',
+      sql: "BEGIN;\nALTER TABLE accounts ADD COLUMN tier text;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free' WHERE paid = false;\nUPDATE users SET plan = 'pro' WHERE paid = true AND plan IS NULL;\nUPDATE accounts SET tier = 'basic';\nCOMMIT;\nBEGIN;\nALTER TABLE orders ADD COLUMN note text;\nUPDATE orders SET note = '';\nCOMMIT;",
+      errors: [
+        { line: 4, message: 'as ALTER TABLE (line 3), which took an ACCESS EXCLUSIVE lock on users and 1 other table: locks are held until COMMIT, so the table stays locked for the whole backfill (2 more data changes follow in this transaction).' },
+        { line: 10, message: 'lock on orders: locks are held' },
+      ],
     },
     {
       name: 'Alembic: add_column, op.execute backfill, alter_column nullable=False',
