@@ -53,6 +53,9 @@ import { preferRobustStmts } from './prefer-robust-stmts.js';
 import { undefinedName } from './undefined-name.js';
 // -- hazards (imports) --
 import { backfillInDdlTransaction } from './backfill-in-ddl-transaction.js';
+import { banExclusionConstraint } from './ban-exclusion-constraint.js';
+import { banTruncate } from './ban-truncate.js';
+import { preferJsonb } from './prefer-jsonb.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -71,6 +74,7 @@ export const ALL_RULES: readonly Rule[] = [
   requireLockTimeout,
   requireStatementTimeout,
   backfillInDdlTransaction,
+  banExclusionConstraint,
   requireConcurrentReindex,
   requireConcurrentPartitionDetach,
   banAlterDomainWithAddConstraint,
@@ -83,6 +87,7 @@ export const ALL_RULES: readonly Rule[] = [
   banDropTable,
   banDropDatabase,
   banDropNotNull,
+  banTruncate,
   banTruncateCascade,
   transactionNesting,
   banUncommittedTransaction,
@@ -90,6 +95,7 @@ export const ALL_RULES: readonly Rule[] = [
   preferBigintOverSmallint,
   preferTextField,
   preferTimestamptz,
+  preferJsonb,
   preferIdentity,
   banCharField,
   renameViaDropAdd,

@@ -1,0 +1,102 @@
+/**
+ * Rules for hazards a TypeScript peer (pgfence) reports: json columns, plain TRUNCATE, exclusion
+ * constraints, and NOT NULL columns added to a table the migration has already filled.
+ */
+import { describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { ruleTester } from '../helpers/rule-tester.js';
+import { preferJsonb } from '../../src/rules/prefer-jsonb.js';
+import { banTruncate } from '../../src/rules/ban-truncate.js';
+import { banExclusionConstraint } from '../../src/rules/ban-exclusion-constraint.js';
+import { addingRequiredField } from '../../src/rules/adding-required-field.js';
+
+ruleTester(preferJsonb, {
+  valid: [
+    'CREATE TABLE events (id bigint PRIMARY KEY, payload jsonb NOT NULL);',
+    'ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;',
+    { name: 'a json-looking name is not a json type', sql: 'ALTER TABLE events ADD COLUMN json_payload text;' },
+  ],
+  invalid: [
+    { name: 'CREATE TABLE', sql: 'CREATE TABLE events (\n  id bigint PRIMARY KEY,\n  payload json NOT NULL\n);', errors: [{ line: 1, message: 'Column events.payload is json: json keeps the raw text' }] },
+    { name: 'ADD COLUMN json[]', sql: 'ALTER TABLE events ADD COLUMN history json[];', errors: [{ line: 1, message: 'Column events.history is json[]' }] },
+    { name: 'Prisma writes JSON', file: 'prisma/migrations/20240301120000_event_payload/migration.sql', sql: 'ALTER TABLE "Event" ADD COLUMN "payload" JSON;', errors: [{ line: 1, message: 'Column "Event".payload is' }] },
+  ],
+});
+
+ruleTester(banTruncate, {
+  valid: [
+    { name: 'a table created in the same migration', sql: 'CREATE TABLE import_rows (id bigint);\nTRUNCATE import_rows;' },
+    { name: 'CASCADE is ban-truncate-cascade', sql: 'TRUNCATE users CASCADE;' },
+  ],
+  invalid: [
+    { name: 'plain TRUNCATE', sql: '-- start over\nTRUNCATE sessions;', errors: [{ line: 2, message: 'TRUNCATE sessions deletes every row on every database this migration runs on' }] },
+    { name: 'names only the existing tables', sql: 'CREATE TABLE staging (id bigint);\nTRUNCATE staging, audit_log RESTART IDENTITY;', errors: [{ line: 2, message: 'TRUNCATE audit_log deletes' }] },
+    {
+      name: 'Knex truncate()',
+      file: 'migrations/20240301120000_reset_sessions.js',
+      sql: "exports.up = async function (knex) {\n  await knex('sessions').truncate();\n};\n\nexports.down = async function () {};\n",
+      errors: [{ line: 2, message: 'TRUNCATE sessions' }],
+    },
+  ],
+});
+
+ruleTester(banExclusionConstraint, {
+  valid: [
+    { name: 'on a table created in the same migration', sql: 'CREATE TABLE bookings (id bigint PRIMARY KEY, during tstzrange);\nALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&);' },
+    { name: 'inline in CREATE TABLE', sql: 'CREATE TABLE bookings (id bigint PRIMARY KEY, during tstzrange, EXCLUDE USING gist (during WITH &&));' },
+  ],
+  invalid: [
+    {
+      name: 'ADD CONSTRAINT … EXCLUDE on an existing table',
+      sql: 'ALTER TABLE bookings\n  ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);',
+      errors: [{ line: 1, message: 'Adding exclusion constraint bookings_no_overlap to bookings builds its index and checks every row while holding an ACCESS EXCLUSIVE lock' }],
+    },
+  ],
+});
+
+ruleTester(addingRequiredField, {
+  valid: [
+    { name: 'a new empty table', sql: 'CREATE TABLE plans (id bigint PRIMARY KEY);\nALTER TABLE plans ADD COLUMN name text NOT NULL;' },
+    { name: 'added before the rows', sql: "CREATE TABLE plans (id bigint PRIMARY KEY);\nALTER TABLE plans ADD COLUMN name text NOT NULL;\nINSERT INTO plans VALUES (1, 'free');" },
+    { name: 'with a default after the rows', sql: "CREATE TABLE plans (id bigint PRIMARY KEY);\nINSERT INTO plans VALUES (1);\nALTER TABLE plans ADD COLUMN name text NOT NULL DEFAULT 'free';" },
+  ],
+  invalid: [
+    {
+      name: 'NOT NULL without default after rows were inserted into the new table',
+      sql: "CREATE TABLE plans (id bigint PRIMARY KEY);\nINSERT INTO plans (id) VALUES (1), (2);\nALTER TABLE plans ADD COLUMN name text NOT NULL;",
+      errors: [{ line: 3, message: 'Column name is added to plans as NOT NULL without a DEFAULT after rows were put in the table (line 2): the statement fails on every database' }],
+    },
+    { name: 'existing tables are still reported', sql: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;', errors: [{ line: 1, message: 'the statement fails if the table has any rows' }] },
+  ],
+});
+
+describe('the claims, on embedded Postgres', () => {
+  it('ADD COLUMN … NOT NULL after an INSERT into the new table fails', async () => {
+    const db = new PGlite();
+    try {
+      await db.exec('CREATE TABLE plans (id bigint PRIMARY KEY); INSERT INTO plans (id) VALUES (1);');
+      await expect(db.exec('ALTER TABLE plans ADD COLUMN name text NOT NULL;')).rejects.toThrow(/contains null values/);
+    } finally {
+      await db.close();
+    }
+  });
+  it('json has no equality operator; jsonb has', async () => {
+    const db = new PGlite();
+    try {
+      await db.exec(`CREATE TABLE e (j json, b jsonb); INSERT INTO e VALUES ('{"a":1}', '{"a":1}');`);
+      await expect(db.query('SELECT DISTINCT j FROM e')).rejects.toThrow(/could not identify an equality operator for type json/);
+      expect((await db.query('SELECT DISTINCT b FROM e')).rows).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+  it('exclusion constraints take no USING INDEX', async () => {
+    const db = new PGlite();
+    try {
+      await db.exec('CREATE TABLE bookings (id bigint PRIMARY KEY, during tstzrange); CREATE INDEX bookings_during ON bookings USING gist (during);');
+      await expect(db.exec('ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING INDEX bookings_during')).rejects.toThrow();
+    } finally {
+      await db.close();
+    }
+  });
+});
