@@ -56,6 +56,7 @@ import { backfillInDdlTransaction } from './backfill-in-ddl-transaction.js';
 import { banExclusionConstraint } from './ban-exclusion-constraint.js';
 import { banTruncate } from './ban-truncate.js';
 import { preferJsonb } from './prefer-jsonb.js';
+import { unknownOperation } from './unknown-operation.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -111,6 +112,7 @@ export const ALL_RULES: readonly Rule[] = [
   requireBatchModeForSqlite,
   emptyDowngrade,
   unusedSuppression,
+  unknownOperation,
   suppressionMissingReason,
   emptyMigration,
   parseError,
