@@ -283,6 +283,12 @@ export interface SetSettingOp extends OpBase {
   /** Value as text, e.g. `'2s'`, `0`; undefined for RESET / SET … TO DEFAULT. */
   value?: string;
   local: boolean;
+  /**
+   * For a duration setting (`lock_timeout`, `statement_timeout`, any `*_timeout`): the value in milliseconds, as
+   * Postgres reads it (`'2s'` → 2000, `5000` → 5000, `'1min'` → 60000; 0 = no limit). Absent when it is not a
+   * literal duration (RESET, DEFAULT, an expression).
+   */
+  durationMs?: number;
 }
 export type TransactionAction = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollback-to' | 'prepare';
 export interface TransactionOp extends OpBase {

@@ -57,6 +57,8 @@ import { banExclusionConstraint } from './ban-exclusion-constraint.js';
 import { banTruncate } from './ban-truncate.js';
 import { preferJsonb } from './prefer-jsonb.js';
 import { unknownOperation } from './unknown-operation.js';
+import { lockTimeoutTooLong } from './lock-timeout-too-long.js';
+import { banEnumValueAddInTransaction } from './ban-enum-value-add-in-transaction.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -65,6 +67,7 @@ export const ALL_RULES: readonly Rule[] = [
   // -- lock and constraint rules --
   requireConcurrentIndexDeletion,
   banConcurrentIndexCreationInTransaction,
+  banEnumValueAddInTransaction,
   addingNotNullableField,
   addingFieldWithDefault,
   addingForeignKeyConstraint,
@@ -73,6 +76,7 @@ export const ALL_RULES: readonly Rule[] = [
   addingSerialPrimaryKeyField,
   changingColumnType,
   requireLockTimeout,
+  lockTimeoutTooLong,
   requireStatementTimeout,
   backfillInDdlTransaction,
   banExclusionConstraint,

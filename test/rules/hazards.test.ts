@@ -9,6 +9,9 @@ import { preferJsonb } from '../../src/rules/prefer-jsonb.js';
 import { banTruncate } from '../../src/rules/ban-truncate.js';
 import { banExclusionConstraint } from '../../src/rules/ban-exclusion-constraint.js';
 import { addingRequiredField } from '../../src/rules/adding-required-field.js';
+import { lockTimeoutTooLong } from '../../src/rules/lock-timeout-too-long.js';
+import { banEnumValueAddInTransaction } from '../../src/rules/ban-enum-value-add-in-transaction.js';
+import { initSqlParser, parseSql } from '../../src/parsers/sql/parse-sql.js';
 
 ruleTester(preferJsonb, {
   valid: [
@@ -67,6 +70,62 @@ ruleTester(addingRequiredField, {
       errors: [{ line: 3, message: 'Column name is added to plans as NOT NULL without a DEFAULT after rows were put in the table (line 2): the statement fails on every database' }],
     },
     { name: 'existing tables are still reported', sql: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;', errors: [{ line: 1, message: 'the statement fails if the table has any rows' }] },
+  ],
+});
+
+ruleTester(lockTimeoutTooLong, {
+  valid: [
+    "SET lock_timeout = '2s';",
+    "SET lock_timeout = '5s';",
+    'SET lock_timeout TO 3000;',
+    { name: 'statement_timeout is not this rule', sql: "SET statement_timeout = '15min';" },
+    { name: 'RESET', sql: 'RESET lock_timeout;' },
+  ],
+  invalid: [
+    { name: 'thirty seconds', sql: "SET lock_timeout = '30s';", errors: [{ line: 1, message: 'lock_timeout is set to 30s' }] },
+    { name: 'milliseconds without a unit', sql: 'SET LOCAL lock_timeout TO 60000;', errors: [{ message: 'lock_timeout is set to 1min' }] },
+    { name: 'in an Alembic op.execute', file: 'migrations/versions/c1d2_plan.py', sql: 'from alembic import op\n\nrevision = "c1d2"\ndown_revision = None\n\n\ndef upgrade():\n    op.execute("SET lock_timeout = \'10s\'")\n', errors: [{ line: 8, message: 'set to 10s' }] },
+  ],
+});
+
+describe('durations arrive parsed in the IR', () => {
+  it.each([
+    ["SET lock_timeout = '2s'", 2000],
+    ['SET lock_timeout TO 5000', 5000],
+    ["SET LOCAL statement_timeout = '1.5min'", 90_000],
+    ["SET lock_timeout = '250ms'", 250],
+    ['SET lock_timeout = 0', 0],
+    ["SET lock_timeout = '1h'", 3_600_000],
+  ])('%s → %d ms', async (sql, ms) => {
+    await initSqlParser();
+    const op = parseSql(sql, { file: 'm.sql', direction: 'upgrade' }).ops[0];
+    expect(op).toMatchObject({ kind: 'set-setting', durationMs: ms });
+  });
+  it('leaves non-duration settings alone', async () => {
+    await initSqlParser();
+    expect(parseSql("SET search_path = '5s'", { file: 'm.sql', direction: 'upgrade' }).ops[0]).not.toHaveProperty('durationMs');
+  });
+});
+
+ruleTester(banEnumValueAddInTransaction, {
+  valid: [
+    { name: 'PostgreSQL 12+ allows it', sql: "BEGIN;\nALTER TYPE order_status ADD VALUE 'refunded';\nCOMMIT;", pgVersion: 12 },
+    { name: 'outside a transaction on PostgreSQL 11', sql: "ALTER TYPE order_status ADD VALUE 'refunded';", pgVersion: 11 },
+  ],
+  invalid: [
+    {
+      name: 'explicit BEGIN on PostgreSQL 11',
+      sql: "BEGIN;\nALTER TYPE order_status ADD VALUE 'refunded';\nCOMMIT;",
+      pgVersion: 11,
+      errors: [{ line: 2, message: "ALTER TYPE order_status ADD VALUE 'refunded' cannot run inside a transaction block on PostgreSQL 11 (allowed from 12), and it runs in one here: the file opens a transaction block with BEGIN on line 1" }],
+    },
+    {
+      name: 'the transaction a Knex migration runs in, on PostgreSQL 10',
+      file: 'migrations/20240301120000_refunded.js',
+      sql: "exports.up = function (knex) {\n  return knex.raw(\"ALTER TYPE order_status ADD VALUE 'refunded'\");\n};\n\nexports.down = function () {};\n",
+      pgVersion: 10,
+      errors: [{ line: 2, message: 'cannot run inside a transaction block on PostgreSQL 10' }],
+    },
   ],
 });
 

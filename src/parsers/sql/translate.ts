@@ -255,6 +255,19 @@ function insertScope(select: Node | undefined): { rowScope: DataChangeRowScope; 
   return q.op === 'SETOP_NONE' ? { ...whereScope(q.whereClause), fromQuery } : { rowScope: 'unknown', fromQuery };
 }
 
+const DURATION_UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A `*_timeout` value as Postgres reads it, in milliseconds (its base unit): `'2s'`, `5000`, `'1.5min'`. */
+function durationMs(arg: Node | undefined): number | undefined {
+  const c = arg?.A_Const;
+  if (!c) return undefined;
+  // libpg-query leaves a zero integer out of the node (`{ ival: {} }`).
+  const text = 'ival' in c ? String(c.ival?.ival ?? 0) : c.fval?.fval ?? c.sval?.sval;
+  const m = typeof text === 'string' ? /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?\s*$/.exec(text) : null;
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * DURATION_UNIT_MS[m[2] ?? 'ms']!);
+}
+
 function hasDefElem(params: Node[] | undefined, name: string): boolean {
   return (params ?? []).some((p: Node) => p?.DefElem?.defname === name);
 }
@@ -385,7 +398,11 @@ export function translateStatement(stmt: Node): OpDraft[] {
     case 'VariableSetStmt': {
       if (s.kind === 'VAR_SET_MULTI' || !s.name) return [{ kind: 'other', statementType: 'VariableSetStmt' }];
       const op: OpDraft = { kind: 'set-setting', name: String(s.name).toLowerCase(), local: Boolean(s.is_local) };
-      if (s.kind === 'VAR_SET_VALUE') op.value = (s.args ?? []).map((a: Node) => exprText(a)).join(', ');
+      if (s.kind === 'VAR_SET_VALUE') {
+        op.value = (s.args ?? []).map((a: Node) => exprText(a)).join(', ');
+        const ms = op.name.endsWith('_timeout') && s.args?.length === 1 ? durationMs(s.args[0]) : undefined;
+        if (ms !== undefined) op.durationMs = ms;
+      }
       return [op];
     }
     case 'TransactionStmt':
