@@ -59,6 +59,7 @@ import { preferJsonb } from './prefer-jsonb.js';
 import { unknownOperation } from './unknown-operation.js';
 import { lockTimeoutTooLong } from './lock-timeout-too-long.js';
 import { banEnumValueAddInTransaction } from './ban-enum-value-add-in-transaction.js';
+import { requireIndexForForeignKey } from './require-index-for-foreign-key.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -71,6 +72,7 @@ export const ALL_RULES: readonly Rule[] = [
   addingNotNullableField,
   addingFieldWithDefault,
   addingForeignKeyConstraint,
+  requireIndexForForeignKey,
   constraintMissingNotValid,
   disallowedUniqueConstraint,
   addingSerialPrimaryKeyField,

@@ -12,6 +12,7 @@ import { addingRequiredField } from '../../src/rules/adding-required-field.js';
 import { lockTimeoutTooLong } from '../../src/rules/lock-timeout-too-long.js';
 import { banEnumValueAddInTransaction } from '../../src/rules/ban-enum-value-add-in-transaction.js';
 import { initSqlParser, parseSql } from '../../src/parsers/sql/parse-sql.js';
+import { requireIndexForForeignKey } from '../../src/rules/require-index-for-foreign-key.js';
 
 ruleTester(preferJsonb, {
   valid: [
@@ -125,6 +126,39 @@ ruleTester(banEnumValueAddInTransaction, {
       sql: "exports.up = function (knex) {\n  return knex.raw(\"ALTER TYPE order_status ADD VALUE 'refunded'\");\n};\n\nexports.down = function () {};\n",
       pgVersion: 10,
       errors: [{ line: 2, message: 'cannot run inside a transaction block on PostgreSQL 10' }],
+    },
+  ],
+});
+
+const CUSTOMERS = 'CREATE TABLE customers (id bigint PRIMARY KEY);';
+ruleTester(requireIndexForForeignKey, {
+  valid: [
+    { name: 'indexed in the same migration', sql: `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);` },
+    { name: 'indexed by a later migration', sql: [`${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));`, 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);'] },
+    { name: 'leading columns of a composite primary key', sql: `${CUSTOMERS}\nCREATE TABLE customer_tags (customer_id bigint REFERENCES customers (id), tag text, PRIMARY KEY (customer_id, tag));` },
+    { name: 'a unique constraint in another column order', sql: `${CUSTOMERS}\nCREATE TABLE pairs (a bigint, b bigint, UNIQUE (b, a), FOREIGN KEY (a, b) REFERENCES other (x, y));` },
+    { name: 'the column was dropped later', sql: [`${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));`, 'ALTER TABLE orders DROP COLUMN customer_id;'] },
+  ],
+  invalid: [
+    {
+      name: 'no index anywhere in the set',
+      sql: `${CUSTOMERS}\nCREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint REFERENCES customers (id)\n);`,
+      errors: [{ line: 2, message: 'Foreign key orders (customer_id) → customers has no index on orders (customer_id) in the migrations linted: every DELETE on customers, and every update of its key, scans orders.' }],
+    },
+    {
+      name: 'ADD CONSTRAINT on an existing table',
+      sql: 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;',
+      errors: [{ line: 1, message: 'orders (customer_id)' }],
+    },
+    {
+      name: 'an index whose leading column is another one does not serve',
+      sql: `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, created_at timestamptz, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_created_customer ON orders (created_at, customer_id);`,
+      errors: [{ line: 2 }],
+    },
+    {
+      name: 'an index dropped later no longer serves',
+      sql: [`${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);`, 'DROP INDEX CONCURRENTLY orders_customer_id_idx;'],
+      errors: [{ line: 2, file: 'm001_migration.sql' }],
     },
   ],
 });
