@@ -8,6 +8,7 @@ interface ForeignKey {
   table: QualifiedName;
   columns: string[];
   references: QualifiedName;
+  name?: string;
 }
 
 /** Whether an index on `indexed` (in order) serves lookups by `columns`: they are its leading columns, in any order. */
@@ -54,7 +55,7 @@ export const requireIndexForForeignKey: Rule = {
     };
     const constraint = (op: Operation, table: QualifiedName, c: ConstraintDef) => {
       if (c.type === 'primary-key' || c.type === 'unique') addIndex(table, c.columns, c.name);
-      if (c.type === 'foreign-key' && c.references && c.columns.length) fks.push({ op, table, columns: c.columns, references: c.references.table });
+      if (c.type === 'foreign-key' && c.references && c.columns.length) fks.push({ op, table, columns: c.columns, references: c.references.table, ...(c.name ? { name: c.name } : {}) });
     };
     for (const m of context.migrations) {
       for (const op of m.ops) {
@@ -86,6 +87,10 @@ export const requireIndexForForeignKey: Rule = {
               for (let i = fks.length - 1; i >= 0; i--) if (tableKey(fks[i]!.table) === tableKey(t)) fks.splice(i, 1);
             }
             break;
+          case 'drop-constraint':
+            // ORMs change ON DELETE by dropping and re-adding the constraint: the dropped one is gone.
+            for (let i = fks.length - 1; i >= 0; i--) if (fks[i]!.name === op.name && tableKey(fks[i]!.table) === tableKey(op.table)) fks.splice(i, 1);
+            break;
           case 'drop-column':
             for (let i = fks.length - 1; i >= 0; i--) {
               const fk = fks[i]!;
@@ -97,7 +102,10 @@ export const requireIndexForForeignKey: Rule = {
         }
       }
     }
-    for (const fk of fks) {
+    // One finding per child table and columns, at the last constraint on them (the one in force).
+    const last = new Map<string, ForeignKey>();
+    for (const fk of fks) last.set(`${tableKey(fk.table)}(${[...fk.columns].sort().join(',')})`, fk);
+    for (const fk of last.values()) {
       if ((indexes.get(tableKey(fk.table)) ?? []).some((cols) => covers(cols, fk.columns))) continue;
       const cols = fk.columns.map(quoteIdent).join(', ');
       context.report(

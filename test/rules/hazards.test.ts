@@ -151,6 +151,14 @@ ruleTester(requireIndexForForeignKey, {
       errors: [{ line: 1, message: 'orders (customer_id)' }],
     },
     {
+      name: 'dropped and re-added (a new ON DELETE): reported once, at the constraint in force',
+      sql: [
+        `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\nALTER TABLE orders ADD CONSTRAINT orders_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id);`,
+        'ALTER TABLE orders DROP CONSTRAINT orders_customer_fkey;\nALTER TABLE orders ADD CONSTRAINT orders_customer_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE;',
+      ],
+      errors: [{ line: 2, file: 'm002_migration.sql' }],
+    },
+    {
       name: 'an index whose leading column is another one does not serve',
       sql: `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, created_at timestamptz, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_created_customer ON orders (created_at, customer_id);`,
       errors: [{ line: 2 }],
