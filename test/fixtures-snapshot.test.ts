@@ -53,9 +53,9 @@ describe('fixtures/sql', () => {
       'golang-migrate': 14,
       'node-pg-migrate-sql': 4,
       prisma: 5,
-      sql: 15,
+      sql: 16,
     });
-    expect(report.summary.files).toBe(61);
+    expect(report.summary.files).toBe(62);
     // error-level findings (the syntax error among them) fail the run
     expect(code).toBe(1);
   });
@@ -77,6 +77,10 @@ describe('fixtures/sql', () => {
       'ban-drop-not-null@hand-written/009_drop_legacy.sql:8',
       'ban-uncommitted-transaction@hand-written/010_backfill_order_status.sql:3',
       'ban-drop-database@hand-written/maintenance/reset_test_database.sql:3',
+      'lock-timeout-too-long@hand-written/012_room_booking_overlaps.sql:3',
+      'prefer-jsonb@hand-written/012_room_booking_overlaps.sql:7',
+      'ban-exclusion-constraint@hand-written/012_room_booking_overlaps.sql:9',
+      'ban-truncate@hand-written/012_room_booking_overlaps.sql:13',
       'ban-char-field@hand-written/002_payments.sql:8',
       'prefer-timestamptz@hand-written/002_payments.sql:8',
       // Prisma: the classic "drop name, add required fullName" migration
@@ -169,7 +173,9 @@ describe('fixtures/sql', () => {
     const notSql = /^(unused-suppression|suppression-missing-reason|empty-downgrade|multiple-heads|broken-revision-graph|require-batch-mode-for-sqlite|undefined-name|io-error)$/;
     const fired = new Set(report.findings.map((f) => f.rule));
     // Rules off by default are not run on the fixtures (no config there turns them on).
-    const missing = ALL_RULES.filter((r) => !r.meta.offByDefault).map((r) => r.meta.id).filter((id) => !notSql.test(id) && !fired.has(id));
+    // Rules for old Postgres versions: the fixtures run at the default --pg-version (14); their tests cover them.
+    const oldPostgresOnly = /^(ban-enum-value-add-in-transaction)$/;
+    const missing = ALL_RULES.filter((r) => !r.meta.offByDefault).map((r) => r.meta.id).filter((id) => !notSql.test(id) && !oldPostgresOnly.test(id) && !fired.has(id));
     expect(missing).toEqual([]);
   });
 });

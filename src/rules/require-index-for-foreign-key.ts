@@ -9,6 +9,8 @@ interface ForeignKey {
   columns: string[];
   references: QualifiedName;
   name?: string;
+  /** The DROP INDEX that removed the last index serving it, when one did. */
+  uncoveredBy?: { op: Operation; index: string };
 }
 
 /** Whether an index on `indexed` (in order) serves lookups by `columns`: they are its leading columns, in any order. */
@@ -27,7 +29,8 @@ export const requireIndexForForeignKey: Rule = {
       what:
         'A `FOREIGN KEY` (in `CREATE TABLE`, `ADD COLUMN … REFERENCES`, `ADD CONSTRAINT`) whose referencing columns are not the ' +
         'leading columns of any index, primary key or unique constraint on the child table anywhere in the migrations linted ' +
-        '(indexes built in later migrations count; dropped ones do not). Postgres indexes the referenced side (it must be unique) ' +
+        '(indexes built in later migrations count; dropped ones do not — a `DROP INDEX` that leaves a foreign key without one is ' +
+        'reported at the drop). Postgres indexes the referenced side (it must be unique) ' +
         'but never the referencing side.',
       why:
         'Each `DELETE` on the parent table, and each `UPDATE` of its key, makes Postgres look for referencing rows in the child ' +
@@ -78,7 +81,10 @@ export const requireIndexForForeignKey: Rule = {
             for (const name of op.indexes) {
               const known = indexByName.get(tableKey(name)) ?? [...indexByName.entries()].find(([k]) => k.endsWith(`.${name.name}`))?.[1];
               const list = known ? indexes.get(known.table) : undefined;
-              if (list && known) list.splice(list.indexOf(known.columns), 1);
+              if (!list || !known || !list.includes(known.columns)) continue;
+              const served = fks.filter((fk) => tableKey(fk.table) === known.table && list.some((cols) => covers(cols, fk.columns)));
+              list.splice(list.indexOf(known.columns), 1);
+              for (const fk of served) if (!list.some((cols) => covers(cols, fk.columns))) fk.uncoveredBy = { op, index: name.name };
             }
             break;
           case 'drop-table':
@@ -108,6 +114,17 @@ export const requireIndexForForeignKey: Rule = {
     for (const fk of last.values()) {
       if ((indexes.get(tableKey(fk.table)) ?? []).some((cols) => covers(cols, fk.columns))) continue;
       const cols = fk.columns.map(quoteIdent).join(', ');
+      if (fk.uncoveredBy) {
+        context.report(
+          fk.uncoveredBy.op.span,
+          `Dropping index ${quoteIdent(fk.uncoveredBy.index)} leaves foreign key ${tableName(fk.table)} (${cols}) → ${tableName(fk.references)} without an index: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
+          {
+            help: `Keep an index on ${tableName(fk.table)} (${cols}) — build the replacement CONCURRENTLY before dropping this one.`,
+            ...(fk.uncoveredBy.op.revision ? { revision: fk.uncoveredBy.op.revision } : {}),
+          },
+        );
+        continue;
+      }
       context.report(
         fk.op.span,
         `Foreign key ${tableName(fk.table)} (${cols}) → ${tableName(fk.references)} has no index on ${tableName(fk.table)} (${cols}) in the migrations linted: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,

@@ -166,7 +166,7 @@ ruleTester(requireIndexForForeignKey, {
     {
       name: 'an index dropped later no longer serves',
       sql: [`${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);`, 'DROP INDEX CONCURRENTLY orders_customer_id_idx;'],
-      errors: [{ line: 2, file: 'm001_migration.sql' }],
+      errors: [{ line: 1, file: 'm002_migration.sql', message: 'Dropping index orders_customer_id_idx leaves foreign key orders (customer_id) → customers without an index' }],
     },
   ],
 });
