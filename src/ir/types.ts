@@ -272,6 +272,19 @@ export interface TruncateOp extends OpBase {
   tables: QualifiedName[];
   cascade: boolean;
 }
+/** DROP SCHEMA [IF EXISTS] a, b [CASCADE]. */
+export interface DropSchemaOp extends OpBase {
+  kind: 'drop-schema';
+  schemas: string[];
+  ifExists: boolean;
+  cascade: boolean;
+}
+/** ALTER SCHEMA a RENAME TO b. */
+export interface RenameSchemaOp extends OpBase {
+  kind: 'rename-schema';
+  schema: string;
+  newName: string;
+}
 export interface DropDatabaseOp extends OpBase {
   kind: 'drop-database';
   name: string;
@@ -356,6 +369,8 @@ export type Operation =
   | AlterDomainOp
   | DetachPartitionOp
   | TruncateOp
+  | DropSchemaOp
+  | RenameSchemaOp
   | DropDatabaseOp
   | SetSettingOp
   | TransactionOp

@@ -60,6 +60,10 @@ import { unknownOperation } from './unknown-operation.js';
 import { lockTimeoutTooLong } from './lock-timeout-too-long.js';
 import { banEnumValueAddInTransaction } from './ban-enum-value-add-in-transaction.js';
 import { requireIndexForForeignKey } from './require-index-for-foreign-key.js';
+import { banDropSchema } from './ban-drop-schema.js';
+import { renamingSchema } from './renaming-schema.js';
+import { banUnfilteredDataChange } from './ban-unfiltered-data-change.js';
+import { banDisableTrigger } from './ban-disable-trigger.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -90,11 +94,15 @@ export const ALL_RULES: readonly Rule[] = [
   // -- naming, drop and type-preference rules --
   renamingColumn,
   renamingTable,
+  renamingSchema,
   banDropColumn,
   banDropTable,
   banDropDatabase,
+  banDropSchema,
   banDropNotNull,
   banTruncate,
+  banUnfilteredDataChange,
+  banDisableTrigger,
   banTruncateCascade,
   transactionNesting,
   banUncommittedTransaction,

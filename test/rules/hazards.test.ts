@@ -13,6 +13,10 @@ import { lockTimeoutTooLong } from '../../src/rules/lock-timeout-too-long.js';
 import { banEnumValueAddInTransaction } from '../../src/rules/ban-enum-value-add-in-transaction.js';
 import { initSqlParser, parseSql } from '../../src/parsers/sql/parse-sql.js';
 import { requireIndexForForeignKey } from '../../src/rules/require-index-for-foreign-key.js';
+import { banDropSchema } from '../../src/rules/ban-drop-schema.js';
+import { renamingSchema } from '../../src/rules/renaming-schema.js';
+import { banUnfilteredDataChange } from '../../src/rules/ban-unfiltered-data-change.js';
+import { banDisableTrigger } from '../../src/rules/ban-disable-trigger.js';
 
 ruleTester(preferJsonb, {
   valid: [
@@ -168,6 +172,42 @@ ruleTester(requireIndexForForeignKey, {
       sql: [`${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);`, 'DROP INDEX CONCURRENTLY orders_customer_id_idx;'],
       errors: [{ line: 1, file: 'm002_migration.sql', message: 'Dropping index orders_customer_id_idx leaves foreign key orders (customer_id) → customers without an index' }],
     },
+  ],
+});
+
+ruleTester(banDropSchema, {
+  valid: [{ name: 'without CASCADE it only drops an empty schema', sql: 'DROP SCHEMA IF EXISTS legacy;' }],
+  invalid: [{ name: 'CASCADE', sql: 'DROP SCHEMA IF EXISTS legacy, staging CASCADE;', errors: [{ line: 1, message: 'DROP SCHEMA legacy, staging CASCADE drops every table (with its rows)' }] }],
+});
+
+ruleTester(renamingSchema, {
+  valid: ['ALTER TABLE billing.invoices SET SCHEMA invoicing;'],
+  invalid: [{ name: 'rename', sql: 'ALTER SCHEMA billing RENAME TO invoicing;', errors: [{ line: 1, message: 'Renaming schema billing to invoicing breaks every query' }] }],
+});
+
+ruleTester(banUnfilteredDataChange, {
+  valid: [
+    "UPDATE users SET plan = 'free' WHERE plan IS NULL;",
+    'DELETE FROM sessions WHERE expires_at < now();',
+    { name: 'a table created in the same migration', sql: "CREATE TABLE plans (id bigint, name text);\nINSERT INTO plans VALUES (1, 'free');\nUPDATE plans SET name = upper(name);" },
+  ],
+  invalid: [
+    { name: 'DELETE without WHERE', sql: 'DELETE FROM sessions;', errors: [{ line: 1, message: 'DELETE FROM sessions has no WHERE clause: it deletes every row' }] },
+    { name: 'always-true WHERE', sql: 'DELETE FROM sessions WHERE 1 = 1;', errors: [{ message: 'deletes every row' }] },
+    { name: 'UPDATE without WHERE', sql: "UPDATE users SET plan = 'free';", errors: [{ line: 1, message: 'UPDATE users has no WHERE clause: one statement rewrites every row' }] },
+  ],
+});
+
+const TRIGGER_SETUP = 'CREATE TABLE orders (id bigint PRIMARY KEY);\n';
+ruleTester(banDisableTrigger, {
+  valid: [
+    { name: 'enabled again in the same migration', sql: "BEGIN;\nALTER TABLE orders DISABLE TRIGGER orders_audit;\nUPDATE orders SET region = 'eu' WHERE region IS NULL;\nALTER TABLE orders ENABLE TRIGGER orders_audit;\nCOMMIT;" },
+    { name: 'a table created in the same migration', sql: `${TRIGGER_SETUP}ALTER TABLE orders DISABLE TRIGGER ALL;` },
+  ],
+  invalid: [
+    { name: 'one trigger', sql: 'ALTER TABLE orders DISABLE TRIGGER orders_audit;', errors: [{ line: 1, message: 'trigger orders_audit on orders is disabled and not enabled again in this migration' }] },
+    { name: 'ALL includes foreign keys', sql: 'ALTER TABLE orders DISABLE TRIGGER ALL;', errors: [{ message: 'ALL triggers (foreign-key enforcement included) on orders are disabled' }] },
+    { name: 'enabling another table does not count', sql: 'ALTER TABLE orders DISABLE TRIGGER USER;\nALTER TABLE invoices ENABLE TRIGGER USER;', errors: [{ line: 1, message: 'every user trigger on orders' }] },
   ],
 });
 

@@ -182,6 +182,8 @@ function dropStmt(s: Node): OpDraft[] {
       return [{ kind: 'drop-table', tables: names, ifExists, cascade }];
     case 'OBJECT_INDEX':
       return [{ kind: 'drop-index', indexes: names, concurrently: Boolean(s.concurrent), ifExists, cascade }];
+    case 'OBJECT_SCHEMA':
+      return [{ kind: 'drop-schema', schemas: (s.objects ?? []).flatMap((o: Node) => strings([o])), ifExists, cascade }];
     case 'OBJECT_TRIGGER': {
       // DROP TRIGGER name ON [schema.]table: the object is [schema, table, trigger].
       const parts = (s.objects ?? []).map((o: Node) => strings(o.List?.items))[0] ?? [];
@@ -322,6 +324,7 @@ export function translateStatement(stmt: Node): OpDraft[] {
         return [{ kind: 'rename-column', table, column: s.subname ?? '', newName: s.newname ?? '' }];
       }
       if (s.renameType === 'OBJECT_TABLE') return [{ kind: 'rename-table', table, newName: s.newname ?? '' }];
+      if (s.renameType === 'OBJECT_SCHEMA') return [{ kind: 'rename-schema', schema: s.subname ?? '', newName: s.newname ?? '' }];
       return [{ kind: 'other', statementType: `RenameStmt:${s.renameType}`, table }];
     }
     case 'DropStmt':
