@@ -64,6 +64,7 @@ import { banDropSchema } from './ban-drop-schema.js';
 import { renamingSchema } from './renaming-schema.js';
 import { banUnfilteredDataChange } from './ban-unfiltered-data-change.js';
 import { banDisableTrigger } from './ban-disable-trigger.js';
+import { banMultipleAccessExclusiveLocks } from './ban-multiple-access-exclusive-locks.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -83,6 +84,7 @@ export const ALL_RULES: readonly Rule[] = [
   changingColumnType,
   requireLockTimeout,
   lockTimeoutTooLong,
+  banMultipleAccessExclusiveLocks,
   requireStatementTimeout,
   backfillInDdlTransaction,
   banExclusionConstraint,

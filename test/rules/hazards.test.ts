@@ -17,6 +17,7 @@ import { banDropSchema } from '../../src/rules/ban-drop-schema.js';
 import { renamingSchema } from '../../src/rules/renaming-schema.js';
 import { banUnfilteredDataChange } from '../../src/rules/ban-unfiltered-data-change.js';
 import { banDisableTrigger } from '../../src/rules/ban-disable-trigger.js';
+import { banMultipleAccessExclusiveLocks } from '../../src/rules/ban-multiple-access-exclusive-locks.js';
 
 ruleTester(preferJsonb, {
   valid: [
@@ -208,6 +209,23 @@ ruleTester(banDisableTrigger, {
     { name: 'one trigger', sql: 'ALTER TABLE orders DISABLE TRIGGER orders_audit;', errors: [{ line: 1, message: 'trigger orders_audit on orders is disabled and not enabled again in this migration' }] },
     { name: 'ALL includes foreign keys', sql: 'ALTER TABLE orders DISABLE TRIGGER ALL;', errors: [{ message: 'ALL triggers (foreign-key enforcement included) on orders are disabled' }] },
     { name: 'enabling another table does not count', sql: 'ALTER TABLE orders DISABLE TRIGGER USER;\nALTER TABLE invoices ENABLE TRIGGER USER;', errors: [{ line: 1, message: 'every user trigger on orders' }] },
+  ],
+});
+
+ruleTester(banMultipleAccessExclusiveLocks, {
+  valid: [
+    { name: 'one table per transaction', sql: 'BEGIN;\nALTER TABLE orders ADD COLUMN region text;\nCOMMIT;\nBEGIN;\nALTER TABLE invoices ADD COLUMN region text;\nCOMMIT;' },
+    { name: 'several changes to the same table', sql: 'BEGIN;\nALTER TABLE orders ADD COLUMN region text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;' },
+    { name: 'plain SQL without a transaction', sql: 'ALTER TABLE orders ADD COLUMN region text;\nALTER TABLE invoices ADD COLUMN region text;' },
+    { name: 'a weaker lock second (CREATE INDEX takes SHARE)', sql: 'BEGIN;\nALTER TABLE orders ADD COLUMN region text;\nCREATE INDEX invoices_region_idx ON invoices (region);\nCOMMIT;' },
+  ],
+  invalid: [
+    {
+      name: 'two tables in a Prisma migration',
+      file: 'prisma/migrations/20240301120000_region/migration.sql',
+      sql: '-- AlterTable\nALTER TABLE "Order" ADD COLUMN "region" TEXT;\n\n-- AlterTable\nALTER TABLE "Invoice" ADD COLUMN "region" TEXT;\n\n-- AlterTable\nALTER TABLE "Payment" ADD COLUMN "region" TEXT;\n',
+      errors: [{ line: 5, message: 'ALTER TABLE locks "Invoice" ACCESS EXCLUSIVE while this transaction still holds ACCESS EXCLUSIVE on "Order" (line 2)' }],
+    },
   ],
 });
 
