@@ -53,9 +53,9 @@ describe('fixtures/sql', () => {
       'golang-migrate': 14,
       'node-pg-migrate-sql': 4,
       prisma: 5,
-      sql: 16,
+      sql: 17,
     });
-    expect(report.summary.files).toBe(62);
+    expect(report.summary.files).toBe(63);
     // error-level findings (the syntax error among them) fail the run
     expect(code).toBe(1);
   });
@@ -81,6 +81,10 @@ describe('fixtures/sql', () => {
       'prefer-jsonb@hand-written/012_room_booking_overlaps.sql:7',
       'ban-exclusion-constraint@hand-written/012_room_booking_overlaps.sql:9',
       'ban-truncate@hand-written/012_room_booking_overlaps.sql:13',
+      'ban-drop-schema@hand-written/013_billing_service_split.sql:3',
+      'renaming-schema@hand-written/013_billing_service_split.sql:4',
+      'ban-disable-trigger@hand-written/013_billing_service_split.sql:7',
+      'ban-unfiltered-data-change@dbmate/db/migrations/20240201100000_product_slugs.sql:4',
       'ban-char-field@hand-written/002_payments.sql:8',
       'prefer-timestamptz@hand-written/002_payments.sql:8',
       // Prisma: the classic "drop name, add required fullName" migration
