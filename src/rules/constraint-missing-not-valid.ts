@@ -29,9 +29,9 @@ export const constraintMissingNotValid: Rule = {
         '```sql\nBEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_nonnegative CHECK (total >= 0) NOT VALID;\nCOMMIT;\n\n' +
         'BEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_nonnegative;\nCOMMIT;\n```\n\n' +
         'For a new column, add it first and its CHECK as a separate `NOT VALID` constraint:\n\n' +
-        '```sql\nALTER TABLE players ADD COLUMN rank int NOT NULL DEFAULT 0;\n' +
-        'ALTER TABLE players ADD CONSTRAINT players_rank_check CHECK (rank >= 0) NOT VALID;\n-- commit, then (a later migration):\n' +
-        'ALTER TABLE players VALIDATE CONSTRAINT players_rank_check;\n```',
+        '```sql\nALTER TABLE orders ADD COLUMN discount integer NOT NULL DEFAULT 0;\n' +
+        'ALTER TABLE orders ADD CONSTRAINT orders_discount_nonnegative CHECK (discount >= 0) NOT VALID;\n-- commit, then (or in a later migration):\n' +
+        'ALTER TABLE orders VALIDATE CONSTRAINT orders_discount_nonnegative;\n```',
     },
     lock: {
       mode: 'AccessExclusiveLock',
