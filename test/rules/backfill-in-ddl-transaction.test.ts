@@ -82,7 +82,19 @@ ruleTester(rule, {
       name: 'Knex: an update call inside the migration transaction',
       file: 'migrations/20240301120000_user_plan.js',
       sql: "exports.up = async function (knex) {\n  await knex.schema.alterTable('users', (t) => {\n    t.text('plan');\n  });\n  await knex('users').update({ plan: 'free' });\n};\n\nexports.down = async function (knex) {\n  await knex.schema.alterTable('users', (t) => {\n    t.dropColumn('plan');\n  });\n};\n",
-      errors: [{ line: 5, message: 'UPDATE of users changes rows the migration does not show' }],
+      errors: [{ line: 5, message: 'UPDATE of users changes every row in the same transaction' }],
+    },
+    {
+      name: 'Knex: a where…() in the chain is a filter, not a key',
+      file: 'migrations/20240301120000_user_plan.js',
+      sql: "exports.up = async function (knex) {\n  await knex.schema.alterTable('users', (t) => {\n    t.text('plan');\n  });\n  await knex('users').whereNull('plan').update({ plan: 'free' });\n};\n\nexports.down = async function () {};\n",
+      errors: [{ line: 5, message: 'UPDATE of users changes every row its WHERE matches' }],
+    },
+    {
+      name: 'Kysely: an update whose WHERE the frontend does not describe',
+      file: 'migrations/2024_03_01_0001_user_plan.ts',
+      sql: "import { Kysely, sql } from 'kysely';\n\nexport async function up(db: Kysely<any>): Promise<void> {\n  await db.schema.alterTable('users').addColumn('plan', 'text').execute();\n  await db.updateTable('users').set({ plan: 'free' }).execute();\n}\n",
+      errors: [{ line: 5, message: 'rows the migration does not show' }],
     },
   ],
 });

@@ -265,7 +265,11 @@ class KnexReader extends FrameworkReader {
       this.c.emit({ kind: 'truncate', tables: table ? [table] : [], cascade: false }, call, this.emitOptions(chain));
     } else {
       const statementType = write === 'insert' || write === 'upsert' ? 'InsertStmt' : write === 'del' || write === 'delete' ? 'DeleteStmt' : 'UpdateStmt';
-      this.c.emit(table ? { kind: 'data-change', statementType, table } : { kind: 'data-change', statementType }, call, this.emitOptions(chain));
+      // Which rows an update/delete touches: any where…() in the chain filters them (which ones, the builder's arguments say).
+      const filtered = names.some((n) => /^(or|and)?where/i.test(n));
+      const rowScope = statementType === 'InsertStmt' ? undefined : filtered ? ('filtered' as const) : ('all' as const);
+      const change = table ? { kind: 'data-change' as const, statementType, table } : { kind: 'data-change' as const, statementType };
+      this.c.emit(rowScope ? { ...change, rowScope } : change, call, this.emitOptions(chain));
     }
     this.afterwards(chain.links, 0);
   }
