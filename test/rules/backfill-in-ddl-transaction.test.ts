@@ -22,6 +22,11 @@ ruleTester(rule, {
     { name: 'the backfill before the schema change', sql: "BEGIN;\nUPDATE users SET email = lower(email);\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;" },
     { name: 'only new tables locked', sql: 'BEGIN;\nCREATE TABLE plans (id bigint PRIMARY KEY, name text);\nALTER TABLE plans ADD COLUMN price numeric;\nINSERT INTO plans (id, name) SELECT id, name FROM legacy_plans;\nCOMMIT;' },
     { name: 'VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE only', sql: "BEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\nUPDATE orders SET total = 0 WHERE total IS NULL;\nCOMMIT;" },
+    {
+      name: 'Knex: an update by primary key',
+      file: 'migrations/20240301120000_admin_plan.js',
+      sql: "exports.up = async function (knex) {\n  await knex.schema.alterTable('users', (t) => {\n    t.text('plan');\n  });\n  await knex('users').where({ id: 1 }).update({ plan: 'admin' });\n};\n\nexports.down = async function () {};\n",
+    },
     { name: 'Prisma: a backfill alone in its migration', file: PRISMA, sql: 'UPDATE "Order" o SET "customerName" = c."name" FROM "Customer" c WHERE c."id" = o."customerId";\n' },
   ],
   invalid: [
@@ -91,10 +96,10 @@ ruleTester(rule, {
       errors: [{ line: 5, message: 'UPDATE of users changes every row its WHERE matches' }],
     },
     {
-      name: 'Kysely: an update whose WHERE the frontend does not describe',
+      name: 'Kysely: an update without where()',
       file: 'migrations/2024_03_01_0001_user_plan.ts',
       sql: "import { Kysely, sql } from 'kysely';\n\nexport async function up(db: Kysely<any>): Promise<void> {\n  await db.schema.alterTable('users').addColumn('plan', 'text').execute();\n  await db.updateTable('users').set({ plan: 'free' }).execute();\n}\n",
-      errors: [{ line: 5, message: 'rows the migration does not show' }],
+      errors: [{ line: 5, message: 'UPDATE of users changes every row in the same transaction' }],
     },
   ],
 });
