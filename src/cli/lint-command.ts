@@ -43,6 +43,8 @@ export interface LintFlags {
   verbose?: boolean;
   color?: boolean;
   failOn?: FailOn;
+  /** Turn on `unknown-operation` as an error: calls the frontends could not read fail the run. */
+  failOnUnknown?: boolean;
   since?: string;
   /** A config file path, or false for --no-config. */
   config?: string | false;
@@ -140,6 +142,7 @@ export function resolveSettings(flags: Omit<LintFlags, 'format'>, config: Migrat
   };
   const framework = flags.framework ?? config?.framework;
   if (framework) options.framework = framework;
+  if (flags.failOnUnknown ?? config?.failOnUnknown) options.rules = { ...options.rules, 'unknown-operation': 'error' };
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on expects ${FAIL_ON.join(', ')}, got "${failOn}"`);
   return { options, failOn };
@@ -373,6 +376,8 @@ export function addLintOptions(program: Command): Command {
     .argument('[paths...]', 'migration files, directories (walked recursively) or quoted glob patterns (\'db/**/*.sql\'); - reads stdin; none = the config file\'s include')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(REPORTERS)).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding of this severity or worse is reported (default error)').choices([...FAIL_ON]))
+    .option('--fail-on-unknown', 'report every framework call that could not be read as an error (rule unknown-operation), so it fails the run')
+    .option('--no-fail-on-unknown', 'do not, even if the config file says so')
     .option('--pg-version <major>', `target Postgres major version (default ${DEFAULT_PG_VERSION})`)
     .option('--assume-in-transaction', 'treat plain SQL files as run inside a transaction by your migration tool')
     .option('--no-assume-in-transaction', 'do not, even if the config file says so')

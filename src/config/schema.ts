@@ -34,6 +34,8 @@ export interface MigrationLintConfig {
   /** Globs (relative to the config file) of migrations whose edits edited-migration accepts. */
   allowedEdits?: string[];
   failOn?: FailOn;
+  /** Report calls the frontends could not read as errors (rule `unknown-operation`). */
+  failOnUnknown?: boolean;
   /** Baseline file, relative to the config file's directory. */
   baseline?: string;
   /** A run that finds no migration file to lint succeeds instead of exiting 2. */
@@ -47,7 +49,7 @@ export interface ConfigProblem {
   position?: JsonPosition;
 }
 
-const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'baseline', 'allowEmpty'] as const;
+const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'failOnUnknown', 'baseline', 'allowEmpty'] as const;
 
 function quoteList(values: readonly string[]): string {
   const q = values.map((v) => `"${v}"`);
@@ -153,6 +155,10 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
       case 'failOn':
         if (typeof v !== 'string' || !(FAIL_ON as readonly string[]).includes(v)) problem(path, `expected ${quoteList(FAIL_ON)}, got ${show(v)}`);
         else config.failOn = v as FailOn;
+        break;
+      case 'failOnUnknown':
+        if (typeof v !== 'boolean') problem(path, `expected true or false, got ${show(v)}`);
+        else config.failOnUnknown = v;
         break;
       case 'include':
       case 'exclude':

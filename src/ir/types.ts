@@ -198,6 +198,8 @@ export interface AlterColumnTypeOp extends OpBase {
   table: QualifiedName;
   column: string;
   newType: TypeRef;
+  /** `COLLATE "C"` on the new type: the collation name (schema-qualified names keep only the name). */
+  collation?: string;
   /** Old type when the source states it (Alembic `existing_type`); rules also look at earlier migrations. */
   oldType?: TypeRef;
   using?: string;
@@ -297,6 +299,19 @@ export interface TruncateOp extends OpBase {
   tables: QualifiedName[];
   cascade: boolean;
 }
+/** DROP SCHEMA [IF EXISTS] a, b [CASCADE]. */
+export interface DropSchemaOp extends OpBase {
+  kind: 'drop-schema';
+  schemas: string[];
+  ifExists: boolean;
+  cascade: boolean;
+}
+/** ALTER SCHEMA a RENAME TO b. */
+export interface RenameSchemaOp extends OpBase {
+  kind: 'rename-schema';
+  schema: string;
+  newName: string;
+}
 export interface DropDatabaseOp extends OpBase {
   kind: 'drop-database';
   name: string;
@@ -308,6 +323,12 @@ export interface SetSettingOp extends OpBase {
   /** Value as text, e.g. `'2s'`, `0`; undefined for RESET / SET … TO DEFAULT. */
   value?: string;
   local: boolean;
+  /**
+   * For a duration setting (`lock_timeout`, `statement_timeout`, any `*_timeout`): the value in milliseconds, as
+   * Postgres reads it (`'2s'` → 2000, `5000` → 5000, `'1min'` → 60000; 0 = no limit). Absent when it is not a
+   * literal duration (RESET, DEFAULT, an expression).
+   */
+  durationMs?: number;
 }
 export type TransactionAction = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollback-to' | 'prepare';
 export interface TransactionOp extends OpBase {
@@ -329,7 +350,19 @@ export interface DataChangeOp extends OpBase {
   reads?: string[];
   /** Tables the statement reads or writes (its target, `FROM`, `USING`, sub-queries), when the frontend read them. */
   sources?: QualifiedName[];
+  /**
+   * Which rows an UPDATE/DELETE (or INSERT … SELECT) touches, as its WHERE clause shows: `all` (no WHERE,
+   * or one that is always true), `single-row` (the WHERE requires a column to equal a constant or one of a
+   * list of constants — see `keyColumns`), `filtered` (any other WHERE), `unknown` (the frontend could not
+   * see). INSERT … VALUES is `single-row` (a fixed list of rows). Absent when the frontend does not say.
+   */
+  rowScope?: DataChangeRowScope;
+  /** For `single-row`: the columns the WHERE compares with constants (`WHERE id = 1` → `['id']`). */
+  keyColumns?: string[];
+  /** INSERT … SELECT … FROM (rows produced by a query over tables, not a VALUES list). */
+  fromQuery?: boolean;
 }
+export type DataChangeRowScope = 'all' | 'filtered' | 'single-row' | 'unknown';
 /** A statement the IR has no dedicated kind for; carried so that nothing is dropped silently. */
 export interface OtherOp extends OpBase {
   kind: 'other';
@@ -373,6 +406,8 @@ export type Operation =
   | AlterDomainOp
   | DetachPartitionOp
   | TruncateOp
+  | DropSchemaOp
+  | RenameSchemaOp
   | DropDatabaseOp
   | SetSettingOp
   | TransactionOp

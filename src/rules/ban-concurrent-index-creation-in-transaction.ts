@@ -3,7 +3,7 @@ import type { Rule } from '../engine/types.js';
 import { quoteIdent, tableName } from './support/helpers.js';
 
 /** Why `op` runs in a transaction block; `begin` is the explicit BEGIN still open when it runs. */
-function transactionCause(migration: Migration, op: Operation, begin: Operation | undefined): TransactionHelp {
+export function transactionCause(migration: Migration, op: Operation, begin: Operation | undefined): TransactionHelp {
   if (begin) {
     return {
       reason: `the file opens a transaction block with BEGIN on line ${begin.span.line}`,

@@ -1,6 +1,6 @@
 import type { AlterColumnTypeOp, TypeRef } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 /** Types whose only modifier is a length or precision that can grow without touching stored values. */
 const GROWABLE = new Set(['varchar', 'varbit', 'timestamp', 'timestamptz', 'time', 'timetz']);
@@ -108,7 +108,9 @@ export const changingColumnType: Rule = {
         'are, rewrites every row and rebuilds every index of the table while holding it. Shrinking (`varchar(50)` → `varchar(20)`, ' +
         '`text` → `varchar(n)`), changing a numeric scale, `int` → `bigint` and `char(n)` changes all rewrite. ' +
         '`timestamp` ↔ `timestamptz` skips the table rewrite only on Postgres 12+ and only when the session `TimeZone` is UTC; ' +
-        'indexes on the column are rebuilt in every case.',
+        'indexes on the column are rebuilt in every case. A collation change (`TYPE text COLLATE "C"` on a `text` column) rewrites ' +
+        'no row but rebuilds every index on the column, since their order changes — under the same lock (checked on PostgreSQL 15: ' +
+        'the table keeps its `relfilenode`, each index gets a new one).',
       instead:
         'For a binary-coercible change, make it explicit and keep the lock short:\n\n' +
         "```sql\nSET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email TYPE text; -- from varchar(n): catalog change only\n```\n\n" +
@@ -153,8 +155,9 @@ export const changingColumnType: Rule = {
         const old = op.oldType ?? context.columnType(op.table, op.column);
         if (!old) {
           const origins = safeOrigins(op.newType, context.pgVersion);
+          const collationNote = op.collation ? ` (with a new collation, even an unchanged type rebuilds every index on the column)` : '';
           const message = origins
-            ? `Changing ${column} to ${to}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes.`
+            ? `Changing ${column} to ${to}${op.collation ? ` COLLATE ${quoteIdent(op.collation)}` : ''}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes${collationNote}.`
             : `Changing ${column} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes (no old type makes a change to ${to} binary-coercible).`;
           context.report(op, message, {
             lock,
@@ -163,6 +166,15 @@ export const changingColumnType: Rule = {
           return;
         }
         const verdict = typeChangeVerdict(old, op.newType, context.pgVersion);
+        if (verdict === 'no-rewrite' && op.collation) {
+          // Checked on PostgreSQL 15: the table keeps its relfilenode, each index on the column gets a new one.
+          context.report(op, `Changing ${column} to ${to} COLLATE ${quoteIdent(op.collation)} does not rewrite the table, but every index on the column is rebuilt (its sort order changes) under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
+            lock,
+            severity: 'warning',
+            help: `Fine if the column has no index (or already uses that collation). Otherwise add a new column ${to} COLLATE ${quoteIdent(op.collation)}, build its indexes CONCURRENTLY, backfill in batches and swap the columns; or accept the rebuild in a quiet window with SET lock_timeout.`,
+          });
+          return;
+        }
         if (verdict === 'no-rewrite') return;
         if (verdict === 'utc-only') {
           if (utc) {

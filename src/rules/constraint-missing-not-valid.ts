@@ -14,17 +14,24 @@ export const constraintMissingNotValid: Rule = {
       what:
         '`ALTER TABLE … ADD CONSTRAINT … CHECK (…)` without `NOT VALID` on a table not created in the same migration; and ' +
         '`VALIDATE CONSTRAINT` of a constraint added `NOT VALID` earlier **in the same transaction**, which gives back everything ' +
-        '`NOT VALID` was for. (Foreign keys without `NOT VALID` are reported by `adding-foreign-key-constraint`.)',
+        '`NOT VALID` was for; and a `CHECK` written inline on `ADD COLUMN` (`ADD COLUMN rank int NOT NULL DEFAULT 0 CHECK (rank >= 0)`), ' +
+        'which has no `NOT VALID` form. (Foreign keys without `NOT VALID` are reported by `adding-foreign-key-constraint`.)',
       why:
         'Adding a `CHECK` constraint takes an `ACCESS EXCLUSIVE` lock, which blocks reads and writes, and holds it while every row ' +
         'is checked. With `NOT VALID` (Postgres 9.2+ for CHECK) only new and updated rows are checked, so the lock is held for a ' +
         'moment; `VALIDATE CONSTRAINT` then checks existing rows under `SHARE UPDATE EXCLUSIVE`, which lets reads and writes go on. ' +
         'But locks are kept until the transaction ends: validating in the transaction that added the constraint scans while ' +
-        'the `ACCESS EXCLUSIVE` lock from the `ADD CONSTRAINT` is still held.',
+        'the `ACCESS EXCLUSIVE` lock from the `ADD CONSTRAINT` is still held. An inline `CHECK` on `ADD COLUMN` is checked against ' +
+        'every existing row under the `ADD COLUMN`\'s `ACCESS EXCLUSIVE` lock, even when the new column is all NULL (on PostgreSQL 15, ' +
+        '`ADD COLUMN x int CHECK (x IS NOT NULL)` on a non-empty table fails with "violated by some row").',
       instead:
         'Add the constraint `NOT VALID`, commit, then validate it in a separate transaction (or a later migration):\n\n' +
         '```sql\nBEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_nonnegative CHECK (total >= 0) NOT VALID;\nCOMMIT;\n\n' +
-        'BEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_nonnegative;\nCOMMIT;\n```',
+        'BEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_nonnegative;\nCOMMIT;\n```\n\n' +
+        'For a new column, add it first and its CHECK as a separate `NOT VALID` constraint:\n\n' +
+        '```sql\nALTER TABLE orders ADD COLUMN discount integer NOT NULL DEFAULT 0;\n' +
+        'ALTER TABLE orders ADD CONSTRAINT orders_discount_nonnegative CHECK (discount >= 0) NOT VALID;\n-- commit, then (or in a later migration):\n' +
+        'ALTER TABLE orders VALIDATE CONSTRAINT orders_discount_nonnegative;\n```',
     },
     lock: {
       mode: 'AccessExclusiveLock',
@@ -48,6 +55,21 @@ export const constraintMissingNotValid: Rule = {
             ? `Add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`
             : `Name the constraint, add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT <name>;`,
         });
+      },
+      'add-column'(op) {
+        // A CHECK written on the column itself has no NOT VALID form: Postgres checks it against every existing
+        // row while ADD COLUMN holds ACCESS EXCLUSIVE (a check that fails for the new value fails the ALTER).
+        const check = op.column.constraints.find((c) => c.type === 'check');
+        if (!check || context.isNewTable(op.table)) return;
+        const name = check.name ?? `${op.table.name}_${op.column.name}_check`;
+        context.report(
+          op,
+          `ADD COLUMN ${quoteIdent(op.column.name)} with an inline CHECK (${check.expression ?? '…'}) checks every existing row of ${tableName(op.table)} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes; an inline CHECK cannot be NOT VALID.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: `Add the column without the CHECK, then ALTER TABLE ${tableName(op.table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression ?? '…'}) NOT VALID; and in a separate transaction ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(name)};`,
+          },
+        );
       },
       'validate-constraint'(op) {
         const added = addedNotValid.get(`${tableKey(op.table)}.${op.name}`);

@@ -85,7 +85,7 @@ export const identifierTooLong: Rule = {
     for (const kind of [
       'create-table', 'add-column', 'rename-table', 'rename-column', 'create-index', 'add-constraint', 'drop-column', 'alter-column-type',
       'set-not-null', 'drop-not-null', 'set-default', 'drop-constraint', 'validate-constraint', 'drop-table', 'truncate', 'drop-index',
-      'create-domain', 'alter-domain', 'detach-partition', 'other', 'data-change', 'reindex', 'add-enum-value',
+      'create-domain', 'alter-domain', 'detach-partition', 'other', 'data-change', 'reindex', 'add-enum-value', 'drop-schema', 'rename-schema',
     ]) visitor[kind] = check;
     return visitor;
   },

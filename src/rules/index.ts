@@ -52,6 +52,20 @@ import { requireTableSchema } from './require-table-schema.js';
 import { preferRobustStmts } from './prefer-robust-stmts.js';
 import { undefinedName } from './undefined-name.js';
 import { editedMigration } from './edited-migration.js';
+// -- hazards (imports) --
+import { backfillInDdlTransaction } from './backfill-in-ddl-transaction.js';
+import { banExclusionConstraint } from './ban-exclusion-constraint.js';
+import { banTruncate } from './ban-truncate.js';
+import { preferJsonb } from './prefer-jsonb.js';
+import { unknownOperation } from './unknown-operation.js';
+import { lockTimeoutTooLong } from './lock-timeout-too-long.js';
+import { banEnumValueAddInTransaction } from './ban-enum-value-add-in-transaction.js';
+import { requireIndexForForeignKey } from './require-index-for-foreign-key.js';
+import { banDropSchema } from './ban-drop-schema.js';
+import { renamingSchema } from './renaming-schema.js';
+import { banUnfilteredDataChange } from './ban-unfiltered-data-change.js';
+import { banDisableTrigger } from './ban-disable-trigger.js';
+import { banMultipleAccessExclusiveLocks } from './ban-multiple-access-exclusive-locks.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -60,15 +74,21 @@ export const ALL_RULES: readonly Rule[] = [
   // -- lock and constraint rules --
   requireConcurrentIndexDeletion,
   banConcurrentIndexCreationInTransaction,
+  banEnumValueAddInTransaction,
   addingNotNullableField,
   addingFieldWithDefault,
   addingForeignKeyConstraint,
+  requireIndexForForeignKey,
   constraintMissingNotValid,
   disallowedUniqueConstraint,
   addingSerialPrimaryKeyField,
   changingColumnType,
   requireLockTimeout,
+  lockTimeoutTooLong,
+  banMultipleAccessExclusiveLocks,
   requireStatementTimeout,
+  backfillInDdlTransaction,
+  banExclusionConstraint,
   requireConcurrentReindex,
   requireConcurrentPartitionDetach,
   banAlterDomainWithAddConstraint,
@@ -77,10 +97,15 @@ export const ALL_RULES: readonly Rule[] = [
   // -- naming, drop and type-preference rules --
   renamingColumn,
   renamingTable,
+  renamingSchema,
   banDropColumn,
   banDropTable,
   banDropDatabase,
+  banDropSchema,
   banDropNotNull,
+  banTruncate,
+  banUnfilteredDataChange,
+  banDisableTrigger,
   banTruncateCascade,
   transactionNesting,
   banUncommittedTransaction,
@@ -88,6 +113,7 @@ export const ALL_RULES: readonly Rule[] = [
   preferBigintOverSmallint,
   preferTextField,
   preferTimestamptz,
+  preferJsonb,
   preferIdentity,
   banCharField,
   renameViaDropAdd,
@@ -104,6 +130,7 @@ export const ALL_RULES: readonly Rule[] = [
   requireBatchModeForSqlite,
   emptyDowngrade,
   unusedSuppression,
+  unknownOperation,
   suppressionMissingReason,
   emptyMigration,
   parseError,

@@ -1,32 +1,7 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule, RuleContext } from '../engine/types.js';
 import { describeLock, lockSql, tableName } from './support/helpers.js';
-import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
-
-function statementLabel(op: Operation): string {
-  switch (op.kind) {
-    case 'create-index':
-      return 'CREATE INDEX';
-    case 'drop-index':
-      return 'DROP INDEX';
-    case 'create-table':
-      return 'CREATE TABLE … REFERENCES';
-    case 'drop-table':
-      return 'DROP TABLE';
-    case 'truncate':
-      return 'TRUNCATE';
-    case 'reindex':
-      return 'REINDEX';
-    case 'alter-domain':
-      return 'ALTER DOMAIN';
-    case 'other':
-      if (op.statementType === 'CreateTrigStmt') return 'CREATE TRIGGER';
-      if (op.statementType.startsWith('AlterTableStmt')) return 'ALTER TABLE';
-      return op.detail ?? op.statementType;
-    default:
-      return 'ALTER TABLE';
-  }
-}
+import { STRONG_LOCK_KINDS, TimeoutSetting, statementLabel, strongLock } from './support/strong-locks.js';
 
 export const requireLockTimeout: Rule = {
   meta: {
@@ -38,8 +13,12 @@ export const requireLockTimeout: Rule = {
     docs: {
       what:
         'The first statement of a migration that takes an `ACCESS EXCLUSIVE`, `EXCLUSIVE`, `SHARE ROW EXCLUSIVE` or `SHARE` lock on an ' +
-        'existing table (ALTER TABLE, CREATE INDEX without CONCURRENTLY, DROP INDEX, foreign keys, triggers, TRUNCATE…) when no ' +
-        '`SET lock_timeout` to a non-zero value comes before it in the migration. Reported once per migration.',
+        'existing table or view (ALTER TABLE, CREATE INDEX without CONCURRENTLY, DROP INDEX, foreign keys, CREATE/DROP TRIGGER, ' +
+        'ENABLE/DISABLE TRIGGER, DROP/REPLACE/RENAME of a view or materialized view, REFRESH MATERIALIZED VIEW without CONCURRENTLY, ' +
+        'CLUSTER, VACUUM FULL, SET LOGGED/UNLOGGED, TRUNCATE…) when no ' +
+        '`SET lock_timeout` to a non-zero value comes before it in the migration. Reported once per migration. Statements that take ' +
+        'no table lock stronger than ACCESS SHARE — a new `CREATE VIEW`, `CREATE MATERIALIZED VIEW`, `ALTER TYPE … ADD VALUE` — are not ' +
+        'reported (each mode checked on PostgreSQL 15 in `pg_locks`).',
       why:
         'Before it can change anything the statement has to wait for every transaction already using the table — a long report, ' +
         'an idle-in-transaction session. Postgres grants locks in queue order, so while the `ALTER TABLE` waits for its ' +

@@ -206,6 +206,10 @@ function renderOrThrow(op: Operation): string {
       return `SET ${op.local ? 'LOCAL ' : ''}${op.name} TO ${expression(op.value, 'the setting value')}`;
     case 'drop-database':
       throw new Unrenderable('trace never drops a database');
+    case 'drop-schema':
+      return `DROP SCHEMA ${op.ifExists ? 'IF EXISTS ' : ''}${op.schemas.map((name) => qualified({ name })).join(', ')}${op.cascade ? ' CASCADE' : ''}`;
+    case 'rename-schema':
+      return `ALTER SCHEMA ${qualified({ name: op.schema })} RENAME TO ${qualified({ name: op.newName })}`;
     case 'transaction':
       throw new Unrenderable('transaction control is handled by trace');
     case 'data-change':

@@ -71,6 +71,8 @@ function opRelations(op: Operation): QualifiedName[] {
     case 'create-domain':
     case 'alter-domain':
     case 'drop-database':
+    case 'drop-schema':
+    case 'rename-schema':
     case 'set-setting':
     case 'transaction':
     case 'unknown':

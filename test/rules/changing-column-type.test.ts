@@ -21,6 +21,21 @@ ruleTester(rule, {
     { name: 'table created in the same migration', sql: `${created('integer')}\nALTER TABLE users ALTER COLUMN c TYPE bigint;` },
   ],
   invalid: [
+    {
+      name: 'collation change on a text column: no rewrite, indexes rebuilt',
+      sql: [created('text'), 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";'],
+      errors: [{ line: 1, message: 'Changing users.c to text COLLATE "C" does not rewrite the table, but every index on the column is rebuilt' }],
+    },
+    {
+      name: 'collation change with a binary-coercible type change',
+      sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";'],
+      errors: [{ line: 1, message: 'does not rewrite the table, but every index on the column is rebuilt' }],
+    },
+    {
+      name: 'collation change, old type unknown',
+      sql: 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";',
+      errors: [{ line: 1, message: 'with a new collation, even an unchanged type rebuilds every index on the column' }],
+    },
     { name: 'int → bigint', sql: [created('integer'), 'ALTER TABLE users ALTER COLUMN c TYPE bigint;'], errors: [{ line: 1, message: 'Changing users.c from integer to bigint rewrites the table and its indexes' }] },
     { name: 'varchar shrink', sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(20);'], errors: [{ line: 1, message: 'from varchar(50) to varchar(20)' }] },
     { name: 'text → varchar(n)', sql: [created('text'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(100);'], errors: [{ line: 1 }] },
@@ -109,4 +124,26 @@ describe('changing-column-type agrees with Postgres about rewrites', () => {
       expect(flagged).toBe(rewritten);
     });
   }
+});
+
+describe('a collation change, on embedded Postgres', () => {
+  it('keeps the table, rebuilds the index on the column — as the finding says', async () => {
+    const db = new PGlite();
+    try {
+      const create = 'CREATE TABLE users (id integer PRIMARY KEY, c text);';
+      const alter = 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";';
+      await db.exec(`${create} CREATE INDEX users_c_idx ON users (c); INSERT INTO users SELECT g, 'v' || g FROM generate_series(1, 50) g;`);
+      const nodes = async () => (await db.query<{ relname: string; f: number }>("SELECT relname, relfilenode AS f FROM pg_class WHERE relname IN ('users', 'users_c_idx') ORDER BY relname")).rows;
+      const before = await nodes();
+      await db.exec(alter);
+      const after = await nodes();
+      expect(after[0]!.f).toBe(before[0]!.f); // users: no rewrite
+      expect(after[1]!.f).not.toBe(before[1]!.f); // users_c_idx: rebuilt
+      const [finding] = await runRule(rule, { sql: [create, alter] });
+      expect(finding?.message).toMatch(/does not rewrite the table, but every index on the column is rebuilt/);
+      expect(finding?.severity).toBe('warning');
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -9,6 +9,8 @@ const VALIDATE = 'ALTER TABLE orders VALIDATE CONSTRAINT orders_total_nonnegativ
 ruleTester(rule, {
   valid: [
     ADD,
+    { name: 'inline CHECK on a table created in the same migration', sql: 'CREATE TABLE players (id bigint PRIMARY KEY);\nALTER TABLE players ADD COLUMN rank int NOT NULL DEFAULT 0 CHECK (rank >= 0);' },
+    { name: 'ADD COLUMN without a CHECK', sql: 'ALTER TABLE players ADD COLUMN rank int NOT NULL DEFAULT 0;' },
     { name: 'plain SQL: each statement commits on its own', sql: `${ADD}\n${VALIDATE}` },
     { name: 'validated after an explicit COMMIT', sql: `BEGIN;\n${ADD}\nCOMMIT;\n\nBEGIN;\n${VALIDATE}\nCOMMIT;` },
     { name: 'validated in a later migration of a wrapping tool', file: ['db/migrations/20240301000000_a.sql', 'db/migrations/20240302000000_b.sql'], sql: [`-- migrate:up\n${ADD}\n`, `-- migrate:up\n${VALIDATE}\n`] },
@@ -17,6 +19,16 @@ ruleTester(rule, {
     { name: 'validating a constraint added by an earlier migration', sql: VALIDATE, assumeInTransaction: true },
   ],
   invalid: [
+    {
+      name: 'inline CHECK on ADD COLUMN is checked against every row',
+      sql: '-- ranks are never negative\nALTER TABLE players ADD COLUMN rank int NOT NULL DEFAULT 0 CHECK (rank >= 0);',
+      errors: [{ line: 2, message: 'ADD COLUMN rank with an inline CHECK (rank >= 0) checks every existing row of players while holding an ACCESS EXCLUSIVE lock' }],
+    },
+    {
+      name: 'named inline CHECK, the fix uses its name',
+      sql: 'ALTER TABLE players ADD COLUMN rank int CONSTRAINT players_rank_nonneg CHECK (rank >= 0);',
+      errors: [{ line: 1, message: 'an inline CHECK cannot be NOT VALID' }],
+    },
     { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_nonnegative CHECK (total >= 0);', errors: [{ line: 1, message: 'Adding CHECK constraint orders_total_nonnegative to orders without NOT VALID' }] },
     {
       name: 'unnamed CHECK, after a comment',
@@ -65,5 +77,19 @@ describe('constraint-missing-not-valid: Postgres behaviour', () => {
     const held = await heldOnOrders();
     await db.exec('COMMIT');
     expect(held).toEqual(['ShareUpdateExclusiveLock']);
+  });
+});
+
+describe('an inline CHECK on ADD COLUMN, on embedded Postgres', () => {
+  it('is checked against the existing rows even when the new column is all NULL', async () => {
+    const db = new PGlite();
+    try {
+      await db.exec('CREATE TABLE players (id bigint PRIMARY KEY); INSERT INTO players VALUES (1), (2);');
+      await expect(db.exec('ALTER TABLE players ADD COLUMN rank int CHECK (rank IS NOT NULL);')).rejects.toThrow(/violated by some row/);
+      // the fix: NOT VALID leaves the existing rows alone
+      await db.exec('ALTER TABLE players ADD COLUMN rank int; ALTER TABLE players ADD CONSTRAINT players_rank_check CHECK (rank IS NOT NULL) NOT VALID;');
+    } finally {
+      await db.close();
+    }
   });
 });

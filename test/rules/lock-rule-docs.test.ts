@@ -18,6 +18,8 @@ import { disallowedUniqueConstraint } from '../../src/rules/disallowed-unique-co
 import { addingSerialPrimaryKeyField } from '../../src/rules/adding-serial-primary-key-field.js';
 import { changingColumnType } from '../../src/rules/changing-column-type.js';
 import { requireLockTimeout } from '../../src/rules/require-lock-timeout.js';
+import { backfillInDdlTransaction } from '../../src/rules/backfill-in-ddl-transaction.js';
+import { banDisableTrigger } from '../../src/rules/ban-disable-trigger.js';
 
 const USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nINSERT INTO users SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 200) g;";
 
@@ -32,6 +34,8 @@ const EXISTING_SCHEMA: [Rule, string][] = [
   [addingSerialPrimaryKeyField, "CREATE TABLE events (name text);\nINSERT INTO events SELECT 'event ' || g FROM generate_series(1, 200) g;"],
   [changingColumnType, "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(50));\nCREATE TABLE orders (id bigint PRIMARY KEY, quantity integer);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;"],
   [requireLockTimeout, USERS],
+  [backfillInDdlTransaction, USERS],
+  [banDisableTrigger, `${banDisableTrigger.meta.lock!.setup}\nINSERT INTO orders SELECT g FROM generate_series(1, 200) g;`],
 ];
 
 function sqlBlocks(markdown: string): string[] {

@@ -85,7 +85,9 @@ describe('lock claims in rule docs, checked on Postgres', () => {
       // apply there); the rule must fire in at least one of the two real configurations.
       const attempts = [];
       for (const assumeInTransaction of [false, true]) {
-        const lint = await lintSources(inputs, { ...DEFAULT_OPTIONS, assumeInTransaction });
+        // A rule off by default is turned on, as a team that wants it would.
+        const rules = rule.meta.offByDefault ? { ...DEFAULT_OPTIONS.rules, [rule.meta.id]: rule.meta.severity } : DEFAULT_OPTIONS.rules;
+        const lint = await lintSources(inputs, { ...DEFAULT_OPTIONS, assumeInTransaction, rules });
         const hits = lint.findings.filter((f) => f.rule === rule.meta.id && f.file === '002_flagged.sql');
         attempts.push({ assumeInTransaction, hits: hits.length });
         if (hits.length) break;

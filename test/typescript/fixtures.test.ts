@@ -25,6 +25,7 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
       'migrations/20230315101500_add_user_phone.ts': [
         [6, 'require-concurrent-index-creation'], // table.index() on an existing table
         [7, 'adding-foreign-key-constraint'], // .references().inTable() without NOT VALID
+        [7, 'require-index-for-foreign-key'], // no index on users.referrer_id in the set
       ],
       'migrations/20230402080000_tighten_orders.ts': [
         [6, 'adding-required-field'], // .notNullable() with no default
@@ -36,6 +37,7 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
       'migrations/20230610000000_rename_and_cleanup.js': [
         [5, 'renaming-column'],
         [6, 'ban-drop-column'],
+        [8, 'backfill-in-ddl-transaction'], // the update runs in Knex's transaction, after the ALTER locked users
         [12, 'empty-downgrade'],
       ],
       'migrations/20230701000000_audit_tables.js': [], // a nullable column per table of a literal list; an imported helper (unknown op)
@@ -64,7 +66,11 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
         [8, 'rename-via-drop-add'],
         [9, 'adding-required-field'],
       ],
-      'src/migrations/1700000300000-AddPhotoAuthor.ts': [[10, 'adding-foreign-key-constraint']],
+      'src/migrations/1700000300000-AddPhotoAuthor.ts': [
+        [8, 'require-index-for-foreign-key'], // TypeORM creates no index for a @ManyToOne column
+        [10, 'adding-foreign-key-constraint'],
+        [10, 'require-index-for-foreign-key'],
+      ],
       'src/migrations/1700000400000-UserLastNameIndex.ts': [[6, 'ban-concurrent-index-creation-in-transaction']],
       // The CONCURRENTLY index after commitTransaction() is fine; ending TypeORM's transaction is flagged.
       'src/migrations/1700000500000-UserEmailLowerIndex.ts': [[6, 'transaction-nesting']],
@@ -89,6 +95,7 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
       'migrations/2024_02_15_0001_pet_species_index.ts': [[5, 'ban-concurrent-index-creation-in-transaction']],
       'migrations/2024_03_01_0001_pet_constraints.ts': [
         [11, 'adding-foreign-key-constraint'],
+        [11, 'require-index-for-foreign-key'],
         [17, 'adding-not-nullable-field'],
         [22, 'constraint-missing-not-valid'],
       ],
@@ -131,7 +138,9 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
       'migrations/20230301000000-widen-user-email.js': [[7, 'ban-drop-not-null']], // changeColumn without allowNull: false
       'migrations/20230401000000-user-email-indexes.js': [[15, 'ban-concurrent-index-creation-in-transaction']],
       'migrations/20230501000000-create-posts.js': [
+        [6, 'require-index-for-foreign-key'], // Posts.authorId
         [16, 'anonymous-constraint'],
+        [16, 'require-index-for-foreign-key'], // Users.invitedById
         [21, 'disallowed-unique-constraint'],
       ],
       'migrations/20230601000000-seed-roles.js': [],

@@ -483,14 +483,17 @@ export function tableObject(v: PyValue | undefined): { table: string; schema?: s
 }
 
 /** `users.update().where(…).values(…)`: a SQLAlchemy statement object → its kind and table. */
-function statementObject(v: PyValue): { sql: string } | undefined {
+function statementObject(v: PyValue): { sql: string; filtered: boolean } | undefined {
+  // `.where(…)` anywhere in the chain: the statement has a WHERE this reading does not translate.
+  let filtered = false;
+  for (let c: PyValue | undefined = v; c?.kind === 'call'; c = c.receiver) if (c.method === 'where' || c.method === 'filter') filtered = true;
   let cursor: PyValue | undefined = v;
   let verb: string | undefined;
   while (cursor?.kind === 'call' && !cursor.callee && cursor.receiver) {
     if (cursor.method && ['update', 'insert', 'delete'].includes(cursor.method)) verb = cursor.method;
     const receiver: PyValue = cursor.receiver;
     const t = tableObject(receiver);
-    if (t && verb) return { sql: statementFor(verb, qualified(t.table, t.schema)) };
+    if (t && verb) return { sql: statementFor(verb, qualified(t.table, t.schema)), filtered };
     cursor = receiver;
   }
   // sa.update(users) / sa.insert(users) / sa.delete(users)
@@ -498,7 +501,7 @@ function statementObject(v: PyValue): { sql: string } | undefined {
   while (cursor?.kind === 'call') {
     if (cursor.callee && ['update', 'insert', 'delete'].includes(lastName(cursor.callee))) {
       const t = tableObject(cursor.args[0]);
-      return t ? { sql: statementFor(lastName(cursor.callee), qualified(t.table, t.schema)) } : undefined;
+      return t ? { sql: statementFor(lastName(cursor.callee), qualified(t.table, t.schema)), filtered } : undefined;
     }
     cursor = cursor.receiver;
   }
@@ -555,7 +558,17 @@ export function executeSql(v: PyValue | undefined, sink: OpSink): void {
     }
     const statement = statementObject(v);
     if (statement) {
-      sink.sql(statement.sql, standIn);
+      sink.sql(statement.sql, (ops) => {
+        standIn(ops);
+        // The stand-in SQL has no WHERE; the real statement's rows are not known.
+        if (statement.filtered) {
+          for (const op of ops) {
+            if (op.kind !== 'data-change') continue;
+            op.rowScope = 'unknown';
+            delete op.keyColumns;
+          }
+        }
+      });
       return;
     }
   }

@@ -2,7 +2,7 @@
  * libpg-query statement → IR operations. One statement may give several ops (ALTER TABLE with
  * several actions); a statement with no dedicated kind gives an `other` op, never nothing.
  */
-import type { ColumnDef, ConstraintDef, ConstraintType, OpBase, Operation, QualifiedName, SourceSpan, TransactionAction } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, ConstraintType, DataChangeRowScope, OpBase, Operation, QualifiedName, SourceSpan, TransactionAction } from '../../ir/types.js';
 import type { ItemSpans } from './item-spans.js';
 import {
   type Node,
@@ -149,6 +149,8 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
         const cd = cmd.def?.ColumnDef ?? {};
         const op: OpDraft = { kind: 'alter-column-type', table, column: cmd.name ?? '', newType: typeRef(cd.typeName) };
         if (cd.raw_default) op.using = exprText(cd.raw_default);
+        const collation = strings(cd.collClause?.collname).at(-1);
+        if (collation) op.collation = collation;
         ops.push(op);
         break;
       }
@@ -197,9 +199,92 @@ function dropStmt(s: Node): OpDraft[] {
       return [{ kind: 'drop-table', tables: names, ifExists, cascade }];
     case 'OBJECT_INDEX':
       return [{ kind: 'drop-index', indexes: names, concurrently: Boolean(s.concurrent), ifExists, cascade }];
+    case 'OBJECT_SCHEMA':
+      return [{ kind: 'drop-schema', schemas: (s.objects ?? []).flatMap((o: Node) => strings([o])), ifExists, cascade }];
+    case 'OBJECT_TRIGGER': {
+      // DROP TRIGGER name ON [schema.]table: the object is [schema, table, trigger].
+      const parts = (s.objects ?? []).map((o: Node) => strings(o.List?.items))[0] ?? [];
+      const op: OpDraft = { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: parts.at(-1) ?? '' };
+      if (parts.length > 1) op.table = listName(parts.slice(0, -1));
+      return [op];
+    }
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW': {
+      const op: OpDraft = { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') };
+      if (names[0]) op.table = names[0];
+      return [op];
+    }
     default:
       return [{ kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') }];
   }
+}
+
+/** A literal or a bind parameter (possibly cast): a value fixed before the statement reads any row. */
+function isConstant(n: Node | undefined): boolean {
+  if (!n) return false;
+  if (n.A_Const || n.ParamRef) return true;
+  if (n.TypeCast) return isConstant(n.TypeCast.arg);
+  return false;
+}
+
+/** Whether an expression reads no column and runs no subquery or function (so it is the same for every row). */
+function readsNoRow(n: unknown): boolean {
+  if (Array.isArray(n)) return n.every(readsNoRow);
+  if (!n || typeof n !== 'object') return true;
+  for (const [k, v] of Object.entries(n as Node)) {
+    if (k === 'ColumnRef' || k === 'SubLink' || k === 'FuncCall') return false;
+    if (!readsNoRow(v)) return false;
+  }
+  return true;
+}
+
+/** `col = constant` or `col IN (constants)`: the column name, else undefined. */
+function keyEqualityColumn(e: Node): string | undefined {
+  const a = e.A_Expr;
+  if (!a || strings(a.name)[0] !== '=') return undefined;
+  const column = (side: Node | undefined) => {
+    const fields = side?.ColumnRef?.fields;
+    return fields ? strings(fields).at(-1) : undefined;
+  };
+  if (a.kind === 'AEXPR_OP') {
+    if (isConstant(a.rexpr)) return column(a.lexpr);
+    if (isConstant(a.lexpr)) return column(a.rexpr);
+    return undefined;
+  }
+  if (a.kind === 'AEXPR_IN' && (a.rexpr?.List?.items ?? []).every(isConstant)) return column(a.lexpr);
+  return undefined;
+}
+
+/** Which rows a WHERE clause leaves an UPDATE/DELETE to touch (see `DataChangeOp.rowScope`). */
+function whereScope(where: Node | undefined): { rowScope: DataChangeRowScope; keyColumns?: string[] } {
+  if (!where) return { rowScope: 'all' };
+  if (readsNoRow(where)) return where.A_Const?.boolval && !where.A_Const.boolval.boolval ? { rowScope: 'filtered' } : { rowScope: 'all' };
+  const conjuncts: Node[] = where.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args ?? [] : [where];
+  const keyColumns = conjuncts.flatMap((c) => keyEqualityColumn(c) ?? []);
+  return keyColumns.length ? { rowScope: 'single-row', keyColumns } : { rowScope: 'filtered' };
+}
+
+/** An INSERT's rows: a VALUES list (a fixed number of rows) or a query over tables. */
+function insertScope(select: Node | undefined): { rowScope: DataChangeRowScope; fromQuery: boolean } {
+  const q = select?.SelectStmt;
+  if (!q) return { rowScope: 'single-row', fromQuery: false }; // DEFAULT VALUES
+  if (q.valuesLists) return { rowScope: 'single-row', fromQuery: false };
+  const fromQuery = q.op !== 'SETOP_NONE' || Boolean(q.fromClause?.length);
+  if (!fromQuery) return { rowScope: 'single-row', fromQuery: false }; // INSERT … SELECT 1, 'x'
+  return q.op === 'SETOP_NONE' ? { ...whereScope(q.whereClause), fromQuery } : { rowScope: 'unknown', fromQuery };
+}
+
+const DURATION_UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A `*_timeout` value as Postgres reads it, in milliseconds (its base unit): `'2s'`, `5000`, `'1.5min'`. */
+function durationMs(arg: Node | undefined): number | undefined {
+  const c = arg?.A_Const;
+  if (!c) return undefined;
+  // libpg-query leaves a zero integer out of the node (`{ ival: {} }`).
+  const text = 'ival' in c ? String(c.ival?.ival ?? 0) : c.fval?.fval ?? c.sval?.sval;
+  const m = typeof text === 'string' ? /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?\s*$/.exec(text) : null;
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * DURATION_UNIT_MS[m[2] ?? 'ms']!);
 }
 
 function hasDefElem(params: Node[] | undefined, name: string): boolean {
@@ -298,6 +383,7 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
         return [{ kind: 'rename-column', table, column: s.subname ?? '', newName: s.newname ?? '' }];
       }
       if (s.renameType === 'OBJECT_TABLE') return [{ kind: 'rename-table', table, newName: s.newname ?? '' }];
+      if (s.renameType === 'OBJECT_SCHEMA') return [{ kind: 'rename-schema', schema: s.subname ?? '', newName: s.newname ?? '' }];
       return [{ kind: 'other', statementType: `RenameStmt:${s.renameType}`, table }];
     }
     case 'DropStmt':
@@ -374,18 +460,24 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
     case 'VariableSetStmt': {
       if (s.kind === 'VAR_SET_MULTI' || !s.name) return [{ kind: 'other', statementType: 'VariableSetStmt' }];
       const op: OpDraft = { kind: 'set-setting', name: String(s.name).toLowerCase(), local: Boolean(s.is_local) };
-      if (s.kind === 'VAR_SET_VALUE') op.value = (s.args ?? []).map((a: Node) => exprText(a)).join(', ');
+      if (s.kind === 'VAR_SET_VALUE') {
+        op.value = (s.args ?? []).map((a: Node) => exprText(a)).join(', ');
+        const ms = op.name.endsWith('_timeout') && s.args?.length === 1 ? durationMs(s.args[0]) : undefined;
+        if (ms !== undefined) op.durationMs = ms;
+      }
       return [op];
     }
     case 'TransactionStmt':
       return [{ kind: 'transaction', action: TX[s.kind] ?? 'begin' }];
     case 'ViewStmt':
-      return [{ kind: 'other', statementType: type, table: rangeVarName(s.view), createsRelation: 'view' }];
+      return [{ kind: 'other', statementType: type, table: rangeVarName(s.view), createsRelation: 'view', detail: s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW' }];
     case 'InsertStmt':
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s), ...insertScope(s.selectStmt) }];
     case 'UpdateStmt':
     case 'DeleteStmt':
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s), ...whereScope(s.whereClause) }];
     case 'MergeStmt':
-      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s) }];
+      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s), rowScope: 'unknown' }];
     case 'CopyStmt': {
       if (!s.relation) return [{ kind: 'data-change', statementType: type }];
       const op: OpDraft = { kind: 'data-change', statementType: type, table: rangeVarName(s.relation) };

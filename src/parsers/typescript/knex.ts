@@ -18,7 +18,7 @@ import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sql
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
+import { builderRowScope, objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
 
 /** Column methods of Knex's table builder → the SQL type its pg client emits. */
 function knexColumnType(method: string, args: Node[], scope: Scope): { sql: string; primaryKey?: boolean } | undefined {
@@ -279,7 +279,9 @@ class KnexReader extends FrameworkReader {
       this.c.emit({ kind: 'truncate', tables: table ? [table] : [], cascade: false }, call, this.emitOptions(chain));
     } else {
       const statementType = write === 'insert' || write === 'upsert' ? 'InsertStmt' : write === 'del' || write === 'delete' ? 'DeleteStmt' : 'UpdateStmt';
-      this.c.emit(table ? { kind: 'data-change', statementType, table } : { kind: 'data-change', statementType }, call, this.emitOptions(chain));
+      const change = table ? { kind: 'data-change' as const, statementType, table } : { kind: 'data-change' as const, statementType };
+      // Which rows an update/delete touches, as its where…() links say.
+      this.c.emit(statementType === 'InsertStmt' ? change : { ...change, ...builderRowScope(this.scope, chain.links) }, call, this.emitOptions(chain));
     }
     this.afterwards(chain.links, 0);
   }

@@ -16,7 +16,7 @@ import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDe
 import { embeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { UNKNOWN } from './scope.js';
+import { builderRowScope, UNKNOWN } from './scope.js';
 
 const EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
 
@@ -109,7 +109,9 @@ class KyselyReader extends FrameworkReader {
       if (!links.some((l) => EXECUTE.has(l.name))) return true;
       const table = this.scope.string(first.args?.[0]);
       const statementType = first.name === 'updateTable' ? 'UpdateStmt' : first.name === 'deleteFrom' ? 'DeleteStmt' : first.name === 'mergeInto' ? 'MergeStmt' : 'InsertStmt';
-      this.c.emit(table ? { kind: 'data-change', statementType, table: qualified(table) } : { kind: 'data-change', statementType }, call, opts);
+      const change = table ? { kind: 'data-change' as const, statementType, table: qualified(table) } : { kind: 'data-change' as const, statementType };
+      // Which rows an update/delete touches, as its where() links say.
+      this.c.emit(statementType === 'UpdateStmt' || statementType === 'DeleteStmt' ? { ...change, ...builderRowScope(this.scope, links) } : change, call, opts);
       return true;
     }
     if (['selectFrom', 'selectNoFrom', 'with', 'fn', 'dynamic', 'introspection', 'destroy'].includes(first.name)) return true;

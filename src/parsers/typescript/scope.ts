@@ -379,3 +379,31 @@ export function objectProperties(scope: Scope, node: Node | null | undefined): {
   }
   return { props, spread, node: n };
 }
+
+/**
+ * Which rows a query builder's update/delete touches, from its `where…` links: `all` when there is none,
+ * `single-row` with the columns when every where is a column compared with `=` to a constant
+ * (`.where('id', 1)`, `.where({ id: 1 })`, `.where('id', '=', 1)`), else `filtered`.
+ */
+export function builderRowScope(scope: Scope, links: readonly { name: string; args?: Node[] }[]): { rowScope: 'all' | 'filtered' | 'single-row'; keyColumns?: string[] } {
+  const wheres = links.filter((l) => /^(or|and)?where/i.test(l.name));
+  if (!wheres.length) return { rowScope: 'all' };
+  const constant = (n: Node | undefined) => {
+    const v = scope.value(n);
+    return v !== UNKNOWN && v !== undefined && v !== null && typeof v !== 'object';
+  };
+  const keyColumns: string[] = [];
+  for (const w of wheres) {
+    if (w.name !== 'where' && w.name !== 'andWhere') return { rowScope: 'filtered' };
+    const args = w.args ?? [];
+    const column = scope.string(args[0]);
+    if (args.length === 2 && column !== undefined && constant(args[1])) keyColumns.push(column);
+    else if (args.length === 3 && column !== undefined && scope.string(args[1]) === '=' && constant(args[2])) keyColumns.push(column);
+    else if (args.length === 1) {
+      const obj = objectProperties(scope, args[0]);
+      if (!obj || obj.spread || !obj.props.size || ![...obj.props.values()].every(constant)) return { rowScope: 'filtered' };
+      keyColumns.push(...obj.props.keys());
+    } else return { rowScope: 'filtered' };
+  }
+  return { rowScope: 'single-row', keyColumns: keyColumns.map((c) => c.split('.').at(-1)!) };
+}

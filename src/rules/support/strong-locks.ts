@@ -27,6 +27,48 @@ const LIGHT_ALTER_TABLE = new Set([
 // Trigger changes take SHARE ROW EXCLUSIVE.
 const TRIGGER_ALTER_TABLE = new Set(['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_DisableTrig', 'AT_EnableTrigAll', 'AT_DisableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrigUser']);
 
+const VIEW_OR_TRIGGER_DDL = new Set(['DropStmt:OBJECT_TRIGGER', 'DropStmt:OBJECT_VIEW', 'DropStmt:OBJECT_MATVIEW', 'RenameStmt:OBJECT_VIEW', 'RenameStmt:OBJECT_MATVIEW']);
+
+/** How a statement that `strongLock` knows reads in a message (`DROP TRIGGER`, `ALTER TABLE`). */
+export function statementLabel(op: Operation): string {
+  switch (op.kind) {
+    case 'create-index':
+      return 'CREATE INDEX';
+    case 'drop-index':
+      return 'DROP INDEX';
+    case 'create-table':
+      return 'CREATE TABLE … REFERENCES';
+    case 'drop-table':
+      return 'DROP TABLE';
+    case 'truncate':
+      return 'TRUNCATE';
+    case 'reindex':
+      return 'REINDEX';
+    case 'alter-domain':
+      return 'ALTER DOMAIN';
+    case 'other':
+      switch (op.statementType) {
+        case 'CreateTrigStmt':
+          return 'CREATE TRIGGER';
+        case 'DropStmt:OBJECT_TRIGGER':
+          return 'DROP TRIGGER';
+        case 'DropStmt:OBJECT_VIEW':
+          return 'DROP VIEW';
+        case 'DropStmt:OBJECT_MATVIEW':
+          return 'DROP MATERIALIZED VIEW';
+        case 'RenameStmt:OBJECT_VIEW':
+          return 'ALTER VIEW … RENAME';
+        case 'RenameStmt:OBJECT_MATVIEW':
+          return 'ALTER MATERIALIZED VIEW … RENAME';
+        default:
+          if (op.statementType.startsWith('AlterTableStmt')) return 'ALTER TABLE';
+          return op.detail ?? op.statementType;
+      }
+    default:
+      return 'ALTER TABLE';
+  }
+}
+
 /** The lock of at least SHARE strength an op takes on an existing table, if any. */
 export function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, indexTable: (index: QualifiedName) => QualifiedName | undefined): TableLock | undefined {
   const on = (mode: LockMode, table: QualifiedName): TableLock | undefined => (isNew(table) ? undefined : { mode, table });
@@ -92,6 +134,9 @@ export function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, 
       if (op.detail === 'VACUUM FULL' || op.detail === 'CLUSTER' || op.detail === 'REFRESH MATERIALIZED VIEW') return on('AccessExclusiveLock', op.table);
       if (op.detail === 'REFRESH MATERIALIZED VIEW CONCURRENTLY') return on('ExclusiveLock', op.table);
       if (op.statementType === 'CreateTrigStmt') return on('ShareRowExclusiveLock', op.table);
+      // Dropping a trigger, or dropping, replacing or renaming a view, takes ACCESS EXCLUSIVE on the table or view
+      // (checked on PostgreSQL 15 in pg_locks); a new view (plain CREATE VIEW) only reads its tables' definitions.
+      if (VIEW_OR_TRIGGER_DDL.has(op.statementType) || op.detail === 'CREATE OR REPLACE VIEW') return on('AccessExclusiveLock', op.table);
       const sub = op.statementType.startsWith('AlterTableStmt:AT_') ? op.statementType.slice('AlterTableStmt:'.length) : undefined;
       if (!sub || LIGHT_ALTER_TABLE.has(sub)) return undefined;
       // ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent but ACCESS EXCLUSIVE on the table it attaches.

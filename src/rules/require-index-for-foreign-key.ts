@@ -1,0 +1,138 @@
+import type { ConstraintDef, Operation, QualifiedName } from '../ir/types.js';
+import type { Rule } from '../engine/types.js';
+import { tableKey } from '../engine/lint.js';
+import { quoteIdent, tableName } from './support/helpers.js';
+
+interface ForeignKey {
+  op: Operation;
+  table: QualifiedName;
+  columns: string[];
+  references: QualifiedName;
+  name?: string;
+  /** The DROP INDEX that removed the last index serving it, when one did. */
+  uncoveredBy?: { op: Operation; index: string };
+}
+
+/** Whether an index on `indexed` (in order) serves lookups by `columns`: they are its leading columns, in any order. */
+function covers(indexed: readonly string[], columns: readonly string[]): boolean {
+  if (indexed.length < columns.length) return false;
+  const lead = new Set(indexed.slice(0, columns.length));
+  return columns.every((c) => lead.has(c));
+}
+
+export const requireIndexForForeignKey: Rule = {
+  meta: {
+    id: 'require-index-for-foreign-key',
+    severity: 'warning',
+    summary: 'A foreign key whose referencing columns no index leads with: every DELETE or key UPDATE on the parent scans the child table.',
+    docs: {
+      what:
+        'A `FOREIGN KEY` (in `CREATE TABLE`, `ADD COLUMN … REFERENCES`, `ADD CONSTRAINT`) whose referencing columns are not the ' +
+        'leading columns of any index, primary key or unique constraint on the child table anywhere in the migrations linted ' +
+        '(indexes built in later migrations count; dropped ones do not — a `DROP INDEX` that leaves a foreign key without one is ' +
+        'reported at the drop). Postgres indexes the referenced side (it must be unique) ' +
+        'but never the referencing side.',
+      why:
+        'Each `DELETE` on the parent table, and each `UPDATE` of its key, makes Postgres look for referencing rows in the child ' +
+        '(to raise the error, or to `CASCADE`/`SET NULL`): without an index that is a sequential scan of the child per parent row, ' +
+        'run inside the deleting transaction while it holds its row locks. Deleting 1 000 users from a table referenced by a ' +
+        '10-million-row `orders` reads `orders` 1 000 times. Joins from parent to child pay the same scan. When the index exists ' +
+        'outside the migrations linted (created by hand, or in files not passed), the finding is wrong: ignore it and say where the index is.',
+      instead:
+        'Index the referencing columns, concurrently on an existing table:\n\n' +
+        '```sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n```\n\n' +
+        'A composite index or primary key whose leading columns are the foreign key columns (e.g. `PRIMARY KEY (customer_id, tag_id)` ' +
+        'for a join table) serves too. Prisma: `@@index([customerId])` on the model; Drizzle: `index().on(t.customerId)`.',
+    },
+  },
+  checkRun(context) {
+    const indexes = new Map<string, string[][]>();
+    const indexByName = new Map<string, { table: string; columns: string[] }>();
+    const fks: ForeignKey[] = [];
+    const addIndex = (table: QualifiedName, columns: string[], name?: string) => {
+      if (!columns.length) return;
+      const k = tableKey(table);
+      if (!indexes.has(k)) indexes.set(k, []);
+      indexes.get(k)!.push(columns);
+      if (name) indexByName.set(tableKey({ schema: table.schema, name }), { table: k, columns });
+    };
+    const constraint = (op: Operation, table: QualifiedName, c: ConstraintDef) => {
+      if (c.type === 'primary-key' || c.type === 'unique') addIndex(table, c.columns, c.name);
+      if (c.type === 'foreign-key' && c.references && c.columns.length) fks.push({ op, table, columns: c.columns, references: c.references.table, ...(c.name ? { name: c.name } : {}) });
+    };
+    for (const m of context.migrations) {
+      for (const op of m.ops) {
+        if (op.direction !== 'upgrade') continue;
+        switch (op.kind) {
+          case 'create-table':
+            for (const col of op.columns) for (const c of col.constraints) constraint(op, op.table, c);
+            for (const c of op.constraints) constraint(op, op.table, c);
+            break;
+          case 'add-column':
+            for (const c of op.column.constraints) constraint(op, op.table, c);
+            break;
+          case 'add-constraint':
+            constraint(op, op.table, op.constraint);
+            break;
+          case 'create-index':
+            if (!op.where) addIndex(op.table, op.columns, op.name);
+            break;
+          case 'drop-index':
+            for (const name of op.indexes) {
+              const known = indexByName.get(tableKey(name)) ?? [...indexByName.entries()].find(([k]) => k.endsWith(`.${name.name}`))?.[1];
+              const list = known ? indexes.get(known.table) : undefined;
+              if (!list || !known || !list.includes(known.columns)) continue;
+              const served = fks.filter((fk) => tableKey(fk.table) === known.table && list.some((cols) => covers(cols, fk.columns)));
+              list.splice(list.indexOf(known.columns), 1);
+              for (const fk of served) if (!list.some((cols) => covers(cols, fk.columns))) fk.uncoveredBy = { op, index: name.name };
+            }
+            break;
+          case 'drop-table':
+            for (const t of op.tables) {
+              indexes.delete(tableKey(t));
+              for (let i = fks.length - 1; i >= 0; i--) if (tableKey(fks[i]!.table) === tableKey(t)) fks.splice(i, 1);
+            }
+            break;
+          case 'drop-constraint':
+            // ORMs change ON DELETE by dropping and re-adding the constraint: the dropped one is gone.
+            for (let i = fks.length - 1; i >= 0; i--) if (fks[i]!.name === op.name && tableKey(fks[i]!.table) === tableKey(op.table)) fks.splice(i, 1);
+            break;
+          case 'drop-column':
+            for (let i = fks.length - 1; i >= 0; i--) {
+              const fk = fks[i]!;
+              if (tableKey(fk.table) === tableKey(op.table) && fk.columns.includes(op.column)) fks.splice(i, 1);
+            }
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    // One finding per child table and columns, at the last constraint on them (the one in force).
+    const last = new Map<string, ForeignKey>();
+    for (const fk of fks) last.set(`${tableKey(fk.table)}(${[...fk.columns].sort().join(',')})`, fk);
+    for (const fk of last.values()) {
+      if ((indexes.get(tableKey(fk.table)) ?? []).some((cols) => covers(cols, fk.columns))) continue;
+      const cols = fk.columns.map(quoteIdent).join(', ');
+      if (fk.uncoveredBy) {
+        context.report(
+          fk.uncoveredBy.op.span,
+          `Dropping index ${quoteIdent(fk.uncoveredBy.index)} leaves foreign key ${tableName(fk.table)} (${cols}) → ${tableName(fk.references)} without an index: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
+          {
+            help: `Keep an index on ${tableName(fk.table)} (${cols}) — build the replacement CONCURRENTLY before dropping this one.`,
+            ...(fk.uncoveredBy.op.revision ? { revision: fk.uncoveredBy.op.revision } : {}),
+          },
+        );
+        continue;
+      }
+      context.report(
+        fk.op.span,
+        `Foreign key ${tableName(fk.table)} (${cols}) → ${tableName(fk.references)} has no index on ${tableName(fk.table)} (${cols}) in the migrations linted: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
+        {
+          help: `CREATE INDEX CONCURRENTLY ON ${tableName(fk.table)} (${cols}); — or, if such an index exists outside these migrations, ignore this with a comment that says where.`,
+          ...(fk.op.revision ? { revision: fk.op.revision } : {}),
+        },
+      );
+    }
+  },
+};
