@@ -42,23 +42,23 @@ describe('.ci/run', () => {
   it('not root and no passwordless sudo: installs nothing and says what it skipped', () => {
     const r = runSystemPackages({ uid: 1000, passwordlessSudo: false, installed: ['git'] });
     expect(r.calls.filter((c) => c.startsWith('apt-get'))).toEqual([]);
-    expect(r.output).toContain('system packages: skipped (not root, no passwordless sudo): python3-alembic python3-sqlalchemy postgresql pre-commit not installed');
+    expect(r.output).toContain('system packages: skipped (not root, no passwordless sudo): python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit not installed');
   });
 
   it('passwordless sudo: installs only the missing packages through sudo', () => {
     const r = runSystemPackages({ uid: 1000, passwordlessSudo: true, installed: ['git', 'postgresql'] });
-    expect(r.calls).toContain('apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy pre-commit');
-    expect(r.calls).toContain('sudo -n apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy pre-commit');
-    expect(r.output).toContain('system packages: installed python3-alembic python3-sqlalchemy pre-commit');
+    expect(r.calls).toContain('apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy python3-pyflakes pre-commit');
+    expect(r.calls).toContain('sudo -n apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy python3-pyflakes pre-commit');
+    expect(r.output).toContain('system packages: installed python3-alembic python3-sqlalchemy python3-pyflakes pre-commit');
   });
 
   it('root: installs directly; everything present: nothing to do', () => {
     const root = runSystemPackages({ uid: 0, passwordlessSudo: false, installed: [] });
     expect(root.calls.filter((c) => c.startsWith('sudo'))).toEqual([]);
     expect(root.calls).toContain('apt-get update -qq');
-    const done = runSystemPackages({ uid: 1000, passwordlessSudo: false, installed: ['python3-alembic', 'python3-sqlalchemy', 'postgresql', 'pre-commit', 'git'] });
+    const done = runSystemPackages({ uid: 1000, passwordlessSudo: false, installed: ['python3-alembic', 'python3-sqlalchemy', 'python3-pyflakes', 'postgresql', 'pre-commit', 'git'] });
     expect(done.calls).toEqual([]);
-    expect(done.output).toContain('system packages: python3-alembic python3-sqlalchemy postgresql pre-commit git already installed');
+    expect(done.output).toContain('system packages: python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit git already installed');
   });
 
   it('the last line is exactly "N passed, N failed", skipped tests on the line before', () => {

@@ -20,6 +20,8 @@ export interface SquawkFinding {
 }
 
 const squawk = findSquawk({ install: 'offline' });
+/** The Squawk binary the parity tests run, when it is installed. */
+export const squawkBinary: string | undefined = squawk.binary;
 if (!squawk.binary) console.warn(`Squawk parity tests skipped: ${squawk.reason}`);
 
 /** `describe` for tests that run Squawk: skipped when it is not installed. */

@@ -80,7 +80,7 @@ describe('the Action report step', () => {
 
   it('text quoted from a hostile migration cannot inject HTML, links or @mentions', async () => {
     const r = await push(github, { 'db/migrations/001_x.sql': 'CREATE INDEX "<img src=x onerror=alert(1)>[a](https://e.x)@bob" ON t (c);\n' }, { comment: false });
-    expect(r.summary).toContain('CREATE INDEX &lt;img src=x onerror=alert(1)&gt;\\[a\\](https://e.x)@\u200bbob on t without CONCURRENTLY');
+    expect(r.summary).toContain('CREATE INDEX "&lt;img src=x onerror=alert(1)&gt;\\[a\\](https://e.x)@\u200bbob" on t without CONCURRENTLY');
     expect(r.summary).not.toContain('<img');
     expect(r.summary).not.toMatch(/[^\\]\[a\]/);
     expect(r.summary).not.toContain('@bob');

@@ -13,6 +13,7 @@ import { findDirectives } from '../../src/suppressions/directives.js';
 import { statementEnd } from '../../src/suppressions/extent.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { cli, REPO_ROOT, tempDir, writeFiles } from './helpers.js';
+import { describeWithSquawk, squawkBinary } from '../helpers/squawk.js';
 
 interface JsonFinding {
   rule: string;
@@ -113,8 +114,8 @@ CREATE INDEX c_idx ON users (c);
   });
 });
 
-describe('squawk-ignore compared with Squawk', () => {
-  const squawkBin = join(REPO_ROOT, 'node_modules', '.bin', 'squawk');
+describeWithSquawk('squawk-ignore compared with Squawk', () => {
+  const squawkBin = squawkBinary!;
   /** Lines (1-based) where Squawk reports `rule`, read from its gcc-style output (0-based lines). */
   function squawkLines(file: string, rule: string): number[] {
     let out: string;

@@ -27,7 +27,7 @@ function at(findings: JsonFinding[], rules: readonly string[]): string[] {
   return findings.filter((f) => rules.includes(f.rule)).map((f) => `${f.file.split('/').pop()}:${f.line} ${f.rule}`);
 }
 
-const COLUMN_RULES = ['prefer-bigint-over-int', 'prefer-identity', 'prefer-text-field', 'prefer-timestamptz', 'ban-char-field'];
+const COLUMN_RULES = ['prefer-bigint-over-int', 'prefer-bigint-over-smallint', 'prefer-identity', 'prefer-text-field', 'prefer-timestamptz', 'ban-char-field'];
 
 describe('SQL: one finding per clause and per column, on its own line', () => {
   it('Prisma: a CREATE TABLE reports each column on its line, a six-clause ALTER TABLE each clause on its line', async () => {
@@ -131,7 +131,7 @@ describe('frameworks: each column of a createTable on its own line', () => {
         '1717400000000-CreateTicket.ts:9 prefer-bigint-over-int',
         '1717400000000-CreateTicket.ts:9 prefer-identity',
         '1717400000000-CreateTicket.ts:10 prefer-text-field',
-        '1717400000000-CreateTicket.ts:11 prefer-bigint-over-int',
+        '1717400000000-CreateTicket.ts:11 prefer-bigint-over-smallint',
         '1717400000000-CreateTicket.ts:13 prefer-timestamptz',
         // queryRunner.addColumns('ticket', [new TableColumn(…), …]): each TableColumn on its line
         '1717500000000-TicketSla.ts:6 prefer-bigint-over-int',

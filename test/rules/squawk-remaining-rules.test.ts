@@ -119,7 +119,7 @@ ruleTester(preferBigintOverSmallint, {
   invalid: [
     {
       sql: 'create table users (\n    id smallint\n);\ncreate table users2 (\n    id int2\n);\ncreate table users3 (\n    id smallserial\n);\ncreate table users4 (\n    id serial2\n);',
-      errors: [{ line: 1, message: 'users.id is smallint (16-bit)' }, { line: 4 }, { line: 7, message: 'smallserial' }, { line: 10 }],
+      errors: [{ line: 2, message: 'users.id is smallint (16-bit)' }, { line: 5 }, { line: 8, message: 'smallserial' }, { line: 11 }],
     },
     { sql: 'ALTER TABLE playlists ADD COLUMN position int2[];', errors: [{ message: 'smallint[] (16-bit): values overflow at 32,767' }] },
   ],
