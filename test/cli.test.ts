@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ruleDocsUrl } from '../src/version.js';
 import { describe, expect, it } from 'vitest';
 import { ALL_RULES } from '../src/rules/index.js';
 import { cli, REPO_ROOT, tempDir, writeFiles } from './integrations/helpers.js';
@@ -225,7 +226,7 @@ describe('text output', () => {
 
 describe('terminal niceties', () => {
   const sql = "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n";
-  const docs = 'https://github.com/migration-lint/migration-lint/blob/main/docs/rules.md#require-concurrent-index-creation';
+  const docs = ruleDocsUrl('require-concurrent-index-creation');
   const lint = async (io: { isTTY?: boolean; env?: Record<string, string> }, argv: string[] = []) => {
     const dir = tempDir();
     writeFiles(dir, { 'm.sql': sql });

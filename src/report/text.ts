@@ -4,7 +4,7 @@ import type { Reporter } from './types.js';
 import { displayPath } from './paths.js';
 import { summarize } from './summary.js';
 import { findRule } from '../rules/index.js';
-import { ruleDocsUrl } from '../meta.js';
+import { ruleDocsUrl } from '../version.js';
 
 /**
  * Control characters from a migration file (an identifier or comment holding ESC…) would reach the
