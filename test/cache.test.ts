@@ -7,7 +7,7 @@
  * cache's callers go through in-process.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli, REPO_ROOT, tempDir, writeFiles } from './integrations/helpers.js';
@@ -115,12 +115,19 @@ describe('parse cache', () => {
   it('re-parses a file whose content changed, and only that file; old entries of the path are removed', async () => {
     const dir = project();
     await cli(['--cache', 'db'], dir);
+    // temporary files of runs killed mid-write: an hour-old one is removed, a fresh one (a run in progress) is not
+    const abandoned = join(dir, CACHE, '.0123456789abcdef-00.json.4242.a1b2c3.tmp');
+    const inProgress = join(dir, CACHE, '.0123456789abcdef-00.json.4343.d4e5f6.tmp');
+    writeFileSync(abandoned, '{"schema":');
+    writeFileSync(inProgress, '{"schema":');
+    utimesSync(abandoned, new Date(Date.now() - 2 * 3_600_000), new Date(Date.now() - 2 * 3_600_000));
     writeFileSync(join(dir, 'db/sql/002_index.sql'), 'CREATE INDEX CONCURRENTLY users_email ON users (email);\n');
     parsed.length = 0;
     const warm = await cli(['--cache', '--format', 'json', 'db'], dir);
     expect(parsed).toEqual(['db/sql/002_index.sql'].map((p) => expect.stringContaining(p)));
     expect(warm.stdout).toBe((await cli(['--format', 'json', 'db'], dir)).stdout);
     expect(entries(join(dir, CACHE))).toHaveLength(FILES);
+    expect([existsSync(abandoned), existsSync(inProgress)]).toEqual([false, true]);
   });
 
   it('re-parses every file when a parse option changes', async () => {

@@ -10,10 +10,11 @@
  * then a rename, so a concurrent run reads either a whole entry or none.
  *
  * Size: an entry's file name starts with a hash of its path, and writing an entry removes the older
- * entries of the same path, so the cache holds about one entry per path linted (per option set).
+ * entries of the same path, so the cache holds about one entry per path linted; temporary files of a
+ * run killed mid-write are removed an hour later.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Migration } from '../ir/types.js';
 import type { ParseOptions, SourceFile } from '../parsers/types.js';
@@ -120,6 +121,7 @@ export class ParseCache {
     if (!this.listing) {
       this.listing = new Map();
       for (const name of readdirSync(this.dir)) {
+        if (name.startsWith('.') && name.endsWith('.tmp')) this.removeAbandoned(name);
         if (!name.endsWith('.json') || name.startsWith('.')) continue;
         const h = name.slice(0, name.indexOf('-'));
         this.listing.set(h, [...(this.listing.get(h) ?? []), name]);
@@ -127,5 +129,14 @@ export class ParseCache {
     }
     for (const name of this.listing.get(pathHash) ?? []) if (name !== `${key}.json`) rmSync(join(this.dir, name), { force: true });
     this.listing.set(pathHash, [`${key}.json`]);
+  }
+
+  /** A temporary file left by a run that was killed mid-write (an hour is far longer than any write). */
+  private removeAbandoned(name: string): void {
+    try {
+      if (Date.now() - statSync(join(this.dir, name)).mtimeMs > 3_600_000) rmSync(join(this.dir, name), { force: true });
+    } catch {
+      // gone already: another run cleaned it
+    }
   }
 }
