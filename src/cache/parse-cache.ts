@@ -105,7 +105,6 @@ export class ParseCache {
     const name = `${key}.json`;
     const temp = join(this.dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      mkdirSync(this.dir, { recursive: true });
       this.removeOlder(key);
       writeFileSync(temp, JSON.stringify(entry));
       renameSync(temp, join(this.dir, name));
@@ -119,6 +118,7 @@ export class ParseCache {
   private removeOlder(key: string): void {
     const pathHash = key.slice(0, key.indexOf('-'));
     if (!this.listing) {
+      mkdirSync(this.dir, { recursive: true });
       this.listing = new Map();
       for (const name of readdirSync(this.dir)) {
         if (name.startsWith('.') && name.endsWith('.tmp')) this.removeAbandoned(name);
