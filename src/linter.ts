@@ -9,6 +9,7 @@ import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import { parseSources } from './parsers/parse-sources.js';
+import { initSqlParser } from './parsers/sql/parse-sql.js';
 import { type CacheStats, ParseCache } from './cache/parse-cache.js';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
@@ -130,6 +131,9 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
   });
   // The order (and units) the tools run: Alembic revisions in graph order, offline SQL per revision.
   migrations.splice(0, migrations.length, ...arrangeRun(migrations));
+  // Rules ask libpg-query's scanner (which names need quoting in messages and fixes): loaded by parsing
+  // as a rule, but a run whose files all came from the cache has parsed nothing.
+  await initSqlParser();
   const rules = enabledRules(options.rules);
   const linted = lintMigrations(migrations, {
     pgVersion: options.pgVersion,

@@ -6,7 +6,7 @@
  * Parsing is counted by wrapping the registry's `parseFile`, which both the main thread and the
  * cache's callers go through in-process.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -252,6 +252,35 @@ describe('parse cache', () => {
     expect((await cli(['--cache', '--format', 'json', 'corpus'], dir)).stdout).toBe(uncached.stdout);
     expect(parsed).toEqual([]);
   }, 120_000);
+});
+
+describe('a warm run in a fresh process (nothing parsed, so nothing loaded by parsing)', () => {
+  const built = existsSync(join(REPO_ROOT, 'dist', 'parsers', 'parse-worker.js'));
+  const bin = join(REPO_ROOT, 'bin', 'migration-lint.js');
+  const runBuilt = (args: string[], cwd: string) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+
+  it.runIf(built)('reports what an uncached run reports: a reserved word as a table name is still quoted', async () => {
+    const dir = tempDir('ml-cache-fresh-');
+    writeFiles(dir, {
+      'db/001_order.sql': 'CREATE TABLE "order" (id serial PRIMARY KEY, total int);\n',
+      'db/002_order_index.sql': 'CREATE INDEX order_total_idx ON "order" (total);\n',
+    });
+    const uncached = runBuilt(['--format', 'json', 'db'], dir);
+    expect(uncached.stdout).toContain('SHARE on \\"order\\"');
+    for (const run of ['cold', 'warm']) expect(runBuilt(['--cache', '--format', 'json', 'db'], dir).stdout, run).toBe(uncached.stdout);
+  });
+
+  it.runIf(built)('over every fixture directory', () => {
+    const cache = tempDir('ml-cache-fresh-fx-');
+    const args = ['--format', 'json', '--allow-empty', 'fixtures'];
+    const uncached = runBuilt(args, REPO_ROOT);
+    expect(JSON.parse(uncached.stdout).summary.files).toBeGreaterThan(100);
+    for (const run of ['cold', 'warm']) {
+      const cached = runBuilt(['--cache', '--cache-location', cache, ...args], REPO_ROOT);
+      expect(cached.stdout, run).toBe(uncached.stdout);
+      expect(cached.stderr, run).toBe(uncached.stderr);
+    }
+  }, 60_000);
 });
 
 describe('findings with and without the cache (differential over fixtures/)', () => {
