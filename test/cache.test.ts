@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { cli, REPO_ROOT, tempDir, writeFiles } from './integrations/helpers.js';
+import { cli, git, gitRepo, REPO_ROOT, tempDir, writeFiles } from './integrations/helpers.js';
 // @ts-expect-error -- plain ESM script without types
 import { generateCorpus } from '../bench/generate.mjs';
 
@@ -214,6 +214,27 @@ describe('parse cache', () => {
     const bad = await cli(['--config', 'bad.json', 'db'], (writeFiles(dir, { 'bad.json': '{"cache": "yes"}' }), dir));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('cache');
+  });
+
+  it('a cache directory holding files git tracks is not used: a commit cannot plant entries that hide a migration', async () => {
+    const repo = gitRepo();
+    writeFiles(repo, { '.gitignore': 'node_modules/\n', 'db/001_index.sql': 'CREATE INDEX users_email ON users (email);\n' });
+    // what an attacker would commit: the entry of this very file, with the CREATE INDEX removed
+    await cli(['--cache', 'db'], repo);
+    const [name] = entries(join(repo, CACHE));
+    const entry = JSON.parse(readFileSync(join(repo, CACHE, name!), 'utf8')) as { migration: { ops: unknown[] } };
+    entry.migration.ops = [];
+    writeFileSync(join(repo, CACHE, name!), JSON.stringify(entry));
+    parsed.length = 0;
+    // not committed yet: the local cache is the user's own and is trusted (the forged entry hides the finding)
+    const rules = (r: { stdout: string }) => (JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule);
+    expect(rules(await cli(['--cache', '--format', 'json', 'db'], repo))).not.toContain('require-concurrent-index-creation');
+    git(repo, 'add', '-f', '.');
+    git(repo, 'commit', '-q', '-m', 'migration and a planted cache entry');
+    const run = await cli(['--cache', '--format', 'json', 'db'], repo);
+    expect(run.stderr).toContain('not using the cache: git tracks files in node_modules/.cache/migration-lint');
+    expect(rules(run)).toContain('require-concurrent-index-creation');
+    expect(parsed).toHaveLength(1);
   });
 
   it('two runs at once on one cache directory both succeed and leave it valid', async () => {

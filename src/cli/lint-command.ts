@@ -26,7 +26,7 @@ import { DEFAULT_CACHE_LOCATION } from '../cache/parse-cache.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DIALECTS, type Dialect, FAIL_ON, suggest, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION, type RuleSetting } from '../config/schema.js';
 import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
-import { changedFilesSince, type EditedFile, GitError } from '../git/changed-files.js';
+import { changedFilesSince, type EditedFile, GitError, tracksFilesUnder } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
 import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
 
@@ -171,9 +171,14 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const { options, failOn } = resolveSettings(flags, config);
   options.cwd = cwd;
   // Off unless asked for (as ESLint): a cache directory is state a one-off run should not leave behind.
-  if (flags.cache ?? config?.cache ?? false)
-    options.cacheLocation =
+  if (flags.cache ?? config?.cache ?? false) {
+    const location =
       flags.cacheLocation !== undefined ? resolve(cwd, flags.cacheLocation) : config?.cacheLocation !== undefined ? resolve(loaded!.dir, config.cacheLocation) : join(cwd, DEFAULT_CACHE_LOCATION);
+    // An entry stands in for a file's content: entries a commit brought (a pull request can add files
+    // anywhere, node_modules included) would let it hide what its migrations do.
+    if (tracksFilesUnder(location, cwd)) io.stderr(`migration-lint: warning: not using the cache: git tracks files in ${relative(cwd, location) || location}, so a commit could plant entries\n`);
+    else options.cacheLocation = location;
+  }
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
   const fromConfig = paths.length === 0 && loaded !== undefined;
