@@ -178,12 +178,12 @@ describe('parse cache', () => {
       JSON.stringify({ ...entry, schema: 0 }),
       JSON.stringify({ ...entry, version: '0.0.1' }),
       JSON.stringify({ ...entry, migration: { ...entry.migration, ops: 'none' } }),
+      JSON.stringify({ ...entry, migration: { ...entry.migration, ops: [null, ...entry.migration.ops] } }),
       good[0]!, // another file's entry: its key and path do not match
     ];
-    // damage each entry of the five in turn (the sixth case reuses the first file)
+    // damage the entries in turn; the last case puts the first file's entry in place of the second's
     for (const [k, content] of damaged.entries()) {
-      const name = names[k % names.length]!;
-      const victim = k === damaged.length - 1 ? names[1]! : name;
+      const victim = k === damaged.length - 1 ? names[1]! : names[k % names.length]!;
       writeFileSync(join(cacheDir, victim), content);
       parsed.length = 0;
       const run = await cli(['--cache', '--format', 'json', 'db'], dir);

@@ -40,7 +40,15 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 function isMigrationOf(value: unknown, path: string): value is Migration {
   if (!value || typeof value !== 'object') return false;
   const m = value as Partial<Migration>;
-  return m.file === path && typeof m.format === 'string' && typeof m.transaction === 'string' && Array.isArray(m.ops) && Array.isArray(m.diagnostics);
+  // Shallow (a full check would cost what the parse saves): what a truncated or foreign entry gets wrong.
+  return (
+    m.file === path &&
+    typeof m.format === 'string' &&
+    typeof m.transaction === 'string' &&
+    Array.isArray(m.ops) &&
+    m.ops.every((op) => op !== null && typeof op === 'object' && typeof op.kind === 'string' && typeof op.span?.line === 'number') &&
+    Array.isArray(m.diagnostics)
+  );
 }
 
 export interface CacheStats {
