@@ -9,6 +9,8 @@ import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import { parseSources } from './parsers/parse-sources.js';
+import { initSqlParser } from './parsers/sql/parse-sql.js';
+import { type CacheStats, ParseCache } from './cache/parse-cache.js';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
 import { displayPath } from './report/paths.js';
@@ -25,6 +27,8 @@ export interface LinterOptions {
   rules: Record<string, Severity | 'off'>;
   /** Messages name files relative to this directory; default: the process's working directory. */
   cwd?: string;
+  /** A directory for the parse cache (`--cache`): unchanged files are not parsed again. Default: no cache. */
+  cacheLocation?: string;
 }
 
 export const DEFAULT_OPTIONS: LinterOptions = {
@@ -64,6 +68,8 @@ export interface LintResult {
   migrations: Migration[];
   /** Files that no parser reads, with the reason. */
   skipped: { path: string; reason: string }[];
+  /** How the parse cache served this run, when one was used. */
+  cache?: CacheStats;
 }
 
 export function enabledRules(config: Record<string, Severity | 'off'>, rules: readonly Rule[] = ALL_RULES): { rule: Rule; severity: Severity }[] {
@@ -107,9 +113,11 @@ async function migrationEdits(previous: readonly PreviousVersion[], migrations: 
 export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS, previous: readonly PreviousVersion[] = []): Promise<LintResult> {
   const migrations: Migration[] = [];
   const skipped: LintResult['skipped'] = [];
+  const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
   const parsed = await parseSources(
     inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined)),
     { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect },
+    cache,
   );
   inputs.forEach((input, i) => {
     const content = input.content;
@@ -123,6 +131,9 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
   });
   // The order (and units) the tools run: Alembic revisions in graph order, offline SQL per revision.
   migrations.splice(0, migrations.length, ...arrangeRun(migrations));
+  // Rules ask libpg-query's scanner (which names need quoting in messages and fixes): loaded by parsing
+  // as a rule, but a run whose files all came from the cache has parsed nothing.
+  await initSqlParser();
   const rules = enabledRules(options.rules);
   const linted = lintMigrations(migrations, {
     pgVersion: options.pgVersion,
@@ -148,5 +159,5 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
   }).filter((f) => !contextOnly.has(f.file) || runLevel.has(f.rule));
   const order = new Map(migrations.map((m, i) => [m.file, i]));
   findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
-  return { findings, migrations, skipped };
+  return { findings, migrations, skipped, ...(cache ? { cache: cache.stats } : {}) };
 }

@@ -146,6 +146,24 @@ describe('class 9: schema state belongs to one migration set', () => {
     // The worker's DROP INDEX does not know the api's index: its table is not named.
     expect(result.findings[1]!.lock).toContain('the table of each index');
   });
+
+  it('an index follows its table through RENAME and is forgotten with DROP TABLE', async () => {
+    const text = (t: string) => ({ ok: true as const, text: t });
+    const result = await lintSources(
+      [
+        { path: 'db/001_orders.sql', content: text('CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz);\nCREATE INDEX orders_placed_at_idx ON orders (placed_at);\nCREATE TABLE carts (id bigint PRIMARY KEY, owner bigint);\nCREATE INDEX carts_owner_idx ON carts (owner);') },
+        { path: 'db/002_rename.sql', content: text('ALTER TABLE orders RENAME TO purchases;') },
+        { path: 'db/003_carts.sql', content: text('DROP TABLE carts;\nCREATE TABLE carts (id bigint PRIMARY KEY, owner bigint);') },
+        { path: 'db/004_drop_indexes.sql', content: text('DROP INDEX orders_placed_at_idx;\nDROP INDEX carts_owner_idx;') },
+      ],
+      { ...DEFAULT_OPTIONS, rules: { 'require-lock-timeout': 'off' } },
+    );
+    const drops = result.findings.filter((f) => f.rule === 'require-concurrent-index-deletion');
+    expect(drops.map((f) => `${f.file}:${f.line}`)).toEqual(['db/004_drop_indexes.sql:1', 'db/004_drop_indexes.sql:2']);
+    expect(drops[0]!.lock).toBe('ACCESS EXCLUSIVE on purchases (blocks reads and writes)');
+    // carts was dropped with its index and created again without one: the name no longer tells the table
+    expect(drops[1]!.lock).toContain('the table of each index');
+  });
 });
 
 describe('class 3: a createTable the frontend could only partly read is still a new table', () => {

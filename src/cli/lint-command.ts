@@ -22,10 +22,11 @@ import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
 import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
+import { DEFAULT_CACHE_LOCATION } from '../cache/parse-cache.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DIALECTS, type Dialect, FAIL_ON, suggest, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION, type RuleSetting } from '../config/schema.js';
 import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
-import { changedFilesSince, type EditedFile, GitError } from '../git/changed-files.js';
+import { changedFilesSince, type EditedFile, GitError, tracksFilesUnder } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
 import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
 
@@ -53,6 +54,8 @@ export interface LintFlags {
   sarifFile?: string;
   skipNonMigrations?: boolean;
   allowEmpty?: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 const ALLOW_EMPTY_HINT = 'Check the paths (and the config\'s include/exclude); --allow-empty, or "allowEmpty": true in the config, accepts a run with nothing to lint.';
@@ -170,6 +173,15 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
 
   const { options, failOn } = resolveSettings(flags, config);
   options.cwd = cwd;
+  // Off unless asked for (as ESLint): a cache directory is state a one-off run should not leave behind.
+  if (flags.cache ?? config?.cache ?? false) {
+    const location =
+      flags.cacheLocation !== undefined ? resolve(cwd, flags.cacheLocation) : config?.cacheLocation !== undefined ? resolve(loaded!.dir, config.cacheLocation) : join(cwd, DEFAULT_CACHE_LOCATION);
+    // An entry stands in for a file's content: entries a commit brought (a pull request can add files
+    // anywhere, node_modules included) would let it hide what its migrations do.
+    if (tracksFilesUnder(location, cwd)) io.stderr(`migration-lint: warning: not using the cache: git tracks files in ${relative(cwd, location) || location}, so a commit could plant entries\n`);
+    else options.cacheLocation = location;
+  }
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
   const fromConfig = paths.length === 0 && loaded !== undefined;
@@ -395,6 +407,9 @@ export function addLintOptions(program: Command): Command {
     .option('--sarif-file <file>', 'also write a SARIF 2.1.0 report to <file>')
     .option('--allow-empty', 'exit 0 when there is nothing to lint (by default a path, pattern or config that selects no migration file is an error, exit 2)')
     .option('--no-allow-empty', 'do not, even if the config file says so')
+    .option('--cache', `keep what the parsers make of each file between runs, so unchanged files are not parsed again (default location ${DEFAULT_CACHE_LOCATION.split(sep).join('/')})`)
+    .option('--no-cache', 'do not, even if the config file says so')
+    .option('--cache-location <dir>', 'directory of the cache (with --cache)')
     .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
     .option('--color', 'colour the output even when it is not a terminal (CI logs); FORCE_COLOR=1 does the same')

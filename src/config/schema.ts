@@ -40,6 +40,10 @@ export interface MigrationLintConfig {
   baseline?: string;
   /** A run that finds no migration file to lint succeeds instead of exiting 2. */
   allowEmpty?: boolean;
+  /** Keep a parse cache between runs (`--cache`). */
+  cache?: boolean;
+  /** The parse cache's directory, relative to the config file. */
+  cacheLocation?: string;
 }
 
 export interface ConfigProblem {
@@ -49,7 +53,7 @@ export interface ConfigProblem {
   position?: JsonPosition;
 }
 
-const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'failOnUnknown', 'baseline', 'allowEmpty'] as const;
+const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'failOnUnknown', 'baseline', 'allowEmpty', 'cache', 'cacheLocation'] as const;
 
 function quoteList(values: readonly string[]): string {
   const q = values.map((v) => `"${v}"`);
@@ -140,8 +144,9 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
       case 'assumeInTransaction':
       case 'checkDowngrade':
       case 'allowEmpty':
+      case 'cache':
         if (typeof v !== 'boolean') problem(path, `expected true or false, got ${show(v)}`);
-        else config[key as 'assumeInTransaction' | 'checkDowngrade' | 'allowEmpty'] = v;
+        else config[key as 'assumeInTransaction' | 'checkDowngrade' | 'allowEmpty' | 'cache'] = v;
         break;
       case 'framework':
         if (typeof v !== 'string' || !(MIGRATION_FORMATS as readonly string[]).includes(v))
@@ -185,6 +190,10 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
       case 'baseline':
         if (typeof v !== 'string' || v.trim() === '') problem(path, `expected the path of a baseline file (written by --write-baseline), got ${show(v)}`);
         else config.baseline = v;
+        break;
+      case 'cacheLocation':
+        if (typeof v !== 'string' || v.trim() === '') problem(path, `expected the path of a cache directory, got ${show(v)}`);
+        else config.cacheLocation = v;
         break;
       default:
         problem(path, `unknown key "${key}"${suggest(key, KEYS)}; expected one of ${quoteList(KEYS.filter((k) => k !== '$schema'))}`);

@@ -23,6 +23,44 @@ export function tableKey(t: QualifiedName): string {
   return `${t.schema ?? 'public'}.${t.name}`;
 }
 
+/** Index → the table it is on, with the reverse so that dropping or renaming a table costs its own indexes, not all of them. */
+class IndexTables {
+  private readonly table = new Map<string, QualifiedName>();
+  private readonly byTable = new Map<string, Set<string>>();
+
+  get(ix: string): QualifiedName | undefined {
+    return this.table.get(ix);
+  }
+
+  set(ix: string, table: QualifiedName): void {
+    this.delete(ix);
+    this.table.set(ix, table);
+    const k = tableKey(table);
+    let set = this.byTable.get(k);
+    if (!set) this.byTable.set(k, (set = new Set()));
+    set.add(ix);
+  }
+
+  delete(ix: string): void {
+    const table = this.table.get(ix);
+    if (!table) return;
+    this.table.delete(ix);
+    this.byTable.get(tableKey(table))?.delete(ix);
+  }
+
+  /** Forgets the indexes of a table (dropped, or created anew). */
+  dropTable(t: QualifiedName): void {
+    const k = tableKey(t);
+    for (const ix of this.byTable.get(k) ?? []) this.table.delete(ix);
+    this.byTable.delete(k);
+  }
+
+  /** The indexes of a renamed table stay on it under its new name. */
+  renameTable(t: QualifiedName, renamed: QualifiedName): void {
+    for (const ix of [...(this.byTable.get(tableKey(t)) ?? [])]) this.set(ix, renamed);
+  }
+}
+
 /**
  * What earlier migrations of the set established (and earlier ops of this migration); updated as
  * upgrade ops are walked. One per migration set: unrelated directories never share it.
@@ -34,7 +72,7 @@ class SchemaState {
   /** table → constraint name → column, for NOT VALID checks waiting for VALIDATE */
   readonly pendingChecks = new Map<string, Map<string, string>>();
   /** index (schema-qualified like its table) → the table it is on */
-  readonly indexes = new Map<string, QualifiedName>();
+  readonly indexes = new IndexTables();
 
   private cols(t: QualifiedName): Map<string, ColumnFacts> {
     const k = tableKey(t);
@@ -58,16 +96,12 @@ class SchemaState {
     else m.set(column, { notNull });
   }
 
-  private dropIndexesOf(t: QualifiedName): void {
-    for (const [ix, table] of this.indexes) if (tableKey(table) === tableKey(t)) this.indexes.delete(ix);
-  }
-
   apply(op: Operation): void {
     switch (op.kind) {
       case 'create-table': {
         const m = this.cols(op.table);
         m.clear();
-        this.dropIndexesOf(op.table);
+        this.indexes.dropTable(op.table);
         const primary = new Set(op.constraints.filter((c) => c.type === 'primary-key').flatMap((c) => c.columns));
         for (const c of op.columns) m.set(c.name, columnFacts(c, primary.has(c.name)));
         for (const c of op.constraints) if (c.checksNotNullOf) this.addCheck(op.table, c.name, c.checksNotNullOf, !c.notValid);
@@ -117,7 +151,7 @@ class SchemaState {
           map.delete(from);
           if (v) (map as Map<string, unknown>).set(to, v);
         }
-        for (const [ix, table] of this.indexes) if (tableKey(table) === from) this.indexes.set(ix, renamed);
+        this.indexes.renameTable(op.table, renamed);
         break;
       }
       case 'drop-table':
@@ -125,7 +159,7 @@ class SchemaState {
           this.columns.delete(tableKey(t));
           this.notNullChecks.delete(tableKey(t));
           this.pendingChecks.delete(tableKey(t));
-          this.dropIndexesOf(t);
+          this.indexes.dropTable(t);
         }
         break;
       case 'add-constraint': {

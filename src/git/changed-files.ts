@@ -62,6 +62,15 @@ export function gitTopLevel(cwd: string): string | undefined {
   }
 }
 
+/** Whether git tracks any file under `dir` in the work tree holding `cwd` (false outside one, or without git). */
+export function tracksFilesUnder(dir: string, cwd: string): boolean {
+  try {
+    return git(cwd, ['ls-files', '-z', '--', dir]) !== '';
+  } catch {
+    return false; // not a repository, a directory outside it, no git
+  }
+}
+
 export function changedFilesSince(ref: string, cwd: string): ChangedFiles {
   let top: string;
   try {

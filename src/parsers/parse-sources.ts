@@ -8,8 +8,9 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Migration } from '../ir/types.js';
+import type { ParseCache } from '../cache/parse-cache.js';
 import { initSqlParser } from './sql/parse-sql.js';
-import { parseFile } from './registry.js';
+import { chooseParser, parseFile } from './registry.js';
 import type { ParseOptions, SourceFile } from './types.js';
 
 /** A parsed migration, `undefined` when no format reads the file, or a frontend's crash message. */
@@ -72,7 +73,33 @@ function workerScript(): URL | undefined {
   return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-export async function parseSources(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
+/**
+ * Parses the files of a run, in input order. With a cache, files it holds are not parsed (on this
+ * thread nor a worker) and what the parsers make of the others is stored for the next run.
+ */
+export async function parseSources(files: (SourceFile | undefined)[], options: ParseOptions, cache?: ParseCache): Promise<ParseOutcome[]> {
+  if (!cache) return parseUncached(files, options);
+  const keys: (string | undefined)[] = [];
+  const cached: (Migration | undefined)[] = [];
+  const toParse = files.map((f, i) => {
+    // A file no format reads has no migration (undefined), as parseFile would say: nothing to parse or cache.
+    const format = f && chooseParser(f, options.framework)?.format;
+    if (!f || !format) return undefined;
+    keys[i] = cache.key(f, format, options);
+    cached[i] = cache.get(keys[i]!, f);
+    return cached[i] ? undefined : f;
+  });
+  const out = await parseUncached(toParse, options);
+  // `out` has holes where a file was not parsed: visit every index.
+  return Array.from(out, (outcome, i) => {
+    if (cached[i]) return cached[i];
+    // Stored before the run rearranges or stamps the migration; a frontend crash is not stored (retried next run).
+    if (outcome && 'ops' in outcome && keys[i]) cache.set(keys[i]!, outcome);
+    return outcome;
+  });
+}
+
+async function parseUncached(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
   const out: ParseOutcome[] = new Array(files.length);
   // SQL files are shared between this thread and the workers; the others are parsed here.
   const shared: number[] = [];

@@ -1,0 +1,150 @@
+/**
+ * A persistent cache of what the parsers make of each file (`--cache`): one JSON file per entry, so
+ * an unchanged file is not parsed again while the rules still run over the whole set.
+ *
+ * An entry's key is a SHA-256 of everything that decides the parse: the file's text and path (the IR
+ * records positions under its path), the format chosen for it (which can depend on files beside it:
+ * drizzle's journal), the parse options, the tool version and this cache's schema. An entry is read
+ * only when it is valid JSON of the expected shape, written by this version for this key; anything
+ * else is a miss and the entry is rewritten. Writes go to a temporary file in the same directory,
+ * then a rename, so a concurrent run reads either a whole entry or none.
+ *
+ * Size: an entry's file name starts with a hash of its path, and writing an entry removes the older
+ * entries of the same path, so the cache holds about one entry per path linted; temporary files of a
+ * run killed mid-write are removed an hour later.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Migration } from '../ir/types.js';
+import type { ParseOptions, SourceFile } from '../parsers/types.js';
+import { VERSION } from '../version.js';
+
+/** Bumped when the entry layout or the key's ingredients change. */
+const SCHEMA = 1;
+/** Entries live in a subdirectory per schema, so a new layout never reads an old one. */
+const SUBDIR = `parse-v${SCHEMA}`;
+/** The tool's own default, relative to the working directory (as ESLint and Ruff do). */
+export const DEFAULT_CACHE_LOCATION = join('node_modules', '.cache', 'migration-lint');
+
+interface Entry {
+  schema: number;
+  version: string;
+  key: string;
+  /** The migration without its `source` (the text is the file's, restored on read). */
+  migration: Migration;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function isMigrationOf(value: unknown, path: string): value is Migration {
+  if (!value || typeof value !== 'object') return false;
+  const m = value as Partial<Migration>;
+  // Shallow (a full check would cost what the parse saves): what a truncated or foreign entry gets wrong.
+  return (
+    m.file === path &&
+    typeof m.format === 'string' &&
+    typeof m.transaction === 'string' &&
+    Array.isArray(m.ops) &&
+    m.ops.every((op) => op !== null && typeof op === 'object' && typeof op.kind === 'string' && typeof op.span?.line === 'number') &&
+    Array.isArray(m.diagnostics)
+  );
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Entries that existed but were not trusted (corrupt, another version, another key). */
+  rejected: number;
+}
+
+export class ParseCache {
+  readonly dir: string;
+  readonly stats: CacheStats = { hits: 0, misses: 0, rejected: 0 };
+  private writable = true;
+  /** Entry file names by path hash, listed once on the first write. */
+  private listing: Map<string, string[]> | undefined;
+
+  /** `location`: the cache directory (created on the first write). */
+  constructor(location: string) {
+    this.dir = join(location, SUBDIR);
+  }
+
+  /**
+   * The entry key of a file parsed with these options by the parser of `format` (undefined: no parser
+   * takes it). Both the key and the path hash go in the entry's file name.
+   */
+  key(file: SourceFile, format: string | undefined, options: ParseOptions): string {
+    const facts = JSON.stringify([SCHEMA, VERSION, file.path, format ?? null, options.assumeInTransaction, options.framework ?? null, options.dialect]);
+    return `${sha256(file.path).slice(0, 16)}-${sha256(`${facts}\0${file.text}`)}`;
+  }
+
+  /** The cached migration of `file` under `key`, or undefined (a miss) when there is no trustworthy entry. */
+  get(key: string, file: SourceFile): Migration | undefined {
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, `${key}.json`), 'utf8');
+    } catch {
+      this.stats.misses++;
+      return undefined;
+    }
+    try {
+      const entry = JSON.parse(text) as Partial<Entry>;
+      if (entry && entry.schema === SCHEMA && entry.version === VERSION && entry.key === key && isMigrationOf(entry.migration, file.path)) {
+        this.stats.hits++;
+        entry.migration.source = file.text;
+        return entry.migration;
+      }
+    } catch {
+      // a truncated or garbled entry: a miss, rewritten below
+    }
+    this.stats.rejected++;
+    this.stats.misses++;
+    return undefined;
+  }
+
+  /**
+   * Stores a freshly parsed migration (before anything later in the run changes it). A cache that
+   * cannot be written (read-only, full disk) only costs the next run its speed.
+   */
+  set(key: string, migration: Migration): void {
+    if (!this.writable) return;
+    const entry: Entry = { schema: SCHEMA, version: VERSION, key, migration: { ...migration, source: '' } };
+    const name = `${key}.json`;
+    const temp = join(this.dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      this.removeOlder(key);
+      writeFileSync(temp, JSON.stringify(entry));
+      renameSync(temp, join(this.dir, name));
+    } catch {
+      this.writable = false;
+      rmSync(temp, { force: true });
+    }
+  }
+
+  /** Removes the entries of the same path under other keys (older contents or options of that file). */
+  private removeOlder(key: string): void {
+    const pathHash = key.slice(0, key.indexOf('-'));
+    if (!this.listing) {
+      mkdirSync(this.dir, { recursive: true });
+      this.listing = new Map();
+      for (const name of readdirSync(this.dir)) {
+        if (name.startsWith('.') && name.endsWith('.tmp')) this.removeAbandoned(name);
+        if (!name.endsWith('.json') || name.startsWith('.')) continue;
+        const h = name.slice(0, name.indexOf('-'));
+        this.listing.set(h, [...(this.listing.get(h) ?? []), name]);
+      }
+    }
+    for (const name of this.listing.get(pathHash) ?? []) if (name !== `${key}.json`) rmSync(join(this.dir, name), { force: true });
+    this.listing.set(pathHash, [`${key}.json`]);
+  }
+
+  /** A temporary file left by a run that was killed mid-write (an hour is far longer than any write). */
+  private removeAbandoned(name: string): void {
+    try {
+      if (Date.now() - statSync(join(this.dir, name)).mtimeMs > 3_600_000) rmSync(join(this.dir, name), { force: true });
+    } catch {
+      // gone already: another run cleaned it
+    }
+  }
+}
