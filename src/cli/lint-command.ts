@@ -309,13 +309,7 @@ function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, f
   const skippedBySelection: Selection['skippedBySelection'] = [];
   const filtering = loaded && (loaded.config.include.length || loaded.config.exclude.length) ? loaded : undefined;
   const selectedBy = filtering ? `the include/exclude globs of ${show(filtering.file)}` : '';
-  const passes = filtering ? fileFilter(filtering.config.include, filtering.config.exclude) : undefined;
-  const selected = (f: string): boolean => {
-    if (!filtering || !passes) return true;
-    const rel = relative(filtering.dir, f).split('\\').join('/');
-    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
-    return inside ? passes(rel) : filtering.config.include.length === 0;
-  };
+  const selected = selectedByConfig(loaded);
   const nothingFound: string[] = [];
   const kept = new Set<string>();
   for (const a of expanded) {
@@ -337,6 +331,17 @@ function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, f
   }
   if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
   return { files: [...kept].sort(comparePaths), named, skippedBySelection };
+}
+
+/** Whether the config's include/exclude globs select a file (every file when there is no config or no globs). */
+export function selectedByConfig(loaded: LoadedConfig | undefined): (file: string) => boolean {
+  if (!loaded || (!loaded.config.include.length && !loaded.config.exclude.length)) return () => true;
+  const passes = fileFilter(loaded.config.include, loaded.config.exclude);
+  return (f) => {
+    const rel = relative(loaded.dir, f).split('\\').join('/');
+    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
+    return inside ? passes(rel) : loaded.config.include.length === 0;
+  };
 }
 
 /**

@@ -21,17 +21,15 @@ export interface SuppressionOptions {
   resolveRule?(name: string): readonly string[];
 }
 
-interface LineRange {
+export interface LineRange {
   line: number;
   endLine: number;
 }
 
-/** Line ranges of the statements of a migration: ops of one source statement share a statementIndex. */
-function statementRanges(migration: Migration): LineRange[] {
+/** The line range of each source statement of a migration (its ops share a statementIndex). */
+export function statementGroups(migration: Migration): LineRange[] {
   const groups = new Map<string, LineRange>();
-  const out: LineRange[] = [];
   for (const op of migration.ops) {
-    out.push({ line: op.span.line, endLine: op.span.endLine });
     const key = `${op.direction}:${op.statementIndex}`;
     const g = groups.get(key);
     if (!g) groups.set(key, { line: op.span.line, endLine: op.span.endLine });
@@ -40,7 +38,12 @@ function statementRanges(migration: Migration): LineRange[] {
       g.endLine = Math.max(g.endLine, op.span.endLine);
     }
   }
-  return [...out, ...groups.values()];
+  return [...groups.values()];
+}
+
+/** Line ranges a directive can point at: each op's own, and each statement's. */
+function statementRanges(migration: Migration): LineRange[] {
+  return [...migration.ops.map((op) => ({ line: op.span.line, endLine: op.span.endLine })), ...statementGroups(migration)];
 }
 
 function coveredRanges(d: Directive, ranges: LineRange[], lines: readonly string[]): LineRange[] {

@@ -1,0 +1,87 @@
+/**
+ * Text edits the language server offers for a finding: a suppression comment in the file's own
+ * comment syntax, and the mechanical rewrites. Each is only a candidate: the server re-lints the
+ * edited migration set and offers the edit only when the finding is gone and nothing new appears.
+ */
+import type { Finding } from '../engine/types.js';
+import type { LineRange } from '../suppressions/apply.js';
+
+/** An insertion at a 1-based line and 0-based character offset. */
+export interface Insertion {
+  line: number;
+  character: number;
+  text: string;
+  /** What the code action is called in the editor. */
+  title: string;
+}
+
+/** The reason the author must fill in: a suppression without a reason is itself a finding. */
+export const REASON_PLACEHOLDER = '<reason>';
+
+/** `-- migration-lint-disable-next-line rule -- <reason>` in the comment syntax directives.ts reads for this file type. */
+export function suppressionDirective(file: string, rule: string): string {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.py')) return `# migration-lint: disable=${rule} -- ${REASON_PLACEHOLDER}`;
+  if (/\.(?:[cm]?[jt]s|[jt]sx)$/.test(lower)) return `// migration-lint-disable-next-line ${rule} -- ${REASON_PLACEHOLDER}`;
+  return `-- migration-lint-disable-next-line ${rule} -- ${REASON_PLACEHOLDER}`;
+}
+
+/**
+ * Where a next-line directive for `finding` can go, best first: above the first line of the
+ * statement it is in (a directive covers the statement starting on the next code line), else above
+ * the finding's own line.
+ */
+export function suppressionInsertions(finding: Finding, text: string, statements: readonly LineRange[]): Insertion[] {
+  const lines = text.split('\n');
+  const containing = statements.filter((s) => s.line <= finding.line && finding.line <= s.endLine);
+  const candidates = [...new Set([...(containing.length ? [Math.min(...containing.map((s) => s.line))] : []), finding.line])];
+  const directive = suppressionDirective(finding.file, finding.rule);
+  return candidates
+    .filter((line) => line >= 1 && line <= lines.length)
+    .map((line) => {
+      const indent = /^[ \t]*/.exec(lines[line - 1]!)![0];
+      return { line, character: 0, text: `${indent}${directive}\n`, title: `Suppress ${finding.rule} for this statement (with a reason)` };
+    });
+}
+
+function offsetOf(lines: readonly string[], line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line && l <= lines.length; l++) offset += lines[l - 1]!.length + 1;
+  return offset + column - 1;
+}
+
+function positionOf(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+/** SQL keyword sequence the CONCURRENTLY fix goes after. Comments between the keywords are not expected here. */
+const CREATE_INDEX = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY\b)/iy;
+
+/**
+ * `require-concurrent-index-creation` in a SQL file: `CONCURRENTLY` after `CREATE [UNIQUE] INDEX`
+ * of the flagged statement. Undefined when the statement is not found as written.
+ */
+export function concurrentlyInsertion(finding: Finding, text: string): Insertion | undefined {
+  if (finding.rule !== 'require-concurrent-index-creation' || !finding.file.toLowerCase().endsWith('.sql')) return undefined;
+  const lines = text.split('\n');
+  const start = offsetOf(lines, finding.line, finding.column);
+  const end = Math.max(start, offsetOf(lines, finding.endLine, finding.endColumn));
+  // the span starts at the statement (or at CREATE itself); look for the keywords from there on
+  for (let at = start; at <= end && at < text.length; at++) {
+    CREATE_INDEX.lastIndex = at;
+    const m = CREATE_INDEX.exec(text);
+    if (!m) continue;
+    const position = positionOf(text, m.index + m[0].length);
+    return { ...position, text: ' CONCURRENTLY', title: 'Create the index CONCURRENTLY' };
+  }
+  return undefined;
+}
+
+/** `text` with the insertion applied. */
+export function applyInsertion(text: string, insertion: Insertion): string {
+  const lines = text.split('\n');
+  const offset = offsetOf(lines, insertion.line, insertion.character + 1);
+  return text.slice(0, offset) + insertion.text + text.slice(offset);
+}
