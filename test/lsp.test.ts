@@ -226,6 +226,14 @@ describe('migration-lint lsp --stdio', () => {
     expect(codes(restored)).toEqual(['require-concurrent-index-creation']);
   });
 
+  it('suppresses in JavaScript comment syntax, above the statement inside the Knex callback', async () => {
+    const shown = latest.get(knexUri)!;
+    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: knexUri }, range: shown.diagnostics[0]!.range, context: { diagnostics: shown.diagnostics } });
+    expect(actions.map((a) => a.edit.changes[knexUri])).toEqual([
+      [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: '    // migration-lint-disable-next-line adding-required-field -- <reason>\n' }],
+    ]);
+  });
+
   it('updates the diagnostics when an edit fixes a finding', async () => {
     const line = 3;
     const text = documents.get(knexUri)!.getText().split('\n')[line]!;

@@ -1,0 +1,49 @@
+/**
+ * The language server's edits at the text level: the suppression comment it writes is one the
+ * suppression reader accepts (rule and reason) in each file type, and the CONCURRENTLY insertion
+ * lands after CREATE [UNIQUE] INDEX of the flagged statement.
+ */
+import { describe, expect, it } from 'vitest';
+import { findDirectives } from '../src/suppressions/directives.js';
+import { applyInsertion, concurrentlyInsertion, suppressionDirective, suppressionInsertions } from '../src/lsp/fixes.js';
+import type { Finding } from '../src/engine/types.js';
+
+const finding = (file: string, rule: string, line: number, column: number, endLine: number, endColumn: number): Finding => ({ rule, severity: 'error', file, line, column, endLine, endColumn, message: '', direction: 'upgrade' });
+
+describe('suppression comments the server writes', () => {
+  it.each([
+    ['db/001_add.sql', '-- migration-lint-disable-next-line'],
+    ['migrations/20240101_add.ts', '// migration-lint-disable-next-line'],
+    ['migrations/20240101_add.cjs', '// migration-lint-disable-next-line'],
+    ['alembic/versions/abc_add.py', '# migration-lint: disable='],
+  ])('%s: read back as a next-statement directive for the rule, with the reason placeholder', (file, keyword) => {
+    const text = suppressionDirective(file, 'ban-drop-column');
+    expect(text.startsWith(keyword)).toBe(true);
+    const [directive, ...rest] = findDirectives(file, `${text}\nstatement\n`);
+    expect(rest).toEqual([]);
+    expect(directive).toMatchObject({ scope: 'next-statement', rules: ['ban-drop-column'], reason: '<reason>', syntax: 'migration-lint' });
+  });
+
+  it('goes above the first line of the statement the finding is in, with its indentation', () => {
+    const text = 'def upgrade():\n    op.add_column(\n        "t",\n        sa.Column("c", sa.Integer(), nullable=False),\n    )\n';
+    const f = finding('v/abc.py', 'adding-required-field', 4, 9, 4, 54);
+    const [first, second] = suppressionInsertions(f, text, [{ line: 2, endLine: 5 }]);
+    expect(first).toMatchObject({ line: 2, character: 0, text: '    # migration-lint: disable=adding-required-field -- <reason>\n' });
+    expect(second).toMatchObject({ line: 4, text: '        # migration-lint: disable=adding-required-field -- <reason>\n' });
+  });
+});
+
+describe('the CONCURRENTLY insertion', () => {
+  it('goes after CREATE UNIQUE INDEX of the flagged statement, not an earlier one', () => {
+    const text = 'CREATE INDEX CONCURRENTLY a_idx ON a (x);\ncreate   unique\n  index b_idx on b (y);\n';
+    const f = finding('m/002.sql', 'require-concurrent-index-creation', 2, 1, 3, 22);
+    const insertion = concurrentlyInsertion(f, text)!;
+    expect(applyInsertion(text, insertion)).toBe('CREATE INDEX CONCURRENTLY a_idx ON a (x);\ncreate   unique\n  index CONCURRENTLY b_idx on b (y);\n');
+  });
+
+  it('is not offered for another rule or outside SQL files', () => {
+    const text = 'CREATE INDEX b_idx ON b (y);\n';
+    expect(concurrentlyInsertion(finding('m/002.sql', 'require-lock-timeout', 1, 1, 1, 28), text)).toBeUndefined();
+    expect(concurrentlyInsertion(finding('m/002.js', 'require-concurrent-index-creation', 1, 1, 1, 28), text)).toBeUndefined();
+  });
+});
