@@ -13,7 +13,7 @@ import type { Migration } from '../ir/types.js';
 import { type LineRange, statementGroups } from '../suppressions/apply.js';
 import { comparePaths, hasMigrationExtension } from '../files/discover.js';
 import { readSource, type ReadResult } from '../files/read.js';
-import { type LinterOptions, lintSources, type SourceInput } from '../linter.js';
+import { type LinterOptions, lintSources, ParseCache, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
 import { resolveSettings, selectedByConfig } from '../cli/lint-command.js';
@@ -73,6 +73,8 @@ function settingsFor(dir: string): { loaded?: LoadedConfig; options: LinterOptio
 /** Recent lint results by the settings and contents they came from: an unchanged set is not linted again. */
 const recentRuns = new Map<string, DirectoryLint>();
 const RECENT_RUNS = 16;
+/** Parsed files, so that an edit re-parses only the file edited, not its whole directory. */
+const parseCache = new ParseCache();
 
 /**
  * Lints the migration set of `dir`. `overlays` (absolute path → text) replace the disk content of
@@ -105,7 +107,7 @@ export async function lintDirectory(dir: string, overlays: ReadonlyMap<string, s
   if (previous) return previous;
 
   const inputs: SourceInput[] = files.map((path) => ({ path, content: contents.get(path)! }));
-  const run = await lintSources(inputs, options);
+  const run = await lintSources(inputs, options, [], parseCache);
   const result: DirectoryLint = { kind: 'linted', findings: run.findings, statements: statementRanges(run.migrations), ...(loaded ? { config: loaded } : {}) };
   recentRuns.set(key, result);
   if (recentRuns.size > RECENT_RUNS) recentRuns.delete(recentRuns.keys().next().value!);
