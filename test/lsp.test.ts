@@ -4,14 +4,16 @@
  * migrations that each have an earlier sibling migration on disk.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { REPO_ROOT } from './integrations/helpers.js';
+import { cli, REPO_ROOT } from './integrations/helpers.js';
+import { discoverFiles } from '../src/files/discover.js';
+import { EXTENSIONS } from '../src/parsers/registry.js';
 
 interface Range {
   start: { line: number; character: number };
@@ -310,6 +312,27 @@ describe('migration-lint lsp --stdio', () => {
     // the reloaded config applies: the finding is back, at the severity it now gives
     const reloaded = await diagnostics(inTransaction, (p) => p.diagnostics.length > 0);
     expect(reloaded.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')?.severity).toBe(2);
+  });
+
+  it('publishes, for every bundled fixture, what the CLI reports on its directory', async () => {
+    const byDirectory = new Map<string, string[]>();
+    for (const path of discoverFiles([join(REPO_ROOT, 'fixtures')], EXTENSIONS)) byDirectory.set(dirname(path), [...(byDirectory.get(dirname(path)) ?? []), path]);
+    let compared = 0;
+    for (const [dir, paths] of byDirectory) {
+      // the CLI on the directory's own files (its subdirectories are another set for the server), config found from there
+      const run = await cli(['--format', 'json', '--allow-empty', ...paths.map((p) => basename(p))], dir);
+      const report = JSON.parse(run.stdout) as { findings: { rule: string; severity: string; file: string; line: number; column: number; message: string }[] };
+      const expected = report.findings.filter((f) => !(f.rule === 'parse-error' && f.message.startsWith('Not linted')));
+      const severity: Record<string, number> = { error: 1, warning: 2, info: 3 };
+      const key = (file: string, code: string, sev: number, line: number, character: number) => `${basename(file)} ${code} ${sev} ${line}:${character}`;
+      const opened = paths.map((p) => open(p, readFileSync(p, 'utf8'), p.endsWith('.py') ? 'python' : p.endsWith('.sql') ? 'sql' : 'typescript'));
+      const shown = await Promise.all(opened.map((uri) => diagnostics(uri, (p) => p.version === 1)));
+      const actual = shown.flatMap((p, i) => p.diagnostics.map((d) => key(paths[i]!, d.code, d.severity, d.range.start.line + 1, d.range.start.character + 1)));
+      expect(actual.sort(), dir).toEqual(expected.map((f) => key(f.file, f.rule, severity[f.severity]!, f.line, f.column)).sort());
+      compared += expected.length;
+      for (const uri of opened) void client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 
   it('shuts down and exits cleanly', async () => {
