@@ -29,16 +29,20 @@ export function suppressionDirective(file: string, rule: string): string {
 /**
  * Where a next-line directive for `finding` can go, best first: above the first line of the
  * statement it is in (a directive covers the statement starting on the next code line), else above
- * the finding's own line.
+ * the finding's own line; in a code file, last, a SQL `--` directive above the finding's line, for a
+ * finding in SQL embedded in a string (where a `//` or `#` comment would become part of the SQL).
  */
 export function suppressionInsertions(finding: Finding, text: string, statements: readonly LineRange[]): Insertion[] {
   const lines = text.split('\n');
   const containing = statements.filter((s) => s.line <= finding.line && finding.line <= s.endLine);
-  const candidates = [...new Set([...(containing.length ? [Math.min(...containing.map((s) => s.line))] : []), finding.line])];
-  const directive = suppressionDirective(finding.file, finding.rule);
+  const own = suppressionDirective(finding.file, finding.rule);
+  const sql = suppressionDirective('embedded.sql', finding.rule);
+  const candidates = [...(containing.length ? [{ line: Math.min(...containing.map((s) => s.line)), directive: own }] : []), { line: finding.line, directive: own }];
+  if (own !== sql) candidates.push({ line: finding.line, directive: sql });
+  const seen = new Set<string>();
   return candidates
-    .filter((line) => line >= 1 && line <= lines.length)
-    .map((line) => {
+    .filter((c) => c.line >= 1 && c.line <= lines.length && !seen.has(`${c.line} ${c.directive}`) && seen.add(`${c.line} ${c.directive}`))
+    .map(({ line, directive }) => {
       const indent = /^[ \t]*/.exec(lines[line - 1]!)![0];
       return { line, character: 0, text: `${indent}${directive}\n`, title: `Suppress ${finding.rule} for this statement (with a reason)` };
     });
