@@ -4,6 +4,7 @@
  * code actions add a suppression comment or apply a mechanical fix, each checked by re-linting;
  * hover on a finding shows the rule's `explain` text. Nothing may write to stdout but the connection.
  */
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -27,9 +28,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity } from '../engine/types.js';
 import { ruleDocsUrl } from '../meta.js';
-import { findRule } from '../rules/index.js';
 import { explainRule } from '../cli/explain.js';
-import { CONFIG_FILE_NAME } from '../config/load.js';
+import { CONFIG_FILE_NAME, ConfigError, loadConfigFile } from '../config/load.js';
+import { ACCEPTED_RULE_IDS, findRule } from '../rules/index.js';
 import type { ConfigProblem } from '../config/schema.js';
 import { EXTENSIONS } from '../parsers/registry.js';
 import { lintDirectory } from './lint-directory.js';
@@ -141,7 +142,7 @@ export function startServer(connection: Connection): void {
           else published.delete(doc.uri);
           await connection.sendDiagnostics({ uri: doc.uri, version: versions.get(doc.uri)!, diagnostics: findings.map((f) => toDiagnostic(f, doc)) });
         }
-        if (result.kind !== 'config-error') await clearFixedConfigs(result.config?.file);
+        if (result.kind !== 'config-error') await clearFixedConfigs();
       } while (state.again);
     } catch (e) {
       connection.console.error(`migration-lint: cannot lint ${dir}: ${(e as Error).message ?? e}`);
@@ -150,18 +151,18 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  /** A config that loads again (or is no longer the one in use) loses its problems. */
-  async function clearFixedConfigs(inUse: string | undefined): Promise<void> {
+  /** A config shown with problems that now loads (or is gone) loses them. */
+  async function clearFixedConfigs(): Promise<void> {
     for (const file of [...brokenConfigs]) {
-      if (file !== inUse && !isConfigOfOpenDirectory(file)) continue;
+      try {
+        loadConfigFile(file, ACCEPTED_RULE_IDS);
+      } catch (e) {
+        if (!(e instanceof ConfigError) || existsSync(file)) continue;
+      }
       brokenConfigs.delete(file);
       await connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: [] });
     }
   }
-  const isConfigOfOpenDirectory = (file: string) => documents.all().some((d) => {
-    const p = filePath(d.uri);
-    return p !== undefined && (p.startsWith(dirname(file) + '/') || p.startsWith(dirname(file) + '\\'));
-  });
 
   function schedule(dir: string, delay: number): void {
     clearTimeout(timers.get(dir));
