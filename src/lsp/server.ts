@@ -35,7 +35,7 @@ import type { ConfigProblem } from '../config/schema.js';
 import { EXTENSIONS } from '../parsers/registry.js';
 import { lintDirectory } from './lint-directory.js';
 import type { LineRange } from '../suppressions/apply.js';
-import { applyInsertion, concurrentlyInsertion, type Insertion, suppressionInsertions } from './fixes.js';
+import { applyInsertion, concurrentlyInsertion, type Insertion, suppressionInsertions } from '../fix/edits.js';
 
 export const SOURCE = 'migration-lint';
 /** Wait after the last keystroke before linting again. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findDirectives } from '../src/suppressions/directives.js';
-import { applyInsertion, concurrentlyInsertion, suppressionDirective, suppressionInsertions } from '../src/lsp/fixes.js';
+import { applyInsertion, concurrentlyInsertion, suppressionDirective, suppressionInsertions } from '../src/fix/edits.js';
 import type { Finding } from '../src/engine/types.js';
 
 const finding = (file: string, rule: string, line: number, column: number, endLine: number, endColumn: number): Finding => ({ rule, severity: 'error', file, line, column, endLine, endColumn, message: '', direction: 'upgrade' });

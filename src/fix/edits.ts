@@ -1,7 +1,7 @@
 /**
- * Text edits the language server offers for a finding: a suppression comment in the file's own
- * comment syntax, and the mechanical rewrites. Each is only a candidate: the server re-lints the
- * edited migration set and offers the edit only when the finding is gone and nothing new appears.
+ * Text edits for a finding: a suppression comment in the file's own comment syntax, and the
+ * mechanical rewrites. Each is only a candidate: the language server and `--fix` re-lint the edited
+ * migration set and keep the edit only when the finding is gone and nothing new appears.
  */
 import type { Finding } from '../engine/types.js';
 import type { LineRange } from '../suppressions/apply.js';
