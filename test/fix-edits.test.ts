@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findDirectives } from '../src/suppressions/directives.js';
-import { applyInsertion, concurrentlyInsertion, suppressionDirective, suppressionInsertions } from '../src/fix/edits.js';
+import { applyInsertion, concurrentlyInsertion, lockTimeoutInsertion, suppressionDirective, suppressionInsertions } from '../src/fix/edits.js';
 import type { Finding } from '../src/engine/types.js';
 
 const finding = (file: string, rule: string, line: number, column: number, endLine: number, endColumn: number): Finding => ({ rule, severity: 'error', file, line, column, endLine, endColumn, message: '', direction: 'upgrade' });
@@ -47,5 +47,15 @@ describe('the CONCURRENTLY insertion', () => {
     const text = 'CREATE INDEX b_idx ON b (y);\n';
     expect(concurrentlyInsertion(finding('m/002.sql', 'require-lock-timeout', 1, 1, 1, 28), text)).toBeUndefined();
     expect(concurrentlyInsertion(finding('m/002.js', 'require-concurrent-index-creation', 1, 1, 1, 28), text)).toBeUndefined();
+  });
+});
+
+describe('the lock_timeout insertion', () => {
+  it('goes on its own line above the first line of the flagged statement, with its indentation', () => {
+    const text = '-- migrate:up\nCREATE TABLE t (id bigint);\n  ALTER TABLE users\n    ADD COLUMN plan text;\n';
+    const f = finding('m/002.sql', 'require-lock-timeout', 4, 5, 4, 25);
+    const insertion = lockTimeoutInsertion(f, text, [{ line: 2, endLine: 2 }, { line: 3, endLine: 4 }])!;
+    expect(applyInsertion(text, insertion)).toBe("-- migrate:up\nCREATE TABLE t (id bigint);\n  SET lock_timeout = '2s';\n  ALTER TABLE users\n    ADD COLUMN plan text;\n");
+    expect(lockTimeoutInsertion({ ...f, file: 'm/002.ts' }, text, [])).toBeUndefined();
   });
 });

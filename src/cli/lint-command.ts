@@ -225,7 +225,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     if (flags.writeBaseline) throw new UsageError('--fix and --write-baseline do not go together: fix first, then record the baseline');
     const { planFixes, unifiedDiff, writeAtomically } = await import('../fix/fix-files.js');
     // stdin has no file to write back to; files read only for context (--since) are not this run's to change
-    const plan = await planFixes(inputs, options, result.findings, (i) => !i.contextOnly && i !== stdinInput);
+    const plan = await planFixes(inputs, options, result, (i) => !i.contextOnly && i !== stdinInput);
     for (const r of plan.refused) io.stderr(`migration-lint: not fixed: ${show(r.path)}: ${r.reason}\n`);
     const total = plan.fixes.reduce((n, f) => n + f.fixed, 0);
     const counted = `${total} finding${total === 1 ? '' : 's'} in ${plan.fixes.length} file${plan.fixes.length === 1 ? '' : 's'}`;
@@ -429,7 +429,7 @@ export function addLintOptions(program: Command): Command {
     .option('--allow-empty', 'exit 0 when there is nothing to lint (by default a path, pattern or config that selects no migration file is an error, exit 2)')
     .option('--no-allow-empty', 'do not, even if the config file says so')
     .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
-    .option('--fix', 'apply the mechanical rewrites (CONCURRENTLY where the migration runs outside a transaction), then report what is left')
+    .option('--fix', 'apply the mechanical rewrites to SQL files (CONCURRENTLY where the index is built outside a transaction, SET lock_timeout), then report what is left')
     .option('--fix-dry-run', 'print the rewrites --fix would make as a unified diff, and change nothing')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
     .option('--color', 'colour the output even when it is not a terminal (CI logs); FORCE_COLOR=1 does the same')

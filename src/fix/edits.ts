@@ -83,6 +83,29 @@ export function concurrentlyInsertion(finding: Finding, text: string): Insertion
   return undefined;
 }
 
+/** The value the rule's own help suggests: long enough for a lock on a quiet table, short enough not to stall traffic. */
+export const LOCK_TIMEOUT = "'2s'";
+
+/**
+ * `require-lock-timeout` in a SQL file: `SET lock_timeout` on its own line above the flagged
+ * statement (the rule flags the first statement that takes a strong lock, so everything before it
+ * is harmless), with that statement's indentation.
+ */
+export function lockTimeoutInsertion(finding: Finding, text: string, statements: readonly LineRange[]): Insertion | undefined {
+  if (finding.rule !== 'require-lock-timeout' || !finding.file.toLowerCase().endsWith('.sql')) return undefined;
+  const containing = statements.filter((s) => s.line <= finding.line && finding.line <= s.endLine);
+  const line = containing.length ? Math.min(...containing.map((s) => s.line)) : finding.line;
+  const lines = text.split('\n');
+  if (line < 1 || line > lines.length) return undefined;
+  const indent = /^[ \t]*/.exec(lines[line - 1]!)![0];
+  return { line, character: 0, text: `${indent}SET lock_timeout = ${LOCK_TIMEOUT};\n`, title: `Set lock_timeout = ${LOCK_TIMEOUT} before this statement` };
+}
+
+/** The mechanical rewrites for a finding (none when its rule has none). */
+export function mechanicalFixes(finding: Finding, text: string, statements: readonly LineRange[]): Insertion[] {
+  return [concurrentlyInsertion(finding, text), lockTimeoutInsertion(finding, text, statements)].filter((i): i is Insertion => i !== undefined);
+}
+
 /** `text` with the insertion applied. */
 export function applyInsertion(text: string, insertion: Insertion): string {
   const lines = text.split('\n');

@@ -8,8 +8,9 @@ import { chmodSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } 
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../engine/types.js';
-import { type LinterOptions, lintSources, ParseCache, type SourceInput } from '../linter.js';
-import { applyInsertion, concurrentlyInsertion, type Insertion } from './edits.js';
+import { type LinterOptions, type LintResult, lintSources, ParseCache, type SourceInput } from '../linter.js';
+import { statementGroups } from '../suppressions/apply.js';
+import { applyInsertion, mechanicalFixes } from './edits.js';
 
 export interface FileFix {
   path: string;
@@ -19,41 +20,47 @@ export interface FileFix {
   fixed: number;
 }
 
+/** The rules with a mechanical rewrite, in the order they are applied. */
+const FIXABLE_RULES = ['require-concurrent-index-creation', 'require-lock-timeout'];
 /** Rules a rewrite can bring in (CONCURRENTLY inside a transaction block fails at run time). */
 const CAUSED_BY_REWRITES = ['parse-error', 'ban-concurrent-index-creation-in-transaction'];
 
 const count = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule).length;
 
 /** The rewrites for `findings`, checked by re-linting `inputs` (the whole set, for context). */
-export async function planFixes(inputs: readonly SourceInput[], options: LinterOptions, findings: readonly Finding[], fixable: (input: SourceInput) => boolean): Promise<{ fixes: FileFix[]; refused: { path: string; reason: string }[] }> {
+export async function planFixes(inputs: readonly SourceInput[], options: LinterOptions, linted: Pick<LintResult, 'findings' | 'migrations'>, fixable: (input: SourceInput) => boolean): Promise<{ fixes: FileFix[]; refused: { path: string; reason: string }[] }> {
   const fixes: FileFix[] = [];
   const refused: { path: string; reason: string }[] = [];
   const cache = new ParseCache();
   for (const input of inputs) {
     if (!input.content.ok || !fixable(input)) continue;
-    const own = findings.filter((f) => f.file === input.path);
-    if (own.some((f) => f.rule === 'parse-error')) continue;
     const before = input.content.text;
-    const targets = own.flatMap((finding) => {
-      const insertion = concurrentlyInsertion(finding, before);
-      return insertion ? [{ finding, insertion }] : [];
-    });
-    if (targets.length === 0) continue;
-    const unique = [...new Map(targets.map(({ insertion: i }) => [`${i.line}:${i.character}`, i])).values()];
-    // bottom-up, so that each insertion's position is still right when it is applied
-    unique.sort((a, b) => b.line - a.line || b.character - a.character);
-    const after = unique.reduce(applyInsertion, before);
-    const rerun = await lintSources(inputs.map((i) => (i === input ? { ...i, content: { ok: true as const, text: after } } : i)), options, [], cache);
-    const now = rerun.findings.filter((f) => f.file === input.path);
-    const caused = CAUSED_BY_REWRITES.filter((rule) => count(now, rule) > count(own, rule));
-    // every targeted finding must be gone: its rule has that many fewer findings in the file
-    const left = [...new Set(targets.map((t) => t.finding.rule))].filter((rule) => count(now, rule) > count(own, rule) - targets.filter((t) => t.finding.rule === rule).length);
-    if (caused.length || left.length) {
-      refused.push({ path: input.path, reason: caused.length ? `the rewrite would bring ${caused.join(', ')} (the statement runs inside a transaction block)` : `the rewrite would leave ${left.join(', ')}` });
-      continue;
+    let text = before;
+    let findings = linted.findings.filter((f) => f.file === input.path);
+    if (findings.some((f) => f.rule === 'parse-error')) continue;
+    let statements = linted.migrations.filter((m) => m.file === input.path).flatMap(statementGroups);
+    let fixed = 0;
+    // one rule at a time, each checked on its own: a rewrite that cannot be kept does not cost the others
+    for (const rule of FIXABLE_RULES) {
+      const targets = findings.filter((f) => f.rule === rule).flatMap((finding) => mechanicalFixes(finding, text, statements));
+      if (targets.length === 0) continue;
+      const unique = [...new Map(targets.map((i) => [`${i.line}:${i.character}`, i])).values()];
+      // bottom-up, so that each insertion's position is still right when it is applied
+      unique.sort((x, y) => y.line - x.line || y.character - x.character);
+      const after = unique.reduce(applyInsertion, text);
+      const rerun = await lintSources(inputs.map((i) => (i === input ? { ...i, content: { ok: true as const, text: after } } : i)), options, [], cache);
+      const now = rerun.findings.filter((f) => f.file === input.path);
+      const caused = CAUSED_BY_REWRITES.filter((r) => r !== rule && count(now, r) > count(findings, r));
+      if (caused.length || count(now, rule) > 0) {
+        refused.push({ path: input.path, reason: caused.length ? `${rule}: the rewrite would bring ${caused.join(', ')}` : `${rule}: the rewrite would not remove the finding` });
+        continue;
+      }
+      fixed += count(findings, rule);
+      text = after;
+      findings = now;
+      statements = rerun.migrations.filter((m) => m.file === input.path).flatMap(statementGroups);
     }
-    const fixed = targets.length;
-    fixes.push({ path: input.path, before, after, fixed });
+    if (fixed > 0) fixes.push({ path: input.path, before, after: text, fixed });
   }
   return { fixes, refused };
 }

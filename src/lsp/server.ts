@@ -35,7 +35,7 @@ import type { ConfigProblem } from '../config/schema.js';
 import { EXTENSIONS } from '../parsers/registry.js';
 import { lintDirectory } from './lint-directory.js';
 import type { LineRange } from '../suppressions/apply.js';
-import { applyInsertion, concurrentlyInsertion, type Insertion, suppressionInsertions } from '../fix/edits.js';
+import { applyInsertion, type Insertion, mechanicalFixes, suppressionInsertions } from '../fix/edits.js';
 
 export const SOURCE = 'migration-lint';
 /** Wait after the last keystroke before linting again. */
@@ -249,7 +249,6 @@ export function startServer(connection: Connection): void {
     if (count(after.findings, finding.rule) >= count(before, finding.rule)) return undefined;
     for (const rule of ['parse-error', 'unused-suppression', 'ban-concurrent-index-creation-in-transaction'])
       if (rule !== finding.rule && count(after.findings, rule) > count(before, rule)) return undefined;
-    if (kind === 'fix' && count(after.findings, 'ban-concurrent-index-creation-in-transaction') > 0) return undefined;
     const at = { line: insertion.line - 1, character: insertion.character };
     return {
       title: insertion.title,
@@ -268,9 +267,10 @@ export function startServer(connection: Connection): void {
     try {
       for (const f of shown.findings) {
         if (!overlaps(findingRange(f, doc), params.range)) continue;
-        const fix = concurrentlyInsertion(f, doc.getText());
-        const fixAction = fix && (await checkedAction(doc, shown.findings, f, fix, 'fix'));
-        if (fixAction) actions.push(fixAction);
+        for (const fix of mechanicalFixes(f, doc.getText(), shown.statements)) {
+          const fixAction = await checkedAction(doc, shown.findings, f, fix, 'fix');
+          if (fixAction) actions.push(fixAction);
+        }
         for (const insertion of suppressionInsertions(f, doc.getText(), shown.statements)) {
           const suppress = await checkedAction(doc, shown.findings, f, insertion, 'suppress');
           if (suppress) {
