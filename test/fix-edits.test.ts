@@ -58,4 +58,10 @@ describe('the lock_timeout insertion', () => {
     expect(applyInsertion(text, insertion)).toBe("-- migrate:up\nCREATE TABLE t (id bigint);\n  SET lock_timeout = '2s';\n  ALTER TABLE users\n    ADD COLUMN plan text;\n");
     expect(lockTimeoutInsertion({ ...f, file: 'm/002.ts' }, text, [])).toBeUndefined();
   });
+
+  it('in a Drizzle migration, ends with a statement breakpoint like the statements around it', () => {
+    const text = 'ALTER TABLE "invoices" ADD COLUMN "code" varchar(32);--> statement-breakpoint\nCREATE INDEX "i" ON "invoices" ("code");\n';
+    const f = finding('drizzle/0001_x.sql', 'require-lock-timeout', 1, 1, 1, 53);
+    expect(applyInsertion(text, lockTimeoutInsertion(f, text, [{ line: 1, endLine: 1 }])!)).toBe(`SET lock_timeout = '2s';--> statement-breakpoint\n${text}`);
+  });
 });

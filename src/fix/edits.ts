@@ -98,7 +98,9 @@ export function lockTimeoutInsertion(finding: Finding, text: string, statements:
   const lines = text.split('\n');
   if (line < 1 || line > lines.length) return undefined;
   const indent = /^[ \t]*/.exec(lines[line - 1]!)![0];
-  return { line, character: 0, text: `${indent}SET lock_timeout = ${LOCK_TIMEOUT};\n`, title: `Set lock_timeout = ${LOCK_TIMEOUT} before this statement` };
+  // Drizzle sends the statements between breakpoints one by one: the new one gets its own
+  const breakpoint = /-->\s*statement-breakpoint/.test(text) ? '--> statement-breakpoint' : '';
+  return { line, character: 0, text: `${indent}SET lock_timeout = ${LOCK_TIMEOUT};${breakpoint}\n`, title: `Set lock_timeout = ${LOCK_TIMEOUT} before this statement` };
 }
 
 /** The mechanical rewrites for a finding (none when its rule has none). */
