@@ -8,9 +8,11 @@ import type { Finding, Rule, Severity } from './engine/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
-import { parseSources } from './parsers/parse-sources.js';
+import { type ParseOutcome, parseSources } from './parsers/parse-sources.js';
+import type { ParseOptions, SourceFile } from './parsers/types.js';
 import { initSqlParser } from './parsers/sql/parse-sql.js';
 import { type CacheStats, ParseCache } from './cache/parse-cache.js';
+import { createHash } from 'node:crypto';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
 import { displayPath } from './report/paths.js';
@@ -110,15 +112,36 @@ async function migrationEdits(previous: readonly PreviousVersion[], migrations: 
   return edits;
 }
 
-export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS, previous: readonly PreviousVersion[] = []): Promise<LintResult> {
+/**
+ * Parse results kept in memory between runs over the same files (the language server lints a
+ * directory on every keystroke): a file whose path, text and parse options are unchanged is not
+ * parsed again. Holds the latest result per path. (`--cache` keeps them on disk: src/cache.)
+ */
+export class MemoryParseCache {
+  private readonly byPath = new Map<string, { key: string; outcome: ParseOutcome }>();
+
+  /** Parses the files not parsed before with the same text and options; the others come from the cache. */
+  async parse(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
+    const optionsKey = JSON.stringify(options);
+    const keys = files.map((f) => (f ? createHash('sha256').update(optionsKey).update('\0').update(f.text).digest('hex') : ''));
+    const missing = files.map((f, i) => (f && this.byPath.get(f.path)?.key !== keys[i] ? i : -1)).filter((i) => i >= 0);
+    const fresh = await parseSources(missing.map((i) => files[i]), options);
+    missing.forEach((i, k) => this.byPath.set(files[i]!.path, { key: keys[i]!, outcome: fresh[k] }));
+    // a shallow copy: the run may set a migration's own fields (arrangeRun), which must not leak into the next run
+    return files.map((f) => {
+      const outcome = f ? this.byPath.get(f.path)!.outcome : undefined;
+      return outcome && !('internalError' in outcome) ? { ...outcome } : outcome;
+    });
+  }
+}
+
+export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS, previous: readonly PreviousVersion[] = [], memory?: MemoryParseCache): Promise<LintResult> {
   const migrations: Migration[] = [];
   const skipped: LintResult['skipped'] = [];
+  const files = inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined));
+  const parseOptions: ParseOptions = { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect };
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
-  const parsed = await parseSources(
-    inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined)),
-    { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect },
-    cache,
-  );
+  const parsed = memory ? await memory.parse(files, parseOptions) : await parseSources(files, parseOptions, cache);
   inputs.forEach((input, i) => {
     const content = input.content;
     const migration = parsed[i];

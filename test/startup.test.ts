@@ -1,6 +1,7 @@
 /**
- * Start-up cost: a run over SQL files must not load the TypeScript compiler, tree-sitter, PGlite or
- * pg — they are imported only by the frontends and the `trace` command that need them.
+ * Start-up cost: a run over SQL files must not load the TypeScript compiler, tree-sitter, PGlite,
+ * pg or the language server libraries — they are imported only by the frontends and the `trace` and
+ * `lsp` commands that need them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './integrations/helpers.js';
 
-const HEAVY = /node_modules\/(typescript|@typescript-eslint|web-tree-sitter|tree-sitter-python|@electric-sql\/pglite|pg|pg-[a-z]+)\//;
+const HEAVY = /node_modules\/(typescript|@typescript-eslint|web-tree-sitter|tree-sitter-python|@electric-sql\/pglite|pg|pg-[a-z]+|vscode-languageserver[a-z-]*|vscode-jsonrpc)\//;
 const built = existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'));
 
 function importsOf(args: string[]): string[] {

@@ -56,6 +56,10 @@ export interface LintFlags {
   allowEmpty?: boolean;
   cache?: boolean;
   cacheLocation?: string;
+  /** Apply the mechanical rewrites to the files, then report what is left. */
+  fix?: boolean;
+  /** Print the rewrites `--fix` would make as a unified diff; change nothing. */
+  fixDryRun?: boolean;
 }
 
 const ALLOW_EMPTY_HINT = 'Check the paths (and the config\'s include/exclude); --allow-empty, or "allowEmpty": true in the config, accepts a run with nothing to lint.';
@@ -194,9 +198,11 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   let files = selection.files;
 
   const inputs: SourceInput[] = [];
+  let stdinInput: SourceInput | undefined;
   if (paths.includes('-')) {
     const name = flags.stdinFilename ?? '<stdin>.sql';
-    inputs.push({ path: name, content: decodeSource(await io.readStdin()), explicit: true });
+    stdinInput = { path: name, content: decodeSource(await io.readStdin()), explicit: true };
+    inputs.push(stdinInput);
   }
   let changed: Set<string> | undefined;
   let edited: EditedFile[] = [];
@@ -228,7 +234,34 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     inputs.push(input);
   }
 
-  const result = await lintSources(inputs, options, previousVersions(edited, files, paths.filter((p) => p !== '-').map((p) => resolve(cwd, globBase(p) || '.')), loaded, flags.since ?? ''));
+  const previous = previousVersions(edited, files, paths.filter((p) => p !== '-').map((p) => resolve(cwd, globBase(p) || '.')), loaded, flags.since ?? '');
+  let result = await lintSources(inputs, options, previous);
+  if (flags.fix || flags.fixDryRun) {
+    if (flags.writeBaseline) throw new UsageError('--fix and --write-baseline do not go together: fix first, then record the baseline');
+    const { planFixes, unifiedDiff, writeAtomically } = await import('../fix/fix-files.js');
+    // stdin has no file to write back to; files read only for context (--since) are not this run's to change
+    const plan = await planFixes(inputs, options, result, (i) => !i.contextOnly && i !== stdinInput);
+    for (const r of plan.refused) io.stderr(`migration-lint: not fixed: ${show(r.path)}: ${r.reason}\n`);
+    const total = plan.fixes.reduce((n, f) => n + f.fixed, 0);
+    const counted = `${total} finding${total === 1 ? '' : 's'} in ${plan.fixes.length} file${plan.fixes.length === 1 ? '' : 's'}`;
+    if (flags.fixDryRun) {
+      io.stdout(plan.fixes.map((f) => unifiedDiff(show(f.path), f)).join(''));
+      io.stderr(`migration-lint: --fix would fix ${counted}\n`);
+      return 0;
+    }
+    for (const f of plan.fixes) {
+      try {
+        writeAtomically(f.path, f.after);
+      } catch (e) {
+        throw new UsageError(`cannot write ${show(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      io.stderr(`migration-lint: fixed ${f.fixed} finding${f.fixed === 1 ? '' : 's'} in ${show(f.path)}\n`);
+      const input = inputs.find((i) => i.path === f.path)!;
+      input.content = { ok: true, text: f.after };
+    }
+    // what is left after the rewrites is what this run reports
+    if (plan.fixes.length) result = await lintSources(inputs, options, previous);
+  }
   if (result.migrations.length === 0 && !allowEmpty) {
     const notLinted = [...skippedBySelection, ...result.skipped];
     const listing = notLinted.slice(0, 5).map((s) => `\n  ${show(s.path)}: ${s.reason}`).join('') + (notLinted.length > 5 ? `\n  … and ${notLinted.length - 5} more` : '');
@@ -324,13 +357,7 @@ function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, f
   const skippedBySelection: Selection['skippedBySelection'] = [];
   const filtering = loaded && (loaded.config.include.length || loaded.config.exclude.length) ? loaded : undefined;
   const selectedBy = filtering ? `the include/exclude globs of ${show(filtering.file)}` : '';
-  const passes = filtering ? fileFilter(filtering.config.include, filtering.config.exclude) : undefined;
-  const selected = (f: string): boolean => {
-    if (!filtering || !passes) return true;
-    const rel = relative(filtering.dir, f).split('\\').join('/');
-    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
-    return inside ? passes(rel) : filtering.config.include.length === 0;
-  };
+  const selected = selectedByConfig(loaded);
   const nothingFound: string[] = [];
   const kept = new Set<string>();
   for (const a of expanded) {
@@ -352,6 +379,17 @@ function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, f
   }
   if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
   return { files: [...kept].sort(comparePaths), named, skippedBySelection };
+}
+
+/** Whether the config's include/exclude globs select a file (every file when there is no config or no globs). */
+export function selectedByConfig(loaded: LoadedConfig | undefined): (file: string) => boolean {
+  if (!loaded || (!loaded.config.include.length && !loaded.config.exclude.length)) return () => true;
+  const passes = fileFilter(loaded.config.include, loaded.config.exclude);
+  return (f) => {
+    const rel = relative(loaded.dir, f).split('\\').join('/');
+    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
+    return inside ? passes(rel) : loaded.config.include.length === 0;
+  };
 }
 
 /**
@@ -411,6 +449,8 @@ export function addLintOptions(program: Command): Command {
     .option('--no-cache', 'do not, even if the config file says so')
     .option('--cache-location <dir>', 'directory of the cache (with --cache)')
     .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
+    .option('--fix', 'apply the mechanical rewrites to SQL files (CONCURRENTLY where the index is built outside a transaction, SET lock_timeout), then report what is left')
+    .option('--fix-dry-run', 'print the rewrites --fix would make as a unified diff, and change nothing')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
     .option('--color', 'colour the output even when it is not a terminal (CI logs); FORCE_COLOR=1 does the same')
     .option('--no-color', 'never colour the output (default: colours on a terminal only; NO_COLOR=1 does the same)');

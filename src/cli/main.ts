@@ -38,8 +38,20 @@ const explainCommand: CommandRegistrar = (program, { io, setExit }) => {
     });
 };
 
+const lspCommand: CommandRegistrar = (program) => {
+  program
+    .command('lsp')
+    .description('run the language server (for editors) on stdin/stdout')
+    .option('--stdio', 'talk the Language Server Protocol over stdin/stdout (the only transport)')
+    .action(async () => {
+      // loaded only here: linting from the command line does not pay for the LSP libraries
+      const { runStdioServer } = await import('../lsp/server.js');
+      await runStdioServer();
+    });
+};
+
 /** Subcommands besides the default lint action. Add one by adding its registrar here. */
-const SUBCOMMANDS: CommandRegistrar[] = [rulesCommand, explainCommand, initCommand, registerTraceCommand];
+const SUBCOMMANDS: CommandRegistrar[] = [rulesCommand, explainCommand, initCommand, registerTraceCommand, lspCommand];
 
 function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command('migration-lint');

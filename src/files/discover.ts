@@ -12,12 +12,15 @@ export function comparePaths(a: string, b: string): number {
   return collator.compare(a, b);
 }
 
+/** Whether a file name is one a directory walk picks up: it ends with one of `extensions` (type declarations excepted). */
+export function hasMigrationExtension(name: string, extensions: readonly string[]): boolean {
+  const lower = name.toLowerCase();
+  return extensions.some((e) => lower.endsWith(e)) && !lower.endsWith('.d.ts');
+}
+
 /** A directory's files whose name ends with one of `extensions`, recursively (tool and VCS directories skipped). */
 function walkDirectory(root: string, extensions: readonly string[], out: string[]): void {
-  const matches = (name: string) => {
-    const lower = name.toLowerCase();
-    return extensions.some((e) => lower.endsWith(e)) && !lower.endsWith('.d.ts');
-  };
+  const matches = (name: string) => hasMigrationExtension(name, extensions);
   const walk = (dir: string) => {
     let entries;
     try {

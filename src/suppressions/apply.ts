@@ -21,19 +21,17 @@ export interface SuppressionOptions {
   resolveRule?(name: string): readonly string[];
 }
 
-interface LineRange {
+export interface LineRange {
   line: number;
   endLine: number;
 }
 
-/** Line ranges of the statements of a migration: ops of one source statement share a statementIndex. */
-function statementRanges(migration: Migration): LineRange[] {
+/** The line range of each source statement of a migration (its ops share a statementIndex). */
+export function statementGroups(migration: Migration): LineRange[] {
   const groups = new Map<string, LineRange>();
-  const out: LineRange[] = [];
   for (const op of migration.ops) {
-    // An op's own span (a clause of a multi-clause ALTER TABLE) is a range of its own, so a comment
-    // above one clause covers that clause; the statement's range covers all of them.
-    out.push({ line: op.span.line, endLine: op.span.endLine });
+    // The statement's range covers all its clauses (statementRanges adds each op's own span, so a
+    // comment above one clause of a multi-clause ALTER TABLE covers that clause).
     const whole = op.statementSpan ?? op.span;
     const key = `${op.direction}:${op.statementIndex}`;
     const g = groups.get(key);
@@ -43,7 +41,12 @@ function statementRanges(migration: Migration): LineRange[] {
       g.endLine = Math.max(g.endLine, whole.endLine);
     }
   }
-  return [...out, ...groups.values()];
+  return [...groups.values()];
+}
+
+/** Line ranges a directive can point at: each op's own, and each statement's. */
+function statementRanges(migration: Migration): LineRange[] {
+  return [...migration.ops.map((op) => ({ line: op.span.line, endLine: op.span.endLine })), ...statementGroups(migration)];
 }
 
 function coveredRanges(d: Directive, ranges: LineRange[], lines: readonly string[]): LineRange[] {

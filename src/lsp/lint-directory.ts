@@ -1,0 +1,115 @@
+/**
+ * Lints one directory of migrations the way the CLI would lint it (nearest config, same settings,
+ * rules, suppressions and severities), with the editor's unsaved buffers in place of the files on disk.
+ * A migration is judged in the context of its set: the other migration files of its directory.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, findConfig, type LoadedConfig } from '../config/load.js';
+import type { ConfigProblem } from '../config/schema.js';
+import type { Finding } from '../engine/types.js';
+import type { Migration } from '../ir/types.js';
+import { type LineRange, statementGroups } from '../suppressions/apply.js';
+import { comparePaths, hasMigrationExtension } from '../files/discover.js';
+import { readSource, type ReadResult } from '../files/read.js';
+import { type LinterOptions, lintSources, MemoryParseCache, type SourceInput } from '../linter.js';
+import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
+import { ACCEPTED_RULE_IDS } from '../rules/index.js';
+import { resolveSettings, selectedByConfig } from '../cli/lint-command.js';
+import { UsageError } from '../cli/io.js';
+
+export type DirectoryLint =
+  | {
+      kind: 'linted';
+      /** Findings of every file of the directory (absolute paths). */
+      findings: Finding[];
+      /** Line ranges (1-based) of each linted file's statements: where a suppression comment goes. */
+      statements: Map<string, LineRange[]>;
+      config?: LoadedConfig;
+    }
+  /** The config that applies cannot be used: nothing is linted (the CLI exits 2 in this case). */
+  | { kind: 'config-error'; configFile: string; problems: ConfigProblem[] }
+  /** None of the files asked about is a migration the CLI would lint (an excluded file, a source file). */
+  | { kind: 'not-migrations'; config?: LoadedConfig };
+
+/** The migration files directly in `dir` (not its subdirectories), plus unsaved buffers there not yet on disk. */
+function directoryFiles(dir: string, overlays: ReadonlyMap<string, string>): string[] {
+  const files = new Set<string>();
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if ((e.isFile() || e.isSymbolicLink()) && hasMigrationExtension(e.name, EXTENSIONS)) files.add(join(dir, e.name));
+  } catch {
+    // an unsaved buffer in a directory that does not exist (yet): only the buffers
+  }
+  for (const path of overlays.keys()) if (dirname(path) === dir && hasMigrationExtension(path, EXTENSIONS)) files.add(path);
+  return [...files].sort(comparePaths);
+}
+
+/** The line ranges of each file's statements (a file can give several migrations: Alembic offline SQL). */
+function statementRanges(migrations: readonly Migration[]): Map<string, LineRange[]> {
+  const out = new Map<string, LineRange[]>();
+  for (const m of migrations) out.set(m.file, [...(out.get(m.file) ?? []), ...statementGroups(m)]);
+  return out;
+}
+
+/** Loads the settings that apply to `dir`; throws ConfigError for an unusable config. */
+function settingsFor(dir: string): { loaded?: LoadedConfig; options: LinterOptions } {
+  let loaded: LoadedConfig | undefined;
+  try {
+    loaded = findConfig(dir, ACCEPTED_RULE_IDS);
+  } catch (e) {
+    // findConfig names the file relative to `dir` (or absolutely when it could not read it)
+    if (e instanceof ConfigError) throw new ConfigError(resolve(dir, e.file), e.problems);
+    throw e;
+  }
+  try {
+    return { ...(loaded ? { loaded } : {}), options: resolveSettings({}, loaded?.config).options };
+  } catch (e) {
+    if (e instanceof UsageError && loaded) throw new ConfigError(loaded.file, [{ path: '', message: e.message }]);
+    throw e;
+  }
+}
+
+/** Recent lint results by the settings and contents they came from: an unchanged set is not linted again. */
+const recentRuns = new Map<string, DirectoryLint>();
+const RECENT_RUNS = 16;
+/** Parsed files, so that an edit re-parses only the file edited, not its whole directory. */
+const parseCache = new MemoryParseCache();
+
+/**
+ * Lints the migration set of `dir`. `overlays` (absolute path → text) replace the disk content of
+ * open files; `wanted` are the files the caller will show findings for: when no config selects them
+ * or no migration format reads them, nothing is linted. `displayFrom` is where messages name files from.
+ */
+export async function lintDirectory(dir: string, overlays: ReadonlyMap<string, string>, wanted: readonly string[], displayFrom?: string): Promise<DirectoryLint> {
+  let settings: ReturnType<typeof settingsFor>;
+  try {
+    settings = settingsFor(dir);
+  } catch (e) {
+    if (e instanceof ConfigError) return { kind: 'config-error', configFile: e.file, problems: e.problems };
+    throw e;
+  }
+  const { loaded, options } = settings;
+  options.cwd = displayFrom ?? loaded?.dir ?? dir;
+  const selected = selectedByConfig(loaded);
+  const files = directoryFiles(dir, overlays).filter(selected);
+  const contents = new Map<string, ReadResult>(files.map((f) => [f, overlays.has(f) ? { ok: true, text: overlays.get(f)! } : readSource(f)]));
+  const isMigration = (f: string) => {
+    const c = contents.get(f);
+    return c !== undefined && (!c.ok || chooseParser({ path: f, text: c.text }, options.framework) !== undefined);
+  };
+  if (!wanted.some(isMigration)) return loaded ? { kind: 'not-migrations', config: loaded } : { kind: 'not-migrations' };
+
+  const hash = createHash('sha256').update(dir).update(JSON.stringify(options)).update(loaded?.file ?? '');
+  for (const [f, c] of contents) hash.update(`\0${f}\0${c.ok ? c.text : `${c.rule}:${c.message}`}`);
+  const key = hash.digest('hex');
+  const previous = recentRuns.get(key);
+  if (previous) return previous;
+
+  const inputs: SourceInput[] = files.map((path) => ({ path, content: contents.get(path)! }));
+  const run = await lintSources(inputs, options, [], parseCache);
+  const result: DirectoryLint = { kind: 'linted', findings: run.findings, statements: statementRanges(run.migrations), ...(loaded ? { config: loaded } : {}) };
+  recentRuns.set(key, result);
+  if (recentRuns.size > RECENT_RUNS) recentRuns.delete(recentRuns.keys().next().value!);
+  return result;
+}
