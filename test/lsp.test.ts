@@ -3,6 +3,7 @@
  * stdin/stdout by vscode-jsonrpc's client connection, on a workspace of SQL, Knex and Alembic
  * migrations that each have an earlier sibling migration on disk.
  */
+import { ruleDocsUrl } from '../src/version.js';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ interface CodeAction {
   edit: { changes: Record<string, TextEdit[]> };
 }
 
-const DOCS = 'https://github.com/migration-lint/migration-lint/blob/main/docs/rules.md';
+
 
 const SQL_CREATE = 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n';
 const SQL_INDEX = "-- speed up the login lookup\nSET lock_timeout = '2s';\nCREATE UNIQUE INDEX users_email_idx\n  ON users (email);\n";
@@ -201,7 +202,7 @@ describe('migration-lint lsp --stdio', () => {
       range: { start: { line: 2, character: 0 }, end: { line: 3, character: 18 } },
       severity: 1,
       code: 'require-concurrent-index-creation',
-      codeDescription: { href: `${DOCS}#require-concurrent-index-creation` },
+      codeDescription: { href: ruleDocsUrl('require-concurrent-index-creation') },
       source: 'migration-lint',
       message: expect.stringContaining('Lock: SHARE on users (blocks writes)'),
     });
