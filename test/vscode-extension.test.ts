@@ -59,10 +59,14 @@ describe('the server the extension starts', () => {
   });
 });
 
-describe('vsce package', () => {
+// The extension's own packages (vsce, vscode-languageclient) are installed by .ci/run (`npm ci` in
+// editors/vscode); the test itself never goes to the network.
+const VSCE_INSTALLED = existsSync(join(EXTENSION, 'node_modules', '.bin', 'vsce'));
+if (!VSCE_INSTALLED) console.warn('Skipping the vsce packaging test: editors/vscode has no node_modules (run npm ci there; .ci/run does)');
+
+describe.skipIf(!VSCE_INSTALLED)('vsce package', () => {
   let vsix: string;
   beforeAll(() => {
-    if (!existsSync(join(EXTENSION, 'node_modules', '.bin', 'vsce'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: EXTENSION, stdio: 'ignore' });
     vsix = join(tempDir(), 'migration-lint.vsix');
     execFileSync(join(EXTENSION, 'node_modules', '.bin', 'vsce'), ['package', '--skip-license', '--out', vsix], { cwd: EXTENSION, stdio: 'ignore' });
   }, 300_000);
