@@ -8,8 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { findSquawk } from '../../scripts/squawk.mjs';
+import type { Rule } from '../../src/engine/types.js';
+import { lintMigrations } from '../../src/engine/lint.js';
+import { chooseParser } from '../../src/parsers/registry.js';
+import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
 
 export interface SquawkFinding {
   rule: string;
@@ -46,4 +50,32 @@ export function runSquawk(sql: string, options: { assumeInTransaction?: boolean;
   }
   const raw = JSON.parse(out || '[]') as { rule_name: string; line: number; column: number; message: string }[];
   return raw.map((f) => ({ rule: f.rule_name, line: f.line + 1, column: f.column + 1, message: f.message }));
+}
+
+/**
+ * `rule@line` for every finding of `rules` from migration-lint and from Squawk on the same plain SQL
+ * file, sorted; both sides' lines are mapped to the start line of their statement (Squawk points at a
+ * keyword or type, migration-lint at a clause or column).
+ */
+export async function flaggedByBoth(
+  sql: string,
+  rules: readonly Rule[],
+  options: { assumeInTransaction?: boolean; pgVersion?: number; include?: string[] } = {},
+): Promise<{ ours: string[]; squawk: string[] }> {
+  await initSqlParser();
+  // Not `migration.sql` (Prisma's name): a plain SQL file.
+  const source = { path: '001_change.sql', text: sql };
+  const migration = await chooseParser(source)!.parse(source, { assumeInTransaction: Boolean(options.assumeInTransaction), dialect: 'postgresql' });
+  expect(migration.diagnostics).toEqual([]);
+  const pgVersion = options.pgVersion ?? 14;
+  const ids = rules.map((r) => r.meta.id);
+  const statementStart = (line: number) => migration.ops.find((op) => op.span.line <= line && line <= op.span.endLine)?.span.line ?? line;
+  const ours = lintMigrations([migration], { pgVersion, checkDowngrade: false, rules: rules.map((rule) => ({ rule, severity: rule.meta.severity })) })
+    .map((f) => `${f.rule}@${statementStart(f.line)}`)
+    .sort();
+  const squawk = runSquawk(sql, { ...options, pgVersion })
+    .filter((f) => ids.includes(f.rule))
+    .map((f) => `${f.rule}@${statementStart(f.line)}`)
+    .sort();
+  return { ours, squawk };
 }

@@ -6,10 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Rule } from '../../src/engine/types.js';
-import { lintMigrations } from '../../src/engine/lint.js';
-import { chooseParser } from '../../src/parsers/registry.js';
-import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
-import { describeWithSquawk, runSquawk } from '../helpers/squawk.js';
+import { describeWithSquawk, flaggedByBoth } from '../helpers/squawk.js';
 import { requireConcurrentIndexDeletion } from '../../src/rules/require-concurrent-index-deletion.js';
 import { banConcurrentIndexCreationInTransaction } from '../../src/rules/ban-concurrent-index-creation-in-transaction.js';
 import { addingNotNullableField } from '../../src/rules/adding-not-nullable-field.js';
@@ -25,30 +22,15 @@ const RULES: Rule[] = [
   requireConcurrentIndexDeletion, banConcurrentIndexCreationInTransaction, addingNotNullableField, addingFieldWithDefault,
   addingForeignKeyConstraint, constraintMissingNotValid, disallowedUniqueConstraint, addingSerialPrimaryKeyField, changingColumnType, requireLockTimeout,
 ];
-const IDS = RULES.map((r) => r.meta.id);
 
 interface Options {
   assumeInTransaction?: boolean;
   pgVersion?: number;
 }
 
-/** `rule@line` for every finding of our lock rules, sorted; lines are statement start lines. */
+/** `rule@line` of both tools on the same SQL (statement start lines). */
 async function both(sql: string, options: Options = {}): Promise<{ ours: string[]; squawk: string[] }> {
-  await initSqlParser();
-  // Not `migration.sql` (Prisma's name): a plain SQL file.
-  const source = { path: '001_change.sql', text: sql };
-  const migration = await chooseParser(source)!.parse(source, { assumeInTransaction: Boolean(options.assumeInTransaction), dialect: 'postgresql' });
-  expect(migration.diagnostics).toEqual([]);
-  const pgVersion = options.pgVersion ?? 14;
-  const ours = lintMigrations([migration], { pgVersion, checkDowngrade: false, rules: RULES.map((rule) => ({ rule, severity: rule.meta.severity })) })
-    .map((f) => `${f.rule}@${f.line}`)
-    .sort();
-  const statementStart = (line: number) => migration.ops.find((op) => op.span.line <= line && line <= op.span.endLine)?.span.line ?? line;
-  const squawk = runSquawk(sql, { ...options, pgVersion })
-    .filter((f) => IDS.includes(f.rule))
-    .map((f) => `${f.rule}@${statementStart(f.line)}`)
-    .sort();
-  return { ours, squawk };
+  return flaggedByBoth(sql, RULES, { ...options });
 }
 
 const AGREE: { name: string; sql: string; options?: Options }[] = [

@@ -6,10 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '../../src/engine/types.js';
-import { lintMigrations } from '../../src/engine/lint.js';
-import { chooseParser } from '../../src/parsers/registry.js';
-import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
-import { runSquawk } from '../helpers/squawk.js';
+import { flaggedByBoth } from '../helpers/squawk.js';
 import { banCreateDomainWithConstraint } from '../../src/rules/ban-create-domain-with-constraint.js';
 import { banAlterDomainWithAddConstraint } from '../../src/rules/ban-alter-domain-with-add-constraint.js';
 import { requireConcurrentPartitionDetach } from '../../src/rules/require-concurrent-partition-detach.js';
@@ -26,29 +23,15 @@ const RULES: Rule[] = [
   banCreateDomainWithConstraint, banAlterDomainWithAddConstraint, requireConcurrentPartitionDetach, requireConcurrentReindex, preferRepack,
   requireEnumValueOrdering, identifierTooLong, preferBigintOverSmallint, requireStatementTimeout, requireTableSchema, preferRobustStmts,
 ];
-const IDS = RULES.map((r) => r.meta.id);
 
 interface Options {
   pgVersion?: number;
   assumeInTransaction?: boolean;
 }
 
-/** `rule@line` for every finding of these rules, sorted; lines are statement start lines. */
+/** `rule@line` of both tools on the same SQL (statement start lines). */
 async function both(sql: string, options: Options = {}): Promise<{ ours: string[]; squawk: string[] }> {
-  await initSqlParser();
-  const source = { path: '001_change.sql', text: sql };
-  const migration = await chooseParser(source)!.parse(source, { assumeInTransaction: Boolean(options.assumeInTransaction), dialect: 'postgresql' });
-  expect(migration.diagnostics).toEqual([]);
-  const pgVersion = options.pgVersion ?? 14;
-  const statementStart = (line: number) => migration.ops.find((op) => op.span.line <= line && line <= op.span.endLine)?.span.line ?? line;
-  const ours = lintMigrations([migration], { pgVersion, checkDowngrade: false, rules: RULES.map((rule) => ({ rule, severity: rule.meta.severity })) })
-    .map((f) => `${f.rule}@${statementStart(f.line)}`)
-    .sort();
-  const squawk = runSquawk(sql, { ...options, pgVersion, include: ['require-table-schema'] })
-    .filter((f) => IDS.includes(f.rule))
-    .map((f) => `${f.rule}@${statementStart(f.line)}`)
-    .sort();
-  return { ours, squawk };
+  return flaggedByBoth(sql, RULES, { ...options, include: ['require-table-schema'] });
 }
 
 const LONG = 'table_very_long_very_long_very_long_very_long_very_long_very_long';
