@@ -46,21 +46,40 @@ export const requireIndexForForeignKey: Rule = {
     },
   },
   checkRun(context) {
+    // Keyed by migration set and table: unrelated directories linted together never share a table.
+    // Each table's keys live in their own list, so a DROP touches only its table's (linear in the history).
+    let set = '';
+    const key = (t: QualifiedName) => `${set}|${tableKey(t)}`;
     const indexes = new Map<string, string[][]>();
     const indexByName = new Map<string, { table: string; columns: string[] }>();
-    const fks: ForeignKey[] = [];
+    /** index name without schema → its entry, for DROP INDEX names written without the schema */
+    const indexByBareName = new Map<string, { table: string; columns: string[] }>();
+    const fksByTable = new Map<string, ForeignKey[]>();
     const addIndex = (table: QualifiedName, columns: string[], name?: string) => {
       if (!columns.length) return;
-      const k = tableKey(table);
+      const k = key(table);
       if (!indexes.has(k)) indexes.set(k, []);
       indexes.get(k)!.push(columns);
-      if (name) indexByName.set(tableKey({ schema: table.schema, name }), { table: k, columns });
+      if (name) {
+        const entry = { table: k, columns };
+        indexByName.set(`${set}|${tableKey({ schema: table.schema, name })}`, entry);
+        indexByBareName.set(`${set}|${name}`, entry);
+      }
     };
     const constraint = (op: Operation, table: QualifiedName, c: ConstraintDef) => {
       if (c.type === 'primary-key' || c.type === 'unique') addIndex(table, c.columns, c.name);
-      if (c.type === 'foreign-key' && c.references && c.columns.length) fks.push({ op, table, columns: c.columns, references: c.references.table, ...(c.name ? { name: c.name } : {}) });
+      if (c.type === 'foreign-key' && c.references && c.columns.length) {
+        const k = key(table);
+        if (!fksByTable.has(k)) fksByTable.set(k, []);
+        fksByTable.get(k)!.push({ op, table, columns: c.columns, references: c.references.table, ...(c.name ? { name: c.name } : {}) });
+      }
+    };
+    const keep = (table: QualifiedName, stays: (fk: ForeignKey) => boolean) => {
+      const list = fksByTable.get(key(table));
+      if (list) fksByTable.set(key(table), list.filter(stays));
     };
     for (const m of context.migrations) {
+      set = m.migrationSet ?? '';
       for (const op of m.ops) {
         if (op.direction !== 'upgrade') continue;
         switch (op.kind) {
@@ -79,29 +98,26 @@ export const requireIndexForForeignKey: Rule = {
             break;
           case 'drop-index':
             for (const name of op.indexes) {
-              const known = indexByName.get(tableKey(name)) ?? [...indexByName.entries()].find(([k]) => k.endsWith(`.${name.name}`))?.[1];
+              const known = indexByName.get(`${set}|${tableKey(name)}`) ?? indexByBareName.get(`${set}|${name.name}`);
               const list = known ? indexes.get(known.table) : undefined;
               if (!list || !known || !list.includes(known.columns)) continue;
-              const served = fks.filter((fk) => tableKey(fk.table) === known.table && list.some((cols) => covers(cols, fk.columns)));
+              const served = (fksByTable.get(known.table) ?? []).filter((fk) => list.some((cols) => covers(cols, fk.columns)));
               list.splice(list.indexOf(known.columns), 1);
               for (const fk of served) if (!list.some((cols) => covers(cols, fk.columns))) fk.uncoveredBy = { op, index: name.name };
             }
             break;
           case 'drop-table':
             for (const t of op.tables) {
-              indexes.delete(tableKey(t));
-              for (let i = fks.length - 1; i >= 0; i--) if (tableKey(fks[i]!.table) === tableKey(t)) fks.splice(i, 1);
+              indexes.delete(key(t));
+              fksByTable.delete(key(t));
             }
             break;
           case 'drop-constraint':
             // ORMs change ON DELETE by dropping and re-adding the constraint: the dropped one is gone.
-            for (let i = fks.length - 1; i >= 0; i--) if (fks[i]!.name === op.name && tableKey(fks[i]!.table) === tableKey(op.table)) fks.splice(i, 1);
+            keep(op.table, (fk) => fk.name !== op.name);
             break;
           case 'drop-column':
-            for (let i = fks.length - 1; i >= 0; i--) {
-              const fk = fks[i]!;
-              if (tableKey(fk.table) === tableKey(op.table) && fk.columns.includes(op.column)) fks.splice(i, 1);
-            }
+            keep(op.table, (fk) => !fk.columns.includes(op.column));
             break;
           default:
             break;
@@ -109,10 +125,10 @@ export const requireIndexForForeignKey: Rule = {
       }
     }
     // One finding per child table and columns, at the last constraint on them (the one in force).
-    const last = new Map<string, ForeignKey>();
-    for (const fk of fks) last.set(`${tableKey(fk.table)}(${[...fk.columns].sort().join(',')})`, fk);
-    for (const fk of last.values()) {
-      if ((indexes.get(tableKey(fk.table)) ?? []).some((cols) => covers(cols, fk.columns))) continue;
+    const last = new Map<string, { fk: ForeignKey; table: string }>();
+    for (const [table, list] of fksByTable) for (const fk of list) last.set(`${table}(${[...fk.columns].sort().join(',')})`, { fk, table });
+    for (const { fk, table } of last.values()) {
+      if ((indexes.get(table) ?? []).some((cols) => covers(cols, fk.columns))) continue;
       const cols = fk.columns.map(quoteIdent).join(', ');
       if (fk.uncoveredBy) {
         context.report(

@@ -11,8 +11,15 @@ import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../../ir/identifiers.j
 /** Word runs and quoted names long enough to pass 63 bytes, whatever their characters (4-byte ones reach 64 bytes in 16). */
 const RUNS = /[\p{L}\p{N}_$]{16,}|"(?:[^"]|""){16,}"/gu;
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+/** In ASCII text a byte is a character: a run of 64 identifier characters, or a quoted name of 64. */
+const ASCII_LONG = /[A-Za-z0-9_$]{64}|"[^"]{64}/;
+
 /** Cheap test before scanning: some run of the statement is over 63 bytes. */
 function mayHaveLongIdentifier(statement: string): boolean {
+  if (statement.length <= MAX_IDENTIFIER_BYTES) return false;
+  if (!NON_ASCII.test(statement)) return ASCII_LONG.test(statement);
   RUNS.lastIndex = 0;
   for (let m = RUNS.exec(statement); m; m = RUNS.exec(statement)) {
     if (m[0].length > MAX_IDENTIFIER_BYTES || Buffer.byteLength(m[0], 'utf8') > MAX_IDENTIFIER_BYTES) return true;
