@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
-import type { Operation } from '../ir/types.js';
+import type { Operation, QualifiedName } from '../ir/types.js';
+import { alteredTable } from '../ir/tables.js';
 
 /**
  * Ops known to leave the schema different. Data changes (DML, TRUNCATE), settings, transaction
@@ -29,23 +30,12 @@ function opening(op: Extract<Operation, { kind: 'other' }>): string | undefined 
 }
 
 function describe(op: Operation): string {
+  const where = (t: QualifiedName) => `${t.schema ? `${t.schema}.` : ''}${t.name}`;
+  const table = op.kind === 'create-table' || op.kind === 'create-index' ? op.table : alteredTable(op);
+  if (table) return `${op.kind} on ${where(table)} (line ${op.span.line})`;
   switch (op.kind) {
-    case 'create-table':
-    case 'add-column':
-    case 'drop-column':
-    case 'rename-column':
-    case 'alter-column-type':
-    case 'set-not-null':
-    case 'drop-not-null':
-    case 'set-default':
-    case 'add-constraint':
-    case 'drop-constraint':
-    case 'validate-constraint':
-    case 'create-index':
-    case 'rename-table':
-      return `${op.kind} on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name} (line ${op.span.line})`;
     case 'other':
-      return `${opening(op) ?? op.statementType}${op.table ? ` on ${op.table.schema ? `${op.table.schema}.` : ''}${op.table.name}` : ''} (line ${op.span.line})`;
+      return `${opening(op) ?? op.statementType}${op.table ? ` on ${where(op.table)}` : ''} (line ${op.span.line})`;
     default:
       return `${op.kind} (line ${op.span.line})`;
   }

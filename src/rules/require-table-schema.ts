@@ -1,30 +1,14 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
+import { alteredTable } from '../ir/tables.js';
 import { tableName } from './support/helpers.js';
 
 /** The tables an op names as the target of CREATE TABLE, ALTER TABLE or DROP TABLE. */
 function tablesOf(op: Operation): QualifiedName[] {
-  switch (op.kind) {
-    case 'create-table':
-      return op.temporary ? [] : [op.table];
-    case 'drop-table':
-      return op.tables;
-    case 'add-column':
-    case 'drop-column':
-    case 'rename-column':
-    case 'alter-column-type':
-    case 'set-not-null':
-    case 'drop-not-null':
-    case 'set-default':
-    case 'add-constraint':
-    case 'drop-constraint':
-    case 'validate-constraint':
-    case 'rename-table':
-    case 'detach-partition':
-      return [op.table];
-    default:
-      return [];
-  }
+  if (op.kind === 'create-table') return op.temporary ? [] : [op.table];
+  if (op.kind === 'drop-table') return op.tables;
+  const altered = alteredTable(op);
+  return altered ? [altered] : [];
 }
 
 export const requireTableSchema: Rule = {
