@@ -26,20 +26,102 @@ function prng(seed) {
 }
 
 const NOUNS = [
-  'users', 'accounts', 'orders', 'order_items', 'payments', 'refunds', 'invoices', 'customers', 'products', 'categories',
-  'carts', 'cart_items', 'shipments', 'addresses', 'subscriptions', 'plans', 'coupons', 'reviews', 'sessions', 'events',
-  'audit_log', 'notifications', 'teams', 'memberships', 'projects', 'tasks', 'comments', 'attachments', 'webhooks', 'api_keys',
+  'users',
+  'accounts',
+  'orders',
+  'order_items',
+  'payments',
+  'refunds',
+  'invoices',
+  'customers',
+  'products',
+  'categories',
+  'carts',
+  'cart_items',
+  'shipments',
+  'addresses',
+  'subscriptions',
+  'plans',
+  'coupons',
+  'reviews',
+  'sessions',
+  'events',
+  'audit_log',
+  'notifications',
+  'teams',
+  'memberships',
+  'projects',
+  'tasks',
+  'comments',
+  'attachments',
+  'webhooks',
+  'api_keys',
 ];
 const COLUMN_WORDS = [
-  'status', 'email', 'name', 'title', 'description', 'amount_cents', 'currency', 'quantity', 'note', 'reference', 'external_id',
-  'country', 'city', 'postal_code', 'phone', 'locale', 'timezone', 'source', 'kind', 'priority', 'score', 'version', 'slug',
-  'archived_at', 'deleted_at', 'confirmed_at', 'expires_at', 'last_seen_at', 'metadata', 'settings', 'is_active', 'is_admin',
+  'status',
+  'email',
+  'name',
+  'title',
+  'description',
+  'amount_cents',
+  'currency',
+  'quantity',
+  'note',
+  'reference',
+  'external_id',
+  'country',
+  'city',
+  'postal_code',
+  'phone',
+  'locale',
+  'timezone',
+  'source',
+  'kind',
+  'priority',
+  'score',
+  'version',
+  'slug',
+  'archived_at',
+  'deleted_at',
+  'confirmed_at',
+  'expires_at',
+  'last_seen_at',
+  'metadata',
+  'settings',
+  'is_active',
+  'is_admin',
 ];
 const TYPES = [
-  'text', 'text', 'bigint', 'integer', 'boolean', 'timestamptz', 'timestamp', 'varchar(255)', 'varchar(64)', 'jsonb',
-  'numeric(12,2)', 'uuid', 'date', 'smallint', 'char(2)', 'inet',
+  'text',
+  'text',
+  'bigint',
+  'integer',
+  'boolean',
+  'timestamptz',
+  'timestamp',
+  'varchar(255)',
+  'varchar(64)',
+  'jsonb',
+  'numeric(12,2)',
+  'uuid',
+  'date',
+  'smallint',
+  'char(2)',
+  'inet',
 ];
-const DEFAULTS = { text: "''", bigint: '0', integer: '0', boolean: 'false', timestamptz: 'now()', timestamp: 'now()', jsonb: "'{}'::jsonb", uuid: 'gen_random_uuid()', date: 'CURRENT_DATE', smallint: '0', 'numeric(12,2)': '0' };
+const DEFAULTS = {
+  text: "''",
+  bigint: '0',
+  integer: '0',
+  boolean: 'false',
+  timestamptz: 'now()',
+  timestamp: 'now()',
+  jsonb: "'{}'::jsonb",
+  uuid: 'gen_random_uuid()',
+  date: 'CURRENT_DATE',
+  smallint: '0',
+  'numeric(12,2)': '0',
+};
 
 export function generateCorpus({ files = 2000, seed = 42, out = join(HERE, 'corpus') } = {}) {
   const rand = prng(seed);
@@ -64,7 +146,13 @@ export function generateCorpus({ files = 2000, seed = 42, out = join(HERE, 'corp
   const createTable = (lines) => {
     const name = chance(0.7) ? uniq(pick(NOUNS)) : `${pick(['app', 'billing', 'crm'])}.${uniq(pick(NOUNS))}`;
     const cols = [];
-    const defs = [chance(0.7) ? 'id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY' : chance(0.5) ? 'id bigserial PRIMARY KEY' : 'id serial PRIMARY KEY'];
+    const defs = [
+      chance(0.7)
+        ? 'id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY'
+        : chance(0.5)
+          ? 'id bigserial PRIMARY KEY'
+          : 'id serial PRIMARY KEY',
+    ];
     for (let i = 0, n = int(2, 8); i < n; i++) {
       const col = `${pick(COLUMN_WORDS)}${i}`;
       const type = pick(TYPES);
@@ -74,7 +162,9 @@ export function generateCorpus({ files = 2000, seed = 42, out = join(HERE, 'corp
     const parent = tables.length && chance(0.5) ? pick(tables) : undefined;
     if (parent) {
       cols.push({ name: 'parent_id', type: 'bigint' });
-      defs.push(`parent_id bigint${chance(0.5) ? ' NOT NULL' : ''} REFERENCES ${parent.name} (id)${chance(0.3) ? ' ON DELETE CASCADE' : ''}`);
+      defs.push(
+        `parent_id bigint${chance(0.5) ? ' NOT NULL' : ''} REFERENCES ${parent.name} (id)${chance(0.3) ? ' ON DELETE CASCADE' : ''}`,
+      );
     }
     defs.push('created_at timestamptz NOT NULL DEFAULT now()');
     lines.push(`CREATE TABLE ${chance(0.2) ? 'IF NOT EXISTS ' : ''}${name} (\n    ${defs.join(',\n    ')}\n);`);
@@ -89,92 +179,147 @@ export function generateCorpus({ files = 2000, seed = 42, out = join(HERE, 'corp
 
   const statements = [
     [6, createTable],
-    [10, (lines) => {
-      const t = existing(lines);
-      const col = `${pick(COLUMN_WORDS)}_${(serial++).toString(36)}`;
-      const type = pick(TYPES);
-      t.cols.push({ name: col, type });
-      lines.push(`ALTER TABLE ${t.name} ADD COLUMN ${chance(0.2) ? 'IF NOT EXISTS ' : ''}${columnDef(col, type)};`);
-    }],
-    [8, (lines) => {
-      const t = existing(lines);
-      const idx = uniq(`${t.name.replace('.', '_')}_idx`);
-      t.indexes.push(idx);
-      const cols = chance(0.3) ? `${someColumn(t).name}, ${someColumn(t).name}` : chance(0.2) ? `lower(${someColumn(t).name}::text)` : someColumn(t).name;
-      const where = chance(0.2) ? ' WHERE deleted_at IS NULL' : '';
-      lines.push(`CREATE ${chance(0.2) ? 'UNIQUE ' : ''}INDEX ${chance(0.5) ? 'CONCURRENTLY ' : ''}${chance(0.3) ? 'IF NOT EXISTS ' : ''}${idx} ON ${t.name} (${cols})${where};`);
-    }],
-    [5, (lines) => {
-      const t = existing(lines);
-      const target = existing(lines);
-      const col = `${target.name.split('.').pop()}_id`;
-      const fk = uniq(`${t.name.split('.').pop()}_${col}_fkey`);
-      if (chance(0.5)) lines.push(`ALTER TABLE ${t.name} ADD COLUMN IF NOT EXISTS ${col} bigint;`);
-      if (chance(0.5)) {
-        lines.push(`ALTER TABLE ${t.name} ADD CONSTRAINT ${fk} FOREIGN KEY (${col}) REFERENCES ${target.name} (id) NOT VALID;`);
-        lines.push(`ALTER TABLE ${t.name} VALIDATE CONSTRAINT ${fk};`);
-      } else lines.push(`ALTER TABLE ${t.name} ADD ${chance(0.5) ? `CONSTRAINT ${fk} ` : ''}FOREIGN KEY (${col}) REFERENCES ${target.name} (id)${chance(0.3) ? ' ON DELETE SET NULL' : ''};`);
-    }],
-    [3, (lines) => {
-      const t = existing(lines);
-      const c = someColumn(t);
-      if (chance(0.5)) {
-        const check = uniq(`${c.name}_not_null`);
-        lines.push(`ALTER TABLE ${t.name} ADD CONSTRAINT ${check} CHECK (${c.name} IS NOT NULL) NOT VALID;`);
-        lines.push(`ALTER TABLE ${t.name} VALIDATE CONSTRAINT ${check};`);
-        lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${c.name} SET NOT NULL;`);
-        lines.push(`ALTER TABLE ${t.name} DROP CONSTRAINT ${check};`);
-      } else lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${c.name} SET NOT NULL;`);
-    }],
-    [3, (lines) => {
-      const t = existing(lines);
-      const c = someColumn(t);
-      const to = pick(['bigint', 'text', 'varchar(500)', 'numeric(14,2)', 'timestamptz', 'integer']);
-      lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${c.name} ${chance(0.5) ? 'TYPE' : 'SET DATA TYPE'} ${to}${chance(0.3) ? ` USING ${c.name}::${to}` : ''};`);
-      c.type = to;
-    }],
-    [6, (lines) => {
-      const t = existing(lines);
-      const c = someColumn(t);
-      const lo = int(1, 100) * 10000;
-      lines.push(`UPDATE ${t.name} SET ${c.name} = DEFAULT WHERE id BETWEEN ${lo} AND ${lo + 9999} AND ${c.name} IS NULL;`);
-    }],
-    [2, (lines) => {
-      const t = existing(lines);
-      lines.push(`INSERT INTO ${t.name} (created_at) SELECT now() - (n || ' days')::interval FROM generate_series(1, ${int(10, 500)}) AS n;`);
-    }],
-    [3, (lines) => {
-      const t = existing(lines);
-      if (t.cols.length > 1 && chance(0.5)) {
-        const c = t.cols.splice(Math.floor(rand() * t.cols.length), 1)[0];
-        lines.push(`ALTER TABLE ${t.name} DROP COLUMN ${chance(0.4) ? 'IF EXISTS ' : ''}${c.name};`);
-      } else if (t.indexes.length) {
-        lines.push(`DROP INDEX ${chance(0.5) ? 'CONCURRENTLY ' : ''}IF EXISTS ${t.indexes.pop()};`);
-      } else lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${someColumn(t).name} DROP DEFAULT;`);
-    }],
-    [1, (lines) => {
-      if (tables.length < 5) return;
-      const t = tables.splice(Math.floor(rand() * tables.length), 1)[0];
-      lines.push(`DROP TABLE IF EXISTS ${t.name}${chance(0.2) ? ' CASCADE' : ''};`);
-    }],
-    [2, (lines) => {
-      const t = existing(lines);
-      const c = someColumn(t);
-      if (chance(0.5)) lines.push(`ALTER TABLE ${t.name} RENAME COLUMN ${c.name} TO ${(c.name = `${c.name}_old`)};`);
-      else lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${c.name} SET DEFAULT ${DEFAULTS[c.type] ?? 'NULL'};`);
-    }],
-    [1, (lines) => {
-      const t = existing(lines);
-      const fn = uniq('touch_updated_at');
-      lines.push(
-        `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger\nLANGUAGE plpgsql AS $$\nBEGIN\n  NEW.created_at := coalesce(NEW.created_at, now());\n  RETURN NEW;\nEND;\n$$;`,
-        `CREATE TRIGGER ${uniq('trg')} BEFORE INSERT OR UPDATE ON ${t.name}\n    FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
-      );
-    }],
-    [1, (lines) => {
-      const t = existing(lines);
-      lines.push(`COMMENT ON TABLE ${t.name} IS 'Owned by the ${pick(['billing', 'growth', 'platform', 'checkout'])} team';`);
-    }],
+    [
+      10,
+      (lines) => {
+        const t = existing(lines);
+        const col = `${pick(COLUMN_WORDS)}_${(serial++).toString(36)}`;
+        const type = pick(TYPES);
+        t.cols.push({ name: col, type });
+        lines.push(`ALTER TABLE ${t.name} ADD COLUMN ${chance(0.2) ? 'IF NOT EXISTS ' : ''}${columnDef(col, type)};`);
+      },
+    ],
+    [
+      8,
+      (lines) => {
+        const t = existing(lines);
+        const idx = uniq(`${t.name.replace('.', '_')}_idx`);
+        t.indexes.push(idx);
+        const cols = chance(0.3)
+          ? `${someColumn(t).name}, ${someColumn(t).name}`
+          : chance(0.2)
+            ? `lower(${someColumn(t).name}::text)`
+            : someColumn(t).name;
+        const where = chance(0.2) ? ' WHERE deleted_at IS NULL' : '';
+        lines.push(
+          `CREATE ${chance(0.2) ? 'UNIQUE ' : ''}INDEX ${chance(0.5) ? 'CONCURRENTLY ' : ''}${chance(0.3) ? 'IF NOT EXISTS ' : ''}${idx} ON ${t.name} (${cols})${where};`,
+        );
+      },
+    ],
+    [
+      5,
+      (lines) => {
+        const t = existing(lines);
+        const target = existing(lines);
+        const col = `${target.name.split('.').pop()}_id`;
+        const fk = uniq(`${t.name.split('.').pop()}_${col}_fkey`);
+        if (chance(0.5)) lines.push(`ALTER TABLE ${t.name} ADD COLUMN IF NOT EXISTS ${col} bigint;`);
+        if (chance(0.5)) {
+          lines.push(
+            `ALTER TABLE ${t.name} ADD CONSTRAINT ${fk} FOREIGN KEY (${col}) REFERENCES ${target.name} (id) NOT VALID;`,
+          );
+          lines.push(`ALTER TABLE ${t.name} VALIDATE CONSTRAINT ${fk};`);
+        } else
+          lines.push(
+            `ALTER TABLE ${t.name} ADD ${chance(0.5) ? `CONSTRAINT ${fk} ` : ''}FOREIGN KEY (${col}) REFERENCES ${target.name} (id)${chance(0.3) ? ' ON DELETE SET NULL' : ''};`,
+          );
+      },
+    ],
+    [
+      3,
+      (lines) => {
+        const t = existing(lines);
+        const c = someColumn(t);
+        if (chance(0.5)) {
+          const check = uniq(`${c.name}_not_null`);
+          lines.push(`ALTER TABLE ${t.name} ADD CONSTRAINT ${check} CHECK (${c.name} IS NOT NULL) NOT VALID;`);
+          lines.push(`ALTER TABLE ${t.name} VALIDATE CONSTRAINT ${check};`);
+          lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${c.name} SET NOT NULL;`);
+          lines.push(`ALTER TABLE ${t.name} DROP CONSTRAINT ${check};`);
+        } else lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${c.name} SET NOT NULL;`);
+      },
+    ],
+    [
+      3,
+      (lines) => {
+        const t = existing(lines);
+        const c = someColumn(t);
+        const to = pick(['bigint', 'text', 'varchar(500)', 'numeric(14,2)', 'timestamptz', 'integer']);
+        lines.push(
+          `ALTER TABLE ${t.name} ALTER COLUMN ${c.name} ${chance(0.5) ? 'TYPE' : 'SET DATA TYPE'} ${to}${chance(0.3) ? ` USING ${c.name}::${to}` : ''};`,
+        );
+        c.type = to;
+      },
+    ],
+    [
+      6,
+      (lines) => {
+        const t = existing(lines);
+        const c = someColumn(t);
+        const lo = int(1, 100) * 10000;
+        lines.push(
+          `UPDATE ${t.name} SET ${c.name} = DEFAULT WHERE id BETWEEN ${lo} AND ${lo + 9999} AND ${c.name} IS NULL;`,
+        );
+      },
+    ],
+    [
+      2,
+      (lines) => {
+        const t = existing(lines);
+        lines.push(
+          `INSERT INTO ${t.name} (created_at) SELECT now() - (n || ' days')::interval FROM generate_series(1, ${int(10, 500)}) AS n;`,
+        );
+      },
+    ],
+    [
+      3,
+      (lines) => {
+        const t = existing(lines);
+        if (t.cols.length > 1 && chance(0.5)) {
+          const c = t.cols.splice(Math.floor(rand() * t.cols.length), 1)[0];
+          lines.push(`ALTER TABLE ${t.name} DROP COLUMN ${chance(0.4) ? 'IF EXISTS ' : ''}${c.name};`);
+        } else if (t.indexes.length) {
+          lines.push(`DROP INDEX ${chance(0.5) ? 'CONCURRENTLY ' : ''}IF EXISTS ${t.indexes.pop()};`);
+        } else lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${someColumn(t).name} DROP DEFAULT;`);
+      },
+    ],
+    [
+      1,
+      (lines) => {
+        if (tables.length < 5) return;
+        const t = tables.splice(Math.floor(rand() * tables.length), 1)[0];
+        lines.push(`DROP TABLE IF EXISTS ${t.name}${chance(0.2) ? ' CASCADE' : ''};`);
+      },
+    ],
+    [
+      2,
+      (lines) => {
+        const t = existing(lines);
+        const c = someColumn(t);
+        if (chance(0.5)) lines.push(`ALTER TABLE ${t.name} RENAME COLUMN ${c.name} TO ${(c.name = `${c.name}_old`)};`);
+        else lines.push(`ALTER TABLE ${t.name} ALTER COLUMN ${c.name} SET DEFAULT ${DEFAULTS[c.type] ?? 'NULL'};`);
+      },
+    ],
+    [
+      1,
+      (lines) => {
+        const t = existing(lines);
+        const fn = uniq('touch_updated_at');
+        lines.push(
+          `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger\nLANGUAGE plpgsql AS $$\nBEGIN\n  NEW.created_at := coalesce(NEW.created_at, now());\n  RETURN NEW;\nEND;\n$$;`,
+          `CREATE TRIGGER ${uniq('trg')} BEFORE INSERT OR UPDATE ON ${t.name}\n    FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+        );
+      },
+    ],
+    [
+      1,
+      (lines) => {
+        const t = existing(lines);
+        lines.push(
+          `COMMENT ON TABLE ${t.name} IS 'Owned by the ${pick(['billing', 'growth', 'platform', 'checkout'])} team';`,
+        );
+      },
+    ],
   ];
   const totalWeight = statements.reduce((s, [w]) => s + w, 0);
   const oneStatement = (lines) => {
@@ -205,7 +350,13 @@ export function generateCorpus({ files = 2000, seed = 42, out = join(HERE, 'corp
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { files: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } } });
-  const result = generateCorpus({ files: Number(values.files ?? 2000), seed: Number(values.seed ?? 42), out: values.out ?? join(HERE, 'corpus') });
+  const { values } = parseArgs({
+    options: { files: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+  });
+  const result = generateCorpus({
+    files: Number(values.files ?? 2000),
+    seed: Number(values.seed ?? 42),
+    out: values.out ?? join(HERE, 'corpus'),
+  });
   console.log(`wrote ${result.files} migrations (${result.statements} statements) to ${result.out}`);
 }

@@ -18,20 +18,32 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { generateCorpus } from './generate.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { files: { type: 'string' }, changes: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { files: { type: 'string' }, changes: { type: 'string' }, seed: { type: 'string' } },
+});
 const FILES = Number(values.files ?? 500);
 const CHANGES = Number(values.changes ?? 20);
 
-if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')) && spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) process.exit(1);
+if (
+  !existsSync(join(ROOT, 'dist', 'cli', 'main.js')) &&
+  spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0
+)
+  process.exit(1);
 const dir = mkdtempSync(join(tmpdir(), 'ml-bench-lsp-'));
 generateCorpus({ files: FILES, seed: Number(values.seed ?? 42), out: dir });
-const last = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().at(-1);
+const last = readdirSync(dir)
+  .filter((f) => f.endsWith('.sql'))
+  .sort()
+  .at(-1);
 const path = join(dir, last);
 const uri = pathToFileURL(path).href;
 const text = readFileSync(path, 'utf8');
 
 const started = performance.now();
-const server = spawn(process.execPath, [join(ROOT, 'bin', 'migration-lint.js'), 'lsp', '--stdio'], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [join(ROOT, 'bin', 'migration-lint.js'), 'lsp', '--stdio'], {
+  cwd: dir,
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
 const client = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
 const waiting = new Map();
 let lastPublished;
@@ -42,7 +54,12 @@ client.onNotification('textDocument/publishDiagnostics', (p) => {
 });
 const published = (version) => new Promise((resolve) => waiting.set(version, resolve));
 client.listen();
-await client.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {}, initializationOptions: { debounceMs: 0 } });
+await client.sendRequest('initialize', {
+  processId: process.pid,
+  rootUri: pathToFileURL(dir).href,
+  capabilities: {},
+  initializationOptions: { debounceMs: 0 },
+});
 await client.sendNotification('initialized', {});
 const first = published(1);
 await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
@@ -53,7 +70,10 @@ const changeMs = [];
 for (let v = 2; v < 2 + CHANGES; v++) {
   const next = published(v);
   const t = performance.now();
-  await client.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text: `${text}\n-- edit ${v}\n` }] });
+  await client.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: v },
+    contentChanges: [{ text: `${text}\n-- edit ${v}\n` }],
+  });
   await next;
   changeMs.push(performance.now() - t);
 }
@@ -61,7 +81,11 @@ let actionsMs;
 const flagged = lastPublished.diagnostics[0];
 if (flagged) {
   const t = performance.now();
-  await client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: flagged.range, context: { diagnostics: [flagged] } });
+  await client.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: flagged.range,
+    context: { diagnostics: [flagged] },
+  });
   actionsMs = performance.now() - t;
 }
 await client.sendRequest('shutdown');
@@ -73,5 +97,8 @@ const sorted = [...changeMs].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
 console.log(`lsp: ${FILES} migrations in one directory, ${last} open`);
 console.log(`  start-up to first diagnostics  ${firstMs.toFixed(0)} ms`);
-console.log(`  per change (median of ${CHANGES})     ${median.toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)})`);
-if (actionsMs !== undefined) console.log(`  code actions of a finding      ${actionsMs.toFixed(0)} ms (${flagged.code})`);
+console.log(
+  `  per change (median of ${CHANGES})     ${median.toFixed(0)} ms (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)})`,
+);
+if (actionsMs !== undefined)
+  console.log(`  code actions of a finding      ${actionsMs.toFixed(0)} ms (${flagged.code})`);

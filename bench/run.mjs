@@ -21,7 +21,9 @@ import { findSquawk, squawkDir } from '../scripts/squawk.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = join(ROOT, 'bench', 'corpus');
-const { values } = parseArgs({ options: { runs: { type: 'string' }, files: { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string' }, files: { type: 'string' }, seed: { type: 'string' } },
+});
 const RUNS = Number(values.runs ?? 5);
 const FILES = Number(values.files ?? 2000);
 const SEED = Number(values.seed ?? 42);
@@ -33,13 +35,20 @@ function fail(message) {
 
 // --- the corpus (deterministic: regenerated whenever the parameters differ) ---
 const stamp = join(CORPUS, '.params');
-const params = JSON.stringify({ files: FILES, seed: SEED, generator: statSync(join(ROOT, 'bench', 'generate.mjs')).mtimeMs });
+const params = JSON.stringify({
+  files: FILES,
+  seed: SEED,
+  generator: statSync(join(ROOT, 'bench', 'generate.mjs')).mtimeMs,
+});
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== params) {
   const g = generateCorpus({ files: FILES, seed: SEED, out: CORPUS });
   writeFileSync(stamp, params);
   console.log(`generated ${g.files} migrations (${g.statements} statements) in bench/corpus`);
 }
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.sql')).sort().map((f) => join('bench', 'corpus', f));
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.sql'))
+  .sort()
+  .map((f) => join('bench', 'corpus', f));
 if (files.length !== FILES) fail(`expected ${FILES} files in bench/corpus, found ${files.length}`);
 const bytes = files.reduce((n, f) => n + statSync(join(ROOT, f)).size, 0);
 
@@ -57,12 +66,32 @@ const ourVersion = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).
 const CACHE_DIR = mkdtempSync(join(tmpdir(), 'migration-lint-bench-cache-'));
 process.on('exit', () => rmSync(CACHE_DIR, { recursive: true, force: true }));
 const tools = [
-  { name: `migration-lint ${ourVersion}`, cmd: process.execPath, args: [join(ROOT, 'bin', 'migration-lint.js'), '--format', 'json', ...files] },
+  {
+    name: `migration-lint ${ourVersion}`,
+    cmd: process.execPath,
+    args: [join(ROOT, 'bin', 'migration-lint.js'), '--format', 'json', ...files],
+  },
   { name: `squawk ${squawkVersion}`, cmd: SQUAWK, args: ['--reporter', 'json', ...files] },
   // For reference: what `npx squawk` runs (a Node start-up, then the binary).
-  { name: 'squawk via npm bin', cmd: process.execPath, args: [join(squawkDir(), 'node_modules', 'squawk-cli', 'js', 'bin', 'squawk'), '--reporter', 'json', ...files] },
+  {
+    name: 'squawk via npm bin',
+    cmd: process.execPath,
+    args: [join(squawkDir(), 'node_modules', 'squawk-cli', 'js', 'bin', 'squawk'), '--reporter', 'json', ...files],
+  },
   // A warm parse cache: the warm-up run fills it, so every timed run finds all files unchanged.
-  { name: 'migration-lint --cache', cmd: process.execPath, args: [join(ROOT, 'bin', 'migration-lint.js'), '--cache', '--cache-location', CACHE_DIR, '--format', 'json', ...files] },
+  {
+    name: 'migration-lint --cache',
+    cmd: process.execPath,
+    args: [
+      join(ROOT, 'bin', 'migration-lint.js'),
+      '--cache',
+      '--cache-location',
+      CACHE_DIR,
+      '--format',
+      'json',
+      ...files,
+    ],
+  },
 ];
 
 // --- check that both really lint every file ---
@@ -72,7 +101,8 @@ delete env.FORCE_COLOR;
   const r = spawnSync(tools[0].cmd, tools[0].args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const doc = JSON.parse(r.stdout);
   const parseErrors = doc.findings.filter((f) => f.rule === 'parse-error').length;
-  if (doc.summary.files !== FILES || parseErrors) fail(`migration-lint linted ${doc.summary.files} files with ${parseErrors} parse errors (stderr: ${r.stderr})`);
+  if (doc.summary.files !== FILES || parseErrors)
+    fail(`migration-lint linted ${doc.summary.files} files with ${parseErrors} parse errors (stderr: ${r.stderr})`);
   console.log(`check: migration-lint linted ${doc.summary.files} files: ${doc.summary.findings} findings`);
 }
 {
@@ -81,7 +111,8 @@ delete env.FORCE_COLOR;
   const seen = new Set(violations.map((v) => v.file)).size;
   const parseErrors = violations.filter((v) => /syntax|parse/i.test(v.rule_name)).length;
   // Squawk lists files only through their findings: every generated file has at least one.
-  if (seen !== FILES || parseErrors) fail(`squawk reported on ${seen} of ${FILES} files, ${parseErrors} syntax errors (stderr: ${r.stderr})`);
+  if (seen !== FILES || parseErrors)
+    fail(`squawk reported on ${seen} of ${FILES} files, ${parseErrors} syntax errors (stderr: ${r.stderr})`);
   console.log(`check: squawk reported on ${seen} files: ${violations.length} findings`);
 }
 
@@ -113,16 +144,27 @@ for (const tool of tools) timeOnce(tool); // warm-up: file cache, WASM compile c
 const results = tools.map(() => []);
 for (let i = 0; i < RUNS; i++) tools.forEach((tool, k) => results[k].push(timeOnce(tool)));
 
-console.log(`\n${FILES} files, ${(bytes / 1e6).toFixed(1)} MB; ${RUNS} timed runs each, alternating, after one warm-up each`);
+console.log(
+  `\n${FILES} files, ${(bytes / 1e6).toFixed(1)} MB; ${RUNS} timed runs each, alternating, after one warm-up each`,
+);
 const medians = results.map((rs, k) => {
   const wall = median(rs.map((r) => r.wall));
   const cpus = rs.map((r) => r.cpu).filter((c) => c !== undefined);
   const cpu = cpus.length ? median(cpus) : undefined;
-  console.log(`${tools[k].name.padEnd(22)} median ${wall.toFixed(2)} s${cpu !== undefined ? `  (CPU ${cpu.toFixed(2)} s)` : ''}   runs: ${rs.map((r) => r.wall.toFixed(2)).join(' ')}`);
+  console.log(
+    `${tools[k].name.padEnd(22)} median ${wall.toFixed(2)} s${cpu !== undefined ? `  (CPU ${cpu.toFixed(2)} s)` : ''}   runs: ${rs.map((r) => r.wall.toFixed(2)).join(' ')}`,
+  );
   return { wall, cpu };
 });
 console.log(`(ratio against the npm bin: ${(medians[0].wall / medians[2].wall).toFixed(2)})`);
 const ratio = medians[0].wall / medians[1].wall;
-const cpuRatio = medians[0].cpu !== undefined && medians[1].cpu ? `; CPU-time ratio ${(medians[0].cpu / medians[1].cpu).toFixed(2)}` : '';
-console.log(`ratio migration-lint/squawk (median wall time): ${ratio.toFixed(2)} (${medians[0].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s${cpuRatio})`);
-console.log(`ratio warm cache/squawk (median wall time): ${(medians[3].wall / medians[1].wall).toFixed(2)} (${medians[3].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s)`);
+const cpuRatio =
+  medians[0].cpu !== undefined && medians[1].cpu
+    ? `; CPU-time ratio ${(medians[0].cpu / medians[1].cpu).toFixed(2)}`
+    : '';
+console.log(
+  `ratio migration-lint/squawk (median wall time): ${ratio.toFixed(2)} (${medians[0].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s${cpuRatio})`,
+);
+console.log(
+  `ratio warm cache/squawk (median wall time): ${(medians[3].wall / medians[1].wall).toFixed(2)} (${medians[3].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s)`,
+);

@@ -11,5 +11,8 @@ const readmePath = new URL('../README.md', import.meta.url);
 const readme = readFileSync(readmePath, 'utf8');
 const section = /(<!-- rules:start[^>]*-->\n)[\s\S]*?(<!-- rules:end -->)/;
 if (!section.test(readme)) throw new Error('README.md has no <!-- rules:start --> … <!-- rules:end --> section');
-writeFileSync(readmePath, readme.replace(section, (_, start, end) => `${start}${readmeRulesTable(ALL_RULES)}\n${end}`));
+writeFileSync(
+  readmePath,
+  readme.replace(section, (_, start, end) => `${start}${readmeRulesTable(ALL_RULES)}\n${end}`),
+);
 console.log(`wrote docs/rules.md and the README rule table (${ALL_RULES.length} rules)`);

@@ -16,7 +16,10 @@ const target = new URL('../npm-shrinkwrap.json', import.meta.url);
 
 if (process.argv[2] === 'remove') {
   rmSync(target, { force: true });
-} else if (process.argv[2] === 'write' || (process.argv[2] === 'write-when-packing' && ['pack', 'publish'].includes(process.env.npm_command ?? ''))) {
+} else if (
+  process.argv[2] === 'write' ||
+  (process.argv[2] === 'write-when-packing' && ['pack', 'publish'].includes(process.env.npm_command ?? ''))
+) {
   const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8'));
   const packages = {};
   for (const [path, entry] of Object.entries(lock.packages)) {

@@ -35,14 +35,28 @@ function binaryIn(dir) {
 export function findSquawk({ install } = {}) {
   const dir = squawkDir();
   if (existsSync(binaryIn(dir))) return { binary: binaryIn(dir), version: SQUAWK_VERSION };
-  if (!install) return { reason: `squawk-cli ${SQUAWK_VERSION} is not installed in ${dir} (node scripts/squawk.mjs installs it)` };
+  if (!install)
+    return { reason: `squawk-cli ${SQUAWK_VERSION} is not installed in ${dir} (node scripts/squawk.mjs installs it)` };
   // Installed into a fresh directory, then renamed into place: concurrent callers never see half an install.
   const parent = resolve(dir, '..');
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, '.squawk-install-'));
-  const args = ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `squawk-cli@${SQUAWK_VERSION}`];
+  const args = [
+    'install',
+    '--prefix',
+    staging,
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    `squawk-cli@${SQUAWK_VERSION}`,
+  ];
   if (install === 'offline') args.push('--offline');
-  const r = spawnSync('npm', args, { encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fetch_retries: '0' } });
+  const r = spawnSync('npm', args, {
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fetch_retries: '0' },
+  });
   if (r.status === 0 && existsSync(binaryIn(staging))) {
     try {
       renameSync(staging, dir);
@@ -52,8 +66,14 @@ export function findSquawk({ install } = {}) {
     if (existsSync(binaryIn(dir))) return { binary: binaryIn(dir), version: SQUAWK_VERSION };
   }
   rmSync(staging, { recursive: true, force: true });
-  const why = (r.stderr || r.stdout || '').trim().split('\n').find((l) => l.trim()) ?? `npm exited with ${r.status}`;
-  return { reason: `squawk-cli ${SQUAWK_VERSION} could not be installed${install === 'offline' ? ' from the npm cache (offline)' : ''}: ${why}` };
+  const why =
+    (r.stderr || r.stdout || '')
+      .trim()
+      .split('\n')
+      .find((l) => l.trim()) ?? `npm exited with ${r.status}`;
+  return {
+    reason: `squawk-cli ${SQUAWK_VERSION} could not be installed${install === 'offline' ? ' from the npm cache (offline)' : ''}: ${why}`,
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

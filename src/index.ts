@@ -2,7 +2,14 @@
  * The package's programmatic entry point (`import { lintSources } from 'migration-lint'`): the same
  * pipeline the CLI runs, without its I/O policy.
  */
-export { lintSources, DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, type LintResult, type SourceInput } from './linter.js';
+export {
+  lintSources,
+  DEFAULT_OPTIONS,
+  DEFAULT_PG_VERSION,
+  type LinterOptions,
+  type LintResult,
+  type SourceInput,
+} from './linter.js';
 export { readSource, decodeSource, type ReadResult } from './files/read.js';
 export { discoverFiles } from './files/discover.js';
 export { EXTENSIONS } from './parsers/registry.js';

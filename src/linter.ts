@@ -74,7 +74,10 @@ export interface LintResult {
   cache?: CacheStats;
 }
 
-export function enabledRules(config: Record<string, Severity | 'off'>, rules: readonly Rule[] = ALL_RULES): { rule: Rule; severity: Severity }[] {
+export function enabledRules(
+  config: Record<string, Severity | 'off'>,
+  rules: readonly Rule[] = ALL_RULES,
+): { rule: Rule; severity: Severity }[] {
   return rules
     .filter((r) => (config[r.meta.id] === undefined ? !r.meta.offByDefault : config[r.meta.id] !== 'off'))
     .map((rule) => ({ rule, severity: (config[rule.meta.id] as Severity | undefined) ?? rule.meta.severity }));
@@ -92,20 +95,41 @@ function fileError(path: string, rule: 'parse-error' | 'io-error', message: stri
 }
 
 /** Compares each changed file's base version with what it is now. */
-async function migrationEdits(previous: readonly PreviousVersion[], migrations: readonly Migration[], options: LinterOptions): Promise<MigrationEdit[]> {
+async function migrationEdits(
+  previous: readonly PreviousVersion[],
+  migrations: readonly Migration[],
+  options: LinterOptions,
+): Promise<MigrationEdit[]> {
   const edits: MigrationEdit[] = [];
   for (const p of previous) {
     const now = migrations.filter((m) => m.file === p.path);
-    const parseOptions = { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect };
+    const parseOptions = {
+      assumeInTransaction: options.assumeInTransaction,
+      framework: options.framework,
+      dialect: options.dialect,
+    };
     // Parsed under its current name, so that positions and per-file facts compare like for like.
-    const before = p.text === undefined ? undefined : await parseFile({ path: p.status === 'renamed' ? p.previousPath ?? p.path : p.path, text: p.text }, parseOptions);
+    const before =
+      p.text === undefined
+        ? undefined
+        : await parseFile(
+            { path: p.status === 'renamed' ? (p.previousPath ?? p.path) : p.path, text: p.text },
+            parseOptions,
+          );
     // Only migrations are this rule's business: a changed file that is not one now and was not one before is left alone.
     if (!before && now.length === 0) continue;
     if (before && p.status === 'renamed') before.file = p.path;
     const start = { file: p.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
     const difference = p.status === 'deleted' || !before ? start : firstDifference(arrangeRun([before]), now, p.path);
     const identifiedBy = (now[0] ?? before)?.identifiedBy ?? 'file-name';
-    const edit: MigrationEdit = { file: p.path, status: p.status, since: p.since, span: difference ?? start, changesOperations: difference !== undefined, identifiedBy };
+    const edit: MigrationEdit = {
+      file: p.path,
+      status: p.status,
+      since: p.since,
+      span: difference ?? start,
+      changesOperations: difference !== undefined,
+      identifiedBy,
+    };
     if (p.previousPath) edit.previousFile = p.previousPath;
     edits.push(edit);
   }
@@ -123,9 +147,14 @@ export class MemoryParseCache {
   /** Parses the files not parsed before with the same text and options; the others come from the cache. */
   async parse(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
     const optionsKey = JSON.stringify(options);
-    const keys = files.map((f) => (f ? createHash('sha256').update(optionsKey).update('\0').update(f.text).digest('hex') : ''));
+    const keys = files.map((f) =>
+      f ? createHash('sha256').update(optionsKey).update('\0').update(f.text).digest('hex') : '',
+    );
     const missing = files.map((f, i) => (f && this.byPath.get(f.path)?.key !== keys[i] ? i : -1)).filter((i) => i >= 0);
-    const fresh = await parseSources(missing.map((i) => files[i]), options);
+    const fresh = await parseSources(
+      missing.map((i) => files[i]),
+      options,
+    );
     missing.forEach((i, k) => this.byPath.set(files[i]!.path, { key: keys[i]!, outcome: fresh[k] }));
     // a shallow copy: the run may set a migration's own fields (arrangeRun), which must not leak into the next run
     return files.map((f) => {
@@ -135,21 +164,35 @@ export class MemoryParseCache {
   }
 }
 
-export async function lintSources(inputs: SourceInput[], options: LinterOptions = DEFAULT_OPTIONS, previous: readonly PreviousVersion[] = [], memory?: MemoryParseCache): Promise<LintResult> {
+export async function lintSources(
+  inputs: SourceInput[],
+  options: LinterOptions = DEFAULT_OPTIONS,
+  previous: readonly PreviousVersion[] = [],
+  memory?: MemoryParseCache,
+): Promise<LintResult> {
   const migrations: Migration[] = [];
   const skipped: LintResult['skipped'] = [];
   const files = inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined));
-  const parseOptions: ParseOptions = { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect };
+  const parseOptions: ParseOptions = {
+    assumeInTransaction: options.assumeInTransaction,
+    framework: options.framework,
+    dialect: options.dialect,
+  };
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
   const parsed = memory ? await memory.parse(files, parseOptions) : await parseSources(files, parseOptions, cache);
   inputs.forEach((input, i) => {
     const content = input.content;
     const migration = parsed[i];
-    if (!content.ok) migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));
+    if (!content.ok)
+      migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));
     // A frontend bug must not stop the run nor show a stack trace: report it on the file.
-    else if (migration && 'internalError' in migration) migrations.push(fileError(input.path, 'parse-error', `Internal error while reading this file: ${migration.internalError}`));
+    else if (migration && 'internalError' in migration)
+      migrations.push(
+        fileError(input.path, 'parse-error', `Internal error while reading this file: ${migration.internalError}`),
+      );
     else if (migration) migrations.push(migration);
-    else if (input.explicit) migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path, content.text)}.`));
+    else if (input.explicit)
+      migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path, content.text)}.`));
     else skipped.push({ path: input.path, reason: noParserReason(input.path, content.text) });
   });
   // The order (and units) the tools run: Alembic revisions in graph order, offline SQL per revision.
@@ -181,6 +224,12 @@ export async function lintSources(inputs: SourceInput[], options: LinterOptions 
     resolveRule: resolveRuleId,
   }).filter((f) => !contextOnly.has(f.file) || runLevel.has(f.rule));
   const order = new Map(migrations.map((m, i) => [m.file, i]));
-  findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  findings.sort(
+    (a, b) =>
+      (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.rule.localeCompare(b.rule),
+  );
   return { findings, migrations, skipped, ...(cache ? { cache: cache.stats } : {}) };
 }

@@ -23,7 +23,9 @@ const pkg: PackageMetadata = (() => {
 export const VERSION: string = pkg.version ?? '0.0.0';
 
 /** The repository's web address: `git+https://…/x.git` in package.json becomes `https://…/x`. */
-export const REPOSITORY_URL: string = (pkg.repository?.url ?? 'https://github.com/migration-lint/migration-lint').replace(/^git\+/, '').replace(/\.git$/, '');
+export const REPOSITORY_URL: string = (pkg.repository?.url ?? 'https://github.com/migration-lint/migration-lint')
+  .replace(/^git\+/, '')
+  .replace(/\.git$/, '');
 
 export const HOMEPAGE: string = pkg.homepage ?? REPOSITORY_URL;
 

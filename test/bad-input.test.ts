@@ -54,7 +54,14 @@ describe('bad input', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'm'));
     // "café" in Latin-1: the é is the lone byte 0xE9, invalid in UTF-8
-    writeFileSync(join(dir, 'm/001_latin1.sql'), Buffer.concat([Buffer.from("SELECT 1;\nINSERT INTO cities (name) VALUES ('caf"), Buffer.from([0xe9]), Buffer.from("');\n")]));
+    writeFileSync(
+      join(dir, 'm/001_latin1.sql'),
+      Buffer.concat([
+        Buffer.from("SELECT 1;\nINSERT INTO cities (name) VALUES ('caf"),
+        Buffer.from([0xe9]),
+        Buffer.from("');\n"),
+      ]),
+    );
     writeFileSync(join(dir, 'm/002_index.sql'), HAZARD);
     const { code, findings } = await lintJson(dir, 'm');
     expect(code).toBe(1);
@@ -68,7 +75,10 @@ describe('bad input', () => {
   it('a binary file named .sql is reported as not text', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'm'));
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001',
+      'hex',
+    );
     writeFileSync(join(dir, 'm/001_logo.sql'), png);
     writeFileSync(join(dir, 'm/002_index.sql'), HAZARD);
     const { code, findings } = await lintJson(dir, 'm');
@@ -83,7 +93,8 @@ describe('bad input', () => {
   it('a syntax error is a finding at the parser position; the statements around it are still linted', async () => {
     const dir = tempDir();
     writeFiles(dir, {
-      'm.sql': 'CREATE INDEX a_idx ON orders (a);\nALTER TABEL orders ADD COLUMN note text;\nCREATE INDEX b_idx ON orders (b);\n',
+      'm.sql':
+        'CREATE INDEX a_idx ON orders (a);\nALTER TABEL orders ADD COLUMN note text;\nCREATE INDEX b_idx ON orders (b);\n',
     });
     const { code, findings } = await lintJson(dir, 'm.sql');
     expect(code).toBe(1);
@@ -97,13 +108,17 @@ describe('bad input', () => {
   it('a 300,000-statement file is linted completely', async () => {
     const dir = tempDir();
     const rows: string[] = [];
-    for (let i = 0; i < 300_000; i++) rows.push(`INSERT INTO countries (id, code, name) VALUES (${i}, 'C${i % 1000}', 'Country ${i}');`);
+    for (let i = 0; i < 300_000; i++)
+      rows.push(`INSERT INTO countries (id, code, name) VALUES (${i}, 'C${i % 1000}', 'Country ${i}');`);
     writeFileSync(join(dir, 'seed.sql'), rows.join('\n') + '\n' + HAZARD.replace('orders', 'countries'));
     const { code, findings, summary } = await lintJson(dir, 'seed.sql');
     expect(summary.files).toBe(1);
     expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
     // the statement after the 300,000th was reached, at the right line
-    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({ line: 300_001, column: 1 });
+    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({
+      line: 300_001,
+      column: 1,
+    });
     expect(code).toBe(1);
   }, 120_000);
 
@@ -117,7 +132,8 @@ describe('bad input', () => {
       'm/003_subqueries.sql': `SELECT ${'(SELECT '.repeat(3000)}1${')'.repeat(3000)};\n${HAZARD}`,
     };
     // Many overflowing files in one run: each must get its finding (a parser instance that overflowed is replaced).
-    for (let i = 0; i < 40; i++) files[`m/1${String(i).padStart(2, '0')}_chain.sql`] = `SELECT ${Array(60_000).fill('x').join(' * ')};\n${HAZARD}`;
+    for (let i = 0; i < 40; i++)
+      files[`m/1${String(i).padStart(2, '0')}_chain.sql`] = `SELECT ${Array(60_000).fill('x').join(' * ')};\n${HAZARD}`;
     writeFiles(dir, files);
     const { code, findings, summary } = await lintJson(dir, 'm');
     expect(code).toBe(1);
@@ -127,10 +143,16 @@ describe('bad input', () => {
     expect(parens[0]!.message).toMatch(/nested too deeply/);
     for (const file of Object.keys(files)) {
       const mine = only(findings, file);
-      expect(mine.map((f) => f.rule), file).toContain('parse-error');
+      expect(
+        mine.map((f) => f.rule),
+        file,
+      ).toContain('parse-error');
       expect(mine.find((f) => f.rule === 'parse-error')!.message, file).toMatch(/nested too deeply/);
       // the statement after the deep one is still linted
-      expect(mine.find((f) => f.rule === 'require-concurrent-index-creation'), file).toMatchObject({ line: 2 });
+      expect(
+        mine.find((f) => f.rule === 'require-concurrent-index-creation'),
+        file,
+      ).toMatchObject({ line: 2 });
     }
   }, 120_000);
 
@@ -172,18 +194,36 @@ describe('bad input', () => {
 
   it('CRLF line endings: lines and columns are the same as with LF', async () => {
     const dir = tempDir();
-    const lf = "-- add lookup index\nSET lock_timeout = '2s';\nSELECT 1; CREATE INDEX orders_ref_idx\n  ON orders (reference);\n";
+    const lf =
+      "-- add lookup index\nSET lock_timeout = '2s';\nSELECT 1; CREATE INDEX orders_ref_idx\n  ON orders (reference);\n";
     writeFiles(dir, { 'lf.sql': lf, 'crlf.sql': lf.replace(/\n/g, '\r\n') });
     const { findings } = await lintJson(dir, 'lf.sql', 'crlf.sql');
-    const pick = (file: string) => only(findings, file).map(({ rule, line, column, endLine, endColumn }) => ({ rule, line, column, endLine, endColumn }));
-    expect(pick('lf.sql')).toEqual([{ rule: 'require-concurrent-index-creation', line: 3, column: 11, endLine: 4, endColumn: 24 }]);
+    const pick = (file: string) =>
+      only(findings, file).map(({ rule, line, column, endLine, endColumn }) => ({
+        rule,
+        line,
+        column,
+        endLine,
+        endColumn,
+      }));
+    expect(pick('lf.sql')).toEqual([
+      { rule: 'require-concurrent-index-creation', line: 3, column: 11, endLine: 4, endColumn: 24 },
+    ]);
     expect(pick('crlf.sql')).toEqual(pick('lf.sql'));
   });
 
   it('a UTF-8 byte-order mark does not shift columns', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'bom.sql'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("SET lock_timeout = '2s'; CREATE INDEX i ON orders (a);\n")]));
+    writeFileSync(
+      join(dir, 'bom.sql'),
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from("SET lock_timeout = '2s'; CREATE INDEX i ON orders (a);\n"),
+      ]),
+    );
     const { findings } = await lintJson(dir, 'bom.sql');
-    expect(findings.map(({ rule, line, column }) => ({ rule, line, column }))).toEqual([{ rule: 'require-concurrent-index-creation', line: 1, column: 26 }]);
+    expect(findings.map(({ rule, line, column }) => ({ rule, line, column }))).toEqual([
+      { rule: 'require-concurrent-index-creation', line: 1, column: 26 },
+    ]);
   });
 });

@@ -218,7 +218,10 @@ describe('parse cache', () => {
 
   it('a cache directory holding files git tracks is not used: a commit cannot plant entries that hide a migration', async () => {
     const repo = gitRepo();
-    writeFiles(repo, { '.gitignore': 'node_modules/\n', 'db/001_index.sql': 'CREATE INDEX users_email ON users (email);\n' });
+    writeFiles(repo, {
+      '.gitignore': 'node_modules/\n',
+      'db/001_index.sql': 'CREATE INDEX users_email ON users (email);\n',
+    });
     // what an attacker would commit: the entry of this very file, with the CREATE INDEX removed
     await cli(['--cache', 'db'], repo);
     const [name] = entries(join(repo, CACHE));
@@ -227,8 +230,11 @@ describe('parse cache', () => {
     writeFileSync(join(repo, CACHE, name!), JSON.stringify(entry));
     parsed.length = 0;
     // not committed yet: the local cache is the user's own and is trusted (the forged entry hides the finding)
-    const rules = (r: { stdout: string }) => (JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule);
-    expect(rules(await cli(['--cache', '--format', 'json', 'db'], repo))).not.toContain('require-concurrent-index-creation');
+    const rules = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule);
+    expect(rules(await cli(['--cache', '--format', 'json', 'db'], repo))).not.toContain(
+      'require-concurrent-index-creation',
+    );
     git(repo, 'add', '-f', '.');
     git(repo, 'commit', '-q', '-m', 'migration and a planted cache entry');
     const run = await cli(['--cache', '--format', 'json', 'db'], repo);
@@ -249,36 +255,44 @@ describe('parse cache', () => {
   });
 
   const built = existsSync(join(REPO_ROOT, 'dist', 'parsers', 'parse-worker.js'));
-  it.runIf(built)('two processes (one parsing on a worker thread) writing one cache directory at once', async () => {
-    const dir = tempDir('ml-cache-proc-');
-    (generateCorpus as (o: object) => unknown)({ files: 200, seed: 3, out: join(dir, 'corpus') });
-    const uncached = await cli(['--format', 'json', 'corpus'], dir);
-    const bin = join(REPO_ROOT, 'bin', 'migration-lint.js');
-    const child = (workers: string) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const p = spawn(process.execPath, [bin, '--cache', '--format', 'json', 'corpus'], { cwd: dir, env: { ...process.env, MIGRATION_LINT_WORKERS: workers } });
-        let stdout = '';
-        let stderr = '';
-        p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        p.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    const both = await Promise.all([child('1'), child('0')]);
-    for (const r of both) {
-      expect(r.stderr).toBe('');
-      expect(r.stdout).toBe(uncached.stdout);
-    }
-    expect(entries(join(dir, CACHE))).toHaveLength(200);
-    parsed.length = 0;
-    expect((await cli(['--cache', '--format', 'json', 'corpus'], dir)).stdout).toBe(uncached.stdout);
-    expect(parsed).toEqual([]);
-  }, 120_000);
+  it.runIf(built)(
+    'two processes (one parsing on a worker thread) writing one cache directory at once',
+    async () => {
+      const dir = tempDir('ml-cache-proc-');
+      (generateCorpus as (o: object) => unknown)({ files: 200, seed: 3, out: join(dir, 'corpus') });
+      const uncached = await cli(['--format', 'json', 'corpus'], dir);
+      const bin = join(REPO_ROOT, 'bin', 'migration-lint.js');
+      const child = (workers: string) =>
+        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+          const p = spawn(process.execPath, [bin, '--cache', '--format', 'json', 'corpus'], {
+            cwd: dir,
+            env: { ...process.env, MIGRATION_LINT_WORKERS: workers },
+          });
+          let stdout = '';
+          let stderr = '';
+          p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+          p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+          p.on('close', (code) => resolve({ code, stdout, stderr }));
+        });
+      const both = await Promise.all([child('1'), child('0')]);
+      for (const r of both) {
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toBe(uncached.stdout);
+      }
+      expect(entries(join(dir, CACHE))).toHaveLength(200);
+      parsed.length = 0;
+      expect((await cli(['--cache', '--format', 'json', 'corpus'], dir)).stdout).toBe(uncached.stdout);
+      expect(parsed).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 describe('a warm run in a fresh process (nothing parsed, so nothing loaded by parsing)', () => {
   const built = existsSync(join(REPO_ROOT, 'dist', 'parsers', 'parse-worker.js'));
   const bin = join(REPO_ROOT, 'bin', 'migration-lint.js');
-  const runBuilt = (args: string[], cwd: string) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const runBuilt = (args: string[], cwd: string) =>
+    spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
 
   it.runIf(built)('reports what an uncached run reports: a reserved word as a table name is still quoted', async () => {
     const dir = tempDir('ml-cache-fresh-');
@@ -288,26 +302,42 @@ describe('a warm run in a fresh process (nothing parsed, so nothing loaded by pa
     });
     const uncached = runBuilt(['--format', 'json', 'db'], dir);
     expect(uncached.stdout).toContain('SHARE on \\"order\\"');
-    for (const run of ['cold', 'warm']) expect(runBuilt(['--cache', '--format', 'json', 'db'], dir).stdout, run).toBe(uncached.stdout);
+    for (const run of ['cold', 'warm'])
+      expect(runBuilt(['--cache', '--format', 'json', 'db'], dir).stdout, run).toBe(uncached.stdout);
   });
 
-  it.runIf(built)('over every fixture directory', () => {
-    const cache = tempDir('ml-cache-fresh-fx-');
-    const args = ['--format', 'json', '--allow-empty', 'fixtures'];
-    const uncached = runBuilt(args, REPO_ROOT);
-    expect(JSON.parse(uncached.stdout).summary.files).toBeGreaterThan(100);
-    for (const run of ['cold', 'warm']) {
-      const cached = runBuilt(['--cache', '--cache-location', cache, ...args], REPO_ROOT);
-      expect(cached.stdout, run).toBe(uncached.stdout);
-      expect(cached.stderr, run).toBe(uncached.stderr);
-    }
-  }, 60_000);
+  it.runIf(built)(
+    'over every fixture directory',
+    () => {
+      const cache = tempDir('ml-cache-fresh-fx-');
+      const args = ['--format', 'json', '--allow-empty', 'fixtures'];
+      const uncached = runBuilt(args, REPO_ROOT);
+      expect(JSON.parse(uncached.stdout).summary.files).toBeGreaterThan(100);
+      for (const run of ['cold', 'warm']) {
+        const cached = runBuilt(['--cache', '--cache-location', cache, ...args], REPO_ROOT);
+        expect(cached.stdout, run).toBe(uncached.stdout);
+        expect(cached.stderr, run).toBe(uncached.stderr);
+      }
+    },
+    60_000,
+  );
 });
 
 describe('findings with and without the cache (differential over fixtures/)', () => {
   const dirs = readdirSync(join(REPO_ROOT, 'fixtures'));
   it('covers the SQL, TypeScript and Alembic fixtures', () => {
-    expect(dirs).toEqual(expect.arrayContaining(['sql', 'knex', 'typeorm', 'kysely', 'sequelize', 'mikro-orm', 'node-pg-migrate', 'alembic']));
+    expect(dirs).toEqual(
+      expect.arrayContaining([
+        'sql',
+        'knex',
+        'typeorm',
+        'kysely',
+        'sequelize',
+        'mikro-orm',
+        'node-pg-migrate',
+        'alembic',
+      ]),
+    );
   });
   it.each(dirs)('fixtures/%s: uncached, cold and warm runs report the same', async (name) => {
     const cache = tempDir('ml-cache-fx-');
@@ -326,6 +356,8 @@ describe('findings with and without the cache (differential over fixtures/)', ()
     }
     // the text report too (code frames come from the restored source)
     const textArgs = ['--allow-empty', `fixtures/${name}`];
-    expect((await cli(['--cache', '--cache-location', cache, ...textArgs], REPO_ROOT)).stdout).toBe((await cli(textArgs, REPO_ROOT)).stdout);
+    expect((await cli(['--cache', '--cache-location', cache, ...textArgs], REPO_ROOT)).stdout).toBe(
+      (await cli(textArgs, REPO_ROOT)).stdout,
+    );
   });
 });

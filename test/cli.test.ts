@@ -18,7 +18,14 @@ const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 async function json(argv: string[], cwd: string, stdin?: string) {
   const r = await cli(['--format', 'json', ...argv], cwd, stdin);
   expect(r.stderr).not.toMatch(STACK);
-  return { code: r.code, doc: JSON.parse(r.stdout) as { version: number; findings: Record<string, unknown>[]; summary: Record<string, unknown> } };
+  return {
+    code: r.code,
+    doc: JSON.parse(r.stdout) as {
+      version: number;
+      findings: Record<string, unknown>[];
+      summary: Record<string, unknown>;
+    },
+  };
 }
 const rulesOf = (doc: { findings: Record<string, unknown>[] }) => doc.findings.map((f) => f.rule);
 
@@ -36,7 +43,10 @@ describe('exit codes', () => {
 
   it('1 for error-level findings, parse errors included', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'idx.sql': 'CREATE INDEX users_email_idx ON users (email);\n', 'typo.sql': 'ALTER TABEL users ADD COLUMN x int;\n' });
+    writeFiles(dir, {
+      'idx.sql': 'CREATE INDEX users_email_idx ON users (email);\n',
+      'typo.sql': 'ALTER TABEL users ADD COLUMN x int;\n',
+    });
     expect((await cli(['idx.sql'], dir)).code).toBe(1);
     const typo = await json(['typo.sql'], dir);
     expect(typo.code).toBe(1);
@@ -76,7 +86,8 @@ describe('--format json', () => {
     const dir = tempDir();
     // A comment with non-ASCII text before the statement: libpg-query reports UTF-8 byte offsets.
     writeFiles(dir, {
-      'db/migrate/003_index.sql': "-- café: index für die Suche\nSET lock_timeout = '2s';\nSELECT 'ü'; CREATE INDEX orders_ref_idx\n  ON orders (reference);\n",
+      'db/migrate/003_index.sql':
+        "-- café: index für die Suche\nSET lock_timeout = '2s';\nSELECT 'ü'; CREATE INDEX orders_ref_idx\n  ON orders (reference);\n",
     });
     const { code, doc } = await json([join(dir, 'db/migrate')], dir);
     expect(code).toBe(1);
@@ -84,7 +95,18 @@ describe('--format json', () => {
     expect(doc.version).toBe(1);
     expect(doc.findings).toHaveLength(1);
     const f = doc.findings[0]!;
-    expect(Object.keys(f).slice(0, 10)).toEqual(['rule', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'help', 'lock']);
+    expect(Object.keys(f).slice(0, 10)).toEqual([
+      'rule',
+      'severity',
+      'file',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'message',
+      'help',
+      'lock',
+    ]);
     expect(f).toMatchObject({
       rule: 'require-concurrent-index-creation',
       severity: 'error',
@@ -103,10 +125,20 @@ describe('--format json', () => {
 
   it('columns count UTF-16 code units after characters outside the BMP', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'm.sql': "SET lock_timeout = '2s';\nSELECT '🚀'; CREATE INDEX launches_at_idx ON launches (at);\n" });
+    writeFiles(dir, {
+      'm.sql': "SET lock_timeout = '2s';\nSELECT '🚀'; CREATE INDEX launches_at_idx ON launches (at);\n",
+    });
     const { doc } = await json(['m.sql'], dir);
     // "SELECT '🚀'; " is 13 UTF-16 code units (the rocket is a surrogate pair, 4 bytes in UTF-8)
-    expect(doc.findings).toEqual([expect.objectContaining({ rule: 'require-concurrent-index-creation', line: 2, column: 14, endLine: 2, endColumn: 59 })]); // the end is exclusive, before the ";"
+    expect(doc.findings).toEqual([
+      expect.objectContaining({
+        rule: 'require-concurrent-index-creation',
+        line: 2,
+        column: 14,
+        endLine: 2,
+        endColumn: 59,
+      }),
+    ]); // the end is exclusive, before the ";"
   });
 
   it('help and lock are null when a rule has none to give', async () => {
@@ -130,7 +162,8 @@ describe('--format json', () => {
 describe('stdin', () => {
   it('- reads the migration from stdin; --stdin-filename names it and picks its format', async () => {
     const dir = tempDir();
-    const sql = 'CREATE INDEX CONCURRENTLY tx_created_idx ON transactions (created_at);\nCREATE INDEX CONCURRENTLY tx_currency_idx ON transactions (currency);\n';
+    const sql =
+      'CREATE INDEX CONCURRENTLY tx_created_idx ON transactions (created_at);\nCREATE INDEX CONCURRENTLY tx_currency_idx ON transactions (currency);\n';
     // As plain SQL each statement runs on its own, outside a transaction: fine.
     const plain = await json(['-'], dir, sql);
     expect(plain.code).toBe(0);
@@ -149,7 +182,11 @@ describe('stdin', () => {
   it('stdin and files together', async () => {
     const dir = tempDir();
     writeFiles(dir, { 'a.sql': 'DROP TABLE users;\n' });
-    const { doc } = await json(['a.sql', '-', '--stdin-filename', 'b.sql'], dir, 'ALTER TABLE orders DROP COLUMN note;\n');
+    const { doc } = await json(
+      ['a.sql', '-', '--stdin-filename', 'b.sql'],
+      dir,
+      'ALTER TABLE orders DROP COLUMN note;\n',
+    );
     expect(doc.findings.filter((f) => f.severity === 'error').map((f) => [f.file, f.rule])).toEqual(
       expect.arrayContaining([
         ['a.sql', 'ban-drop-table'],
@@ -189,7 +226,15 @@ describe('subcommands and meta options', () => {
     expect(v).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
     const h = await cli(['--help'], tempDir());
     expect(h.code).toBe(0);
-    for (const flag of ['--format', '--pg-version', '--assume-in-transaction', '--exclude', '--check-downgrade', '--stdin-filename', '--version'])
+    for (const flag of [
+      '--format',
+      '--pg-version',
+      '--assume-in-transaction',
+      '--exclude',
+      '--check-downgrade',
+      '--stdin-filename',
+      '--version',
+    ])
       expect(h.stdout).toContain(flag);
     expect(h.stdout).toMatch(/Commands:[\s\S]*rules[\s\S]*explain/);
   });
@@ -202,7 +247,13 @@ describe('text output', () => {
     const dir = tempDir();
     writeFiles(dir, { 'm.sql': sql });
     let stdout = '';
-    const code = await run([...argv, 'm.sql'], { stdout: (s) => (stdout += s), stderr: () => {}, readStdin: async () => Buffer.from(''), cwd: dir, isTTY });
+    const code = await run([...argv, 'm.sql'], {
+      stdout: (s) => (stdout += s),
+      stderr: () => {},
+      readStdin: async () => Buffer.from(''),
+      cwd: dir,
+      isTTY,
+    });
     return { code, stdout };
   }
 
@@ -245,7 +296,8 @@ describe('terminal niceties', () => {
   });
 
   it('--color / --no-color, then FORCE_COLOR (over NO_COLOR, as in Node), then NO_COLOR, then the terminal decide', async () => {
-    const coloured = async (io: { isTTY?: boolean; env?: Record<string, string> }, argv: string[] = []) => (await lint(io, argv)).stdout.includes('\x1b[31merror\x1b[0m');
+    const coloured = async (io: { isTTY?: boolean; env?: Record<string, string> }, argv: string[] = []) =>
+      (await lint(io, argv)).stdout.includes('\x1b[31merror\x1b[0m');
     expect(await coloured({})).toBe(false);
     expect(await coloured({}, ['--color'])).toBe(true); // a CI log that renders colours
     expect(await coloured({ env: { FORCE_COLOR: '1' } })).toBe(true);
@@ -261,7 +313,9 @@ describe('terminal niceties', () => {
 
   it('control characters from a migration reach the terminal escaped, not as commands', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'm.sql': "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email); -- \x1b]0;owned\x07\x1b[2J\n" });
+    writeFiles(dir, {
+      'm.sql': "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email); -- \x1b]0;owned\x07\x1b[2J\n",
+    });
     const r = await cli(['m.sql'], dir, '', { isTTY: true });
     expect(r.stdout).toContain('-- \\x1b]0;owned\\x07\\x1b[2J');
     expect(r.stdout).not.toContain('\x07');
@@ -278,12 +332,18 @@ describe('terminal niceties', () => {
     for (const [typo, meant] of cases) {
       const r = await cli(['explain', typo], tempDir());
       expect(r.code, typo).toBe(2);
-      expect(r.stderr, typo).toBe(`migration-lint: unknown rule "${typo}" (did you mean ${meant}?); migration-lint rules lists them\n`);
+      expect(r.stderr, typo).toBe(
+        `migration-lint: unknown rule "${typo}" (did you mean ${meant}?); migration-lint rules lists them\n`,
+      );
     }
-    expect((await cli(['explain', 'frobnicate'], tempDir())).stderr).toBe('migration-lint: unknown rule "frobnicate"; migration-lint rules lists them\n');
+    expect((await cli(['explain', 'frobnicate'], tempDir())).stderr).toBe(
+      'migration-lint: unknown rule "frobnicate"; migration-lint rules lists them\n',
+    );
     const dir = tempDir();
     writeFiles(dir, { 'm.sql': sql });
-    expect((await cli(['--exclude', 'prefer-bigint', 'm.sql'], dir)).stderr).toContain('unknown rule "prefer-bigint" (did you mean "prefer-bigint-over-int" or "prefer-bigint-over-smallint"?)');
+    expect((await cli(['--exclude', 'prefer-bigint', 'm.sql'], dir)).stderr).toContain(
+      'unknown rule "prefer-bigint" (did you mean "prefer-bigint-over-int" or "prefer-bigint-over-smallint"?)',
+    );
   });
 
   it('messages name directories relative to the working directory, never by absolute path (Alembic graph checks)', async () => {
@@ -299,11 +359,17 @@ describe('terminal niceties', () => {
     // absolute paths on the command line, as CI scripts often pass
     const argv = [join(dir, 'billing/alembic/versions'), join(dir, 'shipping/alembic/versions')];
     const r = await json(argv, join(dir, 'billing'));
-    const messages = r.doc.findings.filter((f) => f.rule === 'multiple-heads' || f.rule === 'broken-revision-graph').map((f) => f.message as string);
+    const messages = r.doc.findings
+      .filter((f) => f.rule === 'multiple-heads' || f.rule === 'broken-revision-graph')
+      .map((f) => f.message as string);
     expect(messages).toEqual([
-      expect.stringContaining('is one of 2 heads in alembic/versions: b2b2b2b2b2b2 (b2_due.py), c3c3c3c3c3c3 (c3_currency.py)'),
+      expect.stringContaining(
+        'is one of 2 heads in alembic/versions: b2b2b2b2b2b2 (b2_due.py), c3c3c3c3c3c3 (c3_currency.py)',
+      ),
       expect.stringContaining('is one of 2 heads in alembic/versions: '),
-      expect.stringContaining('has down_revision ffffffffffff, but no revision in ../shipping/alembic/versions has that id'),
+      expect.stringContaining(
+        'has down_revision ffffffffffff, but no revision in ../shipping/alembic/versions has that id',
+      ),
     ]);
     for (const f of r.doc.findings) expect(JSON.stringify(f), f.rule as string).not.toContain(dir);
     const text = await cli(argv, join(dir, 'billing'));
@@ -334,7 +400,9 @@ describe('options that change verdicts', () => {
 
   it('--pg-version: a constant default rewrites the table before Postgres 11 only', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'm.sql': "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\n" });
+    writeFiles(dir, {
+      'm.sql': "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\n",
+    });
     const pg10 = await json(['--pg-version', '10', 'm.sql'], dir);
     expect(rulesOf(pg10.doc)).toEqual(['adding-field-with-default']);
     const byDefault = await json(['m.sql'], dir); // default: 14
@@ -369,10 +437,17 @@ describe('the built executable', () => {
   const built = existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'));
 
   it.runIf(built)('lints the fixtures as a child process: JSON on stdout, exit 1', () => {
-    const r = spawnSync(process.execPath, [bin, '--format', 'json', 'fixtures/sql/hand-written'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, '--format', 'json', 'fixtures/sql/hand-written'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout) as { findings: { file: string; rule: string }[] };
-    expect(doc.findings.some((f) => f.file === 'fixtures/sql/hand-written/003_order_shipping.sql' && f.rule === 'adding-field-with-default')).toBe(true);
+    expect(
+      doc.findings.some(
+        (f) => f.file === 'fixtures/sql/hand-written/003_order_shipping.sql' && f.rule === 'adding-field-with-default',
+      ),
+    ).toBe(true);
     expect(r.stderr).toBe('');
   });
 
@@ -381,7 +456,11 @@ describe('the built executable', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown option '--nope'/);
     expect(bad.stderr).not.toMatch(STACK);
-    const piped = spawnSync(process.execPath, [bin, '--stdin-filename', 'V3__drop.sql', '-'], { cwd: REPO_ROOT, encoding: 'utf8', input: 'DROP TABLE invoices;\n' });
+    const piped = spawnSync(process.execPath, [bin, '--stdin-filename', 'V3__drop.sql', '-'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      input: 'DROP TABLE invoices;\n',
+    });
     expect(piped.status).toBe(1);
     expect(piped.stdout).toMatch(/^V3__drop\.sql:1:1  error  ban-drop-table/m);
     expect(piped.stdout).not.toContain('\x1b['); // a pipe is not a terminal

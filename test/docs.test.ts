@@ -25,7 +25,14 @@ describe('docs', () => {
     expect(firstBlock).toMatch(/^npm test\b/m);
     expect(readme.indexOf('```sh')).toBeLessThan(readme.indexOf('\n## '));
     for (const rule of ALL_RULES) expect(readme, rule.meta.id).toContain(`\`${rule.meta.id}\``);
-    for (const doc of ['docs/rules.md', 'docs/typescript-frameworks.md', 'docs/alembic.md', 'docs/trace.md', 'docs/integrations.md']) expect(readme).toContain(`](${doc})`);
+    for (const doc of [
+      'docs/rules.md',
+      'docs/typescript-frameworks.md',
+      'docs/alembic.md',
+      'docs/trace.md',
+      'docs/integrations.md',
+    ])
+      expect(readme).toContain(`](${doc})`);
   });
 
   it('every `trace --database-url` example connects as the unprivileged role docs/trace.md creates, never as a superuser', () => {
@@ -38,7 +45,24 @@ describe('docs', () => {
 
   it('README documents every field of the JSON output', () => {
     const readme = read('README.md');
-    for (const field of ['version', 'findings', 'summary', 'rule', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'help', 'lock', 'direction', 'revision', 'filesByFormat'])
+    for (const field of [
+      'version',
+      'findings',
+      'summary',
+      'rule',
+      'severity',
+      'file',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'message',
+      'help',
+      'lock',
+      'direction',
+      'revision',
+      'filesByFormat',
+    ])
       expect(readme, field).toContain(`\`${field}\``);
   });
 });

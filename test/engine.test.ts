@@ -39,7 +39,12 @@ interface Observation {
  */
 function probe(observations: Observation[], column?: string): Rule {
   return {
-    meta: { id: 'probe', severity: 'info', summary: 'records the engine state', docs: { what: '-', why: '-', instead: '-' } },
+    meta: {
+      id: 'probe',
+      severity: 'info',
+      summary: 'records the engine state',
+      docs: { what: '-', why: '-', instead: '-' },
+    },
     create(context) {
       const visit = (op: Operation) => {
         const table = op.kind === 'drop-table' ? op.tables[0] : 'table' in op && op.table ? op.table : undefined;
@@ -55,24 +60,47 @@ function probe(observations: Observation[], column?: string): Rule {
         observations.push(o);
       };
       const visitor: Record<string, (op: Operation) => void> = {};
-      for (const kind of ['create-table', 'add-column', 'drop-column', 'rename-column', 'rename-table', 'alter-column-type', 'add-constraint', 'validate-constraint', 'set-not-null', 'create-index', 'drop-table']) visitor[kind] = visit;
+      for (const kind of [
+        'create-table',
+        'add-column',
+        'drop-column',
+        'rename-column',
+        'rename-table',
+        'alter-column-type',
+        'add-constraint',
+        'validate-constraint',
+        'set-not-null',
+        'create-index',
+        'drop-table',
+      ])
+        visitor[kind] = visit;
       return visitor;
     },
   };
 }
 
-async function observe(files: [string, string][], options: { column?: string; checkDowngrade?: boolean } = {}): Promise<Observation[]> {
+async function observe(
+  files: [string, string][],
+  options: { column?: string; checkDowngrade?: boolean } = {},
+): Promise<Observation[]> {
   const migrations = [];
   for (const [path, text] of files) migrations.push(await parse(path, text));
   const observations: Observation[] = [];
-  lintMigrations(migrations, { pgVersion: 16, checkDowngrade: Boolean(options.checkDowngrade), rules: [{ rule: probe(observations, options.column), severity: 'info' }] });
+  lintMigrations(migrations, {
+    pgVersion: 16,
+    checkDowngrade: Boolean(options.checkDowngrade),
+    rules: [{ rule: probe(observations, options.column), severity: 'info' }],
+  });
   return observations;
 }
 
 describe('isNewTable', () => {
   it('is true only after the CREATE TABLE, and only within the migration that created the table', async () => {
     const obs = await observe([
-      ['001_users.sql', 'ALTER TABLE users ADD COLUMN too_early text;\nCREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN email text;\nCREATE INDEX users_email_idx ON public.users (email);'],
+      [
+        '001_users.sql',
+        'ALTER TABLE users ADD COLUMN too_early text;\nCREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN email text;\nCREATE INDEX users_email_idx ON public.users (email);',
+      ],
       ['002_users_more.sql', 'ALTER TABLE users ADD COLUMN name text;'],
     ]);
     expect(obs.map((o) => [o.file, o.line, o.kind, o.isNew])).toEqual([
@@ -87,7 +115,10 @@ describe('isNewTable', () => {
 
   it('tells schemas apart and follows a rename of a new table', async () => {
     const obs = await observe([
-      ['001_x.sql', 'CREATE TABLE app.users (id bigint);\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE app.users RENAME TO members;\nALTER TABLE app.members ADD COLUMN b text;\nALTER TABLE members ADD COLUMN c text;'],
+      [
+        '001_x.sql',
+        'CREATE TABLE app.users (id bigint);\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE app.users RENAME TO members;\nALTER TABLE app.members ADD COLUMN b text;\nALTER TABLE members ADD COLUMN c text;',
+      ],
     ]);
     expect(obs.map((o) => [o.line, o.isNew])).toEqual([
       [1, false],
@@ -99,7 +130,8 @@ describe('isNewTable', () => {
   });
 
   it('is per direction: a table the upgrade creates is not new in the downgrade', async () => {
-    const text = '-- migrate:up\nCREATE TABLE plans (id bigint);\nALTER TABLE plans ADD COLUMN name text;\n\n-- migrate:down\nALTER TABLE plans DROP COLUMN name;\nDROP TABLE plans;\n';
+    const text =
+      '-- migrate:up\nCREATE TABLE plans (id bigint);\nALTER TABLE plans ADD COLUMN name text;\n\n-- migrate:down\nALTER TABLE plans DROP COLUMN name;\nDROP TABLE plans;\n';
     const obs = await observe([['20240101000000_plans.sql', text]], { checkDowngrade: true });
     expect(obs.map((o) => [o.direction, o.line, o.isNew])).toEqual([
       ['upgrade', 2, false],
@@ -115,8 +147,14 @@ describe('columnType and hasValidNotNullCheck', () => {
     const obs = await observe(
       [
         ['001.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY, price integer);'],
-        ['002.sql', 'ALTER TABLE orders ALTER COLUMN price TYPE numeric(12,2);\nALTER TABLE orders ADD CONSTRAINT orders_price_nn CHECK (price IS NOT NULL) NOT VALID;'],
-        ['003.sql', 'ALTER TABLE orders VALIDATE CONSTRAINT orders_price_nn;\nALTER TABLE orders ALTER COLUMN price SET NOT NULL;'],
+        [
+          '002.sql',
+          'ALTER TABLE orders ALTER COLUMN price TYPE numeric(12,2);\nALTER TABLE orders ADD CONSTRAINT orders_price_nn CHECK (price IS NOT NULL) NOT VALID;',
+        ],
+        [
+          '003.sql',
+          'ALTER TABLE orders VALIDATE CONSTRAINT orders_price_nn;\nALTER TABLE orders ALTER COLUMN price SET NOT NULL;',
+        ],
         ['004.sql', 'ALTER TABLE orders RENAME COLUMN price TO amount;\nALTER TABLE orders ADD COLUMN price text;'],
         ['005.sql', 'ALTER TABLE orders DROP COLUMN price;\nALTER TABLE orders ADD COLUMN note text;'],
       ],
@@ -141,8 +179,14 @@ describe('columnType and hasValidNotNullCheck', () => {
   it('does not let downgrade ops change the state later migrations see', async () => {
     const obs = await observe(
       [
-        ['20240101000000_a.sql', '-- migrate:up\nCREATE TABLE orders (id bigint, price integer);\n-- migrate:down\nALTER TABLE orders ALTER COLUMN price TYPE text;\n'],
-        ['20240102000000_b.sql', '-- migrate:up\nALTER TABLE orders ADD COLUMN note text;\n-- migrate:down\nALTER TABLE orders DROP COLUMN note;\n'],
+        [
+          '20240101000000_a.sql',
+          '-- migrate:up\nCREATE TABLE orders (id bigint, price integer);\n-- migrate:down\nALTER TABLE orders ALTER COLUMN price TYPE text;\n',
+        ],
+        [
+          '20240102000000_b.sql',
+          '-- migrate:up\nALTER TABLE orders ADD COLUMN note text;\n-- migrate:down\nALTER TABLE orders DROP COLUMN note;\n',
+        ],
       ],
       { column: 'price', checkDowngrade: true },
     );
@@ -174,11 +218,37 @@ interface TxCase {
 }
 
 const TX_CASES: TxCase[] = [
-  { name: 'plain SQL, no transaction', file: '001_idx.sql', text: 'ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n', delivery: 'statements' },
-  { name: 'plain SQL, CONCURRENTLY inside BEGIN/COMMIT', file: '001_idx.sql', text: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;\n', delivery: 'statements' },
-  { name: 'plain SQL, CONCURRENTLY after COMMIT', file: '001_idx.sql', text: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n', delivery: 'statements' },
-  { name: 'plain SQL, nested BEGIN and a COMMIT too many', file: '001_idx.sql', text: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nBEGIN;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;\n', delivery: 'statements' },
-  { name: 'plain SQL with --assume-in-transaction', file: '001_idx.sql', text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n', delivery: 'wrapped', assumeInTransaction: true },
+  {
+    name: 'plain SQL, no transaction',
+    file: '001_idx.sql',
+    text: 'ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'statements',
+  },
+  {
+    name: 'plain SQL, CONCURRENTLY inside BEGIN/COMMIT',
+    file: '001_idx.sql',
+    text: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;\n',
+    delivery: 'statements',
+  },
+  {
+    name: 'plain SQL, CONCURRENTLY after COMMIT',
+    file: '001_idx.sql',
+    text: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'statements',
+  },
+  {
+    name: 'plain SQL, nested BEGIN and a COMMIT too many',
+    file: '001_idx.sql',
+    text: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nBEGIN;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;\n',
+    delivery: 'statements',
+  },
+  {
+    name: 'plain SQL with --assume-in-transaction',
+    file: '001_idx.sql',
+    text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'wrapped',
+    assumeInTransaction: true,
+  },
   {
     name: 'wrapped file that commits the tool transaction before CONCURRENTLY and reopens one after it',
     file: '001_idx.sql',
@@ -186,7 +256,13 @@ const TX_CASES: TxCase[] = [
     delivery: 'wrapped',
     assumeInTransaction: true,
   },
-  { name: 'dbmate (wrapped)', file: '20240101000000_idx.sql', text: '-- migrate:up\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n', delivery: 'wrapped', upEnd: '-- migrate:down' },
+  {
+    name: 'dbmate (wrapped)',
+    file: '20240101000000_idx.sql',
+    text: '-- migrate:up\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n',
+    delivery: 'wrapped',
+    upEnd: '-- migrate:down',
+  },
   {
     name: 'dbmate transaction:false, single statement',
     file: '20240101000000_idx.sql',
@@ -201,18 +277,49 @@ const TX_CASES: TxCase[] = [
     delivery: 'one-query',
     upEnd: '-- migrate:down',
   },
-  { name: 'golang-migrate, single statement', file: '000001_idx.up.sql', text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n', delivery: 'one-query' },
-  { name: 'golang-migrate, several statements', file: '000001_idx.up.sql', text: 'ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n', delivery: 'one-query' },
+  {
+    name: 'golang-migrate, single statement',
+    file: '000001_idx.up.sql',
+    text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'one-query',
+  },
+  {
+    name: 'golang-migrate, several statements',
+    file: '000001_idx.up.sql',
+    text: 'ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'one-query',
+  },
   {
     name: 'golang-migrate, CONCURRENTLY after an explicit COMMIT: still in the implicit transaction',
     file: '000001_idx.up.sql',
     text: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
     delivery: 'one-query',
   },
-  { name: 'Prisma, several statements', file: 'prisma/migrations/20240101000000_idx/migration.sql', text: '-- AlterTable\nALTER TABLE "users" ADD COLUMN "email" TEXT;\n\n-- CreateIndex\nCREATE INDEX CONCURRENTLY "users_email_idx" ON "users"("email");\n', delivery: 'one-query' },
-  { name: 'Flyway, only CONCURRENTLY statements: run without a transaction', file: 'V2__idx.sql', text: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCREATE INDEX CONCURRENTLY users_id_idx ON users (id);\n", delivery: 'statements' },
-  { name: 'node-pg-migrate SQL (wrapped)', file: 'migrations/1700000000000_idx.sql', text: '-- Up Migration\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n-- Down Migration\nDROP INDEX users_email_idx;\n', delivery: 'wrapped', upEnd: '-- Down Migration' },
-  { name: 'drizzle (wrapped)', file: 'drizzle/0001_idx.sql', text: 'ALTER TABLE "users" ADD COLUMN "email" text;--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email");', delivery: 'wrapped' },
+  {
+    name: 'Prisma, several statements',
+    file: 'prisma/migrations/20240101000000_idx/migration.sql',
+    text: '-- AlterTable\nALTER TABLE "users" ADD COLUMN "email" TEXT;\n\n-- CreateIndex\nCREATE INDEX CONCURRENTLY "users_email_idx" ON "users"("email");\n',
+    delivery: 'one-query',
+  },
+  {
+    name: 'Flyway, only CONCURRENTLY statements: run without a transaction',
+    file: 'V2__idx.sql',
+    text: "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCREATE INDEX CONCURRENTLY users_id_idx ON users (id);\n",
+    delivery: 'statements',
+  },
+  {
+    name: 'node-pg-migrate SQL (wrapped)',
+    file: 'migrations/1700000000000_idx.sql',
+    text: '-- Up Migration\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n-- Down Migration\nDROP INDEX users_email_idx;\n',
+    delivery: 'wrapped',
+    upEnd: '-- Down Migration',
+  },
+  {
+    name: 'drizzle (wrapped)',
+    file: 'drizzle/0001_idx.sql',
+    text: 'ALTER TABLE "users" ADD COLUMN "email" text;--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email");',
+    delivery: 'wrapped',
+  },
 ];
 
 interface StatementOutcome {
@@ -270,28 +377,39 @@ describe('transaction state of each SQL format, checked on Postgres', () => {
       expect(concurrent.length).toBeGreaterThan(0);
       for (const op of concurrent) {
         const refused = /cannot run inside a transaction block/.test(at(op.span.line).error ?? '');
-        expect({ line: op.span.line, inTransaction: op.inTransaction }).toEqual({ line: op.span.line, inTransaction: refused });
+        expect({ line: op.span.line, inTransaction: op.inTransaction }).toEqual({
+          line: op.span.line,
+          inTransaction: refused,
+        });
       }
       if (c.delivery !== 'one-query') {
         for (const op of ops) {
           if (op.kind !== 'transaction') continue;
           const notices = at(op.span.line).notices;
-          if (op.action === 'begin') expect(op.inTransaction).toBe(notices.includes('there is already a transaction in progress'));
-          if (op.action === 'commit') expect(op.inTransaction).toBe(!notices.includes('there is no transaction in progress'));
+          if (op.action === 'begin')
+            expect(op.inTransaction).toBe(notices.includes('there is already a transaction in progress'));
+          if (op.action === 'commit')
+            expect(op.inTransaction).toBe(!notices.includes('there is no transaction in progress'));
         }
       }
     });
   }
 
   it('records the modes: dbmate transaction:false is a one-query section, and only in its direction', async () => {
-    const m = await parse('20240101000000_idx.sql', TX_CASES.find((c) => c.name.startsWith('dbmate transaction:false, several'))!.text);
+    const m = await parse(
+      '20240101000000_idx.sql',
+      TX_CASES.find((c) => c.name.startsWith('dbmate transaction:false, several'))!.text,
+    );
     expect(m.transaction).toBe('wrapped');
     expect(m.transactionByDirection).toEqual({ upgrade: 'implicit' });
     expect(m.ops.filter((op) => op.direction === 'downgrade').every((op) => op.inTransaction)).toBe(true);
     const flyway = await parse('V2__idx.sql', TX_CASES.find((c) => c.file === 'V2__idx.sql')!.text);
     expect(flyway.transaction).toBe('none');
     // A Flyway migration with any transactional statement runs in Flyway's transaction.
-    const flywayWrapped = await parse('V3__idx.sql', 'ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX users_email_idx ON users (email);\n');
+    const flywayWrapped = await parse(
+      'V3__idx.sql',
+      'ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX users_email_idx ON users (email);\n',
+    );
     expect(flywayWrapped.transaction).toBe('wrapped');
     expect(flywayWrapped.ops.every((op) => op.inTransaction)).toBe(true);
     const plain = await parse('001_idx.sql', 'SELECT 1;');

@@ -5,10 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findDirectives } from '../src/suppressions/directives.js';
-import { applyInsertion, concurrentlyInsertion, lockTimeoutInsertion, suppressionDirective, suppressionInsertions } from '../src/fix/edits.js';
+import {
+  applyInsertion,
+  concurrentlyInsertion,
+  lockTimeoutInsertion,
+  suppressionDirective,
+  suppressionInsertions,
+} from '../src/fix/edits.js';
 import type { Finding } from '../src/engine/types.js';
 
-const finding = (file: string, rule: string, line: number, column: number, endLine: number, endColumn: number): Finding => ({ rule, severity: 'error', file, line, column, endLine, endColumn, message: '', direction: 'upgrade' });
+const finding = (
+  file: string,
+  rule: string,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+): Finding => ({ rule, severity: 'error', file, line, column, endLine, endColumn, message: '', direction: 'upgrade' });
 
 describe('suppression comments the server writes', () => {
   it.each([
@@ -21,17 +34,33 @@ describe('suppression comments the server writes', () => {
     expect(text.startsWith(keyword)).toBe(true);
     const [directive, ...rest] = findDirectives(file, `${text}\nstatement\n`);
     expect(rest).toEqual([]);
-    expect(directive).toMatchObject({ scope: 'next-statement', rules: ['ban-drop-column'], reason: '<reason>', syntax: 'migration-lint' });
+    expect(directive).toMatchObject({
+      scope: 'next-statement',
+      rules: ['ban-drop-column'],
+      reason: '<reason>',
+      syntax: 'migration-lint',
+    });
   });
 
   it('goes above the first line of the statement the finding is in, with its indentation', () => {
-    const text = 'def upgrade():\n    op.add_column(\n        "t",\n        sa.Column("c", sa.Integer(), nullable=False),\n    )\n';
+    const text =
+      'def upgrade():\n    op.add_column(\n        "t",\n        sa.Column("c", sa.Integer(), nullable=False),\n    )\n';
     const f = finding('v/abc.py', 'adding-required-field', 4, 9, 4, 54);
     const [first, second, embedded] = suppressionInsertions(f, text, [{ line: 2, endLine: 5 }]);
-    expect(first).toMatchObject({ line: 2, character: 0, text: '    # migration-lint: disable=adding-required-field -- <reason>\n' });
-    expect(second).toMatchObject({ line: 4, text: '        # migration-lint: disable=adding-required-field -- <reason>\n' });
+    expect(first).toMatchObject({
+      line: 2,
+      character: 0,
+      text: '    # migration-lint: disable=adding-required-field -- <reason>\n',
+    });
+    expect(second).toMatchObject({
+      line: 4,
+      text: '        # migration-lint: disable=adding-required-field -- <reason>\n',
+    });
     // last resort, for SQL inside a string: a SQL comment, which the server keeps only if the file still parses
-    expect(embedded).toMatchObject({ line: 4, text: '        -- migration-lint-disable-next-line adding-required-field -- <reason>\n' });
+    expect(embedded).toMatchObject({
+      line: 4,
+      text: '        -- migration-lint-disable-next-line adding-required-field -- <reason>\n',
+    });
   });
 });
 
@@ -40,13 +69,17 @@ describe('the CONCURRENTLY insertion', () => {
     const text = 'CREATE INDEX CONCURRENTLY a_idx ON a (x);\ncreate   unique\n  index b_idx on b (y);\n';
     const f = finding('m/002.sql', 'require-concurrent-index-creation', 2, 1, 3, 22);
     const insertion = concurrentlyInsertion(f, text)!;
-    expect(applyInsertion(text, insertion)).toBe('CREATE INDEX CONCURRENTLY a_idx ON a (x);\ncreate   unique\n  index CONCURRENTLY b_idx on b (y);\n');
+    expect(applyInsertion(text, insertion)).toBe(
+      'CREATE INDEX CONCURRENTLY a_idx ON a (x);\ncreate   unique\n  index CONCURRENTLY b_idx on b (y);\n',
+    );
   });
 
   it('is not offered for another rule or outside SQL files', () => {
     const text = 'CREATE INDEX b_idx ON b (y);\n';
     expect(concurrentlyInsertion(finding('m/002.sql', 'require-lock-timeout', 1, 1, 1, 28), text)).toBeUndefined();
-    expect(concurrentlyInsertion(finding('m/002.js', 'require-concurrent-index-creation', 1, 1, 1, 28), text)).toBeUndefined();
+    expect(
+      concurrentlyInsertion(finding('m/002.js', 'require-concurrent-index-creation', 1, 1, 1, 28), text),
+    ).toBeUndefined();
   });
 });
 
@@ -54,14 +87,22 @@ describe('the lock_timeout insertion', () => {
   it('goes on its own line above the first line of the flagged statement, with its indentation', () => {
     const text = '-- migrate:up\nCREATE TABLE t (id bigint);\n  ALTER TABLE users\n    ADD COLUMN plan text;\n';
     const f = finding('m/002.sql', 'require-lock-timeout', 4, 5, 4, 25);
-    const insertion = lockTimeoutInsertion(f, text, [{ line: 2, endLine: 2 }, { line: 3, endLine: 4 }])!;
-    expect(applyInsertion(text, insertion)).toBe("-- migrate:up\nCREATE TABLE t (id bigint);\n  SET lock_timeout = '2s';\n  ALTER TABLE users\n    ADD COLUMN plan text;\n");
+    const insertion = lockTimeoutInsertion(f, text, [
+      { line: 2, endLine: 2 },
+      { line: 3, endLine: 4 },
+    ])!;
+    expect(applyInsertion(text, insertion)).toBe(
+      "-- migrate:up\nCREATE TABLE t (id bigint);\n  SET lock_timeout = '2s';\n  ALTER TABLE users\n    ADD COLUMN plan text;\n",
+    );
     expect(lockTimeoutInsertion({ ...f, file: 'm/002.ts' }, text, [])).toBeUndefined();
   });
 
   it('in a Drizzle migration, ends with a statement breakpoint like the statements around it', () => {
-    const text = 'ALTER TABLE "invoices" ADD COLUMN "code" varchar(32);--> statement-breakpoint\nCREATE INDEX "i" ON "invoices" ("code");\n';
+    const text =
+      'ALTER TABLE "invoices" ADD COLUMN "code" varchar(32);--> statement-breakpoint\nCREATE INDEX "i" ON "invoices" ("code");\n';
     const f = finding('drizzle/0001_x.sql', 'require-lock-timeout', 1, 1, 1, 53);
-    expect(applyInsertion(text, lockTimeoutInsertion(f, text, [{ line: 1, endLine: 1 }])!)).toBe(`SET lock_timeout = '2s';--> statement-breakpoint\n${text}`);
+    expect(applyInsertion(text, lockTimeoutInsertion(f, text, [{ line: 1, endLine: 1 }])!)).toBe(
+      `SET lock_timeout = '2s';--> statement-breakpoint\n${text}`,
+    );
   });
 });

@@ -10,8 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from './integrations/helpers.js';
 
 const CREATE = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n';
-const INDEXES = "SET lock_timeout = '2s';\nCREATE UNIQUE INDEX users_email_idx ON users (email);\ncreate index users_id_idx\n  on users (id);\n";
-const FIXED = "SET lock_timeout = '2s';\nCREATE UNIQUE INDEX CONCURRENTLY users_email_idx ON users (email);\ncreate index CONCURRENTLY users_id_idx\n  on users (id);\n";
+const INDEXES =
+  "SET lock_timeout = '2s';\nCREATE UNIQUE INDEX users_email_idx ON users (email);\ncreate index users_id_idx\n  on users (id);\n";
+const FIXED =
+  "SET lock_timeout = '2s';\nCREATE UNIQUE INDEX CONCURRENTLY users_email_idx ON users (email);\ncreate index CONCURRENTLY users_id_idx\n  on users (id);\n";
 const IN_TRANSACTION = "BEGIN;\nSET LOCAL lock_timeout = '2s';\nCREATE INDEX users_e2 ON users (email);\nCOMMIT;\n";
 const BROKEN = "SET lock_timeout = '2s';\nCREATE INDEX users_e3 ON users (email);\nSELEC 1;\n";
 const KNEX = `exports.up = async (knex) => {
@@ -69,9 +71,13 @@ describe('--fix', () => {
     // inside BEGIN … COMMIT, CONCURRENTLY would fail: that file is left as it is, and said so
     expect(read('003_in_tx.sql')).toBe(IN_TRANSACTION);
     expect(r.stderr).toContain('migration-lint: fixed 2 findings in 002_indexes.sql\n');
-    expect(r.stderr).toContain('migration-lint: not fixed: 003_in_tx.sql: require-concurrent-index-creation: the rewrite would bring ban-concurrent-index-creation-in-transaction');
+    expect(r.stderr).toContain(
+      'migration-lint: not fixed: 003_in_tx.sql: require-concurrent-index-creation: the rewrite would bring ban-concurrent-index-creation-in-transaction',
+    );
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.findings.map((f) => `${f.file} ${f.rule}`)).toEqual(['003_in_tx.sql require-concurrent-index-creation']);
+    expect(report.findings.map((f) => `${f.file} ${f.rule}`)).toEqual([
+      '003_in_tx.sql require-concurrent-index-creation',
+    ]);
     expect(r.code).toBe(1);
 
     const again = await cli(['--no-config', '--format', 'json', '002_indexes.sql'], dir);
@@ -79,15 +85,29 @@ describe('--fix', () => {
   });
 
   it('dbmate: SET lock_timeout above the flagged statement, after the up marker; CONCURRENTLY only where the file turns the transaction off', async () => {
-    const inTransaction = '-- migrate:up\nCREATE INDEX users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n';
-    const withoutTransaction = '-- migrate:up transaction:false\nCREATE INDEX users_id_idx ON users (id);\n\n-- migrate:down\nDROP INDEX users_id_idx;\n';
-    workspace({ '20240101000000_users.sql': CREATE, '20240102000000_index.sql': inTransaction, '20240103000000_index_notx.sql': withoutTransaction });
+    const inTransaction =
+      '-- migrate:up\nCREATE INDEX users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n';
+    const withoutTransaction =
+      '-- migrate:up transaction:false\nCREATE INDEX users_id_idx ON users (id);\n\n-- migrate:down\nDROP INDEX users_id_idx;\n';
+    workspace({
+      '20240101000000_users.sql': CREATE,
+      '20240102000000_index.sql': inTransaction,
+      '20240103000000_index_notx.sql': withoutTransaction,
+    });
     const r = await cli(['--no-config', '--fix', '--format', 'json', '.'], dir);
-    expect(read('20240102000000_index.sql')).toBe("-- migrate:up\nSET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n");
-    expect(read('20240103000000_index_notx.sql')).toBe('-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY users_id_idx ON users (id);\n\n-- migrate:down\nDROP INDEX users_id_idx;\n');
+    expect(read('20240102000000_index.sql')).toBe(
+      "-- migrate:up\nSET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n",
+    );
+    expect(read('20240103000000_index_notx.sql')).toBe(
+      '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY users_id_idx ON users (id);\n\n-- migrate:down\nDROP INDEX users_id_idx;\n',
+    );
     // dbmate runs the first file in a transaction: its index stays as it is, flagged
-    expect((JSON.parse(r.stdout) as Report).findings.map((f) => `${f.file} ${f.rule}`)).toEqual(['20240102000000_index.sql require-concurrent-index-creation']);
-    expect(r.stderr).toContain('not fixed: 20240102000000_index.sql: require-concurrent-index-creation: the rewrite would bring ban-concurrent-index-creation-in-transaction');
+    expect((JSON.parse(r.stdout) as Report).findings.map((f) => `${f.file} ${f.rule}`)).toEqual([
+      '20240102000000_index.sql require-concurrent-index-creation',
+    ]);
+    expect(r.stderr).toContain(
+      'not fixed: 20240102000000_index.sql: require-concurrent-index-creation: the rewrite would bring ban-concurrent-index-creation-in-transaction',
+    );
   });
 
   it('never touches a file with a parse error, nor a framework file it has no rewrite for', async () => {
@@ -111,9 +131,19 @@ describe('--fix', () => {
 
   it('does not fix stdin, and refuses to go with --write-baseline', async () => {
     workspace({});
-    const fromStdin = await cli(['--no-config', '--fix', '--format', 'json', '-'], dir, 'CREATE INDEX a_idx ON a (x);\n');
-    expect((JSON.parse(fromStdin.stdout) as Report).findings.map((f) => f.rule)).toContain('require-concurrent-index-creation');
-    const both = await cli(['--no-config', '--fix', '--write-baseline', 'b.json', '-'], dir, 'CREATE INDEX a_idx ON a (x);\n');
+    const fromStdin = await cli(
+      ['--no-config', '--fix', '--format', 'json', '-'],
+      dir,
+      'CREATE INDEX a_idx ON a (x);\n',
+    );
+    expect((JSON.parse(fromStdin.stdout) as Report).findings.map((f) => f.rule)).toContain(
+      'require-concurrent-index-creation',
+    );
+    const both = await cli(
+      ['--no-config', '--fix', '--write-baseline', 'b.json', '-'],
+      dir,
+      'CREATE INDEX a_idx ON a (x);\n',
+    );
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--fix and --write-baseline do not go together');
   });

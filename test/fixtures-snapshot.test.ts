@@ -150,7 +150,9 @@ describe('fixtures/sql', () => {
     for (const file of safe) expect(inFile(file), file).toEqual([]);
     // A repeatable migration re-runs when it changes: the REPLACE then waits for ACCESS EXCLUSIVE on the
     // existing view (checked on PostgreSQL 15), so only the missing lock_timeout is reported there.
-    expect(inFile('flyway/src/main/resources/db/migration/R__invoice_totals_view.sql').map((f) => `${f.rule}:${f.line}`)).toEqual(['require-lock-timeout:1']);
+    expect(
+      inFile('flyway/src/main/resources/db/migration/R__invoice_totals_view.sql').map((f) => `${f.rule}:${f.line}`),
+    ).toEqual(['require-lock-timeout:1']);
     // binary-coercible type changes, with the old type known from earlier migrations of the run
     expect(keys()).not.toContain('changing-column-type@hand-written/008_rename_and_retype.sql:10');
     expect(keys()).not.toContain('changing-column-type@drizzle/0003_invoice_amounts.sql:1');
@@ -176,12 +178,15 @@ describe('fixtures/sql', () => {
   it('exercises every rule that applies to SQL', () => {
     // Rules that need something plain SQL files do not have: suppression comments, ORM down() functions, a --since base,
     // Alembic revision graphs, the SQLite dialect, unreadable files.
-    const notSql = /^(unused-suppression|suppression-missing-reason|empty-downgrade|multiple-heads|broken-revision-graph|require-batch-mode-for-sqlite|undefined-name|edited-migration|io-error)$/;
+    const notSql =
+      /^(unused-suppression|suppression-missing-reason|empty-downgrade|multiple-heads|broken-revision-graph|require-batch-mode-for-sqlite|undefined-name|edited-migration|io-error)$/;
     const fired = new Set(report.findings.map((f) => f.rule));
     // Rules off by default are not run on the fixtures (no config there turns them on).
     // Rules for old Postgres versions: the fixtures run at the default --pg-version (14); their tests cover them.
     const oldPostgresOnly = /^(ban-enum-value-add-in-transaction)$/;
-    const missing = ALL_RULES.filter((r) => !r.meta.offByDefault).map((r) => r.meta.id).filter((id) => !notSql.test(id) && !oldPostgresOnly.test(id) && !fired.has(id));
+    const missing = ALL_RULES.filter((r) => !r.meta.offByDefault)
+      .map((r) => r.meta.id)
+      .filter((id) => !notSql.test(id) && !oldPostgresOnly.test(id) && !fired.has(id));
     expect(missing).toEqual([]);
   });
 });

@@ -57,9 +57,105 @@ function corpus(): Map<string, string[]> {
 
 /** Tokens that open, close or confuse each language's lexer and the frontends' readers. */
 const TOKENS: Record<string, string[]> = {
-  sql: ['(', ')', ';', "'", '"', '$$', '$tag$', '/*', '*/', '--', 'BEGIN;', 'COMMIT;', 'BEGIN ATOMIC', 'END;', 'CREATE INDEX i ON t (a);', 'ALTER TABLE t ADD COLUMN c int NOT NULL;', 'DO $$ BEGIN END $$;', 'E\'\\\'', '-- migrate:up\n', '-- migrate:down\n', '-- +goose Up\n', '\\', 'COPY t FROM stdin;\n1\n\\.\n', 'CONCURRENTLY', '-- migration-lint-disable-next-line\n'],
-  ts: ['(', ')', '{', '}', '[', ']', '`', '${', "'", '"', '/*', '*/', '//', ';', ',', '=>', 'await ', 'async ', 'return ', 'knex.schema.', 'queryRunner.query(`', 'pgm.', 'db.schema.', 'queryInterface.', 'this.addSql(', '.alterTable("t", (t) => {', 'table.integer("c").notNullable();', 'export async function up(', 'module.exports = {', 'new Function(', '\u2028', '?.', '...', 'if (x) {', 'for (const t of ["a","b"]) {'],
-  py: ['(', ')', '[', ']', '{', '}', "'", '"', '"""', "'''", 'f"{', '#', '\\\n', ':', '\n    ', '\n', '\t', 'op.', 'op.execute(', 'op.add_column("t", sa.Column("c", sa.Integer(), nullable=False))', 'with op.batch_alter_table("t") as batch_op:\n        ', 'if ', 'else:', 'def ', 'return', 'lambda', '+', '/', '=', 'revision = ', 'down_revision = ', 'sa.text(', 'not '],
+  sql: [
+    '(',
+    ')',
+    ';',
+    "'",
+    '"',
+    '$$',
+    '$tag$',
+    '/*',
+    '*/',
+    '--',
+    'BEGIN;',
+    'COMMIT;',
+    'BEGIN ATOMIC',
+    'END;',
+    'CREATE INDEX i ON t (a);',
+    'ALTER TABLE t ADD COLUMN c int NOT NULL;',
+    'DO $$ BEGIN END $$;',
+    "E'\\'",
+    '-- migrate:up\n',
+    '-- migrate:down\n',
+    '-- +goose Up\n',
+    '\\',
+    'COPY t FROM stdin;\n1\n\\.\n',
+    'CONCURRENTLY',
+    '-- migration-lint-disable-next-line\n',
+  ],
+  ts: [
+    '(',
+    ')',
+    '{',
+    '}',
+    '[',
+    ']',
+    '`',
+    '${',
+    "'",
+    '"',
+    '/*',
+    '*/',
+    '//',
+    ';',
+    ',',
+    '=>',
+    'await ',
+    'async ',
+    'return ',
+    'knex.schema.',
+    'queryRunner.query(`',
+    'pgm.',
+    'db.schema.',
+    'queryInterface.',
+    'this.addSql(',
+    '.alterTable("t", (t) => {',
+    'table.integer("c").notNullable();',
+    'export async function up(',
+    'module.exports = {',
+    'new Function(',
+    '\u2028',
+    '?.',
+    '...',
+    'if (x) {',
+    'for (const t of ["a","b"]) {',
+  ],
+  py: [
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    "'",
+    '"',
+    '"""',
+    "'''",
+    'f"{',
+    '#',
+    '\\\n',
+    ':',
+    '\n    ',
+    '\n',
+    '\t',
+    'op.',
+    'op.execute(',
+    'op.add_column("t", sa.Column("c", sa.Integer(), nullable=False))',
+    'with op.batch_alter_table("t") as batch_op:\n        ',
+    'if ',
+    'else:',
+    'def ',
+    'return',
+    'lambda',
+    '+',
+    '/',
+    '=',
+    'revision = ',
+    'down_revision = ',
+    'sa.text(',
+    'not ',
+  ],
 };
 const languageOf = (file: string) => (file.endsWith('.sql') ? 'sql' : file.endsWith('.py') ? 'py' : 'ts');
 
@@ -70,12 +166,17 @@ function mutateBytes(r: Random, bytes: Buffer): Buffer {
     case 0: {
       if (bytes.length === 0) return bytes;
       const copy = Buffer.from(bytes);
-      copy[r.int(copy.length)] ^= 1 << r.int(8);
+      const at = r.int(copy.length);
+      copy[at] = copy[at]! ^ (1 << r.int(8));
       return copy;
     }
     case 1: {
       const i = at();
-      const noise = Buffer.from(Array.from({ length: 1 + r.int(8) }, () => r.pick([0x00, 0x0d, 0x0a, 0x22, 0x27, 0x5c, 0x80, 0xc3, 0xe2, 0xff, 0xfe, 0xef, r.int(256)])));
+      const noise = Buffer.from(
+        Array.from({ length: 1 + r.int(8) }, () =>
+          r.pick([0x00, 0x0d, 0x0a, 0x22, 0x27, 0x5c, 0x80, 0xc3, 0xe2, 0xff, 0xfe, 0xef, r.int(256)]),
+        ),
+      );
       return Buffer.concat([bytes.subarray(0, i), noise, bytes.subarray(i)]);
     }
     case 2: {
@@ -136,7 +237,15 @@ function mutateText(r: Random, text: string, language: string, donors: string[])
 }
 
 interface JsonReport {
-  findings: { rule: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string }[];
+  findings: {
+    rule: string;
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    message: string;
+  }[];
   summary: { files: number };
 }
 
@@ -146,7 +255,18 @@ describe('fuzz: mutated fixtures through the CLI', () => {
   for (const files of groups.values()) for (const f of files) sources.set(f, readFileSync(join(FIXTURES, f)));
 
   it('covers every frontend', () => {
-    for (const group of ['sql/dbmate', 'sql/flyway', 'sql/golang-migrate', 'knex', 'kysely', 'typeorm', 'sequelize', 'mikro-orm', 'node-pg-migrate', 'alembic']) {
+    for (const group of [
+      'sql/dbmate',
+      'sql/flyway',
+      'sql/golang-migrate',
+      'knex',
+      'kysely',
+      'typeorm',
+      'sequelize',
+      'mikro-orm',
+      'node-pg-migrate',
+      'alembic',
+    ]) {
       expect(groups.get(group)?.length ?? 0, group).toBeGreaterThan(0);
     }
   });
@@ -164,7 +284,10 @@ describe('fuzz: mutated fixtures through the CLI', () => {
           const donors = files.filter((f) => languageOf(f) === language).map((f) => sources.get(f)!.toString('utf8'));
           let bytes = sources.get(file)!;
           for (let m = 1 + r.int(3); m > 0; m--) {
-            bytes = r.next() < 0.35 ? mutateBytes(r, bytes) : Buffer.from(mutateText(r, bytes.toString('utf8'), language, donors));
+            bytes =
+              r.next() < 0.35
+                ? mutateBytes(r, bytes)
+                : Buffer.from(mutateText(r, bytes.toString('utf8'), language, donors));
           }
           const path = join(dir, file);
           mkdirSync(dirname(path), { recursive: true });
@@ -172,7 +295,13 @@ describe('fuzz: mutated fixtures through the CLI', () => {
           written.push(file);
           void group;
         }
-        const extra = r.pick([[], ['--check-downgrade'], ['--dialect', 'sqlite'], ['--assume-in-transaction'], ['--pg-version', '10']]);
+        const extra = r.pick([
+          [],
+          ['--check-downgrade'],
+          ['--dialect', 'sqlite'],
+          ['--assume-in-transaction'],
+          ['--pg-version', '10'],
+        ]);
         const args = ['--format', 'json', ...extra, ...written];
         const replay = `seed ${SEED}, run ${run}: files kept in ${dir}; replay: migration-lint ${args.join(' ')}`;
         const out = await cli(args, dir);
@@ -183,7 +312,10 @@ describe('fuzz: mutated fixtures through the CLI', () => {
         const report = JSON.parse(out.stdout) as JsonReport;
         for (const f of report.findings) {
           expect(f.message, replay).not.toMatch(/Internal error|Maximum call stack|\n\s+at .+:\d+:\d+/);
-          expect(f.line >= 1 && f.column >= 1 && (f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column)), `${replay}: ${JSON.stringify(f)}`).toBe(true);
+          expect(
+            f.line >= 1 && f.column >= 1 && (f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column)),
+            `${replay}: ${JSON.stringify(f)}`,
+          ).toBe(true);
         }
         rmSync(dir, { recursive: true, force: true });
       }

@@ -12,14 +12,34 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** What `npm pack` reads: the sources, the build config and the package's own files. */
-const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src', 'docs', 'scripts/shrinkwrap.mjs'];
+const PACKAGE_INPUTS = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'README.md',
+  'bin',
+  'src',
+  'docs',
+  'scripts/shrinkwrap.mjs',
+];
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,7 +51,9 @@ declare module 'vitest' {
 function filesUnder(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => filesUnder(join(path, name)));
 }
 
 function inputsHash(): string {
@@ -50,7 +72,8 @@ function packOnce(): string {
     for (const old of readdirSync(cacheRoot)) rmSync(join(cacheRoot, old), { recursive: true, force: true });
     const work = join(cacheRoot, `.work-${process.pid}`);
     const src = join(work, 'src');
-    for (const entry of PACKAGE_INPUTS) if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(src, entry), { recursive: true });
+    for (const entry of PACKAGE_INPUTS)
+      if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(src, entry), { recursive: true });
     // The build (prepare = tsc) uses the repository's installed tools.
     symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
     const out = join(work, 'out');

@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  type MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { cli, REPO_ROOT } from './integrations/helpers.js';
 import { discoverFiles } from '../src/files/discover.js';
@@ -44,10 +49,9 @@ interface CodeAction {
   edit: { changes: Record<string, TextEdit[]> };
 }
 
-
-
 const SQL_CREATE = 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n';
-const SQL_INDEX = "-- speed up the login lookup\nSET lock_timeout = '2s';\nCREATE UNIQUE INDEX users_email_idx\n  ON users (email);\n";
+const SQL_INDEX =
+  "-- speed up the login lookup\nSET lock_timeout = '2s';\nCREATE UNIQUE INDEX users_email_idx\n  ON users (email);\n";
 
 const KNEX_CREATE = `exports.up = async function (knex) {
   await knex.schema.createTable('orders', (table) => {
@@ -140,7 +144,10 @@ function change(uri: string, edits: TextEdit[]): TextDocument {
   const text = TextDocument.applyEdits(before, edits);
   const after = TextDocument.create(uri, before.languageId, before.version + 1, text);
   documents.set(uri, after);
-  void client.sendNotification('textDocument/didChange', { textDocument: { uri, version: after.version }, contentChanges: [{ text }] });
+  void client.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: after.version },
+    contentChanges: [{ text }],
+  });
   return after;
 }
 
@@ -155,7 +162,10 @@ beforeAll(async () => {
   write(file('alembic', 'versions', '1a2b3c4d5e6f_create_invoices.py'), ALEMBIC_CREATE);
   write(file('alembic', 'versions', '7f8e9d0c1b2a_invoice_number_index.py'), ALEMBIC_INDEX);
 
-  server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), 'lsp', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), 'lsp', '--stdio'], {
+    cwd: workspace,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   client = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   client.onNotification('textDocument/publishDiagnostics', (p: Published) => {
@@ -172,7 +182,10 @@ beforeAll(async () => {
     processId: process.pid,
     rootUri: uriOf(workspace),
     workspaceFolders: [{ uri: uriOf(workspace), name: 'ws' }],
-    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } }, workspace: { didChangeWatchedFiles: { dynamicRegistration: false } } },
+    capabilities: {
+      textDocument: { publishDiagnostics: { versionSupport: true } },
+      workspace: { didChangeWatchedFiles: { dynamicRegistration: false } },
+    },
     initializationOptions: { debounceMs: 20 },
   });
   expect(init).toMatchObject({ capabilities: { codeActionProvider: expect.anything(), hoverProvider: true } });
@@ -215,25 +228,44 @@ describe('migration-lint lsp --stdio', () => {
     // the sibling revision on disk is the down_revision: no broken revision graph
     const alembic = await diagnostics(alembicUri, (p) => p.version === 1);
     expect(codes(alembic)).toEqual(['require-concurrent-index-creation']);
-    expect(alembic.diagnostics[0]!.range).toEqual({ start: { line: 9, character: 4 }, end: { line: 9, character: 65 } });
+    expect(alembic.diagnostics[0]!.range).toEqual({
+      start: { line: 9, character: 4 },
+      end: { line: 9, character: 65 },
+    });
   });
 
   it('reads an unsaved buffer of a sibling instead of the file on disk', async () => {
     // the earlier revision renumbered in the editor, not saved: the later one points at nothing
-    const renumbered = open(file('alembic', 'versions', '1a2b3c4d5e6f_create_invoices.py'), ALEMBIC_CREATE.replace('revision = "1a2b3c4d5e6f"', 'revision = "999999999999"'), 'python');
+    const renumbered = open(
+      file('alembic', 'versions', '1a2b3c4d5e6f_create_invoices.py'),
+      ALEMBIC_CREATE.replace('revision = "1a2b3c4d5e6f"', 'revision = "999999999999"'),
+      'python',
+    );
     const broken = await diagnostics(alembicUri, (p) => p.diagnostics.some((d) => d.code === 'broken-revision-graph'));
     expect(broken.diagnostics.find((d) => d.code === 'broken-revision-graph')!.message).toContain('1a2b3c4d5e6f');
     void client.sendNotification('textDocument/didClose', { textDocument: { uri: renumbered } });
     documents.delete(renumbered);
-    const restored = await diagnostics(alembicUri, (p) => !p.diagnostics.some((d) => d.code === 'broken-revision-graph'));
+    const restored = await diagnostics(
+      alembicUri,
+      (p) => !p.diagnostics.some((d) => d.code === 'broken-revision-graph'),
+    );
     expect(codes(restored)).toEqual(['require-concurrent-index-creation']);
   });
 
   it('suppresses in JavaScript comment syntax, above the statement inside the Knex callback', async () => {
     const shown = latest.get(knexUri)!;
-    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: knexUri }, range: shown.diagnostics[0]!.range, context: { diagnostics: shown.diagnostics } });
+    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: knexUri },
+      range: shown.diagnostics[0]!.range,
+      context: { diagnostics: shown.diagnostics },
+    });
     expect(actions.map((a) => a.edit.changes[knexUri])).toEqual([
-      [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: '    // migration-lint-disable-next-line adding-required-field -- <reason>\n' }],
+      [
+        {
+          range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } },
+          newText: '    // migration-lint-disable-next-line adding-required-field -- <reason>\n',
+        },
+      ],
     ]);
   });
 
@@ -241,29 +273,49 @@ describe('migration-lint lsp --stdio', () => {
     const line = 3;
     const text = documents.get(knexUri)!.getText().split('\n')[line]!;
     const at = text.indexOf('.notNullable()') + '.notNullable()'.length;
-    change(knexUri, [{ range: { start: { line, character: at }, end: { line, character: at } }, newText: '.defaultTo(0)' }]);
+    change(knexUri, [
+      { range: { start: { line, character: at }, end: { line, character: at } }, newText: '.defaultTo(0)' },
+    ]);
     const knex = await diagnostics(knexUri, (p) => p.version === 2);
     expect(knex.diagnostics).toEqual([]);
   });
 
   it('shows the rule documentation on hover', async () => {
-    const hover = await client.sendRequest<{ contents: { kind: string; value: string } } | null>('textDocument/hover', { textDocument: { uri: sqlUri }, position: { line: 3, character: 5 } });
+    const hover = await client.sendRequest<{ contents: { kind: string; value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: sqlUri },
+      position: { line: 3, character: 5 },
+    });
     expect(hover?.contents.kind).toBe('markdown');
     expect(hover?.contents.value).toContain('# require-concurrent-index-creation');
     expect(hover?.contents.value).toContain('## Do this instead');
-    const nothing = await client.sendRequest('textDocument/hover', { textDocument: { uri: sqlUri }, position: { line: 0, character: 3 } });
+    const nothing = await client.sendRequest('textDocument/hover', {
+      textDocument: { uri: sqlUri },
+      position: { line: 0, character: 3 },
+    });
     expect(nothing).toBeNull();
   });
 
   it('offers the CONCURRENTLY fix and a suppression; the fix leaves a clean file', async () => {
     const shown = latest.get(sqlUri)!;
-    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: sqlUri }, range: shown.diagnostics[0]!.range, context: { diagnostics: shown.diagnostics } });
-    expect(actions.map((a) => a.title)).toEqual(['Create the index CONCURRENTLY', 'Suppress require-concurrent-index-creation for this statement (with a reason)']);
+    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: sqlUri },
+      range: shown.diagnostics[0]!.range,
+      context: { diagnostics: shown.diagnostics },
+    });
+    expect(actions.map((a) => a.title)).toEqual([
+      'Create the index CONCURRENTLY',
+      'Suppress require-concurrent-index-creation for this statement (with a reason)',
+    ]);
     const [fix, suppress] = actions as [CodeAction, CodeAction];
     expect(fix.isPreferred).toBe(true);
-    expect(fix.edit.changes[sqlUri]).toEqual([{ range: { start: { line: 2, character: 19 }, end: { line: 2, character: 19 } }, newText: ' CONCURRENTLY' }]);
+    expect(fix.edit.changes[sqlUri]).toEqual([
+      { range: { start: { line: 2, character: 19 }, end: { line: 2, character: 19 } }, newText: ' CONCURRENTLY' },
+    ]);
     expect(suppress.edit.changes[sqlUri]).toEqual([
-      { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: '-- migration-lint-disable-next-line require-concurrent-index-creation -- <reason>\n' },
+      {
+        range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } },
+        newText: '-- migration-lint-disable-next-line require-concurrent-index-creation -- <reason>\n',
+      },
     ]);
 
     const fixed = change(sqlUri, fix.edit.changes[sqlUri]!);
@@ -274,21 +326,38 @@ describe('migration-lint lsp --stdio', () => {
 
   it('offers no CONCURRENTLY fix where the index would then be built inside a transaction', async () => {
     const path = file('db', 'sql-tx', '001_index_in_tx.sql');
-    const uri = open(path, 'BEGIN;\nSET LOCAL lock_timeout = \'2s\';\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;\n', 'sql');
+    const uri = open(
+      path,
+      "BEGIN;\nSET LOCAL lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;\n",
+      'sql',
+    );
     const shown = await diagnostics(uri, (p) => p.version === 1);
     const flagged = shown.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!;
     expect(flagged).toBeDefined();
-    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: flagged.range, context: { diagnostics: [flagged] } });
-    expect(actions.map((a) => a.title)).toEqual(['Suppress require-concurrent-index-creation for this statement (with a reason)']);
+    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: flagged.range,
+      context: { diagnostics: [flagged] },
+    });
+    expect(actions.map((a) => a.title)).toEqual([
+      'Suppress require-concurrent-index-creation for this statement (with a reason)',
+    ]);
   });
 
   it('suppresses in Python comment syntax, at the statement, and the suppression silences the finding', async () => {
     const shown = latest.get(alembicUri)!;
-    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: alembicUri }, range: shown.diagnostics[0]!.range, context: { diagnostics: shown.diagnostics } });
+    const actions = await client.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: alembicUri },
+      range: shown.diagnostics[0]!.range,
+      context: { diagnostics: shown.diagnostics },
+    });
     // an Alembic file is Python: no SQL rewrite is offered
     expect(actions).toHaveLength(1);
     expect(actions[0]!.edit.changes[alembicUri]).toEqual([
-      { range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, newText: '    # migration-lint: disable=require-concurrent-index-creation -- <reason>\n' },
+      {
+        range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } },
+        newText: '    # migration-lint: disable=require-concurrent-index-creation -- <reason>\n',
+      },
     ]);
     change(alembicUri, actions[0]!.edit.changes[alembicUri]!);
     const after = await diagnostics(alembicUri, (p) => p.version === 2);
@@ -317,19 +386,31 @@ describe('migration-lint lsp --stdio', () => {
 
   it('publishes, for every bundled fixture, what the CLI reports on its directory', async () => {
     const byDirectory = new Map<string, string[]>();
-    for (const path of discoverFiles([join(REPO_ROOT, 'fixtures')], EXTENSIONS)) byDirectory.set(dirname(path), [...(byDirectory.get(dirname(path)) ?? []), path]);
+    for (const path of discoverFiles([join(REPO_ROOT, 'fixtures')], EXTENSIONS))
+      byDirectory.set(dirname(path), [...(byDirectory.get(dirname(path)) ?? []), path]);
     let compared = 0;
     for (const [dir, paths] of byDirectory) {
       // the CLI on the directory's own files (its subdirectories are another set for the server), config found from there
       const run = await cli(['--format', 'json', '--allow-empty', ...paths.map((p) => basename(p))], dir);
-      const report = JSON.parse(run.stdout) as { findings: { rule: string; severity: string; file: string; line: number; column: number; message: string }[] };
+      const report = JSON.parse(run.stdout) as {
+        findings: { rule: string; severity: string; file: string; line: number; column: number; message: string }[];
+      };
       const expected = report.findings.filter((f) => !(f.rule === 'parse-error' && f.message.startsWith('Not linted')));
       const severity: Record<string, number> = { error: 1, warning: 2, info: 3 };
-      const key = (file: string, code: string, sev: number, line: number, character: number) => `${basename(file)} ${code} ${sev} ${line}:${character}`;
-      const opened = paths.map((p) => open(p, readFileSync(p, 'utf8'), p.endsWith('.py') ? 'python' : p.endsWith('.sql') ? 'sql' : 'typescript'));
+      const key = (file: string, code: string, sev: number, line: number, character: number) =>
+        `${basename(file)} ${code} ${sev} ${line}:${character}`;
+      const opened = paths.map((p) =>
+        open(p, readFileSync(p, 'utf8'), p.endsWith('.py') ? 'python' : p.endsWith('.sql') ? 'sql' : 'typescript'),
+      );
       const shown = await Promise.all(opened.map((uri) => diagnostics(uri, (p) => p.version === 1)));
-      const actual = shown.flatMap((p, i) => p.diagnostics.map((d) => key(paths[i]!, d.code, d.severity, d.range.start.line + 1, d.range.start.character + 1)));
-      expect(actual.sort(), dir).toEqual(expected.map((f) => key(f.file, f.rule, severity[f.severity]!, f.line, f.column)).sort());
+      const actual = shown.flatMap((p, i) =>
+        p.diagnostics.map((d) =>
+          key(paths[i]!, d.code, d.severity, d.range.start.line + 1, d.range.start.character + 1),
+        ),
+      );
+      expect(actual.sort(), dir).toEqual(
+        expected.map((f) => key(f.file, f.rule, severity[f.severity]!, f.line, f.column)).sort(),
+      );
       compared += expected.length;
       for (const uri of opened) void client.sendNotification('textDocument/didClose', { textDocument: { uri } });
     }

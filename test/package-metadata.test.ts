@@ -29,7 +29,9 @@ describe('package metadata', () => {
 
   it("rule docs links point at this version's tag and at a heading docs/rules.md has", () => {
     expect(DOCS_BASE_URL).toBe(`${REPOSITORY_URL}/blob/v${pkg.version}/docs`);
-    const headings = new Set([...readFileSync(join(REPO_ROOT, 'docs/rules.md'), 'utf8').matchAll(/^## (\S+)$/gm)].map((m) => m[1]));
+    const headings = new Set(
+      [...readFileSync(join(REPO_ROOT, 'docs/rules.md'), 'utf8').matchAll(/^## (\S+)$/gm)].map((m) => m[1]),
+    );
     for (const rule of ALL_RULES) {
       const url = ruleDocsUrl(rule.meta.id);
       expect(url).toBe(`${DOCS_BASE_URL}/rules.md#${rule.meta.id}`);
@@ -50,9 +52,13 @@ describe('install paths in the docs', () => {
     expect(docs).toContain(`rev: v${pkg.version}`);
     expect(docs).toContain(`uses: migration-lint/migration-lint@${major}`);
     // `npx --yes migration-lint` without @version runs whatever is published under the name
-    expect(docs.match(/npx --yes migration-lint(?!@)[^\n]*/g)?.filter((l) => !l.includes('runs whatever')) ?? []).toEqual([]);
+    expect(
+      docs.match(/npx --yes migration-lint(?!@)[^\n]*/g)?.filter((l) => !l.includes('runs whatever')) ?? [],
+    ).toEqual([]);
     // any other pinned version is a leftover of an earlier release
-    expect([...docs.matchAll(/migration-lint@(\d+\.\d+\.\d+)/g)].map((m) => m[1]).filter((v) => v !== pkg.version)).toEqual([]);
+    expect(
+      [...docs.matchAll(/migration-lint@(\d+\.\d+\.\d+)/g)].map((m) => m[1]).filter((v) => v !== pkg.version),
+    ).toEqual([]);
     expect([...docs.matchAll(/rev: v(\d+\.\d+\.\d+)/g)].map((m) => m[1]).filter((v) => v !== pkg.version)).toEqual([]);
   });
 });

@@ -11,26 +11,44 @@ import { DEFAULT_OPTIONS, lintSources, MemoryParseCache, type SourceInput } from
 import { EXTENSIONS } from '../src/parsers/registry.js';
 import { REPO_ROOT } from './integrations/helpers.js';
 
-const SETS = ['sql', 'knex', 'typeorm', 'kysely', 'node-pg-migrate', 'sequelize', 'mikro-orm', 'alembic', 'schema-state'];
+const SETS = [
+  'sql',
+  'knex',
+  'typeorm',
+  'kysely',
+  'node-pg-migrate',
+  'sequelize',
+  'mikro-orm',
+  'alembic',
+  'schema-state',
+];
 const options = { ...DEFAULT_OPTIONS, checkDowngrade: true, cwd: REPO_ROOT };
 
 function inputs(set: string): SourceInput[] {
-  return discoverFiles([join(REPO_ROOT, 'fixtures', set)], EXTENSIONS).map((path) => ({ path, content: { ok: true, text: readFileSync(path, 'utf8') } }));
+  return discoverFiles([join(REPO_ROOT, 'fixtures', set)], EXTENSIONS).map((path) => ({
+    path,
+    content: { ok: true, text: readFileSync(path, 'utf8') },
+  }));
 }
 
 describe('lintSources with a parse cache', () => {
-  it.each(SETS)('fixtures/%s: the same findings from parsed and from cached files, before and after an edit', async (set) => {
-    const files = inputs(set);
-    expect(files.length).toBeGreaterThan(0);
-    const uncached = await lintSources(files, options);
-    const cache = new MemoryParseCache();
-    expect((await lintSources(files, options, [], cache)).findings).toEqual(uncached.findings);
-    // every file from the cache now
-    expect((await lintSources(files, options, [], cache)).findings).toEqual(uncached.findings);
+  it.each(SETS)(
+    'fixtures/%s: the same findings from parsed and from cached files, before and after an edit',
+    async (set) => {
+      const files = inputs(set);
+      expect(files.length).toBeGreaterThan(0);
+      const uncached = await lintSources(files, options);
+      const cache = new MemoryParseCache();
+      expect((await lintSources(files, options, [], cache)).findings).toEqual(uncached.findings);
+      // every file from the cache now
+      expect((await lintSources(files, options, [], cache)).findings).toEqual(uncached.findings);
 
-    // an edit to one file: only it is parsed again, and the set is judged with the new text
-    const edited = files.map((f, i) => (i === 0 && f.content.ok ? { ...f, content: { ok: true as const, text: `${f.content.text}\n` } } : f));
-    const afterEdit = await lintSources(edited, options);
-    expect((await lintSources(edited, options, [], cache)).findings).toEqual(afterEdit.findings);
-  });
+      // an edit to one file: only it is parsed again, and the set is judged with the new text
+      const edited = files.map((f, i) =>
+        i === 0 && f.content.ok ? { ...f, content: { ok: true as const, text: `${f.content.text}\n` } } : f,
+      );
+      const afterEdit = await lintSources(edited, options);
+      expect((await lintSources(edited, options, [], cache)).findings).toEqual(afterEdit.findings);
+    },
+  );
 });

@@ -81,12 +81,19 @@ describe('class 3: facts the set already established', () => {
   });
 
   it('an index created by an earlier migration of the set: DROP INDEX names its table', () => {
-    const [f] = at('require-concurrent-index-deletion', 'prisma/migrations/20240304113000_drop_invoice_lookup/migration.sql');
+    const [f] = at(
+      'require-concurrent-index-deletion',
+      'prisma/migrations/20240304113000_drop_invoice_lookup/migration.sql',
+    );
     expect(f!.lock).toBe('ACCESS EXCLUSIVE on "Invoice" (blocks reads and writes)');
   });
 
   it('an index on a materialized view created in the same migration blocks no one', () => {
-    expect(findings.filter((f) => f.file.includes('20240502081500_monthly_revenue') && f.rule === 'require-concurrent-index-creation')).toEqual([]);
+    expect(
+      findings.filter(
+        (f) => f.file.includes('20240502081500_monthly_revenue') && f.rule === 'require-concurrent-index-creation',
+      ),
+    ).toEqual([]);
   });
 
   it('a table filled by INSERT … SELECT and committed is not empty: CHECK and CREATE INDEX on it are flagged', () => {
@@ -95,9 +102,13 @@ describe('class 3: facts the set already established', () => {
   });
 
   it('a foreign key on a new table holding copied rows checks them while the referenced table waits, committed or not', () => {
-    expect(at('adding-foreign-key-constraint', 'catalog/migrations/005_price_history_fk.sql')[0]!.message).toContain('price_history_2023_product_fk');
+    expect(at('adding-foreign-key-constraint', 'catalog/migrations/005_price_history_fk.sql')[0]!.message).toContain(
+      'price_history_2023_product_fk',
+    );
     // Prisma's implicit transaction: the copied invoices are checked against "Account".
-    expect(at('adding-foreign-key-constraint', 'prisma/migrations/20240410150000_invoice_archive/migration.sql')[0]!.lock).toContain('"Account"');
+    expect(
+      at('adding-foreign-key-constraint', 'prisma/migrations/20240410150000_invoice_archive/migration.sql')[0]!.lock,
+    ).toContain('"Account"');
     // The CHECK on the uncommitted copy locks only a table no one else can see yet.
     expect(at('constraint-missing-not-valid', 'catalog/migrations/005_price_history_fk.sql')).toEqual([]);
   });
@@ -110,7 +121,9 @@ describe('class 3: facts the set already established', () => {
 describe('class 4: rename-via-drop-add on plausible renames only', () => {
   it('pairs displayName with fullName, not legacyCode with the unrelated integer seats', () => {
     const f = at('rename-via-drop-add', 'prisma/migrations/20240618094500_account_profile/migration.sql');
-    expect(f.map((x) => x.message)).toEqual([expect.stringContaining('"Account"."displayName" is dropped and "Account"."fullName" is added')]);
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringContaining('"Account"."displayName" is dropped and "Account"."fullName" is added'),
+    ]);
   });
 
   it('pairs the dropped column with the better match added in the same statement', () => {
@@ -133,11 +146,25 @@ describe('class 9: schema state belongs to one migration set', () => {
     const text = (t: string) => ({ ok: true as const, text: t });
     const result = await lintSources(
       [
-        { path: 'apps/api/prisma/migrations/20240101000000_init/migration.sql', content: text('CREATE TABLE "Job" ("id" SERIAL NOT NULL, "name" TEXT NOT NULL);\nCREATE INDEX "Job_name_idx" ON "Job"("name");') },
-        { path: 'apps/api/prisma/migrations/20240201000000_job_name/migration.sql', content: text('ALTER TABLE "Job" ALTER COLUMN "name" SET NOT NULL;') },
-        { path: 'apps/worker/prisma/migrations/20240115000000_init/migration.sql', content: text('ALTER TABLE "Job" ALTER COLUMN "name" SET NOT NULL;\nDROP INDEX "Job_name_idx";') },
+        {
+          path: 'apps/api/prisma/migrations/20240101000000_init/migration.sql',
+          content: text(
+            'CREATE TABLE "Job" ("id" SERIAL NOT NULL, "name" TEXT NOT NULL);\nCREATE INDEX "Job_name_idx" ON "Job"("name");',
+          ),
+        },
+        {
+          path: 'apps/api/prisma/migrations/20240201000000_job_name/migration.sql',
+          content: text('ALTER TABLE "Job" ALTER COLUMN "name" SET NOT NULL;'),
+        },
+        {
+          path: 'apps/worker/prisma/migrations/20240115000000_init/migration.sql',
+          content: text('ALTER TABLE "Job" ALTER COLUMN "name" SET NOT NULL;\nDROP INDEX "Job_name_idx";'),
+        },
       ],
-      { ...DEFAULT_OPTIONS, rules: { 'require-lock-timeout': 'off', 'prefer-bigint-over-int': 'off', 'prefer-identity': 'off' } },
+      {
+        ...DEFAULT_OPTIONS,
+        rules: { 'require-lock-timeout': 'off', 'prefer-bigint-over-int': 'off', 'prefer-identity': 'off' },
+      },
     );
     expect(result.findings.map((f) => `${f.rule}@${f.file}`)).toEqual([
       'adding-not-nullable-field@apps/worker/prisma/migrations/20240115000000_init/migration.sql',
@@ -151,10 +178,21 @@ describe('class 9: schema state belongs to one migration set', () => {
     const text = (t: string) => ({ ok: true as const, text: t });
     const result = await lintSources(
       [
-        { path: 'db/001_orders.sql', content: text('CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz);\nCREATE INDEX orders_placed_at_idx ON orders (placed_at);\nCREATE TABLE carts (id bigint PRIMARY KEY, owner bigint);\nCREATE INDEX carts_owner_idx ON carts (owner);') },
+        {
+          path: 'db/001_orders.sql',
+          content: text(
+            'CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz);\nCREATE INDEX orders_placed_at_idx ON orders (placed_at);\nCREATE TABLE carts (id bigint PRIMARY KEY, owner bigint);\nCREATE INDEX carts_owner_idx ON carts (owner);',
+          ),
+        },
         { path: 'db/002_rename.sql', content: text('ALTER TABLE orders RENAME TO purchases;') },
-        { path: 'db/003_carts.sql', content: text('DROP TABLE carts;\nCREATE TABLE carts (id bigint PRIMARY KEY, owner bigint);') },
-        { path: 'db/004_drop_indexes.sql', content: text('DROP INDEX orders_placed_at_idx;\nDROP INDEX carts_owner_idx;') },
+        {
+          path: 'db/003_carts.sql',
+          content: text('DROP TABLE carts;\nCREATE TABLE carts (id bigint PRIMARY KEY, owner bigint);'),
+        },
+        {
+          path: 'db/004_drop_indexes.sql',
+          content: text('DROP INDEX orders_placed_at_idx;\nDROP INDEX carts_owner_idx;'),
+        },
       ],
       { ...DEFAULT_OPTIONS, rules: { 'require-lock-timeout': 'off' } },
     );
@@ -168,7 +206,10 @@ describe('class 9: schema state belongs to one migration set', () => {
 
 describe('class 3: a createTable the frontend could only partly read is still a new table', () => {
   const lintOne = (path: string, text: string) =>
-    lintSources([{ path, content: { ok: true, text } }], { ...DEFAULT_OPTIONS, rules: { 'require-lock-timeout': 'off' } }).then((r) => r.findings.filter((f) => !f.rule.startsWith('prefer-')));
+    lintSources([{ path, content: { ok: true, text } }], {
+      ...DEFAULT_OPTIONS,
+      rules: { 'require-lock-timeout': 'off' },
+    }).then((r) => r.findings.filter((f) => !f.rule.startsWith('prefer-')));
 
   it('TypeORM: a column built by an imported helper', async () => {
     const findings = await lintOne(

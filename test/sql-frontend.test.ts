@@ -26,9 +26,16 @@ function one<K extends OperationKind>(sql: string, kind: K): OpOfKind<K> {
 describe('ALTER TABLE subcommands', () => {
   it('gives one op per action, sharing the statement index', () => {
     const list = ops(
-      'ALTER TABLE public.users\n  ADD COLUMN plan text,\n  DROP COLUMN IF EXISTS legacy CASCADE,\n  ALTER COLUMN email SET NOT NULL,\n  ALTER COLUMN name DROP NOT NULL,\n  ALTER COLUMN plan SET DEFAULT \'free\',\n  ALTER COLUMN bio DROP DEFAULT;',
+      "ALTER TABLE public.users\n  ADD COLUMN plan text,\n  DROP COLUMN IF EXISTS legacy CASCADE,\n  ALTER COLUMN email SET NOT NULL,\n  ALTER COLUMN name DROP NOT NULL,\n  ALTER COLUMN plan SET DEFAULT 'free',\n  ALTER COLUMN bio DROP DEFAULT;",
     );
-    expect(list.map((o) => o.kind)).toEqual(['add-column', 'drop-column', 'set-not-null', 'drop-not-null', 'set-default', 'set-default']);
+    expect(list.map((o) => o.kind)).toEqual([
+      'add-column',
+      'drop-column',
+      'set-not-null',
+      'drop-not-null',
+      'set-default',
+      'set-default',
+    ]);
     expect(new Set(list.map((o) => o.statementIndex))).toEqual(new Set([0]));
     for (const o of list) expect((o as { table: unknown }).table).toEqual({ schema: 'public', name: 'users' });
     const drop = list[1] as OpOfKind<'drop-column'>;
@@ -38,11 +45,18 @@ describe('ALTER TABLE subcommands', () => {
   });
 
   it('ALTER COLUMN TYPE keeps the new type, its modifiers and the USING expression', () => {
-    const op = one('ALTER TABLE orders ALTER COLUMN total TYPE numeric(12, 2) USING total::numeric(12,2);', 'alter-column-type');
+    const op = one(
+      'ALTER TABLE orders ALTER COLUMN total TYPE numeric(12, 2) USING total::numeric(12,2);',
+      'alter-column-type',
+    );
     expect(op.column).toBe('total');
     expect(op.newType).toMatchObject({ name: 'numeric', modifiers: [12, 2], arrayDims: 0, text: 'numeric(12,2)' });
     expect(op.using).toBe('total::numeric(12,2)');
-    expect(one('ALTER TABLE t ALTER c SET DATA TYPE varchar(20)[];', 'alter-column-type').newType).toMatchObject({ name: 'varchar', modifiers: [20], arrayDims: 1 });
+    expect(one('ALTER TABLE t ALTER c SET DATA TYPE varchar(20)[];', 'alter-column-type').newType).toMatchObject({
+      name: 'varchar',
+      modifiers: [20],
+      arrayDims: 1,
+    });
     expect(one('ALTER TABLE t ALTER c TYPE text;', 'alter-column-type').using).toBeUndefined();
   });
 
@@ -52,14 +66,29 @@ describe('ALTER TABLE subcommands', () => {
       'add-column',
     );
     expect(op.ifNotExists).toBe(true);
-    expect(op.column).toMatchObject({ name: 'user_id', notNull: true, primaryKey: false, unique: false, default: { text: '0', volatility: 'immutable' } });
+    expect(op.column).toMatchObject({
+      name: 'user_id',
+      notNull: true,
+      primaryKey: false,
+      unique: false,
+      default: { text: '0', volatility: 'immutable' },
+    });
     expect(op.column.type).toMatchObject({ name: 'int8', text: 'bigint' });
     expect(op.column.constraints).toEqual([
-      { type: 'foreign-key', name: 'orders_user_fk', columns: ['user_id'], notValid: false, references: { table: { name: 'users' }, columns: ['id'] } },
+      {
+        type: 'foreign-key',
+        name: 'orders_user_fk',
+        columns: ['user_id'],
+        notValid: false,
+        references: { table: { name: 'users' }, columns: ['id'] },
+      },
       { type: 'check', columns: ['user_id'], notValid: false, expression: 'user_id >= 0' },
     ]);
     // In a multi-clause ALTER TABLE each inline constraint spans its own part of its clause.
-    const [added] = parseSql('ALTER TABLE orders\n  ADD COLUMN user_id bigint CONSTRAINT orders_user_fk REFERENCES users (id) CHECK (user_id >= 0),\n  DROP COLUMN legacy_user;', { file: 'm.sql', direction: 'upgrade' }).ops;
+    const [added] = parseSql(
+      'ALTER TABLE orders\n  ADD COLUMN user_id bigint CONSTRAINT orders_user_fk REFERENCES users (id) CHECK (user_id >= 0),\n  DROP COLUMN legacy_user;',
+      { file: 'm.sql', direction: 'upgrade' },
+    ).ops;
     expect(added?.kind === 'add-column' && added.column.constraints.map((c) => c.span)).toEqual([
       { file: 'm.sql', line: 2, column: 29, endLine: 2, endColumn: 76 },
       { file: 'm.sql', line: 2, column: 77, endLine: 2, endColumn: 97 },
@@ -68,52 +97,111 @@ describe('ALTER TABLE subcommands', () => {
     expect(pk).toMatchObject({ primaryKey: true, notNull: true, type: { name: 'bigserial' } });
     expect(pk.constraints.map((c) => c.type)).toEqual(['primary-key']);
     expect(one('ALTER TABLE t ADD COLUMN u text UNIQUE;', 'add-column').column.unique).toBe(true);
-    expect(one('ALTER TABLE t ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;', 'add-column').column).toMatchObject({ generated: 'identity', notNull: true });
-    expect(one('ALTER TABLE t ADD COLUMN n bigint GENERATED ALWAYS AS (id * 2) STORED;', 'add-column').column.generated).toBe('stored');
-    expect(one('ALTER TABLE t ADD COLUMN n bigint GENERATED ALWAYS AS (id * 2) VIRTUAL;', 'add-column').column.generated).toBeUndefined();
+    expect(one('ALTER TABLE t ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;', 'add-column').column).toMatchObject({
+      generated: 'identity',
+      notNull: true,
+    });
+    expect(
+      one('ALTER TABLE t ADD COLUMN n bigint GENERATED ALWAYS AS (id * 2) STORED;', 'add-column').column.generated,
+    ).toBe('stored');
+    expect(
+      one('ALTER TABLE t ADD COLUMN n bigint GENERATED ALWAYS AS (id * 2) VIRTUAL;', 'add-column').column.generated,
+    ).toBeUndefined();
   });
 });
 
 describe('constraints', () => {
   it('NOT VALID on CHECK, FOREIGN KEY and (PG 18) NOT NULL', () => {
-    const check = one('ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;', 'add-constraint');
-    expect(check.constraint).toEqual({ type: 'check', name: 'users_email_nn', columns: [], notValid: true, expression: 'email IS NOT NULL', checksNotNullOf: 'email' });
-    const fk = one('ALTER TABLE orders ADD FOREIGN KEY (user_id, tenant_id) REFERENCES app.users (id, tenant_id) NOT VALID;', 'add-constraint');
-    expect(fk.constraint).toEqual({ type: 'foreign-key', columns: ['user_id', 'tenant_id'], notValid: true, references: { table: { schema: 'app', name: 'users' }, columns: ['id', 'tenant_id'] } });
+    const check = one(
+      'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;',
+      'add-constraint',
+    );
+    expect(check.constraint).toEqual({
+      type: 'check',
+      name: 'users_email_nn',
+      columns: [],
+      notValid: true,
+      expression: 'email IS NOT NULL',
+      checksNotNullOf: 'email',
+    });
+    const fk = one(
+      'ALTER TABLE orders ADD FOREIGN KEY (user_id, tenant_id) REFERENCES app.users (id, tenant_id) NOT VALID;',
+      'add-constraint',
+    );
+    expect(fk.constraint).toEqual({
+      type: 'foreign-key',
+      columns: ['user_id', 'tenant_id'],
+      notValid: true,
+      references: { table: { schema: 'app', name: 'users' }, columns: ['id', 'tenant_id'] },
+    });
     const nn = one('ALTER TABLE users ADD CONSTRAINT users_email_nn NOT NULL email NOT VALID;', 'add-constraint');
     expect(nn.constraint).toMatchObject({ type: 'not-null', columns: ['email'], notValid: true });
-    expect(one('ALTER TABLE orders ADD CONSTRAINT c CHECK (total >= 0);', 'add-constraint').constraint.notValid).toBe(false);
+    expect(one('ALTER TABLE orders ADD CONSTRAINT c CHECK (total >= 0);', 'add-constraint').constraint.notValid).toBe(
+      false,
+    );
   });
 
   it('CHECK (col IS NOT NULL) is recognised only in that exact form', () => {
-    expect(one('ALTER TABLE t ADD CHECK (a IS NOT NULL AND b > 0);', 'add-constraint').constraint.checksNotNullOf).toBeUndefined();
+    expect(
+      one('ALTER TABLE t ADD CHECK (a IS NOT NULL AND b > 0);', 'add-constraint').constraint.checksNotNullOf,
+    ).toBeUndefined();
     expect(one('ALTER TABLE t ADD CHECK (a IS NULL);', 'add-constraint').constraint.checksNotNullOf).toBeUndefined();
   });
 
   it('UNIQUE / PRIMARY KEY with and without USING INDEX', () => {
-    expect(one('ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', 'add-constraint').constraint).toEqual({ type: 'unique', name: 'users_email_key', columns: ['email'], notValid: false });
-    expect(one('ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;', 'add-constraint').constraint).toMatchObject({ type: 'unique', usingIndex: 'users_email_idx', columns: [] });
-    expect(one('ALTER TABLE users ADD PRIMARY KEY USING INDEX users_id_idx;', 'add-constraint').constraint).toMatchObject({ type: 'primary-key', usingIndex: 'users_id_idx' });
-    expect(one('ALTER TABLE m ADD PRIMARY KEY (org_id, user_id);', 'add-constraint').constraint).toMatchObject({ type: 'primary-key', columns: ['org_id', 'user_id'] });
+    expect(
+      one('ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', 'add-constraint').constraint,
+    ).toEqual({ type: 'unique', name: 'users_email_key', columns: ['email'], notValid: false });
+    expect(
+      one('ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;', 'add-constraint')
+        .constraint,
+    ).toMatchObject({ type: 'unique', usingIndex: 'users_email_idx', columns: [] });
+    expect(
+      one('ALTER TABLE users ADD PRIMARY KEY USING INDEX users_id_idx;', 'add-constraint').constraint,
+    ).toMatchObject({ type: 'primary-key', usingIndex: 'users_id_idx' });
+    expect(one('ALTER TABLE m ADD PRIMARY KEY (org_id, user_id);', 'add-constraint').constraint).toMatchObject({
+      type: 'primary-key',
+      columns: ['org_id', 'user_id'],
+    });
   });
 
   it('VALIDATE and DROP CONSTRAINT', () => {
-    expect(one('ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;', 'validate-constraint')).toMatchObject({ table: { name: 'orders' }, name: 'orders_user_fk' });
-    expect(one('ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_user_fk CASCADE;', 'drop-constraint')).toMatchObject({ name: 'orders_user_fk', ifExists: true, cascade: true });
+    expect(one('ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;', 'validate-constraint')).toMatchObject({
+      table: { name: 'orders' },
+      name: 'orders_user_fk',
+    });
+    expect(
+      one('ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_user_fk CASCADE;', 'drop-constraint'),
+    ).toMatchObject({ name: 'orders_user_fk', ifExists: true, cascade: true });
   });
 
   it('CREATE TABLE collects column and table constraints', () => {
-    const op = one('CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), amount numeric(10,2), CONSTRAINT amount_nn CHECK (amount IS NOT NULL));', 'create-table');
+    const op = one(
+      'CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), amount numeric(10,2), CONSTRAINT amount_nn CHECK (amount IS NOT NULL));',
+      'create-table',
+    );
     expect(op.columns.map((c) => c.name)).toEqual(['id', 'order_id', 'amount']);
-    expect(op.columns[1]!.constraints[0]).toMatchObject({ type: 'foreign-key', references: { table: { name: 'orders' } } });
+    expect(op.columns[1]!.constraints[0]).toMatchObject({
+      type: 'foreign-key',
+      references: { table: { name: 'orders' } },
+    });
     expect(op.constraints).toEqual([
-      { type: 'check', name: 'amount_nn', columns: [], notValid: false, expression: 'amount IS NOT NULL', checksNotNullOf: 'amount', span: { file: 'm.sql', line: 1, column: 109, endLine: 1, endColumn: 156 } },
+      {
+        type: 'check',
+        name: 'amount_nn',
+        columns: [],
+        notValid: false,
+        expression: 'amount IS NOT NULL',
+        checksNotNullOf: 'amount',
+        span: { file: 'm.sql', line: 1, column: 109, endLine: 1, endColumn: 156 },
+      },
     ]);
   });
 });
 
 describe('default volatility', () => {
-  const volatility = (expr: string) => one(`ALTER TABLE t ADD COLUMN c text DEFAULT ${expr};`, 'add-column').column.default;
+  const volatility = (expr: string) =>
+    one(`ALTER TABLE t ADD COLUMN c text DEFAULT ${expr};`, 'add-column').column.default;
   it.each([
     ['gen_random_uuid()', 'volatile', ['gen_random_uuid']],
     ['random()', 'volatile', ['random']],
@@ -174,22 +262,54 @@ describe('types and modifiers', () => {
 
 describe('index, setting and transaction statements', () => {
   it('CREATE/DROP INDEX and REINDEX with CONCURRENTLY', () => {
-    expect(one('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (lower(email)) WHERE deleted_at IS NULL;', 'create-index')).toMatchObject({
-      name: 'users_email_key', unique: true, concurrently: true, ifNotExists: true, columns: ['lower(email)'], where: 'deleted_at IS NULL',
+    expect(
+      one(
+        'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (lower(email)) WHERE deleted_at IS NULL;',
+        'create-index',
+      ),
+    ).toMatchObject({
+      name: 'users_email_key',
+      unique: true,
+      concurrently: true,
+      ifNotExists: true,
+      columns: ['lower(email)'],
+      where: 'deleted_at IS NULL',
     });
-    expect(one('DROP INDEX CONCURRENTLY IF EXISTS app.users_email_key;', 'drop-index')).toMatchObject({ indexes: [{ schema: 'app', name: 'users_email_key' }], concurrently: true, ifExists: true });
-    expect(one('DROP INDEX a_idx, b_idx CASCADE;', 'drop-index')).toMatchObject({ indexes: [{ name: 'a_idx' }, { name: 'b_idx' }], concurrently: false, cascade: true });
-    expect(one('REINDEX INDEX CONCURRENTLY users_pkey;', 'reindex')).toMatchObject({ target: 'index', name: { name: 'users_pkey' }, concurrently: true });
+    expect(one('DROP INDEX CONCURRENTLY IF EXISTS app.users_email_key;', 'drop-index')).toMatchObject({
+      indexes: [{ schema: 'app', name: 'users_email_key' }],
+      concurrently: true,
+      ifExists: true,
+    });
+    expect(one('DROP INDEX a_idx, b_idx CASCADE;', 'drop-index')).toMatchObject({
+      indexes: [{ name: 'a_idx' }, { name: 'b_idx' }],
+      concurrently: false,
+      cascade: true,
+    });
+    expect(one('REINDEX INDEX CONCURRENTLY users_pkey;', 'reindex')).toMatchObject({
+      target: 'index',
+      name: { name: 'users_pkey' },
+      concurrently: true,
+    });
     expect(one('REINDEX TABLE users;', 'reindex')).toMatchObject({ target: 'table', concurrently: false });
   });
   it('SET / SET LOCAL / RESET lock_timeout', () => {
-    expect(one("SET lock_timeout = '2s';", 'set-setting')).toMatchObject({ name: 'lock_timeout', value: "'2s'", local: false });
-    expect(one('SET LOCAL lock_timeout TO 0;', 'set-setting')).toMatchObject({ name: 'lock_timeout', value: '0', local: true });
+    expect(one("SET lock_timeout = '2s';", 'set-setting')).toMatchObject({
+      name: 'lock_timeout',
+      value: "'2s'",
+      local: false,
+    });
+    expect(one('SET LOCAL lock_timeout TO 0;', 'set-setting')).toMatchObject({
+      name: 'lock_timeout',
+      value: '0',
+      local: true,
+    });
     expect(one('RESET lock_timeout;', 'set-setting').value).toBeUndefined();
     expect(one("SET TIME ZONE 'UTC';", 'set-setting')).toMatchObject({ name: 'timezone', value: "'UTC'" });
   });
   it('BEGIN / COMMIT / ROLLBACK', () => {
-    expect(ops('BEGIN; START TRANSACTION; COMMIT; ROLLBACK; END;').map((o) => (o as OpOfKind<'transaction'>).action)).toEqual(['begin', 'begin', 'commit', 'rollback', 'commit']);
+    expect(
+      ops('BEGIN; START TRANSACTION; COMMIT; ROLLBACK; END;').map((o) => (o as OpOfKind<'transaction'>).action),
+    ).toEqual(['begin', 'begin', 'commit', 'rollback', 'commit']);
   });
 });
 
@@ -198,7 +318,9 @@ describe('positions', () => {
     const sql = '-- migrate users\n/* block\n   comment */\n\n  ALTER TABLE users ADD COLUMN plan text;\n';
     const [op] = ops(sql);
     expect(op!.span).toMatchObject({ line: 5, column: 3, endLine: 5, endColumn: 41 });
-    expect(sql.split('\n')[4]!.slice(op!.span.column - 1, op!.span.endColumn - 1)).toBe('ALTER TABLE users ADD COLUMN plan text');
+    expect(sql.split('\n')[4]!.slice(op!.span.column - 1, op!.span.endColumn - 1)).toBe(
+      'ALTER TABLE users ADD COLUMN plan text',
+    );
   });
 
   it('maps UTF-8 byte offsets to UTF-16 columns with non-ASCII identifiers and comments', () => {
@@ -216,7 +338,9 @@ describe('positions', () => {
     const lines = sql.split('\n');
     // Columns count UTF-16 code units: slicing the line at the column gives the statement text.
     expect(lines[1]!.slice(list[1]!.span.column - 1)).toBe('ALTER TABLE "注文" ADD COLUMN "数量" int;');
-    expect(lines[2]!.slice(list[2]!.span.column - 1, list[2]!.span.endColumn - 1)).toBe('CREATE INDEX "idx_😀" ON "注文" ("数量")');
+    expect(lines[2]!.slice(list[2]!.span.column - 1, list[2]!.span.endColumn - 1)).toBe(
+      'CREATE INDEX "idx_😀" ON "注文" ("数量")',
+    );
     expect((list[0] as OpOfKind<'add-column'>).table.name).toBe('bestellungen_größe');
     expect((list[2] as OpOfKind<'create-index'>).name).toBe('idx_😀');
   });
@@ -230,7 +354,8 @@ describe('positions', () => {
   });
 
   it('a syntax error is reported at its position and the other statements are still translated', () => {
-    const sql = "-- ünïcödé\nALTER TABLE users ADD COLUMN plan text;\nALTER TABLE users ADD COLUMN ☃ broken(;\nCREATE INDEX CONCURRENTLY i ON users (plan);";
+    const sql =
+      '-- ünïcödé\nALTER TABLE users ADD COLUMN plan text;\nALTER TABLE users ADD COLUMN ☃ broken(;\nCREATE INDEX CONCURRENTLY i ON users (plan);';
     const result = parseSql(sql, { file: 'm.sql', direction: 'upgrade' });
     expect(result.ops.map((o) => [o.kind, o.span.line])).toEqual([
       ['add-column', 2],
@@ -258,7 +383,10 @@ describe('positions', () => {
 
 describe('what data changes read and write, and relations views create', () => {
   it('UPDATE: the columns it sets, the columns it reads, the tables it touches', () => {
-    const op = one('UPDATE "Invoice" i SET "status_new" = i."status"::"InvoiceStatus" FROM accounts a WHERE a.id = i."accountId" AND a.active;', 'data-change');
+    const op = one(
+      'UPDATE "Invoice" i SET "status_new" = i."status"::"InvoiceStatus" FROM accounts a WHERE a.id = i."accountId" AND a.active;',
+      'data-change',
+    );
     expect(op.assigns).toEqual(['status_new']);
     expect([...op.reads!].sort()).toEqual(['accountId', 'active', 'id', 'status']);
     expect(op.sources).toEqual([{ name: 'accounts' }, { name: 'Invoice' }]);
@@ -266,16 +394,29 @@ describe('what data changes read and write, and relations views create', () => {
   });
 
   it('INSERT … SELECT and COPY FROM bring rows from a query; INSERT … VALUES does not', () => {
-    const copied = one('INSERT INTO archive.orders (id, total) SELECT id, total FROM orders WHERE placed_at < now() - interval \'1 year\';', 'data-change');
-    expect(copied).toMatchObject({ table: { schema: 'archive', name: 'orders' }, assigns: ['id', 'total'], rowsFromQuery: true });
+    const copied = one(
+      "INSERT INTO archive.orders (id, total) SELECT id, total FROM orders WHERE placed_at < now() - interval '1 year';",
+      'data-change',
+    );
+    expect(copied).toMatchObject({
+      table: { schema: 'archive', name: 'orders' },
+      assigns: ['id', 'total'],
+      rowsFromQuery: true,
+    });
     expect(copied.reads).toEqual(expect.arrayContaining(['id', 'total', 'placed_at']));
     expect(one("COPY zip_codes FROM '/data/zip.csv' WITH (FORMAT csv);", 'data-change').rowsFromQuery).toBe(true);
-    expect(one("COPY zip_codes TO STDOUT;", 'data-change').rowsFromQuery).toBeUndefined();
+    expect(one('COPY zip_codes TO STDOUT;', 'data-change').rowsFromQuery).toBeUndefined();
     expect(one("INSERT INTO plans (code) VALUES ('free'), ('pro');", 'data-change').rowsFromQuery).toBeUndefined();
   });
 
   it('CREATE VIEW and CREATE MATERIALIZED VIEW name the relation they create', () => {
-    expect(one('CREATE VIEW reporting.active_users AS SELECT * FROM users WHERE active;', 'other')).toMatchObject({ table: { schema: 'reporting', name: 'active_users' }, createsRelation: 'view' });
-    expect(one('CREATE MATERIALIZED VIEW daily AS SELECT 1 AS n WITH NO DATA;', 'other')).toMatchObject({ table: { name: 'daily' }, createsRelation: 'materialized-view' });
+    expect(one('CREATE VIEW reporting.active_users AS SELECT * FROM users WHERE active;', 'other')).toMatchObject({
+      table: { schema: 'reporting', name: 'active_users' },
+      createsRelation: 'view',
+    });
+    expect(one('CREATE MATERIALIZED VIEW daily AS SELECT 1 AS n WITH NO DATA;', 'other')).toMatchObject({
+      table: { name: 'daily' },
+      createsRelation: 'materialized-view',
+    });
   });
 });

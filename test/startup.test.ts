@@ -10,24 +10,40 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './integrations/helpers.js';
 
-const HEAVY = /node_modules\/(typescript|@typescript-eslint|web-tree-sitter|tree-sitter-python|@electric-sql\/pglite|pg|pg-[a-z]+|vscode-languageserver[a-z-]*|vscode-jsonrpc)\//;
+const HEAVY =
+  /node_modules\/(typescript|@typescript-eslint|web-tree-sitter|tree-sitter-python|@electric-sql\/pglite|pg|pg-[a-z]+|vscode-languageserver[a-z-]*|vscode-jsonrpc)\//;
 const built = existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js'));
 
 function importsOf(args: string[]): string[] {
   const hook = pathToFileURL(join(REPO_ROOT, 'test', 'helpers', 'log-imports.mjs')).href;
-  const r = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', hook, join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
-  return r.stderr.split('\n').filter((l) => l.startsWith('IMPORT ')).map((l) => l.slice('IMPORT '.length));
+  const r = spawnSync(
+    process.execPath,
+    ['--no-warnings', '--experimental-loader', hook, join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args],
+    { cwd: REPO_ROOT, encoding: 'utf8' },
+  );
+  return r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('IMPORT '))
+    .map((l) => l.slice('IMPORT '.length));
 }
 
 describe('start-up', () => {
-  it.runIf(built)('linting SQL loads none of the heavy dependencies', () => {
-    const loaded = importsOf(['--format', 'json', 'fixtures/sql']);
-    expect(loaded.some((u) => u.includes('libpg-query'))).toBe(true); // the hook sees packages
-    expect(loaded.filter((u) => HEAVY.test(u))).toEqual([]);
-  }, 60_000);
+  it.runIf(built)(
+    'linting SQL loads none of the heavy dependencies',
+    () => {
+      const loaded = importsOf(['--format', 'json', 'fixtures/sql']);
+      expect(loaded.some((u) => u.includes('libpg-query'))).toBe(true); // the hook sees packages
+      expect(loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+    },
+    60_000,
+  );
 
-  it.runIf(built && existsSync(join(REPO_ROOT, 'fixtures', 'knex')))('a TypeScript/JavaScript migration does load its parser (the check above can fail)', () => {
-    const loaded = importsOf(['--format', 'json', 'fixtures/knex']);
-    expect(loaded.some((u) => /node_modules\/@typescript-eslint\//.test(u))).toBe(true);
-  }, 60_000);
+  it.runIf(built && existsSync(join(REPO_ROOT, 'fixtures', 'knex')))(
+    'a TypeScript/JavaScript migration does load its parser (the check above can fail)',
+    () => {
+      const loaded = importsOf(['--format', 'json', 'fixtures/knex']);
+      expect(loaded.some((u) => /node_modules\/@typescript-eslint\//.test(u))).toBe(true);
+    },
+    60_000,
+  );
 });

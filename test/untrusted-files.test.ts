@@ -59,7 +59,9 @@ describe('baseline and config files', () => {
     const r = await cli(['--format', 'json', 'm'], dir);
     expect(r.code).toBe(1);
     const findings = (JSON.parse(r.stdout) as { findings: { file: string; rule: string; message: string }[] }).findings;
-    expect(findings.filter((f) => f.file === 'm/001_zero.sql')).toEqual([expect.objectContaining({ rule: 'io-error', message: expect.stringMatching(/not a regular file/) })]);
+    expect(findings.filter((f) => f.file === 'm/001_zero.sql')).toEqual([
+      expect.objectContaining({ rule: 'io-error', message: expect.stringMatching(/not a regular file/) }),
+    ]);
     expect(findings.find((f) => f.file === 'm/002_index.sql')?.rule).toBe('require-concurrent-index-creation');
   });
 });
@@ -67,14 +69,22 @@ describe('baseline and config files', () => {
 describe('--since and run-level checks', () => {
   it('an unchanged empty migration gets no empty-migration finding; a changed one does', async () => {
     const repo = gitRepo();
-    writeFiles(repo, { 'db/001_placeholder.sql': '-- kept for numbering\n', 'db/002_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n' });
+    writeFiles(repo, {
+      'db/001_placeholder.sql': '-- kept for numbering\n',
+      'db/002_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n',
+    });
     commitAll(repo, 'base');
     git(repo, 'checkout', '-q', '-b', 'feature');
-    writeFiles(repo, { 'db/003_todo.sql': '-- TODO\n', 'db/004_index.sql': 'CREATE INDEX users_id_idx ON users (id);\n' });
+    writeFiles(repo, {
+      'db/003_todo.sql': '-- TODO\n',
+      'db/004_index.sql': 'CREATE INDEX users_id_idx ON users (id);\n',
+    });
     commitAll(repo, 'feature');
     const rulesOf = async (args: string[]) => {
       const r = await cli(['--format', 'json', ...args, 'db'], repo);
-      return (JSON.parse(r.stdout) as { findings: { file: string; rule: string }[] }).findings.filter((f) => f.rule === 'empty-migration').map((f) => f.file);
+      return (JSON.parse(r.stdout) as { findings: { file: string; rule: string }[] }).findings
+        .filter((f) => f.rule === 'empty-migration')
+        .map((f) => f.file);
     };
     expect(await rulesOf([])).toEqual(['db/001_placeholder.sql', 'db/003_todo.sql']);
     expect(await rulesOf(['--since', 'main'])).toEqual(['db/003_todo.sql']);
@@ -90,12 +100,24 @@ describe('deep nesting in a TypeScript/JavaScript migration (found by the fuzz t
       'migrations/20230502000000-index.js': `'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex('posts', ['author_id']);\n  },\n  async down() {},\n};\n`,
     });
     const r = await cli(['--format', 'json', 'migrations'], dir);
-    const findings = (JSON.parse(r.stdout) as { findings: { file: string; rule: string; line: number; column: number; message: string }[] }).findings;
+    const findings = (
+      JSON.parse(r.stdout) as {
+        findings: { file: string; rule: string; line: number; column: number; message: string }[];
+      }
+    ).findings;
     const deepFindings = findings.filter((f) => f.file === 'migrations/20230501000000-deep.js');
-    expect(deepFindings).toEqual([expect.objectContaining({ rule: 'parse-error', line: 4, column: 5 + "await queryInterface.addColumn('posts', 'x', ".length + 4999 })]);
+    expect(deepFindings).toEqual([
+      expect.objectContaining({
+        rule: 'parse-error',
+        line: 4,
+        column: 5 + "await queryInterface.addColumn('posts', 'x', ".length + 4999,
+      }),
+    ]);
     expect(deepFindings[0]!.message).toMatch(/nested too deeply to read/);
     expect(deepFindings[0]!.message).not.toMatch(/Maximum call stack/);
-    expect(findings.find((f) => f.file === 'migrations/20230502000000-index.js')?.rule).toBe('require-concurrent-index-creation');
+    expect(findings.find((f) => f.file === 'migrations/20230502000000-index.js')?.rule).toBe(
+      'require-concurrent-index-creation',
+    );
   });
 });
 
@@ -105,7 +127,13 @@ describe('memory: the JSON report of a huge run is written in pieces', () => {
     const statements = Array.from({ length: 20_000 }, (_, i) => `CREATE INDEX i${i} ON orders (c${i});`).join('\n');
     writeFiles(dir, { 'm/001_indexes.sql': statements + '\n', 'm/notes.txt': 'not a migration\n' });
     const writes: string[] = [];
-    const code = await run(['--format', 'json', '--verbose', 'm'], { stdout: (s) => writes.push(s), stderr: () => {}, readStdin: async () => Buffer.from(''), cwd: dir, isTTY: false });
+    const code = await run(['--format', 'json', '--verbose', 'm'], {
+      stdout: (s) => writes.push(s),
+      stderr: () => {},
+      readStdin: async () => Buffer.from(''),
+      cwd: dir,
+      isTTY: false,
+    });
     expect(code).toBe(1);
     expect(writes.length).toBeGreaterThan(10);
     const text = writes.join('');

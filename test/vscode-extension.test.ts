@@ -14,7 +14,11 @@ import { REPO_ROOT } from './integrations/helpers.js';
 const EXTENSION = join(REPO_ROOT, 'editors', 'vscode');
 const requireFromExtension = createRequire(join(EXTENSION, 'package.json'));
 const { resolveServerPath } = requireFromExtension('./server-path.js') as {
-  resolveServerPath(configured: string | undefined, folders: string[], platform?: string): { command: string } | { error: string };
+  resolveServerPath(
+    configured: string | undefined,
+    folders: string[],
+    platform?: string,
+  ): { command: string } | { error: string };
 };
 
 const temps: string[] = [];
@@ -39,7 +43,9 @@ describe('the server the extension starts', () => {
     const withIt = tempDir();
     const bin = executable(join(withIt, 'node_modules', '.bin', 'migration-lint'));
     expect(resolveServerPath('', [without, withIt], 'linux')).toEqual({ command: bin });
-    expect(resolveServerPath(undefined, [without], 'linux')).toMatchObject({ error: expect.stringContaining('npm install --save-dev migration-lint') });
+    expect(resolveServerPath(undefined, [without], 'linux')).toMatchObject({
+      error: expect.stringContaining('npm install --save-dev migration-lint'),
+    });
   });
 
   it('is the .cmd shim on Windows', () => {
@@ -55,25 +61,38 @@ describe('the server the extension starts', () => {
     const own = executable(join(folder, 'tools', 'migration-lint'));
     expect(resolveServerPath('tools/migration-lint', [folder], 'linux')).toEqual({ command: own });
     expect(resolveServerPath(own, [], 'linux')).toEqual({ command: own });
-    expect(resolveServerPath('tools/missing', [folder], 'linux')).toMatchObject({ error: expect.stringContaining('tools/missing') });
+    expect(resolveServerPath('tools/missing', [folder], 'linux')).toMatchObject({
+      error: expect.stringContaining('tools/missing'),
+    });
   });
 });
 
 // The extension's own packages (vsce, vscode-languageclient) are installed by .ci/run (`npm ci` in
 // editors/vscode); the test itself never goes to the network.
 const VSCE_INSTALLED = existsSync(join(EXTENSION, 'node_modules', '.bin', 'vsce'));
-if (!VSCE_INSTALLED) console.warn('Skipping the vsce packaging test: editors/vscode has no node_modules (run npm ci there; .ci/run does)');
+if (!VSCE_INSTALLED)
+  console.warn('Skipping the vsce packaging test: editors/vscode has no node_modules (run npm ci there; .ci/run does)');
 
 describe.skipIf(!VSCE_INSTALLED)('vsce package', () => {
   let vsix: string;
   beforeAll(() => {
     vsix = join(tempDir(), 'migration-lint.vsix');
-    execFileSync(join(EXTENSION, 'node_modules', '.bin', 'vsce'), ['package', '--skip-license', '--out', vsix], { cwd: EXTENSION, stdio: 'ignore' });
+    execFileSync(join(EXTENSION, 'node_modules', '.bin', 'vsce'), ['package', '--skip-license', '--out', vsix], {
+      cwd: EXTENSION,
+      stdio: 'ignore',
+    });
   }, 300_000);
 
   it('holds the client, its language client library and a manifest that starts it', async () => {
     const yauzl = requireFromExtension('yauzl') as {
-      open(path: string, options: { lazyEntries: boolean }, cb: (e: Error | null, zip: { readEntry(): void; on(event: string, fn: (entry?: { fileName: string }) => void): void }) => void): void;
+      open(
+        path: string,
+        options: { lazyEntries: boolean },
+        cb: (
+          e: Error | null,
+          zip: { readEntry(): void; on(event: string, fn: (entry?: { fileName: string }) => void): void },
+        ) => void,
+      ): void;
     };
     const names = await new Promise<string[]>((resolve, reject) => {
       yauzl.open(vsix, { lazyEntries: true }, (e, zip) => {
@@ -87,7 +106,14 @@ describe.skipIf(!VSCE_INSTALLED)('vsce package', () => {
         zip.readEntry();
       });
     });
-    expect(names).toEqual(expect.arrayContaining(['extension/extension.js', 'extension/server-path.js', 'extension/package.json', 'extension/node_modules/vscode-languageclient/package.json']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'extension/extension.js',
+        'extension/server-path.js',
+        'extension/package.json',
+        'extension/node_modules/vscode-languageclient/package.json',
+      ]),
+    );
     const manifest = requireFromExtension('./package.json') as { main: string; activationEvents: string[] };
     expect(manifest.main).toBe('./extension.js');
     expect(manifest.activationEvents).toContain('onLanguage:sql');

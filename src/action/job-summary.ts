@@ -41,14 +41,16 @@ export interface RunReport {
 
 /** Escapes text quoted from a migration for Markdown (inline, one line). */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // brackets escaped, so no link or image can form; emphasis, code and table pipes escaped too
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
-    .replace(/@/g, '@\u200b'); // no @mentions
+  return (
+    text
+      .replace(/\r?\n/g, ' ')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // brackets escaped, so no link or image can form; emphasis, code and table pipes escaped too
+      .replace(/([\\`*_[\]|~])/g, '\\$1')
+      .replace(/@/g, '@\u200b')
+  ); // no @mentions
 }
 
 /** A repository-relative path for a SARIF artifact URI (resolved against its uriBaseId). */
@@ -66,7 +68,10 @@ function pathOf(location: Sarif.ArtifactLocation | undefined, run: Sarif.Run, wo
 /** The message without the " Lock: …" and " Fix: …" sentences SARIF appends (they are shown apart). */
 function mainMessage(text: string, lock?: string, fix?: string): string {
   let cut = text.length;
-  for (const [label, value] of [['Lock', lock], ['Fix', fix]] as const) {
+  for (const [label, value] of [
+    ['Lock', lock],
+    ['Fix', fix],
+  ] as const) {
     if (!value) continue;
     const at = text.indexOf(` ${label}: ${value}`);
     if (at >= 0) cut = Math.min(cut, at);
@@ -122,25 +127,35 @@ export function headline(report: RunReport): string {
  */
 export function renderMarkdown(report: RunReport, ctx: SummaryContext, maxLength = 60_000): string {
   const out: string[] = [`### ${headline(report)}`, ''];
-  if (ctx.exitCode === 2) out.push('migration-lint stopped with a usage or configuration error (exit code 2): see the job log.', '');
+  if (ctx.exitCode === 2)
+    out.push('migration-lint stopped with a usage or configuration error (exit code 2): see the job log.', '');
   const byFile = new Map<string, ReportedFinding[]>();
   for (const f of report.findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
   const tail = () => {
     const listed = report.files.map((f) => `- \`${f.replace(/`/g, "'")}\``);
-    return ['<details><summary>What was linted: ' + plural(report.files.length, 'file') + '</summary>', '', ...listed, '', '</details>'];
+    return [
+      '<details><summary>What was linted: ' + plural(report.files.length, 'file') + '</summary>',
+      '',
+      ...listed,
+      '',
+      '</details>',
+    ];
   };
   let omitted = 0;
   for (const [path, findings] of byFile) {
     const section: string[] = [`#### \`${path.replace(/`/g, "'")}\``, ''];
     for (const f of findings) {
-      const line = ctx.blobUrl ? `[line ${f.line}](${ctx.blobUrl}/${path.split('/').map(encodeURIComponent).join('/')}#L${f.line})` : `line ${f.line}`;
+      const line = ctx.blobUrl
+        ? `[line ${f.line}](${ctx.blobUrl}/${path.split('/').map(encodeURIComponent).join('/')}#L${f.line})`
+        : `line ${f.line}`;
       const rule = f.helpUri ? `[\`${f.rule}\`](${f.helpUri})` : `\`${f.rule}\``;
       section.push(`- **${SEVERITY[f.level] ?? f.level}** ${rule}, ${line}: ${escapeMarkdown(f.message)}`);
       if (f.lock) section.push(`  - Lock: ${escapeMarkdown(f.lock)}`);
       if (f.fix) section.push(`  - Fix: ${escapeMarkdown(f.fix)}`);
     }
     section.push('');
-    if (out.join('\n').length + section.join('\n').length + tail().join('\n').length + 200 > maxLength) omitted += findings.length;
+    if (out.join('\n').length + section.join('\n').length + tail().join('\n').length + 200 > maxLength)
+      omitted += findings.length;
     else out.push(...section);
   }
   if (omitted) out.push(`… and ${plural(omitted, 'more problem')} not shown here: the job log lists them all.`, '');

@@ -34,7 +34,10 @@ export async function runActionReport(env: NodeJS.ProcessEnv, log: (line: string
     : { files: [], findings: [], counts: { error: 0, warning: 0, note: 0 } };
   const event = readEvent(env);
   const sha = event.pull_request?.head?.sha ?? env.GITHUB_SHA;
-  const blobUrl = env.GITHUB_REPOSITORY && sha ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/blob/${sha}` : undefined;
+  const blobUrl =
+    env.GITHUB_REPOSITORY && sha
+      ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/blob/${sha}`
+      : undefined;
   const markdown = renderMarkdown(report, { workspace, blobUrl, exitCode });
 
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown);
@@ -50,17 +53,33 @@ export async function runActionReport(env: NodeJS.ProcessEnv, log: (line: string
     return;
   }
   try {
-    const api = { apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token: env.INPUT_GITHUB_TOKEN, repository: env.GITHUB_REPOSITORY };
-    const outcome = await upsertStickyComment(api, pullNumber, markdown, report.findings.length === 0 && exitCode !== 2);
+    const api = {
+      apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+      token: env.INPUT_GITHUB_TOKEN,
+      repository: env.GITHUB_REPOSITORY,
+    };
+    const outcome = await upsertStickyComment(
+      api,
+      pullNumber,
+      markdown,
+      report.findings.length === 0 && exitCode !== 2,
+    );
     log(`migration-lint: pull request comment ${outcome}`);
   } catch (e) {
-    const why = e instanceof GitHubApiError && (e.status === 403 || e.status === 404) ? ' (a pull request from a fork gets a read-only token; give the job `pull-requests: write` permission)' : '';
-    log(`::warning title=migration-lint::could not update the pull request comment: ${escapeCommand((e as Error).message)}${why}`);
+    const why =
+      e instanceof GitHubApiError && (e.status === 403 || e.status === 404)
+        ? ' (a pull request from a fork gets a read-only token; give the job `pull-requests: write` permission)'
+        : '';
+    log(
+      `::warning title=migration-lint::could not update the pull request comment: ${escapeCommand((e as Error).message)}${why}`,
+    );
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   runActionReport(process.env, (line) => console.log(line)).catch((e: unknown) => {
-    console.log(`::warning title=migration-lint::could not write the report: ${escapeCommand(String((e as Error)?.message ?? e))}`);
+    console.log(
+      `::warning title=migration-lint::could not write the report: ${escapeCommand(String((e as Error)?.message ?? e))}`,
+    );
   });
 }

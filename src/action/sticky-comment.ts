@@ -50,7 +50,11 @@ async function request<T>(api: GitHubApi, method: string, path: string, body?: o
 /** The pull request's comment carrying the marker, if any (all pages are searched). */
 async function findStickyComment(api: GitHubApi, pullNumber: number): Promise<IssueComment | undefined> {
   for (let page = 1; ; page++) {
-    const comments = await request<IssueComment[]>(api, 'GET', `/repos/${api.repository}/issues/${pullNumber}/comments?per_page=100&page=${page}`);
+    const comments = await request<IssueComment[]>(
+      api,
+      'GET',
+      `/repos/${api.repository}/issues/${pullNumber}/comments?per_page=100&page=${page}`,
+    );
     const found = comments.find((c) => c.body?.includes(COMMENT_MARKER));
     if (found) return found;
     if (comments.length < 100) return undefined;
@@ -64,7 +68,12 @@ export type StickyOutcome = 'created' | 'updated' | 'unchanged' | 'not-needed';
  * nothing is posted (a clean pull request gets no noise); an earlier comment is rewritten to say the
  * problems are gone.
  */
-export async function upsertStickyComment(api: GitHubApi, pullNumber: number, markdown: string, clean: boolean): Promise<StickyOutcome> {
+export async function upsertStickyComment(
+  api: GitHubApi,
+  pullNumber: number,
+  markdown: string,
+  clean: boolean,
+): Promise<StickyOutcome> {
   const existing = await findStickyComment(api, pullNumber);
   const body = `${COMMENT_MARKER}\n${markdown}`;
   if (!existing) {

@@ -40,20 +40,45 @@ export function baselinePath(file: string, baselineDir: string, cwd: string): st
   return relative(baselineDir, abs).split('\\').join('/');
 }
 
-function entries(findings: readonly Finding[], sources: ReadonlyMap<string, string>, baselineFile: string, cwd: string): BaselineEntry[] {
+function entries(
+  findings: readonly Finding[],
+  sources: ReadonlyMap<string, string>,
+  baselineFile: string,
+  cwd: string,
+): BaselineEntry[] {
   const dir = dirname(resolve(cwd, baselineFile));
   const pathOf = (file: string) => baselinePath(file, dir, cwd);
   const prints = fingerprintFindings(findings, sources, pathOf);
-  return findings.map((f, i) => ({ rule: f.rule, file: pathOf(f.file), fingerprint: prints[i]!, line: f.line, message: f.message }));
+  return findings.map((f, i) => ({
+    rule: f.rule,
+    file: pathOf(f.file),
+    fingerprint: prints[i]!,
+    line: f.line,
+    message: f.message,
+  }));
 }
 
-export function writeBaseline(baselineFile: string, findings: readonly Finding[], sources: ReadonlyMap<string, string>, cwd: string, tool: string): number {
-  const list = entries(findings, sources, baselineFile, cwd).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule) || a.fingerprint.localeCompare(b.fingerprint));
+export function writeBaseline(
+  baselineFile: string,
+  findings: readonly Finding[],
+  sources: ReadonlyMap<string, string>,
+  cwd: string,
+  tool: string,
+): number {
+  const list = entries(findings, sources, baselineFile, cwd).sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.rule.localeCompare(b.rule) ||
+      a.fingerprint.localeCompare(b.fingerprint),
+  );
   const doc: BaselineFile = { version: BASELINE_VERSION, tool, findings: list };
   try {
     writeFileSync(resolve(cwd, baselineFile), JSON.stringify(doc, null, 2) + '\n');
   } catch (e) {
-    throw new BaselineError(`cannot write the baseline ${baselineFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new BaselineError(
+      `cannot write the baseline ${baselineFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return list.length;
 }
@@ -63,9 +88,14 @@ export function readBaseline(baselineFile: string, cwd: string): BaselineFile {
   try {
     text = readRegularFile(resolve(cwd, baselineFile), MAX_BASELINE_BYTES).toString('utf8');
   } catch (e) {
-    if (e instanceof UnreadableFileError) throw new BaselineError(`cannot read the baseline ${baselineFile}: ${e.message}`);
+    if (e instanceof UnreadableFileError)
+      throw new BaselineError(`cannot read the baseline ${baselineFile}: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
-    throw new BaselineError(code === 'ENOENT' ? `baseline ${baselineFile} not found (create it with --write-baseline ${baselineFile})` : `cannot read the baseline ${baselineFile}: ${code ?? (e as Error).message}`);
+    throw new BaselineError(
+      code === 'ENOENT'
+        ? `baseline ${baselineFile} not found (create it with --write-baseline ${baselineFile})`
+        : `cannot read the baseline ${baselineFile}: ${code ?? (e as Error).message}`,
+    );
   }
   let doc: unknown;
   try {
@@ -75,10 +105,14 @@ export function readBaseline(baselineFile: string, cwd: string): BaselineFile {
   }
   const d = doc as Partial<BaselineFile>;
   if (!d || typeof d !== 'object' || d.version !== BASELINE_VERSION || !Array.isArray(d.findings))
-    throw new BaselineError(`${baselineFile} is not a migration-lint baseline (expected {"version": ${BASELINE_VERSION}, "findings": [...]}); regenerate it with --write-baseline`);
+    throw new BaselineError(
+      `${baselineFile} is not a migration-lint baseline (expected {"version": ${BASELINE_VERSION}, "findings": [...]}); regenerate it with --write-baseline`,
+    );
   d.findings.forEach((e, i) => {
     if (!e || typeof e.rule !== 'string' || typeof e.file !== 'string' || typeof e.fingerprint !== 'string')
-      throw new BaselineError(`${baselineFile}: findings[${i}] needs string "rule", "file" and "fingerprint"; regenerate it with --write-baseline`);
+      throw new BaselineError(
+        `${baselineFile}: findings[${i}] needs string "rule", "file" and "fingerprint"; regenerate it with --write-baseline`,
+      );
   });
   return d as BaselineFile;
 }
@@ -92,7 +126,13 @@ export interface BaselineFilterResult {
   stale: number;
 }
 
-export function filterByBaseline(findings: readonly Finding[], baseline: BaselineFile, sources: ReadonlyMap<string, string>, baselineFile: string, cwd: string): BaselineFilterResult {
+export function filterByBaseline(
+  findings: readonly Finding[],
+  baseline: BaselineFile,
+  sources: ReadonlyMap<string, string>,
+  baselineFile: string,
+  cwd: string,
+): BaselineFilterResult {
   const remaining = new Map<string, number>();
   for (const e of baseline.findings) {
     const key = `${e.rule}\0${e.file}\0${e.fingerprint}`;

@@ -24,11 +24,24 @@ export function findingText(f: Finding, index: LineIndex | undefined): string {
  * Fingerprints for `findings`, in the same order. `pathOf` gives the stable path recorded for a
  * finding's file (relative, forward slashes); `sources` the file texts by finding path.
  */
-export function fingerprintFindings(findings: readonly Finding[], sources: ReadonlyMap<string, string>, pathOf: (file: string) => string): string[] {
+export function fingerprintFindings(
+  findings: readonly Finding[],
+  sources: ReadonlyMap<string, string>,
+  pathOf: (file: string) => string,
+): string[] {
   const indexes = new Map<string, LineIndex>();
   const seen = new Map<string, number>();
   // Occurrences are counted in file order so the index is stable whatever order findings come in.
-  const order = findings.map((f, i) => ({ f, i })).sort((a, b) => a.f.file.localeCompare(b.f.file) || a.f.line - b.f.line || a.f.column - b.f.column || a.f.rule.localeCompare(b.f.rule) || a.i - b.i);
+  const order = findings
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        a.f.file.localeCompare(b.f.file) ||
+        a.f.line - b.f.line ||
+        a.f.column - b.f.column ||
+        a.f.rule.localeCompare(b.f.rule) ||
+        a.i - b.i,
+    );
   const out: string[] = new Array(findings.length);
   for (const { f, i } of order) {
     let index = indexes.get(f.file);

@@ -46,7 +46,9 @@ function isMigrationOf(value: unknown, path: string): value is Migration {
     typeof m.format === 'string' &&
     typeof m.transaction === 'string' &&
     Array.isArray(m.ops) &&
-    m.ops.every((op) => op !== null && typeof op === 'object' && typeof op.kind === 'string' && typeof op.span?.line === 'number') &&
+    m.ops.every(
+      (op) => op !== null && typeof op === 'object' && typeof op.kind === 'string' && typeof op.span?.line === 'number',
+    ) &&
     Array.isArray(m.diagnostics)
   );
 }
@@ -75,7 +77,15 @@ export class ParseCache {
    * takes it). Both the key and the path hash go in the entry's file name.
    */
   key(file: SourceFile, format: string | undefined, options: ParseOptions): string {
-    const facts = JSON.stringify([SCHEMA, VERSION, file.path, format ?? null, options.assumeInTransaction, options.framework ?? null, options.dialect]);
+    const facts = JSON.stringify([
+      SCHEMA,
+      VERSION,
+      file.path,
+      format ?? null,
+      options.assumeInTransaction,
+      options.framework ?? null,
+      options.dialect,
+    ]);
     return `${sha256(file.path).slice(0, 16)}-${sha256(`${facts}\0${file.text}`)}`;
   }
 
@@ -90,7 +100,13 @@ export class ParseCache {
     }
     try {
       const entry = JSON.parse(text) as Partial<Entry>;
-      if (entry && entry.schema === SCHEMA && entry.version === VERSION && entry.key === key && isMigrationOf(entry.migration, file.path)) {
+      if (
+        entry &&
+        entry.schema === SCHEMA &&
+        entry.version === VERSION &&
+        entry.key === key &&
+        isMigrationOf(entry.migration, file.path)
+      ) {
         this.stats.hits++;
         entry.migration.source = file.text;
         return entry.migration;
@@ -135,14 +151,16 @@ export class ParseCache {
         this.listing.set(h, [...(this.listing.get(h) ?? []), name]);
       }
     }
-    for (const name of this.listing.get(pathHash) ?? []) if (name !== `${key}.json`) rmSync(join(this.dir, name), { force: true });
+    for (const name of this.listing.get(pathHash) ?? [])
+      if (name !== `${key}.json`) rmSync(join(this.dir, name), { force: true });
     this.listing.set(pathHash, [`${key}.json`]);
   }
 
   /** A temporary file left by a run that was killed mid-write (an hour is far longer than any write). */
   private removeAbandoned(name: string): void {
     try {
-      if (Date.now() - statSync(join(this.dir, name)).mtimeMs > 3_600_000) rmSync(join(this.dir, name), { force: true });
+      if (Date.now() - statSync(join(this.dir, name)).mtimeMs > 3_600_000)
+        rmSync(join(this.dir, name), { force: true });
     } catch {
       // gone already: another run cleaned it
     }

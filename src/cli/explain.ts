@@ -9,7 +9,9 @@ function severityLabel(rule: Rule): string {
 export function listRules(rules: readonly Rule[]): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
   const sev = Math.max(...rules.map((r) => severityLabel(r).length));
-  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${severityLabel(r).padEnd(sev)}  ${r.meta.summary}`).join('\n') + '\n';
+  return (
+    rules.map((r) => `${r.meta.id.padEnd(width)}  ${severityLabel(r).padEnd(sev)}  ${r.meta.summary}`).join('\n') + '\n'
+  );
 }
 
 /** A rule's documentation as Markdown (what `migration-lint explain` prints and docs/rules.md collects). */
@@ -21,7 +23,9 @@ export function explainRule(rule: Rule): string {
     `Severity: ${m.severity}${m.squawk ? ' · same id as Squawk' : ''}${m.aliases?.length ? ` · also accepted as ${m.aliases.map((a) => `\`${a}\``).join(', ')}` : ''}`,
     '',
     m.summary,
-    ...(m.offByDefault ? ['', `Off by default: ${m.offByDefault} Turn it on in the config: \`"rules": { "${m.id}": "${m.severity}" }\`.`] : []),
+    ...(m.offByDefault
+      ? ['', `Off by default: ${m.offByDefault} Turn it on in the config: \`"rules": { "${m.id}": "${m.severity}" }\`.`]
+      : []),
     '',
     '## What it flags',
     '',
@@ -31,7 +35,11 @@ export function explainRule(rule: Rule): string {
     '',
     m.docs.why,
   ];
-  if (m.lock) parts.push('', `Lock taken (verified on Postgres by the trace tests): \`${lockSql(m.lock.mode)}\` on the table for \`${m.lock.statement}\``);
+  if (m.lock)
+    parts.push(
+      '',
+      `Lock taken (verified on Postgres by the trace tests): \`${lockSql(m.lock.mode)}\` on the table for \`${m.lock.statement}\``,
+    );
   parts.push('', '## Do this instead', '', m.docs.instead, '');
   return parts.join('\n');
 }
@@ -42,13 +50,16 @@ export function rulesReference(rules: readonly Rule[]): string {
   const lines = [
     '# Rules',
     '',
-    '<!-- Generated from the rules\' own documentation by `npm run docs` (scripts/gen-rule-docs.mjs); do not edit by hand. -->',
+    "<!-- Generated from the rules' own documentation by `npm run docs` (scripts/gen-rule-docs.mjs); do not edit by hand. -->",
     '',
     '`migration-lint explain <rule>` prints the same text. Turn a rule off with `--exclude <rule>`.',
     '',
     '| Rule | Severity | Squawk id | What it catches |',
     '| --- | --- | --- | --- |',
-    ...rules.map((r) => `| [\`${r.meta.id}\`](#${anchor(r.meta.id)}) | ${severityLabel(r)} | ${r.meta.squawk ? 'yes' : ''} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
+    ...rules.map(
+      (r) =>
+        `| [\`${r.meta.id}\`](#${anchor(r.meta.id)}) | ${severityLabel(r)} | ${r.meta.squawk ? 'yes' : ''} | ${r.meta.summary.replace(/\|/g, '\\|')} |`,
+    ),
     '',
   ];
   for (const r of rules) {
@@ -60,7 +71,12 @@ export function rulesReference(rules: readonly Rule[]): string {
     }
     lines.push('');
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /** The rule table README.md shows between its `rules:start` / `rules:end` markers. */
@@ -68,7 +84,9 @@ export function readmeRulesTable(rules: readonly Rule[]): string {
   return [
     '| Rule | Severity | What it catches |',
     '| --- | --- | --- |',
-    ...rules.map((r) => `| [\`${r.meta.id}\`](docs/rules.md#${r.meta.id}) | ${severityLabel(r)} | ${r.meta.summary.replace(/\|/g, '\\|')} |`),
+    ...rules.map(
+      (r) =>
+        `| [\`${r.meta.id}\`](docs/rules.md#${r.meta.id}) | ${severityLabel(r)} | ${r.meta.summary.replace(/\|/g, '\\|')} |`,
+    ),
   ].join('\n');
 }
-

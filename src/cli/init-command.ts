@@ -96,12 +96,17 @@ export function detectRepository(root: string): RepositoryFacts {
 
   const declared = new Set<string>();
   try {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    for (const field of ['dependencies', 'devDependencies']) for (const name of Object.keys(pkg[field] ?? {})) if (TOOL_PACKAGES[name]) declared.add(TOOL_PACKAGES[name]);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    for (const field of ['dependencies', 'devDependencies'])
+      for (const name of Object.keys(pkg[field] ?? {})) if (TOOL_PACKAGES[name]) declared.add(TOOL_PACKAGES[name]);
   } catch {
     // no package.json, or not JSON: nothing declared there
   }
-  for (const [file, tool] of Object.entries(TOOL_FILES)) if (existsSync(join(root, file)) || existsSync(join(root, 'prisma', file))) declared.add(tool);
+  for (const [file, tool] of Object.entries(TOOL_FILES))
+    if (existsSync(join(root, file)) || existsSync(join(root, 'prisma', file))) declared.add(tool);
   for (const pyproject of ['pyproject.toml', 'requirements.txt']) {
     try {
       if (/\balembic\b/i.test(readFileSync(join(root, pyproject), 'utf8'))) declared.add('alembic');
@@ -113,7 +118,9 @@ export function detectRepository(root: string): RepositoryFacts {
   let pgVersion: number | undefined;
   for (const compose of COMPOSE_FILES) {
     try {
-      const m = /image:\s*["']?(?:[\w.-]+\/)*(?:postgres|postgis|timescaledb[\w-]*)(?::(?:[\w.]*?-)?(\d{1,2}))/i.exec(readFileSync(join(root, compose), 'utf8'));
+      const m = /image:\s*["']?(?:[\w.-]+\/)*(?:postgres|postgis|timescaledb[\w-]*)(?::(?:[\w.]*?-)?(\d{1,2}))/i.exec(
+        readFileSync(join(root, compose), 'utf8'),
+      );
       if (m) {
         pgVersion = Number(m[1]);
         break;
@@ -124,7 +131,9 @@ export function detectRepository(root: string): RepositoryFacts {
   }
 
   const facts: RepositoryFacts = {
-    formats: [...byFormat.entries()].sort((a, b) => b[1].files - a[1].files).map(([format, e]) => ({ format, files: e.files, dirs: [...e.dirs].sort() })),
+    formats: [...byFormat.entries()]
+      .sort((a, b) => b[1].files - a[1].files)
+      .map(([format, e]) => ({ format, files: e.files, dirs: [...e.dirs].sort() })),
     roots: outer.sort(),
     declaredTools: [...declared].sort(),
   };
@@ -135,9 +144,14 @@ export function detectRepository(root: string): RepositoryFacts {
 /** The starter config: JSON with comments, which the config loader reads (see docs/integrations.md). */
 export function starterConfig(facts: RepositoryFacts): string {
   const found = facts.formats.length
-    ? facts.formats.map((f) => `//   ${f.format}: ${f.files} file${f.files === 1 ? '' : 's'} in ${f.dirs.slice(0, 3).join(', ')}${f.dirs.length > 3 ? ', …' : ''}`)
+    ? facts.formats.map(
+        (f) =>
+          `//   ${f.format}: ${f.files} file${f.files === 1 ? '' : 's'} in ${f.dirs.slice(0, 3).join(', ')}${f.dirs.length > 3 ? ', …' : ''}`,
+      )
     : ['//   no migration files found; set "include" to where they are'];
-  const tools = facts.declaredTools.length ? [`// Migration tools declared by the project: ${facts.declaredTools.join(', ')}.`] : [];
+  const tools = facts.declaredTools.length
+    ? [`// Migration tools declared by the project: ${facts.declaredTools.join(', ')}.`]
+    : [];
   const include = facts.roots.length ? facts.roots.map((r) => (r === '' ? '**' : `${r}/**`)) : ['db/migrations/**'];
   const single = facts.formats.length === 1 ? facts.formats[0]!.format : undefined;
   const lines = [
@@ -173,7 +187,7 @@ export function starterConfig(facts: RepositoryFacts): string {
     '  // Exit 1 when a finding of this severity or worse is reported: "error", "warning" or "never".',
     '  "failOn": "error",',
     '',
-    '  // Adopting on a repository with old migrations? Record today\'s findings once with',
+    "  // Adopting on a repository with old migrations? Record today's findings once with",
     '  //   migration-lint --write-baseline migration-lint.baseline.json',
     '  // and uncomment this so only new findings are reported:',
     '  // "baseline": "migration-lint.baseline.json",',
@@ -191,11 +205,15 @@ export const initCommand: CommandRegistrar = (program, { io, setExit }) => {
     .option('--stdout', 'print the config instead of writing it')
     .action((flags: { force?: boolean; stdout?: boolean }) => {
       const target = join(io.cwd, CONFIG_FILE_NAME);
-      if (!flags.stdout && !flags.force && existsSync(target)) throw new UsageError(`${CONFIG_FILE_NAME} already exists (use --force to overwrite it)`);
+      if (!flags.stdout && !flags.force && existsSync(target))
+        throw new UsageError(`${CONFIG_FILE_NAME} already exists (use --force to overwrite it)`);
       if (!flags.stdout && !flags.force) {
         try {
           const pkg = JSON.parse(readFileSync(join(io.cwd, 'package.json'), 'utf8')) as Record<string, unknown>;
-          if (pkg && typeof pkg === 'object' && PACKAGE_JSON_KEY in pkg) throw new UsageError(`package.json already has a "${PACKAGE_JSON_KEY}" configuration (use --force to write ${CONFIG_FILE_NAME}, which takes precedence)`);
+          if (pkg && typeof pkg === 'object' && PACKAGE_JSON_KEY in pkg)
+            throw new UsageError(
+              `package.json already has a "${PACKAGE_JSON_KEY}" configuration (use --force to write ${CONFIG_FILE_NAME}, which takes precedence)`,
+            );
         } catch (e) {
           if (e instanceof UsageError) throw e;
         }
@@ -210,9 +228,13 @@ export const initCommand: CommandRegistrar = (program, { io, setExit }) => {
       try {
         writeFileSync(target, text);
       } catch (e) {
-        throw new UsageError(`cannot write ${CONFIG_FILE_NAME}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(
+          `cannot write ${CONFIG_FILE_NAME}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
-      const summary = facts.formats.length ? facts.formats.map((f) => `${f.format} (${f.files})`).join(', ') : 'no migrations found';
+      const summary = facts.formats.length
+        ? facts.formats.map((f) => `${f.format} (${f.files})`).join(', ')
+        : 'no migrations found';
       io.stdout(
         `Wrote ${CONFIG_FILE_NAME} — ${summary}; include: ${facts.roots.length ? facts.roots.map((r) => (r === '' ? '**' : `${r}/**`)).join(', ') : '(none found, edit it)'}.\n` +
           'Next: review it, run `migration-lint`, and on an existing repository record a baseline with\n' +

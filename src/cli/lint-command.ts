@@ -12,7 +12,14 @@ import { Option } from 'commander';
 import { comparePaths, type ExpandedArgument, expandArgument, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { jsonReportChunks } from '../report/json.js';
-import { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, lintSources, type PreviousVersion, type SourceInput } from '../linter.js';
+import {
+  DEFAULT_OPTIONS,
+  DEFAULT_PG_VERSION,
+  type LinterOptions,
+  lintSources,
+  type PreviousVersion,
+  type SourceInput,
+} from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS, resolveRuleId } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
@@ -24,7 +31,18 @@ import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_CACHE_LOCATION } from '../cache/parse-cache.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
-import { DIALECTS, type Dialect, FAIL_ON, suggest, type FailOn, MAX_PG_VERSION, MIGRATION_FORMATS, type MigrationLintConfig, MIN_PG_VERSION, type RuleSetting } from '../config/schema.js';
+import {
+  DIALECTS,
+  type Dialect,
+  FAIL_ON,
+  suggest,
+  type FailOn,
+  MAX_PG_VERSION,
+  MIGRATION_FORMATS,
+  type MigrationLintConfig,
+  MIN_PG_VERSION,
+  type RuleSetting,
+} from '../config/schema.js';
 import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
 import { changedFilesSince, type EditedFile, GitError, tracksFilesUnder } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
@@ -62,19 +80,26 @@ export interface LintFlags {
   fixDryRun?: boolean;
 }
 
-const ALLOW_EMPTY_HINT = 'Check the paths (and the config\'s include/exclude); --allow-empty, or "allowEmpty": true in the config, accepts a run with nothing to lint.';
+const ALLOW_EMPTY_HINT =
+  'Check the paths (and the config\'s include/exclude); --allow-empty, or "allowEmpty": true in the config, accepts a run with nothing to lint.';
 
 export function parsePgVersion(v: string | undefined): number {
   if (v === undefined) return DEFAULT_PG_VERSION;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION) throw new UsageError(`--pg-version expects a Postgres major version such as 14, got "${v}"`);
+  if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION)
+    throw new UsageError(`--pg-version expects a Postgres major version such as 14, got "${v}"`);
   return n;
 }
 
 export function parseRuleList(list: string | undefined): string[] {
   if (!list) return [];
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of names) if (resolveRuleId(name).length === 0) throw new UsageError(`unknown rule "${name}"${suggest(name, RULE_IDS)}; migration-lint rules lists them`);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (resolveRuleId(name).length === 0)
+      throw new UsageError(`unknown rule "${name}"${suggest(name, RULE_IDS)}; migration-lint rules lists them`);
   return names.flatMap(resolveRuleId);
 }
 
@@ -109,7 +134,13 @@ function loadConfig(flags: LintFlags, cwd: string): LoadedConfig | undefined {
  * The base versions of the migrations this run lints that changed since `--since`: files it lints now,
  * and deleted files that lay under a linted directory. The config's `allowedEdits` globs are left out.
  */
-function previousVersions(edited: readonly EditedFile[], files: readonly string[], roots: readonly string[], loaded: LoadedConfig | undefined, since: string): PreviousVersion[] {
+function previousVersions(
+  edited: readonly EditedFile[],
+  files: readonly string[],
+  roots: readonly string[],
+  loaded: LoadedConfig | undefined,
+  since: string,
+): PreviousVersion[] {
   if (edited.length === 0) return [];
   const linted = new Map(files.map((f) => [realPath(f), f]));
   const underRoot = (p: string) => roots.some((r) => p === r || p.startsWith(r.endsWith(sep) ? r : r + sep));
@@ -121,7 +152,12 @@ function previousVersions(edited: readonly EditedFile[], files: readonly string[
   };
   const out: PreviousVersion[] = [];
   for (const e of edited) {
-    const path = e.status === 'deleted' ? (underRoot(e.path) && EXTENSIONS.some((x) => e.path.toLowerCase().endsWith(x)) ? e.path : undefined) : linted.get(e.path);
+    const path =
+      e.status === 'deleted'
+        ? underRoot(e.path) && EXTENSIONS.some((x) => e.path.toLowerCase().endsWith(x))
+          ? e.path
+          : undefined
+        : linted.get(e.path);
     if (!path || isAllowed(path)) continue;
     const p: PreviousVersion = { status: e.status, path, since };
     if (e.previousPath) p.previousPath = e.previousPath;
@@ -138,20 +174,28 @@ export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
 }
 
 /** The linter options and fail level: command-line flags win over the config file, which wins over the defaults. */
-export function resolveSettings(flags: Omit<LintFlags, 'format'>, config: MigrationLintConfig | undefined): { options: LinterOptions; failOn: FailOn } {
+export function resolveSettings(
+  flags: Omit<LintFlags, 'format'>,
+  config: MigrationLintConfig | undefined,
+): { options: LinterOptions; failOn: FailOn } {
   const options: LinterOptions = {
     ...DEFAULT_OPTIONS,
-    pgVersion: flags.pgVersion !== undefined ? parsePgVersion(flags.pgVersion) : (config?.pgVersion ?? DEFAULT_PG_VERSION),
+    pgVersion:
+      flags.pgVersion !== undefined ? parsePgVersion(flags.pgVersion) : (config?.pgVersion ?? DEFAULT_PG_VERSION),
     assumeInTransaction: flags.assumeInTransaction ?? config?.assumeInTransaction ?? false,
     checkDowngrade: flags.checkDowngrade ?? config?.checkDowngrade ?? false,
     dialect: flags.dialect ?? config?.dialect ?? DEFAULT_OPTIONS.dialect,
-    rules: { ...canonicalRules(config?.rules), ...Object.fromEntries(parseRuleList(flags.exclude).map((id) => [id, 'off' as const])) },
+    rules: {
+      ...canonicalRules(config?.rules),
+      ...Object.fromEntries(parseRuleList(flags.exclude).map((id) => [id, 'off' as const])),
+    },
   };
   const framework = flags.framework ?? config?.framework;
   if (framework) options.framework = framework;
   if (flags.failOnUnknown ?? config?.failOnUnknown) options.rules = { ...options.rules, 'unknown-operation': 'error' };
   const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on expects ${FAIL_ON.join(', ')}, got "${failOn}"`);
+  if (!(FAIL_ON as readonly string[]).includes(failOn))
+    throw new UsageError(`--fail-on expects ${FAIL_ON.join(', ')}, got "${failOn}"`);
   return { options, failOn };
 }
 
@@ -170,7 +214,8 @@ function writeChunks(io: CliIO, chunks: Iterable<string>): void {
 
 export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
   const reporter = REPORTERS[flags.format];
-  if (!reporter) throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
+  if (!reporter)
+    throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
   const cwd = io.cwd;
   const loaded = loadConfig(flags, cwd);
   const config = loaded?.config;
@@ -180,17 +225,27 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   // Off unless asked for (as ESLint): a cache directory is state a one-off run should not leave behind.
   if (flags.cache ?? config?.cache ?? false) {
     const location =
-      flags.cacheLocation !== undefined ? resolve(cwd, flags.cacheLocation) : config?.cacheLocation !== undefined ? resolve(loaded!.dir, config.cacheLocation) : join(cwd, DEFAULT_CACHE_LOCATION);
+      flags.cacheLocation !== undefined
+        ? resolve(cwd, flags.cacheLocation)
+        : config?.cacheLocation !== undefined
+          ? resolve(loaded!.dir, config.cacheLocation)
+          : join(cwd, DEFAULT_CACHE_LOCATION);
     // An entry stands in for a file's content: entries a commit brought (a pull request can add files
     // anywhere, node_modules included) would let it hide what its migrations do.
-    if (tracksFilesUnder(location, cwd)) io.stderr(`migration-lint: warning: not using the cache: git tracks files in ${relative(cwd, location) || location}, so a commit could plant entries\n`);
+    if (tracksFilesUnder(location, cwd))
+      io.stderr(
+        `migration-lint: warning: not using the cache: git tracks files in ${relative(cwd, location) || location}, so a commit could plant entries\n`,
+      );
     else options.cacheLocation = location;
   }
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
   const fromConfig = paths.length === 0 && loaded !== undefined;
   if (fromConfig) paths = walkRoots(loaded);
-  if (paths.length === 0) throw new UsageError('no paths given (try: migration-lint migrations/, or write a config with migration-lint init)');
+  if (paths.length === 0)
+    throw new UsageError(
+      'no paths given (try: migration-lint migrations/, or write a config with migration-lint init)',
+    );
   const allowEmpty = flags.allowEmpty ?? config?.allowEmpty ?? false;
   const show = (p: string) => relative(cwd, p) || p;
   const selection = selectFiles(paths, loaded, { cwd, fromConfig, allowEmpty }, io);
@@ -206,7 +261,8 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   }
   let changed: Set<string> | undefined;
   let edited: EditedFile[] = [];
-  if (flags.since !== undefined && flags.writeBaseline) throw new UsageError('--write-baseline records the findings of every file; run it without --since');
+  if (flags.since !== undefined && flags.writeBaseline)
+    throw new UsageError('--write-baseline records the findings of every file; run it without --since');
   if (flags.since !== undefined) {
     try {
       const result = changedFilesSince(flags.since, cwd);
@@ -234,10 +290,17 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     inputs.push(input);
   }
 
-  const previous = previousVersions(edited, files, paths.filter((p) => p !== '-').map((p) => resolve(cwd, globBase(p) || '.')), loaded, flags.since ?? '');
+  const previous = previousVersions(
+    edited,
+    files,
+    paths.filter((p) => p !== '-').map((p) => resolve(cwd, globBase(p) || '.')),
+    loaded,
+    flags.since ?? '',
+  );
   let result = await lintSources(inputs, options, previous);
   if (flags.fix || flags.fixDryRun) {
-    if (flags.writeBaseline) throw new UsageError('--fix and --write-baseline do not go together: fix first, then record the baseline');
+    if (flags.writeBaseline)
+      throw new UsageError('--fix and --write-baseline do not go together: fix first, then record the baseline');
     const { planFixes, unifiedDiff, writeAtomically } = await import('../fix/fix-files.js');
     // stdin has no file to write back to; files read only for context (--since) are not this run's to change
     const plan = await planFixes(inputs, options, result, (i) => !i.contextOnly && i !== stdinInput);
@@ -253,7 +316,9 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       try {
         writeAtomically(f.path, f.after);
       } catch (e) {
-        throw new UsageError(`cannot write ${show(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(
+          `cannot write ${show(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
       io.stderr(`migration-lint: fixed ${f.fixed} finding${f.fixed === 1 ? '' : 's'} in ${show(f.path)}\n`);
       const input = inputs.find((i) => i.path === f.path)!;
@@ -264,14 +329,20 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   }
   if (result.migrations.length === 0 && !allowEmpty) {
     const notLinted = [...skippedBySelection, ...result.skipped];
-    const listing = notLinted.slice(0, 5).map((s) => `\n  ${show(s.path)}: ${s.reason}`).join('') + (notLinted.length > 5 ? `\n  … and ${notLinted.length - 5} more` : '');
+    const listing =
+      notLinted
+        .slice(0, 5)
+        .map((s) => `\n  ${show(s.path)}: ${s.reason}`)
+        .join('') + (notLinted.length > 5 ? `\n  … and ${notLinted.length - 5} more` : '');
     throw new UsageError(`No migration files were linted${listing ? ':' : '.'}${listing}\n${ALLOW_EMPTY_HINT}`);
   }
   const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
   const reported = result.migrations.filter((m) => !contextOnly.has(m.file));
   // Nothing changed is a legitimate --since run (a pull request that touches no migration): say so, exit 0.
   if (changed && reported.length === 0 && !result.findings.some((f) => f.rule === 'edited-migration'))
-    io.stderr(`migration-lint: no migration file changed since ${flags.since} (${result.migrations.length} read for context): nothing to report\n`);
+    io.stderr(
+      `migration-lint: no migration file changed since ${flags.since} (${result.migrations.length} read for context): nothing to report\n`,
+    );
   const sources = new Map<string, string>();
   for (const m of result.migrations) sources.set(m.file, m.source);
   let findings = result.findings;
@@ -285,14 +356,21 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       throw e;
     }
   }
-  const baselineFile = flags.baseline !== undefined ? resolve(cwd, flags.baseline) : loaded?.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined;
+  const baselineFile =
+    flags.baseline !== undefined
+      ? resolve(cwd, flags.baseline)
+      : loaded?.config.baseline
+        ? resolve(loaded.dir, loaded.config.baseline)
+        : undefined;
   if (baselineFile && !flags.writeBaseline) {
     try {
       const shown = relative(cwd, baselineFile) || baselineFile;
       const filtered = filterByBaseline(findings, readBaseline(shown, cwd), sources, baselineFile, cwd);
       findings = filtered.findings;
       if (filtered.stale > 0 && !changed)
-        io.stderr(`migration-lint: ${filtered.stale} baselined finding${filtered.stale === 1 ? ' is' : 's are'} gone (fixed or edited); rerun with --write-baseline ${shown} to drop ${filtered.stale === 1 ? 'it' : 'them'}\n`);
+        io.stderr(
+          `migration-lint: ${filtered.stale} baselined finding${filtered.stale === 1 ? ' is' : 's are'} gone (fixed or edited); rerun with --write-baseline ${shown} to drop ${filtered.stale === 1 ? 'it' : 'them'}\n`,
+        );
     } catch (e) {
       if (e instanceof BaselineError) throw new UsageError(e.message);
       throw e;
@@ -319,7 +397,9 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     try {
       writeFileSync(resolve(cwd, flags.sarifFile), sarifReporter(input));
     } catch (e) {
-      throw new UsageError(`cannot write ${flags.sarifFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(
+        `cannot write ${flags.sarifFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   if (flags.writeBaseline) return 0;
@@ -340,7 +420,12 @@ interface Selection {
  * include/exclude. A directory or pattern that yields nothing is a mistake — a typo in CI would pass
  * forever — and a usage error unless `allowEmpty`; a named file the config leaves out is a warning.
  */
-function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, fromConfig, allowEmpty }: { cwd: string; fromConfig: boolean; allowEmpty: boolean }, io: CliIO): Selection {
+function selectFiles(
+  paths: string[],
+  loaded: LoadedConfig | undefined,
+  { cwd, fromConfig, allowEmpty }: { cwd: string; fromConfig: boolean; allowEmpty: boolean },
+  io: CliIO,
+): Selection {
   const show = (p: string) => relative(cwd, p) || p;
   const expanded: ExpandedArgument[] = [];
   for (const p of paths) {
@@ -372,10 +457,16 @@ function selectFiles(paths: string[], loaded: LoadedConfig | undefined, { cwd, f
       }
     }
     if (found || a.kind === 'file') continue;
-    const excluded = a.files.length ? ` (${a.files.length === 1 ? 'the one file found is' : `all ${a.files.length} files found are`} excluded by ${selectedBy})` : '';
+    const excluded = a.files.length
+      ? ` (${a.files.length === 1 ? 'the one file found is' : `all ${a.files.length} files found are`} excluded by ${selectedBy})`
+      : '';
     if (fromConfig) nothingFound.push(`No files matching the include patterns of ${show(loaded!.file)} were found.`);
-    else if (a.kind === 'pattern') nothingFound.push(`No files matching the pattern "${a.argument}" were found${excluded}.`);
-    else nothingFound.push(`No migration files were found in ${a.argument}${excluded || ' (no .sql, .ts, .js or .py files)'}.`);
+    else if (a.kind === 'pattern')
+      nothingFound.push(`No files matching the pattern "${a.argument}" were found${excluded}.`);
+    else
+      nothingFound.push(
+        `No migration files were found in ${a.argument}${excluded || ' (no .sql, .ts, .js or .py files)'}.`,
+      );
   }
   if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
   return { files: [...kept].sort(comparePaths), named, skippedBySelection };
@@ -401,7 +492,10 @@ export function walkRoots(loaded: LoadedConfig): string[] {
   const include = loaded.config.include;
   const bases: string[] = [];
   for (const pattern of include) {
-    const p = pattern.trim().replace(/\\/g, '/').replace(/^\.?\//, '');
+    const p = pattern
+      .trim()
+      .replace(/\\/g, '/')
+      .replace(/^\.?\//, '');
     // a pattern without `/` matches at any depth: nothing narrower than the config's directory
     if (!p.includes('/') || p.startsWith('**')) return [loaded.dir];
     const fixed = globBase(p);
@@ -423,10 +517,21 @@ function realPath(p: string): string {
 /** The lint options, on the root program (`migration-lint [options] [paths...]`). */
 export function addLintOptions(program: Command): Command {
   return program
-    .argument('[paths...]', 'migration files, directories (walked recursively) or quoted glob patterns (\'db/**/*.sql\'); - reads stdin; none = the config file\'s include')
+    .argument(
+      '[paths...]',
+      "migration files, directories (walked recursively) or quoted glob patterns ('db/**/*.sql'); - reads stdin; none = the config file's include",
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(REPORTERS)).default('text'))
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding of this severity or worse is reported (default error)').choices([...FAIL_ON]))
-    .option('--fail-on-unknown', 'report every framework call that could not be read as an error (rule unknown-operation), so it fails the run')
+    .addOption(
+      new Option(
+        '--fail-on <level>',
+        'exit 1 when a finding of this severity or worse is reported (default error)',
+      ).choices([...FAIL_ON]),
+    )
+    .option(
+      '--fail-on-unknown',
+      'report every framework call that could not be read as an error (rule unknown-operation), so it fails the run',
+    )
     .option('--no-fail-on-unknown', 'do not, even if the config file says so')
     .option('--pg-version <major>', `target Postgres major version (default ${DEFAULT_PG_VERSION})`)
     .option('--assume-in-transaction', 'treat plain SQL files as run inside a transaction by your migration tool')
@@ -435,21 +540,46 @@ export function addLintOptions(program: Command): Command {
     .option('--check-downgrade', 'also lint downgrade (down) migrations')
     .option('--no-check-downgrade', 'do not, even if the config file says so')
     .option('--stdin-filename <name>', 'file name to report for stdin input (its extension picks the format)')
-    .addOption(new Option('--framework <name>', 'force the migration format instead of detecting it').choices([...FORMATS]))
-    .addOption(new Option('--dialect <dialect>', 'database the migrations target (Alembic batch mode matters for sqlite)').choices([...DIALECTS]))
-    .option('--since <git-ref>', 'report only on files added or changed since the merge base with <git-ref> (committed, staged, unstaged or untracked); the rest is read for context')
-    .option('--config <file>', 'use this config file instead of searching for migration-lint.config.json / package.json')
+    .addOption(
+      new Option('--framework <name>', 'force the migration format instead of detecting it').choices([...FORMATS]),
+    )
+    .addOption(
+      new Option(
+        '--dialect <dialect>',
+        'database the migrations target (Alembic batch mode matters for sqlite)',
+      ).choices([...DIALECTS]),
+    )
+    .option(
+      '--since <git-ref>',
+      'report only on files added or changed since the merge base with <git-ref> (committed, staged, unstaged or untracked); the rest is read for context',
+    )
+    .option(
+      '--config <file>',
+      'use this config file instead of searching for migration-lint.config.json / package.json',
+    )
     .option('--no-config', 'ignore config files')
     .option('--baseline <file>', 'report only findings that are not in this baseline file')
     .option('--write-baseline <file>', 'record the current findings in a baseline file (exits 0)')
     .option('--sarif-file <file>', 'also write a SARIF 2.1.0 report to <file>')
-    .option('--allow-empty', 'exit 0 when there is nothing to lint (by default a path, pattern or config that selects no migration file is an error, exit 2)')
+    .option(
+      '--allow-empty',
+      'exit 0 when there is nothing to lint (by default a path, pattern or config that selects no migration file is an error, exit 2)',
+    )
     .option('--no-allow-empty', 'do not, even if the config file says so')
-    .option('--cache', `keep what the parsers make of each file between runs, so unchanged files are not parsed again (default location ${DEFAULT_CACHE_LOCATION.split(sep).join('/')})`)
+    .option(
+      '--cache',
+      `keep what the parsers make of each file between runs, so unchanged files are not parsed again (default location ${DEFAULT_CACHE_LOCATION.split(sep).join('/')})`,
+    )
     .option('--no-cache', 'do not, even if the config file says so')
     .option('--cache-location <dir>', 'directory of the cache (with --cache)')
-    .option('--skip-non-migrations', 'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)')
-    .option('--fix', 'apply the mechanical rewrites to SQL files (CONCURRENTLY where the index is built outside a transaction, SET lock_timeout), then report what is left')
+    .option(
+      '--skip-non-migrations',
+      'skip named files that no migration format reads instead of reporting them (for hooks that pass every changed file)',
+    )
+    .option(
+      '--fix',
+      'apply the mechanical rewrites to SQL files (CONCURRENTLY where the index is built outside a transaction, SET lock_timeout), then report what is left',
+    )
     .option('--fix-dry-run', 'print the rewrites --fix would make as a unified diff, and change nothing')
     .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
     .option('--color', 'colour the output even when it is not a terminal (CI logs); FORCE_COLOR=1 does the same')

@@ -32,7 +32,13 @@ const explainCommand: CommandRegistrar = (program, { io, setExit }) => {
     .argument('<rule>', 'rule id, e.g. require-concurrent-index-creation')
     .action((id: string) => {
       const rule = findRule(id) ?? findTraceRule(id);
-      if (!rule) throw new UsageError(`unknown rule "${id}"${suggest(id, [...ALL_RULES, ...TRACE_RULES].map((r) => r.meta.id))}; migration-lint rules lists them`);
+      if (!rule)
+        throw new UsageError(
+          `unknown rule "${id}"${suggest(
+            id,
+            [...ALL_RULES, ...TRACE_RULES].map((r) => r.meta.id),
+          )}; migration-lint rules lists them`,
+        );
       io.stdout(explainRule(rule));
       setExit(0);
     });
@@ -85,7 +91,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`migration-lint: ${e.message}\n`);
       return 2;
     }
-    io.stderr(`migration-lint: internal error: ${(e as Error).message ?? e}\nPlease report this with the file that caused it.\n`);
+    io.stderr(
+      `migration-lint: internal error: ${(e as Error).message ?? e}\nPlease report this with the file that caused it.\n`,
+    );
     return 2;
   }
 }

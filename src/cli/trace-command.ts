@@ -37,15 +37,23 @@ const MAX_ROWS = 10_000_000;
 export function parseRows(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < 0 || n > MAX_ROWS) throw new UsageError(`--rows expects a whole number from 0 to ${MAX_ROWS.toLocaleString('en-US')}, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ROWS)
+    throw new UsageError(`--rows expects a whole number from 0 to ${MAX_ROWS.toLocaleString('en-US')}, got "${value}"`);
   return n;
 }
 
 export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO): Promise<number> {
   const reporter = REPORTERS[flags.format];
-  if (!reporter) throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
-  if (flags.allowCommit && !flags.databaseUrl) throw new UsageError('--allow-commit only applies with --database-url (the embedded database is thrown away anyway)');
-  if (flags.allowPrivilegedRole && !flags.databaseUrl) throw new UsageError('--allow-privileged-role only applies with --database-url (the embedded database has no host to reach)');
+  if (!reporter)
+    throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
+  if (flags.allowCommit && !flags.databaseUrl)
+    throw new UsageError(
+      '--allow-commit only applies with --database-url (the embedded database is thrown away anyway)',
+    );
+  if (flags.allowPrivilegedRole && !flags.databaseUrl)
+    throw new UsageError(
+      '--allow-privileged-role only applies with --database-url (the embedded database has no host to reach)',
+    );
   if (flags.databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(flags.databaseUrl)) {
     throw new UsageError('--database-url expects a postgres:// or postgresql:// URL');
   }
@@ -66,7 +74,8 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   if (flags.setup !== undefined) {
     const path = resolve(io.cwd, flags.setup);
     const content = readSource(path);
-    if (!content.ok && content.rule === 'io-error') throw new UsageError(`cannot read --setup ${flags.setup}: ${content.message}`);
+    if (!content.ok && content.rule === 'io-error')
+      throw new UsageError(`cannot read --setup ${flags.setup}: ${content.message}`);
     setup = { path, content };
   }
   const inputs: SourceInput[] = files.map((f) => ({ path: f, content: readSource(f) }));
@@ -135,30 +144,54 @@ function withSharedOptions(flags: TraceFlags, command: Command): TraceFlags {
   if (!root) return flags;
   const merged: Record<string, unknown> = { ...flags };
   for (const key of SHARED_OPTIONS) {
-    if (command.getOptionValueSource(key) !== 'cli' && root.getOptionValueSource(key) === 'cli') merged[key] = root.opts()[key];
+    if (command.getOptionValueSource(key) !== 'cli' && root.getOptionValueSource(key) === 'cli')
+      merged[key] = root.opts()[key];
   }
   return merged as unknown as TraceFlags;
 }
 
 export const registerTraceCommand: CommandRegistrar = (program, { io, setExit }) => {
-  program
-    .addCommand(
-      new Command('trace')
-        .description('run the migrations on Postgres (embedded, no server) and show the locks each statement takes, table rewrites and timings')
-        .argument('<paths...>', 'migration files or directories, replayed in the order the tool runs them')
-        .addOption(new Option('-f, --format <format>', 'output format: text (table + findings), json (findings + trace), or any lint format (findings only)').choices(Object.keys(REPORTERS)).default('text'))
-        .option('--database-url <url>', 'trace on this Postgres server instead of the embedded one (inside a transaction that is rolled back)')
-        .option('--allow-commit', 'with --database-url: commit each statement, and run those that cannot run in a transaction (use a scratch database)')
-        .option('--allow-privileged-role', 'with --database-url: trace even as a superuser or a role that can reach the database host or other sessions (only for migrations you trust)')
-        .option('--setup <schema.sql>', 'SQL to run first: the schema the migrations start from')
-        .option('--rows <n>', 'seed every table with N rows before each migration so scans and rewrites cost something', '0')
-        .addOption(new Option('--framework <name>', 'force the migration format instead of detecting it').choices(FORMATS))
-        .option('--assume-in-transaction', 'treat plain SQL files as run inside a transaction by your migration tool')
-        .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
-        .option('--color', 'colour the output even when it is not a terminal')
-        .option('--no-color', 'never colour the output')
-        .action(async (paths: string[], flags: TraceFlags, command: Command) => {
-          setExit(await traceCommand(paths, withSharedOptions(flags, command), io));
-        }),
-    );
+  program.addCommand(
+    new Command('trace')
+      .description(
+        'run the migrations on Postgres (embedded, no server) and show the locks each statement takes, table rewrites and timings',
+      )
+      .argument('<paths...>', 'migration files or directories, replayed in the order the tool runs them')
+      .addOption(
+        new Option(
+          '-f, --format <format>',
+          'output format: text (table + findings), json (findings + trace), or any lint format (findings only)',
+        )
+          .choices(Object.keys(REPORTERS))
+          .default('text'),
+      )
+      .option(
+        '--database-url <url>',
+        'trace on this Postgres server instead of the embedded one (inside a transaction that is rolled back)',
+      )
+      .option(
+        '--allow-commit',
+        'with --database-url: commit each statement, and run those that cannot run in a transaction (use a scratch database)',
+      )
+      .option(
+        '--allow-privileged-role',
+        'with --database-url: trace even as a superuser or a role that can reach the database host or other sessions (only for migrations you trust)',
+      )
+      .option('--setup <schema.sql>', 'SQL to run first: the schema the migrations start from')
+      .option(
+        '--rows <n>',
+        'seed every table with N rows before each migration so scans and rewrites cost something',
+        '0',
+      )
+      .addOption(
+        new Option('--framework <name>', 'force the migration format instead of detecting it').choices(FORMATS),
+      )
+      .option('--assume-in-transaction', 'treat plain SQL files as run inside a transaction by your migration tool')
+      .option('--verbose', 'list framework calls that could not be interpreted and skipped files')
+      .option('--color', 'colour the output even when it is not a terminal')
+      .option('--no-color', 'never colour the output')
+      .action(async (paths: string[], flags: TraceFlags, command: Command) => {
+        setExit(await traceCommand(paths, withSharedOptions(flags, command), io));
+      }),
+  );
 };

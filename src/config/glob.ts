@@ -45,7 +45,8 @@ const MAX_BRACE_GROUPS = 16;
  * keep a hostile config from a pull request cheap to compile.
  */
 function checkSyntax(pattern: string): void {
-  if (pattern.length > MAX_PATTERN_LENGTH) throw new GlobSyntaxError(`longer than ${MAX_PATTERN_LENGTH.toLocaleString('en')} characters`);
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new GlobSyntaxError(`longer than ${MAX_PATTERN_LENGTH.toLocaleString('en')} characters`);
   let braces = 0;
   let groups = 0;
   for (let i = 0; i < pattern.length; i++) {
@@ -58,7 +59,8 @@ function checkSyntax(pattern: string): void {
       i = close;
     } else if (c === '{') {
       braces++;
-      if (++groups > MAX_BRACE_GROUPS) throw new GlobSyntaxError(`more than ${MAX_BRACE_GROUPS} {…} groups in one pattern`);
+      if (++groups > MAX_BRACE_GROUPS)
+        throw new GlobSyntaxError(`more than ${MAX_BRACE_GROUPS} {…} groups in one pattern`);
     } else if (c === '}' && braces > 0) braces--;
   }
   if (braces > 0) throw new GlobSyntaxError(`unclosed "{" in "${pattern}"`);

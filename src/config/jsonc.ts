@@ -83,7 +83,16 @@ export function parseJsonc(text: string): JsoncDocument {
       }
       if (c === '\\') {
         const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
         if (e !== undefined && e in simple) {
           out += simple[e];
           i += 2;
@@ -111,7 +120,8 @@ export function parseJsonc(text: string): JsoncDocument {
         const keyAt = i;
         const key = parseString();
         const keyPath = childPath(path, key);
-        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicates.push({ path: keyPath, position: positionAt(keyAt) });
+        if (Object.prototype.hasOwnProperty.call(obj, key))
+          duplicates.push({ path: keyPath, position: positionAt(keyAt) });
         skipTrivia();
         if (text[i] !== ':') fail(`expected ":" after key "${key}", found ${describe(text[i])}`);
         i++;

@@ -43,9 +43,16 @@ function readText(file: string): string {
   try {
     return readRegularFile(file, MAX_CONFIG_BYTES).toString('utf8');
   } catch (e) {
-    if (e instanceof UnreadableFileError) throw new ConfigError(file, [{ path: '', message: `cannot read the config file: ${e.message}` }]);
+    if (e instanceof UnreadableFileError)
+      throw new ConfigError(file, [{ path: '', message: `cannot read the config file: ${e.message}` }]);
     const err = e as NodeJS.ErrnoException;
-    throw new ConfigError(file, [{ path: '', message: err.code === 'ENOENT' ? 'config file not found' : `cannot read the config file (${err.code ?? err.message})` }]);
+    throw new ConfigError(file, [
+      {
+        path: '',
+        message:
+          err.code === 'ENOENT' ? 'config file not found' : `cannot read the config file (${err.code ?? err.message})`,
+      },
+    ]);
   }
 }
 
@@ -53,13 +60,18 @@ function parse(file: string, text: string) {
   try {
     return parseJsonc(text);
   } catch (e) {
-    if (e instanceof JsoncSyntaxError) throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${e.message}`, position: e.position }]);
+    if (e instanceof JsoncSyntaxError)
+      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${e.message}`, position: e.position }]);
     throw e;
   }
 }
 
 /** Reads one config file: a migration-lint.config.json (any name), or a package.json's key. */
-export function loadConfigFile(file: string, ruleIds: readonly string[], displayFrom = process.cwd()): LoadedConfig | undefined {
+export function loadConfigFile(
+  file: string,
+  ruleIds: readonly string[],
+  displayFrom = process.cwd(),
+): LoadedConfig | undefined {
   const shown = relative(displayFrom, file) || file;
   const text = readText(file);
   const doc = parse(shown, text);
@@ -67,7 +79,13 @@ export function loadConfigFile(file: string, ruleIds: readonly string[], display
   let value = doc.value;
   let base = '';
   if (isPackageJson) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, PACKAGE_JSON_KEY)) return undefined;
+    if (
+      value === null ||
+      typeof value !== 'object' ||
+      Array.isArray(value) ||
+      !Object.prototype.hasOwnProperty.call(value, PACKAGE_JSON_KEY)
+    )
+      return undefined;
     value = (value as Record<string, typeof value>)[PACKAGE_JSON_KEY]!;
     base = PACKAGE_JSON_KEY;
   }

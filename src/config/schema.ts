@@ -12,8 +12,21 @@ export type FailOn = 'error' | 'warning' | 'never';
 export type Dialect = 'postgresql' | 'sqlite';
 
 export const MIGRATION_FORMATS: readonly MigrationFormat[] = [
-  'sql', 'dbmate', 'golang-migrate', 'flyway', 'prisma', 'drizzle', 'alembic-sql', 'node-pg-migrate-sql',
-  'knex', 'typeorm', 'kysely', 'node-pg-migrate', 'sequelize', 'mikro-orm', 'alembic',
+  'sql',
+  'dbmate',
+  'golang-migrate',
+  'flyway',
+  'prisma',
+  'drizzle',
+  'alembic-sql',
+  'node-pg-migrate-sql',
+  'knex',
+  'typeorm',
+  'kysely',
+  'node-pg-migrate',
+  'sequelize',
+  'mikro-orm',
+  'alembic',
 ];
 export const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 export const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never'];
@@ -53,7 +66,24 @@ export interface ConfigProblem {
   position?: JsonPosition;
 }
 
-const KEYS = ['$schema', 'rules', 'pgVersion', 'assumeInTransaction', 'checkDowngrade', 'framework', 'dialect', 'include', 'exclude', 'allowedEdits', 'failOn', 'failOnUnknown', 'baseline', 'allowEmpty', 'cache', 'cacheLocation'] as const;
+const KEYS = [
+  '$schema',
+  'rules',
+  'pgVersion',
+  'assumeInTransaction',
+  'checkDowngrade',
+  'framework',
+  'dialect',
+  'include',
+  'exclude',
+  'allowedEdits',
+  'failOn',
+  'failOnUnknown',
+  'baseline',
+  'allowEmpty',
+  'cache',
+  'cacheLocation',
+] as const;
 
 function quoteList(values: readonly string[]): string {
   const q = values.map((v) => `"${v}"`);
@@ -92,7 +122,8 @@ export function suggest(word: string, candidates: readonly string[]): string {
       bestDistance = d;
     }
   }
-  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4))) return ` (did you mean "${best}"?)`;
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4)))
+    return ` (did you mean "${best}"?)`;
   // A shortened name (`adding-not-null`, `concurrent-index`): the few candidates that contain it.
   const needle = word.toLowerCase();
   const containing = needle.length >= 4 ? candidates.filter((c) => c.toLowerCase().includes(needle)) : [];
@@ -104,13 +135,21 @@ export function suggest(word: string, candidates: readonly string[]): string {
  * Checks a parsed config object. `base` is the path prefix of the object inside its document
  * (`migration-lint` for the package.json key) so positions and messages name the real key.
  */
-export function validateConfig(doc: JsoncDocument, value: JsonValue, base: string, ruleIds: readonly string[]): { config: MigrationLintConfig; problems: ConfigProblem[] } {
+export function validateConfig(
+  doc: JsoncDocument,
+  value: JsonValue,
+  base: string,
+  ruleIds: readonly string[],
+): { config: MigrationLintConfig; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const config: MigrationLintConfig = { rules: {}, include: [], exclude: [] };
   const at = (key: string) => childPath(base, key);
-  const problem = (path: string, message: string) => problems.push({ path, message, position: doc.positions.get(path) });
+  const problem = (path: string, message: string) =>
+    problems.push({ path, message, position: doc.positions.get(path) });
 
-  for (const d of doc.duplicates) if (d.path === base || d.path.startsWith(base ? `${base}.` : '')) problems.push({ path: d.path, message: 'appears more than once; keep one', position: d.position });
+  for (const d of doc.duplicates)
+    if (d.path === base || d.path.startsWith(base ? `${base}.` : ''))
+      problems.push({ path: d.path, message: 'appears more than once; keep one', position: d.position });
 
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     problem(base, `expected an object of settings, got ${show(value)}`);
@@ -130,15 +169,20 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
         }
         for (const [id, setting] of Object.entries(v)) {
           const rulePath = childPath(path, id);
-          if (!ruleIds.includes(id)) problem(rulePath, `unknown rule "${id}"${suggest(id, ruleIds)}; \`migration-lint rules\` lists them`);
-          else if (typeof setting !== 'string' || !(RULE_SETTINGS as readonly string[]).includes(setting)) problem(rulePath, `expected ${quoteList(RULE_SETTINGS)}, got ${show(setting)}`);
+          if (!ruleIds.includes(id))
+            problem(rulePath, `unknown rule "${id}"${suggest(id, ruleIds)}; \`migration-lint rules\` lists them`);
+          else if (typeof setting !== 'string' || !(RULE_SETTINGS as readonly string[]).includes(setting))
+            problem(rulePath, `expected ${quoteList(RULE_SETTINGS)}, got ${show(setting)}`);
           else config.rules[id] = setting as RuleSetting;
         }
         break;
       }
       case 'pgVersion':
         if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_PG_VERSION || v > MAX_PG_VERSION)
-          problem(path, `expected a Postgres major version as a number between ${MIN_PG_VERSION} and ${MAX_PG_VERSION} (e.g. 16), got ${show(v)}`);
+          problem(
+            path,
+            `expected a Postgres major version as a number between ${MIN_PG_VERSION} and ${MAX_PG_VERSION} (e.g. 16), got ${show(v)}`,
+          );
         else config.pgVersion = v;
         break;
       case 'assumeInTransaction':
@@ -150,15 +194,20 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
         break;
       case 'framework':
         if (typeof v !== 'string' || !(MIGRATION_FORMATS as readonly string[]).includes(v))
-          problem(path, `expected one of ${quoteList(MIGRATION_FORMATS)}, got ${show(v)}${typeof v === 'string' ? suggest(v, MIGRATION_FORMATS) : ''}`);
+          problem(
+            path,
+            `expected one of ${quoteList(MIGRATION_FORMATS)}, got ${show(v)}${typeof v === 'string' ? suggest(v, MIGRATION_FORMATS) : ''}`,
+          );
         else config.framework = v as MigrationFormat;
         break;
       case 'dialect':
-        if (typeof v !== 'string' || !(DIALECTS as readonly string[]).includes(v)) problem(path, `expected ${quoteList(DIALECTS)}, got ${show(v)}`);
+        if (typeof v !== 'string' || !(DIALECTS as readonly string[]).includes(v))
+          problem(path, `expected ${quoteList(DIALECTS)}, got ${show(v)}`);
         else config.dialect = v as Dialect;
         break;
       case 'failOn':
-        if (typeof v !== 'string' || !(FAIL_ON as readonly string[]).includes(v)) problem(path, `expected ${quoteList(FAIL_ON)}, got ${show(v)}`);
+        if (typeof v !== 'string' || !(FAIL_ON as readonly string[]).includes(v))
+          problem(path, `expected ${quoteList(FAIL_ON)}, got ${show(v)}`);
         else config.failOn = v as FailOn;
         break;
       case 'failOnUnknown':
@@ -174,7 +223,8 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
         }
         v.forEach((g, n) => {
           const itemPath = childPath(path, n);
-          if (typeof g !== 'string' || g.trim() === '') problem(itemPath, `expected a non-empty glob pattern string, got ${show(g)}`);
+          if (typeof g !== 'string' || g.trim() === '')
+            problem(itemPath, `expected a non-empty glob pattern string, got ${show(g)}`);
           else {
             try {
               compileGlob(g);
@@ -188,15 +238,20 @@ export function validateConfig(doc: JsoncDocument, value: JsonValue, base: strin
         break;
       }
       case 'baseline':
-        if (typeof v !== 'string' || v.trim() === '') problem(path, `expected the path of a baseline file (written by --write-baseline), got ${show(v)}`);
+        if (typeof v !== 'string' || v.trim() === '')
+          problem(path, `expected the path of a baseline file (written by --write-baseline), got ${show(v)}`);
         else config.baseline = v;
         break;
       case 'cacheLocation':
-        if (typeof v !== 'string' || v.trim() === '') problem(path, `expected the path of a cache directory, got ${show(v)}`);
+        if (typeof v !== 'string' || v.trim() === '')
+          problem(path, `expected the path of a cache directory, got ${show(v)}`);
         else config.cacheLocation = v;
         break;
       default:
-        problem(path, `unknown key "${key}"${suggest(key, KEYS)}; expected one of ${quoteList(KEYS.filter((k) => k !== '$schema'))}`);
+        problem(
+          path,
+          `unknown key "${key}"${suggest(key, KEYS)}; expected one of ${quoteList(KEYS.filter((k) => k !== '$schema'))}`,
+        );
     }
   }
   return { config, problems };

@@ -3,7 +3,15 @@
  * the migration set has shown so far (tables created, column types, validated NOT NULL checks), and
  * collects findings.
  */
-import type { ColumnDef, Direction, Migration, MigrationEdit, Operation, QualifiedName, SourceSpan } from '../ir/types.js';
+import type {
+  ColumnDef,
+  Direction,
+  Migration,
+  MigrationEdit,
+  Operation,
+  QualifiedName,
+  SourceSpan,
+} from '../ir/types.js';
 import type { ColumnFacts, Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
 
 export interface LintOptions {
@@ -104,7 +112,8 @@ class SchemaState {
         this.indexes.dropTable(op.table);
         const primary = new Set(op.constraints.filter((c) => c.type === 'primary-key').flatMap((c) => c.columns));
         for (const c of op.columns) m.set(c.name, columnFacts(c, primary.has(c.name)));
-        for (const c of op.constraints) if (c.checksNotNullOf) this.addCheck(op.table, c.name, c.checksNotNullOf, !c.notValid);
+        for (const c of op.constraints)
+          if (c.checksNotNullOf) this.addCheck(op.table, c.name, c.checksNotNullOf, !c.notValid);
         break;
       }
       case 'add-column':
@@ -164,7 +173,8 @@ class SchemaState {
         break;
       case 'add-constraint': {
         // PG 18's `ADD CONSTRAINT … NOT NULL col [NOT VALID]` proves the column like a CHECK (col IS NOT NULL).
-        const provenColumn = op.constraint.checksNotNullOf ?? (op.constraint.type === 'not-null' ? op.constraint.columns[0] : undefined);
+        const provenColumn =
+          op.constraint.checksNotNullOf ?? (op.constraint.type === 'not-null' ? op.constraint.columns[0] : undefined);
         if (provenColumn) this.addCheck(op.table, op.constraint.name, provenColumn, !op.constraint.notValid);
         // A primary key, and a valid NOT NULL constraint, mark their columns NOT NULL.
         if (op.constraint.type === 'primary-key' || (op.constraint.type === 'not-null' && !op.constraint.notValid)) {
@@ -222,7 +232,17 @@ function finding(
   direction: Direction,
   extra: { help?: string; lock?: string; revision?: string } = {},
 ): Finding {
-  const f: Finding = { rule, severity, file: span.file, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn, message, direction };
+  const f: Finding = {
+    rule,
+    severity,
+    file: span.file,
+    line: span.line,
+    column: span.column,
+    endLine: span.endLine,
+    endColumn: span.endColumn,
+    message,
+    direction,
+  };
   if (extra.help) f.help = extra.help;
   if (extra.lock) f.lock = extra.lock;
   if (extra.revision) f.revision = extra.revision;
@@ -268,7 +288,8 @@ class CreatedRelations {
         if (op.createsRelation && op.table) this.fresh.add(tableKey(op.table));
         break;
       case 'data-change':
-        if (op.rowsFromQuery && op.table && this.fresh.has(tableKey(op.table))) this.fill(tableKey(op.table), op.inTransaction);
+        if (op.rowsFromQuery && op.table && this.fresh.has(tableKey(op.table)))
+          this.fill(tableKey(op.table), op.inTransaction);
         break;
       case 'transaction':
         if (op.action === 'commit') {
@@ -322,12 +343,24 @@ function lintDirection(
       const { help, lock } = extra;
       // An op under a condition the parser could not decide: the finding holds only when it does.
       const text = op.conditional ? `${message} (only when ${op.conditional.reason})` : message;
-      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, text, op.direction, { help, lock, revision: op.revision }));
+      findings.push(
+        finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, text, op.direction, {
+          help,
+          lock,
+          revision: op.revision,
+        }),
+      );
     },
     reportAt(span: SourceSpan, message: string, extra: Omit<ReportOptions, 'span'> = {}) {
       if (!current) throw new Error('reportAt() called outside a rule visitor');
       const { help, lock } = extra;
-      findings.push(finding(current.rule.meta.id, extra.severity ?? current.severity, span, message, direction, { help, lock, revision: migration.revision }));
+      findings.push(
+        finding(current.rule.meta.id, extra.severity ?? current.severity, span, message, direction, {
+          help,
+          lock,
+          revision: migration.revision,
+        }),
+      );
     },
   };
   const active: Active[] = [];

@@ -1,4 +1,14 @@
-import type { Direction, Migration, MigrationEdit, Operation, OperationKind, OpOfKind, QualifiedName, SourceSpan, TypeRef } from '../ir/types.js';
+import type {
+  Direction,
+  Migration,
+  MigrationEdit,
+  Operation,
+  OperationKind,
+  OpOfKind,
+  QualifiedName,
+  SourceSpan,
+  TypeRef,
+} from '../ir/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

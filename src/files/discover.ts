@@ -2,7 +2,18 @@ import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, parse, relative, resolve } from 'node:path';
 import { compileGlob, globBase, hasGlobMagic } from '../config/glob.js';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', 'dist', 'build', 'coverage']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'dist',
+  'build',
+  'coverage',
+]);
 
 export class PathNotFoundError extends Error {}
 

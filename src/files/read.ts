@@ -27,7 +27,8 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UnreadableFileError('not-regular', 'not a regular file (a device, FIFO or socket)');
-    const tooLarge = (size: number) => new UnreadableFileError('too-large', `too large (${megabytes(size)}; the limit is ${megabytes(maxBytes)})`);
+    const tooLarge = (size: number) =>
+      new UnreadableFileError('too-large', `too large (${megabytes(size)}; the limit is ${megabytes(maxBytes)})`);
     if (st.size > maxBytes) throw tooLarge(st.size);
     // The file may grow while read: read at most one byte past the limit.
     const buffer = Buffer.alloc(Math.min(st.size + 1, maxBytes + 1));
@@ -45,14 +46,21 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
   }
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; rule: 'parse-error' | 'io-error'; message: string; line?: number; column?: number };
+export type ReadResult =
+  | { ok: true; text: string }
+  | { ok: false; rule: 'parse-error' | 'io-error'; message: string; line?: number; column?: number };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes migration bytes as UTF-8 text, refusing binary data and invalid encodings with a clear message. */
 export function decodeSource(bytes: Uint8Array): ReadResult {
   const probe = bytes.subarray(0, 8192);
-  if (probe.includes(0)) return { ok: false, rule: 'parse-error', message: 'File looks binary (it contains NUL bytes); not a migration text file.' };
+  if (probe.includes(0))
+    return {
+      ok: false,
+      rule: 'parse-error',
+      message: 'File looks binary (it contains NUL bytes); not a migration text file.',
+    };
   try {
     let text = decoder.decode(bytes);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -73,9 +81,17 @@ export function readSource(path: string): ReadResult {
   try {
     bytes = readRegularFile(path, MAX_MIGRATION_BYTES);
   } catch (e) {
-    if (e instanceof UnreadableFileError) return { ok: false, rule: 'io-error', message: `Cannot read file: ${e.message}.` };
+    if (e instanceof UnreadableFileError)
+      return { ok: false, rule: 'io-error', message: `Cannot read file: ${e.message}.` };
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'ENOENT' ? missingWhy(path) : (err.message ?? String(e));
+    const why =
+      err.code === 'EACCES'
+        ? 'permission denied'
+        : err.code === 'EISDIR'
+          ? 'is a directory'
+          : err.code === 'ENOENT'
+            ? missingWhy(path)
+            : (err.message ?? String(e));
     return { ok: false, rule: 'io-error', message: `Cannot read file: ${why}.` };
   }
   return decodeSource(bytes);
@@ -84,7 +100,8 @@ export function readSource(path: string): ReadResult {
 /** A listed file that cannot be opened as missing is usually a symbolic link to nothing. */
 function missingWhy(path: string): string {
   try {
-    if (lstatSync(path).isSymbolicLink()) return `broken symbolic link (it points to ${readlinkSync(path)}, which does not exist)`;
+    if (lstatSync(path).isSymbolicLink())
+      return `broken symbolic link (it points to ${readlinkSync(path)}, which does not exist)`;
   } catch {
     // gone entirely
   }

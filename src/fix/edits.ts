@@ -22,7 +22,8 @@ export const REASON_PLACEHOLDER = '<reason>';
 export function suppressionDirective(file: string, rule: string): string {
   const lower = file.toLowerCase();
   if (lower.endsWith('.py')) return `# migration-lint: disable=${rule} -- ${REASON_PLACEHOLDER}`;
-  if (/\.(?:[cm]?[jt]s|[jt]sx)$/.test(lower)) return `// migration-lint-disable-next-line ${rule} -- ${REASON_PLACEHOLDER}`;
+  if (/\.(?:[cm]?[jt]s|[jt]sx)$/.test(lower))
+    return `// migration-lint-disable-next-line ${rule} -- ${REASON_PLACEHOLDER}`;
   return `-- migration-lint-disable-next-line ${rule} -- ${REASON_PLACEHOLDER}`;
 }
 
@@ -37,14 +38,28 @@ export function suppressionInsertions(finding: Finding, text: string, statements
   const containing = statements.filter((s) => s.line <= finding.line && finding.line <= s.endLine);
   const own = suppressionDirective(finding.file, finding.rule);
   const sql = suppressionDirective('embedded.sql', finding.rule);
-  const candidates = [...(containing.length ? [{ line: Math.min(...containing.map((s) => s.line)), directive: own }] : []), { line: finding.line, directive: own }];
+  const candidates = [
+    ...(containing.length ? [{ line: Math.min(...containing.map((s) => s.line)), directive: own }] : []),
+    { line: finding.line, directive: own },
+  ];
   if (own !== sql) candidates.push({ line: finding.line, directive: sql });
   const seen = new Set<string>();
   return candidates
-    .filter((c) => c.line >= 1 && c.line <= lines.length && !seen.has(`${c.line} ${c.directive}`) && seen.add(`${c.line} ${c.directive}`))
+    .filter(
+      (c) =>
+        c.line >= 1 &&
+        c.line <= lines.length &&
+        !seen.has(`${c.line} ${c.directive}`) &&
+        seen.add(`${c.line} ${c.directive}`),
+    )
     .map(({ line, directive }) => {
       const indent = /^[ \t]*/.exec(lines[line - 1]!)![0];
-      return { line, character: 0, text: `${indent}${directive}\n`, title: `Suppress ${finding.rule} for this statement (with a reason)` };
+      return {
+        line,
+        character: 0,
+        text: `${indent}${directive}\n`,
+        title: `Suppress ${finding.rule} for this statement (with a reason)`,
+      };
     });
 }
 
@@ -68,7 +83,8 @@ const CREATE_INDEX = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY\b)/iy;
  * of the flagged statement. Undefined when the statement is not found as written.
  */
 export function concurrentlyInsertion(finding: Finding, text: string): Insertion | undefined {
-  if (finding.rule !== 'require-concurrent-index-creation' || !finding.file.toLowerCase().endsWith('.sql')) return undefined;
+  if (finding.rule !== 'require-concurrent-index-creation' || !finding.file.toLowerCase().endsWith('.sql'))
+    return undefined;
   const lines = text.split('\n');
   const start = offsetOf(lines, finding.line, finding.column);
   const end = Math.max(start, offsetOf(lines, finding.endLine, finding.endColumn));
@@ -91,7 +107,11 @@ export const LOCK_TIMEOUT = "'2s'";
  * statement (the rule flags the first statement that takes a strong lock, so everything before it
  * is harmless), with that statement's indentation.
  */
-export function lockTimeoutInsertion(finding: Finding, text: string, statements: readonly LineRange[]): Insertion | undefined {
+export function lockTimeoutInsertion(
+  finding: Finding,
+  text: string,
+  statements: readonly LineRange[],
+): Insertion | undefined {
   if (finding.rule !== 'require-lock-timeout' || !finding.file.toLowerCase().endsWith('.sql')) return undefined;
   const containing = statements.filter((s) => s.line <= finding.line && finding.line <= s.endLine);
   const line = containing.length ? Math.min(...containing.map((s) => s.line)) : finding.line;
@@ -100,12 +120,19 @@ export function lockTimeoutInsertion(finding: Finding, text: string, statements:
   const indent = /^[ \t]*/.exec(lines[line - 1]!)![0];
   // Drizzle sends the statements between breakpoints one by one: the new one gets its own
   const breakpoint = /-->\s*statement-breakpoint/.test(text) ? '--> statement-breakpoint' : '';
-  return { line, character: 0, text: `${indent}SET lock_timeout = ${LOCK_TIMEOUT};${breakpoint}\n`, title: `Set lock_timeout = ${LOCK_TIMEOUT} before this statement` };
+  return {
+    line,
+    character: 0,
+    text: `${indent}SET lock_timeout = ${LOCK_TIMEOUT};${breakpoint}\n`,
+    title: `Set lock_timeout = ${LOCK_TIMEOUT} before this statement`,
+  };
 }
 
 /** The mechanical rewrites for a finding (none when its rule has none). */
 export function mechanicalFixes(finding: Finding, text: string, statements: readonly LineRange[]): Insertion[] {
-  return [concurrentlyInsertion(finding, text), lockTimeoutInsertion(finding, text, statements)].filter((i): i is Insertion => i !== undefined);
+  return [concurrentlyInsertion(finding, text), lockTimeoutInsertion(finding, text, statements)].filter(
+    (i): i is Insertion => i !== undefined,
+  );
 }
 
 /** `text` with the insertion applied. */

@@ -28,7 +28,12 @@ const CAUSED_BY_REWRITES = ['parse-error', 'ban-concurrent-index-creation-in-tra
 const count = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule).length;
 
 /** The rewrites for `findings`, checked by re-linting `inputs` (the whole set, for context). */
-export async function planFixes(inputs: readonly SourceInput[], options: LinterOptions, linted: Pick<LintResult, 'findings' | 'migrations'>, fixable: (input: SourceInput) => boolean): Promise<{ fixes: FileFix[]; refused: { path: string; reason: string }[] }> {
+export async function planFixes(
+  inputs: readonly SourceInput[],
+  options: LinterOptions,
+  linted: Pick<LintResult, 'findings' | 'migrations'>,
+  fixable: (input: SourceInput) => boolean,
+): Promise<{ fixes: FileFix[]; refused: { path: string; reason: string }[] }> {
   const fixes: FileFix[] = [];
   const refused: { path: string; reason: string }[] = [];
   const cache = new MemoryParseCache();
@@ -42,17 +47,29 @@ export async function planFixes(inputs: readonly SourceInput[], options: LinterO
     let fixed = 0;
     // one rule at a time, each checked on its own: a rewrite that cannot be kept does not cost the others
     for (const rule of FIXABLE_RULES) {
-      const targets = findings.filter((f) => f.rule === rule).flatMap((finding) => mechanicalFixes(finding, text, statements));
+      const targets = findings
+        .filter((f) => f.rule === rule)
+        .flatMap((finding) => mechanicalFixes(finding, text, statements));
       if (targets.length === 0) continue;
       const unique = [...new Map(targets.map((i) => [`${i.line}:${i.character}`, i])).values()];
       // bottom-up, so that each insertion's position is still right when it is applied
       unique.sort((x, y) => y.line - x.line || y.character - x.character);
       const after = unique.reduce(applyInsertion, text);
-      const rerun = await lintSources(inputs.map((i) => (i === input ? { ...i, content: { ok: true as const, text: after } } : i)), options, [], cache);
+      const rerun = await lintSources(
+        inputs.map((i) => (i === input ? { ...i, content: { ok: true as const, text: after } } : i)),
+        options,
+        [],
+        cache,
+      );
       const now = rerun.findings.filter((f) => f.file === input.path);
       const caused = CAUSED_BY_REWRITES.filter((r) => r !== rule && count(now, r) > count(findings, r));
       if (caused.length || count(now, rule) > 0) {
-        refused.push({ path: input.path, reason: caused.length ? `${rule}: the rewrite would bring ${caused.join(', ')}` : `${rule}: the rewrite would not remove the finding` });
+        refused.push({
+          path: input.path,
+          reason: caused.length
+            ? `${rule}: the rewrite would bring ${caused.join(', ')}`
+            : `${rule}: the rewrite would not remove the finding`,
+        });
         continue;
       }
       fixed += count(findings, rule);
@@ -67,7 +84,9 @@ export async function planFixes(inputs: readonly SourceInput[], options: LinterO
 
 /** A unified diff of one file's rewrite, named as the reports name it. */
 export function unifiedDiff(shownPath: string, fix: FileFix): string {
-  return createTwoFilesPatch(`a/${shownPath}`, `b/${shownPath}`, fix.before, fix.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+  return createTwoFilesPatch(`a/${shownPath}`, `b/${shownPath}`, fix.before, fix.after, undefined, undefined, {
+    context: 3,
+  }).replace(/^=+\n/, '');
 }
 
 /** Replaces a file's content atomically, keeping its mode; a symbolic link's target is what changes. */

@@ -14,7 +14,12 @@ export class GitError extends Error {}
 
 function git(cwd: string, args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string; status?: number };
     if (err.code === 'ENOENT') throw new GitError('--since needs git, and the git command was not found');
@@ -82,7 +87,9 @@ export function changedFilesSince(ref: string, cwd: string): ChangedFiles {
   try {
     target = git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).trim();
   } catch {
-    throw new GitError(`--since: "${ref}" is not a commit, branch or tag in this repository (in CI, fetch it first, e.g. git fetch origin ${ref})`);
+    throw new GitError(
+      `--since: "${ref}" is not a commit, branch or tag in this repository (in CI, fetch it first, e.g. git fetch origin ${ref})`,
+    );
   }
   let base = target;
   let note: string | undefined;
@@ -92,7 +99,17 @@ export function changedFilesSince(ref: string, cwd: string): ChangedFiles {
     note = `no common ancestor of ${ref} and HEAD was found (shallow clone?); comparing with ${ref} itself`;
   }
   const files = new Set<string>();
-  const diff = git(top, ['-c', 'core.quotepath=off', 'diff', '--name-only', '-z', '--diff-filter=ACMR', '--find-renames', base, '--']);
+  const diff = git(top, [
+    '-c',
+    'core.quotepath=off',
+    'diff',
+    '--name-only',
+    '-z',
+    '--diff-filter=ACMR',
+    '--find-renames',
+    base,
+    '--',
+  ]);
   const untracked = git(top, ['ls-files', '-z', '--others', '--exclude-standard']);
   for (const name of [...diff.split('\0'), ...untracked.split('\0')]) if (name) files.add(realpath(join(top, name)));
   const result: ChangedFiles = { files, base, edited: editedSince(top, base) };
@@ -105,9 +122,19 @@ const MAX_PREVIOUS_BYTES = 8 * 1024 * 1024;
 
 function editedSince(top: string, base: string): EditedFile[] {
   // -z --name-status: "M\0path\0", "D\0path\0", "R100\0old\0new\0".
-  const fields = git(top, ['-c', 'core.quotepath=off', 'diff', '--name-status', '-z', '--diff-filter=MRD', '--find-renames', base, '--']).split('\0');
+  const fields = git(top, [
+    '-c',
+    'core.quotepath=off',
+    'diff',
+    '--name-status',
+    '-z',
+    '--diff-filter=MRD',
+    '--find-renames',
+    base,
+    '--',
+  ]).split('\0');
   const out: EditedFile[] = [];
-  for (let i = 0; i < fields.length - 1; ) {
+  for (let i = 0; i < fields.length - 1;) {
     const code = fields[i++]!;
     const first = fields[i++]!;
     const status = code.startsWith('R') ? 'renamed' : code === 'D' ? 'deleted' : 'modified';

@@ -11,7 +11,9 @@ function stable(value: unknown): string {
   return JSON.stringify(value, (key, v: unknown) => {
     if (IGNORED.has(key)) return undefined;
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
     }
     return v;
   });
@@ -39,7 +41,11 @@ function migrationSignature(m: Migration): string {
  * operation that differs, the file start when only file-level facts differ, or undefined when the two
  * versions do the same.
  */
-export function firstDifference(before: readonly Migration[], after: readonly Migration[], file: string): SourceSpan | undefined {
+export function firstDifference(
+  before: readonly Migration[],
+  after: readonly Migration[],
+  file: string,
+): SourceSpan | undefined {
   const start: SourceSpan = { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
   if (before.length !== after.length) return start;
   for (let i = 0; i < after.length; i++) {

@@ -17,7 +17,8 @@ export function assignTransactions(ops: Operation[], mode: TransactionMode): voi
       op.inTransaction = inTx;
       if (op.kind === 'transaction') {
         if (op.action === 'begin') inTx = true;
-        else if (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare') inTx = mode === 'implicit' && statements > 1;
+        else if (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare')
+          inTx = mode === 'implicit' && statements > 1;
       }
     }
   }

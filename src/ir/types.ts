@@ -282,7 +282,14 @@ export interface CreateDomainOp extends OpBase {
 export interface AlterDomainOp extends OpBase {
   kind: 'alter-domain';
   name: QualifiedName;
-  action: 'add-constraint' | 'drop-constraint' | 'validate-constraint' | 'set-not-null' | 'drop-not-null' | 'set-default' | 'drop-default';
+  action:
+    | 'add-constraint'
+    | 'drop-constraint'
+    | 'validate-constraint'
+    | 'set-not-null'
+    | 'drop-not-null'
+    | 'set-default'
+    | 'drop-default';
   /** The constraint added, for `add-constraint`. */
   constraint?: ConstraintDef;
 }

@@ -37,11 +37,13 @@ export type DirectoryLint =
 function directoryFiles(dir: string, overlays: ReadonlyMap<string, string>): string[] {
   const files = new Set<string>();
   try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) if ((e.isFile() || e.isSymbolicLink()) && hasMigrationExtension(e.name, EXTENSIONS)) files.add(join(dir, e.name));
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      if ((e.isFile() || e.isSymbolicLink()) && hasMigrationExtension(e.name, EXTENSIONS)) files.add(join(dir, e.name));
   } catch {
     // an unsaved buffer in a directory that does not exist (yet): only the buffers
   }
-  for (const path of overlays.keys()) if (dirname(path) === dir && hasMigrationExtension(path, EXTENSIONS)) files.add(path);
+  for (const path of overlays.keys())
+    if (dirname(path) === dir && hasMigrationExtension(path, EXTENSIONS)) files.add(path);
   return [...files].sort(comparePaths);
 }
 
@@ -81,7 +83,12 @@ const parseCache = new MemoryParseCache();
  * open files; `wanted` are the files the caller will show findings for: when no config selects them
  * or no migration format reads them, nothing is linted. `displayFrom` is where messages name files from.
  */
-export async function lintDirectory(dir: string, overlays: ReadonlyMap<string, string>, wanted: readonly string[], displayFrom?: string): Promise<DirectoryLint> {
+export async function lintDirectory(
+  dir: string,
+  overlays: ReadonlyMap<string, string>,
+  wanted: readonly string[],
+  displayFrom?: string,
+): Promise<DirectoryLint> {
   let settings: ReturnType<typeof settingsFor>;
   try {
     settings = settingsFor(dir);
@@ -93,14 +100,20 @@ export async function lintDirectory(dir: string, overlays: ReadonlyMap<string, s
   options.cwd = displayFrom ?? loaded?.dir ?? dir;
   const selected = selectedByConfig(loaded);
   const files = directoryFiles(dir, overlays).filter(selected);
-  const contents = new Map<string, ReadResult>(files.map((f) => [f, overlays.has(f) ? { ok: true, text: overlays.get(f)! } : readSource(f)]));
+  const contents = new Map<string, ReadResult>(
+    files.map((f) => [f, overlays.has(f) ? { ok: true, text: overlays.get(f)! } : readSource(f)]),
+  );
   const isMigration = (f: string) => {
     const c = contents.get(f);
     return c !== undefined && (!c.ok || chooseParser({ path: f, text: c.text }, options.framework) !== undefined);
   };
-  if (!wanted.some(isMigration)) return loaded ? { kind: 'not-migrations', config: loaded } : { kind: 'not-migrations' };
+  if (!wanted.some(isMigration))
+    return loaded ? { kind: 'not-migrations', config: loaded } : { kind: 'not-migrations' };
 
-  const hash = createHash('sha256').update(dir).update(JSON.stringify(options)).update(loaded?.file ?? '');
+  const hash = createHash('sha256')
+    .update(dir)
+    .update(JSON.stringify(options))
+    .update(loaded?.file ?? '');
   for (const [f, c] of contents) hash.update(`\0${f}\0${c.ok ? c.text : `${c.rule}:${c.message}`}`);
   const key = hash.digest('hex');
   const previous = recentRuns.get(key);
@@ -108,7 +121,12 @@ export async function lintDirectory(dir: string, overlays: ReadonlyMap<string, s
 
   const inputs: SourceInput[] = files.map((path) => ({ path, content: contents.get(path)! }));
   const run = await lintSources(inputs, options, [], parseCache);
-  const result: DirectoryLint = { kind: 'linted', findings: run.findings, statements: statementRanges(run.migrations), ...(loaded ? { config: loaded } : {}) };
+  const result: DirectoryLint = {
+    kind: 'linted',
+    findings: run.findings,
+    statements: statementRanges(run.migrations),
+    ...(loaded ? { config: loaded } : {}),
+  };
   recentRuns.set(key, result);
   if (recentRuns.size > RECENT_RUNS) recentRuns.delete(recentRuns.keys().next().value!);
   return result;

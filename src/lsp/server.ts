@@ -41,7 +41,11 @@ export const SOURCE = 'migration-lint';
 /** Wait after the last keystroke before linting again. */
 const DEFAULT_DEBOUNCE_MS = 200;
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information };
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
 
 function filePath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -57,15 +61,25 @@ export function findingRange(f: Pick<Finding, 'line' | 'column' | 'endLine' | 'e
   const start = { line: f.line - 1, character: f.column - 1 };
   let end = { line: f.endLine - 1, character: f.endColumn - 1 };
   if (end.line < start.line || (end.line === start.line && end.character <= start.character)) {
-    const lineText = doc?.getText({ start: { line: start.line, character: 0 }, end: { line: start.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+    const lineText = doc
+      ?.getText({ start: { line: start.line, character: 0 }, end: { line: start.line + 1, character: 0 } })
+      .replace(/\r?\n$/, '');
     end = { line: start.line, character: Math.max(start.character, lineText?.length ?? start.character) };
   }
   return { start, end };
 }
 
 export function toDiagnostic(f: Finding, doc?: TextDocument): Diagnostic {
-  const message = [f.message, f.lock ? `Lock: ${f.lock}` : '', f.help ? `Fix: ${f.help}` : ''].filter(Boolean).join('\n');
-  const d: Diagnostic = { range: findingRange(f, doc), severity: SEVERITY[f.severity], code: f.rule, source: SOURCE, message };
+  const message = [f.message, f.lock ? `Lock: ${f.lock}` : '', f.help ? `Fix: ${f.help}` : '']
+    .filter(Boolean)
+    .join('\n');
+  const d: Diagnostic = {
+    range: findingRange(f, doc),
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    source: SOURCE,
+    message,
+  };
   if (findRule(f.rule)) d.codeDescription = { href: ruleDocsUrl(f.rule) };
   return d;
 }
@@ -75,7 +89,10 @@ function configDiagnostic(p: ConfigProblem): Diagnostic {
   const character = Math.max(0, (p.position?.column ?? 1) - 1);
   return {
     // a problem without a position (an unreadable file) underlines the first line
-    range: { start: { line, character }, end: p.position ? { line, character: character + 1 } : { line: line + 1, character: 0 } },
+    range: {
+      start: { line, character },
+      end: p.position ? { line, character: character + 1 } : { line: line + 1, character: 0 },
+    },
     severity: DiagnosticSeverity.Error,
     source: SOURCE,
     message: p.path ? `"${p.path}": ${p.message}` : p.message,
@@ -83,7 +100,8 @@ function configDiagnostic(p: ConfigProblem): Diagnostic {
 }
 
 const contains = (r: Range, p: Position) =>
-  (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) && (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
+  (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
+  (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
 const overlaps = (a: Range, b: Range) => contains(a, b.start) || contains(a, b.end) || contains(b, a.start);
 
 interface Options {
@@ -110,10 +128,11 @@ export function startServer(connection: Connection): void {
     }
     return out;
   };
-  const openIn = (dir: string) => documents.all().filter((d) => {
-    const p = filePath(d.uri);
-    return p !== undefined && dirname(p) === dir;
-  });
+  const openIn = (dir: string) =>
+    documents.all().filter((d) => {
+      const p = filePath(d.uri);
+      return p !== undefined && dirname(p) === dir;
+    });
 
   async function lintAndPublish(dir: string): Promise<void> {
     const current = running.get(dir);
@@ -129,18 +148,35 @@ export function startServer(connection: Connection): void {
         const docs = openIn(dir);
         if (docs.length === 0) break;
         const versions = new Map(docs.map((d) => [d.uri, d.version]));
-        const result = await lintDirectory(dir, overlays(), docs.map((d) => filePath(d.uri)!), workspaceRoot);
+        const result = await lintDirectory(
+          dir,
+          overlays(),
+          docs.map((d) => filePath(d.uri)!),
+          workspaceRoot,
+        );
         if (state.again) continue; // an edit arrived meanwhile: lint the newer text before publishing
         if (result.kind === 'config-error') {
           brokenConfigs.add(result.configFile);
-          await connection.sendDiagnostics({ uri: pathToFileURL(result.configFile).href, diagnostics: result.problems.map(configDiagnostic) });
+          await connection.sendDiagnostics({
+            uri: pathToFileURL(result.configFile).href,
+            diagnostics: result.problems.map(configDiagnostic),
+          });
         }
         for (const doc of docs) {
           const path = filePath(doc.uri)!;
           const findings = result.kind === 'linted' ? result.findings.filter((f) => f.file === path) : [];
-          if (result.kind === 'linted') published.set(doc.uri, { version: versions.get(doc.uri)!, findings, statements: result.statements.get(path) ?? [] });
+          if (result.kind === 'linted')
+            published.set(doc.uri, {
+              version: versions.get(doc.uri)!,
+              findings,
+              statements: result.statements.get(path) ?? [],
+            });
           else published.delete(doc.uri);
-          await connection.sendDiagnostics({ uri: doc.uri, version: versions.get(doc.uri)!, diagnostics: findings.map((f) => toDiagnostic(f, doc)) });
+          await connection.sendDiagnostics({
+            uri: doc.uri,
+            version: versions.get(doc.uri)!,
+            diagnostics: findings.map((f) => toDiagnostic(f, doc)),
+          });
         }
         if (result.kind !== 'config-error') await clearFixedConfigs();
       } while (state.again);
@@ -171,13 +207,23 @@ export function startServer(connection: Connection): void {
       void lintAndPublish(dir);
       return;
     }
-    timers.set(dir, setTimeout(() => {
-      timers.delete(dir);
-      void lintAndPublish(dir);
-    }, delay));
+    timers.set(
+      dir,
+      setTimeout(() => {
+        timers.delete(dir);
+        void lintAndPublish(dir);
+      }, delay),
+    );
   }
   const relintAll = () => {
-    for (const dir of new Set(documents.all().map((d) => filePath(d.uri)).filter((p): p is string => p !== undefined).map((p) => dirname(p)))) schedule(dir, 0);
+    for (const dir of new Set(
+      documents
+        .all()
+        .map((d) => filePath(d.uri))
+        .filter((p): p is string => p !== undefined)
+        .map((p) => dirname(p)),
+    ))
+      schedule(dir, 0);
   };
 
   connection.onInitialize((params) => {
@@ -200,7 +246,11 @@ export function startServer(connection: Connection): void {
     if (!watchDynamically) return;
     const extensions = EXTENSIONS.map((e) => e.replace(/^\./, '')).join(',');
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/package.json' }, { globPattern: `**/*.{${extensions}}` }],
+      watchers: [
+        { globPattern: `**/${CONFIG_FILE_NAME}` },
+        { globPattern: '**/package.json' },
+        { globPattern: `**/*.{${extensions}}` },
+      ],
     });
   });
 
@@ -243,7 +293,13 @@ export function startServer(connection: Connection): void {
   }
   const count = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule).length;
   /** The insertion as a code action, when the edited migration loses the finding and gains no new one. */
-  async function checkedAction(doc: TextDocument, before: readonly Finding[], finding: Finding, insertion: Insertion, kind: 'fix' | 'suppress'): Promise<CodeAction | undefined> {
+  async function checkedAction(
+    doc: TextDocument,
+    before: readonly Finding[],
+    finding: Finding,
+    insertion: Insertion,
+    kind: 'fix' | 'suppress',
+  ): Promise<CodeAction | undefined> {
     const after = await findingsWith(doc.uri, applyInsertion(doc.getText(), insertion));
     if (!after) return undefined;
     if (count(after.findings, finding.rule) >= count(before, finding.rule)) return undefined;
@@ -289,8 +345,13 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     const shown = published.get(params.textDocument.uri);
     if (!doc || !shown) return null;
-    const rules = [...new Set(shown.findings.filter((f) => contains(findingRange(f, doc), params.position)).map((f) => f.rule))];
-    const texts = rules.map((id) => findRule(id)).filter((r) => r !== undefined).map((r) => explainRule(r));
+    const rules = [
+      ...new Set(shown.findings.filter((f) => contains(findingRange(f, doc), params.position)).map((f) => f.rule)),
+    ];
+    const texts = rules
+      .map((id) => findRule(id))
+      .filter((r) => r !== undefined)
+      .map((r) => explainRule(r));
     if (texts.length === 0) return null;
     return { contents: { kind: MarkupKind.Markdown, value: texts.join('\n\n---\n\n') } };
   });
@@ -301,7 +362,11 @@ export function startServer(connection: Connection): void {
 
 /** Runs the server on this process's stdin/stdout until the client says exit. */
 export function runStdioServer(): Promise<never> {
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  const connection = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(process.stdin),
+    new StreamMessageWriter(process.stdout),
+  );
   // anything printed by accident would corrupt the protocol stream
   console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
   console.info = console.log;

@@ -77,7 +77,11 @@ function workerScript(): URL | undefined {
  * Parses the files of a run, in input order. With a cache, files it holds are not parsed (on this
  * thread nor a worker) and what the parsers make of the others is stored for the next run.
  */
-export async function parseSources(files: (SourceFile | undefined)[], options: ParseOptions, cache?: ParseCache): Promise<ParseOutcome[]> {
+export async function parseSources(
+  files: (SourceFile | undefined)[],
+  options: ParseOptions,
+  cache?: ParseCache,
+): Promise<ParseOutcome[]> {
   if (!cache) return parseUncached(files, options);
   const keys: (string | undefined)[] = [];
   const cached: (Migration | undefined)[] = [];

@@ -12,7 +12,18 @@ import { prisma } from './formats/prisma.js';
 import { TS_PARSERS } from './typescript/index.js';
 
 /** Every migration format migration-lint reads. Add a format by adding its parser here. */
-export const PARSERS: readonly FormatParser[] = [alembicSql, dbmate, nodePgMigrateSql, drizzle, prisma, golangMigrate, flyway, plainSql, ...TS_PARSERS, alembic];
+export const PARSERS: readonly FormatParser[] = [
+  alembicSql,
+  dbmate,
+  nodePgMigrateSql,
+  drizzle,
+  prisma,
+  golangMigrate,
+  flyway,
+  plainSql,
+  ...TS_PARSERS,
+  alembic,
+];
 
 export const EXTENSIONS: readonly string[] = [...new Set(PARSERS.flatMap((p) => p.extensions))];
 

@@ -25,7 +25,8 @@ export const githubReporter: Reporter = (input) => {
   for (const f of input.findings) {
     const props = [`file=${escapeProperty(pathOf(f.file))}`, `line=${f.line}`];
     // Columns are only meaningful to GitHub on a single-line range.
-    if (f.endLine === f.line) props.push(`col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${Math.max(f.column, f.endColumn)}`);
+    if (f.endLine === f.line)
+      props.push(`col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${Math.max(f.column, f.endColumn)}`);
     else props.push(`endLine=${f.endLine}`);
     props.push(`title=${escapeProperty(`migration-lint: ${f.rule}`)}`);
     const body = [f.message];
@@ -35,6 +36,8 @@ export const githubReporter: Reporter = (input) => {
     lines.push(`::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(body.join('\n'))}`);
   }
   const s = summarize(input);
-  lines.push(`migration-lint: ${s.findings} problem${s.findings === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${s.files} file${s.files === 1 ? '' : 's'}`);
+  lines.push(
+    `migration-lint: ${s.findings} problem${s.findings === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${s.files} file${s.files === 1 ? '' : 's'}`,
+  );
   return lines.join('\n') + '\n';
 };

@@ -13,7 +13,9 @@ export const gitlabReporter: Reporter = (input) => {
   const pathOf = rootPathOf(input);
   const fingerprints = fingerprintFindings(input.findings, input.sources, pathOf);
   const issues = input.findings.map((f, i) => {
-    const description = [f.message, f.lock ? `Lock: ${f.lock}.` : '', f.help ? `Fix: ${f.help}` : ''].filter(Boolean).join(' ');
+    const description = [f.message, f.lock ? `Lock: ${f.lock}.` : '', f.help ? `Fix: ${f.help}` : '']
+      .filter(Boolean)
+      .join(' ');
     return {
       type: 'issue',
       check_name: f.rule,

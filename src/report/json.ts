@@ -33,12 +33,21 @@ export function* jsonReportChunks(input: ReportInput): Generator<string> {
   if (!first) yield '\n  ]';
   const unknown = input.verbose
     ? input.migrations.flatMap((m) =>
-        m.ops.filter((op) => op.kind === 'unknown').map((op) => ({ file: displayPath(op.span.file, input.cwd), line: op.span.line, column: op.span.column, call: op.kind === 'unknown' ? op.call : '', reason: op.kind === 'unknown' ? op.reason : '' })),
+        m.ops
+          .filter((op) => op.kind === 'unknown')
+          .map((op) => ({
+            file: displayPath(op.span.file, input.cwd),
+            line: op.span.line,
+            column: op.span.column,
+            call: op.kind === 'unknown' ? op.call : '',
+            reason: op.kind === 'unknown' ? op.reason : '',
+          })),
       )
     : undefined;
   const rest: Record<string, unknown> = { summary: summarize(input) };
   if (unknown) rest.unknownOperations = unknown;
-  if (input.skipped.length) rest.skipped = input.skipped.map((s) => ({ file: displayPath(s.path, input.cwd), reason: s.reason }));
+  if (input.skipped.length)
+    rest.skipped = input.skipped.map((s) => ({ file: displayPath(s.path, input.cwd), reason: s.reason }));
   // `{\n  "summary": …\n}` without its opening brace continues the document.
   yield `,${JSON.stringify(rest, null, 2).slice(1)}\n`;
 }

@@ -16,9 +16,14 @@ import type { Reporter } from './types.js';
 import { rootPathOf } from './paths.js';
 
 export const SRCROOT = '%SRCROOT%';
-export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+};
 
 /** `require-concurrent-index-creation` → `RequireConcurrentIndexCreation` (SARIF's `name` is an identifier). */
 function ruleName(id: string): string {
@@ -52,7 +57,10 @@ function describeRule(rule: Rule): Sarif.ReportingDescriptor {
     id: m.id,
     name: ruleName(m.id),
     shortDescription: { text: sentence(m.summary) },
-    fullDescription: { text: sentence(plain(`${firstParagraph(m.docs.what)} ${firstParagraph(m.docs.why)}`)), markdown: `${m.docs.what}\n\n${m.docs.why}` },
+    fullDescription: {
+      text: sentence(plain(`${firstParagraph(m.docs.what)} ${firstParagraph(m.docs.why)}`)),
+      markdown: `${m.docs.what}\n\n${m.docs.why}`,
+    },
     help: { text: sentence(plain(help)), markdown: help },
     helpUri: ruleDocsUrl(m.id),
     defaultConfiguration: { level: LEVEL[m.severity] },
@@ -116,15 +124,28 @@ export function sarifLog(input: Parameters<Reporter>[0]): Sarif.Log {
   const fingerprints = fingerprintFindings(input.findings, input.sources, pathOf);
   const results: Sarif.Result[] = input.findings.map((f, i) => {
     const index = artifactFor(f.file);
-    const region: Sarif.Region = { startLine: f.line, startColumn: f.column, endLine: Math.max(f.line, f.endLine), endColumn: f.endColumn };
-    if (region.endLine === region.startLine && region.endColumn! < region.startColumn!) region.endColumn = region.startColumn;
+    const region: Sarif.Region = {
+      startLine: f.line,
+      startColumn: f.column,
+      endLine: Math.max(f.line, f.endLine),
+      endColumn: f.endColumn,
+    };
+    if (region.endLine === region.startLine && region.endColumn! < region.startColumn!)
+      region.endColumn = region.startColumn;
     const text = snippet(f);
     if (text) region.snippet = { text };
     const result: Sarif.Result = {
       ruleId: f.rule,
       level: LEVEL[f.severity],
       message: { text: messageOf(f) },
-      locations: [{ physicalLocation: { artifactLocation: { uri: artifacts[index]!.location!.uri!, uriBaseId: SRCROOT, index }, region } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifacts[index]!.location!.uri!, uriBaseId: SRCROOT, index },
+            region,
+          },
+        },
+      ],
       partialFingerprints: { 'migrationLint/v1': fingerprints[i]! },
     };
     const r = ruleIndex.get(f.rule);

@@ -22,7 +22,8 @@ export function summarize(result: LintResult): Summary {
     for (const op of m.ops) if (op.kind === 'unknown') unknownOperations++;
     if (counted.has(m.file)) continue;
     counted.add(m.file);
-    if (m.diagnostics.length && m.ops.length === 0 && m.source === '') filesByFormat['unreadable'] = (filesByFormat['unreadable'] ?? 0) + 1;
+    if (m.diagnostics.length && m.ops.length === 0 && m.source === '')
+      filesByFormat['unreadable'] = (filesByFormat['unreadable'] ?? 0) + 1;
     else filesByFormat[m.format] = (filesByFormat[m.format] ?? 0) + 1;
   }
   const c = countBySeverity(result.findings);

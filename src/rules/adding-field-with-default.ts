@@ -32,15 +32,28 @@ function rewriteCause(c: ColumnDef, pgVersion: number): RewriteCause | undefined
     };
   }
   if (SERIAL_TYPES.has(c.type.name)) {
-    return { why: `a ${c.type.name} column's default nextval() is volatile, so every existing row gets its own value`, certain: true, help: `Add ${c.name} as a plain integer column, create a sequence, SET DEFAULT nextval() on the column and backfill existing rows in batches.` };
+    return {
+      why: `a ${c.type.name} column's default nextval() is volatile, so every existing row gets its own value`,
+      certain: true,
+      help: `Add ${c.name} as a plain integer column, create a sequence, SET DEFAULT nextval() on the column and backfill existing rows in batches.`,
+    };
   }
   const d = c.default;
   if (!d || /^NULL(::.*)?$/i.test(d.text)) return undefined;
   // A value the migration's code computes is sent as a constant, but before 11 even a constant is written into every row.
-  if (pgVersion < 11) return { why: `before Postgres 11 any non-null DEFAULT (here ${d.computedIn ? describeDefault(d) : d.text}) is written into every existing row`, certain: true, help: backfill };
+  if (pgVersion < 11)
+    return {
+      why: `before Postgres 11 any non-null DEFAULT (here ${d.computedIn ? describeDefault(d) : d.text}) is written into every existing row`,
+      certain: true,
+      help: backfill,
+    };
   if (d.volatility === 'volatile') {
     const fns = d.functions?.length ? ` (${[...new Set(d.functions)].join(', ')})` : '';
-    return { why: `DEFAULT ${d.text} is volatile${fns}, so it is evaluated once per existing row`, certain: true, help: backfill };
+    return {
+      why: `DEFAULT ${d.text} is volatile${fns}, so it is evaluated once per existing row`,
+      certain: true,
+      help: backfill,
+    };
   }
   if (d.volatility === 'unknown') {
     const fns = d.functions?.length ? [...new Set(d.functions)].join(', ') : 'functions';
@@ -60,16 +73,17 @@ export const addingFieldWithDefault: Rule = {
     id: 'adding-field-with-default',
     severity: 'error',
     squawk: true,
-    summary: 'ADD COLUMN with a volatile default (or any default before Postgres 11) rewrites the table under ACCESS EXCLUSIVE.',
+    summary:
+      'ADD COLUMN with a volatile default (or any default before Postgres 11) rewrites the table under ACCESS EXCLUSIVE.',
     docs: {
       what:
         '`ALTER TABLE … ADD COLUMN` on a table not created in the same migration when the new column forces a table rewrite: a volatile ' +
         'default (`gen_random_uuid()`, `random()`, `clock_timestamp()`, `nextval()`…), a `serial` type, an identity column, a stored ' +
         'generated column, or any non-null default when targeting Postgres 10 or older. A default calling a function whose volatility ' +
         'is not known here (a user-defined function) is flagged too, saying it is safe only if the function is `STABLE` or `IMMUTABLE`. ' +
-        'A value the migration\'s own JavaScript or Python computes when it runs (an imported constant, `process.env.X`, ' +
+        "A value the migration's own JavaScript or Python computes when it runs (an imported constant, `process.env.X`, " +
         '`json.dumps({})`) reaches Postgres as a constant, so it only counts before Postgres 11; SQL built from values the file ' +
-        'does not show (`knex.raw(SQL)`, `sa.text(QUERY)`, TypeORM\'s `default: SOME_SQL`) is flagged as of unknown volatility.',
+        "does not show (`knex.raw(SQL)`, `sa.text(QUERY)`, TypeORM's `default: SOME_SQL`) is flagged as of unknown volatility.",
       why:
         '`ADD COLUMN` takes an `ACCESS EXCLUSIVE` lock (no reads, no writes). Since Postgres 11 a non-volatile default is evaluated once ' +
         'and stored in the catalog, so the statement is instant — `DEFAULT now()`, `DEFAULT CURRENT_TIMESTAMP` and constants are fine. ' +

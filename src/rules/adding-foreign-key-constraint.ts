@@ -6,7 +6,9 @@ const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
 function notValidRecipe(table: QualifiedName, c: ConstraintDef): string {
   const name = quoteIdent(c.name ?? `${table.name}_${c.columns.join('_')}_fkey`);
-  const target = c.references ? `${tableName(c.references.table)}${c.references.columns.length ? ` (${c.references.columns.map(quoteIdent).join(', ')})` : ''}` : '…';
+  const target = c.references
+    ? `${tableName(c.references.table)}${c.references.columns.length ? ` (${c.references.columns.map(quoteIdent).join(', ')})` : ''}`
+    : '…';
   return (
     `ALTER TABLE ${tableName(table)} ADD CONSTRAINT ${name} FOREIGN KEY (${c.columns.map(quoteIdent).join(', ')}) REFERENCES ${target} NOT VALID; ` +
     `then, in a later transaction, ALTER TABLE ${tableName(table)} VALIDATE CONSTRAINT ${name};`
@@ -42,7 +44,8 @@ export const addingForeignKeyConstraint: Rule = {
     },
     lock: {
       mode: 'ShareRowExclusiveLock',
-      setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
+      setup:
+        'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
       statement: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
       relation: 'users',
     },
@@ -61,7 +64,9 @@ export const addingForeignKeyConstraint: Rule = {
           op,
           `Adding foreign key ${c.name ?? `on ${tableName(op.table)} (${c.columns.join(', ')})`} without NOT VALID checks every row of ${tableName(op.table)} while blocking writes to ${self ? 'it' : `${tableName(op.table)} and ${referenced}`}.`,
           {
-            lock: self ? describeLock('ShareRowExclusiveLock', op.table) : `${describeLock('ShareRowExclusiveLock', op.table)} and ${describeLock('ShareRowExclusiveLock', referenced)}`,
+            lock: self
+              ? describeLock('ShareRowExclusiveLock', op.table)
+              : `${describeLock('ShareRowExclusiveLock', op.table)} and ${describeLock('ShareRowExclusiveLock', referenced)}`,
             help: notValidRecipe(op.table, c),
           },
         );

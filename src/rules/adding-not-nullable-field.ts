@@ -10,7 +10,7 @@ export const addingNotNullableField: Rule = {
     summary: 'SET NOT NULL on an existing column scans the whole table under an ACCESS EXCLUSIVE lock.',
     docs: {
       what:
-        '`ALTER TABLE … ALTER COLUMN … SET NOT NULL` (and Postgres 18\'s `ADD CONSTRAINT … NOT NULL col` without `NOT VALID`) on a table ' +
+        "`ALTER TABLE … ALTER COLUMN … SET NOT NULL` (and Postgres 18's `ADD CONSTRAINT … NOT NULL col` without `NOT VALID`) on a table " +
         'not created in the same migration, unless the migrations seen so far show the column is already NOT NULL (nothing to do). On Postgres 12+ it is not flagged when a validated `CHECK (col IS NOT NULL)` ' +
         '(or a validated `NOT NULL … NOT VALID` constraint on 18+) already proves the column has no NULLs, per the migrations seen so far.',
       why:
@@ -45,10 +45,14 @@ export const addingNotNullableField: Rule = {
         context.pgVersion >= 12
           ? `Add CHECK (${column} IS NOT NULL) NOT VALID, VALIDATE it in a later transaction, then SET NOT NULL (no scan on PG 12+) and drop the CHECK.`
           : `Before Postgres 12 SET NOT NULL always scans; keep the column nullable and enforce it with CHECK (${column} IS NOT NULL) NOT VALID followed by VALIDATE CONSTRAINT.`;
-      context.report(op, `${statement} on ${tableName(table)}.${column} scans the whole table for NULLs while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-        lock: describeLock('AccessExclusiveLock', table),
-        help: recipe,
-      });
+      context.report(
+        op,
+        `${statement} on ${tableName(table)}.${column} scans the whole table for NULLs while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+        {
+          lock: describeLock('AccessExclusiveLock', table),
+          help: recipe,
+        },
+      );
     };
     return {
       'set-not-null'(op) {

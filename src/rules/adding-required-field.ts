@@ -20,12 +20,12 @@ export const addingRequiredField: Rule = {
         '`ACCESS EXCLUSIVE` lock. It works on an empty development database, which is why it reaches production.',
       instead:
         'Add the column nullable, backfill in batches, then enforce NOT NULL without a long lock:\n\n' +
-        '```sql\nALTER TABLE users ADD COLUMN plan text;\n-- backfill in batches\nUPDATE users SET plan = \'free\' WHERE id BETWEEN 1 AND 10000 AND plan IS NULL;\n' +
+        "```sql\nALTER TABLE users ADD COLUMN plan text;\n-- backfill in batches\nUPDATE users SET plan = 'free' WHERE id BETWEEN 1 AND 10000 AND plan IS NULL;\n" +
         'ALTER TABLE users ADD CONSTRAINT users_plan_not_null CHECK (plan IS NOT NULL) NOT VALID;\n' +
         'ALTER TABLE users VALIDATE CONSTRAINT users_plan_not_null;\nALTER TABLE users ALTER COLUMN plan SET NOT NULL; -- PG 12+: no scan\n' +
         'ALTER TABLE users DROP CONSTRAINT users_plan_not_null;\n```\n\n' +
         'Or, when one value fits every existing row, give a constant default (catalog-only on PG 11+): ' +
-        '`ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT \'free\';`',
+        "`ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';`",
     },
   },
   create(context) {
@@ -34,7 +34,8 @@ export const addingRequiredField: Rule = {
     return {
       'data-change'(op) {
         if (!op.table || !context.isNewTable(op.table) || filled.has(tableKey(op.table))) return;
-        if (op.statementType === 'InsertStmt' || op.statementType === 'CopyStmt' || op.statementType === 'MergeStmt') filled.set(tableKey(op.table), op);
+        if (op.statementType === 'InsertStmt' || op.statementType === 'CopyStmt' || op.statementType === 'MergeStmt')
+          filled.set(tableKey(op.table), op);
       },
       'add-column'(op) {
         const c = op.column;
@@ -45,15 +46,23 @@ export const addingRequiredField: Rule = {
           const insert = filled.get(tableKey(op.table));
           if (!insert) return;
           // A new table is empty only until the migration puts rows in it: then this fails on every database.
-          context.report(op, `Column ${c.name} is added to ${tableName(op.table)} as NOT NULL without a DEFAULT after rows were put in the table (line ${insert.span.line}): the statement fails on every database this migration runs on.`, {
-            help: 'Declare the column in the CREATE TABLE, or add it before the rows are inserted, or give it a DEFAULT (or add it nullable, fill it, then SET NOT NULL).',
-          });
+          context.report(
+            op,
+            `Column ${c.name} is added to ${tableName(op.table)} as NOT NULL without a DEFAULT after rows were put in the table (line ${insert.span.line}): the statement fails on every database this migration runs on.`,
+            {
+              help: 'Declare the column in the CREATE TABLE, or add it before the rows are inserted, or give it a DEFAULT (or add it nullable, fill it, then SET NOT NULL).',
+            },
+          );
           return;
         }
-        context.report(op, `Column ${c.name} is added to ${tableName(op.table)} as NOT NULL without a DEFAULT: the statement fails if the table has any rows.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: 'Add the column nullable, backfill it, then add NOT NULL through a validated CHECK constraint — or give it a constant DEFAULT.',
-        });
+        context.report(
+          op,
+          `Column ${c.name} is added to ${tableName(op.table)} as NOT NULL without a DEFAULT: the statement fails if the table has any rows.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: 'Add the column nullable, backfill it, then add NOT NULL through a validated CHECK constraint — or give it a constant DEFAULT.',
+          },
+        );
       },
     };
   },

@@ -8,7 +8,8 @@ export const addingSerialPrimaryKeyField: Rule = {
     id: 'adding-serial-primary-key-field',
     severity: 'error',
     squawk: true,
-    summary: 'Adding a PRIMARY KEY to an existing table builds its index (and may rewrite the table) under ACCESS EXCLUSIVE.',
+    summary:
+      'Adding a PRIMARY KEY to an existing table builds its index (and may rewrite the table) under ACCESS EXCLUSIVE.',
     docs: {
       what:
         '`ALTER TABLE … ADD COLUMN … PRIMARY KEY` (typically `serial`/`bigserial` or an identity column) and ' +
@@ -46,20 +47,28 @@ export const addingSerialPrimaryKeyField: Rule = {
         const what = filled
           ? `rewrites ${tableName(op.table)} to give every existing row a ${SERIAL_TYPES.has(col.type.name) ? col.type.name : 'identity'} value, then builds the primary key index,`
           : `builds the primary key index over ${tableName(op.table)}`;
-        context.report(op, `Adding column ${col.name} as PRIMARY KEY ${what} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: `Add ${col.name} as a plain nullable column, backfill it in batches, prove it NOT NULL with a validated CHECK, then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT … PRIMARY KEY USING INDEX.`,
-        });
+        context.report(
+          op,
+          `Adding column ${col.name} as PRIMARY KEY ${what} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: `Add ${col.name} as a plain nullable column, backfill it in batches, prove it NOT NULL with a validated CHECK, then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT … PRIMARY KEY USING INDEX.`,
+          },
+        );
       },
       'add-constraint'(op) {
         const c = op.constraint;
         if (c.type !== 'primary-key' || c.usingIndex || context.isNewTable(op.table)) return;
         const name = quoteIdent(c.name ?? `${op.table.name}_pkey`);
         const t = tableName(op.table);
-        context.report(op, `Adding PRIMARY KEY (${c.columns.join(', ')}) to ${t} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${c.columns.map(quoteIdent).join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}; (make the columns NOT NULL first, through a validated CHECK, or that step scans).`,
-        });
+        context.report(
+          op,
+          `Adding PRIMARY KEY (${c.columns.join(', ')}) to ${t} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${c.columns.map(quoteIdent).join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}; (make the columns NOT NULL first, through a validated CHECK, or that step scans).`,
+          },
+        );
       },
     };
   },

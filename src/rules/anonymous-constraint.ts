@@ -60,14 +60,15 @@ export const anonymousConstraint: Rule = {
   meta: {
     id: 'anonymous-constraint',
     severity: 'warning',
-    summary: 'A FOREIGN KEY, UNIQUE or CHECK constraint added to an existing table without a name gets one Postgres makes up.',
+    summary:
+      'A FOREIGN KEY, UNIQUE or CHECK constraint added to an existing table without a name gets one Postgres makes up.',
     docs: {
       what:
         'Flags `ALTER TABLE … ADD FOREIGN KEY/UNIQUE/CHECK/EXCLUDE …` without `CONSTRAINT <name>`, and ' +
         '`ADD COLUMN … REFERENCES/UNIQUE/CHECK …` whose inline constraint has no name, on a table that existed before ' +
         'this migration. Not flagged: constraints in `CREATE TABLE` and on tables created earlier in the same migration ' +
         '(the table is new, so nothing can already hold the generated name and it comes out the same everywhere), ' +
-        '`PRIMARY KEY` (always `<table>_pkey`), and `… USING INDEX` (the constraint takes the index\'s name). ' +
+        "`PRIMARY KEY` (always `<table>_pkey`), and `… USING INDEX` (the constraint takes the index's name). " +
         'Severity warning: the statement itself is safe; what breaks is a later migration or downgrade.',
       why:
         'Postgres names the constraint `<table>_<columns>_<suffix>` — `orders_user_id_fkey`, `orders_ref_key` (unique), ' +

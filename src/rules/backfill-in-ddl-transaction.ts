@@ -5,7 +5,12 @@ import { describeLock, lockSql, tableName } from './support/helpers.js';
 import { STRONG_LOCK_KINDS, type TableLock, statementLabel, strongLock } from './support/strong-locks.js';
 import { transactionIds } from './support/transaction-scope.js';
 
-const VERB: Record<string, string> = { UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', InsertStmt: 'INSERT … SELECT', MergeStmt: 'MERGE' };
+const VERB: Record<string, string> = {
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  InsertStmt: 'INSERT … SELECT',
+  MergeStmt: 'MERGE',
+};
 
 /**
  * Why the data change may touch many rows, or undefined when it touches a bounded set: a VALUES list, or a
@@ -46,7 +51,8 @@ function uniqueColumns(ops: readonly Operation[]): Map<string, Set<string>> {
       for (const c of op.columns) if (c.primaryKey || c.unique) add(op.table, [c.name]);
       for (const c of op.constraints) if (c.type === 'primary-key' || c.type === 'unique') add(op.table, c.columns);
     } else if (op.kind === 'add-column' && (op.column.primaryKey || op.column.unique)) add(op.table, [op.column.name]);
-    else if (op.kind === 'add-constraint' && (op.constraint.type === 'primary-key' || op.constraint.type === 'unique')) add(op.table, op.constraint.columns);
+    else if (op.kind === 'add-constraint' && (op.constraint.type === 'primary-key' || op.constraint.type === 'unique'))
+      add(op.table, op.constraint.columns);
     else if (op.kind === 'create-index' && op.unique && !op.where) add(op.table, op.columns);
   }
   return keys;
@@ -56,11 +62,12 @@ export const backfillInDdlTransaction: Rule = {
   meta: {
     id: 'backfill-in-ddl-transaction',
     severity: 'warning',
-    summary: 'A backfill (UPDATE/DELETE of many rows, INSERT … SELECT) runs in the transaction of an earlier schema change: the strong lock it took is held for the whole backfill.',
+    summary:
+      'A backfill (UPDATE/DELETE of many rows, INSERT … SELECT) runs in the transaction of an earlier schema change: the strong lock it took is held for the whole backfill.',
     docs: {
       what:
         'Reported once per transaction, at its first backfill: a data change that can touch many rows — `UPDATE`/`DELETE` without a WHERE that pins a key to constants (`WHERE id = 42`, ' +
-        'or a column the migration declares `PRIMARY KEY`/`UNIQUE`; `WHERE status = \'active\'` is not a key), ' +
+        "or a column the migration declares `PRIMARY KEY`/`UNIQUE`; `WHERE status = 'active'` is not a key), " +
         '`INSERT … SELECT … FROM`, `MERGE`, and the update/delete calls of Knex, Kysely and Sequelize, Alembic `op.execute()` — that ' +
         'runs in the same transaction as, and after, a statement that took a `SHARE` or stronger lock on an existing table ' +
         '(`ALTER TABLE`, `CREATE INDEX` without `CONCURRENTLY`, a foreign key, a trigger…). The transaction is the one the migration ' +
@@ -89,7 +96,8 @@ export const backfillInDdlTransaction: Rule = {
     },
     lock: {
       mode: 'AccessExclusiveLock',
-      setup: "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nINSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 100) g;",
+      setup:
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nINSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 100) g;",
       statement: "ALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';",
       relation: 'users',
     },
@@ -97,14 +105,16 @@ export const backfillInDdlTransaction: Rule = {
   create(context) {
     const tx = transactionIds(context.ops);
     const keys = uniqueColumns(context.ops);
-    const isKey = (table: QualifiedName | undefined) => (column: string) => column === 'id' || (table !== undefined && Boolean(keys.get(tableKey(table))?.has(column)));
+    const isKey = (table: QualifiedName | undefined) => (column: string) =>
+      column === 'id' || (table !== undefined && Boolean(keys.get(tableKey(table))?.has(column)));
     // transaction id → the strong locks taken in it so far, first one first (keyed by the table locked)
     const held = new Map<number, Map<string, { op: Operation; lock: TableLock }>>();
     const reported = new Set<number>();
     const indexTables = new Map<string, QualifiedName>();
     const indexTable = (index: QualifiedName) => indexTables.get(tableKey(index));
     const lockTaken = (op: Operation) => {
-      if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
+      if (op.kind === 'create-index' && op.name)
+        indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
       if (id === undefined) return;
       const lock = strongLock(op, (t) => context.isNewTable(t), indexTable);
@@ -114,8 +124,11 @@ export const backfillInDdlTransaction: Rule = {
       const key = typeof lock.table === 'string' ? lock.table : tableKey(lock.table);
       if (!locks.has(key)) locks.set(key, { op, lock });
     };
-    const backfills = (id: number) => context.ops.filter((o) => o.kind === 'data-change' && tx.get(o) === id && manyRows(o, isKey(o.table)));
-    const visitor: Record<string, (op: Operation) => void> = Object.fromEntries(STRONG_LOCK_KINDS.map((kind) => [kind, lockTaken]));
+    const backfills = (id: number) =>
+      context.ops.filter((o) => o.kind === 'data-change' && tx.get(o) === id && manyRows(o, isKey(o.table)));
+    const visitor: Record<string, (op: Operation) => void> = Object.fromEntries(
+      STRONG_LOCK_KINDS.map((kind) => [kind, lockTaken]),
+    );
     visitor['data-change'] = (op) => {
       const change = op as DataChangeOp;
       const id = tx.get(change);
@@ -128,9 +141,16 @@ export const backfillInDdlTransaction: Rule = {
       const first = (change.table && locks.get(tableKey(change.table))) || locks.values().next().value!;
       const lockedTable = typeof first.lock.table === 'string' ? first.lock.table : tableName(first.lock.table);
       const verb = VERB[change.statementType] ?? change.statementType;
-      const target = change.table ? ` ${change.statementType === 'InsertStmt' ? 'into' : change.statementType === 'DeleteStmt' ? 'from' : 'of'} ${tableName(change.table)}` : '';
-      const later = backfills(id).filter((o) => o.span.line > change.span.line || (o.span.line === change.span.line && o.span.column > change.span.column)).length;
-      const more = later ? ` (${later} more data change${later > 1 ? 's' : ''} follow${later > 1 ? '' : 's'} in this transaction)` : '';
+      const target = change.table
+        ? ` ${change.statementType === 'InsertStmt' ? 'into' : change.statementType === 'DeleteStmt' ? 'from' : 'of'} ${tableName(change.table)}`
+        : '';
+      const later = backfills(id).filter(
+        (o) =>
+          o.span.line > change.span.line || (o.span.line === change.span.line && o.span.column > change.span.column),
+      ).length;
+      const more = later
+        ? ` (${later} more data change${later > 1 ? 's' : ''} follow${later > 1 ? '' : 's'} in this transaction)`
+        : '';
       const others = locks.size > 1 ? ` and ${locks.size - 1} other table${locks.size > 2 ? 's' : ''}` : '';
       context.report(
         change,

@@ -6,7 +6,8 @@ export const banAlterDomainWithAddConstraint: Rule = {
     id: 'ban-alter-domain-with-add-constraint',
     severity: 'error',
     squawk: true,
-    summary: 'ALTER DOMAIN … ADD CONSTRAINT scans every table that uses the domain under a SHARE lock that blocks writes.',
+    summary:
+      'ALTER DOMAIN … ADD CONSTRAINT scans every table that uses the domain under a SHARE lock that blocks writes.',
     docs: {
       what: 'Flags `ALTER DOMAIN … ADD CONSTRAINT`, with or without `NOT VALID`.',
       why:

@@ -14,7 +14,7 @@ export const banCharField: Rule = {
       why:
         '`char(n)` pads every value with spaces to n characters. The padding is ignored when two `char` values are ' +
         'compared, but not by `LIKE`, regular expressions or clients, and it is stripped when the value is cast to ' +
-        '`text` — so `\'ab\'::char(3)` equals `\'ab \'` in one expression and not in the next. Plain `char` means ' +
+        "`text` — so `'ab'::char(3)` equals `'ab '` in one expression and not in the next. Plain `char` means " +
         '`char(1)`. It is no faster and no smaller than ' +
         '`text`. Getting rid of it later is expensive: changing the column to `text`, `varchar` or another length ' +
         'rewrites the whole table under an `ACCESS EXCLUSIVE` lock.',
@@ -31,10 +31,14 @@ export const banCharField: Rule = {
     return columnTypeVisitors((use) => {
       if (use.type.name !== 'bpchar') return;
       const n = use.type.modifiers[0];
-      context.report(use.op, `${describeUse(use)}: char(n) pads values with spaces, which comparisons ignore but LIKE, casts to text and clients do not.`, {
-        span: use.span,
-        help: `Use text${n !== undefined ? ` with CHECK (length(${use.column}) = ${n})` : ''} for ${use.column}.`,
-      });
+      context.report(
+        use.op,
+        `${describeUse(use)}: char(n) pads values with spaces, which comparisons ignore but LIKE, casts to text and clients do not.`,
+        {
+          span: use.span,
+          help: `Use text${n !== undefined ? ` with CHECK (length(${use.column}) = ${n})` : ''} for ${use.column}.`,
+        },
+      );
     });
   },
 };

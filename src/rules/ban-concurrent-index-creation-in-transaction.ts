@@ -15,7 +15,8 @@ export function transactionCause(migration: Migration, op: Operation, begin: Ope
   if (mode === 'implicit') {
     return (
       migration.transactionFacts?.implicit ?? {
-        reason: 'the migration tool sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
+        reason:
+          'the migration tool sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
         fix: 'make it the only statement of its migration file (a SET before it counts as a statement too)',
       }
     );
@@ -30,7 +31,8 @@ export function transactionCause(migration: Migration, op: Operation, begin: Ope
   }
   // The tool opens no transaction, yet the frontend saw the statement sent together with others.
   return {
-    reason: 'it is sent in one SQL string together with other statements, which Postgres runs as one implicit transaction',
+    reason:
+      'it is sent in one SQL string together with other statements, which Postgres runs as one implicit transaction',
     fix: 'send it in a query (a raw SQL call) of its own',
   };
 }
@@ -38,13 +40,17 @@ export function transactionCause(migration: Migration, op: Operation, begin: Ope
 function statementText(op: Operation): string | undefined {
   switch (op.kind) {
     case 'create-index':
-      return op.concurrently ? `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${op.name ? ` ${quoteIdent(op.name)}` : ''} ON ${tableName(op.table)}` : undefined;
+      return op.concurrently
+        ? `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${op.name ? ` ${quoteIdent(op.name)}` : ''} ON ${tableName(op.table)}`
+        : undefined;
     case 'drop-index':
       return op.concurrently ? `DROP INDEX CONCURRENTLY ${op.indexes.map(tableName).join(', ')}` : undefined;
     case 'reindex':
       return op.concurrently ? `REINDEX ${op.target.toUpperCase()} CONCURRENTLY ${tableName(op.name)}` : undefined;
     case 'detach-partition':
-      return op.mode === 'concurrently' ? `ALTER TABLE ${tableName(op.table)} DETACH PARTITION ${tableName(op.partition)} CONCURRENTLY` : undefined;
+      return op.mode === 'concurrently'
+        ? `ALTER TABLE ${tableName(op.table)} DETACH PARTITION ${tableName(op.partition)} CONCURRENTLY`
+        : undefined;
     default:
       return undefined;
   }
@@ -55,7 +61,8 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
     id: 'ban-concurrent-index-creation-in-transaction',
     severity: 'error',
     squawk: true,
-    summary: 'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and DETACH PARTITION CONCURRENTLY fail inside a transaction block.',
+    summary:
+      'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and DETACH PARTITION CONCURRENTLY fail inside a transaction block.',
     docs: {
       what:
         '`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY` and `ALTER TABLE … DETACH PARTITION … ' +
@@ -83,9 +90,13 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
       const statement = statementText(op);
       if (!statement || !op.inTransaction) return;
       const cause = transactionCause(context.migration, op, openBegin);
-      context.report(op, `${statement} cannot run inside a transaction block, and it runs in one here: ${cause.reason}.`, {
-        help: `To run it outside a transaction, ${cause.fix}.`,
-      });
+      context.report(
+        op,
+        `${statement} cannot run inside a transaction block, and it runs in one here: ${cause.reason}.`,
+        {
+          help: `To run it outside a transaction, ${cause.fix}.`,
+        },
+      );
     };
     return {
       'create-index': check,

@@ -8,7 +8,8 @@ export const banCreateDomainWithConstraint: Rule = {
     id: 'ban-create-domain-with-constraint',
     severity: 'warning',
     squawk: true,
-    summary: 'A domain with a CHECK or NOT NULL constraint can only be changed later under locks on every table that uses it.',
+    summary:
+      'A domain with a CHECK or NOT NULL constraint can only be changed later under locks on every table that uses it.',
     docs: {
       what: 'Flags `CREATE DOMAIN … CHECK (…)` and `CREATE DOMAIN … NOT NULL`: a domain that carries a constraint.',
       why:
@@ -33,9 +34,13 @@ export const banCreateDomainWithConstraint: Rule = {
       'create-domain'(op) {
         if (op.constraints.length === 0) return;
         const kinds = [...new Set(op.constraints.map((c) => describe(c.type)))].join(' and ');
-        context.report(op, `Domain ${tableName(op.name)} is created with ${kinds}: changing a domain constraint later scans every table that uses the domain under a SHARE lock that blocks writes.`, {
-          help: `Create ${tableName(op.name)} without constraints and add them to the columns as table constraints (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT).`,
-        });
+        context.report(
+          op,
+          `Domain ${tableName(op.name)} is created with ${kinds}: changing a domain constraint later scans every table that uses the domain under a SHARE lock that blocks writes.`,
+          {
+            help: `Create ${tableName(op.name)} without constraints and add them to the columns as table constraints (ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT).`,
+          },
+        );
       },
     };
   },

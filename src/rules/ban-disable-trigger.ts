@@ -3,14 +3,25 @@ import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
 import { tableName } from './support/helpers.js';
 
-const DISABLE = new Set(['AlterTableStmt:AT_DisableTrig', 'AlterTableStmt:AT_DisableTrigAll', 'AlterTableStmt:AT_DisableTrigUser']);
-const ENABLE = new Set(['AlterTableStmt:AT_EnableTrig', 'AlterTableStmt:AT_EnableTrigAll', 'AlterTableStmt:AT_EnableTrigUser', 'AlterTableStmt:AT_EnableAlwaysTrig', 'AlterTableStmt:AT_EnableReplicaTrig']);
+const DISABLE = new Set([
+  'AlterTableStmt:AT_DisableTrig',
+  'AlterTableStmt:AT_DisableTrigAll',
+  'AlterTableStmt:AT_DisableTrigUser',
+]);
+const ENABLE = new Set([
+  'AlterTableStmt:AT_EnableTrig',
+  'AlterTableStmt:AT_EnableTrigAll',
+  'AlterTableStmt:AT_EnableTrigUser',
+  'AlterTableStmt:AT_EnableAlwaysTrig',
+  'AlterTableStmt:AT_EnableReplicaTrig',
+]);
 
 export const banDisableTrigger: Rule = {
   meta: {
     id: 'ban-disable-trigger',
     severity: 'warning',
-    summary: 'ALTER TABLE … DISABLE TRIGGER with no ENABLE later in the migration leaves the trigger off for every session.',
+    summary:
+      'ALTER TABLE … DISABLE TRIGGER with no ENABLE later in the migration leaves the trigger off for every session.',
     docs: {
       what:
         '`ALTER TABLE … DISABLE TRIGGER name | ALL | USER` on a table not created in the same migration, when no `ENABLE TRIGGER` ' +
@@ -22,7 +33,7 @@ export const banDisableTrigger: Rule = {
         'EXCLUSIVE` lock (blocks writes; checked on PostgreSQL 15 in `pg_locks`).',
       instead:
         'Re-enable it in the same migration, inside one transaction, around the work that needed it off:\n\n```sql\nBEGIN;\n' +
-        'ALTER TABLE orders DISABLE TRIGGER orders_audit;\nUPDATE orders SET region = \'eu\' WHERE region IS NULL;\n' +
+        "ALTER TABLE orders DISABLE TRIGGER orders_audit;\nUPDATE orders SET region = 'eu' WHERE region IS NULL;\n" +
         'ALTER TABLE orders ENABLE TRIGGER orders_audit;\nCOMMIT;\n```\n\nTo skip triggers in one session only, ' +
         '`SET session_replication_role = replica` (superuser) affects that session alone.',
     },
@@ -43,16 +54,25 @@ export const banDisableTrigger: Rule = {
         if (!op.table || context.isNewTable(op.table)) return;
         if (DISABLE.has(op.statementType)) disabled.push(op);
         else if (ENABLE.has(op.statementType)) {
-          for (let i = disabled.length - 1; i >= 0; i--) if (tableKey(disabled[i]!.table!) === tableKey(op.table)) disabled.splice(i, 1);
+          for (let i = disabled.length - 1; i >= 0; i--)
+            if (tableKey(disabled[i]!.table!) === tableKey(op.table)) disabled.splice(i, 1);
         }
       },
       end() {
         for (const op of disabled) {
-          const which = op.statementType.endsWith('TrigAll') ? 'ALL triggers (foreign-key enforcement included)' : op.statementType.endsWith('TrigUser') ? 'every user trigger' : `trigger ${op.detail ?? ''}`.trim();
-          context.report(op, `${which} on ${tableName(op.table!)} ${op.statementType.endsWith('Trig') ? 'is' : 'are'} disabled and not enabled again in this migration: no session fires ${op.statementType.endsWith('Trig') ? 'it' : 'them'} from the commit on.`, {
-            lock: `SHARE ROW EXCLUSIVE on ${tableName(op.table!)} (blocks writes)`,
-            help: `Re-enable with ALTER TABLE ${tableName(op.table!)} ENABLE TRIGGER … in the same migration, after the work that needed it off.`,
-          });
+          const which = op.statementType.endsWith('TrigAll')
+            ? 'ALL triggers (foreign-key enforcement included)'
+            : op.statementType.endsWith('TrigUser')
+              ? 'every user trigger'
+              : `trigger ${op.detail ?? ''}`.trim();
+          context.report(
+            op,
+            `${which} on ${tableName(op.table!)} ${op.statementType.endsWith('Trig') ? 'is' : 'are'} disabled and not enabled again in this migration: no session fires ${op.statementType.endsWith('Trig') ? 'it' : 'them'} from the commit on.`,
+            {
+              lock: `SHARE ROW EXCLUSIVE on ${tableName(op.table!)} (blocks writes)`,
+              help: `Re-enable with ALTER TABLE ${tableName(op.table!)} ENABLE TRIGGER … in the same migration, after the work that needed it off.`,
+            },
+          );
         }
       },
     };

@@ -14,7 +14,7 @@ export const banDropColumn: Rule = {
         'created, or columns added, earlier in the same migration; and, in a downgrade, columns that the same ' +
         "migration's upgrade added (removing them is that migration's reverse).",
       why:
-        'The column\'s data is gone the moment the migration commits; getting it back means restoring a backup. ' +
+        "The column's data is gone the moment the migration commits; getting it back means restoring a backup. " +
         'Meanwhile the application version running during the deploy still selects, inserts or updates the column, ' +
         'and those queries fail with `column "…" does not exist` (ORMs that list every mapped column in their SELECTs ' +
         'fail on every read of the table). Lock-wise the drop is cheap: a brief `ACCESS EXCLUSIVE` lock and a catalog ' +
@@ -46,10 +46,14 @@ export const banDropColumn: Rule = {
         if (context.isNewColumn(op.table, op.column)) return;
         if (createdByOwnUpgrade(context, op.table, op.column)) return;
         const t = tableName(op.table);
-        context.report(op, `Dropping column ${t}.${op.column} deletes its data, and running code that still reads or writes it fails until the new version is deployed everywhere.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: `Deploy code that no longer uses ${op.column} first, then drop it in a later migration (keep a backup copy if the data may be needed).`,
-        });
+        context.report(
+          op,
+          `Dropping column ${t}.${op.column} deletes its data, and running code that still reads or writes it fails until the new version is deployed everywhere.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: `Deploy code that no longer uses ${op.column} first, then drop it in a later migration (keep a backup copy if the data may be needed).`,
+          },
+        );
       },
     };
   },

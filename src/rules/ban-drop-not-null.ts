@@ -10,9 +10,12 @@ import { describeLock, tableName } from './support/helpers.js';
 function notNullRestored(ops: readonly Operation[], drop: DropNotNullOp): boolean {
   if (!drop.inTransaction) return false;
   for (const op of ops.slice(ops.indexOf(drop) + 1)) {
-    if (!op.inTransaction || (op.kind === 'transaction' && op.action !== 'savepoint' && op.action !== 'release')) return false;
-    if (op.kind === 'drop-column' && tableKey(op.table) === tableKey(drop.table) && op.column === drop.column) return false;
-    if (op.kind === 'set-not-null' && tableKey(op.table) === tableKey(drop.table) && op.column === drop.column) return true;
+    if (!op.inTransaction || (op.kind === 'transaction' && op.action !== 'savepoint' && op.action !== 'release'))
+      return false;
+    if (op.kind === 'drop-column' && tableKey(op.table) === tableKey(drop.table) && op.column === drop.column)
+      return false;
+    if (op.kind === 'set-not-null' && tableKey(op.table) === tableKey(drop.table) && op.column === drop.column)
+      return true;
   }
   return false;
 }
@@ -26,7 +29,7 @@ export const banDropNotNull: Rule = {
     docs: {
       what:
         'Flags `ALTER TABLE … ALTER COLUMN … DROP NOT NULL` on a column of a table that existed before this migration, unless the same ' +
-        'transaction sets NOT NULL on the column again (as Knex\'s `.notNullable().alter()` does around a type change), or the ' +
+        "transaction sets NOT NULL on the column again (as Knex's `.notNullable().alter()` does around a type change), or the " +
         'migrations seen so far show the column is nullable already (nothing changes).',
       why:
         'Lock-wise this is harmless: a catalog-only change under a brief `ACCESS EXCLUSIVE` lock, with no scan and no ' +
@@ -61,10 +64,14 @@ export const banDropNotNull: Rule = {
         const known = context.column(op.table, op.column);
         if (known?.notNull === false) return;
         const t = tableName(op.table);
-        context.report(op, `Dropping NOT NULL on ${t}.${op.column} lets NULLs reach code and consumers that assume the column is never NULL.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: `Deploy readers that handle ${op.column} IS NULL before this migration, or keep NOT NULL and set a DEFAULT.`,
-        });
+        context.report(
+          op,
+          `Dropping NOT NULL on ${t}.${op.column} lets NULLs reach code and consumers that assume the column is never NULL.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: `Deploy readers that handle ${op.column} IS NULL before this migration, or keep NOT NULL and set a DEFAULT.`,
+          },
+        );
       },
     };
   },

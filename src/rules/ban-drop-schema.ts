@@ -23,10 +23,14 @@ export const banDropSchema: Rule = {
       'drop-schema'(op) {
         if (!op.cascade) return;
         const names = op.schemas.map(quoteIdent).join(', ');
-        context.report(op, `DROP SCHEMA ${names} CASCADE drops every table (with its rows), view, function and type in it, and whatever depends on them elsewhere — on every database this migration runs on.`, {
-          lock: `ACCESS EXCLUSIVE on every table in ${names} (blocks reads and writes)`,
-          help: 'Drop the objects you mean to drop by name first, then the empty schema without CASCADE.',
-        });
+        context.report(
+          op,
+          `DROP SCHEMA ${names} CASCADE drops every table (with its rows), view, function and type in it, and whatever depends on them elsewhere — on every database this migration runs on.`,
+          {
+            lock: `ACCESS EXCLUSIVE on every table in ${names} (blocks reads and writes)`,
+            help: 'Drop the objects you mean to drop by name first, then the empty schema without CASCADE.',
+          },
+        );
       },
     };
   },

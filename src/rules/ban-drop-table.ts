@@ -46,10 +46,14 @@ export const banDropTable: Rule = {
         if (existing.length === 0) return;
         const names = existing.map(tableName).join(', ');
         const plural = existing.length > 1;
-        context.report(op, `Dropping table${plural ? 's' : ''} ${names} deletes ${plural ? 'their' : 'its'} data, and running code that still uses ${plural ? 'them' : 'it'} fails until the new version is deployed everywhere.`, {
-          lock: describeLock('AccessExclusiveLock', names),
-          help: `Deploy code that no longer uses ${names} first, take a backup, then drop in a later migration.`,
-        });
+        context.report(
+          op,
+          `Dropping table${plural ? 's' : ''} ${names} deletes ${plural ? 'their' : 'its'} data, and running code that still uses ${plural ? 'them' : 'it'} fails until the new version is deployed everywhere.`,
+          {
+            lock: describeLock('AccessExclusiveLock', names),
+            help: `Deploy code that no longer uses ${names} first, take a backup, then drop in a later migration.`,
+          },
+        );
       },
     };
   },

@@ -29,9 +29,13 @@ export const banEnumValueAddInTransaction: Rule = {
       'add-enum-value'(op) {
         if (!op.inTransaction) return;
         const cause = transactionCause(context.migration, op, openBegin);
-        context.report(op, `ALTER TYPE ${tableName(op.type)} ADD VALUE ${quoteLiteral(op.value)} cannot run inside a transaction block on PostgreSQL ${context.pgVersion} (allowed from 12), and it runs in one here: ${cause.reason}.`, {
-          help: `To run it outside a transaction, ${cause.fix}.`,
-        });
+        context.report(
+          op,
+          `ALTER TYPE ${tableName(op.type)} ADD VALUE ${quoteLiteral(op.value)} cannot run inside a transaction block on PostgreSQL ${context.pgVersion} (allowed from 12), and it runs in one here: ${cause.reason}.`,
+          {
+            help: `To run it outside a transaction, ${cause.fix}.`,
+          },
+        );
       },
       transaction(op) {
         if (op.action === 'begin') openBegin ??= op;

@@ -5,7 +5,8 @@ export const banExclusionConstraint: Rule = {
   meta: {
     id: 'ban-exclusion-constraint',
     severity: 'error',
-    summary: 'ADD CONSTRAINT … EXCLUDE builds its index and checks every row under ACCESS EXCLUSIVE, with no NOT VALID or USING INDEX way around it.',
+    summary:
+      'ADD CONSTRAINT … EXCLUDE builds its index and checks every row under ACCESS EXCLUSIVE, with no NOT VALID or USING INDEX way around it.',
     docs: {
       what: '`ALTER TABLE … ADD CONSTRAINT … EXCLUDE USING …` on a table not created in the same migration.',
       why:
@@ -31,10 +32,14 @@ export const banExclusionConstraint: Rule = {
       'add-constraint'(op) {
         if (op.constraint.type !== 'exclusion' || context.isNewTable(op.table)) return;
         const name = op.constraint.name ? ` ${quoteIdent(op.constraint.name)}` : '';
-        context.report(op, `Adding exclusion constraint${name} to ${tableName(op.table)} builds its index and checks every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes; exclusion constraints have no NOT VALID or USING INDEX form.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: 'Add the constraint when the table is created (or while it is small), or copy the rows in batches into a new table created with the constraint; otherwise run it in a maintenance window with SET lock_timeout.',
-        });
+        context.report(
+          op,
+          `Adding exclusion constraint${name} to ${tableName(op.table)} builds its index and checks every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes; exclusion constraints have no NOT VALID or USING INDEX form.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: 'Add the constraint when the table is created (or while it is small), or copy the rows in batches into a new table created with the constraint; otherwise run it in a maintenance window with SET lock_timeout.',
+          },
+        );
       },
     };
   },

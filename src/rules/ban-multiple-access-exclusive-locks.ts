@@ -12,7 +12,8 @@ export const banMultipleAccessExclusiveLocks: Rule = {
     offByDefault:
       'ORMs put every change of a migration in one transaction (Prisma, Drizzle, TypeORM), so most multi-table migrations have it; ' +
       'on a busy database it is worth splitting, on a quiet one it is harmless — a team decision.',
-    summary: 'A second table is locked ACCESS EXCLUSIVE while the transaction still holds the first: both stay blocked until COMMIT, and the waits add up.',
+    summary:
+      'A second table is locked ACCESS EXCLUSIVE while the transaction still holds the first: both stay blocked until COMMIT, and the waits add up.',
     docs: {
       what:
         'In one transaction, a statement that takes `ACCESS EXCLUSIVE` on an existing table after an earlier statement took ' +
@@ -23,8 +24,8 @@ export const banMultipleAccessExclusiveLocks: Rule = {
         'as long as the wait on the second. Two migrations (or a migration and an application transaction) that lock the same tables ' +
         'in the opposite order deadlock. `lock_timeout` bounds each wait, not their sum.',
       instead:
-        'Change one table per transaction, each with a short `lock_timeout`:\n\n```sql\nBEGIN;\nSET LOCAL lock_timeout = \'2s\';\n' +
-        'ALTER TABLE orders ADD COLUMN region text;\nCOMMIT;\n\nBEGIN;\nSET LOCAL lock_timeout = \'2s\';\n' +
+        "Change one table per transaction, each with a short `lock_timeout`:\n\n```sql\nBEGIN;\nSET LOCAL lock_timeout = '2s';\n" +
+        "ALTER TABLE orders ADD COLUMN region text;\nCOMMIT;\n\nBEGIN;\nSET LOCAL lock_timeout = '2s';\n" +
         'ALTER TABLE invoices ADD COLUMN region text;\nCOMMIT;\n```',
     },
     lock: {
@@ -40,10 +41,15 @@ export const banMultipleAccessExclusiveLocks: Rule = {
     const reported = new Set<number>();
     const indexTables = new Map<string, QualifiedName>();
     const check = (op: Operation) => {
-      if (op.kind === 'create-index' && op.name) indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
+      if (op.kind === 'create-index' && op.name)
+        indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
       if (id === undefined || reported.has(id)) return;
-      const lock = strongLock(op, (t) => context.isNewTable(t), (i) => indexTables.get(tableKey(i)));
+      const lock = strongLock(
+        op,
+        (t) => context.isNewTable(t),
+        (i) => indexTables.get(tableKey(i)),
+      );
       // Only named tables: a description ("the table of idx") cannot be compared.
       if (!lock || lock.mode !== 'AccessExclusiveLock' || typeof lock.table === 'string') return;
       const held = first.get(id);
@@ -53,10 +59,14 @@ export const banMultipleAccessExclusiveLocks: Rule = {
       }
       if (tableKey(held.table) === tableKey(lock.table)) return;
       reported.add(id);
-      context.report(op, `${statementLabel(op)} locks ${tableName(lock.table)} ACCESS EXCLUSIVE while this transaction still holds ACCESS EXCLUSIVE on ${tableName(held.table)} (line ${held.op.span.line}): ${tableName(held.table)} stays blocked for as long as this statement waits, and until COMMIT.`, {
-        lock: `ACCESS EXCLUSIVE on ${tableName(held.table)} and ${tableName(lock.table)} (blocks reads and writes)`,
-        help: 'Change one table per transaction (one migration each, or COMMIT between them), each with SET lock_timeout.',
-      });
+      context.report(
+        op,
+        `${statementLabel(op)} locks ${tableName(lock.table)} ACCESS EXCLUSIVE while this transaction still holds ACCESS EXCLUSIVE on ${tableName(held.table)} (line ${held.op.span.line}): ${tableName(held.table)} stays blocked for as long as this statement waits, and until COMMIT.`,
+        {
+          lock: `ACCESS EXCLUSIVE on ${tableName(held.table)} and ${tableName(lock.table)} (blocks reads and writes)`,
+          help: 'Change one table per transaction (one migration each, or COMMIT between them), each with SET lock_timeout.',
+        },
+      );
     };
     return Object.fromEntries(STRONG_LOCK_KINDS.map((kind) => [kind, check]));
   },

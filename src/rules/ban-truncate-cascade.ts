@@ -40,10 +40,14 @@ export const banTruncateCascade: Rule = {
       truncate(op) {
         if (!op.cascade || op.tables.every((t) => context.isNewTable(t))) return;
         const names = op.tables.map(tableName).join(', ');
-        context.report(op, `TRUNCATE ${names} CASCADE also empties every table that references ${op.tables.length > 1 ? 'them' : 'it'} by foreign key, recursively, including tables this migration never names.`, {
-          lock: `ACCESS EXCLUSIVE on ${names} and every table that references ${op.tables.length > 1 ? 'them' : 'it'} (blocks reads and writes)`,
-          help: 'List every table to empty explicitly and drop CASCADE, so Postgres refuses if another table still references them.',
-        });
+        context.report(
+          op,
+          `TRUNCATE ${names} CASCADE also empties every table that references ${op.tables.length > 1 ? 'them' : 'it'} by foreign key, recursively, including tables this migration never names.`,
+          {
+            lock: `ACCESS EXCLUSIVE on ${names} and every table that references ${op.tables.length > 1 ? 'them' : 'it'} (blocks reads and writes)`,
+            help: 'List every table to empty explicitly and drop CASCADE, so Postgres refuses if another table still references them.',
+          },
+        );
       },
     };
   },

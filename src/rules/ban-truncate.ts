@@ -5,10 +5,10 @@ export const banTruncate: Rule = {
   meta: {
     id: 'ban-truncate',
     severity: 'warning',
-    summary: 'TRUNCATE in a migration deletes every row of an existing table, on every environment the migration reaches.',
+    summary:
+      'TRUNCATE in a migration deletes every row of an existing table, on every environment the migration reaches.',
     docs: {
-      what:
-        '`TRUNCATE` (without `CASCADE`, which `ban-truncate-cascade` reports) of a table not created earlier in the same migration.',
+      what: '`TRUNCATE` (without `CASCADE`, which `ban-truncate-cascade` reports) of a table not created earlier in the same migration.',
       why:
         'A migration runs on every environment, production included: `TRUNCATE` empties the table there too, fires no `DELETE` ' +
         'triggers (audit tables miss it) and cannot be undone by the down migration. It takes an `ACCESS EXCLUSIVE` lock, blocking ' +
@@ -16,7 +16,7 @@ export const banTruncate: Rule = {
         'table is sometimes meant — then say so in an ignore comment.',
       instead:
         'Remove only the rows that must go, in batches:\n\n```sql\n' +
-        "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < now() LIMIT 10000);\n```\n\n" +
+        'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < now() LIMIT 10000);\n```\n\n' +
         'If the whole table really is disposable: `-- migration-lint-disable-next-line ban-truncate -- cache table, rebuilt on demand`.',
     },
     lock: {
@@ -33,10 +33,14 @@ export const banTruncate: Rule = {
         const existing = op.tables.filter((t) => !context.isNewTable(t));
         if (!existing.length) return;
         const names = existing.map(tableName).join(', ');
-        context.report(op, `TRUNCATE ${names} deletes every row on every database this migration runs on, production included; no DELETE trigger fires and the down migration cannot bring the rows back.`, {
-          lock: `ACCESS EXCLUSIVE on ${names} (blocks reads and writes)`,
-          help: 'Delete only the rows that must go, in batches; if the table is disposable, keep the TRUNCATE with an ignore comment that says why.',
-        });
+        context.report(
+          op,
+          `TRUNCATE ${names} deletes every row on every database this migration runs on, production included; no DELETE trigger fires and the down migration cannot bring the rows back.`,
+          {
+            lock: `ACCESS EXCLUSIVE on ${names} (blocks reads and writes)`,
+            help: 'Delete only the rows that must go, in batches; if the table is disposable, keep the TRUNCATE with an ignore comment that says why.',
+          },
+        );
       },
     };
   },

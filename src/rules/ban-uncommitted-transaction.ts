@@ -11,11 +11,11 @@ export const banUncommittedTransaction: Rule = {
     docs: {
       what:
         'Flags a `BEGIN` (`START TRANSACTION`) that opens a transaction with no `COMMIT`, `END` or `ROLLBACK` after it in ' +
-        'the same migration (per direction). Not flagged when the tool wraps the file in its own transaction: the tool\'s ' +
+        "the same migration (per direction). Not flagged when the tool wraps the file in its own transaction: the tool's " +
         '`COMMIT` closes whatever is open.',
       why:
         'When the file ends, the session is still inside the transaction and nothing the file did is committed. What ' +
-        'happens next depends on whatever the tool or script runs on that connection: a bookkeeping transaction\'s ' +
+        "happens next depends on whatever the tool or script runs on that connection: a bookkeeping transaction's " +
         '`COMMIT` commits it by accident (its `BEGIN` is ignored with `there is already a transaction in progress`), a ' +
         'closed connection rolls it all back while the logs say the migration ran. Until then every lock the migration ' +
         'took — often `ACCESS EXCLUSIVE` from its DDL — stays held and blocks all traffic on those tables. In a file sent ' +
@@ -41,9 +41,13 @@ export const banUncommittedTransaction: Rule = {
       end() {
         // A tool that wraps the file sends its own COMMIT after it, which closes any transaction left open.
         if (!open || mode === 'wrapped') return;
-        context.report(open, `BEGIN at line ${open.span.line} is never committed or rolled back: the migration ends inside an open transaction, holding its locks, and whether its changes are kept depends on what runs next on the connection.`, {
-          help: 'Add COMMIT; at the end of the transaction.',
-        });
+        context.report(
+          open,
+          `BEGIN at line ${open.span.line} is never committed or rolled back: the migration ends inside an open transaction, holding its locks, and whether its changes are kept depends on what runs next on the connection.`,
+          {
+            help: 'Add COMMIT; at the end of the transaction.',
+          },
+        );
       },
     };
   },

@@ -5,7 +5,8 @@ export const banUnfilteredDataChange: Rule = {
   meta: {
     id: 'ban-unfiltered-data-change',
     severity: 'warning',
-    summary: 'DELETE or UPDATE of every row of an existing table (no WHERE, or one that is always true) in one statement.',
+    summary:
+      'DELETE or UPDATE of every row of an existing table (no WHERE, or one that is always true) in one statement.',
     docs: {
       what:
         '`DELETE FROM t` and `UPDATE t SET …` with no `WHERE` (or `WHERE true`, `WHERE 1 = 1`) on a table not created in the same ' +
@@ -27,13 +28,21 @@ export const banUnfilteredDataChange: Rule = {
       'data-change'(op) {
         if (op.rowScope !== 'all' || !op.table || context.isNewTable(op.table)) return;
         if (op.statementType === 'DeleteStmt') {
-          context.report(op, `DELETE FROM ${tableName(op.table)} has no WHERE clause: it deletes every row, on every database this migration runs on.`, {
-            help: 'Add the WHERE clause that picks the rows to delete, and delete in batches.',
-          });
+          context.report(
+            op,
+            `DELETE FROM ${tableName(op.table)} has no WHERE clause: it deletes every row, on every database this migration runs on.`,
+            {
+              help: 'Add the WHERE clause that picks the rows to delete, and delete in batches.',
+            },
+          );
         } else if (op.statementType === 'UpdateStmt') {
-          context.report(op, `UPDATE ${tableName(op.table)} has no WHERE clause: one statement rewrites every row, holding a lock on each until it commits and leaving a dead copy of each for vacuum.`, {
-            help: 'Update in batches (WHERE id IN (SELECT id … LIMIT 10000), repeated), each in its own transaction; for a constant, use a column DEFAULT instead.',
-          });
+          context.report(
+            op,
+            `UPDATE ${tableName(op.table)} has no WHERE clause: one statement rewrites every row, holding a lock on each until it commits and leaving a dead copy of each for vacuum.`,
+            {
+              help: 'Update in batches (WHERE id IN (SELECT id … LIMIT 10000), repeated), each in its own transaction; for a constant, use a column DEFAULT instead.',
+            },
+          );
         }
       },
     };

@@ -14,7 +14,8 @@ export const brokenRevisionGraph: Rule = {
   meta: {
     id: 'broken-revision-graph',
     severity: 'error',
-    summary: 'An Alembic revision points at a revision that does not exist, shares its id with another, or is part of a cycle.',
+    summary:
+      'An Alembic revision points at a revision that does not exist, shares its id with another, or is part of a cycle.',
     docs: {
       what:
         'Checks the revision graph of each Alembic versions directory: a `down_revision` (or `depends_on`) naming a revision that no ' +
@@ -38,26 +39,37 @@ export const brokenRevisionGraph: Rule = {
         context.report(
           span,
           `Revision ${migration.revision ?? baseName(migration.file)} has ${kind} ${ref}, but no revision in ${context.displayPath(g.directory)} has that id: Alembic cannot load the revision graph.`,
-          { help: `Set ${kind} to an existing revision id (see \`alembic history\`), or restore the revision file that declared ${ref}.`, ...(migration.revision ? { revision: migration.revision } : {}) },
+          {
+            help: `Set ${kind} to an existing revision id (see \`alembic history\`), or restore the revision file that declared ${ref}.`,
+            ...(migration.revision ? { revision: migration.revision } : {}),
+          },
         );
       }
       for (const [id, files] of duplicateIds(g)) {
         const names = files.map((m) => baseName(m.file)).join(', ');
         for (const m of files) {
-          context.report(m.revisionInfo?.span ?? fileStart(m), `Revision id ${id} is declared by ${files.length} files (${names}): Alembic keeps one and silently ignores the others.`, {
-            help: 'Give the copied revision a new id (`alembic revision` generates one) and point its children at it.',
-            revision: id,
-          });
+          context.report(
+            m.revisionInfo?.span ?? fileStart(m),
+            `Revision id ${id} is declared by ${files.length} files (${names}): Alembic keeps one and silently ignores the others.`,
+            {
+              help: 'Give the copied revision a new id (`alembic revision` generates one) and point its children at it.',
+              revision: id,
+            },
+          );
         }
       }
       for (const group of cycles(g)) {
         const cycle = [...group].sort((a, b) => g.migrations.indexOf(a) - g.migrations.indexOf(b));
         const ids = cycle.map((m) => m.revision!).join(', ');
         for (const m of cycle) {
-          context.report(m.revisionInfo?.parentsSpan ?? m.revisionInfo?.span ?? fileStart(m), `Revision ${m.revision} is on a cycle of down_revision/depends_on references (revisions ${ids}): Alembic refuses to load the revision graph.`, {
-            help: 'Each revision must come after its parents: fix the down_revision that points forward in history.',
-            revision: m.revision!,
-          });
+          context.report(
+            m.revisionInfo?.parentsSpan ?? m.revisionInfo?.span ?? fileStart(m),
+            `Revision ${m.revision} is on a cycle of down_revision/depends_on references (revisions ${ids}): Alembic refuses to load the revision graph.`,
+            {
+              help: 'Each revision must come after its parents: fix the down_revision that points forward in history.',
+              revision: m.revision!,
+            },
+          );
         }
       }
     }

@@ -45,7 +45,8 @@ export function typeChangeVerdict(from: TypeRef, to: TypeRef, pgVersion: number)
     return b[1] === a[1] && b[0] >= a[0] ? 'no-rewrite' : 'rewrite';
   }
   if (((f === 'timestamp' && t === 'timestamptz') || (f === 'timestamptz' && t === 'timestamp')) && pgVersion >= 12) {
-    const keepsPrecision = to.modifiers.length === 0 || (from.modifiers.length > 0 && to.modifiers[0]! >= from.modifiers[0]!);
+    const keepsPrecision =
+      to.modifiers.length === 0 || (from.modifiers.length > 0 && to.modifiers[0]! >= from.modifiers[0]!);
     return keepsPrecision ? 'utc-only' : 'rewrite';
   }
   return 'rewrite';
@@ -94,7 +95,8 @@ export const changingColumnType: Rule = {
     id: 'changing-column-type',
     severity: 'error',
     squawk: true,
-    summary: 'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE unless the change is binary-coercible.',
+    summary:
+      'ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE unless the change is binary-coercible.',
     docs: {
       what:
         '`ALTER TABLE … ALTER COLUMN … TYPE` on a table not created in the same migration, unless the old type (from the migration ' +
@@ -127,7 +129,8 @@ export const changingColumnType: Rule = {
     },
     lock: {
       mode: 'AccessExclusiveLock',
-      setup: "CREATE TABLE users (id integer PRIMARY KEY, email varchar(50));\nINSERT INTO users VALUES (1, 'a@example.com');",
+      setup:
+        "CREATE TABLE users (id integer PRIMARY KEY, email varchar(50));\nINSERT INTO users VALUES (1, 'a@example.com');",
       statement: 'ALTER TABLE users ALTER COLUMN id TYPE bigint;',
       relation: 'users',
     },
@@ -146,55 +149,79 @@ export const changingColumnType: Rule = {
         const lock = describeLock('AccessExclusiveLock', op.table);
         const viaNewColumn = `Add a new ${to} column, keep it in sync with a trigger, backfill in batches, then swap the columns in one short transaction.`;
         if (!trivialUsing(op)) {
-          context.report(op, `Changing ${column} to ${to} USING ${op.using} computes every row: the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-            lock,
-            help: viaNewColumn,
-          });
+          context.report(
+            op,
+            `Changing ${column} to ${to} USING ${op.using} computes every row: the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+            {
+              lock,
+              help: viaNewColumn,
+            },
+          );
           return;
         }
         const old = op.oldType ?? context.columnType(op.table, op.column);
         if (!old) {
           const origins = safeOrigins(op.newType, context.pgVersion);
-          const collationNote = op.collation ? ` (with a new collation, even an unchanged type rebuilds every index on the column)` : '';
+          const collationNote = op.collation
+            ? ` (with a new collation, even an unchanged type rebuilds every index on the column)`
+            : '';
           const message = origins
             ? `Changing ${column} to ${to}${op.collation ? ` COLLATE ${quoteIdent(op.collation)}` : ''}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes${collationNote}.`
             : `Changing ${column} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes (no old type makes a change to ${to} binary-coercible).`;
           context.report(op, message, {
             lock,
-            help: origins ? `If the column is currently ${origins}, this is a catalog-only change; otherwise: ${viaNewColumn}` : viaNewColumn,
+            help: origins
+              ? `If the column is currently ${origins}, this is a catalog-only change; otherwise: ${viaNewColumn}`
+              : viaNewColumn,
           });
           return;
         }
         const verdict = typeChangeVerdict(old, op.newType, context.pgVersion);
         if (verdict === 'no-rewrite' && op.collation) {
           // Checked on PostgreSQL 15: the table keeps its relfilenode, each index on the column gets a new one.
-          context.report(op, `Changing ${column} to ${to} COLLATE ${quoteIdent(op.collation)} does not rewrite the table, but every index on the column is rebuilt (its sort order changes) under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-            lock,
-            severity: 'warning',
-            help: `Fine if the column has no index (or already uses that collation). Otherwise add a new column ${to} COLLATE ${quoteIdent(op.collation)}, build its indexes CONCURRENTLY, backfill in batches and swap the columns; or accept the rebuild in a quiet window with SET lock_timeout.`,
-          });
+          context.report(
+            op,
+            `Changing ${column} to ${to} COLLATE ${quoteIdent(op.collation)} does not rewrite the table, but every index on the column is rebuilt (its sort order changes) under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+            {
+              lock,
+              severity: 'warning',
+              help: `Fine if the column has no index (or already uses that collation). Otherwise add a new column ${to} COLLATE ${quoteIdent(op.collation)}, build its indexes CONCURRENTLY, backfill in batches and swap the columns; or accept the rebuild in a quiet window with SET lock_timeout.`,
+            },
+          );
           return;
         }
         if (verdict === 'no-rewrite') return;
         if (verdict === 'utc-only') {
           if (utc) {
-            context.report(op, `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-              lock,
-              severity: 'warning',
-              help: 'Fine if the column has no index; otherwise build the indexes on a new column concurrently first, or accept the rebuild in a quiet window.',
-            });
+            context.report(
+              op,
+              `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+              {
+                lock,
+                severity: 'warning',
+                help: 'Fine if the column has no index; otherwise build the indexes on a new column concurrently first, or accept the rebuild in a quiet window.',
+              },
+            );
           } else {
-            context.report(op, `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-              lock,
-              help: "Run SET TimeZone = 'UTC'; in the same session before the ALTER to skip the table rewrite (indexes on the column are still rebuilt).",
-            });
+            context.report(
+              op,
+              `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+              {
+                lock,
+                help: "Run SET TimeZone = 'UTC'; in the same session before the ALTER to skip the table rewrite (indexes on the column are still rebuilt).",
+              },
+            );
           }
           return;
         }
-        context.report(op, `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-          lock,
-          help: viaNewColumn,
-        });
+        context.report(
+          op,
+          `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          {
+            lock,
+            help: viaNewColumn,
+          },
+        );
       },
     };
   },

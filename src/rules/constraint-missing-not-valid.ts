@@ -9,7 +9,8 @@ export const constraintMissingNotValid: Rule = {
     id: 'constraint-missing-not-valid',
     severity: 'error',
     squawk: true,
-    summary: 'ADD CONSTRAINT … CHECK without NOT VALID scans the table under ACCESS EXCLUSIVE; so does validating in the same transaction.',
+    summary:
+      'ADD CONSTRAINT … CHECK without NOT VALID scans the table under ACCESS EXCLUSIVE; so does validating in the same transaction.',
     docs: {
       what:
         '`ALTER TABLE … ADD CONSTRAINT … CHECK (…)` without `NOT VALID` on a table not created in the same migration; and ' +
@@ -22,7 +23,7 @@ export const constraintMissingNotValid: Rule = {
         'moment; `VALIDATE CONSTRAINT` then checks existing rows under `SHARE UPDATE EXCLUSIVE`, which lets reads and writes go on. ' +
         'But locks are kept until the transaction ends: validating in the transaction that added the constraint scans while ' +
         'the `ACCESS EXCLUSIVE` lock from the `ADD CONSTRAINT` is still held. An inline `CHECK` on `ADD COLUMN` is checked against ' +
-        'every existing row under the `ADD COLUMN`\'s `ACCESS EXCLUSIVE` lock, even when the new column is all NULL (on PostgreSQL 15, ' +
+        "every existing row under the `ADD COLUMN`'s `ACCESS EXCLUSIVE` lock, even when the new column is all NULL (on PostgreSQL 15, " +
         '`ADD COLUMN x int CHECK (x IS NOT NULL)` on a non-empty table fails with "violated by some row").',
       instead:
         'Add the constraint `NOT VALID`, commit, then validate it in a separate transaction (or a later migration):\n\n' +
@@ -49,12 +50,16 @@ export const constraintMissingNotValid: Rule = {
         const c = op.constraint;
         if (c.notValid && c.name) addedNotValid.set(`${tableKey(op.table)}.${c.name}`, op);
         if (c.type !== 'check' || c.notValid || context.isNewTable(op.table)) return;
-        context.report(op, `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: c.name
-            ? `Add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`
-            : `Name the constraint, add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT <name>;`,
-        });
+        context.report(
+          op,
+          `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: c.name
+              ? `Add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`
+              : `Name the constraint, add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT <name>;`,
+          },
+        );
       },
       'add-column'(op) {
         // A CHECK written on the column itself has no NOT VALID form: Postgres checks it against every existing

@@ -13,7 +13,8 @@ export const disallowedUniqueConstraint: Rule = {
     id: 'disallowed-unique-constraint',
     severity: 'error',
     squawk: true,
-    summary: 'ADD CONSTRAINT … UNIQUE builds its index under an ACCESS EXCLUSIVE lock; build it concurrently and add USING INDEX.',
+    summary:
+      'ADD CONSTRAINT … UNIQUE builds its index under an ACCESS EXCLUSIVE lock; build it concurrently and add USING INDEX.',
     docs: {
       what:
         '`ALTER TABLE … ADD CONSTRAINT … UNIQUE (…)` without `USING INDEX`, and `ADD COLUMN … UNIQUE`, on a table not created in the ' +
@@ -40,20 +41,28 @@ export const disallowedUniqueConstraint: Rule = {
         const c = op.constraint;
         if (c.type !== 'unique' || c.usingIndex || context.isNewTable(op.table)) return;
         const name = c.name ?? `${op.table.name}_${c.columns.join('_')}_key`;
-        context.report(op, `Adding UNIQUE constraint ${c.name ?? `on (${c.columns.join(', ')})`} to ${tableName(op.table)} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: recipe(op.table, name, c.columns),
-        });
+        context.report(
+          op,
+          `Adding UNIQUE constraint ${c.name ?? `on (${c.columns.join(', ')})`} to ${tableName(op.table)} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: recipe(op.table, name, c.columns),
+          },
+        );
       },
       'add-column'(op) {
         const col = op.column;
         if (!col.unique || col.primaryKey || context.isNewTable(op.table)) return;
         const c = col.constraints.find((k) => k.type === 'unique');
         const name = c?.name ?? `${op.table.name}_${col.name}_key`;
-        context.report(op, `Column ${col.name} is added to ${tableName(op.table)} with UNIQUE: its index is built while an ACCESS EXCLUSIVE lock blocks reads and writes.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: `Add ${col.name} without UNIQUE, then ${recipe(op.table, name, [col.name])}`,
-        });
+        context.report(
+          op,
+          `Column ${col.name} is added to ${tableName(op.table)} with UNIQUE: its index is built while an ACCESS EXCLUSIVE lock blocks reads and writes.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: `Add ${col.name} without UNIQUE, then ${recipe(op.table, name, [col.name])}`,
+          },
+        );
       },
     };
   },

@@ -20,21 +20,22 @@ export const editedMigration: Rule = {
   meta: {
     id: 'edited-migration',
     severity: 'error',
-    summary: 'With --since, a migration that already existed at the base ref was changed, renamed or deleted: databases that ran it diverge.',
+    summary:
+      'With --since, a migration that already existed at the base ref was changed, renamed or deleted: databases that ran it diverge.',
     docs: {
       what:
         'With `--since <ref>` (as the GitHub Action and the pre-commit hook run it), a migration file that existed at `<ref>` and ' +
         'was changed so that it does something else, renamed, or deleted. Edits that leave the operations as they were — ' +
         'comments, whitespace, formatting, suppression comments — are not flagged. A rename is not flagged for tools that ' +
         'record applied migrations by an id written in the file (Alembic revisions, TypeORM migration classes) when the ' +
-        'operations are unchanged. The finding points at the first operation that differs. Files listed in the config\'s ' +
+        "operations are unchanged. The finding points at the first operation that differs. Files listed in the config's " +
         '`allowedEdits` globs are not flagged.',
       why:
         'Migration tools record which migrations a database has applied and never run those again. An applied migration that ' +
-        'is edited therefore changes nothing in the databases that already ran it — production, staging, every developer\'s ' +
+        "is edited therefore changes nothing in the databases that already ran it — production, staging, every developer's " +
         'copy — but new databases (a fresh CI database, a new region, a restore) get the new version: the schemas diverge ' +
         'silently, and later migrations written against one of them fail on the other. Tools that checksum applied ' +
-        'migrations (Flyway, golang-migrate\'s dirty flag aside) refuse to run at all until someone repairs the history; a ' +
+        "migrations (Flyway, golang-migrate's dirty flag aside) refuse to run at all until someone repairs the history; a " +
         'renamed file looks new to tools that key on file names and is run a second time.',
       instead:
         'Leave applied migrations as they are and add a new migration that makes the change:\n\n' +
@@ -46,14 +47,19 @@ export const editedMigration: Rule = {
   },
   checkRun(context) {
     for (const edit of context.edits) {
-      const harmlessRename = edit.status === 'renamed' && !edit.changesOperations && edit.identifiedBy === 'declared-id';
+      const harmlessRename =
+        edit.status === 'renamed' && !edit.changesOperations && edit.identifiedBy === 'declared-id';
       if ((edit.status === 'modified' && !edit.changesOperations) || harmlessRename) continue;
-      context.report(edit.span, message(edit, (p) => p), {
-        help:
-          edit.status === 'deleted'
-            ? 'Restore the file, and undo what it did in a new migration if that is the intent.'
-            : 'Restore the applied version and put the change in a new migration (or list the file under allowedEdits in the config if it never ran anywhere).',
-      });
+      context.report(
+        edit.span,
+        message(edit, (p) => p),
+        {
+          help:
+            edit.status === 'deleted'
+              ? 'Restore the file, and undo what it did in a new migration if that is the intent.'
+              : 'Restore the applied version and put the change in a new migration (or list the file under allowedEdits in the config if it never ran anywhere).',
+        },
+      );
     }
   },
 };

@@ -7,13 +7,22 @@ import { alteredTable } from '../ir/tables.js';
  * control, REINDEX and VALIDATE leave nothing to undo; calls the frontend could not read (ORM session
  * work, helpers) are listed as not understood instead of being guessed to be schema changes.
  */
-const NOT_SCHEMA: ReadonlySet<Operation['kind']> = new Set(['data-change', 'truncate', 'set-setting', 'transaction', 'reindex', 'validate-constraint', 'unknown']);
+const NOT_SCHEMA: ReadonlySet<Operation['kind']> = new Set([
+  'data-change',
+  'truncate',
+  'set-setting',
+  'transaction',
+  'reindex',
+  'validate-constraint',
+  'unknown',
+]);
 function changesSchema(op: Operation): boolean {
   return !NOT_SCHEMA.has(op.kind);
 }
 
 /** Words after which a statement's opening names its object (`CREATE TYPE`, `DROP EVENT TRIGGER`). */
-const OBJECT_WORDS = /^(?:table|type|function|procedure|schema|role|extension|trigger|view|sequence|domain|policy|database|index|aggregate|operator|collation|publication|subscription|server|privileges)$/i;
+const OBJECT_WORDS =
+  /^(?:table|type|function|procedure|schema|role|extension|trigger|view|sequence|domain|policy|database|index|aggregate|operator|collation|publication|subscription|server|privileges)$/i;
 
 /** A statement's opening keywords (`GRANT ALL ON`, `CREATE FUNCTION`, `DO block`): clearer than the parser's node name. */
 function opening(op: Extract<Operation, { kind: 'other' }>): string | undefined {
@@ -84,28 +93,46 @@ export const emptyDowngrade: Rule = {
         if (!first) return;
         const span = down.span ?? first.span;
         // A downgrade kept in a file of its own (golang-migrate, Flyway undo): the lines are the upgrade file's.
-        const upgradeFile = span.file !== context.migration.file ? ` in ${context.migration.file.replace(/\\/g, '/').split('/').pop()}` : '';
-        const what = changes.slice(0, 3).map(describe).join(', ') + (changes.length > 3 ? `, … (${changes.length} in all)` : '') + upgradeFile;
+        const upgradeFile =
+          span.file !== context.migration.file
+            ? ` in ${context.migration.file.replace(/\\/g, '/').split('/').pop()}`
+            : '';
+        const what =
+          changes.slice(0, 3).map(describe).join(', ') +
+          (changes.length > 3 ? `, … (${changes.length} in all)` : '') +
+          upgradeFile;
         switch (down.state) {
           case 'empty':
-            context.report(first, `The downgrade does nothing${down.note ? ` (${down.note})` : ''}, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`, {
-              span,
-              help: 'Undo each upgrade step in the downgrade, in reverse order — or declare the migration irreversible so a rollback stops with a clear message.',
-            });
+            context.report(
+              first,
+              `The downgrade does nothing${down.note ? ` (${down.note})` : ''}, but the upgrade changes the schema: ${what}. Rolling back would report success and leave these changes in place.`,
+              {
+                span,
+                help: 'Undo each upgrade step in the downgrade, in reverse order — or declare the migration irreversible so a rollback stops with a clear message.',
+              },
+            );
             return;
           case 'absent':
             if (down.autoReversible === true) return;
-            context.report(first, `The migration has no downgrade${down.note ? ` (${down.note})` : ''}: it cannot be rolled back, and the upgrade changes the schema: ${what}.`, {
-              span,
-              help: 'Add a downgrade that undoes each upgrade step, in reverse order — or declare the migration irreversible explicitly.',
-            });
+            context.report(
+              first,
+              `The migration has no downgrade${down.note ? ` (${down.note})` : ''}: it cannot be rolled back, and the upgrade changes the schema: ${what}.`,
+              {
+                span,
+                help: 'Add a downgrade that undoes each upgrade step, in reverse order — or declare the migration irreversible explicitly.',
+              },
+            );
             return;
           case 'irreversible':
-            context.report(first, `The migration is declared irreversible${down.note ? ` (${down.note})` : ''}: rolling back stops here. The upgrade changes the schema: ${what}.`, {
-              span,
-              severity: 'info',
-              help: 'Fine when intended; make sure the deploy plan does not rely on rolling this migration back.',
-            });
+            context.report(
+              first,
+              `The migration is declared irreversible${down.note ? ` (${down.note})` : ''}: rolling back stops here. The upgrade changes the schema: ${what}.`,
+              {
+                span,
+                severity: 'info',
+                help: 'Fine when intended; make sure the deploy plan does not rely on rolling this migration back.',
+              },
+            );
             return;
         }
       },

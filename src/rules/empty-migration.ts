@@ -33,13 +33,27 @@ export const emptyMigration: Rule = {
     for (const m of context.migrations) {
       // A down file with nothing to undo (a data-only or validation step) is a deliberate no-op.
       // Code for other databases only (a SQLite-only fix on a Postgres run) is a no-op by design.
-      if (m.diagnostics.length > 0 || runsSomething(m) || (m.parents?.length ?? 0) > 1 || m.fileDirection === 'downgrade' || m.otherDatabaseCode) continue;
+      if (
+        m.diagnostics.length > 0 ||
+        runsSomething(m) ||
+        (m.parents?.length ?? 0) > 1 ||
+        m.fileDirection === 'downgrade' ||
+        m.otherDatabaseCode
+      )
+        continue;
       const nothing =
-        m.source.trim() === '' ? 'The file is empty' : m.ops.length === 0 ? 'The file has no statements (only comments)' : 'The file has no statements besides transaction control and settings';
+        m.source.trim() === ''
+          ? 'The file is empty'
+          : m.ops.length === 0
+            ? 'The file has no statements (only comments)'
+            : 'The file has no statements besides transaction control and settings';
       context.report(
         { file: m.file, line: 1, column: 1, endLine: 1, endColumn: 1 },
         `${nothing}: the migration would be recorded as applied without changing anything.`,
-        { help: 'Add the statements this migration is for, or delete the file.', ...(m.revision ? { revision: m.revision } : {}) },
+        {
+          help: 'Add the statements this migration is for, or delete the file.',
+          ...(m.revision ? { revision: m.revision } : {}),
+        },
       );
     }
   },

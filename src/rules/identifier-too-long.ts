@@ -7,7 +7,11 @@ function namesOf(op: Operation): string[] {
   const q = (n: QualifiedName) => (n.schema ? [n.schema, n.name] : [n.name]);
   switch (op.kind) {
     case 'create-table':
-      return [...q(op.table), ...op.columns.map((c) => c.name), ...[...op.constraints, ...op.columns.flatMap((c) => c.constraints)].flatMap((c) => (c.name ? [c.name] : []))];
+      return [
+        ...q(op.table),
+        ...op.columns.map((c) => c.name),
+        ...[...op.constraints, ...op.columns.flatMap((c) => c.constraints)].flatMap((c) => (c.name ? [c.name] : [])),
+      ];
     case 'add-column':
       return [...q(op.table), op.column.name, ...op.column.constraints.flatMap((c) => (c.name ? [c.name] : []))];
     case 'rename-table':
@@ -47,7 +51,8 @@ export const identifierTooLong: Rule = {
     id: 'identifier-too-long',
     severity: 'warning',
     squawk: true,
-    summary: 'Postgres silently truncates identifiers longer than 63 bytes, so the object gets a name other than the one written.',
+    summary:
+      'Postgres silently truncates identifiers longer than 63 bytes, so the object gets a name other than the one written.',
     docs: {
       what:
         'Flags table, column, index, constraint, schema and domain names longer than 63 bytes (UTF-8), in SQL and in the names ' +
@@ -68,25 +73,56 @@ export const identifierTooLong: Rule = {
   create(context) {
     const check = (op: Operation) => {
       for (const long of op.longIdentifiers ?? []) {
-        context.report(op, `Identifier "${long.text}" is ${Buffer.byteLength(long.text, 'utf8')} bytes long: Postgres truncates it to ${MAX_IDENTIFIER_BYTES} bytes, "${long.truncated}".`, {
-          span: long.span,
-          help: `Use a name of at most ${MAX_IDENTIFIER_BYTES} bytes.`,
-        });
+        context.report(
+          op,
+          `Identifier "${long.text}" is ${Buffer.byteLength(long.text, 'utf8')} bytes long: Postgres truncates it to ${MAX_IDENTIFIER_BYTES} bytes, "${long.truncated}".`,
+          {
+            span: long.span,
+            help: `Use a name of at most ${MAX_IDENTIFIER_BYTES} bytes.`,
+          },
+        );
       }
       for (const name of new Set(namesOf(op))) {
         const bytes = Buffer.byteLength(name, 'utf8');
         if (bytes <= MAX_IDENTIFIER_BYTES) continue;
-        context.report(op, `Identifier "${name}" is ${bytes} bytes long: Postgres truncates it to ${MAX_IDENTIFIER_BYTES} bytes, "${truncateIdentifier(name)}".`, {
-          help: `Use a name of at most ${MAX_IDENTIFIER_BYTES} bytes.`,
-        });
+        context.report(
+          op,
+          `Identifier "${name}" is ${bytes} bytes long: Postgres truncates it to ${MAX_IDENTIFIER_BYTES} bytes, "${truncateIdentifier(name)}".`,
+          {
+            help: `Use a name of at most ${MAX_IDENTIFIER_BYTES} bytes.`,
+          },
+        );
       }
     };
     const visitor: Record<string, (op: Operation) => void> = {};
     for (const kind of [
-      'create-table', 'add-column', 'rename-table', 'rename-column', 'create-index', 'add-constraint', 'drop-column', 'alter-column-type',
-      'set-not-null', 'drop-not-null', 'set-default', 'drop-constraint', 'validate-constraint', 'drop-table', 'truncate', 'drop-index',
-      'create-domain', 'alter-domain', 'detach-partition', 'other', 'data-change', 'reindex', 'add-enum-value', 'drop-schema', 'rename-schema',
-    ]) visitor[kind] = check;
+      'create-table',
+      'add-column',
+      'rename-table',
+      'rename-column',
+      'create-index',
+      'add-constraint',
+      'drop-column',
+      'alter-column-type',
+      'set-not-null',
+      'drop-not-null',
+      'set-default',
+      'drop-constraint',
+      'validate-constraint',
+      'drop-table',
+      'truncate',
+      'drop-index',
+      'create-domain',
+      'alter-domain',
+      'detach-partition',
+      'other',
+      'data-change',
+      'reindex',
+      'add-enum-value',
+      'drop-schema',
+      'rename-schema',
+    ])
+      visitor[kind] = check;
     return visitor;
   },
 };

@@ -18,7 +18,7 @@ export const lockTimeoutTooLong: Rule = {
       what: `\`SET [LOCAL] lock_timeout\` to a value longer than ${LONGEST_HELPFUL_MS / 1000} seconds (\`'30s'\`, \`60000\`, \`'1min'\`).`,
       why:
         '`lock_timeout` exists because a statement waiting for a strong lock (`ACCESS EXCLUSIVE` for most `ALTER TABLE`s) makes ' +
-        'every later query on the table queue behind it, reads included. The timeout bounds that outage: with `\'30s\'`, a ' +
+        "every later query on the table queue behind it, reads included. The timeout bounds that outage: with `'30s'`, a " +
         'long-running transaction on the table means 30 seconds in which every request touching it hangs — long enough to fill ' +
         'connection pools and trip request timeouts, which is the outage `lock_timeout` was meant to prevent. A short timeout and ' +
         'a retry cost nothing when the table is quiet.',
@@ -32,9 +32,13 @@ export const lockTimeoutTooLong: Rule = {
     return {
       'set-setting'(op) {
         if (op.name !== 'lock_timeout' || op.durationMs === undefined || op.durationMs <= LONGEST_HELPFUL_MS) return;
-        context.report(op, `lock_timeout is set to ${shown(op.durationMs)}: while a statement waits that long for its lock, every query on the table queues behind it.`, {
-          help: `Use a few seconds at most (SET lock_timeout = '2s';) and retry the migration when it times out.`,
-        });
+        context.report(
+          op,
+          `lock_timeout is set to ${shown(op.durationMs)}: while a statement waits that long for its lock, every query on the table queues behind it.`,
+          {
+            help: `Use a few seconds at most (SET lock_timeout = '2s';) and retry the migration when it times out.`,
+          },
+        );
       },
     };
   },

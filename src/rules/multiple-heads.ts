@@ -1,6 +1,14 @@
 import type { Rule } from '../engine/types.js';
 import type { Migration } from '../ir/types.js';
-import { cycles, duplicateIds, heads, missingReferences, type RevisionGraph, resolve, revisionGraphs } from '../parsers/alembic/graph.js';
+import {
+  cycles,
+  duplicateIds,
+  heads,
+  missingReferences,
+  type RevisionGraph,
+  resolve,
+  revisionGraphs,
+} from '../parsers/alembic/graph.js';
 
 function baseName(file: string): string {
   return file.replace(/\\/g, '/').split('/').pop() ?? file;
@@ -43,7 +51,7 @@ export const multipleHeads: Rule = {
       what:
         'Flags an Alembic versions directory whose revision graph has more than one head: a revision that no other revision names as its ' +
         '`down_revision`. It happens when two branches each add a revision on top of the same parent and both are merged. Each head is ' +
-        'reported on its own file, with the ids of all heads. Heads on separately labelled branches (`branch_labels`, each head\'s ' +
+        "reported on its own file, with the ids of all heads. Heads on separately labelled branches (`branch_labels`, each head's " +
         'history carrying a different label) are a deliberate layout and are not flagged.',
       why:
         'With several heads, `alembic upgrade head` stops with "Multiple head revisions are present" and the deploy fails; ' +
@@ -53,7 +61,7 @@ export const multipleHeads: Rule = {
         'Check that the branches do not conflict, then add a merge revision that joins the heads (it usually has empty ' +
         '`upgrade()` and `downgrade()`):\n\n' +
         '```sh\nalembic heads\nalembic merge -m "merge heads" 3f1a2b4c5d6e 9e8d7c6b5a4f\n```\n\n' +
-        'Or rebase one branch: set its first revision\'s `down_revision` to the other head.',
+        "Or rebase one branch: set its first revision's `down_revision` to the other head.",
     },
   },
   checkRun(context) {

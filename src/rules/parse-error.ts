@@ -11,7 +11,8 @@ export const parseError: Rule = {
         'Reported when a migration cannot be read as its format: an SQL statement the Postgres parser rejects (at the position the parser gives, with its message), ' +
         'a file that is not valid UTF-8 or looks binary, or a TypeScript/Python file that does not parse. The other statements of the file and all other files are still linted.',
       why: 'What cannot be parsed cannot be checked: a dangerous statement could hide there, and Postgres would reject the same text at deploy time.',
-      instead: 'Fix the syntax the message points at (the parser is Postgres 18\'s own), or save the file as UTF-8 text.',
+      instead:
+        "Fix the syntax the message points at (the parser is Postgres 18's own), or save the file as UTF-8 text.",
     },
   },
 };

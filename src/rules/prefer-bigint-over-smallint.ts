@@ -10,7 +10,7 @@ export const preferBigintOverSmallint: Rule = {
     docs: {
       what:
         'Flags columns created as, or changed to, `smallint`/`int2`/`smallserial` (arrays of them too), in `CREATE TABLE`, ' +
-        '`ADD COLUMN` and `ALTER COLUMN … TYPE`. The 32-bit types are `prefer-bigint-over-int`\'s, as in Squawk.',
+        "`ADD COLUMN` and `ALTER COLUMN … TYPE`. The 32-bit types are `prefer-bigint-over-int`'s, as in Squawk.",
       why:
         'A 16-bit column stops at 32,767: a counter, a position or a sequence-fed id gets there quickly, and from then on every ' +
         'write of a larger value fails with `smallint out of range`. Widening it then is `ALTER COLUMN … TYPE bigint`, which ' +

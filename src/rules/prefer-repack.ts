@@ -6,7 +6,8 @@ export const preferRepack: Rule = {
     id: 'prefer-repack',
     severity: 'warning',
     squawk: true,
-    summary: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock; REPACK CONCURRENTLY (PG 19) or pg_repack do not block.',
+    summary:
+      'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock; REPACK CONCURRENTLY (PG 19) or pg_repack do not block.',
     docs: {
       what:
         'Flags `VACUUM FULL` and `CLUSTER` on an existing table. Squawk reports this only when the target is PostgreSQL 19 or ' +
@@ -39,13 +40,17 @@ export const preferRepack: Rule = {
         if (op.table && context.isNewTable(op.table)) return;
         const target = op.table ? tableName(op.table) : 'every table it processes';
         const command = op.detail === 'CLUSTER' ? 'CLUSTER' : 'VACUUM FULL';
-        context.report(op, `${command} rewrites ${target} and its indexes under an ACCESS EXCLUSIVE lock: every read and write waits for the whole rewrite.`, {
-          lock: describeLock('AccessExclusiveLock', target),
-          help:
-            context.pgVersion >= 19
-              ? `Use REPACK (CONCURRENTLY)${op.table ? ` ${tableName(op.table)}` : ''} instead.`
-              : `Run pg_repack${op.table ? ` --table=${tableName(op.table)}` : ''} outside the migration (REPACK (CONCURRENTLY) needs PostgreSQL 19; the target is ${context.pgVersion}).`,
-        });
+        context.report(
+          op,
+          `${command} rewrites ${target} and its indexes under an ACCESS EXCLUSIVE lock: every read and write waits for the whole rewrite.`,
+          {
+            lock: describeLock('AccessExclusiveLock', target),
+            help:
+              context.pgVersion >= 19
+                ? `Use REPACK (CONCURRENTLY)${op.table ? ` ${tableName(op.table)}` : ''} instead.`
+                : `Run pg_repack${op.table ? ` --table=${tableName(op.table)}` : ''} outside the migration (REPACK (CONCURRENTLY) needs PostgreSQL 19; the target is ${context.pgVersion}).`,
+          },
+        );
       },
     };
   },

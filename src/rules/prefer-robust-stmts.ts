@@ -11,10 +11,11 @@ export const preferRobustStmts: Rule = {
       'migration tools record which migrations ran and most run each one in a transaction, so a half-applied migration is ' +
       'rare; the rule is for teams that re-run SQL by hand or run migrations outside transactions. Squawk enables it by ' +
       'default but, like migration-lint here, stays silent inside a transaction.',
-    summary: 'A statement outside a transaction that fails on a re-run (no IF EXISTS / IF NOT EXISTS) leaves a half-applied migration stuck.',
+    summary:
+      'A statement outside a transaction that fails on a re-run (no IF EXISTS / IF NOT EXISTS) leaves a half-applied migration stuck.',
     docs: {
       what:
-        'Statements that run outside a transaction block (by the file\'s own `BEGIN`/`COMMIT` and the tool\'s way of running ' +
+        "Statements that run outside a transaction block (by the file's own `BEGIN`/`COMMIT` and the tool's way of running " +
         'it) and cannot run twice: `CREATE TABLE`, `CREATE INDEX`, `ADD COLUMN` without `IF NOT EXISTS`; `DROP TABLE`, `DROP ' +
         'INDEX`, `DROP COLUMN`, `DROP CONSTRAINT` without `IF EXISTS`; `ADD CONSTRAINT` unless a `DROP CONSTRAINT IF EXISTS` ' +
         'of the same name comes first; `RENAME` and `DETACH PARTITION`, which fail the second time. Unlike Squawk, ' +
@@ -31,7 +32,7 @@ export const preferRobustStmts: Rule = {
         'CREATE INDEX CONCURRENTLY IF NOT EXISTS audit_log_created_idx ON audit_log (created_at);\n' +
         'ALTER TABLE users ADD COLUMN IF NOT EXISTS locale text;\n' +
         'ALTER TABLE users DROP CONSTRAINT IF EXISTS users_locale_check;\n' +
-        'ALTER TABLE users ADD CONSTRAINT users_locale_check CHECK (locale <> \'\') NOT VALID;\n' +
+        "ALTER TABLE users ADD CONSTRAINT users_locale_check CHECK (locale <> '') NOT VALID;\n" +
         '```\n\nOr run the migration in a transaction.',
     },
   },
@@ -39,28 +40,39 @@ export const preferRobustStmts: Rule = {
     // Constraints this migration drops with IF EXISTS: re-adding them is safe to repeat.
     const droppedIfExists = new Set<string>();
     const flag = (op: Operation, missing: string, what: string) =>
-      context.report(op, `${what} has no ${missing} and runs outside a transaction: if the migration fails after it, running it again fails here.`, {
-        help: missing.startsWith('IF') ? `Write ${missing} (or run the migration in a transaction).` : 'Run the migration in a transaction.',
-      });
+      context.report(
+        op,
+        `${what} has no ${missing} and runs outside a transaction: if the migration fails after it, running it again fails here.`,
+        {
+          help: missing.startsWith('IF')
+            ? `Write ${missing} (or run the migration in a transaction).`
+            : 'Run the migration in a transaction.',
+        },
+      );
     return {
       'create-table'(op) {
-        if (!op.inTransaction && !op.ifNotExists && !op.temporary) flag(op, 'IF NOT EXISTS', `CREATE TABLE ${tableName(op.table)}`);
+        if (!op.inTransaction && !op.ifNotExists && !op.temporary)
+          flag(op, 'IF NOT EXISTS', `CREATE TABLE ${tableName(op.table)}`);
       },
       'create-index'(op) {
-        if (op.ifNotExists || !op.name || (op.inTransaction && !op.concurrently) || context.isNewTable(op.table)) return;
+        if (op.ifNotExists || !op.name || (op.inTransaction && !op.concurrently) || context.isNewTable(op.table))
+          return;
         flag(op, 'IF NOT EXISTS', `CREATE INDEX${op.concurrently ? ' CONCURRENTLY' : ''} ${op.name}`);
       },
       'add-column'(op) {
-        if (!op.inTransaction && !op.ifNotExists && !context.isNewTable(op.table)) flag(op, 'IF NOT EXISTS', `ADD COLUMN ${op.column.name}`);
+        if (!op.inTransaction && !op.ifNotExists && !context.isNewTable(op.table))
+          flag(op, 'IF NOT EXISTS', `ADD COLUMN ${op.column.name}`);
       },
       'drop-column'(op) {
         if (!op.inTransaction && !op.ifExists) flag(op, 'IF EXISTS', `DROP COLUMN ${op.column}`);
       },
       'drop-table'(op) {
-        if (!op.inTransaction && !op.ifExists) flag(op, 'IF EXISTS', `DROP TABLE ${op.tables.map(tableName).join(', ')}`);
+        if (!op.inTransaction && !op.ifExists)
+          flag(op, 'IF EXISTS', `DROP TABLE ${op.tables.map(tableName).join(', ')}`);
       },
       'drop-index'(op) {
-        if (!op.inTransaction && !op.ifExists) flag(op, 'IF EXISTS', `DROP INDEX ${op.indexes.map(tableName).join(', ')}`);
+        if (!op.inTransaction && !op.ifExists)
+          flag(op, 'IF EXISTS', `DROP INDEX ${op.indexes.map(tableName).join(', ')}`);
       },
       'drop-constraint'(op) {
         if (op.ifExists) droppedIfExists.add(op.name);
@@ -70,16 +82,26 @@ export const preferRobustStmts: Rule = {
         if (!op.inTransaction) flag(op, 'a transaction around it', `RENAME COLUMN ${op.column} TO ${op.newName}`);
       },
       'rename-table'(op) {
-        if (!op.inTransaction) flag(op, 'a transaction around it', `ALTER TABLE ${tableName(op.table)} RENAME TO ${op.newName}`);
+        if (!op.inTransaction)
+          flag(op, 'a transaction around it', `ALTER TABLE ${tableName(op.table)} RENAME TO ${op.newName}`);
       },
       'detach-partition'(op) {
         if (!op.inTransaction) flag(op, 'a transaction around it', `DETACH PARTITION ${tableName(op.partition)}`);
       },
       'add-constraint'(op) {
-        if (op.inTransaction || context.isNewTable(op.table) || (op.constraint.name && droppedIfExists.has(op.constraint.name))) return;
-        context.report(op, `ADD CONSTRAINT${op.constraint.name ? ` ${op.constraint.name}` : ''} runs outside a transaction and cannot be repeated: if the migration fails after it, running it again fails here.`, {
-          help: `Put ALTER TABLE ${tableName(op.table)} DROP CONSTRAINT IF EXISTS <name> before it (or run the migration in a transaction).`,
-        });
+        if (
+          op.inTransaction ||
+          context.isNewTable(op.table) ||
+          (op.constraint.name && droppedIfExists.has(op.constraint.name))
+        )
+          return;
+        context.report(
+          op,
+          `ADD CONSTRAINT${op.constraint.name ? ` ${op.constraint.name}` : ''} runs outside a transaction and cannot be repeated: if the migration fails after it, running it again fails here.`,
+          {
+            help: `Put ALTER TABLE ${tableName(op.table)} DROP CONSTRAINT IF EXISTS <name> before it (or run the migration in a transaction).`,
+          },
+        );
       },
     };
   },

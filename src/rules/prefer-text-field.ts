@@ -6,7 +6,8 @@ export const preferTextField: Rule = {
     id: 'prefer-text-field',
     severity: 'warning',
     squawk: true,
-    summary: 'varchar(n): changing the limit later takes an ACCESS EXCLUSIVE lock (and shrinking it rewrites the table).',
+    summary:
+      'varchar(n): changing the limit later takes an ACCESS EXCLUSIVE lock (and shrinking it rewrites the table).',
     docs: {
       what:
         'Flags columns created as, or changed to, `varchar(n)` / `character varying(n)` (a length limit) in ' +
@@ -37,10 +38,14 @@ export const preferTextField: Rule = {
     return columnTypeVisitors((use) => {
       if (use.type.name !== 'varchar' || use.type.modifiers.length === 0) return;
       const n = use.type.modifiers[0]!;
-      context.report(use.op, `${describeUse(use)}: changing that limit later needs an ACCESS EXCLUSIVE lock (and lowering it rewrites the table).`, {
-        span: use.span,
-        help: `Use text with CHECK (length(${use.column}) <= ${n}), added NOT VALID and then validated.`,
-      });
+      context.report(
+        use.op,
+        `${describeUse(use)}: changing that limit later needs an ACCESS EXCLUSIVE lock (and lowering it rewrites the table).`,
+        {
+          span: use.span,
+          help: `Use text with CHECK (length(${use.column}) <= ${n}), added NOT VALID and then validated.`,
+        },
+      );
     });
   },
 };

@@ -11,20 +11,57 @@ interface Drop {
 }
 
 function sameType(a: TypeRef | undefined, b: TypeRef): boolean {
-  return a !== undefined && a.name === b.name && a.arrayDims === b.arrayDims && a.modifiers.join(',') === b.modifiers.join(',');
+  return (
+    a !== undefined &&
+    a.name === b.name &&
+    a.arrayDims === b.arrayDims &&
+    a.modifiers.join(',') === b.modifiers.join(',')
+  );
 }
 
 // Families of types a rename keeps the values of (a retype within a family converts in place).
 const TYPE_FAMILY: Record<string, string> = {};
 for (const [family, names] of Object.entries({
-  number: ['int2', 'int4', 'int8', 'smallint', 'integer', 'bigint', 'serial', 'bigserial', 'smallserial', 'numeric', 'decimal', 'float4', 'float8', 'real', 'money'],
+  number: [
+    'int2',
+    'int4',
+    'int8',
+    'smallint',
+    'integer',
+    'bigint',
+    'serial',
+    'bigserial',
+    'smallserial',
+    'numeric',
+    'decimal',
+    'float4',
+    'float8',
+    'real',
+    'money',
+  ],
   text: ['text', 'varchar', 'bpchar', 'char', 'citext', 'name'],
   time: ['timestamp', 'timestamptz', 'date'],
   json: ['json', 'jsonb'],
 })) {
   for (const n of names) TYPE_FAMILY[n] = family;
 }
-const BUILTIN = new Set([...Object.keys(TYPE_FAMILY), 'bool', 'boolean', 'uuid', 'bytea', 'time', 'timetz', 'interval', 'inet', 'cidr', 'tsvector', 'xml', 'point', 'geometry', 'geography']);
+const BUILTIN = new Set([
+  ...Object.keys(TYPE_FAMILY),
+  'bool',
+  'boolean',
+  'uuid',
+  'bytea',
+  'time',
+  'timetz',
+  'interval',
+  'inet',
+  'cidr',
+  'tsvector',
+  'xml',
+  'point',
+  'geometry',
+  'geography',
+]);
 
 /**
  * Could the added column hold the dropped column's values? Same family, or text and an enum / uuid
@@ -52,13 +89,39 @@ export function nameWords(name: string): string[] {
 }
 
 // Words too common in column names to tie two columns together on their own.
-const GENERIC_WORDS = new Set(['id', 'ids', 'at', 'on', 'by', 'is', 'has', 'of', 'to', 'for', 'in', 'the', 'a', 'date', 'time', 'type', 'count', 'num', 'number', 'value', 'flag', 'key', 'fk', 'ref']);
+const GENERIC_WORDS = new Set([
+  'id',
+  'ids',
+  'at',
+  'on',
+  'by',
+  'is',
+  'has',
+  'of',
+  'to',
+  'for',
+  'in',
+  'the',
+  'a',
+  'date',
+  'time',
+  'type',
+  'count',
+  'num',
+  'number',
+  'value',
+  'flag',
+  'key',
+  'fk',
+  'ref',
+]);
 
 function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length]!;
@@ -106,10 +169,13 @@ function pair(drops: Drop[], adds: AddColumnOp[]): [Drop, AddColumnOp][] {
       }
       if (!convertible(d.type, a.column.type)) continue;
       const likeness = renameLikeness(d.op.column, a.column.name);
-      if (likeness >= PLAUSIBLE_RENAME) candidates.push({ d, a, score: likeness + (sameType(d.type, a.column.type) ? 0.01 : 0) });
+      if (likeness >= PLAUSIBLE_RENAME)
+        candidates.push({ d, a, score: likeness + (sameType(d.type, a.column.type) ? 0.01 : 0) });
     }
   }
-  candidates.sort((x, y) => y.score - x.score || drops.indexOf(x.d) - drops.indexOf(y.d) || adds.indexOf(x.a) - adds.indexOf(y.a));
+  candidates.sort(
+    (x, y) => y.score - x.score || drops.indexOf(x.d) - drops.indexOf(y.d) || adds.indexOf(x.a) - adds.indexOf(y.a),
+  );
   const pairs: [Drop, AddColumnOp][] = [];
   const free = new Set(adds);
   const unpaired = new Set(drops);
@@ -152,14 +218,21 @@ function opaqueStepBetween(ops: readonly Operation[], add: AddColumnOp, drop: Dr
 function swappedIn(ops: readonly Operation[], add: AddColumnOp, drop: DropColumnOp): boolean {
   return ops
     .slice(ops.indexOf(drop) + 1)
-    .some((op) => op.kind === 'rename-column' && tableKey(op.table) === tableKey(add.table) && op.column === add.column.name && op.newName === drop.column);
+    .some(
+      (op) =>
+        op.kind === 'rename-column' &&
+        tableKey(op.table) === tableKey(add.table) &&
+        op.column === add.column.name &&
+        op.newName === drop.column,
+    );
 }
 
 export const renameViaDropAdd: Rule = {
   meta: {
     id: 'rename-via-drop-add',
     severity: 'error',
-    summary: 'A migration drops a column and adds one to the same table: usually a rename or type change turned into data loss.',
+    summary:
+      'A migration drops a column and adds one to the same table: usually a rename or type change turned into data loss.',
     docs: {
       what:
         'Flags a migration that drops a column of an existing table and adds a column to the same table that reads as its ' +
@@ -168,7 +241,7 @@ export const renameViaDropAdd: Rule = {
         'old values convert to. Schema-diff tools (Prisma, Drizzle, TypeORM, Alembic autogenerate) produce exactly this when a ' +
         'field is renamed or retyped in the model. The finding is on the `DROP COLUMN`, the statement that loses the data, and ' +
         'names the `ADD COLUMN` with its line; the closest match is paired first. Not flagged: columns of tables created in the ' +
-        'same migration; in a downgrade, columns the same migration\'s upgrade added; stored generated columns (their values are ' +
+        "same migration; in a downgrade, columns the same migration's upgrade added; stored generated columns (their values are " +
         'computed); a drop preceded by a statement that reads the old column of that table (`UPDATE t SET new = f(old)`, ' +
         '`INSERT … SELECT old FROM t`: the values were carried over). When code the linter cannot read (ORM session work) runs ' +
         'between the add and the drop, the finding is a warning naming that code — unless the new column then takes the old ' +
@@ -225,20 +298,31 @@ export const renameViaDropAdd: Rule = {
           // Add a new column, run code, drop the old one and give the new one its name: the code moved the values.
           if (opaque && swappedIn(context.ops, a, d.op)) continue;
           // Code this linter cannot read runs between the add and the drop: it may copy the values.
-          const unless = opaque ? ` unless the code at line ${opaque.span.line} copies ${old} into ${next} (it cannot be read here)` : '';
+          const unless = opaque
+            ? ` unless the code at line ${opaque.span.line} copies ${old} into ${next} (it cannot be read here)`
+            : '';
           const severity = opaque ? ({ severity: 'warning' } as const) : {};
           if (d.op.column === a.column.name) {
-            const change = d.type && !sameType(d.type, a.column.type) ? ` (${d.type.text} → ${a.column.type.text})` : '';
-            context.report(d.op, `Column ${t}.${old} is dropped and re-created ${where(d.op, a)}${change}: every existing value is lost${unless}.`, {
-              help: `Keep the data: ALTER TABLE ${t} ALTER COLUMN ${old} TYPE ${a.column.type.text} USING ${old}::${a.column.type.text} — or add a new column, backfill it, and drop ${old} later.`,
-              ...severity,
-            });
+            const change =
+              d.type && !sameType(d.type, a.column.type) ? ` (${d.type.text} → ${a.column.type.text})` : '';
+            context.report(
+              d.op,
+              `Column ${t}.${old} is dropped and re-created ${where(d.op, a)}${change}: every existing value is lost${unless}.`,
+              {
+                help: `Keep the data: ALTER TABLE ${t} ALTER COLUMN ${old} TYPE ${a.column.type.text} USING ${old}::${a.column.type.text} — or add a new column, backfill it, and drop ${old} later.`,
+                ...severity,
+              },
+            );
           } else {
             const change = d.type && !sameType(d.type, a.column.type) ? `, ${d.type.text} → ${a.column.type.text}` : '';
-            context.report(d.op, `Column ${t}.${old} is dropped and ${t}.${next} is added ${where(d.op, a)}${change}: if this is a rename, every value of ${old} is lost${unless}.`, {
-              help: `For a rename: ALTER TABLE ${t} RENAME COLUMN ${old} TO ${next}; (or add ${next}, copy ${old} into it, and drop ${old} in a later migration).`,
-              ...severity,
-            });
+            context.report(
+              d.op,
+              `Column ${t}.${old} is dropped and ${t}.${next} is added ${where(d.op, a)}${change}: if this is a rename, every value of ${old} is lost${unless}.`,
+              {
+                help: `For a rename: ALTER TABLE ${t} RENAME COLUMN ${old} TO ${next}; (or add ${next}, copy ${old} into it, and drop ${old} in a later migration).`,
+                ...severity,
+              },
+            );
           }
         }
       },

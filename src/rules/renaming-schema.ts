@@ -5,7 +5,8 @@ export const renamingSchema: Rule = {
   meta: {
     id: 'renaming-schema',
     severity: 'error',
-    summary: 'ALTER SCHEMA … RENAME breaks every query, search_path and grant script that names the old schema, the moment it commits.',
+    summary:
+      'ALTER SCHEMA … RENAME breaks every query, search_path and grant script that names the old schema, the moment it commits.',
     docs: {
       what: '`ALTER SCHEMA … RENAME TO …`.',
       why:
@@ -24,9 +25,13 @@ export const renamingSchema: Rule = {
   create(context) {
     return {
       'rename-schema'(op) {
-        context.report(op, `Renaming schema ${quoteIdent(op.schema)} to ${quoteIdent(op.newName)} breaks every query, search_path and function that names ${quoteIdent(op.schema)} as soon as it commits.`, {
-          help: `Move objects to ${quoteIdent(op.newName)} step by step and keep ${quoteIdent(op.schema)} working (views, search_path) until no deployed code uses it.`,
-        });
+        context.report(
+          op,
+          `Renaming schema ${quoteIdent(op.schema)} to ${quoteIdent(op.newName)} breaks every query, search_path and function that names ${quoteIdent(op.schema)} as soon as it commits.`,
+          {
+            help: `Move objects to ${quoteIdent(op.newName)} step by step and keep ${quoteIdent(op.schema)} working (views, search_path) until no deployed code uses it.`,
+          },
+        );
       },
     };
   },

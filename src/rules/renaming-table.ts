@@ -36,10 +36,14 @@ export const renamingTable: Rule = {
         if (context.isNewTable(op.table)) return;
         const t = tableName(op.table);
         const renamed = tableName({ schema: op.table.schema, name: op.newName });
-        context.report(op, `Renaming table ${t} to ${op.newName} breaks every running query that still uses ${t} until the new application version is deployed everywhere.`, {
-          lock: describeLock('AccessExclusiveLock', op.table),
-          help: `Rename and create a view in the same transaction: ALTER TABLE ${t} RENAME TO ${quoteIdent(op.newName)}; CREATE VIEW ${t} AS SELECT * FROM ${renamed}; drop the view once no code uses ${t}.`,
-        });
+        context.report(
+          op,
+          `Renaming table ${t} to ${op.newName} breaks every running query that still uses ${t} until the new application version is deployed everywhere.`,
+          {
+            lock: describeLock('AccessExclusiveLock', op.table),
+            help: `Rename and create a view in the same transaction: ALTER TABLE ${t} RENAME TO ${quoteIdent(op.newName)}; CREATE VIEW ${t} AS SELECT * FROM ${renamed}; drop the view once no code uses ${t}.`,
+          },
+        );
       },
     };
   },

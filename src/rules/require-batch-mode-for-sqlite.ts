@@ -15,9 +15,9 @@ export const requireBatchModeForSqlite: Rule = {
     docs: {
       what:
         'Only with `--dialect sqlite` (or `"dialect": "sqlite"` in the config). Flags, outside a batch block ' +
-        '(Alembic `op.batch_alter_table()`) and outside the table rebuilds other tools make themselves (Knex\'s SQLite dialect for ' +
-        '`.alter()`, foreign and primary keys, nullability and dropped columns; every TypeORM QueryRunner call; Sequelize\'s ' +
-        '`changeColumn`, `removeColumn`, `addConstraint`…; the keys of a table they create), the changes SQLite\'s `ALTER TABLE` cannot make: changing a column\'s type, ' +
+        "(Alembic `op.batch_alter_table()`) and outside the table rebuilds other tools make themselves (Knex's SQLite dialect for " +
+        "`.alter()`, foreign and primary keys, nullability and dropped columns; every TypeORM QueryRunner call; Sequelize's " +
+        "`changeColumn`, `removeColumn`, `addConstraint`…; the keys of a table they create), the changes SQLite's `ALTER TABLE` cannot make: changing a column's type, " +
         'nullability or default (Alembic `alter_column`), adding, dropping or validating a constraint (`create_foreign_key`, ' +
         '`create_unique_constraint`, `create_check_constraint`, `drop_constraint`, and the foreign key of an `add_column` with ' +
         '`sa.ForeignKey`), and adding a column that is UNIQUE, a PRIMARY KEY or has a non-constant default. Dropping a column ' +
@@ -25,7 +25,7 @@ export const requireBatchModeForSqlite: Rule = {
         'used by a constraint, view or trigger. PostgreSQL rules still run: projects that target SQLite usually deploy to ' +
         'PostgreSQL too.',
       why:
-        'SQLite\'s `ALTER TABLE` only renames tables and columns, adds columns (not UNIQUE, not PRIMARY KEY, with a constant ' +
+        "SQLite's `ALTER TABLE` only renames tables and columns, adds columns (not UNIQUE, not PRIMARY KEY, with a constant " +
         'default) and, since 3.35, drops plain columns. Anything else is a syntax error (`near "ALTER": syntax error`, ' +
         '`near "CONSTRAINT": syntax error`) or, for constraints, an Alembic `NotImplementedError` — the migration works on ' +
         'PostgreSQL and fails on the SQLite database of the tests or of a desktop build.',
@@ -45,7 +45,11 @@ export const requireBatchModeForSqlite: Rule = {
     const help = (table: string) => (context.migration.formatHelp?.sqliteRebuild ?? HELP).replace('<table>', table);
     const flag = (op: Operation & { table: { name: string; schema?: string } }, what: string) => {
       if (op.inBatch) return;
-      context.report(op, `On SQLite, ALTER TABLE ${tableName(op.table)} cannot ${what}, so this migration fails there.`, { help: help(op.table.name) });
+      context.report(
+        op,
+        `On SQLite, ALTER TABLE ${tableName(op.table)} cannot ${what}, so this migration fails there.`,
+        { help: help(op.table.name) },
+      );
     };
     return {
       'alter-column-type'(op) {
@@ -61,7 +65,10 @@ export const requireBatchModeForSqlite: Rule = {
         flag(op, `${op.default ? 'set' : 'drop'} the default of column ${op.column}`);
       },
       'add-constraint'(op) {
-        flag(op, `add a ${op.constraint.type.replace('-', ' ')} constraint${op.constraint.name ? ` ${op.constraint.name}` : ''}`);
+        flag(
+          op,
+          `add a ${op.constraint.type.replace('-', ' ')} constraint${op.constraint.name ? ` ${op.constraint.name}` : ''}`,
+        );
       },
       'drop-constraint'(op) {
         flag(op, `drop constraint ${op.name}`);
@@ -73,14 +80,22 @@ export const requireBatchModeForSqlite: Rule = {
         const c = op.column;
         if (c.primaryKey) flag(op, `add the PRIMARY KEY column ${c.name}`);
         else if (c.unique) flag(op, `add the UNIQUE column ${c.name}`);
-        else if (c.default && c.default.volatility !== 'immutable') flag(op, `add column ${c.name} with the non-constant default ${c.default.computedIn ? describeDefault(c.default) : c.default.text}`);
+        else if (c.default && c.default.volatility !== 'immutable')
+          flag(
+            op,
+            `add column ${c.name} with the non-constant default ${c.default.computedIn ? describeDefault(c.default) : c.default.text}`,
+          );
       },
       'drop-column'(op) {
         if (op.inBatch) return;
-        context.report(op, `SQLite drops column ${op.column} of ${tableName(op.table)} only from version 3.35, and never when it is indexed, UNIQUE, part of a key or used by a constraint, view or trigger.`, {
-          severity: 'warning',
-          help: help(op.table.name),
-        });
+        context.report(
+          op,
+          `SQLite drops column ${op.column} of ${tableName(op.table)} only from version 3.35, and never when it is indexed, UNIQUE, part of a key or used by a constraint, view or trigger.`,
+          {
+            severity: 'warning',
+            help: help(op.table.name),
+          },
+        );
       },
     };
   },

@@ -17,7 +17,7 @@ export const requireConcurrentIndexCreation: Rule = {
         'Build the index concurrently, outside a transaction block (it takes `SHARE UPDATE EXCLUSIVE`, which lets reads and writes go on):\n\n' +
         '```sql\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n```\n\n' +
         'If the build fails it leaves an `INVALID` index behind: `DROP INDEX CONCURRENTLY users_email_idx;` and retry.\n\n' +
-        'The finding gives the migration tool\'s own way: node-pg-migrate `pgm.createIndex(…, { concurrently: true })` after ' +
+        "The finding gives the migration tool's own way: node-pg-migrate `pgm.createIndex(…, { concurrently: true })` after " +
         '`pgm.noTransaction()`; Sequelize `queryInterface.addIndex(…, { concurrently: true })` outside a transaction; Alembic ' +
         '`op.create_index(…, postgresql_concurrently=True)` inside `with op.get_context().autocommit_block():`; Knex, TypeORM, Kysely ' +
         'and MikroORM the SQL above through their raw-SQL call, in a migration they run without a transaction; dbmate ' +
@@ -37,10 +37,14 @@ export const requireConcurrentIndexCreation: Rule = {
         const name = op.name ? ` ${quoteIdent(op.name)}` : '';
         // The format says how its tool runs the statement outside a transaction (knex.raw, postgresql_concurrently…).
         const how = context.migration.formatHelp?.concurrentIndex;
-        context.report(op, `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX${name} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`, {
-          lock: describeLock('ShareLock', op.table),
-          help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${name} ON ${tableName(op.table)} (…), run outside a transaction block.${how ? ` ${how}.` : ''}`,
-        });
+        context.report(
+          op,
+          `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX${name} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`,
+          {
+            lock: describeLock('ShareLock', op.table),
+            help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${name} ON ${tableName(op.table)} (…), run outside a transaction block.${how ? ` ${how}.` : ''}`,
+          },
+        );
       },
     };
   },

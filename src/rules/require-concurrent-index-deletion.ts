@@ -8,8 +8,7 @@ export const requireConcurrentIndexDeletion: Rule = {
     squawk: true,
     summary: 'DROP INDEX without CONCURRENTLY locks the whole table against reads and writes.',
     docs: {
-      what:
-        'Flags `DROP INDEX` without `CONCURRENTLY`, unless the index was created earlier in the same migration on a table that migration also created.',
+      what: 'Flags `DROP INDEX` without `CONCURRENTLY`, unless the index was created earlier in the same migration on a table that migration also created.',
       why:
         'A plain `DROP INDEX` takes an `ACCESS EXCLUSIVE` lock on the index **and on its table**: every query on the table, ' +
         'plain `SELECT`s included, waits until the drop commits. The drop itself is quick, but it first waits for every running ' +
@@ -39,7 +38,14 @@ export const requireConcurrentIndexDeletion: Rule = {
         });
         if (risky.length === 0) return;
         const names = risky.map(tableName).join(', ');
-        const tables = [...new Set(risky.map((ix) => context.indexTable(ix)).filter((t) => t !== undefined).map((t) => tableName(t)))];
+        const tables = [
+          ...new Set(
+            risky
+              .map((ix) => context.indexTable(ix))
+              .filter((t) => t !== undefined)
+              .map((t) => tableName(t)),
+          ),
+        ];
         const on = tables.length === 1 ? tables[0]! : 'the table of each index';
         context.report(
           op,

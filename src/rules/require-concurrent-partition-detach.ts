@@ -27,7 +27,8 @@ export const requireConcurrentPartitionDetach: Rule = {
     },
     lock: {
       mode: 'AccessExclusiveLock',
-      setup: 'CREATE TABLE measurements (id bigint, taken_on date) PARTITION BY RANGE (taken_on);\nCREATE TABLE measurements_2023 PARTITION OF measurements FOR VALUES FROM (\'2023-01-01\') TO (\'2024-01-01\');',
+      setup:
+        "CREATE TABLE measurements (id bigint, taken_on date) PARTITION BY RANGE (taken_on);\nCREATE TABLE measurements_2023 PARTITION OF measurements FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');",
       statement: 'ALTER TABLE measurements DETACH PARTITION measurements_2023;',
       relation: 'measurements',
     },
@@ -41,10 +42,14 @@ export const requireConcurrentPartitionDetach: Rule = {
           context.pgVersion >= 14
             ? `Use ALTER TABLE ${parent} DETACH PARTITION ${tableName(op.partition)} CONCURRENTLY, in a migration that runs outside a transaction block.`
             : `DETACH PARTITION … CONCURRENTLY needs PostgreSQL 14 (the target is ${context.pgVersion}): run the detach when traffic allows, with a short lock_timeout, or upgrade first.`;
-        context.report(op, `Detaching partition ${tableName(op.partition)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${parent} and the partition: every read and write of the table waits until the migration commits.`, {
-          lock: describeLock('AccessExclusiveLock', parent),
-          help,
-        });
+        context.report(
+          op,
+          `Detaching partition ${tableName(op.partition)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${parent} and the partition: every read and write of the table waits until the migration commits.`,
+          {
+            lock: describeLock('AccessExclusiveLock', parent),
+            help,
+          },
+        );
       },
     };
   },

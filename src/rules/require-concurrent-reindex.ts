@@ -6,7 +6,8 @@ export const requireConcurrentReindex: Rule = {
     id: 'require-concurrent-reindex',
     severity: 'error',
     squawk: true,
-    summary: 'REINDEX without CONCURRENTLY blocks writes to the table, and reads through the index, for the whole rebuild.',
+    summary:
+      'REINDEX without CONCURRENTLY blocks writes to the table, and reads through the index, for the whole rebuild.',
     docs: {
       what:
         'Flags `REINDEX INDEX`, `REINDEX TABLE`, `REINDEX SCHEMA` and `REINDEX DATABASE` without `CONCURRENTLY` ' +
@@ -25,7 +26,8 @@ export const requireConcurrentReindex: Rule = {
     },
     lock: {
       mode: 'ShareLock',
-      setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
+      setup:
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
       statement: 'REINDEX TABLE orders;',
       relation: 'orders',
     },
@@ -36,14 +38,23 @@ export const requireConcurrentReindex: Rule = {
         if (op.concurrently || op.target === 'system') return;
         if (op.target === 'table' && context.isNewTable(op.name)) return;
         const what = `REINDEX ${op.target.toUpperCase()} ${tableName(op.name)}`;
-        const target = op.target === 'table' ? tableName(op.name) : op.target === 'index' ? `the table of ${tableName(op.name)}` : `every table of ${op.target} ${tableName(op.name)}`;
-        context.report(op, `${what} without CONCURRENTLY blocks writes to ${target} (SHARE lock) and reads through the rebuilt indexes until it finishes.`, {
-          lock: describeLock('ShareLock', target),
-          help:
-            context.pgVersion >= 12
-              ? `Use REINDEX ${op.target.toUpperCase()} CONCURRENTLY ${tableName(op.name)}, in a migration that runs outside a transaction block.`
-              : `REINDEX … CONCURRENTLY needs PostgreSQL 12 (the target is ${context.pgVersion}): build a new index with CREATE INDEX CONCURRENTLY, then drop the old one with DROP INDEX CONCURRENTLY.`,
-        });
+        const target =
+          op.target === 'table'
+            ? tableName(op.name)
+            : op.target === 'index'
+              ? `the table of ${tableName(op.name)}`
+              : `every table of ${op.target} ${tableName(op.name)}`;
+        context.report(
+          op,
+          `${what} without CONCURRENTLY blocks writes to ${target} (SHARE lock) and reads through the rebuilt indexes until it finishes.`,
+          {
+            lock: describeLock('ShareLock', target),
+            help:
+              context.pgVersion >= 12
+                ? `Use REINDEX ${op.target.toUpperCase()} CONCURRENTLY ${tableName(op.name)}, in a migration that runs outside a transaction block.`
+                : `REINDEX … CONCURRENTLY needs PostgreSQL 12 (the target is ${context.pgVersion}): build a new index with CREATE INDEX CONCURRENTLY, then drop the old one with DROP INDEX CONCURRENTLY.`,
+          },
+        );
       },
     };
   },

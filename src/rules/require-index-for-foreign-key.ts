@@ -24,7 +24,8 @@ export const requireIndexForForeignKey: Rule = {
   meta: {
     id: 'require-index-for-foreign-key',
     severity: 'warning',
-    summary: 'A foreign key whose referencing columns no index leads with: every DELETE or key UPDATE on the parent scans the child table.',
+    summary:
+      'A foreign key whose referencing columns no index leads with: every DELETE or key UPDATE on the parent scans the child table.',
     docs: {
       what:
         'A `FOREIGN KEY` (in `CREATE TABLE`, `ADD COLUMN … REFERENCES`, `ADD CONSTRAINT`) whose referencing columns are not the ' +
@@ -71,7 +72,9 @@ export const requireIndexForForeignKey: Rule = {
       if (c.type === 'foreign-key' && c.references && c.columns.length) {
         const k = key(table);
         if (!fksByTable.has(k)) fksByTable.set(k, []);
-        fksByTable.get(k)!.push({ op, table, columns: c.columns, references: c.references.table, ...(c.name ? { name: c.name } : {}) });
+        fksByTable
+          .get(k)!
+          .push({ op, table, columns: c.columns, references: c.references.table, ...(c.name ? { name: c.name } : {}) });
       }
     };
     const keep = (table: QualifiedName, stays: (fk: ForeignKey) => boolean) => {
@@ -101,9 +104,12 @@ export const requireIndexForForeignKey: Rule = {
               const known = indexByName.get(`${set}|${tableKey(name)}`) ?? indexByBareName.get(`${set}|${name.name}`);
               const list = known ? indexes.get(known.table) : undefined;
               if (!list || !known || !list.includes(known.columns)) continue;
-              const served = (fksByTable.get(known.table) ?? []).filter((fk) => list.some((cols) => covers(cols, fk.columns)));
+              const served = (fksByTable.get(known.table) ?? []).filter((fk) =>
+                list.some((cols) => covers(cols, fk.columns)),
+              );
               list.splice(list.indexOf(known.columns), 1);
-              for (const fk of served) if (!list.some((cols) => covers(cols, fk.columns))) fk.uncoveredBy = { op, index: name.name };
+              for (const fk of served)
+                if (!list.some((cols) => covers(cols, fk.columns))) fk.uncoveredBy = { op, index: name.name };
             }
             break;
           case 'drop-table':
@@ -126,7 +132,8 @@ export const requireIndexForForeignKey: Rule = {
     }
     // One finding per child table and columns, at the last constraint on them (the one in force).
     const last = new Map<string, { fk: ForeignKey; table: string }>();
-    for (const [table, list] of fksByTable) for (const fk of list) last.set(`${table}(${[...fk.columns].sort().join(',')})`, { fk, table });
+    for (const [table, list] of fksByTable)
+      for (const fk of list) last.set(`${table}(${[...fk.columns].sort().join(',')})`, { fk, table });
     for (const { fk, table } of last.values()) {
       if ((indexes.get(table) ?? []).some((cols) => covers(cols, fk.columns))) continue;
       const cols = fk.columns.map(quoteIdent).join(', ');

@@ -9,7 +9,8 @@ export const requireLockTimeout: Rule = {
     severity: 'warning',
     squawk: true,
     aliases: ['require-timeout-settings'],
-    summary: 'A statement that takes a strong table lock runs with no lock_timeout: while it waits, every query on the table queues behind it.',
+    summary:
+      'A statement that takes a strong table lock runs with no lock_timeout: while it waits, every query on the table queues behind it.',
     docs: {
       what:
         'The first statement of a migration that takes an `ACCESS EXCLUSIVE`, `EXCLUSIVE`, `SHARE ROW EXCLUSIVE` or `SHARE` lock on an ' +
@@ -28,7 +29,7 @@ export const requireLockTimeout: Rule = {
       instead:
         'Set a short lock timeout at the top of the migration (and retry the migration when it times out):\n\n' +
         "```sql\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN plan text;\n```\n\n" +
-        'In a transaction, `SET LOCAL lock_timeout = \'2s\';` limits it to that transaction. If your migration tool or database role ' +
+        "In a transaction, `SET LOCAL lock_timeout = '2s';` limits it to that transaction. If your migration tool or database role " +
         'already sets `lock_timeout`, turn this rule off.',
     },
     lock: {

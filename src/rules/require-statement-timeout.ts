@@ -12,8 +12,9 @@ export const requireStatementTimeout: Rule = {
     offByDefault:
       'a statement_timeout also cancels the slow work a migration exists to do (a large CREATE INDEX CONCURRENTLY, a ' +
       'backfill), so the right value is a per-project choice, and many teams set it on the deploy role instead; the wait ' +
-      'for the lock, which is what takes an application down, is require-lock-timeout\'s. Squawk enables it by default.',
-    summary: 'A statement that holds a strong table lock runs with no statement_timeout: nothing bounds how long it blocks the table.',
+      "for the lock, which is what takes an application down, is require-lock-timeout's. Squawk enables it by default.",
+    summary:
+      'A statement that holds a strong table lock runs with no statement_timeout: nothing bounds how long it blocks the table.',
     docs: {
       what:
         'The first statement of a migration that takes a `SHARE` or stronger lock on an existing table (the same statements as ' +
@@ -34,13 +35,21 @@ export const requireStatementTimeout: Rule = {
     let reported = false;
     const check = (op: Operation) => {
       if (timeout.observe(op) || reported || timeout.inForce) return;
-      const lock = strongLock(op, (t) => context.isNewTable(t), (index) => context.indexTable(index));
+      const lock = strongLock(
+        op,
+        (t) => context.isNewTable(t),
+        (index) => context.indexTable(index),
+      );
       if (!lock) return;
       reported = true;
       const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);
-      context.report(op, `This statement holds ${/^[AEIOU]/.test(lockSql(lock.mode)) ? 'an' : 'a'} ${lockSql(lock.mode)} lock on ${target} with no statement_timeout set: nothing limits how long it keeps the table blocked.`, {
-        help: "Put SET statement_timeout = '…'; (a bound you accept for the table being blocked) before the first statement of the migration.",
-      });
+      context.report(
+        op,
+        `This statement holds ${/^[AEIOU]/.test(lockSql(lock.mode)) ? 'an' : 'a'} ${lockSql(lock.mode)} lock on ${target} with no statement_timeout set: nothing limits how long it keeps the table blocked.`,
+        {
+          help: "Put SET statement_timeout = '…'; (a bound you accept for the table being blocked) before the first statement of the migration.",
+        },
+      );
     };
     return Object.fromEntries([...STRONG_LOCK_KINDS, 'set-setting', 'transaction'].map((kind) => [kind, check]));
   },

@@ -16,15 +16,18 @@ export const requireTableSchema: Rule = {
     id: 'require-table-schema',
     severity: 'warning',
     squawk: true,
-    offByDefault: 'most projects keep every table in one schema and rely on search_path on purpose (Squawk makes it opt-in too).',
-    summary: 'CREATE/ALTER/DROP TABLE with a name that is not schema-qualified depends on the search_path of whoever runs it.',
+    offByDefault:
+      'most projects keep every table in one schema and rely on search_path on purpose (Squawk makes it opt-in too).',
+    summary:
+      'CREATE/ALTER/DROP TABLE with a name that is not schema-qualified depends on the search_path of whoever runs it.',
     docs: {
       what: 'Flags `CREATE TABLE` (not temporary), `CREATE TABLE … AS`, `ALTER TABLE` and `DROP TABLE` whose table name has no schema.',
       why:
         'An unqualified name is resolved through `search_path`, which differs between roles, connection poolers and ' +
         'environments: the same migration can create a table in another schema than intended, or alter and drop a ' +
         'same-named table in the wrong schema. Projects that use several schemas therefore qualify every name.',
-      instead: '```sql\nCREATE TABLE billing.invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\nALTER TABLE billing.invoices ADD COLUMN paid_at timestamptz;\n```',
+      instead:
+        '```sql\nCREATE TABLE billing.invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\nALTER TABLE billing.invoices ADD COLUMN paid_at timestamptz;\n```',
     },
   },
   create(context) {
@@ -35,11 +38,30 @@ export const requireTableSchema: Rule = {
       const unqualified = tablesOf(op).filter((t) => !t.schema);
       if (unqualified.length === 0) return;
       lastStatement = op.statementIndex;
-      context.report(op, `Table ${unqualified.map(tableName).join(', ')} is not schema-qualified: which table this is depends on the search_path.`, {
-        help: `Write the schema: public.${unqualified[0]!.name} (or the schema it belongs in).`,
-      });
+      context.report(
+        op,
+        `Table ${unqualified.map(tableName).join(', ')} is not schema-qualified: which table this is depends on the search_path.`,
+        {
+          help: `Write the schema: public.${unqualified[0]!.name} (or the schema it belongs in).`,
+        },
+      );
     };
-    const kinds = ['create-table', 'drop-table', 'add-column', 'drop-column', 'rename-column', 'alter-column-type', 'set-not-null', 'drop-not-null', 'set-default', 'add-constraint', 'drop-constraint', 'validate-constraint', 'rename-table', 'detach-partition'] as const;
+    const kinds = [
+      'create-table',
+      'drop-table',
+      'add-column',
+      'drop-column',
+      'rename-column',
+      'alter-column-type',
+      'set-not-null',
+      'drop-not-null',
+      'set-default',
+      'add-constraint',
+      'drop-constraint',
+      'validate-constraint',
+      'rename-table',
+      'detach-partition',
+    ] as const;
     return Object.fromEntries(kinds.map((k) => [k, check]));
   },
 };

@@ -9,7 +9,7 @@ export const suppressionMissingReason: Rule = {
     docs: {
       what:
         'Flags a migration-lint suppression comment with no ` -- reason` after its rule list. The suppression still applies; this finding asks for the why. ' +
-        'Squawk\'s `squawk-ignore` comments have no reason syntax and are not flagged.',
+        "Squawk's `squawk-ignore` comments have no reason syntax and are not flagged.",
       why:
         'A suppression accepts a known hazard (a lock, a rewrite, data loss). The reviewer of the next change to the file needs to know why it was ' +
         'safe then — "the table has 12 rows", "runs in the maintenance window" — to tell whether it still is.',

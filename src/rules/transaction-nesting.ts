@@ -20,7 +20,7 @@ export const transactionNesting: Rule = {
       what:
         'Flags a `BEGIN` (`START TRANSACTION`) while a transaction is already open — either an earlier explicit `BEGIN` ' +
         'in the same file, or the transaction the migration tool wraps the file in — and a `COMMIT`/`ROLLBACK` that ends ' +
-        'a transaction the file did not open (the tool\'s, or the implicit one Postgres puts around a file sent as one ' +
+        "a transaction the file did not open (the tool's, or the implicit one Postgres puts around a file sent as one " +
         'multi-statement query), or that finds no transaction open at all (left over from a nested `BEGIN`, or a missing ' +
         'one). A `BEGIN`/`COMMIT` pair in a file sent as one multi-statement query (golang-migrate, ' +
         'Prisma, dbmate `transaction:false`) is fine and not flagged: Postgres turns the implicit transaction into that ' +
@@ -29,8 +29,8 @@ export const transactionNesting: Rule = {
         'Postgres has no nested transactions. A `BEGIN` inside an open transaction is ignored with the warning ' +
         '`there is already a transaction in progress`, so its `COMMIT` ends the outer transaction: everything after it ' +
         'runs in autocommit, and a later failure leaves the migration half applied while the tool believes it is atomic ' +
-        '(the tool\'s own `COMMIT` then warns `there is no transaction in progress`, and its bookkeeping row may be ' +
-        'written outside the migration\'s transaction). A `ROLLBACK` there silently undoes the statements before it, ' +
+        "(the tool's own `COMMIT` then warns `there is no transaction in progress`, and its bookkeeping row may be " +
+        "written outside the migration's transaction). A `ROLLBACK` there silently undoes the statements before it, " +
         'and the tool records the migration as applied.',
       instead:
         'Let the tool own the transaction: remove `BEGIN`/`COMMIT` from files it wraps.\n\n' +
@@ -40,8 +40,8 @@ export const transactionNesting: Rule = {
         "UPDATE users SET plan = 'free' WHERE plan IS NULL;\n" +
         '```\n\n' +
         'If a statement must run outside a transaction (`CREATE INDEX CONCURRENTLY`), put it in its own migration and ' +
-        'turn the tool\'s transaction off for that file (dbmate `-- migrate:up transaction:false`, Flyway: a file of only ' +
-        'such statements, node-pg-migrate `pgm.noTransaction()`), rather than committing the tool\'s transaction early. ' +
+        "turn the tool's transaction off for that file (dbmate `-- migrate:up transaction:false`, Flyway: a file of only " +
+        "such statements, node-pg-migrate `pgm.noTransaction()`), rather than committing the tool's transaction early. " +
         'When a file does manage its own transaction, open it once: `BEGIN; … COMMIT;`.',
     },
   },
@@ -61,7 +61,9 @@ export const transactionNesting: Rule = {
             context.report(
               op,
               `BEGIN inside the transaction opened at line ${opened.span.line}: Postgres ignores it ("there is already a transaction in progress"), so the next COMMIT ends the outer transaction.`,
-              { help: 'Remove the inner BEGIN and its COMMIT; Postgres has no nested transactions (use SAVEPOINT for a partial rollback).' },
+              {
+                help: 'Remove the inner BEGIN and its COMMIT; Postgres has no nested transactions (use SAVEPOINT for a partial rollback).',
+              },
             );
           } else if (op.inTransaction && mode === 'wrapped') {
             ignored = op;
@@ -114,9 +116,15 @@ export const transactionNesting: Rule = {
           : op.action === 'rollback'
             ? 'nothing is rolled back: every statement before it has already been committed on its own'
             : 'the statements before it ran without a transaction, each committed on its own';
-        context.report(op, `${keyword(op)} with no transaction open (Postgres only warns "there is no transaction in progress"): ${cause}.`, {
-          help: ignoredBeforeEnd ? 'Remove the nested BEGIN and its COMMIT.' : 'Add BEGIN where the transaction should start, or remove this statement.',
-        });
+        context.report(
+          op,
+          `${keyword(op)} with no transaction open (Postgres only warns "there is no transaction in progress"): ${cause}.`,
+          {
+            help: ignoredBeforeEnd
+              ? 'Remove the nested BEGIN and its COMMIT.'
+              : 'Add BEGIN where the transaction should start, or remove this statement.',
+          },
+        );
         ignoredBeforeEnd = undefined;
       },
     };

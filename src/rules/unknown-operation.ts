@@ -7,7 +7,8 @@ export const unknownOperation: Rule = {
     offByDefault:
       'by default a call the frontends cannot read is only counted in the summary (`--verbose` lists them); `--fail-on-unknown` ' +
       '(config `"failOnUnknown": true`) turns this rule on as an error, for teams that want every migration statement checked.',
-    summary: 'A migration call the linter could not read (a dynamic table name, an imported helper): nothing about it was checked.',
+    summary:
+      'A migration call the linter could not read (a dynamic table name, an imported helper): nothing about it was checked.',
     docs: {
       what:
         'Each framework call a frontend saw but could not turn into an operation — `knex.schema.alterTable(tableName, …)` with a ' +

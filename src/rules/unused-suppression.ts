@@ -8,12 +8,13 @@ export const unusedSuppression: Rule = {
   meta: {
     id: 'unused-suppression',
     severity: 'warning',
-    summary: 'A suppression comment silences nothing: the rule it names does not fire on that statement, or it names no known rule.',
+    summary:
+      'A suppression comment silences nothing: the rule it names does not fire on that statement, or it names no known rule.',
     docs: {
       what:
         'Flags a `migration-lint-disable-next-line`, `migration-lint-disable-file` or `# migration-lint: disable=` comment that names a rule which reports nothing ' +
         'on the statement the comment covers (or anywhere in the file, for the file-level form), a rule id migration-lint does not have, or no rule at all. ' +
-        'Squawk\'s `squawk-ignore` comments are honoured but never reported, since they may name Squawk rules migration-lint does not have. ' +
+        "Squawk's `squawk-ignore` comments are honoured but never reported, since they may name Squawk rules migration-lint does not have. " +
         'Rules turned off in the configuration are not reported either: whether they would fire is unknown.',
       why:
         'A stale suppression is a hidden hazard: once the statement is edited or moved, the comment can silence a real finding on a statement ' +

@@ -46,7 +46,10 @@ export function statementGroups(migration: Migration): LineRange[] {
 
 /** Line ranges a directive can point at: each op's own, and each statement's. */
 function statementRanges(migration: Migration): LineRange[] {
-  return [...migration.ops.map((op) => ({ line: op.span.line, endLine: op.span.endLine })), ...statementGroups(migration)];
+  return [
+    ...migration.ops.map((op) => ({ line: op.span.line, endLine: op.span.endLine })),
+    ...statementGroups(migration),
+  ];
 }
 
 function coveredRanges(d: Directive, ranges: LineRange[], lines: readonly string[]): LineRange[] {
@@ -70,7 +73,11 @@ function describeTarget(d: Directive, covered: LineRange[]): string {
   return `on the statement at line ${line}`;
 }
 
-export function applySuppressions(findings: Finding[], migrations: readonly Migration[], options: SuppressionOptions): Finding[] {
+export function applySuppressions(
+  findings: Finding[],
+  migrations: readonly Migration[],
+  options: SuppressionOptions,
+): Finding[] {
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     let list = byFile.get(f.file);
@@ -111,12 +118,17 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
       const covered = coveredRanges(d, ranges, lines);
       const inScope = (f: Finding) => covered.some((r) => r.line <= f.line && f.line <= r.endLine);
       // Squawk's file-level form and pgfence's form without rules silence every rule.
-      const everyRule = d.rules.length === 0 && ((d.syntax === 'squawk' && d.scope === 'file') || d.syntax === 'pgfence');
+      const everyRule =
+        d.rules.length === 0 && ((d.syntax === 'squawk' && d.scope === 'file') || d.syntax === 'pgfence');
       const written = everyRule ? [...options.knownRules] : d.rules;
-      const names = [...new Set(written.flatMap((name) => {
-        const ids = options.resolveRule?.(name) ?? [name];
-        return ids.length ? ids : [name];
-      }))];
+      const names = [
+        ...new Set(
+          written.flatMap((name) => {
+            const ids = options.resolveRule?.(name) ?? [name];
+            return ids.length ? ids : [name];
+          }),
+        ),
+      ];
       const unused: string[] = [];
       for (const rule of names) {
         let used = false;
@@ -131,7 +143,13 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
         if (!options.knownRules.has(rule)) {
           if (unusedSeverity)
             produced.push(
-              meta(d, UNUSED_SUPPRESSION, unusedSeverity, `${directiveText(d, [rule])} names "${rule}", which is not a migration-lint rule, so it suppresses nothing.`, 'Use a rule id from `migration-lint rules`, and put the reason after " -- ".'),
+              meta(
+                d,
+                UNUSED_SUPPRESSION,
+                unusedSeverity,
+                `${directiveText(d, [rule])} names "${rule}", which is not a migration-lint rule, so it suppresses nothing.`,
+                'Use a rule id from `migration-lint rules`, and put the reason after " -- ".',
+              ),
             );
         } else if (options.severityOf(rule) !== undefined) unused.push(rule);
       }
@@ -147,12 +165,26 @@ export function applySuppressions(findings: Finding[], migrations: readonly Migr
         );
       }
       if (d.syntax === 'migration-lint' && d.rules.length === 0 && unusedSeverity) {
-        produced.push(meta(d, UNUSED_SUPPRESSION, unusedSeverity, `${d.keyword.replace(/=$/, '')} names no rule, so it suppresses nothing.`, `List the rule ids it silences: ${directiveText(d, ['<rule>'])} -- <reason>.`));
+        produced.push(
+          meta(
+            d,
+            UNUSED_SUPPRESSION,
+            unusedSeverity,
+            `${d.keyword.replace(/=$/, '')} names no rule, so it suppresses nothing.`,
+            `List the rule ids it silences: ${directiveText(d, ['<rule>'])} -- <reason>.`,
+          ),
+        );
       }
       const known = d.rules.filter((r) => options.knownRules.has(r));
       if (d.syntax === 'migration-lint' && known.length > 0 && d.reason === undefined && reasonSeverity) {
         produced.push(
-          meta(d, SUPPRESSION_MISSING_REASON, reasonSeverity, `${directiveText(d, d.rules)} gives no reason.`, `Say why the statement is safe after " -- ", e.g. ${directiveText(d, d.rules)} -- the table has 12 rows.`),
+          meta(
+            d,
+            SUPPRESSION_MISSING_REASON,
+            reasonSeverity,
+            `${directiveText(d, d.rules)} gives no reason.`,
+            `Say why the statement is safe after " -- ", e.g. ${directiveText(d, d.rules)} -- the table has 12 rows.`,
+          ),
         );
       }
     }

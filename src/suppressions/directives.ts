@@ -83,7 +83,10 @@ function readPayload(payload: string): { rules: string[]; reason?: string } {
 export function findDirectives(file: string, source: string): Directive[] {
   if (!/migration-lint|squawk-ignore|pgfence-ignore/.test(source)) return [];
   const markers = commentMarkers(file);
-  const pattern = new RegExp(`(${markers.map((m) => ESCAPED[m]).join('|')})[ \\t]*(migration-lint|squawk-ignore|pgfence-ignore)`, 'g');
+  const pattern = new RegExp(
+    `(${markers.map((m) => ESCAPED[m]).join('|')})[ \\t]*(migration-lint|squawk-ignore|pgfence-ignore)`,
+    'g',
+  );
   const out: Directive[] = [];
   const lines = source.split('\n');
   lines.forEach((rawLine, index) => {
@@ -111,7 +114,8 @@ export function findDirectives(file: string, source: string): Directive[] {
     const { m, body, commentEnd, keyword } = found;
     const matched = keyword.re.exec(body)![0];
     const ownLine = line.slice(0, m.index).trim() === '';
-    const scope: DirectiveScope = keyword.scope === 'own-line-dependent' ? (ownLine ? 'next-statement' : 'this-statement') : keyword.scope;
+    const scope: DirectiveScope =
+      keyword.scope === 'own-line-dependent' ? (ownLine ? 'next-statement' : 'this-statement') : keyword.scope;
     const { rules, reason } = readPayload(body.slice(matched.length));
     const directive: Directive = {
       file,

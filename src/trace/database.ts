@@ -59,7 +59,12 @@ export function toSqlFailure(e: unknown): SqlFailure {
   const err = e as { message?: string; code?: unknown; detail?: unknown; hint?: unknown };
   if (err && typeof err === 'object' && typeof err.message === 'string') {
     const code = typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined;
-    return new SqlFailure(err.message, code, typeof err.detail === 'string' ? err.detail : undefined, typeof err.hint === 'string' ? err.hint : undefined);
+    return new SqlFailure(
+      err.message,
+      code,
+      typeof err.detail === 'string' ? err.detail : undefined,
+      typeof err.hint === 'string' ? err.hint : undefined,
+    );
   }
   return new SqlFailure(String(e), undefined);
 }

@@ -11,7 +11,8 @@ export const traceAccessExclusive: Rule = {
   meta: {
     id: 'trace-access-exclusive',
     severity: 'warning',
-    summary: 'trace: the statement took ACCESS EXCLUSIVE on an existing table on a real Postgres (reads and writes wait).',
+    summary:
+      'trace: the statement took ACCESS EXCLUSIVE on an existing table on a real Postgres (reads and writes wait).',
     docs: {
       what:
         'Reported by `migration-lint trace` when a statement, run on Postgres, took `AccessExclusiveLock` on a table, view or materialized view that existed before its migration file. ' +
@@ -21,7 +22,7 @@ export const traceAccessExclusive: Rule = {
         'When the table is also rewritten, the lock lasts as long as copying the whole table takes, which grows with its size.',
       instead:
         'See the lint findings for the same line (`migration-lint <paths>`), which give the safe alternative for the statement. ' +
-        'Whatever the statement, keep the lock short and bounded: `SET lock_timeout = \'2s\';` before it, no other slow statement after it in the same transaction, and retries.',
+        "Whatever the statement, keep the lock short and bounded: `SET lock_timeout = '2s';` before it, no other slow statement after it in the same transaction, and retries.",
     },
   },
 };
@@ -30,7 +31,8 @@ export const traceBlocksWrites: Rule = {
   meta: {
     id: 'trace-blocks-writes',
     severity: 'warning',
-    summary: 'trace: the statement took a lock that blocks writes to an existing table (SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE).',
+    summary:
+      'trace: the statement took a lock that blocks writes to an existing table (SHARE, SHARE ROW EXCLUSIVE or EXCLUSIVE).',
     docs: {
       what:
         'Reported by `migration-lint trace` when a statement, run on Postgres, took `ShareLock`, `ShareRowExclusiveLock` or `ExclusiveLock` on a table that existed before its migration file, ' +
@@ -52,7 +54,7 @@ export const traceStatementFailed: Rule = {
     summary: 'trace: Postgres rejected the statement when the migrations were replayed.',
     docs: {
       what:
-        'Reported by `migration-lint trace` when Postgres raised an error for a statement of the replayed migrations or of the `--setup` schema, with Postgres\'s message and SQLSTATE. ' +
+        "Reported by `migration-lint trace` when Postgres raised an error for a statement of the replayed migrations or of the `--setup` schema, with Postgres's message and SQLSTATE. " +
         'It includes statements that only fail because of how the migration tool runs them: `CREATE INDEX CONCURRENTLY` in a file the tool wraps in a transaction fails with ' +
         '"cannot run inside a transaction block" (trace then runs it on its own to go on with the replay).',
       why:
@@ -75,7 +77,8 @@ export const traceNotRun: Rule = {
         '(a call the frontend did not understand, raw SQL it could not read), a statement trace refuses to run because it reaches outside the traced database (`COPY … PROGRAM` and `COPY` to files, the server file functions, `dblink` and foreign servers, roles, `ALTER SYSTEM`, `DROP DATABASE`; see the Security section of docs/trace.md), ' +
         'or, with `--database-url` and without `--allow-commit`, a statement that cannot run inside the transaction trace rolls back (`CONCURRENTLY`, `VACUUM`).',
       why: 'A statement that was not run was not observed: its locks and cost are unknown, and later statements that depend on it may fail.',
-      instead: 'Write the operation as plain SQL in the migration, or trace on the embedded database (the default) or with `--allow-commit` against a scratch database.',
+      instead:
+        'Write the operation as plain SQL in the migration, or trace on the embedded database (the default) or with `--allow-commit` against a scratch database.',
     },
   },
 };
@@ -90,12 +93,19 @@ export const traceLocksNotObserved: Rule = {
         'Reported by `migration-lint trace` on the embedded database for statements Postgres refuses inside a transaction block (`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY`, `VACUUM`): ' +
         'trace runs them on their own, and their time and any rewrite are measured, but Postgres releases their locks when they finish and PGlite has no second connection to look at them while they run.',
       why: 'The locks shown for the statement are not an observation. Postgres documents `SHARE UPDATE EXCLUSIVE` for the concurrent forms (reads and writes go on) and `ACCESS EXCLUSIVE` for `VACUUM FULL`.',
-      instead: 'Trace against a scratch server with `--database-url … --allow-commit`: a second connection watches the statement and reads its locks while it waits for an older transaction.',
+      instead:
+        'Trace against a scratch server with `--database-url … --allow-commit`: a second connection watches the statement and reads its locks while it waits for an older transaction.',
     },
   },
 };
 
-export const TRACE_RULES: readonly Rule[] = [traceAccessExclusive, traceBlocksWrites, traceStatementFailed, traceNotRun, traceLocksNotObserved];
+export const TRACE_RULES: readonly Rule[] = [
+  traceAccessExclusive,
+  traceBlocksWrites,
+  traceStatementFailed,
+  traceNotRun,
+  traceLocksNotObserved,
+];
 
 export function findTraceRule(id: string): Rule | undefined {
   return TRACE_RULES.find((r) => r.meta.id === id);
@@ -136,7 +146,8 @@ function lockMessage(r: StepResult, lock: ObservedLock): string {
   if (r.ms !== undefined) {
     const rows = r.rowCounts[lock.relation];
     msg += `: ran ${formatMs(r.ms)}${rows !== undefined ? ` with ${rows.toLocaleString('en-US')} row${rows === 1 ? '' : 's'}` : ''}`;
-    if (r.heldMs !== undefined && r.heldMs > r.ms * 1.05 + 1) msg += `, lock held ${formatMs(r.heldMs)} until the migration's transaction ends`;
+    if (r.heldMs !== undefined && r.heldMs > r.ms * 1.05 + 1)
+      msg += `, lock held ${formatMs(r.heldMs)} until the migration's transaction ends`;
   }
   return msg;
 }
@@ -167,9 +178,11 @@ function failureHelp(code: string | undefined): string | undefined {
 
 /** Why the statement runs inside a transaction, in the words of the tool that runs it. */
 function transactionCause(m: MigrationTrace): string {
-  if (m.transaction === 'implicit') return `as ${m.format} sends this file: one multi-statement query, which Postgres runs as one implicit transaction`;
+  if (m.transaction === 'implicit')
+    return `as ${m.format} sends this file: one multi-statement query, which Postgres runs as one implicit transaction`;
   if (m.transaction === 'none') return "as written: it is inside the file's BEGIN … COMMIT";
-  if (m.format === 'sql') return 'as your migration tool runs this file (--assume-in-transaction): inside a transaction';
+  if (m.format === 'sql')
+    return 'as your migration tool runs this file (--assume-in-transaction): inside a transaction';
   return `as ${m.format} runs this file: inside a transaction`;
 }
 
@@ -177,7 +190,10 @@ function failureMessage(r: StepResult, m: MigrationTrace): string {
   const e = r.error!;
   const code = e.code ? ` (SQLSTATE ${e.code})` : '';
   if (r.step.inTransaction && e.code === '25001') {
-    const after = r.status === 'failed' && r.ms !== undefined && !r.ranInTransaction ? '; trace ran it outside a transaction to go on with the replay' : '';
+    const after =
+      r.status === 'failed' && r.ms !== undefined && !r.ranInTransaction
+        ? '; trace ran it outside a transaction to go on with the replay'
+        : '';
     return `Fails ${transactionCause(m)}. ${e.message}${code}${after}.`;
   }
   return `Postgres rejected this statement: ${e.message}${code}.`;
@@ -187,7 +203,14 @@ function failureMessage(r: StepResult, m: MigrationTrace): string {
 export function traceFindings(report: TraceReport): Finding[] {
   const out: Finding[] = [];
   for (const r of report.setup) {
-    if (r.status === 'failed') out.push(finding(traceStatementFailed, r, `Setup statement failed: ${r.error?.message ?? 'error'}${r.error?.code ? ` (SQLSTATE ${r.error.code})` : ''}.`));
+    if (r.status === 'failed')
+      out.push(
+        finding(
+          traceStatementFailed,
+          r,
+          `Setup statement failed: ${r.error?.message ?? 'error'}${r.error?.code ? ` (SQLSTATE ${r.error.code})` : ''}.`,
+        ),
+      );
     else if (r.status === 'skipped') out.push(finding(traceNotRun, r, `Setup statement not run: ${r.notes[0] ?? ''}`));
   }
   for (const m of report.migrations) {
@@ -197,15 +220,27 @@ export function traceFindings(report: TraceReport): Finding[] {
         out.push(finding(traceStatementFailed, r, failureMessage(r, m), help ? { help } : {}));
       }
       if (r.status === 'skipped') {
-        if (!r.step.skip?.quiet && !r.error) out.push(finding(traceNotRun, r, r.notes[0]?.replace(/^not run: /, 'Not run: ') ?? 'Not run.'));
+        if (!r.step.skip?.quiet && !r.error)
+          out.push(finding(traceNotRun, r, r.notes[0]?.replace(/^not run: /, 'Not run: ') ?? 'Not run.'));
         continue;
       }
       if (r.status === 'ok' && r.observation === 'not-observed') {
-        out.push(finding(traceLocksNotObserved, r, `Locks not observed: ${r.observationNote ?? 'the statement ran outside a transaction'}.`));
+        out.push(
+          finding(
+            traceLocksNotObserved,
+            r,
+            `Locks not observed: ${r.observationNote ?? 'the statement ran outside a transaction'}.`,
+          ),
+        );
       }
       for (const lock of r.locks) {
         if (lock.createdByStatement || !lock.existedBeforeMigration || !REPORTED_KINDS.has(lock.kind)) continue;
-        const rule = lock.mode === 'AccessExclusiveLock' ? traceAccessExclusive : lock.blocksWrites ? traceBlocksWrites : undefined;
+        const rule =
+          lock.mode === 'AccessExclusiveLock'
+            ? traceAccessExclusive
+            : lock.blocksWrites
+              ? traceBlocksWrites
+              : undefined;
         if (!rule) continue;
         out.push(finding(rule, r, lockMessage(r, lock), { lock: describeLock(lock.mode, lock.relation) }));
       }

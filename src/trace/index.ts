@@ -53,7 +53,14 @@ export interface TraceResult {
 }
 
 function setupError(path: string, rule: 'parse-error' | 'io-error', message: string): Migration {
-  return { file: path, format: 'sql', ops: [], transaction: 'none', diagnostics: [{ rule, message, span: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 } }], source: '' };
+  return {
+    file: path,
+    format: 'sql',
+    ops: [],
+    transaction: 'none',
+    diagnostics: [{ rule, message, span: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 } }],
+    source: '',
+  };
 }
 
 export async function traceSources(inputs: SourceInput[], options: TraceOptions = {}): Promise<TraceResult> {
@@ -75,32 +82,54 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
     const content = options.setup.content;
     if (content.ok) {
       const prepared = prepareSetupText(content.text);
-      setupMigration = await parseFile({ path: options.setup.path, text: prepared.text }, { assumeInTransaction: false, framework: 'sql', dialect: 'postgresql' });
+      setupMigration = await parseFile(
+        { path: options.setup.path, text: prepared.text },
+        { assumeInTransaction: false, framework: 'sql', dialect: 'postgresql' },
+      );
       if (setupMigration) setupMigration.source = content.text;
       for (const o of prepared.omitted) {
         const line = o.line;
-        setupNotes.push({ rule: traceNotRun.meta.id, severity: 'info', file: options.setup.path, line, column: 1, endLine: line, endColumn: 1, message: `Setup line not run: ${o.what}.`, direction: 'upgrade' });
+        setupNotes.push({
+          rule: traceNotRun.meta.id,
+          severity: 'info',
+          file: options.setup.path,
+          line,
+          column: 1,
+          endLine: line,
+          endColumn: 1,
+          message: `Setup line not run: ${o.what}.`,
+          direction: 'upgrade',
+        });
       }
     } else {
       setupMigration = setupError(options.setup.path, content.rule, content.message);
     }
   }
 
-  const db = options.database ?? (options.databaseUrl ? await PostgresDatabase.connect(options.databaseUrl) : await PgliteDatabase.create());
+  const db =
+    options.database ??
+    (options.databaseUrl ? await PostgresDatabase.connect(options.databaseUrl) : await PgliteDatabase.create());
   let report: TraceReport;
   try {
     const privileged = db.engine === 'postgres' ? await checkServerRole(db) : undefined;
     if (privileged?.reasons.length && !options.allowPrivilegedRole) {
       throw new PrivilegedRoleRefused(privileged, options.databaseUrl ? redactUrl(options.databaseUrl) : 'the server');
     }
-    report = await runTrace(db, setupMigration ? planMigrations([setupMigration]) : [], planMigrations(lint.migrations), {
-      rows: options.rows ?? 0,
-      allowCommit: Boolean(options.allowCommit),
-      ...(options.setup ? { setupFile: options.setup.path } : {}),
-      ...(options.serverLockTimeout ? { serverLockTimeout: options.serverLockTimeout } : {}),
-    });
+    report = await runTrace(
+      db,
+      setupMigration ? planMigrations([setupMigration]) : [],
+      planMigrations(lint.migrations),
+      {
+        rows: options.rows ?? 0,
+        allowCommit: Boolean(options.allowCommit),
+        ...(options.setup ? { setupFile: options.setup.path } : {}),
+        ...(options.serverLockTimeout ? { serverLockTimeout: options.serverLockTimeout } : {}),
+      },
+    );
     if (privileged?.reasons.length) {
-      report.notes.push(`Ran as the privileged role "${privileged.role}" (--allow-privileged-role): ${privileged.reasons.join('; ')}.`);
+      report.notes.push(
+        `Ran as the privileged role "${privileged.role}" (--allow-privileged-role): ${privileged.reasons.join('; ')}.`,
+      );
     }
   } finally {
     if (!options.database) await db.close();
@@ -123,7 +152,13 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
   const order = new Map<string, number>(lint.migrations.map((m, i) => [m.file, i + 1]));
   if (options.setup) order.set(options.setup.path, 0);
   const findings = [...setupNotes, ...diagnostics, ...traceFindings(report)];
-  findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  findings.sort(
+    (a, b) =>
+      (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.rule.localeCompare(b.rule),
+  );
   const result: TraceResult = { report, findings, lint };
   if (setupMigration) result.setupMigration = setupMigration;
   return result;

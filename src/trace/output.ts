@@ -21,26 +21,37 @@ export function displayedLocks(r: StepResult): ObservedLock[] {
 }
 
 function oneLine(sql: string, max: number): string {
-  const flat = sql.replace(/--[^\n]*\n/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = sql
+    .replace(/--[^\n]*\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }
 
 function rewriteCell(r: StepResult, lock: Pick<ObservedLock, 'oid' | 'relation'>): string {
   if (r.rewrites.some((w) => w.oid === lock.oid)) return 'yes';
   // Indexes of the table rebuilt without the table itself (ALTER COLUMN TYPE with a binary-compatible type, REINDEX).
-  const rebuilt = r.rewrites.filter((w) => w.kind === 'index' && r.locks.some((l) => l.oid === w.oid && l.table === lock.relation));
+  const rebuilt = r.rewrites.filter(
+    (w) => w.kind === 'index' && r.locks.some((l) => l.oid === w.oid && l.table === lock.relation),
+  );
   return rebuilt.length ? `${rebuilt.length} index${rebuilt.length === 1 ? '' : 'es'}` : '-';
 }
 
 function engineLine(report: TraceReport): string {
-  const where = report.engine === 'pglite' ? `PGlite (PostgreSQL ${report.serverVersion}, embedded, in memory)` : `PostgreSQL ${report.serverVersion} server`;
+  const where =
+    report.engine === 'pglite'
+      ? `PGlite (PostgreSQL ${report.serverVersion}, embedded, in memory)`
+      : `PostgreSQL ${report.serverVersion} server`;
   const how =
     report.mode === 'per-statement'
       ? report.engine === 'pglite'
         ? 'each statement in a transaction of its own'
         : 'each statement in a transaction of its own, COMMITTED (--allow-commit)'
       : 'the whole run in one transaction, ROLLED BACK at the end';
-  const rows = report.rows > 0 ? `; tables seeded with ${report.rows.toLocaleString('en-US')} rows` : '; tables are empty (--rows N seeds them)';
+  const rows =
+    report.rows > 0
+      ? `; tables seeded with ${report.rows.toLocaleString('en-US')} rows`
+      : '; tables are empty (--rows N seeds them)';
   return `migration-lint trace on ${where}: ${how}${rows}`;
 }
 
@@ -52,14 +63,19 @@ export function traceTable(report: TraceReport, cwd: string): string {
   for (const r of all) {
     if (r.step.skip?.quiet) continue;
     const where = `${displayPath(r.step.file, cwd)}:${r.step.span.line}`;
-    const statement = r.step.sql !== undefined ? oneLine(r.step.sql, 44) : oneLine(r.step.ops.map((o) => o.kind).join(', '), 44);
+    const statement =
+      r.step.sql !== undefined ? oneLine(r.step.sql, 44) : oneLine(r.step.ops.map((o) => o.kind).join(', '), 44);
     const ms = r.ms !== undefined ? formatMs(r.ms).replace(/ ms$/, '') : '-';
-    const held = r.heldMs !== undefined && r.ms !== undefined && r.heldMs > r.ms * 1.05 + 1 ? formatMs(r.heldMs).replace(/ ms$/, '') : '';
+    const held =
+      r.heldMs !== undefined && r.ms !== undefined && r.heldMs > r.ms * 1.05 + 1
+        ? formatMs(r.heldMs).replace(/ ms$/, '')
+        : '';
     let status: string | undefined;
     if (r.status === 'skipped') status = `skipped: ${r.notes[0]?.replace(/^not run: /, '') ?? 'not run'}`;
     // A failure inside trace's transaction left nothing to show; one that only the tool's transaction
     // causes (ran on its own afterwards) still has its observations below.
-    else if (r.status === 'failed' && (r.ranInTransaction || r.ms === undefined)) status = `FAILED: ${r.error?.message ?? ''}`;
+    else if (r.status === 'failed' && (r.ranInTransaction || r.ms === undefined))
+      status = `FAILED: ${r.error?.message ?? ''}`;
     if (status) {
       // A message row: the text runs on past the lock columns instead of widening them.
       rows.push([where, statement, `${oneLine(status, 100)}${r.ms !== undefined ? ` (${formatMs(r.ms)})` : ''}`, SPAN]);
@@ -69,18 +85,37 @@ export function traceTable(report: TraceReport, cwd: string): string {
     const heldRows: string[][] = [];
     const prefix = r.status === 'failed' ? "fails in the tool's transaction; " : '';
     if (r.observation === 'not-observed') {
-      const rewrote = r.rewrites.some((w) => w.kind !== 'index') ? `; rewrote ${r.rewrites.filter((w) => w.kind !== 'index').map((w) => w.relation).join(', ')}` : '';
-      rows.push([where, statement, `${prefix}locks not observed: ran outside a transaction${rewrote} (${r.ms !== undefined ? formatMs(r.ms) : '-'})`, SPAN]);
+      const rewrote = r.rewrites.some((w) => w.kind !== 'index')
+        ? `; rewrote ${r.rewrites
+            .filter((w) => w.kind !== 'index')
+            .map((w) => w.relation)
+            .join(', ')}`
+        : '';
+      rows.push([
+        where,
+        statement,
+        `${prefix}locks not observed: ran outside a transaction${rewrote} (${r.ms !== undefined ? formatMs(r.ms) : '-'})`,
+        SPAN,
+      ]);
       continue;
     }
     // In a rolled-back run: what the transaction already held on the statement's tables.
     for (const h of r.alreadyHeld) {
       if (locks.some((l) => l.oid === h.oid)) continue;
       const mode = strongestMode(h.modes)!;
-      heldRows.push([h.relation, `${mode} (held earlier)`, blocksLabel(mode), rewriteCell(r, { oid: h.oid, relation: h.relation }), '', '']);
+      heldRows.push([
+        h.relation,
+        `${mode} (held earlier)`,
+        blocksLabel(mode),
+        rewriteCell(r, { oid: h.oid, relation: h.relation }),
+        '',
+        '',
+      ]);
     }
     if (locks.length === 0 && heldRows.length) {
-      heldRows.forEach((cells, i) => rows.push(i === 0 ? [where, statement, prefix + cells[0], ...cells.slice(1, 4), ms, held] : ['', '', ...cells]));
+      heldRows.forEach((cells, i) =>
+        rows.push(i === 0 ? [where, statement, prefix + cells[0], ...cells.slice(1, 4), ms, held] : ['', '', ...cells]),
+      );
       continue;
     }
     if (locks.length === 0) {
@@ -89,12 +124,18 @@ export function traceTable(report: TraceReport, cwd: string): string {
     }
     locks.forEach((l, i) => {
       const mode = l.waitedFor ? `${l.mode} (requested)` : l.mode;
-      rows.push(i === 0 ? [where, statement, prefix + l.relation, mode, blocksLabel(l.mode), rewriteCell(r, l), ms, held] : ['', '', l.relation, mode, blocksLabel(l.mode), rewriteCell(r, l), '', '']);
+      rows.push(
+        i === 0
+          ? [where, statement, prefix + l.relation, mode, blocksLabel(l.mode), rewriteCell(r, l), ms, held]
+          : ['', '', l.relation, mode, blocksLabel(l.mode), rewriteCell(r, l), '', ''],
+      );
     });
     for (const cells of heldRows) rows.push(['', '', ...cells]);
   }
   const spanning = (row: string[]) => row[3] === SPAN;
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (spanning(row) && c >= 2 ? 0 : row[c]!.length))));
+  const widths = header.map((h, c) =>
+    Math.max(h.length, ...rows.map((row) => (spanning(row) && c >= 2 ? 0 : row[c]!.length))),
+  );
   const line = (cells: string[]) =>
     (spanning(cells) ? cells.slice(0, 3) : cells)
       .map((cell, c) => (c === 6 || c === 7 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
@@ -114,22 +155,40 @@ export function traceNotes(report: TraceReport, cwd: string): string[] {
   if (report.seeding.length) {
     const ok = report.seeding.filter((s) => !s.problem);
     const ms = report.seeding.reduce((a, s) => a + s.ms, 0);
-    notes.push(`seeded ${ok.length} of ${report.seeding.length} table${report.seeding.length === 1 ? '' : 's'} with ${report.rows.toLocaleString('en-US')} rows each (${formatMs(ms)})`);
-    for (const s of report.seeding) if (s.problem) notes.push(`${s.rows ? 'partly seeded' : 'could not seed'} ${s.table.schema === 'public' ? s.table.name : `${s.table.schema}.${s.table.name}`}: ${s.problem}`);
+    notes.push(
+      `seeded ${ok.length} of ${report.seeding.length} table${report.seeding.length === 1 ? '' : 's'} with ${report.rows.toLocaleString('en-US')} rows each (${formatMs(ms)})`,
+    );
+    for (const s of report.seeding)
+      if (s.problem)
+        notes.push(
+          `${s.rows ? 'partly seeded' : 'could not seed'} ${s.table.schema === 'public' ? s.table.name : `${s.table.schema}.${s.table.name}`}: ${s.problem}`,
+        );
   }
   const down = report.migrations.reduce((a, m) => a + m.downgradeStatements, 0);
   if (down) notes.push(`${down} downgrade statement${down === 1 ? '' : 's'} not run (trace replays upgrades)`);
   const setupFailures = report.setup.filter((r) => r.status === 'failed').length;
-  if (setupFailures) notes.push(`${setupFailures} statement${setupFailures === 1 ? '' : 's'} of ${displayPath(report.setupFile ?? 'setup', cwd)} failed (listed below)`);
+  if (setupFailures)
+    notes.push(
+      `${setupFailures} statement${setupFailures === 1 ? '' : 's'} of ${displayPath(report.setupFile ?? 'setup', cwd)} failed (listed below)`,
+    );
   if (report.mode === 'rolled-back') {
-    const refused = report.migrations.flatMap((m) => m.results).filter((r) => r.status === 'skipped' && /cannot run inside a transaction block/.test(r.notes[0] ?? ''));
+    const refused = report.migrations
+      .flatMap((m) => m.results)
+      .filter((r) => r.status === 'skipped' && /cannot run inside a transaction block/.test(r.notes[0] ?? ''));
     if (refused.length) {
       const where = refused.map((r) => `${displayPath(r.step.file, cwd)}:${r.step.span.line}`).join(', ');
-      notes.push(`${refused.length} statement${refused.length === 1 ? '' : 's'} cannot run inside a transaction and ${refused.length === 1 ? 'was' : 'were'} not run, because this run is rolled back (--allow-commit runs them, on a scratch database): ${where}`);
+      notes.push(
+        `${refused.length} statement${refused.length === 1 ? '' : 's'} cannot run inside a transaction and ${refused.length === 1 ? 'was' : 'were'} not run, because this run is rolled back (--allow-commit runs them, on a scratch database): ${where}`,
+      );
     }
   }
-  if (report.mode === 'rolled-back' && report.migrations.some((m) => m.results.some((r) => r.observation === 'partial'))) {
-    notes.push('in one transaction, a lock mode the transaction already holds is not shown again for a later statement; for exact per-statement locks trace on the embedded database (default) or use --allow-commit on a scratch database');
+  if (
+    report.mode === 'rolled-back' &&
+    report.migrations.some((m) => m.results.some((r) => r.observation === 'partial'))
+  ) {
+    notes.push(
+      'in one transaction, a lock mode the transaction already holds is not shown again for a later statement; for exact per-statement locks trace on the embedded database (default) or use --allow-commit on a scratch database',
+    );
   }
   return notes;
 }
@@ -186,8 +245,18 @@ export function traceJson(report: TraceReport, cwd: string): Record<string, unkn
     rowsPerTable: report.rows,
     setup: report.setupFile ? displayPath(report.setupFile, cwd) : null,
     setupProblems: report.setup.map(statement),
-    migrations: report.migrations.map((m) => ({ file: displayPath(m.file, cwd), format: m.format, downgradeStatements: m.downgradeStatements, statements: m.results.map(statement) })),
-    seeding: report.seeding.map((s) => ({ relation: s.table.schema === 'public' ? s.table.name : `${s.table.schema}.${s.table.name}`, rows: s.rows, ms: Math.round(s.ms * 1000) / 1000, problem: s.problem ?? null })),
+    migrations: report.migrations.map((m) => ({
+      file: displayPath(m.file, cwd),
+      format: m.format,
+      downgradeStatements: m.downgradeStatements,
+      statements: m.results.map(statement),
+    })),
+    seeding: report.seeding.map((s) => ({
+      relation: s.table.schema === 'public' ? s.table.name : `${s.table.schema}.${s.table.name}`,
+      rows: s.rows,
+      ms: Math.round(s.ms * 1000) / 1000,
+      problem: s.problem ?? null,
+    })),
     notes: traceNotes(report, cwd),
   };
 }

@@ -30,8 +30,26 @@ import { type ExecResult, type TraceDatabase, toSqlFailure } from './database.js
  * Registering them costs nothing at start-up: a bundle is loaded when CREATE EXTENSION runs.
  */
 const EXTENSIONS = {
-  bloom, btree_gin, btree_gist, citext, cube, earthdistance, fuzzystrmatch, hstore, intarray, isn, lo, ltree,
-  moddatetime, pg_trgm, pgcrypto, seg, tablefunc, tcn, unaccent, uuid_ossp,
+  bloom,
+  btree_gin,
+  btree_gist,
+  citext,
+  cube,
+  earthdistance,
+  fuzzystrmatch,
+  hstore,
+  intarray,
+  isn,
+  lo,
+  ltree,
+  moddatetime,
+  pg_trgm,
+  pgcrypto,
+  seg,
+  tablefunc,
+  tcn,
+  unaccent,
+  uuid_ossp,
 };
 
 export class PgliteDatabase implements TraceDatabase {

@@ -37,7 +37,16 @@ export interface PlannedMigration {
   downgradeStatements: number;
 }
 
-const SQL_FORMATS = new Set(['sql', 'dbmate', 'golang-migrate', 'flyway', 'prisma', 'drizzle', 'alembic-sql', 'node-pg-migrate-sql']);
+const SQL_FORMATS = new Set([
+  'sql',
+  'dbmate',
+  'golang-migrate',
+  'flyway',
+  'prisma',
+  'drizzle',
+  'alembic-sql',
+  'node-pg-migrate-sql',
+]);
 
 export function isSqlMigration(m: Migration): boolean {
   return SQL_FORMATS.has(m.format) || m.file.toLowerCase().endsWith('.sql');
@@ -85,7 +94,13 @@ function parses(sql: string): string | undefined {
 
 function stepBase(ops: Operation[]): Omit<TraceStep, 'origin'> {
   const first = ops[0]!;
-  const step: Omit<TraceStep, 'origin'> = { file: first.span.file, span: statementSpan(first), ops, inTransaction: first.inTransaction, group: -1 };
+  const step: Omit<TraceStep, 'origin'> = {
+    file: first.span.file,
+    span: statementSpan(first),
+    ops,
+    inTransaction: first.inTransaction,
+    group: -1,
+  };
   if (first.revision !== undefined) step.revision = first.revision;
   return step;
 }
@@ -99,7 +114,12 @@ function stepsOf(migration: Migration): TraceStep[] {
     const base = stepBase(ops);
     if (ops.every((op) => op.kind === 'transaction')) {
       const text = sqlSource ? { sql: sliceSpan(index, base.span) } : {};
-      steps.push({ ...base, ...text, origin: 'source', skip: { reason: 'transaction control: trace runs each statement in a transaction of its own', quiet: true } });
+      steps.push({
+        ...base,
+        ...text,
+        origin: 'source',
+        skip: { reason: 'transaction control: trace runs each statement in a transaction of its own', quiet: true },
+      });
       continue;
     }
     if (sqlSource) {
@@ -179,11 +199,17 @@ function renderedSteps(ops: Operation[]): TraceStep[] {
         continue;
       }
       const invalid = parses(part.rendered.sql);
-      if (invalid) steps.push({ ...partBase, origin: 'rendered', sql: part.rendered.sql, skip: { reason: `not run: the SQL rendered from the IR does not parse (${invalid})` } });
+      if (invalid)
+        steps.push({
+          ...partBase,
+          origin: 'rendered',
+          sql: part.rendered.sql,
+          skip: { reason: `not run: the SQL rendered from the IR does not parse (${invalid})` },
+        });
       else steps.push({ ...partBase, origin: 'rendered', sql: part.rendered.sql });
     }
   };
-  for (let i = 0; i < ops.length; ) {
+  for (let i = 0; i < ops.length;) {
     const hit = kept.get(i);
     if (hit) {
       flushRendered();
@@ -229,7 +255,9 @@ function assignGroups(steps: TraceStep[]): void {
 /** The steps of every migration, in the order given. */
 export function planMigrations(migrations: readonly Migration[]): PlannedMigration[] {
   return migrations.map((migration) => {
-    const downgrade = new Set(migration.ops.filter((op) => op.direction === 'downgrade').map((op) => op.statementIndex));
+    const downgrade = new Set(
+      migration.ops.filter((op) => op.direction === 'downgrade').map((op) => op.statementIndex),
+    );
     return { migration, steps: stepsOf(migration), downgradeStatements: downgrade.size };
   });
 }

@@ -3,7 +3,13 @@
  * nothing else in migration-lint opens a connection.
  */
 import pg from 'pg';
-import { type ExecResult, type RelationLockRow, type TraceDatabase, type WatchResult, toSqlFailure } from './database.js';
+import {
+  type ExecResult,
+  type RelationLockRow,
+  type TraceDatabase,
+  type WatchResult,
+  toSqlFailure,
+} from './database.js';
 import { quoteIdent } from './render-sql.js';
 
 /** The URL with its password masked, for messages. */
@@ -43,7 +49,11 @@ export class PostgresDatabase implements TraceDatabase {
   private static async open(url: string): Promise<pg.Client> {
     let client: pg.Client;
     try {
-      client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000, application_name: 'migration-lint trace' });
+      client = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: 15_000,
+        application_name: 'migration-lint trace',
+      });
     } catch (e) {
       throw new ConnectionFailure(`invalid --database-url ${redactUrl(url)}: ${(e as Error).message}`);
     }
@@ -92,7 +102,9 @@ export class PostgresDatabase implements TraceDatabase {
       holding = true;
       await watcher.query('SELECT txid_current()');
       if (tables.length) {
-        await watcher.query(`LOCK TABLE ${tables.map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`).join(', ')} IN ACCESS SHARE MODE NOWAIT`);
+        await watcher.query(
+          `LOCK TABLE ${tables.map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`).join(', ')} IN ACCESS SHARE MODE NOWAIT`,
+        );
       }
     } catch {
       // Could not set up the hold (privileges, a table gone): fall back to plain sampling.
@@ -146,7 +158,7 @@ export class PostgresDatabase implements TraceDatabase {
     await running;
     if (failure) throw toSqlFailure(failure);
     const method = waited
-      ? 'read from a second connection while the statement waited for trace\'s watcher transaction, then sampled until it finished'
+      ? "read from a second connection while the statement waited for trace's watcher transaction, then sampled until it finished"
       : usedHold
         ? 'sampled from a second connection while it ran (it never waited, so short-lived locks may be missing)'
         : 'sampled from a second connection while it ran (short-lived locks may be missing)';

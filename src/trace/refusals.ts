@@ -219,7 +219,8 @@ class Checker {
       if (key === 'FuncCall') {
         const name = (node.funcname as unknown[] | undefined)?.map(str).at(-1)?.toLowerCase();
         const why = name ? REFUSED_FUNCTIONS[name] : undefined;
-        if (why && !(why === SIGNAL && signalsOwnBackend(node))) found = { why: `${name}() ${why}`, line: at(node.location) };
+        if (why && !(why === SIGNAL && signalsOwnBackend(node)))
+          found = { why: `${name}() ${why}`, line: at(node.location) };
         return;
       }
       if (key === 'CreateExtensionStmt') {
@@ -240,7 +241,10 @@ class Checker {
     const language = (str(options.get('language')?.arg) ?? (key === 'DoStmt' ? 'plpgsql' : 'sql')).toLowerCase();
     const what = key === 'DoStmt' ? 'DO block' : 'function';
     if (!TRUSTED_LANGUAGES.has(language)) {
-      return { why: `a ${what} in LANGUAGE ${language} runs code in the database server process that trace cannot check`, line };
+      return {
+        why: `a ${what} in LANGUAGE ${language} runs code in the database server process that trace cannot check`,
+        line,
+      };
     }
     if (this.depth >= MAX_NESTING) return undefined;
     const as = options.get('as');
@@ -266,7 +270,9 @@ class Checker {
     let tree: unknown;
     for (const returns of ['void', 'text', 'SETOF text']) {
       try {
-        tree = parsePlPgSQLSync(`CREATE FUNCTION trace_check() RETURNS ${returns} LANGUAGE plpgsql AS ${quoteLiteral(body)}`);
+        tree = parsePlPgSQLSync(
+          `CREATE FUNCTION trace_check() RETURNS ${returns} LANGUAGE plpgsql AS ${quoteLiteral(body)}`,
+        );
         break;
       } catch {
         // the next result type
@@ -283,8 +289,10 @@ class Checker {
         const node = value as Node;
         const here = typeof node.lineno === 'number' ? node.lineno : lineno;
         const expr = node.PLpgSQL_expr as { query?: string; parseMode?: number } | undefined;
-        if (expr && typeof expr.query === 'string') expressions.push({ query: expr.query, parseMode: expr.parseMode ?? 0, lineno: here });
-        for (const child of Object.values(node)) if (child && typeof child === 'object') stack.push({ value: child, lineno: here });
+        if (expr && typeof expr.query === 'string')
+          expressions.push({ query: expr.query, parseMode: expr.parseMode ?? 0, lineno: here });
+        for (const child of Object.values(node))
+          if (child && typeof child === 'object') stack.push({ value: child, lineno: here });
       }
     }
     for (const e of expressions) {
@@ -297,7 +305,11 @@ class Checker {
         const nested = parseStatements(literal);
         if (!nested || nested.length === 0) continue;
         const hit = this.check(nested, undefined, line);
-        if (hit) return { ...hit, why: `${hit.why}, in a string a ${what} can EXECUTE (${quoteLiteral(oneLine(literal, 60))})` };
+        if (hit)
+          return {
+            ...hit,
+            why: `${hit.why}, in a string a ${what} can EXECUTE (${quoteLiteral(oneLine(literal, 60))})`,
+          };
       }
     }
     return undefined;
@@ -334,7 +346,8 @@ export function refusedSql(sql: string, firstLine: number): string | undefined {
   for (const s of parsed.stmts ?? []) {
     const line = source.lineAt(s.stmt_location ?? 0);
     const refusal = checker.check(s.stmt, source, line);
-    if (refusal) return `not run: ${refusal.why} — line ${refusal.line}: ${oneLine(source.slice(s.stmt_location, s.stmt_len))}`;
+    if (refusal)
+      return `not run: ${refusal.why} — line ${refusal.line}: ${oneLine(source.slice(s.stmt_location, s.stmt_len))}`;
   }
   return undefined;
 }

@@ -46,7 +46,8 @@ class Unrenderable extends Error {}
 
 /** Expression text from the IR; frontends abbreviate what they cannot print with `…`. */
 function expression(text: string | undefined, what: string): string {
-  if (text === undefined || text.trim() === '' || text.includes('…')) throw new Unrenderable(`${what} is not known in full`);
+  if (text === undefined || text.trim() === '' || text.includes('…'))
+    throw new Unrenderable(`${what} is not known in full`);
   return text;
 }
 
@@ -70,7 +71,9 @@ function columnList(columns: string[]): string {
 function constraintBody(c: ConstraintDef): string {
   switch (c.type) {
     case 'primary-key':
-      return c.usingIndex ? `PRIMARY KEY USING INDEX ${quoteIdent(c.usingIndex)}` : `PRIMARY KEY (${columnList(c.columns)})`;
+      return c.usingIndex
+        ? `PRIMARY KEY USING INDEX ${quoteIdent(c.usingIndex)}`
+        : `PRIMARY KEY (${columnList(c.columns)})`;
     case 'unique':
       return c.usingIndex ? `UNIQUE USING INDEX ${quoteIdent(c.usingIndex)}` : `UNIQUE (${columnList(c.columns)})`;
     case 'foreign-key': {
@@ -148,7 +151,9 @@ export function alterTableAction(op: Operation): string | undefined {
     case 'drop-not-null':
       return `ALTER COLUMN ${quoteIdent(op.column)} DROP NOT NULL`;
     case 'set-default':
-      return op.default ? `ALTER COLUMN ${quoteIdent(op.column)} SET DEFAULT ${defaultSql(op.default)}` : `ALTER COLUMN ${quoteIdent(op.column)} DROP DEFAULT`;
+      return op.default
+        ? `ALTER COLUMN ${quoteIdent(op.column)} SET DEFAULT ${defaultSql(op.default)}`
+        : `ALTER COLUMN ${quoteIdent(op.column)} DROP DEFAULT`;
     case 'add-constraint':
       return `ADD ${constraintSql(op.constraint, true)}`;
     case 'drop-constraint':
@@ -191,7 +196,12 @@ function renderOrThrow(op: Operation): string {
       return `REINDEX ${target} ${op.concurrently ? 'CONCURRENTLY ' : ''}${name}`;
     }
     case 'add-enum-value': {
-      const where = op.position?.before !== undefined ? ` BEFORE ${quoteLiteral(op.position.before)}` : op.position?.after !== undefined ? ` AFTER ${quoteLiteral(op.position.after)}` : '';
+      const where =
+        op.position?.before !== undefined
+          ? ` BEFORE ${quoteLiteral(op.position.before)}`
+          : op.position?.after !== undefined
+            ? ` AFTER ${quoteLiteral(op.position.after)}`
+            : '';
       return `ALTER TYPE ${qualified(op.type)} ADD VALUE ${op.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteLiteral(op.value)}${where}`;
     }
     case 'create-domain':
@@ -213,9 +223,13 @@ function renderOrThrow(op: Operation): string {
     case 'transaction':
       throw new Unrenderable('transaction control is handled by trace');
     case 'data-change':
-      throw new Unrenderable(`the ${op.statementType}${op.table ? ` on ${qualified(op.table)}` : ''} is not described in the IR`);
+      throw new Unrenderable(
+        `the ${op.statementType}${op.table ? ` on ${qualified(op.table)}` : ''} is not described in the IR`,
+      );
     case 'other':
-      throw new Unrenderable(`the ${op.statementType}${op.table ? ` on ${qualified(op.table)}` : ''} statement is not described in the IR`);
+      throw new Unrenderable(
+        `the ${op.statementType}${op.table ? ` on ${qualified(op.table)}` : ''} statement is not described in the IR`,
+      );
     case 'unknown':
       throw new Unrenderable(`the frontend did not understand ${op.call} (${op.reason})`);
     default:

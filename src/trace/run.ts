@@ -13,12 +13,26 @@
  */
 import type { LockMode } from '../engine/types.js';
 import type { Operation, QualifiedName } from '../ir/types.js';
-import { ACTIVE_SQL_TRANSACTION, type RelationLockRow, SqlFailure, type TraceDatabase, toSqlFailure } from './database.js';
+import {
+  ACTIVE_SQL_TRANSACTION,
+  type RelationLockRow,
+  SqlFailure,
+  type TraceDatabase,
+  toSqlFailure,
+} from './database.js';
 import { blocksReads, blocksWrites, isLockMode, lockStrength, strongestMode } from './locks.js';
 import type { PlannedMigration, TraceStep } from './plan.js';
 import { qualified, quoteIdent, quoteLiteral } from './render-sql.js';
 import { type SeedOutcome, type SeedTable, seedTables } from './seed.js';
-import { type MigrationTrace, type ObservedLock, RELATION_KINDS, type RelationInfo, type Rewrite, type StepResult, type TraceReport } from './types.js';
+import {
+  type MigrationTrace,
+  type ObservedLock,
+  RELATION_KINDS,
+  type RelationInfo,
+  type Rewrite,
+  type StepResult,
+  type TraceReport,
+} from './types.js';
 
 export interface RunOptions {
   /** Rows to seed into every table before each migration runs (0: none). */
@@ -154,7 +168,9 @@ class Tracer {
     const out: RelationInfo[] = [];
     for (const n of names) {
       if (!n.name) continue;
-      const rows = await this.db.query<{ oid: string | null }>('SELECT to_regclass($1)::oid::text AS oid', [qualified(n)]).catch(() => []);
+      const rows = await this.db
+        .query<{ oid: string | null }>('SELECT to_regclass($1)::oid::text AS oid', [qualified(n)])
+        .catch(() => []);
       const info = rows[0]?.oid ? before.get(rows[0].oid) : undefined;
       if (info && !out.includes(info)) out.push(info);
     }
@@ -163,21 +179,29 @@ class Tracer {
 
   async rowCounts(relations: RelationInfo[], snapshot: Snapshot): Promise<Record<string, number>> {
     // An index stands for its table (DROP INDEX, REINDEX): the table's size is what it costs.
-    const tables = [...new Set(relations.map((r) => (r.relkind === 'i' && r.parentOid ? snapshot.get(r.parentOid) : r)))].filter(
-      (r): r is RelationInfo => r !== undefined && TABLE_KINDS.has(r.relkind),
-    );
+    const tables = [
+      ...new Set(relations.map((r) => (r.relkind === 'i' && r.parentOid ? snapshot.get(r.parentOid) : r))),
+    ].filter((r): r is RelationInfo => r !== undefined && TABLE_KINDS.has(r.relkind));
     if (tables.length === 0) return {};
     return this.withoutLasting(async () => {
       const counts: Record<string, number> = {};
       for (const t of tables) {
-        const rows = await this.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${quoteIdent(t.schema)}.${quoteIdent(t.name)}`).catch(() => []);
+        const rows = await this.db
+          .query<{ n: string }>(`SELECT count(*)::text AS n FROM ${quoteIdent(t.schema)}.${quoteIdent(t.name)}`)
+          .catch(() => []);
         if (rows[0]) counts[displayName(t.schema, t.name)] = Number(rows[0].n);
       }
       return counts;
     });
   }
 
-  private locksOf(rows: RelationLockRow[], before: Snapshot, after: Snapshot, migrationStart: Set<string>, skip?: Map<string, Set<LockMode>>): ObservedLock[] {
+  private locksOf(
+    rows: RelationLockRow[],
+    before: Snapshot,
+    after: Snapshot,
+    migrationStart: Set<string>,
+    skip?: Map<string, Set<LockMode>>,
+  ): ObservedLock[] {
     const byOid = new Map<string, { modes: Set<LockMode>; waited: boolean }>();
     for (const r of rows) {
       if (!isLockMode(r.mode)) continue;
@@ -212,8 +236,12 @@ class Tracer {
       locks.push(lock);
     }
     // Tables first, then the rest; strongest first within each.
-    const rank = (l: ObservedLock) => (l.kind === 'table' || l.kind === 'partitioned table' ? 0 : l.kind === 'index' ? 2 : 1);
-    return locks.sort((a, b) => rank(a) - rank(b) || lockStrength(b.mode) - lockStrength(a.mode) || a.relation.localeCompare(b.relation));
+    const rank = (l: ObservedLock) =>
+      l.kind === 'table' || l.kind === 'partitioned table' ? 0 : l.kind === 'index' ? 2 : 1;
+    return locks.sort(
+      (a, b) =>
+        rank(a) - rank(b) || lockStrength(b.mode) - lockStrength(a.mode) || a.relation.localeCompare(b.relation),
+    );
   }
 
   private rewritesOf(before: Snapshot, after: Snapshot): Rewrite[] {
@@ -224,17 +252,26 @@ class Tracer {
       if (!['r', 'm', 'i'].includes(a.relkind)) continue;
       out.push({ oid, relation: displayName(a.schema, a.name), kind: RELATION_KINDS[a.relkind] ?? a.relkind });
     }
-    return out.sort((x, y) => (x.kind === 'index' ? 1 : 0) - (y.kind === 'index' ? 1 : 0) || x.relation.localeCompare(y.relation));
+    return out.sort(
+      (x, y) => (x.kind === 'index' ? 1 : 0) - (y.kind === 'index' ? 1 : 0) || x.relation.localeCompare(y.relation),
+    );
   }
 
   async run(step: TraceStep, migrationStart: Set<string>): Promise<StepResult> {
     if (step.skip || step.sql === undefined) {
-      return stepResult(step, { status: 'skipped', observation: 'not-observed', ranInTransaction: false, notes: [step.skip?.reason ?? 'not run'] });
+      return stepResult(step, {
+        status: 'skipped',
+        observation: 'not-observed',
+        ranInTransaction: false,
+        notes: [step.skip?.reason ?? 'not run'],
+      });
     }
     const before = await this.snapshot();
     const named = await this.resolve(step, before);
     const rowCounts = await this.rowCounts(named, before);
-    const result = this.perStatement ? await this.runCommitted(step, step.sql, before, named, rowCounts, migrationStart) : await this.runInSavepoint(step, step.sql, before, named, rowCounts, migrationStart);
+    const result = this.perStatement
+      ? await this.runCommitted(step, step.sql, before, named, rowCounts, migrationStart)
+      : await this.runInSavepoint(step, step.sql, before, named, rowCounts, migrationStart);
     result.targets = named.map((r) => displayName(r.schema, r.name));
     await this.checkAlive();
     return result;
@@ -251,7 +288,14 @@ class Tracer {
     if (rows.length !== 1) throw new SqlFailure('the embedded database stopped answering', undefined);
   }
 
-  private async runCommitted(step: TraceStep, sql: string, before: Snapshot, named: RelationInfo[], rowCounts: Record<string, number>, migrationStart: Set<string>): Promise<StepResult> {
+  private async runCommitted(
+    step: TraceStep,
+    sql: string,
+    before: Snapshot,
+    named: RelationInfo[],
+    rowCounts: Record<string, number>,
+    migrationStart: Set<string>,
+  ): Promise<StepResult> {
     await this.db.exec('BEGIN');
     const started = performance.now();
     let notices: string[];
@@ -260,8 +304,16 @@ class Tracer {
     } catch (e) {
       await this.db.exec('ROLLBACK');
       const failure = toSqlFailure(e);
-      if (failure.code === ACTIVE_SQL_TRANSACTION) return this.runOutside(step, sql, before, named, rowCounts, migrationStart, failure);
-      return stepResult(step, { status: 'failed', observation: 'not-observed', observationNote: 'Postgres rolled the statement back; the locks it took are released', rowCounts, ms: performance.now() - started, error: { message: failure.message, ...(failure.code ? { code: failure.code } : {}) } });
+      if (failure.code === ACTIVE_SQL_TRANSACTION)
+        return this.runOutside(step, sql, before, named, rowCounts, migrationStart, failure);
+      return stepResult(step, {
+        status: 'failed',
+        observation: 'not-observed',
+        observationNote: 'Postgres rolled the statement back; the locks it took are released',
+        rowCounts,
+        ms: performance.now() - started,
+        error: { message: failure.message, ...(failure.code ? { code: failure.code } : {}) },
+      });
     }
     const ms = performance.now() - started;
     const lockRows = await this.currentLocks();
@@ -269,14 +321,34 @@ class Tracer {
       await this.db.exec('COMMIT');
     } catch (e) {
       const failure = toSqlFailure(e);
-      return stepResult(step, { status: 'failed', observation: 'not-observed', rowCounts, ms, error: { message: `at COMMIT: ${failure.message}`, ...(failure.code ? { code: failure.code } : {}) } });
+      return stepResult(step, {
+        status: 'failed',
+        observation: 'not-observed',
+        rowCounts,
+        ms,
+        error: { message: `at COMMIT: ${failure.message}`, ...(failure.code ? { code: failure.code } : {}) },
+      });
     }
     const after = await this.snapshot();
-    return stepResult(step, { locks: this.locksOf(lockRows, before, after, migrationStart), rewrites: this.rewritesOf(before, after), ms, rowCounts, notes: notices });
+    return stepResult(step, {
+      locks: this.locksOf(lockRows, before, after, migrationStart),
+      rewrites: this.rewritesOf(before, after),
+      ms,
+      rowCounts,
+      notes: notices,
+    });
   }
 
   /** A statement Postgres refuses inside a transaction block: run it on its own, as the tool would. */
-  private async runOutside(step: TraceStep, sql: string, before: Snapshot, named: RelationInfo[], rowCounts: Record<string, number>, migrationStart: Set<string>, refusal: SqlFailure): Promise<StepResult> {
+  private async runOutside(
+    step: TraceStep,
+    sql: string,
+    before: Snapshot,
+    named: RelationInfo[],
+    rowCounts: Record<string, number>,
+    migrationStart: Set<string>,
+    refusal: SqlFailure,
+  ): Promise<StepResult> {
     const notes: string[] = [];
     let error: StepResult['error'];
     if (step.inTransaction) {
@@ -291,8 +363,13 @@ class Tracer {
     let ms: number;
     try {
       if (this.db.watch) {
-        const tables = named.flatMap((r) => (TABLE_KINDS.has(r.relkind) ? [r] : r.parentOid && before.get(r.parentOid) ? [before.get(r.parentOid)!] : []));
-        const watched = await this.db.watch(sql, tables.map((t) => ({ schema: t.schema, name: t.name })));
+        const tables = named.flatMap((r) =>
+          TABLE_KINDS.has(r.relkind) ? [r] : r.parentOid && before.get(r.parentOid) ? [before.get(r.parentOid)!] : [],
+        );
+        const watched = await this.db.watch(
+          sql,
+          tables.map((t) => ({ schema: t.schema, name: t.name })),
+        );
         ms = performance.now() - started - watched.heldBackMs;
         lockRows = watched.locks;
         notes.push(...watched.notices);
@@ -301,14 +378,24 @@ class Tracer {
       } else {
         notes.push(...(await this.db.exec(sql)).notices);
         ms = performance.now() - started;
-        observationNote = 'ran outside a transaction (Postgres refuses it inside one); PGlite has a single connection, so its locks could not be read while it ran';
+        observationNote =
+          'ran outside a transaction (Postgres refuses it inside one); PGlite has a single connection, so its locks could not be read while it ran';
       }
     } catch (e) {
       const failure = toSqlFailure(e);
       const own = { message: failure.message, ...(failure.code ? { code: failure.code } : {}) };
       // When the tool's transaction already makes it fail, that is the failure to report.
-      const reported = error ? { ...error, message: `${error.message}; run on its own it fails too: ${failure.message}` } : own;
-      return stepResult(step, { status: 'failed', observation: 'not-observed', ranInTransaction: false, rowCounts, error: reported, notes: notes.filter((n) => !n.startsWith('trace ran it outside')) });
+      const reported = error
+        ? { ...error, message: `${error.message}; run on its own it fails too: ${failure.message}` }
+        : own;
+      return stepResult(step, {
+        status: 'failed',
+        observation: 'not-observed',
+        ranInTransaction: false,
+        rowCounts,
+        error: reported,
+        notes: notes.filter((n) => !n.startsWith('trace ran it outside')),
+      });
     }
     const after = await this.snapshot();
     return stepResult(step, {
@@ -325,10 +412,18 @@ class Tracer {
     });
   }
 
-  private async runInSavepoint(step: TraceStep, sql: string, before: Snapshot, named: RelationInfo[], rowCounts: Record<string, number>, migrationStart: Set<string>): Promise<StepResult> {
+  private async runInSavepoint(
+    step: TraceStep,
+    sql: string,
+    before: Snapshot,
+    named: RelationInfo[],
+    rowCounts: Record<string, number>,
+    migrationStart: Set<string>,
+  ): Promise<StepResult> {
     const heldRows = await this.currentLocks();
     const held = new Map<string, Set<LockMode>>();
-    for (const r of heldRows) if (isLockMode(r.mode)) (held.get(r.oid) ?? held.set(r.oid, new Set()).get(r.oid)!).add(r.mode);
+    for (const r of heldRows)
+      if (isLockMode(r.mode)) (held.get(r.oid) ?? held.set(r.oid, new Set()).get(r.oid)!).add(r.mode);
     await this.db.exec('SAVEPOINT trace_step');
     const started = performance.now();
     let notices: string[];
@@ -339,12 +434,27 @@ class Tracer {
       await this.db.exec('ROLLBACK TO SAVEPOINT trace_step; RELEASE SAVEPOINT trace_step');
       const failure = toSqlFailure(e);
       if (failure.code === ACTIVE_SQL_TRANSACTION) {
-        const notes = [`not run: ${failure.message}, and this trace is one transaction that is rolled back at the end (--allow-commit runs it, committing the run)`];
-        const partial: Partial<StepResult> = { status: 'skipped', observation: 'not-observed', ranInTransaction: false, rowCounts, notes };
+        const notes = [
+          `not run: ${failure.message}, and this trace is one transaction that is rolled back at the end (--allow-commit runs it, committing the run)`,
+        ];
+        const partial: Partial<StepResult> = {
+          status: 'skipped',
+          observation: 'not-observed',
+          ranInTransaction: false,
+          rowCounts,
+          notes,
+        };
         if (step.inTransaction) partial.error = { message: failure.message, code: failure.code };
         return stepResult(step, partial);
       }
-      return stepResult(step, { status: 'failed', observation: 'not-observed', observationNote: 'Postgres rolled the statement back; the locks it took are released', rowCounts, ms, error: { message: failure.message, ...(failure.code ? { code: failure.code } : {}) } });
+      return stepResult(step, {
+        status: 'failed',
+        observation: 'not-observed',
+        observationNote: 'Postgres rolled the statement back; the locks it took are released',
+        rowCounts,
+        ms,
+        error: { message: failure.message, ...(failure.code ? { code: failure.code } : {}) },
+      });
     }
     const ms = performance.now() - started;
     const lockRows = await this.currentLocks();
@@ -353,7 +463,12 @@ class Tracer {
     const alreadyHeld: StepResult['alreadyHeld'] = [];
     for (const rel of named) {
       const modes = held.get(rel.oid);
-      if (modes?.size) alreadyHeld.push({ oid: rel.oid, relation: displayName(rel.schema, rel.name), modes: [...modes].sort((a, b) => lockStrength(a) - lockStrength(b)) });
+      if (modes?.size)
+        alreadyHeld.push({
+          oid: rel.oid,
+          relation: displayName(rel.schema, rel.name),
+          modes: [...modes].sort((a, b) => lockStrength(a) - lockStrength(b)),
+        });
     }
     const result = stepResult(step, {
       locks: this.locksOf(lockRows, before, after, migrationStart, held),
@@ -365,7 +480,8 @@ class Tracer {
     });
     if (alreadyHeld.length) {
       result.observation = 'partial';
-      result.observationNote = 'the run is one transaction: locks it already held before this statement are not shown again';
+      result.observationNote =
+        'the run is one transaction: locks it already held before this statement are not shown again';
     }
     return result;
   }
@@ -374,7 +490,8 @@ class Tracer {
     const snap = await this.snapshot();
     const tables: SeedTable[] = [];
     for (const r of snap.values()) {
-      if ((r.relkind === 'r' || r.relkind === 'p') && !r.isPartition && !seeded.has(r.oid)) tables.push({ oid: r.oid, schema: r.schema, name: r.name });
+      if ((r.relkind === 'r' || r.relkind === 'p') && !r.isPartition && !seeded.has(r.oid))
+        tables.push({ oid: r.oid, schema: r.schema, name: r.name });
     }
     for (const t of tables) seeded.add(t.oid);
     if (tables.length === 0) return [];
@@ -409,7 +526,9 @@ function stoppedAt(e: unknown, step: TraceStep, previous: TraceStep | undefined)
 }
 
 async function serverVersion(db: TraceDatabase): Promise<{ text: string; num: number }> {
-  const rows = await db.query<{ text: string; num: string }>("SELECT current_setting('server_version') AS text, current_setting('server_version_num') AS num");
+  const rows = await db.query<{ text: string; num: string }>(
+    "SELECT current_setting('server_version') AS text, current_setting('server_version_num') AS num",
+  );
   return { text: rows[0]?.text ?? '?', num: Number(rows[0]?.num ?? 0) };
 }
 
@@ -417,7 +536,12 @@ async function serverVersion(db: TraceDatabase): Promise<{ text: string; num: nu
  * Runs the setup, then every planned migration in order, seeding tables with `rows` rows before
  * each migration. The database is left as the run left it (a rolled-back run leaves it unchanged).
  */
-export async function runTrace(db: TraceDatabase, setup: PlannedMigration[], plan: PlannedMigration[], options: RunOptions): Promise<TraceReport> {
+export async function runTrace(
+  db: TraceDatabase,
+  setup: PlannedMigration[],
+  plan: PlannedMigration[],
+  options: RunOptions,
+): Promise<TraceReport> {
   const perStatement = db.engine === 'pglite' || options.allowCommit;
   const tracer = new Tracer(db, perStatement);
   const version = await serverVersion(db);
@@ -438,18 +562,33 @@ export async function runTrace(db: TraceDatabase, setup: PlannedMigration[], pla
     for (const m of setup) {
       for (const step of m.steps) {
         if (step.skip || step.sql === undefined) {
-          if (!step.skip?.quiet) report.setup.push(stepResult(step, { status: 'skipped', observation: 'not-observed', notes: [step.skip?.reason ?? 'not run'] }));
+          if (!step.skip?.quiet)
+            report.setup.push(
+              stepResult(step, {
+                status: 'skipped',
+                observation: 'not-observed',
+                notes: [step.skip?.reason ?? 'not run'],
+              }),
+            );
           continue;
         }
         const failure = await tracer.guarded(step.sql);
-        if (failure) report.setup.push(stepResult(step, { status: 'failed', observation: 'not-observed', error: { message: failure.message, ...(failure.code ? { code: failure.code } : {}) } }));
+        if (failure)
+          report.setup.push(
+            stepResult(step, {
+              status: 'failed',
+              observation: 'not-observed',
+              error: { message: failure.message, ...(failure.code ? { code: failure.code } : {}) },
+            }),
+          );
       }
     }
     // Session settings a schema dump changes (pg_dump empties search_path) must not leak into the migrations.
     if (setup.length) await db.exec('RESET ALL');
     // On a server other sessions may hold locks: a statement waits at most this long for one, then
     // fails with "canceling statement due to lock timeout" instead of hanging the trace.
-    if (db.engine === 'postgres') await db.exec(`SET lock_timeout = ${quoteLiteral(options.serverLockTimeout ?? SERVER_LOCK_TIMEOUT)}`);
+    if (db.engine === 'postgres')
+      await db.exec(`SET lock_timeout = ${quoteLiteral(options.serverLockTimeout ?? SERVER_LOCK_TIMEOUT)}`);
     const seeded = new Set<string>();
     let previous: TraceStep | undefined;
     for (const m of plan) {
@@ -465,12 +604,19 @@ export async function runTrace(db: TraceDatabase, setup: PlannedMigration[], pla
         if (!step.skip) previous = step;
       }
       computeHeld(results);
-      const trace: MigrationTrace = { file: m.migration.file, format: m.migration.format, transaction: m.migration.transaction, results, downgradeStatements: m.downgradeStatements };
+      const trace: MigrationTrace = {
+        file: m.migration.file,
+        format: m.migration.format,
+        transaction: m.migration.transaction,
+        results,
+        downgradeStatements: m.downgradeStatements,
+      };
       report.migrations.push(trace);
     }
   } finally {
     if (!perStatement) await db.exec('ROLLBACK').catch(() => undefined);
   }
-  if (!perStatement) report.notes.push('Ran in one transaction on the server and rolled it back: the database is unchanged.');
+  if (!perStatement)
+    report.notes.push('Ran in one transaction on the server and rolled it back: the database is unchanged.');
   return report;
 }

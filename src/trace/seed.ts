@@ -73,7 +73,9 @@ function tableSql(t: SeedTable): string {
 }
 
 /** A value for row number `g` (bigint, 1…N) as an SQL expression of the column's type, or undefined. */
-export function generatedValue(col: Pick<ColumnInfo, 'type' | 'base' | 'category' | 'typmod' | 'enumLabel'>): string | undefined {
+export function generatedValue(
+  col: Pick<ColumnInfo, 'type' | 'base' | 'category' | 'typmod' | 'enumLabel'>,
+): string | undefined {
   const cast = (expr: string) => `(${expr})::${col.type}`;
   if (col.category === 'A') return cast(`'{}'`);
   if (col.enumLabel !== null && col.enumLabel !== undefined) return cast(quoteLiteral(col.enumLabel));
@@ -131,12 +133,25 @@ export function generatedValue(col: Pick<ColumnInfo, 'type' | 'base' | 'category
   }
 }
 
-async function describe(db: TraceDatabase, table: SeedTable): Promise<{ columns: ColumnInfo[]; foreignKeys: ForeignKeyInfo[] }> {
+async function describe(
+  db: TraceDatabase,
+  table: SeedTable,
+): Promise<{ columns: ColumnInfo[]; foreignKeys: ForeignKeyInfo[] }> {
   const columns = await db.query<ColumnInfo>(COLUMNS_SQL, [table.oid]);
-  const fks = await db.query<{ targetOid: string; targetSchema: string; targetName: string; columns: string[]; targetColumns: string[] }>(FOREIGN_KEYS_SQL, [table.oid]);
+  const fks = await db.query<{
+    targetOid: string;
+    targetSchema: string;
+    targetName: string;
+    columns: string[];
+    targetColumns: string[];
+  }>(FOREIGN_KEYS_SQL, [table.oid]);
   return {
     columns,
-    foreignKeys: fks.map((f) => ({ columns: f.columns, target: { oid: f.targetOid, schema: f.targetSchema, name: f.targetName }, targetColumns: f.targetColumns })),
+    foreignKeys: fks.map((f) => ({
+      columns: f.columns,
+      target: { oid: f.targetOid, schema: f.targetSchema, name: f.targetName },
+      targetColumns: f.targetColumns,
+    })),
   };
 }
 
@@ -161,7 +176,13 @@ function dependencyOrder(tables: SeedTable[], deps: Map<string, string[]>): Seed
   return out;
 }
 
-function insertSql(table: SeedTable, rows: number, columns: ColumnInfo[], foreignKeys: { fk: ForeignKeyInfo; count: number }[], onlyRequired: boolean): string | { problem: string } {
+function insertSql(
+  table: SeedTable,
+  rows: number,
+  columns: ColumnInfo[],
+  foreignKeys: { fk: ForeignKeyInfo; count: number }[],
+  onlyRequired: boolean,
+): string | { problem: string } {
   const targets: string[] = [];
   const values: string[] = [];
   const joins: string[] = [];
@@ -171,7 +192,9 @@ function insertSql(table: SeedTable, rows: number, columns: ColumnInfo[], foreig
     if (count === 0 || (onlyRequired && !needed)) return;
     const alias = `fk${i}`;
     const keys = fk.targetColumns.map((c) => quoteIdent(c)).join(', ');
-    joins.push(`JOIN (SELECT ${keys}, row_number() OVER () AS rn FROM ${tableSql(fk.target)}) AS ${alias} ON ${alias}.rn = (g - 1) % ${count} + 1`);
+    joins.push(
+      `JOIN (SELECT ${keys}, row_number() OVER () AS rn FROM ${tableSql(fk.target)}) AS ${alias} ON ${alias}.rn = (g - 1) % ${count} + 1`,
+    );
     fk.columns.forEach((c, k) => {
       if (fkColumns.has(c)) return;
       fkColumns.add(c);
@@ -195,7 +218,12 @@ function insertSql(table: SeedTable, rows: number, columns: ColumnInfo[], foreig
 }
 
 /** Seeds each table with `rows` rows, referenced tables first. */
-export async function seedTables(db: TraceDatabase, tables: SeedTable[], rows: number, guarded: GuardedExec): Promise<SeedOutcome[]> {
+export async function seedTables(
+  db: TraceDatabase,
+  tables: SeedTable[],
+  rows: number,
+  guarded: GuardedExec,
+): Promise<SeedOutcome[]> {
   const info = new Map<string, { columns: ColumnInfo[]; foreignKeys: ForeignKeyInfo[] }>();
   for (const t of tables) info.set(t.oid, await describe(db, t));
   const deps = new Map<string, string[]>([...info].map(([oid, i]) => [oid, i.foreignKeys.map((f) => f.target.oid)]));

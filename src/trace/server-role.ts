@@ -46,12 +46,19 @@ export async function checkServerRole(db: TraceDatabase): Promise<RoleCheck> {
   const row = rows[0];
   if (!row) return { role: '?', reasons: ['trace could not read its own role from pg_roles'] };
   const reasons: string[] = [];
-  if (row.superuser) reasons.push('it is a superuser: it can run shell commands on the database host, read and write its files, and end other sessions');
-  else if (row.superuser_via) reasons.push(`it is a member of the superuser role "${row.superuser_via}" (SET ROLE makes it a superuser)`);
+  if (row.superuser)
+    reasons.push(
+      'it is a superuser: it can run shell commands on the database host, read and write its files, and end other sessions',
+    );
+  else if (row.superuser_via)
+    reasons.push(`it is a member of the superuser role "${row.superuser_via}" (SET ROLE makes it a superuser)`);
   else {
     for (const name of row.members_of ?? []) reasons.push(`it is a member of ${name}, which ${PRIVILEGED_ROLES[name]}`);
     // Before PostgreSQL 16, CREATEROLE may grant itself any non-superuser role, the ones above included.
-    if (row.createrole && Number(row.version_num) < 160000) reasons.push('it has CREATEROLE, which before PostgreSQL 16 can grant itself pg_execute_server_program and the other roles above');
+    if (row.createrole && Number(row.version_num) < 160000)
+      reasons.push(
+        'it has CREATEROLE, which before PostgreSQL 16 can grant itself pg_execute_server_program and the other roles above',
+      );
   }
   return { role: row.role, reasons };
 }

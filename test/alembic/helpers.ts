@@ -13,18 +13,28 @@ import { DEFAULT_OPTIONS, type LinterOptions, type LintResult, lintSources } fro
 /** Debian's python3 (with python3-alembic / python3-sqlalchemy), not the pyenv one on PATH. */
 export const PYTHON = '/usr/bin/python3';
 
-export const ALEMBIC_AVAILABLE = spawnSync(PYTHON, ['-c', 'import alembic, sqlalchemy'], { encoding: 'utf8' }).status === 0;
-export const SKIP_REASON = 'python3-alembic / python3-sqlalchemy are not installed (apt-get install python3-alembic python3-sqlalchemy; .ci/run does)';
+export const ALEMBIC_AVAILABLE =
+  spawnSync(PYTHON, ['-c', 'import alembic, sqlalchemy'], { encoding: 'utf8' }).status === 0;
+export const SKIP_REASON =
+  'python3-alembic / python3-sqlalchemy are not installed (apt-get install python3-alembic python3-sqlalchemy; .ci/run does)';
 
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/alembic');
 
-export async function parseRevision(text: string, file = 'migrations/versions/abc123_test.py', dialect: 'postgresql' | 'sqlite' = 'postgresql'): Promise<Migration> {
+export async function parseRevision(
+  text: string,
+  file = 'migrations/versions/abc123_test.py',
+  dialect: 'postgresql' | 'sqlite' = 'postgresql',
+): Promise<Migration> {
   await initSqlParser();
   return alembic.parse({ path: file, text }, { assumeInTransaction: false, dialect });
 }
 
 /** A revision file around an upgrade body (and optionally a downgrade body), as `alembic revision` writes it. */
-export function revisionSource(upgrade: string, downgrade = 'pass', header = 'revision = "abc123"\ndown_revision = None\n'): string {
+export function revisionSource(
+  upgrade: string,
+  downgrade = 'pass',
+  header = 'revision = "abc123"\ndown_revision = None\n',
+): string {
   const indent = (body: string) =>
     body
       .trim()
@@ -59,7 +69,10 @@ export async function lintFiles(paths: string[], options: Partial<LinterOptions>
   );
 }
 
-export async function lintText(files: { path: string; text: string }[], options: Partial<LinterOptions> = {}): Promise<LintResult> {
+export async function lintText(
+  files: { path: string; text: string }[],
+  options: Partial<LinterOptions> = {},
+): Promise<LintResult> {
   return lintSources(
     files.map((f) => ({ path: f.path, content: { ok: true as const, text: f.text } })),
     { ...DEFAULT_OPTIONS, ...options },
@@ -67,8 +80,16 @@ export async function lintText(files: { path: string; text: string }[], options:
 }
 
 /** Runs `python3 -m alembic <args>` in a project directory. */
-export function runAlembic(project: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+export function runAlembic(
+  project: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   // No __pycache__ in the fixtures.
-  const r = spawnSync(PYTHON, ['-m', 'alembic', ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } });
+  const r = spawnSync(PYTHON, ['-m', 'alembic', ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -25,24 +25,40 @@ describe('deep nesting in upgrade()', () => {
   it.each([
     ['1,400 nested lists', `op.execute(${'['.repeat(1400)}${']'.repeat(1400)})`, 15 + MAX_NESTING - 1],
     ['2,400 nested parentheses', `op.execute(${'('.repeat(2400)}"SELECT 1"${')'.repeat(2400)})`, 15 + MAX_NESTING - 1],
-    ['3,000 nested calls', `op.execute(${'sa.text('.repeat(3000)}"SELECT 1"${')'.repeat(3001)}`, 16 + (MAX_NESTING - 2) * 'sa.text('.length],
-  ])('%s: a parse-error where the limit was hit, and the next statement is still read', async (_name, statement, column) => {
-    const { of } = await lint({ 'versions/a1_deep.py': revisionSource(`${statement}\n${INDEX}`) });
-    const findings = of('versions/a1_deep.py');
-    const parse = findings.filter((f) => f.rule === 'parse-error');
-    expect(parse).toHaveLength(1);
-    expect(parse[0]!.message).toMatch(/nested more than 200 levels deep.*too deeply nested to read/);
-    expect(parse[0]).toMatchObject({ line: UPGRADE_FIRST_LINE, column });
-    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({ line: UPGRADE_FIRST_LINE + 1 });
-  });
+    [
+      '3,000 nested calls',
+      `op.execute(${'sa.text('.repeat(3000)}"SELECT 1"${')'.repeat(3001)}`,
+      16 + (MAX_NESTING - 2) * 'sa.text('.length,
+    ],
+  ])(
+    '%s: a parse-error where the limit was hit, and the next statement is still read',
+    async (_name, statement, column) => {
+      const { of } = await lint({ 'versions/a1_deep.py': revisionSource(`${statement}\n${INDEX}`) });
+      const findings = of('versions/a1_deep.py');
+      const parse = findings.filter((f) => f.rule === 'parse-error');
+      expect(parse).toHaveLength(1);
+      expect(parse[0]!.message).toMatch(/nested more than 200 levels deep.*too deeply nested to read/);
+      expect(parse[0]).toMatchObject({ line: UPGRADE_FIRST_LINE, column });
+      expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({
+        line: UPGRADE_FIRST_LINE + 1,
+      });
+    },
+  );
 
   it('a 2,300-term `"…" + "…"` chain is read as one string, positions exact', async () => {
-    const terms = ['"CREATE INDEX wide_idx ON orders ("', ...Array.from({ length: 2300 }, (_, i) => `"c${i}, "`), '"id)"'];
+    const terms = [
+      '"CREATE INDEX wide_idx ON orders ("',
+      ...Array.from({ length: 2300 }, (_, i) => `"c${i}, "`),
+      '"id)"',
+    ];
     const { of } = await lint({ 'versions/a1_plus.py': revisionSource(`op.execute(${terms.join(' + ')})`) });
     const findings = of('versions/a1_plus.py');
     expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
     // The finding is on the `CREATE INDEX` keyword: inside the first string, after `    op.execute("`.
-    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({ line: UPGRADE_FIRST_LINE, column: 5 + 'op.execute("'.length });
+    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({
+      line: UPGRADE_FIRST_LINE,
+      column: 5 + 'op.execute("'.length,
+    });
   });
 
   it('a module constant nested too deeply is reported at its line; revision metadata is still read', async () => {
@@ -59,7 +75,9 @@ describe('deep nesting in upgrade()', () => {
     const header = `revision = "abc123"\ndown_revision = None\n${'['.repeat(300)}a${']'.repeat(300)} = 1\n`;
     const { of } = await lint({ 'versions/a1_target.py': revisionSource(INDEX, 'pass', header) });
     const findings = of('versions/a1_target.py');
-    expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([expect.objectContaining({ line: 11, message: expect.stringMatching(/too deeply nested to read/) })]);
+    expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([
+      expect.objectContaining({ line: 11, message: expect.stringMatching(/too deeply nested to read/) }),
+    ]);
     expect(findings.map((f) => f.rule)).toContain('require-concurrent-index-creation');
   });
 
@@ -68,7 +86,9 @@ describe('deep nesting in upgrade()', () => {
     const { of } = await lint({ 'versions/a1_chain.py': revisionSource(body) });
     const findings = of('versions/a1_chain.py');
     expect(findings.map((f) => f.message).join('\n')).not.toMatch(/Internal error/);
-    expect(findings.find((f) => f.rule === 'parse-error' && /too deeply nested/.test(f.message))).toMatchObject({ line: UPGRADE_FIRST_LINE + 1 });
+    expect(findings.find((f) => f.rule === 'parse-error' && /too deeply nested/.test(f.message))).toMatchObject({
+      line: UPGRADE_FIRST_LINE + 1,
+    });
   });
 });
 
@@ -81,7 +101,10 @@ describe('implicit string concatenation', () => {
     const findings = of('versions/a1_implicit.py');
     expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
     // `CREATE` is in the last part, after its `"\n`: line = first line + 1 + 100,001 parts.
-    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({ line: UPGRADE_FIRST_LINE + 100_002, column: 9 + '"\\n'.length });
+    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({
+      line: UPGRADE_FIRST_LINE + 100_002,
+      column: 9 + '"\\n'.length,
+    });
   });
 });
 
@@ -91,26 +114,43 @@ describe('long broken lines (quadratic error recovery in the Python parser)', ()
     ['400,000 `/`', `op.drop_column(${'/'.repeat(400_000)}"t", "c")`],
     ['100,000 `=`', `op.drop_column(${'='.repeat(100_000)}"t", "c")`],
     ['20,000 `if`', `op.drop_column(${'if '.repeat(20_000)}"t", "c")`],
-  ])('%s: a parse-error at that line, the line skipped, the rest of the file and the next revision read', async (_name, line) => {
-    const { of } = await lint({
-      'versions/a1_broken.py': revisionSource(`${INDEX}\n${line}\n${INDEX.replace(/status/g, 'total')}`),
-      'versions/b2_next.py': revisionSource(INDEX, 'pass', 'revision = "b2"\ndown_revision = "abc123"\n'),
-    });
-    const broken = of('versions/a1_broken.py');
-    expect(broken.filter((f) => f.rule === 'parse-error')).toEqual([
-      expect.objectContaining({ line: UPGRADE_FIRST_LINE + 1, column: 1, message: expect.stringMatching(/^Python line too complex to read: .*the line is skipped/) }),
-    ]);
-    expect(broken.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.line)).toEqual([UPGRADE_FIRST_LINE, UPGRADE_FIRST_LINE + 2]);
-    // Its revision id was read: the next revision's down_revision finds it.
-    expect(of('versions/b2_next.py').map((f) => f.rule)).toContain('require-concurrent-index-creation');
-    expect(of('versions/b2_next.py').map((f) => f.rule)).not.toContain('broken-revision-graph');
-  });
+  ])(
+    '%s: a parse-error at that line, the line skipped, the rest of the file and the next revision read',
+    async (_name, line) => {
+      const { of } = await lint({
+        'versions/a1_broken.py': revisionSource(`${INDEX}\n${line}\n${INDEX.replace(/status/g, 'total')}`),
+        'versions/b2_next.py': revisionSource(INDEX, 'pass', 'revision = "b2"\ndown_revision = "abc123"\n'),
+      });
+      const broken = of('versions/a1_broken.py');
+      expect(broken.filter((f) => f.rule === 'parse-error')).toEqual([
+        expect.objectContaining({
+          line: UPGRADE_FIRST_LINE + 1,
+          column: 1,
+          message: expect.stringMatching(/^Python line too complex to read: .*the line is skipped/),
+        }),
+      ]);
+      expect(broken.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.line)).toEqual([
+        UPGRADE_FIRST_LINE,
+        UPGRADE_FIRST_LINE + 2,
+      ]);
+      // Its revision id was read: the next revision's down_revision finds it.
+      expect(of('versions/b2_next.py').map((f) => f.rule)).toContain('require-concurrent-index-creation');
+      expect(of('versions/b2_next.py').map((f) => f.rule)).not.toContain('broken-revision-graph');
+    },
+  );
 
   it('past four broken crowded lines the file is not read, with one parse-error at the first', async () => {
     const broken = `op.drop_column(${'/'.repeat(2000)}"t", "c")`;
-    const { of } = await lint({ 'versions/a1_broken.py': revisionSource([INDEX, broken, broken, broken, broken, broken].join('\n')) });
+    const { of } = await lint({
+      'versions/a1_broken.py': revisionSource([INDEX, broken, broken, broken, broken, broken].join('\n')),
+    });
     expect(of('versions/a1_broken.py')).toEqual([
-      expect.objectContaining({ rule: 'parse-error', line: UPGRADE_FIRST_LINE + 1, column: 1, message: expect.stringMatching(/this file was not linted/) }),
+      expect.objectContaining({
+        rule: 'parse-error',
+        line: UPGRADE_FIRST_LINE + 1,
+        column: 1,
+        message: expect.stringMatching(/this file was not linted/),
+      }),
     ]);
   });
 
@@ -121,7 +161,10 @@ describe('long broken lines (quadratic error recovery in the Python parser)', ()
     const { of } = await lint({ 'versions/a1_wide.py': revisionSource(line) });
     const findings = of('versions/a1_wide.py');
     expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
-    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({ line: UPGRADE_FIRST_LINE, column: 5 + line.indexOf(INDEX) });
+    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({
+      line: UPGRADE_FIRST_LINE,
+      column: 5 + line.indexOf(INDEX),
+    });
   });
 
   it('a crowded line with one ordinary typo keeps the ordinary syntax error (and the rest of the file)', async () => {

@@ -66,7 +66,10 @@ describe('alembic upgrade --sql output', () => {
 
   it('attributes statements to revisions (merge and base headers too) and leaves out the bookkeeping and framing', async () => {
     await initSqlParser();
-    const m = alembicSql.parse({ path: 'upgrade.sql', text: UPGRADE }, { assumeInTransaction: false, dialect: 'postgresql' }) as Awaited<ReturnType<typeof alembicSql.parse>>;
+    const m = alembicSql.parse(
+      { path: 'upgrade.sql', text: UPGRADE },
+      { assumeInTransaction: false, dialect: 'postgresql' },
+    ) as Awaited<ReturnType<typeof alembicSql.parse>>;
     expect(m.transaction).toBe('wrapped');
     expect(m.ops.map((o) => [o.kind, o.revision, o.inTransaction, o.span.line])).toEqual([
       ['create-table', '1f2a3b4c5d6e', true, 10],
@@ -95,7 +98,9 @@ describe('alembic upgrade --sql output', () => {
     const inTx = findings.filter((f) => f.rule === 'ban-concurrent-index-creation-in-transaction');
     expect(inTx.map((f) => [f.revision, f.line])).toEqual([['5d6e7f809102', 34]]);
     // Alembic's own BEGIN/COMMIT are not the migration's transaction statements.
-    expect(findings.filter((f) => f.rule === 'transaction-nesting' || f.rule === 'ban-uncommitted-transaction')).toEqual([]);
+    expect(
+      findings.filter((f) => f.rule === 'transaction-nesting' || f.rule === 'ban-uncommitted-transaction'),
+    ).toEqual([]);
     expect(findings.every((f) => f.revision !== undefined)).toBe(true);
   });
 
@@ -214,7 +219,11 @@ COMMIT;
       ['6e7f80910213', [['drop-index', 'downgrade']]],
       ['1f2a3b4c5d6e', [['drop-table', 'downgrade']]],
     ]);
-    expect(findings.find((f) => f.rule === 'ban-drop-table')).toMatchObject({ revision: '1f2a3b4c5d6e', line: 17, direction: 'downgrade' });
+    expect(findings.find((f) => f.rule === 'ban-drop-table')).toMatchObject({
+      revision: '1f2a3b4c5d6e',
+      line: 17,
+      direction: 'downgrade',
+    });
   });
 
   it('a syntax error is reported once, and the other revisions are still linted', async () => {
@@ -236,6 +245,9 @@ COMMIT;
 `;
     const { findings } = await lintText([{ path: 'upgrade.sql', text }]);
     expect(findings.filter((f) => f.rule === 'parse-error').map((f) => f.line)).toEqual([9]);
-    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({ revision: 'cc', line: 13 });
+    expect(findings.find((f) => f.rule === 'require-concurrent-index-creation')).toMatchObject({
+      revision: 'cc',
+      line: 13,
+    });
   });
 });

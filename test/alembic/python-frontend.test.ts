@@ -24,7 +24,8 @@ async function up(body: string, dialect: 'postgresql' | 'sqlite' = 'postgresql')
 describe('detection', () => {
   it('reads revision files and leaves other Python files alone', () => {
     expect(alembic.detect({ path: 'versions/abc_x.py', text: revisionSource('pass') })).toBeGreaterThan(0);
-    const envPy = 'from alembic import context\n\ndef run_migrations_online():\n    context.configure(connection=None)\n';
+    const envPy =
+      'from alembic import context\n\ndef run_migrations_online():\n    context.configure(connection=None)\n';
     expect(alembic.detect({ path: 'migrations/env.py', text: envPy })).toBe(0);
     expect(alembic.detect({ path: 'app/models.py', text: 'revision = 3\n' })).toBe(0);
   });
@@ -50,18 +51,33 @@ describe('revision metadata', () => {
     const labelled = await parseRevision(
       `revision = "c0ffee"\ndown_revision = None\nbranch_labels = ("billing",)\ndepends_on = "f00d"\n\ndef upgrade():\n    pass\n`,
     );
-    expect(labelled.revisionInfo).toMatchObject({ dependsOn: ['f00d'], branchLabels: ['billing'], span: { line: 1, column: 1 }, parentsSpan: { line: 2 } });
+    expect(labelled.revisionInfo).toMatchObject({
+      dependsOn: ['f00d'],
+      branchLabels: ['billing'],
+      span: { line: 1, column: 1 },
+      parentsSpan: { line: 2 },
+    });
   });
 
   it('reports a revision id that is not a literal, instead of guessing', async () => {
-    const m = await parseRevision('import uuid\nrevision = uuid.uuid4().hex\ndown_revision = None\n\ndef upgrade():\n    op.drop_table("t")\n');
+    const m = await parseRevision(
+      'import uuid\nrevision = uuid.uuid4().hex\ndown_revision = None\n\ndef upgrade():\n    op.drop_table("t")\n',
+    );
     expect(m.revision).toBeUndefined();
-    expect(m.diagnostics).toEqual([expect.objectContaining({ rule: 'parse-error', message: expect.stringContaining('revision id'), span: expect.objectContaining({ line: 2 }) })]);
+    expect(m.diagnostics).toEqual([
+      expect.objectContaining({
+        rule: 'parse-error',
+        message: expect.stringContaining('revision id'),
+        span: expect.objectContaining({ line: 2 }),
+      }),
+    ]);
     expect(m.ops.map((o) => o.kind)).toEqual(['drop-table']);
   });
 
   it('stamps every op with the revision and runs the revision in a transaction', async () => {
-    const m = await parseRevision(revisionSource('op.drop_column("users", "legacy")', 'op.add_column("users", sa.Column("legacy", sa.Text()))'));
+    const m = await parseRevision(
+      revisionSource('op.drop_column("users", "legacy")', 'op.add_column("users", sa.Column("legacy", sa.Text()))'),
+    );
     expect(m.transaction).toBe('wrapped');
     expect(m.ops.map((o) => [o.kind, o.direction, o.revision, o.inTransaction])).toEqual([
       ['drop-column', 'upgrade', 'abc123', true],
@@ -72,7 +88,9 @@ describe('revision metadata', () => {
 
 describe('add_column', () => {
   it('NOT NULL with only a Python-side default has no default for existing rows', async () => {
-    const ops = await up('op.add_column("orders", sa.Column("total_cents", sa.BigInteger(), nullable=False, default=0))');
+    const ops = await up(
+      'op.add_column("orders", sa.Column("total_cents", sa.BigInteger(), nullable=False, default=0))',
+    );
     const op = only(ops, 'add-column');
     expect(op.table).toEqual({ name: 'orders' });
     expect(op.column).toMatchObject({ name: 'total_cents', notNull: true, type: { name: 'int8' } });
@@ -102,10 +120,29 @@ describe('add_column', () => {
   });
 
   it('emits the foreign key, unique constraint and index Alembic adds after the column', async () => {
-    const ops = await up('op.add_column("orders", sa.Column("user_id", sa.BigInteger(), sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True))\nop.add_column("orders", sa.Column("shop_id", sa.Integer(), index=True))');
-    expect(ops.map((o) => o.kind)).toEqual(['add-column', 'add-constraint', 'add-constraint', 'add-column', 'create-index']);
-    const [, fk, unique, , index] = ops as [Operation, OpOfKind<'add-constraint'>, OpOfKind<'add-constraint'>, Operation, OpOfKind<'create-index'>];
-    expect(fk.constraint).toMatchObject({ type: 'foreign-key', columns: ['user_id'], references: { table: { name: 'users' }, columns: ['id'] }, notValid: false });
+    const ops = await up(
+      'op.add_column("orders", sa.Column("user_id", sa.BigInteger(), sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True))\nop.add_column("orders", sa.Column("shop_id", sa.Integer(), index=True))',
+    );
+    expect(ops.map((o) => o.kind)).toEqual([
+      'add-column',
+      'add-constraint',
+      'add-constraint',
+      'add-column',
+      'create-index',
+    ]);
+    const [, fk, unique, , index] = ops as [
+      Operation,
+      OpOfKind<'add-constraint'>,
+      OpOfKind<'add-constraint'>,
+      Operation,
+      OpOfKind<'create-index'>,
+    ];
+    expect(fk.constraint).toMatchObject({
+      type: 'foreign-key',
+      columns: ['user_id'],
+      references: { table: { name: 'users' }, columns: ['id'] },
+      notValid: false,
+    });
     expect(fk.constraint.name).toBeUndefined();
     expect(unique.constraint).toMatchObject({ type: 'unique', columns: ['user_id'] });
     expect(index).toMatchObject({ name: 'ix_orders_shop_id', columns: ['shop_id'], concurrently: false });
@@ -135,7 +172,9 @@ describe('alter_column', () => {
   });
 
   it('nullable=True drops NOT NULL; server_default=False changes nothing', async () => {
-    const ops = await up('op.alter_column("orders", "note", nullable=True, server_default=False, existing_type=sa.Text())');
+    const ops = await up(
+      'op.alter_column("orders", "note", nullable=True, server_default=False, existing_type=sa.Text())',
+    );
     expect(ops.map((o) => o.kind)).toEqual(['drop-not-null']);
   });
 });
@@ -149,8 +188,21 @@ describe('indexes and constraints', () => {
         'op.drop_index("ix_orders_status", table_name="orders", postgresql_concurrently=True)',
       ].join('\n'),
     );
-    expect(ops[0]).toMatchObject({ kind: 'create-index', name: 'ix_orders_status', table: { name: 'orders' }, columns: ['status'], unique: false, concurrently: false });
-    expect(ops[1]).toMatchObject({ kind: 'create-index', name: 'ix_orders_lower_note', unique: true, concurrently: true, where: 'note IS NOT NULL' });
+    expect(ops[0]).toMatchObject({
+      kind: 'create-index',
+      name: 'ix_orders_status',
+      table: { name: 'orders' },
+      columns: ['status'],
+      unique: false,
+      concurrently: false,
+    });
+    expect(ops[1]).toMatchObject({
+      kind: 'create-index',
+      name: 'ix_orders_lower_note',
+      unique: true,
+      concurrently: true,
+      where: 'note IS NOT NULL',
+    });
     expect((ops[1] as OpOfKind<'create-index'>).columns).toEqual(['lower(note)']);
     expect(ops[2]).toMatchObject({ kind: 'drop-index', indexes: [{ name: 'ix_orders_status' }], concurrently: true });
   });
@@ -171,7 +223,10 @@ describe('indexes and constraints', () => {
     const c = (i: number) => (ops[i] as OpOfKind<'add-constraint'>).constraint;
     expect(c(0).name).toBeUndefined();
     expect(c(0)).toMatchObject({ type: 'foreign-key', columns: ['approved_by_id'] });
-    expect(c(1)).toMatchObject({ name: 'fk_orders_shop', references: { table: { schema: 'catalog', name: 'shops' }, columns: ['id'] } });
+    expect(c(1)).toMatchObject({
+      name: 'fk_orders_shop',
+      references: { table: { schema: 'catalog', name: 'shops' }, columns: ['id'] },
+    });
     expect(c(2)).toMatchObject({ type: 'unique', name: 'uq_users_email', columns: ['email'] });
     expect(c(3)).toMatchObject({ type: 'check', name: 'ck_orders_total', notValid: false });
     expect(c(4)).toMatchObject({ type: 'check', checksNotNullOf: 'email' });
@@ -218,8 +273,14 @@ op.create_table(
   });
 
   it('drop_table, rename_table, table comments', async () => {
-    const ops = await up('op.rename_table("customers", "clients", schema="crm")\nop.drop_table("legacy_events")\nop.create_table_comment("clients", "CRM clients")');
-    expect(ops[0]).toMatchObject({ kind: 'rename-table', table: { schema: 'crm', name: 'customers' }, newName: 'clients' });
+    const ops = await up(
+      'op.rename_table("customers", "clients", schema="crm")\nop.drop_table("legacy_events")\nop.create_table_comment("clients", "CRM clients")',
+    );
+    expect(ops[0]).toMatchObject({
+      kind: 'rename-table',
+      table: { schema: 'crm', name: 'customers' },
+      newName: 'clients',
+    });
     expect(ops[1]).toMatchObject({ kind: 'drop-table', tables: [{ name: 'legacy_events' }] });
     expect(ops[2]).toMatchObject({ kind: 'other', statementType: 'CommentStmt' });
   });
@@ -227,7 +288,9 @@ op.create_table(
 
 describe('op.execute: SQL inside Python strings', () => {
   it('positions point inside the string, through triple quotes and indentation', async () => {
-    const ops = await up('op.execute(\n    """\n    UPDATE users\n       SET plan = \'free\'\n     WHERE plan IS NULL;\n    CREATE INDEX ix_users_plan ON users (plan);\n    """\n)');
+    const ops = await up(
+      'op.execute(\n    """\n    UPDATE users\n       SET plan = \'free\'\n     WHERE plan IS NULL;\n    CREATE INDEX ix_users_plan ON users (plan);\n    """\n)',
+    );
     expect(ops.map((o) => [o.kind, o.span.line, o.span.column])).toEqual([
       ['data-change', UPGRADE_FIRST_LINE + 2, 9],
       ['create-index', UPGRADE_FIRST_LINE + 5, 9],
@@ -256,14 +319,28 @@ describe('op.execute: SQL inside Python strings', () => {
   });
 
   it('a syntax error in the SQL is a parse-error at its place in the .py file; the rest is still read', async () => {
-    const m = await parseRevision(revisionSource('op.drop_column("users", "a")\nop.execute("ALTER TABEL users ADD COLUMN a int")\nop.drop_column("users", "b")'));
-    expect(m.diagnostics).toEqual([expect.objectContaining({ rule: 'parse-error', message: expect.stringContaining('TABEL'), span: expect.objectContaining({ line: UPGRADE_FIRST_LINE + 1, column: 23 }) })]);
+    const m = await parseRevision(
+      revisionSource(
+        'op.drop_column("users", "a")\nop.execute("ALTER TABEL users ADD COLUMN a int")\nop.drop_column("users", "b")',
+      ),
+    );
+    expect(m.diagnostics).toEqual([
+      expect.objectContaining({
+        rule: 'parse-error',
+        message: expect.stringContaining('TABEL'),
+        span: expect.objectContaining({ line: UPGRADE_FIRST_LINE + 1, column: 23 }),
+      }),
+    ]);
     expect(upgradeOps(m).map((o) => o.kind)).toEqual(['drop-column', 'drop-column']);
   });
 
   it('f-strings: constants are filled in, unknown fields read as names; unreadable SQL is an unknown op', async () => {
     const m = await parseRevision(
-      revisionSource('for table in TABLES:\n    op.execute(f"CREATE INDEX ix_{table}_tenant ON {table} (tenant_id)")\nop.execute(f"{verb} TABLE users")', 'pass', 'revision = "abc123"\ndown_revision = None\nTABLES = ["orders", "invoices"]\n'),
+      revisionSource(
+        'for table in TABLES:\n    op.execute(f"CREATE INDEX ix_{table}_tenant ON {table} (tenant_id)")\nop.execute(f"{verb} TABLE users")',
+        'pass',
+        'revision = "abc123"\ndown_revision = None\nTABLES = ["orders", "invoices"]\n',
+      ),
     );
     expect(m.diagnostics).toEqual([]);
     const ops = upgradeOps(m);
@@ -274,7 +351,9 @@ describe('op.execute: SQL inside Python strings', () => {
   });
 
   it('connection.execute() through op.get_bind() is read like op.execute()', async () => {
-    const ops = await up('conn = op.get_bind()\nconn.execute(sa.text("UPDATE users SET plan = :plan WHERE plan IS NULL"))\nop.get_bind().execute("DELETE FROM sessions")');
+    const ops = await up(
+      'conn = op.get_bind()\nconn.execute(sa.text("UPDATE users SET plan = :plan WHERE plan IS NULL"))\nop.get_bind().execute("DELETE FROM sessions")',
+    );
     expect(ops.map((o) => [o.kind, (o as OpOfKind<'data-change'>).table?.name])).toEqual([
       ['data-change', 'users'],
       ['data-change', 'sessions'],
@@ -285,7 +364,13 @@ describe('op.execute: SQL inside Python strings', () => {
     const ops = await up(
       'accounts = sa.table("accounts", sa.column("id"), sa.column("plan"))\nop.execute(accounts.update().where(accounts.c.plan == None).values(plan="free"))\nop.bulk_insert(accounts, [{"id": 1}, {"id": 2}])',
     );
-    expect(ops.map((o) => [o.kind, (o as OpOfKind<'data-change'>).statementType, (o as OpOfKind<'data-change'>).table?.name])).toEqual([
+    expect(
+      ops.map((o) => [
+        o.kind,
+        (o as OpOfKind<'data-change'>).statementType,
+        (o as OpOfKind<'data-change'>).table?.name,
+      ]),
+    ).toEqual([
       ['data-change', 'UpdateStmt', 'accounts'],
       ['data-change', 'InsertStmt', 'accounts'],
       ['data-change', 'InsertStmt', 'accounts'],
@@ -327,8 +412,16 @@ describe('transactions and batch mode', () => {
   });
 
   it('recreate="always" copies the table even on PostgreSQL', async () => {
-    const ops = await up('with op.batch_alter_table("orders", recreate="always") as batch_op:\n    batch_op.drop_column("legacy")');
-    expect(ops.map((o) => o.kind)).toEqual(['create-table', 'data-change', 'drop-table', 'rename-table', 'drop-column']);
+    const ops = await up(
+      'with op.batch_alter_table("orders", recreate="always") as batch_op:\n    batch_op.drop_column("legacy")',
+    );
+    expect(ops.map((o) => o.kind)).toEqual([
+      'create-table',
+      'data-change',
+      'drop-table',
+      'rename-table',
+      'drop-column',
+    ]);
     expect(ops[2]).toMatchObject({ tables: [{ name: 'orders' }] });
   });
 });
@@ -340,7 +433,9 @@ describe('code that is not a plain list of op calls', () => {
     expect((await up(body)).map((o) => [o.kind, o.inBatch ?? false])).toEqual([['create-index', false]]);
     expect((await up(body, 'sqlite')).map((o) => [o.kind, o.inBatch ?? false])).toEqual([['create-index', true]]);
     // Online mode is what runs against the database.
-    expect((await up('if not context.is_offline_mode():\n    op.execute("UPDATE t SET a = 1")')).map((o) => o.kind)).toEqual(['data-change']);
+    expect(
+      (await up('if not context.is_offline_mode():\n    op.execute("UPDATE t SET a = 1")')).map((o) => o.kind),
+    ).toEqual(['data-change']);
   });
 
   it('helpers defined in the revision are followed with their arguments; loops over literals are unrolled', async () => {
@@ -392,18 +487,29 @@ describe('code that is not a plain list of op calls', () => {
   });
 
   it('`from alembic import op as alembic_op` is the same operations object', async () => {
-    const m = await parseRevision('from alembic import op as alembic_op\nrevision = "r1"\ndown_revision = None\n\ndef upgrade():\n    alembic_op.drop_table("t")\n');
+    const m = await parseRevision(
+      'from alembic import op as alembic_op\nrevision = "r1"\ndown_revision = None\n\ndef upgrade():\n    alembic_op.drop_table("t")\n',
+    );
     expect(m.ops.map((o) => o.kind)).toEqual(['drop-table']);
   });
 
   it('a Python syntax error is reported, and the readable calls are still read', async () => {
-    const m = await parseRevision(revisionSource('op.drop_column("users", "a")\nop.add_column("users", sa.Column("b", sa.Text())\nop.drop_column("users", "c")'));
-    expect(m.diagnostics[0]).toMatchObject({ rule: 'parse-error', message: expect.stringContaining('Python syntax error') });
+    const m = await parseRevision(
+      revisionSource(
+        'op.drop_column("users", "a")\nop.add_column("users", sa.Column("b", sa.Text())\nop.drop_column("users", "c")',
+      ),
+    );
+    expect(m.diagnostics[0]).toMatchObject({
+      rule: 'parse-error',
+      message: expect.stringContaining('Python syntax error'),
+    });
     expect(upgradeOps(m).some((o) => o.kind === 'drop-column' && o.column === 'a')).toBe(true);
   });
 
   it('enum types created or dropped through the type object', async () => {
-    const ops = await up('status = postgresql.ENUM("new", "paid", name="order_status")\nstatus.create(op.get_bind(), checkfirst=False)\nsa.Enum(name="old_status").drop(op.get_bind(), checkfirst=True)');
+    const ops = await up(
+      'status = postgresql.ENUM("new", "paid", name="order_status")\nstatus.create(op.get_bind(), checkfirst=False)\nsa.Enum(name="old_status").drop(op.get_bind(), checkfirst=True)',
+    );
     expect(ops.map((o) => [o.kind, (o as OpOfKind<'other'>).statementType])).toEqual([
       ['other', 'CreateEnumStmt'],
       ['other', 'DropStmt:OBJECT_TYPE'],
@@ -413,7 +519,10 @@ describe('code that is not a plain list of op calls', () => {
 
 describe('downgrade() facts for empty-downgrade', () => {
   const state = async (downgrade: string | undefined) => {
-    const text = downgrade === undefined ? 'revision = "r1"\ndown_revision = None\n\ndef upgrade():\n    op.drop_table("t")\n' : revisionSource('op.drop_table("t")', downgrade);
+    const text =
+      downgrade === undefined
+        ? 'revision = "r1"\ndown_revision = None\n\ndef upgrade():\n    op.drop_table("t")\n'
+        : revisionSource('op.drop_table("t")', downgrade);
     return (await parseRevision(text)).downgrade;
   };
   it('pass, a docstring or ... is empty; a raise is irreversible; ops are present; no function is absent', async () => {
@@ -447,8 +556,12 @@ describe('through the whole pipeline', () => {
       ].join('\n'),
     );
     const { findings } = await lintText([{ path: 'migrations/versions/abc123_settings.py', text }]);
-    expect(findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => [f.line, f.column, f.revision])).toEqual([[UPGRADE_FIRST_LINE + 9, 9, 'abc123']]);
-    expect(findings.filter((f) => f.rule === 'unused-suppression' || f.rule === 'suppression-missing-reason')).toEqual([]);
+    expect(
+      findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => [f.line, f.column, f.revision]),
+    ).toEqual([[UPGRADE_FIRST_LINE + 9, 9, 'abc123']]);
+    expect(findings.filter((f) => f.rule === 'unused-suppression' || f.rule === 'suppression-missing-reason')).toEqual(
+      [],
+    );
   });
 
   it('the CLI lints a versions directory, skips env.py, and prints findings at .py positions', async () => {
@@ -465,13 +578,21 @@ describe('through the whole pipeline', () => {
     expect(code).toBe(1);
     const report = JSON.parse(out) as { findings: { rule: string; file: string; line: number }[] };
     expect(report.findings.some((f) => f.file.endsWith('env.py'))).toBe(false);
-    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'adding-required-field', file: 'fixtures/alembic/project/migrations/versions/3b4c5d6e7f80_add_order_totals_and_plan.py', line: 22 }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'adding-required-field',
+        file: 'fixtures/alembic/project/migrations/versions/3b4c5d6e7f80_add_order_totals_and_plan.py',
+        line: 22,
+      }),
+    );
   });
 });
 
 describe('line endings', () => {
   it('CRLF files: positions in the file and inside strings are the same as with LF', async () => {
-    const lf = revisionSource('op.add_column("t", sa.Column("c", sa.Text(), nullable=False))\nop.execute("""\n    UPDATE t SET c = \'x\';\n    CREATE INDEX ix_c ON t (c);\n""")');
+    const lf = revisionSource(
+      'op.add_column("t", sa.Column("c", sa.Text(), nullable=False))\nop.execute("""\n    UPDATE t SET c = \'x\';\n    CREATE INDEX ix_c ON t (c);\n""")',
+    );
     const crlf = lf.replace(/\n/g, '\r\n');
     const a = await parseRevision(lf);
     const b = await parseRevision(crlf);
@@ -487,19 +608,41 @@ describe('--since: unchanged revisions are context', () => {
     const rev = (id: string, down: string, body: string) =>
       `from alembic import op\nimport sqlalchemy as sa\n\nrevision = "${id}"\ndown_revision = ${down}\n\n\ndef upgrade():\n    ${body}\n`;
     const files = [
-      { path: 'versions/aaa111_users.py', text: rev('aaa111', 'None', 'op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("email", sa.String(200)))') },
-      { path: 'versions/bbb222_old.py', text: rev('bbb222', '"aaa111"', 'op.create_index("ix_users_id2", "users", ["id"])') },
+      {
+        path: 'versions/aaa111_users.py',
+        text: rev(
+          'aaa111',
+          'None',
+          'op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("email", sa.String(200)))',
+        ),
+      },
+      {
+        path: 'versions/bbb222_old.py',
+        text: rev('bbb222', '"aaa111"', 'op.create_index("ix_users_id2", "users", ["id"])'),
+      },
       // the branch adds a revision on the same parent as an older one: a second head
-      { path: 'versions/ccc333_new.py', text: rev('ccc333', '"aaa111"', 'op.alter_column("users", "email", type_=sa.Text())') },
+      {
+        path: 'versions/ccc333_new.py',
+        text: rev('ccc333', '"aaa111"', 'op.alter_column("users", "email", type_=sa.Text())'),
+      },
     ];
     const { lintSources, DEFAULT_OPTIONS } = await import('../../src/linter.js');
     const { findings } = await lintSources(
-      files.map((f) => ({ path: f.path, content: { ok: true as const, text: f.text }, contextOnly: f.path !== 'versions/ccc333_new.py' })),
+      files.map((f) => ({
+        path: f.path,
+        content: { ok: true as const, text: f.text },
+        contextOnly: f.path !== 'versions/ccc333_new.py',
+      })),
       DEFAULT_OPTIONS,
     );
     // The old revision's CREATE INDEX is not reported; the graph finding is, on both heads.
     expect(findings.filter((f) => f.rule === 'require-concurrent-index-creation')).toEqual([]);
-    expect(findings.filter((f) => f.rule === 'multiple-heads').map((f) => f.revision).sort()).toEqual(['bbb222', 'ccc333']);
+    expect(
+      findings
+        .filter((f) => f.rule === 'multiple-heads')
+        .map((f) => f.revision)
+        .sort(),
+    ).toEqual(['bbb222', 'ccc333']);
     // The changed revision is judged with the column type an unchanged revision created: varchar(200) → text is safe.
     expect(findings.filter((f) => f.rule === 'changing-column-type')).toEqual([]);
     expect(findings.every((f) => f.file === 'versions/ccc333_new.py' || f.rule === 'multiple-heads')).toBe(true);

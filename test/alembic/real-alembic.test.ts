@@ -36,7 +36,12 @@ const UPGRADE_ONLY_IN_PY = new Set(['empty-downgrade']);
  * downgrade undo what the same revision's upgrade created (drop the table it created, drop the
  * column it added, change back the type it changed) cannot see that there, and report it.
  */
-const DOWNGRADE_ONLY_IN_SQL = new Set(['ban-drop-table', 'ban-drop-column', 'rename-via-drop-add', 'changing-column-type']);
+const DOWNGRADE_ONLY_IN_SQL = new Set([
+  'ban-drop-table',
+  'ban-drop-column',
+  'rename-via-drop-add',
+  'changing-column-type',
+]);
 
 let work: string;
 beforeAll(() => {
@@ -188,15 +193,28 @@ suite('the documented Alembic hazards, on the .py file at the right line', () =>
     for (const [file, line, rule] of expected) {
       expect(findRule(rule), `rule ${rule} is registered`).toBeDefined();
       const hit = findings.find((f) => basename(f.file) === file && f.line === line && f.rule === rule);
-      expect(hit, `${rule} at ${file}:${line}; got ${findings.filter((f) => basename(f.file) === file).map((f) => `${f.rule}@${f.line}`).join(', ')}`).toBeDefined();
+      expect(
+        hit,
+        `${rule} at ${file}:${line}; got ${findings
+          .filter((f) => basename(f.file) === file)
+          .map((f) => `${f.rule}@${f.line}`)
+          .join(', ')}`,
+      ).toBeDefined();
       expect(hit!.revision).toBe(file.slice(0, 12));
     }
   });
 
   it('CONCURRENTLY inside autocommit_block() is not flagged', async () => {
     const { findings } = await lintFiles(filesUnder(VERSIONS, '.py'));
-    const inBlock = findings.filter((f) => basename(f.file) === '6e7f80910213_order_search_indexes.py' && f.line >= 22 && f.line <= 29);
-    expect(inBlock.filter((f) => f.rule === 'ban-concurrent-index-creation-in-transaction' || f.rule === 'require-concurrent-index-creation')).toEqual([]);
+    const inBlock = findings.filter(
+      (f) => basename(f.file) === '6e7f80910213_order_search_indexes.py' && f.line >= 22 && f.line <= 29,
+    );
+    expect(
+      inBlock.filter(
+        (f) =>
+          f.rule === 'ban-concurrent-index-creation-in-transaction' || f.rule === 'require-concurrent-index-creation',
+      ),
+    ).toEqual([]);
   });
 
   it('the merge revision (empty upgrade and downgrade) and safe revisions are not flagged as empty downgrades', async () => {
@@ -274,7 +292,10 @@ suite('revision graph checks against Alembic', () => {
     expect(missingFound.map((f) => [f.revision, f.message.match(/down_revision (\w+)/)?.[1]])).toEqual(missing);
     expect(missingFound[0]!.line).toBe(14); // down_revision = "…"
     const dupFound = graph.filter((f) => f.message.includes('declared by 2 files'));
-    expect(dupFound.map((f) => basename(f.file)).sort()).toEqual(['6f7a8b9c0d1e_account_locale.py', '6f7a8b9c0d1e_account_status.py']);
+    expect(dupFound.map((f) => basename(f.file)).sort()).toEqual([
+      '6f7a8b9c0d1e_account_locale.py',
+      '6f7a8b9c0d1e_account_status.py',
+    ]);
     expect(new Set(dupFound.map((f) => f.revision))).toEqual(new Set(duplicated));
     // A broken graph has no meaningful heads: only the graph errors are reported.
     expect(findings.filter((f) => f.rule === 'multiple-heads')).toEqual([]);
@@ -312,7 +333,11 @@ suite('require-batch-mode-for-sqlite against a real SQLite database', () => {
     const { migrations, findings } = await lintFiles(filesUnder(versions, '.py'), { dialect: 'sqlite' });
     const children = migrations.map((m) => m.revision!).filter((r) => r !== BASE);
     expect(children).toHaveLength(10);
-    const flagged = new Set(findings.filter((f) => f.rule === 'require-batch-mode-for-sqlite' && f.severity === 'error').map((f) => f.revision));
+    const flagged = new Set(
+      findings
+        .filter((f) => f.rule === 'require-batch-mode-for-sqlite' && f.severity === 'error')
+        .map((f) => f.revision),
+    );
 
     // Each feature revision on a fresh SQLite database holding the base schema and a few rows, in one
     // Python process through Alembic's command API (what `alembic upgrade <rev>` runs).
@@ -333,7 +358,11 @@ suite('require-batch-mode-for-sqlite against a real SQLite database', () => {
       '        out[rev] = type(e).__name__ + ": " + str(e).splitlines()[0]',
       'print(json.dumps(out))',
     ].join('\n');
-    const r = spawnSync(PYTHON, ['-c', script, work, ...children], { cwd: project, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const r = spawnSync(PYTHON, ['-c', script, work, ...children], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
     expect(r.status, r.stderr).toBe(0);
     const errors = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, string | null>;
     const failing = new Set(children.filter((rev) => errors[rev] !== null));

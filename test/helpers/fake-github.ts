@@ -56,7 +56,11 @@ export async function startFakeGitHub(repository: string, token: string): Promis
         return send(200, comments.slice((page - 1) * perPage, page * perPage));
       }
       if (req.method === 'POST') {
-        const comment = { id: nextId++, body: (JSON.parse(body) as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } };
+        const comment = {
+          id: nextId++,
+          body: (JSON.parse(body) as { body: string }).body,
+          user: { login: 'github-actions[bot]', type: 'Bot' },
+        };
         fake.comments.set(issue, [...comments, comment]);
         return send(201, comment);
       }

@@ -45,7 +45,8 @@ function cachedContent(cache: string, integrity: string): Buffer | undefined {
   return existsSync(file) ? readFileSync(file) : undefined;
 }
 
-const tarText = (tarball: string, member: string) => execFileSync('tar', ['-xzOf', tarball, `package/${member}`], { encoding: 'utf8' });
+const tarText = (tarball: string, member: string) =>
+  execFileSync('tar', ['-xzOf', tarball, `package/${member}`], { encoding: 'utf8' });
 
 /**
  * `lockfile` (a package-lock.json) adds every package it names, development tools included: for
@@ -57,18 +58,34 @@ export async function startLocalRegistry(tarball: string, options: { lockfile?: 
   const shrinkwrap = JSON.parse(tarText(tarball, 'npm-shrinkwrap.json')) as { packages: Record<string, LockEntry> };
   const ownTarball = readFileSync(tarball);
   /** name → version → manifest (without dist) and where its tarball is. */
-  const versions = new Map<string, Map<string, { manifest: Record<string, unknown>; integrity: string; content: () => Buffer | undefined }>>();
-  const add = (name: string, manifest: Record<string, unknown>, integrity: string, content: () => Buffer | undefined) => {
+  const versions = new Map<
+    string,
+    Map<string, { manifest: Record<string, unknown>; integrity: string; content: () => Buffer | undefined }>
+  >();
+  const add = (
+    name: string,
+    manifest: Record<string, unknown>,
+    integrity: string,
+    content: () => Buffer | undefined,
+  ) => {
     if (!versions.has(name)) versions.set(name, new Map());
     versions.get(name)!.set(String(manifest.version), { manifest, integrity, content });
   };
-  add(manifest.name, { ...manifest, _hasShrinkwrap: true }, `sha512-${createHash('sha512').update(ownTarball).digest('base64')}`, () => ownTarball);
-  const lock = options.lockfile ? (JSON.parse(readFileSync(options.lockfile, 'utf8')) as typeof shrinkwrap) : { packages: {} };
+  add(
+    manifest.name,
+    { ...manifest, _hasShrinkwrap: true },
+    `sha512-${createHash('sha512').update(ownTarball).digest('base64')}`,
+    () => ownTarball,
+  );
+  const lock = options.lockfile
+    ? (JSON.parse(readFileSync(options.lockfile, 'utf8')) as typeof shrinkwrap)
+    : { packages: {} };
   for (const [path, entry] of [...Object.entries(shrinkwrap.packages), ...Object.entries(lock.packages)]) {
     if (!path || !entry.integrity) continue;
     const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const { integrity, ...fields } = entry;
-    for (const lockOnly of ['dev', 'devOptional', 'optional', 'peer', 'resolved', 'inBundle']) delete (fields as Record<string, unknown>)[lockOnly];
+    for (const lockOnly of ['dev', 'devOptional', 'optional', 'peer', 'resolved', 'inBundle'])
+      delete (fields as Record<string, unknown>)[lockOnly];
     add(name, { ...fields, name }, integrity, () => cachedContent(cache, integrity));
   }
   const missing: string[] = [];
@@ -91,7 +108,13 @@ export async function startLocalRegistry(tarball: string, options: { lockfile?: 
           name,
           'dist-tags': { latest: [...known.keys()].at(-1) },
           versions: Object.fromEntries(
-            [...known].map(([version, v]) => [version, { ...v.manifest, dist: { integrity: v.integrity, tarball: `${base}/${name}/-/${name.split('/').at(-1)}-${version}.tgz` } }]),
+            [...known].map(([version, v]) => [
+              version,
+              {
+                ...v.manifest,
+                dist: { integrity: v.integrity, tarball: `${base}/${name}/-/${name.split('/').at(-1)}-${version}.tgz` },
+              },
+            ]),
           ),
         };
         res.setHeader('content-type', 'application/json');

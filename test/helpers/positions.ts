@@ -3,5 +3,7 @@
  * IR read from two different texts of the same operations.
  */
 export function withoutPositions<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'span' || key === 'statementSpan' ? undefined : v))) as T;
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => (key === 'span' || key === 'statementSpan' ? undefined : v)),
+  ) as T;
 }

@@ -30,11 +30,18 @@ export interface InvalidCase extends TestCase {
 export async function runRule(rule: Rule, c: TestCase): Promise<Finding[]> {
   await initSqlParser();
   const sqls = Array.isArray(c.sql) ? c.sql : [c.sql];
-  const files = Array.isArray(c.file) ? c.file : sqls.map((_, i) => (c.file as string | undefined) ?? `m${String(i + 1).padStart(3, '0')}_migration.sql`);
+  const files = Array.isArray(c.file)
+    ? c.file
+    : sqls.map((_, i) => (c.file as string | undefined) ?? `m${String(i + 1).padStart(3, '0')}_migration.sql`);
   const migrations = [];
   for (let i = 0; i < sqls.length; i++) {
     const source = { path: files[i]!, text: sqls[i]! };
-    migrations.push((await parseFile(source, { assumeInTransaction: Boolean(c.assumeInTransaction), dialect: c.dialect ?? 'postgresql' }))!);
+    migrations.push(
+      (await parseFile(source, {
+        assumeInTransaction: Boolean(c.assumeInTransaction),
+        dialect: c.dialect ?? 'postgresql',
+      }))!,
+    );
   }
   return lintMigrations(migrations, {
     pgVersion: c.pgVersion ?? 14,

@@ -31,7 +31,10 @@ if (!squawk.binary) console.warn(`Squawk parity tests skipped: ${squawk.reason}`
 /** `describe` for tests that run Squawk: skipped when it is not installed. */
 export const describeWithSquawk: ReturnType<typeof describe.skipIf> = describe.skipIf(!squawk.binary);
 
-export function runSquawk(sql: string, options: { assumeInTransaction?: boolean; pgVersion?: number; include?: string[] } = {}): SquawkFinding[] {
+export function runSquawk(
+  sql: string,
+  options: { assumeInTransaction?: boolean; pgVersion?: number; include?: string[] } = {},
+): SquawkFinding[] {
   const dir = mkdtempSync(join(tmpdir(), 'squawk-diff-'));
   const file = join(dir, 'migration.sql');
   writeFileSync(file, sql);
@@ -65,12 +68,20 @@ export async function flaggedByBoth(
   await initSqlParser();
   // Not `migration.sql` (Prisma's name): a plain SQL file.
   const source = { path: '001_change.sql', text: sql };
-  const migration = await chooseParser(source)!.parse(source, { assumeInTransaction: Boolean(options.assumeInTransaction), dialect: 'postgresql' });
+  const migration = await chooseParser(source)!.parse(source, {
+    assumeInTransaction: Boolean(options.assumeInTransaction),
+    dialect: 'postgresql',
+  });
   expect(migration.diagnostics).toEqual([]);
   const pgVersion = options.pgVersion ?? 14;
   const ids = rules.map((r) => r.meta.id);
-  const statementStart = (line: number) => migration.ops.find((op) => op.span.line <= line && line <= op.span.endLine)?.span.line ?? line;
-  const ours = lintMigrations([migration], { pgVersion, checkDowngrade: false, rules: rules.map((rule) => ({ rule, severity: rule.meta.severity })) })
+  const statementStart = (line: number) =>
+    migration.ops.find((op) => op.span.line <= line && line <= op.span.endLine)?.span.line ?? line;
+  const ours = lintMigrations([migration], {
+    pgVersion,
+    checkDowngrade: false,
+    rules: rules.map((rule) => ({ rule, severity: rule.meta.severity })),
+  })
     .map((f) => `${f.rule}@${statementStart(f.line)}`)
     .sort();
   const squawk = runSquawk(sql, { ...options, pgVersion })

@@ -16,7 +16,18 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/action/job-summary.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
 import { type LocalRegistry, npmEnvFor, startLocalRegistry } from '../helpers/local-registry.js';
-import { cli, commitAll, git, gitRepo, onlyRules, readYaml, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
+import {
+  cli,
+  commitAll,
+  git,
+  gitRepo,
+  onlyRules,
+  readYaml,
+  REPO_ROOT,
+  SAMPLE_MIGRATIONS,
+  tempDir,
+  writeFiles,
+} from './helpers.js';
 
 interface Step {
   name?: string;
@@ -67,7 +78,11 @@ interface ActionRun {
   runnerTemp: string;
 }
 
-function runScript(script: string, cwd: string, env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
+function runScript(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     // Asynchronous: the local registry and the fake GitHub API answer from this process.
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env });
@@ -88,11 +103,22 @@ interface RunOptions {
 }
 
 /** Runs the action's steps; stops at the first failing step, as the runner does. */
-async function runAction(action: ActionMetadata, workspace: string, actionPath: string, options: RunOptions): Promise<ActionRun> {
+async function runAction(
+  action: ActionMetadata,
+  workspace: string,
+  actionPath: string,
+  options: RunOptions,
+): Promise<ActionRun> {
   const inputs: Record<string, string> = {};
   const temp = tempDir('ml-runner-');
-  const ctx: RunnerContext = { inputs, github: { action_path: actionPath, workspace, token: 'ghs_test-token', ...options.github }, runner: { temp, os: 'Linux' }, steps: {} };
-  for (const [name, spec] of Object.entries(action.inputs)) inputs[name] = options.given[name] ?? evaluate(spec.default ?? '', ctx);
+  const ctx: RunnerContext = {
+    inputs,
+    github: { action_path: actionPath, workspace, token: 'ghs_test-token', ...options.github },
+    runner: { temp, os: 'Linux' },
+    steps: {},
+  };
+  for (const [name, spec] of Object.entries(action.inputs))
+    inputs[name] = options.given[name] ?? evaluate(spec.default ?? '', ctx);
   const summaryFile = join(temp, 'step-summary.md');
   writeFileSync(summaryFile, '');
   let stdout = '';
@@ -135,7 +161,12 @@ async function runAction(action: ActionMetadata, workspace: string, actionPath: 
 /** A clean checkout of the action's repository: its files as git sees them, no node_modules, no dist. */
 function checkoutAction(): string {
   const dir = join(tempDir('ml-action-'), 'migration-lint');
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(join(REPO_ROOT, file))) continue; // deleted in the working tree
     mkdirSync(dirname(join(dir, file)), { recursive: true });
@@ -149,7 +180,11 @@ const TEAM_CONFIG = JSON.stringify({ rules: onlyRules() });
 
 const annotations = (stdout: string) => stdout.split('\n').filter((l) => /^::(error|warning|notice) /.test(l));
 
-const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string>; dependencies: Record<string, string> };
+const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 
 describe('action.yml', () => {
   let action: ActionMetadata;
@@ -168,12 +203,28 @@ describe('action.yml', () => {
     await registry?.close();
   });
 
-  const run = (workspace: string, given: Record<string, string>, github: Record<string, string>, env: Record<string, string> = {}) =>
-    runAction(action, workspace, actionPath, { given, github, env: { ...npmEnv, ...env } });
+  const run = (
+    workspace: string,
+    given: Record<string, string>,
+    github: Record<string, string>,
+    env: Record<string, string> = {},
+  ) => runAction(action, workspace, actionPath, { given, github, env: { ...npmEnv, ...env } });
 
   it('declares the documented inputs, with since defaulting to the pull request base branch', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['paths', 'pg-version', 'format', 'fail-on', 'since', 'config', 'sarif-file', 'comment', 'github-token']));
+    expect(Object.keys(action.inputs)).toEqual(
+      expect.arrayContaining([
+        'paths',
+        'pg-version',
+        'format',
+        'fail-on',
+        'since',
+        'config',
+        'sarif-file',
+        'comment',
+        'github-token',
+      ]),
+    );
     expect(action.inputs.since!.default).toBe('${{ github.base_ref }}');
     expect(action.inputs.format!.default).toBe('github');
     expect(action.inputs.comment!.default).toBe('false');
@@ -182,7 +233,10 @@ describe('action.yml', () => {
     for (const step of action.runs.steps) if (step.run) expect(step.run).not.toMatch(/\$\{\{\s*inputs\./); // inputs only via env
     // npm's downloads are cached between runs, keyed by the version the action installs
     const cache = action.runs.steps.find((st) => st.uses?.startsWith('actions/cache@'))!;
-    expect(cache.with).toEqual({ path: '${{ steps.package.outputs.npm-cache }}', key: 'migration-lint-npm-${{ runner.os }}-${{ steps.package.outputs.version }}' });
+    expect(cache.with).toEqual({
+      path: '${{ steps.package.outputs.npm-cache }}',
+      key: 'migration-lint-npm-${{ runner.os }}-${{ steps.package.outputs.version }}',
+    });
   });
 
   it('on a pull request: installs the release with runtime dependencies only, lints the changed migrations, annotates them, writes SARIF and the job summary, and fails', async () => {
@@ -190,7 +244,9 @@ describe('action.yml', () => {
     writeFiles(repo, { ...SAMPLE_MIGRATIONS, 'migration-lint.config.json': TEAM_CONFIG });
     commitAll(repo, 'existing migrations');
     git(repo, 'checkout', '-q', '-b', 'add-orders-index');
-    writeFiles(repo, { 'db/migrations/005_orders_created_at.sql': 'CREATE INDEX orders_created_at_idx ON orders (created_at);\n' });
+    writeFiles(repo, {
+      'db/migrations/005_orders_created_at.sql': 'CREATE INDEX orders_created_at_idx ON orders (created_at);\n',
+    });
     commitAll(repo, 'orders.created_at index');
 
     const github = await startFakeGitHub('acme/shop', 'ghs_test-token');
@@ -206,13 +262,17 @@ describe('action.yml', () => {
     expect(registry.missing).toEqual([]);
     expect(r.status).toBe(1);
     expect(annotations(r.stdout)).toEqual([
-      expect.stringMatching(/^::error file=db\/migrations\/005_orders_created_at\.sql,line=1,col=1,endLine=1,endColumn=58,title=migration-lint%3A require-concurrent-index-creation::CREATE INDEX orders_created_at_idx on orders without CONCURRENTLY/),
+      expect.stringMatching(
+        /^::error file=db\/migrations\/005_orders_created_at\.sql,line=1,col=1,endLine=1,endColumn=58,title=migration-lint%3A require-concurrent-index-creation::CREATE INDEX orders_created_at_idx on orders without CONCURRENTLY/,
+      ),
     ]);
     expect(r.outputs).toEqual({ 'exit-code': '1', 'sarif-file': 'migration-lint.sarif' });
     // comment: true with the job's token: one pull request comment, the summary behind the marker
     expect(r.stdout).toContain('migration-lint: pull request comment created');
     expect(github.comments.get(12)!.map((c) => c.body)).toEqual([`${COMMENT_MARKER}\n${r.summary}`]);
-    const sarif = JSON.parse(readFileSync(join(repo, 'migration-lint.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    const sarif = JSON.parse(readFileSync(join(repo, 'migration-lint.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string }[] }[];
+    };
     expect(sarif.runs[0]!.results.map((res) => res.ruleId)).toEqual(['require-concurrent-index-creation']);
 
     // Nothing was built or installed in the action's checkout; the installed tree is the package's
@@ -220,9 +280,14 @@ describe('action.yml', () => {
     expect(readdirSync(actionPath)).not.toContain('node_modules');
     expect(readdirSync(actionPath)).not.toContain('dist');
     const installed = join(r.runnerTemp, `migration-lint-${PACKAGE.version}`, 'node_modules');
-    expect(JSON.parse(readFileSync(join(installed, 'migration-lint', 'package.json'), 'utf8')).version).toBe(PACKAGE.version);
+    expect(JSON.parse(readFileSync(join(installed, 'migration-lint', 'package.json'), 'utf8')).version).toBe(
+      PACKAGE.version,
+    );
     // npm-shrinkwrap.json nests the package's dependencies under it
-    const packagesIn = (dir: string) => readdirSync(dir).flatMap((d) => (d.startsWith('@') ? readdirSync(join(dir, d)).map((sub) => `${d}/${sub}`) : [d]));
+    const packagesIn = (dir: string) =>
+      readdirSync(dir).flatMap((d) =>
+        d.startsWith('@') ? readdirSync(join(dir, d)).map((sub) => `${d}/${sub}`) : [d],
+      );
     const top = [...packagesIn(installed), ...packagesIn(join(installed, 'migration-lint', 'node_modules'))];
     expect(top).toEqual(expect.arrayContaining(Object.keys(PACKAGE.dependencies)));
     expect(top.filter((d) => d in PACKAGE.devDependencies || d === 'vitest' || d === 'squawk-cli')).toEqual([]);
@@ -231,36 +296,57 @@ describe('action.yml', () => {
     // with since, the files changed on the branch are the ones linted and reported
     expect(r.summary).toContain('### ❌ migration-lint: 1 problem (1 error, 0 warnings) in 1 file');
     expect(r.summary).toContain('#### `db/migrations/005_orders_created_at.sql`');
-    expect(r.summary).toMatch(/- \*\*error\*\* \[`require-concurrent-index-creation`\]\(https:\/\/github\.com\/migration-lint\/migration-lint\/blob\/v[\d.]+\/docs\/rules\.md#require-concurrent-index-creation\), \[line 1\]\(https:\/\/github\.com\/acme\/shop\/blob\/abc123\/db\/migrations\/005_orders_created_at\.sql#L1\): CREATE INDEX orders\\_created\\_at\\_idx on orders without CONCURRENTLY/);
+    expect(r.summary).toMatch(
+      /- \*\*error\*\* \[`require-concurrent-index-creation`\]\(https:\/\/github\.com\/migration-lint\/migration-lint\/blob\/v[\d.]+\/docs\/rules\.md#require-concurrent-index-creation\), \[line 1\]\(https:\/\/github\.com\/acme\/shop\/blob\/abc123\/db\/migrations\/005_orders_created_at\.sql#L1\): CREATE INDEX orders\\_created\\_at\\_idx on orders without CONCURRENTLY/,
+    );
     expect(r.summary).toContain('  - Lock: SHARE on orders (blocks writes)');
     expect(r.summary).toMatch(/ {2}- Fix: Use CREATE INDEX CONCURRENTLY/);
-    expect(r.summary).toContain('<details><summary>What was linted: 1 file</summary>\n\n- `db/migrations/005_orders_created_at.sql`\n\n</details>');
+    expect(r.summary).toContain(
+      '<details><summary>What was linted: 1 file</summary>\n\n- `db/migrations/005_orders_created_at.sql`\n\n</details>',
+    );
   });
 
   it('in a monorepo (working-directory: services/api) with a glob in paths: annotations and SARIF name files from the repository root', async () => {
     const repo = gitRepo();
     writeFiles(repo, {
-      'services/api/db/migrations/001_accounts.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n',
+      'services/api/db/migrations/001_accounts.sql':
+        'CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n',
       'services/api/db/migrations/notes.md': 'not a migration\n',
       'services/api/migration-lint.config.json': TEAM_CONFIG,
       'services/web/db/migrations/001_sessions.sql': 'CREATE INDEX sessions_user_idx ON sessions (user_id);\n',
     });
     commitAll(repo, 'services');
     git(repo, 'checkout', '-q', '-b', 'accounts-email');
-    writeFiles(repo, { 'services/api/db/migrations/002_accounts_email.sql': 'CREATE INDEX accounts_email_idx ON accounts (email);\n' });
+    writeFiles(repo, {
+      'services/api/db/migrations/002_accounts_email.sql': 'CREATE INDEX accounts_email_idx ON accounts (email);\n',
+    });
     commitAll(repo, 'accounts.email index');
 
-    const given = { 'working-directory': 'services/api', paths: 'db/migrations/*.sql', 'sarif-file': 'migration-lint.sarif' };
+    const given = {
+      'working-directory': 'services/api',
+      paths: 'db/migrations/*.sql',
+      'sarif-file': 'migration-lint.sarif',
+    };
     const result = await run(repo, given, { base_ref: 'main', event_name: 'pull_request' });
     expect(result.status).toBe(1);
-    expect(annotations(result.stdout).map((l) => /file=([^,]+)/.exec(l)![1])).toEqual(['services/api/db/migrations/002_accounts_email.sql']);
+    expect(annotations(result.stdout).map((l) => /file=([^,]+)/.exec(l)![1])).toEqual([
+      'services/api/db/migrations/002_accounts_email.sql',
+    ]);
     // the output is the path upload-sarif (which runs in the workspace) can open
     expect(result.outputs['sarif-file']).toBe('services/api/migration-lint.sarif');
-    const sarif = JSON.parse(readFileSync(join(repo, result.outputs['sarif-file']!), 'utf8')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
-    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['services/api/db/migrations/002_accounts_email.sql']);
+    const sarif = JSON.parse(readFileSync(join(repo, result.outputs['sarif-file']!), 'utf8')) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([
+      'services/api/db/migrations/002_accounts_email.sql',
+    ]);
 
     // a mistyped pattern fails the step instead of passing on nothing
-    const typo = await run(repo, { ...given, paths: 'db/migration/*.sql' }, { base_ref: 'main', event_name: 'pull_request' });
+    const typo = await run(
+      repo,
+      { ...given, paths: 'db/migration/*.sql' },
+      { base_ref: 'main', event_name: 'pull_request' },
+    );
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain('No files matching the pattern "db/migration/*.sql" were found.');
   });
@@ -270,14 +356,22 @@ describe('action.yml', () => {
     writeFiles(origin, { ...SAMPLE_MIGRATIONS, 'migration-lint.config.json': TEAM_CONFIG });
     commitAll(origin, 'existing migrations');
     git(origin, 'checkout', '-q', '-b', 'feature');
-    writeFiles(origin, { 'db/migrations/005_users_status.sql': 'ALTER TABLE users ADD COLUMN status text NOT NULL;\n' });
+    writeFiles(origin, {
+      'db/migrations/005_users_status.sql': 'ALTER TABLE users ADD COLUMN status text NOT NULL;\n',
+    });
     commitAll(origin, 'users.status');
     const clone = join(tempDir('ml-clone-'), 'work');
     git(tempDir(), 'clone', '-q', '--depth', '1', '--single-branch', '--branch', 'feature', `file://${origin}`, clone);
 
-    const r = await run(clone, { paths: 'db/migrations', 'fail-on': 'warning' }, { base_ref: 'main', event_name: 'pull_request' });
+    const r = await run(
+      clone,
+      { paths: 'db/migrations', 'fail-on': 'warning' },
+      { base_ref: 'main', event_name: 'pull_request' },
+    );
     expect(r.stdout).toContain('migration-lint: fetching main to compare against it');
-    expect(annotations(r.stdout).map((l) => /file=([^,]+)/.exec(l)![1])).toEqual(['db/migrations/005_users_status.sql']);
+    expect(annotations(r.stdout).map((l) => /file=([^,]+)/.exec(l)![1])).toEqual([
+      'db/migrations/005_users_status.sql',
+    ]);
     expect(r.outputs['exit-code']).toBe('1');
   });
 
@@ -291,16 +385,28 @@ describe('action.yml', () => {
   });
 
   it("the project's workflow runs .ci/run, and this action on fixtures/ with a SARIF upload", () => {
-    const workflow = readYaml<{ on?: object; true?: object; jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }> }>(join(REPO_ROOT, '.github/workflows/ci.yml'));
+    const workflow = readYaml<{
+      on?: object;
+      true?: object;
+      jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }>;
+    }>(join(REPO_ROOT, '.github/workflows/ci.yml'));
     // YAML 1.1 (PyYAML) reads the key `on` as true; GitHub reads it as "on"
     expect(Object.keys(workflow.on ?? workflow.true ?? {})).toEqual(expect.arrayContaining(['push', 'pull_request']));
     const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
     expect(steps.some((st) => st.run?.trim() === 'bash .ci/run')).toBe(true);
     const [job] = Object.values(workflow.jobs).filter((j) => j.steps.some((st) => st.uses === './'));
     const lint = job!.steps.find((st) => st.uses === './')!;
-    expect(lint.with).toMatchObject({ package: 'migration-lint.tgz', paths: 'fixtures', since: '', 'fail-on': 'never', 'sarif-file': 'migration-lint.sarif' });
+    expect(lint.with).toMatchObject({
+      package: 'migration-lint.tgz',
+      paths: 'fixtures',
+      since: '',
+      'fail-on': 'never',
+      'sarif-file': 'migration-lint.sarif',
+    });
     // the package it installs is this commit's, packed before the action runs
-    expect(job!.steps.some((st) => /npm pack\b/.test(st.run ?? '') && /migration-lint\.tgz/.test(st.run ?? ''))).toBe(true);
+    expect(job!.steps.some((st) => /npm pack\b/.test(st.run ?? '') && /migration-lint\.tgz/.test(st.run ?? ''))).toBe(
+      true,
+    );
     const upload = job!.steps.find((st) => st.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
     expect(upload.with!.sarif_file).toBe('${{ steps.lint.outputs.sarif-file }}');
     expect(job!.permissions!['security-events']).toBe('write');
@@ -310,10 +416,22 @@ describe('action.yml', () => {
     const workspace = tempDir('ml-ws-');
     cpSync(join(REPO_ROOT, 'fixtures'), join(workspace, 'fixtures'), { recursive: true });
     cpSync(inject('packedTarball'), join(workspace, 'migration-lint.tgz')); // the workflow's "Pack this commit"
-    const r = await run(workspace, { package: 'migration-lint.tgz', paths: 'fixtures', 'fail-on': 'never', since: '', 'sarif-file': 'migration-lint.sarif' }, { base_ref: '', event_name: 'push' });
+    const r = await run(
+      workspace,
+      {
+        package: 'migration-lint.tgz',
+        paths: 'fixtures',
+        'fail-on': 'never',
+        since: '',
+        'sarif-file': 'migration-lint.sarif',
+      },
+      { base_ref: '', event_name: 'push' },
+    );
     expect(r.status).toBe(0);
     expect(r.outputs['exit-code']).toBe('0');
-    const direct = JSON.parse((await cli(['--format', 'json', 'fixtures'], workspace)).stdout) as { findings: unknown[] };
+    const direct = JSON.parse((await cli(['--format', 'json', 'fixtures'], workspace)).stdout) as {
+      findings: unknown[];
+    };
     expect(annotations(r.stdout)).toHaveLength(direct.findings.length);
     expect(direct.findings.length).toBeGreaterThan(0);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^migration-lint: \d+ problems? /);

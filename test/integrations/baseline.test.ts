@@ -21,13 +21,17 @@ CREATE INDEX IF NOT EXISTS audit_at_idx ON audit (at);
 `,
 };
 
-const relevant = (keys: string[]) => keys.filter((k) => /require-concurrent-index-creation|adding-required-field/.test(k));
+const relevant = (keys: string[]) =>
+  keys.filter((k) => /require-concurrent-index-creation|adding-required-field/.test(k));
 
 describe('--write-baseline / --baseline', () => {
   it('reports only findings that are new since the baseline, across line shifts and re-indentation', async () => {
     const repo = gitRepo();
     writeFiles(repo, V1);
-    const write = await cli(['--format', 'json', '--write-baseline', 'migration-lint.baseline.json', 'db/migrations'], repo);
+    const write = await cli(
+      ['--format', 'json', '--write-baseline', 'migration-lint.baseline.json', 'db/migrations'],
+      repo,
+    );
     expect(write.code).toBe(0);
     const recorded = relevant(findingKeys(write.stdout));
     expect(recorded).toEqual([
@@ -37,9 +41,18 @@ describe('--write-baseline / --baseline', () => {
       'db/migrations/003_plan.sql:1 adding-required-field',
     ]);
     expect(write.stderr).toMatch(/^migration-lint: wrote \d+ findings to the baseline migration-lint.baseline.json\n$/);
-    const baseline = JSON.parse(readFileSync(join(repo, 'migration-lint.baseline.json'), 'utf8')) as { version: number; findings: { rule: string; file: string; fingerprint: string; line: number }[] };
+    const baseline = JSON.parse(readFileSync(join(repo, 'migration-lint.baseline.json'), 'utf8')) as {
+      version: number;
+      findings: { rule: string; file: string; fingerprint: string; line: number }[];
+    };
     expect(baseline.version).toBe(1);
-    expect(baseline.findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => `${f.file}:${f.line}`)).toEqual(['db/migrations/002_indexes.sql:1', 'db/migrations/002_indexes.sql:3', 'db/migrations/002_indexes.sql:4']);
+    expect(
+      baseline.findings.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => `${f.file}:${f.line}`),
+    ).toEqual([
+      'db/migrations/002_indexes.sql:1',
+      'db/migrations/002_indexes.sql:3',
+      'db/migrations/002_indexes.sql:4',
+    ]);
     commitAll(repo, 'migrations and their baseline');
 
     // Nothing new: exit 0 and no findings.
@@ -48,8 +61,16 @@ describe('--write-baseline / --baseline', () => {
 
     // A year later: a header shifts 002 down and 002 gets a third copy of the duplicated index; 003
     // is re-indented and gets a new hazard; a new migration 004 arrives.
-    writeFileSync(join(repo, 'db/migrations/002_indexes.sql'), '-- Indexes (see ADR 12)\n\n' + V1['db/migrations/002_indexes.sql'] + 'CREATE INDEX IF NOT EXISTS audit_at_idx ON audit (at);\n');
-    writeFileSync(join(repo, 'db/migrations/003_plan.sql'), 'ALTER TABLE users ADD COLUMN tier text NOT NULL;\nCREATE INDEX users_tier_idx ON users (tier);\n');
+    writeFileSync(
+      join(repo, 'db/migrations/002_indexes.sql'),
+      '-- Indexes (see ADR 12)\n\n' +
+        V1['db/migrations/002_indexes.sql'] +
+        'CREATE INDEX IF NOT EXISTS audit_at_idx ON audit (at);\n',
+    );
+    writeFileSync(
+      join(repo, 'db/migrations/003_plan.sql'),
+      'ALTER TABLE users ADD COLUMN tier text NOT NULL;\nCREATE INDEX users_tier_idx ON users (tier);\n',
+    );
     writeFiles(repo, { 'db/migrations/004_orders.sql': 'ALTER TABLE users ADD COLUMN region text NOT NULL;\n' });
     commitAll(repo, 'more migrations');
 
@@ -62,7 +83,10 @@ describe('--write-baseline / --baseline', () => {
     ]);
 
     // Fixing a baselined finding leaves a stale entry, which the run points out.
-    writeFileSync(join(repo, 'db/migrations/003_plan.sql'), "ALTER TABLE users ADD COLUMN tier text NOT NULL DEFAULT 'free';\nCREATE INDEX users_tier_idx ON users (tier);\n");
+    writeFileSync(
+      join(repo, 'db/migrations/003_plan.sql'),
+      "ALTER TABLE users ADD COLUMN tier text NOT NULL DEFAULT 'free';\nCREATE INDEX users_tier_idx ON users (tier);\n",
+    );
     const fixed = await cli(['--format', 'json', '--baseline', 'migration-lint.baseline.json', 'db/migrations'], repo);
     // every baselined finding on the edited statement (other rules may flag it too) is now stale
     const stale = baseline.findings.filter((f) => f.file === 'db/migrations/003_plan.sql').length;
@@ -74,17 +98,32 @@ describe('--write-baseline / --baseline', () => {
     );
 
     // Editing a baselined statement makes it new again.
-    writeFileSync(join(repo, 'db/migrations/002_indexes.sql'), readFileSync(join(repo, 'db/migrations/002_indexes.sql'), 'utf8').replace('users (email)', 'users (lower(email))'));
+    writeFileSync(
+      join(repo, 'db/migrations/002_indexes.sql'),
+      readFileSync(join(repo, 'db/migrations/002_indexes.sql'), 'utf8').replace(
+        'users (email)',
+        'users (lower(email))',
+      ),
+    );
     const edited = await cli(['--format', 'json', '--baseline', 'migration-lint.baseline.json', 'db/migrations'], repo);
-    expect(relevant(findingKeys(edited.stdout))).toContain('db/migrations/002_indexes.sql:3 require-concurrent-index-creation');
+    expect(relevant(findingKeys(edited.stdout))).toContain(
+      'db/migrations/002_indexes.sql:3 require-concurrent-index-creation',
+    );
   });
 
   it('is found through the config, with paths relative to the baseline file, from any directory', async () => {
     const repo = gitRepo();
-    writeFiles(repo, { ...V1, 'migration-lint.config.json': '{ "include": ["db/migrations/**"], "baseline": "ci/migration-lint.baseline.json" }', 'ci/.keep': '' });
+    writeFiles(repo, {
+      ...V1,
+      'migration-lint.config.json':
+        '{ "include": ["db/migrations/**"], "baseline": "ci/migration-lint.baseline.json" }',
+      'ci/.keep': '',
+    });
     const write = await cli(['--write-baseline', 'ci/migration-lint.baseline.json'], repo);
     expect(write.code).toBe(0);
-    const baseline = JSON.parse(readFileSync(join(repo, 'ci/migration-lint.baseline.json'), 'utf8')) as { findings: { file: string }[] };
+    const baseline = JSON.parse(readFileSync(join(repo, 'ci/migration-lint.baseline.json'), 'utf8')) as {
+      findings: { file: string }[];
+    };
     expect(baseline.findings[0]!.file).toBe('../db/migrations/002_indexes.sql');
     commitAll(repo, 'baseline');
     writeFiles(repo, { 'db/migrations/004_orders.sql': 'ALTER TABLE users ADD COLUMN region text NOT NULL;\n' });
@@ -100,13 +139,19 @@ describe('--write-baseline / --baseline', () => {
     const repo = gitRepo();
     writeFiles(repo, { ...V1, 'bad.json': '{"findings": 3}', 'notjson.json': '{' });
     const missing = await cli(['--baseline', 'nope.json', 'db/migrations'], repo);
-    expect([missing.code, missing.stderr]).toEqual([2, 'migration-lint: baseline nope.json not found (create it with --write-baseline nope.json)\n']);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      'migration-lint: baseline nope.json not found (create it with --write-baseline nope.json)\n',
+    ]);
     const bad = await cli(['--baseline', 'bad.json', 'db/migrations'], repo);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a migration-lint baseline');
     expect((await cli(['--baseline', 'notjson.json', 'db/migrations'], repo)).stderr).toContain('is not valid JSON');
     // a baseline written from a --since run would silently miss every unchanged file
     const partial = await cli(['--since', 'HEAD', '--write-baseline', 'b.json', 'db/migrations'], repo);
-    expect([partial.code, partial.stderr]).toEqual([2, 'migration-lint: --write-baseline records the findings of every file; run it without --since\n']);
+    expect([partial.code, partial.stderr]).toEqual([
+      2,
+      'migration-lint: --write-baseline records the findings of every file; run it without --since\n',
+    ]);
   });
 });

@@ -35,26 +35,51 @@ function repo(config?: object): string {
   const r = gitRepo();
   writeFiles(r, {
     'db/migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n',
-    'db/migrations/002_orders.sql': 'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  user_id bigint NOT NULL,\n  note varchar(200)\n);\n',
+    'db/migrations/002_orders.sql':
+      'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  user_id bigint NOT NULL,\n  note varchar(200)\n);\n',
     'db/migrations/003_legacy_flags.sql': 'CREATE TABLE legacy_flags (id bigint PRIMARY KEY);\n',
     'db/migrations/004_sessions.sql': 'CREATE TABLE sessions (id bigint PRIMARY KEY);\n',
     'db/migrations/005_audit.sql': 'CREATE TABLE audit (id bigint PRIMARY KEY);\n',
-    'alembic/versions/aa01_accounts.py': REVISION('aa01', 'None', "    op.create_table('accounts', sa.Column('id', sa.BigInteger(), primary_key=True))"),
-    'alembic/versions/bb02_plans.py': REVISION('bb02', 'aa01', "    op.create_table('plans', sa.Column('id', sa.BigInteger(), primary_key=True))"),
+    'alembic/versions/aa01_accounts.py': REVISION(
+      'aa01',
+      'None',
+      "    op.create_table('accounts', sa.Column('id', sa.BigInteger(), primary_key=True))",
+    ),
+    'alembic/versions/bb02_plans.py': REVISION(
+      'bb02',
+      'aa01',
+      "    op.create_table('plans', sa.Column('id', sa.BigInteger(), primary_key=True))",
+    ),
     ...(config ? { 'migration-lint.config.json': JSON.stringify(config) } : {}),
   });
   commitAll(r, 'schema so far');
   git(r, 'checkout', '-q', '-b', 'feature');
   // Comment-only and formatting-only edit: the same operations.
-  writeFileSync(join(r, 'db/migrations/001_users.sql'), '-- Accounts of people who sign in.\nCREATE TABLE users (\n  id bigint PRIMARY KEY,\n  email text NOT NULL\n);\n');
+  writeFileSync(
+    join(r, 'db/migrations/001_users.sql'),
+    '-- Accounts of people who sign in.\nCREATE TABLE users (\n  id bigint PRIMARY KEY,\n  email text NOT NULL\n);\n',
+  );
   // A real change to an applied migration: the note column's type.
-  writeFileSync(join(r, 'db/migrations/002_orders.sql'), 'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  user_id bigint NOT NULL,\n  note text\n);\n');
+  writeFileSync(
+    join(r, 'db/migrations/002_orders.sql'),
+    'CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  user_id bigint NOT NULL,\n  note text\n);\n',
+  );
   rmSync(join(r, 'db/migrations/003_legacy_flags.sql'));
   renameSync(join(r, 'db/migrations/004_sessions.sql'), join(r, 'db/migrations/004_user_sessions.sql'));
-  writeFileSync(join(r, 'db/migrations/005_audit.sql'), 'CREATE TABLE audit (id bigint PRIMARY KEY, at timestamptz);\n');
+  writeFileSync(
+    join(r, 'db/migrations/005_audit.sql'),
+    'CREATE TABLE audit (id bigint PRIMARY KEY, at timestamptz);\n',
+  );
   writeFiles(r, { 'db/migrations/006_invoices.sql': 'CREATE TABLE invoices (id bigint PRIMARY KEY);\n' });
   renameSync(join(r, 'alembic/versions/aa01_accounts.py'), join(r, 'alembic/versions/aa01_create_accounts.py'));
-  writeFileSync(join(r, 'alembic/versions/bb02_plans.py'), REVISION('bb02', 'aa01', "    op.create_table('plans', sa.Column('id', sa.BigInteger(), primary_key=True), sa.Column('name', sa.Text()))"));
+  writeFileSync(
+    join(r, 'alembic/versions/bb02_plans.py'),
+    REVISION(
+      'bb02',
+      'aa01',
+      "    op.create_table('plans', sa.Column('id', sa.BigInteger(), primary_key=True), sa.Column('name', sa.Text()))",
+    ),
+  );
   commitAll(r, 'feature work');
   return r;
 }
@@ -64,7 +89,11 @@ async function edited(r: string, args: string[]): Promise<{ findings: string[]; 
   expect(run.stderr).toBe('');
   const doc = JSON.parse(run.stdout) as { findings: { file: string; line: number; rule: string; message: string }[] };
   const mine = doc.findings.filter((f) => f.rule === 'edited-migration');
-  return { findings: mine.map((f) => `${f.file}:${f.line}`).sort(), messages: mine.map((f) => f.message), code: run.code };
+  return {
+    findings: mine.map((f) => `${f.file}:${f.line}`).sort(),
+    messages: mine.map((f) => f.message),
+    code: run.code,
+  };
 }
 
 describe('edited-migration', () => {
@@ -80,7 +109,9 @@ describe('edited-migration', () => {
     ]);
     expect(code).toBe(1);
     expect(messages.find((m) => m.includes('deleted'))).toContain('existed at main and is deleted');
-    expect(messages.find((m) => m.includes('db/migrations/004_sessions.sql'))).toContain('records applied migrations by file name');
+    expect(messages.find((m) => m.includes('db/migrations/004_sessions.sql'))).toContain(
+      'records applied migrations by file name',
+    );
     expect(messages.every((m) => !m.includes(r))).toBe(true);
   });
 

@@ -17,7 +17,8 @@ interface Command {
 }
 
 const unescapeData = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-const unescapeProperty = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+const unescapeProperty = (s: string) =>
+  s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 
 /** Parses `::cmd k=v,k=v::message` the way the Actions runner does. */
 function parseCommand(line: string): Command | undefined {
@@ -49,12 +50,24 @@ describe('--format github', () => {
     writeFiles(dir, {
       ...SAMPLE_MIGRATIONS,
       // a file name with the property separators in it
-      'db/migrations/2024-05-01T10:00,add_flags.sql': "ALTER TABLE users ADD COLUMN flags int NOT NULL;\n-- migration-lint-disable-next-line adding-required-field\nCREATE INDEX CONCURRENTLY users_flags_idx ON users (flags);\n",
+      'db/migrations/2024-05-01T10:00,add_flags.sql':
+        'ALTER TABLE users ADD COLUMN flags int NOT NULL;\n-- migration-lint-disable-next-line adding-required-field\nCREATE INDEX CONCURRENTLY users_flags_idx ON users (flags);\n',
       'migration-lint.config.json': '{ "rules": { "require-concurrent-index-creation": "info" } }',
     });
     const gh = await cli(['--format', 'github', 'db'], dir);
     const json = JSON.parse((await cli(['--format', 'json', 'db'], dir)).stdout) as {
-      findings: { rule: string; severity: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; help: string | null; lock: string | null }[];
+      findings: {
+        rule: string;
+        severity: string;
+        file: string;
+        line: number;
+        column: number;
+        endLine: number;
+        endColumn: number;
+        message: string;
+        help: string | null;
+        lock: string | null;
+      }[];
     };
     expect(gh.code).toBe(1);
     const lines = gh.stdout.trimEnd().split('\n');
@@ -84,7 +97,11 @@ describe('--format github', () => {
     });
     const commandsSeen = new Set(commands.map((c) => c.command));
     expect([...commandsSeen].sort()).toEqual(['error', 'notice', 'warning']);
-    const flags = commands.find((c) => c.properties.file === 'db/migrations/2024-05-01T10:00,add_flags.sql' && c.properties.title === 'migration-lint: adding-required-field')!;
+    const flags = commands.find(
+      (c) =>
+        c.properties.file === 'db/migrations/2024-05-01T10:00,add_flags.sql' &&
+        c.properties.title === 'migration-lint: adding-required-field',
+    )!;
     expect(flags.properties).toMatchObject({ line: '1', col: '1', endLine: '1', endColumn: '48' }); // end column exclusive, as in SARIF
     // the raw line escapes the separators inside the file property
     expect(gh.stdout).toContain('file=db/migrations/2024-05-01T10%3A00%2Cadd_flags.sql,line=1,col=1,');
@@ -92,7 +109,13 @@ describe('--format github', () => {
 });
 
 describe('--format gitlab', () => {
-  type Issue = { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number; end: number } } };
+  type Issue = {
+    description: string;
+    check_name: string;
+    fingerprint: string;
+    severity: string;
+    location: { path: string; lines: { begin: number; end: number } };
+  };
   const run = async (dir: string) => {
     const r = await cli(['--format', 'gitlab', 'db'], dir);
     return JSON.parse(r.stdout) as Issue[];
@@ -113,17 +136,30 @@ describe('--format gitlab', () => {
     }
     expect(new Set(before.map((i) => i.fingerprint)).size).toBe(before.length);
     const parseError = before.find((i) => i.check_name === 'parse-error')!;
-    expect(parseError).toMatchObject({ severity: 'major', location: { path: 'db/migrations/004_broken.sql', lines: { begin: 2, end: 2 } } });
+    expect(parseError).toMatchObject({
+      severity: 'major',
+      location: { path: 'db/migrations/004_broken.sql', lines: { begin: 2, end: 2 } },
+    });
 
     // Shift every statement down: comments and blank lines at the top, and re-indent one statement.
-    for (const file of ['db/migrations/002_index_emails.sql', 'db/migrations/004_broken.sql', 'db/migrations/006_twice.sql']) {
+    for (const file of [
+      'db/migrations/002_index_emails.sql',
+      'db/migrations/004_broken.sql',
+      'db/migrations/006_twice.sql',
+    ]) {
       const path = join(dir, file);
-      writeFileSync(path, '-- reviewed by the DBA\n\n\n' + readFileSync(path, 'utf8').replace('  ON users (lower(email));', '      ON users (lower(email));'));
+      writeFileSync(
+        path,
+        '-- reviewed by the DBA\n\n\n' +
+          readFileSync(path, 'utf8').replace('  ON users (lower(email));', '      ON users (lower(email));'),
+      );
     }
     const after = await run(dir);
     expect(after.map((i) => i.fingerprint)).toEqual(before.map((i) => i.fingerprint));
     const moved = after.find((i) => i.location.path.endsWith('002_index_emails.sql'))!;
-    expect(moved.location.lines.begin).toBe(before.find((i) => i.location.path.endsWith('002_index_emails.sql'))!.location.lines.begin + 3);
+    expect(moved.location.lines.begin).toBe(
+      before.find((i) => i.location.path.endsWith('002_index_emails.sql'))!.location.lines.begin + 3,
+    );
 
     // Changing the flagged statement changes its fingerprint (and only its).
     const path = join(dir, 'db/migrations/002_index_emails.sql');

@@ -40,7 +40,12 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process; `io` sets the terminal and environment it sees (none by default). */
-export async function cli(argv: string[], cwd: string, stdin = '', io: Pick<Partial<CliIO>, 'isTTY' | 'env'> = {}): Promise<CliRun> {
+export async function cli(
+  argv: string[],
+  cwd: string,
+  stdin = '',
+  io: Pick<Partial<CliIO>, 'isTTY' | 'env'> = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
@@ -56,7 +61,11 @@ export async function cli(argv: string[], cwd: string, stdin = '', io: Pick<Part
 
 /** A YAML file read with a real YAML parser (PyYAML, which pre-commit depends on). */
 export function readYaml<T>(path: string): T {
-  const json = execFileSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path], { encoding: 'utf8' });
+  const json = execFileSync(
+    'python3',
+    ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(json) as T;
 }
 
@@ -92,7 +101,13 @@ export function commitAll(repo: string, message: string): void {
  * The rules these tests are written around. Other rules may also flag the sample SQL (and more land
  * over time), so assertions on exact finding lists look at these only.
  */
-export const STUDIED_RULES = ['require-concurrent-index-creation', 'adding-required-field', 'parse-error', 'unused-suppression', 'suppression-missing-reason'];
+export const STUDIED_RULES = [
+  'require-concurrent-index-creation',
+  'adding-required-field',
+  'parse-error',
+  'unused-suppression',
+  'suppression-missing-reason',
+];
 
 /** Findings of a `--format json` run as `file:line rule` strings, sorted, for the studied rules. */
 export function findingKeys(jsonOutput: string, rules: readonly string[] = STUDIED_RULES): string[] {
@@ -105,7 +120,11 @@ export function findingKeys(jsonOutput: string, rules: readonly string[] = STUDI
 
 /** A config `rules` object turning off every rule except `keep` (for tests that assert exit codes). */
 export function onlyRules(keep: readonly string[] = STUDIED_RULES): Record<string, 'off'> {
-  return Object.fromEntries(ALL_RULES.map((r) => r.meta.id).filter((id) => !keep.includes(id)).map((id) => [id, 'off' as const]));
+  return Object.fromEntries(
+    ALL_RULES.map((r) => r.meta.id)
+      .filter((id) => !keep.includes(id))
+      .map((id) => [id, 'off' as const]),
+  );
 }
 
 /**

@@ -67,13 +67,21 @@ describe('pre-commit hook (pre-commit try-repo)', () => {
     commitAll(work, 'existing migrations');
     writeFiles(work, {
       'db/migrations/003_users_status.sql': 'ALTER TABLE users\n  ADD COLUMN status text NOT NULL;\n',
-      'db/migrations/004_users_created.sql': "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();\n",
+      'db/migrations/004_users_created.sql':
+        'ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();\n',
       'reports/active_users.sql': 'CREATE INDEX reports_tmp_idx ON users (email);\n', // outside include
       'src/app.ts': 'export const port = 8080;\n', // not a migration
       // written but not staged: pre-commit stashes it away
       'db/migrations/005_unstaged.sql': 'CREATE INDEX users_status_idx ON users (status);\n',
     });
-    git(work, 'add', 'db/migrations/003_users_status.sql', 'db/migrations/004_users_created.sql', 'reports/active_users.sql', 'src/app.ts');
+    git(
+      work,
+      'add',
+      'db/migrations/003_users_status.sql',
+      'db/migrations/004_users_created.sql',
+      'reports/active_users.sql',
+      'src/app.ts',
+    );
   });
   afterAll(async () => {
     await registry?.close();
@@ -94,7 +102,9 @@ describe('pre-commit hook (pre-commit try-repo)', () => {
 
   it('.pre-commit-config.yaml: the same hazard fails the commit; fixed, it passes and staged files that are not migrations are skipped', async () => {
     const rev = git(hooksRepo, 'rev-parse', 'HEAD').trim();
-    writeFiles(work, { '.pre-commit-config.yaml': `repos:\n  - repo: ${hooksRepo}\n    rev: ${rev}\n    hooks:\n      - id: migration-lint\n` });
+    writeFiles(work, {
+      '.pre-commit-config.yaml': `repos:\n  - repo: ${hooksRepo}\n    rev: ${rev}\n    hooks:\n      - id: migration-lint\n`,
+    });
     git(work, 'add', '.pre-commit-config.yaml');
     const failing = await preCommit(['run']);
     expect(failing.output).toMatch(/migration-lint\.*Failed/);

@@ -21,7 +21,11 @@ interface Job {
   permissions?: Record<string, string>;
   steps: Step[];
 }
-const workflow = readYaml<{ on?: { push?: { tags?: string[] } }; true?: { push?: { tags?: string[] } }; jobs: Record<string, Job> }>(join(REPO_ROOT, '.github/workflows/release.yml'));
+const workflow = readYaml<{
+  on?: { push?: { tags?: string[] } };
+  true?: { push?: { tags?: string[] } };
+  jobs: Record<string, Job>;
+}>(join(REPO_ROOT, '.github/workflows/release.yml'));
 const trigger = workflow.on ?? workflow.true; // PyYAML (YAML 1.1) reads the key `on` as true
 const publish = Object.values(workflow.jobs).find((j) => j.steps.some((s) => /npm publish/.test(s.run ?? '')))!;
 const step = (name: RegExp) => publish.steps.find((s) => name.test(s.name ?? ''))!;
@@ -30,7 +34,11 @@ const step = (name: RegExp) => publish.steps.find((s) => name.test(s.name ?? '')
 function runStep(s: Step, cwd: string, env: Record<string, string>) {
   const script = join(tempDir('ml-release-step-'), 'step.sh');
   writeFileSync(script, s.run!);
-  return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
 }
 
 describe('release workflow', () => {
@@ -40,7 +48,9 @@ describe('release workflow', () => {
     const matches = (tag: string) => patterns.some((p) => p.test(tag));
     expect(['v0.1.0', 'v1.12.3'].filter(matches)).toEqual(['v0.1.0', 'v1.12.3']);
     expect(['v0', 'latest', 'v0.1'].filter(matches)).toEqual([]);
-    const [testName, test] = Object.entries(workflow.jobs).find(([, j]) => j.steps.some((s) => s.run?.trim() === 'bash .ci/run'))!;
+    const [testName, test] = Object.entries(workflow.jobs).find(([, j]) =>
+      j.steps.some((s) => s.run?.trim() === 'bash .ci/run'),
+    )!;
     expect(test).toBeDefined();
     expect([publish.needs].flat()).toContain(testName);
     expect(publish.permissions).toMatchObject({ 'id-token': 'write', contents: 'write' });
@@ -49,7 +59,9 @@ describe('release workflow', () => {
     expect(published).toBeGreaterThan(runs.findIndex((r) => r.startsWith('npm ci')));
     // the major tag moves only once the version it points at is on npm (the action installs it)
     expect(runs.findIndex((r) => r.includes('git push --force origin'))).toBeGreaterThan(published);
-    expect(publish.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['registry-url']).toBe('https://registry.npmjs.org');
+    expect(publish.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['registry-url']).toBe(
+      'https://registry.npmjs.org',
+    );
   });
 
   it('refuses a tag that is not package.json version', () => {
@@ -74,7 +86,12 @@ describe('release workflow', () => {
     writeFiles(repo, { 'package.json': '{"version":"0.2.0"}' });
     commitAll(repo, 'v0.2.0');
     const released = git(repo, 'rev-parse', 'HEAD').trim();
-    const r = runStep(step(/major tag/), repo, { GITHUB_REF_NAME: 'v0.2.0', GITHUB_SHA: released, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' });
+    const r = runStep(step(/major tag/), repo, {
+      GITHUB_REF_NAME: 'v0.2.0',
+      GITHUB_SHA: released,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+    });
     expect(r.stderr).not.toMatch(/fatal|error/);
     expect(r.status).toBe(0);
     expect(git(origin, 'rev-parse', 'refs/tags/v0').trim()).toBe(released);

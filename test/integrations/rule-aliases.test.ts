@@ -13,7 +13,10 @@ interface JsonFinding {
 
 async function lint(sql: string, options: { config?: object; args?: string[] } = {}): Promise<JsonFinding[]> {
   const dir = tempDir('ml-alias-');
-  writeFiles(dir, { 'migrations/001_orders.sql': sql, ...(options.config ? { 'migration-lint.config.json': JSON.stringify(options.config) } : {}) });
+  writeFiles(dir, {
+    'migrations/001_orders.sql': sql,
+    ...(options.config ? { 'migration-lint.config.json': JSON.stringify(options.config) } : {}),
+  });
   const r = await cli(['--format', 'json', '--framework', 'sql', ...(options.args ?? []), 'migrations'], dir);
   expect(r.stderr).toBe('');
   return (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
@@ -34,14 +37,24 @@ describe('Squawk rule names', () => {
   it('squawk-ignore prefer-timestamp-tz silences prefer-timestamptz (Squawk spells it both ways)', async () => {
     const before = await lint(ORDERS);
     expect(rulesOf(before)).toContain('7 prefer-timestamptz');
-    const after = await lint(ORDERS.replace('ALTER TABLE customers', '-- squawk-ignore prefer-timestamp-tz\nALTER TABLE customers'));
+    const after = await lint(
+      ORDERS.replace('ALTER TABLE customers', '-- squawk-ignore prefer-timestamp-tz\nALTER TABLE customers'),
+    );
     // The CREATE TABLE column is still reported; the ALTER TABLE one is not.
     expect(after.filter((f) => f.rule === 'prefer-timestamptz').map((f) => f.line < 6)).toEqual([true]);
   });
 
   it('the config and --exclude accept the alias', async () => {
-    expect(rulesOf(await lint(ORDERS, { config: { rules: { 'prefer-timestamp-tz': 'off' } } })).filter((r) => r.endsWith('prefer-timestamptz'))).toEqual([]);
-    expect(rulesOf(await lint(ORDERS, { args: ['--exclude', 'prefer-timestamp-tz'] })).filter((r) => r.endsWith('prefer-timestamptz'))).toEqual([]);
+    expect(
+      rulesOf(await lint(ORDERS, { config: { rules: { 'prefer-timestamp-tz': 'off' } } })).filter((r) =>
+        r.endsWith('prefer-timestamptz'),
+      ),
+    ).toEqual([]);
+    expect(
+      rulesOf(await lint(ORDERS, { args: ['--exclude', 'prefer-timestamp-tz'] })).filter((r) =>
+        r.endsWith('prefer-timestamptz'),
+      ),
+    ).toEqual([]);
   });
 
   it('require-timeout-settings names both timeout rules, as in Squawk', async () => {
@@ -51,13 +64,18 @@ describe('Squawk rule names', () => {
     const off = await lint(sql, { config: { rules: { 'require-timeout-settings': 'off' } } });
     expect(rulesOf(off).filter((r) => /timeout/.test(r))).toEqual([]);
     // A rule's own id wins over the group it belongs to.
-    const mixed = await lint(sql, { config: { rules: { 'require-timeout-settings': 'warning', 'require-lock-timeout': 'off' } } });
+    const mixed = await lint(sql, {
+      config: { rules: { 'require-timeout-settings': 'warning', 'require-lock-timeout': 'off' } },
+    });
     expect(rulesOf(mixed).filter((r) => /timeout/.test(r))).toEqual(['1 require-statement-timeout']);
   });
 
   it('an unknown name in the config is still an error, with the aliases among the suggestions', async () => {
     const dir = tempDir('ml-alias-');
-    writeFiles(dir, { 'migrations/001_orders.sql': ORDERS, 'migration-lint.config.json': JSON.stringify({ rules: { 'prefer-timestamp-z': 'off' } }) });
+    writeFiles(dir, {
+      'migrations/001_orders.sql': ORDERS,
+      'migration-lint.config.json': JSON.stringify({ rules: { 'prefer-timestamp-z': 'off' } }),
+    });
     const r = await cli(['--framework', 'sql', 'migrations'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown rule "prefer-timestamp-z".*did you mean/);
@@ -73,7 +91,10 @@ describe('pgfence comments', () => {
   });
 
   it('-- pgfence-ignore: <ids> silences the rules it names; names migration-lint does not have are ignored, not reported', async () => {
-    const sql = ORDERS.replace('ALTER TABLE customers', '-- pgfence-ignore: prefer-timestamptz, add-column-volatile-default\nALTER TABLE customers');
+    const sql = ORDERS.replace(
+      'ALTER TABLE customers',
+      '-- pgfence-ignore: prefer-timestamptz, add-column-volatile-default\nALTER TABLE customers',
+    );
     const findings = rulesOf(await lint(sql));
     expect(findings.filter((r) => r.startsWith('8 '))).toEqual([]);
     expect(findings.filter((r) => r.includes('unused-suppression'))).toEqual([]);
@@ -85,7 +106,10 @@ describe('rules off by default', () => {
   it('require-table-schema reports nothing until the config turns it on', async () => {
     expect(rulesOf(await lint(ORDERS)).filter((r) => r.endsWith('require-table-schema'))).toEqual([]);
     const on = await lint(ORDERS, { config: { rules: { 'require-table-schema': 'warning' } } });
-    expect(rulesOf(on).filter((r) => r.endsWith('require-table-schema'))).toEqual(['2 require-table-schema', '7 require-table-schema']);
+    expect(rulesOf(on).filter((r) => r.endsWith('require-table-schema'))).toEqual([
+      '2 require-table-schema',
+      '7 require-table-schema',
+    ]);
   });
 
   it('`rules` and `explain` say which rules are off by default and how to turn them on', async () => {

@@ -30,7 +30,11 @@ interface JsonFinding {
 /** Runs `sarif-multitool validate` and returns its results (it reports in SARIF too). */
 function validate(file: string, dir: string): Sarif.Result[] {
   const out = join(dir, 'validation.sarif');
-  execFileSync(validatorBinary, ['validate', file, '--output', out, '--log', 'ForceOverwrite', '--level', 'Error;Warning'], { stdio: 'pipe', timeout: 120_000 });
+  execFileSync(
+    validatorBinary,
+    ['validate', file, '--output', out, '--log', 'ForceOverwrite', '--level', 'Error;Warning'],
+    { stdio: 'pipe', timeout: 120_000 },
+  );
   const log = JSON.parse(readFileSync(out, 'utf8')) as Sarif.Log;
   return log.runs.flatMap((r) => r.results ?? []);
 }
@@ -117,7 +121,12 @@ describe('--format sarif', () => {
       expect(r.message.text).toContain(f.message.replace(/\.$/, ''));
       expect(loc.artifactLocation!.uriBaseId).toBe('%SRCROOT%');
       expect(decodeURIComponent(loc.artifactLocation!.uri!)).toBe(f.file);
-      expect(loc.region).toMatchObject({ startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn });
+      expect(loc.region).toMatchObject({
+        startLine: f.line,
+        startColumn: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+      });
       expect(r.partialFingerprints!['migrationLint/v1']).toMatch(/^[0-9a-f]{32}$/);
     });
     expect(results.map((r) => r.level)).toEqual(expect.arrayContaining(['error', 'warning', 'note']));
@@ -125,7 +134,9 @@ describe('--format sarif', () => {
     expect(parseError.locations![0]!.physicalLocation!.region).toMatchObject({ startLine: 2, startColumn: 49 });
     // the region snippet is the flagged statement's text
     const index = results.find((r) => r.ruleId === 'require-concurrent-index-creation')!;
-    expect(index.locations![0]!.physicalLocation!.region!.snippet!.text).toBe('CREATE UNIQUE INDEX users_email_key\n  ON users (lower(email))');
+    expect(index.locations![0]!.physicalLocation!.region!.snippet!.text).toBe(
+      'CREATE UNIQUE INDEX users_email_key\n  ON users (lower(email))',
+    );
     // a non-ASCII path is percent-encoded
     expect(run.artifacts!.map((a) => a.location!.uri)).toContain('db/migrations/archive/005_caf%C3%A9_names.sql');
   });

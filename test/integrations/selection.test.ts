@@ -7,16 +7,28 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileGlob, fileFilter } from '../../src/config/glob.js';
-import { cli, commitAll, git, gitRepo, onlyRules, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
+import {
+  cli,
+  commitAll,
+  git,
+  gitRepo,
+  onlyRules,
+  REPO_ROOT,
+  SAMPLE_MIGRATIONS,
+  tempDir,
+  writeFiles,
+} from './helpers.js';
 
-const files = (stdout: string) => [...new Set((JSON.parse(stdout) as { findings: { file: string }[] }).findings.map((f) => f.file))].sort();
+const files = (stdout: string) =>
+  [...new Set((JSON.parse(stdout) as { findings: { file: string }[] }).findings.map((f) => f.file))].sort();
 const linted = (stdout: string) => (JSON.parse(stdout) as { summary: { files: number } }).summary.files;
 
 /** A monorepo with SQL migrations in two services and Knex migrations in a third, plus files that are not migrations. */
 function monorepo(): string {
   const dir = tempDir('ml-sel-');
   writeFiles(dir, {
-    'services/billing/db/migrations/001_invoices.sql': 'CREATE TABLE invoices (id bigint PRIMARY KEY, total_cents bigint NOT NULL);\n',
+    'services/billing/db/migrations/001_invoices.sql':
+      'CREATE TABLE invoices (id bigint PRIMARY KEY, total_cents bigint NOT NULL);\n',
     'services/billing/db/migrations/002_invoices_due.sql': 'CREATE INDEX invoices_due_idx ON invoices (due_at);\n',
     'services/billing/db/migrations/archive/000_legacy.sql': 'DROP TABLE legacy_invoices;\n',
     'services/accounts/db/migrations/001_users.sql': 'ALTER TABLE users ADD COLUMN plan text NOT NULL;\n',
@@ -37,7 +49,11 @@ describe('glob patterns on the command line', () => {
     expect(linted(one.stdout)).toBe(2);
 
     const deep = await cli(['--format', 'json', 'services/**/migrations/**/*.sql'], dir);
-    expect(files(deep.stdout)).toEqual(['services/accounts/db/migrations/001_users.sql', 'services/billing/db/migrations/002_invoices_due.sql', 'services/billing/db/migrations/archive/000_legacy.sql']);
+    expect(files(deep.stdout)).toEqual([
+      'services/accounts/db/migrations/001_users.sql',
+      'services/billing/db/migrations/002_invoices_due.sql',
+      'services/billing/db/migrations/archive/000_legacy.sql',
+    ]);
 
     const ts = await cli(['--format', 'json', 'services/*/db/**/*.ts'], dir);
     expect(files(ts.stdout)).toEqual(['services/web/db/migrations/20240102_add_sessions.ts']);
@@ -47,7 +63,10 @@ describe('glob patterns on the command line', () => {
     const dirs = await cli(['--format', 'json', 'services/{billing,accounts}/db/migrations'], dir);
     expect(linted(dirs.stdout)).toBe(4);
     // patterns, directories and files together; a file matched twice is linted once
-    const mixed = await cli(['--format', 'json', 'services/billing/db/migrations', 'services/billing/db/migrations/*.sql', 'docs/schema.sql'], dir);
+    const mixed = await cli(
+      ['--format', 'json', 'services/billing/db/migrations', 'services/billing/db/migrations/*.sql', 'docs/schema.sql'],
+      dir,
+    );
     expect(linted(mixed.stdout)).toBe(4);
   });
 
@@ -74,18 +93,33 @@ describe('glob patterns on the command line', () => {
     expect(r.stderr).toContain('No files matching the pattern "services/billing/db/migration/*.sql" were found.');
     expect(r.stderr).toContain('--allow-empty');
     const broken = await cli(['services/billing/db/migrations/[0-9*.sql'], dir);
-    expect(broken).toMatchObject({ code: 2, stderr: 'migration-lint: invalid glob pattern services/billing/db/migrations/[0-9*.sql: unclosed "[" in "services/billing/db/migrations/[0-9*.sql"\n' });
+    expect(broken).toMatchObject({
+      code: 2,
+      stderr:
+        'migration-lint: invalid glob pattern services/billing/db/migrations/[0-9*.sql: unclosed "[" in "services/billing/db/migrations/[0-9*.sql"\n',
+    });
     // without pattern characters a missing path is still "no such file"
-    expect((await cli(['services/billing/db/migration'], dir)).stderr).toMatch(/no such file or directory: services\/billing\/db\/migration\n/);
+    expect((await cli(['services/billing/db/migration'], dir)).stderr).toMatch(
+      /no such file or directory: services\/billing\/db\/migration\n/,
+    );
   });
 });
 
 describe('config include/exclude patterns', () => {
   it('select files with the same matcher: .gitignore-like names at any depth, directories covering their files', async () => {
     const dir = monorepo();
-    writeFiles(dir, { 'migration-lint.config.json': JSON.stringify({ include: ['services/*/db/migrations'], exclude: ['archive', '*_due.sql'], rules: onlyRules(['ban-drop-table', 'require-concurrent-index-creation', 'adding-required-field']) }) });
+    writeFiles(dir, {
+      'migration-lint.config.json': JSON.stringify({
+        include: ['services/*/db/migrations'],
+        exclude: ['archive', '*_due.sql'],
+        rules: onlyRules(['ban-drop-table', 'require-concurrent-index-creation', 'adding-required-field']),
+      }),
+    });
     const r = await cli(['--format', 'json'], dir);
-    expect(files(r.stdout)).toEqual(['services/accounts/db/migrations/001_users.sql', 'services/web/db/migrations/20240102_add_sessions.ts']);
+    expect(files(r.stdout)).toEqual([
+      'services/accounts/db/migrations/001_users.sql',
+      'services/web/db/migrations/20240102_add_sessions.ts',
+    ]);
     expect(linted(r.stdout)).toBe(3); // invoices, users and the Knex migration; not archive/, *_due.sql, src/ or docs/
   });
 
@@ -102,7 +136,12 @@ describe('config include/exclude patterns', () => {
   const longName = 'a'.repeat(60) + '_add_a_very_long_column_name_to_the_accounts_table.sql';
 
   it('hostile patterns (fuzzer reproducers) match in linear time and still mean what they say', () => {
-    const paths = [longName, `db/migrations/${longName}`, 'db/' + 'a/'.repeat(200) + longName, 'db/migrations/' + 'a'.repeat(2000) + '.sql'];
+    const paths = [
+      longName,
+      `db/migrations/${longName}`,
+      'db/' + 'a/'.repeat(200) + longName,
+      'db/migrations/' + 'a'.repeat(2000) + '.sql',
+    ];
     for (const path of paths) {
       expect(compileGlob(hostile.stars).test(path), path).toBe(false);
       expect(compileGlob(hostile.longStars).test(path), path).toBe(true); // 5,000 stars = one star: any name at any depth
@@ -112,17 +151,25 @@ describe('config include/exclude patterns', () => {
     }
     expect(compileGlob('*'.repeat(40) + '.sql').test(`db/migrations/${longName}`)).toBe(true);
     expect(compileGlob('*a'.repeat(30) + '.sql').test('a'.repeat(40) + '.sql')).toBe(true);
-    expect(fileFilter([hostile.longStars], [hostile.stars, hostile.starLetters])(`db/migrations/${longName}`)).toBe(true);
+    expect(fileFilter([hostile.longStars], [hostile.stars, hostile.starLetters])(`db/migrations/${longName}`)).toBe(
+      true,
+    );
   });
 
   it('a config carrying them (from a pull request) lints normally', async () => {
     const dir = tempDir('ml-redos-');
     const migrations: Record<string, string> = {};
-    for (let i = 1; i <= 40; i++) migrations[`db/migrations/${String(i).padStart(4, '0')}_${'a'.repeat(40)}_step.sql`] = `ALTER TABLE accounts ADD COLUMN c${i} text;\n`;
+    for (let i = 1; i <= 40; i++)
+      migrations[`db/migrations/${String(i).padStart(4, '0')}_${'a'.repeat(40)}_step.sql`] =
+        `ALTER TABLE accounts ADD COLUMN c${i} text;\n`;
     migrations['db/migrations/0041_accounts_email.sql'] = 'CREATE INDEX accounts_email_idx ON accounts (email);\n';
     writeFiles(dir, {
       ...migrations,
-      'migration-lint.config.json': JSON.stringify({ include: [hostile.longStars], exclude: Object.values(hostile).filter((p) => p !== hostile.longStars), rules: onlyRules(['require-concurrent-index-creation']) }),
+      'migration-lint.config.json': JSON.stringify({
+        include: [hostile.longStars],
+        exclude: Object.values(hostile).filter((p) => p !== hostile.longStars),
+        rules: onlyRules(['require-concurrent-index-creation']),
+      }),
     });
     const r = await cli(['--format', 'json', 'db'], dir);
     expect(r.code).toBe(1);
@@ -151,21 +198,29 @@ describe('config include/exclude patterns', () => {
     writeFiles(dir, { 'migration-lint.config.json': '{ "include": ["services/{billing,accounts/db/**"] }' });
     const r = await cli([], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('"include[0]": invalid glob pattern: unclosed "{" in "services/{billing,accounts/db/**"');
+    expect(r.stderr).toContain(
+      '"include[0]": invalid glob pattern: unclosed "{" in "services/{billing,accounts/db/**"',
+    );
   });
 });
 
 describe('no silent green runs', () => {
   it('an empty directory, or one with no migration in it, exits 2; --allow-empty and "allowEmpty" accept it', async () => {
     const dir = tempDir();
-    writeFiles(dir, { 'db/migrations/.gitkeep': '', 'src/app.ts': 'export const port = 8080;\n', 'src/routes.ts': "export const routes = ['/'];\n" });
+    writeFiles(dir, {
+      'db/migrations/.gitkeep': '',
+      'src/app.ts': 'export const port = 8080;\n',
+      'src/routes.ts': "export const routes = ['/'];\n",
+    });
     const empty = await cli(['db/migrations'], dir);
     expect(empty).toMatchObject({ code: 2, stdout: '' });
     expect(empty.stderr).toContain('No migration files were found in db/migrations (no .sql, .ts, .js or .py files).');
     // a path that exists but holds no migration (the "src" typo for "db"): every file is skipped, nothing linted
     const typo = await cli(['src'], dir);
     expect(typo).toMatchObject({ code: 2, stdout: '' });
-    expect(typo.stderr).toMatch(/^migration-lint: No migration files were linted:\n {2}src\/app\.ts: .+\n {2}src\/routes\.ts: /);
+    expect(typo.stderr).toMatch(
+      /^migration-lint: No migration files were linted:\n {2}src\/app\.ts: .+\n {2}src\/routes\.ts: /,
+    );
 
     const allowed = await cli(['--allow-empty', 'db/migrations'], dir);
     expect(allowed.code).toBe(0);
@@ -185,20 +240,30 @@ describe('no silent green runs', () => {
     writeFiles(dir, { 'migration-lint.config.json': '{ "exclude": ["db/migrations/*.sql"] }' });
     const excluded = await cli(['db/migrations'], dir);
     expect(excluded.code).toBe(2);
-    expect(excluded.stderr).toContain('No migration files were found in db/migrations (all 4 files found are excluded by the include/exclude globs of migration-lint.config.json).');
+    expect(excluded.stderr).toContain(
+      'No migration files were found in db/migrations (all 4 files found are excluded by the include/exclude globs of migration-lint.config.json).',
+    );
   });
 
   it('a named file the config excludes is reported as ignored on stderr; alone it leaves nothing to lint (exit 2)', async () => {
     const dir = tempDir();
-    writeFiles(dir, { ...SAMPLE_MIGRATIONS, 'db/seeds/001_demo.sql': 'CREATE INDEX demo_idx ON users (email);\n', 'migration-lint.config.json': '{ "exclude": ["db/seeds"] }' });
+    writeFiles(dir, {
+      ...SAMPLE_MIGRATIONS,
+      'db/seeds/001_demo.sql': 'CREATE INDEX demo_idx ON users (email);\n',
+      'migration-lint.config.json': '{ "exclude": ["db/seeds"] }',
+    });
     const both = await cli(['db/seeds/001_demo.sql', 'db/migrations/002_index_emails.sql'], dir);
     expect(both.code).toBe(1);
-    expect(both.stderr).toBe('migration-lint: warning: db/seeds/001_demo.sql is ignored: not selected by the include/exclude globs of migration-lint.config.json\n');
+    expect(both.stderr).toBe(
+      'migration-lint: warning: db/seeds/001_demo.sql is ignored: not selected by the include/exclude globs of migration-lint.config.json\n',
+    );
     expect(both.stdout).not.toContain('001_demo.sql');
     const alone = await cli(['db/seeds/001_demo.sql'], dir);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain('warning: db/seeds/001_demo.sql is ignored');
-    expect(alone.stderr).toContain('No migration files were linted:\n  db/seeds/001_demo.sql: not selected by the include/exclude globs of migration-lint.config.json');
+    expect(alone.stderr).toContain(
+      'No migration files were linted:\n  db/seeds/001_demo.sql: not selected by the include/exclude globs of migration-lint.config.json',
+    );
     expect((await cli(['--allow-empty', 'db/seeds/001_demo.sql'], dir)).code).toBe(0);
   });
 
@@ -210,7 +275,10 @@ describe('no silent green runs', () => {
     writeFiles(dir, { 'src/app.ts': 'export const port = 8080;\n', 'tools/report.py': 'print("monthly revenue")\n' });
     // what pre-commit runs for a commit touching only these: the hook's arguments, then the staged files
     const staged = ['src/app.ts', 'tools/report.py'];
-    expect(await cli([...entry.slice(1), ...staged], dir)).toMatchObject({ code: 0, stdout: '✔ no problems in 0 files — 2 files skipped\n' });
+    expect(await cli([...entry.slice(1), ...staged], dir)).toMatchObject({
+      code: 0,
+      stdout: '✔ no problems in 0 files — 2 files skipped\n',
+    });
     expect((await cli([...entry.slice(1).filter((a) => a !== '--allow-empty'), ...staged], dir)).code).toBe(2);
   });
 
@@ -223,7 +291,9 @@ describe('no silent green runs', () => {
     commitAll(repo, 'readme');
     const r = await cli(['--since', 'main', 'db/migrations'], repo);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('migration-lint: no migration file changed since main (4 read for context): nothing to report\n');
+    expect(r.stderr).toBe(
+      'migration-lint: no migration file changed since main (4 read for context): nothing to report\n',
+    );
     expect(r.stdout).toBe('✔ no problems in 0 files\n');
     const typo = await cli(['--since', 'main', 'db/migration/*.sql'], repo);
     expect(typo.code).toBe(2);

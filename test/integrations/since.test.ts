@@ -43,7 +43,9 @@ function repoWithBranch(): string {
   // main moves on after the branch point: not part of the branch's changes
   git(repo, 'stash', '-q', '--include-untracked');
   git(repo, 'checkout', '-q', 'main');
-  writeFiles(repo, { 'db/migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text, plan text, name text);\n' });
+  writeFiles(repo, {
+    'db/migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text, plan text, name text);\n',
+  });
   commitAll(repo, 'users.name on main');
   git(repo, 'checkout', '-q', 'feature');
   git(repo, 'stash', 'pop', '-q', '--index');
@@ -80,7 +82,11 @@ describe('--since', () => {
       'migrations/006_untracked.sql:1 require-concurrent-index-creation',
     ]);
     const head = await cli(['--format', 'json', '--since', 'HEAD', 'migrations'], sub);
-    expect(findingKeys(head.stdout)).toEqual(['migrations/003_plan_index.sql:2 require-concurrent-index-creation', 'migrations/005_staged.sql:1 require-concurrent-index-creation', 'migrations/006_untracked.sql:1 require-concurrent-index-creation']);
+    expect(findingKeys(head.stdout)).toEqual([
+      'migrations/003_plan_index.sql:2 require-concurrent-index-creation',
+      'migrations/005_staged.sql:1 require-concurrent-index-creation',
+      'migrations/006_untracked.sql:1 require-concurrent-index-creation',
+    ]);
   });
 
   it('falls back to the ref itself in a shallow clone, and says so', async () => {
@@ -89,9 +95,14 @@ describe('--since', () => {
     git(tempDir(), 'clone', '-q', '--depth', '1', '--branch', 'feature', `file://${origin}`, clone);
     git(clone, 'fetch', '-q', '--depth', '1', 'origin', '+refs/heads/main:refs/remotes/origin/main');
     const r = await cli(['--format', 'json', '--since', 'origin/main', 'db/migrations'], clone);
-    expect(r.stderr).toContain('no common ancestor of origin/main and HEAD was found (shallow clone?); comparing with origin/main itself');
+    expect(r.stderr).toContain(
+      'no common ancestor of origin/main and HEAD was found (shallow clone?); comparing with origin/main itself',
+    );
     // against main's tip: the branch's files, plus 001 which main changed after the branch point
-    expect(findingKeys(r.stdout)).toEqual(['db/migrations/003_plan_index.sql:2 require-concurrent-index-creation', 'db/migrations/004_id_email.sql:1 require-concurrent-index-creation']);
+    expect(findingKeys(r.stdout)).toEqual([
+      'db/migrations/003_plan_index.sql:2 require-concurrent-index-creation',
+      'db/migrations/004_id_email.sql:1 require-concurrent-index-creation',
+    ]);
     expect(changedFilesSince('origin/main', clone).files).toContain(join(clone, 'db/migrations/001_users.sql'));
   });
 
@@ -99,7 +110,9 @@ describe('--since', () => {
     const repo = repoWithBranch();
     const bad = await cli(['--since', 'no-such-branch', 'db/migrations'], repo);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('migration-lint: --since: "no-such-branch" is not a commit, branch or tag in this repository (in CI, fetch it first, e.g. git fetch origin no-such-branch)\n');
+    expect(bad.stderr).toBe(
+      'migration-lint: --since: "no-such-branch" is not a commit, branch or tag in this repository (in CI, fetch it first, e.g. git fetch origin no-such-branch)\n',
+    );
     const plain = tempDir();
     writeFiles(plain, { 'm.sql': INDEX('a_idx', 'a') });
     const outside = await cli(['--since', 'main', 'm.sql'], plain);
@@ -117,21 +130,42 @@ describe('--since with a revision graph (Alembic)', () => {
   it('reads every revision for the graph checks: a branch adding a second head is reported on both heads', async () => {
     const repo = gitRepo();
     writeFiles(repo, {
-      'alembic/versions/a1_users.py': revision('a1', null, '    op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("email", sa.Text()))'),
-      'alembic/versions/b2_email_index.py': revision('b2', 'a1', '    op.create_index("users_email_idx", "users", ["email"])'),
+      'alembic/versions/a1_users.py': revision(
+        'a1',
+        null,
+        '    op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("email", sa.Text()))',
+      ),
+      'alembic/versions/b2_email_index.py': revision(
+        'b2',
+        'a1',
+        '    op.create_index("users_email_idx", "users", ["email"])',
+      ),
     });
     commitAll(repo, 'two revisions');
     git(repo, 'checkout', '-q', '-b', 'feature');
     // written against a1, not b2: a second head
-    writeFiles(repo, { 'alembic/versions/c3_nickname.py': revision('c3', 'a1', '    op.add_column("users", sa.Column("nickname", sa.Text(), nullable=True))') });
+    writeFiles(repo, {
+      'alembic/versions/c3_nickname.py': revision(
+        'c3',
+        'a1',
+        '    op.add_column("users", sa.Column("nickname", sa.Text(), nullable=True))',
+      ),
+    });
     commitAll(repo, 'nickname');
 
     const keys = ['multiple-heads', 'require-concurrent-index-creation'];
     const all = findingKeys((await cli(['--format', 'json', 'alembic'], repo)).stdout, keys);
-    expect(all).toEqual(['alembic/versions/b2_email_index.py:13 require-concurrent-index-creation', 'alembic/versions/b2_email_index.py:8 multiple-heads', 'alembic/versions/c3_nickname.py:8 multiple-heads']);
+    expect(all).toEqual([
+      'alembic/versions/b2_email_index.py:13 require-concurrent-index-creation',
+      'alembic/versions/b2_email_index.py:8 multiple-heads',
+      'alembic/versions/c3_nickname.py:8 multiple-heads',
+    ]);
     const since = await cli(['--format', 'json', '--since', 'main', 'alembic'], repo);
     // b2's own finding is old news; the graph problem the branch creates is reported on both heads
-    expect(findingKeys(since.stdout, keys)).toEqual(['alembic/versions/b2_email_index.py:8 multiple-heads', 'alembic/versions/c3_nickname.py:8 multiple-heads']);
+    expect(findingKeys(since.stdout, keys)).toEqual([
+      'alembic/versions/b2_email_index.py:8 multiple-heads',
+      'alembic/versions/c3_nickname.py:8 multiple-heads',
+    ]);
     expect(since.code).toBe(1);
   });
 });
@@ -156,10 +190,23 @@ describe('files read for context', () => {
     added.push(graphLike);
     const dir = tempDir();
     writeFiles(dir, { '001.sql': INDEX('a_idx', 'a'), '002.sql': INDEX('b_idx', 'b') });
-    const inputs = ['001.sql', '002.sql'].map((f) => ({ path: join(dir, f), content: readSource(join(dir, f)), contextOnly: f === '001.sql' }));
-    const result = await lintSources(inputs, { pgVersion: 14, assumeInTransaction: false, checkDowngrade: false, dialect: 'postgresql', rules: onlyRules(['test-run-level', 'require-concurrent-index-creation']) });
+    const inputs = ['001.sql', '002.sql'].map((f) => ({
+      path: join(dir, f),
+      content: readSource(join(dir, f)),
+      contextOnly: f === '001.sql',
+    }));
+    const result = await lintSources(inputs, {
+      pgVersion: 14,
+      assumeInTransaction: false,
+      checkDowngrade: false,
+      dialect: 'postgresql',
+      rules: onlyRules(['test-run-level', 'require-concurrent-index-creation']),
+    });
     expect(seen).toEqual([join(dir, '001.sql'), join(dir, '002.sql')]);
     expect(result.migrations.map((m) => m.file)).toEqual(seen);
-    expect(result.findings.map((f) => `${f.file.slice(dir.length + 1)} ${f.rule}`)).toEqual(['001.sql test-run-level', '002.sql require-concurrent-index-creation']);
+    expect(result.findings.map((f) => `${f.file.slice(dir.length + 1)} ${f.rule}`)).toEqual([
+      '001.sql test-run-level',
+      '002.sql require-concurrent-index-creation',
+    ]);
   });
 });

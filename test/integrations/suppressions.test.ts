@@ -12,7 +12,7 @@ import { applySuppressions } from '../../src/suppressions/apply.js';
 import { findDirectives } from '../../src/suppressions/directives.js';
 import { statementEnd } from '../../src/suppressions/extent.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import { cli, REPO_ROOT, tempDir, writeFiles } from './helpers.js';
+import { cli, tempDir, writeFiles } from './helpers.js';
 import { describeWithSquawk, squawkBinary } from '../helpers/squawk.js';
 
 interface JsonFinding {
@@ -32,13 +32,19 @@ async function lintSql(sql: string, config?: string): Promise<JsonFinding[]> {
   return (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings.filter((f) => STUDIED.has(f.rule));
 }
 
-const STUDIED = new Set(['adding-required-field', 'require-concurrent-index-creation', 'unused-suppression', 'suppression-missing-reason']);
+const STUDIED = new Set([
+  'adding-required-field',
+  'require-concurrent-index-creation',
+  'unused-suppression',
+  'suppression-missing-reason',
+]);
 
 const brief = (fs: JsonFinding[]) => fs.map((f) => `${f.line} ${f.rule}`);
 
 describe('SQL suppressions', () => {
   it('a next-line suppression with a reason covers the whole multi-line statement after it', async () => {
-    const findings = await lintSql(`-- migration-lint-disable-next-line adding-required-field, require-concurrent-index-creation -- orders is empty until launch
+    const findings =
+      await lintSql(`-- migration-lint-disable-next-line adding-required-field, require-concurrent-index-creation -- orders is empty until launch
 ALTER TABLE orders
   ADD COLUMN status text NOT NULL,
   ADD COLUMN region text NOT NULL;
@@ -46,12 +52,15 @@ ALTER TABLE orders ADD COLUMN channel text NOT NULL;
 `);
     // both ADD COLUMNs of the first statement are silenced; the next statement is not
     expect(brief(findings)).toEqual(['1 unused-suppression', '5 adding-required-field']);
-    expect(findings[0]!.message).toBe('migration-lint-disable-next-line require-concurrent-index-creation suppresses nothing: no require-concurrent-index-creation finding on the statement at line 2.');
+    expect(findings[0]!.message).toBe(
+      'migration-lint-disable-next-line require-concurrent-index-creation suppresses nothing: no require-concurrent-index-creation finding on the statement at line 2.',
+    );
     expect(findings[0]!.severity).toBe('warning');
   });
 
   it('skips blank lines and other comments between the directive and the statement; block comments work', async () => {
-    const findings = await lintSql(`-- migration-lint-disable-next-line require-concurrent-index-creation -- lookup table, 40 rows
+    const findings =
+      await lintSql(`-- migration-lint-disable-next-line require-concurrent-index-creation -- lookup table, 40 rows
 -- Index for the country picker.
 
 CREATE INDEX countries_name_idx ON countries (name);
@@ -63,7 +72,8 @@ CREATE INDEX users_country_idx ON users (country);
   });
 
   it('the file-level form covers every statement of the file, and only the rules it names', async () => {
-    const findings = await lintSql(`-- migration-lint-disable-file require-concurrent-index-creation -- runs before the app is live
+    const findings =
+      await lintSql(`-- migration-lint-disable-file require-concurrent-index-creation -- runs before the app is live
 CREATE INDEX a_idx ON users (a);
 CREATE INDEX b_idx ON users (b);
 ALTER TABLE users ADD COLUMN c text NOT NULL;
@@ -86,19 +96,27 @@ CREATE INDEX a_idx ON users (a);
 CREATE INDEX CONCURRENTLY b_idx ON users (b);
 -- migration-lint-disable-file adding-required-field -- none in this file
 `);
-    expect(brief(findings)).toEqual(['1 unused-suppression', '2 require-concurrent-index-creation', '3 unused-suppression', '5 unused-suppression']);
+    expect(brief(findings)).toEqual([
+      '1 unused-suppression',
+      '2 require-concurrent-index-creation',
+      '3 unused-suppression',
+      '5 unused-suppression',
+    ]);
     expect(findings[0]!.message).toContain('names "require-concurrent-index", which is not a migration-lint rule');
     expect(findings[2]!.message).toContain('names no rule');
     expect(findings[3]!.message).toContain('no adding-required-field finding in this file');
   });
 
   it('respects the config: unused-suppression off, and no report for rules that are turned off', async () => {
-    const sql = '-- migration-lint-disable-next-line adding-required-field -- checked\nCREATE INDEX CONCURRENTLY a_idx ON users (a);\n';
+    const sql =
+      '-- migration-lint-disable-next-line adding-required-field -- checked\nCREATE INDEX CONCURRENTLY a_idx ON users (a);\n';
     expect(brief(await lintSql(sql))).toEqual(['1 unused-suppression']);
     expect(brief(await lintSql(sql, '{ "rules": { "unused-suppression": "off" } }'))).toEqual([]);
     expect(brief(await lintSql(sql, '{ "rules": { "adding-required-field": "off" } }'))).toEqual([]);
     // and a file-level directive may silence the suppression findings themselves
-    expect(brief(await lintSql('-- migration-lint-disable-file unused-suppression -- generated file\n' + sql))).toEqual([]);
+    expect(brief(await lintSql('-- migration-lint-disable-file unused-suppression -- generated file\n' + sql))).toEqual(
+      [],
+    );
   });
 
   it('honours squawk-ignore and squawk-ignore-file without policing them', async () => {
@@ -109,8 +127,20 @@ CREATE INDEX b_idx ON users (b); -- squawk-ignore require-concurrent-index-creat
 CREATE INDEX c_idx ON users (c);
 `);
     expect(brief(findings)).toEqual(['5 require-concurrent-index-creation']);
-    expect(brief(await lintSql('-- squawk-ignore-file\nCREATE INDEX a_idx ON users (a);\nALTER TABLE users ADD COLUMN b text NOT NULL;\n'))).toEqual([]);
-    expect(brief(await lintSql('-- squawk-ignore-file adding-required-field\nCREATE INDEX a_idx ON users (a);\nALTER TABLE users ADD COLUMN b text NOT NULL;\n'))).toEqual(['2 require-concurrent-index-creation']);
+    expect(
+      brief(
+        await lintSql(
+          '-- squawk-ignore-file\nCREATE INDEX a_idx ON users (a);\nALTER TABLE users ADD COLUMN b text NOT NULL;\n',
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      brief(
+        await lintSql(
+          '-- squawk-ignore-file adding-required-field\nCREATE INDEX a_idx ON users (a);\nALTER TABLE users ADD COLUMN b text NOT NULL;\n',
+        ),
+      ),
+    ).toEqual(['2 require-concurrent-index-creation']);
   });
 });
 
@@ -120,7 +150,10 @@ describeWithSquawk('squawk-ignore compared with Squawk', () => {
   function squawkLines(file: string, rule: string): number[] {
     let out: string;
     try {
-      out = execFileSync(squawkBin, ['--reporter', 'gcc', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      out = execFileSync(squawkBin, ['--reporter', 'gcc', file], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (e) {
       out = (e as { stdout: string }).stdout; // exit 1 when it finds something
     }
@@ -146,7 +179,9 @@ CREATE INDEX f_idx ON users (f);
     const dir = tempDir('ml-squawk-');
     writeFiles(dir, { 'm.sql': sql });
     const theirs = squawkLines(join(dir, 'm.sql'), 'require-concurrent-index-creation');
-    const ours = brief(await lintSql(sql)).filter((f) => f.endsWith('require-concurrent-index-creation')).map((f) => Number(f.split(' ')[0]));
+    const ours = brief(await lintSql(sql))
+      .filter((f) => f.endsWith('require-concurrent-index-creation'))
+      .map((f) => Number(f.split(' ')[0]));
     expect(theirs).toEqual([3, 9, 11]);
     expect(ours).toEqual(theirs);
   });
@@ -162,7 +197,11 @@ CREATE INDEX f_idx ON users (f);
 });
 
 /** Builds a migration the way a code frontend does: ops whose spans point at calls in `source`. */
-function codeMigration(file: string, source: string, ops: { line: number; endLine: number; statement: number }[]): Migration {
+function codeMigration(
+  file: string,
+  source: string,
+  ops: { line: number; endLine: number; statement: number }[],
+): Migration {
   return {
     file,
     format: file.endsWith('.py') ? 'alembic' : 'knex',
@@ -316,7 +355,8 @@ def upgrade():
   });
 
   it('has a file-level form; a look-alike inside a string is read as a directive, and reported when it silences nothing', () => {
-    const src = '# migration-lint: disable-file=ban-drop-column -- legacy revision\nURL = "https://example.com/#migration-lint: disable=x"\n';
+    const src =
+      '# migration-lint: disable-file=ban-drop-column -- legacy revision\nURL = "https://example.com/#migration-lint: disable=x"\n';
     const ds = findDirectives('alembic/versions/a.py', src);
     expect(ds).toHaveLength(2); // `#migration-lint` inside the string looks like a comment to a line scanner…
     expect(ds[0]).toMatchObject({ scope: 'file', rules: ['ban-drop-column'], reason: 'legacy revision' });
@@ -395,11 +435,18 @@ def downgrade():
     const r = await cli(['--format', 'json', 'migrations'], dir);
     const doc = JSON.parse(r.stdout) as { summary: { filesByFormat: Record<string, number> }; findings: JsonFinding[] };
     expect(doc.summary.filesByFormat).toEqual({ knex: 1 });
-    expect(brief(doc.findings.filter((f) => STUDIED.has(f.rule)))).toEqual(['10 adding-required-field', '17 require-concurrent-index-creation']);
+    expect(brief(doc.findings.filter((f) => STUDIED.has(f.rule)))).toEqual([
+      '10 adding-required-field',
+      '17 require-concurrent-index-creation',
+    ]);
     // the same file without its two directive lines: every statement is flagged
-    const bare = KNEX.split('\n').filter((l) => !l.includes('migration-lint-disable')).join('\n');
+    const bare = KNEX.split('\n')
+      .filter((l) => !l.includes('migration-lint-disable'))
+      .join('\n');
     writeFiles(dir, { 'migrations/20240501120000_add_status.ts': bare });
-    const unsuppressed = JSON.parse((await cli(['--format', 'json', 'migrations'], dir)).stdout) as { findings: JsonFinding[] };
+    const unsuppressed = JSON.parse((await cli(['--format', 'json', 'migrations'], dir)).stdout) as {
+      findings: JsonFinding[];
+    };
     expect(brief(unsuppressed.findings.filter((f) => STUDIED.has(f.rule)))).toEqual([
       '5 adding-required-field',
       '6 adding-required-field',
@@ -415,6 +462,9 @@ def downgrade():
     const r = await cli(['--format', 'json', 'alembic'], dir);
     const doc = JSON.parse(r.stdout) as { summary: { filesByFormat: Record<string, number> }; findings: JsonFinding[] };
     expect(doc.summary.filesByFormat).toEqual({ alembic: 1 });
-    expect(brief(doc.findings.filter((f) => STUDIED.has(f.rule)))).toEqual(['20 adding-required-field', '25 require-concurrent-index-creation']);
+    expect(brief(doc.findings.filter((f) => STUDIED.has(f.rule)))).toEqual([
+      '20 adding-required-field',
+      '25 require-concurrent-index-creation',
+    ]);
   });
 });

@@ -27,7 +27,14 @@ function at(findings: JsonFinding[], rules: readonly string[]): string[] {
   return findings.filter((f) => rules.includes(f.rule)).map((f) => `${f.file.split('/').pop()}:${f.line} ${f.rule}`);
 }
 
-const COLUMN_RULES = ['prefer-bigint-over-int', 'prefer-bigint-over-smallint', 'prefer-identity', 'prefer-text-field', 'prefer-timestamptz', 'ban-char-field'];
+const COLUMN_RULES = [
+  'prefer-bigint-over-int',
+  'prefer-bigint-over-smallint',
+  'prefer-identity',
+  'prefer-text-field',
+  'prefer-timestamptz',
+  'ban-char-field',
+];
 
 describe('SQL: one finding per clause and per column, on its own line', () => {
   it('Prisma: a CREATE TABLE reports each column on its line, a six-clause ALTER TABLE each clause on its line', async () => {
@@ -52,7 +59,14 @@ describe('SQL: one finding per clause and per column, on its own line', () => {
 
   it('golang-migrate: each DROP COLUMN, ADD CONSTRAINT and SET NOT NULL clause of one ALTER TABLE is reported on its line', async () => {
     const findings = await lint('fixtures/clause-positions/golang-migrate');
-    expect(at(findings, ['ban-drop-column', 'constraint-missing-not-valid', 'adding-not-nullable-field', 'require-lock-timeout'])).toEqual([
+    expect(
+      at(findings, [
+        'ban-drop-column',
+        'constraint-missing-not-valid',
+        'adding-not-nullable-field',
+        'require-lock-timeout',
+      ]),
+    ).toEqual([
       '000012_retire_legacy_billing_columns.up.sql:2 require-lock-timeout',
       '000012_retire_legacy_billing_columns.up.sql:3 ban-drop-column',
       '000012_retire_legacy_billing_columns.up.sql:4 ban-drop-column',
@@ -98,7 +112,10 @@ describe('SQL: one finding per clause and per column, on its own line', () => {
       ].join('\n'),
     });
     const findings = await lint('migrations', dir);
-    expect(at(findings, ['ban-drop-column'])).toEqual(['20240610000000_drop_flags.js:4 ban-drop-column', '20240610000000_drop_flags.js:5 ban-drop-column']);
+    expect(at(findings, ['ban-drop-column'])).toEqual([
+      '20240610000000_drop_flags.js:4 ban-drop-column',
+      '20240610000000_drop_flags.js:5 ban-drop-column',
+    ]);
   });
 });
 
@@ -186,7 +203,12 @@ describe('frameworks: each column of a createTable on its own line', () => {
 });
 
 describe('suppressions still cover the statement whose parts carry the findings', () => {
-  const DROPS = ['ALTER TABLE orders', '  DROP COLUMN coupon_code,', '  DROP COLUMN discount_cents,', '  DROP COLUMN gift_note;'];
+  const DROPS = [
+    'ALTER TABLE orders',
+    '  DROP COLUMN coupon_code,',
+    '  DROP COLUMN discount_cents,',
+    '  DROP COLUMN gift_note;',
+  ];
 
   async function lintSql(sql: string): Promise<JsonFinding[]> {
     const dir = tempDir('ml-clauses-');
@@ -195,12 +217,27 @@ describe('suppressions still cover the statement whose parts carry the findings'
   }
 
   it('a comment above ALTER TABLE silences the finding of every clause, and is used', async () => {
-    const findings = await lintSql(['-- migration-lint-disable-next-line ban-drop-column -- the coupon feature was removed in 4.2', ...DROPS, ''].join('\n'));
+    const findings = await lintSql(
+      [
+        '-- migration-lint-disable-next-line ban-drop-column -- the coupon feature was removed in 4.2',
+        ...DROPS,
+        '',
+      ].join('\n'),
+    );
     expect(findings.map((f) => f.rule)).toEqual([]);
   });
 
   it('a comment above one clause silences only that clause', async () => {
-    const findings = await lintSql([DROPS[0], DROPS[1], '  -- migration-lint-disable-next-line ban-drop-column -- discounts moved to the pricing service', DROPS[2], DROPS[3], ''].join('\n'));
+    const findings = await lintSql(
+      [
+        DROPS[0],
+        DROPS[1],
+        '  -- migration-lint-disable-next-line ban-drop-column -- discounts moved to the pricing service',
+        DROPS[2],
+        DROPS[3],
+        '',
+      ].join('\n'),
+    );
     expect(findings.map((f) => `${f.line} ${f.rule}`)).toEqual(['2 ban-drop-column', '5 ban-drop-column']);
   });
 

@@ -9,7 +9,9 @@ import type { Finding } from '../../src/engine/types.js';
 import { lintFixtures } from './helpers.js';
 
 async function indexFinding(dir: string, file: string): Promise<Finding> {
-  const findings = (await lintFixtures(dir)).filter((f) => f.rule === 'require-concurrent-index-creation' && f.file.endsWith(file));
+  const findings = (await lintFixtures(dir)).filter(
+    (f) => f.rule === 'require-concurrent-index-creation' && f.file.endsWith(file),
+  );
   expect(findings).toHaveLength(1);
   return findings[0]!;
 }
@@ -65,7 +67,9 @@ describe('require-concurrent-index-creation: the framework’s own way', () => {
 
 describe('--dialect sqlite with Knex', () => {
   it('does not flag the keys of a new createTable nor what Knex rebuilds; hand-written SQL is flagged with Knex’s way', async () => {
-    const findings = (await lintFixtures('knex-sqlite', { dialect: 'sqlite' })).filter((f) => f.rule === 'require-batch-mode-for-sqlite');
+    const findings = (await lintFixtures('knex-sqlite', { dialect: 'sqlite' })).filter(
+      (f) => f.rule === 'require-batch-mode-for-sqlite',
+    );
     expect(findings.map((f) => f.line)).toEqual([15]);
     expect(findings[0]!.message).toContain('cannot add a check constraint projects_title_not_blank');
     expect(findings[0]!.help).toContain('With Knex');
@@ -75,14 +79,18 @@ describe('--dialect sqlite with Knex', () => {
 
 describe('--dialect sqlite with TypeORM and Sequelize', () => {
   it('TypeORM: QueryRunner calls recreate the table on SQLite; only SQL passed to query() is flagged', async () => {
-    const findings = (await lintFixtures('typeorm-sqlite', { dialect: 'sqlite' })).filter((f) => f.rule === 'require-batch-mode-for-sqlite');
+    const findings = (await lintFixtures('typeorm-sqlite', { dialect: 'sqlite' })).filter(
+      (f) => f.rule === 'require-batch-mode-for-sqlite',
+    );
     expect(findings.map((f) => [f.line, f.message.replace(/,.*/, '')])).toEqual([[15, 'On SQLite']]);
     expect(findings[0]!.help).toContain('With TypeORM');
     expect(findings[0]!.help).not.toContain('batch_alter_table');
   });
 
   it('Sequelize: createTable keys, changeColumn and addConstraint are rebuilt; addColumn with now() is not', async () => {
-    const findings = (await lintFixtures('sequelize-sqlite', { dialect: 'sqlite' })).filter((f) => f.rule === 'require-batch-mode-for-sqlite');
+    const findings = (await lintFixtures('sequelize-sqlite', { dialect: 'sqlite' })).filter(
+      (f) => f.rule === 'require-batch-mode-for-sqlite',
+    );
     expect(findings.map((f) => f.line)).toEqual([19]);
     expect(findings[0]!.message).toContain('cannot add column publishedAt with the non-constant default now()');
     expect(findings[0]!.help).toContain('With Sequelize');
@@ -98,7 +106,9 @@ describe('identifiers in printed SQL are quoted as Postgres needs', () => {
 
   it('a camelCase column keeps its quotes in the backfill recipe', async () => {
     // now() is STABLE: only before Postgres 11 does its default rewrite the table.
-    const findings = (await lintFixtures('sequelize-sqlite', { pgVersion: 10 })).filter((f) => f.rule === 'adding-field-with-default');
+    const findings = (await lintFixtures('sequelize-sqlite', { pgVersion: 10 })).filter(
+      (f) => f.rule === 'adding-field-with-default',
+    );
     expect(findings.map((f) => f.help)).toEqual([expect.stringContaining('ALTER COLUMN "publishedAt" SET DEFAULT …')]);
   });
 });

@@ -24,7 +24,9 @@ describe('defaults computed by the migration when it runs (Postgres 14)', () => 
   });
 
   it('Sequelize: defaultValue from a constant or a helper call is a value; Sequelize.literal is SQL', async () => {
-    expect(pinned(await lintFixtures('sequelize'), RULE)).toEqual(['20240612090000-add-plan-to-workspaces.js:19 adding-field-with-default']);
+    expect(pinned(await lintFixtures('sequelize'), RULE)).toEqual([
+      '20240612090000-add-plan-to-workspaces.js:19 adding-field-with-default',
+    ]);
   });
 
   it('node-pg-migrate: process.env is a value; pgm.func(clock_timestamp()) is volatile', async () => {
@@ -42,7 +44,9 @@ describe('defaults computed by the migration when it runs (Postgres 14)', () => 
     const findings = (await lintFixtures('typeorm')).filter((f) => f.rule === 'adding-field-with-default');
     expect(findings).toHaveLength(1);
     expect(findings[0]!.line).toBe(14);
-    expect(findings[0]!.message).toContain('`TOKEN_DEFAULT_SQL`, SQL text computed in JavaScript when the migration runs');
+    expect(findings[0]!.message).toContain(
+      '`TOKEN_DEFAULT_SQL`, SQL text computed in JavaScript when the migration runs',
+    );
   });
 
   it('Alembic: json.dumps({}), str(…) and f-strings are Python values; sa.text(NAME) and sa.func.* are SQL', async () => {
@@ -55,14 +59,20 @@ describe('defaults computed by the migration when it runs (Postgres 14)', () => 
 
 describe('before Postgres 11 every non-null default rewrites, computed or not', () => {
   it('Alembic: the message describes the Python value instead of printing it as SQL', async () => {
-    const findings = (await lintFixtures('alembic', { pgVersion: 10 })).filter((f) => f.rule === 'adding-field-with-default');
+    const findings = (await lintFixtures('alembic', { pgVersion: 10 })).filter(
+      (f) => f.rule === 'adding-field-with-default',
+    );
     expect(findings.map((f) => f.line)).toEqual([22, 23, 24, 25, 26]);
-    expect(findings[0]!.message).toContain('(here `json.dumps({})`, a value computed in Python when the migration runs)');
+    expect(findings[0]!.message).toContain(
+      '(here `json.dumps({})`, a value computed in Python when the migration runs)',
+    );
     expect(findings.map((f) => f.message).join('\n')).not.toContain('json.dumps({})()');
   });
 
   it('Knex: each computed value is still a rewrite, described as a JavaScript value', async () => {
-    const findings = (await lintFixtures('knex', { pgVersion: 10 })).filter((f) => f.rule === 'adding-field-with-default');
+    const findings = (await lintFixtures('knex', { pgVersion: 10 })).filter(
+      (f) => f.rule === 'adding-field-with-default',
+    );
     const messages = findings.filter((f) => f.file.endsWith('account_preferences.js')).map((f) => f.message);
     expect(messages).toHaveLength(7);
     expect(messages[0]).toContain('(here `DEFAULT_LOCALE`, a value computed in JavaScript when the migration runs)');

@@ -31,28 +31,39 @@ describe('empty-downgrade on SQL formats', () => {
       '20240604080000_invoice_reminders.sql:10 warning', // the `-- migrate:down` marker
       '20240606080000_invoice_reference.sql:1 warning', // no down section: at `-- migrate:up`
     ]);
-    expect(findings[0]!.message).toContain('create-table on invoice_reminders (line 2), create-index on invoice_reminders (line 8)');
+    expect(findings[0]!.message).toContain(
+      'create-table on invoice_reminders (line 2), create-index on invoice_reminders (line 8)',
+    );
     expect(findings[1]!.message).toContain('(there is no `-- migrate:down` section)');
   });
 
   it('node-pg-migrate SQL: an empty `-- Down Migration` beside schema changes; not beside an UPDATE', async () => {
     const findings = await emptyDowngrades('fixtures/sql-downgrades/node-pg-migrate');
     expect(where(findings)).toEqual(['1717500000000_notifications-read-at.sql:5 warning']);
-    expect(findings[0]!.message).toContain('add-column on notifications (line 2), create-index on notifications (line 3)');
+    expect(findings[0]!.message).toContain(
+      'add-column on notifications (line 2), create-index on notifications (line 3)',
+    );
   });
 
   it('node-pg-migrate SQL without a `-- Down Migration` section is irreversible to node-pg-migrate (info)', async () => {
     const dir = tempDir('ml-down-');
-    writeFiles(dir, { 'migrations/1717700000000_tags.sql': '-- Up Migration\nCREATE TABLE tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n' });
+    writeFiles(dir, {
+      'migrations/1717700000000_tags.sql':
+        '-- Up Migration\nCREATE TABLE tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);\n',
+    });
     const findings = await emptyDowngrades('migrations', dir);
     expect(where(findings)).toEqual(['1717700000000_tags.sql:1 info']);
-    expect(findings[0]!.message).toContain('declared irreversible (node-pg-migrate reads an SQL migration without a `-- Down Migration` section as irreversible)');
+    expect(findings[0]!.message).toContain(
+      'declared irreversible (node-pg-migrate reads an SQL migration without a `-- Down Migration` section as irreversible)',
+    );
   });
 
   it('golang-migrate: an empty .down.sql is reported in that file, naming the upgrade file; a data-only pair is fine', async () => {
     const findings = await emptyDowngrades('fixtures/sql-downgrades/golang-migrate');
     expect(where(findings)).toEqual(['000020_merchant_country.down.sql:1 warning']);
-    expect(findings[0]!.message).toContain('add-column on merchants (line 1), add-constraint on merchants (line 2) in 000020_merchant_country.up.sql');
+    expect(findings[0]!.message).toContain(
+      'add-column on merchants (line 1), add-constraint on merchants (line 2) in 000020_merchant_country.up.sql',
+    );
   });
 
   it('golang-migrate: a down file that does something, or one not in the run, says nothing', async () => {

@@ -9,17 +9,39 @@ const INDEX = 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);';
 ruleTester(rule, {
   valid: [
     { name: 'plain SQL runs statement by statement', sql: `ALTER TABLE users ADD COLUMN email text;\n${INDEX}` },
-    { name: 'after the COMMIT of an explicit transaction', sql: `BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;\n\n${INDEX}` },
-    { name: 'golang-migrate file with the index as its only statement', file: 'migrations/000042_users_email_idx.up.sql', sql: `-- speeds up login\n${INDEX}\n` },
-    { name: 'Prisma migration with only the index', file: 'prisma/migrations/20240301120000_email_idx/migration.sql', sql: `-- CreateIndex\n${INDEX}\n` },
-    { name: 'dbmate section with transaction:false and one statement', file: 'db/migrations/20240301120000_email_idx.sql', sql: `-- migrate:up transaction:false\n${INDEX}\n\n-- migrate:down\nDROP INDEX users_email_idx;\n` },
-    { name: 'Flyway migration made only of concurrent statements', file: 'db/migration/V7__email_idx.sql', sql: `${INDEX}\nDROP INDEX CONCURRENTLY users_old_email_idx;` },
+    {
+      name: 'after the COMMIT of an explicit transaction',
+      sql: `BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;\n\n${INDEX}`,
+    },
+    {
+      name: 'golang-migrate file with the index as its only statement',
+      file: 'migrations/000042_users_email_idx.up.sql',
+      sql: `-- speeds up login\n${INDEX}\n`,
+    },
+    {
+      name: 'Prisma migration with only the index',
+      file: 'prisma/migrations/20240301120000_email_idx/migration.sql',
+      sql: `-- CreateIndex\n${INDEX}\n`,
+    },
+    {
+      name: 'dbmate section with transaction:false and one statement',
+      file: 'db/migrations/20240301120000_email_idx.sql',
+      sql: `-- migrate:up transaction:false\n${INDEX}\n\n-- migrate:down\nDROP INDEX users_email_idx;\n`,
+    },
+    {
+      name: 'Flyway migration made only of concurrent statements',
+      file: 'db/migration/V7__email_idx.sql',
+      sql: `${INDEX}\nDROP INDEX CONCURRENTLY users_old_email_idx;`,
+    },
     {
       name: 'knex migration with transaction: false',
       file: 'migrations/20240301120000_email_idx.js',
       sql: "exports.config = { transaction: false };\n\nexports.up = async function (knex) {\n  await knex.raw('CREATE INDEX CONCURRENTLY users_email_idx ON users (email)');\n};\n\nexports.down = async function (knex) {\n  await knex.raw('DROP INDEX CONCURRENTLY users_email_idx');\n};\n",
     },
-    { name: 'non-concurrent index in a transaction is not this rule', sql: 'BEGIN;\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;' },
+    {
+      name: 'non-concurrent index in a transaction is not this rule',
+      sql: 'BEGIN;\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;',
+    },
   ],
   invalid: [
     {
@@ -37,7 +59,9 @@ ruleTester(rule, {
       name: 'dbmate transaction:false section with two statements is one implicit transaction',
       file: 'db/migrations/20240301120000_email_idx.sql',
       sql: `-- migrate:up transaction:false\nALTER TABLE users ADD COLUMN email text;\n${INDEX}\n`,
-      errors: [{ line: 3, message: 'dbmate (with transaction:false) sends the whole section as one multi-statement query' }],
+      errors: [
+        { line: 3, message: 'dbmate (with transaction:false) sends the whole section as one multi-statement query' },
+      ],
     },
     {
       name: 'golang-migrate file with a SET before the index',
@@ -106,11 +130,17 @@ ruleTester(rule, {
 
 describe('ban-concurrent-index-creation-in-transaction help', () => {
   it('tells golang-migrate users about x-multi-statement', async () => {
-    const [f] = await runRule(rule, { file: 'migrations/000042_users_email_idx.up.sql', sql: `SET lock_timeout = '5s';\n${INDEX}\n` });
+    const [f] = await runRule(rule, {
+      file: 'migrations/000042_users_email_idx.up.sql',
+      sql: `SET lock_timeout = '5s';\n${INDEX}\n`,
+    });
     expect(f?.help).toContain('x-multi-statement');
   });
   it('tells dbmate users about transaction:false', async () => {
-    const [f] = await runRule(rule, { file: 'db/migrations/20240301120000_email_idx.sql', sql: `-- migrate:up\n${INDEX}\n` });
+    const [f] = await runRule(rule, {
+      file: 'db/migrations/20240301120000_email_idx.sql',
+      sql: `-- migrate:up\n${INDEX}\n`,
+    });
     expect(f?.help).toContain('-- migrate:up transaction:false');
   });
 });
@@ -132,20 +162,67 @@ describe('ban-concurrent-index-creation-in-transaction agrees with Postgres', ()
 
   type Runner = 'one-query' | 'wrapped' | 'one-by-one';
   const cases: { name: string; file: string; sql: string; run: Runner }[] = [
-    { name: 'golang-migrate, index alone', file: 'm/000001_idx.up.sql', sql: `-- login lookups\n${INDEX}\n`, run: 'one-query' },
-    { name: 'golang-migrate, SET then index', file: 'm/000001_idx.up.sql', sql: `SET lock_timeout = '5s';\n${INDEX}\n`, run: 'one-query' },
-    { name: 'golang-migrate, index then comment-only tail', file: 'm/000001_idx.up.sql', sql: `${INDEX}\n-- done\n`, run: 'one-query' },
-    { name: 'golang-migrate, COMMIT then index', file: 'm/000001_idx.up.sql', sql: `BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\n${INDEX}\n`, run: 'one-query' },
-    { name: 'Prisma, two statements', file: 'prisma/migrations/20240301120000_x/migration.sql', sql: `ALTER TABLE users ADD COLUMN nickname text;\n${INDEX}\n`, run: 'one-query' },
-    { name: 'Prisma, drop concurrently alone', file: 'prisma/migrations/20240301120000_x/migration.sql', sql: 'DROP INDEX CONCURRENTLY users_name_idx;\n', run: 'one-query' },
-    { name: 'dbmate, wrapped', file: 'db/migrations/20240301120000_x.sql', sql: `-- migrate:up\n${INDEX}\n`, run: 'wrapped' },
-    { name: 'plain SQL, explicit BEGIN', file: 'x.sql', sql: `BEGIN;\nREINDEX INDEX CONCURRENTLY users_pkey;\nCOMMIT;\n`, run: 'one-by-one' },
-    { name: 'plain SQL, after COMMIT', file: 'x.sql', sql: `BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\n${INDEX}\n`, run: 'one-by-one' },
+    {
+      name: 'golang-migrate, index alone',
+      file: 'm/000001_idx.up.sql',
+      sql: `-- login lookups\n${INDEX}\n`,
+      run: 'one-query',
+    },
+    {
+      name: 'golang-migrate, SET then index',
+      file: 'm/000001_idx.up.sql',
+      sql: `SET lock_timeout = '5s';\n${INDEX}\n`,
+      run: 'one-query',
+    },
+    {
+      name: 'golang-migrate, index then comment-only tail',
+      file: 'm/000001_idx.up.sql',
+      sql: `${INDEX}\n-- done\n`,
+      run: 'one-query',
+    },
+    {
+      name: 'golang-migrate, COMMIT then index',
+      file: 'm/000001_idx.up.sql',
+      sql: `BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\n${INDEX}\n`,
+      run: 'one-query',
+    },
+    {
+      name: 'Prisma, two statements',
+      file: 'prisma/migrations/20240301120000_x/migration.sql',
+      sql: `ALTER TABLE users ADD COLUMN nickname text;\n${INDEX}\n`,
+      run: 'one-query',
+    },
+    {
+      name: 'Prisma, drop concurrently alone',
+      file: 'prisma/migrations/20240301120000_x/migration.sql',
+      sql: 'DROP INDEX CONCURRENTLY users_name_idx;\n',
+      run: 'one-query',
+    },
+    {
+      name: 'dbmate, wrapped',
+      file: 'db/migrations/20240301120000_x.sql',
+      sql: `-- migrate:up\n${INDEX}\n`,
+      run: 'wrapped',
+    },
+    {
+      name: 'plain SQL, explicit BEGIN',
+      file: 'x.sql',
+      sql: `BEGIN;\nREINDEX INDEX CONCURRENTLY users_pkey;\nCOMMIT;\n`,
+      run: 'one-by-one',
+    },
+    {
+      name: 'plain SQL, after COMMIT',
+      file: 'x.sql',
+      sql: `BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\n${INDEX}\n`,
+      run: 'one-by-one',
+    },
   ];
 
   for (const c of cases) {
     it(c.name, async () => {
-      await db.exec('DROP TABLE IF EXISTS users; CREATE TABLE users (id bigint PRIMARY KEY, email text, name text); CREATE INDEX users_name_idx ON users (name);');
+      await db.exec(
+        'DROP TABLE IF EXISTS users; CREATE TABLE users (id bigint PRIMARY KEY, email text, name text); CREATE INDEX users_name_idx ON users (name);',
+      );
       const flagged = (await runRule(rule, { file: c.file, sql: c.sql })).length > 0;
       const runEach = async (sql: string) => {
         for (const s of splitStatements(sql)) await db.exec(sql.slice(s.start, s.end));

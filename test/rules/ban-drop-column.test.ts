@@ -3,22 +3,34 @@ import { banDropColumn } from '../../src/rules/ban-drop-column.js';
 
 ruleTester(banDropColumn, {
   valid: [
-    { name: 'column of a table created in the same migration', sql: 'CREATE TABLE imports (id bigint, raw jsonb);\nALTER TABLE imports DROP COLUMN raw;' },
-    { name: 'column added earlier in the same migration', sql: 'ALTER TABLE users ADD COLUMN tmp_flag boolean;\nUPDATE users SET tmp_flag = true;\nALTER TABLE users DROP COLUMN tmp_flag;' },
+    {
+      name: 'column of a table created in the same migration',
+      sql: 'CREATE TABLE imports (id bigint, raw jsonb);\nALTER TABLE imports DROP COLUMN raw;',
+    },
+    {
+      name: 'column added earlier in the same migration',
+      sql: 'ALTER TABLE users ADD COLUMN tmp_flag boolean;\nUPDATE users SET tmp_flag = true;\nALTER TABLE users DROP COLUMN tmp_flag;',
+    },
     'ALTER TABLE users DROP CONSTRAINT users_email_key;',
     {
-      name: "downgrade dropping the column its own upgrade added",
+      name: 'downgrade dropping the column its own upgrade added',
       file: '20240102_add_plan.sql',
       sql: '-- migrate:up\nALTER TABLE users ADD COLUMN plan text;\n\n-- migrate:down\nALTER TABLE users DROP COLUMN plan;\n',
       checkDowngrade: true,
     },
   ],
   invalid: [
-    { sql: 'ALTER TABLE users DROP COLUMN legacy_plan;', errors: [{ line: 1, message: 'Dropping column users.legacy_plan deletes its data' }] },
+    {
+      sql: 'ALTER TABLE users DROP COLUMN legacy_plan;',
+      errors: [{ line: 1, message: 'Dropping column users.legacy_plan deletes its data' }],
+    },
     {
       name: 'several drops in one ALTER, IF EXISTS and CASCADE',
       sql: '-- cleanup\nALTER TABLE public.orders\n  DROP COLUMN IF EXISTS coupon_code,\n  DROP COLUMN discount CASCADE;',
-      errors: [{ line: 3, message: 'public.orders.coupon_code' }, { line: 4, message: 'public.orders.discount' }],
+      errors: [
+        { line: 3, message: 'public.orders.coupon_code' },
+        { line: 4, message: 'public.orders.discount' },
+      ],
     },
     {
       name: 'table created by an earlier migration of the run',
@@ -28,7 +40,7 @@ ruleTester(banDropColumn, {
     {
       name: 'downgrade dropping a column the upgrade did not add',
       file: '20240103_x.sql',
-      sql: '-- migrate:up\nALTER TABLE users ALTER COLUMN plan SET DEFAULT \'free\';\n\n-- migrate:down\nALTER TABLE users DROP COLUMN plan;\n',
+      sql: "-- migrate:up\nALTER TABLE users ALTER COLUMN plan SET DEFAULT 'free';\n\n-- migrate:down\nALTER TABLE users DROP COLUMN plan;\n",
       checkDowngrade: true,
       errors: [{ line: 5, message: 'users.plan' }],
     },

@@ -3,7 +3,10 @@ import { banDropTable } from '../../src/rules/ban-drop-table.js';
 
 ruleTester(banDropTable, {
   valid: [
-    { name: 'staging table created and dropped in the same migration', sql: 'CREATE TABLE tmp_import (id bigint);\nINSERT INTO users (id) SELECT id FROM tmp_import;\nDROP TABLE tmp_import;' },
+    {
+      name: 'staging table created and dropped in the same migration',
+      sql: 'CREATE TABLE tmp_import (id bigint);\nINSERT INTO users (id) SELECT id FROM tmp_import;\nDROP TABLE tmp_import;',
+    },
     'DROP INDEX CONCURRENTLY users_email_idx;',
     'DROP VIEW active_users;',
     {
@@ -13,8 +16,14 @@ ruleTester(banDropTable, {
     },
   ],
   invalid: [
-    { sql: 'DROP TABLE legacy_events;', errors: [{ line: 1, message: 'Dropping table legacy_events deletes its data' }] },
-    { sql: 'DROP TABLE IF EXISTS audit_log, audit_log_archive CASCADE;', errors: [{ line: 1, message: 'tables audit_log, audit_log_archive' }] },
+    {
+      sql: 'DROP TABLE legacy_events;',
+      errors: [{ line: 1, message: 'Dropping table legacy_events deletes its data' }],
+    },
+    {
+      sql: 'DROP TABLE IF EXISTS audit_log, audit_log_archive CASCADE;',
+      errors: [{ line: 1, message: 'tables audit_log, audit_log_archive' }],
+    },
     {
       name: 'only the pre-existing table of a mixed list is named',
       sql: 'CREATE TABLE tmp_copy (id bigint);\nDROP TABLE tmp_copy, sessions;',

@@ -4,11 +4,11 @@ import { banUncommittedTransaction } from '../../src/rules/ban-uncommitted-trans
 ruleTester(banUncommittedTransaction, {
   valid: [
     'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nCOMMIT;',
-    'START TRANSACTION;\nUPDATE users SET plan = \'free\';\nROLLBACK;',
-    'BEGIN;\nUPDATE users SET plan = \'free\';\nEND;',
+    "START TRANSACTION;\nUPDATE users SET plan = 'free';\nROLLBACK;",
+    "BEGIN;\nUPDATE users SET plan = 'free';\nEND;",
     'ALTER TABLE users ADD COLUMN plan text;',
     {
-      name: 'wrapped file: the tool\'s COMMIT closes a trailing BEGIN',
+      name: "wrapped file: the tool's COMMIT closes a trailing BEGIN",
       file: 'V7__index.sql',
       sql: 'ALTER TABLE orders ADD COLUMN ref text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY orders_ref_idx ON orders (ref);\nBEGIN;',
     },
@@ -20,18 +20,18 @@ ruleTester(banUncommittedTransaction, {
   ],
   invalid: [
     {
-      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = \'free\';\n',
+      sql: "BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\n",
       errors: [{ line: 1, message: 'BEGIN at line 1 is never committed or rolled back' }],
     },
     {
       name: 'second transaction left open',
-      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nCOMMIT;\n\nBEGIN;\nUPDATE users SET plan = \'free\';',
+      sql: "BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nCOMMIT;\n\nBEGIN;\nUPDATE users SET plan = 'free';",
       errors: [{ line: 5 }],
     },
     {
       name: 'golang-migrate: an open BEGIN outlives the multi-statement query',
       file: '000004_plan.up.sql',
-      sql: 'ALTER TABLE users ADD COLUMN plan text;\nBEGIN;\nUPDATE users SET plan = \'free\';',
+      sql: "ALTER TABLE users ADD COLUMN plan text;\nBEGIN;\nUPDATE users SET plan = 'free';",
       errors: [{ line: 2 }],
     },
     {

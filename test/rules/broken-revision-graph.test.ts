@@ -10,12 +10,27 @@ ruleTester(brokenRevisionGraph, {
   valid: [
     {
       name: 'merge revisions and several bases are normal',
-      sql: [rev('aaa111', 'None'), rev('bbb222', '"aaa111"'), rev('ccc333', '"aaa111"'), rev('ddd444', '["bbb222", "ccc333"]'), rev('eee555', 'None', 'branch_labels = ("reports",)')],
-      file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`, `${dir}/ccc333_c.py`, `${dir}/ddd444_d.py`, `${dir}/eee555_e.py`],
+      sql: [
+        rev('aaa111', 'None'),
+        rev('bbb222', '"aaa111"'),
+        rev('ccc333', '"aaa111"'),
+        rev('ddd444', '["bbb222", "ccc333"]'),
+        rev('eee555', 'None', 'branch_labels = ("reports",)'),
+      ],
+      file: [
+        `${dir}/aaa111_a.py`,
+        `${dir}/bbb222_b.py`,
+        `${dir}/ccc333_c.py`,
+        `${dir}/ddd444_d.py`,
+        `${dir}/eee555_e.py`,
+      ],
     },
     {
       name: 'depends_on a branch label or an unambiguous id prefix',
-      sql: [rev('aaa111', 'None', 'branch_labels = ("reports",)'), rev('bbb222', 'None', 'depends_on = ("reports", "aaa1")')],
+      sql: [
+        rev('aaa111', 'None', 'branch_labels = ("reports",)'),
+        rev('bbb222', 'None', 'depends_on = ("reports", "aaa1")'),
+      ],
       file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`],
     },
   ],
@@ -24,7 +39,13 @@ ruleTester(brokenRevisionGraph, {
       name: 'down_revision names a revision that is not there (deleted file)',
       sql: [rev('aaa111', 'None'), rev('ccc333', '"bbb222"')],
       file: [`${dir}/aaa111_a.py`, `${dir}/ccc333_c.py`],
-      errors: [{ file: `${dir}/ccc333_c.py`, line: 9, message: 'Revision ccc333 has down_revision bbb222, but no revision in migrations/versions has that id' }],
+      errors: [
+        {
+          file: `${dir}/ccc333_c.py`,
+          line: 9,
+          message: 'Revision ccc333 has down_revision bbb222, but no revision in migrations/versions has that id',
+        },
+      ],
     },
     {
       name: 'one parent of a merge is missing; a depends_on too',
@@ -37,7 +58,11 @@ ruleTester(brokenRevisionGraph, {
       sql: [rev('aaa111', 'None'), rev('bbb222', '"aaa111"'), rev('bbb222', '"aaa111"')],
       file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`, `${dir}/bbb222_b_copy.py`],
       errors: [
-        { file: `${dir}/bbb222_b.py`, line: 8, message: 'Revision id bbb222 is declared by 2 files (bbb222_b.py, bbb222_b_copy.py)' },
+        {
+          file: `${dir}/bbb222_b.py`,
+          line: 8,
+          message: 'Revision id bbb222 is declared by 2 files (bbb222_b.py, bbb222_b_copy.py)',
+        },
         { file: `${dir}/bbb222_b_copy.py`, line: 8 },
       ],
     },

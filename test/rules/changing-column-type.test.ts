@@ -7,24 +7,64 @@ const created = (type: string) => `CREATE TABLE users (id integer PRIMARY KEY, c
 
 ruleTester(rule, {
   valid: [
-    { name: 'varchar(n) → text, old type from an earlier migration', sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE text;'] },
-    { name: 'varchar(n) → varchar(m ≥ n)', sql: [created('character varying(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(255);'] },
+    {
+      name: 'varchar(n) → text, old type from an earlier migration',
+      sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE text;'],
+    },
+    {
+      name: 'varchar(n) → varchar(m ≥ n)',
+      sql: [created('character varying(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(255);'],
+    },
     { name: 'varchar(n) → varchar', sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar;'] },
     { name: 'text → varchar', sql: [created('text'), 'ALTER TABLE users ALTER COLUMN c TYPE character varying;'] },
-    { name: 'numeric(p,s) → numeric(q > p, s)', sql: [created('numeric(10,2)'), 'ALTER TABLE users ALTER COLUMN c TYPE numeric(12,2);'] },
-    { name: 'numeric(p,s) → numeric', sql: [created('decimal(10,2)'), 'ALTER TABLE users ALTER COLUMN c TYPE numeric;'] },
+    {
+      name: 'numeric(p,s) → numeric(q > p, s)',
+      sql: [created('numeric(10,2)'), 'ALTER TABLE users ALTER COLUMN c TYPE numeric(12,2);'],
+    },
+    {
+      name: 'numeric(p,s) → numeric',
+      sql: [created('decimal(10,2)'), 'ALTER TABLE users ALTER COLUMN c TYPE numeric;'],
+    },
     { name: 'cidr → inet', sql: [created('cidr'), 'ALTER TABLE users ALTER COLUMN c TYPE inet;'] },
-    { name: 'timestamptz(3) → timestamptz', sql: [created('timestamp(3) with time zone'), 'ALTER TABLE users ALTER COLUMN c TYPE timestamptz;'] },
-    { name: 'USING that only restates the column', sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE text USING c::text;'] },
-    { name: 'old type from an earlier ALTER in the run', sql: [created('varchar(20)'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(50);', 'ALTER TABLE users ALTER COLUMN c TYPE text;'] },
-    { name: 'renamed column keeps its type', sql: [created('varchar(20)'), 'ALTER TABLE users RENAME COLUMN c TO nickname;\nALTER TABLE users ALTER COLUMN nickname TYPE text;'] },
-    { name: 'table created in the same migration', sql: `${created('integer')}\nALTER TABLE users ALTER COLUMN c TYPE bigint;` },
+    {
+      name: 'timestamptz(3) → timestamptz',
+      sql: [created('timestamp(3) with time zone'), 'ALTER TABLE users ALTER COLUMN c TYPE timestamptz;'],
+    },
+    {
+      name: 'USING that only restates the column',
+      sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE text USING c::text;'],
+    },
+    {
+      name: 'old type from an earlier ALTER in the run',
+      sql: [
+        created('varchar(20)'),
+        'ALTER TABLE users ALTER COLUMN c TYPE varchar(50);',
+        'ALTER TABLE users ALTER COLUMN c TYPE text;',
+      ],
+    },
+    {
+      name: 'renamed column keeps its type',
+      sql: [
+        created('varchar(20)'),
+        'ALTER TABLE users RENAME COLUMN c TO nickname;\nALTER TABLE users ALTER COLUMN nickname TYPE text;',
+      ],
+    },
+    {
+      name: 'table created in the same migration',
+      sql: `${created('integer')}\nALTER TABLE users ALTER COLUMN c TYPE bigint;`,
+    },
   ],
   invalid: [
     {
       name: 'collation change on a text column: no rewrite, indexes rebuilt',
       sql: [created('text'), 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";'],
-      errors: [{ line: 1, message: 'Changing users.c to text COLLATE "C" does not rewrite the table, but every index on the column is rebuilt' }],
+      errors: [
+        {
+          line: 1,
+          message:
+            'Changing users.c to text COLLATE "C" does not rewrite the table, but every index on the column is rebuilt',
+        },
+      ],
     },
     {
       name: 'collation change with a binary-coercible type change',
@@ -36,19 +76,53 @@ ruleTester(rule, {
       sql: 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";',
       errors: [{ line: 1, message: 'with a new collation, even an unchanged type rebuilds every index on the column' }],
     },
-    { name: 'int → bigint', sql: [created('integer'), 'ALTER TABLE users ALTER COLUMN c TYPE bigint;'], errors: [{ line: 1, message: 'Changing users.c from integer to bigint rewrites the table and its indexes' }] },
-    { name: 'varchar shrink', sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(20);'], errors: [{ line: 1, message: 'from varchar(50) to varchar(20)' }] },
-    { name: 'text → varchar(n)', sql: [created('text'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(100);'], errors: [{ line: 1 }] },
-    { name: 'numeric scale change', sql: [created('numeric(10,2)'), 'ALTER TABLE users ALTER COLUMN c TYPE numeric(12,3);'], errors: [{ line: 1 }] },
-    { name: 'char(n) → text', sql: [created('char(5)'), 'ALTER TABLE users ALTER COLUMN c TYPE text;'], errors: [{ line: 1 }] },
-    { name: 'USING that computes', sql: [created('varchar(50)'), "ALTER TABLE users ALTER COLUMN c TYPE text USING lower(c);"], errors: [{ line: 1, message: 'USING lower(c) computes every row' }] },
+    {
+      name: 'int → bigint',
+      sql: [created('integer'), 'ALTER TABLE users ALTER COLUMN c TYPE bigint;'],
+      errors: [{ line: 1, message: 'Changing users.c from integer to bigint rewrites the table and its indexes' }],
+    },
+    {
+      name: 'varchar shrink',
+      sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(20);'],
+      errors: [{ line: 1, message: 'from varchar(50) to varchar(20)' }],
+    },
+    {
+      name: 'text → varchar(n)',
+      sql: [created('text'), 'ALTER TABLE users ALTER COLUMN c TYPE varchar(100);'],
+      errors: [{ line: 1 }],
+    },
+    {
+      name: 'numeric scale change',
+      sql: [created('numeric(10,2)'), 'ALTER TABLE users ALTER COLUMN c TYPE numeric(12,3);'],
+      errors: [{ line: 1 }],
+    },
+    {
+      name: 'char(n) → text',
+      sql: [created('char(5)'), 'ALTER TABLE users ALTER COLUMN c TYPE text;'],
+      errors: [{ line: 1 }],
+    },
+    {
+      name: 'USING that computes',
+      sql: [created('varchar(50)'), 'ALTER TABLE users ALTER COLUMN c TYPE text USING lower(c);'],
+      errors: [{ line: 1, message: 'USING lower(c) computes every row' }],
+    },
     {
       name: 'old type unknown, new type could be safe',
       sql: 'ALTER TABLE users ALTER COLUMN email TYPE text;',
-      errors: [{ line: 1, message: "current type is not shown by this migration set; unless it is varchar or varchar(n)" }],
+      errors: [
+        { line: 1, message: 'current type is not shown by this migration set; unless it is varchar or varchar(n)' },
+      ],
     },
-    { name: 'old type unknown, varchar(m)', sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);', errors: [{ line: 1, message: 'varchar(n) with n ≤ 320' }] },
-    { name: 'old type unknown, bigint can never be safe', sql: 'ALTER TABLE users ALTER COLUMN id TYPE bigint;', errors: [{ line: 1, message: 'no old type makes a change to bigint binary-coercible' }] },
+    {
+      name: 'old type unknown, varchar(m)',
+      sql: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);',
+      errors: [{ line: 1, message: 'varchar(n) with n ≤ 320' }],
+    },
+    {
+      name: 'old type unknown, bigint can never be safe',
+      sql: 'ALTER TABLE users ALTER COLUMN id TYPE bigint;',
+      errors: [{ line: 1, message: 'no old type makes a change to bigint binary-coercible' }],
+    },
     {
       name: 'timestamp → timestamptz without TimeZone UTC',
       sql: [created('timestamp'), 'ALTER TABLE users ALTER COLUMN c TYPE timestamptz;'],
@@ -57,15 +131,24 @@ ruleTester(rule, {
     {
       name: 'timestamp → timestamptz with TimeZone UTC: indexes still rebuilt',
       sql: [created('timestamp'), "SET TIME ZONE 'UTC';\nALTER TABLE users ALTER COLUMN c TYPE timestamptz;"],
-      errors: [{ line: 2, message: 'with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt' }],
+      errors: [
+        { line: 2, message: 'with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt' },
+      ],
     },
-    { name: 'timestamp → timestamptz before PG 12 always rewrites', pgVersion: 11, sql: [created('timestamp'), "SET TIME ZONE 'UTC';\nALTER TABLE users ALTER COLUMN c TYPE timestamptz;"], errors: [{ line: 2, message: 'rewrites the table and its indexes' }] },
+    {
+      name: 'timestamp → timestamptz before PG 12 always rewrites',
+      pgVersion: 11,
+      sql: [created('timestamp'), "SET TIME ZONE 'UTC';\nALTER TABLE users ALTER COLUMN c TYPE timestamptz;"],
+      errors: [{ line: 2, message: 'rewrites the table and its indexes' }],
+    },
   ],
 });
 
 describe('changing-column-type severity', () => {
   it('is a warning when only the column indexes are rebuilt (TimeZone UTC)', async () => {
-    const [f] = await runRule(rule, { sql: [created('timestamp'), "SET timezone TO 'Etc/UTC';\nALTER TABLE users ALTER COLUMN c TYPE timestamptz;"] });
+    const [f] = await runRule(rule, {
+      sql: [created('timestamp'), "SET timezone TO 'Etc/UTC';\nALTER TABLE users ALTER COLUMN c TYPE timestamptz;"],
+    });
     expect(f?.severity).toBe('warning');
   });
 });
@@ -115,8 +198,11 @@ describe('changing-column-type agrees with Postgres about rewrites', () => {
     it(`${from} → ${to}`, async () => {
       const create = `CREATE TABLE users (id integer PRIMARY KEY, c ${from});`;
       const alter = `ALTER TABLE users ALTER COLUMN c TYPE ${to};`;
-      await db.exec(`DROP TABLE IF EXISTS users; ${create} INSERT INTO users SELECT g, ${sample} FROM generate_series(1, 50) g;`);
-      const relfilenode = async () => (await db.query<{ f: number }>("SELECT relfilenode AS f FROM pg_class WHERE relname = 'users'")).rows[0]!.f;
+      await db.exec(
+        `DROP TABLE IF EXISTS users; ${create} INSERT INTO users SELECT g, ${sample} FROM generate_series(1, 50) g;`,
+      );
+      const relfilenode = async () =>
+        (await db.query<{ f: number }>("SELECT relfilenode AS f FROM pg_class WHERE relname = 'users'")).rows[0]!.f;
       const before = await relfilenode();
       await db.exec(alter);
       const rewritten = (await relfilenode()) !== before;
@@ -132,8 +218,15 @@ describe('a collation change, on embedded Postgres', () => {
     try {
       const create = 'CREATE TABLE users (id integer PRIMARY KEY, c text);';
       const alter = 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";';
-      await db.exec(`${create} CREATE INDEX users_c_idx ON users (c); INSERT INTO users SELECT g, 'v' || g FROM generate_series(1, 50) g;`);
-      const nodes = async () => (await db.query<{ relname: string; f: number }>("SELECT relname, relfilenode AS f FROM pg_class WHERE relname IN ('users', 'users_c_idx') ORDER BY relname")).rows;
+      await db.exec(
+        `${create} CREATE INDEX users_c_idx ON users (c); INSERT INTO users SELECT g, 'v' || g FROM generate_series(1, 50) g;`,
+      );
+      const nodes = async () =>
+        (
+          await db.query<{ relname: string; f: number }>(
+            "SELECT relname, relfilenode AS f FROM pg_class WHERE relname IN ('users', 'users_c_idx') ORDER BY relname",
+          )
+        ).rows;
       const before = await nodes();
       await db.exec(alter);
       const after = await nodes();

@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { ruleTester, runRule } from '../helpers/rule-tester.js';
 import { emptyDowngrade } from '../../src/rules/empty-downgrade.js';
 
-const knexUp = "exports.up = async (knex) => {\n  await knex.schema.alterTable('users', (t) => { t.text('bio'); });\n};\n";
+const knexUp =
+  "exports.up = async (knex) => {\n  await knex.schema.alterTable('users', (t) => { t.text('bio'); });\n};\n";
 
 ruleTester(emptyDowngrade, {
   valid: [
     {
       name: 'knex: down undoes up',
       file: '20240101_bio.js',
-      sql: knexUp + "exports.down = async (knex) => {\n  await knex.schema.alterTable('users', (t) => { t.dropColumn('bio'); });\n};\n",
+      sql:
+        knexUp +
+        "exports.down = async (knex) => {\n  await knex.schema.alterTable('users', (t) => { t.dropColumn('bio'); });\n};\n",
     },
     {
       name: 'a no-op migration: up and down both empty',
@@ -41,7 +44,12 @@ ruleTester(emptyDowngrade, {
       name: 'knex: empty down function, reported where down is',
       file: '20240101_bio.js',
       sql: knexUp + 'exports.down = function (knex) {};\n',
-      errors: [{ line: 4, message: 'The downgrade does nothing, but the upgrade changes the schema: add-column on users (line 2)' }],
+      errors: [
+        {
+          line: 4,
+          message: 'The downgrade does nothing, but the upgrade changes the schema: add-column on users (line 2)',
+        },
+      ],
     },
     {
       name: 'TypeORM: empty down() method',
@@ -71,7 +79,13 @@ ruleTester(emptyDowngrade, {
         '  }',
         '}',
       ].join('\n'),
-      errors: [{ line: 3, message: /has no downgrade \(MikroORM's base Migration\.down\(\) throws "This migration cannot be reverted"\)/ }],
+      errors: [
+        {
+          line: 3,
+          message:
+            /has no downgrade \(MikroORM's base Migration\.down\(\) throws "This migration cannot be reverted"\)/,
+        },
+      ],
     },
     {
       name: 'node-pg-migrate without down, but up uses pgm.sql(): it cannot reverse that',
@@ -123,14 +137,24 @@ ruleTester(emptyDowngrade, {
 
 describe('empty-downgrade severities', () => {
   it('missing or empty downgrades are warnings; declared-irreversible ones are info', async () => {
-    const empty = await runRule(emptyDowngrade, { file: '20240101_bio.js', sql: knexUp + 'exports.down = async () => {};\n' });
+    const empty = await runRule(emptyDowngrade, {
+      file: '20240101_bio.js',
+      sql: knexUp + 'exports.down = async () => {};\n',
+    });
     expect(empty.map((f) => f.severity)).toEqual(['warning']);
-    const declared = await runRule(emptyDowngrade, { file: '1700000000000_drop.js', sql: "exports.up = (pgm) => { pgm.dropColumns('users', ['x']); };\nexports.down = false;\n" });
+    const declared = await runRule(emptyDowngrade, {
+      file: '1700000000000_drop.js',
+      sql: "exports.up = (pgm) => { pgm.dropColumns('users', ['x']); };\nexports.down = false;\n",
+    });
     expect(declared.map((f) => f.severity)).toEqual(['info']);
   });
 
   it('is reported in the upgrade pass (no --check-downgrade needed), once per migration', async () => {
-    const findings = await runRule(emptyDowngrade, { file: '20240101_bio.js', sql: knexUp + 'exports.down = async () => {};\n', checkDowngrade: true });
+    const findings = await runRule(emptyDowngrade, {
+      file: '20240101_bio.js',
+      sql: knexUp + 'exports.down = async () => {};\n',
+      checkDowngrade: true,
+    });
     expect(findings.map((f) => f.direction)).toEqual(['upgrade']);
   });
 });

@@ -21,21 +21,40 @@ import { requireLockTimeout } from '../../src/rules/require-lock-timeout.js';
 import { backfillInDdlTransaction } from '../../src/rules/backfill-in-ddl-transaction.js';
 import { banDisableTrigger } from '../../src/rules/ban-disable-trigger.js';
 
-const USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nINSERT INTO users SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 200) g;";
+const USERS =
+  "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nINSERT INTO users SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 200) g;";
 
 const EXISTING_SCHEMA: [Rule, string][] = [
   [requireConcurrentIndexDeletion, `${USERS}\nCREATE INDEX users_email_idx ON users (email);`],
   [banConcurrentIndexCreationInTransaction, USERS],
-  [addingNotNullableField, "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nINSERT INTO users SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 200) g;"],
+  [
+    addingNotNullableField,
+    "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nINSERT INTO users SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 200) g;",
+  ],
   [addingFieldWithDefault, USERS],
-  [addingForeignKeyConstraint, `${USERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;`],
-  [constraintMissingNotValid, 'CREATE TABLE orders (id bigint PRIMARY KEY, total integer);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;'],
+  [
+    addingForeignKeyConstraint,
+    `${USERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;`,
+  ],
+  [
+    constraintMissingNotValid,
+    'CREATE TABLE orders (id bigint PRIMARY KEY, total integer);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;',
+  ],
   [disallowedUniqueConstraint, USERS],
-  [addingSerialPrimaryKeyField, "CREATE TABLE events (name text);\nINSERT INTO events SELECT 'event ' || g FROM generate_series(1, 200) g;"],
-  [changingColumnType, "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(50));\nCREATE TABLE orders (id bigint PRIMARY KEY, quantity integer);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;"],
+  [
+    addingSerialPrimaryKeyField,
+    "CREATE TABLE events (name text);\nINSERT INTO events SELECT 'event ' || g FROM generate_series(1, 200) g;",
+  ],
+  [
+    changingColumnType,
+    'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(50));\nCREATE TABLE orders (id bigint PRIMARY KEY, quantity integer);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;',
+  ],
   [requireLockTimeout, USERS],
   [backfillInDdlTransaction, USERS],
-  [banDisableTrigger, `${banDisableTrigger.meta.lock!.setup}\nINSERT INTO orders SELECT g FROM generate_series(1, 200) g;`],
+  [
+    banDisableTrigger,
+    `${banDisableTrigger.meta.lock!.setup}\nINSERT INTO orders SELECT g FROM generate_series(1, 200) g;`,
+  ],
 ];
 
 function sqlBlocks(markdown: string): string[] {

@@ -9,10 +9,19 @@ const dir = 'app/migrations/versions';
 
 ruleTester(multipleHeads, {
   valid: [
-    { name: 'a linear history', sql: [rev('aaa111', 'None'), rev('bbb222', '"aaa111"'), rev('ccc333', '"bbb222"')], file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`, `${dir}/ccc333_c.py`] },
+    {
+      name: 'a linear history',
+      sql: [rev('aaa111', 'None'), rev('bbb222', '"aaa111"'), rev('ccc333', '"bbb222"')],
+      file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`, `${dir}/ccc333_c.py`],
+    },
     {
       name: 'a branch joined by a merge revision (tuple down_revision)',
-      sql: [rev('aaa111', 'None'), rev('bbb222', '"aaa111"'), rev('ccc333', '"aaa111"'), rev('ddd444', '("bbb222", "ccc333")')],
+      sql: [
+        rev('aaa111', 'None'),
+        rev('bbb222', '"aaa111"'),
+        rev('ccc333', '"aaa111"'),
+        rev('ddd444', '("bbb222", "ccc333")'),
+      ],
       file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`, `${dir}/ccc333_c.py`, `${dir}/ddd444_merge.py`],
     },
     {
@@ -22,7 +31,11 @@ ruleTester(multipleHeads, {
     },
     {
       name: 'independent branches with their own branch_labels',
-      sql: [rev('aaa111', 'None', 'branch_labels = ("billing",)'), rev('bbb222', '"aaa111"'), rev('ccc333', 'None', 'branch_labels = ("accounts",)')],
+      sql: [
+        rev('aaa111', 'None', 'branch_labels = ("billing",)'),
+        rev('bbb222', '"aaa111"'),
+        rev('ccc333', 'None', 'branch_labels = ("accounts",)'),
+      ],
       file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`, `${dir}/ccc333_c.py`],
     },
     {
@@ -37,7 +50,12 @@ ruleTester(multipleHeads, {
       sql: [rev('aaa111', 'None'), rev('bbb222', '"aaa111"'), rev('ccc333', '"aaa111"')],
       file: [`${dir}/aaa111_a.py`, `${dir}/bbb222_b.py`, `${dir}/ccc333_c.py`],
       errors: [
-        { file: `${dir}/bbb222_b.py`, line: 8, message: 'Revision bbb222 is one of 2 heads in app/migrations/versions: bbb222 (bbb222_b.py), ccc333 (ccc333_c.py)' },
+        {
+          file: `${dir}/bbb222_b.py`,
+          line: 8,
+          message:
+            'Revision bbb222 is one of 2 heads in app/migrations/versions: bbb222 (bbb222_b.py), ccc333 (ccc333_c.py)',
+        },
         { file: `${dir}/ccc333_c.py`, line: 8, message: 'alembic upgrade head` fails' },
       ],
     },

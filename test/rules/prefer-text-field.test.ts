@@ -10,11 +10,22 @@ ruleTester(preferTextField, {
     'ALTER TABLE users ADD COLUMN code char(2);',
   ],
   invalid: [
-    { sql: 'ALTER TABLE users ADD COLUMN nickname varchar(50);', errors: [{ line: 1, message: 'Column users.nickname is varchar(50): changing that limit later needs an ACCESS EXCLUSIVE lock' }] },
+    {
+      sql: 'ALTER TABLE users ADD COLUMN nickname varchar(50);',
+      errors: [
+        {
+          line: 1,
+          message: 'Column users.nickname is varchar(50): changing that limit later needs an ACCESS EXCLUSIVE lock',
+        },
+      ],
+    },
     {
       sql: 'CREATE TABLE users (\n  id bigint PRIMARY KEY,\n  email character varying(255) NOT NULL,\n  name text\n);',
       errors: [{ line: 3, message: 'users.email is varchar(255)' }],
     },
-    { sql: 'ALTER TABLE users ALTER COLUMN nickname TYPE varchar(100);', errors: [{ line: 1, message: 'is changed to varchar(100)' }] },
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN nickname TYPE varchar(100);',
+      errors: [{ line: 1, message: 'is changed to varchar(100)' }],
+    },
   ],
 });

@@ -10,9 +10,18 @@ ruleTester(preferTimestamptz, {
     'ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;',
   ],
   invalid: [
-    { sql: 'ALTER TABLE events ADD COLUMN happened_at timestamp;', errors: [{ line: 1, message: 'Column events.happened_at is timestamp (without time zone)' }] },
-    { sql: 'CREATE TABLE audit (\n  id bigint PRIMARY KEY,\n  created_at timestamp(3) without time zone DEFAULT now()\n);', errors: [{ line: 3, message: 'audit.created_at is timestamp(3)' }] },
-    { sql: 'ALTER TABLE events ALTER COLUMN happened_at TYPE timestamp USING happened_at AT TIME ZONE \'UTC\';', errors: [{ message: 'is changed to timestamp' }] },
+    {
+      sql: 'ALTER TABLE events ADD COLUMN happened_at timestamp;',
+      errors: [{ line: 1, message: 'Column events.happened_at is timestamp (without time zone)' }],
+    },
+    {
+      sql: 'CREATE TABLE audit (\n  id bigint PRIMARY KEY,\n  created_at timestamp(3) without time zone DEFAULT now()\n);',
+      errors: [{ line: 3, message: 'audit.created_at is timestamp(3)' }],
+    },
+    {
+      sql: "ALTER TABLE events ALTER COLUMN happened_at TYPE timestamp USING happened_at AT TIME ZONE 'UTC';",
+      errors: [{ message: 'is changed to timestamp' }],
+    },
   ],
 });
 

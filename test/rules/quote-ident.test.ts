@@ -20,7 +20,12 @@ describe('identifiers in messages and fix SQL', () => {
   });
 
   it('the quoted names round-trip through the Postgres parser to the original identifiers', () => {
-    for (const [table, column] of [['user', 'lastName'], ['orders', 'order'], ['Invoice Lines', 'left'], ['plain', 'name']] as const) {
+    for (const [table, column] of [
+      ['user', 'lastName'],
+      ['orders', 'order'],
+      ['Invoice Lines', 'left'],
+      ['plain', 'name'],
+    ] as const) {
       const sql = `ALTER TABLE ${tableName({ name: table })} RENAME COLUMN ${quoteIdent(column)} TO x`;
       const stmt = (parseSync(sql) as any).stmts[0].stmt.RenameStmt;
       expect([stmt.relation.relname, stmt.subname]).toEqual([table, column]);

@@ -10,12 +10,24 @@ ruleTester(renameViaDropAdd, {
     'ALTER TABLE users RENAME COLUMN name TO full_name;',
     'ALTER TABLE users DROP COLUMN legacy_plan;',
     'ALTER TABLE users ADD COLUMN plan text;',
-    { name: 'drop and add on different tables', sql: 'ALTER TABLE users DROP COLUMN nickname;\nALTER TABLE profiles ADD COLUMN nickname text;' },
-    { name: 'a table created in the same migration', sql: 'CREATE TABLE drafts (id bigint, body text);\nALTER TABLE drafts DROP COLUMN body;\nALTER TABLE drafts ADD COLUMN content text;' },
-    { name: 'a column added and dropped again in the same migration', sql: 'ALTER TABLE users ADD COLUMN tmp text;\nALTER TABLE users DROP COLUMN tmp;' },
+    {
+      name: 'drop and add on different tables',
+      sql: 'ALTER TABLE users DROP COLUMN nickname;\nALTER TABLE profiles ADD COLUMN nickname text;',
+    },
+    {
+      name: 'a table created in the same migration',
+      sql: 'CREATE TABLE drafts (id bigint, body text);\nALTER TABLE drafts DROP COLUMN body;\nALTER TABLE drafts ADD COLUMN content text;',
+    },
+    {
+      name: 'a column added and dropped again in the same migration',
+      sql: 'ALTER TABLE users ADD COLUMN tmp text;\nALTER TABLE users DROP COLUMN tmp;',
+    },
     {
       name: 'unrelated columns: a varchar dropped, an integer of another name added',
-      sql: ['CREATE TABLE accounts (id bigint PRIMARY KEY, referral_code varchar(32));', 'ALTER TABLE accounts DROP COLUMN referral_code, ADD COLUMN seat_limit integer;'],
+      sql: [
+        'CREATE TABLE accounts (id bigint PRIMARY KEY, referral_code varchar(32));',
+        'ALTER TABLE accounts DROP COLUMN referral_code, ADD COLUMN seat_limit integer;',
+      ],
     },
     {
       name: 'names with only a generic word in common (userId → teamId)',
@@ -49,12 +61,28 @@ ruleTester(renameViaDropAdd, {
       name: 'Prisma-style rename in one statement',
       file: 'prisma/migrations/20240101120000_rename_name/migration.sql',
       sql: '-- AlterTable\nALTER TABLE "User" DROP COLUMN "name",\nADD COLUMN     "fullName" TEXT;\n',
-      errors: [{ line: 2, message: 'Column "User".name is dropped and "User"."fullName" is added in the same statement: if this is a rename, every value of name is lost' }],
+      errors: [
+        {
+          line: 2,
+          message:
+            'Column "User".name is dropped and "User"."fullName" is added in the same statement: if this is a rename, every value of name is lost',
+        },
+      ],
     },
     {
       name: 'same name re-created with another type, type known from an earlier migration',
-      sql: ['CREATE TABLE orders (id bigint PRIMARY KEY, price integer);', 'ALTER TABLE orders DROP COLUMN price;\n\nALTER TABLE orders ADD COLUMN price numeric(12,2);'],
-      errors: [{ file: 'm002_migration.sql', line: 1, message: 'Column orders.price is dropped and re-created at line 3 (integer → numeric(12,2)): every existing value is lost' }],
+      sql: [
+        'CREATE TABLE orders (id bigint PRIMARY KEY, price integer);',
+        'ALTER TABLE orders DROP COLUMN price;\n\nALTER TABLE orders ADD COLUMN price numeric(12,2);',
+      ],
+      errors: [
+        {
+          file: 'm002_migration.sql',
+          line: 1,
+          message:
+            'Column orders.price is dropped and re-created at line 3 (integer → numeric(12,2)): every existing value is lost',
+        },
+      ],
     },
     {
       name: 'add before drop, different names',
@@ -64,7 +92,10 @@ ruleTester(renameViaDropAdd, {
     {
       name: 'two drops and two adds pair one to one, same name first',
       sql: 'ALTER TABLE users DROP COLUMN first_name, DROP COLUMN status;\nALTER TABLE users ADD COLUMN given_name text, ADD COLUMN status text;',
-      errors: [{ line: 1, message: 'users.first_name is dropped and users.given_name is added at line 2' }, { line: 1, message: 'users.status is dropped and re-created at line 2' }],
+      errors: [
+        { line: 1, message: 'users.first_name is dropped and users.given_name is added at line 2' },
+        { line: 1, message: 'users.status is dropped and re-created at line 2' },
+      ],
     },
     {
       name: 'an UPDATE of another table reading a column of the same name copies nothing',
@@ -78,8 +109,17 @@ ruleTester(renameViaDropAdd, {
     },
     {
       name: 'a typo fix of the same type',
-      sql: ['CREATE TABLE addresses (id bigint PRIMARY KEY, adress text);', 'ALTER TABLE addresses DROP COLUMN adress;\nALTER TABLE addresses ADD COLUMN address text;'],
-      errors: [{ file: 'm002_migration.sql', line: 1, message: 'addresses.adress is dropped and addresses.address is added at line 2' }],
+      sql: [
+        'CREATE TABLE addresses (id bigint PRIMARY KEY, adress text);',
+        'ALTER TABLE addresses DROP COLUMN adress;\nALTER TABLE addresses ADD COLUMN address text;',
+      ],
+      errors: [
+        {
+          file: 'm002_migration.sql',
+          line: 1,
+          message: 'addresses.adress is dropped and addresses.address is added at line 2',
+        },
+      ],
     },
     {
       name: 'more drops than adds: only one pair',
@@ -90,9 +130,13 @@ ruleTester(renameViaDropAdd, {
 });
 
 it('rename-via-drop-add: the help shows the RENAME COLUMN and the type-change alternatives', async () => {
-  const [rename] = await runRule(renameViaDropAdd, { sql: 'ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ADD COLUMN full_name text;' });
+  const [rename] = await runRule(renameViaDropAdd, {
+    sql: 'ALTER TABLE users DROP COLUMN name;\nALTER TABLE users ADD COLUMN full_name text;',
+  });
   expect(rename!.help).toContain('ALTER TABLE users RENAME COLUMN name TO full_name;');
-  const [retype] = await runRule(renameViaDropAdd, { sql: 'ALTER TABLE orders DROP COLUMN price;\nALTER TABLE orders ADD COLUMN price numeric(12,2);' });
+  const [retype] = await runRule(renameViaDropAdd, {
+    sql: 'ALTER TABLE orders DROP COLUMN price;\nALTER TABLE orders ADD COLUMN price numeric(12,2);',
+  });
   expect(retype!.help).toContain('ALTER TABLE orders ALTER COLUMN price TYPE numeric(12,2) USING price::numeric(12,2)');
 });
 
@@ -118,11 +162,13 @@ describe('rename-via-drop-add: how much a name reads like a rename', () => {
 });
 
 describe('rename-via-drop-add: code the linter cannot read between the add and the drop', () => {
-  const knex = (body: string) => `exports.up = async function (knex) {\n${body}\n};\nexports.down = async function () {};\n`;
+  const knex = (body: string) =>
+    `exports.up = async function (knex) {\n${body}\n};\nexports.down = async function () {};\n`;
   const lint = (text: string) =>
-    lintSources([{ path: 'db/migrations/20240301000000_plan_code.js', content: { ok: true, text } }], { ...DEFAULT_OPTIONS, rules: Object.fromEntries([['rename-via-drop-add', 'error']]) }).then((r) =>
-      r.findings.filter((f) => f.rule === 'rename-via-drop-add'),
-    );
+    lintSources([{ path: 'db/migrations/20240301000000_plan_code.js', content: { ok: true, text } }], {
+      ...DEFAULT_OPTIONS,
+      rules: Object.fromEntries([['rename-via-drop-add', 'error']]),
+    }).then((r) => r.findings.filter((f) => f.rule === 'rename-via-drop-add'));
 
   it('is a warning that names the code, not an error', async () => {
     const findings = await lint(

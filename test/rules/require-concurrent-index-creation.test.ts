@@ -5,7 +5,7 @@ ruleTester(requireConcurrentIndexCreation, {
   valid: [
     {
       name: 'index on a materialized view created in the same migration',
-      sql: 'CREATE MATERIALIZED VIEW daily_signups AS SELECT date_trunc(\'day\', created_at) AS day, count(*) AS n FROM users GROUP BY 1;\nCREATE UNIQUE INDEX daily_signups_day_key ON daily_signups (day);',
+      sql: "CREATE MATERIALIZED VIEW daily_signups AS SELECT date_trunc('day', created_at) AS day, count(*) AS n FROM users GROUP BY 1;\nCREATE UNIQUE INDEX daily_signups_day_key ON daily_signups (day);",
     },
     {
       name: 'index on a new table filled but not yet committed (no other session can see it)',
@@ -13,7 +13,10 @@ ruleTester(requireConcurrentIndexCreation, {
     },
     'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
     'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON public.users (lower(email));',
-    { name: 'index on a table created earlier in the same migration', sql: 'CREATE TABLE accounts (id bigint PRIMARY KEY, owner_id bigint);\nCREATE INDEX accounts_owner_idx ON accounts (owner_id);' },
+    {
+      name: 'index on a table created earlier in the same migration',
+      sql: 'CREATE TABLE accounts (id bigint PRIMARY KEY, owner_id bigint);\nCREATE INDEX accounts_owner_idx ON accounts (owner_id);',
+    },
   ],
   invalid: [
     {
@@ -22,10 +25,16 @@ ruleTester(requireConcurrentIndexCreation, {
       errors: [{ line: 5, message: 'zip_codes' }],
     },
     { sql: 'CREATE INDEX users_email_idx ON users (email);', errors: [{ line: 1, message: 'without CONCURRENTLY' }] },
-    { sql: '-- add lookup index\n\nCREATE UNIQUE INDEX orders_ref_key\n  ON orders (reference);', errors: [{ line: 3, message: 'orders' }] },
+    {
+      sql: '-- add lookup index\n\nCREATE UNIQUE INDEX orders_ref_key\n  ON orders (reference);',
+      errors: [{ line: 3, message: 'orders' }],
+    },
     {
       name: 'table created in an earlier migration of the run is not new',
-      sql: ['CREATE TABLE accounts (id bigint PRIMARY KEY, owner_id bigint);', 'CREATE INDEX accounts_owner_idx ON accounts (owner_id);'],
+      sql: [
+        'CREATE TABLE accounts (id bigint PRIMARY KEY, owner_id bigint);',
+        'CREATE INDEX accounts_owner_idx ON accounts (owner_id);',
+      ],
       errors: [{ line: 1, file: 'm002_migration.sql' }],
     },
   ],

@@ -42,7 +42,10 @@ ruleTester(requireConcurrentIndexDeletion, {
     },
     {
       name: 'table created by an earlier migration of the run is not new',
-      sql: ['CREATE TABLE sessions (id bigint PRIMARY KEY, token text);\nCREATE INDEX sessions_token_idx ON sessions (token);', 'DROP INDEX sessions_token_idx;'],
+      sql: [
+        'CREATE TABLE sessions (id bigint PRIMARY KEY, token text);\nCREATE INDEX sessions_token_idx ON sessions (token);',
+        'DROP INDEX sessions_token_idx;',
+      ],
       errors: [{ line: 1, file: 'm002_migration.sql' }],
     },
   ],
@@ -50,8 +53,12 @@ ruleTester(requireConcurrentIndexDeletion, {
 
 describe('require-concurrent-index-deletion help', () => {
   it('names the table when the migration shows it, and warns that CONCURRENTLY refuses CASCADE', async () => {
-    const [f] = await runRule(requireConcurrentIndexDeletion, { sql: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\nDROP INDEX orders_status_idx CASCADE;' });
+    const [f] = await runRule(requireConcurrentIndexDeletion, {
+      sql: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\nDROP INDEX orders_status_idx CASCADE;',
+    });
     expect(f?.lock).toBe('ACCESS EXCLUSIVE on orders (blocks reads and writes)');
-    expect(f?.help).toBe('Use DROP INDEX CONCURRENTLY orders_status_idx; outside a transaction block (CONCURRENTLY does not allow CASCADE: drop the dependent objects first).');
+    expect(f?.help).toBe(
+      'Use DROP INDEX CONCURRENTLY orders_status_idx; outside a transaction block (CONCURRENTLY does not allow CASCADE: drop the dependent objects first).',
+    );
   });
 });

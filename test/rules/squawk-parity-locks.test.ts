@@ -19,8 +19,16 @@ import { changingColumnType } from '../../src/rules/changing-column-type.js';
 import { requireLockTimeout } from '../../src/rules/require-lock-timeout.js';
 
 const RULES: Rule[] = [
-  requireConcurrentIndexDeletion, banConcurrentIndexCreationInTransaction, addingNotNullableField, addingFieldWithDefault,
-  addingForeignKeyConstraint, constraintMissingNotValid, disallowedUniqueConstraint, addingSerialPrimaryKeyField, changingColumnType, requireLockTimeout,
+  requireConcurrentIndexDeletion,
+  banConcurrentIndexCreationInTransaction,
+  addingNotNullableField,
+  addingFieldWithDefault,
+  addingForeignKeyConstraint,
+  constraintMissingNotValid,
+  disallowedUniqueConstraint,
+  addingSerialPrimaryKeyField,
+  changingColumnType,
+  requireLockTimeout,
 ];
 
 interface Options {
@@ -34,8 +42,14 @@ async function both(sql: string, options: Options = {}): Promise<{ ours: string[
 }
 
 const AGREE: { name: string; sql: string; options?: Options }[] = [
-  { name: 'DROP INDEX with and without CONCURRENTLY', sql: 'DROP INDEX users_email_idx;\nDROP INDEX CONCURRENTLY users_name_idx;' },
-  { name: 'CREATE INDEX CONCURRENTLY after BEGIN', sql: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;' },
+  {
+    name: 'DROP INDEX with and without CONCURRENTLY',
+    sql: 'DROP INDEX users_email_idx;\nDROP INDEX CONCURRENTLY users_name_idx;',
+  },
+  {
+    name: 'CREATE INDEX CONCURRENTLY after BEGIN',
+    sql: 'BEGIN;\nALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;',
+  },
   { name: 'SET NOT NULL', sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;' },
   {
     name: 'SET NOT NULL after a validated CHECK',
@@ -44,26 +58,57 @@ const AGREE: { name: string; sql: string; options?: Options }[] = [
   {
     name: 'ADD COLUMN defaults: volatile, stable, constant, unknown function, identity, stored generated',
     sql:
-      "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();\nALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();\n" +
+      'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();\nALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();\n' +
       "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free';\nALTER TABLE users ADD COLUMN region text DEFAULT default_region();\n" +
       'ALTER TABLE users ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;\nALTER TABLE users ADD COLUMN double_id bigint GENERATED ALWAYS AS (id * 2) STORED;\n' +
       'ALTER TABLE users ADD COLUMN enqueued_at timestamptz DEFAULT clock_timestamp();',
   },
-  { name: 'any default before Postgres 11', sql: "ALTER TABLE users ADD COLUMN plan text DEFAULT 'free';", options: { pgVersion: 10 } },
+  {
+    name: 'any default before Postgres 11',
+    sql: "ALTER TABLE users ADD COLUMN plan text DEFAULT 'free';",
+    options: { pgVersion: 10 },
+  },
   {
     name: 'foreign keys with and without NOT VALID, new column with a default',
     sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk2 FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders ADD COLUMN buyer_id bigint DEFAULT 1 REFERENCES users (id);',
   },
-  { name: 'CHECK with and without NOT VALID', sql: 'ALTER TABLE orders ADD CONSTRAINT c1 CHECK (total >= 0);\nALTER TABLE orders ADD CONSTRAINT c2 CHECK (total >= 0) NOT VALID;' },
-  { name: 'NOT VALID then VALIDATE in one transaction', sql: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT c2 CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT c2;\nCOMMIT;' },
-  { name: 'UNIQUE via USING INDEX and ADD COLUMN … UNIQUE', sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;\nALTER TABLE users ADD COLUMN username text UNIQUE;' },
-  { name: 'serial PRIMARY KEY, ADD PRIMARY KEY USING INDEX', sql: 'ALTER TABLE events ADD COLUMN id bigserial PRIMARY KEY;\nALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey_idx;' },
-  { name: 'column types with the old type unknown', sql: 'ALTER TABLE users ALTER COLUMN id TYPE bigint;\nALTER TABLE users ALTER COLUMN email TYPE text;\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);' },
-  { name: 'lock_timeout missing: reported once', sql: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;' },
-  { name: 'lock_timeout set first', sql: "SET lock_timeout = '1s';\nALTER TABLE users ADD COLUMN a text;\nCREATE INDEX users_a_idx ON users (a);" },
+  {
+    name: 'CHECK with and without NOT VALID',
+    sql: 'ALTER TABLE orders ADD CONSTRAINT c1 CHECK (total >= 0);\nALTER TABLE orders ADD CONSTRAINT c2 CHECK (total >= 0) NOT VALID;',
+  },
+  {
+    name: 'NOT VALID then VALIDATE in one transaction',
+    sql: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT c2 CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT c2;\nCOMMIT;',
+  },
+  {
+    name: 'UNIQUE via USING INDEX and ADD COLUMN … UNIQUE',
+    sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;\nALTER TABLE users ADD COLUMN username text UNIQUE;',
+  },
+  {
+    name: 'serial PRIMARY KEY, ADD PRIMARY KEY USING INDEX',
+    sql: 'ALTER TABLE events ADD COLUMN id bigserial PRIMARY KEY;\nALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey_idx;',
+  },
+  {
+    name: 'column types with the old type unknown',
+    sql: 'ALTER TABLE users ALTER COLUMN id TYPE bigint;\nALTER TABLE users ALTER COLUMN email TYPE text;\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);',
+  },
+  {
+    name: 'lock_timeout missing: reported once',
+    sql: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;',
+  },
+  {
+    name: 'lock_timeout set first',
+    sql: "SET lock_timeout = '1s';\nALTER TABLE users ADD COLUMN a text;\nCREATE INDEX users_a_idx ON users (a);",
+  },
   { name: 'lock_timeout: CREATE INDEX', sql: 'CREATE INDEX users_a_idx ON users (a);' },
-  { name: 'lock_timeout: CREATE TRIGGER', sql: 'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();' },
-  { name: 'lock_timeout: CREATE TABLE referencing an existing table', sql: 'CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));' },
+  {
+    name: 'lock_timeout: CREATE TRIGGER',
+    sql: 'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();',
+  },
+  {
+    name: 'lock_timeout: CREATE TABLE referencing an existing table',
+    sql: 'CREATE TABLE invoices (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
+  },
   { name: 'lock_timeout: TRUNCATE', sql: 'TRUNCATE sessions;' },
 ];
 
@@ -84,12 +129,17 @@ describeWithSquawk('squawk parity (lock and constraint rules): deliberate differ
     expect(r.ours).toEqual([]);
   });
   it('CONCURRENTLY in a wrapped file, DROP INDEX / REINDEX CONCURRENTLY in a transaction fail on Postgres: flagged here, not by Squawk', async () => {
-    const wrapped = await both('CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', { assumeInTransaction: true });
+    const wrapped = await both('CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', {
+      assumeInTransaction: true,
+    });
     expect(wrapped.squawk).not.toContain('ban-concurrent-index-creation-in-transaction@1');
     expect(wrapped.ours).toEqual(['ban-concurrent-index-creation-in-transaction@1']);
     const others = await both('BEGIN;\nDROP INDEX CONCURRENTLY a_idx;\nREINDEX INDEX CONCURRENTLY b_idx;\nCOMMIT;');
     expect(others.squawk.filter((f) => f.startsWith('ban-concurrent'))).toEqual([]);
-    expect(others.ours).toEqual(['ban-concurrent-index-creation-in-transaction@2', 'ban-concurrent-index-creation-in-transaction@3']);
+    expect(others.ours).toEqual([
+      'ban-concurrent-index-creation-in-transaction@2',
+      'ban-concurrent-index-creation-in-transaction@3',
+    ]);
   });
   it('a concurrent index build takes SHARE UPDATE EXCLUSIVE: no lock_timeout finding here, one from Squawk', async () => {
     const r = await both('CREATE INDEX CONCURRENTLY users_email_idx ON users (email);');
@@ -110,16 +160,31 @@ describeWithSquawk('squawk parity (lock and constraint rules): deliberate differ
     const r = await both(
       "SET lock_timeout = '1s';\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\nALTER TABLE events ADD PRIMARY KEY (id);",
     );
-    expect(r.squawk).toEqual(['adding-foreign-key-constraint@2', 'adding-serial-primary-key-field@4', 'constraint-missing-not-valid@2', 'constraint-missing-not-valid@3', 'constraint-missing-not-valid@4', 'disallowed-unique-constraint@3']);
-    expect(r.ours).toEqual(['adding-foreign-key-constraint@2', 'adding-serial-primary-key-field@4', 'disallowed-unique-constraint@3']);
+    expect(r.squawk).toEqual([
+      'adding-foreign-key-constraint@2',
+      'adding-serial-primary-key-field@4',
+      'constraint-missing-not-valid@2',
+      'constraint-missing-not-valid@3',
+      'constraint-missing-not-valid@4',
+      'disallowed-unique-constraint@3',
+    ]);
+    expect(r.ours).toEqual([
+      'adding-foreign-key-constraint@2',
+      'adding-serial-primary-key-field@4',
+      'disallowed-unique-constraint@3',
+    ]);
   });
   it('an identity PRIMARY KEY column is reported once, by adding-serial-primary-key-field; Squawk also reports adding-field-with-default', async () => {
-    const r = await both("SET lock_timeout = '1s';\nALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;");
+    const r = await both(
+      "SET lock_timeout = '1s';\nALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;",
+    );
     expect(r.squawk).toEqual(['adding-field-with-default@2', 'adding-serial-primary-key-field@2']);
     expect(r.ours).toEqual(['adding-serial-primary-key-field@2']);
   });
   it('varchar(n) → text is catalog-only when an earlier statement shows the old type: not flagged here, flagged by Squawk', async () => {
-    const r = await both("SET lock_timeout = '1s';\nCREATE TABLE users (id int, email varchar(50));\nALTER TABLE users ALTER COLUMN email TYPE text;");
+    const r = await both(
+      "SET lock_timeout = '1s';\nCREATE TABLE users (id int, email varchar(50));\nALTER TABLE users ALTER COLUMN email TYPE text;",
+    );
     expect(r.squawk).toEqual(['changing-column-type@3']);
     expect(r.ours).toEqual([]);
   });

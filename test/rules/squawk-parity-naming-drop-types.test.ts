@@ -26,8 +26,21 @@ import { preferIdentity } from '../../src/rules/prefer-identity.js';
 import { banCharField } from '../../src/rules/ban-char-field.js';
 
 const RULES: Rule[] = [
-  renamingColumn, renamingTable, banDropColumn, banDropTable, banDropDatabase, banDropNotNull, banTruncateCascade,
-  transactionNesting, banUncommittedTransaction, preferBigintOverInt, preferBigintOverSmallint, preferTextField, preferTimestamptz, preferIdentity, banCharField,
+  renamingColumn,
+  renamingTable,
+  banDropColumn,
+  banDropTable,
+  banDropDatabase,
+  banDropNotNull,
+  banTruncateCascade,
+  transactionNesting,
+  banUncommittedTransaction,
+  preferBigintOverInt,
+  preferBigintOverSmallint,
+  preferTextField,
+  preferTimestamptz,
+  preferIdentity,
+  banCharField,
 ];
 
 /** Squawk's reported names for our rule ids (Squawk reports timestamptz as `prefer-timestamp-tz`). */
@@ -41,11 +54,17 @@ interface Compared {
   squawk: Record<string, number[]>;
 }
 
-async function compare(sql: string, options: { assumeInTransaction?: boolean; pgVersion?: number } = {}): Promise<Compared> {
+async function compare(
+  sql: string,
+  options: { assumeInTransaction?: boolean; pgVersion?: number } = {},
+): Promise<Compared> {
   await initSqlParser();
   // Not `migration.sql`: that name is Prisma's, which runs the file as one multi-statement query.
   const source = { path: '001_change.sql', text: sql };
-  const migration = await chooseParser(source)!.parse(source, { assumeInTransaction: Boolean(options.assumeInTransaction), dialect: 'postgresql' });
+  const migration = await chooseParser(source)!.parse(source, {
+    assumeInTransaction: Boolean(options.assumeInTransaction),
+    dialect: 'postgresql',
+  });
   expect(migration.diagnostics).toEqual([]);
   const findings = lintMigrations([migration], {
     pgVersion: options.pgVersion ?? 14,
@@ -55,7 +74,9 @@ async function compare(sql: string, options: { assumeInTransaction?: boolean; pg
   // Squawk reports the line of a type or keyword, this project the line of the column or clause; both
   // are mapped to the start line of their statement.
   const statementStart = (line: number) => {
-    const whole = migration.ops.map((op) => op.statementSpan ?? op.span).find((s) => s.line <= line && line <= s.endLine);
+    const whole = migration.ops
+      .map((op) => op.statementSpan ?? op.span)
+      .find((s) => s.line <= line && line <= s.endLine);
     return whole?.line ?? line;
   };
   const squawkFindings = runSquawk(sql, options);
@@ -63,9 +84,15 @@ async function compare(sql: string, options: { assumeInTransaction?: boolean; pg
   const squawk: Record<string, number[]> = {};
   for (const rule of RULES) {
     const id = rule.meta.id;
-    ours[id] = findings.filter((f) => f.rule === id).map((f) => statementStart(f.line)).sort((a, b) => a - b);
+    ours[id] = findings
+      .filter((f) => f.rule === id)
+      .map((f) => statementStart(f.line))
+      .sort((a, b) => a - b);
     const names = SQUAWK_NAMES[id] ?? [id];
-    squawk[id] = squawkFindings.filter((f) => names.includes(f.rule)).map((f) => statementStart(f.line)).sort((a, b) => a - b);
+    squawk[id] = squawkFindings
+      .filter((f) => names.includes(f.rule))
+      .map((f) => statementStart(f.line))
+      .sort((a, b) => a - b);
   }
   return { ours, squawk };
 }
@@ -118,10 +145,14 @@ const AGREE: { name: string; sql: string; assumeInTransaction?: boolean; pgVersi
   },
   {
     name: 'nested explicit BEGIN',
-    sql: 'BEGIN;\nALTER TABLE users ADD COLUMN IF NOT EXISTS plan text;\nBEGIN;\nUPDATE users SET plan = \'free\';\nCOMMIT;\nCOMMIT;\n',
+    sql: "BEGIN;\nALTER TABLE users ADD COLUMN IF NOT EXISTS plan text;\nBEGIN;\nUPDATE users SET plan = 'free';\nCOMMIT;\nCOMMIT;\n",
   },
   { name: 'uncommitted BEGIN', sql: 'BEGIN;\nALTER TABLE users ADD COLUMN IF NOT EXISTS plan text;\n' },
-  { name: 'committed transactions', sql: 'BEGIN;\nALTER TABLE users ADD COLUMN IF NOT EXISTS plan text;\nCOMMIT;\nSTART TRANSACTION;\nUPDATE users SET plan = \'free\';\nROLLBACK;\n', silent: true },
+  {
+    name: 'committed transactions',
+    sql: "BEGIN;\nALTER TABLE users ADD COLUMN IF NOT EXISTS plan text;\nCOMMIT;\nSTART TRANSACTION;\nUPDATE users SET plan = 'free';\nROLLBACK;\n",
+    silent: true,
+  },
   {
     name: 'BEGIN/COMMIT in a file the tool wraps (--assume-in-transaction)',
     sql: 'BEGIN;\nALTER TABLE users ADD COLUMN IF NOT EXISTS plan text;\nCOMMIT;\n',
@@ -157,15 +188,18 @@ describeWithSquawk('squawk parity: deliberate differences', () => {
   });
 
   it('a temporary table lives for one session, so its column types never need changing on a live table: not flagged here', async () => {
-    const { ours, squawk } = await compare('CREATE TEMPORARY TABLE IF NOT EXISTS tmp_ids (id integer, seen_at timestamp, code varchar(10));\n');
+    const { ours, squawk } = await compare(
+      'CREATE TEMPORARY TABLE IF NOT EXISTS tmp_ids (id integer, seen_at timestamp, code varchar(10));\n',
+    );
     for (const id of ['prefer-bigint-over-int', 'prefer-timestamptz', 'prefer-text-field']) {
       expect(ours[id]).toEqual([]);
       expect(squawk[id]).toEqual([1]);
     }
   });
 
-  it('a BEGIN after the file committed the tool\'s transaction opens a fresh one that the tool commits: Squawk flags it twice, this project flags the COMMIT', async () => {
-    const sql = 'ALTER TABLE orders ADD COLUMN IF NOT EXISTS ref text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_ref_idx ON orders (ref);\nBEGIN;\n';
+  it("a BEGIN after the file committed the tool's transaction opens a fresh one that the tool commits: Squawk flags it twice, this project flags the COMMIT", async () => {
+    const sql =
+      'ALTER TABLE orders ADD COLUMN IF NOT EXISTS ref text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_ref_idx ON orders (ref);\nBEGIN;\n';
     const { ours, squawk } = await compare(sql, { assumeInTransaction: true });
     expect(ours['transaction-nesting']).toEqual([2]);
     expect(squawk['transaction-nesting']).toEqual([2, 4]);

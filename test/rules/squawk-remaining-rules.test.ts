@@ -21,10 +21,20 @@ const LONG_TABLE = 'table_very_long_very_long_very_long_very_long_very_long_very
 const LONG_COLUMN = 'column_very_long_very_long_very_long_very_long_very_long_very_long';
 
 ruleTester(banCreateDomainWithConstraint, {
-  valid: ['CREATE DOMAIN domain_name_1 AS TEXT;', 'CREATE DOMAIN domain_name_2 AS CHARACTER VARYING;', 'CREATE DOMAIN money_amount AS numeric(12, 2) DEFAULT 0;'],
+  valid: [
+    'CREATE DOMAIN domain_name_1 AS TEXT;',
+    'CREATE DOMAIN domain_name_2 AS CHARACTER VARYING;',
+    'CREATE DOMAIN money_amount AS numeric(12, 2) DEFAULT 0;',
+  ],
   invalid: [
-    { sql: 'CREATE DOMAIN domain_name_3 AS NUMERIC(15,5) CHECK (value > 0);', errors: [{ line: 1, message: 'Domain domain_name_3 is created with CHECK' }] },
-    { sql: '-- positive amounts only\ncreate domain d as int check (value > 0) not null;', errors: [{ line: 2, message: 'created with CHECK and NOT NULL' }] },
+    {
+      sql: 'CREATE DOMAIN domain_name_3 AS NUMERIC(15,5) CHECK (value > 0);',
+      errors: [{ line: 1, message: 'Domain domain_name_3 is created with CHECK' }],
+    },
+    {
+      sql: '-- positive amounts only\ncreate domain d as int check (value > 0) not null;',
+      errors: [{ line: 2, message: 'created with CHECK and NOT NULL' }],
+    },
   ],
 });
 
@@ -36,9 +46,15 @@ ruleTester(banAlterDomainWithAddConstraint, {
     'ALTER DOMAIN domain_name_5 SET DEFAULT 0;',
   ],
   invalid: [
-    { sql: 'ALTER DOMAIN domain_name ADD CONSTRAINT constraint_name CHECK (value > 0);', errors: [{ line: 1, message: 'scans every table with a column of domain domain_name under a SHARE lock' }] },
+    {
+      sql: 'ALTER DOMAIN domain_name ADD CONSTRAINT constraint_name CHECK (value > 0);',
+      errors: [{ line: 1, message: 'scans every table with a column of domain domain_name under a SHARE lock' }],
+    },
     // NOT VALID only defers the scan to VALIDATE CONSTRAINT, which takes the same SHARE locks.
-    { sql: 'ALTER DOMAIN price ADD CONSTRAINT price_positive CHECK (VALUE > 0) NOT VALID;', errors: [{ message: 'VALIDATE CONSTRAINT later scans' }] },
+    {
+      sql: 'ALTER DOMAIN price ADD CONSTRAINT price_positive CHECK (VALUE > 0) NOT VALID;',
+      errors: [{ message: 'VALIDATE CONSTRAINT later scans' }],
+    },
   ],
 });
 
@@ -50,7 +66,10 @@ ruleTester(requireConcurrentPartitionDetach, {
     "CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);\nCREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\nALTER TABLE events DETACH PARTITION events_2024;",
   ],
   invalid: [
-    { sql: 'ALTER TABLE t DETACH PARTITION p;', errors: [{ line: 1, message: 'Detaching partition p without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on t' }] },
+    {
+      sql: 'ALTER TABLE t DETACH PARTITION p;',
+      errors: [{ line: 1, message: 'Detaching partition p without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on t' }],
+    },
     {
       sql: "SET lock_timeout = '2s';\nALTER TABLE measurements\n  DETACH PARTITION measurements_2019;",
       pgVersion: 13,
@@ -69,7 +88,10 @@ ruleTester(requireConcurrentReindex, {
     'CREATE TABLE staging_orders (id bigint PRIMARY KEY);\nREINDEX TABLE staging_orders;',
   ],
   invalid: [
-    { sql: 'REINDEX TABLE orders;', errors: [{ line: 1, message: 'REINDEX TABLE orders without CONCURRENTLY blocks writes to orders' }] },
+    {
+      sql: 'REINDEX TABLE orders;',
+      errors: [{ line: 1, message: 'REINDEX TABLE orders without CONCURRENTLY blocks writes to orders' }],
+    },
     { sql: 'REINDEX INDEX orders_customer_id_idx;', errors: [{ message: 'the table of orders_customer_id_idx' }] },
     { sql: 'REINDEX SCHEMA billing;', errors: [{ message: 'every table of schema billing' }] },
     { sql: 'REINDEX DATABASE app;', errors: [{ message: 'REINDEX DATABASE app' }] },
@@ -78,50 +100,98 @@ ruleTester(requireConcurrentReindex, {
 });
 
 ruleTester(preferRepack, {
-  valid: ['VACUUM orders;', 'VACUUM (ANALYZE) orders;', 'ANALYZE orders;', 'CREATE TABLE scratch (id int);\nCLUSTER scratch USING scratch_pkey;'],
+  valid: [
+    'VACUUM orders;',
+    'VACUUM (ANALYZE) orders;',
+    'ANALYZE orders;',
+    'CREATE TABLE scratch (id int);\nCLUSTER scratch USING scratch_pkey;',
+  ],
   invalid: [
-    { sql: 'CLUSTER foo;', pgVersion: 19, errors: [{ line: 1, message: 'CLUSTER rewrites foo and its indexes under an ACCESS EXCLUSIVE lock' }] },
+    {
+      sql: 'CLUSTER foo;',
+      pgVersion: 19,
+      errors: [{ line: 1, message: 'CLUSTER rewrites foo and its indexes under an ACCESS EXCLUSIVE lock' }],
+    },
     { sql: 'VACUUM FULL foo;', pgVersion: 19, errors: [{ message: 'VACUUM FULL rewrites foo' }] },
     { sql: 'VACUUM (FULL) foo;', pgVersion: 19, errors: [{ message: 'VACUUM FULL rewrites foo' }] },
     // Squawk stays silent before PostgreSQL 19 (no REPACK there); the table is blocked all the same, and pg_repack exists.
-    { sql: 'CLUSTER orders USING orders_created_at_idx;', pgVersion: 15, errors: [{ message: 'CLUSTER rewrites orders' }] },
+    {
+      sql: 'CLUSTER orders USING orders_created_at_idx;',
+      pgVersion: 15,
+      errors: [{ message: 'CLUSTER rewrites orders' }],
+    },
   ],
 });
 
 ruleTester(requireEnumValueOrdering, {
-  valid: ["ALTER TYPE my_enum ADD VALUE 'new_value' BEFORE 'existing_value';", "ALTER TYPE my_enum ADD VALUE 'new_value' AFTER 'existing_value';", "ALTER TYPE my_enum RENAME VALUE 'a' TO 'b';"],
+  valid: [
+    "ALTER TYPE my_enum ADD VALUE 'new_value' BEFORE 'existing_value';",
+    "ALTER TYPE my_enum ADD VALUE 'new_value' AFTER 'existing_value';",
+    "ALTER TYPE my_enum RENAME VALUE 'a' TO 'b';",
+  ],
   invalid: [
-    { sql: "ALTER TYPE my_enum ADD VALUE 'new_value';", errors: [{ line: 1, message: "ADD VALUE 'new_value' to my_enum gives no BEFORE or AFTER" }] },
+    {
+      sql: "ALTER TYPE my_enum ADD VALUE 'new_value';",
+      errors: [{ line: 1, message: "ADD VALUE 'new_value' to my_enum gives no BEFORE or AFTER" }],
+    },
     { sql: "ALTER TYPE my_enum ADD VALUE IF NOT EXISTS 'new_value';", errors: [{ line: 1 }] },
   ],
 });
 
 ruleTester(identifierTooLong, {
-  valid: ['create table short_name (col bigint);', `CREATE TABLE t (note text DEFAULT '${'x'.repeat(80)}');`, `-- ${LONG_TABLE} in a comment\nCREATE TABLE t (id int);`],
+  valid: [
+    'create table short_name (col bigint);',
+    `CREATE TABLE t (note text DEFAULT '${'x'.repeat(80)}');`,
+    `-- ${LONG_TABLE} in a comment\nCREATE TABLE t (id int);`,
+  ],
   invalid: [
     {
       sql: `create table ${LONG_TABLE} (${LONG_COLUMN} bigint);`,
       errors: [
-        { line: 1, message: `Identifier "${LONG_TABLE}" is 65 bytes long: Postgres truncates it to 63 bytes, "${LONG_TABLE.slice(0, 63)}".` },
+        {
+          line: 1,
+          message: `Identifier "${LONG_TABLE}" is 65 bytes long: Postgres truncates it to 63 bytes, "${LONG_TABLE.slice(0, 63)}".`,
+        },
         { line: 1, message: `Identifier "${LONG_COLUMN}"` },
       ],
     },
-    { sql: `create index index_very_long_very_long_very_long_very_long_very_long_very_long on t (col);`, errors: [{ message: 'index_very_long_very_long_very_long_very_long_very_long_very_lo"' }] },
+    {
+      sql: `create index index_very_long_very_long_very_long_very_long_very_long_very_long on t (col);`,
+      errors: [{ message: 'index_very_long_very_long_very_long_very_long_very_long_very_lo"' }],
+    },
     { sql: `drop table ${LONG_TABLE};`, errors: [{ message: LONG_TABLE }] },
     // Quoted names keep their case; multibyte characters count as their UTF-8 bytes and are never cut in half.
-    { sql: `ALTER TABLE t ADD COLUMN "${'é'.repeat(32)}" text;`, errors: [{ message: `is 64 bytes long: Postgres truncates it to 63 bytes, "${'é'.repeat(31)}"` }] },
-    { sql: `ALTER TABLE t\n  ADD CONSTRAINT "Orders_CustomerReference_FulfilmentCentre_Foreign_Key_Constraint" FOREIGN KEY (a) REFERENCES b (id);`, errors: [{ line: 2, message: '"Orders_CustomerReference_FulfilmentCentre_Foreign_Key_Constraint" is 64 bytes' }] },
+    {
+      sql: `ALTER TABLE t ADD COLUMN "${'é'.repeat(32)}" text;`,
+      errors: [{ message: `is 64 bytes long: Postgres truncates it to 63 bytes, "${'é'.repeat(31)}"` }],
+    },
+    {
+      sql: `ALTER TABLE t\n  ADD CONSTRAINT "Orders_CustomerReference_FulfilmentCentre_Foreign_Key_Constraint" FOREIGN KEY (a) REFERENCES b (id);`,
+      errors: [{ line: 2, message: '"Orders_CustomerReference_FulfilmentCentre_Foreign_Key_Constraint" is 64 bytes' }],
+    },
   ],
 });
 
 ruleTester(preferBigintOverSmallint, {
-  valid: ['create table users (id bigint);', 'create table users (id int);', 'ALTER TABLE users ADD COLUMN visits bigint;'],
+  valid: [
+    'create table users (id bigint);',
+    'create table users (id int);',
+    'ALTER TABLE users ADD COLUMN visits bigint;',
+  ],
   invalid: [
     {
       sql: 'create table users (\n    id smallint\n);\ncreate table users2 (\n    id int2\n);\ncreate table users3 (\n    id smallserial\n);\ncreate table users4 (\n    id serial2\n);',
-      errors: [{ line: 2, message: 'users.id is smallint (16-bit)' }, { line: 5 }, { line: 8, message: 'smallserial' }, { line: 11 }],
+      errors: [
+        { line: 2, message: 'users.id is smallint (16-bit)' },
+        { line: 5 },
+        { line: 8, message: 'smallserial' },
+        { line: 11 },
+      ],
     },
-    { sql: 'ALTER TABLE playlists ADD COLUMN position int2[];', errors: [{ message: 'smallint[] (16-bit): values overflow at 32,767' }] },
+    {
+      sql: 'ALTER TABLE playlists ADD COLUMN position int2[];',
+      errors: [{ message: 'smallint[] (16-bit): values overflow at 32,767' }],
+    },
   ],
 });
 
@@ -133,9 +203,15 @@ ruleTester(requireStatementTimeout, {
     'CREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);',
   ],
   invalid: [
-    { sql: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN tag text;", errors: [{ line: 2, message: 'holds an ACCESS EXCLUSIVE lock on orders with no statement_timeout set' }] },
+    {
+      sql: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN tag text;",
+      errors: [{ line: 2, message: 'holds an ACCESS EXCLUSIVE lock on orders with no statement_timeout set' }],
+    },
     // 0 disables the timeout; SET LOCAL outside a transaction does nothing.
-    { sql: "SET statement_timeout = 0;\nCREATE INDEX orders_tag_idx ON orders (tag);", errors: [{ line: 2, message: 'holds a SHARE lock on orders' }] },
+    {
+      sql: 'SET statement_timeout = 0;\nCREATE INDEX orders_tag_idx ON orders (tag);',
+      errors: [{ line: 2, message: 'holds a SHARE lock on orders' }],
+    },
     { sql: "SET LOCAL statement_timeout = '1min';\nREINDEX TABLE orders;", errors: [{ line: 2 }] },
   ],
 });
@@ -149,7 +225,10 @@ ruleTester(requireTableSchema, {
     'CREATE TABLE public.my_table AS SELECT 1;',
   ],
   invalid: [
-    { sql: 'CREATE TABLE my_table (id int);', errors: [{ line: 1, message: 'Table my_table is not schema-qualified' }] },
+    {
+      sql: 'CREATE TABLE my_table (id int);',
+      errors: [{ line: 1, message: 'Table my_table is not schema-qualified' }],
+    },
     { sql: 'ALTER TABLE my_table ADD COLUMN name text, ADD COLUMN age int;', errors: [{ line: 1 }] },
     { sql: 'DROP TABLE my_table;', errors: [{ line: 1 }] },
     { sql: 'CREATE TABLE my_table AS SELECT 1;', errors: [{ line: 1 }] },
@@ -170,13 +249,28 @@ ruleTester(preferRobustStmts, {
     'CREATE TEMP TABLE scratch (id int);',
   ],
   invalid: [
-    { sql: 'CREATE TABLE audit_log (id bigint);', errors: [{ line: 1, message: 'CREATE TABLE audit_log has no IF NOT EXISTS and runs outside a transaction' }] },
-    { sql: 'ALTER TABLE users ADD COLUMN locale text;', errors: [{ message: 'ADD COLUMN locale has no IF NOT EXISTS' }] },
+    {
+      sql: 'CREATE TABLE audit_log (id bigint);',
+      errors: [{ line: 1, message: 'CREATE TABLE audit_log has no IF NOT EXISTS and runs outside a transaction' }],
+    },
+    {
+      sql: 'ALTER TABLE users ADD COLUMN locale text;',
+      errors: [{ message: 'ADD COLUMN locale has no IF NOT EXISTS' }],
+    },
     { sql: 'ALTER TABLE users DROP COLUMN locale;', errors: [{ message: 'DROP COLUMN locale has no IF EXISTS' }] },
     { sql: 'DROP INDEX users_locale_idx;', errors: [{ message: 'DROP INDEX users_locale_idx has no IF EXISTS' }] },
-    { sql: 'ALTER TABLE users DROP CONSTRAINT users_locale_check;', errors: [{ message: 'DROP CONSTRAINT users_locale_check has no IF EXISTS' }] },
-    { sql: "ALTER TABLE users ADD CONSTRAINT users_locale_check CHECK (locale <> '');", errors: [{ message: 'ADD CONSTRAINT users_locale_check runs outside a transaction and cannot be repeated' }] },
+    {
+      sql: 'ALTER TABLE users DROP CONSTRAINT users_locale_check;',
+      errors: [{ message: 'DROP CONSTRAINT users_locale_check has no IF EXISTS' }],
+    },
+    {
+      sql: "ALTER TABLE users ADD CONSTRAINT users_locale_check CHECK (locale <> '');",
+      errors: [{ message: 'ADD CONSTRAINT users_locale_check runs outside a transaction and cannot be repeated' }],
+    },
     // A failed concurrent build leaves an invalid index under that name, transaction or not.
-    { sql: 'CREATE INDEX CONCURRENTLY users_locale_idx ON users (locale);', errors: [{ message: 'CREATE INDEX CONCURRENTLY users_locale_idx has no IF NOT EXISTS' }] },
+    {
+      sql: 'CREATE INDEX CONCURRENTLY users_locale_idx ON users (locale);',
+      errors: [{ message: 'CREATE INDEX CONCURRENTLY users_locale_idx has no IF NOT EXISTS' }],
+    },
   ],
 });

@@ -10,7 +10,10 @@ import { run } from '../../src/cli/main.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-async function cli(args: string[], cwd = join(import.meta.dirname, '..', '..')): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  cwd = join(import.meta.dirname, '..', '..'),
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await run(args, {
@@ -40,15 +43,23 @@ describe('migration-lint trace (command line)', () => {
     expect(code).toBe(0);
     expect(connect).not.toHaveBeenCalled();
     const lines = out.split('\n');
-    expect(lines[0]).toBe('migration-lint trace on PGlite (PostgreSQL 18.6, embedded, in memory): each statement in a transaction of its own; tables seeded with 200 rows');
+    expect(lines[0]).toBe(
+      'migration-lint trace on PGlite (PostgreSQL 18.6, embedded, in memory): each statement in a transaction of its own; tables seeded with 200 rows',
+    );
     expect(lines[2]).toMatch(/^LOCATION\s+STATEMENT\s+RELATION\s+LOCK\s+BLOCKS\s+REWRITE\s+MS\s+HELD$/);
     const row = lines.find((l) => l.startsWith('test/trace/fixtures/shop/003_columns.sql:4'))!;
-    expect(row).toMatch(/ALTER TABLE customers ADD COLUMN referral_c…\s+customers\s+AccessExclusiveLock\s+reads, writes\s+yes\s+[\d.]+/);
+    expect(row).toMatch(
+      /ALTER TABLE customers ADD COLUMN referral_c…\s+customers\s+AccessExclusiveLock\s+reads, writes\s+yes\s+[\d.]+/,
+    );
     const index = lines.find((l) => l.startsWith('test/trace/fixtures/shop/002_indexes.sql:1'))!;
     expect(index).toMatch(/customers\s+ShareLock\s+writes\s+-\s+[\d.]+$/);
-    expect(out).toMatch(/\ntest\/trace\/fixtures\/shop\/002_indexes\.sql:4 +CREATE INDEX CONCURRENTLY orders_placed_idx… {2}locks not observed: ran outside a transaction \([\d.]+ m?s\)\n/);
+    expect(out).toMatch(
+      /\ntest\/trace\/fixtures\/shop\/002_indexes\.sql:4 +CREATE INDEX CONCURRENTLY orders_placed_idx… {2}locks not observed: ran outside a transaction \([\d.]+ m?s\)\n/,
+    );
     expect(out).toContain('note: seeded 2 of 2 tables with 200 rows each');
-    expect(out).toMatch(/test\/trace\/fixtures\/shop\/003_columns\.sql:4:1 {2}warning {2}trace-access-exclusive {2}took AccessExclusiveLock on customers \(blocks reads and writes\) and rewrote it: ran [\d.]+ m?s with 200 rows/);
+    expect(out).toMatch(
+      /test\/trace\/fixtures\/shop\/003_columns\.sql:4:1 {2}warning {2}trace-access-exclusive {2}took AccessExclusiveLock on customers \(blocks reads and writes\) and rewrote it: ran [\d.]+ m?s with 200 rows/,
+    );
     expect(out).toMatch(/✖ \d+ problems \(0 errors, \d+ warnings, \d+ info\) in 6 files/);
   });
 
@@ -94,12 +105,20 @@ describe('migration-lint trace (command line)', () => {
     ]);
     expect(add.ms).toBeGreaterThan(0);
     expect(add.heldMs).toBeGreaterThanOrEqual(add.ms);
-    expect(doc.findings.map((f: { rule: string; line: number }) => `${f.rule}:${f.line}`)).toContain('trace-access-exclusive:2');
+    expect(doc.findings.map((f: { rule: string; line: number }) => `${f.rule}:${f.line}`)).toContain(
+      'trace-access-exclusive:2',
+    );
     expect(doc.summary.files).toBe(3);
   });
 
   it('-f sarif carries the trace findings', async () => {
-    const { code, out } = await cli(['trace', '-f', 'sarif', join(FIXTURES, 'shop', '001_schema.sql'), join(FIXTURES, 'shop', '002_indexes.sql')]);
+    const { code, out } = await cli([
+      'trace',
+      '-f',
+      'sarif',
+      join(FIXTURES, 'shop', '001_schema.sql'),
+      join(FIXTURES, 'shop', '002_indexes.sql'),
+    ]);
     expect(code).toBe(0);
     const sarif = JSON.parse(out);
     const results = sarif.runs[0].results as { ruleId: string }[];
@@ -111,8 +130,12 @@ describe('migration-lint trace (command line)', () => {
     const migration = write('001_plan.sql', 'ALTER TABLE accounts ADD COLUMN plan text NOT NULL;\n');
     const { code, out } = await cli(['trace', '--setup', setup, '--rows', '5', migration], scratch);
     expect(code).toBe(1);
-    expect(out).toMatch(/\n001_plan\.sql:1 +ALTER TABLE accounts ADD COLUMN plan text N… {2}FAILED: column "plan" of relation "accounts" contains null values \([\d.]+ m?s\)\n/);
-    expect(out).toContain('001_plan.sql:1:1  error  trace-statement-failed  Postgres rejected this statement: column "plan" of relation "accounts" contains null values (SQLSTATE 23502).');
+    expect(out).toMatch(
+      /\n001_plan\.sql:1 +ALTER TABLE accounts ADD COLUMN plan text N… {2}FAILED: column "plan" of relation "accounts" contains null values \([\d.]+ m?s\)\n/,
+    );
+    expect(out).toContain(
+      '001_plan.sql:1:1  error  trace-statement-failed  Postgres rejected this statement: column "plan" of relation "accounts" contains null values (SQLSTATE 23502).',
+    );
     expect(out).toContain('fix:  The table has rows (--rows seeds them, as production has them)');
   });
 
@@ -121,7 +144,10 @@ describe('migration-lint trace (command line)', () => {
     [['trace', '--allow-privileged-role', 'x.sql'], '--allow-privileged-role only applies with --database-url'],
     [['trace', '--rows', '-5', 'x.sql'], '--rows expects a whole number from 0 to 10,000,000, got "-5"'],
     [['trace', '--rows', 'lots', 'x.sql'], '--rows expects a whole number'],
-    [['trace', '--database-url', 'mysql://localhost/db', 'x.sql'], '--database-url expects a postgres:// or postgresql:// URL'],
+    [
+      ['trace', '--database-url', 'mysql://localhost/db', 'x.sql'],
+      '--database-url expects a postgres:// or postgresql:// URL',
+    ],
     [['trace', 'does/not/exist'], 'no such file or directory: does/not/exist'],
     [['trace', '--setup', 'missing.sql', 'x.sql'], 'cannot read --setup missing.sql'],
   ])('usage error %j → exit 2 and a one-line message', async (args, message) => {
@@ -135,15 +161,26 @@ describe('migration-lint trace (command line)', () => {
 
   it('a server that cannot be reached: exit 2, the address with its password masked, no stack trace', async () => {
     write('x.sql', 'SELECT 1;\n');
-    const { code, err } = await cli(['trace', '--database-url', 'postgres://app:s3cret@127.0.0.1:1/app', 'x.sql'], scratch);
+    const { code, err } = await cli(
+      ['trace', '--database-url', 'postgres://app:s3cret@127.0.0.1:1/app', 'x.sql'],
+      scratch,
+    );
     expect(code).toBe(2);
-    expect(err).toMatch(/^migration-lint trace: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app: .*ECONNREFUSED/);
+    expect(err).toMatch(
+      /^migration-lint trace: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app: .*ECONNREFUSED/,
+    );
     expect(err).not.toContain('s3cret');
     expect(err).not.toMatch(/\n\s+at /);
   });
 
   it('trace findings are explainable', async () => {
-    for (const id of ['trace-access-exclusive', 'trace-blocks-writes', 'trace-statement-failed', 'trace-not-run', 'trace-locks-not-observed']) {
+    for (const id of [
+      'trace-access-exclusive',
+      'trace-blocks-writes',
+      'trace-statement-failed',
+      'trace-not-run',
+      'trace-locks-not-observed',
+    ]) {
       const { code, out } = await cli(['explain', id]);
       expect(code, id).toBe(0);
       expect(out).toContain(`# ${id}`);
@@ -154,6 +191,14 @@ describe('migration-lint trace (command line)', () => {
   it('trace --help lists its options', async () => {
     const { code, out } = await cli(['trace', '--help']);
     expect(code).toBe(0);
-    for (const option of ['--database-url <url>', '--allow-commit', '--allow-privileged-role', '--setup <schema.sql>', '--rows <n>', '-f, --format <format>']) expect(out).toContain(option);
+    for (const option of [
+      '--database-url <url>',
+      '--allow-commit',
+      '--allow-privileged-role',
+      '--setup <schema.sql>',
+      '--rows <n>',
+      '-f, --format <format>',
+    ])
+      expect(out).toContain(option);
   });
 });

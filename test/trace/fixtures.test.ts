@@ -62,7 +62,10 @@ describe('trace on the fixtures (embedded, no server)', () => {
 
   for (const set of sets) {
     it(relative(ROOT, set) || basename(set), async () => {
-      const inputs: SourceInput[] = discoverFiles([set], EXTENSIONS).map((path) => ({ path, content: readSource(path) }));
+      const inputs: SourceInput[] = discoverFiles([set], EXTENSIONS).map((path) => ({
+        path,
+        content: readSource(path),
+      }));
       const result = await traceOnPglite(inputs);
       const all = steps(result);
 
@@ -76,14 +79,25 @@ describe('trace on the fixtures (embedded, no server)', () => {
       }
 
       // A failed or skipped statement always comes with a finding on its line.
-      const findingAt = (file: string, line: number, rules: string[]) => result.findings.some((f) => f.file === file && f.line === line && rules.includes(f.rule));
+      const findingAt = (file: string, line: number, rules: string[]) =>
+        result.findings.some((f) => f.file === file && f.line === line && rules.includes(f.rule));
       for (const r of all) {
-        if (r.status === 'failed') expect(findingAt(r.step.file, r.step.span.line, ['trace-statement-failed']), `${r.step.file}:${r.step.span.line}`).toBe(true);
-        if (r.status === 'skipped' && !r.step.skip?.quiet) expect(findingAt(r.step.file, r.step.span.line, ['trace-not-run', 'trace-statement-failed']), `${r.step.file}:${r.step.span.line}`).toBe(true);
+        if (r.status === 'failed')
+          expect(
+            findingAt(r.step.file, r.step.span.line, ['trace-statement-failed']),
+            `${r.step.file}:${r.step.span.line}`,
+          ).toBe(true);
+        if (r.status === 'skipped' && !r.step.skip?.quiet)
+          expect(
+            findingAt(r.step.file, r.step.span.line, ['trace-not-run', 'trace-statement-failed']),
+            `${r.step.file}:${r.step.span.line}`,
+          ).toBe(true);
       }
 
       // SQL trace produced (rendered from the IR, or taken from code) is SQL Postgres accepts.
-      const syntaxErrors = all.filter((r) => r.step.origin !== 'source' && r.error?.code === '42601').map((r) => `${r.step.sql} → ${r.error!.message}`);
+      const syntaxErrors = all
+        .filter((r) => r.step.origin !== 'source' && r.error?.code === '42601')
+        .map((r) => `${r.step.sql} → ${r.error!.message}`);
       expect(syntaxErrors).toEqual([]);
 
       // The linter's lock claims agree with what Postgres took. A claim names either the lock the
@@ -93,24 +107,41 @@ describe('trace on the fixtures (embedded, no server)', () => {
       // statements at one place counts as a whole.
       const lint = await lintSources(inputs, DEFAULT_OPTIONS);
       const disagreements: string[] = [];
-      const strongest = (modes: string[]) => [...modes].sort((a, b) => LOCK_MODES.indexOf(b as never) - LOCK_MODES.indexOf(a as never))[0];
+      const strongest = (modes: string[]) =>
+        [...modes].sort((a, b) => LOCK_MODES.indexOf(b as never) - LOCK_MODES.indexOf(a as never))[0];
       for (const f of lint.findings) {
         if (!f.lock || f.direction !== 'upgrade') continue;
         const claim = parseLockText(f.lock);
         if (!claim) continue;
         // (One file can hold several migrations: Alembic offline SQL has one per revision.)
-        const traced = result.report.migrations.find((m) => m.file === f.file && m.results.some((r) => r.step.span.line === f.line && r.step.span.column === f.column));
+        const traced = result.report.migrations.find(
+          (m) =>
+            m.file === f.file && m.results.some((r) => r.step.span.line === f.line && r.step.span.column === f.column),
+        );
         if (!traced) continue;
         const at = traced.results.findIndex((r) => r.step.span.line === f.line && r.step.span.column === f.column);
         const here = traced.results.filter((r) => r.step.span.line === f.line && r.step.span.column === f.column);
         if (here.some((r) => r.status !== 'ok' || r.observation !== 'exact')) continue;
         const group = here[0]!.step.group;
-        const earlier = group < 0 ? [] : traced.results.slice(0, at).filter((r) => r.step.group === group && r.status === 'ok');
-        const on = (rs: typeof here) => rs.flatMap((r) => r.locks.filter((l) => l.relation === claim.relation || l.name === claim.relation || `${l.schema}.${l.name}` === claim.relation).flatMap((l) => l.modes));
+        const earlier =
+          group < 0 ? [] : traced.results.slice(0, at).filter((r) => r.step.group === group && r.status === 'ok');
+        const on = (rs: typeof here) =>
+          rs.flatMap((r) =>
+            r.locks
+              .filter(
+                (l) =>
+                  l.relation === claim.relation ||
+                  l.name === claim.relation ||
+                  `${l.schema}.${l.name}` === claim.relation,
+              )
+              .flatMap((l) => l.modes),
+          );
         const own = strongest(on(here));
         const held = strongest(on([...earlier, ...here]));
         // A relation that did not exist (DROP TABLE IF EXISTS of a table never created) cannot be checked.
-        const existed = here.some((r) => r.targets.includes(claim.relation) || r.targets.some((t) => t.endsWith(`.${claim.relation}`)));
+        const existed = here.some(
+          (r) => r.targets.includes(claim.relation) || r.targets.some((t) => t.endsWith(`.${claim.relation}`)),
+        );
         if (own === undefined && held === undefined && !existed) continue;
         if (claim.mode !== own && claim.mode !== held) {
           disagreements.push(

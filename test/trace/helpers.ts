@@ -50,7 +50,10 @@ export async function closePglite(): Promise<void> {
   shared = undefined;
 }
 
-export async function traceOnPglite(inputs: SourceInput[], options: Omit<TraceOptions, 'database' | 'databaseUrl'> = {}): Promise<TraceResult> {
+export async function traceOnPglite(
+  inputs: SourceInput[],
+  options: Omit<TraceOptions, 'database' | 'databaseUrl'> = {},
+): Promise<TraceResult> {
   return traceSources(inputs, { ...options, database: await pglite() });
 }
 
@@ -63,7 +66,12 @@ export function steps(result: TraceResult): StepResult[] {
 export function stepFor(result: TraceResult, prefix: string): StepResult {
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
   const found = steps(result).find((r) => norm(r.step.sql ?? '').startsWith(norm(prefix)));
-  if (!found) throw new Error(`no traced statement starts with ${prefix}; statements: ${steps(result).map((r) => r.step.sql).join(' | ')}`);
+  if (!found)
+    throw new Error(
+      `no traced statement starts with ${prefix}; statements: ${steps(result)
+        .map((r) => r.step.sql)
+        .join(' | ')}`,
+    );
   return found;
 }
 
@@ -73,7 +81,9 @@ export function lockOn(r: StepResult, relation: string): ObservedLock | undefine
 
 /** `{ users: 'AccessExclusiveLock', … }` for the tables (not indexes) that existed before the statement. */
 export function strongestByRelation(r: StepResult): Record<string, string> {
-  return Object.fromEntries(r.locks.filter((l) => !l.createdByStatement && l.kind !== 'index').map((l) => [l.relation, l.mode]));
+  return Object.fromEntries(
+    r.locks.filter((l) => !l.createdByStatement && l.kind !== 'index').map((l) => [l.relation, l.mode]),
+  );
 }
 
 /**
@@ -81,7 +91,9 @@ export function strongestByRelation(r: StepResult): Record<string, string> {
  * beyond it (what docs/trace.md tells users to create): `url` connects as that role, `adminUrl`
  * to the same database as the server's superuser. Both are dropped by `drop`.
  */
-export async function scratchDatabase(prefix: string): Promise<{ url: string; adminUrl: string; role: string; drop: () => Promise<void> }> {
+export async function scratchDatabase(
+  prefix: string,
+): Promise<{ url: string; adminUrl: string; role: string; drop: () => Promise<void> }> {
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

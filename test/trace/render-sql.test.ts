@@ -22,7 +22,13 @@ function opsOf(sql: string): Operation[] {
 
 /** An op without where it came from, for comparing IR. */
 function bare(op: Operation): Record<string, unknown> {
-  const { statementIndex: _i, inTransaction: _t, direction: _d, revision: _r, ...rest } = op as Operation & { revision?: string };
+  const {
+    statementIndex: _i,
+    inTransaction: _t,
+    direction: _d,
+    revision: _r,
+    ...rest
+  } = op as Operation & { revision?: string };
   return withoutPositions(rest);
 }
 
@@ -44,7 +50,7 @@ const ROUND_TRIP = [
   'DROP TABLE IF EXISTS a, billing.b CASCADE',
   'DROP TABLE sessions',
   'ALTER TABLE users RENAME TO members',
-  'ALTER TABLE users ADD COLUMN IF NOT EXISTS plan text NOT NULL DEFAULT \'free\'',
+  "ALTER TABLE users ADD COLUMN IF NOT EXISTS plan text NOT NULL DEFAULT 'free'",
   'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid()',
   'ALTER TABLE users DROP COLUMN IF EXISTS plan CASCADE',
   'ALTER TABLE users RENAME COLUMN email TO email_address',
@@ -115,7 +121,9 @@ describe('render-sql: ops the IR does not describe in full are skipped with the 
       inTransaction: true,
       statementIndex: 0,
     };
-    expect(renderOp(op)).toEqual({ skip: 'the frontend did not understand knex.schema.alterTable(tableName, …) (table name is a variable)' });
+    expect(renderOp(op)).toEqual({
+      skip: 'the frontend did not understand knex.schema.alterTable(tableName, …) (table name is a variable)',
+    });
   });
 
   it('an abbreviated expression (… in the IR text) is not run', () => {
@@ -151,7 +159,9 @@ async function catalog(db: TraceDatabase): Promise<unknown> {
     `SELECT c.conrelid::regclass::text AS rel, c.conname, c.contype, c.convalidated, pg_get_constraintdef(c.oid) AS def
      FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname IN ('public', 'billing') ORDER BY 1, 2`,
   );
-  const indexes = await db.query(`SELECT schemaname, indexname, indexdef FROM pg_indexes WHERE schemaname IN ('public', 'billing') ORDER BY 1, 2`);
+  const indexes = await db.query(
+    `SELECT schemaname, indexname, indexdef FROM pg_indexes WHERE schemaname IN ('public', 'billing') ORDER BY 1, 2`,
+  );
   return { columns, constraints, indexes };
 }
 
@@ -163,16 +173,16 @@ describe('render-sql: the rendered SQL builds the same schema on Postgres', () =
        account_id bigint REFERENCES accounts (id), score numeric(10,2) CHECK (score >= 0), created_at timestamptz NOT NULL DEFAULT now(),
        CONSTRAINT users_email_key UNIQUE (email))`,
     'CREATE TABLE billing.invoices (id serial PRIMARY KEY, account_id bigint NOT NULL, total numeric(12,2) NOT NULL DEFAULT 0)',
-    "ALTER TABLE billing.invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) NOT VALID",
+    'ALTER TABLE billing.invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) NOT VALID',
     'ALTER TABLE billing.invoices VALIDATE CONSTRAINT invoices_account_fk',
-    'ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT \'free\', ADD COLUMN legacy int',
+    "ALTER TABLE users ADD COLUMN plan text NOT NULL DEFAULT 'free', ADD COLUMN legacy int",
     'ALTER TABLE users ALTER COLUMN score TYPE numeric(12,2)',
     'ALTER TABLE users ALTER COLUMN "displayName" SET NOT NULL',
     'ALTER TABLE users RENAME COLUMN legacy TO legacy_id',
     'ALTER TABLE users DROP COLUMN legacy_id',
-    'CREATE INDEX users_plan_idx ON users (plan) WHERE plan <> \'free\'',
+    "CREATE INDEX users_plan_idx ON users (plan) WHERE plan <> 'free'",
     'CREATE UNIQUE INDEX users_email_lower_idx ON users (lower(email))',
-    'ALTER TABLE users ADD CONSTRAINT users_plan_check CHECK (plan IN (\'free\', \'pro\')) NOT VALID',
+    "ALTER TABLE users ADD CONSTRAINT users_plan_check CHECK (plan IN ('free', 'pro')) NOT VALID",
     'ALTER TABLE accounts RENAME TO organisations',
     'DROP INDEX users_plan_idx',
   ];

@@ -15,7 +15,16 @@ import { traceSources } from '../../src/trace/index.js';
 import type { StepResult } from '../../src/trace/types.js';
 import type { TraceResult } from '../../src/trace/index.js';
 import type { LockClaim } from '../../src/engine/types.js';
-import { closePglite, file, lockOn, NO_SERVER_MESSAGE, scratchDatabase, SERVER_URL, traceOnPglite, warnWithoutServer } from './helpers.js';
+import {
+  closePglite,
+  file,
+  lockOn,
+  NO_SERVER_MESSAGE,
+  scratchDatabase,
+  SERVER_URL,
+  traceOnPglite,
+  warnWithoutServer,
+} from './helpers.js';
 
 afterAll(closePglite);
 warnWithoutServer();
@@ -28,7 +37,9 @@ function describeStep(r: StepResult): string {
 }
 
 function problems(result: TraceResult, index: number): string[] {
-  return (result.report.migrations[index]?.results ?? []).filter((r) => r.status !== 'ok' && !r.step.skip?.quiet).map(describeStep);
+  return (result.report.migrations[index]?.results ?? [])
+    .filter((r) => r.status !== 'ok' && !r.step.skip?.quiet)
+    .map(describeStep);
 }
 
 function flaggedSteps(result: TraceResult): StepResult[] {
@@ -37,14 +48,20 @@ function flaggedSteps(result: TraceResult): StepResult[] {
 
 /** The strongest lock Postgres took on the claimed relation is the claimed mode. */
 function expectClaim(result: TraceResult, claim: LockClaim): void {
-  const where = result.report.engine === 'pglite' ? `PGlite (PostgreSQL ${result.report.serverVersion})` : `PostgreSQL ${result.report.serverVersion}`;
+  const where =
+    result.report.engine === 'pglite'
+      ? `PGlite (PostgreSQL ${result.report.serverVersion})`
+      : `PostgreSQL ${result.report.serverVersion}`;
   expect(problems(result, 0), `the claim's setup must run on ${where}`).toEqual([]);
   const flagged = flaggedSteps(result);
   expect(flagged.length, 'the claimed statement must be there').toBeGreaterThan(0);
   expect(problems(result, 1), `the claimed statement must run on ${where}`).toEqual([]);
   const taken = flagged.flatMap((r) => lockOn(r, claim.relation)?.modes ?? []);
   const strongest = taken.length ? taken.reduce((a, b) => (ranks(b) > ranks(a) ? b : a)) : 'no lock';
-  expect({ relation: claim.relation, strongest }, `on ${where}: ${flagged.map(describeStep).join('; ')}`).toEqual({ relation: claim.relation, strongest: claim.mode });
+  expect({ relation: claim.relation, strongest }, `on ${where}: ${flagged.map(describeStep).join('; ')}`).toEqual({
+    relation: claim.relation,
+    strongest: claim.mode,
+  });
 }
 
 describe('lock claims in rule docs, checked on Postgres', () => {
@@ -68,7 +85,10 @@ describe('lock claims in rule docs, checked on Postgres', () => {
       let result = await traceOnPglite(inputs());
       if (flaggedSteps(result).some((r) => r.observation === 'not-observed' && r.status === 'ok')) {
         // Ran outside a transaction: PGlite cannot see its locks; a server with a watcher can.
-        if (!SERVER_URL) return ctx.skip(`${claim.statement} cannot run in a transaction, so PGlite cannot observe its locks. ${NO_SERVER_MESSAGE}`);
+        if (!SERVER_URL)
+          return ctx.skip(
+            `${claim.statement} cannot run in a transaction, so PGlite cannot observe its locks. ${NO_SERVER_MESSAGE}`,
+          );
         result = await onServer();
       }
       expectClaim(result, claim);
@@ -86,18 +106,32 @@ describe('lock claims in rule docs, checked on Postgres', () => {
       const attempts = [];
       for (const assumeInTransaction of [false, true]) {
         // A rule off by default is turned on, as a team that wants it would.
-        const rules = rule.meta.offByDefault ? { ...DEFAULT_OPTIONS.rules, [rule.meta.id]: rule.meta.severity } : DEFAULT_OPTIONS.rules;
+        const rules = rule.meta.offByDefault
+          ? { ...DEFAULT_OPTIONS.rules, [rule.meta.id]: rule.meta.severity }
+          : DEFAULT_OPTIONS.rules;
         const lint = await lintSources(inputs, { ...DEFAULT_OPTIONS, assumeInTransaction, rules });
         const hits = lint.findings.filter((f) => f.rule === rule.meta.id && f.file === '002_flagged.sql');
         attempts.push({ assumeInTransaction, hits: hits.length });
         if (hits.length) break;
       }
-      expect(attempts.some((a) => a.hits > 0), JSON.stringify(attempts)).toBe(true);
+      expect(
+        attempts.some((a) => a.hits > 0),
+        JSON.stringify(attempts),
+      ).toBe(true);
     });
   }
 });
 
-const ORDER = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+const ORDER = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+];
 function ranks(mode: string): number {
   return ORDER.indexOf(mode);
 }

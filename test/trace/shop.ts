@@ -26,7 +26,11 @@ export const SHOP_EXPECTED: [string, Record<string, string>, string[]][] = [
   ["SET LOCAL lock_timeout = '2s'", {}, []],
   ['ALTER TABLE customers ADD COLUMN phone text', { customers: 'AccessExclusiveLock' }, []],
   // A volatile default is evaluated per row: the table is rewritten.
-  ['ALTER TABLE customers ADD COLUMN referral_code uuid DEFAULT gen_random_uuid()', { customers: 'AccessExclusiveLock' }, ['customers']],
+  [
+    'ALTER TABLE customers ADD COLUMN referral_code uuid DEFAULT gen_random_uuid()',
+    { customers: 'AccessExclusiveLock' },
+    ['customers'],
+  ],
   // More precision, same scale: binary compatible, no rewrite.
   ['ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2)', { orders: 'AccessExclusiveLock' }, []],
   // ADD CHECK takes ACCESS EXCLUSIVE even with NOT VALID; VALIDATE only SHARE UPDATE EXCLUSIVE.
@@ -40,10 +44,18 @@ export const SHOP_EXPECTED: [string, Record<string, string>, string[]][] = [
   ['ALTER TABLE orders ALTER COLUMN status TYPE text', { orders: 'AccessExclusiveLock' }, ['orders']],
   ["ALTER TYPE order_status ADD VALUE 'refunded'", {}, []],
   // bigint → integer rewrites, and re-checking the foreign key locks the referenced table too.
-  ['ALTER TABLE orders ALTER COLUMN customer_id TYPE integer', { orders: 'AccessExclusiveLock', customers: 'AccessExclusiveLock' }, ['orders']],
+  [
+    'ALTER TABLE orders ALTER COLUMN customer_id TYPE integer',
+    { orders: 'AccessExclusiveLock', customers: 'AccessExclusiveLock' },
+    ['orders'],
+  ],
   ['DROP INDEX customers_name_idx', { customers: 'AccessExclusiveLock' }, []],
   ['ALTER TABLE customers RENAME COLUMN phone TO phone_number', { customers: 'AccessExclusiveLock' }, []],
   ['ALTER TABLE customers DROP COLUMN referral_code', { customers: 'AccessExclusiveLock' }, []],
   ["UPDATE orders SET status = 'paid'", { orders: 'RowExclusiveLock' }, []],
-  ['TRUNCATE customers CASCADE', { customers: 'AccessExclusiveLock', orders: 'AccessExclusiveLock' }, ['customers', 'orders']],
+  [
+    'TRUNCATE customers CASCADE',
+    { customers: 'AccessExclusiveLock', orders: 'AccessExclusiveLock' },
+    ['customers', 'orders'],
+  ],
 ];

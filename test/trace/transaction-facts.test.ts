@@ -8,7 +8,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceDatabase } from '../../src/trace/database.js';
 import { PostgresDatabase } from '../../src/trace/postgres-database.js';
-import { closePglite, file, NO_SERVER_MESSAGE, pglite, scratchDatabase, SERVER_URL, stepFor, traceOnPglite, warnWithoutServer } from './helpers.js';
+import {
+  closePglite,
+  file,
+  NO_SERVER_MESSAGE,
+  pglite,
+  scratchDatabase,
+  SERVER_URL,
+  stepFor,
+  traceOnPglite,
+  warnWithoutServer,
+} from './helpers.js';
 
 afterAll(closePglite);
 warnWithoutServer();
@@ -28,14 +38,23 @@ async function tableExists(db: TraceDatabase, name: string): Promise<boolean> {
   return rows[0]?.oid !== null;
 }
 
-function transactionFacts(label: string, open: () => Promise<{ db: TraceDatabase; done: () => Promise<void> }>, skip?: string) {
+function transactionFacts(
+  label: string,
+  open: () => Promise<{ db: TraceDatabase; done: () => Promise<void> }>,
+  skip?: string,
+) {
   describe(`transaction facts on ${label}`, () => {
     it('CREATE INDEX CONCURRENTLY in a multi-statement query fails, and the whole query is rolled back', async (ctx) => {
       if (skip) return ctx.skip(skip);
       const { db, done } = await open();
       try {
-        const err = await failure(db.exec('CREATE TABLE tx_multi (id int); CREATE INDEX CONCURRENTLY tx_multi_id ON tx_multi (id);'));
-        expect(err).toEqual({ code: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block' });
+        const err = await failure(
+          db.exec('CREATE TABLE tx_multi (id int); CREATE INDEX CONCURRENTLY tx_multi_id ON tx_multi (id);'),
+        );
+        expect(err).toEqual({
+          code: '25001',
+          message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block',
+        });
         // The implicit transaction took the CREATE TABLE down with it.
         expect(await tableExists(db, 'tx_multi')).toBe(false);
       } finally {
@@ -99,14 +118,22 @@ describe('trace applies the facts to migration files', () => {
   it('a golang-migrate file with CONCURRENTLY among other statements fails as golang-migrate runs it', async () => {
     const result = await traceOnPglite([
       file('db/1_users.up.sql', 'CREATE TABLE users (id bigint PRIMARY KEY, email text);'),
-      file('db/2_index.up.sql', 'ALTER TABLE users ADD COLUMN name text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);'),
+      file(
+        'db/2_index.up.sql',
+        'ALTER TABLE users ADD COLUMN name text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+      ),
     ]);
     const step = stepFor(result, 'CREATE INDEX CONCURRENTLY');
     expect(step.status).toBe('failed');
-    expect(step.error).toEqual({ code: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block' });
+    expect(step.error).toEqual({
+      code: '25001',
+      message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block',
+    });
     const finding = result.findings.find((f) => f.rule === 'trace-statement-failed');
     expect(finding).toMatchObject({ file: 'db/2_index.up.sql', line: 2 });
-    expect(finding?.message).toContain('Fails as golang-migrate sends this file: one multi-statement query, which Postgres runs as one implicit transaction. CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)');
+    expect(finding?.message).toContain(
+      'Fails as golang-migrate sends this file: one multi-statement query, which Postgres runs as one implicit transaction. CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)',
+    );
     // It was then run on its own so the replay goes on: the index exists afterwards.
     expect(step.ms).toBeGreaterThan(0);
   });
@@ -114,7 +141,10 @@ describe('trace applies the facts to migration files', () => {
   it('a golang-migrate file holding only the CONCURRENTLY statement runs', async () => {
     const result = await traceOnPglite([
       file('db/1_users.up.sql', 'CREATE TABLE users (id bigint PRIMARY KEY, email text);'),
-      file('db/2_index.up.sql', '-- one statement: golang-migrate sends it alone\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);'),
+      file(
+        'db/2_index.up.sql',
+        '-- one statement: golang-migrate sends it alone\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+      ),
     ]);
     const step = stepFor(result, 'CREATE INDEX CONCURRENTLY');
     expect(step.status).toBe('ok');

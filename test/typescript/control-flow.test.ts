@@ -25,7 +25,11 @@ function ops(m: Migration, direction: Operation['direction'] = 'upgrade'): strin
   return m.ops
     .filter((op) => op.direction === direction && op.kind !== 'transaction')
     .map((op) => {
-      const o = op as Operation & { table?: { name: string }; tables?: { name: string }[]; column?: string | { name: string } };
+      const o = op as Operation & {
+        table?: { name: string };
+        tables?: { name: string }[];
+        column?: string | { name: string };
+      };
       const column = typeof o.column === 'string' ? o.column : o.column?.name;
       const table = o.table ?? o.tables?.[0];
       const what = table ? ` ${table.name}${column ? `.${column}` : ''}` : '';
@@ -164,7 +168,13 @@ describe('class 1: checks of which database runs the migration are decided for -
     const m = await parse('20240101000000-email.js', src);
     expect(m.diagnostics).toEqual([]);
     // The postgres case falls through into the sqlite case until its break.
-    expect(ops(m)).toEqual(['set-not-null 10 users.email', 'set-default 10 users.email', 'alter-column-type 10 users.email', 'create-index 12 users', 'add-column 17 users.meta']);
+    expect(ops(m)).toEqual([
+      'set-not-null 10 users.email',
+      'set-default 10 users.email',
+      'alter-column-type 10 users.email',
+      'create-index 12 users',
+      'add-column 17 users.meta',
+    ]);
     const meta = m.ops.find((op) => op.kind === 'add-column');
     expect(meta?.kind === 'add-column' && meta.column.type.name).toBe('jsonb');
     expect(m.ops.filter((op) => op.kind === 'unknown')).toEqual([]);
@@ -179,7 +189,7 @@ describe('class 1: checks of which database runs the migration are decided for -
       '  if (process.env.SKIP_BACKFILL) return;',
       "  await knex.raw('ALTER TABLE orders ALTER COLUMN currency SET NOT NULL');",
       "  await knex.schema.alterTable('orders', (t) => {",
-      '    if (process.env.LEGACY) t.dropColumn(\'legacy_total\');',
+      "    if (process.env.LEGACY) t.dropColumn('legacy_total');",
       '  });',
       '};',
       'exports.down = async () => {};',
@@ -195,7 +205,9 @@ describe('class 1: checks of which database runs the migration are decided for -
     const findings = lintAll([m], false);
     const required = findings.find((f) => f.rule === 'adding-required-field');
     expect(required?.message).toMatch(/\(only when `!\(await knex\.schema\.hasColumn\('orders', 'currency'\)\)`\)$/);
-    expect(findings.find((f) => f.rule === 'adding-not-nullable-field')?.message).toMatch(/\(only when not `process\.env\.SKIP_BACKFILL`\)$/);
+    expect(findings.find((f) => f.rule === 'adding-not-nullable-field')?.message).toMatch(
+      /\(only when not `process\.env\.SKIP_BACKFILL`\)$/,
+    );
   });
 
   it('a migration whose code runs only on other databases is not reported as an empty migration', async () => {
@@ -207,7 +219,9 @@ describe('class 1: checks of which database runs the migration are decided for -
       '};',
       'exports.down = async function (knex) {};',
     ].join('\n');
-    const result = await lintSources([{ path: 'migrations/20240101_sqlite_fix.js', content: decodeSource(Buffer.from(src)) }]);
+    const result = await lintSources([
+      { path: 'migrations/20240101_sqlite_fix.js', content: decodeSource(Buffer.from(src)) },
+    ]);
     expect(result.migrations[0]!.ops).toEqual([]);
     expect(result.findings.map((f) => f.rule)).toEqual([]);
   });
@@ -251,7 +265,7 @@ describe('class 5: statements hidden behind promise chains, loops and placeholde
       '    await knex.schema.alterTable(table, (t) => t.dropColumn(column));',
       '  }',
       "  await Promise.all(['a', 'b'].map((name) => knex.schema.dropTable(name)));",
-      "  await Promise.all(TABLES.map((table) => knex.raw(`ALTER TABLE ${table} ADD COLUMN note text`)));",
+      '  await Promise.all(TABLES.map((table) => knex.raw(`ALTER TABLE ${table} ADD COLUMN note text`)));',
       '};',
       'exports.down = async () => {};',
     ].join('\n');
@@ -276,7 +290,10 @@ describe('class 5: statements hidden behind promise chains, loops and placeholde
       '  async down() {},',
       '};',
     ].join('\n');
-    expect(ops(await parse('20240101000000-archive.js', forEach))).toEqual(['create-index 3 Sessions', 'create-index 3 AuditEvents']);
+    expect(ops(await parse('20240101000000-archive.js', forEach))).toEqual([
+      'create-index 3 Sessions',
+      'create-index 3 AuditEvents',
+    ]);
   });
 
   it('Sequelize replacements (:name, ?) and bind parameters ($name) are placeholders, not syntax errors', async () => {
@@ -311,7 +328,9 @@ describe('class 5: statements hidden behind promise chains, loops and placeholde
     expect(ops(m, 'downgrade')).toEqual([]);
     expect(m.downgrade).toMatchObject({ state: 'empty', note: expect.stringContaining('never call .execute()') });
     const finding = lintAll([m], false).find((f) => f.rule === 'empty-downgrade');
-    expect(finding?.message).toContain("never call .execute(), so they send nothing: db.schema.alterTable('pet').dropColumn('adopted') (line 6)");
+    expect(finding?.message).toContain(
+      "never call .execute(), so they send nothing: db.schema.alterTable('pet').dropColumn('adopted') (line 6)",
+    );
   });
 
   it('a migration provider or runner module is skipped with its reason; exports.up = async knex => … is a Knex migration', async () => {
@@ -325,8 +344,10 @@ describe('class 5: statements hidden behind promise chains, loops and placeholde
       '}',
     ].join('\n');
     expect(chooseParser({ path: 'migrations/provider.ts', text: provider })).toBeUndefined();
-    const barrel = "import * as m001 from './001_init';\nimport * as m002 from './002_email';\n\nexport const migrations = {\n  '001_init': m001,\n  '002_email': m002,\n};\n";
-    const dataOnly = "exports.up = async knex => {\n  await knex('users').update({ active: true });\n};\nexports.down = async knex => {};\n";
+    const barrel =
+      "import * as m001 from './001_init';\nimport * as m002 from './002_email';\n\nexport const migrations = {\n  '001_init': m001,\n  '002_email': m002,\n};\n";
+    const dataOnly =
+      "exports.up = async knex => {\n  await knex('users').update({ active: true });\n};\nexports.down = async knex => {};\n";
     const result = await lintSources([
       { path: 'migrations/provider.ts', content: decodeSource(Buffer.from(provider)) },
       { path: 'migrations/index.ts', content: decodeSource(Buffer.from(barrel)) },
@@ -336,7 +357,9 @@ describe('class 5: statements hidden behind promise chains, loops and placeholde
       { path: 'migrations/provider.ts', reason: 'not a migration: a module that provides or runs the migrations' },
       { path: 'migrations/index.ts', reason: 'not a migration: an index module that lists the migrations' },
     ]);
-    expect(result.migrations.map((m) => [m.file, m.format, m.ops.map((op) => op.kind)])).toEqual([['migrations/20240102_activate.js', 'knex', ['data-change']]]);
+    expect(result.migrations.map((m) => [m.file, m.format, m.ops.map((op) => op.kind)])).toEqual([
+      ['migrations/20240102_activate.js', 'knex', ['data-change']],
+    ]);
     // A data-only migration may keep an empty down(): no empty-downgrade. (Its whole-table UPDATE is
     // ban-unfiltered-data-change's business, reported as it should be.)
     expect(result.findings.map((f) => f.rule)).toEqual(['ban-unfiltered-data-change']);

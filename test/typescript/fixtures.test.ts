@@ -12,7 +12,13 @@ import { lintSources } from '../../src/linter.js';
 import { EXTENSIONS } from '../../src/parsers/registry.js';
 import { lineRules } from './helpers.js';
 
-const NOT_PINNED = new Set(['prefer-bigint-over-int', 'prefer-text-field', 'prefer-timestamptz', 'prefer-identity', 'require-lock-timeout']);
+const NOT_PINNED = new Set([
+  'prefer-bigint-over-int',
+  'prefer-text-field',
+  'prefer-timestamptz',
+  'prefer-identity',
+  'require-lock-timeout',
+]);
 
 type Expected = Record<string, [number, string][]>;
 
@@ -102,7 +108,10 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
       'migrations/2024_03_20_0001_public_ids.ts': [[9, 'adding-field-with-default']],
       // down() builds its statements but never calls .execute(): it does nothing.
       // adoption.pet_id references pet with no index on it
-      'migrations/2024_04_02_0001_pet_adoptions.ts': [[4, 'require-index-for-foreign-key'], [14, 'empty-downgrade']],
+      'migrations/2024_04_02_0001_pet_adoptions.ts': [
+        [4, 'require-index-for-foreign-key'],
+        [14, 'empty-downgrade'],
+      ],
     },
   },
   'node-pg-migrate': {
@@ -181,7 +190,9 @@ describe('framework fixtures: expected findings', () => {
       const files = discoverFiles([dir], EXTENSIONS);
       const result = await lintSources(files.map((f) => ({ path: f, content: readSource(f) })));
       expect(result.skipped.map((s) => s.path.slice(dir.length + 1)).sort()).toEqual(expected.skipped);
-      expect(result.migrations.map((m) => [m.file.slice(dir.length + 1), m.format])).toEqual(Object.keys(expected.files).map((f) => [f, framework]));
+      expect(result.migrations.map((m) => [m.file.slice(dir.length + 1), m.format])).toEqual(
+        Object.keys(expected.files).map((f) => [f, framework]),
+      );
       for (const m of result.migrations) expect(m.diagnostics, m.file).toEqual([]);
       for (const [file, findings] of Object.entries(expected.files)) {
         expect(lineRules(result.findings, `${dir}/${file}`, NOT_PINNED), file).toEqual(findings);
@@ -197,7 +208,13 @@ describe('CLI on the framework fixtures', () => {
   const io = () => {
     let stdout = '';
     return {
-      io: { stdout: (s: string) => void (stdout += s), stderr: () => undefined, readStdin: async () => Buffer.alloc(0), cwd: process.cwd(), isTTY: false },
+      io: {
+        stdout: (s: string) => void (stdout += s),
+        stderr: () => undefined,
+        readStdin: async () => Buffer.alloc(0),
+        cwd: process.cwd(),
+        isTTY: false,
+      },
       out: () => stdout,
     };
   };
@@ -205,7 +222,10 @@ describe('CLI on the framework fixtures', () => {
   it('JSON summary: files per detected format and unknown calls counted; --verbose lists them', async () => {
     const plain = io();
     await run(['--format', 'json', 'fixtures/knex', 'fixtures/kysely', 'fixtures/typeorm'], plain.io);
-    const doc = JSON.parse(plain.out()) as { summary: { filesByFormat: Record<string, number>; unknownOperations: number; skippedFiles: number }; unknownOperations?: unknown };
+    const doc = JSON.parse(plain.out()) as {
+      summary: { filesByFormat: Record<string, number>; unknownOperations: number; skippedFiles: number };
+      unknownOperations?: unknown;
+    };
     expect(doc.summary.filesByFormat).toMatchObject({ knex: 11, kysely: 6, typeorm: 8 });
     // knex: addAuditColumns(knex) in up. The loops over literal arrays of tables (knex and kysely) are
     // read once per table since issue 9; before, each was a call not understood (5 in all).
@@ -215,21 +235,36 @@ describe('CLI on the framework fixtures', () => {
 
     const verbose = io();
     await run(['--format', 'json', '--verbose', 'fixtures/knex/migrations/20230701000000_audit_tables.js'], verbose.io);
-    const listed = (JSON.parse(verbose.out()) as { unknownOperations: { file: string; line: number; call: string; reason: string }[] }).unknownOperations;
+    const listed = (
+      JSON.parse(verbose.out()) as { unknownOperations: { file: string; line: number; call: string; reason: string }[] }
+    ).unknownOperations;
     expect(listed.map((u) => [u.file, u.line, u.reason])).toEqual([
-      ['fixtures/knex/migrations/20230701000000_audit_tables.js', 9, "helper imported from '../src/audit' receives the knex object; what it runs cannot be read from this file"],
+      [
+        'fixtures/knex/migrations/20230701000000_audit_tables.js',
+        9,
+        "helper imported from '../src/audit' receives the knex object; what it runs cannot be read from this file",
+      ],
     ]);
     expect(listed[0]!.call).toBe("addAuditColumns(knex, 'orders')");
   });
 
   it('text output: findings at the line in the .ts file with its code frame; --verbose lists calls not understood', async () => {
     const out = io();
-    const code = await run(['--verbose', 'fixtures/kysely/migrations', 'fixtures/knex/migrations/20230701000000_audit_tables.js'], out.io);
+    const code = await run(
+      ['--verbose', 'fixtures/kysely/migrations', 'fixtures/knex/migrations/20230701000000_audit_tables.js'],
+      out.io,
+    );
     expect(code).toBe(1);
     const text = out.out();
-    expect(text).toContain('fixtures/kysely/migrations/2024_02_15_0001_pet_species_index.ts:5:13  error  ban-concurrent-index-creation-in-transaction');
-    expect(text).toContain("> 5 |   await sql`CREATE INDEX CONCURRENTLY pet_species_index ON pet (species)`.execute(db)");
-    expect(text).toMatch(/20230701000000_audit_tables\.js:9:\d+ {2}not understood {2}addAuditColumns\(knex, 'orders'\)/);
+    expect(text).toContain(
+      'fixtures/kysely/migrations/2024_02_15_0001_pet_species_index.ts:5:13  error  ban-concurrent-index-creation-in-transaction',
+    );
+    expect(text).toContain(
+      '> 5 |   await sql`CREATE INDEX CONCURRENTLY pet_species_index ON pet (species)`.execute(db)',
+    );
+    expect(text).toMatch(
+      /20230701000000_audit_tables\.js:9:\d+ {2}not understood {2}addAuditColumns\(knex, 'orders'\)/,
+    );
     // The loop over a literal array of tables is read once per table, not reported.
     expect(text).not.toMatch(/2024_03_20_0001_public_ids\.ts:\d+:\d+ {2}not understood/);
   });

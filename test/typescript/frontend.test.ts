@@ -23,16 +23,28 @@ function where(text: string, needle: string): [number, number] {
 }
 
 describe('SQL in strings: positions in the .ts/.js file', () => {
-  it('a single-quoted string with escapes: the statement after \\n and \\\' starts where it is written', async () => {
+  it("a single-quoted string with escapes: the statement after \\n and \\' starts where it is written", async () => {
     // JS source: 'UPDATE users SET note = \'it\'\'s\';\n  CREATE INDEX …' (SQL: 'it''s', then a newline).
-    const src = knexFile(`  await knex.raw('UPDATE users SET note = \\'it\\'\\'s\\';\\n  CREATE INDEX users_note_idx ON users (note)');`);
+    const src = knexFile(
+      `  await knex.raw('UPDATE users SET note = \\'it\\'\\'s\\';\\n  CREATE INDEX users_note_idx ON users (note)');`,
+    );
     const m = await parseTs('m.js', src);
     const index = m.ops.find((op) => op.kind === 'create-index')!;
     expect([index.span.line, index.span.column]).toEqual(where(src, 'CREATE INDEX'));
   });
 
   it('template literals with CRLF line endings and non-ASCII text before the statement', async () => {
-    const src = knexFile(['  // Überprüfung: naïve café', '  await knex.raw(`', '    -- größe', '    ALTER TABLE "bestellungen" ADD COLUMN "größe" integer NOT NULL', '  `);'].join('\r\n')).replace(/\n/g, '\r\n').replace(/\r\r\n/g, '\r\n');
+    const src = knexFile(
+      [
+        '  // Überprüfung: naïve café',
+        '  await knex.raw(`',
+        '    -- größe',
+        '    ALTER TABLE "bestellungen" ADD COLUMN "größe" integer NOT NULL',
+        '  `);',
+      ].join('\r\n'),
+    )
+      .replace(/\n/g, '\r\n')
+      .replace(/\r\r\n/g, '\r\n');
     const m = await parseTs('m.js', src);
     const add = m.ops.find((op) => op.kind === 'add-column')!;
     const [line, column] = where(src.replace(/\r\n/g, '\n'), 'ALTER TABLE "bestellungen"');
@@ -41,8 +53,11 @@ describe('SQL in strings: positions in the .ts/.js file', () => {
   });
 
   it('string concatenation across lines and SQL held in a const elsewhere in the file', async () => {
-    const header = "const ADD_PLAN = `ALTER TABLE accounts\n  ADD COLUMN plan text NOT NULL`;\n";
-    const src = knexFile("  await knex.raw(ADD_PLAN);\n  await knex.raw('CREATE INDEX accounts_plan_idx ' +\n    'ON accounts (plan)');", header);
+    const header = 'const ADD_PLAN = `ALTER TABLE accounts\n  ADD COLUMN plan text NOT NULL`;\n';
+    const src = knexFile(
+      "  await knex.raw(ADD_PLAN);\n  await knex.raw('CREATE INDEX accounts_plan_idx ' +\n    'ON accounts (plan)');",
+      header,
+    );
     const m = await parseTs('m.js', src);
     const [add, index] = m.ops;
     // The op points where the SQL text is: in the const's template literal.
@@ -53,21 +68,28 @@ describe('SQL in strings: positions in the .ts/.js file', () => {
 
   it('${} parts: constants are substituted, other values become placeholders named after the expression', async () => {
     const src = knexFile(
-      "  const table = getTable();\n  await knex.raw(`CREATE INDEX ${TABLE}_email_idx ON ${TABLE} (email)`);\n  await knex.raw(`ALTER TABLE ${table} ADD COLUMN created timestamptz DEFAULT ${defaultExpr}`);",
+      '  const table = getTable();\n  await knex.raw(`CREATE INDEX ${TABLE}_email_idx ON ${TABLE} (email)`);\n  await knex.raw(`ALTER TABLE ${table} ADD COLUMN created timestamptz DEFAULT ${defaultExpr}`);',
       "const TABLE = 'users';\n",
     );
     const m = await parseTs('m.js', src);
     const [index, add] = m.ops;
-    expect(index!.kind === 'create-index' && [index!.name, index!.table]).toEqual(['users_email_idx', { name: 'users' }]);
+    expect(index!.kind === 'create-index' && [index!.name, index!.table]).toEqual([
+      'users_email_idx',
+      { name: 'users' },
+    ]);
     expect(add!.kind === 'add-column' && add!.table).toEqual({ name: '${table}' });
     // A default the file computes at run time is not assumed constant.
     expect(add!.kind === 'add-column' && add!.column.default?.volatility).toBe('unknown');
     const findings = lintAll([m]).filter((f) => f.rule === 'require-concurrent-index-creation');
-    expect(findings.map((f) => f.message)).toEqual(['CREATE INDEX users_email_idx on users without CONCURRENTLY blocks writes to the table until the index is built.']);
+    expect(findings.map((f) => f.message)).toEqual([
+      'CREATE INDEX users_email_idx on users without CONCURRENTLY blocks writes to the table until the index is built.',
+    ]);
   });
 
   it('a syntax error in a constant SQL string is a parse-error at its position in the file', async () => {
-    const src = knexFile("  await knex.raw(`ALTER TABLE users\n    ADD COLUM age int`);\n  await knex.raw('CREATE INDEX i ON users (age)');");
+    const src = knexFile(
+      "  await knex.raw(`ALTER TABLE users\n    ADD COLUM age int`);\n  await knex.raw('CREATE INDEX i ON users (age)');",
+    );
     const m = await parseTs('m.js', src);
     // `COLUM` reads as a column name and `age` as its type: Postgres stops at `int`.
     expect(m.diagnostics.map((d) => [d.rule, d.span.line, d.span.column])).toEqual([['parse-error', 3, 19]]);
@@ -84,7 +106,10 @@ describe('SQL in strings: positions in the .ts/.js file', () => {
   });
 
   it('several statements in one string are one implicit transaction: CONCURRENTLY fails there even without a tool transaction', async () => {
-    const src = knexFile("  await knex.raw('CREATE INDEX CONCURRENTLY a_idx ON t (a); CREATE INDEX CONCURRENTLY b_idx ON t (b)');\n  await knex.raw('CREATE INDEX CONCURRENTLY c_idx ON t (c)');", 'exports.config = { transaction: false };\n');
+    const src = knexFile(
+      "  await knex.raw('CREATE INDEX CONCURRENTLY a_idx ON t (a); CREATE INDEX CONCURRENTLY b_idx ON t (b)');\n  await knex.raw('CREATE INDEX CONCURRENTLY c_idx ON t (c)');",
+      'exports.config = { transaction: false };\n',
+    );
     const m = await parseTs('m.js', src);
     expect(m.ops.map((op) => [op.kind, op.inTransaction])).toEqual([
       ['create-index', true],
@@ -97,7 +122,8 @@ describe('SQL in strings: positions in the .ts/.js file', () => {
 
 describe('files that do not parse or are not migrations', () => {
   it('a TypeScript syntax error is a parse-error finding at its position, and the run goes on', async () => {
-    const broken = "import type { Knex } from 'knex';\nexport async function up(knex: Knex) {\n  await knex.schema.alterTable('users', (t) => {\n    t.string('x'\n  });\n}\n";
+    const broken =
+      "import type { Knex } from 'knex';\nexport async function up(knex: Knex) {\n  await knex.schema.alterTable('users', (t) => {\n    t.string('x'\n  });\n}\n";
     const good = "exports.up = (knex) => knex.raw('DROP TABLE legacy');\n";
     const result = await lintSources([
       { path: 'a_broken.ts', content: decodeSource(Buffer.from(broken)) },
@@ -111,13 +137,24 @@ describe('files that do not parse or are not migrations', () => {
 
   it('a .ts/.js file that is not a migration is skipped quietly when walked, reported when named', async () => {
     const config = readFileSync('fixtures/knex/knexfile.js', 'utf8');
-    const walked = await lintSources([{ path: 'fixtures/knex/knexfile.js', content: decodeSource(Buffer.from(config)) }]);
+    const walked = await lintSources([
+      { path: 'fixtures/knex/knexfile.js', content: decodeSource(Buffer.from(config)) },
+    ]);
     expect(walked.findings).toEqual([]);
-    expect(walked.skipped).toEqual([{ path: 'fixtures/knex/knexfile.js', reason: expect.stringContaining('not a migration of any supported framework') }]);
-    const named = await lintSources([{ path: 'fixtures/knex/knexfile.js', content: decodeSource(Buffer.from(config)), explicit: true }]);
+    expect(walked.skipped).toEqual([
+      {
+        path: 'fixtures/knex/knexfile.js',
+        reason: expect.stringContaining('not a migration of any supported framework'),
+      },
+    ]);
+    const named = await lintSources([
+      { path: 'fixtures/knex/knexfile.js', content: decodeSource(Buffer.from(config)), explicit: true },
+    ]);
     expect(named.skipped).toEqual([]);
     expect(named.findings.map((f) => [f.rule, f.severity])).toEqual([['parse-error', 'error']]);
-    expect(named.findings[0]!.message).toMatch(/^Not linted: not a migration of any supported framework \(.*knex.*\); --framework forces one\.$/);
+    expect(named.findings[0]!.message).toMatch(
+      /^Not linted: not a migration of any supported framework \(.*knex.*\); --framework forces one\.$/,
+    );
   });
 
   it('--framework forces a frontend; a forced frontend that finds no up() says so', async () => {
@@ -132,16 +169,56 @@ describe('files that do not parse or are not migrations', () => {
 
 describe('framework detection from imports and shapes', () => {
   const cases: [string, string, string][] = [
-    ['knex, CommonJS', 'x.js', "exports.up = function (knex) { return knex.schema.createTable('a', (t) => { t.increments(); }); };"],
-    ['knex, ESM with types', 'x.mts', "import type { Knex } from 'knex';\nexport async function up(knex: Knex): Promise<void> {}"],
-    ['knex, module.exports object', 'x.cjs', "module.exports = { up: async (knex) => knex.raw('SELECT 1'), down: async () => {} };"],
-    ['typeorm', 'x.ts', 'import { MigrationInterface, QueryRunner } from "typeorm";\nexport class A1 implements MigrationInterface { async up(queryRunner: QueryRunner) {} async down() {} }'],
-    ['typeorm, JavaScript class', 'x.js', 'module.exports = class A1 { async up(queryRunner) { await queryRunner.query("SELECT 1"); } };'],
-    ['kysely', 'x.ts', "import { Kysely } from 'kysely';\nexport async function up(db: Kysely<any>) { await db.schema.createTable('a').execute(); }"],
-    ['node-pg-migrate', 'x.js', "exports.shorthands = undefined;\nexports.up = (pgm) => { pgm.createTable('a', { id: 'id' }); };"],
-    ['node-pg-migrate, TypeScript', 'x.ts', "import type { MigrationBuilder } from 'node-pg-migrate';\nexport async function up(pgm: MigrationBuilder): Promise<void> {}"],
-    ['sequelize', 'x.js', "'use strict';\nmodule.exports = { async up (queryInterface, Sequelize) { await queryInterface.addColumn('a', 'b', Sequelize.STRING); } };"],
-    ['mikro-orm', 'x.ts', "import { Migration } from '@mikro-orm/migrations';\nexport class Migration1 extends Migration { async up() { this.addSql('select 1'); } }"],
+    [
+      'knex, CommonJS',
+      'x.js',
+      "exports.up = function (knex) { return knex.schema.createTable('a', (t) => { t.increments(); }); };",
+    ],
+    [
+      'knex, ESM with types',
+      'x.mts',
+      "import type { Knex } from 'knex';\nexport async function up(knex: Knex): Promise<void> {}",
+    ],
+    [
+      'knex, module.exports object',
+      'x.cjs',
+      "module.exports = { up: async (knex) => knex.raw('SELECT 1'), down: async () => {} };",
+    ],
+    [
+      'typeorm',
+      'x.ts',
+      'import { MigrationInterface, QueryRunner } from "typeorm";\nexport class A1 implements MigrationInterface { async up(queryRunner: QueryRunner) {} async down() {} }',
+    ],
+    [
+      'typeorm, JavaScript class',
+      'x.js',
+      'module.exports = class A1 { async up(queryRunner) { await queryRunner.query("SELECT 1"); } };',
+    ],
+    [
+      'kysely',
+      'x.ts',
+      "import { Kysely } from 'kysely';\nexport async function up(db: Kysely<any>) { await db.schema.createTable('a').execute(); }",
+    ],
+    [
+      'node-pg-migrate',
+      'x.js',
+      "exports.shorthands = undefined;\nexports.up = (pgm) => { pgm.createTable('a', { id: 'id' }); };",
+    ],
+    [
+      'node-pg-migrate, TypeScript',
+      'x.ts',
+      "import type { MigrationBuilder } from 'node-pg-migrate';\nexport async function up(pgm: MigrationBuilder): Promise<void> {}",
+    ],
+    [
+      'sequelize',
+      'x.js',
+      "'use strict';\nmodule.exports = { async up (queryInterface, Sequelize) { await queryInterface.addColumn('a', 'b', Sequelize.STRING); } };",
+    ],
+    [
+      'mikro-orm',
+      'x.ts',
+      "import { Migration } from '@mikro-orm/migrations';\nexport class Migration1 extends Migration { async up() { this.addSql('select 1'); } }",
+    ],
   ];
   for (const [expected, path, text] of cases) {
     it(expected, () => {
@@ -156,9 +233,12 @@ describe('framework detection from imports and shapes', () => {
       ['database.ts', readFileSync('fixtures/kysely/database.ts', 'utf8')],
       ['mikro-orm.config.ts', readFileSync('fixtures/mikro-orm/src/mikro-orm.config.ts', 'utf8')],
       ['seed.js', "exports.seed = async function (knex) { await knex('users').insert({ id: 1 }); };"],
-      ['util.ts', "export function setup(db) { return db.schema; }"],
+      ['util.ts', 'export function setup(db) { return db.schema; }'],
       // A test that runs a migration calls up(); it does not define one.
-      ['migration.test.ts', "import { QueryRunner } from 'typeorm';\nimport { AddBio1 } from './1-AddBio';\nit('runs', async () => { const queryRunner = ds.createQueryRunner(); await new AddBio1().up(queryRunner); });"],
+      [
+        'migration.test.ts',
+        "import { QueryRunner } from 'typeorm';\nimport { AddBio1 } from './1-AddBio';\nit('runs', async () => { const queryRunner = ds.createQueryRunner(); await new AddBio1().up(queryRunner); });",
+      ],
       ['runner.js', "const knex = require('knex')(config);\nawait knex.migrate.up({ name: '20240101_x.js' });"],
     ]) {
       expect(chooseParser({ path: path!, text: text! }), path).toBeUndefined();
@@ -172,7 +252,10 @@ describe('loading', () => {
     for (const f of readdirSync(dir)) {
       const text = readFileSync(join(dir, f), 'utf8');
       const staticImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*from\s+'([^']+)'/gm)].map((m) => m[1]);
-      expect(staticImports.filter((s) => s!.includes('typescript')), f).toEqual([]);
+      expect(
+        staticImports.filter((s) => s!.includes('typescript')),
+        f,
+      ).toEqual([]);
     }
     expect(readFileSync(join(dir, 'estree.ts'), 'utf8')).toContain("import('@typescript-eslint/typescript-estree')");
   });
@@ -186,7 +269,7 @@ describe('reading the framework object through helpers, aliases and other export
       "  await db.schema.alterTable('orders', (t) => t.index(['status'], 'orders_status_idx'));",
       '}',
       'export async function up(knex: Knex) {',
-      "  const schema = knex.schema;",
+      '  const schema = knex.schema;',
       "  await schema.alterTable('orders', (t) => { t.text('note'); });",
       "  await addIndex(knex, 'status');",
       '}',
@@ -202,7 +285,10 @@ describe('reading the framework object through helpers, aliases and other export
     const fns = "async function up(knex) { await knex.raw('DROP TABLE legacy'); }\nasync function down(knex) {}\n";
     for (const tail of ['export default { up, down };', 'export { up, down };']) {
       const m = await parseTs('m.mjs', `${fns}${tail}\n`, 'knex');
-      expect(m.ops.map((op) => op.kind), tail).toEqual(['drop-table']);
+      expect(
+        m.ops.map((op) => op.kind),
+        tail,
+      ).toEqual(['drop-table']);
       expect(m.downgrade?.state, tail).toBe('empty');
     }
   });
@@ -230,7 +316,7 @@ describe('Knex table builders passed to helpers', () => {
       'function addTimestamps(table, db) {',
       "  table.timestamp('created_at').notNullable().defaultTo(db.fn.now());",
       '}',
-      'exports.up = (knex) => knex.schema.alterTable(\'orders\', (t) => {',
+      "exports.up = (knex) => knex.schema.alterTable('orders', (t) => {",
       '  addTimestamps(t, knex);',
       '  addAudit(t);',
       '});',
@@ -240,17 +326,30 @@ describe('Knex table builders passed to helpers', () => {
       ['add-column', 3],
       ['unknown', 7],
     ]);
-    expect(m.ops[1]!.kind === 'unknown' && m.ops[1]!.reason).toBe("a helper imported from './helpers' receives the table builder; the columns it adds cannot be read from this file");
+    expect(m.ops[1]!.kind === 'unknown' && m.ops[1]!.reason).toBe(
+      "a helper imported from './helpers' receives the table builder; the columns it adds cannot be read from this file",
+    );
     // `db` inside the helper is the knex object it was given: its fn.now() default is read.
-    expect(m.ops[0]!.kind === 'add-column' && m.ops[0]!.column.default).toEqual({ text: 'CURRENT_TIMESTAMP', volatility: 'stable' });
+    expect(m.ops[0]!.kind === 'add-column' && m.ops[0]!.column.default).toEqual({
+      text: 'CURRENT_TIMESTAMP',
+      volatility: 'stable',
+    });
   });
 });
 
 describe('options that decide verdicts but are only known at run time are not guessed', () => {
   it('Sequelize allowNull, node-pg-migrate notNull, TypeORM isNullable from a variable: unknown ops', async () => {
-    const seq = await parseTs('s.js', "module.exports = { async up(queryInterface, Sequelize) {\n  const allowNull = process.env.X === '1';\n  await queryInterface.addColumn('users', 'plan', { type: Sequelize.TEXT, allowNull });\n} };\n");
-    expect(seq.ops.map((op) => [op.kind, op.kind === 'unknown' && op.reason])).toEqual([['unknown', 'allowNull is not a constant, so whether the column is NOT NULL cannot be read']]);
-    const pgm = await parseTs('p.js', "exports.up = (pgm) => {\n  pgm.addColumns('users', { plan: { type: 'text', notNull: strict } });\n};\n");
+    const seq = await parseTs(
+      's.js',
+      "module.exports = { async up(queryInterface, Sequelize) {\n  const allowNull = process.env.X === '1';\n  await queryInterface.addColumn('users', 'plan', { type: Sequelize.TEXT, allowNull });\n} };\n",
+    );
+    expect(seq.ops.map((op) => [op.kind, op.kind === 'unknown' && op.reason])).toEqual([
+      ['unknown', 'allowNull is not a constant, so whether the column is NOT NULL cannot be read'],
+    ]);
+    const pgm = await parseTs(
+      'p.js',
+      "exports.up = (pgm) => {\n  pgm.addColumns('users', { plan: { type: 'text', notNull: strict } });\n};\n",
+    );
     expect(pgm.ops.map((op) => op.kind)).toEqual(['unknown']);
     const typeorm = await parseTs(
       't.ts',
@@ -309,7 +408,10 @@ describe('several migrations in one file (an inline migration provider)', () => 
     ]);
     expect(m.ops.map((op) => op.revision)).toEqual(['001', '001', '002', '002']);
     // '002' has no down: Kysely skips it when migrating down.
-    expect(m.downgrade).toMatchObject({ state: 'absent', note: expect.stringContaining('migration "002": Kysely\'s Migrator skips a migration without down()') });
+    expect(m.downgrade).toMatchObject({
+      state: 'absent',
+      note: expect.stringContaining('migration "002": Kysely\'s Migrator skips a migration without down()'),
+    });
     // In a run each entry is its own migration: 'post' is not new any more in '002'.
     const result = await lintSources([{ path: 'db/migrations.ts', content: decodeSource(Buffer.from(src)) }]);
     expect(result.migrations.map((x) => [x.revision, x.ops.length, x.downgrade?.state])).toEqual([

@@ -5,7 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Direction, Migration, MigrationFormat, Operation, QualifiedName, TransactionMode, TypeRef } from '../../src/ir/types.js';
+import type {
+  Direction,
+  Migration,
+  MigrationFormat,
+  Operation,
+  QualifiedName,
+  TransactionMode,
+  TypeRef,
+} from '../../src/ir/types.js';
 import { assignTransactions } from '../../src/ir/transactions.js';
 import { lintMigrations } from '../../src/engine/lint.js';
 import type { Finding } from '../../src/engine/types.js';
@@ -13,9 +21,16 @@ import { enabledRules } from '../../src/linter.js';
 import { parseFile } from '../../src/parsers/registry.js';
 import { initSqlParser, parseSql } from '../../src/parsers/sql/parse-sql.js';
 
-export async function parseTs(path: string, text = readFileSync(path, 'utf8'), framework?: MigrationFormat): Promise<Migration> {
+export async function parseTs(
+  path: string,
+  text = readFileSync(path, 'utf8'),
+  framework?: MigrationFormat,
+): Promise<Migration> {
   await initSqlParser();
-  const m = await parseFile({ path, text }, { assumeInTransaction: false, dialect: 'postgresql', ...(framework ? { framework } : {}) });
+  const m = await parseFile(
+    { path, text },
+    { assumeInTransaction: false, dialect: 'postgresql', ...(framework ? { framework } : {}) },
+  );
   if (!m) throw new Error(`no parser took ${path}`);
   return m;
 }
@@ -42,12 +57,18 @@ export function relocate(op: Operation, file: string): void {
   const statement = op.statementSpan ?? op.span;
   op.span = { ...statement, file };
   delete op.statementSpan;
-  if (op.kind === 'create-table') for (const c of [...op.columns, ...op.constraints, ...op.columns.flatMap((col) => col.constraints)]) delete c.span;
+  if (op.kind === 'create-table')
+    for (const c of [...op.columns, ...op.constraints, ...op.columns.flatMap((col) => col.constraints)]) delete c.span;
   if (op.kind === 'add-column') for (const c of [op.column, ...op.column.constraints]) delete c.span;
   if (op.kind === 'add-constraint') delete op.constraint.span;
 }
 
-export function generatedMigration(like: Migration, up: Operation[], down: Operation[], mode: TransactionMode = like.transaction): Migration {
+export function generatedMigration(
+  like: Migration,
+  up: Operation[],
+  down: Operation[],
+  mode: TransactionMode = like.transaction,
+): Migration {
   const ops = [...up, ...down];
   for (const op of ops) relocate(op, like.file);
   assignTransactions(ops, mode);
@@ -75,7 +96,15 @@ function type(t: TypeRef | undefined) {
 export function normalize(op: Operation, withTransaction = true): unknown {
   const base: Record<string, unknown> = { kind: op.kind, direction: op.direction };
   if (withTransaction) base.inTransaction = op.inTransaction;
-  const constraint = (c: { type: string; name?: string; columns: string[]; notValid: boolean; references?: { table: QualifiedName; columns: string[] }; checksNotNullOf?: string; usingIndex?: string }) => ({
+  const constraint = (c: {
+    type: string;
+    name?: string;
+    columns: string[];
+    notValid: boolean;
+    references?: { table: QualifiedName; columns: string[] };
+    checksNotNullOf?: string;
+    usingIndex?: string;
+  }) => ({
     type: c.type,
     name: c.name,
     columns: c.columns,
@@ -96,7 +125,13 @@ export function normalize(op: Operation, withTransaction = true): unknown {
   });
   switch (op.kind) {
     case 'create-table':
-      return { ...base, table: table(op.table), columns: op.columns.map(column), constraints: op.constraints.map(constraint), ifNotExists: op.ifNotExists };
+      return {
+        ...base,
+        table: table(op.table),
+        columns: op.columns.map(column),
+        constraints: op.constraints.map(constraint),
+        ifNotExists: op.ifNotExists,
+      };
     case 'add-column':
       return { ...base, table: table(op.table), column: column(op.column) };
     case 'drop-column':
@@ -109,13 +144,27 @@ export function normalize(op: Operation, withTransaction = true): unknown {
     case 'drop-not-null':
       return { ...base, table: table(op.table), column: op.column };
     case 'set-default':
-      return { ...base, table: table(op.table), column: op.column, default: op.default ? op.default.volatility : undefined };
+      return {
+        ...base,
+        table: table(op.table),
+        column: op.column,
+        default: op.default ? op.default.volatility : undefined,
+      };
     case 'add-constraint':
       return { ...base, table: table(op.table), constraint: constraint(op.constraint) };
     case 'drop-constraint':
       return { ...base, table: table(op.table), name: op.name, ifExists: op.ifExists };
     case 'create-index':
-      return { ...base, table: table(op.table), name: op.name, columns: op.columns, unique: op.unique, concurrently: op.concurrently, ifNotExists: op.ifNotExists, partial: Boolean(op.where) };
+      return {
+        ...base,
+        table: table(op.table),
+        name: op.name,
+        columns: op.columns,
+        unique: op.unique,
+        concurrently: op.concurrently,
+        ifNotExists: op.ifNotExists,
+        partial: Boolean(op.where),
+      };
     case 'drop-index':
       return { ...base, indexes: op.indexes.map(table), concurrently: op.concurrently, ifExists: op.ifExists };
     case 'drop-table':
@@ -151,12 +200,22 @@ export function lintAll(migrations: Migration[], checkDowngrade = true): Finding
 export function verdicts(findings: Finding[], file?: string): string[] {
   return findings
     .filter((f) => file === undefined || f.file === file)
-    .map((f) => `${f.rule}: ${f.message.replace(/\blines? \d+(, \d+)*/g, 'line N').replace(/\bpublic\./g, '').replace(/ \(only when .*\)$/, '')}`)
+    .map(
+      (f) =>
+        `${f.rule}: ${f.message
+          .replace(/\blines? \d+(, \d+)*/g, 'line N')
+          .replace(/\bpublic\./g, '')
+          .replace(/ \(only when .*\)$/, '')}`,
+    )
     .sort();
 }
 
 /** `[line, rule]` pairs, sorted, for expected-findings assertions. */
-export function lineRules(findings: Finding[], file: string, ignore: ReadonlySet<string> = new Set()): [number, string][] {
+export function lineRules(
+  findings: Finding[],
+  file: string,
+  ignore: ReadonlySet<string> = new Set(),
+): [number, string][] {
   return findings
     .filter((f) => f.file === file && !ignore.has(f.rule))
     .map((f) => [f.line, f.rule] as [number, string])

@@ -25,7 +25,8 @@ function recordingKnex() {
   const connection = {
     query(config: { text: string; values?: unknown[] }, callback: (err: Error | null, res: unknown) => void) {
       // The reads behind hasTable()/hasColumn() decide what runs; they are not statements of the migration (no rows: absent).
-      if (!/^select \* from information_schema\./i.test(config.text)) sent.push(inlineBindings(config.text, config.values ?? []));
+      if (!/^select \* from information_schema\./i.test(config.text))
+        sent.push(inlineBindings(config.text, config.values ?? []));
       callback(null, { rows: [], rowCount: 0, command: 'UPDATE', fields: [] });
     },
     on() {},
@@ -47,7 +48,9 @@ function inlineBindings(sql: string, bindings: unknown[]): string {
   });
 }
 
-async function loadModule(file: string): Promise<{ up: (k: unknown) => Promise<unknown>; down?: (k: unknown) => Promise<unknown> }> {
+async function loadModule(
+  file: string,
+): Promise<{ up: (k: unknown) => Promise<unknown>; down?: (k: unknown) => Promise<unknown> }> {
   if (file.endsWith('.ts')) return (await import(file)) as never;
   return require(file);
 }
@@ -75,7 +78,10 @@ async function compare(file: string, text: string | undefined, mod: Parameters<t
   const sql = await generate(mod);
   const generated = generatedMigration(fromTs, sqlOps(sql.up, 'upgrade'), sqlOps(sql.down, 'downgrade'));
   expect(fromTs.diagnostics).toEqual([]);
-  expect(fromTs.ops.map((op) => normalize(op)), `SQL knex sent:\n${[...sql.up, '-- down', ...sql.down].join(';\n')}`).toEqual(generated.ops.map((op) => normalize(op)));
+  expect(
+    fromTs.ops.map((op) => normalize(op)),
+    `SQL knex sent:\n${[...sql.up, '-- down', ...sql.down].join(';\n')}`,
+  ).toEqual(generated.ops.map((op) => normalize(op)));
   return { fromTs, generated, sql };
 }
 
@@ -98,10 +104,21 @@ describe('knex fixtures: frontend IR = IR of the SQL knex generates', () => {
     expect(pairs.length).toBe(FIXTURES.length - 1);
     const fromTs = lintAll(pairs.map((p) => p.fromTs));
     const generated = lintAll(pairs.map((p) => p.generated));
-    for (const p of pairs) expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
+    for (const p of pairs)
+      expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
     // The fixtures exercise the rules that matter for Knex, on both sides alike.
     const rules = new Set(fromTs.map((f) => f.rule));
-    for (const id of ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'adding-required-field', 'adding-foreign-key-constraint', 'ban-drop-not-null', 'adding-not-nullable-field', 'renaming-column', 'ban-drop-column', 'empty-downgrade']) {
+    for (const id of [
+      'require-concurrent-index-creation',
+      'ban-concurrent-index-creation-in-transaction',
+      'adding-required-field',
+      'adding-foreign-key-constraint',
+      'ban-drop-not-null',
+      'adding-not-nullable-field',
+      'renaming-column',
+      'ban-drop-column',
+      'empty-downgrade',
+    ]) {
       expect(rules, id).toContain(id);
     }
   });
@@ -117,9 +134,13 @@ describe('knex fixtures: frontend IR = IR of the SQL knex generates', () => {
       [9, "helper imported from '../src/audit' receives the knex object; what it runs cannot be read from this file"],
     ]);
     const read = fromTs.ops.filter((op) => op.direction === 'upgrade' && op.kind !== 'unknown');
-    expect(read.map((op) => normalize(op))).toEqual(sqlOps(sql.up.slice(0, 2), 'upgrade').map((op) => normalize({ ...op, inTransaction: true })));
+    expect(read.map((op) => normalize(op))).toEqual(
+      sqlOps(sql.up.slice(0, 2), 'upgrade').map((op) => normalize({ ...op, inTransaction: true })),
+    );
     const down = fromTs.ops.filter((op) => op.direction === 'downgrade');
-    expect(down.map((op) => normalize(op))).toEqual(sqlOps(sql.down, 'downgrade').map((op) => normalize({ ...op, inTransaction: true })));
+    expect(down.map((op) => normalize(op))).toEqual(
+      sqlOps(sql.down, 'downgrade').map((op) => normalize({ ...op, inTransaction: true })),
+    );
   });
 });
 
@@ -252,7 +273,10 @@ describe('knex builder scenarios: frontend IR = IR of the SQL knex generates', (
       // knex.transaction() sends BEGIN/COMMIT through the same connection: both sides show them.
       const generated = generatedMigration(fromTs, sqlOps(sql.up, 'upgrade'), sqlOps(sql.down, 'downgrade'));
       expect(fromTs.diagnostics).toEqual([]);
-      expect(fromTs.ops.map((op) => normalize(op)), `SQL knex sent:\n${sql.up.join(';\n')}`).toEqual(generated.ops.map((op) => normalize(op)));
+      expect(
+        fromTs.ops.map((op) => normalize(op)),
+        `SQL knex sent:\n${sql.up.join(';\n')}`,
+      ).toEqual(generated.ops.map((op) => normalize(op)));
       pairs.push({ fromTs, generated });
     });
   });

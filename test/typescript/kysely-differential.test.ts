@@ -96,7 +96,10 @@ describe('kysely fixtures: frontend IR = IR of the SQL Kysely compiles', () => {
       const sql = await generate((await import(file)) as Module);
       const generated = generatedMigration(fromTs, sqlOps(sql.up, 'upgrade'), sqlOps(sql.down, 'downgrade'));
       expect(fromTs.diagnostics).toEqual([]);
-      expect(fromTs.ops.map((op) => normalize(op)), `SQL Kysely compiled:\n${[...sql.up, '-- down', ...sql.down].join(';\n')}`).toEqual(generated.ops.map((op) => normalize(op)));
+      expect(
+        fromTs.ops.map((op) => normalize(op)),
+        `SQL Kysely compiled:\n${[...sql.up, '-- down', ...sql.down].join(';\n')}`,
+      ).toEqual(generated.ops.map((op) => normalize(op)));
       pairs.push({ fromTs, generated });
     });
   }
@@ -105,9 +108,17 @@ describe('kysely fixtures: frontend IR = IR of the SQL Kysely compiles', () => {
     expect(pairs).toHaveLength(FIXTURES.length);
     const fromTs = lintAll(pairs.map((p) => p.fromTs));
     const generated = lintAll(pairs.map((p) => p.generated));
-    for (const p of pairs) expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
+    for (const p of pairs)
+      expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
     const rules = new Set(fromTs.map((f) => f.rule));
-    for (const id of ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'adding-required-field', 'adding-foreign-key-constraint', 'adding-not-nullable-field', 'constraint-missing-not-valid']) {
+    for (const id of [
+      'require-concurrent-index-creation',
+      'ban-concurrent-index-creation-in-transaction',
+      'adding-required-field',
+      'adding-foreign-key-constraint',
+      'adding-not-nullable-field',
+      'constraint-missing-not-valid',
+    ]) {
       expect(rules, id).toContain(id);
     }
   });
@@ -124,8 +135,14 @@ describe('kysely fixtures: frontend IR = IR of the SQL Kysely compiles', () => {
       ['add-column', 14],
     ]);
     const [added] = up;
-    expect(added?.kind === 'add-column' && added.column.default).toEqual({ text: 'gen_random_uuid()', volatility: 'volatile', functions: ['gen_random_uuid'] });
-    expect(normalize(added!)).toEqual(normalize(sqlOps([sql.up[0]!], 'upgrade').map((op) => ({ ...op, inTransaction: true }))[0]!));
+    expect(added?.kind === 'add-column' && added.column.default).toEqual({
+      text: 'gen_random_uuid()',
+      volatility: 'volatile',
+      functions: ['gen_random_uuid'],
+    });
+    expect(normalize(added!)).toEqual(
+      normalize(sqlOps([sql.up[0]!], 'upgrade').map((op) => ({ ...op, inTransaction: true }))[0]!),
+    );
   });
 });
 
@@ -192,12 +209,17 @@ describe('kysely builder scenarios: frontend IR = IR of the SQL Kysely compiles'
       const fromTs = await parseTs(file, source);
       // Build the same migration with Kysely: the source with its import swapped for the real module.
       const kysely = await import('kysely');
-      const body = source.replace(/^\s*import[^\n]*\n/, '').replace(/export async function up\(db: Kysely<any>\)/, 'return async function up(db)');
+      const body = source
+        .replace(/^\s*import[^\n]*\n/, '')
+        .replace(/export async function up\(db: Kysely<any>\)/, 'return async function up(db)');
       const up = new Function('sql', body)(kysely.sql) as Module['up'];
       const sql = await generate({ up });
       const generated = generatedMigration(fromTs, sqlOps(sql.up, 'upgrade'), []);
       expect(fromTs.diagnostics).toEqual([]);
-      expect(fromTs.ops.map((op) => normalize(op)), `SQL Kysely compiled:\n${sql.up.join(';\n')}`).toEqual(generated.ops.map((op) => normalize(op)));
+      expect(
+        fromTs.ops.map((op) => normalize(op)),
+        `SQL Kysely compiled:\n${sql.up.join(';\n')}`,
+      ).toEqual(generated.ops.map((op) => normalize(op)));
       expect(verdicts(lintAll([fromTs]))).toEqual(verdicts(lintAll([generated])));
     });
   });
@@ -219,8 +241,14 @@ describe('kysely chains Postgres rejects', () => {
     expect(fromTs.diagnostics[0]!.message).toContain('split the rename');
     // What Kysely compiles for that chain is indeed rejected by the Postgres parser.
     const { db } = recordingKysely();
-    const compiled = db.schema.alterTable('account').addColumn('nickname', 'text').renameColumn('plan', 'tier').compile();
+    const compiled = db.schema
+      .alterTable('account')
+      .addColumn('nickname', 'text')
+      .renameColumn('plan', 'tier')
+      .compile();
     const { parseSql } = await import('../../src/parsers/sql/parse-sql.js');
-    expect(parseSql(compiled.sql, { file: 'x', direction: 'upgrade' }).diagnostics.map((d) => d.message)).toEqual(['syntax error at or near "rename"']);
+    expect(parseSql(compiled.sql, { file: 'x', direction: 'upgrade' }).diagnostics.map((d) => d.message)).toEqual([
+      'syntax error at or near "rename"',
+    ]);
   });
 });

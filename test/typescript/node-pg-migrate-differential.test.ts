@@ -35,7 +35,10 @@ async function run(action: Action, shorthands: Record<string, unknown> | undefin
   const pgm = new MigrationBuilder(db as never, shorthands as never, false, console);
   if (reverse) pgm.enableReverseMode();
   await action(pgm);
-  return { steps: [...immediate, ...pgm.getSqlSteps()], mode: (pgm.isUsingTransaction() ? 'wrapped' : 'none') as TransactionMode };
+  return {
+    steps: [...immediate, ...pgm.getSqlSteps()],
+    mode: (pgm.isUsingTransaction() ? 'wrapped' : 'none') as TransactionMode,
+  };
 }
 
 async function load(file: string): Promise<Module> {
@@ -65,9 +68,10 @@ describe('node-pg-migrate fixtures: frontend IR = IR of the SQL node-pg-migrate 
         generated.ops.push(...tmp.ops);
       }
       expect(fromTs.diagnostics).toEqual([]);
-      expect(fromTs.ops.map((op) => normalize(op)), `SQL node-pg-migrate generated:\n${[...up.steps, '-- down', ...(down?.steps ?? [])].join('\n')}`).toEqual(
-        generated.ops.map((op) => normalize(op)),
-      );
+      expect(
+        fromTs.ops.map((op) => normalize(op)),
+        `SQL node-pg-migrate generated:\n${[...up.steps, '-- down', ...(down?.steps ?? [])].join('\n')}`,
+      ).toEqual(generated.ops.map((op) => normalize(op)));
       pairs.push({ fromTs, generated });
 
       if (mod.down === undefined) {
@@ -89,9 +93,17 @@ describe('node-pg-migrate fixtures: frontend IR = IR of the SQL node-pg-migrate 
     expect(pairs).toHaveLength(FIXTURES.length);
     const fromTs = lintAll(pairs.map((p) => p.fromTs));
     const generated = lintAll(pairs.map((p) => p.generated));
-    for (const p of pairs) expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
+    for (const p of pairs)
+      expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
     const rules = new Set(fromTs.map((f) => f.rule));
-    for (const id of ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'adding-required-field', 'adding-not-nullable-field', 'ban-drop-column', 'empty-downgrade']) {
+    for (const id of [
+      'require-concurrent-index-creation',
+      'ban-concurrent-index-creation-in-transaction',
+      'adding-required-field',
+      'adding-not-nullable-field',
+      'ban-drop-column',
+      'empty-downgrade',
+    ]) {
       expect(rules, id).toContain(id);
     }
   });
@@ -167,7 +179,10 @@ describe('node-pg-migrate scenarios: frontend IR = IR of the generated SQL', () 
       const up = await run(mod.up, mod.shorthands);
       const generated = generatedMigration(fromTs, sqlOps(up.steps, 'upgrade'), []);
       expect(fromTs.diagnostics).toEqual([]);
-      expect(fromTs.ops.map((op) => normalize(op)), `SQL node-pg-migrate generated:\n${up.steps.join('\n')}`).toEqual(generated.ops.map((op) => normalize(op)));
+      expect(
+        fromTs.ops.map((op) => normalize(op)),
+        `SQL node-pg-migrate generated:\n${up.steps.join('\n')}`,
+      ).toEqual(generated.ops.map((op) => normalize(op)));
       expect(verdicts(lintAll([fromTs]))).toEqual(verdicts(lintAll([generated])));
     });
   });

@@ -15,7 +15,9 @@ import { lintAll, normalize, parseTs, relocate, sqlOps, verdicts } from './helpe
 
 const require = createRequire(import.meta.url);
 /** What Sequelize's own query() does with `replacements` before sending (bypassed by the recorder below). */
-const { injectReplacements } = require('sequelize/lib/utils/sql') as { injectReplacements: (sql: string, dialect: unknown, replacements: unknown) => string };
+const { injectReplacements } = require('sequelize/lib/utils/sql') as {
+  injectReplacements: (sql: string, dialect: unknown, replacements: unknown) => string;
+};
 const DIR = resolve('fixtures/sequelize/migrations');
 
 interface Sent {
@@ -28,9 +30,14 @@ function recordingQueryInterface() {
   const sequelize = new Sequelize('postgres://user:pass@localhost:5432/app', { logging: false });
   const sent: Sent[] = [];
   const s = sequelize as unknown as Record<string, unknown>;
-  s.query = async (sql: string | { query: string }, options?: { transaction?: unknown; plain?: boolean; replacements?: unknown }) => {
+  s.query = async (
+    sql: string | { query: string },
+    options?: { transaction?: unknown; plain?: boolean; replacements?: unknown },
+  ) => {
     const written = typeof sql === 'string' ? sql : sql.query;
-    const text = options?.replacements ? injectReplacements(written, (sequelize as unknown as { dialect: unknown }).dialect, options.replacements) : written;
+    const text = options?.replacements
+      ? injectReplacements(written, (sequelize as unknown as { dialect: unknown }).dialect, options.replacements)
+      : written;
     // Reads Sequelize makes for itself (is this enum there yet? no; type OIDs) are not statements of the migration.
     if (/^\s*(SELECT|WITH)\b/i.test(text)) return options?.plain ? null : [{ rows: [] }];
     sent.push({ sql: text, inTransaction: Boolean(options?.transaction) });
@@ -44,7 +51,10 @@ function recordingQueryInterface() {
   };
   const qi = sequelize.getQueryInterface();
   (qi as unknown as Record<string, unknown>).describeTable = async () =>
-    new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? { type: 'INTEGER', allowNull: true } : undefined), has: () => true });
+    new Proxy(
+      {},
+      { get: (_t, k) => (typeof k === 'string' ? { type: 'INTEGER', allowNull: true } : undefined), has: () => true },
+    );
   return { qi, take: () => sent.splice(0) };
 }
 
@@ -77,7 +87,16 @@ async function generate(mod: Module, file: string) {
 }
 
 function generatedMigration(like: Migration, ops: Operation[]): Migration {
-  return { file: like.file, format: like.format, ops, transaction: 'none', diagnostics: [], source: '', ...(like.downgrade ? { downgrade: like.downgrade } : {}), ...(like.transactionFacts ? { transactionFacts: like.transactionFacts } : {}) };
+  return {
+    file: like.file,
+    format: like.format,
+    ops,
+    transaction: 'none',
+    diagnostics: [],
+    source: '',
+    ...(like.downgrade ? { downgrade: like.downgrade } : {}),
+    ...(like.transactionFacts ? { transactionFacts: like.transactionFacts } : {}),
+  };
 }
 
 const FIXTURES = readdirSync(DIR)
@@ -93,9 +112,10 @@ describe('sequelize fixtures: frontend IR = IR of the SQL Sequelize sends', () =
       const sql = await generate(require(file) as Module, file);
       const generated = generatedMigration(fromTs, sql.ops);
       expect(fromTs.diagnostics).toEqual([]);
-      expect(fromTs.ops.map((op) => normalize(op)), `SQL Sequelize sent:\n${[...sql.up, { sql: '-- down' }, ...sql.down].map((q) => q.sql).join('\n')}`).toEqual(
-        generated.ops.map((op) => normalize(op)),
-      );
+      expect(
+        fromTs.ops.map((op) => normalize(op)),
+        `SQL Sequelize sent:\n${[...sql.up, { sql: '-- down' }, ...sql.down].map((q) => q.sql).join('\n')}`,
+      ).toEqual(generated.ops.map((op) => normalize(op)));
       pairs.push({ fromTs, generated });
     });
   }
@@ -104,9 +124,17 @@ describe('sequelize fixtures: frontend IR = IR of the SQL Sequelize sends', () =
     expect(pairs).toHaveLength(FIXTURES.length);
     const fromTs = lintAll(pairs.map((p) => p.fromTs));
     const generated = lintAll(pairs.map((p) => p.generated));
-    for (const p of pairs) expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
+    for (const p of pairs)
+      expect(verdicts(fromTs, p.fromTs.file), p.fromTs.file).toEqual(verdicts(generated, p.generated.file));
     const rules = new Set(fromTs.map((f) => f.rule));
-    for (const id of ['require-concurrent-index-creation', 'ban-concurrent-index-creation-in-transaction', 'adding-required-field', 'ban-drop-not-null', 'disallowed-unique-constraint', 'anonymous-constraint']) {
+    for (const id of [
+      'require-concurrent-index-creation',
+      'ban-concurrent-index-creation-in-transaction',
+      'adding-required-field',
+      'ban-drop-not-null',
+      'disallowed-unique-constraint',
+      'anonymous-constraint',
+    ]) {
       expect(rules, id).toContain(id);
     }
   });
@@ -188,7 +216,10 @@ describe('sequelize scenarios: frontend IR = IR of the SQL Sequelize sends', () 
       const sql = await generate(module.exports, file);
       const generated = generatedMigration(fromTs, sql.ops);
       expect(fromTs.diagnostics).toEqual([]);
-      expect(fromTs.ops.map((op) => normalize(op)), `SQL Sequelize sent:\n${sql.up.map((q) => q.sql).join('\n')}`).toEqual(generated.ops.map((op) => normalize(op)));
+      expect(
+        fromTs.ops.map((op) => normalize(op)),
+        `SQL Sequelize sent:\n${sql.up.map((q) => q.sql).join('\n')}`,
+      ).toEqual(generated.ops.map((op) => normalize(op)));
       expect(verdicts(lintAll([fromTs]))).toEqual(verdicts(lintAll([generated])));
     });
   });

@@ -49,7 +49,10 @@ describe('TypeORM QueryRunner API = the SQL its Postgres driver builds', () => {
         `ALTER TABLE "user" ADD "status" varchar NOT NULL DEFAULT 'active'`,
         'ALTER TABLE "user" ADD "seen" timestamp with time zone DEFAULT now()',
         'ALTER TABLE "user" ADD "code" int',
-        'ALTER TABLE "user" ADD CONSTRAINT "UQ_f1a5a4d6ec2ed6a6bd3d1c3e1f4" UNIQUE ("code")'.replace('UQ_f1a5a4d6ec2ed6a6bd3d1c3e1f4', uq('user', ['code'])),
+        'ALTER TABLE "user" ADD CONSTRAINT "UQ_f1a5a4d6ec2ed6a6bd3d1c3e1f4" UNIQUE ("code")'.replace(
+          'UQ_f1a5a4d6ec2ed6a6bd3d1c3e1f4',
+          uq('user', ['code']),
+        ),
         'ALTER TABLE "user" ADD "a" text',
         'ALTER TABLE "user" ADD "b" uuid NOT NULL DEFAULT uuid_generate_v4()',
       ],
@@ -133,7 +136,9 @@ describe('TypeORM changeColumn', () => {
   it('a new type or length drops the column and adds it again (released TypeORM 0.3): rename-via-drop-add', async () => {
     const m = await parseTs(
       '1700000000000-Test.ts',
-      migration(`        await queryRunner.changeColumn("user", new TableColumn({ name: "age", type: "int" }), new TableColumn({ name: "age", type: "varchar", length: "10" }));`),
+      migration(
+        `        await queryRunner.changeColumn("user", new TableColumn({ name: "age", type: "int" }), new TableColumn({ name: "age", type: "varchar", length: "10" }));`,
+      ),
     );
     expect(up(m.ops).map((op) => [op.kind, op.span.line])).toEqual([
       ['drop-column', 6],
@@ -199,13 +204,19 @@ describe('TypeORM transactions', () => {
   });
 
   it('transaction = false runs the migration outside a transaction', async () => {
-    const source = migration(`        await queryRunner.query('CREATE INDEX CONCURRENTLY "IDX_a" ON "user" ("a")');`, '    public transaction = false;');
+    const source = migration(
+      `        await queryRunner.query('CREATE INDEX CONCURRENTLY "IDX_a" ON "user" ("a")');`,
+      '    public transaction = false;',
+    );
     const m = await parseTs('1700000000000-Test.ts', source);
     expect(m.transaction).toBe('none');
     expect(lintAll([m]).map((f) => f.rule)).not.toContain('ban-concurrent-index-creation-in-transaction');
     const wrapped = await parseTs('1700000000000-Test.ts', source.replace('public transaction = false;', ''));
     expect(wrapped.transaction).toBe('wrapped');
-    expect(lintAll([wrapped]).map((f) => [f.rule, f.line])).toContainEqual(['ban-concurrent-index-creation-in-transaction', 6]);
+    expect(lintAll([wrapped]).map((f) => [f.rule, f.line])).toContainEqual([
+      'ban-concurrent-index-creation-in-transaction',
+      6,
+    ]);
   });
 });
 
@@ -236,7 +247,9 @@ describe('TypeORM SQL strings', () => {
 };`;
     const m = await parseTs('1700000000001-AddBio.js', source);
     expect(m.format).toBe('typeorm');
-    expect(verdicts(lintAll([m], false))).toContain('adding-required-field: Column bio is added to "user" as NOT NULL without a DEFAULT: the statement fails if the table has any rows.');
+    expect(verdicts(lintAll([m], false))).toContain(
+      'adding-required-field: Column bio is added to "user" as NOT NULL without a DEFAULT: the statement fails if the table has any rows.',
+    );
     expect(m.downgrade?.state).toBe('present');
   });
 });

@@ -55,11 +55,15 @@ export function resolve(g: RevisionGraph, ref: string, allowPrefix: boolean): Mi
 }
 
 /** References (`down_revision`, `depends_on`) that name no revision of the directory. */
-export function missingReferences(g: RevisionGraph): { migration: Migration; ref: string; kind: 'down_revision' | 'depends_on' }[] {
+export function missingReferences(
+  g: RevisionGraph,
+): { migration: Migration; ref: string; kind: 'down_revision' | 'depends_on' }[] {
   const out: { migration: Migration; ref: string; kind: 'down_revision' | 'depends_on' }[] = [];
   for (const m of g.migrations) {
-    for (const p of m.parents ?? []) if (!resolve(g, p, false)) out.push({ migration: m, ref: p, kind: 'down_revision' });
-    for (const d of m.revisionInfo?.dependsOn ?? []) if (!resolve(g, d, true)) out.push({ migration: m, ref: d, kind: 'depends_on' });
+    for (const p of m.parents ?? [])
+      if (!resolve(g, p, false)) out.push({ migration: m, ref: p, kind: 'down_revision' });
+    for (const d of m.revisionInfo?.dependsOn ?? [])
+      if (!resolve(g, d, true)) out.push({ migration: m, ref: d, kind: 'depends_on' });
   }
   return out;
 }

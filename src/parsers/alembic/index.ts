@@ -10,8 +10,10 @@ export const alembic: FormatParser = {
   format: 'alembic',
   extensions: ['.py'],
   formatHelp: {
-    concurrentIndex: 'With Alembic: op.create_index(…, postgresql_concurrently=True) (or that statement in op.execute()) inside `with op.get_context().autocommit_block():`',
-    sqliteRebuild: 'With Alembic, run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old one, rename): with op.batch_alter_table("<table>") as batch_op: batch_op.<operation>(…)',
+    concurrentIndex:
+      'With Alembic: op.create_index(…, postgresql_concurrently=True) (or that statement in op.execute()) inside `with op.get_context().autocommit_block():`',
+    sqliteRebuild:
+      'With Alembic, run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old one, rename): with op.batch_alter_table("<table>") as batch_op: batch_op.<operation>(…)',
   },
   transactionFacts: {
     wrapped: {

@@ -48,8 +48,18 @@ const OP_PARAMS: Record<string, string[]> = {
   add_column: ['table_name', 'column', 'schema'],
   drop_column: ['table_name', 'column_name', 'schema'],
   alter_column: [
-    'table_name', 'column_name', 'nullable', 'comment', 'server_default', 'new_column_name', 'type_', 'existing_type',
-    'existing_server_default', 'existing_nullable', 'existing_comment', 'schema',
+    'table_name',
+    'column_name',
+    'nullable',
+    'comment',
+    'server_default',
+    'new_column_name',
+    'type_',
+    'existing_type',
+    'existing_server_default',
+    'existing_nullable',
+    'existing_comment',
+    'schema',
   ],
   create_table: ['table_name'],
   drop_table: ['table_name', 'schema'],
@@ -57,8 +67,18 @@ const OP_PARAMS: Record<string, string[]> = {
   create_index: ['index_name', 'table_name', 'columns', 'schema', 'unique'],
   drop_index: ['index_name', 'table_name', 'schema'],
   create_foreign_key: [
-    'constraint_name', 'source_table', 'referent_table', 'local_cols', 'remote_cols', 'onupdate', 'ondelete', 'deferrable',
-    'initially', 'match', 'source_schema', 'referent_schema',
+    'constraint_name',
+    'source_table',
+    'referent_table',
+    'local_cols',
+    'remote_cols',
+    'onupdate',
+    'ondelete',
+    'deferrable',
+    'initially',
+    'match',
+    'source_schema',
+    'referent_schema',
   ],
   create_unique_constraint: ['constraint_name', 'table_name', 'columns', 'schema'],
   create_check_constraint: ['constraint_name', 'table_name', 'condition', 'schema'],
@@ -76,12 +96,33 @@ const BATCH_PARAMS: Record<string, string[]> = {
   add_column: ['column', 'insert_before', 'insert_after'],
   drop_column: ['column_name'],
   alter_column: [
-    'column_name', 'nullable', 'comment', 'server_default', 'new_column_name', 'type_', 'existing_type', 'existing_server_default',
-    'existing_nullable', 'existing_comment', 'insert_before', 'insert_after',
+    'column_name',
+    'nullable',
+    'comment',
+    'server_default',
+    'new_column_name',
+    'type_',
+    'existing_type',
+    'existing_server_default',
+    'existing_nullable',
+    'existing_comment',
+    'insert_before',
+    'insert_after',
   ],
   create_index: ['index_name', 'columns'],
   drop_index: ['index_name'],
-  create_foreign_key: ['constraint_name', 'referent_table', 'local_cols', 'remote_cols', 'referent_schema', 'onupdate', 'ondelete', 'deferrable', 'initially', 'match'],
+  create_foreign_key: [
+    'constraint_name',
+    'referent_table',
+    'local_cols',
+    'remote_cols',
+    'referent_schema',
+    'onupdate',
+    'ondelete',
+    'deferrable',
+    'initially',
+    'match',
+  ],
   create_unique_constraint: ['constraint_name', 'columns'],
   create_check_constraint: ['constraint_name', 'condition'],
   create_primary_key: ['constraint_name', 'columns'],
@@ -93,7 +134,14 @@ const BATCH_PARAMS: Record<string, string[]> = {
 };
 
 /** `op.*` methods that issue no statement. */
-const NO_STATEMENT = new Set(['f', 'inline_literal', 'get_bind', 'get_context', 'implementation_for', 'register_operation']);
+const NO_STATEMENT = new Set([
+  'f',
+  'inline_literal',
+  'get_bind',
+  'get_context',
+  'implementation_for',
+  'register_operation',
+]);
 
 class Args {
   constructor(
@@ -146,12 +194,14 @@ export function standIn(ops: Operation[]): void {
 }
 
 function need(value: string | undefined, what: string, v: PyValue | undefined): string {
-  if (value === undefined) throw new Unsupported(v ? `${what} ${sourceText(v)} is not known statically` : `no ${what} given`);
+  if (value === undefined)
+    throw new Unsupported(v ? `${what} ${sourceText(v)} is not known statically` : `no ${what} given`);
   return value;
 }
 
 function needList(value: string[] | undefined, what: string, v: PyValue | undefined): string[] {
-  if (value === undefined) throw new Unsupported(v ? `${what} ${sourceText(v)} is not a literal list of names` : `no ${what} given`);
+  if (value === undefined)
+    throw new Unsupported(v ? `${what} ${sourceText(v)} is not a literal list of names` : `no ${what} given`);
   return value;
 }
 
@@ -167,7 +217,8 @@ function table(a: Args, key = 'table_name'): string {
 }
 
 function readColumnArg(v: PyValue | undefined, sink: OpSink): ColumnSpec {
-  if (!v || v.kind !== 'call' || lastName(v.callee) !== 'Column') throw new Unsupported(`column ${v ? sourceText(v) : '?'} is not an sa.Column(…) call`);
+  if (!v || v.kind !== 'call' || lastName(v.callee) !== 'Column')
+    throw new Unsupported(`column ${v ? sourceText(v) : '?'} is not an sa.Column(…) call`);
   const problems: string[] = [];
   const c = readColumn(v, problems);
   if (!c) throw new Unsupported(`column ${sourceText(v)} has no literal name`);
@@ -186,7 +237,9 @@ function addColumn(a: Args, sink: OpSink): void {
   const t = table(a);
   const c = readColumnArg(a.get('column'), sink);
   const ifNotExists = a.bool('if_not_exists') ? 'IF NOT EXISTS ' : '';
-  sink.sql(`ALTER TABLE ${t} ADD COLUMN ${ifNotExists}${columnSql(c, isAutoincrementKey(c, c.primaryKey ? [c.name] : []))}`);
+  sink.sql(
+    `ALTER TABLE ${t} ADD COLUMN ${ifNotExists}${columnSql(c, isAutoincrementKey(c, c.primaryKey ? [c.name] : []))}`,
+  );
   // Alembic then adds the column's constraints (never the primary key) and indexes as separate statements.
   for (const fk of c.foreignKeys) {
     sink.sql(
@@ -195,7 +248,11 @@ function addColumn(a: Args, sink: OpSink): void {
   }
   if (c.unique && !c.index) sink.sql(`ALTER TABLE ${t} ADD UNIQUE (${ident(c.name)})`);
   if (c.index) {
-    const name = defaultIndexName(need(a.str('table_name'), 'table name', a.get('table_name')), a.str('schema'), c.name);
+    const name = defaultIndexName(
+      need(a.str('table_name'), 'table name', a.get('table_name')),
+      a.str('schema'),
+      c.name,
+    );
     sink.sql(`CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(name)} ON ${t} (${ident(c.name)})`);
   }
   if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${t}.${ident(c.name)} IS ${sqlString(c.comment)}`);
@@ -214,19 +271,27 @@ function alterColumn(a: Args, sink: OpSink): void {
   // Alembic's PostgreSQL implementation: the type change first, then nullability, default, comment, rename.
   if (typeArg && typeArg.kind !== 'none') {
     const type = sqlType(typeArg);
-    if (!type) sink.unknown(`type ${sourceText(typeArg)} is not a SQLAlchemy type this linter knows; treated as an unknown type`);
+    if (!type)
+      sink.unknown(
+        `type ${sourceText(typeArg)} is not a SQLAlchemy type this linter knows; treated as an unknown type`,
+      );
     const using = a.get('postgresql_using');
     const usingSql = using ? (exactStr(using) ?? sqlExpression(using)) : undefined;
     const existing = a.get('existing_type');
     const oldType = existing && existing.kind !== 'none' ? sqlType(existing) : undefined;
-    sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${type?.sql ?? ident(sourceText(typeArg))}${usingSql ? ` USING ${usingSql}` : ''}`, (ops) => {
-      if (!oldType) return;
-      for (const op of ops) if (op.kind === 'alter-column-type') op.oldType = typeRefFromSql(oldType.sql);
-    });
+    sink.sql(
+      `ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${type?.sql ?? ident(sourceText(typeArg))}${usingSql ? ` USING ${usingSql}` : ''}`,
+      (ops) => {
+        if (!oldType) return;
+        for (const op of ops) if (op.kind === 'alter-column-type') op.oldType = typeRefFromSql(oldType.sql);
+      },
+    );
   }
   const nullable = a.get('nullable');
-  if (nullable && nullable.kind === 'bool') sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} ${nullable.value ? 'DROP' : 'SET'} NOT NULL`);
-  else if (nullable && nullable.kind !== 'none') sink.unknown(`nullable=${sourceText(nullable)} is not known statically`);
+  if (nullable && nullable.kind === 'bool')
+    sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} ${nullable.value ? 'DROP' : 'SET'} NOT NULL`);
+  else if (nullable && nullable.kind !== 'none')
+    sink.unknown(`nullable=${sourceText(nullable)} is not known statically`);
   const serverDefault = a.get('server_default');
   if (serverDefault && !(serverDefault.kind === 'bool' && serverDefault.value === false)) {
     if (serverDefault.kind === 'none') sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT`);
@@ -237,9 +302,9 @@ function alterColumn(a: Args, sink: OpSink): void {
   const comment = commentSql(`COLUMN ${t}.${col}`, a.get('comment'));
   if (comment) sink.sql(comment);
   const newName = a.get('new_column_name');
-  if (newName && newName.kind !== 'none') sink.sql(`ALTER TABLE ${t} RENAME ${col} TO ${ident(need(exactStr(newName), 'new column name', newName))}`);
+  if (newName && newName.kind !== 'none')
+    sink.sql(`ALTER TABLE ${t} RENAME ${col} TO ${ident(need(exactStr(newName), 'new column name', newName))}`);
 }
-
 
 interface TableConstraint {
   sql: string;
@@ -273,11 +338,15 @@ function createTable(a: Args, sink: OpSink): void {
         break;
       }
       case 'PrimaryKeyConstraint':
-        primaryKey = { columns: needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'primary key columns', item) };
+        primaryKey = {
+          columns: needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'primary key columns', item),
+        };
         if (name) primaryKey.name = name;
         break;
       case 'UniqueConstraint':
-        constraints.push({ sql: `${named}UNIQUE (${columnList(needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'unique columns', item))})` });
+        constraints.push({
+          sql: `${named}UNIQUE (${columnList(needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'unique columns', item))})`,
+        });
         break;
       case 'CheckConstraint': {
         const expression = exactStr(item.args[0]) ?? (item.args[0] ? sqlExpression(item.args[0]) : undefined);
@@ -288,7 +357,8 @@ function createTable(a: Args, sink: OpSink): void {
         const local = needList(strList(arg(item, 0, 'columns')), 'foreign key columns', item);
         const remote = needList(strList(arg(item, 1, 'refcolumns')), 'referenced columns', item);
         const targets = remote.map(foreignKeyTarget);
-        if (targets.some((x) => !x)) throw new Unsupported(`foreign key target ${sourceText(item)} is not "table.column"`);
+        if (targets.some((x) => !x))
+          throw new Unsupported(`foreign key target ${sourceText(item)} is not "table.column"`);
         const first = targets[0]!;
         for (const c of local) foreignKeyColumns.add(c);
         constraints.push({
@@ -300,7 +370,9 @@ function createTable(a: Args, sink: OpSink): void {
         const indexName = exactStr(item.args[0]);
         const cols = item.args.slice(1).map((c) => indexColumn(c));
         const unique = item.kwargs.get('unique');
-        indexes.push(`CREATE ${unique?.kind === 'bool' && unique.value ? 'UNIQUE ' : ''}INDEX ${indexName ? `${ident(indexName)} ` : ''}ON ${t} (${cols.join(', ')})`);
+        indexes.push(
+          `CREATE ${unique?.kind === 'bool' && unique.value ? 'UNIQUE ' : ''}INDEX ${indexName ? `${ident(indexName)} ` : ''}ON ${t} (${cols.join(', ')})`,
+        );
         break;
       }
       default:
@@ -316,16 +388,24 @@ function createTable(a: Args, sink: OpSink): void {
     const name = qualified(e.name, e.schema);
     if (enums.has(name)) continue;
     enums.add(name);
-    sink.sql(`CREATE TYPE ${name} AS ENUM (${(e.values ?? []).map(sqlString).join(', ')})`, e.values ? undefined : standIn);
+    sink.sql(
+      `CREATE TYPE ${name} AS ENUM (${(e.values ?? []).map(sqlString).join(', ')})`,
+      e.values ? undefined : standIn,
+    );
   }
   const elements = columns.map((c) => columnSql(c, !foreignKeyColumns.has(c.name) && isAutoincrementKey(c, pkColumns)));
-  if (pkColumns.length) elements.push(`${primaryKey?.name ? `CONSTRAINT ${ident(primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(pkColumns)})`);
+  if (pkColumns.length)
+    elements.push(
+      `${primaryKey?.name ? `CONSTRAINT ${ident(primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(pkColumns)})`,
+    );
   elements.push(...constraints.map((c) => c.sql));
   // Then, column by column, the UNIQUE and FOREIGN KEY constraints SQLAlchemy makes from column options.
   for (const c of columns) {
     if (c.unique && !c.index) elements.push(`UNIQUE (${ident(c.name)})`);
     for (const fk of c.foreignKeys) {
-      elements.push(`${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`);
+      elements.push(
+        `${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`,
+      );
     }
   }
   const prefixes = strList(a.get('prefixes')) ?? [];
@@ -344,18 +424,23 @@ function createTable(a: Args, sink: OpSink): void {
     },
   );
   for (const c of columns) {
-    if (c.index) sink.sql(`CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(defaultIndexName(tableName, schema, c.name))} ON ${t} (${ident(c.name)})`);
+    if (c.index)
+      sink.sql(
+        `CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(defaultIndexName(tableName, schema, c.name))} ON ${t} (${ident(c.name)})`,
+      );
   }
   for (const sql of indexes) sink.sql(sql);
   const tableComment = commentSql(`TABLE ${t}`, a.get('comment'));
   if (tableComment) sink.sql(tableComment);
-  for (const c of columns) if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${t}.${ident(c.name)} IS ${sqlString(c.comment)}`);
+  for (const c of columns)
+    if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${t}.${ident(c.name)} IS ${sqlString(c.comment)}`);
 }
 
 function indexColumn(v: PyValue): string {
   const name = exactStr(v);
   if (name !== undefined) return ident(name);
-  if (v.kind === 'call' && lastName(v.callee) === 'column' && exactStr(v.args[0]) !== undefined) return ident(exactStr(v.args[0])!);
+  if (v.kind === 'call' && lastName(v.callee) === 'column' && exactStr(v.args[0]) !== undefined)
+    return ident(exactStr(v.args[0])!);
   if (v.kind === 'call' && (lastName(v.callee) === 'desc' || lastName(v.callee) === 'asc') && v.args[0]) {
     return `${indexColumn(v.args[0])} ${lastName(v.callee).toUpperCase()}`;
   }
@@ -388,7 +473,8 @@ function createIndex(a: Args, sink: OpSink): void {
   const include = strList(a.get('postgresql_include'));
   const whereArg = a.get('postgresql_where');
   const where = whereArg ? (exactStr(whereArg) ?? sqlExpression(whereArg)) : undefined;
-  if (whereArg && where === undefined) sink.unknown(`postgresql_where=${sourceText(whereArg)} is not known statically; the index is read as not partial`);
+  if (whereArg && where === undefined)
+    sink.unknown(`postgresql_where=${sourceText(whereArg)} is not known statically; the index is read as not partial`);
   sink.sql(
     `CREATE ${a.bool('unique') ? 'UNIQUE ' : ''}INDEX ${a.bool('postgresql_concurrently') ? 'CONCURRENTLY ' : ''}${a.bool('if_not_exists') ? 'IF NOT EXISTS ' : ''}` +
       `${indexName ? `${ident(indexName)} ` : ''}ON ${table(a)}${using ? ` USING ${using}` : ''} (${cols.join(', ')})` +
@@ -398,7 +484,9 @@ function createIndex(a: Args, sink: OpSink): void {
 
 function dropIndex(a: Args, sink: OpSink): void {
   const name = need(a.str('index_name'), 'index name', a.get('index_name'));
-  sink.sql(`DROP INDEX ${a.bool('postgresql_concurrently') ? 'CONCURRENTLY ' : ''}${a.bool('if_exists') ? 'IF EXISTS ' : ''}${qualified(name, a.str('schema'))}`);
+  sink.sql(
+    `DROP INDEX ${a.bool('postgresql_concurrently') ? 'CONCURRENTLY ' : ''}${a.bool('if_exists') ? 'IF EXISTS ' : ''}${qualified(name, a.str('schema'))}`,
+  );
 }
 
 function constraintName(a: Args): string {
@@ -415,9 +503,14 @@ function notValid(a: Args): string {
 function createForeignKey(a: Args, sink: OpSink): void {
   const local = needList(strList(a.get('local_cols')), 'local columns', a.get('local_cols'));
   const remote = needList(strList(a.get('remote_cols')), 'referenced columns', a.get('remote_cols'));
-  const referent = qualified(need(a.str('referent_table'), 'referenced table', a.get('referent_table')), a.str('referent_schema'));
+  const referent = qualified(
+    need(a.str('referent_table'), 'referenced table', a.get('referent_table')),
+    a.str('referent_schema'),
+  );
   const source = qualified(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
-  sink.sql(`ALTER TABLE ${source} ADD ${constraintName(a)}FOREIGN KEY (${columnList(local)}) REFERENCES ${referent} (${columnList(remote)})${foreignKeyOptions(a.named)}${notValid(a)}`);
+  sink.sql(
+    `ALTER TABLE ${source} ADD ${constraintName(a)}FOREIGN KEY (${columnList(local)}) REFERENCES ${referent} (${columnList(remote)})${foreignKeyOptions(a.named)}${notValid(a)}`,
+  );
 }
 
 function createUniqueConstraint(a: Args, sink: OpSink): void {
@@ -446,14 +539,17 @@ function createCheckConstraint(a: Args, sink: OpSink): void {
 
 function createExcludeConstraint(a: Args, sink: OpSink): void {
   const elements = a.rest.map((e) => {
-    if (e.kind !== 'seq' || e.items.length !== 2) throw new Unsupported(`exclusion element ${sourceText(e)} is not a (column, operator) pair`);
+    if (e.kind !== 'seq' || e.items.length !== 2)
+      throw new Unsupported(`exclusion element ${sourceText(e)} is not a (column, operator) pair`);
     const operator = need(exactStr(e.items[1]), 'operator', e.items[1]);
     return `${indexColumn(e.items[0]!)} WITH ${operator}`;
   });
   const using = a.str('using') ?? 'gist';
   const where = a.get('where');
   const whereSql = where ? (exactStr(where) ?? sqlExpression(where)) : undefined;
-  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}EXCLUDE USING ${using} (${elements.join(', ')})${whereSql ? ` WHERE (${whereSql})` : ''}`);
+  sink.sql(
+    `ALTER TABLE ${table(a)} ADD ${constraintName(a)}EXCLUDE USING ${using} (${elements.join(', ')})${whereSql ? ` WHERE (${whereSql})` : ''}`,
+  );
 }
 
 function dropConstraint(a: Args, sink: OpSink): void {
@@ -467,7 +563,9 @@ function dropTable(a: Args, sink: OpSink): void {
 
 function renameTable(a: Args, sink: OpSink): void {
   const old = qualified(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
-  sink.sql(`ALTER TABLE ${old} RENAME TO ${ident(need(a.str('new_table_name'), 'new table name', a.get('new_table_name')))}`);
+  sink.sql(
+    `ALTER TABLE ${old} RENAME TO ${ident(need(a.str('new_table_name'), 'new table name', a.get('new_table_name')))}`,
+  );
 }
 
 /**
@@ -475,7 +573,8 @@ function renameTable(a: Args, sink: OpSink): void {
  * returns → the table it names.
  */
 export function tableObject(v: PyValue | undefined): { table: string; schema?: string } | undefined {
-  if (!v || v.kind !== 'call' || !v.callee || !['table', 'Table', 'create_table'].includes(lastName(v.callee))) return undefined;
+  if (!v || v.kind !== 'call' || !v.callee || !['table', 'Table', 'create_table'].includes(lastName(v.callee)))
+    return undefined;
   const name = exactStr(v.args[0]);
   if (name === undefined) return undefined;
   const schema = exactStr(v.kwargs.get('schema'));
@@ -486,7 +585,8 @@ export function tableObject(v: PyValue | undefined): { table: string; schema?: s
 function statementObject(v: PyValue): { sql: string; filtered: boolean } | undefined {
   // `.where(…)` anywhere in the chain: the statement has a WHERE this reading does not translate.
   let filtered = false;
-  for (let c: PyValue | undefined = v; c?.kind === 'call'; c = c.receiver) if (c.method === 'where' || c.method === 'filter') filtered = true;
+  for (let c: PyValue | undefined = v; c?.kind === 'call'; c = c.receiver)
+    if (c.method === 'where' || c.method === 'filter') filtered = true;
   let cursor: PyValue | undefined = v;
   let verb: string | undefined;
   while (cursor?.kind === 'call' && !cursor.callee && cursor.receiver) {
@@ -526,7 +626,13 @@ function withoutBindParams(text: PyStr): PyStr {
     if (quote) {
       if (ch === quote) quote = undefined;
     } else if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === ':' && text.value[i - 1] !== ':' && text.value[i + 1] !== ':' && /[A-Za-z_]/.test(text.value[i + 1] ?? '') && !/\w/.test(text.value[i - 1] ?? '')) {
+    else if (
+      ch === ':' &&
+      text.value[i - 1] !== ':' &&
+      text.value[i + 1] !== ':' &&
+      /[A-Za-z_]/.test(text.value[i + 1] ?? '') &&
+      !/\w/.test(text.value[i - 1] ?? '')
+    ) {
       const m = /^[A-Za-z_]\w*/.exec(text.value.slice(i + 1))![0];
       const placeholder = `$${++n}`;
       for (const c of placeholder) {
@@ -551,7 +657,12 @@ export function executeSql(v: PyValue | undefined, sink: OpSink): void {
     return;
   }
   if (v.kind === 'call') {
-    const inner = v.callee && ['text', 'literal_column'].includes(lastName(v.callee)) ? v.args[0] : v.method === 'bindparams' && v.receiver?.kind === 'call' && lastName(v.receiver.callee) === 'text' ? v.receiver.args[0] : undefined;
+    const inner =
+      v.callee && ['text', 'literal_column'].includes(lastName(v.callee))
+        ? v.args[0]
+        : v.method === 'bindparams' && v.receiver?.kind === 'call' && lastName(v.receiver.callee) === 'text'
+          ? v.receiver.args[0]
+          : undefined;
     if (inner?.kind === 'str') {
       sink.userSql(withoutBindParams(inner));
       return;
@@ -577,7 +688,10 @@ export function executeSql(v: PyValue | undefined, sink: OpSink): void {
 
 function bulkInsert(a: Args, sink: OpSink): void {
   const t = tableObject(a.get('table'));
-  if (!t) throw new Unsupported(`table ${a.get('table') ? sourceText(a.get('table')!) : '?'} is not an sa.table(…) with a literal name`);
+  if (!t)
+    throw new Unsupported(
+      `table ${a.get('table') ? sourceText(a.get('table')!) : '?'} is not an sa.table(…) with a literal name`,
+    );
   const rows = a.get('rows');
   const count = rows?.kind === 'seq' ? rows.items.length : 1;
   for (let i = 0; i < count; i++) sink.sql(`INSERT INTO ${qualified(t.table, t.schema)} DEFAULT VALUES`, standIn);
@@ -642,7 +756,11 @@ export function enumDdl(receiver: PyValue, method: string, call: PyCall, sink: O
   const name = qualified(type.enum.name, type.enum.schema);
   const checkfirst = call.kwargs.get('checkfirst');
   const ifExists = checkfirst?.kind === 'bool' && checkfirst.value;
-  if (method === 'create') sink.sql(`CREATE TYPE ${name} AS ENUM (${(type.enum.values ?? []).map(sqlString).join(', ')})`, type.enum.values ? undefined : standIn);
+  if (method === 'create')
+    sink.sql(
+      `CREATE TYPE ${name} AS ENUM (${(type.enum.values ?? []).map(sqlString).join(', ')})`,
+      type.enum.values ? undefined : standIn,
+    );
   else sink.sql(`DROP TYPE ${ifExists ? 'IF EXISTS ' : ''}${name}`);
   return true;
 }

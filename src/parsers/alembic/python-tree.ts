@@ -40,7 +40,8 @@ export class PythonTooComplex extends Error {
   }
 }
 
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+const isWordChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 const isSpace = (c: number) => c === 32 || c === 9 || c === 12 || c === 13;
 
 /**

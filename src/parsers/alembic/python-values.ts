@@ -110,7 +110,9 @@ export const MAX_NESTING = 200;
 /** An expression or block nested deeper than `MAX_NESTING`, at `node`. */
 export class TooDeeplyNested extends Error {
   constructor(readonly node: SyntaxNode) {
-    super(`nested more than ${MAX_NESTING} levels deep (Python itself stops at ${MAX_NESTING}): too deeply nested to read`);
+    super(
+      `nested more than ${MAX_NESTING} levels deep (Python itself stops at ${MAX_NESTING}): too deeply nested to read`,
+    );
   }
 }
 
@@ -231,8 +233,13 @@ function stringLiteral(node: SyntaxNode, scope: Scope): PyStr {
     } else if (part.type === 'interpolation') {
       const expr = part.childForFieldName('expression');
       const v = expr ? evaluate(expr, scope) : undefined;
-      const known = v?.kind === 'str' && v.placeholders.length === 0 ? v.value : v?.kind === 'number' ? String(v.value) : undefined;
-      if (known !== undefined && !part.childForFieldName('format_specifier') && !part.childForFieldName('type_conversion')) {
+      const known =
+        v?.kind === 'str' && v.placeholders.length === 0 ? v.value : v?.kind === 'number' ? String(v.value) : undefined;
+      if (
+        known !== undefined &&
+        !part.childForFieldName('format_specifier') &&
+        !part.childForFieldName('type_conversion')
+      ) {
         push(out, known, part.startIndex);
       } else {
         // An unknown field becomes a quoted identifier: SQL around it still parses, names read `{expr}`.
@@ -247,7 +254,10 @@ function stringLiteral(node: SyntaxNode, scope: Scope): PyStr {
 }
 
 /** Binds call arguments: positional values, keyword values, and whether `*`/`**` made them unknowable. */
-function callArgs(list: SyntaxNode | null, scope: Scope): { args: PyValue[]; kwargs: Map<string, PyValue>; splat: boolean } {
+function callArgs(
+  list: SyntaxNode | null,
+  scope: Scope,
+): { args: PyValue[]; kwargs: Map<string, PyValue>; splat: boolean } {
   const args: PyValue[] = [];
   const kwargs = new Map<string, PyValue>();
   let splat = false;
@@ -281,7 +291,10 @@ function evaluateNode(node: SyntaxNode, scope: Scope): PyValue {
     case 'string':
       return stringLiteral(node, scope);
     case 'concatenated_string':
-      return concat(children(node).map((c) => stringLiteral(c, scope)), node);
+      return concat(
+        children(node).map((c) => stringLiteral(c, scope)),
+        node,
+      );
     case 'integer':
     case 'float': {
       const n = Number(node.text.replace(/_/g, ''));
@@ -291,7 +304,8 @@ function evaluateNode(node: SyntaxNode, scope: Scope): PyValue {
       const arg = node.childForFieldName('argument');
       const v = arg ? evaluate(arg, scope) : undefined;
       const op = node.childForFieldName('operator')?.text;
-      if (v?.kind === 'number' && (op === '-' || op === '+')) return { kind: 'number', value: op === '-' ? -v.value : v.value, node };
+      if (v?.kind === 'number' && (op === '-' || op === '+'))
+        return { kind: 'number', value: op === '-' ? -v.value : v.value, node };
       return { kind: 'expr', node };
     }
     case 'true':

@@ -3,16 +3,46 @@
  * of `upgrade()` and `downgrade()` walked statement by statement into IR operations. Never imports
  * or runs the file.
  */
-import type { Direction, DowngradeInfo, FileDiagnostic, Migration, Operation, RevisionInfo, SourceSpan, UnknownOp } from '../../ir/types.js';
+import type {
+  Direction,
+  DowngradeInfo,
+  FileDiagnostic,
+  Migration,
+  Operation,
+  RevisionInfo,
+  SourceSpan,
+  UnknownOp,
+} from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
-import { children, dottedName, firstSyntaxError, parsePython, PythonTooComplex, type SyntaxNode, type Tree } from './python-tree.js';
+import {
+  children,
+  dottedName,
+  firstSyntaxError,
+  parsePython,
+  PythonTooComplex,
+  type SyntaxNode,
+  type Tree,
+} from './python-tree.js';
 import { importFor, unboundNames } from './unbound-names.js';
 import { pythonComputedDefaults } from './sqlalchemy.js';
-import { assign, evaluate, exactStr, lastName, nested, type PyCall, type PyValue, type Scope, sourceText, strList, TooDeeplyNested, unbindTargets } from './python-values.js';
+import {
+  assign,
+  evaluate,
+  exactStr,
+  lastName,
+  nested,
+  type PyCall,
+  type PyValue,
+  type Scope,
+  sourceText,
+  strList,
+  TooDeeplyNested,
+  unbindTargets,
+} from './python-values.js';
 
 /** Module-level `revision = …` and `down_revision = …`: what makes a .py file an Alembic revision. */
 const REVISION_DECL = /^revision\s*(?::[^=\n]*)?=/m;
@@ -105,7 +135,11 @@ class BodyWalker {
       sql: (statement, after) => {
         const result = parseSql(statement, { file, direction: this.direction, generated: true });
         if (result.diagnostics.length) {
-          this.unknownOp(node, `could not read the statement built for this call (${result.diagnostics[0]!.message})`, state);
+          this.unknownOp(
+            node,
+            `could not read the statement built for this call (${result.diagnostics[0]!.message})`,
+            state,
+          );
           return;
         }
         for (const op of result.ops) {
@@ -123,7 +157,8 @@ class BodyWalker {
         this.push(result.ops, state);
       },
       userSql: (text) => {
-        const locate = (o: number) => this.ctx.lines.position(text.offsets[Math.min(Math.max(o, 0), text.value.length)] ?? text.node.endIndex);
+        const locate = (o: number) =>
+          this.ctx.lines.position(text.offsets[Math.min(Math.max(o, 0), text.value.length)] ?? text.node.endIndex);
         const result = parseSql(text.value, { file, direction: this.direction, locate });
         if (result.diagnostics.length && text.placeholders.length) {
           this.unknownOp(node, `SQL built from ${text.placeholders.join(', ')} at run time could not be read`, state);
@@ -252,9 +287,13 @@ class BodyWalker {
       const method = v.kind === 'call' ? (v.method ?? lastName(v.callee)) : undefined;
       if (v.kind === 'call' && method === 'autocommit_block') {
         inner = { ...inner, autocommit: true };
-      } else if (v.kind === 'call' && method === 'batch_alter_table' && this.isOp(v.callee ? v.callee.split('.')[0] : undefined)) {
+      } else if (
+        v.kind === 'call' &&
+        method === 'batch_alter_table' &&
+        this.isOp(v.callee ? v.callee.split('.')[0] : undefined)
+      ) {
         const tableName = exactStr(v.kwargs.get('table_name') ?? v.args[0]);
-        const aliasName = alias ? children(alias)[0]?.text ?? alias.text : undefined;
+        const aliasName = alias ? (children(alias)[0]?.text ?? alias.text) : undefined;
         if (tableName === undefined || !aliasName) {
           this.unknownOp(value, 'batch_alter_table() with a table name not known statically', inner);
           if (alias) unbindTargets(alias, scope);
@@ -262,7 +301,13 @@ class BodyWalker {
         }
         const schema = exactStr(v.kwargs.get('schema') ?? v.args[1]);
         const table: BatchTable = schema ? { table: tableName, schema } : { table: tableName };
-        const batch: BatchBlock = { alias: aliasName, table, queued: [], recreate: exactStr(v.kwargs.get('recreate')) === 'always', node: value };
+        const batch: BatchBlock = {
+          alias: aliasName,
+          table,
+          queued: [],
+          recreate: exactStr(v.kwargs.get('recreate')) === 'always',
+          node: value,
+        };
         opened.push(batch);
         inner = { ...inner, batches: [...inner.batches, batch] };
         scope.delete(aliasName);
@@ -344,7 +389,8 @@ class BodyWalker {
         const r = node.childForFieldName('right');
         const a = l ? this.condition(l, scope) : undefined;
         const b = r ? this.condition(r, scope) : undefined;
-        if (node.childForFieldName('operator')?.text === 'and') return a === false || b === false ? false : a && b ? true : undefined;
+        if (node.childForFieldName('operator')?.text === 'and')
+          return a === false || b === false ? false : a && b ? true : undefined;
         return a === true || b === true ? true : a === false && b === false ? false : undefined;
       }
       case 'call': {
@@ -493,7 +539,8 @@ class BodyWalker {
 }
 
 function helperReason(v: PyCall, ctx: FileContext): string {
-  if (v.callee && ctx.opAliases.has(v.callee.split('.')[0]!)) return `${v.callee}() is not an operation this linter reads`;
+  if (v.callee && ctx.opAliases.has(v.callee.split('.')[0]!))
+    return `${v.callee}() is not an operation this linter reads`;
   const passesOp = [...v.args, ...v.kwargs.values()].some((a) => a.kind === 'ref' && ctx.opAliases.has(a.name));
   if (passesOp) return 'a function defined outside this file is given `op`: the operations it runs are not read';
   return 'a call this linter does not read: if it changes the schema, those changes are not checked';
@@ -504,8 +551,15 @@ const moduleScopes = new WeakMap<FileContext, Scope>();
 /** A statement nested too deeply to read: a parse-error where the limit was hit (once per position). */
 function tooDeep(ctx: FileContext, e: TooDeeplyNested): void {
   const span = ctx.lines.span(ctx.file, e.node.startIndex, e.node.startIndex);
-  if (ctx.diagnostics.some((d) => d.rule === 'parse-error' && d.span.line === span.line && d.span.column === span.column)) return;
-  ctx.diagnostics.push({ rule: 'parse-error', message: `This code is ${e.message}; the statement is skipped (the rest of the file is still read).`, span });
+  if (
+    ctx.diagnostics.some((d) => d.rule === 'parse-error' && d.span.line === span.line && d.span.column === span.column)
+  )
+    return;
+  ctx.diagnostics.push({
+    rule: 'parse-error',
+    message: `This code is ${e.message}; the statement is skipped (the rest of the file is still read).`,
+    span,
+  });
 }
 
 function collectOpAliases(statement: SyntaxNode, aliases: Set<string>): void {
@@ -526,7 +580,8 @@ function downgradeState(def: SyntaxNode | undefined, span: SourceSpan, hasOps: b
   const statements = body ? children(body) : [];
   const trivial = (s: SyntaxNode) =>
     s.type === 'pass_statement' ||
-    (s.type === 'expression_statement' && children(s).every((c) => c.type === 'string' || c.type === 'concatenated_string' || c.type === 'ellipsis'));
+    (s.type === 'expression_statement' &&
+      children(s).every((c) => c.type === 'string' || c.type === 'concatenated_string' || c.type === 'ellipsis'));
   const meaningful = statements.filter((s) => !trivial(s));
   if (meaningful.length === 0) return { state: 'empty', span };
   if (!hasOps && meaningful.every((s) => s.type === 'raise_statement')) return { state: 'irreversible', span };
@@ -542,7 +597,8 @@ function parentsOf(v: PyValue | undefined): string[] | undefined {
 /** Lines too broken to parse that are blanked out so the rest of the file is read; past this, the file is not read. */
 const MAX_BLANKED_LINES = 4;
 
-const tooComplexMessage = (e: PythonTooComplex, rest: string) => `Python line too complex to read: ${e.message}; ${rest}. Alembic cannot load this file either: fix the syntax error on this line.`;
+const tooComplexMessage = (e: PythonTooComplex, rest: string) =>
+  `Python line too complex to read: ${e.message}; ${rest}. Alembic cannot load this file either: fix the syntax error on this line.`;
 
 /** A revision the Python parser gave up on: one parse-error at the line, nothing else read. */
 function unreadable(file: SourceFile, e: PythonTooComplex): Migration {
@@ -552,7 +608,13 @@ function unreadable(file: SourceFile, e: PythonTooComplex): Migration {
     format: 'alembic',
     ops: [],
     transaction: 'wrapped',
-    diagnostics: [{ rule: 'parse-error', message: tooComplexMessage(e, 'this file was not linted'), span: lines.span(file.path, e.start, e.start) }],
+    diagnostics: [
+      {
+        rule: 'parse-error',
+        message: tooComplexMessage(e, 'this file was not linted'),
+        span: lines.span(file.path, e.start, e.start),
+      },
+    ],
     source: file.text,
   };
 }
@@ -562,7 +624,9 @@ function unreadable(file: SourceFile, e: PythonTooComplex): Migration {
  * every offset stays true) and the file parsed again, so its revision id and other statements are
  * still read. Returns the tree and the lines skipped.
  */
-async function parseSkippingBrokenLines(file: SourceFile): Promise<{ tree: Tree; skipped: PythonTooComplex[] } | PythonTooComplex> {
+async function parseSkippingBrokenLines(
+  file: SourceFile,
+): Promise<{ tree: Tree; skipped: PythonTooComplex[] } | PythonTooComplex> {
   let text = file.text;
   const skipped: PythonTooComplex[] = [];
   for (;;) {
@@ -583,11 +647,29 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
   const { tree, skipped } = parsed;
   try {
     const lines = new LineIndex(file.text);
-    const ctx: FileContext = { file: file.path, lines, options, opAliases: new Set(['op']), functions: new Map(), diagnostics: [] };
-    const migration: Migration = { file: file.path, format: 'alembic', ops: [], transaction: 'wrapped', diagnostics: ctx.diagnostics, source: file.text };
+    const ctx: FileContext = {
+      file: file.path,
+      lines,
+      options,
+      opAliases: new Set(['op']),
+      functions: new Map(),
+      diagnostics: [],
+    };
+    const migration: Migration = {
+      file: file.path,
+      format: 'alembic',
+      ops: [],
+      transaction: 'wrapped',
+      diagnostics: ctx.diagnostics,
+      source: file.text,
+    };
     const root = tree.rootNode;
     for (const e of skipped) {
-      ctx.diagnostics.push({ rule: 'parse-error', message: tooComplexMessage(e, 'the line is skipped (the rest of the file is still read)'), span: lines.span(file.path, e.start, e.start) });
+      ctx.diagnostics.push({
+        rule: 'parse-error',
+        message: tooComplexMessage(e, 'the line is skipped (the rest of the file is still read)'),
+        span: lines.span(file.path, e.start, e.start),
+      });
     }
     const syntaxError = firstSyntaxError(root);
     if (syntaxError) {
@@ -628,7 +710,11 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
     if (!syntaxError) {
       const unbound = unboundNames(root).map((node) => {
         const suggestedImport = importFor(node.text);
-        return { name: node.text, span: lines.span(file.path, node.startIndex, node.endIndex), ...(suggestedImport ? { suggestedImport } : {}) };
+        return {
+          name: node.text,
+          span: lines.span(file.path, node.startIndex, node.endIndex),
+          ...(suggestedImport ? { suggestedImport } : {}),
+        };
       });
       if (unbound.length) migration.unboundNames = unbound;
     }
@@ -643,7 +729,8 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
     else {
       ctx.diagnostics.push({
         rule: 'parse-error',
-        message: 'the revision id (`revision = "…"`) is not a string literal, so this revision cannot be placed in the revision graph',
+        message:
+          'the revision id (`revision = "…"`) is not a string literal, so this revision cannot be placed in the revision graph',
         span: spanOf('revision') ?? fileStart,
       });
     }
@@ -652,7 +739,8 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
     else {
       ctx.diagnostics.push({
         rule: 'parse-error',
-        message: '`down_revision` is not None, a string or a tuple of strings, so this revision cannot be placed in the revision graph',
+        message:
+          '`down_revision` is not None, a string or a tuple of strings, so this revision cannot be placed in the revision graph',
         span: spanOf('down_revision') ?? fileStart,
       });
     }

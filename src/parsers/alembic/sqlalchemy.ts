@@ -62,14 +62,22 @@ export interface SqlType {
 
 type TypeRenderer = (call: PyCall) => SqlType | undefined;
 
-const simple = (sql: string): TypeRenderer => () => ({ sql });
-const sized = (base: string): TypeRenderer => (c) => ({ sql: base + mods(num(arg(c, 0, 'length'))) });
-const withTimezone = (base: 'TIMESTAMP' | 'TIME'): TypeRenderer => (c) => {
-  const tz = flag(arg(c, 0, 'timezone')) ?? false;
-  const precision = num(arg(c, 1, 'precision'));
-  return { sql: `${base}${mods(precision)} ${tz ? 'WITH' : 'WITHOUT'} TIME ZONE` };
-};
-const numeric = (base: string): TypeRenderer => (c) => ({ sql: base + mods(num(arg(c, 0, 'precision')), num(arg(c, 1, 'scale'))) });
+const simple =
+  (sql: string): TypeRenderer =>
+  () => ({ sql });
+const sized =
+  (base: string): TypeRenderer =>
+  (c) => ({ sql: base + mods(num(arg(c, 0, 'length'))) });
+const withTimezone =
+  (base: 'TIMESTAMP' | 'TIME'): TypeRenderer =>
+  (c) => {
+    const tz = flag(arg(c, 0, 'timezone')) ?? false;
+    const precision = num(arg(c, 1, 'precision'));
+    return { sql: `${base}${mods(precision)} ${tz ? 'WITH' : 'WITHOUT'} TIME ZONE` };
+  };
+const numeric =
+  (base: string): TypeRenderer =>
+  (c) => ({ sql: base + mods(num(arg(c, 0, 'precision')), num(arg(c, 1, 'scale'))) });
 
 function enumType(c: PyCall, pgEnum: boolean): SqlType | undefined {
   const values: string[] = [];
@@ -85,7 +93,8 @@ function enumType(c: PyCall, pgEnum: boolean): SqlType | undefined {
     }
   }
   if (flag(c.kwargs.get('native_enum')) === false) {
-    const length = num(c.kwargs.get('length')) ?? (literal && values.length ? Math.max(...values.map((v) => v.length)) : undefined);
+    const length =
+      num(c.kwargs.get('length')) ?? (literal && values.length ? Math.max(...values.map((v) => v.length)) : undefined);
     return { sql: `VARCHAR${mods(length)}` };
   }
   if (!name) return undefined;
@@ -220,10 +229,32 @@ export function looksLikeType(v: PyValue): boolean {
   return !NOT_TYPES.has(name) && /^[A-Z]/.test(name);
 }
 
-const NOT_TYPES = new Set(['ForeignKey', 'CheckConstraint', 'Identity', 'Computed', 'Sequence', 'UniqueConstraint', 'PrimaryKeyConstraint', 'ForeignKeyConstraint', 'Index', 'Column', 'FetchedValue', 'DefaultClause']);
+const NOT_TYPES = new Set([
+  'ForeignKey',
+  'CheckConstraint',
+  'Identity',
+  'Computed',
+  'Sequence',
+  'UniqueConstraint',
+  'PrimaryKeyConstraint',
+  'ForeignKeyConstraint',
+  'Index',
+  'Column',
+  'FetchedValue',
+  'DefaultClause',
+]);
 
 /** SQL functions SQLAlchemy renders without parentheses (`func.current_timestamp()` → `CURRENT_TIMESTAMP`). */
-const BARE_FUNCTIONS = new Set(['current_date', 'current_time', 'current_timestamp', 'current_user', 'localtime', 'localtimestamp', 'session_user', 'user']);
+const BARE_FUNCTIONS = new Set([
+  'current_date',
+  'current_time',
+  'current_timestamp',
+  'current_user',
+  'localtime',
+  'localtimestamp',
+  'session_user',
+  'user',
+]);
 
 /** SQL text of a literal Python value used in SQL (a function argument, a bulk_insert value). */
 function literalSql(v: PyValue): string | undefined {
@@ -279,7 +310,18 @@ export function serverDefaultSql(v: PyValue): string | undefined {
 }
 
 /** SQLAlchemy's SQL constructors: a `server_default` built with them is SQL, not a Python value. */
-const SQL_CONSTRUCTORS = new Set(['text', 'literal_column', 'literal', 'cast', 'true', 'false', 'null', 'column', 'DefaultClause', 'FetchedValue']);
+const SQL_CONSTRUCTORS = new Set([
+  'text',
+  'literal_column',
+  'literal',
+  'cast',
+  'true',
+  'false',
+  'null',
+  'column',
+  'DefaultClause',
+  'FetchedValue',
+]);
 
 function buildsSql(v: PyValue | undefined): boolean {
   if (!v) return false;
@@ -314,7 +356,9 @@ export function serverDefaultClause(v: PyValue): string {
 export function pythonComputedDefaults(ops: Operation[]): void {
   const fix = (d: DefaultValue | undefined): DefaultValue | undefined => {
     const m = d && PYTHON_VALUE_TEXT.exec(d.text);
-    return m ? { text: m[1]!.replace(/''/g, "'"), volatility: m[2] === 'sql' ? 'unknown' : 'immutable', computedIn: 'Python' } : d;
+    return m
+      ? { text: m[1]!.replace(/''/g, "'"), volatility: m[2] === 'sql' ? 'unknown' : 'immutable', computedIn: 'Python' }
+      : d;
   };
   for (const op of ops) {
     if (op.kind === 'add-column') op.column.default = fix(op.column.default);
@@ -407,7 +451,10 @@ export function readColumn(call: PyCall, problems: string[]): ColumnSpec | undef
   if (typeValue) {
     const t = sqlType(typeValue);
     if (t) spec.type = t;
-    else problems.push(`type ${sourceText(typeValue)} is not a SQLAlchemy type this linter knows; treated as an unknown type`);
+    else
+      problems.push(
+        `type ${sourceText(typeValue)} is not a SQLAlchemy type this linter knows; treated as an unknown type`,
+      );
   }
   const auto = flag(call.kwargs.get('autoincrement'));
   if (auto !== undefined) spec.autoincrement = auto;
@@ -423,7 +470,9 @@ export function readColumn(call: PyCall, problems: string[]): ColumnSpec | undef
       case 'ForeignKey': {
         const target = foreignKeyTarget(exactStr(p.args[0]) ?? '');
         if (!target) {
-          problems.push(`foreign key target ${p.args[0] ? sourceText(p.args[0]) : '?'} is not a literal "table.column"`);
+          problems.push(
+            `foreign key target ${p.args[0] ? sourceText(p.args[0]) : '?'} is not a literal "table.column"`,
+          );
           break;
         }
         const fk: ForeignKeySpec = { column: name, target, options: foreignKeyOptions(p.kwargs) };
@@ -466,7 +515,8 @@ export function columnSql(c: ColumnSpec, serial: boolean): string {
   if (c.computed) sql += ` ${c.computed}`;
   if (c.identity) sql += ` ${c.identity}`;
   if (!c.nullable && !c.identity) sql += ' NOT NULL';
-  for (const check of c.checks) sql += `${check.name ? ` CONSTRAINT ${ident(check.name)}` : ''} CHECK (${check.expression})`;
+  for (const check of c.checks)
+    sql += `${check.name ? ` CONSTRAINT ${ident(check.name)}` : ''} CHECK (${check.expression})`;
   return sql;
 }
 

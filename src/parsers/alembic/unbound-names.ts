@@ -133,9 +133,15 @@ export function unboundNames(root: SyntaxNode): SyntaxNode[] {
 }
 
 const SQLALCHEMY_NAMES = new Set(
-  'Column ForeignKey Table MetaData Index UniqueConstraint CheckConstraint PrimaryKeyConstraint ForeignKeyConstraint Identity Computed Sequence text func select table column literal_column and_ or_ not_ case cast null true false String Text Unicode UnicodeText Integer BigInteger SmallInteger Numeric Float Boolean Date DateTime Time Interval LargeBinary JSON Enum ARRAY UUID Uuid'.split(' '),
+  'Column ForeignKey Table MetaData Index UniqueConstraint CheckConstraint PrimaryKeyConstraint ForeignKeyConstraint Identity Computed Sequence text func select table column literal_column and_ or_ not_ case cast null true false String Text Unicode UnicodeText Integer BigInteger SmallInteger Numeric Float Boolean Date DateTime Time Interval LargeBinary JSON Enum ARRAY UUID Uuid'.split(
+    ' ',
+  ),
 );
-const POSTGRESQL_NAMES = new Set('JSONB INET CIDR MACADDR TSVECTOR BYTEA DOUBLE_PRECISION ENUM HSTORE INTERVAL MONEY OID REGCLASS TIMESTAMP TSRANGE INT4RANGE DATERANGE'.split(' '));
+const POSTGRESQL_NAMES = new Set(
+  'JSONB INET CIDR MACADDR TSVECTOR BYTEA DOUBLE_PRECISION ENUM HSTORE INTERVAL MONEY OID REGCLASS TIMESTAMP TSRANGE INT4RANGE DATERANGE'.split(
+    ' ',
+  ),
+);
 const MODULES: Record<string, string> = {
   sa: 'import sqlalchemy as sa',
   sqlalchemy: 'import sqlalchemy',

@@ -10,7 +10,10 @@ import { type SqlSection, sqlMigration } from './sql-common.js';
 const HEADER = /^--\s*Running (upgrade|downgrade)\s+(.*?)\s*->\s*(.*?)\s*$/gm;
 
 function revisionList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Alembic's own bookkeeping: the `alembic_version` table and its rows. */
@@ -66,7 +69,14 @@ function splitByRevision(m: Migration): Migration[] {
   // Read again from the source: the parsed migration may have crossed a thread (parse workers).
   const parents = revisionParents(m.source);
   const out: Migration[] = sections.map((s) => {
-    const piece: Migration = { file: m.file, format: m.format, ops: s.ops, transaction: m.transaction, diagnostics: [], source: m.source };
+    const piece: Migration = {
+      file: m.file,
+      format: m.format,
+      ops: s.ops,
+      transaction: m.transaction,
+      diagnostics: [],
+      source: m.source,
+    };
     if (s.revision !== undefined) {
       piece.revision = s.revision;
       const p = parents.get(s.revision);
@@ -92,8 +102,10 @@ export const alembicSql: FormatParser = {
   extensions: ['.sql'],
   // The BEGIN at the top of `alembic upgrade --sql` output is Alembic's transaction around the run.
   formatHelp: {
-    concurrentIndex: 'In the revision file: op.create_index(…, postgresql_concurrently=True) inside `with op.get_context().autocommit_block():`',
-    sqliteRebuild: 'In the revision file, run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old one, rename): with op.batch_alter_table("<table>") as batch_op: batch_op.<operation>(…)',
+    concurrentIndex:
+      'In the revision file: op.create_index(…, postgresql_concurrently=True) inside `with op.get_context().autocommit_block():`',
+    sqliteRebuild:
+      'In the revision file, run it in a batch block, which SQLite applies by recreating the table (create the new table, copy the rows, drop the old one, rename): with op.batch_alter_table("<table>") as batch_op: batch_op.<operation>(…)',
   },
   transactionFacts: {
     wrapped: {
@@ -137,7 +149,8 @@ export const alembicSql: FormatParser = {
         start = i;
       }
     }
-    if (migration.ops.some((op) => op.kind === 'transaction' && op.action === 'begin' && frame.has(op))) migration.transaction = 'wrapped';
+    if (migration.ops.some((op) => op.kind === 'transaction' && op.action === 'begin' && frame.has(op)))
+      migration.transaction = 'wrapped';
     migration.ops = migration.ops.filter((op) => !frame.has(op));
     return migration;
   },

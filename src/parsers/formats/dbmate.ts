@@ -12,8 +12,10 @@ export const dbmate: FormatParser = {
   format: 'dbmate',
   extensions: ['.sql'],
   formatHelp: {
-    concurrentIndex: 'With dbmate: make it the only statement of a migration whose sections are marked `-- migrate:up transaction:false` (and `-- migrate:down transaction:false`)',
-    sqliteRebuild: 'With dbmate, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
+    concurrentIndex:
+      'With dbmate: make it the only statement of a migration whose sections are marked `-- migrate:up transaction:false` (and `-- migrate:down transaction:false`)',
+    sqliteRebuild:
+      'With dbmate, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
   },
   transactionFacts: {
     wrapped: {
@@ -21,7 +23,8 @@ export const dbmate: FormatParser = {
       fix: 'put the statement in its own migration whose marker reads `-- migrate:up transaction:false`',
     },
     implicit: {
-      reason: 'dbmate (with transaction:false) sends the whole section as one multi-statement query, which Postgres runs as one implicit transaction',
+      reason:
+        'dbmate (with transaction:false) sends the whole section as one multi-statement query, which Postgres runs as one implicit transaction',
       fix: 'make it the only statement of its migration section (a SET before it counts as a statement too)',
     },
   },
@@ -40,7 +43,10 @@ export const dbmate: FormatParser = {
     const down = markers.find((m) => m[1] === 'down');
     const marker = down ?? markers[0];
     if (marker) {
-      migration.downgrade = sectionDowngrade(migration, textSpan(file.path, file.text, marker.index!, marker.index! + marker[0].length));
+      migration.downgrade = sectionDowngrade(
+        migration,
+        textSpan(file.path, file.text, marker.index!, marker.index! + marker[0].length),
+      );
       if (!down) migration.downgrade.note = 'there is no `-- migrate:down` section';
     }
     return migration;

@@ -21,8 +21,10 @@ export const drizzle: FormatParser = {
   format: 'drizzle',
   extensions: ['.sql'],
   formatHelp: {
-    concurrentIndex: 'With drizzle: its migrator runs every migration in one transaction, so run that statement outside it (for example with psql before or after drizzle-kit migrate)',
-    sqliteRebuild: 'With drizzle, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name (drizzle-kit generates this for SQLite)',
+    concurrentIndex:
+      'With drizzle: its migrator runs every migration in one transaction, so run that statement outside it (for example with psql before or after drizzle-kit migrate)',
+    sqliteRebuild:
+      'With drizzle, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name (drizzle-kit generates this for SQLite)',
   },
   transactionFacts: {
     wrapped: {

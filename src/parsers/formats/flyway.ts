@@ -12,12 +12,15 @@ export const flyway: FormatParser = {
   format: 'flyway',
   extensions: ['.sql'],
   formatHelp: {
-    concurrentIndex: 'With Flyway: make it the only statement of its migration (Flyway runs such a migration outside a transaction), or turn the transaction off with `executeInTransaction=false` in the script\'s .conf file',
-    sqliteRebuild: 'With Flyway, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
+    concurrentIndex:
+      "With Flyway: make it the only statement of its migration (Flyway runs such a migration outside a transaction), or turn the transaction off with `executeInTransaction=false` in the script's .conf file",
+    sqliteRebuild:
+      'With Flyway, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name',
   },
   transactionFacts: {
     wrapped: {
-      reason: 'Flyway runs this migration in a transaction because it mixes the CONCURRENTLY statement with other statements',
+      reason:
+        'Flyway runs this migration in a transaction because it mixes the CONCURRENTLY statement with other statements',
       fix: 'move the statement to a migration of its own (Flyway runs a migration made only of such statements outside a transaction)',
     },
   },
@@ -26,7 +29,9 @@ export const flyway: FormatParser = {
     // A forced --framework flyway on a file not named like V1__x.sql: a versioned upgrade.
     const m = NAME.exec(baseName(file.path)) ?? ['', 'V', undefined];
     const direction = m[1] === 'U' ? 'downgrade' : 'upgrade';
-    const migration = sqlMigration(file.path, file.text, 'flyway', 'wrapped', [{ start: 0, end: file.text.length, direction }]);
+    const migration = sqlMigration(file.path, file.text, 'flyway', 'wrapped', [
+      { start: 0, end: file.text.length, direction },
+    ]);
     const nonTx = (op: (typeof migration.ops)[number]) =>
       (op.kind === 'create-index' || op.kind === 'drop-index' || op.kind === 'reindex') && op.concurrently;
     const substantive = migration.ops.filter((op) => op.kind !== 'set-setting');

@@ -8,7 +8,8 @@ export const nodePgMigrateSql: FormatParser = {
   format: 'node-pg-migrate-sql',
   extensions: ['.sql'],
   formatHelp: {
-    concurrentIndex: 'With node-pg-migrate: SQL migrations run in a transaction, so use a JavaScript/TypeScript migration that calls pgm.noTransaction() and pgm.createIndex(table, columns, { name, concurrently: true })',
+    concurrentIndex:
+      'With node-pg-migrate: SQL migrations run in a transaction, so use a JavaScript/TypeScript migration that calls pgm.noTransaction() and pgm.createIndex(table, columns, { name, concurrently: true })',
   },
   transactionFacts: {
     wrapped: {
@@ -26,14 +27,20 @@ export const nodePgMigrateSql: FormatParser = {
     }));
     const migration = sqlMigration(file.path, file.text, 'node-pg-migrate-sql', 'wrapped', sections);
     const down = markers.find((m) => m[1]!.toLowerCase() === 'down');
-    if (down) migration.downgrade = sectionDowngrade(migration, textSpan(file.path, file.text, down.index!, down.index! + down[0].length));
+    if (down)
+      migration.downgrade = sectionDowngrade(
+        migration,
+        textSpan(file.path, file.text, down.index!, down.index! + down[0].length),
+      );
     else {
       // Without the section node-pg-migrate makes `down` false: a rollback stops with "irreversible".
       const up = markers[0];
       migration.downgrade = {
         state: 'irreversible',
         note: 'node-pg-migrate reads an SQL migration without a `-- Down Migration` section as irreversible',
-        span: up ? textSpan(file.path, file.text, up.index!, up.index! + up[0].length) : { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+        span: up
+          ? textSpan(file.path, file.text, up.index!, up.index! + up[0].length)
+          : { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
       };
     }
     return migration;

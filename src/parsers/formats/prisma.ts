@@ -9,12 +9,15 @@ export const prisma: FormatParser = {
   format: 'prisma',
   extensions: ['.sql'],
   formatHelp: {
-    concurrentIndex: 'With Prisma Migrate: make it the only statement of its migration.sql (prisma migrate dev --create-only, then edit the SQL): Prisma sends the file as one query',
-    sqliteRebuild: 'With Prisma Migrate, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name (Prisma\'s own SQLite migrations do this)',
+    concurrentIndex:
+      'With Prisma Migrate: make it the only statement of its migration.sql (prisma migrate dev --create-only, then edit the SQL): Prisma sends the file as one query',
+    sqliteRebuild:
+      "With Prisma Migrate, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name (Prisma's own SQLite migrations do this)",
   },
   transactionFacts: {
     implicit: {
-      reason: 'Prisma Migrate sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
+      reason:
+        'Prisma Migrate sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
       fix: 'make it the only statement of its migration file (a SET before it counts as a statement too)',
     },
   },

@@ -1,4 +1,12 @@
-import type { Direction, DowngradeInfo, Migration, MigrationFormat, Operation, SourceSpan, TransactionMode } from '../../ir/types.js';
+import type {
+  Direction,
+  DowngradeInfo,
+  Migration,
+  MigrationFormat,
+  Operation,
+  SourceSpan,
+  TransactionMode,
+} from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
@@ -37,7 +45,8 @@ export function sqlMigration(
     for (const op of result.ops) op.statementIndex += statementBase;
     statementBase += result.statements;
     assignTransactions(result.ops, section.transaction ?? transaction);
-    if (section.transaction && section.transaction !== transaction) (byDirection ??= {})[section.direction] = section.transaction;
+    if (section.transaction && section.transaction !== transaction)
+      (byDirection ??= {})[section.direction] = section.transaction;
     for (const op of result.ops) ops.push(op); // (not push(...ops): 100,000+ ops overflow the stack)
     for (const d of result.diagnostics) diagnostics.push(d);
   }
@@ -82,7 +91,10 @@ export function pairDowngradeFiles(migrations: Migration[], key: (m: Migration) 
     const down = k === undefined ? undefined : downs.get(k);
     // A down file that does not parse is reported as such, not judged empty.
     if (!down || down.diagnostics.length > 0) continue;
-    m.downgrade = { state: runsSomething(down.ops) ? 'present' : 'empty', span: { file: down.file, line: 1, column: 1, endLine: 1, endColumn: 1 } };
+    m.downgrade = {
+      state: runsSomething(down.ops) ? 'present' : 'empty',
+      span: { file: down.file, line: 1, column: 1, endLine: 1, endColumn: 1 },
+    };
   }
 }
 

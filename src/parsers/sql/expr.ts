@@ -90,18 +90,57 @@ export function typeRef(typeName: Node): TypeRef {
 
 // Functions whose result differs per row: as a column default they force a table rewrite.
 const VOLATILE = new Set([
-  'random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'uuidv4', 'uuidv7',
-  'clock_timestamp', 'timeofday', 'nextval', 'setval', 'txid_current', 'gen_random_bytes', 'random_normal',
+  'random',
+  'gen_random_uuid',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'uuidv4',
+  'uuidv7',
+  'clock_timestamp',
+  'timeofday',
+  'nextval',
+  'setval',
+  'txid_current',
+  'gen_random_bytes',
+  'random_normal',
   'pg_current_xact_id',
 ]);
 // Functions evaluated once per statement: a default using them is computed once, no rewrite (PG 11+).
 const STABLE = new Set([
-  'now', 'transaction_timestamp', 'statement_timestamp', 'current_setting', 'current_database', 'current_schema',
-  'to_timestamp', 'to_char', 'to_date', 'age', 'date_trunc', 'timezone',
+  'now',
+  'transaction_timestamp',
+  'statement_timestamp',
+  'current_setting',
+  'current_database',
+  'current_schema',
+  'to_timestamp',
+  'to_char',
+  'to_date',
+  'age',
+  'date_trunc',
+  'timezone',
 ]);
 const IMMUTABLE = new Set([
-  'lower', 'upper', 'abs', 'length', 'concat', 'md5', 'jsonb_build_object', 'json_build_object', 'jsonb_build_array',
-  'array_length', 'round', 'trim', 'btrim', 'make_interval', 'make_date', 'int4', 'int8', 'numeric', 'text',
+  'lower',
+  'upper',
+  'abs',
+  'length',
+  'concat',
+  'md5',
+  'jsonb_build_object',
+  'json_build_object',
+  'jsonb_build_array',
+  'array_length',
+  'round',
+  'trim',
+  'btrim',
+  'make_interval',
+  'make_date',
+  'int4',
+  'int8',
+  'numeric',
+  'text',
 ]);
 
 export function functionVolatility(name: string): Volatility {
@@ -192,7 +231,9 @@ export function exprText(n: Node, depth = 0): string {
     const e = n.A_Expr;
     const op = strings(e.name).join('');
     if (e.kind === 'AEXPR_OP') {
-      return e.lexpr ? `${exprText(e.lexpr, depth + 1)} ${op} ${exprText(e.rexpr, depth + 1)}` : `${op}${exprText(e.rexpr, depth + 1)}`;
+      return e.lexpr
+        ? `${exprText(e.lexpr, depth + 1)} ${op} ${exprText(e.rexpr, depth + 1)}`
+        : `${op}${exprText(e.rexpr, depth + 1)}`;
     }
     return `${exprText(e.lexpr, depth + 1)} ${e.kind.replace('AEXPR_', '').toLowerCase()} ${exprText(e.rexpr, depth + 1)}`;
   }
@@ -206,7 +247,8 @@ export function exprText(n: Node, depth = 0): string {
     if (b.boolop === 'NOT_EXPR') return `NOT ${args[0]}`;
     return args.map((a: string) => `(${a})`).join(b.boolop === 'AND_EXPR' ? ' AND ' : ' OR ');
   }
-  if (n.A_ArrayExpr) return `ARRAY[${(n.A_ArrayExpr.elements ?? []).map((a: Node) => exprText(a, depth + 1)).join(', ')}]`;
+  if (n.A_ArrayExpr)
+    return `ARRAY[${(n.A_ArrayExpr.elements ?? []).map((a: Node) => exprText(a, depth + 1)).join(', ')}]`;
   if (n.List) return `(${(n.List.items ?? []).map((a: Node) => exprText(a, depth + 1)).join(', ')})`;
   return '…';
 }

@@ -35,7 +35,13 @@ function identifierName(token: string): string {
 }
 
 /** Long identifiers in `text[start, end)`, positioned in the file; undefined when there are none (the common case). */
-export function findLongIdentifiers(text: string, start: number, end: number, locate: Locator, file: string): LongIdentifier[] | undefined {
+export function findLongIdentifiers(
+  text: string,
+  start: number,
+  end: number,
+  locate: Locator,
+  file: string,
+): LongIdentifier[] | undefined {
   const statement = text.slice(start, end);
   if (!mayHaveLongIdentifier(statement)) return undefined;
   let tokens: { start: number; end: number; text: string; tokenName: string }[];
@@ -52,7 +58,11 @@ export function findLongIdentifiers(text: string, start: number, end: number, lo
     if (Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) continue;
     const a = locate(start + toChar(t.start));
     const b = locate(start + toChar(t.end));
-    found.push({ text: name, truncated: truncateIdentifier(name), span: { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column } });
+    found.push({
+      text: name,
+      truncated: truncateIdentifier(name),
+      span: { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column },
+    });
   }
   return found.length ? found : undefined;
 }

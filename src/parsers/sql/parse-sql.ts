@@ -91,7 +91,8 @@ class ParseFailure {
 function parseRange(text: string, from: number, to: number): RawStatement[] | ParseFailure {
   const chunk = text.slice(from, to);
   const toChar = byteToCharMapper(chunk);
-  if (overflows >= MAX_OVERFLOWS) return new ParseFailure('not parsed: earlier statements of this file were nested too deeply for the parser', from);
+  if (overflows >= MAX_OVERFLOWS)
+    return new ParseFailure('not parsed: earlier statements of this file were nested too deeply for the parser', from);
   try {
     const result = pgQuery.parseSync(chunk) as { stmts?: Node[] };
     return (result.stmts ?? []).map((s: Node) => {
@@ -184,13 +185,19 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
       let j = i;
       while (j + 1 < slices.length && slices[j + 1]!.end - slices[i]!.start <= CHUNK_CHARS) j++;
       const chunk = whole === undefined ? parseRange(text, slices[i]!.start, slices[j]!.end) : new ParseFailure('', 0);
-      if (Array.isArray(chunk) && (whole === undefined)) emit(chunk);
+      if (Array.isArray(chunk) && whole === undefined) emit(chunk);
       else {
         for (let k = i; k <= j; k++) {
           const one = parseRange(text, slices[k]!.start, slices[k]!.end);
           if (Array.isArray(one)) emit(one);
           else if (overflows >= MAX_OVERFLOWS) {
-            failAt(new ParseFailure('the rest of this file was not parsed: too many statements nested too deeply for the parser', one.offset), text.length);
+            failAt(
+              new ParseFailure(
+                'the rest of this file was not parsed: too many statements nested too deeply for the parser',
+                one.offset,
+              ),
+              text.length,
+            );
             j = slices.length;
             break;
           } else failAt(one, slices[k]!.end);

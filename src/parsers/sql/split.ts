@@ -102,7 +102,9 @@ export function splitStatements(text: string): StatementSlice[] {
       DOLLAR_TAG.lastIndex = i;
       const m = DOLLAR_TAG.exec(text);
       const prev = text.charCodeAt(i - 1);
-      const partOfIdent = i > 0 && ((prev >= 48 && prev <= 57) || (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95);
+      const partOfIdent =
+        i > 0 &&
+        ((prev >= 48 && prev <= 57) || (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95);
       if (m && !partOfIdent) {
         const close = text.indexOf(m[0], i + m[0].length);
         i = close === -1 ? n : close + m[0].length;

@@ -2,7 +2,17 @@
  * libpg-query statement → IR operations. One statement may give several ops (ALTER TABLE with
  * several actions); a statement with no dedicated kind gives an `other` op, never nothing.
  */
-import type { ColumnDef, ConstraintDef, ConstraintType, DataChangeRowScope, OpBase, Operation, QualifiedName, SourceSpan, TransactionAction } from '../../ir/types.js';
+import type {
+  ColumnDef,
+  ConstraintDef,
+  ConstraintType,
+  DataChangeRowScope,
+  OpBase,
+  Operation,
+  QualifiedName,
+  SourceSpan,
+  TransactionAction,
+} from '../../ir/types.js';
 import type { ItemSpans } from './item-spans.js';
 import {
   type Node,
@@ -140,7 +150,12 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
     switch (cmd.subtype) {
       case 'AT_AddColumn':
         // A one-clause ALTER TABLE is itself the column's span: the statement is not scanned for it.
-        ops.push({ kind: 'add-column', table, column: columnDef(cmd.def?.ColumnDef ?? {}, clauses ? spans : undefined), ifNotExists: Boolean(cmd.missing_ok) });
+        ops.push({
+          kind: 'add-column',
+          table,
+          column: columnDef(cmd.def?.ColumnDef ?? {}, clauses ? spans : undefined),
+          ifNotExists: Boolean(cmd.missing_ok),
+        });
         break;
       case 'AT_DropColumn':
         ops.push({ kind: 'drop-column', table, column: cmd.name ?? '', ifExists: Boolean(cmd.missing_ok), cascade });
@@ -161,7 +176,11 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
         ops.push({ kind: 'drop-not-null', table, column: cmd.name ?? '' });
         break;
       case 'AT_ColumnDefault':
-        ops.push(cmd.def ? { kind: 'set-default', table, column: cmd.name ?? '', default: defaultValue(cmd.def) } : { kind: 'set-default', table, column: cmd.name ?? '' });
+        ops.push(
+          cmd.def
+            ? { kind: 'set-default', table, column: cmd.name ?? '', default: defaultValue(cmd.def) }
+            : { kind: 'set-default', table, column: cmd.name ?? '' },
+        );
         break;
       case 'AT_AddConstraint': {
         const def = constraintDef(cmd.def?.Constraint ?? {}, undefined, clause);
@@ -178,7 +197,12 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
       case 'AT_DetachPartition':
       case 'AT_DetachPartitionFinalize': {
         const partition = cmd.def?.PartitionCmd ?? {};
-        const mode = cmd.subtype === 'AT_DetachPartitionFinalize' ? 'finalize' : partition.concurrent ? 'concurrently' : 'blocking';
+        const mode =
+          cmd.subtype === 'AT_DetachPartitionFinalize'
+            ? 'finalize'
+            : partition.concurrent
+              ? 'concurrently'
+              : 'blocking';
         ops.push({ kind: 'detach-partition', table, partition: rangeVarName(partition.name), mode });
         break;
       }
@@ -191,7 +215,9 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
 }
 
 function dropStmt(s: Node): OpDraft[] {
-  const names: QualifiedName[] = (s.objects ?? []).map((o: Node) => listName(o.List ? strings(o.List.items) : strings([o])));
+  const names: QualifiedName[] = (s.objects ?? []).map((o: Node) =>
+    listName(o.List ? strings(o.List.items) : strings([o])),
+  );
   const cascade = s.behavior === 'DROP_CASCADE';
   const ifExists = Boolean(s.missing_ok);
   switch (s.removeType) {
@@ -200,7 +226,9 @@ function dropStmt(s: Node): OpDraft[] {
     case 'OBJECT_INDEX':
       return [{ kind: 'drop-index', indexes: names, concurrently: Boolean(s.concurrent), ifExists, cascade }];
     case 'OBJECT_SCHEMA':
-      return [{ kind: 'drop-schema', schemas: (s.objects ?? []).flatMap((o: Node) => strings([o])), ifExists, cascade }];
+      return [
+        { kind: 'drop-schema', schemas: (s.objects ?? []).flatMap((o: Node) => strings([o])), ifExists, cascade },
+      ];
     case 'OBJECT_TRIGGER': {
       // DROP TRIGGER name ON [schema.]table: the object is [schema, table, trigger].
       const parts = (s.objects ?? []).map((o: Node) => strings(o.List?.items))[0] ?? [];
@@ -210,12 +238,18 @@ function dropStmt(s: Node): OpDraft[] {
     }
     case 'OBJECT_VIEW':
     case 'OBJECT_MATVIEW': {
-      const op: OpDraft = { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') };
+      const op: OpDraft = {
+        kind: 'other',
+        statementType: `DropStmt:${s.removeType}`,
+        detail: names.map((n) => n.name).join(', '),
+      };
       if (names[0]) op.table = names[0];
       return [op];
     }
     default:
-      return [{ kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') }];
+      return [
+        { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: names.map((n) => n.name).join(', ') },
+      ];
   }
 }
 
@@ -258,8 +292,9 @@ function keyEqualityColumn(e: Node): string | undefined {
 /** Which rows a WHERE clause leaves an UPDATE/DELETE to touch (see `DataChangeOp.rowScope`). */
 function whereScope(where: Node | undefined): { rowScope: DataChangeRowScope; keyColumns?: string[] } {
   if (!where) return { rowScope: 'all' };
-  if (readsNoRow(where)) return where.A_Const?.boolval && !where.A_Const.boolval.boolval ? { rowScope: 'filtered' } : { rowScope: 'all' };
-  const conjuncts: Node[] = where.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args ?? [] : [where];
+  if (readsNoRow(where))
+    return where.A_Const?.boolval && !where.A_Const.boolval.boolval ? { rowScope: 'filtered' } : { rowScope: 'all' };
+  const conjuncts: Node[] = where.BoolExpr?.boolop === 'AND_EXPR' ? (where.BoolExpr.args ?? []) : [where];
   const keyColumns = conjuncts.flatMap((c) => keyEqualityColumn(c) ?? []);
   return keyColumns.length ? { rowScope: 'single-row', keyColumns } : { rowScope: 'filtered' };
 }
@@ -274,14 +309,21 @@ function insertScope(select: Node | undefined): { rowScope: DataChangeRowScope; 
   return q.op === 'SETOP_NONE' ? { ...whereScope(q.whereClause), fromQuery } : { rowScope: 'unknown', fromQuery };
 }
 
-const DURATION_UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNIT_MS: Record<string, number> = {
+  us: 0.001,
+  ms: 1,
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 /** A `*_timeout` value as Postgres reads it, in milliseconds (its base unit): `'2s'`, `5000`, `'1.5min'`. */
 function durationMs(arg: Node | undefined): number | undefined {
   const c = arg?.A_Const;
   if (!c) return undefined;
   // libpg-query leaves a zero integer out of the node (`{ ival: {} }`).
-  const text = 'ival' in c ? String(c.ival?.ival ?? 0) : c.fval?.fval ?? c.sval?.sval;
+  const text = 'ival' in c ? String(c.ival?.ival ?? 0) : (c.fval?.fval ?? c.sval?.sval);
   const m = typeof text === 'string' ? /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?\s*$/.exec(text) : null;
   if (!m) return undefined;
   return Math.round(Number(m[1]) * DURATION_UNIT_MS[m[2] ?? 'ms']!);
@@ -312,8 +354,12 @@ function references(node: Node, into: { columns: Set<string>; tables: Map<string
 }
 
 /** What a data-changing statement writes and reads, and whether its rows come from a query. */
-function columnsTouched(type: string, s: Node): { assigns?: string[]; reads: string[]; sources: QualifiedName[]; rowsFromQuery?: boolean } {
-  const targets = (list: Node[] | undefined) => (list ?? []).map((t: Node) => t?.ResTarget?.name).filter((n: unknown): n is string => typeof n === 'string');
+function columnsTouched(
+  type: string,
+  s: Node,
+): { assigns?: string[]; reads: string[]; sources: QualifiedName[]; rowsFromQuery?: boolean } {
+  const targets = (list: Node[] | undefined) =>
+    (list ?? []).map((t: Node) => t?.ResTarget?.name).filter((n: unknown): n is string => typeof n === 'string');
   const seen = { columns: new Set<string>(), tables: new Map<string, QualifiedName>() };
   references(s, seen);
   // The target is a bare RangeVar (not wrapped in `{ RangeVar }` like those of FROM and sub-queries).
@@ -362,7 +408,15 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       ];
     }
     case 'CreateTableAsStmt':
-      if (s.objtype === 'OBJECT_MATVIEW') return [{ kind: 'other', statementType: 'CreateMaterializedViewStmt', table: rangeVarName(s.into?.rel), createsRelation: 'materialized-view' }];
+      if (s.objtype === 'OBJECT_MATVIEW')
+        return [
+          {
+            kind: 'other',
+            statementType: 'CreateMaterializedViewStmt',
+            table: rangeVarName(s.into?.rel),
+            createsRelation: 'materialized-view',
+          },
+        ];
       return [
         {
           kind: 'create-table',
@@ -379,11 +433,15 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       return alterTable(s, spans);
     case 'RenameStmt': {
       const table = rangeVarName(s.relation);
-      if (s.renameType === 'OBJECT_COLUMN' && (s.relationType === 'OBJECT_TABLE' || s.relationType === 'OBJECT_FOREIGN_TABLE')) {
+      if (
+        s.renameType === 'OBJECT_COLUMN' &&
+        (s.relationType === 'OBJECT_TABLE' || s.relationType === 'OBJECT_FOREIGN_TABLE')
+      ) {
         return [{ kind: 'rename-column', table, column: s.subname ?? '', newName: s.newname ?? '' }];
       }
       if (s.renameType === 'OBJECT_TABLE') return [{ kind: 'rename-table', table, newName: s.newname ?? '' }];
-      if (s.renameType === 'OBJECT_SCHEMA') return [{ kind: 'rename-schema', schema: s.subname ?? '', newName: s.newname ?? '' }];
+      if (s.renameType === 'OBJECT_SCHEMA')
+        return [{ kind: 'rename-schema', schema: s.subname ?? '', newName: s.newname ?? '' }];
       return [{ kind: 'other', statementType: `RenameStmt:${s.renameType}`, table }];
     }
     case 'DropStmt':
@@ -392,7 +450,9 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       const op: OpDraft = {
         kind: 'create-index',
         table: rangeVarName(s.relation),
-        columns: (s.indexParams ?? []).map((p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr) : '?')),
+        columns: (s.indexParams ?? []).map(
+          (p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr) : '?'),
+        ),
         unique: Boolean(s.unique),
         concurrently: Boolean(s.concurrent),
         ifNotExists: Boolean(s.if_not_exists),
@@ -420,7 +480,12 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
     }
     case 'AlterEnumStmt': {
       if (!s.newVal || s.oldVal) return [{ kind: 'other', statementType: 'AlterEnumStmt' }];
-      const op: OpDraft = { kind: 'add-enum-value', type: listName(strings(s.typeName)), value: s.newVal, ifNotExists: Boolean(s.skipIfNewValExists) };
+      const op: OpDraft = {
+        kind: 'add-enum-value',
+        type: listName(strings(s.typeName)),
+        value: s.newVal,
+        ifNotExists: Boolean(s.skipIfNewValExists),
+      };
       if (s.newValNeighbor) op.position = s.newValIsAfter ? { after: s.newValNeighbor } : { before: s.newValNeighbor };
       return [op];
     }
@@ -430,14 +495,20 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
         const def = constraintDef(wrapped.Constraint ?? {});
         if (def) constraints.push(def);
       }
-      return [{ kind: 'create-domain', name: listName(strings(s.domainname)), baseType: typeRef(s.typeName), constraints }];
+      return [
+        { kind: 'create-domain', name: listName(strings(s.domainname)), baseType: typeRef(s.typeName), constraints },
+      ];
     }
     case 'AlterDomainStmt': {
       const name = listName(strings(s.typeName));
       switch (s.subtype) {
         case 'C': {
           const constraint = constraintDef(s.def?.Constraint ?? {});
-          return [constraint ? { kind: 'alter-domain', name, action: 'add-constraint', constraint } : { kind: 'alter-domain', name, action: 'add-constraint' }];
+          return [
+            constraint
+              ? { kind: 'alter-domain', name, action: 'add-constraint', constraint }
+              : { kind: 'alter-domain', name, action: 'add-constraint' },
+          ];
         }
         case 'X':
           return [{ kind: 'alter-domain', name, action: 'drop-constraint' }];
@@ -454,7 +525,9 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       }
     }
     case 'TruncateStmt':
-      return [{ kind: 'truncate', tables: (s.relations ?? []).map(rangeVarName), cascade: s.behavior === 'DROP_CASCADE' }];
+      return [
+        { kind: 'truncate', tables: (s.relations ?? []).map(rangeVarName), cascade: s.behavior === 'DROP_CASCADE' },
+      ];
     case 'DropdbStmt':
       return [{ kind: 'drop-database', name: s.dbname ?? '' }];
     case 'VariableSetStmt': {
@@ -470,14 +543,46 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
     case 'TransactionStmt':
       return [{ kind: 'transaction', action: TX[s.kind] ?? 'begin' }];
     case 'ViewStmt':
-      return [{ kind: 'other', statementType: type, table: rangeVarName(s.view), createsRelation: 'view', detail: s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW' }];
+      return [
+        {
+          kind: 'other',
+          statementType: type,
+          table: rangeVarName(s.view),
+          createsRelation: 'view',
+          detail: s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW',
+        },
+      ];
     case 'InsertStmt':
-      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s), ...insertScope(s.selectStmt) }];
+      return [
+        {
+          kind: 'data-change',
+          statementType: type,
+          table: rangeVarName(s.relation),
+          ...columnsTouched(type, s),
+          ...insertScope(s.selectStmt),
+        },
+      ];
     case 'UpdateStmt':
     case 'DeleteStmt':
-      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s), ...whereScope(s.whereClause) }];
+      return [
+        {
+          kind: 'data-change',
+          statementType: type,
+          table: rangeVarName(s.relation),
+          ...columnsTouched(type, s),
+          ...whereScope(s.whereClause),
+        },
+      ];
     case 'MergeStmt':
-      return [{ kind: 'data-change', statementType: type, table: rangeVarName(s.relation), ...columnsTouched(type, s), rowScope: 'unknown' }];
+      return [
+        {
+          kind: 'data-change',
+          statementType: type,
+          table: rangeVarName(s.relation),
+          ...columnsTouched(type, s),
+          rowScope: 'unknown',
+        },
+      ];
     case 'CopyStmt': {
       if (!s.relation) return [{ kind: 'data-change', statementType: type }];
       const op: OpDraft = { kind: 'data-change', statementType: type, table: rangeVarName(s.relation) };
@@ -495,9 +600,20 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       return [op];
     }
     case 'ClusterStmt':
-      return [s.relation ? { kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: 'CLUSTER' } : { kind: 'other', statementType: type, detail: 'CLUSTER' }];
+      return [
+        s.relation
+          ? { kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: 'CLUSTER' }
+          : { kind: 'other', statementType: type, detail: 'CLUSTER' },
+      ];
     case 'RefreshMatViewStmt':
-      return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW' }];
+      return [
+        {
+          kind: 'other',
+          statementType: type,
+          table: rangeVarName(s.relation),
+          detail: s.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW',
+        },
+      ];
     case 'CreateTrigStmt':
       return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.trigname }];
     default: {

@@ -39,7 +39,8 @@ export function unwrap(node: Node | null | undefined): Node | undefined {
 /** `await x` / `void x` → x. */
 export function unwrapAwait(node: Node | null | undefined): Node | undefined {
   let n = unwrap(node);
-  while (n && (n.type === 'AwaitExpression' || (n.type === 'UnaryExpression' && n.operator === 'void'))) n = unwrap(n.argument);
+  while (n && (n.type === 'AwaitExpression' || (n.type === 'UnaryExpression' && n.operator === 'void')))
+    n = unwrap(n.argument);
   return n;
 }
 
@@ -120,11 +121,22 @@ export function flattenChain(expr: Node): Chain {
 export function chainText(chain: Chain, upTo = chain.links.length): string {
   const root = chain.root.type === 'Identifier' ? chain.root.name : chain.root.type === 'ThisExpression' ? 'this' : '…';
   let out = root;
-  for (const link of chain.links.slice(0, upTo)) out += link.name === '()' ? '(…)' : `.${link.name}${link.args ? '(…)' : ''}`;
+  for (const link of chain.links.slice(0, upTo))
+    out += link.name === '()' ? '(…)' : `.${link.name}${link.args ? '(…)' : ''}`;
   return out;
 }
 
-const SKIP_KEYS = new Set(['parent', 'range', 'loc', 'type', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'decorators']);
+const SKIP_KEYS = new Set([
+  'parent',
+  'range',
+  'loc',
+  'type',
+  'typeAnnotation',
+  'returnType',
+  'typeParameters',
+  'typeArguments',
+  'decorators',
+]);
 
 /** Child nodes in source order (type annotations left out). */
 export function children(node: Node): Node[] {

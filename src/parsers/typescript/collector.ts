@@ -4,7 +4,14 @@
  * calls that run inside a transaction the migration opens itself (Sequelize `{ transaction: t }`,
  * `knex.transaction(…)`).
  */
-import type { DefaultValue, Direction, FileDiagnostic, Operation, SourceSpan, TransactionMode } from '../../ir/types.js';
+import type {
+  DefaultValue,
+  Direction,
+  FileDiagnostic,
+  Operation,
+  SourceSpan,
+  TransactionMode,
+} from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
@@ -133,7 +140,8 @@ export class OpCollector {
     const base = this.nextStatement;
     // Drivers send a string with several statements as one simple query, which Postgres runs as one
     // implicit transaction: CONCURRENTLY fails there even when the tool opened no transaction.
-    const statements = new Set(result.ops.filter((op) => op.kind !== 'transaction').map((op) => op.statementIndex)).size;
+    const statements = new Set(result.ops.filter((op) => op.kind !== 'transaction').map((op) => op.statementIndex))
+      .size;
     const implicit = statements > 1 && options.inTransaction === undefined;
     for (const op of result.ops) {
       op.statementIndex += base;
@@ -175,7 +183,9 @@ export class OpCollector {
   }
 
   private markConditional(op: Operation, at?: [number, number]): void {
-    const reasons = new Set(at ? this.conditionalRanges.filter((c) => c.range[0] <= at[0] && at[1] <= c.range[1]).map((c) => c.reason) : []);
+    const reasons = new Set(
+      at ? this.conditionalRanges.filter((c) => c.range[0] <= at[0] && at[1] <= c.range[1]).map((c) => c.reason) : [],
+    );
     for (const c of this.conditions) reasons.add(c);
     if (reasons.size) op.conditional = { reason: [...reasons].join(' and ') };
   }

@@ -10,7 +10,11 @@ import type { OpDraft } from '../sql/translate.js';
 import { children, type Node, nodeText, unwrap } from './ast.js';
 import type { Scope, StaticValue } from './scope.js';
 
-export function columnDef(name: string, typeSql: string, extra: Partial<Omit<ColumnDef, 'name' | 'type'>> = {}): ColumnDef {
+export function columnDef(
+  name: string,
+  typeSql: string,
+  extra: Partial<Omit<ColumnDef, 'name' | 'type'>> = {},
+): ColumnDef {
   const col: ColumnDef = {
     name,
     type: typeRefFromSql(typeSql),
@@ -28,7 +32,8 @@ export function columnDef(name: string, typeSql: string, extra: Partial<Omit<Col
 /** A JavaScript literal used as a server default: a constant. */
 export function staticDefault(value: StaticValue): DefaultValue | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return literalDefault(value);
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return literalDefault(value);
   // Objects/arrays (JSON defaults) are serialised to one constant string.
   return literalDefault(JSON.stringify(value));
 }
@@ -78,7 +83,11 @@ export function qualified(name: string, schema?: string): QualifiedName {
   return schema ? { schema, name } : { name };
 }
 
-export function constraint(type: ConstraintDef['type'], columns: string[], extra: Partial<ConstraintDef> = {}): ConstraintDef {
+export function constraint(
+  type: ConstraintDef['type'],
+  columns: string[],
+  extra: Partial<ConstraintDef> = {},
+): ConstraintDef {
   const c: ConstraintDef = { type, columns, notValid: extra.notValid ?? false };
   if (extra.name) c.name = extra.name;
   if (extra.references) c.references = extra.references;
@@ -90,9 +99,16 @@ export function constraint(type: ConstraintDef['type'], columns: string[], extra
 
 /** A CHECK constraint from its SQL expression, read by the SQL parser (so `col IS NOT NULL` is recognised). */
 export function checkConstraint(expression: string, name?: string): ConstraintDef {
-  const result = parseSql(`ALTER TABLE t ADD CHECK (${expression})`, { file: '', direction: 'upgrade', generated: true });
+  const result = parseSql(`ALTER TABLE t ADD CHECK (${expression})`, {
+    file: '',
+    direction: 'upgrade',
+    generated: true,
+  });
   const op = result.ops[0];
-  const def = op?.kind === 'add-constraint' && op.constraint.type === 'check' ? op.constraint : constraint('check', [], { expression });
+  const def =
+    op?.kind === 'add-constraint' && op.constraint.type === 'check'
+      ? op.constraint
+      : constraint('check', [], { expression });
   if (name) def.name = name;
   return def;
 }
@@ -101,5 +117,10 @@ export function checkConstraint(expression: string, name?: string): ConstraintDe
 export function createEnumDraft(name: QualifiedName, values: string[]): OpDraft {
   const quoted = `${name.schema ? `"${name.schema}".` : ''}"${name.name}"`;
   const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
-  return { kind: 'other', statementType: 'CreateEnumStmt', detail: `${name.name} (${values.join(', ')})`, sql: `CREATE TYPE ${quoted} AS ENUM (${list})` };
+  return {
+    kind: 'other',
+    statementType: 'CreateEnumStmt',
+    detail: `${name.name} (${values.join(', ')})`,
+    sql: `CREATE TYPE ${quoted} AS ENUM (${list})`,
+  };
 }

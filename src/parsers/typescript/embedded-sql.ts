@@ -232,7 +232,8 @@ function append(node: Node | undefined, scope: Scope, out: SqlBuilder, depth: nu
     case 'BinaryExpression':
       if (n.operator !== '+') return false;
       if (!isSqlish(n.left, scope) && !isSqlish(n.right, scope)) return false;
-      for (const side of [n.left, n.right]) if (!append(side, scope, out, depth + 1)) interpolate(side, scope, out, depth);
+      for (const side of [n.left, n.right])
+        if (!append(side, scope, out, depth + 1)) interpolate(side, scope, out, depth);
       return true;
     case 'Identifier': {
       const init = scope.constInit(n.name);
@@ -266,14 +267,26 @@ function interpolate(expr: Node, scope: Scope, out: SqlBuilder, depth: number): 
   }
   // Kysely's `sql.raw('…')`, `sql.lit(…)`, `sql.ref('a.b')`, `sql.table('t')`, `sql.id('x')` with constant arguments.
   const e = unwrap(expr);
-  if (e?.type === 'CallExpression' && e.callee?.type === 'MemberExpression' && !e.callee.computed && e.callee.object?.type === 'Identifier') {
+  if (
+    e?.type === 'CallExpression' &&
+    e.callee?.type === 'MemberExpression' &&
+    !e.callee.computed &&
+    e.callee.object?.type === 'Identifier'
+  ) {
     const fn = e.callee.property?.name as string | undefined;
     const arg = scope.value(e.arguments?.[0]);
     if (typeof arg === 'string' || typeof arg === 'number') {
       const s = String(arg);
       if (fn === 'raw') return void out.push(s, e.range[0]);
       if (fn === 'lit') return void out.push(typeof arg === 'number' ? s : `'${s.replace(/'/g, "''")}'`, e.range[0]);
-      if (fn === 'ref' || fn === 'table' || fn === 'id') return void out.push(s.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.'), e.range[0]);
+      if (fn === 'ref' || fn === 'table' || fn === 'id')
+        return void out.push(
+          s
+            .split('.')
+            .map((p) => `"${p.replace(/"/g, '""')}"`)
+            .join('.'),
+          e.range[0],
+        );
     }
   }
   if (depth < 20 && isSqlish(expr, scope)) {
@@ -287,7 +300,12 @@ function interpolate(expr: Node, scope: Scope, out: SqlBuilder, depth: number): 
  * Reads the SQL an expression evaluates to, or undefined when the expression is not string-like
  * (a variable from elsewhere, a function call): the caller reports that as not understood.
  */
-export function embeddedSql(node: Node | undefined, scope: Scope, source: string, style: PlaceholderStyle = 'identifier'): EmbeddedSql | undefined {
+export function embeddedSql(
+  node: Node | undefined,
+  scope: Scope,
+  source: string,
+  style: PlaceholderStyle = 'identifier',
+): EmbeddedSql | undefined {
   const n = unwrap(node);
   if (!n) return undefined;
   const out = new SqlBuilder(source, style);
@@ -325,7 +343,14 @@ export function bindPlaceholders(e: EmbeddedSql, kinds: { named?: ':' | '$'; pos
   while (i < t.length) {
     const c = t[i]!;
     const at = e.offsets[i]!;
-    const quoteEnd = c === "'" || c === '"' ? t.indexOf(c, i + 1) : c === '-' && t[i + 1] === '-' ? t.indexOf('\n', i) : c === '/' && t[i + 1] === '*' ? t.indexOf('*/', i + 2) + 1 : -2;
+    const quoteEnd =
+      c === "'" || c === '"'
+        ? t.indexOf(c, i + 1)
+        : c === '-' && t[i + 1] === '-'
+          ? t.indexOf('\n', i)
+          : c === '/' && t[i + 1] === '*'
+            ? t.indexOf('*/', i + 2) + 1
+            : -2;
     if (quoteEnd !== -2) {
       // A string, quoted identifier or comment: copied as it is (to the end when unterminated).
       const end = quoteEnd < 0 ? t.length : quoteEnd + 1;

@@ -29,7 +29,12 @@ export async function parseModule(text: string, path: string): Promise<ModulePar
     return { ok: true, program };
   } catch (e) {
     // TypeScript's parser recurses per nesting level: a few thousand nested brackets exhaust the stack.
-    if (e instanceof RangeError) return { ok: false, message: 'the code is nested too deeply to read (the parser ran out of stack)', offset: deepestBracket(text) };
+    if (e instanceof RangeError)
+      return {
+        ok: false,
+        message: 'the code is nested too deeply to read (the parser ran out of stack)',
+        offset: deepestBracket(text),
+      };
     const err = e as { message?: string; index?: number };
     return { ok: false, message: String(err.message ?? e), offset: typeof err.index === 'number' ? err.index : 0 };
   }

@@ -4,7 +4,18 @@
  * lazily), find `up`/`down`, let the framework's reader turn calls into IR ops, then settle
  * transactions and the downgrade facts. Nothing in the file is ever imported or executed.
  */
-import type { Direction, DowngradeInfo, FileDiagnostic, FormatHelp, Migration, MigrationFormat, MigrationIdentity, SourceSpan, TransactionFacts, TransactionMode } from '../../ir/types.js';
+import type {
+  Direction,
+  DowngradeInfo,
+  FileDiagnostic,
+  FormatHelp,
+  Migration,
+  MigrationFormat,
+  MigrationIdentity,
+  SourceSpan,
+  TransactionFacts,
+  TransactionMode,
+} from '../../ir/types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { initSqlParser } from '../sql/parse-sql.js';
 import type { FormatParser, ParseOptions, SourceFile } from '../types.js';
@@ -83,7 +94,10 @@ const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
   kysely: [
     [/from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/, 30],
     [/\bKysely\s*</, 10],
-    [/\.schema\s*\.\s*(?:createTable|alterTable|createIndex|dropTable|dropIndex|createType)\s*\(\s*['"`][^'"`]*['"`]\s*\)/, 8],
+    [
+      /\.schema\s*\.\s*(?:createTable|alterTable|createIndex|dropTable|dropIndex|createType)\s*\(\s*['"`][^'"`]*['"`]\s*\)/,
+      8,
+    ],
     [/\.execute\(\s*\)/, 3],
   ],
   'node-pg-migrate': [
@@ -102,32 +116,46 @@ const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
     [/from\s+['"]knex['"]|require\(\s*['"]knex['"]\s*\)/, 20],
     [/\bKnex\b/, 5],
     [/\bknex\s*\.\s*(?:schema|raw|fn)\b/, 20],
-    [/\.schema\s*(?:\.\s*withSchema\([^)]*\)\s*)?\.\s*(?:createTable|alterTable|table)\s*\(\s*[^,()]+,\s*(?:async\s*)?(?:function\b|\(?\s*\w+\s*\)?\s*=>)/, 10],
+    [
+      /\.schema\s*(?:\.\s*withSchema\([^)]*\)\s*)?\.\s*(?:createTable|alterTable|table)\s*\(\s*[^,()]+,\s*(?:async\s*)?(?:function\b|\(?\s*\w+\s*\)?\s*=>)/,
+      10,
+    ],
   ],
 };
 
 /** The first parameter name of `up` hints at the framework (`knex`, `pgm`, `queryInterface`…). */
-const PARAM_HINTS: Record<string, TsFramework> = { knex: 'knex', pgm: 'node-pg-migrate', queryInterface: 'sequelize', queryRunner: 'typeorm' };
-const UP_PARAM = /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)|\bup\s*[=:]\s*(?:async\s+)?(\w+)\s*=>/;
+const PARAM_HINTS: Record<string, TsFramework> = {
+  knex: 'knex',
+  pgm: 'node-pg-migrate',
+  queryInterface: 'sequelize',
+  queryRunner: 'typeorm',
+};
+const UP_PARAM =
+  /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)|\bup\s*[=:]\s*(?:async\s+)?(\w+)\s*=>/;
 
 /** Code that runs or lists migrations: Umzug, a Kysely MigrationProvider/Migrator, a `getMigrations()`. */
-const PROVIDER = /\bnew\s+Umzug\s*[(<]|\bimplements\s+MigrationProvider\b|:\s*MigrationProvider\b|\bnew\s+(?:FileMigrationProvider|Migrator)\s*\(|\bgetMigrations\s*\(\s*\)\s*(?::[^{]*)?\{/;
+const PROVIDER =
+  /\bnew\s+Umzug\s*[(<]|\bimplements\s+MigrationProvider\b|:\s*MigrationProvider\b|\bnew\s+(?:FileMigrationProvider|Migrator)\s*\(|\bgetMigrations\s*\(\s*\)\s*(?::[^{]*)?\{/;
 /**
  * Migrations of its own: `up` defined at the top level of the module, an `up(…) {` method (a
  * migration class), or inline registry entries (`migrations['001'] = { async up(db) {…} }`, read as
  * units). An interface's `up(db): Promise<void>;` is not one.
  */
-const OWN_UP = /^(?:exports\.up\s*=|module\.exports\.up\s*=|module\.exports\s*=\s*\{|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|[\w$]+(?:\[[^\]\n]+\]|\.[\w$]+)\s*=\s*\{)|^[ \t]+(?:(?:public|async)\s+)*up\s*\([^)\n]*\)[^;{\n]*\{/m;
+const OWN_UP =
+  /^(?:exports\.up\s*=|module\.exports\.up\s*=|module\.exports\s*=\s*\{|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|[\w$]+(?:\[[^\]\n]+\]|\.[\w$]+)\s*=\s*\{)|^[ \t]+(?:(?:public|async)\s+)*up\s*\([^)\n]*\)[^;{\n]*\{/m;
 /** Lines of an index module that only gathers other modules. */
-const BARREL_LINE = /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"\[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
+const BARREL_LINE =
+  /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"\[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
 
 /**
  * A provider/runner module or an `index` barrel among the migrations lists them but is not one; the
  * run skips it (shown under --verbose) instead of reporting "no migration found".
  */
 export function notMigrationReason(file: SourceFile): string | undefined {
-  if (PROVIDER.test(file.text) && !OWN_UP.test(file.text)) return 'not a migration: a module that provides or runs the migrations';
-  if (/(?:^|[\\/])index\.[cm]?[jt]s$/i.test(file.path) && file.text.split('\n').every((line) => BARREL_LINE.test(line))) return 'not a migration: an index module that lists the migrations';
+  if (PROVIDER.test(file.text) && !OWN_UP.test(file.text))
+    return 'not a migration: a module that provides or runs the migrations';
+  if (/(?:^|[\\/])index\.[cm]?[jt]s$/i.test(file.path) && file.text.split('\n').every((line) => BARREL_LINE.test(line)))
+    return 'not a migration: an index module that lists the migrations';
   return undefined;
 }
 
@@ -137,7 +165,10 @@ let lastScores: Record<TsFramework, number> | undefined;
 /** Scores for every framework (0 = not a migration of it). Cheap: regexes only. */
 export function frameworkScores(text: string): Record<TsFramework, number> {
   if (text === lastText && lastScores) return lastScores;
-  const scores = { knex: 0, typeorm: 0, kysely: 0, 'node-pg-migrate': 0, sequelize: 0, 'mikro-orm': 0 } as Record<TsFramework, number>;
+  const scores = { knex: 0, typeorm: 0, kysely: 0, 'node-pg-migrate': 0, sequelize: 0, 'mikro-orm': 0 } as Record<
+    TsFramework,
+    number
+  >;
   if (UP_SHAPE.test(text)) {
     for (const fw of Object.keys(SIGNALS) as TsFramework[]) {
       for (const [re, weight] of SIGNALS[fw]) if (re.test(text)) scores[fw] += weight;
@@ -189,22 +220,41 @@ export function downgradeFacts(input: ReadInput, absent: Omit<DowngradeInfo, 'st
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-function failure(file: SourceFile, format: MigrationFormat, diagnostic: Omit<FileDiagnostic, 'span'> & { offset: number }): Migration {
+function failure(
+  file: SourceFile,
+  format: MigrationFormat,
+  diagnostic: Omit<FileDiagnostic, 'span'> & { offset: number },
+): Migration {
   const index = new LineIndex(file.text);
   return {
     file: file.path,
     format,
     ops: [],
     transaction: 'wrapped',
-    diagnostics: [{ rule: diagnostic.rule, message: diagnostic.message, span: index.span(file.path, diagnostic.offset, diagnostic.offset) }],
+    diagnostics: [
+      {
+        rule: diagnostic.rule,
+        message: diagnostic.message,
+        span: index.span(file.path, diagnostic.offset, diagnostic.offset),
+      },
+    ],
     source: file.text,
   };
 }
 
-export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceFile, options?: Pick<ParseOptions, 'dialect'>): Promise<Migration> {
+export async function parseFrameworkMigration(
+  spec: FrameworkSpec,
+  file: SourceFile,
+  options?: Pick<ParseOptions, 'dialect'>,
+): Promise<Migration> {
   await initSqlParser();
   const parsed = await parseModule(file.text, file.path);
-  if (!parsed.ok) return failure(file, spec.format, { rule: 'parse-error', message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`, offset: parsed.offset });
+  if (!parsed.ok)
+    return failure(file, spec.format, {
+      rule: 'parse-error',
+      message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`,
+      offset: parsed.offset,
+    });
   const scope = new Scope(parsed.program, options?.dialect);
   const shape = findMigrationShape(parsed.program, scope);
   if (!shape.up && shape.units) return parseUnits(spec, file, parsed.program, scope, shape);
@@ -228,7 +278,8 @@ export async function parseFrameworkMigration(spec: FrameworkSpec, file: SourceF
     diagnostics: collector.diagnostics,
     source: file.text,
   };
-  if (out.transaction.downgrade !== out.transaction.upgrade) migration.transactionByDirection = { downgrade: out.transaction.downgrade };
+  if (out.transaction.downgrade !== out.transaction.upgrade)
+    migration.transactionByDirection = { downgrade: out.transaction.downgrade };
   if (collector.otherDatabaseCode) migration.otherDatabaseCode = true;
   return migration;
 }
@@ -241,7 +292,13 @@ const UNITS = new WeakMap<Migration, { name: string; downgrade: DowngradeInfo }[
  * its own and its ops are stamped with the migration's name (`revision`); `arrangeRun` then makes one
  * migration per unit, so "earlier in the same migration" means the same unit, as the tool runs them.
  */
-function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope: Scope, shape: MigrationShape): Migration {
+function parseUnits(
+  spec: FrameworkSpec,
+  file: SourceFile,
+  program: Node,
+  scope: Scope,
+  shape: MigrationShape,
+): Migration {
   const ops: Migration['ops'] = [];
   const diagnostics: FileDiagnostic[] = [];
   const units: { name: string; downgrade: DowngradeInfo }[] = [];
@@ -273,9 +330,21 @@ function parseUnits(spec: FrameworkSpec, file: SourceFile, program: Node, scope:
     units.push({ name: unit.name, downgrade: facts });
   }
   const modes = transaction ?? { upgrade: 'wrapped', downgrade: 'wrapped' };
-  const migration: Migration = { file: file.path, format: spec.format, ops, transaction: modes.upgrade, diagnostics, source: file.text };
+  const migration: Migration = {
+    file: file.path,
+    format: spec.format,
+    ops,
+    transaction: modes.upgrade,
+    diagnostics,
+    source: file.text,
+  };
   const notPresent = units.find((u) => u.downgrade.state !== 'present');
-  migration.downgrade = notPresent ? { ...notPresent.downgrade, note: `migration "${notPresent.name}"${notPresent.downgrade.note ? `: ${notPresent.downgrade.note}` : ''}` } : units[0]!.downgrade;
+  migration.downgrade = notPresent
+    ? {
+        ...notPresent.downgrade,
+        note: `migration "${notPresent.name}"${notPresent.downgrade.note ? `: ${notPresent.downgrade.note}` : ''}`,
+      }
+    : units[0]!.downgrade;
   if (modes.downgrade !== modes.upgrade) migration.transactionByDirection = { downgrade: modes.downgrade };
   if (otherDatabaseCode) migration.otherDatabaseCode = true;
   UNITS.set(migration, units);

@@ -14,7 +14,16 @@
 import type { ColumnDef, ConstraintDef, Operation, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
+import {
+  checkConstraint,
+  columnDef,
+  constraint,
+  createEnumDraft,
+  qualified,
+  sqlDefault,
+  staticDefault,
+  unreadDefault,
+} from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -103,9 +112,39 @@ function knexColumnType(method: string, args: Node[], scope: Scope): { sql: stri
 }
 
 const COLUMN_METHODS = new Set([
-  'increments', 'bigIncrements', 'bigincrements', 'integer', 'mediumint', 'bigInteger', 'biginteger', 'bigint', 'smallint', 'tinyint',
-  'string', 'varchar', 'text', 'float', 'double', 'decimal', 'boolean', 'bool', 'date', 'time', 'timestamp', 'dateTime', 'datetime',
-  'binary', 'json', 'jsonb', 'uuid', 'geometry', 'geography', 'point', 'specificType', 'enu', 'enum',
+  'increments',
+  'bigIncrements',
+  'bigincrements',
+  'integer',
+  'mediumint',
+  'bigInteger',
+  'biginteger',
+  'bigint',
+  'smallint',
+  'tinyint',
+  'string',
+  'varchar',
+  'text',
+  'float',
+  'double',
+  'decimal',
+  'boolean',
+  'bool',
+  'date',
+  'time',
+  'timestamp',
+  'dateTime',
+  'datetime',
+  'binary',
+  'json',
+  'jsonb',
+  'uuid',
+  'geometry',
+  'geography',
+  'point',
+  'specificType',
+  'enu',
+  'enum',
 ]);
 
 /** Knex's generated index/constraint names: `${table}_${columns}_${kind}`, lower-cased. */
@@ -123,7 +162,14 @@ function rebuiltOnSqlite(op: Operation, mode: 'create' | 'alter'): void {
   const rebuilt =
     op.kind === 'add-constraint'
       ? mode === 'create' || op.constraint.type !== 'check'
-      : ['alter-column-type', 'set-not-null', 'drop-not-null', 'set-default', 'drop-column', 'drop-constraint'].includes(op.kind);
+      : [
+          'alter-column-type',
+          'set-not-null',
+          'drop-not-null',
+          'set-default',
+          'drop-column',
+          'drop-constraint',
+        ].includes(op.kind);
   if (rebuilt) op.inBatch = true;
 }
 
@@ -191,7 +237,8 @@ class KnexReader extends FrameworkReader {
 
   protected override aliasFromCall(chain: FrameworkChain) {
     // const trx = await knex.transaction();
-    if (chain.links.length === 1 && chain.links[0]!.name === 'transaction' && !(chain.links[0]!.args ?? []).length) return { links: [], inTransaction: true };
+    if (chain.links.length === 1 && chain.links[0]!.name === 'transaction' && !(chain.links[0]!.args ?? []).length)
+      return { links: [], inTransaction: true };
     return undefined;
   }
 
@@ -213,7 +260,10 @@ class KnexReader extends FrameworkReader {
           const param = fn.params[0]?.type === 'Identifier' ? [fn.params[0].name] : [];
           this.c.emit({ kind: 'transaction', action: this.wrapped ? 'savepoint' : 'begin' }, call);
           this.withBinding(param, [], true, () => this.walkFunctionBody(fn));
-          this.c.emit({ kind: 'transaction', action: this.wrapped ? 'release' : 'commit' }, [call.range[1], call.range[1]]);
+          this.c.emit({ kind: 'transaction', action: this.wrapped ? 'release' : 'commit' }, [
+            call.range[1],
+            call.range[1],
+          ]);
           this.afterwards(links, 1);
           return true;
         }
@@ -257,9 +307,19 @@ class KnexReader extends FrameworkReader {
     const args = link.args ?? [];
     const bindingsNode = args[1];
     const bindings = bindingsNode ? this.scope.value(bindingsNode) : undefined;
-    const transform = bindingsNode ? (e: EmbeddedSql) => applyBindings(e, bindings, bindingsNode) : undefined;
-    const ok = this.c.sql(args[0], { what: nodeText(this.source, call), ...this.emitOptions(chain), ...(transform ? { transform } : {}) });
-    if (!ok) this.c.unknown(link.node, nodeText(this.source, call), 'the SQL passed to raw() is not text written in this file', this.emitOptions(chain));
+    const transform = bindingsNode ? (e: EmbeddedSql) => applyBindings(e, bindings) : undefined;
+    const ok = this.c.sql(args[0], {
+      what: nodeText(this.source, call),
+      ...this.emitOptions(chain),
+      ...(transform ? { transform } : {}),
+    });
+    if (!ok)
+      this.c.unknown(
+        link.node,
+        nodeText(this.source, call),
+        'the SQL passed to raw() is not text written in this file',
+        this.emitOptions(chain),
+      );
   }
 
   /** `knex('users').where(…).update(…)` and friends: data changes (reads produce no op). */
@@ -267,10 +327,14 @@ class KnexReader extends FrameworkReader {
     const names = chain.links.map((l) => l.name);
     let table: QualifiedName | undefined;
     for (const l of chain.links) {
-      if ((l.name === '()' || l.name === 'from' || l.name === 'table' || l.name === 'into') && l.args?.length) table = this.tableName(l.args[0], undefined) ?? table;
-      if (l.name === 'withSchema' && table) table = { ...table, schema: this.scope.string(l.args?.[0]) ?? table.schema };
+      if ((l.name === '()' || l.name === 'from' || l.name === 'table' || l.name === 'into') && l.args?.length)
+        table = this.tableName(l.args[0], undefined) ?? table;
+      if (l.name === 'withSchema' && table)
+        table = { ...table, schema: this.scope.string(l.args?.[0]) ?? table.schema };
     }
-    const write = names.find((n) => ['insert', 'update', 'del', 'delete', 'upsert', 'truncate', 'increment', 'decrement'].includes(n));
+    const write = names.find((n) =>
+      ['insert', 'update', 'del', 'delete', 'upsert', 'truncate', 'increment', 'decrement'].includes(n),
+    );
     if (!write) {
       this.afterwards(chain.links, 0);
       return;
@@ -278,10 +342,21 @@ class KnexReader extends FrameworkReader {
     if (write === 'truncate') {
       this.c.emit({ kind: 'truncate', tables: table ? [table] : [], cascade: false }, call, this.emitOptions(chain));
     } else {
-      const statementType = write === 'insert' || write === 'upsert' ? 'InsertStmt' : write === 'del' || write === 'delete' ? 'DeleteStmt' : 'UpdateStmt';
-      const change = table ? { kind: 'data-change' as const, statementType, table } : { kind: 'data-change' as const, statementType };
+      const statementType =
+        write === 'insert' || write === 'upsert'
+          ? 'InsertStmt'
+          : write === 'del' || write === 'delete'
+            ? 'DeleteStmt'
+            : 'UpdateStmt';
+      const change = table
+        ? { kind: 'data-change' as const, statementType, table }
+        : { kind: 'data-change' as const, statementType };
       // Which rows an update/delete touches, as its where…() links say.
-      this.c.emit(statementType === 'InsertStmt' ? change : { ...change, ...builderRowScope(this.scope, chain.links) }, call, this.emitOptions(chain));
+      this.c.emit(
+        statementType === 'InsertStmt' ? change : { ...change, ...builderRowScope(this.scope, chain.links) },
+        call,
+        this.emitOptions(chain),
+      );
     }
     this.afterwards(chain.links, 0);
   }
@@ -311,24 +386,44 @@ class KnexReader extends FrameworkReader {
             break;
           }
           if (!isFunction(fn)) {
-            if (link.name === 'createTable' && !fn) this.c.emit(createTableDraft(table, [], [], false), link.node, this.emitOptions(chain));
-            else this.c.unknown(link.node, what, 'the table callback is not a function written here', this.emitOptions(chain));
+            if (link.name === 'createTable' && !fn)
+              this.c.emit(createTableDraft(table, [], [], false), link.node, this.emitOptions(chain));
+            else
+              this.c.unknown(
+                link.node,
+                what,
+                'the table callback is not a function written here',
+                this.emitOptions(chain),
+              );
             break;
           }
-          this.tableCallback(link, chain, table, link.name.startsWith('create') ? 'create' : 'alter', fn, link.name === 'createTableIfNotExists');
+          this.tableCallback(
+            link,
+            chain,
+            table,
+            link.name.startsWith('create') ? 'create' : 'alter',
+            fn,
+            link.name === 'createTableIfNotExists',
+          );
           break;
         }
         case 'dropTable':
         case 'dropTableIfExists': {
           const table = this.tableName(args[0], schema);
           if (!table) this.c.unknown(link.node, what, 'the table name is not a constant', this.emitOptions(chain));
-          else this.c.emit({ kind: 'drop-table', tables: [table], ifExists: link.name === 'dropTableIfExists', cascade: false }, link.node, this.emitOptions(chain));
+          else
+            this.c.emit(
+              { kind: 'drop-table', tables: [table], ifExists: link.name === 'dropTableIfExists', cascade: false },
+              link.node,
+              this.emitOptions(chain),
+            );
           break;
         }
         case 'renameTable': {
           const table = this.tableName(args[0], schema);
           const to = this.scope.string(args[1]);
-          if (!table || to === undefined) this.c.unknown(link.node, what, 'a table name is not a constant', this.emitOptions(chain));
+          if (!table || to === undefined)
+            this.c.unknown(link.node, what, 'a table name is not a constant', this.emitOptions(chain));
           else this.c.emit({ kind: 'rename-table', table, newName: to }, link.node, this.emitOptions(chain));
           break;
         }
@@ -356,7 +451,11 @@ class KnexReader extends FrameworkReader {
         case 'refreshMaterializedView':
         case 'renameView':
         case 'alterView': {
-          const op: OpDraft = { kind: 'other', statementType: `knex.schema.${link.name}`, detail: this.scope.string(args[0]) };
+          const op: OpDraft = {
+            kind: 'other',
+            statementType: `knex.schema.${link.name}`,
+            detail: this.scope.string(args[0]),
+          };
           const created = CREATES_RELATION[link.name];
           const name = created ? this.tableName(args[0], schema) : undefined;
           if (created && name) Object.assign(op, { table: name, createsRelation: created });
@@ -374,7 +473,12 @@ class KnexReader extends FrameworkReader {
           // Only compiles the SQL: nothing runs.
           return true;
         default:
-          this.c.unknown(link.node, what, `knex.schema.${link.name}() is not a call this frontend reads`, this.emitOptions(chain));
+          this.c.unknown(
+            link.node,
+            what,
+            `knex.schema.${link.name}() is not a call this frontend reads`,
+            this.emitOptions(chain),
+          );
       }
     }
     return true;
@@ -382,9 +486,24 @@ class KnexReader extends FrameworkReader {
 
   // ------------------------------------------------------------------ table builder callbacks
 
-  private tableCallback(link: ChainLink, chain: FrameworkChain, table: QualifiedName, mode: 'create' | 'alter', fn: Node, ifNotExists: boolean): void {
+  private tableCallback(
+    link: ChainLink,
+    chain: FrameworkChain,
+    table: QualifiedName,
+    mode: 'create' | 'alter',
+    fn: Node,
+    ifNotExists: boolean,
+  ): void {
     const param = fn.params[0]?.type === 'Identifier' ? (fn.params[0].name as string) : undefined;
-    const builder: TableBuilder = { table, mode, columns: [], inlineConstraints: [], before: [], alters: [], later: [] };
+    const builder: TableBuilder = {
+      table,
+      mode,
+      columns: [],
+      inlineConstraints: [],
+      before: [],
+      alters: [],
+      later: [],
+    };
     if (param) this.builders.set(param, builder);
     try {
       this.walkFunctionBody(fn as never);
@@ -394,10 +513,20 @@ class KnexReader extends FrameworkReader {
     const opts = this.emitOptions(chain);
     for (const p of builder.before) this.c.emit(p.draft, p.node, opts);
     if (mode === 'create') {
-      this.c.emit(createTableDraft(table, builder.columns.map((c) => this.c.placed(c.def, c.node)), builder.inlineConstraints, ifNotExists), link.node, opts);
+      this.c.emit(
+        createTableDraft(
+          table,
+          builder.columns.map((c) => this.c.placed(c.def, c.node)),
+          builder.inlineConstraints,
+          ifNotExists,
+        ),
+        link.node,
+        opts,
+      );
     } else if (builder.columns.length) {
       const statement = this.c.newStatement();
-      for (const c of builder.columns) this.c.emit({ kind: 'add-column', table, column: c.def, ifNotExists: false }, c.node, { ...opts, statement });
+      for (const c of builder.columns)
+        this.c.emit({ kind: 'add-column', table, column: c.def, ifNotExists: false }, c.node, { ...opts, statement });
     }
     for (const a of builder.alters) rebuiltOnSqlite(this.c.emit(a.draft, a.node, opts), mode);
     const groups = new Map<object, number>();
@@ -427,7 +556,11 @@ class KnexReader extends FrameworkReader {
     const param = local?.params[given];
     if (!local || param?.type !== 'Identifier' || this.builderHelperDepth > 3) {
       const from = this.scope.imports.get(chain.root.name);
-      this.unknownIn(target, call, `a helper${from ? ` imported from '${from}'` : ''} receives the table builder; the columns it adds cannot be read from this file`);
+      this.unknownIn(
+        target,
+        call,
+        `a helper${from ? ` imported from '${from}'` : ''} receives the table builder; the columns it adds cannot be read from this file`,
+      );
       return true;
     }
     const saved = this.builders.get(param.name);
@@ -437,7 +570,10 @@ class KnexReader extends FrameworkReader {
     const objects = new Map<string, ChainLink[]>();
     local.params.forEach((p: Node, i: number) => {
       const arg = unwrap(args[i]);
-      const bound = arg && (arg.type === 'Identifier' || arg.type === 'MemberExpression') ? this.expand(flattenChain(arg)) : undefined;
+      const bound =
+        arg && (arg.type === 'Identifier' || arg.type === 'MemberExpression')
+          ? this.expand(flattenChain(arg))
+          : undefined;
       if (p.type === 'Identifier' && bound) objects.set(p.name, bound.links);
     });
     try {
@@ -472,7 +608,11 @@ class KnexReader extends FrameworkReader {
         const camel = obj ? obj.useCamelCase : this.scope.value(args[2]);
         const typeSql = useTimestamps === true ? 'timestamptz' : 'timestamptz';
         for (const name of camel === true ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at']) {
-          const def = columnDef(name, typeSql, defaultToNow === true ? { notNull: true, default: sqlDefault('CURRENT_TIMESTAMP') } : {});
+          const def = columnDef(
+            name,
+            typeSql,
+            defaultToNow === true ? { notNull: true, default: sqlDefault('CURRENT_TIMESTAMP') } : {},
+          );
           b.columns.push({ def, node: call });
         }
         return;
@@ -482,13 +622,24 @@ class KnexReader extends FrameworkReader {
         const names = args.flatMap((a) => cols(a) ?? [undefined]);
         if (names.some((n) => n === undefined)) return this.unknownIn(b, call, 'a column name is not a constant');
         const group = {};
-        names.forEach((name) => b.later.push({ draft: { kind: 'drop-column', table: t, column: name!, ifExists: false, cascade: false }, node: call, group }));
+        names.forEach((name) =>
+          b.later.push({
+            draft: { kind: 'drop-column', table: t, column: name!, ifExists: false, cascade: false },
+            node: call,
+            group,
+          }),
+        );
         return;
       }
       case 'dropTimestamps': {
         const camel = this.scope.value(args[0]) === true;
         const group = {};
-        for (const name of camel ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at']) b.later.push({ draft: { kind: 'drop-column', table: t, column: name, ifExists: false, cascade: false }, node: call, group });
+        for (const name of camel ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at'])
+          b.later.push({
+            draft: { kind: 'drop-column', table: t, column: name, ifExists: false, cascade: false },
+            node: call,
+            group,
+          });
         return;
       }
       case 'renameColumn': {
@@ -502,7 +653,10 @@ class KnexReader extends FrameworkReader {
       case 'dropNullable': {
         const column = this.scope.string(args[0]);
         if (column === undefined) return this.unknownIn(b, call, 'the column name is not a constant');
-        b.later.push({ draft: { kind: first.name === 'setNullable' ? 'drop-not-null' : 'set-not-null', table: t, column }, node: call });
+        b.later.push({
+          draft: { kind: first.name === 'setNullable' ? 'drop-not-null' : 'set-not-null', table: t, column },
+          node: call,
+        });
         return;
       }
       case 'index':
@@ -533,7 +687,8 @@ class KnexReader extends FrameworkReader {
     const columns = this.scope.stringList(args[0]);
     const isCreate = b.mode === 'create';
     const second = this.scope.known(args[1]);
-    const option = (node: Node | undefined, key: string): StaticValue => this.scope.known(objectProperties(this.scope, node)?.props.get(key));
+    const option = (node: Node | undefined, key: string): StaticValue =>
+      this.scope.known(objectProperties(this.scope, node)?.props.get(key));
     switch (method) {
       case 'index': {
         if (!columns) return this.unknownIn(b, node, 'the index columns are not constants');
@@ -541,7 +696,15 @@ class KnexReader extends FrameworkReader {
         const optionsNode = typeof second === 'string' || args[1] === undefined ? args[2] : args[1];
         const given = typeof second === 'string' ? second : option(optionsNode, 'indexName');
         const name = typeof given === 'string' ? given : knexName(t, columns, 'index');
-        const draft: OpDraft = { kind: 'create-index', table: t, name, columns, unique: false, concurrently: false, ifNotExists: false };
+        const draft: OpDraft = {
+          kind: 'create-index',
+          table: t,
+          name,
+          columns,
+          unique: false,
+          concurrently: false,
+          ifNotExists: false,
+        };
         const predicate = this.predicate(optionsNode);
         if (predicate) draft.where = predicate;
         b.later.push({ draft, node });
@@ -553,10 +716,22 @@ class KnexReader extends FrameworkReader {
         const name = typeof given === 'string' ? given : knexName(t, columns, 'unique');
         const predicate = this.predicate(args[1]);
         if (option(args[1], 'useConstraint') === false || predicate) {
-          const draft: OpDraft = { kind: 'create-index', table: t, name, columns, unique: true, concurrently: false, ifNotExists: false };
+          const draft: OpDraft = {
+            kind: 'create-index',
+            table: t,
+            name,
+            columns,
+            unique: true,
+            concurrently: false,
+            ifNotExists: false,
+          };
           if (predicate) draft.where = predicate;
           b.later.push({ draft, node });
-        } else b.later.push({ draft: { kind: 'add-constraint', table: t, constraint: constraint('unique', columns, { name }) }, node });
+        } else
+          b.later.push({
+            draft: { kind: 'add-constraint', table: t, constraint: constraint('unique', columns, { name }) },
+            node,
+          });
         return;
       }
       case 'primary': {
@@ -575,13 +750,29 @@ class KnexReader extends FrameworkReader {
         const name = typeof second === 'string' ? second : knexName(t, columns, 'foreign');
         const target = this.references(rest);
         if (!target) return this.unknownIn(b, node, 'the referenced table is not a constant');
-        b.later.push({ draft: { kind: 'add-constraint', table: t, constraint: constraint('foreign-key', columns, { name, references: target }) }, node });
+        b.later.push({
+          draft: {
+            kind: 'add-constraint',
+            table: t,
+            constraint: constraint('foreign-key', columns, { name, references: target }),
+          },
+          node,
+        });
         return;
       }
       case 'dropIndex': {
         const name = typeof second === 'string' ? second : columns ? knexName(t, columns, 'index') : undefined;
         if (!name) return this.unknownIn(b, node, 'the index name is not a constant');
-        b.later.push({ draft: { kind: 'drop-index', indexes: [t.schema ? { schema: t.schema, name } : { name }], concurrently: false, ifExists: false, cascade: false }, node });
+        b.later.push({
+          draft: {
+            kind: 'drop-index',
+            indexes: [t.schema ? { schema: t.schema, name } : { name }],
+            concurrently: false,
+            ifExists: false,
+            cascade: false,
+          },
+          node,
+        });
         return;
       }
       case 'dropUnique':
@@ -601,7 +792,10 @@ class KnexReader extends FrameworkReader {
         const expr = this.scope.string(args[0]);
         if (expr === undefined) return this.unknownIn(b, node, 'the check expression is not a constant');
         const bindings = this.scope.value(args[1]);
-        const def = checkConstraint(Array.isArray(bindings) ? substituteBindings(expr, bindings) : expr, this.scope.string(args[2]));
+        const def = checkConstraint(
+          Array.isArray(bindings) ? substituteBindings(expr, bindings) : expr,
+          this.scope.string(args[2]),
+        );
         if (isCreate) b.inlineConstraints.push(def);
         else b.later.push({ draft: { kind: 'add-constraint', table: t, constraint: def }, node });
         return;
@@ -649,7 +843,9 @@ class KnexReader extends FrameworkReader {
   private columnBuilder(b: TableBuilder, call: Node, links: ChainLink[]): void {
     const first = links[0]!;
     const args = first.args ?? [];
-    const name = this.scope.string(args[0]) ?? (first.name === 'increments' || first.name.toLowerCase() === 'bigincrements' ? 'id' : undefined);
+    const name =
+      this.scope.string(args[0]) ??
+      (first.name === 'increments' || first.name.toLowerCase() === 'bigincrements' ? 'id' : undefined);
     if (name === undefined) return this.unknownIn(b, call, 'the column name is not a constant');
     const t = b.table;
     let type = knexColumnType(first.name, args, this.scope);
@@ -701,7 +897,15 @@ class KnexReader extends FrameworkReader {
           else {
             const v = this.scope.value(a[0]);
             // defaultTo(null) is written as DEFAULT NULL.
-            def = v === UNKNOWN ? unreadDefault(a[0]!, this.source, this.scope, (n) => n.type === 'Identifier' && this.isFrameworkObject(n)) : staticDefault(v);
+            def =
+              v === UNKNOWN
+                ? unreadDefault(
+                    a[0]!,
+                    this.source,
+                    this.scope,
+                    (n) => n.type === 'Identifier' && this.isFrameworkObject(n),
+                  )
+                : staticDefault(v);
           }
           break;
         }
@@ -733,7 +937,9 @@ class KnexReader extends FrameworkReader {
         case 'checkLength':
         case 'checkRegex':
         case 'check':
-          checks.push(constraint('check', [name], { name: this.scope.string(a[a.length - 1]), expression: `${l.name}(…)` }));
+          checks.push(
+            constraint('check', [name], { name: this.scope.string(a[a.length - 1]), expression: `${l.name}(…)` }),
+          );
           break;
         case 'unsigned':
         case 'comment':
@@ -745,22 +951,60 @@ class KnexReader extends FrameworkReader {
         case 'deferrable':
           break;
         default:
-          later.push({ draft: { kind: 'unknown', call: nodeText(this.source, l.node), reason: `.${l.name}() on a column is not a call this frontend reads` }, node: call });
+          later.push({
+            draft: {
+              kind: 'unknown',
+              call: nodeText(this.source, l.node),
+              reason: `.${l.name}() on a column is not a call this frontend reads`,
+            },
+            node: call,
+          });
       }
     }
     if (fkLinks.length) {
       const target = this.references(fkLinks);
-      if (!target) later.push({ draft: { kind: 'unknown', call: nodeText(this.source, call), reason: 'the referenced table is not a constant' }, node: call });
-      else later.push({ draft: { kind: 'add-constraint', table: t, constraint: constraint('foreign-key', [name], { name: fkName ?? knexName(t, [name], 'foreign'), references: target }) }, node: call });
+      if (!target)
+        later.push({
+          draft: {
+            kind: 'unknown',
+            call: nodeText(this.source, call),
+            reason: 'the referenced table is not a constant',
+          },
+          node: call,
+        });
+      else
+        later.push({
+          draft: {
+            kind: 'add-constraint',
+            table: t,
+            constraint: constraint('foreign-key', [name], {
+              name: fkName ?? knexName(t, [name], 'foreign'),
+              references: target,
+            }),
+          },
+          node: call,
+        });
     }
 
     if (alter) {
       // Knex's pg client: DROP DEFAULT, DROP NOT NULL, TYPE, then SET DEFAULT / SET NOT NULL when stated.
       b.alters.push({ draft: { kind: 'set-default', table: t, column: name }, node: call });
       if (alter.nullable) b.alters.push({ draft: { kind: 'drop-not-null', table: t, column: name }, node: call });
-      if (alter.type) b.alters.push({ draft: { kind: 'alter-column-type', table: t, column: name, newType: columnDef(name, type.sql).type, using: `${name}::${type.sql}` }, node: call });
-      if (hasDefault && def) b.alters.push({ draft: { kind: 'set-default', table: t, column: name, default: def }, node: call });
-      if (alter.nullable && notNull === true) b.alters.push({ draft: { kind: 'set-not-null', table: t, column: name }, node: call });
+      if (alter.type)
+        b.alters.push({
+          draft: {
+            kind: 'alter-column-type',
+            table: t,
+            column: name,
+            newType: columnDef(name, type.sql).type,
+            using: `${name}::${type.sql}`,
+          },
+          node: call,
+        });
+      if (hasDefault && def)
+        b.alters.push({ draft: { kind: 'set-default', table: t, column: name, default: def }, node: call });
+      if (alter.nullable && notNull === true)
+        b.alters.push({ draft: { kind: 'set-not-null', table: t, column: name }, node: call });
       b.later.push(...later);
       return;
     }
@@ -782,8 +1026,22 @@ const CREATES_RELATION: Record<string, 'view' | 'materialized-view'> = {
   createMaterializedView: 'materialized-view',
 };
 
-function createTableDraft(table: QualifiedName, columns: ColumnDef[], constraints: ConstraintDef[], ifNotExists: boolean): OpDraft {
-  return { kind: 'create-table', table, columns, constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false };
+function createTableDraft(
+  table: QualifiedName,
+  columns: ColumnDef[],
+  constraints: ConstraintDef[],
+  ifNotExists: boolean,
+): OpDraft {
+  return {
+    kind: 'create-table',
+    table,
+    columns,
+    constraints,
+    ifNotExists,
+    asSelect: false,
+    partitioned: false,
+    temporary: false,
+  };
 }
 
 function sqlLiteral(v: StaticValue): string {
@@ -811,7 +1069,7 @@ export function substituteBindings(text: string, bindings: StaticValue[]): strin
 }
 
 /** The same substitution on SQL read from the file, keeping every character's file offset. */
-function applyBindings(e: EmbeddedSql, bindings: StaticValue | typeof UNKNOWN, node: Node): EmbeddedSql {
+function applyBindings(e: EmbeddedSql, bindings: StaticValue | typeof UNKNOWN): EmbeddedSql {
   const values = Array.isArray(bindings) ? bindings : undefined;
   let text = '';
   const offsets: number[] = [];
@@ -855,10 +1113,17 @@ function knexTransaction(input: ReadInput): TransactionMode {
 
 export const knexSpec: FrameworkSpec = {
   format: 'knex',
-  transactionFacts: { wrapped: { reason: 'knex runs each migration in a transaction', fix: 'export `config = { transaction: false }` from this migration' } },
+  transactionFacts: {
+    wrapped: {
+      reason: 'knex runs each migration in a transaction',
+      fix: 'export `config = { transaction: false }` from this migration',
+    },
+  },
   formatHelp: {
-    concurrentIndex: 'With Knex (its index builder has no CONCURRENTLY): await knex.raw(…) with that statement, in a migration that exports `config = { transaction: false }` (exports.config in CommonJS)',
-    sqliteRebuild: 'With Knex, use the schema builder where its SQLite dialect recreates the table itself (.alter(), foreign and primary keys, setNullable/dropNullable, dropColumn); for anything else (a CHECK, a column with a non-constant default) recreate the table: createTable the new one, insert the rows with INSERT … SELECT, dropTable the old one, renameTable',
+    concurrentIndex:
+      'With Knex (its index builder has no CONCURRENTLY): await knex.raw(…) with that statement, in a migration that exports `config = { transaction: false }` (exports.config in CommonJS)',
+    sqliteRebuild:
+      'With Knex, use the schema builder where its SQLite dialect recreates the table itself (.alter(), foreign and primary keys, setNullable/dropNullable, dropColumn); for anything else (a CHECK, a column with a non-constant default) recreate the table: createTable the new one, insert the rows with INSERT … SELECT, dropTable the old one, renameTable',
   },
   name: 'Knex',
   read(input) {
@@ -866,7 +1131,13 @@ export const knexSpec: FrameworkSpec = {
     const mode = knexTransaction(input);
     if (shape.up) new KnexReader(input, mode === 'wrapped').read(shape.up, 'upgrade');
     if (shape.down) new KnexReader(input, mode === 'wrapped').read(shape.down, 'downgrade');
-    return { transaction: { upgrade: mode, downgrade: mode }, downgrade: downgradeFacts(input, { autoReversible: false, note: 'Knex refuses to run a migration file without both up and down ("Invalid migration: … must have both an up and down function")' }) };
+    return {
+      transaction: { upgrade: mode, downgrade: mode },
+      downgrade: downgradeFacts(input, {
+        autoReversible: false,
+        note: 'Knex refuses to run a migration file without both up and down ("Invalid migration: … must have both an up and down function")',
+      }),
+    };
   },
 };
 

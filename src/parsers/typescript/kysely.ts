@@ -11,8 +11,25 @@
  */
 import type { ColumnDef, ConstraintDef, QualifiedName } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
-import { type Chain, type ChainLink, flattenChain, type FunctionNode, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
+import {
+  type Chain,
+  type ChainLink,
+  flattenChain,
+  type FunctionNode,
+  isFunction,
+  type Node,
+  nodeText,
+  unwrap,
+} from './ast.js';
+import {
+  checkConstraint,
+  columnDef,
+  constraint,
+  qualified,
+  sqlDefault,
+  staticDefault,
+  unreadDefault,
+} from './columns.js';
 import { embeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -22,8 +39,21 @@ const EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow
 
 /** alterTable() calls that become actions of its one ALTER TABLE statement. */
 const ALTER_ACTIONS = new Set([
-  'addColumn', 'dropColumn', 'renameColumn', 'alterColumn', 'modifyColumn', 'renameTo', 'setSchema', 'addPrimaryKeyConstraint',
-  'addUniqueConstraint', 'addForeignKeyConstraint', 'addCheckConstraint', 'dropConstraint', 'renameConstraint', 'addIndex', 'dropIndex',
+  'addColumn',
+  'dropColumn',
+  'renameColumn',
+  'alterColumn',
+  'modifyColumn',
+  'renameTo',
+  'setSchema',
+  'addPrimaryKeyConstraint',
+  'addUniqueConstraint',
+  'addForeignKeyConstraint',
+  'addCheckConstraint',
+  'dropConstraint',
+  'renameConstraint',
+  'addIndex',
+  'dropIndex',
 ]);
 
 class KyselyReader extends FrameworkReader {
@@ -53,7 +83,11 @@ class KyselyReader extends FrameworkReader {
     }
     if (n.type === 'CallExpression') {
       const chain = flattenChain(n);
-      if (this.isSqlTag(chain.root) && chain.links.length === 1 && (chain.links[0]!.name === 'raw' || chain.links[0]!.name === 'lit')) {
+      if (
+        this.isSqlTag(chain.root) &&
+        chain.links.length === 1 &&
+        (chain.links[0]!.name === 'raw' || chain.links[0]!.name === 'lit')
+      ) {
         return this.scope.string(chain.links[0]!.args?.[0]);
       }
     }
@@ -65,7 +99,13 @@ class KyselyReader extends FrameworkReader {
     const n = unwrap(node);
     if (raw !== undefined && n?.type !== 'Literal' && n?.type !== 'TemplateLiteral') return sqlDefault(raw);
     const v = this.scope.value(node);
-    if (v === UNKNOWN) return unreadDefault(node!, this.source, this.scope, (x) => this.isSqlTag(x) || (x.type === 'Identifier' && this.isFrameworkObject(x)));
+    if (v === UNKNOWN)
+      return unreadDefault(
+        node!,
+        this.source,
+        this.scope,
+        (x) => this.isSqlTag(x) || (x.type === 'Identifier' && this.isFrameworkObject(x)),
+      );
     return staticDefault(v);
   }
 
@@ -77,12 +117,19 @@ class KyselyReader extends FrameworkReader {
     if (chain.root.type === 'TaggedTemplateExpression' && this.isSqlTag(chain.root.tag) && chain.links.length === 1) {
       const expanded = viaDb ? this.expand(flattenChain(unwrap(last.args![0])!)) : undefined;
       const opts = this.emitOptions(expanded);
-      if (!this.c.sql(chain.root.quasi, { what: nodeText(this.source, call), style: 'parameter', ...opts })) this.c.unknown(call, nodeText(this.source, call), 'the SQL is not readable', opts);
+      if (!this.c.sql(chain.root.quasi, { what: nodeText(this.source, call), style: 'parameter', ...opts }))
+        this.c.unknown(call, nodeText(this.source, call), 'the SQL is not readable', opts);
       return true;
     }
     if (this.isSqlTag(chain.root) && chain.links.length === 2 && chain.links[0]!.name === 'raw') {
       const opts = this.emitOptions();
-      if (!this.c.sql(chain.links[0]!.args?.[0], { what: nodeText(this.source, call), ...opts })) this.c.unknown(call, nodeText(this.source, call), 'the SQL passed to sql.raw() is not text written in this file', opts);
+      if (!this.c.sql(chain.links[0]!.args?.[0], { what: nodeText(this.source, call), ...opts }))
+        this.c.unknown(
+          call,
+          nodeText(this.source, call),
+          'the SQL passed to sql.raw() is not text written in this file',
+          opts,
+        );
       return true;
     }
     return false;
@@ -108,13 +155,29 @@ class KyselyReader extends FrameworkReader {
     if (['insertInto', 'replaceInto', 'updateTable', 'deleteFrom', 'mergeInto'].includes(first.name)) {
       if (!links.some((l) => EXECUTE.has(l.name))) return true;
       const table = this.scope.string(first.args?.[0]);
-      const statementType = first.name === 'updateTable' ? 'UpdateStmt' : first.name === 'deleteFrom' ? 'DeleteStmt' : first.name === 'mergeInto' ? 'MergeStmt' : 'InsertStmt';
-      const change = table ? { kind: 'data-change' as const, statementType, table: qualified(table) } : { kind: 'data-change' as const, statementType };
+      const statementType =
+        first.name === 'updateTable'
+          ? 'UpdateStmt'
+          : first.name === 'deleteFrom'
+            ? 'DeleteStmt'
+            : first.name === 'mergeInto'
+              ? 'MergeStmt'
+              : 'InsertStmt';
+      const change = table
+        ? { kind: 'data-change' as const, statementType, table: qualified(table) }
+        : { kind: 'data-change' as const, statementType };
       // Which rows an update/delete touches, as its where() links say.
-      this.c.emit(statementType === 'UpdateStmt' || statementType === 'DeleteStmt' ? { ...change, ...builderRowScope(this.scope, links) } : change, call, opts);
+      this.c.emit(
+        statementType === 'UpdateStmt' || statementType === 'DeleteStmt'
+          ? { ...change, ...builderRowScope(this.scope, links) }
+          : change,
+        call,
+        opts,
+      );
       return true;
     }
-    if (['selectFrom', 'selectNoFrom', 'with', 'fn', 'dynamic', 'introspection', 'destroy'].includes(first.name)) return true;
+    if (['selectFrom', 'selectNoFrom', 'with', 'fn', 'dynamic', 'introspection', 'destroy'].includes(first.name))
+      return true;
     if (first.name !== 'schema') return false;
 
     let i = 1;
@@ -128,7 +191,13 @@ class KyselyReader extends FrameworkReader {
     const rest = links.slice(i + 1);
     if (!rest.some((l) => EXECUTE.has(l.name))) {
       // Kysely builders are not promises: one never executed sends nothing to the database.
-      if (this.isKept(call)) this.c.unknown(call, what, 'the schema builder is kept in a variable; where it is executed cannot be read statically', opts);
+      if (this.isKept(call))
+        this.c.unknown(
+          call,
+          what,
+          'the schema builder is kept in a variable; where it is executed cannot be read statically',
+          opts,
+        );
       else this.notExecuted.push(call);
       return true;
     }
@@ -142,10 +211,19 @@ class KyselyReader extends FrameworkReader {
         this.createTable(call, qualified(name!, schema), rest, opts);
         return true;
       case 'alterTable':
-        this.alterTable(call, qualified(name!, schema), rest, opts);
+        this.alterTable(qualified(name!, schema), rest, opts);
         return true;
       case 'dropTable':
-        this.c.emit({ kind: 'drop-table', tables: [qualified(name!, schema)], ifExists: has(rest, 'ifExists'), cascade: has(rest, 'cascade') }, call, opts);
+        this.c.emit(
+          {
+            kind: 'drop-table',
+            tables: [qualified(name!, schema)],
+            ifExists: has(rest, 'ifExists'),
+            cascade: has(rest, 'cascade'),
+          },
+          call,
+          opts,
+        );
         return true;
       case 'createIndex':
         this.createIndex(call, name, schema, rest, opts);
@@ -155,7 +233,17 @@ class KyselyReader extends FrameworkReader {
           this.c.unknown(call, what, 'the index name is not a constant', opts);
           return true;
         }
-        this.c.emit({ kind: 'drop-index', indexes: [qualified(name, schema)], concurrently: false, ifExists: has(rest, 'ifExists'), cascade: has(rest, 'cascade') }, call, opts);
+        this.c.emit(
+          {
+            kind: 'drop-index',
+            indexes: [qualified(name, schema)],
+            concurrently: false,
+            ifExists: has(rest, 'ifExists'),
+            cascade: has(rest, 'cascade'),
+          },
+          call,
+          opts,
+        );
         return true;
       }
       case 'createType':
@@ -180,12 +268,16 @@ class KyselyReader extends FrameworkReader {
     const fn = unwrap(build);
     if (!fn) return col;
     if (!isFunction(fn)) return 'the column builder is not a function written here';
-    const body = fn.body?.type === 'BlockStatement' ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument : fn.body;
+    const body =
+      fn.body?.type === 'BlockStatement'
+        ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument
+        : fn.body;
     const expr = unwrap(body);
     if (!expr) return col;
     const chain = flattenChain(expr);
     const param = fn.params[0]?.type === 'Identifier' ? fn.params[0].name : undefined;
-    if (chain.root.type !== 'Identifier' || chain.root.name !== param) return 'the column builder does not return a chain on its parameter';
+    if (chain.root.type !== 'Identifier' || chain.root.name !== param)
+      return 'the column builder does not return a chain on its parameter';
     for (const l of chain.links) {
       const a = l.args ?? [];
       switch (l.name) {
@@ -211,7 +303,9 @@ class KyselyReader extends FrameworkReader {
           if (!ref) return 'the referenced column is not a constant';
           const parts = ref.split('.');
           const column = parts.pop()!;
-          col.constraints.push(constraint('foreign-key', [name], { references: { table: qualified(parts.join('.')), columns: [column] } }));
+          col.constraints.push(
+            constraint('foreign-key', [name], { references: { table: qualified(parts.join('.')), columns: [column] } }),
+          );
           break;
         }
         case 'check': {
@@ -264,7 +358,12 @@ class KyselyReader extends FrameworkReader {
         const cols = this.scope.stringList(a[1]);
         const table = this.scope.string(a[2]);
         const refs = this.scope.stringList(a[3]);
-        return cols && table && refs ? constraint('foreign-key', cols, { ...(name ? { name } : {}), references: { table: qualified(table), columns: refs } }) : undefined;
+        return cols && table && refs
+          ? constraint('foreign-key', cols, {
+              ...(name ? { name } : {}),
+              references: { table: qualified(table), columns: refs },
+            })
+          : undefined;
       }
       case 'addCheckConstraint': {
         const text = this.sqlText(a[1]);
@@ -275,14 +374,20 @@ class KyselyReader extends FrameworkReader {
     }
   }
 
-  private createTable(call: Node, table: QualifiedName, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+  private createTable(
+    call: Node,
+    table: QualifiedName,
+    rest: ChainLink[],
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     const columns: ColumnDef[] = [];
     const constraints: ConstraintDef[] = [];
     for (const l of rest) {
       if (EXECUTE.has(l.name)) break;
       if (l.name === 'addColumn') {
         const name = this.scope.string(l.args?.[0]);
-        const col = name === undefined ? 'the column name is not a constant' : this.column(name, l.args?.[1], l.args?.[2]);
+        const col =
+          name === undefined ? 'the column name is not a constant' : this.column(name, l.args?.[1], l.args?.[2]);
         if (typeof col === 'string') {
           this.c.unknown(l.node, nodeText(this.source, l.node), col, opts);
           return;
@@ -290,21 +395,59 @@ class KyselyReader extends FrameworkReader {
         columns.push(this.c.placed(col, l.at));
       } else if (l.name.startsWith('add') && l.name.endsWith('Constraint')) {
         const def = this.tableConstraint(l);
-        if (!def) return void this.c.unknown(l.node, nodeText(this.source, l.node), 'the constraint is not written with constants', opts);
+        if (!def)
+          return void this.c.unknown(
+            l.node,
+            nodeText(this.source, l.node),
+            'the constraint is not written with constants',
+            opts,
+          );
         constraints.push(this.c.placed(def, l.at));
-      } else if (!['ifNotExists', 'temporary', 'onCommit', 'modifyFront', 'modifyEnd', 'onDelete', 'onUpdate', 'deferrable', 'initiallyDeferred', 'initiallyImmediate', 'notDeferrable'].includes(l.name)) {
-        return void this.c.unknown(l.node, nodeText(this.source, l.node), `.${l.name}() on createTable is not a call this frontend reads`, opts);
+      } else if (
+        ![
+          'ifNotExists',
+          'temporary',
+          'onCommit',
+          'modifyFront',
+          'modifyEnd',
+          'onDelete',
+          'onUpdate',
+          'deferrable',
+          'initiallyDeferred',
+          'initiallyImmediate',
+          'notDeferrable',
+        ].includes(l.name)
+      ) {
+        return void this.c.unknown(
+          l.node,
+          nodeText(this.source, l.node),
+          `.${l.name}() on createTable is not a call this frontend reads`,
+          opts,
+        );
       }
     }
     this.c.emit(
-      { kind: 'create-table', table, columns, constraints, ifNotExists: has(rest, 'ifNotExists'), asSelect: has(rest, 'as'), partitioned: false, temporary: has(rest, 'temporary') },
+      {
+        kind: 'create-table',
+        table,
+        columns,
+        constraints,
+        ifNotExists: has(rest, 'ifNotExists'),
+        asSelect: has(rest, 'as'),
+        partitioned: false,
+        temporary: has(rest, 'temporary'),
+      },
       call,
       opts,
     );
   }
 
   /** Every action of one alterTable chain is one ALTER TABLE statement. */
-  private alterTable(call: Node, table: QualifiedName, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+  private alterTable(
+    table: QualifiedName,
+    rest: ChainLink[],
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     const actions = rest.filter((l) => ALTER_ACTIONS.has(l.name));
     const rename = actions.find((l) => l.name === 'renameColumn' || l.name === 'renameTo');
     if (rename && actions.length > 1) {
@@ -347,7 +490,13 @@ class KyselyReader extends FrameworkReader {
         case 'alterColumn': {
           const name = this.scope.string(a[0]);
           const fn = unwrap(a[1]);
-          const body = isFunction(fn) ? unwrap(fn.body?.type === 'BlockStatement' ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument : fn.body) : undefined;
+          const body = isFunction(fn)
+            ? unwrap(
+                fn.body?.type === 'BlockStatement'
+                  ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument
+                  : fn.body,
+              )
+            : undefined;
           const inner = body?.type === 'CallExpression' ? flattenChain(body).links[0] : undefined;
           if (name === undefined || !inner) {
             this.c.unknown(at, text, 'the altered column is not written with constants', opts);
@@ -363,7 +512,12 @@ class KyselyReader extends FrameworkReader {
             }
             case 'setDefault': {
               const d = this.defaultOf(ia[0]);
-              emit(d ? { kind: 'set-default', table, column: name, default: d } : { kind: 'set-default', table, column: name }, at);
+              emit(
+                d
+                  ? { kind: 'set-default', table, column: name, default: d }
+                  : { kind: 'set-default', table, column: name },
+                at,
+              );
               break;
             }
             case 'dropDefault':
@@ -392,7 +546,17 @@ class KyselyReader extends FrameworkReader {
         case 'dropConstraint': {
           const name = this.scope.string(a[0]);
           if (name === undefined) this.c.unknown(at, text, 'the constraint name is not a constant', opts);
-          else emit({ kind: 'drop-constraint', table, name, ifExists: rest.slice(k + 1).some((x) => x.name === 'ifExists'), cascade: rest.slice(k + 1).some((x) => x.name === 'cascade') }, at);
+          else
+            emit(
+              {
+                kind: 'drop-constraint',
+                table,
+                name,
+                ifExists: rest.slice(k + 1).some((x) => x.name === 'ifExists'),
+                cascade: rest.slice(k + 1).some((x) => x.name === 'cascade'),
+              },
+              at,
+            );
           break;
         }
         case 'renameTo': {
@@ -422,7 +586,13 @@ class KyselyReader extends FrameworkReader {
     }
   }
 
-  private createIndex(call: Node, name: string | undefined, schema: string | undefined, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
+  private createIndex(
+    call: Node,
+    name: string | undefined,
+    schema: string | undefined,
+    rest: ChainLink[],
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     let table: QualifiedName | undefined;
     const columns: string[] = [];
     let where: string | undefined;
@@ -442,7 +612,14 @@ class KyselyReader extends FrameworkReader {
       this.c.unknown(call, nodeText(this.source, call), 'the indexed table is not a constant', opts);
       return;
     }
-    const draft: OpDraft = { kind: 'create-index', table, columns, unique: has(rest, 'unique'), concurrently: false, ifNotExists: has(rest, 'ifNotExists') };
+    const draft: OpDraft = {
+      kind: 'create-index',
+      table,
+      columns,
+      unique: has(rest, 'unique'),
+      concurrently: false,
+      ifNotExists: has(rest, 'ifNotExists'),
+    };
     if (name !== undefined) draft.name = name;
     if (where) draft.where = where;
     this.c.emit(draft, call, opts);
@@ -455,17 +632,27 @@ function has(links: ChainLink[], name: string): boolean {
 
 export const kyselySpec: FrameworkSpec = {
   format: 'kysely',
-  transactionFacts: { wrapped: { reason: "Kysely's Migrator runs each migration in a transaction on Postgres", fix: 'run this migration with a Migrator created with `disableTransactions: true`' } },
+  transactionFacts: {
+    wrapped: {
+      reason: "Kysely's Migrator runs each migration in a transaction on Postgres",
+      fix: 'run this migration with a Migrator created with `disableTransactions: true`',
+    },
+  },
   formatHelp: {
-    concurrentIndex: 'With Kysely (its createIndex builder has no CONCURRENTLY): await sql`…`.execute(db) with that statement, outside the Migrator\'s transaction (a Migrator created with `disableTransactions: true`)',
-    sqliteRebuild: 'With Kysely, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name, each with sql`…`.execute(db)',
+    concurrentIndex:
+      "With Kysely (its createIndex builder has no CONCURRENTLY): await sql`…`.execute(db) with that statement, outside the Migrator's transaction (a Migrator created with `disableTransactions: true`)",
+    sqliteRebuild:
+      'With Kysely, recreate the table by hand: CREATE TABLE with the new definition, INSERT INTO it SELECT … FROM the old table, DROP the old table, ALTER TABLE … RENAME TO the old name, each with sql`…`.execute(db)',
   },
   name: 'Kysely',
   read(input) {
     if (input.shape.up) new KyselyReader(input).read(input.shape.up, 'upgrade');
     const down = input.shape.down ? new KyselyReader(input) : undefined;
     if (down) down.read(input.shape.down as FunctionNode, 'downgrade');
-    const downgrade = downgradeFacts(input, { autoReversible: false, note: "Kysely's Migrator skips a migration without down() when migrating down: it stays applied" });
+    const downgrade = downgradeFacts(input, {
+      autoReversible: false,
+      note: "Kysely's Migrator skips a migration without down() when migrating down: it stays applied",
+    });
     const idle = down?.notExecuted[0];
     if (downgrade.state === 'empty' && idle) {
       downgrade.note = `its schema builders never call .execute(), so they send nothing: ${nodeText(input.source, idle, 50)} (line ${input.collector.span(idle).line})`;

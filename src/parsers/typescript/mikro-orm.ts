@@ -36,7 +36,13 @@ class MikroOrmReader extends FrameworkReader {
     switch (link.name) {
       case 'addSql':
       case 'execute':
-        if (!this.c.sql(link.args[0], { what, ...this.emitOptions() })) this.c.unknown(call, what, `the SQL passed to ${link.name}() is not text written in this file`, this.emitOptions());
+        if (!this.c.sql(link.args[0], { what, ...this.emitOptions() }))
+          this.c.unknown(
+            call,
+            what,
+            `the SQL passed to ${link.name}() is not text written in this file`,
+            this.emitOptions(),
+          );
         return true;
       case 'reset':
       case 'getQueries':
@@ -54,22 +60,33 @@ function mikroTransaction(input: ReadInput): TransactionMode {
   const fn = input.shape.members.get('isTransactional');
   if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression')) return 'wrapped';
   const stmts = bodyStatements(fn as never);
-  const ret = stmts.find((s) => s.type === 'ReturnStatement')?.argument ?? (fn.body?.type !== 'BlockStatement' ? fn.body : undefined);
+  const ret =
+    stmts.find((s) => s.type === 'ReturnStatement')?.argument ??
+    (fn.body?.type !== 'BlockStatement' ? fn.body : undefined);
   return input.scope.known(ret) === false ? 'none' : 'wrapped';
 }
 
 export const mikroOrmSpec: FrameworkSpec = {
   format: 'mikro-orm',
-  transactionFacts: { wrapped: { reason: 'MikroORM runs each migration in a transaction', fix: 'override isTransactional() to return false in this migration' } },
+  transactionFacts: {
+    wrapped: {
+      reason: 'MikroORM runs each migration in a transaction',
+      fix: 'override isTransactional() to return false in this migration',
+    },
+  },
   formatHelp: {
-    concurrentIndex: 'With MikroORM: this.addSql(…) with that statement, in a migration whose isTransactional() returns false',
+    concurrentIndex:
+      'With MikroORM: this.addSql(…) with that statement, in a migration whose isTransactional() returns false',
   },
   name: 'MikroORM',
   read(input) {
     const mode = mikroTransaction(input);
     if (input.shape.up) new MikroOrmReader(input).read(input.shape.up, 'upgrade');
     if (input.shape.down) new MikroOrmReader(input).read(input.shape.down, 'downgrade');
-    const downgrade = downgradeFacts(input, { autoReversible: false, note: 'MikroORM\'s base Migration.down() throws "This migration cannot be reverted"' });
+    const downgrade = downgradeFacts(input, {
+      autoReversible: false,
+      note: 'MikroORM\'s base Migration.down() throws "This migration cannot be reverted"',
+    });
     return { transaction: { upgrade: mode, downgrade: mode }, downgrade };
   },
 };

@@ -14,23 +14,81 @@ import type { ColumnDef, ConstraintDef, Direction, QualifiedName, TransactionMod
 import { parseSql } from '../sql/parse-sql.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
+import {
+  checkConstraint,
+  columnDef,
+  constraint,
+  qualified,
+  sqlDefault,
+  staticDefault,
+  unreadDefault,
+} from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 
-const TYPE_ADAPTERS: Record<string, string> = { int: 'integer', string: 'text', float: 'real', double: 'double precision', datetime: 'timestamp', bool: 'boolean' };
+const TYPE_ADAPTERS: Record<string, string> = {
+  int: 'integer',
+  string: 'text',
+  float: 'real',
+  double: 'double precision',
+  datetime: 'timestamp',
+  bool: 'boolean',
+};
 
 /** Operations node-pg-migrate knows how to reverse when a migration has no `down`. */
 const REVERSIBLE = new Set([
-  'createTable', 'addColumns', 'addColumn', 'renameColumn', 'renameTable', 'renameConstraint', 'createIndex', 'addIndex', 'addConstraint',
-  'createConstraint', 'createType', 'addType', 'renameType', 'renameTypeAttribute', 'renameTypeValue', 'addTypeAttribute', 'createExtension',
-  'addExtension', 'createFunction', 'renameFunction', 'createTrigger', 'renameTrigger', 'createView', 'renameView', 'createMaterializedView',
-  'renameMaterializedView', 'renameMaterializedViewColumn', 'refreshMaterializedView', 'createSchema', 'renameSchema', 'createSequence',
-  'renameSequence', 'createPolicy', 'renamePolicy', 'createRole', 'renameRole', 'createDomain', 'renameDomain', 'createCast', 'createOperator',
-  'createOperatorClass', 'renameOperatorClass', 'createOperatorFamily', 'renameOperatorFamily', 'addToOperatorFamily', 'grantRoles',
-  'grantOnSchemas', 'grantOnTables', 'noTransaction', 'func',
+  'createTable',
+  'addColumns',
+  'addColumn',
+  'renameColumn',
+  'renameTable',
+  'renameConstraint',
+  'createIndex',
+  'addIndex',
+  'addConstraint',
+  'createConstraint',
+  'createType',
+  'addType',
+  'renameType',
+  'renameTypeAttribute',
+  'renameTypeValue',
+  'addTypeAttribute',
+  'createExtension',
+  'addExtension',
+  'createFunction',
+  'renameFunction',
+  'createTrigger',
+  'renameTrigger',
+  'createView',
+  'renameView',
+  'createMaterializedView',
+  'renameMaterializedView',
+  'renameMaterializedViewColumn',
+  'refreshMaterializedView',
+  'createSchema',
+  'renameSchema',
+  'createSequence',
+  'renameSequence',
+  'createPolicy',
+  'renamePolicy',
+  'createRole',
+  'renameRole',
+  'createDomain',
+  'renameDomain',
+  'createCast',
+  'createOperator',
+  'createOperatorClass',
+  'renameOperatorClass',
+  'createOperatorFamily',
+  'renameOperatorFamily',
+  'addToOperatorFamily',
+  'grantRoles',
+  'grantOnSchemas',
+  'grantOnTables',
+  'noTransaction',
+  'func',
 ]);
 
 /** Column options as node-pg-migrate reads them after shorthands. */
@@ -62,12 +120,16 @@ class PgmReader extends FrameworkReader {
   /** `pgm.func('now()')` / `PgLiteral.create('now()')` → SQL text. */
   private funcSql(node: Node | undefined): string | undefined {
     const n = unwrap(node);
-    if (n?.type === 'NewExpression' && unwrap(n.callee)?.type === 'Identifier' && n.callee.name === 'PgLiteral') return this.scope.string(n.arguments?.[0]);
+    if (n?.type === 'NewExpression' && unwrap(n.callee)?.type === 'Identifier' && n.callee.name === 'PgLiteral')
+      return this.scope.string(n.arguments?.[0]);
     if (n?.type !== 'CallExpression') return undefined;
     const chain = flattenChain(n);
     const last = chain.links[chain.links.length - 1];
     if (!last) return undefined;
-    if ((last.name === 'func' && this.expand(chain)) || (last.name === 'create' && chain.root.type === 'Identifier' && chain.root.name === 'PgLiteral')) {
+    if (
+      (last.name === 'func' && this.expand(chain)) ||
+      (last.name === 'create' && chain.root.type === 'Identifier' && chain.root.name === 'PgLiteral')
+    ) {
       return this.scope.string(last.args?.[0]);
     }
     return undefined;
@@ -93,7 +155,11 @@ class PgmReader extends FrameworkReader {
       const short = this.shorthands.get(type);
       let base: ColumnOptions | undefined;
       if (short) base = this.columnOptions(short, depth + 1);
-      else if (type === 'id') base = new Map<string, Node | StaticValue>([['type', 'serial'], ['primaryKey', true]]);
+      else if (type === 'id')
+        base = new Map<string, Node | StaticValue>([
+          ['type', 'serial'],
+          ['primaryKey', true],
+        ]);
       if (base) {
         for (const [k, v] of out) if (k !== 'type') base.set(k, v);
         return base;
@@ -119,7 +185,13 @@ class PgmReader extends FrameworkReader {
     const fn = this.funcSql(n);
     if (fn !== undefined) return sqlDefault(fn);
     const v = n ? this.scope.value(n) : (o.get('default') as StaticValue);
-    if (v === UNKNOWN) return unreadDefault(n!, this.source, this.scope, (x) => x.type === 'Identifier' && (x.name === 'PgLiteral' || this.isFrameworkObject(x)));
+    if (v === UNKNOWN)
+      return unreadDefault(
+        n!,
+        this.source,
+        this.scope,
+        (x) => x.type === 'Identifier' && (x.name === 'PgLiteral' || this.isFrameworkObject(x)),
+      );
     if (v === null) return null;
     return staticDefault(v);
   }
@@ -131,7 +203,10 @@ class PgmReader extends FrameworkReader {
     if (typeof ref === 'string') {
       const m = /^\s*("?[^"(]+"?(?:\."?[^"(]+"?)?)\s*(?:\(([^)]*)\))?\s*$/.exec(ref);
       const name = (m?.[1] ?? ref).replace(/"/g, '');
-      target = { table: qualified(name), columns: m?.[2] ? m[2].split(',').map((s) => s.trim().replace(/"/g, '')) : [] };
+      target = {
+        table: qualified(name),
+        columns: m?.[2] ? m[2].split(',').map((s) => s.trim().replace(/"/g, '')) : [],
+      };
     } else {
       const t = this.table(refNode);
       if (t) target = { table: t, columns: [] };
@@ -146,7 +221,8 @@ class PgmReader extends FrameworkReader {
     const type = o.get('type');
     if (typeof type !== 'string') return 'the column type is not a constant';
     const notNullNode = this.node(o, 'notNull');
-    if (notNullNode && this.scope.value(notNullNode) === UNKNOWN) return `notNull of column ${name} is not a constant, so whether it is NOT NULL cannot be read`;
+    if (notNullNode && this.scope.value(notNullNode) === UNKNOWN)
+      return `notNull of column ${name} is not a constant, so whether it is NOT NULL cannot be read`;
     const col = columnDef(name, type);
     const d = this.defaultOf(o);
     if (d) col.default = d;
@@ -193,25 +269,37 @@ class PgmReader extends FrameworkReader {
 
   /** A constraint written as SQL text (`'CHECK (x > 0) NOT VALID'`). */
   private constraintFromSql(text: string, name: string | undefined): ConstraintDef | undefined {
-    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, { file: '', direction: 'upgrade', generated: true });
+    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, {
+      file: '',
+      direction: 'upgrade',
+      generated: true,
+    });
     const op = result.ops[0];
     return op?.kind === 'add-constraint' ? op.constraint : undefined;
   }
 
   /** addConstraint's options object → constraints with node-pg-migrate's default names. */
-  private constraintsFromOptions(t: QualifiedName, name: string | undefined, node: Node | undefined): ConstraintDef[] | undefined {
+  private constraintsFromOptions(
+    t: QualifiedName,
+    name: string | undefined,
+    node: Node | undefined,
+  ): ConstraintDef[] | undefined {
     const obj = objectProperties(this.scope, node);
     if (!obj) return undefined;
     const out: ConstraintDef[] = [];
     const p = obj.props;
     const check = this.scope.value(p.get('check'));
     if (typeof check === 'string') out.push(checkConstraint(check, name ?? `${t.name}_chck`));
-    else if (Array.isArray(check)) check.forEach((c, i) => out.push(checkConstraint(String(c), name ?? `${t.name}_chck_${i + 1}`)));
+    else if (Array.isArray(check))
+      check.forEach((c, i) => out.push(checkConstraint(String(c), name ?? `${t.name}_chck_${i + 1}`)));
     const unique = this.scope.value(p.get('unique'));
     if (unique !== UNKNOWN && unique !== undefined) {
-      const groups = (Array.isArray(unique) ? unique : [unique]).map((u) => (Array.isArray(u) ? u.map(String) : [String(u)]));
+      const groups = (Array.isArray(unique) ? unique : [unique]).map((u) =>
+        Array.isArray(u) ? u.map(String) : [String(u)],
+      );
       const nested = Array.isArray(unique) && unique.some((u) => Array.isArray(u));
-      for (const cols of nested ? groups : [groups.flat()]) out.push(constraint('unique', cols, { name: name ?? `${t.name}_uniq_${cols.join('_')}` }));
+      for (const cols of nested ? groups : [groups.flat()])
+        out.push(constraint('unique', cols, { name: name ?? `${t.name}_uniq_${cols.join('_')}` }));
     }
     const pk = this.scope.stringList(p.get('primaryKey'));
     if (pk) out.push(constraint('primary-key', pk, { name: name ?? `${t.name}_pkey` }));
@@ -243,7 +331,13 @@ class PgmReader extends FrameworkReader {
     const out: string[] = [];
     for (const item of items) {
       if (typeof item === 'string') out.push(item);
-      else if (item && typeof item === 'object' && !Array.isArray(item) && typeof (item as Record<string, StaticValue>).name === 'string') out.push((item as Record<string, StaticValue>).name as string);
+      else if (
+        item &&
+        typeof item === 'object' &&
+        !Array.isArray(item) &&
+        typeof (item as Record<string, StaticValue>).name === 'string'
+      )
+        out.push((item as Record<string, StaticValue>).name as string);
       else return undefined;
     }
     return out;
@@ -257,7 +351,8 @@ class PgmReader extends FrameworkReader {
     const what = nodeText(this.source, call);
     // pgm.db.query('…') / pgm.db.select('…') run SQL right away on the migration's connection.
     if (link.name === 'db' && links[1] && (links[1].name === 'query' || links[1].name === 'select')) {
-      if (!this.c.sql(links[1].args?.[0], { what, ...opts })) this.c.unknown(call, what, 'the SQL passed to pgm.db is not text written in this file', opts);
+      if (!this.c.sql(links[1].args?.[0], { what, ...opts }))
+        this.c.unknown(call, what, 'the SQL passed to pgm.db is not text written in this file', opts);
       this.irreversible.push('pgm.db');
       return true;
     }
@@ -270,7 +365,8 @@ class PgmReader extends FrameworkReader {
       if (!table) this.c.unknown(call, what, 'the table name is not a constant', opts);
       return table;
     };
-    const emit = (draft: OpDraft, statement?: number) => this.c.emit(draft, call, statement === undefined ? opts : { ...opts, statement });
+    const emit = (draft: OpDraft, statement?: number) =>
+      this.c.emit(draft, call, statement === undefined ? opts : { ...opts, statement });
     switch (name) {
       case 'noTransaction':
         this.noTransaction = true;
@@ -278,7 +374,8 @@ class PgmReader extends FrameworkReader {
       case 'sql': {
         const values = objectProperties(this.scope, args[1]);
         const transform = values ? (e: EmbeddedSql) => this.substitute(e, values.props) : undefined;
-        if (!this.c.sql(args[0], { what, ...opts, ...(transform ? { transform } : {}) })) this.c.unknown(call, what, 'the SQL passed to pgm.sql() is not text written in this file', opts);
+        if (!this.c.sql(args[0], { what, ...opts, ...(transform ? { transform } : {}) }))
+          this.c.unknown(call, what, 'the SQL passed to pgm.sql() is not text written in this file', opts);
         return true;
       }
       case 'func':
@@ -288,7 +385,21 @@ class PgmReader extends FrameworkReader {
         if (!table) return true;
         // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
         const partly = (reason: string) => {
-          this.c.emit({ kind: 'create-table', table, columns: [], constraints: [], ifNotExists: false, asSelect: false, partitioned: false, temporary: false, partial: true }, call, opts);
+          this.c.emit(
+            {
+              kind: 'create-table',
+              table,
+              columns: [],
+              constraints: [],
+              ifNotExists: false,
+              asSelect: false,
+              partitioned: false,
+              temporary: false,
+              partial: true,
+            },
+            call,
+            opts,
+          );
           this.c.unknown(call, what, reason, opts);
           return true;
         };
@@ -304,7 +415,8 @@ class PgmReader extends FrameworkReader {
         const o = objectProperties(this.scope, args[2])?.props;
         const constraints: ConstraintDef[] = [];
         if (primary.length > 1) constraints.push(constraint('primary-key', primary, { name: `${table.name}_pkey` }));
-        if (o?.has('constraints')) constraints.push(...(this.constraintsFromOptions(table, undefined, o.get('constraints')) ?? []));
+        if (o?.has('constraints'))
+          constraints.push(...(this.constraintsFromOptions(table, undefined, o.get('constraints')) ?? []));
         emit({
           kind: 'create-table',
           table,
@@ -320,7 +432,13 @@ class PgmReader extends FrameworkReader {
       case 'dropTable': {
         const table = t();
         const o = objectProperties(this.scope, args[1])?.props;
-        if (table) emit({ kind: 'drop-table', tables: [table], ifExists: this.scope.known(o?.get('ifExists')) === true, cascade: this.scope.known(o?.get('cascade')) === true });
+        if (table)
+          emit({
+            kind: 'drop-table',
+            tables: [table],
+            ifExists: this.scope.known(o?.get('ifExists')) === true,
+            cascade: this.scope.known(o?.get('cascade')) === true,
+          });
         return true;
       }
       case 'renameTable': {
@@ -335,14 +453,19 @@ class PgmReader extends FrameworkReader {
         const table = t();
         if (!table) return true;
         const cols = this.columns(args[1]);
-        if (typeof cols === 'string') return this.c.unknown(call, what, cols, opts), true;
+        if (typeof cols === 'string') return (this.c.unknown(call, what, cols, opts), true);
         const ifNotExists = this.scope.known(objectProperties(this.scope, args[2])?.props.get('ifNotExists')) === true;
         const statement = this.c.newStatement();
         for (const c of cols) {
           const col = this.column(c.name, c.options, true);
           if (typeof col === 'string') this.c.unknown(call, what, col, opts);
           // Several columns in one call: each is positioned at its own definition.
-          else this.c.emit({ kind: 'add-column', table, column: col, ifNotExists }, cols.length > 1 ? c.node : call, { ...opts, statement, within: call });
+          else
+            this.c.emit({ kind: 'add-column', table, column: col, ifNotExists }, cols.length > 1 ? c.node : call, {
+              ...opts,
+              statement,
+              within: call,
+            });
         }
         return true;
       }
@@ -351,18 +474,36 @@ class PgmReader extends FrameworkReader {
         const table = t();
         if (!table) return true;
         const v = this.scope.value(args[1]);
-        const names = typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : v && typeof v === 'object' ? Object.keys(v) : undefined;
-        if (!names) return this.c.unknown(call, what, 'the column names are not constants', opts), true;
+        const names =
+          typeof v === 'string'
+            ? [v]
+            : Array.isArray(v)
+              ? v.map(String)
+              : v && typeof v === 'object'
+                ? Object.keys(v)
+                : undefined;
+        if (!names) return (this.c.unknown(call, what, 'the column names are not constants', opts), true);
         const o = objectProperties(this.scope, args[2])?.props;
         const statement = this.c.newStatement();
-        for (const column of names) emit({ kind: 'drop-column', table, column, ifExists: this.scope.known(o?.get('ifExists')) === true, cascade: this.scope.known(o?.get('cascade')) === true }, statement);
+        for (const column of names)
+          emit(
+            {
+              kind: 'drop-column',
+              table,
+              column,
+              ifExists: this.scope.known(o?.get('ifExists')) === true,
+              cascade: this.scope.known(o?.get('cascade')) === true,
+            },
+            statement,
+          );
         return true;
       }
       case 'renameColumn': {
         const table = t();
         const from = this.scope.string(args[1]);
         const to = this.scope.string(args[2]);
-        if (table && from !== undefined && to !== undefined) emit({ kind: 'rename-column', table, column: from, newName: to });
+        if (table && from !== undefined && to !== undefined)
+          emit({ kind: 'rename-column', table, column: from, newName: to });
         else if (table) this.c.unknown(call, what, 'a column name is not a constant', opts);
         return true;
       }
@@ -371,23 +512,33 @@ class PgmReader extends FrameworkReader {
         const column = this.scope.string(args[1]);
         const o = objectProperties(this.scope, args[2]);
         if (!table) return true;
-        if (column === undefined || !o) return this.c.unknown(call, what, 'the column or its options are not written with constants', opts), true;
+        if (column === undefined || !o)
+          return (this.c.unknown(call, what, 'the column or its options are not written with constants', opts), true);
         const p = o.props;
         const statement = this.c.newStatement();
         if (p.has('default')) {
           const d = this.defaultOf(new Map(p));
-          emit(d ? { kind: 'set-default', table, column, default: d } : { kind: 'set-default', table, column }, statement);
+          emit(
+            d ? { kind: 'set-default', table, column, default: d } : { kind: 'set-default', table, column },
+            statement,
+          );
         }
         const type = this.scope.string(p.get('type'));
         if (type !== undefined) {
-          const draft: OpDraft = { kind: 'alter-column-type', table, column, newType: columnDef(column, TYPE_ADAPTERS[type] ?? type).type };
+          const draft: OpDraft = {
+            kind: 'alter-column-type',
+            table,
+            column,
+            newType: columnDef(column, TYPE_ADAPTERS[type] ?? type).type,
+          };
           const using = this.scope.string(p.get('using'));
           if (using) draft.using = using;
           emit(draft, statement);
         } else if (p.has('type')) this.c.unknown(call, what, 'the new type is not a constant', opts);
         const notNull = this.scope.known(p.get('notNull'));
         if (notNull === true) emit({ kind: 'set-not-null', table, column }, statement);
-        else if (notNull === false || this.scope.known(p.get('allowNull')) === true) emit({ kind: 'drop-not-null', table, column }, statement);
+        else if (notNull === false || this.scope.known(p.get('allowNull')) === true)
+          emit({ kind: 'drop-not-null', table, column }, statement);
         return true;
       }
       case 'addConstraint':
@@ -396,8 +547,12 @@ class PgmReader extends FrameworkReader {
         if (!table) return true;
         const cname = this.scope.string(args[1]);
         const text = this.scope.string(args[2]);
-        const defs = text !== undefined ? [this.constraintFromSql(text, cname)].filter((d): d is ConstraintDef => Boolean(d)) : this.constraintsFromOptions(table, cname, args[2]);
-        if (!defs || !defs.length) return this.c.unknown(call, what, 'the constraint is not written with constants', opts), true;
+        const defs =
+          text !== undefined
+            ? [this.constraintFromSql(text, cname)].filter((d): d is ConstraintDef => Boolean(d))
+            : this.constraintsFromOptions(table, cname, args[2]);
+        if (!defs || !defs.length)
+          return (this.c.unknown(call, what, 'the constraint is not written with constants', opts), true);
         if (text !== undefined) this.irreversible.push('pgm.addConstraint() with SQL text');
         if (cname === undefined && text === undefined) this.irreversible.push('pgm.addConstraint() without a name');
         const statement = this.c.newStatement();
@@ -408,7 +563,14 @@ class PgmReader extends FrameworkReader {
         const table = t();
         const cname = this.scope.string(args[1]);
         const o = objectProperties(this.scope, args[2])?.props;
-        if (table && cname !== undefined) emit({ kind: 'drop-constraint', table, name: cname, ifExists: this.scope.known(o?.get('ifExists')) === true, cascade: this.scope.known(o?.get('cascade')) === true });
+        if (table && cname !== undefined)
+          emit({
+            kind: 'drop-constraint',
+            table,
+            name: cname,
+            ifExists: this.scope.known(o?.get('ifExists')) === true,
+            cascade: this.scope.known(o?.get('cascade')) === true,
+          });
         else if (table) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
         return true;
       }
@@ -419,15 +581,29 @@ class PgmReader extends FrameworkReader {
         if (!table) return true;
         const columns = this.indexColumns(args[1]);
         const o = objectProperties(this.scope, args[2])?.props;
-        if (!columns) return this.c.unknown(call, what, 'the index columns are not constants', opts), true;
+        if (!columns) return (this.c.unknown(call, what, 'the index columns are not constants', opts), true);
         const unique = this.scope.known(o?.get('unique')) === true;
         const iname = this.scope.string(o?.get('name')) ?? this.indexName(table, columns, unique);
         const concurrently = this.scope.known(o?.get('concurrently')) === true;
         const ifx = this.scope.known(o?.get(name === 'dropIndex' ? 'ifExists' : 'ifNotExists')) === true;
         if (name === 'dropIndex') {
-          emit({ kind: 'drop-index', indexes: [table.schema ? { schema: table.schema, name: iname } : { name: iname }], concurrently, ifExists: ifx, cascade: this.scope.known(o?.get('cascade')) === true });
+          emit({
+            kind: 'drop-index',
+            indexes: [table.schema ? { schema: table.schema, name: iname } : { name: iname }],
+            concurrently,
+            ifExists: ifx,
+            cascade: this.scope.known(o?.get('cascade')) === true,
+          });
         } else {
-          const draft: OpDraft = { kind: 'create-index', table, name: iname, columns, unique, concurrently, ifNotExists: ifx };
+          const draft: OpDraft = {
+            kind: 'create-index',
+            table,
+            name: iname,
+            columns,
+            unique,
+            concurrently,
+            ifNotExists: ifx,
+          };
           const where = this.scope.string(o?.get('where'));
           if (where) draft.where = where;
           emit(draft);
@@ -476,9 +652,15 @@ class PgmReader extends FrameworkReader {
 
 export const nodePgMigrateSpec: FrameworkSpec = {
   format: 'node-pg-migrate',
-  transactionFacts: { wrapped: { reason: 'node-pg-migrate runs each migration in a transaction', fix: 'call pgm.noTransaction() in this migration and keep the statement out of any other transaction' } },
+  transactionFacts: {
+    wrapped: {
+      reason: 'node-pg-migrate runs each migration in a transaction',
+      fix: 'call pgm.noTransaction() in this migration and keep the statement out of any other transaction',
+    },
+  },
   formatHelp: {
-    concurrentIndex: 'With node-pg-migrate: pgm.createIndex(table, columns, { name, concurrently: true }) (or the SQL in pgm.sql()), in a migration that calls pgm.noTransaction() first',
+    concurrentIndex:
+      'With node-pg-migrate: pgm.createIndex(table, columns, { name, concurrently: true }) (or the SQL in pgm.sql()), in a migration that calls pgm.noTransaction() first',
   },
   name: 'node-pg-migrate',
   read(input) {
@@ -489,7 +671,8 @@ export const nodePgMigrateSpec: FrameworkSpec = {
       r.read(input.shape.up, 'upgrade');
       if (r.noTransaction) modes.upgrade = 'none';
       irreversible = r.irreversible;
-      if (input.collector.ops.some((op) => op.kind === 'unknown')) irreversible.push('calls this frontend could not read');
+      if (input.collector.ops.some((op) => op.kind === 'unknown'))
+        irreversible.push('calls this frontend could not read');
     }
     if (input.shape.down) {
       const r = new PgmReader(input);
@@ -502,7 +685,10 @@ export const nodePgMigrateSpec: FrameworkSpec = {
     const downgrade = downgradeFacts(
       input,
       irreversible.length
-        ? { autoReversible: false, note: `node-pg-migrate cannot reverse ${[...new Set(irreversible)].slice(0, 3).join(', ')} automatically: rolling back fails with "Impossible to automatically infer down migration"` }
+        ? {
+            autoReversible: false,
+            note: `node-pg-migrate cannot reverse ${[...new Set(irreversible)].slice(0, 3).join(', ')} automatically: rolling back fails with "Impossible to automatically infer down migration"`,
+          }
         : { autoReversible: true, note: 'node-pg-migrate reverses up() automatically' },
     );
     return { transaction: modes, downgrade };

@@ -12,7 +12,19 @@
  * element, with the loop variable bound to it.
  */
 import type { Direction } from '../../ir/types.js';
-import { type Chain, chainText, children, flattenChain, type FunctionNode, isFunction, type Node, nodeText, propertyName, unwrap, unwrapAwait } from './ast.js';
+import {
+  type Chain,
+  chainText,
+  children,
+  flattenChain,
+  type FunctionNode,
+  isFunction,
+  type Node,
+  nodeText,
+  propertyName,
+  unwrap,
+  unwrapAwait,
+} from './ast.js';
 import type { EmitOptions, OpCollector } from './collector.js';
 import type { Scope } from './scope.js';
 import { bodyStatements } from './shape.js';
@@ -159,7 +171,8 @@ export abstract class FrameworkReader {
 
   /** Notes that code was left out because it runs only on other databases (the file is not empty by accident). */
   private skipped(node: Node | null | undefined, test: Node): void {
-    if (node && !(node.type === 'BlockStatement' && node.body.length === 0) && this.scope.asksDatabase(test)) this.c.otherDatabaseCode = true;
+    if (node && !(node.type === 'BlockStatement' && node.body.length === 0) && this.scope.asksDatabase(test))
+      this.c.otherDatabaseCode = true;
   }
 
   private walkIf(node: Node): void {
@@ -195,11 +208,23 @@ export abstract class FrameworkReader {
   /** `switch (dialect) { case 'sqlite3': … }`: the case the target database takes, with fall-through. */
   private walkSwitch(node: Node): void {
     const cases: Node[] = node.cases ?? [];
-    const matches = cases.map((c) => (c.test ? this.scope.condition({ type: 'BinaryExpression', operator: '===', left: node.discriminant, right: c.test, range: c.range }) : undefined));
+    const matches = cases.map((c) =>
+      c.test
+        ? this.scope.condition({
+            type: 'BinaryExpression',
+            operator: '===',
+            left: node.discriminant,
+            right: c.test,
+            range: c.range,
+          })
+        : undefined,
+    );
     const defaultIndex = cases.findIndex((c) => !c.test);
-    if (defaultIndex !== -1) matches[defaultIndex] = matches.every((m, i) => i === defaultIndex || m === false) ? true : undefined;
+    if (defaultIndex !== -1)
+      matches[defaultIndex] = matches.every((m, i) => i === defaultIndex || m === false) ? true : undefined;
     cases.forEach((c, i) => {
-      if (matches[i] === false && c.consequent?.length && this.scope.asksDatabase(node.discriminant)) this.c.otherDatabaseCode = true;
+      if (matches[i] === false && c.consequent?.length && this.scope.asksDatabase(node.discriminant))
+        this.c.otherDatabaseCode = true;
     });
     const taken = cases.findIndex((c, i) => c.test && matches[i] === true);
     if (taken !== -1) return this.walkCases(cases, taken);
@@ -207,7 +232,9 @@ export abstract class FrameworkReader {
     this.walk(node.discriminant);
     cases.forEach((c, i) => {
       if (matches[i] === false) return;
-      const condition = c.test ? `\`${nodeText(this.source, node.discriminant, 40)}\` is \`${nodeText(this.source, c.test, 40)}\`` : `no case of \`${nodeText(this.source, node.discriminant, 40)}\` matches`;
+      const condition = c.test
+        ? `\`${nodeText(this.source, node.discriminant, 40)}\` is \`${nodeText(this.source, c.test, 40)}\``
+        : `no case of \`${nodeText(this.source, node.discriminant, 40)}\` matches`;
       this.c.underCondition(
         condition,
         () => {
@@ -225,7 +252,12 @@ export abstract class FrameworkReader {
       for (const stmt of c.consequent ?? []) {
         if (stmt.type === 'BreakStatement') return;
         if (stmt.type === 'BlockStatement' && stmt.body.some((s: Node) => s.type === 'BreakStatement')) {
-          this.walkStatements(stmt.body.slice(0, stmt.body.findIndex((s: Node) => s.type === 'BreakStatement')));
+          this.walkStatements(
+            stmt.body.slice(
+              0,
+              stmt.body.findIndex((s: Node) => s.type === 'BreakStatement'),
+            ),
+          );
           return;
         }
         this.walk(stmt);
@@ -255,13 +287,18 @@ export abstract class FrameworkReader {
     if (left === undefined) this.walk(node.left);
     if (rightRuns === false) return this.skipped(node.right, node.left);
     if (rightRuns === true) return this.walk(node.right);
-    this.c.underCondition(node.operator === '&&' ? this.conditionText(node.left) : this.negatedText(node.left), () => this.walk(node.right), node.right);
+    this.c.underCondition(
+      node.operator === '&&' ? this.conditionText(node.left) : this.negatedText(node.left),
+      () => this.walk(node.right),
+      node.right,
+    );
   }
 
   /** The elements of a literal array (through `const`), or undefined. */
   private literalElements(node: Node | undefined): Node[] | undefined {
     const n = this.scope.resolve(node);
-    if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement')) return undefined;
+    if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement'))
+      return undefined;
     return n.elements;
   }
 
@@ -282,7 +319,9 @@ export abstract class FrameworkReader {
       return p.properties.every((prop: Node) => {
         if (prop.type !== 'Property') return false;
         const key = prop.key?.type === 'Identifier' && !prop.computed ? prop.key.name : undefined;
-        const match = props.find((q: Node) => q.type === 'Property' && !q.computed && (q.key?.name ?? q.key?.value) === key);
+        const match = props.find(
+          (q: Node) => q.type === 'Property' && !q.computed && (q.key?.name ?? q.key?.value) === key,
+        );
         return this.bindPattern(prop.value, match?.value, restores);
       });
     }
@@ -316,7 +355,8 @@ export abstract class FrameworkReader {
   /** `['a', 'b'].forEach((t) => …)` / `.map(async (t) => …)`: the callback once per element. */
   private walkArrayCallback(call: Node): boolean {
     const callee = unwrap(call.callee);
-    if (callee?.type !== 'MemberExpression' || !['forEach', 'map', 'flatMap'].includes(propertyName(callee) ?? '')) return false;
+    if (callee?.type !== 'MemberExpression' || !['forEach', 'map', 'flatMap'].includes(propertyName(callee) ?? ''))
+      return false;
     const fn = unwrap(call.arguments?.[0]);
     const elements = this.literalElements(callee.object);
     if (!elements || !isFunction(fn)) return false;
@@ -340,7 +380,12 @@ export abstract class FrameworkReader {
   }
 
   /** Runs `body` with `names` bound as the framework object (or a chain of it) and a transaction state forced. */
-  protected withBinding(names: string[] | Map<string, Chain['links']>, prefix: Chain['links'], inTransaction: boolean | undefined, body: () => void): void {
+  protected withBinding(
+    names: string[] | Map<string, Chain['links']>,
+    prefix: Chain['links'],
+    inTransaction: boolean | undefined,
+    body: () => void,
+  ): void {
     const bindings = Array.isArray(names) ? new Map(names.map((n) => [n, prefix] as const)) : names;
     const saved = [...bindings.keys()].map((n) => [n, this.aliases.get(n)] as const);
     const savedTx = this.forcedTransaction;
@@ -385,7 +430,8 @@ export abstract class FrameworkReader {
           this.walk(decl);
           // `const isSQLite = knex.client.config.client === 'sqlite3'` in this body (up and down
           // often both declare it, which leaves the file-wide const ambiguous).
-          if (decl.id?.type === 'Identifier') this.unbind.push(this.scope.bind(decl.id.name, node.kind === 'const' && decl.init ? decl.init : null));
+          if (decl.id?.type === 'Identifier')
+            this.unbind.push(this.scope.bind(decl.id.name, node.kind === 'const' && decl.init ? decl.init : null));
         }
         return;
       case 'BlockStatement':
@@ -481,14 +527,22 @@ export abstract class FrameworkReader {
     if (chain && this.frameworkCall(call, chain)) return;
     if (!chain && this.otherCall(call, raw)) return;
     if (chain) {
-      this.c.unknown(call, nodeText(this.source, call), `${chainText(chain)} is not a call this frontend reads`, this.emitOptions(chain));
+      this.c.unknown(
+        call,
+        nodeText(this.source, call),
+        `${chainText(chain)} is not a call this frontend reads`,
+        this.emitOptions(chain),
+      );
       return;
     }
     // Not the framework's: a helper may still receive the framework object.
     const callee = unwrap(call.callee);
     const passesObject = (call.arguments ?? []).some((a: Node) => this.isFrameworkObject(a));
     // `this.postgresUp(queryRunner)`: a method of the migration class, read like a local helper.
-    const method = callee?.type === 'MemberExpression' && unwrap(callee.object)?.type === 'ThisExpression' ? propertyName(callee) : undefined;
+    const method =
+      callee?.type === 'MemberExpression' && unwrap(callee.object)?.type === 'ThisExpression'
+        ? propertyName(callee)
+        : undefined;
     if (passesObject && method !== undefined && this.scope.localFunction(`this.${method}`) && this.helperDepth < 4) {
       this.readHelper(this.scope.localFunction(`this.${method}`)!, call);
       return;
@@ -511,12 +565,18 @@ export abstract class FrameworkReader {
       return;
     }
     if (passesObject) {
-      this.c.unknown(call, nodeText(this.source, call), `a function receives the ${this.objectName} object; what it runs cannot be read statically`, this.emitOptions());
+      this.c.unknown(
+        call,
+        nodeText(this.source, call),
+        `a function receives the ${this.objectName} object; what it runs cannot be read statically`,
+        this.emitOptions(),
+      );
       return;
     }
     // Plain code (Promise.all, .then callbacks, logging…): read what it contains.
     if (callee?.type === 'MemberExpression') this.walk(callee.object);
-    else if (isFunction(callee)) this.walkFunctionBody(callee); // IIFE
+    else if (isFunction(callee))
+      this.walkFunctionBody(callee); // IIFE
     else this.walk(callee);
     for (const a of call.arguments ?? []) this.walkArgument(a);
   }
@@ -526,7 +586,10 @@ export abstract class FrameworkReader {
     const bound = new Map<string, Chain['links']>();
     fn.params.forEach((p: Node, i: number) => {
       const arg = unwrap(call.arguments?.[i]);
-      const chain = arg && (arg.type === 'Identifier' || arg.type === 'MemberExpression') ? this.expand(flattenChain(arg)) : undefined;
+      const chain =
+        arg && (arg.type === 'Identifier' || arg.type === 'MemberExpression')
+          ? this.expand(flattenChain(arg))
+          : undefined;
       if (p.type === 'Identifier' && chain) bound.set(p.name, chain.links);
     });
     this.helperDepth++;

@@ -3,7 +3,16 @@
  * bindings (so `const TABLE = 'users'` resolves), local functions, and imported names (a helper
  * imported from elsewhere cannot be read, which the frontends say instead of guessing).
  */
-import { children, flattenChain, type FunctionNode, isFunction, keyName, type Node, propertyName, unwrap } from './ast.js';
+import {
+  children,
+  flattenChain,
+  type FunctionNode,
+  isFunction,
+  keyName,
+  type Node,
+  propertyName,
+  unwrap,
+} from './ast.js';
 
 /** Sentinel for "not statically known". */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -17,10 +26,35 @@ export type TargetDialect = 'postgresql' | 'sqlite';
  * Sequelize `getDialect()`) → the engine they mean. A name not listed cannot be decided.
  */
 const ENGINE_OF: Record<string, string> = {
-  pg: 'postgresql', postgres: 'postgresql', postgresql: 'postgresql', pgnative: 'postgresql', 'pg-native': 'postgresql', 'aurora-postgres': 'postgresql',
-  sqlite: 'sqlite', sqlite3: 'sqlite', 'better-sqlite3': 'sqlite', sqljs: 'sqlite', libsql: 'sqlite', capacitor: 'sqlite', cordova: 'sqlite', expo: 'sqlite', nativescript: 'sqlite', 'react-native': 'sqlite',
-  mysql: 'mysql', mysql2: 'mysql', mariadb: 'mysql', 'aurora-mysql': 'mysql',
-  mssql: 'mssql', oracle: 'oracle', oracledb: 'oracle', cockroachdb: 'cockroachdb', redshift: 'redshift', spanner: 'spanner', sap: 'sap', mongodb: 'mongodb', db2: 'db2',
+  pg: 'postgresql',
+  postgres: 'postgresql',
+  postgresql: 'postgresql',
+  pgnative: 'postgresql',
+  'pg-native': 'postgresql',
+  'aurora-postgres': 'postgresql',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  'better-sqlite3': 'sqlite',
+  sqljs: 'sqlite',
+  libsql: 'sqlite',
+  capacitor: 'sqlite',
+  cordova: 'sqlite',
+  expo: 'sqlite',
+  nativescript: 'sqlite',
+  'react-native': 'sqlite',
+  mysql: 'mysql',
+  mysql2: 'mysql',
+  mariadb: 'mysql',
+  'aurora-mysql': 'mysql',
+  mssql: 'mssql',
+  oracle: 'oracle',
+  oracledb: 'oracle',
+  cockroachdb: 'cockroachdb',
+  redshift: 'redshift',
+  spanner: 'spanner',
+  sap: 'sap',
+  mongodb: 'mongodb',
+  db2: 'db2',
 };
 
 /**
@@ -29,7 +63,8 @@ const ENGINE_OF: Record<string, string> = {
  * `queryRunner.connection.driver.options.type`; Sequelize `queryInterface.sequelize.getDialect()`,
  * `sequelize.options.dialect`; MikroORM `this.driver.config.get('driver')` is not common enough to read.
  */
-const DIALECT_READ = /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|(?:connection|dataSource)\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
+const DIALECT_READ =
+  /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|(?:connection|dataSource)\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
 
 /** `DatabaseTypeEnum.betterSqlite3`, `DatabaseType.POSTGRES`: an enum member named after a database (its value is not in the file). */
 function enumMemberName(node: Node | undefined): string | undefined {
@@ -90,14 +125,18 @@ export class Scope {
         case 'VariableDeclaration':
           for (const d of n.declarations ?? []) {
             const init = unwrap(d.init);
-            const required = init?.type === 'CallExpression' && init.callee?.type === 'Identifier' && init.callee.name === 'require' ? init.arguments?.[0]?.value : undefined;
+            const required =
+              init?.type === 'CallExpression' && init.callee?.type === 'Identifier' && init.callee.name === 'require'
+                ? init.arguments?.[0]?.value
+                : undefined;
             if (d.id?.type === 'Identifier') {
               if (typeof required === 'string') this.imports.set(d.id.name, required);
               else if (isFunction(init)) this.declare(this.functions as Map<string, Node | null>, d.id.name, init);
               else if (n.kind === 'const' && init) this.declare(this.consts, d.id.name, init);
               else if (n.kind !== 'const') this.consts.set(d.id.name, null); // let/var: may be reassigned
             } else if (d.id?.type === 'ObjectPattern' && typeof required === 'string') {
-              for (const p of d.id.properties ?? []) if (p.value?.type === 'Identifier') this.imports.set(p.value.name, required);
+              for (const p of d.id.properties ?? [])
+                if (p.value?.type === 'Identifier') this.imports.set(p.value.name, required);
             }
           }
           break;
@@ -107,7 +146,8 @@ export class Scope {
         case 'MethodDefinition': {
           // A migration class's own methods, called as `this.postgresUp(queryRunner)`.
           const name = keyName(n);
-          if (name !== undefined && !n.static && isFunction(n.value)) this.declare(this.functions as Map<string, Node | null>, `this.${name}`, n.value);
+          if (name !== undefined && !n.static && isFunction(n.value))
+            this.declare(this.functions as Map<string, Node | null>, `this.${name}`, n.value);
           break;
         }
         default:
@@ -189,7 +229,8 @@ export class Scope {
         const b = this.value(n.right, depth + 1);
         if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
         if (typeof a === 'number' && typeof b === 'number') return a + b;
-        if ((typeof a === 'string' || typeof a === 'number') && (typeof b === 'string' || typeof b === 'number')) return String(a) + String(b);
+        if ((typeof a === 'string' || typeof a === 'number') && (typeof b === 'string' || typeof b === 'number'))
+          return String(a) + String(b);
         return UNKNOWN;
       }
       case 'ConditionalExpression': {
@@ -201,7 +242,14 @@ export class Scope {
         // `column.name` where `column` is an object literal (a loop over a literal array of objects).
         const key = propertyName(n);
         const obj = key === undefined ? UNKNOWN : this.value(n.object, depth + 1);
-        if (obj === UNKNOWN || obj === null || typeof obj !== 'object' || Array.isArray(obj) || !Object.hasOwn(obj, key!)) return UNKNOWN;
+        if (
+          obj === UNKNOWN ||
+          obj === null ||
+          typeof obj !== 'object' ||
+          Array.isArray(obj) ||
+          !Object.hasOwn(obj, key!)
+        )
+          return UNKNOWN;
         return obj[key!];
       }
       case 'ArrayExpression': {
@@ -255,12 +303,17 @@ export class Scope {
         const a = this.condition(n.left, depth + 1);
         const b = this.condition(n.right, depth + 1);
         if (n.operator === '&&') return a === false || b === false ? false : a && b ? true : undefined;
-        if (n.operator === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+        if (n.operator === '||')
+          return a === true || b === true ? true : a === false && b === false ? false : undefined;
         return undefined;
       }
       case 'BinaryExpression': {
         if (!['===', '==', '!==', '!='].includes(n.operator)) return undefined;
-        const [read, other] = this.isDialectRead(n.left) ? [n.left, n.right] : this.isDialectRead(n.right) ? [n.right, n.left] : [];
+        const [read, other] = this.isDialectRead(n.left)
+          ? [n.left, n.right]
+          : this.isDialectRead(n.right)
+            ? [n.right, n.left]
+            : [];
         if (!read) return undefined;
         const hit = this.isTarget(this.string(other) ?? enumMemberName(other));
         if (hit === undefined) return undefined;
@@ -269,7 +322,12 @@ export class Scope {
       case 'CallExpression': {
         const callee = unwrap(n.callee);
         // `isSQLite(knex)`, `DatabaseInfo.isMySQL(knex)`: a helper named after the database it tests.
-        const helper = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+        const helper =
+          callee?.type === 'Identifier'
+            ? callee.name
+            : callee?.type === 'MemberExpression'
+              ? propertyName(callee)
+              : undefined;
         const named = helper && n.arguments?.length ? NAMED_CHECK.exec(helper) : null;
         if (named) return ENGINE_OF[named[1]!.toLowerCase()] === this.dialect;
         if (callee?.type !== 'MemberExpression' || n.arguments?.length !== 1) return undefined;
@@ -283,7 +341,8 @@ export class Scope {
           return hits.includes(true) ? true : hits.every((h) => h === false) ? false : undefined;
         }
         // knex.client.config.client.includes('sqlite3') / .startsWith('postgres')
-        if ((method === 'includes' || method === 'startsWith') && this.isDialectRead(callee.object)) return this.isTarget(this.string(arg));
+        if ((method === 'includes' || method === 'startsWith') && this.isDialectRead(callee.object))
+          return this.isTarget(this.string(arg));
         return undefined;
       }
       default:
@@ -298,7 +357,12 @@ export class Scope {
     if (this.isDialectRead(n)) return true;
     if (n.type === 'CallExpression') {
       const callee = unwrap(n.callee);
-      const helper = callee?.type === 'Identifier' ? callee.name : callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+      const helper =
+        callee?.type === 'Identifier'
+          ? callee.name
+          : callee?.type === 'MemberExpression'
+            ? propertyName(callee)
+            : undefined;
       if (helper && NAMED_CHECK.test(helper)) return true;
     }
     if (n.type === 'Identifier') {
@@ -326,7 +390,8 @@ export class Scope {
     if (n.type === 'AwaitExpression') return this.isDialectRead(n.argument, depth + 1);
     if (n.type !== 'MemberExpression' && n.type !== 'CallExpression') return false;
     const chain = flattenChain(n);
-    const root = chain.root.type === 'Identifier' ? chain.root.name : chain.root.type === 'ThisExpression' ? 'this' : undefined;
+    const root =
+      chain.root.type === 'Identifier' ? chain.root.name : chain.root.type === 'ThisExpression' ? 'this' : undefined;
     if (root === undefined) return false;
     const path = [root, ...chain.links.map((l) => (l.args ? `${l.name}()` : l.name))].join('.');
     // A call other than getDialect() with arguments is not a read of the name.
@@ -359,7 +424,10 @@ export class Scope {
  * The properties of an object literal (following a `const` binding), by key. `undefined` when the
  * node is not an object literal; a spread makes the object only partly known (`spread: true`).
  */
-export function objectProperties(scope: Scope, node: Node | null | undefined): { props: Map<string, Node>; spread: boolean; node: Node } | undefined {
+export function objectProperties(
+  scope: Scope,
+  node: Node | null | undefined,
+): { props: Map<string, Node>; spread: boolean; node: Node } | undefined {
   const n = scope.resolve(node);
   if (n?.type !== 'ObjectExpression') return undefined;
   const props = new Map<string, Node>();
@@ -385,7 +453,10 @@ export function objectProperties(scope: Scope, node: Node | null | undefined): {
  * `single-row` with the columns when every where is a column compared with `=` to a constant
  * (`.where('id', 1)`, `.where({ id: 1 })`, `.where('id', '=', 1)`), else `filtered`.
  */
-export function builderRowScope(scope: Scope, links: readonly { name: string; args?: Node[] }[]): { rowScope: 'all' | 'filtered' | 'single-row'; keyColumns?: string[] } {
+export function builderRowScope(
+  scope: Scope,
+  links: readonly { name: string; args?: Node[] }[],
+): { rowScope: 'all' | 'filtered' | 'single-row'; keyColumns?: string[] } {
   const wheres = links.filter((l) => /^(or|and)?where/i.test(l.name));
   if (!wheres.length) return { rowScope: 'all' };
   const constant = (n: Node | undefined) => {
@@ -398,10 +469,12 @@ export function builderRowScope(scope: Scope, links: readonly { name: string; ar
     const args = w.args ?? [];
     const column = scope.string(args[0]);
     if (args.length === 2 && column !== undefined && constant(args[1])) keyColumns.push(column);
-    else if (args.length === 3 && column !== undefined && scope.string(args[1]) === '=' && constant(args[2])) keyColumns.push(column);
+    else if (args.length === 3 && column !== undefined && scope.string(args[1]) === '=' && constant(args[2]))
+      keyColumns.push(column);
     else if (args.length === 1) {
       const obj = objectProperties(scope, args[0]);
-      if (!obj || obj.spread || !obj.props.size || ![...obj.props.values()].every(constant)) return { rowScope: 'filtered' };
+      if (!obj || obj.spread || !obj.props.size || ![...obj.props.values()].every(constant))
+        return { rowScope: 'filtered' };
       keyColumns.push(...obj.props.keys());
     } else return { rowScope: 'filtered' };
   }

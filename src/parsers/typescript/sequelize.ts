@@ -16,7 +16,16 @@ import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../.
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault, staticDefault, unreadDefault } from './columns.js';
+import {
+  checkConstraint,
+  columnDef,
+  constraint,
+  createEnumDraft,
+  qualified,
+  sqlDefault,
+  staticDefault,
+  unreadDefault,
+} from './columns.js';
 import { bindPlaceholders, type EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
@@ -110,7 +119,8 @@ class SequelizeReader extends FrameworkReader {
 
   constructor(input: ReadInput) {
     super(input.collector, input.scope, input.source);
-    for (const [local, from] of input.scope.imports) if (from === 'sequelize' || from === 'sequelize-typescript') this.typeRoots.add(local);
+    for (const [local, from] of input.scope.imports)
+      if (from === 'sequelize' || from === 'sequelize-typescript') this.typeRoots.add(local);
   }
 
   protected override bindParameters(fn: FunctionNode): void {
@@ -137,7 +147,9 @@ class SequelizeReader extends FrameworkReader {
     if (!n) return undefined;
     const chain = flattenChain(n);
     if (chain.root.type !== 'Identifier' || !this.typeRoots.has(chain.root.name)) return undefined;
-    const links = chain.links.filter((l) => l.name !== 'DataTypes' && l.name !== 'UNSIGNED' && l.name !== 'ZEROFILL' && l.name !== 'BINARY');
+    const links = chain.links.filter(
+      (l) => l.name !== 'DataTypes' && l.name !== 'UNSIGNED' && l.name !== 'ZEROFILL' && l.name !== 'BINARY',
+    );
     const head = links[0];
     if (!head) return undefined;
     if (head.name === 'ARRAY') {
@@ -158,13 +170,6 @@ class SequelizeReader extends FrameworkReader {
     return sql ? { sql } : undefined;
   }
 
-  private isTypeRef(node: Node | undefined): boolean {
-    const n = unwrap(node);
-    if (!n) return false;
-    const chain = flattenChain(n);
-    return chain.root.type === 'Identifier' && this.typeRoots.has(chain.root.name);
-  }
-
   private defaultValue(node: Node | undefined): { value?: DefaultValue; client?: boolean } {
     const n = unwrap(this.scope.resolve(node));
     if (!n) return {};
@@ -174,18 +179,37 @@ class SequelizeReader extends FrameworkReader {
       if (chain.root.type === 'Identifier' && this.typeRoots.has(chain.root.name) && last) {
         if (last.name === 'fn') {
           const fname = this.scope.string(last.args?.[0]);
-          return fname ? { value: sqlDefault(`${fname}(${(last.args ?? []).slice(1).map((a) => nodeText(this.source, a)).join(', ')})`) } : { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
+          return fname
+            ? {
+                value: sqlDefault(
+                  `${fname}(${(last.args ?? [])
+                    .slice(1)
+                    .map((a) => nodeText(this.source, a))
+                    .join(', ')})`,
+                ),
+              }
+            : { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
         }
         if (last.name === 'literal') {
           const text = this.scope.string(last.args?.[0]);
-          return text !== undefined ? { value: sqlDefault(text) } : { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
+          return text !== undefined
+            ? { value: sqlDefault(text) }
+            : { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
         }
         // DataTypes.NOW / UUIDV4 / UUIDV1: Sequelize computes them in JavaScript.
         if (['NOW', 'UUIDV4', 'UUIDV1'].includes(last.name)) return { client: true };
       }
     }
     const v = this.scope.value(n);
-    if (v === UNKNOWN) return { value: unreadDefault(n, this.source, this.scope, (x) => x.type === 'Identifier' && (this.typeRoots.has(x.name) || this.isFrameworkObject(x))) };
+    if (v === UNKNOWN)
+      return {
+        value: unreadDefault(
+          n,
+          this.source,
+          this.scope,
+          (x) => x.type === 'Identifier' && (this.typeRoots.has(x.name) || this.isFrameworkObject(x)),
+        ),
+      };
     if (v === null || v === undefined) return {};
     const d = staticDefault(v);
     return d ? { value: d } : {};
@@ -197,13 +221,17 @@ class SequelizeReader extends FrameworkReader {
     const props = objectProperties(this.scope, node)?.props;
     const typeNode = props ? props.get('type') : node;
     const t = this.type(typeNode);
-    if (!t) return props ? 'the column type is not a Sequelize data type written here' : 'the column is not an attribute object or data type written here';
+    if (!t)
+      return props
+        ? 'the column type is not a Sequelize data type written here'
+        : 'the column is not an attribute object or data type written here';
     if (t.sql) attr.type = t.sql;
     if (t.enumValues) attr.enumValues = t.enumValues;
     if (!props) return attr;
     const known = (k: string) => this.scope.known(props.get(k));
     // Nullability decides verdicts: a value only known at run time is not assumed either way.
-    if (props.has('allowNull') && this.scope.value(props.get('allowNull')) === UNKNOWN) return 'allowNull is not a constant, so whether the column is NOT NULL cannot be read';
+    if (props.has('allowNull') && this.scope.value(props.get('allowNull')) === UNKNOWN)
+      return 'allowNull is not a constant, so whether the column is NOT NULL cannot be read';
     if (known('allowNull') === false) attr.allowNull = false;
     attr.primaryKey = known('primaryKey') === true;
     attr.autoIncrement = known('autoIncrement') === true;
@@ -252,15 +280,28 @@ class SequelizeReader extends FrameworkReader {
     const p = objectProperties(this.scope, options)?.props;
     const t = unwrap(p?.get('transaction'));
     if (!t) return undefined;
-    return !(t.type === 'Literal' && (t.value === null || t.value === false)) && !(t.type === 'Identifier' && t.name === 'undefined');
+    return (
+      !(t.type === 'Literal' && (t.value === null || t.value === false)) &&
+      !(t.type === 'Identifier' && t.name === 'undefined')
+    );
   }
 
-  private enumType(call: Node, table: QualifiedName, column: string, a: Attribute, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+  private enumType(
+    call: Node,
+    table: QualifiedName,
+    column: string,
+    a: Attribute,
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     if (!a.enumValues) return;
-    this.c.emit(createEnumDraft({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` }, a.enumValues), call, opts);
+    this.c.emit(
+      createEnumDraft({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` }, a.enumValues),
+      call,
+      opts,
+    );
   }
 
-  protected override otherCall(call: Node, chain: Chain): boolean {
+  protected override otherCall(_call: Node, chain: Chain): boolean {
     // Sequelize.fn / DataTypes.* as statements are values, not calls that run SQL.
     return chain.root.type === 'Identifier' && this.typeRoots.has(chain.root.name);
   }
@@ -268,7 +309,9 @@ class SequelizeReader extends FrameworkReader {
   /** `const qi = sequelize.getQueryInterface()` (Umzug passes the Sequelize instance as context). */
   protected override aliasFromCall(chain: FrameworkChain) {
     const last = chain.links[chain.links.length - 1];
-    return last?.name === 'getQueryInterface' && chain.links.every((l, k) => k === chain.links.length - 1 || !l.args) ? { links: [] } : undefined;
+    return last?.name === 'getQueryInterface' && chain.links.every((l, k) => k === chain.links.length - 1 || !l.args)
+      ? { links: [] }
+      : undefined;
   }
 
   protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
@@ -277,7 +320,9 @@ class SequelizeReader extends FrameworkReader {
     // On SQLite Sequelize's QueryInterface recreates the table for these (and a new table takes its
     // keys in its CREATE TABLE); addColumn runs a plain ADD COLUMN and query() runs as written.
     const method = chain.links.find((l) => l.args && l.name !== 'getQueryInterface')?.name ?? '';
-    if (SQLITE_REBUILDS.has(method)) for (const op of this.c.ops.slice(before)) if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
+    if (SQLITE_REBUILDS.has(method))
+      for (const op of this.c.ops.slice(before))
+        if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
     return handled;
   }
 
@@ -290,7 +335,8 @@ class SequelizeReader extends FrameworkReader {
     }
     // queryInterface.sequelize.query(…), or query()/transaction() on a Sequelize instance (Umzug's context).
     if (links[0]?.name === 'sequelize' && !links[0].args) return this.sequelizeInstanceCall(call, chain, links[1]);
-    if ((links[0]?.name === 'query' || links[0]?.name === 'transaction') && links[0].args) return this.sequelizeInstanceCall(call, chain, links[0]);
+    if ((links[0]?.name === 'query' || links[0]?.name === 'transaction') && links[0].args)
+      return this.sequelizeInstanceCall(call, chain, links[0]);
     const link = links[0];
     if (!link?.args) return false;
     const args = link.args;
@@ -311,19 +357,24 @@ class SequelizeReader extends FrameworkReader {
         const name = this.scope.string(args[1]);
         if (!t) return true;
         const a = this.attribute(args[2]);
-        if (name === undefined) return this.c.unknown(call, what, 'the column name is not a constant', opts), true;
-        if (typeof a === 'string') return this.c.unknown(call, what, a, opts), true;
+        if (name === undefined) return (this.c.unknown(call, what, 'the column name is not a constant', opts), true);
+        if (typeof a === 'string') return (this.c.unknown(call, what, a, opts), true);
         // An ENUM column is sent as CREATE TYPE + ALTER TABLE in one query: one implicit transaction.
         const o = a.enumValues ? { inTransaction: true, ...opts } : opts;
         this.enumType(call, t, name, a, o);
-        this.c.emit({ kind: 'add-column', table: t, column: this.column(t, name, a, true), ifNotExists: false }, call, o);
+        this.c.emit(
+          { kind: 'add-column', table: t, column: this.column(t, name, a, true), ifNotExists: false },
+          call,
+          o,
+        );
         return true;
       }
       case 'removeColumn': {
         const opts = optsFor(2);
         const t = needTable(opts);
         const name = this.scope.string(args[1]);
-        if (t && name !== undefined) this.c.emit({ kind: 'drop-column', table: t, column: name, ifExists: false, cascade: false }, call, opts);
+        if (t && name !== undefined)
+          this.c.emit({ kind: 'drop-column', table: t, column: name, ifExists: false, cascade: false }, call, opts);
         else if (t) this.c.unknown(call, what, 'the column name is not a constant', opts);
         return true;
       }
@@ -332,7 +383,8 @@ class SequelizeReader extends FrameworkReader {
         const t = needTable(opts);
         const from = this.scope.string(args[1]);
         const to = this.scope.string(args[2]);
-        if (t && from !== undefined && to !== undefined) this.c.emit({ kind: 'rename-column', table: t, column: from, newName: to }, call, opts);
+        if (t && from !== undefined && to !== undefined)
+          this.c.emit({ kind: 'rename-column', table: t, column: from, newName: to }, call, opts);
         else if (t) this.c.unknown(call, what, 'a column name is not a constant', opts);
         return true;
       }
@@ -347,10 +399,26 @@ class SequelizeReader extends FrameworkReader {
         const t = needTable(opts);
         if (!t) return true;
         const nameOrFields = this.scope.value(args[1]);
-        const name = typeof nameOrFields === 'string' ? nameOrFields : Array.isArray(nameOrFields) ? underscore(`${t.name}_${nameOrFields.join('_')}`) : undefined;
-        if (name === undefined) return this.c.unknown(call, what, 'the index name is not a constant', opts), true;
-        const concurrently = this.scope.known(objectProperties(this.scope, args[2])?.props.get('concurrently')) === true;
-        this.c.emit({ kind: 'drop-index', indexes: [t.schema ? { schema: t.schema, name } : { name }], concurrently, ifExists: true, cascade: false }, call, opts);
+        const name =
+          typeof nameOrFields === 'string'
+            ? nameOrFields
+            : Array.isArray(nameOrFields)
+              ? underscore(`${t.name}_${nameOrFields.join('_')}`)
+              : undefined;
+        if (name === undefined) return (this.c.unknown(call, what, 'the index name is not a constant', opts), true);
+        const concurrently =
+          this.scope.known(objectProperties(this.scope, args[2])?.props.get('concurrently')) === true;
+        this.c.emit(
+          {
+            kind: 'drop-index',
+            indexes: [t.schema ? { schema: t.schema, name } : { name }],
+            concurrently,
+            ifExists: true,
+            cascade: false,
+          },
+          call,
+          opts,
+        );
         return true;
       }
       case 'addConstraint': {
@@ -358,7 +426,8 @@ class SequelizeReader extends FrameworkReader {
         const t = needTable(opts);
         if (!t) return true;
         const def = this.constraintOptions(t, args[1]);
-        if (!def) return this.c.unknown(call, what, 'the constraint options are not written with constants', opts), true;
+        if (!def)
+          return (this.c.unknown(call, what, 'the constraint options are not written with constants', opts), true);
         this.c.emit({ kind: 'add-constraint', table: t, constraint: def }, call, opts);
         return true;
       }
@@ -366,7 +435,8 @@ class SequelizeReader extends FrameworkReader {
         const opts = optsFor(2);
         const t = needTable(opts);
         const name = this.scope.string(args[1]);
-        if (t && name !== undefined) this.c.emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, call, opts);
+        if (t && name !== undefined)
+          this.c.emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, call, opts);
         else if (t) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
         return true;
       }
@@ -376,7 +446,17 @@ class SequelizeReader extends FrameworkReader {
       case 'dropTable': {
         const opts = optsFor(1);
         const t = needTable(opts);
-        if (t) this.c.emit({ kind: 'drop-table', tables: [t], ifExists: true, cascade: this.scope.known(objectProperties(this.scope, args[1])?.props.get('cascade')) === true }, call, opts);
+        if (t)
+          this.c.emit(
+            {
+              kind: 'drop-table',
+              tables: [t],
+              ifExists: true,
+              cascade: this.scope.known(objectProperties(this.scope, args[1])?.props.get('cascade')) === true,
+            },
+            call,
+            opts,
+          );
         return true;
       }
       case 'renameTable': {
@@ -397,8 +477,17 @@ class SequelizeReader extends FrameworkReader {
         const index = link.name === 'bulkInsert' || link.name === 'bulkDelete' ? 2 : 3;
         const opts = optsFor(index);
         const t = this.table(args[0]);
-        const statementType = link.name.toLowerCase().includes('insert') || link.name === 'upsert' ? 'InsertStmt' : link.name.toLowerCase().includes('delete') ? 'DeleteStmt' : 'UpdateStmt';
-        this.c.emit(t ? { kind: 'data-change', statementType, table: t } : { kind: 'data-change', statementType }, call, opts);
+        const statementType =
+          link.name.toLowerCase().includes('insert') || link.name === 'upsert'
+            ? 'InsertStmt'
+            : link.name.toLowerCase().includes('delete')
+              ? 'DeleteStmt'
+              : 'UpdateStmt';
+        this.c.emit(
+          t ? { kind: 'data-change', statementType, table: t } : { kind: 'data-change', statementType },
+          call,
+          opts,
+        );
         return true;
       }
       case 'describeTable':
@@ -419,7 +508,11 @@ class SequelizeReader extends FrameworkReader {
       case 'dropEnum':
       case 'dropAllTables':
       case 'dropAllEnums':
-        this.c.emit({ kind: 'other', statementType: `queryInterface.${link.name}`, detail: this.scope.string(args[0]) }, call, optsFor(1));
+        this.c.emit(
+          { kind: 'other', statementType: `queryInterface.${link.name}`, detail: this.scope.string(args[0]) },
+          call,
+          optsFor(1),
+        );
         return true;
       default:
         return false;
@@ -443,10 +536,17 @@ class SequelizeReader extends FrameworkReader {
         const replacements = options?.get('replacements');
         const given = unwrap(this.scope.resolve(replacements))?.type;
         const kinds = replacements
-          ? given === 'ArrayExpression' ? { positional: true } : given === 'ObjectExpression' ? { named: ':' as const } : { named: ':' as const, positional: true }
-          : options?.has('bind') ? { named: '$' as const } : undefined;
+          ? given === 'ArrayExpression'
+            ? { positional: true }
+            : given === 'ObjectExpression'
+              ? { named: ':' as const }
+              : { named: ':' as const, positional: true }
+          : options?.has('bind')
+            ? { named: '$' as const }
+            : undefined;
         const transform = kinds ? (e: EmbeddedSql) => bindPlaceholders(e, kinds) : undefined;
-        if (!this.c.sql(args[0], { what, ...opts, ...(transform ? { transform } : {}) })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
+        if (!this.c.sql(args[0], { what, ...opts, ...(transform ? { transform } : {}) }))
+          this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
         return true;
       }
       case 'transaction': {
@@ -477,7 +577,16 @@ class SequelizeReader extends FrameworkReader {
     const name = this.scope.string(args[1]);
     const a = this.attribute(args[2]);
     if (!t || name === undefined || typeof a === 'string') {
-      this.c.unknown(call, what, !t ? 'the table name is not a constant' : name === undefined ? 'the column name is not a constant' : (a as string), opts);
+      this.c.unknown(
+        call,
+        what,
+        !t
+          ? 'the table name is not a constant'
+          : name === undefined
+            ? 'the column name is not a constant'
+            : (a as string),
+        opts,
+      );
       return;
     }
     // Postgres query generator: NOT NULL, DEFAULT, [ENUM], [UNIQUE], then TYPE or ADD FOREIGN KEY. Sent
@@ -487,10 +596,22 @@ class SequelizeReader extends FrameworkReader {
     else if (!a.references) drafts.push({ kind: 'drop-not-null', table: t, column: name });
     if (a.defaultValue) drafts.push({ kind: 'set-default', table: t, column: name, default: a.defaultValue });
     else if (!a.references) drafts.push({ kind: 'set-default', table: t, column: name });
-    if (a.enumValues) drafts.push(createEnumDraft({ schema: t.schema ?? 'public', name: `enum_${t.name}_${name}` }, a.enumValues));
+    if (a.enumValues)
+      drafts.push(createEnumDraft({ schema: t.schema ?? 'public', name: `enum_${t.name}_${name}` }, a.enumValues));
     if (a.unique) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('unique', [name]) });
-    if (a.references) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('foreign-key', [name], { references: a.references }) });
-    else drafts.push({ kind: 'alter-column-type', table: t, column: name, newType: columnDef(name, this.typeSql(t, name, a)).type });
+    if (a.references)
+      drafts.push({
+        kind: 'add-constraint',
+        table: t,
+        constraint: constraint('foreign-key', [name], { references: a.references }),
+      });
+    else
+      drafts.push({
+        kind: 'alter-column-type',
+        table: t,
+        column: name,
+        newType: columnDef(name, this.typeSql(t, name, a)).type,
+      });
     const o = drafts.length > 1 ? { inTransaction: true, ...opts } : opts;
     for (const d of drafts) this.c.emit(d, call, o);
   }
@@ -507,7 +628,13 @@ class SequelizeReader extends FrameworkReader {
     const fieldsNode = second ? second.props.get('fields') : args[1];
     const fieldsValue = this.scope.value(fieldsNode);
     const fields = Array.isArray(fieldsValue)
-      ? fieldsValue.map((f) => (typeof f === 'string' ? f : f && typeof f === 'object' && !Array.isArray(f) && typeof (f as Record<string, unknown>).name === 'string' ? ((f as Record<string, unknown>).name as string) : undefined))
+      ? fieldsValue.map((f) =>
+          typeof f === 'string'
+            ? f
+            : f && typeof f === 'object' && !Array.isArray(f) && typeof (f as Record<string, unknown>).name === 'string'
+              ? ((f as Record<string, unknown>).name as string)
+              : undefined,
+        )
       : undefined;
     if (!t || !fields || fields.some((f) => f === undefined)) {
       this.c.unknown(call, what, 'the table or the index fields are not constants', opts);
@@ -516,8 +643,17 @@ class SequelizeReader extends FrameworkReader {
     const cols = fields as string[];
     const known = (k: string) => this.scope.known(props?.get(k));
     const unique = known('unique') === true || known('type') === 'UNIQUE';
-    const name = typeof known('name') === 'string' ? (known('name') as string) : underscore(`${t.name}_${cols.join('_')}`);
-    const draft: OpDraft = { kind: 'create-index', table: t, name, columns: cols, unique, concurrently: known('concurrently') === true, ifNotExists: false };
+    const name =
+      typeof known('name') === 'string' ? (known('name') as string) : underscore(`${t.name}_${cols.join('_')}`);
+    const draft: OpDraft = {
+      kind: 'create-index',
+      table: t,
+      name,
+      columns: cols,
+      unique,
+      concurrently: known('concurrently') === true,
+      ifNotExists: false,
+    };
     if (props?.has('where')) draft.where = nodeText(this.source, props.get('where')!);
     this.c.emit(draft, call, opts);
   }
@@ -540,7 +676,10 @@ class SequelizeReader extends FrameworkReader {
         const table = this.table(refs?.get('table'));
         const field = this.scope.stringList(refs?.get('field') ?? refs?.get('fields'));
         if (!table || !field) return undefined;
-        return constraint('foreign-key', fields, { name: name ?? `${t.name}_${fields.join('_')}_${table.name}_fk`, references: { table, columns: field } });
+        return constraint('foreign-key', fields, {
+          name: name ?? `${t.name}_${fields.join('_')}_${table.name}_fk`,
+          references: { table, columns: field },
+        });
       }
       case 'check': {
         // `where` is a Sequelize where-object; its SQL is not rebuilt here, only the constraint's existence and name.
@@ -560,7 +699,22 @@ class SequelizeReader extends FrameworkReader {
     const attrs = objectProperties(this.scope, args[1]);
     // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
     const partly = (reason: string) => {
-      if (t) this.c.emit({ kind: 'create-table', table: t, columns: [], constraints: [], ifNotExists: true, asSelect: false, partitioned: false, temporary: false, partial: true }, call, opts);
+      if (t)
+        this.c.emit(
+          {
+            kind: 'create-table',
+            table: t,
+            columns: [],
+            constraints: [],
+            ifNotExists: true,
+            asSelect: false,
+            partitioned: false,
+            temporary: false,
+            partial: true,
+          },
+          call,
+          opts,
+        );
       this.c.unknown(call, what, reason, opts);
     };
     if (!t || !attrs || attrs.spread) return partly('the table name or its attributes are not written here');
@@ -578,24 +732,52 @@ class SequelizeReader extends FrameworkReader {
       columns.push(this.c.placed(this.column(t, name, a, false), node));
     }
     const constraints: ConstraintDef[] = primary.length ? [constraint('primary-key', primary)] : [];
-    this.c.emit({ kind: 'create-table', table: t, columns, constraints, ifNotExists: true, asSelect: false, partitioned: false, temporary: false }, call, opts);
+    this.c.emit(
+      {
+        kind: 'create-table',
+        table: t,
+        columns,
+        constraints,
+        ifNotExists: true,
+        asSelect: false,
+        partitioned: false,
+        temporary: false,
+      },
+      call,
+      opts,
+    );
   }
 }
 
 /** QueryInterface methods whose changes Sequelize's SQLite dialect makes without an ALTER SQLite lacks. */
-const SQLITE_REBUILDS = new Set(['changeColumn', 'removeColumn', 'renameColumn', 'addConstraint', 'removeConstraint', 'createTable']);
+const SQLITE_REBUILDS = new Set([
+  'changeColumn',
+  'removeColumn',
+  'renameColumn',
+  'addConstraint',
+  'removeConstraint',
+  'createTable',
+]);
 
 export const sequelizeSpec: FrameworkSpec = {
   format: 'sequelize',
   name: 'Sequelize',
   formatHelp: {
-    concurrentIndex: 'With Sequelize: queryInterface.addIndex(table, fields, { name, concurrently: true }) (or that statement in queryInterface.sequelize.query()), not inside a transaction (no `transaction` option, not in sequelize.transaction())',
-    sqliteRebuild: 'With Sequelize, make the change with the queryInterface API (changeColumn, removeColumn, addConstraint, removeConstraint): on SQLite Sequelize recreates the table itself; a column with a non-constant default must be added without it',
+    concurrentIndex:
+      'With Sequelize: queryInterface.addIndex(table, fields, { name, concurrently: true }) (or that statement in queryInterface.sequelize.query()), not inside a transaction (no `transaction` option, not in sequelize.transaction())',
+    sqliteRebuild:
+      'With Sequelize, make the change with the queryInterface API (changeColumn, removeColumn, addConstraint, removeConstraint): on SQLite Sequelize recreates the table itself; a column with a non-constant default must be added without it',
   },
   read(input) {
     if (input.shape.up) new SequelizeReader(input).read(input.shape.up, 'upgrade');
     if (input.shape.down) new SequelizeReader(input).read(input.shape.down, 'downgrade');
-    return { transaction: { upgrade: 'none', downgrade: 'none' }, downgrade: downgradeFacts(input, { autoReversible: false, note: 'sequelize-cli and Umzug cannot undo a migration without down()' }) };
+    return {
+      transaction: { upgrade: 'none', downgrade: 'none' },
+      downgrade: downgradeFacts(input, {
+        autoReversible: false,
+        note: 'sequelize-cli and Umzug cannot undo a migration without down()',
+      }),
+    };
   },
 };
 

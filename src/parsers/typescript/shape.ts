@@ -28,7 +28,10 @@ export interface MigrationShape {
 function asFunction(scope: Scope, node: Node | undefined): FunctionNode | undefined {
   const n = unwrap(node);
   if (isFunction(n)) return n;
-  if (n?.type === 'Identifier') return scope.localFunction(n.name) ?? (isFunction(scope.resolve(n)) ? (scope.resolve(n) as FunctionNode) : undefined);
+  if (n?.type === 'Identifier')
+    return (
+      scope.localFunction(n.name) ?? (isFunction(scope.resolve(n)) ? (scope.resolve(n) as FunctionNode) : undefined)
+    );
   return undefined;
 }
 
@@ -96,7 +99,8 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
         const d = stmt.declaration;
         if (d?.type === 'FunctionDeclaration' && d.id) exports.set(d.id.name, d);
         else if (d?.type === 'VariableDeclaration') {
-          for (const decl of d.declarations) if (decl.id?.type === 'Identifier' && decl.init) exports.set(decl.id.name, decl.init);
+          for (const decl of d.declarations)
+            if (decl.id?.type === 'Identifier' && decl.init) exports.set(decl.id.name, decl.init);
         } else if (d?.type === 'ClassDeclaration' && hasUpMethod(d)) exportedClass = d;
         for (const s of stmt.specifiers ?? []) {
           const local = s.local?.name;
@@ -105,7 +109,8 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
           const fn = scope.localFunction(local);
           const init = fn ?? scope.constInit(local) ?? classes.find((c) => c.id?.name === local);
           if (init) {
-            if ((init.type === 'ClassDeclaration' || init.type === 'ClassExpression') && hasUpMethod(init)) exportedClass = init;
+            if ((init.type === 'ClassDeclaration' || init.type === 'ClassExpression') && hasUpMethod(init))
+              exportedClass = init;
             else exports.set(exported, init);
           }
         }
@@ -113,7 +118,8 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
       }
       case 'ExportDefaultDeclaration':
         takeValue(stmt.declaration);
-        if (stmt.declaration?.type === 'ClassDeclaration' && hasUpMethod(stmt.declaration)) exportedClass = stmt.declaration;
+        if (stmt.declaration?.type === 'ClassDeclaration' && hasUpMethod(stmt.declaration))
+          exportedClass = stmt.declaration;
         break;
       default:
         break;

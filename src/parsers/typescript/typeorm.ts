@@ -20,7 +20,15 @@
  * `queryRunner.commitTransaction()` / `startTransaction()` inside `up` end and reopen it.
  */
 import { createHash } from 'node:crypto';
-import type { ColumnDef, ConstraintDef, DefaultValue, DowngradeInfo, QualifiedName, TransactionAction, TransactionMode } from '../../ir/types.js';
+import type {
+  ColumnDef,
+  ConstraintDef,
+  DefaultValue,
+  DowngradeInfo,
+  QualifiedName,
+  TransactionAction,
+  TransactionMode,
+} from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
 import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault } from './columns.js';
@@ -30,17 +38,52 @@ import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 
 /** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
-function typeormName(prefix: 'PK' | 'UQ' | 'FK' | 'IDX' | 'CHK', table: QualifiedName, parts: string[], where?: string): string {
-  const key = prefix === 'CHK' ? `${table.name}_${parts[0] ?? ''}` : `${table.name}_${[...parts].sort().join('_')}${where ? `_${where}` : ''}`;
+function typeormName(
+  prefix: 'PK' | 'UQ' | 'FK' | 'IDX' | 'CHK',
+  table: QualifiedName,
+  parts: string[],
+  where?: string,
+): string {
+  const key =
+    prefix === 'CHK'
+      ? `${table.name}_${parts[0] ?? ''}`
+      : `${table.name}_${[...parts].sort().join('_')}${where ? `_${where}` : ''}`;
   const hash = createHash('sha1').update(key).digest('hex');
   return `${prefix}_${hash.slice(0, prefix === 'IDX' || prefix === 'CHK' ? 26 : 27)}`;
 }
 
 /** Types as Postgres reports them in information_schema (what TypeORM loads an existing column as). */
 const REPORTED_TYPES = new Set([
-  'character varying', 'character', 'text', 'integer', 'bigint', 'smallint', 'boolean', 'uuid', 'json', 'jsonb', 'date', 'numeric',
-  'real', 'double precision', 'timestamp without time zone', 'timestamp with time zone', 'time without time zone', 'time with time zone',
-  'bytea', 'inet', 'cidr', 'macaddr', 'interval', 'money', 'point', 'tsvector', 'xml', 'citext', 'enum', 'array',
+  'character varying',
+  'character',
+  'text',
+  'integer',
+  'bigint',
+  'smallint',
+  'boolean',
+  'uuid',
+  'json',
+  'jsonb',
+  'date',
+  'numeric',
+  'real',
+  'double precision',
+  'timestamp without time zone',
+  'timestamp with time zone',
+  'time without time zone',
+  'time with time zone',
+  'bytea',
+  'inet',
+  'cidr',
+  'macaddr',
+  'interval',
+  'money',
+  'point',
+  'tsvector',
+  'xml',
+  'citext',
+  'enum',
+  'array',
 ]);
 
 interface ColumnSpec {
@@ -83,7 +126,8 @@ class TypeOrmReader extends FrameworkReader {
     const v = this.scope.string(n);
     if (v !== undefined) return qualified(v);
     const inner = unwrapAwait(n);
-    if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table') return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
+    if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table')
+      return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
     if (inner?.type === 'CallExpression') {
       const chain = this.expand(flattenChain(inner));
       const last = chain?.links[chain.links.length - 1];
@@ -169,7 +213,8 @@ class TypeOrmReader extends FrameworkReader {
       if (type === 'smallint' || type === 'int2') return 'smallserial';
       return 'serial';
     }
-    if (type === 'enum' || type === 'simple-enum') return `"${c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`}"${c.isArray ? '[]' : ''}`;
+    if (type === 'enum' || type === 'simple-enum')
+      return `"${c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`}"${c.isArray ? '[]' : ''}`;
     let full = type;
     if (c.length) full += `(${c.length})`;
     else if (c.precision !== undefined && c.scale !== undefined) full += `(${c.precision},${c.scale})`;
@@ -196,7 +241,9 @@ class TypeOrmReader extends FrameworkReader {
     // On SQLite TypeORM's QueryRunner makes every schema change by recreating the table (or inside
     // the CREATE TABLE it builds); only SQL passed to query() runs as written.
     const method = chain.links.find((l) => l.args)?.name;
-    if (method !== 'query') for (const op of this.c.ops.slice(before)) if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
+    if (method !== 'query')
+      for (const op of this.c.ops.slice(before))
+        if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
     return handled;
   }
 
@@ -204,21 +251,30 @@ class TypeOrmReader extends FrameworkReader {
     const links = chain.links;
     let i = 0;
     // queryRunner.manager.query / queryRunner.connection.query run on the same connection.
-    while (i < links.length - 1 && (links[i]!.name === 'manager' || links[i]!.name === 'connection') && !links[i]!.args) i++;
+    while (i < links.length - 1 && (links[i]!.name === 'manager' || links[i]!.name === 'connection') && !links[i]!.args)
+      i++;
     const link = links[i];
     if (!link || !link.args) return false;
     const args = link.args;
     const opts = this.emitOptions(chain);
     const what = nodeText(this.source, call);
-    const emit = (draft: OpDraft, statement?: number) => this.c.emit(draft, call, statement === undefined ? opts : { ...opts, statement });
+    const emit = (draft: OpDraft, statement?: number) =>
+      this.c.emit(draft, call, statement === undefined ? opts : { ...opts, statement });
     const needTable = (): QualifiedName | undefined => {
       const t = this.table(args[0]);
-      if (!t) this.c.unknown(call, what, 'the table is not a constant name, a Table written here, or a getTable() of one', opts);
+      if (!t)
+        this.c.unknown(
+          call,
+          what,
+          'the table is not a constant name, a Table written here, or a getTable() of one',
+          opts,
+        );
       return t;
     };
     switch (link.name) {
       case 'query':
-        if (!this.c.sql(args[0], { what, ...opts })) this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
+        if (!this.c.sql(args[0], { what, ...opts }))
+          this.c.unknown(call, what, 'the SQL passed to query() is not text written in this file', opts);
         return true;
       case 'startTransaction':
         this.transaction(call, this.depth >= 1 ? 'savepoint' : 'begin');
@@ -269,9 +325,10 @@ class TypeOrmReader extends FrameworkReader {
         const t = needTable();
         if (!t) return true;
         const list = link.name === 'addColumns' ? this.arrayItems(args[1]) : [args[1]];
-        if (!list) return this.c.unknown(call, what, 'the columns are not written here', opts), true;
+        if (!list) return (this.c.unknown(call, what, 'the columns are not written here', opts), true);
         // Several columns in one call: each is positioned at its own TableColumn.
-        for (const item of list) this.addColumn(list.length > 1 && item ? item : call, t, item, { ...opts, within: call });
+        for (const item of list)
+          this.addColumn(list.length > 1 && item ? item : call, t, item, { ...opts, within: call });
         return true;
       }
       case 'dropColumn':
@@ -281,7 +338,8 @@ class TypeOrmReader extends FrameworkReader {
         const list = link.name === 'dropColumns' ? this.arrayItems(args[1]) : [args[1]];
         for (const item of list ?? [undefined]) {
           const name = this.scope.string(item) ?? this.column(item)?.name;
-          if (name === undefined) this.c.unknown(call, what, 'the column is not a constant name or a TableColumn written here', opts);
+          if (name === undefined)
+            this.c.unknown(call, what, 'the column is not a constant name or a TableColumn written here', opts);
           else emit({ kind: 'drop-column', table: t, column: name, ifExists: false, cascade: false });
         }
         return true;
@@ -300,7 +358,7 @@ class TypeOrmReader extends FrameworkReader {
         return true;
       case 'changeColumns': {
         const items = this.arrayItems(args[1]);
-        if (!items) return this.c.unknown(call, what, 'the column changes are not written here', opts), true;
+        if (!items) return (this.c.unknown(call, what, 'the column changes are not written here', opts), true);
         for (const item of items) {
           const p = objectProperties(this.scope, item)?.props;
           this.changeColumn(call, args[0], p?.get('oldColumn'), p?.get('newColumn'), opts);
@@ -346,7 +404,13 @@ class TypeOrmReader extends FrameworkReader {
             continue;
           }
           const concurrently = this.scope.known(this.options(item)?.get('isConcurrent')) === true;
-          emit({ kind: 'drop-index', indexes: [t.schema ? { schema: t.schema, name } : { name }], concurrently, ifExists: false, cascade: false });
+          emit({
+            kind: 'drop-index',
+            indexes: [t.schema ? { schema: t.schema, name } : { name }],
+            concurrently,
+            ifExists: false,
+            cascade: false,
+          });
         }
         return true;
       }
@@ -361,8 +425,14 @@ class TypeOrmReader extends FrameworkReader {
         if (!t) return true;
         if (link.name === 'createPrimaryKey') {
           const columns = this.scope.stringList(args[1]);
-          if (!columns) return this.c.unknown(call, what, 'the primary key columns are not constants', opts), true;
-          emit({ kind: 'add-constraint', table: t, constraint: constraint('primary-key', columns, { name: this.scope.string(args[2]) ?? typeormName('PK', t, columns) }) });
+          if (!columns) return (this.c.unknown(call, what, 'the primary key columns are not constants', opts), true);
+          emit({
+            kind: 'add-constraint',
+            table: t,
+            constraint: constraint('primary-key', columns, {
+              name: this.scope.string(args[2]) ?? typeormName('PK', t, columns),
+            }),
+          });
           return true;
         }
         const plural = link.name.endsWith('s');
@@ -385,7 +455,10 @@ class TypeOrmReader extends FrameworkReader {
         if (!t) return true;
         const list = link.name.endsWith('s') ? this.arrayItems(args[1]) : [args[1]];
         for (const item of list ?? [undefined]) {
-          const name = link.name === 'dropPrimaryKey' ? this.scope.string(args[1]) : (this.scope.string(item) ?? this.scope.string(this.options(item)?.get('name')));
+          const name =
+            link.name === 'dropPrimaryKey'
+              ? this.scope.string(args[1])
+              : (this.scope.string(item) ?? this.scope.string(this.options(item)?.get('name')));
           if (name === undefined) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
           else emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false });
         }
@@ -415,7 +488,8 @@ class TypeOrmReader extends FrameworkReader {
 
   private arrayItems(node: Node | undefined): Node[] | undefined {
     const n = this.scope.resolve(node);
-    if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement')) return undefined;
+    if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement'))
+      return undefined;
     return n.elements;
   }
 
@@ -429,7 +503,10 @@ class TypeOrmReader extends FrameworkReader {
       const refColumns = this.scope.stringList(p.get('referencedColumnNames'));
       if (!columns || !refTable || !refColumns) return undefined;
       const refSchema = this.scope.string(p.get('referencedSchema'));
-      return constraint('foreign-key', columns, { name: name ?? typeormName('FK', t, columns), references: { table: qualified(refTable, refSchema), columns: refColumns } });
+      return constraint('foreign-key', columns, {
+        name: name ?? typeormName('FK', t, columns),
+        references: { table: qualified(refTable, refSchema), columns: refColumns },
+      });
     }
     if (kind === 'UniqueConstraint') {
       const columns = this.scope.stringList(p.get('columnNames'));
@@ -444,13 +521,23 @@ class TypeOrmReader extends FrameworkReader {
     return undefined;
   }
 
-  private enumType(call: Node, t: QualifiedName, c: ColumnSpec, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+  private enumType(
+    call: Node,
+    t: QualifiedName,
+    c: ColumnSpec,
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     if (c.type !== 'enum' && c.type !== 'simple-enum') return;
     const name = c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`;
     this.c.emit(createEnumDraft(t.schema ? { schema: t.schema, name } : { name }, c.enumValues ?? []), call, opts);
   }
 
-  private addColumn(call: Node, t: QualifiedName, item: Node | undefined, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+  private addColumn(
+    call: Node,
+    t: QualifiedName,
+    item: Node | undefined,
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     const c = this.column(item);
     if (!c || c.name === undefined) {
       this.c.unknown(call, nodeText(this.source, call), 'the column is not a TableColumn written here', opts);
@@ -458,8 +545,26 @@ class TypeOrmReader extends FrameworkReader {
     }
     this.enumType(call, t, c, opts);
     this.c.emit({ kind: 'add-column', table: t, column: this.columnDef(t, c), ifNotExists: false }, call, opts);
-    if (c.isPrimary) this.c.emit({ kind: 'add-constraint', table: t, constraint: constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) }) }, call, opts);
-    if (c.isUnique) this.c.emit({ kind: 'add-constraint', table: t, constraint: constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) }) }, call, opts);
+    if (c.isPrimary)
+      this.c.emit(
+        {
+          kind: 'add-constraint',
+          table: t,
+          constraint: constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) }),
+        },
+        call,
+        opts,
+      );
+    if (c.isUnique)
+      this.c.emit(
+        {
+          kind: 'add-constraint',
+          table: t,
+          constraint: constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) }),
+        },
+        call,
+        opts,
+      );
   }
 
   private createTable(call: Node, args: Node[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
@@ -469,7 +574,22 @@ class TypeOrmReader extends FrameworkReader {
     const columns = this.arrayItems(p?.get('columns'));
     // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
     const partly = (reason: string) => {
-      if (t) this.c.emit({ kind: 'create-table', table: t, columns: [], constraints: [], ifNotExists: this.scope.known(args[1]) === true, asSelect: false, partitioned: false, temporary: false, partial: true }, call, opts);
+      if (t)
+        this.c.emit(
+          {
+            kind: 'create-table',
+            table: t,
+            columns: [],
+            constraints: [],
+            ifNotExists: this.scope.known(args[1]) === true,
+            asSelect: false,
+            partitioned: false,
+            temporary: false,
+            partial: true,
+          },
+          call,
+          opts,
+        );
       this.c.unknown(call, what, reason, opts);
     };
     if (!p || !t || !columns) return partly('the table is not a new Table({ name, columns }) written here');
@@ -481,7 +601,8 @@ class TypeOrmReader extends FrameworkReader {
     const cols = specs as ColumnSpec[];
     for (const c of cols) this.enumType(call, t, c, opts);
     const constraints: ConstraintDef[] = [];
-    for (const c of cols) if (c.isUnique) constraints.push(constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }));
+    for (const c of cols)
+      if (c.isUnique) constraints.push(constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }));
     for (const item of this.arrayItems(p.get('uniques')) ?? []) {
       const def = this.constraintOf('UniqueConstraint', t, item);
       if (def) constraints.push(def);
@@ -499,7 +620,16 @@ class TypeOrmReader extends FrameworkReader {
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
     if (primary.length) constraints.push(constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
     this.c.emit(
-      { kind: 'create-table', table: t, columns: cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!)), constraints, ifNotExists, asSelect: false, partitioned: false, temporary: false },
+      {
+        kind: 'create-table',
+        table: t,
+        columns: cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!)),
+        constraints,
+        ifNotExists,
+        asSelect: false,
+        partitioned: false,
+        temporary: false,
+      },
       call,
       opts,
     );
@@ -529,7 +659,13 @@ class TypeOrmReader extends FrameworkReader {
    * array-ness recreates the column (DROP COLUMN + ADD COLUMN); otherwise rename, SET/DROP NOT NULL,
    * SET/DROP DEFAULT, precision/scale as ALTER TYPE, and unique/primary constraint changes.
    */
-  private changeColumn(call: Node, tableNode: Node | undefined, oldNode: Node | undefined, newNode: Node | undefined, opts: ReturnType<FrameworkReader['emitOptions']>): void {
+  private changeColumn(
+    call: Node,
+    tableNode: Node | undefined,
+    oldNode: Node | undefined,
+    newNode: Node | undefined,
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     const what = nodeText(this.source, call);
     const t = this.table(tableNode);
     const next = this.column(newNode);
@@ -578,21 +714,50 @@ class TypeOrmReader extends FrameworkReader {
       name = next.name;
     }
     if (old.precision !== next.precision || old.scale !== next.scale) {
-      this.c.emit({ kind: 'alter-column-type', table: t, column: name, newType: this.columnDef(t, next).type, oldType: this.columnDef(t, old).type }, call, opts);
+      this.c.emit(
+        {
+          kind: 'alter-column-type',
+          table: t,
+          column: name,
+          newType: this.columnDef(t, next).type,
+          oldType: this.columnDef(t, old).type,
+        },
+        call,
+        opts,
+      );
     }
-    if (old.isNullable !== next.isNullable) this.c.emit({ kind: next.isNullable ? 'drop-not-null' : 'set-not-null', table: t, column: name }, call, opts);
+    if (old.isNullable !== next.isNullable)
+      this.c.emit({ kind: next.isNullable ? 'drop-not-null' : 'set-not-null', table: t, column: name }, call, opts);
     const computedText = (s: ColumnSpec) => (s.defaultComputed ? nodeText(this.source, s.defaultComputed) : undefined);
     if (old.defaultSql !== next.defaultSql || computedText(old) !== computedText(next)) {
       const d = this.columnDef(t, next).default;
-      this.c.emit(d ? { kind: 'set-default', table: t, column: name, default: d } : { kind: 'set-default', table: t, column: name }, call, opts);
+      this.c.emit(
+        d
+          ? { kind: 'set-default', table: t, column: name, default: d }
+          : { kind: 'set-default', table: t, column: name },
+        call,
+        opts,
+      );
     }
     if (old.isUnique !== next.isUnique) {
       const uq = typeormName('UQ', t, [name]);
-      this.c.emit(next.isUnique ? { kind: 'add-constraint', table: t, constraint: constraint('unique', [name], { name: uq }) } : { kind: 'drop-constraint', table: t, name: uq, ifExists: false, cascade: false }, call, opts);
+      this.c.emit(
+        next.isUnique
+          ? { kind: 'add-constraint', table: t, constraint: constraint('unique', [name], { name: uq }) }
+          : { kind: 'drop-constraint', table: t, name: uq, ifExists: false, cascade: false },
+        call,
+        opts,
+      );
     }
     if (old.isPrimary !== next.isPrimary) {
       const pk = typeormName('PK', t, [name]);
-      this.c.emit(next.isPrimary ? { kind: 'add-constraint', table: t, constraint: constraint('primary-key', [name], { name: pk }) } : { kind: 'drop-constraint', table: t, name: pk, ifExists: false, cascade: false }, call, opts);
+      this.c.emit(
+        next.isPrimary
+          ? { kind: 'add-constraint', table: t, constraint: constraint('primary-key', [name], { name: pk }) }
+          : { kind: 'drop-constraint', table: t, name: pk, ifExists: false, cascade: false },
+        call,
+        opts,
+      );
     }
   }
 
@@ -613,10 +778,17 @@ function typeormTransaction(input: ReadInput): TransactionMode {
 
 export const typeormSpec: FrameworkSpec = {
   format: 'typeorm',
-  transactionFacts: { wrapped: { reason: 'TypeORM runs migrations in a transaction', fix: 'set `transaction = false` on this migration class (with migrationsTransactionMode "each")' } },
+  transactionFacts: {
+    wrapped: {
+      reason: 'TypeORM runs migrations in a transaction',
+      fix: 'set `transaction = false` on this migration class (with migrationsTransactionMode "each")',
+    },
+  },
   formatHelp: {
-    concurrentIndex: 'With TypeORM: await queryRunner.query(…) with that statement, in a migration class with `transaction = false` (migrationsTransactionMode "each"; "all" refuses the override)',
-    sqliteRebuild: 'With TypeORM, make the change with the QueryRunner API (queryRunner.addColumn, changeColumn, createForeignKey…): on SQLite TypeORM recreates the table itself',
+    concurrentIndex:
+      'With TypeORM: await queryRunner.query(…) with that statement, in a migration class with `transaction = false` (migrationsTransactionMode "each"; "all" refuses the override)',
+    sqliteRebuild:
+      'With TypeORM, make the change with the QueryRunner API (queryRunner.addColumn, changeColumn, createForeignKey…): on SQLite TypeORM recreates the table itself',
   },
   name: 'TypeORM',
   // The migrations table records the class's name (with its timestamp), not the file's.
@@ -625,7 +797,9 @@ export const typeormSpec: FrameworkSpec = {
     const mode = typeormTransaction(input);
     if (input.shape.up) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.up, 'upgrade');
     if (input.shape.down) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.down, 'downgrade');
-    const downgrade: DowngradeInfo = downgradeFacts(input, { note: 'TypeORM calls down() on revert; a class without one fails to revert' });
+    const downgrade: DowngradeInfo = downgradeFacts(input, {
+      note: 'TypeORM calls down() on revert; a class without one fails to revert',
+    });
     return { transaction: { upgrade: mode, downgrade: mode }, downgrade };
   },
 };

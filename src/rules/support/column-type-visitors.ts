@@ -24,10 +24,19 @@ export function columnTypeVisitors(check: (use: ColumnTypeUse) => void): Visitor
     'create-table'(op) {
       // A temporary table lives for one session: its types never need changing on a live table.
       if (op.temporary) return;
-      for (const c of op.columns) check({ op, table: op.table, column: c.name, type: c.type, def: c, how: 'created', span: c.span ?? op.span });
+      for (const c of op.columns)
+        check({ op, table: op.table, column: c.name, type: c.type, def: c, how: 'created', span: c.span ?? op.span });
     },
     'add-column'(op) {
-      check({ op, table: op.table, column: op.column.name, type: op.column.type, def: op.column, how: 'created', span: op.span });
+      check({
+        op,
+        table: op.table,
+        column: op.column.name,
+        type: op.column.type,
+        def: op.column,
+        how: 'created',
+        span: op.span,
+      });
     },
     'alter-column-type'(op) {
       check({ op, table: op.table, column: op.column, type: op.newType, how: 'changed', span: op.span });
@@ -38,5 +47,7 @@ export function columnTypeVisitors(check: (use: ColumnTypeUse) => void): Visitor
 /** `Column orders.user_id is integer` / `ALTER … TYPE makes orders.user_id integer`. */
 export function describeUse(use: ColumnTypeUse): string {
   const where = `${tableName(use.table)}.${use.column}`;
-  return use.how === 'changed' ? `Column ${where} is changed to ${use.type.text}` : `Column ${where} is ${use.type.text}`;
+  return use.how === 'changed'
+    ? `Column ${where} is changed to ${use.type.text}`
+    : `Column ${where} is ${use.type.text}`;
 }

@@ -24,7 +24,8 @@ export function createdByOwnUpgrade(context: RuleContext, table: QualifiedName, 
     if (op.kind === 'create-table' && tableKey(op.table) === key) {
       if (column === undefined || op.columns.some((c) => c.name === column)) return true;
     }
-    if (column !== undefined && op.kind === 'add-column' && tableKey(op.table) === key && op.column.name === column) return true;
+    if (column !== undefined && op.kind === 'add-column' && tableKey(op.table) === key && op.column.name === column)
+      return true;
   }
   return false;
 }

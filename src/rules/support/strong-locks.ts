@@ -25,9 +25,24 @@ const LIGHT_ALTER_TABLE = new Set([
   'AT_ValidateConstraint',
 ]);
 // Trigger changes take SHARE ROW EXCLUSIVE.
-const TRIGGER_ALTER_TABLE = new Set(['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_DisableTrig', 'AT_EnableTrigAll', 'AT_DisableTrigAll', 'AT_EnableTrigUser', 'AT_DisableTrigUser']);
+const TRIGGER_ALTER_TABLE = new Set([
+  'AT_EnableTrig',
+  'AT_EnableAlwaysTrig',
+  'AT_EnableReplicaTrig',
+  'AT_DisableTrig',
+  'AT_EnableTrigAll',
+  'AT_DisableTrigAll',
+  'AT_EnableTrigUser',
+  'AT_DisableTrigUser',
+]);
 
-const VIEW_OR_TRIGGER_DDL = new Set(['DropStmt:OBJECT_TRIGGER', 'DropStmt:OBJECT_VIEW', 'DropStmt:OBJECT_MATVIEW', 'RenameStmt:OBJECT_VIEW', 'RenameStmt:OBJECT_MATVIEW']);
+const VIEW_OR_TRIGGER_DDL = new Set([
+  'DropStmt:OBJECT_TRIGGER',
+  'DropStmt:OBJECT_VIEW',
+  'DropStmt:OBJECT_MATVIEW',
+  'RenameStmt:OBJECT_VIEW',
+  'RenameStmt:OBJECT_MATVIEW',
+]);
 
 /** How a statement that `strongLock` knows reads in a message (`DROP TRIGGER`, `ALTER TABLE`). */
 export function statementLabel(op: Operation): string {
@@ -70,8 +85,13 @@ export function statementLabel(op: Operation): string {
 }
 
 /** The lock of at least SHARE strength an op takes on an existing table, if any. */
-export function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, indexTable: (index: QualifiedName) => QualifiedName | undefined): TableLock | undefined {
-  const on = (mode: LockMode, table: QualifiedName): TableLock | undefined => (isNew(table) ? undefined : { mode, table });
+export function strongLock(
+  op: Operation,
+  isNew: (t: QualifiedName) => boolean,
+  indexTable: (index: QualifiedName) => QualifiedName | undefined,
+): TableLock | undefined {
+  const on = (mode: LockMode, table: QualifiedName): TableLock | undefined =>
+    isNew(table) ? undefined : { mode, table };
   switch (op.kind) {
     case 'add-column':
     case 'drop-column':
@@ -85,12 +105,17 @@ export function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, 
       return on('AccessExclusiveLock', op.table);
     case 'add-constraint':
       if (op.constraint.type === 'foreign-key') {
-        return on('ShareRowExclusiveLock', op.table) ?? (op.constraint.references ? on('ShareRowExclusiveLock', op.constraint.references.table) : undefined);
+        return (
+          on('ShareRowExclusiveLock', op.table) ??
+          (op.constraint.references ? on('ShareRowExclusiveLock', op.constraint.references.table) : undefined)
+        );
       }
       return on('AccessExclusiveLock', op.table);
     case 'create-table': {
       // A new table's foreign keys lock the tables they reference (SHARE ROW EXCLUSIVE) to add their triggers.
-      const refs = [...op.constraints, ...op.columns.flatMap((c) => c.constraints)].flatMap((c) => (c.references ? [c.references.table] : []));
+      const refs = [...op.constraints, ...op.columns.flatMap((c) => c.constraints)].flatMap((c) =>
+        c.references ? [c.references.table] : [],
+      );
       for (const r of refs) {
         const l = on('ShareRowExclusiveLock', r);
         if (l) return l;
@@ -120,7 +145,11 @@ export function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, 
       return op.mode === 'blocking' ? on('AccessExclusiveLock', op.table) : undefined;
     case 'alter-domain':
       // Checking existing values locks every table that has a column of the domain (SHARE), while it scans them.
-      if ((op.action === 'add-constraint' && !op.constraint?.notValid) || op.action === 'set-not-null' || op.action === 'validate-constraint') {
+      if (
+        (op.action === 'add-constraint' && !op.constraint?.notValid) ||
+        op.action === 'set-not-null' ||
+        op.action === 'validate-constraint'
+      ) {
         return { mode: 'ShareLock', table: `every table with a column of domain ${tableName(op.name)}` };
       }
       return undefined;
@@ -131,16 +160,21 @@ export function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, 
     }
     case 'other': {
       if (!op.table) return undefined;
-      if (op.detail === 'VACUUM FULL' || op.detail === 'CLUSTER' || op.detail === 'REFRESH MATERIALIZED VIEW') return on('AccessExclusiveLock', op.table);
+      if (op.detail === 'VACUUM FULL' || op.detail === 'CLUSTER' || op.detail === 'REFRESH MATERIALIZED VIEW')
+        return on('AccessExclusiveLock', op.table);
       if (op.detail === 'REFRESH MATERIALIZED VIEW CONCURRENTLY') return on('ExclusiveLock', op.table);
       if (op.statementType === 'CreateTrigStmt') return on('ShareRowExclusiveLock', op.table);
       // Dropping a trigger, or dropping, replacing or renaming a view, takes ACCESS EXCLUSIVE on the table or view
       // (checked on PostgreSQL 15 in pg_locks); a new view (plain CREATE VIEW) only reads its tables' definitions.
-      if (VIEW_OR_TRIGGER_DDL.has(op.statementType) || op.detail === 'CREATE OR REPLACE VIEW') return on('AccessExclusiveLock', op.table);
-      const sub = op.statementType.startsWith('AlterTableStmt:AT_') ? op.statementType.slice('AlterTableStmt:'.length) : undefined;
+      if (VIEW_OR_TRIGGER_DDL.has(op.statementType) || op.detail === 'CREATE OR REPLACE VIEW')
+        return on('AccessExclusiveLock', op.table);
+      const sub = op.statementType.startsWith('AlterTableStmt:AT_')
+        ? op.statementType.slice('AlterTableStmt:'.length)
+        : undefined;
       if (!sub || LIGHT_ALTER_TABLE.has(sub)) return undefined;
       // ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent but ACCESS EXCLUSIVE on the table it attaches.
-      if (sub === 'AT_AttachPartition') return { mode: 'AccessExclusiveLock', table: `the partition attached to ${tableName(op.table)}` };
+      if (sub === 'AT_AttachPartition')
+        return { mode: 'AccessExclusiveLock', table: `the partition attached to ${tableName(op.table)}` };
       return on(TRIGGER_ALTER_TABLE.has(sub) ? 'ShareRowExclusiveLock' : 'AccessExclusiveLock', op.table);
     }
     default:
@@ -151,17 +185,35 @@ export function strongLock(op: Operation, isNew: (t: QualifiedName) => boolean, 
 /** `SET lock_timeout` to a value that actually limits the wait (0 means wait forever). */
 export function limitsWait(value: string | undefined): boolean {
   if (value === undefined) return false; // RESET / DEFAULT: back to the server default, 0 unless configured
-  const v = value.trim().replace(/^'(.*)'$/, '$1').trim();
+  const v = value
+    .trim()
+    .replace(/^'(.*)'$/, '$1')
+    .trim();
   if (v === '' || /^default$/i.test(v)) return false;
   return !/^0*(\.0*)?\s*(us|ms|s|min|h|d)?$/i.test(v);
 }
 
-
 /** The op kinds `strongLock` can return a lock for. */
 export const STRONG_LOCK_KINDS: readonly OperationKind[] = [
-  'add-column', 'drop-column', 'rename-column', 'alter-column-type', 'set-not-null', 'drop-not-null', 'set-default',
-  'add-constraint', 'drop-constraint', 'rename-table', 'create-table', 'create-index', 'drop-index', 'reindex',
-  'detach-partition', 'alter-domain', 'drop-table', 'truncate', 'other',
+  'add-column',
+  'drop-column',
+  'rename-column',
+  'alter-column-type',
+  'set-not-null',
+  'drop-not-null',
+  'set-default',
+  'add-constraint',
+  'drop-constraint',
+  'rename-table',
+  'create-table',
+  'create-index',
+  'drop-index',
+  'reindex',
+  'detach-partition',
+  'alter-domain',
+  'drop-table',
+  'truncate',
+  'other',
 ];
 
 /**
