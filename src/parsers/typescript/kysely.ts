@@ -443,11 +443,7 @@ class KyselyReader extends FrameworkReader {
   }
 
   /** Every action of one alterTable chain is one ALTER TABLE statement. */
-  private alterTable(
-    table: QualifiedName,
-    rest: ChainLink[],
-    opts: ReturnType<FrameworkReader['emitOptions']>,
-  ): void {
+  private alterTable(table: QualifiedName, rest: ChainLink[], opts: ReturnType<FrameworkReader['emitOptions']>): void {
     const actions = rest.filter((l) => ALTER_ACTIONS.has(l.name));
     const rename = actions.find((l) => l.name === 'renameColumn' || l.name === 'renameTo');
     if (rename && actions.length > 1) {
