@@ -11,8 +11,8 @@ import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import type { ParseOutcome } from './parsers/parse-one.js';
 import { initSqlParser } from './parsers/sql/parse-sql.js';
-import type { CacheStats } from './cache/parse-cache.js';
-import type { ReadResult } from './files/read.js';
+import type { CacheStats } from './cache/stats.js';
+import type { ReadResult } from './files/read-result.js';
 import { applySuppressions } from './suppressions/apply.js';
 
 export const DEFAULT_PG_VERSION = 14;
