@@ -303,7 +303,12 @@ function renderFindings(elapsed: number): void {
 let lintTimer: ReturnType<typeof setTimeout> | undefined;
 function scheduleLint(): void {
   clearTimeout(lintTimer);
-  lintTimer = setTimeout(() => void lintNow(), 250);
+  // `pending`, `running`, `idle`: when the list shows the current text (the browser test waits for idle).
+  findingsEl.dataset.state = 'pending';
+  lintTimer = setTimeout(() => {
+    lintTimer = undefined;
+    void lintNow();
+  }, 250);
 }
 
 let running: Promise<void> | undefined;
@@ -342,7 +347,7 @@ async function lintNow(): Promise<void> {
     running = undefined;
     runs++;
     findingsEl.dataset.runs = String(runs);
-    findingsEl.dataset.state = 'idle';
+    findingsEl.dataset.state = lintTimer ? 'pending' : 'idle';
     // How long the first findings took from navigation start (reported by the browser test).
     findingsEl.dataset.firstFindingsMs ??= String(Math.round(performance.now()));
     scheduleSave();
@@ -360,6 +365,7 @@ async function saveFragment(): Promise<void> {
   editorStates[state.active] = view.state;
   savedFragment = await encodeState(state);
   history.replaceState(null, '', savedFragment);
+  findingsEl.dataset.saved = String(runs);
 }
 
 async function loadFromLocation(): Promise<void> {

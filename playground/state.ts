@@ -71,11 +71,12 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
 
 async function pipe(bytes: Uint8Array<ArrayBuffer>, stream: CompressionStream | DecompressionStream, cap: number) {
   const writer = stream.writable.getWriter();
-  // Not awaited: the reader below drains the output while the input is written.
-  writer.write(bytes).then(
-    () => writer.close(),
-    () => undefined,
-  );
+  // Not awaited: the reader below drains the output while the input is written; a damaged input
+  // fails the read, so the writer's own failure is not a second error.
+  writer
+    .write(bytes)
+    .then(() => writer.close())
+    .catch(() => undefined);
   const reader = stream.readable.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
