@@ -80,17 +80,14 @@ interface ShownFinding {
 
 async function shownFindings(page: Page): Promise<ShownFinding[]> {
   return page.$$eval('#findings .finding', (items) =>
-    items.map((el) => {
-      const e = el as HTMLElement;
-      return {
-        rule: e.dataset.rule!,
-        file: e.dataset.file!,
-        line: Number(e.dataset.line),
-        column: Number(e.dataset.column),
-        docs: e.querySelector('a.rule')!.getAttribute('href')!,
-        text: e.textContent!,
-      };
-    }),
+    items.map((e) => ({
+      rule: e.getAttribute('data-rule')!,
+      file: e.getAttribute('data-file')!,
+      line: Number(e.getAttribute('data-line')),
+      column: Number(e.getAttribute('data-column')),
+      docs: e.querySelector('a.rule')!.getAttribute('href')!,
+      text: e.textContent!,
+    })),
   );
 }
 
@@ -99,8 +96,9 @@ async function underlines(page: Page): Promise<{ line: number; column: number; t
   return page.$$eval('#editor .cm-lintRange', (marks) =>
     marks.map((mark) => {
       const lineEl = mark.closest('.cm-line')!;
-      const lines = [...document.querySelectorAll('#editor .cm-content > .cm-line')];
-      const range = document.createRange();
+      const lines = [...mark.ownerDocument.querySelectorAll('#editor .cm-content > .cm-line')];
+      // The line's text before the mark: its length is the mark's column, less one.
+      const range = mark.ownerDocument.createRange();
       range.setStart(lineEl, 0);
       range.setEndBefore(mark);
       return { line: lines.indexOf(lineEl) + 1, column: range.toString().length + 1, text: mark.textContent ?? '' };
@@ -110,23 +108,30 @@ async function underlines(page: Page): Promise<{ line: number; column: number; t
 
 /** Waits until the findings show the current text and the URL fragment holds the current state. */
 async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const d = (document.getElementById('findings') as HTMLElement).dataset;
-    return d.state === 'idle' && d.saved === d.runs;
-  });
+  const list = await page.$('#findings');
+  await page.waitForFunction(
+    (el) =>
+      el!.getAttribute('data-state') === 'idle' && el!.getAttribute('data-saved') === el!.getAttribute('data-runs'),
+    list,
+  );
 }
 
 /** Replaces the shown editor's text the way a user's paste does (a paste event with clipboard data). */
 async function paste(page: Page, text: string): Promise<void> {
   await page.click('#editor .cm-content');
   await page.keyboard.press('Control+A');
-  await page.evaluate((t) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', t);
-    document
-      .querySelector('#editor .cm-content')!
-      .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
+  await page.$eval(
+    '#editor .cm-content',
+    (content, t) => {
+      const window = content.ownerDocument.defaultView!;
+      const data = new window.DataTransfer();
+      data.setData('text/plain', t);
+      content.dispatchEvent(
+        new window.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    },
+    text,
+  );
 }
 
 async function rename(page: Page, path: string): Promise<void> {
@@ -223,8 +228,7 @@ describe.runIf(hasChromium)('the playground in Chromium', () => {
     await settled(page);
     const link = page.url();
     expect(link).toMatch(/#v1=[A-Za-z0-9_-]+$/);
-    const tabs = async (p: Page) =>
-      p.$$eval('.tab[data-path]', (els) => els.map((e) => (e as HTMLElement).dataset.path));
+    const tabs = async (p: Page) => p.$$eval('.tab[data-path]', (els) => els.map((e) => e.getAttribute('data-path')));
     const before = { tabs: await tabs(page), findings, pg: await page.inputValue('#pg-version') };
     const reloaded = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     reloaded.on('pageerror', (e) => errors.push(e.message));

@@ -37,12 +37,12 @@ describe('the core bundled for the browser', () => {
     expect(fromSrc).toEqual([]);
     // The check sees imports: the Node-first dependencies do import built-ins (shimmed for the page).
     expect(builtinImports.some((b) => b.importer.includes('typescript-estree'))).toBe(true);
-    const src = Object.keys(result.metafile.inputs).filter((p) => p.startsWith('src/'));
+    const src = Object.keys(result.metafile!.inputs).filter((p) => p.startsWith('src/'));
     expect(src).toContain('src/linter.ts'.replace('linter', 'lint-core'));
     expect(src).not.toContain('src/linter.ts');
     expect(src).not.toContain('src/parsers/parse-sources.ts');
     expect(src).not.toContain('src/parsers/node-platform.ts');
-    const leftOver = Object.values(result.metafile.outputs).flatMap((o) =>
+    const leftOver = Object.values(result.metafile!.outputs).flatMap((o) =>
       o.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path),
     );
     expect(leftOver).toEqual([]);
