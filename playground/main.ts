@@ -14,6 +14,7 @@ import {
   detectFormat,
   type Finding,
   lintFiles,
+  loadAllParsers,
   type MigrationFormat,
   packageIdentity,
   setPythonGrammarLocation,
@@ -348,8 +349,12 @@ async function lintNow(): Promise<void> {
     runs++;
     findingsEl.dataset.runs = String(runs);
     findingsEl.dataset.state = lintTimer ? 'pending' : 'idle';
-    // How long the first findings took from navigation start (reported by the browser test).
-    findingsEl.dataset.firstFindingsMs ??= String(Math.round(performance.now()));
+    if (findingsEl.dataset.firstFindingsMs === undefined) {
+      // How long the first findings took from navigation start (reported by the browser test).
+      findingsEl.dataset.firstFindingsMs = String(Math.round(performance.now()));
+      // Then the parsers not needed yet, so that the page keeps working offline.
+      void loadAllParsers().catch(() => undefined);
+    }
     scheduleSave();
   }
 }

@@ -10,6 +10,8 @@ import { chooseParser } from './parsers/registry.js';
 import { type ParseOutcome, parseOne } from './parsers/parse-one.js';
 import { setDrizzleJournalProbe } from './parsers/formats/drizzle.js';
 import type { ParseOptions } from './parsers/types.js';
+import { parseModule } from './parsers/typescript/estree.js';
+import { parsePython } from './parsers/alembic/python-tree.js';
 
 export { DEFAULT_OPTIONS, DEFAULT_PG_VERSION, type LinterOptions, type LintResult } from './lint-core.js';
 export { ALL_RULES } from './rules/index.js';
@@ -55,4 +57,12 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
     explicit: true,
   }));
   return lintParsed(inputs, parsed, linterOptions, [], (path) => path);
+}
+
+/**
+ * Loads the parsers that otherwise load on a run's first TypeScript/JavaScript or Python file (the
+ * TypeScript compiler, tree-sitter and its grammar), so that a page loaded once lints offline.
+ */
+export async function loadAllParsers(): Promise<void> {
+  await Promise.all([parseModule('', 'warm-up.ts'), parsePython('')]);
 }

@@ -18,7 +18,9 @@ import { serveDirectory } from '../playground/serve.mjs';
 import { ruleDocsUrl } from '../src/version.js';
 import { REPO_ROOT } from './integrations/helpers.js';
 
-const CHROMIUM = process.env.MIGRATION_LINT_CHROMIUM ?? '/usr/bin/chromium';
+// Debian's chromium package; GitHub's Ubuntu runners ship Google Chrome (Ubuntu's chromium is a snap).
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/chromium-browser'];
+const CHROMIUM = process.env.MIGRATION_LINT_CHROMIUM ?? CANDIDATES.find((p) => existsSync(p)) ?? CANDIDATES[0]!;
 const hasChromium = existsSync(CHROMIUM);
 const RESULTS = join(REPO_ROOT, 'test-results');
 
@@ -177,6 +179,10 @@ describe.runIf(hasChromium)('the playground in Chromium', () => {
     // The start-up example (plain SQL) has findings: the first run's result is real.
     expect((await shownFindings(page)).map((f) => f.rule)).toContain('require-concurrent-index-creation');
 
+    // Works offline once loaded: the parsers not needed by the first run load in the background.
+    await page.waitForLoadState('networkidle');
+    await page.context().setOffline(true);
+
     // The shown tab becomes the Knex migration; a new tab, the Alembic revision.
     await rename(page, KNEX_PATH);
     await paste(page, KNEX);
@@ -230,6 +236,7 @@ describe.runIf(hasChromium)('the playground in Chromium', () => {
     expect(link).toMatch(/#v1=[A-Za-z0-9_-]+$/);
     const tabs = async (p: Page) => p.$$eval('.tab[data-path]', (els) => els.map((e) => e.getAttribute('data-path')));
     const before = { tabs: await tabs(page), findings, pg: await page.inputValue('#pg-version') };
+    await page.context().setOffline(false);
     const reloaded = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     reloaded.on('pageerror', (e) => errors.push(e.message));
     await reloaded.goto(link);
