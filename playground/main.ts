@@ -34,18 +34,22 @@ const { ruleDocsUrl, VERSION, REPOSITORY_URL } = packageIdentity(pkg);
 // The grammar is served beside the page (playground/build.mjs copies it), not from node_modules.
 setPythonGrammarLocation(new URL('tree-sitter-python.wasm', document.baseURI));
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const tabsEl = $<HTMLDivElement>('tabs');
-const pathEl = $<HTMLInputElement>('path');
-const detectedEl = $<HTMLSpanElement>('detected');
-const findingsEl = $<HTMLOListElement>('findings');
-const statusEl = $<HTMLParagraphElement>('status');
-const noticeEl = $<HTMLParagraphElement>('notice');
-const formatEl = $<HTMLSelectElement>('format');
-const pgVersionEl = $<HTMLSelectElement>('pg-version');
-const inTransactionEl = $<HTMLInputElement>('in-transaction');
-const dialectEl = $<HTMLSelectElement>('dialect');
-const exampleEl = $<HTMLSelectElement>('example');
+function $<T extends HTMLElement>(id: string, type: new () => T): T {
+  const el = document.getElementById(id);
+  if (!(el instanceof type)) throw new Error(`index.html has no #${id}`);
+  return el;
+}
+const tabsEl = $('tabs', HTMLDivElement);
+const pathEl = $('path', HTMLInputElement);
+const detectedEl = $('detected', HTMLSpanElement);
+const findingsEl = $('findings', HTMLOListElement);
+const statusEl = $('status', HTMLParagraphElement);
+const noticeEl = $('notice', HTMLParagraphElement);
+const formatEl = $('format', HTMLSelectElement);
+const pgVersionEl = $('pg-version', HTMLSelectElement);
+const inTransactionEl = $('in-transaction', HTMLInputElement);
+const dialectEl = $('dialect', HTMLSelectElement);
+const exampleEl = $('example', HTMLSelectElement);
 
 function option(select: HTMLSelectElement, value: string, label: string): void {
   const o = document.createElement('option');
@@ -55,14 +59,17 @@ function option(select: HTMLSelectElement, value: string, label: string): void {
 }
 option(formatEl, 'auto', 'Auto-detect');
 for (const f of FORMATS) option(formatEl, f.value, f.label);
-for (const v of PG_VERSIONS) option(pgVersionEl, String(v), `PostgreSQL ${v}`);
+for (const v of PG_VERSIONS) option(pgVersionEl, String(v), `PostgreSQL ${String(v)}`);
 option(exampleEl, '', 'Load an example…');
-EXAMPLES.forEach((e, i) => option(exampleEl, String(i), e.label));
-$<HTMLAnchorElement>('repo').href = REPOSITORY_URL;
-$<HTMLSpanElement>('version').textContent = `v${VERSION}`;
+EXAMPLES.forEach((e, i) => {
+  option(exampleEl, String(i), e.label);
+});
+$('repo', HTMLAnchorElement).href = REPOSITORY_URL;
+$('version', HTMLSpanElement).textContent = `v${VERSION}`;
 
 function exampleState(index: number): PlaygroundState {
-  const example = EXAMPLES[index] ?? EXAMPLES[0]!;
+  const example = EXAMPLES[index] ?? EXAMPLES[0];
+  if (!example) throw new Error('no examples');
   return {
     files: example.files.map((f) => ({ ...f })),
     active: example.files.length - 1,
@@ -74,6 +81,20 @@ let state: PlaygroundState = exampleState(0);
 /** One editor state per tab (its undo history and selection survive switching tabs). */
 let editorStates: EditorState[] = [];
 let findings: Finding[] = [];
+
+function fileAt(index: number): PlaygroundFile {
+  const file = state.files[index];
+  if (!file) throw new Error(`no file ${String(index)}`);
+  return file;
+}
+
+function editorAt(index: number): EditorState {
+  const editor = editorStates[index];
+  if (!editor) throw new Error(`no editor ${String(index)}`);
+  return editor;
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 function languageFor(path: string): Extension {
   if (/\.py$/i.test(path)) return python();
@@ -99,7 +120,7 @@ function editorState(file: PlaygroundFile): EditorState {
   });
 }
 
-const view = new EditorView({ parent: $('editor') });
+const view = new EditorView({ parent: $('editor', HTMLDivElement) });
 
 function framework(): MigrationFormat | undefined {
   return state.options.format === 'auto' ? undefined : state.options.format;
@@ -121,8 +142,8 @@ function load(next: PlaygroundState): void {
 function showTab(index: number): void {
   if (editorStates[state.active] && view.state !== editorStates[state.active]) editorStates[state.active] = view.state;
   state.active = index;
-  view.setState(editorStates[index]!);
-  pathEl.value = state.files[index]!.path;
+  view.setState(editorAt(index));
+  pathEl.value = fileAt(index).path;
   renderTabs();
   renderDiagnostics();
 }
@@ -136,8 +157,10 @@ function renderTabs(): void {
     tab.title = file.path;
     tab.dataset.path = file.path;
     const count = findings.filter((f) => f.file === file.path).length;
-    tab.textContent = `${file.path.split('/').pop()}${count ? ` (${count})` : ''}`;
-    tab.addEventListener('click', () => showTab(i));
+    tab.textContent = `${baseName(file.path)}${count ? ` (${String(count)})` : ''}`;
+    tab.addEventListener('click', () => {
+      showTab(i);
+    });
     tabsEl.append(tab);
   });
   const add = document.createElement('button');
@@ -148,8 +171,8 @@ function renderTabs(): void {
   add.title = 'Add a file to the migration set';
   add.addEventListener('click', addFile);
   tabsEl.append(add);
-  $<HTMLButtonElement>('remove-file').disabled = state.files.length < 2;
-  const current = state.files[state.active]!;
+  $('remove-file', HTMLButtonElement).disabled = state.files.length < 2;
+  const current = fileAt(state.active);
   const format = detectFormat(current, framework());
   detectedEl.textContent = format
     ? `read as ${FORMATS.find((f) => f.value === format)?.label ?? format}`
@@ -158,30 +181,30 @@ function renderTabs(): void {
 
 function addFile(): void {
   editorStates[state.active] = view.state;
-  const dir = state.files[state.active]!.path.replace(/[^/]*$/, '');
+  const dir = fileAt(state.active).path.replace(/[^/]*$/, '');
   let n = state.files.length + 1;
-  while (state.files.some((f) => f.path === `${dir}new_${n}.sql`)) n++;
-  const file = { path: `${dir}new_${n}.sql`, text: '' };
+  while (state.files.some((f) => f.path === `${dir}new_${String(n)}.sql`)) n++;
+  const file = { path: `${dir}new_${String(n)}.sql`, text: '' };
   state.files.push(file);
   editorStates.push(editorState(file));
   showTab(state.files.length - 1);
   scheduleLint();
 }
 
-$<HTMLButtonElement>('remove-file').addEventListener('click', () => {
+$('remove-file', HTMLButtonElement).addEventListener('click', () => {
   if (state.files.length < 2) return;
   state.files.splice(state.active, 1);
   editorStates.splice(state.active, 1);
   state.active = Math.max(0, state.active - 1);
-  view.setState(editorStates[state.active]!);
-  pathEl.value = state.files[state.active]!.path;
+  view.setState(editorAt(state.active));
+  pathEl.value = fileAt(state.active).path;
   scheduleLint();
   renderTabs();
 });
 
 pathEl.addEventListener('change', () => {
   const path = pathEl.value.trim();
-  const current = state.files[state.active]!;
+  const current = fileAt(state.active);
   const renamed = {
     ...state,
     files: state.files.map((f) => (f === current ? { path, text: view.state.doc.toString() } : f)),
@@ -195,7 +218,7 @@ pathEl.addEventListener('change', () => {
   current.path = path;
   // The language follows the extension: a fresh editor state for the renamed file.
   editorStates[state.active] = editorState(current);
-  view.setState(editorStates[state.active]!);
+  view.setState(editorAt(state.active));
   renderTabs();
   scheduleLint();
 });
@@ -218,8 +241,11 @@ exampleEl.addEventListener('change', () => {
   exampleEl.value = '';
 });
 
-$<HTMLButtonElement>('copy-link').addEventListener('click', () => {
-  void saveFragment().then(() => navigator.clipboard?.writeText(location.href).catch(() => undefined));
+$('copy-link', HTMLButtonElement).addEventListener('click', () => {
+  // navigator.clipboard is missing on plain-http pages other than localhost: then the link stays in the address bar.
+  saveFragment()
+    .then(() => navigator.clipboard.writeText(location.href))
+    .catch(() => undefined);
 });
 
 /** Finding columns count UTF-16 units from 1, like CodeMirror's offsets; the end is exclusive. */
@@ -257,8 +283,8 @@ function renderFindings(elapsed: number): void {
     const where = document.createElement('button');
     where.type = 'button';
     where.className = 'where';
-    where.textContent = `${f.file.split('/').pop()}:${f.line}:${f.column}`;
-    where.title = `Show ${f.file} line ${f.line}`;
+    where.textContent = `${baseName(f.file)}:${String(f.line)}:${String(f.column)}`;
+    where.title = `Show ${f.file} line ${String(f.line)}`;
     where.addEventListener('click', () => {
       const index = state.files.findIndex((file) => file.path === f.file);
       if (index < 0) return;
@@ -296,9 +322,11 @@ function renderFindings(elapsed: number): void {
     findingsEl.append(item);
   }
   const files = new Set(findings.map((f) => f.file)).size;
+  const plural = (n: number, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+  const took = `linted in ${String(Math.round(elapsed))} ms`;
   statusEl.textContent = findings.length
-    ? `${findings.length} finding${findings.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} · linted in ${Math.round(elapsed)} ms`
-    : `No findings · linted in ${Math.round(elapsed)} ms`;
+    ? `${plural(findings.length, 'finding')} in ${plural(files, 'file')} · ${took}`
+    : `No findings · ${took}`;
 }
 
 let lintTimer: ReturnType<typeof setTimeout> | undefined;
@@ -314,6 +342,8 @@ function scheduleLint(): void {
 
 let running: Promise<void> | undefined;
 let again = false;
+// Read through a function: `again` changes while the loop awaits, which type narrowing does not see.
+const wantsAgain = () => again;
 let runs = 0;
 
 /** Lints the whole set; runs one at a time, and a change during a run starts one more after it. */
@@ -338,12 +368,12 @@ async function lintNow(): Promise<void> {
       renderFindings(performance.now() - started);
       renderDiagnostics();
       renderTabs();
-    } while (again);
+    } while (wantsAgain());
   })();
   try {
     await running;
   } catch (e) {
-    statusEl.textContent = `The linter stopped: ${String((e as Error).message ?? e)}`;
+    statusEl.textContent = `The linter stopped: ${e instanceof Error ? e.message : String(e)}`;
   } finally {
     running = undefined;
     runs++;

@@ -102,7 +102,8 @@ async function pipe(bytes: Uint8Array<ArrayBuffer>, stream: CompressionStream | 
 export async function encodeState(state: PlaygroundState): Promise<string> {
   const json = new TextEncoder().encode(JSON.stringify(state));
   const packed = await pipe(json, new CompressionStream('deflate-raw'), Number.MAX_SAFE_INTEGER);
-  return PREFIX + toBase64Url(packed!);
+  if (!packed) throw new Error('compression failed');
+  return PREFIX + toBase64Url(packed);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,7 +124,7 @@ export function checkState(value: unknown): PlaygroundState | string {
   if (!isRecord(value)) return 'not an object';
   const { files, active, options } = value;
   if (!Array.isArray(files) || files.length === 0 || files.length > LIMITS.files)
-    return `files: expected 1 to ${LIMITS.files} files`;
+    return `files: expected 1 to ${String(LIMITS.files)} files`;
   const checked: PlaygroundFile[] = [];
   const seen = new Set<string>();
   for (const f of files as unknown[]) {

@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-// @ts-expect-error: a plain .mjs build script, no type declarations
 import { buildPlayground } from '../playground/build.mjs';
-// @ts-expect-error: a plain .mjs server, no type declarations
 import { serveDirectory } from '../playground/serve.mjs';
 import { ruleDocsUrl } from '../src/version.js';
 import { REPO_ROOT } from './integrations/helpers.js';

@@ -6,7 +6,6 @@
 import { relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as esbuild from 'esbuild';
-// @ts-expect-error: a plain .mjs build script, no type declarations
 import { browserBuildOptions, isBuiltin } from '../playground/build.mjs';
 import { EXAMPLES } from '../playground/examples.js';
 import { decodeState, encodeState, LIMITS, type PlaygroundState } from '../playground/state.js';
@@ -37,17 +36,25 @@ describe('the core bundled for the browser', () => {
     expect(fromSrc).toEqual([]);
     // The check sees imports: the Node-first dependencies do import built-ins (shimmed for the page).
     expect(builtinImports.some((b) => b.importer.includes('typescript-estree'))).toBe(true);
-    const src = Object.keys(result.metafile!.inputs).filter((p) => p.startsWith('src/'));
+    const metafile = result.metafile;
+    if (!metafile) throw new Error('esbuild gave no metafile');
+    const src = Object.keys(metafile.inputs).filter((p) => p.startsWith('src/'));
     expect(src).toContain('src/linter.ts'.replace('linter', 'lint-core'));
     expect(src).not.toContain('src/linter.ts');
     expect(src).not.toContain('src/parsers/parse-sources.ts');
     expect(src).not.toContain('src/parsers/node-platform.ts');
-    const leftOver = Object.values(result.metafile!.outputs).flatMap((o) =>
+    const leftOver = Object.values(metafile.outputs).flatMap((o) =>
       o.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path),
     );
     expect(leftOver).toEqual([]);
   });
 });
+
+function exampleFiles(format: string): { path: string; text: string }[] {
+  const example = EXAMPLES.find((e) => e.format === format);
+  if (!example) throw new Error(`no ${format} example`);
+  return example.files;
+}
 
 describe('lintFiles (the page) and lintSources (the CLI)', () => {
   it.each(EXAMPLES.map((e) => [e.label, e] as const))('find the same on the %s example', async (_label, example) => {
@@ -62,10 +69,7 @@ describe('lintFiles (the page) and lintSources (the CLI)', () => {
   });
 
   it('a set mixing Knex and Alembic, with forced options, lints the same', async () => {
-    const files = [
-      ...EXAMPLES.find((e) => e.format === 'knex')!.files,
-      ...EXAMPLES.find((e) => e.format === 'alembic')!.files,
-    ];
+    const files = [...exampleFiles('knex'), ...exampleFiles('alembic')];
     const options = { pgVersion: 10, assumeInTransaction: true, dialect: 'postgresql' as const };
     const page = await lintFiles(files, options);
     const cli = await lintSources(
@@ -148,7 +152,7 @@ describe('the state in the URL fragment', () => {
     );
     const twice = [state.files[0], state.files[0]];
     expect(await refused(await withState({ files: twice }))).toMatch(/twice/);
-    const many = Array.from({ length: LIMITS.files + 1 }, (_, i) => ({ path: `m/${i}.sql`, text: '' }));
+    const many = Array.from({ length: LIMITS.files + 1 }, (_, i) => ({ path: `m/${String(i)}.sql`, text: '' }));
     expect(await refused(await withState({ files: many }))).toMatch(/files/);
     expect(await refused(await withState({ options: { ...state.options, format: 'rails' } }))).toMatch(/format/);
     expect(await refused(await withState({ options: { ...state.options, pgVersion: 1e9 } }))).toMatch(/pgVersion/);

@@ -13,7 +13,7 @@ setSqlParserReloader(() => {
   // libpg-query keeps one module-level instance: evaluating its module again creates a new one.
   const require = createRequire(import.meta.url);
   const id = require.resolve('libpg-query');
-  delete require.cache[id];
+  Reflect.deleteProperty(require.cache, id);
   return require(id) as PgQuery;
 });
 

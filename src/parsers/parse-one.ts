@@ -12,6 +12,7 @@ export async function parseOne(file: SourceFile, options: ParseOptions): Promise
   try {
     return await parseFile(file, options);
   } catch (e) {
-    return { internalError: String((e as Error).message ?? e) };
+    const message = (e as { message?: unknown } | null)?.message;
+    return { internalError: typeof message === 'string' ? message : String(e) };
   }
 }
