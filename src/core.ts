@@ -48,9 +48,16 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
   };
   // drizzle-kit's journal, when the set holds one beside a migration (`dir/meta/_journal.json`).
   const paths = new Set(files.map((f) => f.path));
-  setDrizzleJournalProbe((path) => paths.has(`${path.slice(0, path.lastIndexOf('/') + 1)}meta/_journal.json`));
+  const platformProbe = setDrizzleJournalProbe((path) =>
+    paths.has(`${path.slice(0, path.lastIndexOf('/') + 1)}meta/_journal.json`),
+  );
   const parsed: ParseOutcome[] = [];
-  for (const file of files) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));
+  try {
+    for (const file of files) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));
+  } finally {
+    // A process that also lints files on disk (the tests) keeps looking for journals there.
+    setDrizzleJournalProbe(platformProbe);
+  }
   const inputs: SourceInput[] = files.map((f) => ({
     path: f.path,
     content: { ok: true, text: f.text },

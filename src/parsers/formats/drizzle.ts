@@ -6,8 +6,11 @@ import { sqlMigration } from './sql-common.js';
  * disk (parsers/node-platform.ts), the playground among its files; without one, no journal.
  */
 let journalBeside: (path: string) => boolean = () => false;
-export function setDrizzleJournalProbe(probe: (path: string) => boolean): void {
+/** Sets the probe; returns the one it replaces (a run that sets its own can put it back). */
+export function setDrizzleJournalProbe(probe: (path: string) => boolean): (path: string) => boolean {
+  const previous = journalBeside;
   journalBeside = probe;
+  return previous;
 }
 
 /**
