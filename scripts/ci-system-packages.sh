@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # System packages the tests use: python3-alembic/sqlalchemy (differential Alembic tests), python3-pyflakes
 # (the undefined-name differential), postgresql
-# (trace --database-url tests), pre-commit (the hook is tested with pre-commit itself). Installed only
+# (trace --database-url tests), pre-commit (the hook is tested with pre-commit itself), chromium (the
+# playground's browser test, driven by playwright-core). Installed only
 # when this script may: as root, or with sudo that needs no password; otherwise it says what it skipped.
 set -uo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit git)
+packages=(python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit git chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -16,6 +16,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CacheStats } from './stats.js';
 import type { Migration } from '../ir/types.js';
 import type { ParseOptions, SourceFile } from '../parsers/types.js';
 import { VERSION } from '../version.js';
@@ -53,12 +54,7 @@ function isMigrationOf(value: unknown, path: string): value is Migration {
   );
 }
 
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  /** Entries that existed but were not trusted (corrupt, another version, another key). */
-  rejected: number;
-}
+export type { CacheStats };
 
 export class ParseCache {
   readonly dir: string;

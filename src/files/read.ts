@@ -1,3 +1,4 @@
+import type { ReadResult } from './read-result.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 
 /** Largest migration file read (a bigger one is an io-error): far above any real migration or seed file. */
@@ -46,9 +47,7 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
   }
 }
 
-export type ReadResult =
-  | { ok: true; text: string }
-  | { ok: false; rule: 'parse-error' | 'io-error'; message: string; line?: number; column?: number };
+export type { ReadResult };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

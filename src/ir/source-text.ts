@@ -1,4 +1,5 @@
 import type { Position, SourceSpan } from './types.js';
+import { utf8ByteLength } from './identifiers.js';
 
 /** Maps character offsets (UTF-16 indexes into a JS string) to 1-based line/column positions. */
 export class LineIndex {
@@ -54,7 +55,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  */
 export function byteToCharMapper(text: string): (byteOffset: number) => number {
   if (!NON_ASCII.test(text)) return (b) => b;
-  const map = new Uint32Array(Buffer.byteLength(text, 'utf8') + 1);
+  const map = new Uint32Array(utf8ByteLength(text) + 1);
   let byte = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.codePointAt(i)!;

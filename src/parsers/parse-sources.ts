@@ -9,27 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Migration } from '../ir/types.js';
 import type { ParseCache } from '../cache/parse-cache.js';
-import { initSqlParser } from './sql/parse-sql.js';
-import { chooseParser, parseFile } from './registry.js';
+import { chooseParser } from './registry.js';
 import type { ParseOptions, SourceFile } from './types.js';
+import { type ParseOutcome, parseOne } from './parse-one.js';
+import './node-platform.js';
 
-/** A parsed migration, `undefined` when no format reads the file, or a frontend's crash message. */
-export type ParseOutcome = Migration | undefined | { internalError: string };
+export { type ParseOutcome, parseOne };
 
 /** Below this much SQL, starting a worker (~0.2 s of module and WASM loading) costs more than it saves. */
 const PARALLEL_MIN_CHARS = 2_000_000;
 const BATCH_FILES = 25;
 const MAX_WORKERS = 3;
-
-export async function parseOne(file: SourceFile, options: ParseOptions): Promise<ParseOutcome> {
-  // Per file: replaces the parser instance if the previous file overflowed its stack.
-  await initSqlParser();
-  try {
-    return await parseFile(file, options);
-  } catch (e) {
-    return { internalError: String((e as Error).message ?? e) };
-  }
-}
 
 // CPU times when this module was loaded (start-up): compared with the times when parsing starts, they
 // tell how many cores sat idle meanwhile — the load average lags by a minute.

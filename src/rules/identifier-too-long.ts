@@ -1,6 +1,6 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../ir/identifiers.js';
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier, utf8ByteLength } from '../ir/identifiers.js';
 
 /** Names an op passes to Postgres as strings (TS/JS and Alembic frontends keep them whole; SQL ops carry `longIdentifiers`). */
 function namesOf(op: Operation): string[] {
@@ -75,7 +75,7 @@ export const identifierTooLong: Rule = {
       for (const long of op.longIdentifiers ?? []) {
         context.report(
           op,
-          `Identifier "${long.text}" is ${Buffer.byteLength(long.text, 'utf8')} bytes long: Postgres truncates it to ${MAX_IDENTIFIER_BYTES} bytes, "${long.truncated}".`,
+          `Identifier "${long.text}" is ${utf8ByteLength(long.text)} bytes long: Postgres truncates it to ${MAX_IDENTIFIER_BYTES} bytes, "${long.truncated}".`,
           {
             span: long.span,
             help: `Use a name of at most ${MAX_IDENTIFIER_BYTES} bytes.`,
@@ -83,7 +83,7 @@ export const identifierTooLong: Rule = {
         );
       }
       for (const name of new Set(namesOf(op))) {
-        const bytes = Buffer.byteLength(name, 'utf8');
+        const bytes = utf8ByteLength(name);
         if (bytes <= MAX_IDENTIFIER_BYTES) continue;
         context.report(
           op,

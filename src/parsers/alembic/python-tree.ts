@@ -2,18 +2,23 @@
  * Python syntax trees through web-tree-sitter and the tree-sitter-python grammar (both WASM). Loaded
  * on first use with a dynamic `import()`, so runs over SQL files never load them.
  */
-import { createRequire } from 'node:module';
 import type { Node as SyntaxNode, Parser as TreeSitterParser, Tree } from 'web-tree-sitter';
 
 export type { SyntaxNode, Tree };
 
 let loading: Promise<TreeSitterParser> | undefined;
+/** Where tree-sitter-python's WASM is, when not in node_modules beside this package (the playground's copy). */
+let grammarLocation: URL | undefined;
+export function setPythonGrammarLocation(location: URL): void {
+  grammarLocation = location;
+}
 
 async function load(): Promise<TreeSitterParser> {
   const { Parser, Language } = await import('web-tree-sitter');
   await Parser.init();
-  const wasm = createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm');
-  const language = await Language.load(wasm);
+  // A URL: web-tree-sitter reads it with fs.readFile in Node (which takes a file: URL) and fetch elsewhere.
+  const wasm = grammarLocation ?? new URL(import.meta.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+  const language = await Language.load(wasm as unknown as string);
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;

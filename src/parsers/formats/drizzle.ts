@@ -1,15 +1,16 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { FormatParser } from '../types.js';
 import { sqlMigration } from './sql-common.js';
 
-const journalDirs = new Map<string, boolean>();
-/** drizzle-kit keeps `meta/_journal.json` beside its migrations (one check per directory). */
-function besideJournal(path: string): boolean {
-  const dir = dirname(path);
-  let found = journalDirs.get(dir);
-  if (found === undefined) journalDirs.set(dir, (found = existsSync(join(dir, 'meta', '_journal.json'))));
-  return found;
+/**
+ * Whether drizzle-kit's `meta/_journal.json` is beside a migration. Set by the platform: the CLI looks on
+ * disk (parsers/node-platform.ts), the playground among its files; without one, no journal.
+ */
+let journalBeside: (path: string) => boolean = () => false;
+/** Sets the probe; returns the one it replaces (a run that sets its own can put it back). */
+export function setDrizzleJournalProbe(probe: (path: string) => boolean): (path: string) => boolean {
+  const previous = journalBeside;
+  journalBeside = probe;
+  return previous;
 }
 
 /**
@@ -32,6 +33,6 @@ export const drizzle: FormatParser = {
       fix: "run the statement outside drizzle's migrator (drizzle migrations cannot opt out of the transaction)",
     },
   },
-  detect: (file) => (file.text.includes('--> statement-breakpoint') || besideJournal(file.path) ? 9 : 0),
+  detect: (file) => (file.text.includes('--> statement-breakpoint') || journalBeside(file.path) ? 9 : 0),
   parse: (file) => sqlMigration(file.path, file.text, 'drizzle', 'wrapped'),
 };

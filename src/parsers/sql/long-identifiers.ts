@@ -6,7 +6,7 @@
 import * as libpgQuery from 'libpg-query';
 import type { LongIdentifier } from '../../ir/types.js';
 import { byteToCharMapper, type Locator } from '../../ir/source-text.js';
-import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../../ir/identifiers.js';
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier, utf8ByteLength } from '../../ir/identifiers.js';
 
 /** Word runs and quoted names long enough to pass 63 bytes, whatever their characters (4-byte ones reach 64 bytes in 16). */
 const RUNS = /[\p{L}\p{N}_$]{16,}|"(?:[^"]|""){16,}"/gu;
@@ -22,7 +22,7 @@ function mayHaveLongIdentifier(statement: string): boolean {
   if (!NON_ASCII.test(statement)) return ASCII_LONG.test(statement);
   RUNS.lastIndex = 0;
   for (let m = RUNS.exec(statement); m; m = RUNS.exec(statement)) {
-    if (m[0].length > MAX_IDENTIFIER_BYTES || Buffer.byteLength(m[0], 'utf8') > MAX_IDENTIFIER_BYTES) return true;
+    if (m[0].length > MAX_IDENTIFIER_BYTES || utf8ByteLength(m[0]) > MAX_IDENTIFIER_BYTES) return true;
   }
   return false;
 }
@@ -55,7 +55,7 @@ export function findLongIdentifiers(
   for (const t of tokens) {
     if (t.tokenName !== 'IDENT') continue;
     const name = identifierName(t.text);
-    if (Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) continue;
+    if (utf8ByteLength(name) <= MAX_IDENTIFIER_BYTES) continue;
     const a = locate(start + toChar(t.start));
     const b = locate(start + toChar(t.end));
     found.push({

@@ -2,7 +2,6 @@
  * SQL text → IR operations with positions, through libpg-query (the real Postgres parser, WASM).
  * Used for SQL files and for SQL embedded in TypeScript/JavaScript and Python migrations.
  */
-import { createRequire } from 'node:module';
 import * as libpgQuery from 'libpg-query';
 import type { Direction, FileDiagnostic, Operation, Position } from '../../ir/types.js';
 import { LineIndex, byteToCharMapper, type Locator } from '../../ir/source-text.js';
@@ -12,8 +11,13 @@ import { findLongIdentifiers } from './long-identifiers.js';
 import { itemSpans } from './item-spans.js';
 import type { Node } from './expr.js';
 
-type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync' | 'scanSync'>;
+export type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync' | 'scanSync'>;
 let pgQuery: PgQuery = libpgQuery;
+/** Evaluates libpg-query's module again (a new instance); Node's is set by parsers/node-platform.ts, the browser has none. */
+let reloadParser: (() => PgQuery) | undefined;
+export function setSqlParserReloader(reload: () => PgQuery): void {
+  reloadParser = reload;
+}
 let ready: Promise<void> | undefined;
 /**
  * Parses that overflowed the call stack inside the WASM parser since its instance was created. Such
@@ -35,10 +39,7 @@ export function initSqlParser(): Promise<void> {
 
 async function freshParser(): Promise<void> {
   // libpg-query keeps one module-level instance: evaluating its module again creates a new one.
-  const require = createRequire(import.meta.url);
-  const id = require.resolve('libpg-query');
-  delete require.cache[id];
-  const next = require(id) as PgQuery;
+  const next = reloadParser ? reloadParser() : pgQuery;
   await next.loadModule();
   pgQuery = next;
 }

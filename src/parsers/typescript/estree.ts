@@ -9,7 +9,10 @@ type EstreeModule = typeof import('@typescript-eslint/typescript-estree');
 let loading: Promise<EstreeModule> | undefined;
 
 function loadEstree(): Promise<EstreeModule> {
-  loading ??= import('@typescript-eslint/typescript-estree');
+  // A CommonJS module: Node names its exports, a bundler's split chunk (the playground) may give only `default`.
+  loading ??= import('@typescript-eslint/typescript-estree').then(
+    (m) => (m as { default?: EstreeModule }).default ?? m,
+  );
   return loading;
 }
 

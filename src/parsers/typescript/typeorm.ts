@@ -19,7 +19,8 @@
  * "all" with ForbiddenTransactionModeOverrideError, and honours it under "each").
  * `queryRunner.commitTransaction()` / `startTransaction()` inside `up` end and reopen it.
  */
-import { createHash } from 'node:crypto';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type {
   ColumnDef,
   ConstraintDef,
@@ -48,7 +49,8 @@ function typeormName(
     prefix === 'CHK'
       ? `${table.name}_${parts[0] ?? ''}`
       : `${table.name}_${[...parts].sort().join('_')}${where ? `_${where}` : ''}`;
-  const hash = createHash('sha1').update(key).digest('hex');
+  // @noble/hashes, not node:crypto: the same frontend runs in the browser playground.
+  const hash = bytesToHex(sha1(utf8ToBytes(key)));
   return `${prefix}_${hash.slice(0, prefix === 'IDX' || prefix === 'CHK' ? 26 : 27)}`;
 }
 
