@@ -12,7 +12,7 @@ import { findLongIdentifiers } from './long-identifiers.js';
 import { itemSpans } from './item-spans.js';
 import type { Node } from './expr.js';
 
-type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync' | 'scanSync'>;
+type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync'>;
 let pgQuery: PgQuery = libpgQuery;
 let ready: Promise<void> | undefined;
 /**
@@ -142,7 +142,6 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
               const q = locate(raw.start + to);
               return { file, line: p.line, column: p.column, endLine: q.line, endColumn: q.column };
             },
-            scan: (sql) => pgQuery.scanSync(sql),
           });
       for (const draft of translateStatement(raw.stmt, spans)) {
         // The draft is fresh from translateStatement: completed in place rather than copied.
