@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: times migration-lint against Squawk on the same generated corpus.
+ * `npm run bench`: times migration-lint against Squawk on the same generated corpus, and prints
+ * the four figures of issue 12 in one run:
+ *   1. cold run on the corpus (no cache) against Squawk's native binary,
+ *   2. warm run (`--cache`, every file unchanged) against the same,
+ *   3. start-up on one SQL file against Squawk's npm shim (what `npx squawk` runs) and against a bare
+ *      `node -e 0` plus libpg-query's own load, with a warm and a cold filesystem cache,
+ *   4. peak RSS on the corpus, and with --series the time and peak RSS at 2,000/5,000/10,000 files.
  *
  * Both tools get the same explicit list of files, write JSON to /dev/null (no terminal, so no
  * colour) and run alternately — one warm-up each, then --runs timed runs each. Before timing, one
- * run of each is checked: every file linted, nothing failing to parse. The ratio is against Squawk's
- * native binary; the npm package's `squawk` command (a Node wrapper that spawns that binary, what
- * `npx squawk` runs) is timed too, for reference.
+ * run of each is checked: every file linted, nothing failing to parse. Wall time, CPU time and peak
+ * RSS of each run come from GNU time (/usr/bin/time) where it exists. On a busy machine wall times
+ * swing: the CPU-time ratio and the load average printed with them say how far to trust them.
  *
- *   node bench/run.mjs [--runs 5] [--files 2000] [--seed 42]
+ *   node bench/run.mjs [--runs 5] [--files 2000] [--seed 42] [--startup-runs 10] [--series]
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,13 +27,23 @@ import { generateCorpus } from './generate.mjs';
 import { findSquawk, squawkDir } from '../scripts/squawk.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CORPUS = join(ROOT, 'bench', 'corpus');
 const { values } = parseArgs({
-  options: { runs: { type: 'string' }, files: { type: 'string' }, seed: { type: 'string' } },
+  options: {
+    runs: { type: 'string' },
+    files: { type: 'string' },
+    seed: { type: 'string' },
+    'startup-runs': { type: 'string' },
+    series: { type: 'boolean' },
+  },
 });
 const RUNS = Number(values.runs ?? 5);
 const FILES = Number(values.files ?? 2000);
 const SEED = Number(values.seed ?? 42);
+const STARTUP_RUNS = Number(values['startup-runs'] ?? 10);
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${availableParallelism()} cores`;
 
 function fail(message) {
   console.error(`bench: ${message}`);
@@ -34,22 +51,27 @@ function fail(message) {
 }
 
 // --- the corpus (deterministic: regenerated whenever the parameters differ) ---
-const stamp = join(CORPUS, '.params');
-const params = JSON.stringify({
-  files: FILES,
-  seed: SEED,
-  generator: statSync(join(ROOT, 'bench', 'generate.mjs')).mtimeMs,
-});
-if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== params) {
-  const g = generateCorpus({ files: FILES, seed: SEED, out: CORPUS });
-  writeFileSync(stamp, params);
-  console.log(`generated ${g.files} migrations (${g.statements} statements) in bench/corpus`);
+/** The corpus of `count` files (in bench/corpus, or bench/corpus/<count> for the series), as paths relative to ROOT. */
+function corpus(count, dir) {
+  const stamp = join(ROOT, dir, '.params');
+  const params = JSON.stringify({
+    files: count,
+    seed: SEED,
+    generator: statSync(join(ROOT, 'bench', 'generate.mjs')).mtimeMs,
+  });
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== params) {
+    const g = generateCorpus({ files: count, seed: SEED, out: join(ROOT, dir) });
+    writeFileSync(stamp, params);
+    console.log(`generated ${g.files} migrations (${g.statements} statements) in ${dir}`);
+  }
+  const list = readdirSync(join(ROOT, dir))
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => join(dir, f));
+  if (list.length !== count) fail(`expected ${count} files in ${dir}, found ${list.length}`);
+  return list;
 }
-const files = readdirSync(CORPUS)
-  .filter((f) => f.endsWith('.sql'))
-  .sort()
-  .map((f) => join('bench', 'corpus', f));
-if (files.length !== FILES) fail(`expected ${FILES} files in bench/corpus, found ${files.length}`);
+const files = corpus(FILES, join('bench', 'corpus'));
 const bytes = files.reduce((n, f) => n + statSync(join(ROOT, f)).size, 0);
 
 // --- the two commands ---
@@ -127,19 +149,31 @@ function childCpu() {
   }
 }
 const devNull = openSync(process.platform === 'win32' ? 'NUL' : '/dev/null', 'w');
+/** GNU time, for each run's peak RSS (Node cannot read a child's rusage). */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const TIME_OUT = join(CACHE_DIR, 'time.txt');
 function timeOnce(tool) {
   const cpu0 = childCpu();
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(tool.cmd, tool.args, { cwd: ROOT, env, stdio: ['ignore', devNull, devNull] });
+  const [cmd, args] = GNU_TIME
+    ? [GNU_TIME, ['-o', TIME_OUT, '-f', '%M', tool.cmd, ...tool.args]]
+    : [tool.cmd, tool.args];
+  const r = spawnSync(cmd, args, { cwd: ROOT, env, stdio: ['ignore', devNull, devNull] });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu1 = childCpu();
   if (r.status !== 0 && r.status !== 1) fail(`${tool.name} exited with ${r.status}`);
-  return { wall, cpu: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 };
+  const rssKb = GNU_TIME ? Number(readFileSync(TIME_OUT, 'utf8').trim().split('\n').at(-1)) : NaN;
+  return {
+    wall,
+    cpu: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
+    rss: Number.isFinite(rssKb) ? rssKb / 1024 : undefined,
+  };
 }
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const loadBefore = load();
 for (const tool of tools) timeOnce(tool); // warm-up: file cache, WASM compile cache
 const results = tools.map(() => []);
 for (let i = 0; i < RUNS; i++) tools.forEach((tool, k) => results[k].push(timeOnce(tool)));
@@ -147,24 +181,115 @@ for (let i = 0; i < RUNS; i++) tools.forEach((tool, k) => results[k].push(timeOn
 console.log(
   `\n${FILES} files, ${(bytes / 1e6).toFixed(1)} MB; ${RUNS} timed runs each, alternating, after one warm-up each`,
 );
+console.log(`${loadBefore} before, ${load()} after`);
+const mb = (x) => (x === undefined ? 'n/a' : `${x.toFixed(0)} MB`);
 const medians = results.map((rs, k) => {
   const wall = median(rs.map((r) => r.wall));
   const cpus = rs.map((r) => r.cpu).filter((c) => c !== undefined);
   const cpu = cpus.length ? median(cpus) : undefined;
+  const rsses = rs.map((r) => r.rss).filter((x) => x !== undefined);
+  const rss = rsses.length ? Math.max(...rsses) : undefined;
   console.log(
-    `${tools[k].name.padEnd(22)} median ${wall.toFixed(2)} s${cpu !== undefined ? `  (CPU ${cpu.toFixed(2)} s)` : ''}   runs: ${rs.map((r) => r.wall.toFixed(2)).join(' ')}`,
+    `${tools[k].name.padEnd(22)} median ${wall.toFixed(2)} s${cpu !== undefined ? `  (CPU ${cpu.toFixed(2)} s)` : ''}  peak RSS ${mb(rss)}   runs: ${rs.map((r) => r.wall.toFixed(2)).join(' ')}`,
   );
-  return { wall, cpu };
+  return { wall, cpu, rss };
 });
 console.log(`(ratio against the npm bin: ${(medians[0].wall / medians[2].wall).toFixed(2)})`);
-const ratio = medians[0].wall / medians[1].wall;
-const cpuRatio =
-  medians[0].cpu !== undefined && medians[1].cpu
-    ? `; CPU-time ratio ${(medians[0].cpu / medians[1].cpu).toFixed(2)}`
-    : '';
-console.log(
-  `ratio migration-lint/squawk (median wall time): ${ratio.toFixed(2)} (${medians[0].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s${cpuRatio})`,
+const cpuRatio = (a, b) => (a.cpu !== undefined && b.cpu ? `; CPU-time ratio ${(a.cpu / b.cpu).toFixed(2)}` : '');
+const figures = [];
+figures.push(
+  `1. cold run/squawk (median wall time): ${(medians[0].wall / medians[1].wall).toFixed(2)} (${medians[0].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s${cpuRatio(medians[0], medians[1])})  goal ≤ 1.0`,
 );
-console.log(
-  `ratio warm cache/squawk (median wall time): ${(medians[3].wall / medians[1].wall).toFixed(2)} (${medians[3].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s)`,
+figures.push(
+  `2. warm cache/squawk (median wall time): ${(medians[3].wall / medians[1].wall).toFixed(2)} (${medians[3].wall.toFixed(2)} s vs ${medians[1].wall.toFixed(2)} s${cpuRatio(medians[3], medians[1])})  goal ≤ 0.25`,
 );
+
+// --- start-up: one SQL file ---
+const ONE = join(CACHE_DIR, 'one.sql');
+writeFileSync(ONE, 'CREATE INDEX users_email_idx ON users (email);\n');
+const startupTools = [
+  { name: 'migration-lint one.sql', cmd: process.execPath, args: [join(ROOT, 'bin', 'migration-lint.js'), ONE] },
+  { name: 'squawk npm bin one.sql', cmd: process.execPath, args: [tools[2].args[0], ONE] },
+  { name: 'squawk native one.sql', cmd: SQUAWK, args: [ONE] },
+  { name: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] },
+  {
+    name: 'node + libpg-query load',
+    cmd: process.execPath,
+    args: ['-e', `require(${JSON.stringify(join(ROOT, 'node_modules', 'libpg-query'))}).loadModule()`],
+  },
+];
+/**
+ * A cold filesystem cache without root: GNU dd's `iflag=nocache` drops the page cache of each file
+ * of both tools (our bin, dist, package.json and the packages a SQL run loads; Squawk's shim and
+ * binary). Node's own binary stays cached: both tools start it.
+ */
+function dropCaches() {
+  const roots = [
+    join(ROOT, 'bin'),
+    join(ROOT, 'dist'),
+    join(ROOT, 'package.json'),
+    join(ROOT, 'node_modules', 'libpg-query'),
+    join(ROOT, 'node_modules', 'commander'),
+    join(squawkDir(), 'node_modules'),
+  ];
+  const walk = (p) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return [];
+    return st.isDirectory() ? readdirSync(p).flatMap((e) => walk(join(p, e))) : [p];
+  };
+  const all = roots.flatMap(walk);
+  for (let i = 0; i < all.length; i += 500)
+    spawnSync('xargs', ['-0', '-I{}', 'dd', 'if={}', 'iflag=nocache', 'count=0', 'status=none'], {
+      input: all.slice(i, i + 500).join('\0'),
+    });
+}
+const canDropCaches = spawnSync('dd', ['if=' + ONE, 'iflag=nocache', 'count=0', 'status=none']).status === 0;
+const startup = { warm: startupTools.map(() => []), cold: startupTools.map(() => []) };
+for (const tool of startupTools) timeOnce(tool);
+for (let i = 0; i < STARTUP_RUNS; i++) startupTools.forEach((tool, k) => startup.warm[k].push(timeOnce(tool).wall));
+if (canDropCaches)
+  for (let i = 0; i < Math.ceil(STARTUP_RUNS / 2); i++)
+    startupTools.forEach((tool, k) => {
+      dropCaches();
+      startup.cold[k].push(timeOnce(tool).wall);
+    });
+console.log(
+  `\nstart-up on one SQL file, ${STARTUP_RUNS} warm${canDropCaches ? ` and ${Math.ceil(STARTUP_RUNS / 2)} cold` : ''} runs each, alternating; ${load()}`,
+);
+const ms = (xs) => (xs.length ? `${(median(xs) * 1000).toFixed(0)} ms` : 'n/a');
+startupTools.forEach((tool, k) =>
+  console.log(
+    `${tool.name.padEnd(24)} warm ${ms(startup.warm[k]).padStart(7)}   cold ${ms(startup.cold[k]).padStart(7)}`,
+  ),
+);
+for (const cache of canDropCaches ? ['warm', 'cold'] : ['warm']) {
+  const m = startup[cache].map((xs) => median(xs));
+  figures.push(
+    `3. start-up (${cache} fs cache): ${(m[0] / m[1]).toFixed(2)}× squawk's npm bin, ${(m[0] / m[4]).toFixed(2)}× node + libpg-query load (${(m[0] * 1000).toFixed(0)} vs ${(m[1] * 1000).toFixed(0)} vs ${(m[4] * 1000).toFixed(0)} ms)  goal ≤ 1.5 and ≤ 1.5`,
+  );
+}
+figures.push(
+  `4. peak RSS on ${FILES} files: ${mb(medians[0].rss)} (squawk ${mb(medians[1].rss)}; --cache warm ${mb(medians[3].rss)})  goal ≤ 200 MB`,
+);
+
+// --- the series: linear time, flat memory per file ---
+if (values.series) {
+  console.log(`\nseries (one run each after a warm-up; ${load()}):`);
+  for (const count of [2000, 5000, 10000]) {
+    const list = count === FILES ? files : corpus(count, join('bench', `corpus-${count}`));
+    const ours = {
+      name: `migration-lint ${count}`,
+      cmd: tools[0].cmd,
+      args: [tools[0].args[0], '--format', 'json', ...list],
+    };
+    const theirs = { name: `squawk ${count}`, cmd: SQUAWK, args: ['--reporter', 'json', ...list] };
+    timeOnce(ours);
+    const a = timeOnce(ours);
+    const b = timeOnce(theirs);
+    const line = `${String(count).padStart(6)} files: migration-lint ${a.wall.toFixed(2)} s (${((a.wall / count) * 1000).toFixed(2)} ms/file${a.cpu !== undefined ? `, CPU ${a.cpu.toFixed(2)} s` : ''}), peak RSS ${mb(a.rss)}; squawk ${b.wall.toFixed(2)} s, ${mb(b.rss)}`;
+    console.log(line);
+    figures.push(`4. series ${line.trim()}`);
+  }
+}
+
+console.log(`\nfigures (${load()}):\n${figures.map((f) => `  ${f}`).join('\n')}`);

@@ -44,8 +44,8 @@ import {
   type RuleSetting,
 } from '../config/schema.js';
 import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
-import { changedFilesSince, type EditedFile, GitError, tracksFilesUnder } from '../git/changed-files.js';
-import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
+import type { EditedFile } from '../git/changed-files.js';
+import { initSqlParser } from '../parsers/sql/parse-sql.js';
 import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
 
 export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
@@ -216,6 +216,8 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const reporter = REPORTERS[flags.format];
   if (!reporter)
     throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
+  // The parser's WASM compiles on V8's background threads while the config and files are read.
+  initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
   const cwd = io.cwd;
   const loaded = loadConfig(flags, cwd);
   const config = loaded?.config;
@@ -232,6 +234,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
           : join(cwd, DEFAULT_CACHE_LOCATION);
     // An entry stands in for a file's content: entries a commit brought (a pull request can add files
     // anywhere, node_modules included) would let it hide what its migrations do.
+    const { tracksFilesUnder } = await import('../git/changed-files.js');
     if (tracksFilesUnder(location, cwd))
       io.stderr(
         `migration-lint: warning: not using the cache: git tracks files in ${relative(cwd, location) || location}, so a commit could plant entries\n`,
@@ -264,6 +267,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   if (flags.since !== undefined && flags.writeBaseline)
     throw new UsageError('--write-baseline records the findings of every file; run it without --since');
   if (flags.since !== undefined) {
+    const { changedFilesSince, GitError } = await import('../git/changed-files.js');
     try {
       const result = changedFilesSince(flags.since, cwd);
       changed = result.files;
@@ -347,7 +351,16 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   for (const m of result.migrations) sources.set(m.file, m.source);
   let findings = result.findings;
 
-  if (flags.writeBaseline) {
+  const baselineFile =
+    flags.baseline !== undefined
+      ? resolve(cwd, flags.baseline)
+      : loaded?.config.baseline
+        ? resolve(loaded.dir, loaded.config.baseline)
+        : undefined;
+  // Loaded only when a baseline is written or read, like git above: a plain run does not pay for them.
+  const baselines = flags.writeBaseline || baselineFile ? await import('../baseline/baseline.js') : undefined;
+  if (flags.writeBaseline && baselines) {
+    const { BaselineError, writeBaseline } = baselines;
     try {
       const n = writeBaseline(flags.writeBaseline, findings, sources, cwd, `migration-lint ${VERSION}`);
       io.stderr(`migration-lint: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);
@@ -356,13 +369,8 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       throw e;
     }
   }
-  const baselineFile =
-    flags.baseline !== undefined
-      ? resolve(cwd, flags.baseline)
-      : loaded?.config.baseline
-        ? resolve(loaded.dir, loaded.config.baseline)
-        : undefined;
-  if (baselineFile && !flags.writeBaseline) {
+  if (baselineFile && !flags.writeBaseline && baselines) {
+    const { BaselineError, filterByBaseline, readBaseline } = baselines;
     try {
       const shown = relative(cwd, baselineFile) || baselineFile;
       const filtered = filterByBaseline(findings, readBaseline(shown, cwd), sources, baselineFile, cwd);

@@ -10,7 +10,6 @@ import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
 import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
 import { initCommand } from './init-command.js';
 import { registerTraceCommand } from './trace-command.js';
-import { findTraceRule, TRACE_RULES } from '../trace/findings.js';
 import { suggest } from '../config/schema.js';
 
 export type { CliIO } from './io.js';
@@ -30,7 +29,9 @@ const explainCommand: CommandRegistrar = (program, { io, setExit }) => {
     .command('explain')
     .description("print a rule's documentation")
     .argument('<rule>', 'rule id, e.g. require-concurrent-index-creation')
-    .action((id: string) => {
+    .action(async (id: string) => {
+      // trace's rules are documented here too; loaded only for this command
+      const { findTraceRule, TRACE_RULES } = await import('../trace/findings.js');
       const rule = findRule(id) ?? findTraceRule(id);
       if (!rule)
         throw new UsageError(

@@ -13,8 +13,6 @@ import { EXTENSIONS } from '../parsers/registry.js';
 import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
 import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
-import { SqlFailure } from '../trace/database.js';
-import { traceJson, traceTable } from '../trace/output.js';
 import { VERSION } from '../version.js';
 import { type CliIO, type CommandRegistrar, UsageError, useColor, useHyperlinks } from './io.js';
 import { FORMATS } from './lint-command.js';
@@ -84,6 +82,8 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
   const { traceSources } = await import('../trace/index.js');
   const { ConnectionFailure } = await import('../trace/postgres-database.js');
   const { PrivilegedRoleRefused } = await import('../trace/server-role.js');
+  const { SqlFailure } = await import('../trace/database.js');
+  const { traceJson, traceTable } = await import('../trace/output.js');
   let result;
   try {
     result = await traceSources(inputs, {

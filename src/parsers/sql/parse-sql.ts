@@ -11,7 +11,7 @@ import { findLongIdentifiers } from './long-identifiers.js';
 import { itemSpans } from './item-spans.js';
 import type { Node } from './expr.js';
 
-export type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync' | 'scanSync'>;
+export type PgQuery = Pick<typeof libpgQuery, 'loadModule' | 'parseSync'>;
 let pgQuery: PgQuery = libpgQuery;
 /** Evaluates libpg-query's module again (a new instance); Node's is set by parsers/node-platform.ts, the browser has none. */
 let reloadParser: (() => PgQuery) | undefined;
@@ -143,7 +143,6 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
               const q = locate(raw.start + to);
               return { file, line: p.line, column: p.column, endLine: q.line, endColumn: q.column };
             },
-            scan: (sql) => pgQuery.scanSync(sql),
           });
       for (const draft of translateStatement(raw.stmt, spans)) {
         // The draft is fresh from translateStatement: completed in place rather than copied.

