@@ -5,20 +5,17 @@
  * the SQL frontend, so a revision file and its `alembic upgrade --sql` output give the same IR.
  * Each mapping is checked against SQLAlchemy itself in test/alembic/sqlalchemy-types.test.ts.
  */
+import { doubleQuote, quoteLiteral } from '../../ir/identifiers.js';
 import type { DefaultValue, Operation } from '../../ir/types.js';
 import { exactStr, lastName, type PyCall, type PyValue, sourceText, strList } from './python-values.js';
 
 /** A double-quoted SQL identifier: exact whatever the case or characters. */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export const ident = doubleQuote;
+export const sqlString = quoteLiteral;
 
+/** `"schema"."name"`, each part double-quoted. */
 export function qualified(name: string, schema?: string): string {
   return schema ? `${ident(schema)}.${ident(name)}` : ident(name);
-}
-
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** Positional or keyword argument `index`/`name` of a call. */
