@@ -9,7 +9,7 @@ import { KEYWORD_CATEGORIES, qualified, quoteIdent } from '../../src/ir/identifi
 function scannedKind(word: string): number {
   const tokens = scanSync(word).tokens;
   const first = tokens[0];
-  return tokens.length === 1 && first && first.end - first.start === word.length ? (first.keywordKind ?? 0) : 0;
+  return tokens.length === 1 && first && first.end - first.start === word.length ? first.keywordKind : 0;
 }
 
 describe('identifier quoting: the keyword data is the grammar libpg-query is built from', () => {
@@ -25,7 +25,8 @@ describe('identifier quoting: the keyword data is the grammar libpg-query is bui
       [KEYWORD_CATEGORIES.reserved, 4],
     ];
     for (const [words, kind] of expected)
-      for (const w of words) if (scannedKind(w) !== kind) wrong.push(`${w}: ${scannedKind(w)}, listed ${kind}`);
+      for (const w of words)
+        if (scannedKind(w) !== kind) wrong.push(`${w}: ${String(scannedKind(w))}, listed ${String(kind)}`);
     expect(wrong).toEqual([]);
   });
 

@@ -14,20 +14,24 @@
 import type { ColumnDef, ConstraintDef, Operation, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import {
-  checkConstraint,
-  columnDef,
-  constraint,
-  createEnumDraft,
-  qualified,
-  sqlDefault,
-  staticDefault,
-  unreadDefault,
-} from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { builderRowScope, objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
+import {
+  addConstraintDraft,
+  checkConstraint,
+  columnDef,
+  constraint,
+  createEnumDraft,
+  createTableDraft,
+  dropConstraintDraft,
+  indexDraft,
+  referenceTarget,
+  relationName,
+  sqlDefault,
+} from '../ir-builder.js';
+import { staticDefault, unreadDefault } from './columns.js';
 
 /** Column methods of Knex's table builder → the SQL type its pg client emits. */
 function knexColumnType(method: string, args: Node[], scope: Scope): { sql: string; primaryKey?: boolean } | undefined {
@@ -230,7 +234,7 @@ class KnexReader extends FrameworkReader {
 
   private tableName(node: Node | undefined, schema: string | undefined): QualifiedName | undefined {
     const name = this.scope.string(node);
-    return name === undefined ? undefined : qualified(name, schema);
+    return name === undefined ? undefined : relationName(name, schema);
   }
 
   // ------------------------------------------------------------------ calls on knex
@@ -387,7 +391,7 @@ class KnexReader extends FrameworkReader {
           }
           if (!isFunction(fn)) {
             if (link.name === 'createTable' && !fn)
-              this.c.emit(createTableDraft(table, [], [], false), link.node, this.emitOptions(chain));
+              this.c.emit(createTableDraft(table, [], []), link.node, this.emitOptions(chain));
             else
               this.c.unknown(
                 link.node,
@@ -518,7 +522,7 @@ class KnexReader extends FrameworkReader {
           table,
           builder.columns.map((c) => this.c.placed(c.def, c.node)),
           builder.inlineConstraints,
-          ifNotExists,
+          { ifNotExists },
         ),
         link.node,
         opts,
@@ -696,18 +700,7 @@ class KnexReader extends FrameworkReader {
         const optionsNode = typeof second === 'string' || args[1] === undefined ? args[2] : args[1];
         const given = typeof second === 'string' ? second : option(optionsNode, 'indexName');
         const name = typeof given === 'string' ? given : knexName(t, columns, 'index');
-        const draft: OpDraft = {
-          kind: 'create-index',
-          table: t,
-          name,
-          columns,
-          unique: false,
-          concurrently: false,
-          ifNotExists: false,
-        };
-        const predicate = this.predicate(optionsNode);
-        if (predicate) draft.where = predicate;
-        b.later.push({ draft, node });
+        b.later.push({ draft: indexDraft(t, columns, { name, where: this.predicate(optionsNode) }), node });
         return;
       }
       case 'unique': {
@@ -715,23 +708,11 @@ class KnexReader extends FrameworkReader {
         const given = typeof second === 'string' ? second : option(args[1], 'indexName');
         const name = typeof given === 'string' ? given : knexName(t, columns, 'unique');
         const predicate = this.predicate(args[1]);
-        if (option(args[1], 'useConstraint') === false || predicate) {
-          const draft: OpDraft = {
-            kind: 'create-index',
-            table: t,
-            name,
-            columns,
-            unique: true,
-            concurrently: false,
-            ifNotExists: false,
-          };
-          if (predicate) draft.where = predicate;
-          b.later.push({ draft, node });
-        } else
-          b.later.push({
-            draft: { kind: 'add-constraint', table: t, constraint: constraint('unique', columns, { name }) },
-            node,
-          });
+        const draft =
+          option(args[1], 'useConstraint') === false || predicate
+            ? indexDraft(t, columns, { name, unique: true, where: predicate })
+            : addConstraintDraft(t, constraint('unique', columns, { name }));
+        b.later.push({ draft, node });
         return;
       }
       case 'primary': {
@@ -742,7 +723,7 @@ class KnexReader extends FrameworkReader {
         // createTable: Knex writes the primary key into CREATE TABLE (the first one stated wins).
         if (isCreate) {
           if (!b.inlineConstraints.some((c) => c.type === 'primary-key')) b.inlineConstraints.push(pk);
-        } else b.later.push({ draft: { kind: 'add-constraint', table: t, constraint: pk }, node });
+        } else b.later.push({ draft: addConstraintDraft(t, pk), node });
         return;
       }
       case 'foreign': {
@@ -751,11 +732,7 @@ class KnexReader extends FrameworkReader {
         const target = this.references(rest);
         if (!target) return this.unknownIn(b, node, 'the referenced table is not a constant');
         b.later.push({
-          draft: {
-            kind: 'add-constraint',
-            table: t,
-            constraint: constraint('foreign-key', columns, { name, references: target }),
-          },
+          draft: addConstraintDraft(t, constraint('foreign-key', columns, { name, references: target })),
           node,
         });
         return;
@@ -780,12 +757,12 @@ class KnexReader extends FrameworkReader {
         const kind = method === 'dropUnique' ? 'unique' : 'foreign';
         const name = typeof second === 'string' ? second : columns?.length ? knexName(t, columns, kind) : undefined;
         if (!name) return this.unknownIn(b, node, 'the constraint name is not a constant');
-        b.later.push({ draft: { kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, node });
+        b.later.push({ draft: dropConstraintDraft(t, name), node });
         return;
       }
       case 'dropPrimary': {
         const name = this.scope.string(args[0]) ?? `${t.name}_pkey`;
-        b.later.push({ draft: { kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, node });
+        b.later.push({ draft: dropConstraintDraft(t, name), node });
         return;
       }
       case 'check': {
@@ -797,7 +774,7 @@ class KnexReader extends FrameworkReader {
           this.scope.string(args[2]),
         );
         if (isCreate) b.inlineConstraints.push(def);
-        else b.later.push({ draft: { kind: 'add-constraint', table: t, constraint: def }, node });
+        else b.later.push({ draft: addConstraintDraft(t, def), node });
         return;
       }
     }
@@ -826,15 +803,13 @@ class KnexReader extends FrameworkReader {
       if (l.name === 'references') {
         const refs = this.scope.stringList(l.args?.[0]);
         if (!refs) return undefined;
-        if (refs.length === 1 && refs[0]!.includes('.')) {
-          const parts = refs[0]!.split('.');
-          columns = [parts.pop()!];
-          table = qualified(parts.join('.'));
-        } else columns = refs;
+        const target = refs.length === 1 ? referenceTarget(refs[0]!) : undefined;
+        if (target) ({ table, columns } = target);
+        else columns = refs;
       } else if (l.name === 'inTable') {
         const name = this.scope.string(l.args?.[0]);
         if (name === undefined) return undefined;
-        table = qualified(name);
+        table = relationName(name);
       }
     }
     return table && columns ? { table, columns } : undefined;
@@ -974,14 +949,10 @@ class KnexReader extends FrameworkReader {
         });
       else
         later.push({
-          draft: {
-            kind: 'add-constraint',
-            table: t,
-            constraint: constraint('foreign-key', [name], {
-              name: fkName ?? knexName(t, [name], 'foreign'),
-              references: target,
-            }),
-          },
+          draft: addConstraintDraft(
+            t,
+            constraint('foreign-key', [name], { name: fkName ?? knexName(t, [name], 'foreign'), references: target }),
+          ),
           node: call,
         });
     }
@@ -1025,24 +996,6 @@ const CREATES_RELATION: Record<string, 'view' | 'materialized-view'> = {
   createViewOrReplace: 'view',
   createMaterializedView: 'materialized-view',
 };
-
-function createTableDraft(
-  table: QualifiedName,
-  columns: ColumnDef[],
-  constraints: ConstraintDef[],
-  ifNotExists: boolean,
-): OpDraft {
-  return {
-    kind: 'create-table',
-    table,
-    columns,
-    constraints,
-    ifNotExists,
-    asSelect: false,
-    partitioned: false,
-    temporary: false,
-  };
-}
 
 function sqlLiteral(v: StaticValue): string {
   if (v === null || v === undefined) return 'NULL';

@@ -14,19 +14,25 @@ import type { ColumnDef, ConstraintDef, Direction, QualifiedName, TransactionMod
 import { parseSql } from '../sql/parse-sql.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap } from './ast.js';
-import {
-  checkConstraint,
-  columnDef,
-  constraint,
-  qualified,
-  sqlDefault,
-  staticDefault,
-  unreadDefault,
-} from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
+import {
+  addColumnCheck,
+  addConstraintDraft,
+  checkConstraint,
+  columnDef,
+  constraint,
+  createTableDraft,
+  indexDraft,
+  markPrimaryKey,
+  markUnique,
+  partialCreateTableDraft,
+  relationName,
+  sqlDefault,
+} from '../ir-builder.js';
+import { staticDefault, unreadDefault } from './columns.js';
 
 const TYPE_ADAPTERS: Record<string, string> = {
   int: 'integer',
@@ -204,7 +210,7 @@ class PgmReader extends FrameworkReader {
       const m = /^\s*("?[^"(]+"?(?:\."?[^"(]+"?)?)\s*(?:\(([^)]*)\))?\s*$/.exec(ref);
       const name = (m?.[1] ?? ref).replace(/"/g, '');
       target = {
-        table: qualified(name),
+        table: relationName(name),
         columns: m?.[2] ? m[2].split(',').map((s) => s.trim().replace(/"/g, '')) : [],
       };
     } else {
@@ -226,22 +232,11 @@ class PgmReader extends FrameworkReader {
     const col = columnDef(name, type);
     const d = this.defaultOf(o);
     if (d) col.default = d;
-    if (this.opt(o, 'unique') === true) {
-      col.unique = true;
-      col.constraints.push(constraint('unique', [name]));
-    }
-    if (this.opt(o, 'primaryKey') === true && inlinePrimaryKey) {
-      col.primaryKey = true;
-      col.notNull = true;
-      col.constraints.push(constraint('primary-key', [name]));
-    }
+    if (this.opt(o, 'unique') === true) markUnique(col);
+    if (this.opt(o, 'primaryKey') === true && inlinePrimaryKey) markPrimaryKey(col);
     if (this.opt(o, 'notNull') === true) col.notNull = true;
     const check = this.opt(o, 'check');
-    if (typeof check === 'string') {
-      const def = checkConstraint(check);
-      def.columns = [name]; // a column constraint
-      col.constraints.push(def);
-    }
+    if (typeof check === 'string') addColumnCheck(col, check);
     if (o.has('references')) {
       const fk = this.references(o, name);
       if (!fk) return 'the referenced table is not a constant';
@@ -385,21 +380,7 @@ class PgmReader extends FrameworkReader {
         if (!table) return true;
         // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
         const partly = (reason: string) => {
-          this.c.emit(
-            {
-              kind: 'create-table',
-              table,
-              columns: [],
-              constraints: [],
-              ifNotExists: false,
-              asSelect: false,
-              partitioned: false,
-              temporary: false,
-              partial: true,
-            },
-            call,
-            opts,
-          );
+          this.c.emit(partialCreateTableDraft(table, false), call, opts);
           this.c.unknown(call, what, reason, opts);
           return true;
         };
@@ -417,16 +398,13 @@ class PgmReader extends FrameworkReader {
         if (primary.length > 1) constraints.push(constraint('primary-key', primary, { name: `${table.name}_pkey` }));
         if (o?.has('constraints'))
           constraints.push(...(this.constraintsFromOptions(table, undefined, o.get('constraints')) ?? []));
-        emit({
-          kind: 'create-table',
-          table,
-          columns,
-          constraints,
-          ifNotExists: this.scope.known(o?.get('ifNotExists')) === true,
-          asSelect: false,
-          partitioned: Boolean(o?.has('partition')),
-          temporary: this.scope.known(o?.get('temporary')) === true,
-        });
+        emit(
+          createTableDraft(table, columns, constraints, {
+            ifNotExists: this.scope.known(o?.get('ifNotExists')) === true,
+            partitioned: Boolean(o?.has('partition')),
+            temporary: this.scope.known(o?.get('temporary')) === true,
+          }),
+        );
         return true;
       }
       case 'dropTable': {
@@ -556,7 +534,7 @@ class PgmReader extends FrameworkReader {
         if (text !== undefined) this.irreversible.push('pgm.addConstraint() with SQL text');
         if (cname === undefined && text === undefined) this.irreversible.push('pgm.addConstraint() without a name');
         const statement = this.c.newStatement();
-        for (const def of defs) emit({ kind: 'add-constraint', table, constraint: def }, statement);
+        for (const def of defs) emit(addConstraintDraft(table, def), statement);
         return true;
       }
       case 'dropConstraint': {
@@ -595,18 +573,8 @@ class PgmReader extends FrameworkReader {
             cascade: this.scope.known(o?.get('cascade')) === true,
           });
         } else {
-          const draft: OpDraft = {
-            kind: 'create-index',
-            table,
-            name: iname,
-            columns,
-            unique,
-            concurrently,
-            ifNotExists: ifx,
-          };
           const where = this.scope.string(o?.get('where'));
-          if (where) draft.where = where;
-          emit(draft);
+          emit(indexDraft(table, columns, { name: iname, unique, concurrently, ifNotExists: ifx, where }));
         }
         return true;
       }

@@ -16,20 +16,27 @@ import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../.
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import {
-  checkConstraint,
-  columnDef,
-  constraint,
-  createEnumDraft,
-  qualified,
-  sqlDefault,
-  staticDefault,
-  unreadDefault,
-} from './columns.js';
 import { bindPlaceholders, type EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, UNKNOWN } from './scope.js';
+import {
+  addColumnReference,
+  addConstraintDraft,
+  checkConstraint,
+  columnDef,
+  constraint,
+  createEnumDraft,
+  dropConstraintDraft,
+  indexDraft,
+  markPrimaryKey,
+  markUnique,
+  partialCreateTableDraft,
+  relationName,
+  sqlDefault,
+  typeRef,
+} from '../ir-builder.js';
+import { staticDefault, unreadDefault } from './columns.js';
 
 /** Sequelize DataTypes → the SQL its Postgres dialect writes (`args` are the type's call arguments). */
 function sequelizeType(name: string, args: (string | number | undefined)[]): string | undefined {
@@ -131,7 +138,7 @@ class SequelizeReader extends FrameworkReader {
 
   private table(node: Node | undefined): QualifiedName | undefined {
     const s = this.scope.string(node);
-    if (s !== undefined) return qualified(s);
+    if (s !== undefined) return relationName(s);
     const p = objectProperties(this.scope, node)?.props;
     const name = this.scope.string(p?.get('tableName'));
     if (name === undefined) return undefined;
@@ -262,16 +269,9 @@ class SequelizeReader extends FrameworkReader {
     // Sequelize drops NOT NULL from a SERIAL column (the sequence default fills it).
     const col = columnDef(name, this.typeSql(table, name, a), { notNull: !a.allowNull && !a.autoIncrement });
     if (a.defaultValue) col.default = a.defaultValue;
-    if (a.unique) {
-      col.unique = true;
-      col.constraints.push(constraint('unique', [name]));
-    }
-    if (a.primaryKey && inlinePrimaryKey) {
-      col.primaryKey = true;
-      col.notNull = true;
-      col.constraints.push(constraint('primary-key', [name]));
-    }
-    if (a.references) col.constraints.push(constraint('foreign-key', [name], { references: a.references }));
+    if (a.unique) markUnique(col);
+    if (a.primaryKey && inlinePrimaryKey) markPrimaryKey(col);
+    if (a.references) addColumnReference(col, a.references);
     return col;
   }
 
@@ -428,15 +428,14 @@ class SequelizeReader extends FrameworkReader {
         const def = this.constraintOptions(t, args[1]);
         if (!def)
           return (this.c.unknown(call, what, 'the constraint options are not written with constants', opts), true);
-        this.c.emit({ kind: 'add-constraint', table: t, constraint: def }, call, opts);
+        this.c.emit(addConstraintDraft(t, def), call, opts);
         return true;
       }
       case 'removeConstraint': {
         const opts = optsFor(2);
         const t = needTable(opts);
         const name = this.scope.string(args[1]);
-        if (t && name !== undefined)
-          this.c.emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, call, opts);
+        if (t && name !== undefined) this.c.emit(dropConstraintDraft(t, name), call, opts);
         else if (t) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
         return true;
       }
@@ -598,20 +597,10 @@ class SequelizeReader extends FrameworkReader {
     else if (!a.references) drafts.push({ kind: 'set-default', table: t, column: name });
     if (a.enumValues)
       drafts.push(createEnumDraft({ schema: t.schema ?? 'public', name: `enum_${t.name}_${name}` }, a.enumValues));
-    if (a.unique) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('unique', [name]) });
+    if (a.unique) drafts.push(addConstraintDraft(t, constraint('unique', [name])));
     if (a.references)
-      drafts.push({
-        kind: 'add-constraint',
-        table: t,
-        constraint: constraint('foreign-key', [name], { references: a.references }),
-      });
-    else
-      drafts.push({
-        kind: 'alter-column-type',
-        table: t,
-        column: name,
-        newType: columnDef(name, this.typeSql(t, name, a)).type,
-      });
+      drafts.push(addConstraintDraft(t, constraint('foreign-key', [name], { references: a.references })));
+    else drafts.push({ kind: 'alter-column-type', table: t, column: name, newType: typeRef(this.typeSql(t, name, a)) });
     const o = drafts.length > 1 ? { inTransaction: true, ...opts } : opts;
     for (const d of drafts) this.c.emit(d, call, o);
   }
@@ -645,17 +634,8 @@ class SequelizeReader extends FrameworkReader {
     const unique = known('unique') === true || known('type') === 'UNIQUE';
     const name =
       typeof known('name') === 'string' ? (known('name') as string) : underscore(`${t.name}_${cols.join('_')}`);
-    const draft: OpDraft = {
-      kind: 'create-index',
-      table: t,
-      name,
-      columns: cols,
-      unique,
-      concurrently: known('concurrently') === true,
-      ifNotExists: false,
-    };
-    if (props?.has('where')) draft.where = nodeText(this.source, props.get('where')!);
-    this.c.emit(draft, call, opts);
+    const where = props?.has('where') ? nodeText(this.source, props.get('where')!) : undefined;
+    this.c.emit(indexDraft(t, cols, { name, unique, concurrently: known('concurrently') === true, where }), call, opts);
   }
 
   /** addConstraint options → the constraint, with Sequelize's generated names. */
@@ -699,22 +679,7 @@ class SequelizeReader extends FrameworkReader {
     const attrs = objectProperties(this.scope, args[1]);
     // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
     const partly = (reason: string) => {
-      if (t)
-        this.c.emit(
-          {
-            kind: 'create-table',
-            table: t,
-            columns: [],
-            constraints: [],
-            ifNotExists: true,
-            asSelect: false,
-            partitioned: false,
-            temporary: false,
-            partial: true,
-          },
-          call,
-          opts,
-        );
+      if (t) this.c.emit(partialCreateTableDraft(t, true), call, opts);
       this.c.unknown(call, what, reason, opts);
     };
     if (!t || !attrs || attrs.spread) return partly('the table name or its attributes are not written here');

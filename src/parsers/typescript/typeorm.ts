@@ -31,11 +31,23 @@ import type {
 } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault } from './columns.js';
 import { embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
+import {
+  addConstraintDraft,
+  checkConstraint,
+  columnDef,
+  constraint,
+  createEnumDraft,
+  createTableDraft,
+  dropConstraintDraft,
+  indexDraft,
+  partialCreateTableDraft,
+  relationName,
+  sqlDefault,
+} from '../ir-builder.js';
 
 /** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
 function typeormName(
@@ -124,7 +136,7 @@ class TypeOrmReader extends FrameworkReader {
   private table(node: Node | undefined): QualifiedName | undefined {
     const n = this.scope.resolve(unwrapAwait(node));
     const v = this.scope.string(n);
-    if (v !== undefined) return qualified(v);
+    if (v !== undefined) return relationName(v);
     const inner = unwrapAwait(n);
     if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table')
       return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
@@ -377,18 +389,7 @@ class TypeOrmReader extends FrameworkReader {
             this.c.unknown(call, what, 'the index is not a TableIndex written here', opts);
             continue;
           }
-          const where = this.scope.string(p.get('where'));
-          const draft: OpDraft = {
-            kind: 'create-index',
-            table: t,
-            name: this.scope.string(p.get('name')) ?? typeormName('IDX', t, columns, where),
-            columns,
-            unique: this.scope.known(p.get('isUnique')) === true,
-            concurrently: this.scope.known(p.get('isConcurrent')) === true,
-            ifNotExists: false,
-          };
-          if (where) draft.where = where;
-          emit(draft);
+          emit(this.tableIndex(t, p, columns));
         }
         return true;
       }
@@ -426,20 +427,19 @@ class TypeOrmReader extends FrameworkReader {
         if (link.name === 'createPrimaryKey') {
           const columns = this.scope.stringList(args[1]);
           if (!columns) return (this.c.unknown(call, what, 'the primary key columns are not constants', opts), true);
-          emit({
-            kind: 'add-constraint',
-            table: t,
-            constraint: constraint('primary-key', columns, {
-              name: this.scope.string(args[2]) ?? typeormName('PK', t, columns),
-            }),
-          });
+          emit(
+            addConstraintDraft(
+              t,
+              constraint('primary-key', columns, { name: this.scope.string(args[2]) ?? typeormName('PK', t, columns) }),
+            ),
+          );
           return true;
         }
         const plural = link.name.endsWith('s');
         const list = plural ? this.arrayItems(args[1]) : [args[1]];
         for (const item of list ?? [undefined]) {
           const def = this.constraintOf(link.name.replace(/^create|s$/g, ''), t, item);
-          if (def) emit({ kind: 'add-constraint', table: t, constraint: def });
+          if (def) emit(addConstraintDraft(t, def));
           else this.c.unknown(call, what, 'the constraint is not written here', opts);
         }
         return true;
@@ -460,7 +460,7 @@ class TypeOrmReader extends FrameworkReader {
               ? this.scope.string(args[1])
               : (this.scope.string(item) ?? this.scope.string(this.options(item)?.get('name')));
           if (name === undefined) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
-          else emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false });
+          else emit(dropConstraintDraft(t, name));
         }
         return true;
       }
@@ -493,6 +493,17 @@ class TypeOrmReader extends FrameworkReader {
     return n.elements;
   }
 
+  /** A `new TableIndex({ name, columnNames, isUnique, isConcurrent, where })`, named as TypeORM names it. */
+  private tableIndex(t: QualifiedName, p: Map<string, Node>, columns: string[]): OpDraft {
+    const where = this.scope.string(p.get('where'));
+    return indexDraft(t, columns, {
+      name: this.scope.string(p.get('name')) ?? typeormName('IDX', t, columns, where),
+      unique: this.scope.known(p.get('isUnique')) === true,
+      concurrently: this.scope.known(p.get('isConcurrent')) === true,
+      where,
+    });
+  }
+
   private constraintOf(kind: string, t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
     const p = this.options(node);
     if (!p) return undefined;
@@ -505,7 +516,7 @@ class TypeOrmReader extends FrameworkReader {
       const refSchema = this.scope.string(p.get('referencedSchema'));
       return constraint('foreign-key', columns, {
         name: name ?? typeormName('FK', t, columns),
-        references: { table: qualified(refTable, refSchema), columns: refColumns },
+        references: { table: relationName(refTable, refSchema), columns: refColumns },
       });
     }
     if (kind === 'UniqueConstraint') {
@@ -547,21 +558,13 @@ class TypeOrmReader extends FrameworkReader {
     this.c.emit({ kind: 'add-column', table: t, column: this.columnDef(t, c), ifNotExists: false }, call, opts);
     if (c.isPrimary)
       this.c.emit(
-        {
-          kind: 'add-constraint',
-          table: t,
-          constraint: constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) }),
-        },
+        addConstraintDraft(t, constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) })),
         call,
         opts,
       );
     if (c.isUnique)
       this.c.emit(
-        {
-          kind: 'add-constraint',
-          table: t,
-          constraint: constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) }),
-        },
+        addConstraintDraft(t, constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) })),
         call,
         opts,
       );
@@ -574,22 +577,7 @@ class TypeOrmReader extends FrameworkReader {
     const columns = this.arrayItems(p?.get('columns'));
     // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
     const partly = (reason: string) => {
-      if (t)
-        this.c.emit(
-          {
-            kind: 'create-table',
-            table: t,
-            columns: [],
-            constraints: [],
-            ifNotExists: this.scope.known(args[1]) === true,
-            asSelect: false,
-            partitioned: false,
-            temporary: false,
-            partial: true,
-          },
-          call,
-          opts,
-        );
+      if (t) this.c.emit(partialCreateTableDraft(t, this.scope.known(args[1]) === true), call, opts);
       this.c.unknown(call, what, reason, opts);
     };
     if (!p || !t || !columns) return partly('the table is not a new Table({ name, columns }) written here');
@@ -619,37 +607,14 @@ class TypeOrmReader extends FrameworkReader {
     }
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
     if (primary.length) constraints.push(constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
-    this.c.emit(
-      {
-        kind: 'create-table',
-        table: t,
-        columns: cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!)),
-        constraints,
-        ifNotExists,
-        asSelect: false,
-        partitioned: false,
-        temporary: false,
-      },
-      call,
-      opts,
-    );
+    const columnDefs = cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!));
+    this.c.emit(createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
     if (createIndices) {
       for (const item of this.arrayItems(p.get('indices')) ?? []) {
         const ip = this.options(item);
         const columnsOf = this.scope.stringList(ip?.get('columnNames'));
         if (!ip || !columnsOf) continue;
-        const where = this.scope.string(ip.get('where'));
-        const draft: OpDraft = {
-          kind: 'create-index',
-          table: t,
-          name: this.scope.string(ip.get('name')) ?? typeormName('IDX', t, columnsOf, where),
-          columns: columnsOf,
-          unique: this.scope.known(ip.get('isUnique')) === true,
-          concurrently: this.scope.known(ip.get('isConcurrent')) === true,
-          ifNotExists: false,
-        };
-        if (where) draft.where = where;
-        this.c.emit(draft, call, opts);
+        this.c.emit(this.tableIndex(t, ip, columnsOf), call, opts);
       }
     }
   }
@@ -742,9 +707,7 @@ class TypeOrmReader extends FrameworkReader {
     if (old.isUnique !== next.isUnique) {
       const uq = typeormName('UQ', t, [name]);
       this.c.emit(
-        next.isUnique
-          ? { kind: 'add-constraint', table: t, constraint: constraint('unique', [name], { name: uq }) }
-          : { kind: 'drop-constraint', table: t, name: uq, ifExists: false, cascade: false },
+        next.isUnique ? addConstraintDraft(t, constraint('unique', [name], { name: uq })) : dropConstraintDraft(t, uq),
         call,
         opts,
       );
@@ -753,8 +716,8 @@ class TypeOrmReader extends FrameworkReader {
       const pk = typeormName('PK', t, [name]);
       this.c.emit(
         next.isPrimary
-          ? { kind: 'add-constraint', table: t, constraint: constraint('primary-key', [name], { name: pk }) }
-          : { kind: 'drop-constraint', table: t, name: pk, ifExists: false, cascade: false },
+          ? addConstraintDraft(t, constraint('primary-key', [name], { name: pk }))
+          : dropConstraintDraft(t, pk),
         call,
         opts,
       );
