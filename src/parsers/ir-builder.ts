@@ -204,3 +204,38 @@ export function createEnumDraft(name: QualifiedName, values: string[]): OpDraft 
     sql: `CREATE TYPE ${quoted} AS ENUM (${values.map(quoteLiteral).join(', ')})`,
   };
 }
+
+/*
+ * SQL fragments a framework's own compiler writes (SQLAlchemy's column DDL, a type with its COLLATE):
+ * read by the SQL parser, so they normalise exactly as the same text in a .sql file.
+ */
+
+function generatedOps(sql: string): OpDraft[] {
+  return parseSql(sql, { file: '', direction: 'upgrade', generated: true }).ops;
+}
+
+/** A column from its SQL definition (`"email" varchar(255) DEFAULT 'x' NOT NULL CHECK (…)`); undefined if unreadable. */
+export function columnFromSql(sql: string, span?: SourceSpan): ColumnDef | undefined {
+  const op = generatedOps(`ALTER TABLE t ADD COLUMN ${sql}`)[0];
+  if (op?.kind !== 'add-column') return undefined;
+  if (span) op.column.span = span;
+  return op.column;
+}
+
+/** `ALTER COLUMN … TYPE <typeSql> [USING <using>]`: the type (and its COLLATE) read as SQL. */
+export function alterColumnTypeDraft(
+  table: QualifiedName,
+  column: string,
+  typeSql: string,
+  using?: string,
+): OpDraft | undefined {
+  const op = generatedOps(`ALTER TABLE t ALTER COLUMN c TYPE ${typeSql}${using ? ` USING ${using}` : ''}`)[0];
+  if (op?.kind !== 'alter-column-type') return undefined;
+  return { ...op, table, column };
+}
+
+/** An SQL expression as the SQL frontend prints it (an index predicate or expression column); undefined if unreadable. */
+export function expressionText(sql: string): string | undefined {
+  const op = generatedOps(`CREATE INDEX ON t (x) WHERE ${sql}`)[0];
+  return op?.kind === 'create-index' ? op.where : undefined;
+}

@@ -169,6 +169,17 @@ class BodyWalker {
         this.ctx.diagnostics.push(...result.diagnostics);
         this.push(result.ops, state);
       },
+      op: (draft) => {
+        const op = {
+          ...draft,
+          span,
+          direction: this.direction,
+          inTransaction: false,
+          statementIndex: index,
+        } as Operation;
+        pythonComputedDefaults([op]);
+        this.push([op], state);
+      },
       unknown: (reason) => this.unknownOp(node, reason, state),
       spanOf: (part) => this.span(part),
     };
