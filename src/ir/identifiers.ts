@@ -229,6 +229,11 @@ export function qualified(name: QualifiedName): string {
   return name.schema ? `${quoteIdent(name.schema)}.${quoteIdent(name.name)}` : quoteIdent(name.name);
 }
 
+/** The same with every part double-quoted, as SQLAlchemy writes names: `"billing"."invoices"`. */
+export function doubleQuoteQualified(name: QualifiedName): string {
+  return name.schema ? `${doubleQuote(name.schema)}.${doubleQuote(name.name)}` : doubleQuote(name.name);
+}
+
 /** A string literal as SQL. */
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;

@@ -80,6 +80,11 @@ export function addColumnReference(col: ColumnDef, references: ForeignKeyTarget,
   return fk;
 }
 
+/** A name and the schema given beside it, as given (a dot in the name is part of the name). */
+export function tableName(name: string, schema?: string): QualifiedName {
+  return schema ? { schema, name } : { name };
+}
+
 /** `schema.table` written as one string (Knex, Sequelize, TypeORM, Kysely accept it) → qualified name. */
 export function relationName(name: string, schema?: string): QualifiedName {
   const dot = name.indexOf('.');

@@ -24,8 +24,10 @@ import {
   expressionText,
   indexDraft,
   sqlDefault,
+  tableName,
   typeRef,
 } from '../ir-builder.js';
+import { doubleQuoteQualified } from '../../ir/identifiers.js';
 import type { OpDraft } from '../sql/translate.js';
 import type { SyntaxNode } from './python-tree.js';
 import {
@@ -36,7 +38,6 @@ import {
   foreignKeyTarget,
   ident,
   isAutoincrementKey,
-  qualified,
   readColumn,
   serverDefaultClause,
   sqlExpression,
@@ -230,17 +231,13 @@ function needList(value: string[] | undefined, what: string, v: PyValue | undefi
 /** The operations a revision can call, keyed by method name. */
 type Translator = (a: Args, sink: OpSink) => void;
 
-function relation(name: string, schema: string | undefined): QualifiedName {
-  return schema ? { schema, name } : { name };
-}
-
 function table(a: Args, key = 'table_name'): QualifiedName {
-  return relation(need(a.str(key), 'table name', a.get(key)), a.str('schema'));
+  return tableName(need(a.str(key), 'table name', a.get(key)), a.str('schema'));
 }
 
 /** The table as SQL, for the statements the IR keeps as SQL (COMMENT ON). */
 function tableSql(a: Args): string {
-  return qualified(need(a.str('table_name'), 'table name', a.get('table_name')), a.str('schema'));
+  return doubleQuoteQualified(table(a));
 }
 
 function readColumnArg(v: PyValue | undefined, sink: OpSink): ColumnSpec {
@@ -263,7 +260,7 @@ function columnDefOf(c: ColumnSpec, serial: boolean, span?: SourceSpan): ColumnD
 /** `sa.ForeignKey("users.id")` on a column → its FOREIGN KEY constraint. */
 function columnForeignKey(column: string, fk: ColumnSpec['foreignKeys'][number]): ConstraintDef {
   const references: ForeignKeyTarget = {
-    table: relation(fk.target.table, fk.target.schema),
+    table: tableName(fk.target.table, fk.target.schema),
     columns: [fk.target.column],
   };
   return constraint('foreign-key', [column], { name: fk.name, references });
@@ -345,9 +342,9 @@ function nameOf(item: PyCall): string | undefined {
 }
 
 function createTable(a: Args, sink: OpSink): void {
-  const tableName = need(a.str('table_name'), 'table name', a.get('table_name'));
+  const name = need(a.str('table_name'), 'table name', a.get('table_name'));
   const schema = a.str('schema');
-  const t = relation(tableName, schema);
+  const t = tableName(name, schema);
   const columns: ColumnSpec[] = [];
   // Constraint objects written in the call, in order: SQLAlchemy emits them before those it derives from columns.
   const constraints: ConstraintDef[] = [];
@@ -391,7 +388,7 @@ function createTable(a: Args, sink: OpSink): void {
           throw new Unsupported(`foreign key target ${sourceText(item)} is not "table.column"`);
         const first = targets[0]!;
         for (const c of local) foreignKeyColumns.add(c);
-        const references = { table: relation(first.table, first.schema), columns: targets.map((x) => x!.column) };
+        const references = { table: tableName(first.table, first.schema), columns: targets.map((x) => x!.column) };
         constraints.push(constraint('foreign-key', local, { name, references }));
         break;
       }
@@ -422,7 +419,7 @@ function createTable(a: Args, sink: OpSink): void {
   for (const c of columns) {
     const e = c.type?.enum;
     if (!e || !e.createType) continue;
-    const name = qualified(e.name, e.schema);
+    const name = doubleQuoteQualified(tableName(e.name, e.schema));
     if (enums.has(name)) continue;
     enums.add(name);
     sink.sql(
@@ -447,8 +444,7 @@ function createTable(a: Args, sink: OpSink): void {
     }),
   );
   for (const c of columns) {
-    if (c.index)
-      sink.op(indexDraft(t, [c.name], { name: defaultIndexName(tableName, schema, c.name), unique: c.unique }));
+    if (c.index) sink.op(indexDraft(t, [c.name], { name: defaultIndexName(name, schema, c.name), unique: c.unique }));
   }
   for (const index of indexes) sink.op(index);
   const tableComment = commentSql(`TABLE ${tableSql(a)}`, a.get('comment'));
@@ -512,7 +508,7 @@ function dropIndex(a: Args, sink: OpSink): void {
   const name = need(a.str('index_name'), 'index name', a.get('index_name'));
   sink.op({
     kind: 'drop-index',
-    indexes: [relation(name, a.str('schema'))],
+    indexes: [tableName(name, a.str('schema'))],
     concurrently: a.bool('postgresql_concurrently') === true,
     ifExists: a.bool('if_exists') === true,
     cascade: false,
@@ -533,11 +529,11 @@ function notValid(a: Args): boolean {
 function createForeignKey(a: Args, sink: OpSink): void {
   const local = needList(strList(a.get('local_cols')), 'local columns', a.get('local_cols'));
   const remote = needList(strList(a.get('remote_cols')), 'referenced columns', a.get('remote_cols'));
-  const referent = relation(
+  const referent = tableName(
     need(a.str('referent_table'), 'referenced table', a.get('referent_table')),
     a.str('referent_schema'),
   );
-  const source = relation(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
+  const source = tableName(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
   const references = { table: referent, columns: remote };
   sink.op(
     addConstraintDraft(
@@ -597,7 +593,7 @@ function dropTable(a: Args, sink: OpSink): void {
 }
 
 function renameTable(a: Args, sink: OpSink): void {
-  const old = relation(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
+  const old = tableName(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
   const newName = need(a.str('new_table_name'), 'new table name', a.get('new_table_name'));
   sink.op({ kind: 'rename-table', table: old, newName });
 }
@@ -627,7 +623,7 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
     if (cursor.method && ['update', 'insert', 'delete'].includes(cursor.method)) verb = cursor.method;
     const receiver: PyValue = cursor.receiver;
     const t = tableObject(receiver);
-    if (t && verb) return { sql: statementFor(verb, qualified(t.table, t.schema)), filtered };
+    if (t && verb) return { sql: statementFor(verb, doubleQuoteQualified(tableName(t.table, t.schema))), filtered };
     cursor = receiver;
   }
   // sa.update(users) / sa.insert(users) / sa.delete(users)
@@ -635,7 +631,9 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
   while (cursor?.kind === 'call') {
     if (cursor.callee && ['update', 'insert', 'delete'].includes(lastName(cursor.callee))) {
       const t = tableObject(cursor.args[0]);
-      return t ? { sql: statementFor(lastName(cursor.callee), qualified(t.table, t.schema)), filtered } : undefined;
+      return t
+        ? { sql: statementFor(lastName(cursor.callee), doubleQuoteQualified(tableName(t.table, t.schema))), filtered }
+        : undefined;
     }
     cursor = cursor.receiver;
   }
@@ -728,7 +726,8 @@ function bulkInsert(a: Args, sink: OpSink): void {
     );
   const rows = a.get('rows');
   const count = rows?.kind === 'seq' ? rows.items.length : 1;
-  for (let i = 0; i < count; i++) sink.sql(`INSERT INTO ${qualified(t.table, t.schema)} DEFAULT VALUES`, standIn);
+  for (let i = 0; i < count; i++)
+    sink.sql(`INSERT INTO ${doubleQuoteQualified(tableName(t.table, t.schema))} DEFAULT VALUES`, standIn);
 }
 
 function tableComment(a: Args, sink: OpSink, drop: boolean): void {
@@ -787,7 +786,7 @@ export function enumDdl(receiver: PyValue, method: string, call: PyCall, sink: O
   if (method !== 'create' && method !== 'drop') return false;
   const type = sqlType(receiver);
   if (!type?.enum) return false;
-  const name = qualified(type.enum.name, type.enum.schema);
+  const name = doubleQuoteQualified(tableName(type.enum.name, type.enum.schema));
   const checkfirst = call.kwargs.get('checkfirst');
   const ifExists = checkfirst?.kind === 'bool' && checkfirst.value;
   if (method === 'create')
