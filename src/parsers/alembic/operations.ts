@@ -349,7 +349,7 @@ function createTable(a: Args, sink: OpSink): void {
   // Constraint objects written in the call, in order: SQLAlchemy emits them before those it derives from columns.
   const constraints: ConstraintDef[] = [];
   const indexes: OpDraft[] = [];
-  let primaryKey: { columns: string[]; name?: string } | undefined;
+  let primaryKey: { columns: string[]; name?: string; span: SourceSpan } | undefined;
   const foreignKeyColumns = new Set<string>();
   /** Each column's `sa.Column(…)`: findings about a column point there, not at the whole call. */
   const columnNodes = new Map<string, SyntaxNode>();
@@ -360,6 +360,8 @@ function createTable(a: Args, sink: OpSink): void {
     }
     const kind = lastName(item.callee);
     const name = nameOf(item);
+    // Each constraint object's own line: findings about it point there, not at the whole call.
+    const span = sink.spanOf(item.node);
     const listed = (what: string) => needList(strList({ kind: 'seq', items: item.args, node: item.node }), what, item);
     switch (kind) {
       case 'Column': {
@@ -369,15 +371,15 @@ function createTable(a: Args, sink: OpSink): void {
         break;
       }
       case 'PrimaryKeyConstraint':
-        primaryKey = { columns: listed('primary key columns') };
+        primaryKey = { columns: listed('primary key columns'), span };
         if (name) primaryKey.name = name;
         break;
       case 'UniqueConstraint':
-        constraints.push(constraint('unique', listed('unique columns'), { name }));
+        constraints.push(constraint('unique', listed('unique columns'), { name, span }));
         break;
       case 'CheckConstraint': {
         const expression = exactStr(item.args[0]) ?? (item.args[0] ? sqlExpression(item.args[0]) : undefined);
-        constraints.push(checkConstraint(expression ?? 'true', name));
+        constraints.push(checkConstraint(expression ?? 'true', name, span));
         break;
       }
       case 'ForeignKeyConstraint': {
@@ -389,7 +391,7 @@ function createTable(a: Args, sink: OpSink): void {
         const first = targets[0]!;
         for (const c of local) foreignKeyColumns.add(c);
         const references = { table: tableName(first.table, first.schema), columns: targets.map((x) => x!.column) };
-        constraints.push(constraint('foreign-key', local, { name, references }));
+        constraints.push(constraint('foreign-key', local, { name, references, span }));
         break;
       }
       case 'Index': {
@@ -428,12 +430,17 @@ function createTable(a: Args, sink: OpSink): void {
     );
   }
   const tableConstraints: ConstraintDef[] = [];
-  if (pkColumns.length) tableConstraints.push(constraint('primary-key', pkColumns, { name: primaryKey?.name }));
+  if (pkColumns.length) {
+    // `primary_key=True` on a column: the key is stated on that column (the first, for a composite key).
+    const span = primaryKey?.span ?? sink.spanOf(columnNodes.get(pkColumns[0]!)!);
+    tableConstraints.push(constraint('primary-key', pkColumns, { name: primaryKey?.name, span }));
+  }
   tableConstraints.push(...constraints);
   // Then, column by column, the UNIQUE and FOREIGN KEY constraints SQLAlchemy makes from column options.
   for (const c of columns) {
-    if (c.unique && !c.index) tableConstraints.push(constraint('unique', [c.name]));
-    for (const fk of c.foreignKeys) tableConstraints.push(columnForeignKey(c.name, fk));
+    const span = sink.spanOf(columnNodes.get(c.name)!);
+    if (c.unique && !c.index) tableConstraints.push(constraint('unique', [c.name], { span }));
+    for (const fk of c.foreignKeys) tableConstraints.push({ ...columnForeignKey(c.name, fk), span });
   }
   const prefixes = strList(a.get('prefixes')) ?? [];
   sink.op(
