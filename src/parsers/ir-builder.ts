@@ -136,9 +136,9 @@ export function addConstraintDraft(table: QualifiedName, def: ConstraintDef): Op
   return { kind: 'add-constraint', table, constraint: def };
 }
 
-/** `ALTER TABLE … DROP CONSTRAINT name` as the frameworks send it (no IF EXISTS, no CASCADE). */
-export function dropConstraintDraft(table: QualifiedName, name: string): OpDraft {
-  return { kind: 'drop-constraint', table, name, ifExists: false, cascade: false };
+/** `ALTER TABLE … DROP CONSTRAINT [IF EXISTS] name` (the frameworks never add CASCADE). */
+export function dropConstraintDraft(table: QualifiedName, name: string, ifExists = false): OpDraft {
+  return { kind: 'drop-constraint', table, name, ifExists, cascade: false };
 }
 
 export interface IndexOptions {

@@ -13,20 +13,7 @@ import type {
   QualifiedName,
   SourceSpan,
 } from '../../ir/types.js';
-import {
-  addConstraintDraft,
-  alterColumnTypeDraft,
-  checkConstraint,
-  columnFromSql,
-  constraint,
-  createTableDraft,
-  dropConstraintDraft,
-  expressionText,
-  indexDraft,
-  sqlDefault,
-  tableName,
-  typeRef,
-} from '../ir-builder.js';
+import * as ir from '../ir-builder.js';
 import { doubleQuoteQualified } from '../../ir/identifiers.js';
 import type { OpDraft } from '../sql/translate.js';
 import type { SyntaxNode } from './python-tree.js';
@@ -232,7 +219,7 @@ function needList(value: string[] | undefined, what: string, v: PyValue | undefi
 type Translator = (a: Args, sink: OpSink) => void;
 
 function table(a: Args, key = 'table_name'): QualifiedName {
-  return tableName(need(a.str(key), 'table name', a.get(key)), a.str('schema'));
+  return ir.tableName(need(a.str(key), 'table name', a.get(key)), a.str('schema'));
 }
 
 /** The table as SQL, for the statements the IR keeps as SQL (COMMENT ON). */
@@ -252,7 +239,7 @@ function readColumnArg(v: PyValue | undefined, sink: OpSink): ColumnSpec {
 
 /** The column as SQLAlchemy's compiler writes its DDL, read by the builder. */
 function columnDefOf(c: ColumnSpec, serial: boolean, span?: SourceSpan): ColumnDef {
-  const column = columnFromSql(columnSql(c, serial), span);
+  const column = ir.columnFromSql(columnSql(c, serial), span);
   if (!column) throw new Unsupported(`could not read the column ${c.name} built for this call`);
   return column;
 }
@@ -260,10 +247,10 @@ function columnDefOf(c: ColumnSpec, serial: boolean, span?: SourceSpan): ColumnD
 /** `sa.ForeignKey("users.id")` on a column → its FOREIGN KEY constraint. */
 function columnForeignKey(column: string, fk: ColumnSpec['foreignKeys'][number]): ConstraintDef {
   const references: ForeignKeyTarget = {
-    table: tableName(fk.target.table, fk.target.schema),
+    table: ir.tableName(fk.target.table, fk.target.schema),
     columns: [fk.target.column],
   };
-  return constraint('foreign-key', [column], { name: fk.name, references });
+  return ir.constraint('foreign-key', [column], { name: fk.name, references });
 }
 
 function commentSql(target: string, comment: PyValue | undefined): string | undefined {
@@ -279,15 +266,15 @@ function addColumn(a: Args, sink: OpSink): void {
   const column = columnDefOf(c, isAutoincrementKey(c, c.primaryKey ? [c.name] : []));
   sink.op({ kind: 'add-column', table: t, column, ifNotExists: a.bool('if_not_exists') === true });
   // Alembic then adds the column's constraints (never the primary key) and indexes as separate statements.
-  for (const fk of c.foreignKeys) sink.op(addConstraintDraft(t, columnForeignKey(c.name, fk)));
-  if (c.unique && !c.index) sink.op(addConstraintDraft(t, constraint('unique', [c.name])));
+  for (const fk of c.foreignKeys) sink.op(ir.addConstraintDraft(t, columnForeignKey(c.name, fk)));
+  if (c.unique && !c.index) sink.op(ir.addConstraintDraft(t, ir.constraint('unique', [c.name])));
   if (c.index) {
     const name = defaultIndexName(
       need(a.str('table_name'), 'table name', a.get('table_name')),
       a.str('schema'),
       c.name,
     );
-    sink.op(indexDraft(t, [c.name], { name, unique: c.unique }));
+    sink.op(ir.indexDraft(t, [c.name], { name, unique: c.unique }));
   }
   if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${tableSql(a)}.${ident(c.name)} IS ${sqlString(c.comment)}`);
 }
@@ -310,12 +297,12 @@ function alterColumn(a: Args, sink: OpSink): void {
       );
     const using = a.get('postgresql_using');
     const usingSql = using ? (exactStr(using) ?? sqlExpression(using)) : undefined;
-    const draft = alterColumnTypeDraft(t, column, type?.sql ?? ident(sourceText(typeArg)), usingSql);
+    const draft = ir.alterColumnTypeDraft(t, column, type?.sql ?? ident(sourceText(typeArg)), usingSql);
     if (!draft) sink.unknown('could not read the type change built for this call');
     else {
       const existing = a.get('existing_type');
       const oldType = existing && existing.kind !== 'none' ? sqlType(existing) : undefined;
-      if (oldType && draft.kind === 'alter-column-type') draft.oldType = typeRef(oldType.sql);
+      if (oldType && draft.kind === 'alter-column-type') draft.oldType = ir.typeRef(oldType.sql);
       sink.op(draft);
     }
   }
@@ -327,7 +314,7 @@ function alterColumn(a: Args, sink: OpSink): void {
   const serverDefault = a.get('server_default');
   if (serverDefault && !(serverDefault.kind === 'bool' && serverDefault.value === false)) {
     if (serverDefault.kind === 'none') sink.op({ kind: 'set-default', table: t, column });
-    else sink.op({ kind: 'set-default', table: t, column, default: sqlDefault(serverDefaultClause(serverDefault)) });
+    else sink.op({ kind: 'set-default', table: t, column, default: ir.sqlDefault(serverDefaultClause(serverDefault)) });
   }
   const comment = commentSql(`COLUMN ${tableSql(a)}.${ident(column)}`, a.get('comment'));
   if (comment) sink.sql(comment);
@@ -344,7 +331,7 @@ function nameOf(item: PyCall): string | undefined {
 function createTable(a: Args, sink: OpSink): void {
   const name = need(a.str('table_name'), 'table name', a.get('table_name'));
   const schema = a.str('schema');
-  const t = tableName(name, schema);
+  const t = ir.tableName(name, schema);
   const columns: ColumnSpec[] = [];
   // Constraint objects written in the call, in order: SQLAlchemy emits them before those it derives from columns.
   const constraints: ConstraintDef[] = [];
@@ -375,11 +362,11 @@ function createTable(a: Args, sink: OpSink): void {
         if (name) primaryKey.name = name;
         break;
       case 'UniqueConstraint':
-        constraints.push(constraint('unique', listed('unique columns'), { name, span }));
+        constraints.push(ir.constraint('unique', listed('unique columns'), { name, span }));
         break;
       case 'CheckConstraint': {
         const expression = exactStr(item.args[0]) ?? (item.args[0] ? sqlExpression(item.args[0]) : undefined);
-        constraints.push(checkConstraint(expression ?? 'true', name, span));
+        constraints.push(ir.checkConstraint(expression ?? 'true', name, span));
         break;
       }
       case 'ForeignKeyConstraint': {
@@ -390,14 +377,14 @@ function createTable(a: Args, sink: OpSink): void {
           throw new Unsupported(`foreign key target ${sourceText(item)} is not "table.column"`);
         const first = targets[0]!;
         for (const c of local) foreignKeyColumns.add(c);
-        const references = { table: tableName(first.table, first.schema), columns: targets.map((x) => x!.column) };
-        constraints.push(constraint('foreign-key', local, { name, references, span }));
+        const references = { table: ir.tableName(first.table, first.schema), columns: targets.map((x) => x!.column) };
+        constraints.push(ir.constraint('foreign-key', local, { name, references, span }));
         break;
       }
       case 'Index': {
         const unique = item.kwargs.get('unique');
         indexes.push(
-          indexDraft(t, item.args.slice(1).map(indexColumn), {
+          ir.indexDraft(t, item.args.slice(1).map(indexColumn), {
             name: exactStr(item.args[0]),
             unique: unique?.kind === 'bool' && unique.value,
           }),
@@ -421,7 +408,7 @@ function createTable(a: Args, sink: OpSink): void {
   for (const c of columns) {
     const e = c.type?.enum;
     if (!e || !e.createType) continue;
-    const name = doubleQuoteQualified(tableName(e.name, e.schema));
+    const name = doubleQuoteQualified(ir.tableName(e.name, e.schema));
     if (enums.has(name)) continue;
     enums.add(name);
     sink.sql(
@@ -433,25 +420,26 @@ function createTable(a: Args, sink: OpSink): void {
   if (pkColumns.length) {
     // `primary_key=True` on a column: the key is stated on that column (the first, for a composite key).
     const span = primaryKey?.span ?? sink.spanOf(columnNodes.get(pkColumns[0]!)!);
-    tableConstraints.push(constraint('primary-key', pkColumns, { name: primaryKey?.name, span }));
+    tableConstraints.push(ir.constraint('primary-key', pkColumns, { name: primaryKey?.name, span }));
   }
   tableConstraints.push(...constraints);
   // Then, column by column, the UNIQUE and FOREIGN KEY constraints SQLAlchemy makes from column options.
   for (const c of columns) {
     const span = sink.spanOf(columnNodes.get(c.name)!);
-    if (c.unique && !c.index) tableConstraints.push(constraint('unique', [c.name], { span }));
+    if (c.unique && !c.index) tableConstraints.push(ir.constraint('unique', [c.name], { span }));
     for (const fk of c.foreignKeys) tableConstraints.push({ ...columnForeignKey(c.name, fk), span });
   }
   const prefixes = strList(a.get('prefixes')) ?? [];
   sink.op(
-    createTableDraft(t, columnDefs, tableConstraints, {
+    ir.createTableDraft(t, columnDefs, tableConstraints, {
       ifNotExists: a.bool('if_not_exists') === true,
       partitioned: a.str('postgresql_partition_by') !== undefined,
       temporary: prefixes.some((p) => /^temp(orary)?$/i.test(p)),
     }),
   );
   for (const c of columns) {
-    if (c.index) sink.op(indexDraft(t, [c.name], { name: defaultIndexName(name, schema, c.name), unique: c.unique }));
+    if (c.index)
+      sink.op(ir.indexDraft(t, [c.name], { name: defaultIndexName(name, schema, c.name), unique: c.unique }));
   }
   for (const index of indexes) sink.op(index);
   const tableComment = commentSql(`TABLE ${tableSql(a)}`, a.get('comment'));
@@ -470,7 +458,7 @@ function indexColumn(v: PyValue): string {
   if (v.kind === 'call' && (lastName(v.callee) === 'desc' || lastName(v.callee) === 'asc') && v.args[0])
     return indexColumn(v.args[0]);
   const sql = sqlExpression(v);
-  const expr = sql === undefined ? undefined : expressionText(sql);
+  const expr = sql === undefined ? undefined : ir.expressionText(sql);
   if (expr === undefined) throw new Unsupported(`index column ${sourceText(v)} is not known statically`);
   return expr;
 }
@@ -497,11 +485,11 @@ function createIndex(a: Args, sink: OpSink): void {
   const whereSql = whereArg ? (exactStr(whereArg) ?? sqlExpression(whereArg)) : undefined;
   if (whereArg && whereSql === undefined)
     sink.unknown(`postgresql_where=${sourceText(whereArg)} is not known statically; the index is read as not partial`);
-  const where = whereSql === undefined ? undefined : expressionText(whereSql);
+  const where = whereSql === undefined ? undefined : ir.expressionText(whereSql);
   if (whereSql !== undefined && where === undefined)
     throw new Unsupported(`postgresql_where=${whereArg ? sourceText(whereArg) : '?'} is not an SQL expression`);
   sink.op(
-    indexDraft(table(a), cols, {
+    ir.indexDraft(table(a), cols, {
       name: indexName,
       unique: a.bool('unique') === true,
       concurrently: a.bool('postgresql_concurrently') === true,
@@ -515,7 +503,7 @@ function dropIndex(a: Args, sink: OpSink): void {
   const name = need(a.str('index_name'), 'index name', a.get('index_name'));
   sink.op({
     kind: 'drop-index',
-    indexes: [tableName(name, a.str('schema'))],
+    indexes: [ir.tableName(name, a.str('schema'))],
     concurrently: a.bool('postgresql_concurrently') === true,
     ifExists: a.bool('if_exists') === true,
     cascade: false,
@@ -536,28 +524,28 @@ function notValid(a: Args): boolean {
 function createForeignKey(a: Args, sink: OpSink): void {
   const local = needList(strList(a.get('local_cols')), 'local columns', a.get('local_cols'));
   const remote = needList(strList(a.get('remote_cols')), 'referenced columns', a.get('remote_cols'));
-  const referent = tableName(
+  const referent = ir.tableName(
     need(a.str('referent_table'), 'referenced table', a.get('referent_table')),
     a.str('referent_schema'),
   );
-  const source = tableName(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
+  const source = ir.tableName(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
   const references = { table: referent, columns: remote };
   sink.op(
-    addConstraintDraft(
+    ir.addConstraintDraft(
       source,
-      constraint('foreign-key', local, { name: constraintName(a), references, notValid: notValid(a) }),
+      ir.constraint('foreign-key', local, { name: constraintName(a), references, notValid: notValid(a) }),
     ),
   );
 }
 
 function createUniqueConstraint(a: Args, sink: OpSink): void {
   const columns = needList(strList(a.get('columns')), 'columns', a.get('columns'));
-  sink.op(addConstraintDraft(table(a), constraint('unique', columns, { name: constraintName(a) })));
+  sink.op(ir.addConstraintDraft(table(a), ir.constraint('unique', columns, { name: constraintName(a) })));
 }
 
 function createPrimaryKey(a: Args, sink: OpSink): void {
   const columns = needList(strList(a.get('columns')), 'columns', a.get('columns'));
-  sink.op(addConstraintDraft(table(a), constraint('primary-key', columns, { name: constraintName(a) })));
+  sink.op(ir.addConstraintDraft(table(a), ir.constraint('primary-key', columns, { name: constraintName(a) })));
 }
 
 function createCheckConstraint(a: Args, sink: OpSink): void {
@@ -567,10 +555,10 @@ function createCheckConstraint(a: Args, sink: OpSink): void {
   // A SQLAlchemy expression object: the constraint is known, its condition is not.
   const def =
     expression !== undefined
-      ? checkConstraint(expression, name)
-      : constraint('check', [], { name, expression: condition ? sourceText(condition) : '?' });
+      ? ir.checkConstraint(expression, name)
+      : ir.constraint('check', [], { name, expression: condition ? sourceText(condition) : '?' });
   def.notValid = notValid(a);
-  sink.op(addConstraintDraft(table(a), def));
+  sink.op(ir.addConstraintDraft(table(a), def));
 }
 
 function createExcludeConstraint(a: Args, sink: OpSink): void {
@@ -592,7 +580,7 @@ function createExcludeConstraint(a: Args, sink: OpSink): void {
 
 function dropConstraint(a: Args, sink: OpSink): void {
   const name = need(a.str('constraint_name'), 'constraint name', a.get('constraint_name'));
-  sink.op({ ...dropConstraintDraft(table(a), name), ifExists: a.bool('if_exists') === true } as OpDraft);
+  sink.op(ir.dropConstraintDraft(table(a), name, a.bool('if_exists') === true));
 }
 
 function dropTable(a: Args, sink: OpSink): void {
@@ -600,7 +588,7 @@ function dropTable(a: Args, sink: OpSink): void {
 }
 
 function renameTable(a: Args, sink: OpSink): void {
-  const old = tableName(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
+  const old = ir.tableName(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
   const newName = need(a.str('new_table_name'), 'new table name', a.get('new_table_name'));
   sink.op({ kind: 'rename-table', table: old, newName });
 }
@@ -630,7 +618,7 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
     if (cursor.method && ['update', 'insert', 'delete'].includes(cursor.method)) verb = cursor.method;
     const receiver: PyValue = cursor.receiver;
     const t = tableObject(receiver);
-    if (t && verb) return { sql: statementFor(verb, doubleQuoteQualified(tableName(t.table, t.schema))), filtered };
+    if (t && verb) return { sql: statementFor(verb, doubleQuoteQualified(ir.tableName(t.table, t.schema))), filtered };
     cursor = receiver;
   }
   // sa.update(users) / sa.insert(users) / sa.delete(users)
@@ -639,7 +627,10 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
     if (cursor.callee && ['update', 'insert', 'delete'].includes(lastName(cursor.callee))) {
       const t = tableObject(cursor.args[0]);
       return t
-        ? { sql: statementFor(lastName(cursor.callee), doubleQuoteQualified(tableName(t.table, t.schema))), filtered }
+        ? {
+            sql: statementFor(lastName(cursor.callee), doubleQuoteQualified(ir.tableName(t.table, t.schema))),
+            filtered,
+          }
         : undefined;
     }
     cursor = cursor.receiver;
@@ -734,7 +725,7 @@ function bulkInsert(a: Args, sink: OpSink): void {
   const rows = a.get('rows');
   const count = rows?.kind === 'seq' ? rows.items.length : 1;
   for (let i = 0; i < count; i++)
-    sink.sql(`INSERT INTO ${doubleQuoteQualified(tableName(t.table, t.schema))} DEFAULT VALUES`, standIn);
+    sink.sql(`INSERT INTO ${doubleQuoteQualified(ir.tableName(t.table, t.schema))} DEFAULT VALUES`, standIn);
 }
 
 function tableComment(a: Args, sink: OpSink, drop: boolean): void {
@@ -793,7 +784,7 @@ export function enumDdl(receiver: PyValue, method: string, call: PyCall, sink: O
   if (method !== 'create' && method !== 'drop') return false;
   const type = sqlType(receiver);
   if (!type?.enum) return false;
-  const name = doubleQuoteQualified(tableName(type.enum.name, type.enum.schema));
+  const name = doubleQuoteQualified(ir.tableName(type.enum.name, type.enum.schema));
   const checkfirst = call.kwargs.get('checkfirst');
   const ifExists = checkfirst?.kind === 'bool' && checkfirst.value;
   if (method === 'create')

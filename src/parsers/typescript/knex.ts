@@ -18,19 +18,7 @@ import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { builderRowScope, objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
-import {
-  addConstraintDraft,
-  checkConstraint,
-  columnDef,
-  constraint,
-  createEnumDraft,
-  createTableDraft,
-  dropConstraintDraft,
-  indexDraft,
-  referenceTarget,
-  relationName,
-  sqlDefault,
-} from '../ir-builder.js';
+import * as ir from '../ir-builder.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
 /** Column methods of Knex's table builder → the SQL type its pg client emits. */
@@ -234,7 +222,7 @@ class KnexReader extends FrameworkReader {
 
   private tableName(node: Node | undefined, schema: string | undefined): QualifiedName | undefined {
     const name = this.scope.string(node);
-    return name === undefined ? undefined : relationName(name, schema);
+    return name === undefined ? undefined : ir.relationName(name, schema);
   }
 
   // ------------------------------------------------------------------ calls on knex
@@ -391,7 +379,7 @@ class KnexReader extends FrameworkReader {
           }
           if (!isFunction(fn)) {
             if (link.name === 'createTable' && !fn)
-              this.c.emit(createTableDraft(table, [], []), link.node, this.emitOptions(chain));
+              this.c.emit(ir.createTableDraft(table, [], []), link.node, this.emitOptions(chain));
             else
               this.c.unknown(
                 link.node,
@@ -518,7 +506,7 @@ class KnexReader extends FrameworkReader {
     for (const p of builder.before) this.c.emit(p.draft, p.node, opts);
     if (mode === 'create') {
       this.c.emit(
-        createTableDraft(
+        ir.createTableDraft(
           table,
           builder.columns.map((c) => this.c.placed(c.def, c.node)),
           builder.inlineConstraints,
@@ -612,10 +600,10 @@ class KnexReader extends FrameworkReader {
         const camel = obj ? obj.useCamelCase : this.scope.value(args[2]);
         const typeSql = useTimestamps === true ? 'timestamptz' : 'timestamptz';
         for (const name of camel === true ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at']) {
-          const def = columnDef(
+          const def = ir.columnDef(
             name,
             typeSql,
-            defaultToNow === true ? { notNull: true, default: sqlDefault('CURRENT_TIMESTAMP') } : {},
+            defaultToNow === true ? { notNull: true, default: ir.sqlDefault('CURRENT_TIMESTAMP') } : {},
           );
           b.columns.push({ def, node: call });
         }
@@ -700,7 +688,7 @@ class KnexReader extends FrameworkReader {
         const optionsNode = typeof second === 'string' || args[1] === undefined ? args[2] : args[1];
         const given = typeof second === 'string' ? second : option(optionsNode, 'indexName');
         const name = typeof given === 'string' ? given : knexName(t, columns, 'index');
-        b.later.push({ draft: indexDraft(t, columns, { name, where: this.predicate(optionsNode) }), node });
+        b.later.push({ draft: ir.indexDraft(t, columns, { name, where: this.predicate(optionsNode) }), node });
         return;
       }
       case 'unique': {
@@ -710,8 +698,8 @@ class KnexReader extends FrameworkReader {
         const predicate = this.predicate(args[1]);
         const draft =
           option(args[1], 'useConstraint') === false || predicate
-            ? indexDraft(t, columns, { name, unique: true, where: predicate })
-            : addConstraintDraft(t, constraint('unique', columns, { name }));
+            ? ir.indexDraft(t, columns, { name, unique: true, where: predicate })
+            : ir.addConstraintDraft(t, ir.constraint('unique', columns, { name }));
         b.later.push({ draft, node });
         return;
       }
@@ -719,11 +707,11 @@ class KnexReader extends FrameworkReader {
         if (!columns) return this.unknownIn(b, node, 'the primary key columns are not constants');
         const given = typeof second === 'string' ? second : option(args[1], 'constraintName');
         const name = typeof given === 'string' ? given : `${t.name}_pkey`;
-        const pk = constraint('primary-key', columns, { name });
+        const pk = ir.constraint('primary-key', columns, { name });
         // createTable: Knex writes the primary key into CREATE TABLE (the first one stated wins).
         if (isCreate) {
           if (!b.inlineConstraints.some((c) => c.type === 'primary-key')) b.inlineConstraints.push(pk);
-        } else b.later.push({ draft: addConstraintDraft(t, pk), node });
+        } else b.later.push({ draft: ir.addConstraintDraft(t, pk), node });
         return;
       }
       case 'foreign': {
@@ -732,7 +720,7 @@ class KnexReader extends FrameworkReader {
         const target = this.references(rest);
         if (!target) return this.unknownIn(b, node, 'the referenced table is not a constant');
         b.later.push({
-          draft: addConstraintDraft(t, constraint('foreign-key', columns, { name, references: target })),
+          draft: ir.addConstraintDraft(t, ir.constraint('foreign-key', columns, { name, references: target })),
           node,
         });
         return;
@@ -757,24 +745,24 @@ class KnexReader extends FrameworkReader {
         const kind = method === 'dropUnique' ? 'unique' : 'foreign';
         const name = typeof second === 'string' ? second : columns?.length ? knexName(t, columns, kind) : undefined;
         if (!name) return this.unknownIn(b, node, 'the constraint name is not a constant');
-        b.later.push({ draft: dropConstraintDraft(t, name), node });
+        b.later.push({ draft: ir.dropConstraintDraft(t, name), node });
         return;
       }
       case 'dropPrimary': {
         const name = this.scope.string(args[0]) ?? `${t.name}_pkey`;
-        b.later.push({ draft: dropConstraintDraft(t, name), node });
+        b.later.push({ draft: ir.dropConstraintDraft(t, name), node });
         return;
       }
       case 'check': {
         const expr = this.scope.string(args[0]);
         if (expr === undefined) return this.unknownIn(b, node, 'the check expression is not a constant');
         const bindings = this.scope.value(args[1]);
-        const def = checkConstraint(
+        const def = ir.checkConstraint(
           Array.isArray(bindings) ? substituteBindings(expr, bindings) : expr,
           this.scope.string(args[2]),
         );
         if (isCreate) b.inlineConstraints.push(def);
-        else b.later.push({ draft: addConstraintDraft(t, def), node });
+        else b.later.push({ draft: ir.addConstraintDraft(t, def), node });
         return;
       }
     }
@@ -803,13 +791,13 @@ class KnexReader extends FrameworkReader {
       if (l.name === 'references') {
         const refs = this.scope.stringList(l.args?.[0]);
         if (!refs) return undefined;
-        const target = refs.length === 1 ? referenceTarget(refs[0]!) : undefined;
+        const target = refs.length === 1 ? ir.referenceTarget(refs[0]!) : undefined;
         if (target) ({ table, columns } = target);
         else columns = refs;
       } else if (l.name === 'inTable') {
         const name = this.scope.string(l.args?.[0]);
         if (name === undefined) return undefined;
-        table = relationName(name);
+        table = ir.relationName(name);
       }
     }
     return table && columns ? { table, columns } : undefined;
@@ -836,7 +824,9 @@ class KnexReader extends FrameworkReader {
       } else {
         type = { sql: 'text' };
         if (values) {
-          const check = checkConstraint(`"${name}" IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`);
+          const check = ir.checkConstraint(
+            `"${name}" IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`,
+          );
           check.columns = [name]; // a column constraint
           checks.push(check);
         }
@@ -868,7 +858,7 @@ class KnexReader extends FrameworkReader {
         case 'defaultsTo': {
           hasDefault = true;
           const raw = this.rawSql(a[0]);
-          if (raw !== undefined) def = sqlDefault(raw);
+          if (raw !== undefined) def = ir.sqlDefault(raw);
           else {
             const v = this.scope.value(a[0]);
             // defaultTo(null) is written as DEFAULT NULL.
@@ -913,7 +903,7 @@ class KnexReader extends FrameworkReader {
         case 'checkRegex':
         case 'check':
           checks.push(
-            constraint('check', [name], { name: this.scope.string(a[a.length - 1]), expression: `${l.name}(…)` }),
+            ir.constraint('check', [name], { name: this.scope.string(a[a.length - 1]), expression: `${l.name}(…)` }),
           );
           break;
         case 'unsigned':
@@ -949,9 +939,12 @@ class KnexReader extends FrameworkReader {
         });
       else
         later.push({
-          draft: addConstraintDraft(
+          draft: ir.addConstraintDraft(
             t,
-            constraint('foreign-key', [name], { name: fkName ?? knexName(t, [name], 'foreign'), references: target }),
+            ir.constraint('foreign-key', [name], {
+              name: fkName ?? knexName(t, [name], 'foreign'),
+              references: target,
+            }),
           ),
           node: call,
         });
@@ -967,7 +960,7 @@ class KnexReader extends FrameworkReader {
             kind: 'alter-column-type',
             table: t,
             column: name,
-            newType: columnDef(name, type.sql).type,
+            newType: ir.typeRef(type.sql),
             using: `${name}::${type.sql}`,
           },
           node: call,
@@ -979,11 +972,11 @@ class KnexReader extends FrameworkReader {
       b.later.push(...later);
       return;
     }
-    const column = columnDef(name, type.sql, { notNull: notNull === true, primaryKey, constraints: checks });
-    if (primaryKey) column.constraints.unshift(constraint('primary-key', [name]));
+    const column = ir.columnDef(name, type.sql, { notNull: notNull === true, primaryKey, constraints: checks });
+    if (primaryKey) column.constraints.unshift(ir.constraint('primary-key', [name]));
     if (def) column.default = def;
     if (nativeEnum) {
-      b.before.push({ draft: createEnumDraft({ name: nativeEnum.name }, nativeEnum.values), node: call });
+      b.before.push({ draft: ir.createEnumDraft({ name: nativeEnum.name }, nativeEnum.values), node: call });
     }
     b.columns.push({ def: column, node: call });
     b.later.push(...later);

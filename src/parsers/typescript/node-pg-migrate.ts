@@ -18,20 +18,7 @@ import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
-import {
-  addColumnCheck,
-  addConstraintDraft,
-  checkConstraint,
-  columnDef,
-  constraint,
-  createTableDraft,
-  indexDraft,
-  markPrimaryKey,
-  markUnique,
-  partialCreateTableDraft,
-  relationName,
-  sqlDefault,
-} from '../ir-builder.js';
+import * as ir from '../ir-builder.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
 const TYPE_ADAPTERS: Record<string, string> = {
@@ -189,7 +176,7 @@ class PgmReader extends FrameworkReader {
     if (!o.has('default')) return undefined;
     const n = this.node(o, 'default');
     const fn = this.funcSql(n);
-    if (fn !== undefined) return sqlDefault(fn);
+    if (fn !== undefined) return ir.sqlDefault(fn);
     const v = n ? this.scope.value(n) : (o.get('default') as StaticValue);
     if (v === UNKNOWN)
       return unreadDefault(
@@ -210,7 +197,7 @@ class PgmReader extends FrameworkReader {
       const m = /^\s*("?[^"(]+"?(?:\."?[^"(]+"?)?)\s*(?:\(([^)]*)\))?\s*$/.exec(ref);
       const name = (m?.[1] ?? ref).replace(/"/g, '');
       target = {
-        table: relationName(name),
+        table: ir.relationName(name),
         columns: m?.[2] ? m[2].split(',').map((s) => s.trim().replace(/"/g, '')) : [],
       };
     } else {
@@ -219,7 +206,7 @@ class PgmReader extends FrameworkReader {
     }
     if (!target) return undefined;
     const name = this.scope.string(this.node(o, 'referencesConstraintName'));
-    return constraint('foreign-key', [column], { ...(name ? { name } : {}), references: target });
+    return ir.constraint('foreign-key', [column], { ...(name ? { name } : {}), references: target });
   }
 
   /** One column of createTable/addColumns; `inlinePrimaryKey` false when several columns share the primary key. */
@@ -229,14 +216,14 @@ class PgmReader extends FrameworkReader {
     const notNullNode = this.node(o, 'notNull');
     if (notNullNode && this.scope.value(notNullNode) === UNKNOWN)
       return `notNull of column ${name} is not a constant, so whether it is NOT NULL cannot be read`;
-    const col = columnDef(name, type);
+    const col = ir.columnDef(name, type);
     const d = this.defaultOf(o);
     if (d) col.default = d;
-    if (this.opt(o, 'unique') === true) markUnique(col);
-    if (this.opt(o, 'primaryKey') === true && inlinePrimaryKey) markPrimaryKey(col);
+    if (this.opt(o, 'unique') === true) ir.markUnique(col);
+    if (this.opt(o, 'primaryKey') === true && inlinePrimaryKey) ir.markPrimaryKey(col);
     if (this.opt(o, 'notNull') === true) col.notNull = true;
     const check = this.opt(o, 'check');
-    if (typeof check === 'string') addColumnCheck(col, check);
+    if (typeof check === 'string') ir.addColumnCheck(col, check);
     if (o.has('references')) {
       const fk = this.references(o, name);
       if (!fk) return 'the referenced table is not a constant';
@@ -284,9 +271,9 @@ class PgmReader extends FrameworkReader {
     const out: ConstraintDef[] = [];
     const p = obj.props;
     const check = this.scope.value(p.get('check'));
-    if (typeof check === 'string') out.push(checkConstraint(check, name ?? `${t.name}_chck`));
+    if (typeof check === 'string') out.push(ir.checkConstraint(check, name ?? `${t.name}_chck`));
     else if (Array.isArray(check))
-      check.forEach((c, i) => out.push(checkConstraint(String(c), name ?? `${t.name}_chck_${i + 1}`)));
+      check.forEach((c, i) => out.push(ir.checkConstraint(String(c), name ?? `${t.name}_chck_${i + 1}`)));
     const unique = this.scope.value(p.get('unique'));
     if (unique !== UNKNOWN && unique !== undefined) {
       const groups = (Array.isArray(unique) ? unique : [unique]).map((u) =>
@@ -294,10 +281,10 @@ class PgmReader extends FrameworkReader {
       );
       const nested = Array.isArray(unique) && unique.some((u) => Array.isArray(u));
       for (const cols of nested ? groups : [groups.flat()])
-        out.push(constraint('unique', cols, { name: name ?? `${t.name}_uniq_${cols.join('_')}` }));
+        out.push(ir.constraint('unique', cols, { name: name ?? `${t.name}_uniq_${cols.join('_')}` }));
     }
     const pk = this.scope.stringList(p.get('primaryKey'));
-    if (pk) out.push(constraint('primary-key', pk, { name: name ?? `${t.name}_pkey` }));
+    if (pk) out.push(ir.constraint('primary-key', pk, { name: name ?? `${t.name}_pkey` }));
     const fkNode = this.scope.resolve(p.get('foreignKeys'));
     const fks = fkNode?.type === 'ArrayExpression' ? fkNode.elements : fkNode ? [fkNode] : [];
     for (const fk of fks) {
@@ -311,7 +298,7 @@ class PgmReader extends FrameworkReader {
       ref.name = this.scope.string(fp.get('referencesConstraintName')) ?? name ?? `${t.name}_fk_${cols.join('_')}`;
       out.push(ref);
     }
-    if (p.has('exclude')) out.push(constraint('exclusion', [], { name: name ?? `${t.name}_excl` }));
+    if (p.has('exclude')) out.push(ir.constraint('exclusion', [], { name: name ?? `${t.name}_excl` }));
     return out;
   }
 
@@ -380,7 +367,7 @@ class PgmReader extends FrameworkReader {
         if (!table) return true;
         // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
         const partly = (reason: string) => {
-          this.c.emit(partialCreateTableDraft(table, false), call, opts);
+          this.c.emit(ir.partialCreateTableDraft(table, false), call, opts);
           this.c.unknown(call, what, reason, opts);
           return true;
         };
@@ -395,11 +382,11 @@ class PgmReader extends FrameworkReader {
         }
         const o = objectProperties(this.scope, args[2])?.props;
         const constraints: ConstraintDef[] = [];
-        if (primary.length > 1) constraints.push(constraint('primary-key', primary, { name: `${table.name}_pkey` }));
+        if (primary.length > 1) constraints.push(ir.constraint('primary-key', primary, { name: `${table.name}_pkey` }));
         if (o?.has('constraints'))
           constraints.push(...(this.constraintsFromOptions(table, undefined, o.get('constraints')) ?? []));
         emit(
-          createTableDraft(table, columns, constraints, {
+          ir.createTableDraft(table, columns, constraints, {
             ifNotExists: this.scope.known(o?.get('ifNotExists')) === true,
             partitioned: Boolean(o?.has('partition')),
             temporary: this.scope.known(o?.get('temporary')) === true,
@@ -507,7 +494,7 @@ class PgmReader extends FrameworkReader {
             kind: 'alter-column-type',
             table,
             column,
-            newType: columnDef(column, TYPE_ADAPTERS[type] ?? type).type,
+            newType: ir.typeRef(TYPE_ADAPTERS[type] ?? type),
           };
           const using = this.scope.string(p.get('using'));
           if (using) draft.using = using;
@@ -534,7 +521,7 @@ class PgmReader extends FrameworkReader {
         if (text !== undefined) this.irreversible.push('pgm.addConstraint() with SQL text');
         if (cname === undefined && text === undefined) this.irreversible.push('pgm.addConstraint() without a name');
         const statement = this.c.newStatement();
-        for (const def of defs) emit(addConstraintDraft(table, def), statement);
+        for (const def of defs) emit(ir.addConstraintDraft(table, def), statement);
         return true;
       }
       case 'dropConstraint': {
@@ -574,7 +561,7 @@ class PgmReader extends FrameworkReader {
           });
         } else {
           const where = this.scope.string(o?.get('where'));
-          emit(indexDraft(table, columns, { name: iname, unique, concurrently, ifNotExists: ifx, where }));
+          emit(ir.indexDraft(table, columns, { name: iname, unique, concurrently, ifNotExists: ifx, where }));
         }
         return true;
       }

@@ -35,19 +35,7 @@ import { embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
-import {
-  addConstraintDraft,
-  checkConstraint,
-  columnDef,
-  constraint,
-  createEnumDraft,
-  createTableDraft,
-  dropConstraintDraft,
-  indexDraft,
-  partialCreateTableDraft,
-  relationName,
-  sqlDefault,
-} from '../ir-builder.js';
+import * as ir from '../ir-builder.js';
 
 /** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
 function typeormName(
@@ -136,7 +124,7 @@ class TypeOrmReader extends FrameworkReader {
   private table(node: Node | undefined): QualifiedName | undefined {
     const n = this.scope.resolve(unwrapAwait(node));
     const v = this.scope.string(n);
-    if (v !== undefined) return relationName(v);
+    if (v !== undefined) return ir.relationName(v);
     const inner = unwrapAwait(n);
     if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table')
       return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
@@ -211,7 +199,7 @@ class TypeOrmReader extends FrameworkReader {
     const text = nodeText(this.source, node);
     const e = embeddedSql(node, this.scope, this.source);
     if (e && !e.text.replace(/'(?:[^']|'')*'/g, "''").includes(PLACEHOLDER_MARK)) {
-      const d = sqlDefault(e.text);
+      const d = ir.sqlDefault(e.text);
       if (d.volatility !== 'unknown') return { text, volatility: d.volatility, computedIn: 'JavaScript' };
     }
     return { text, volatility: 'unknown', computedIn: 'JavaScript' };
@@ -236,12 +224,12 @@ class TypeOrmReader extends FrameworkReader {
   }
 
   private columnDef(t: QualifiedName, c: ColumnSpec): ColumnDef {
-    const def = columnDef(c.name ?? '?', this.typeSql(t, c), { notNull: !c.isNullable });
+    const def = ir.columnDef(c.name ?? '?', this.typeSql(t, c), { notNull: !c.isNullable });
     if (c.isGenerated && c.generationStrategy === 'identity') def.generated = 'identity';
     if (c.generatedType === 'STORED' && c.asExpression) def.generated = 'stored';
-    if (c.defaultSql !== undefined) def.default = sqlDefault(c.defaultSql);
+    if (c.defaultSql !== undefined) def.default = ir.sqlDefault(c.defaultSql);
     else if (c.defaultComputed !== undefined) def.default = this.computedDefault(c.defaultComputed);
-    else if (c.isGenerated && c.generationStrategy === 'uuid') def.default = sqlDefault('uuid_generate_v4()');
+    else if (c.isGenerated && c.generationStrategy === 'uuid') def.default = ir.sqlDefault('uuid_generate_v4()');
     return def;
   }
 
@@ -428,9 +416,11 @@ class TypeOrmReader extends FrameworkReader {
           const columns = this.scope.stringList(args[1]);
           if (!columns) return (this.c.unknown(call, what, 'the primary key columns are not constants', opts), true);
           emit(
-            addConstraintDraft(
+            ir.addConstraintDraft(
               t,
-              constraint('primary-key', columns, { name: this.scope.string(args[2]) ?? typeormName('PK', t, columns) }),
+              ir.constraint('primary-key', columns, {
+                name: this.scope.string(args[2]) ?? typeormName('PK', t, columns),
+              }),
             ),
           );
           return true;
@@ -439,7 +429,7 @@ class TypeOrmReader extends FrameworkReader {
         const list = plural ? this.arrayItems(args[1]) : [args[1]];
         for (const item of list ?? [undefined]) {
           const def = this.constraintOf(link.name.replace(/^create|s$/g, ''), t, item);
-          if (def) emit(addConstraintDraft(t, def));
+          if (def) emit(ir.addConstraintDraft(t, def));
           else this.c.unknown(call, what, 'the constraint is not written here', opts);
         }
         return true;
@@ -460,7 +450,7 @@ class TypeOrmReader extends FrameworkReader {
               ? this.scope.string(args[1])
               : (this.scope.string(item) ?? this.scope.string(this.options(item)?.get('name')));
           if (name === undefined) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
-          else emit(dropConstraintDraft(t, name));
+          else emit(ir.dropConstraintDraft(t, name));
         }
         return true;
       }
@@ -496,7 +486,7 @@ class TypeOrmReader extends FrameworkReader {
   /** A `new TableIndex({ name, columnNames, isUnique, isConcurrent, where })`, named as TypeORM names it. */
   private tableIndex(t: QualifiedName, p: Map<string, Node>, columns: string[]): OpDraft {
     const where = this.scope.string(p.get('where'));
-    return indexDraft(t, columns, {
+    return ir.indexDraft(t, columns, {
       name: this.scope.string(p.get('name')) ?? typeormName('IDX', t, columns, where),
       unique: this.scope.known(p.get('isUnique')) === true,
       concurrently: this.scope.known(p.get('isConcurrent')) === true,
@@ -514,20 +504,20 @@ class TypeOrmReader extends FrameworkReader {
       const refColumns = this.scope.stringList(p.get('referencedColumnNames'));
       if (!columns || !refTable || !refColumns) return undefined;
       const refSchema = this.scope.string(p.get('referencedSchema'));
-      return constraint('foreign-key', columns, {
+      return ir.constraint('foreign-key', columns, {
         name: name ?? typeormName('FK', t, columns),
-        references: { table: relationName(refTable, refSchema), columns: refColumns },
+        references: { table: ir.relationName(refTable, refSchema), columns: refColumns },
       });
     }
     if (kind === 'UniqueConstraint') {
       const columns = this.scope.stringList(p.get('columnNames'));
       if (!columns) return undefined;
-      return constraint('unique', columns, { name: name ?? typeormName('UQ', t, columns) });
+      return ir.constraint('unique', columns, { name: name ?? typeormName('UQ', t, columns) });
     }
     if (kind === 'CheckConstraint') {
       const expression = this.scope.string(p.get('expression'));
       if (expression === undefined) return undefined;
-      return checkConstraint(expression, name ?? typeormName('CHK', t, [expression]));
+      return ir.checkConstraint(expression, name ?? typeormName('CHK', t, [expression]));
     }
     return undefined;
   }
@@ -540,7 +530,7 @@ class TypeOrmReader extends FrameworkReader {
   ): void {
     if (c.type !== 'enum' && c.type !== 'simple-enum') return;
     const name = c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`;
-    this.c.emit(createEnumDraft(t.schema ? { schema: t.schema, name } : { name }, c.enumValues ?? []), call, opts);
+    this.c.emit(ir.createEnumDraft(t.schema ? { schema: t.schema, name } : { name }, c.enumValues ?? []), call, opts);
   }
 
   private addColumn(
@@ -558,13 +548,13 @@ class TypeOrmReader extends FrameworkReader {
     this.c.emit({ kind: 'add-column', table: t, column: this.columnDef(t, c), ifNotExists: false }, call, opts);
     if (c.isPrimary)
       this.c.emit(
-        addConstraintDraft(t, constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) })),
+        ir.addConstraintDraft(t, ir.constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) })),
         call,
         opts,
       );
     if (c.isUnique)
       this.c.emit(
-        addConstraintDraft(t, constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) })),
+        ir.addConstraintDraft(t, ir.constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) })),
         call,
         opts,
       );
@@ -577,7 +567,7 @@ class TypeOrmReader extends FrameworkReader {
     const columns = this.arrayItems(p?.get('columns'));
     // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
     const partly = (reason: string) => {
-      if (t) this.c.emit(partialCreateTableDraft(t, this.scope.known(args[1]) === true), call, opts);
+      if (t) this.c.emit(ir.partialCreateTableDraft(t, this.scope.known(args[1]) === true), call, opts);
       this.c.unknown(call, what, reason, opts);
     };
     if (!p || !t || !columns) return partly('the table is not a new Table({ name, columns }) written here');
@@ -590,7 +580,7 @@ class TypeOrmReader extends FrameworkReader {
     for (const c of cols) this.enumType(call, t, c, opts);
     const constraints: ConstraintDef[] = [];
     for (const c of cols)
-      if (c.isUnique) constraints.push(constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }));
+      if (c.isUnique) constraints.push(ir.constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }));
     for (const item of this.arrayItems(p.get('uniques')) ?? []) {
       const def = this.constraintOf('UniqueConstraint', t, item);
       if (def) constraints.push(def);
@@ -606,9 +596,10 @@ class TypeOrmReader extends FrameworkReader {
       }
     }
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
-    if (primary.length) constraints.push(constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
+    if (primary.length)
+      constraints.push(ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
     const columnDefs = cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!));
-    this.c.emit(createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
+    this.c.emit(ir.createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
     if (createIndices) {
       for (const item of this.arrayItems(p.get('indices')) ?? []) {
         const ip = this.options(item);
@@ -707,7 +698,9 @@ class TypeOrmReader extends FrameworkReader {
     if (old.isUnique !== next.isUnique) {
       const uq = typeormName('UQ', t, [name]);
       this.c.emit(
-        next.isUnique ? addConstraintDraft(t, constraint('unique', [name], { name: uq })) : dropConstraintDraft(t, uq),
+        next.isUnique
+          ? ir.addConstraintDraft(t, ir.constraint('unique', [name], { name: uq }))
+          : ir.dropConstraintDraft(t, uq),
         call,
         opts,
       );
@@ -716,8 +709,8 @@ class TypeOrmReader extends FrameworkReader {
       const pk = typeormName('PK', t, [name]);
       this.c.emit(
         next.isPrimary
-          ? addConstraintDraft(t, constraint('primary-key', [name], { name: pk }))
-          : dropConstraintDraft(t, pk),
+          ? ir.addConstraintDraft(t, ir.constraint('primary-key', [name], { name: pk }))
+          : ir.dropConstraintDraft(t, pk),
         call,
         opts,
       );
