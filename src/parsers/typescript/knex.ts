@@ -710,7 +710,8 @@ class KnexReader extends FrameworkReader {
         const pk = ir.constraint('primary-key', columns, { name });
         // createTable: Knex writes the primary key into CREATE TABLE (the first one stated wins).
         if (isCreate) {
-          if (!b.inlineConstraints.some((c) => c.type === 'primary-key')) b.inlineConstraints.push(pk);
+          if (!b.inlineConstraints.some((c) => c.type === 'primary-key'))
+            b.inlineConstraints.push(this.c.placed(pk, node));
         } else b.later.push({ draft: ir.addConstraintDraft(t, pk), node });
         return;
       }
@@ -761,7 +762,7 @@ class KnexReader extends FrameworkReader {
           Array.isArray(bindings) ? substituteBindings(expr, bindings) : expr,
           this.scope.string(args[2]),
         );
-        if (isCreate) b.inlineConstraints.push(def);
+        if (isCreate) b.inlineConstraints.push(this.c.placed(def, node));
         else b.later.push({ draft: ir.addConstraintDraft(t, def), node });
         return;
       }

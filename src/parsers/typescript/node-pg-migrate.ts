@@ -382,9 +382,16 @@ class PgmReader extends FrameworkReader {
         }
         const o = objectProperties(this.scope, args[2])?.props;
         const constraints: ConstraintDef[] = [];
-        if (primary.length > 1) constraints.push(ir.constraint('primary-key', primary, { name: `${table.name}_pkey` }));
-        if (o?.has('constraints'))
-          constraints.push(...(this.constraintsFromOptions(table, undefined, o.get('constraints')) ?? []));
+        // A key over several columns is stated on each of them: placed on the first.
+        const firstPrimary = cols.find((c) => this.opt(c.options, 'primaryKey') === true);
+        if (primary.length > 1 && firstPrimary)
+          constraints.push(
+            this.c.placed(ir.constraint('primary-key', primary, { name: `${table.name}_pkey` }), firstPrimary.node),
+          );
+        const options = o?.get('constraints');
+        if (options)
+          for (const def of this.constraintsFromOptions(table, undefined, options) ?? [])
+            constraints.push(this.c.placed(def, options));
         emit(
           ir.createTableDraft(table, columns, constraints, {
             ifNotExists: this.scope.known(o?.get('ifNotExists')) === true,

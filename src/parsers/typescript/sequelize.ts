@@ -686,7 +686,10 @@ class SequelizeReader extends FrameworkReader {
       this.enumType(call, t, name, a, opts);
       columns.push(this.c.placed(this.column(t, name, a, false), node));
     }
-    const constraints: ConstraintDef[] = primary.length ? [ir.constraint('primary-key', primary)] : [];
+    const firstPrimary = parsed.find(([, a]) => a.primaryKey)?.[2];
+    const constraints: ConstraintDef[] = firstPrimary
+      ? [this.c.placed(ir.constraint('primary-key', primary), firstPrimary)]
+      : [];
     this.c.emit(
       {
         kind: 'create-table',

@@ -579,25 +579,33 @@ class TypeOrmReader extends FrameworkReader {
     const cols = specs as ColumnSpec[];
     for (const c of cols) this.enumType(call, t, c, opts);
     const constraints: ConstraintDef[] = [];
-    for (const c of cols)
-      if (c.isUnique) constraints.push(ir.constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }));
-    for (const item of this.arrayItems(p.get('uniques')) ?? []) {
-      const def = this.constraintOf('UniqueConstraint', t, item);
-      if (def) constraints.push(def);
-    }
-    for (const item of this.arrayItems(p.get('checks')) ?? []) {
-      const def = this.constraintOf('CheckConstraint', t, item);
-      if (def) constraints.push(def);
-    }
-    if (createForeignKeys) {
-      for (const item of this.arrayItems(p.get('foreignKeys')) ?? []) {
-        const def = this.constraintOf('ForeignKey', t, item);
-        if (def) constraints.push(def);
+    // Each constraint is placed where it is written: its TableUnique/TableCheck/TableForeignKey, or the column.
+    cols.forEach((c, i) => {
+      if (c.isUnique)
+        constraints.push(
+          this.c.placed(ir.constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }), columns[i]!),
+        );
+    });
+    const listed: [string, string][] = [
+      ['uniques', 'UniqueConstraint'],
+      ['checks', 'CheckConstraint'],
+      ...(createForeignKeys ? [['foreignKeys', 'ForeignKey'] as [string, string]] : []),
+    ];
+    for (const [key, kind] of listed) {
+      for (const item of this.arrayItems(p.get(key)) ?? []) {
+        const def = this.constraintOf(kind, t, item);
+        if (def) constraints.push(this.c.placed(def, item));
       }
     }
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
+    const firstPrimary = cols.findIndex((c) => c.isPrimary);
     if (primary.length)
-      constraints.push(ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
+      constraints.push(
+        this.c.placed(
+          ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }),
+          columns[firstPrimary]!,
+        ),
+      );
     const columnDefs = cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!));
     this.c.emit(ir.createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
     if (createIndices) {
