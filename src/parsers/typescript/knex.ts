@@ -19,6 +19,7 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { builderRowScope, objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
+import { doubleQuote, quoteLiteral } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
 /** Column methods of Knex's table builder → the SQL type its pg client emits. */
@@ -820,14 +821,12 @@ class KnexReader extends FrameworkReader {
       const o = this.scope.value(args[2]);
       const opts = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, StaticValue>) : {};
       if (opts.useNative === true && typeof opts.enumName === 'string') {
-        type = { sql: `"${opts.enumName}"` };
+        type = { sql: doubleQuote(opts.enumName) };
         if (opts.existingType !== true && values) nativeEnum = { name: opts.enumName, values };
       } else {
         type = { sql: 'text' };
         if (values) {
-          const check = ir.checkConstraint(
-            `"${name}" IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`,
-          );
+          const check = ir.checkConstraint(`${doubleQuote(name)} IN (${values.map(quoteLiteral).join(', ')})`);
           check.columns = [name]; // a column constraint
           checks.push(check);
         }
@@ -994,15 +993,12 @@ const CREATES_RELATION: Record<string, 'view' | 'materialized-view'> = {
 function sqlLiteral(v: StaticValue): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
-  return `'${JSON.stringify(v).replace(/'/g, "''")}'`;
+  if (typeof v === 'string') return quoteLiteral(v);
+  return quoteLiteral(JSON.stringify(v));
 }
 
 function sqlIdentifier(v: StaticValue): string {
-  return String(v)
-    .split('.')
-    .map((p) => `"${p.replace(/"/g, '""')}"`)
-    .join('.');
+  return String(v).split('.').map(doubleQuote).join('.');
 }
 
 /** Knex positional bindings in plain text: `??` → identifier, `?` → value, `\\?` → a literal `?`. */

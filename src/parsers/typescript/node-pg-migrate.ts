@@ -19,6 +19,7 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
+import { doubleQuote } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
 const TYPE_ADAPTERS: Record<string, string> = {
@@ -251,7 +252,7 @@ class PgmReader extends FrameworkReader {
 
   /** A constraint written as SQL text (`'CHECK (x > 0) NOT VALID'`). */
   private constraintFromSql(text: string, name: string | undefined): ConstraintDef | undefined {
-    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, {
+    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT ${doubleQuote(name)} ` : ''}${text}`, {
       file: '',
       direction: 'upgrade',
       generated: true,

@@ -21,6 +21,7 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
+import { doubleQuoteQualified } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
 /** Sequelize DataTypes → the SQL its Postgres dialect writes (`args` are the type's call arguments). */
@@ -244,7 +245,8 @@ class SequelizeReader extends FrameworkReader {
   }
 
   private typeSql(table: QualifiedName, column: string, a: Attribute): string {
-    if (a.enumValues) return `"${table.schema ?? 'public'}"."enum_${table.name}_${column}"`;
+    if (a.enumValues)
+      return doubleQuoteQualified({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` });
     let sql = a.type ?? 'TEXT';
     if (a.autoIncrement) sql = /BIGINT/i.test(sql) ? 'BIGSERIAL' : /SMALLINT/i.test(sql) ? 'SMALLSERIAL' : 'SERIAL';
     return sql;

@@ -36,6 +36,7 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
+import { doubleQuote } from '../../ir/identifiers.js';
 
 /** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
 function typeormName(
@@ -214,7 +215,7 @@ class TypeOrmReader extends FrameworkReader {
       return 'serial';
     }
     if (type === 'enum' || type === 'simple-enum')
-      return `"${c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`}"${c.isArray ? '[]' : ''}`;
+      return `${doubleQuote(c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`)}${c.isArray ? '[]' : ''}`;
     let full = type;
     if (c.length) full += `(${c.length})`;
     else if (c.precision !== undefined && c.scale !== undefined) full += `(${c.precision},${c.scale})`;
