@@ -395,13 +395,13 @@ function createTable(a: Args, sink: OpSink): void {
         sink.unknown(`create_table argument ${sourceText(item)} is not a column or constraint this linter knows`);
     }
   }
+  const spanOfColumn = (column: string): SourceSpan | undefined => {
+    const node = columnNodes.get(column);
+    return node ? sink.spanOf(node) : undefined;
+  };
   const pkColumns = primaryKey?.columns ?? columns.filter((c) => c.primaryKey).map((c) => c.name);
   const columnDefs = columns.map((c) =>
-    columnDefOf(
-      c,
-      !foreignKeyColumns.has(c.name) && isAutoincrementKey(c, pkColumns),
-      sink.spanOf(columnNodes.get(c.name)!),
-    ),
+    columnDefOf(c, !foreignKeyColumns.has(c.name) && isAutoincrementKey(c, pkColumns), spanOfColumn(c.name)),
   );
   // Enum types are created with the table (unless postgresql.ENUM(create_type=False)).
   const enums = new Set<string>();
@@ -419,13 +419,13 @@ function createTable(a: Args, sink: OpSink): void {
   const tableConstraints: ConstraintDef[] = [];
   if (pkColumns.length) {
     // `primary_key=True` on a column: the key is stated on that column (the first, for a composite key).
-    const span = primaryKey?.span ?? sink.spanOf(columnNodes.get(pkColumns[0]!)!);
+    const span = primaryKey?.span ?? spanOfColumn(pkColumns[0] ?? '');
     tableConstraints.push(ir.constraint('primary-key', pkColumns, { name: primaryKey?.name, span }));
   }
   tableConstraints.push(...constraints);
   // Then, column by column, the UNIQUE and FOREIGN KEY constraints SQLAlchemy makes from column options.
   for (const c of columns) {
-    const span = sink.spanOf(columnNodes.get(c.name)!);
+    const span = spanOfColumn(c.name);
     if (c.unique && !c.index) tableConstraints.push(ir.constraint('unique', [c.name], { span }));
     for (const fk of c.foreignKeys) tableConstraints.push({ ...columnForeignKey(c.name, fk), span });
   }

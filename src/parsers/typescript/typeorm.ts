@@ -599,13 +599,11 @@ class TypeOrmReader extends FrameworkReader {
       }
     }
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
-    const firstPrimary = cols.findIndex((c) => c.isPrimary);
-    if (primary.length)
+    // Placed on the first primary column (a composite key is stated on each of its columns).
+    const firstPrimary = columns[cols.findIndex((c) => c.isPrimary)];
+    if (firstPrimary)
       constraints.push(
-        this.c.placed(
-          ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }),
-          columns[firstPrimary]!,
-        ),
+        this.c.placed(ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }), firstPrimary),
       );
     const columnDefs = cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!));
     this.c.emit(ir.createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
