@@ -5,42 +5,12 @@
  * query, an expression the frontend could only abbreviate) is not rendered; the reason is returned
  * so the trace output can say what it skipped.
  */
-import { scanSync } from 'libpg-query';
+import { qualified, quoteIdent, quoteLiteral } from '../ir/identifiers.js';
 import type { ColumnDef, ConstraintDef, DefaultValue, Operation, QualifiedName, TypeRef } from '../ir/types.js';
 
+export { qualified, quoteIdent, quoteLiteral };
+
 export type Rendered = { sql: string } | { skip: string };
-
-const SIMPLE_IDENT = /^[a-z_][a-z0-9_$]*$/;
-const keywordCache = new Map<string, boolean>();
-
-/** Whether Postgres needs `word` quoted as an identifier (any keyword that is not unreserved). */
-function isReservedWord(word: string): boolean {
-  let hit = keywordCache.get(word);
-  if (hit === undefined) {
-    try {
-      const kind = scanSync(word).tokens[0]?.keywordKind ?? 0;
-      hit = kind > 1; // 0 = not a keyword, 1 = unreserved
-    } catch {
-      hit = true; // scanner not loaded: quoting is always correct
-    }
-    keywordCache.set(word, hit);
-  }
-  return hit;
-}
-
-/** Quotes an identifier the way Postgres's quote_ident does. */
-export function quoteIdent(name: string): string {
-  if (SIMPLE_IDENT.test(name) && !isReservedWord(name)) return name;
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-export function qualified(name: QualifiedName): string {
-  return name.schema ? `${quoteIdent(name.schema)}.${quoteIdent(name.name)}` : quoteIdent(name.name);
-}
 
 class Unrenderable extends Error {}
 

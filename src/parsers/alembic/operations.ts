@@ -1,22 +1,30 @@
 /**
- * Alembic `op.*` / `batch_op.*` calls → the statements Alembic's PostgreSQL implementation emits for
- * them (ADD COLUMN then its foreign keys and indexes, ALTER COLUMN TYPE before SET NOT NULL…),
- * handed to a sink that reads them with the SQL frontend. SQL the revision passes to
- * `op.execute()` goes to the sink as the string literal itself, so its positions stay exact.
+ * Alembic `op.*` / `batch_op.*` calls → the operations Alembic's PostgreSQL implementation runs for
+ * them (ADD COLUMN then its foreign keys and indexes, ALTER COLUMN TYPE before SET NOT NULL…), built
+ * with the shared IR builder. SQL the revision passes to `op.execute()` goes to the sink as the string
+ * literal itself, read by the SQL frontend, so its positions stay exact; statements the IR keeps as
+ * SQL (COMMENT ON, CREATE TYPE, stand-ins for SQLAlchemy statement objects) go to the sink as SQL too.
  */
-import type { Operation, SourceSpan } from '../../ir/types.js';
+import type {
+  ColumnDef,
+  ConstraintDef,
+  ForeignKeyTarget,
+  Operation,
+  QualifiedName,
+  SourceSpan,
+} from '../../ir/types.js';
+import * as ir from '../ir-builder.js';
+import { doubleQuoteQualified } from '../../ir/identifiers.js';
+import type { OpDraft } from '../sql/translate.js';
 import type { SyntaxNode } from './python-tree.js';
-import { typeRefFromSql } from '../sql/fragments.js';
 import {
   type ColumnSpec,
   arg,
   columnSql,
   defaultIndexName,
-  foreignKeyOptions,
   foreignKeyTarget,
   ident,
   isAutoincrementKey,
-  qualified,
   readColumn,
   serverDefaultClause,
   sqlExpression,
@@ -29,6 +37,8 @@ import { exactStr, lastName, type PyCall, type PyStr, type PyValue, sourceText, 
 export interface OpSink {
   /** A statement built from the call (positions: the call). `after` adjusts the IR ops it gives. */
   sql(statement: string, after?: (ops: Operation[]) => void): void;
+  /** An operation built from the call (positions: the call). */
+  op(draft: OpDraft): void;
   /** SQL the revision wrote in a string (positions: inside the string). */
   userSql(text: PyStr): void;
   /** A call that could not be interpreted statically. */
@@ -205,15 +215,16 @@ function needList(value: string[] | undefined, what: string, v: PyValue | undefi
   return value;
 }
 
-function columnList(names: string[]): string {
-  return names.map(ident).join(', ');
-}
-
 /** The operations a revision can call, keyed by method name. */
 type Translator = (a: Args, sink: OpSink) => void;
 
-function table(a: Args, key = 'table_name'): string {
-  return qualified(need(a.str(key), 'table name', a.get(key)), a.str('schema'));
+function table(a: Args, key = 'table_name'): QualifiedName {
+  return ir.tableName(need(a.str(key), 'table name', a.get(key)), a.str('schema'));
+}
+
+/** The table as SQL, for the statements the IR keeps as SQL (COMMENT ON). */
+function tableSql(a: Args): string {
+  return doubleQuoteQualified(table(a));
 }
 
 function readColumnArg(v: PyValue | undefined, sink: OpSink): ColumnSpec {
@@ -226,6 +237,22 @@ function readColumnArg(v: PyValue | undefined, sink: OpSink): ColumnSpec {
   return c;
 }
 
+/** The column as SQLAlchemy's compiler writes its DDL, read by the builder. */
+function columnDefOf(c: ColumnSpec, serial: boolean, span?: SourceSpan): ColumnDef {
+  const column = ir.columnFromSql(columnSql(c, serial), span);
+  if (!column) throw new Unsupported(`could not read the column ${c.name} built for this call`);
+  return column;
+}
+
+/** `sa.ForeignKey("users.id")` on a column → its FOREIGN KEY constraint. */
+function columnForeignKey(column: string, fk: ColumnSpec['foreignKeys'][number]): ConstraintDef {
+  const references: ForeignKeyTarget = {
+    table: ir.tableName(fk.target.table, fk.target.schema),
+    columns: [fk.target.column],
+  };
+  return ir.constraint('foreign-key', [column], { name: fk.name, references });
+}
+
 function commentSql(target: string, comment: PyValue | undefined): string | undefined {
   if (!comment || (comment.kind === 'bool' && comment.value === false)) return undefined;
   if (comment.kind === 'none') return `COMMENT ON ${target} IS NULL`;
@@ -236,37 +263,30 @@ function commentSql(target: string, comment: PyValue | undefined): string | unde
 function addColumn(a: Args, sink: OpSink): void {
   const t = table(a);
   const c = readColumnArg(a.get('column'), sink);
-  const ifNotExists = a.bool('if_not_exists') ? 'IF NOT EXISTS ' : '';
-  sink.sql(
-    `ALTER TABLE ${t} ADD COLUMN ${ifNotExists}${columnSql(c, isAutoincrementKey(c, c.primaryKey ? [c.name] : []))}`,
-  );
+  const column = columnDefOf(c, isAutoincrementKey(c, c.primaryKey ? [c.name] : []));
+  sink.op({ kind: 'add-column', table: t, column, ifNotExists: a.bool('if_not_exists') === true });
   // Alembic then adds the column's constraints (never the primary key) and indexes as separate statements.
-  for (const fk of c.foreignKeys) {
-    sink.sql(
-      `ALTER TABLE ${t} ADD ${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`,
-    );
-  }
-  if (c.unique && !c.index) sink.sql(`ALTER TABLE ${t} ADD UNIQUE (${ident(c.name)})`);
+  for (const fk of c.foreignKeys) sink.op(ir.addConstraintDraft(t, columnForeignKey(c.name, fk)));
+  if (c.unique && !c.index) sink.op(ir.addConstraintDraft(t, ir.constraint('unique', [c.name])));
   if (c.index) {
     const name = defaultIndexName(
       need(a.str('table_name'), 'table name', a.get('table_name')),
       a.str('schema'),
       c.name,
     );
-    sink.sql(`CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(name)} ON ${t} (${ident(c.name)})`);
+    sink.op(ir.indexDraft(t, [c.name], { name, unique: c.unique }));
   }
-  if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${t}.${ident(c.name)} IS ${sqlString(c.comment)}`);
+  if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${tableSql(a)}.${ident(c.name)} IS ${sqlString(c.comment)}`);
 }
 
 function dropColumn(a: Args, sink: OpSink): void {
   const column = need(a.str('column_name'), 'column name', a.get('column_name'));
-  sink.sql(`ALTER TABLE ${table(a)} DROP COLUMN ${a.bool('if_exists') ? 'IF EXISTS ' : ''}${ident(column)}`);
+  sink.op({ kind: 'drop-column', table: table(a), column, ifExists: a.bool('if_exists') === true, cascade: false });
 }
 
 function alterColumn(a: Args, sink: OpSink): void {
   const t = table(a);
   const column = need(a.str('column_name'), 'column name', a.get('column_name'));
-  const col = ident(column);
   const typeArg = a.get('type_');
   // Alembic's PostgreSQL implementation: the type change first, then nullability, default, comment, rename.
   if (typeArg && typeArg.kind !== 'none') {
@@ -277,48 +297,46 @@ function alterColumn(a: Args, sink: OpSink): void {
       );
     const using = a.get('postgresql_using');
     const usingSql = using ? (exactStr(using) ?? sqlExpression(using)) : undefined;
-    const existing = a.get('existing_type');
-    const oldType = existing && existing.kind !== 'none' ? sqlType(existing) : undefined;
-    sink.sql(
-      `ALTER TABLE ${t} ALTER COLUMN ${col} TYPE ${type?.sql ?? ident(sourceText(typeArg))}${usingSql ? ` USING ${usingSql}` : ''}`,
-      (ops) => {
-        if (!oldType) return;
-        for (const op of ops) if (op.kind === 'alter-column-type') op.oldType = typeRefFromSql(oldType.sql);
-      },
-    );
+    const draft = ir.alterColumnTypeDraft(t, column, type?.sql ?? ident(sourceText(typeArg)), usingSql);
+    if (!draft) sink.unknown('could not read the type change built for this call');
+    else {
+      const existing = a.get('existing_type');
+      const oldType = existing && existing.kind !== 'none' ? sqlType(existing) : undefined;
+      if (oldType && draft.kind === 'alter-column-type') draft.oldType = ir.typeRef(oldType.sql);
+      sink.op(draft);
+    }
   }
   const nullable = a.get('nullable');
   if (nullable && nullable.kind === 'bool')
-    sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} ${nullable.value ? 'DROP' : 'SET'} NOT NULL`);
+    sink.op({ kind: nullable.value ? 'drop-not-null' : 'set-not-null', table: t, column });
   else if (nullable && nullable.kind !== 'none')
     sink.unknown(`nullable=${sourceText(nullable)} is not known statically`);
   const serverDefault = a.get('server_default');
   if (serverDefault && !(serverDefault.kind === 'bool' && serverDefault.value === false)) {
-    if (serverDefault.kind === 'none') sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT`);
-    else {
-      sink.sql(`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${serverDefaultClause(serverDefault)}`);
-    }
+    if (serverDefault.kind === 'none') sink.op({ kind: 'set-default', table: t, column });
+    else sink.op({ kind: 'set-default', table: t, column, default: ir.sqlDefault(serverDefaultClause(serverDefault)) });
   }
-  const comment = commentSql(`COLUMN ${t}.${col}`, a.get('comment'));
+  const comment = commentSql(`COLUMN ${tableSql(a)}.${ident(column)}`, a.get('comment'));
   if (comment) sink.sql(comment);
   const newName = a.get('new_column_name');
   if (newName && newName.kind !== 'none')
-    sink.sql(`ALTER TABLE ${t} RENAME ${col} TO ${ident(need(exactStr(newName), 'new column name', newName))}`);
+    sink.op({ kind: 'rename-column', table: t, column, newName: need(exactStr(newName), 'new column name', newName) });
 }
 
-interface TableConstraint {
-  sql: string;
+/** The name of a constraint object (`sa.UniqueConstraint(…, name="uq")`), when given. */
+function nameOf(item: PyCall): string | undefined {
+  return exactStr(item.kwargs.get('name'));
 }
 
 function createTable(a: Args, sink: OpSink): void {
-  const tableName = need(a.str('table_name'), 'table name', a.get('table_name'));
+  const name = need(a.str('table_name'), 'table name', a.get('table_name'));
   const schema = a.str('schema');
-  const t = qualified(tableName, schema);
+  const t = ir.tableName(name, schema);
   const columns: ColumnSpec[] = [];
   // Constraint objects written in the call, in order: SQLAlchemy emits them before those it derives from columns.
-  const constraints: TableConstraint[] = [];
-  const indexes: string[] = [];
-  let primaryKey: { columns: string[]; name?: string } | undefined;
+  const constraints: ConstraintDef[] = [];
+  const indexes: OpDraft[] = [];
+  let primaryKey: { columns: string[]; name?: string; span: SourceSpan } | undefined;
   const foreignKeyColumns = new Set<string>();
   /** Each column's `sa.Column(…)`: findings about a column point there, not at the whole call. */
   const columnNodes = new Map<string, SyntaxNode>();
@@ -328,8 +346,10 @@ function createTable(a: Args, sink: OpSink): void {
       continue;
     }
     const kind = lastName(item.callee);
-    const name = exactStr(item.kwargs.get('name'));
-    const named = name ? `CONSTRAINT ${ident(name)} ` : '';
+    const name = nameOf(item);
+    // Each constraint object's own line: findings about it point there, not at the whole call.
+    const span = sink.spanOf(item.node);
+    const listed = (what: string) => needList(strList({ kind: 'seq', items: item.args, node: item.node }), what, item);
     switch (kind) {
       case 'Column': {
         const column = readColumnArg(item, sink);
@@ -338,19 +358,15 @@ function createTable(a: Args, sink: OpSink): void {
         break;
       }
       case 'PrimaryKeyConstraint':
-        primaryKey = {
-          columns: needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'primary key columns', item),
-        };
+        primaryKey = { columns: listed('primary key columns'), span };
         if (name) primaryKey.name = name;
         break;
       case 'UniqueConstraint':
-        constraints.push({
-          sql: `${named}UNIQUE (${columnList(needList(strList({ kind: 'seq', items: item.args, node: item.node }), 'unique columns', item))})`,
-        });
+        constraints.push(ir.constraint('unique', listed('unique columns'), { name, span }));
         break;
       case 'CheckConstraint': {
         const expression = exactStr(item.args[0]) ?? (item.args[0] ? sqlExpression(item.args[0]) : undefined);
-        constraints.push({ sql: `${named}CHECK (${expression ?? 'true'})` });
+        constraints.push(ir.checkConstraint(expression ?? 'true', name, span));
         break;
       }
       case 'ForeignKeyConstraint': {
@@ -361,17 +377,17 @@ function createTable(a: Args, sink: OpSink): void {
           throw new Unsupported(`foreign key target ${sourceText(item)} is not "table.column"`);
         const first = targets[0]!;
         for (const c of local) foreignKeyColumns.add(c);
-        constraints.push({
-          sql: `${named}FOREIGN KEY (${columnList(local)}) REFERENCES ${qualified(first.table, first.schema)} (${columnList(targets.map((x) => x!.column))})${foreignKeyOptions(item.kwargs)}`,
-        });
+        const references = { table: ir.tableName(first.table, first.schema), columns: targets.map((x) => x!.column) };
+        constraints.push(ir.constraint('foreign-key', local, { name, references, span }));
         break;
       }
       case 'Index': {
-        const indexName = exactStr(item.args[0]);
-        const cols = item.args.slice(1).map((c) => indexColumn(c));
         const unique = item.kwargs.get('unique');
         indexes.push(
-          `CREATE ${unique?.kind === 'bool' && unique.value ? 'UNIQUE ' : ''}INDEX ${indexName ? `${ident(indexName)} ` : ''}ON ${t} (${cols.join(', ')})`,
+          ir.indexDraft(t, item.args.slice(1).map(indexColumn), {
+            name: exactStr(item.args[0]),
+            unique: unique?.kind === 'bool' && unique.value,
+          }),
         );
         break;
       }
@@ -379,13 +395,20 @@ function createTable(a: Args, sink: OpSink): void {
         sink.unknown(`create_table argument ${sourceText(item)} is not a column or constraint this linter knows`);
     }
   }
+  const spanOfColumn = (column: string): SourceSpan | undefined => {
+    const node = columnNodes.get(column);
+    return node ? sink.spanOf(node) : undefined;
+  };
   const pkColumns = primaryKey?.columns ?? columns.filter((c) => c.primaryKey).map((c) => c.name);
+  const columnDefs = columns.map((c) =>
+    columnDefOf(c, !foreignKeyColumns.has(c.name) && isAutoincrementKey(c, pkColumns), spanOfColumn(c.name)),
+  );
   // Enum types are created with the table (unless postgresql.ENUM(create_type=False)).
   const enums = new Set<string>();
   for (const c of columns) {
     const e = c.type?.enum;
     if (!e || !e.createType) continue;
-    const name = qualified(e.name, e.schema);
+    const name = doubleQuoteQualified(ir.tableName(e.name, e.schema));
     if (enums.has(name)) continue;
     enums.add(name);
     sink.sql(
@@ -393,57 +416,59 @@ function createTable(a: Args, sink: OpSink): void {
       e.values ? undefined : standIn,
     );
   }
-  const elements = columns.map((c) => columnSql(c, !foreignKeyColumns.has(c.name) && isAutoincrementKey(c, pkColumns)));
-  if (pkColumns.length)
-    elements.push(
-      `${primaryKey?.name ? `CONSTRAINT ${ident(primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(pkColumns)})`,
-    );
-  elements.push(...constraints.map((c) => c.sql));
+  const tableConstraints: ConstraintDef[] = [];
+  if (pkColumns.length) {
+    // `primary_key=True` on a column: the key is stated on that column (the first, for a composite key).
+    const span = primaryKey?.span ?? spanOfColumn(pkColumns[0] ?? '');
+    tableConstraints.push(ir.constraint('primary-key', pkColumns, { name: primaryKey?.name, span }));
+  }
+  tableConstraints.push(...constraints);
   // Then, column by column, the UNIQUE and FOREIGN KEY constraints SQLAlchemy makes from column options.
   for (const c of columns) {
-    if (c.unique && !c.index) elements.push(`UNIQUE (${ident(c.name)})`);
-    for (const fk of c.foreignKeys) {
-      elements.push(
-        `${fk.name ? `CONSTRAINT ${ident(fk.name)} ` : ''}FOREIGN KEY (${ident(c.name)}) REFERENCES ${qualified(fk.target.table, fk.target.schema)} (${ident(fk.target.column)})${fk.options}`,
-      );
-    }
+    const span = spanOfColumn(c.name);
+    if (c.unique && !c.index) tableConstraints.push(ir.constraint('unique', [c.name], { span }));
+    for (const fk of c.foreignKeys) tableConstraints.push({ ...columnForeignKey(c.name, fk), span });
   }
   const prefixes = strList(a.get('prefixes')) ?? [];
-  const temporary = prefixes.some((p) => /^temp(orary)?$/i.test(p)) ? 'TEMPORARY ' : '';
-  const partitionBy = a.str('postgresql_partition_by');
-  sink.sql(
-    `CREATE ${temporary}TABLE ${a.bool('if_not_exists') ? 'IF NOT EXISTS ' : ''}${t} (${elements.join(', ')})${partitionBy ? ` PARTITION BY ${partitionBy}` : ''}`,
-    (ops) => {
-      for (const op of ops) {
-        if (op.kind !== 'create-table') continue;
-        for (const col of op.columns) {
-          const node = columnNodes.get(col.name);
-          if (node) col.span = sink.spanOf(node);
-        }
-      }
-    },
+  sink.op(
+    ir.createTableDraft(t, columnDefs, tableConstraints, {
+      ifNotExists: a.bool('if_not_exists') === true,
+      partitioned: a.str('postgresql_partition_by') !== undefined,
+      temporary: prefixes.some((p) => /^temp(orary)?$/i.test(p)),
+    }),
   );
   for (const c of columns) {
     if (c.index)
-      sink.sql(
-        `CREATE ${c.unique ? 'UNIQUE ' : ''}INDEX ${ident(defaultIndexName(tableName, schema, c.name))} ON ${t} (${ident(c.name)})`,
-      );
+      sink.op(ir.indexDraft(t, [c.name], { name: defaultIndexName(name, schema, c.name), unique: c.unique }));
   }
-  for (const sql of indexes) sink.sql(sql);
-  const tableComment = commentSql(`TABLE ${t}`, a.get('comment'));
+  for (const index of indexes) sink.op(index);
+  const tableComment = commentSql(`TABLE ${tableSql(a)}`, a.get('comment'));
   if (tableComment) sink.sql(tableComment);
   for (const c of columns)
-    if (c.comment !== undefined) sink.sql(`COMMENT ON COLUMN ${t}.${ident(c.name)} IS ${sqlString(c.comment)}`);
+    if (c.comment !== undefined)
+      sink.sql(`COMMENT ON COLUMN ${tableSql(a)}.${ident(c.name)} IS ${sqlString(c.comment)}`);
 }
 
+/** An index element as the IR names it: the column, or the expression's SQL. */
 function indexColumn(v: PyValue): string {
+  const name = exactStr(v);
+  if (name !== undefined) return name;
+  if (v.kind === 'call' && lastName(v.callee) === 'column' && exactStr(v.args[0]) !== undefined)
+    return exactStr(v.args[0])!;
+  if (v.kind === 'call' && (lastName(v.callee) === 'desc' || lastName(v.callee) === 'asc') && v.args[0])
+    return indexColumn(v.args[0]);
+  const sql = sqlExpression(v);
+  const expr = sql === undefined ? undefined : ir.expressionText(sql);
+  if (expr === undefined) throw new Unsupported(`index column ${sourceText(v)} is not known statically`);
+  return expr;
+}
+
+/** The same element as SQL, for an EXCLUDE constraint (which the IR keeps as SQL). */
+function indexColumnSql(v: PyValue): string {
   const name = exactStr(v);
   if (name !== undefined) return ident(name);
   if (v.kind === 'call' && lastName(v.callee) === 'column' && exactStr(v.args[0]) !== undefined)
     return ident(exactStr(v.args[0])!);
-  if (v.kind === 'call' && (lastName(v.callee) === 'desc' || lastName(v.callee) === 'asc') && v.args[0]) {
-    return `${indexColumn(v.args[0])} ${lastName(v.callee).toUpperCase()}`;
-  }
   const expr = sqlExpression(v);
   if (expr === undefined) throw new Unsupported(`index column ${sourceText(v)} is not known statically`);
   return `(${expr})`;
@@ -455,86 +480,85 @@ function createIndex(a: Args, sink: OpSink): void {
   const columnsArg = a.get('columns');
   const columns = columnsArg?.kind === 'seq' ? columnsArg.items : columnsArg ? [columnsArg] : [];
   if (columns.length === 0) throw new Unsupported('the index columns are not a literal list');
-  const ops = a.get('postgresql_ops');
-  const opclass = new Map<string, string>();
-  if (ops?.kind === 'dict') {
-    for (const e of ops.entries) {
-      const k = exactStr(e.key);
-      const v = exactStr(e.value);
-      if (k !== undefined && v !== undefined) opclass.set(k, v);
-    }
-  }
-  const cols = columns.map((c) => {
-    const text = indexColumn(c);
-    const plain = exactStr(c);
-    return plain !== undefined && opclass.has(plain) ? `${text} ${opclass.get(plain)}` : text;
-  });
-  const using = a.str('postgresql_using');
-  const include = strList(a.get('postgresql_include'));
+  const cols = columns.map(indexColumn);
   const whereArg = a.get('postgresql_where');
-  const where = whereArg ? (exactStr(whereArg) ?? sqlExpression(whereArg)) : undefined;
-  if (whereArg && where === undefined)
+  const whereSql = whereArg ? (exactStr(whereArg) ?? sqlExpression(whereArg)) : undefined;
+  if (whereArg && whereSql === undefined)
     sink.unknown(`postgresql_where=${sourceText(whereArg)} is not known statically; the index is read as not partial`);
-  sink.sql(
-    `CREATE ${a.bool('unique') ? 'UNIQUE ' : ''}INDEX ${a.bool('postgresql_concurrently') ? 'CONCURRENTLY ' : ''}${a.bool('if_not_exists') ? 'IF NOT EXISTS ' : ''}` +
-      `${indexName ? `${ident(indexName)} ` : ''}ON ${table(a)}${using ? ` USING ${using}` : ''} (${cols.join(', ')})` +
-      `${include?.length ? ` INCLUDE (${columnList(include)})` : ''}${where ? ` WHERE ${where}` : ''}`,
+  const where = whereSql === undefined ? undefined : ir.expressionText(whereSql);
+  if (whereSql !== undefined && where === undefined)
+    throw new Unsupported(`postgresql_where=${whereArg ? sourceText(whereArg) : '?'} is not an SQL expression`);
+  sink.op(
+    ir.indexDraft(table(a), cols, {
+      name: indexName,
+      unique: a.bool('unique') === true,
+      concurrently: a.bool('postgresql_concurrently') === true,
+      ifNotExists: a.bool('if_not_exists') === true,
+      where,
+    }),
   );
 }
 
 function dropIndex(a: Args, sink: OpSink): void {
   const name = need(a.str('index_name'), 'index name', a.get('index_name'));
-  sink.sql(
-    `DROP INDEX ${a.bool('postgresql_concurrently') ? 'CONCURRENTLY ' : ''}${a.bool('if_exists') ? 'IF EXISTS ' : ''}${qualified(name, a.str('schema'))}`,
-  );
+  sink.op({
+    kind: 'drop-index',
+    indexes: [ir.tableName(name, a.str('schema'))],
+    concurrently: a.bool('postgresql_concurrently') === true,
+    ifExists: a.bool('if_exists') === true,
+    cascade: false,
+  });
 }
 
-function constraintName(a: Args): string {
+function constraintName(a: Args): string | undefined {
   const v = a.get('constraint_name');
-  if (!v || v.kind === 'none') return '';
-  return `CONSTRAINT ${ident(need(exactStr(v), 'constraint name', v))} `;
+  if (!v || v.kind === 'none') return undefined;
+  return need(exactStr(v), 'constraint name', v);
 }
 
 /** SQLAlchemy 2's `postgresql_not_valid=True` on constraints. */
-function notValid(a: Args): string {
-  return a.bool('postgresql_not_valid') ? ' NOT VALID' : '';
+function notValid(a: Args): boolean {
+  return a.bool('postgresql_not_valid') === true;
 }
 
 function createForeignKey(a: Args, sink: OpSink): void {
   const local = needList(strList(a.get('local_cols')), 'local columns', a.get('local_cols'));
   const remote = needList(strList(a.get('remote_cols')), 'referenced columns', a.get('remote_cols'));
-  const referent = qualified(
+  const referent = ir.tableName(
     need(a.str('referent_table'), 'referenced table', a.get('referent_table')),
     a.str('referent_schema'),
   );
-  const source = qualified(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
-  sink.sql(
-    `ALTER TABLE ${source} ADD ${constraintName(a)}FOREIGN KEY (${columnList(local)}) REFERENCES ${referent} (${columnList(remote)})${foreignKeyOptions(a.named)}${notValid(a)}`,
+  const source = ir.tableName(need(a.str('source_table'), 'table name', a.get('source_table')), a.str('source_schema'));
+  const references = { table: referent, columns: remote };
+  sink.op(
+    ir.addConstraintDraft(
+      source,
+      ir.constraint('foreign-key', local, { name: constraintName(a), references, notValid: notValid(a) }),
+    ),
   );
 }
 
 function createUniqueConstraint(a: Args, sink: OpSink): void {
   const columns = needList(strList(a.get('columns')), 'columns', a.get('columns'));
-  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}UNIQUE (${columnList(columns)})`);
+  sink.op(ir.addConstraintDraft(table(a), ir.constraint('unique', columns, { name: constraintName(a) })));
 }
 
 function createPrimaryKey(a: Args, sink: OpSink): void {
   const columns = needList(strList(a.get('columns')), 'columns', a.get('columns'));
-  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}PRIMARY KEY (${columnList(columns)})`);
+  sink.op(ir.addConstraintDraft(table(a), ir.constraint('primary-key', columns, { name: constraintName(a) })));
 }
 
 function createCheckConstraint(a: Args, sink: OpSink): void {
   const condition = a.get('condition');
   const expression = condition ? (exactStr(condition) ?? sqlExpression(condition)) : undefined;
-  sink.sql(`ALTER TABLE ${table(a)} ADD ${constraintName(a)}CHECK (${expression ?? 'true'})${notValid(a)}`, (ops) => {
-    if (expression !== undefined) return;
-    // A SQLAlchemy expression object: the constraint is known, its condition is not.
-    for (const op of ops) {
-      if (op.kind !== 'add-constraint') continue;
-      op.constraint.expression = condition ? sourceText(condition) : '?';
-      delete op.constraint.checksNotNullOf;
-    }
-  });
+  const name = constraintName(a);
+  // A SQLAlchemy expression object: the constraint is known, its condition is not.
+  const def =
+    expression !== undefined
+      ? ir.checkConstraint(expression, name)
+      : ir.constraint('check', [], { name, expression: condition ? sourceText(condition) : '?' });
+  def.notValid = notValid(a);
+  sink.op(ir.addConstraintDraft(table(a), def));
 }
 
 function createExcludeConstraint(a: Args, sink: OpSink): void {
@@ -542,30 +566,31 @@ function createExcludeConstraint(a: Args, sink: OpSink): void {
     if (e.kind !== 'seq' || e.items.length !== 2)
       throw new Unsupported(`exclusion element ${sourceText(e)} is not a (column, operator) pair`);
     const operator = need(exactStr(e.items[1]), 'operator', e.items[1]);
-    return `${indexColumn(e.items[0]!)} WITH ${operator}`;
+    return `${indexColumnSql(e.items[0]!)} WITH ${operator}`;
   });
   const using = a.str('using') ?? 'gist';
   const where = a.get('where');
   const whereSql = where ? (exactStr(where) ?? sqlExpression(where)) : undefined;
+  const name = constraintName(a);
+  // The IR describes an exclusion constraint only by its name and kind; its elements stay SQL.
   sink.sql(
-    `ALTER TABLE ${table(a)} ADD ${constraintName(a)}EXCLUDE USING ${using} (${elements.join(', ')})${whereSql ? ` WHERE (${whereSql})` : ''}`,
+    `ALTER TABLE ${tableSql(a)} ADD ${name ? `CONSTRAINT ${ident(name)} ` : ''}EXCLUDE USING ${using} (${elements.join(', ')})${whereSql ? ` WHERE (${whereSql})` : ''}`,
   );
 }
 
 function dropConstraint(a: Args, sink: OpSink): void {
   const name = need(a.str('constraint_name'), 'constraint name', a.get('constraint_name'));
-  sink.sql(`ALTER TABLE ${table(a)} DROP CONSTRAINT ${a.bool('if_exists') ? 'IF EXISTS ' : ''}${ident(name)}`);
+  sink.op(ir.dropConstraintDraft(table(a), name, a.bool('if_exists') === true));
 }
 
 function dropTable(a: Args, sink: OpSink): void {
-  sink.sql(`DROP TABLE ${a.bool('if_exists') ? 'IF EXISTS ' : ''}${table(a)}`);
+  sink.op({ kind: 'drop-table', tables: [table(a)], ifExists: a.bool('if_exists') === true, cascade: false });
 }
 
 function renameTable(a: Args, sink: OpSink): void {
-  const old = qualified(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
-  sink.sql(
-    `ALTER TABLE ${old} RENAME TO ${ident(need(a.str('new_table_name'), 'new table name', a.get('new_table_name')))}`,
-  );
+  const old = ir.tableName(need(a.str('old_table_name'), 'table name', a.get('old_table_name')), a.str('schema'));
+  const newName = need(a.str('new_table_name'), 'new table name', a.get('new_table_name'));
+  sink.op({ kind: 'rename-table', table: old, newName });
 }
 
 /**
@@ -593,7 +618,7 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
     if (cursor.method && ['update', 'insert', 'delete'].includes(cursor.method)) verb = cursor.method;
     const receiver: PyValue = cursor.receiver;
     const t = tableObject(receiver);
-    if (t && verb) return { sql: statementFor(verb, qualified(t.table, t.schema)), filtered };
+    if (t && verb) return { sql: statementFor(verb, doubleQuoteQualified(ir.tableName(t.table, t.schema))), filtered };
     cursor = receiver;
   }
   // sa.update(users) / sa.insert(users) / sa.delete(users)
@@ -601,7 +626,12 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
   while (cursor?.kind === 'call') {
     if (cursor.callee && ['update', 'insert', 'delete'].includes(lastName(cursor.callee))) {
       const t = tableObject(cursor.args[0]);
-      return t ? { sql: statementFor(lastName(cursor.callee), qualified(t.table, t.schema)), filtered } : undefined;
+      return t
+        ? {
+            sql: statementFor(lastName(cursor.callee), doubleQuoteQualified(ir.tableName(t.table, t.schema))),
+            filtered,
+          }
+        : undefined;
     }
     cursor = cursor.receiver;
   }
@@ -694,12 +724,13 @@ function bulkInsert(a: Args, sink: OpSink): void {
     );
   const rows = a.get('rows');
   const count = rows?.kind === 'seq' ? rows.items.length : 1;
-  for (let i = 0; i < count; i++) sink.sql(`INSERT INTO ${qualified(t.table, t.schema)} DEFAULT VALUES`, standIn);
+  for (let i = 0; i < count; i++)
+    sink.sql(`INSERT INTO ${doubleQuoteQualified(ir.tableName(t.table, t.schema))} DEFAULT VALUES`, standIn);
 }
 
 function tableComment(a: Args, sink: OpSink, drop: boolean): void {
   const text = drop ? undefined : a.str('comment');
-  sink.sql(`COMMENT ON TABLE ${table(a)} IS ${text === undefined ? 'NULL' : sqlString(text)}`);
+  sink.sql(`COMMENT ON TABLE ${tableSql(a)} IS ${text === undefined ? 'NULL' : sqlString(text)}`);
 }
 
 const TRANSLATORS: Record<string, Translator> = {
@@ -753,7 +784,7 @@ export function enumDdl(receiver: PyValue, method: string, call: PyCall, sink: O
   if (method !== 'create' && method !== 'drop') return false;
   const type = sqlType(receiver);
   if (!type?.enum) return false;
-  const name = qualified(type.enum.name, type.enum.schema);
+  const name = doubleQuoteQualified(ir.tableName(type.enum.name, type.enum.schema));
   const checkfirst = call.kwargs.get('checkfirst');
   const ifExists = checkfirst?.kind === 'bool' && checkfirst.value;
   if (method === 'create')

@@ -13,8 +13,10 @@ import type {
   SourceSpan,
   UnknownOp,
 } from '../../ir/types.js';
+import { doubleQuoteQualified } from '../../ir/identifiers.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
+import { createTableDraft, tableName } from '../ir-builder.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
@@ -168,6 +170,17 @@ class BodyWalker {
         this.statementIndex = Math.max(this.statementIndex, index + result.statements);
         this.ctx.diagnostics.push(...result.diagnostics);
         this.push(result.ops, state);
+      },
+      op: (draft) => {
+        const op = {
+          ...draft,
+          span,
+          direction: this.direction,
+          inTransaction: false,
+          statementIndex: index,
+        } as Operation;
+        pythonComputedDefaults([op]);
+        this.push([op], state);
       },
       unknown: (reason) => this.unknownOp(node, reason, state),
       spanOf: (part) => this.span(part),
@@ -330,12 +343,13 @@ class BodyWalker {
   private flushBatch(batch: BatchBlock, inner: WalkState): void {
     if (batch.recreate) {
       const temp = `_alembic_tmp_${batch.table.table}`;
-      const q = (name: string) => (batch.table.schema ? `"${batch.table.schema}"."${name}"` : `"${name}"`);
+      const copy = tableName(temp, batch.table.schema);
+      const original = tableName(batch.table.table, batch.table.schema);
       const sink = this.sink(batch.node, { ...inner, batchCall: true });
-      sink.sql(`CREATE TABLE ${q(temp)} ()`);
-      sink.sql(`INSERT INTO ${q(temp)} SELECT * FROM ${q(batch.table.table)}`, standIn);
-      sink.sql(`DROP TABLE ${q(batch.table.table)}`);
-      sink.sql(`ALTER TABLE ${q(temp)} RENAME TO "${batch.table.table}"`);
+      sink.op(createTableDraft(copy, [], []));
+      sink.sql(`INSERT INTO ${doubleQuoteQualified(copy)} SELECT * FROM ${doubleQuoteQualified(original)}`, standIn);
+      sink.op({ kind: 'drop-table', tables: [original], ifExists: false, cascade: false });
+      sink.op({ kind: 'rename-table', table: copy, newName: batch.table.table });
     }
     for (const run of batch.queued) run();
   }

@@ -5,21 +5,14 @@
  * the SQL frontend, so a revision file and its `alembic upgrade --sql` output give the same IR.
  * Each mapping is checked against SQLAlchemy itself in test/alembic/sqlalchemy-types.test.ts.
  */
+import { doubleQuote, doubleQuoteQualified, quoteLiteral } from '../../ir/identifiers.js';
 import type { DefaultValue, Operation } from '../../ir/types.js';
+import { tableName } from '../ir-builder.js';
 import { exactStr, lastName, type PyCall, type PyValue, sourceText, strList } from './python-values.js';
 
 /** A double-quoted SQL identifier: exact whatever the case or characters. */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function qualified(name: string, schema?: string): string {
-  return schema ? `${ident(schema)}.${ident(name)}` : ident(name);
-}
-
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export const ident = doubleQuote;
+export const sqlString = quoteLiteral;
 
 /** Positional or keyword argument `index`/`name` of a call. */
 export function arg(call: PyCall, index: number, name: string): PyValue | undefined {
@@ -102,7 +95,7 @@ function enumType(c: PyCall, pgEnum: boolean): SqlType | undefined {
   const type: EnumType = { name, createType: !pgEnum || flag(c.kwargs.get('create_type')) !== false };
   if (schema) type.schema = schema;
   if (literal && values.length) type.values = values;
-  return { sql: qualified(name, schema), enum: type };
+  return { sql: doubleQuoteQualified(tableName(name, schema)), enum: type };
 }
 
 /**

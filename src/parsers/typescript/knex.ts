@@ -14,20 +14,13 @@
 import type { ColumnDef, ConstraintDef, Operation, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import {
-  checkConstraint,
-  columnDef,
-  constraint,
-  createEnumDraft,
-  qualified,
-  sqlDefault,
-  staticDefault,
-  unreadDefault,
-} from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { builderRowScope, objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
+import * as ir from '../ir-builder.js';
+import { doubleQuote, quoteLiteral } from '../../ir/identifiers.js';
+import { staticDefault, unreadDefault } from './columns.js';
 
 /** Column methods of Knex's table builder → the SQL type its pg client emits. */
 function knexColumnType(method: string, args: Node[], scope: Scope): { sql: string; primaryKey?: boolean } | undefined {
@@ -230,7 +223,7 @@ class KnexReader extends FrameworkReader {
 
   private tableName(node: Node | undefined, schema: string | undefined): QualifiedName | undefined {
     const name = this.scope.string(node);
-    return name === undefined ? undefined : qualified(name, schema);
+    return name === undefined ? undefined : ir.relationName(name, schema);
   }
 
   // ------------------------------------------------------------------ calls on knex
@@ -387,7 +380,7 @@ class KnexReader extends FrameworkReader {
           }
           if (!isFunction(fn)) {
             if (link.name === 'createTable' && !fn)
-              this.c.emit(createTableDraft(table, [], [], false), link.node, this.emitOptions(chain));
+              this.c.emit(ir.createTableDraft(table, [], []), link.node, this.emitOptions(chain));
             else
               this.c.unknown(
                 link.node,
@@ -514,11 +507,11 @@ class KnexReader extends FrameworkReader {
     for (const p of builder.before) this.c.emit(p.draft, p.node, opts);
     if (mode === 'create') {
       this.c.emit(
-        createTableDraft(
+        ir.createTableDraft(
           table,
           builder.columns.map((c) => this.c.placed(c.def, c.node)),
           builder.inlineConstraints,
-          ifNotExists,
+          { ifNotExists },
         ),
         link.node,
         opts,
@@ -608,10 +601,10 @@ class KnexReader extends FrameworkReader {
         const camel = obj ? obj.useCamelCase : this.scope.value(args[2]);
         const typeSql = useTimestamps === true ? 'timestamptz' : 'timestamptz';
         for (const name of camel === true ? ['createdAt', 'updatedAt'] : ['created_at', 'updated_at']) {
-          const def = columnDef(
+          const def = ir.columnDef(
             name,
             typeSql,
-            defaultToNow === true ? { notNull: true, default: sqlDefault('CURRENT_TIMESTAMP') } : {},
+            defaultToNow === true ? { notNull: true, default: ir.sqlDefault('CURRENT_TIMESTAMP') } : {},
           );
           b.columns.push({ def, node: call });
         }
@@ -696,18 +689,7 @@ class KnexReader extends FrameworkReader {
         const optionsNode = typeof second === 'string' || args[1] === undefined ? args[2] : args[1];
         const given = typeof second === 'string' ? second : option(optionsNode, 'indexName');
         const name = typeof given === 'string' ? given : knexName(t, columns, 'index');
-        const draft: OpDraft = {
-          kind: 'create-index',
-          table: t,
-          name,
-          columns,
-          unique: false,
-          concurrently: false,
-          ifNotExists: false,
-        };
-        const predicate = this.predicate(optionsNode);
-        if (predicate) draft.where = predicate;
-        b.later.push({ draft, node });
+        b.later.push({ draft: ir.indexDraft(t, columns, { name, where: this.predicate(optionsNode) }), node });
         return;
       }
       case 'unique': {
@@ -715,34 +697,23 @@ class KnexReader extends FrameworkReader {
         const given = typeof second === 'string' ? second : option(args[1], 'indexName');
         const name = typeof given === 'string' ? given : knexName(t, columns, 'unique');
         const predicate = this.predicate(args[1]);
-        if (option(args[1], 'useConstraint') === false || predicate) {
-          const draft: OpDraft = {
-            kind: 'create-index',
-            table: t,
-            name,
-            columns,
-            unique: true,
-            concurrently: false,
-            ifNotExists: false,
-          };
-          if (predicate) draft.where = predicate;
-          b.later.push({ draft, node });
-        } else
-          b.later.push({
-            draft: { kind: 'add-constraint', table: t, constraint: constraint('unique', columns, { name }) },
-            node,
-          });
+        const draft =
+          option(args[1], 'useConstraint') === false || predicate
+            ? ir.indexDraft(t, columns, { name, unique: true, where: predicate })
+            : ir.addConstraintDraft(t, ir.constraint('unique', columns, { name }));
+        b.later.push({ draft, node });
         return;
       }
       case 'primary': {
         if (!columns) return this.unknownIn(b, node, 'the primary key columns are not constants');
         const given = typeof second === 'string' ? second : option(args[1], 'constraintName');
         const name = typeof given === 'string' ? given : `${t.name}_pkey`;
-        const pk = constraint('primary-key', columns, { name });
+        const pk = ir.constraint('primary-key', columns, { name });
         // createTable: Knex writes the primary key into CREATE TABLE (the first one stated wins).
         if (isCreate) {
-          if (!b.inlineConstraints.some((c) => c.type === 'primary-key')) b.inlineConstraints.push(pk);
-        } else b.later.push({ draft: { kind: 'add-constraint', table: t, constraint: pk }, node });
+          if (!b.inlineConstraints.some((c) => c.type === 'primary-key'))
+            b.inlineConstraints.push(this.c.placed(pk, node));
+        } else b.later.push({ draft: ir.addConstraintDraft(t, pk), node });
         return;
       }
       case 'foreign': {
@@ -751,11 +722,7 @@ class KnexReader extends FrameworkReader {
         const target = this.references(rest);
         if (!target) return this.unknownIn(b, node, 'the referenced table is not a constant');
         b.later.push({
-          draft: {
-            kind: 'add-constraint',
-            table: t,
-            constraint: constraint('foreign-key', columns, { name, references: target }),
-          },
+          draft: ir.addConstraintDraft(t, ir.constraint('foreign-key', columns, { name, references: target })),
           node,
         });
         return;
@@ -780,24 +747,24 @@ class KnexReader extends FrameworkReader {
         const kind = method === 'dropUnique' ? 'unique' : 'foreign';
         const name = typeof second === 'string' ? second : columns?.length ? knexName(t, columns, kind) : undefined;
         if (!name) return this.unknownIn(b, node, 'the constraint name is not a constant');
-        b.later.push({ draft: { kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, node });
+        b.later.push({ draft: ir.dropConstraintDraft(t, name), node });
         return;
       }
       case 'dropPrimary': {
         const name = this.scope.string(args[0]) ?? `${t.name}_pkey`;
-        b.later.push({ draft: { kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, node });
+        b.later.push({ draft: ir.dropConstraintDraft(t, name), node });
         return;
       }
       case 'check': {
         const expr = this.scope.string(args[0]);
         if (expr === undefined) return this.unknownIn(b, node, 'the check expression is not a constant');
         const bindings = this.scope.value(args[1]);
-        const def = checkConstraint(
+        const def = ir.checkConstraint(
           Array.isArray(bindings) ? substituteBindings(expr, bindings) : expr,
           this.scope.string(args[2]),
         );
-        if (isCreate) b.inlineConstraints.push(def);
-        else b.later.push({ draft: { kind: 'add-constraint', table: t, constraint: def }, node });
+        if (isCreate) b.inlineConstraints.push(this.c.placed(def, node));
+        else b.later.push({ draft: ir.addConstraintDraft(t, def), node });
         return;
       }
     }
@@ -826,15 +793,13 @@ class KnexReader extends FrameworkReader {
       if (l.name === 'references') {
         const refs = this.scope.stringList(l.args?.[0]);
         if (!refs) return undefined;
-        if (refs.length === 1 && refs[0]!.includes('.')) {
-          const parts = refs[0]!.split('.');
-          columns = [parts.pop()!];
-          table = qualified(parts.join('.'));
-        } else columns = refs;
+        const target = refs.length === 1 ? ir.referenceTarget(refs[0]!) : undefined;
+        if (target) ({ table, columns } = target);
+        else columns = refs;
       } else if (l.name === 'inTable') {
         const name = this.scope.string(l.args?.[0]);
         if (name === undefined) return undefined;
-        table = qualified(name);
+        table = ir.relationName(name);
       }
     }
     return table && columns ? { table, columns } : undefined;
@@ -856,12 +821,12 @@ class KnexReader extends FrameworkReader {
       const o = this.scope.value(args[2]);
       const opts = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, StaticValue>) : {};
       if (opts.useNative === true && typeof opts.enumName === 'string') {
-        type = { sql: `"${opts.enumName}"` };
+        type = { sql: doubleQuote(opts.enumName) };
         if (opts.existingType !== true && values) nativeEnum = { name: opts.enumName, values };
       } else {
         type = { sql: 'text' };
         if (values) {
-          const check = checkConstraint(`"${name}" IN (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`);
+          const check = ir.checkConstraint(`${doubleQuote(name)} IN (${values.map(quoteLiteral).join(', ')})`);
           check.columns = [name]; // a column constraint
           checks.push(check);
         }
@@ -893,7 +858,7 @@ class KnexReader extends FrameworkReader {
         case 'defaultsTo': {
           hasDefault = true;
           const raw = this.rawSql(a[0]);
-          if (raw !== undefined) def = sqlDefault(raw);
+          if (raw !== undefined) def = ir.sqlDefault(raw);
           else {
             const v = this.scope.value(a[0]);
             // defaultTo(null) is written as DEFAULT NULL.
@@ -938,7 +903,7 @@ class KnexReader extends FrameworkReader {
         case 'checkRegex':
         case 'check':
           checks.push(
-            constraint('check', [name], { name: this.scope.string(a[a.length - 1]), expression: `${l.name}(…)` }),
+            ir.constraint('check', [name], { name: this.scope.string(a[a.length - 1]), expression: `${l.name}(…)` }),
           );
           break;
         case 'unsigned':
@@ -974,14 +939,13 @@ class KnexReader extends FrameworkReader {
         });
       else
         later.push({
-          draft: {
-            kind: 'add-constraint',
-            table: t,
-            constraint: constraint('foreign-key', [name], {
+          draft: ir.addConstraintDraft(
+            t,
+            ir.constraint('foreign-key', [name], {
               name: fkName ?? knexName(t, [name], 'foreign'),
               references: target,
             }),
-          },
+          ),
           node: call,
         });
     }
@@ -996,7 +960,7 @@ class KnexReader extends FrameworkReader {
             kind: 'alter-column-type',
             table: t,
             column: name,
-            newType: columnDef(name, type.sql).type,
+            newType: ir.typeRef(type.sql),
             using: `${name}::${type.sql}`,
           },
           node: call,
@@ -1008,11 +972,11 @@ class KnexReader extends FrameworkReader {
       b.later.push(...later);
       return;
     }
-    const column = columnDef(name, type.sql, { notNull: notNull === true, primaryKey, constraints: checks });
-    if (primaryKey) column.constraints.unshift(constraint('primary-key', [name]));
+    const column = ir.columnDef(name, type.sql, { notNull: notNull === true, primaryKey, constraints: checks });
+    if (primaryKey) column.constraints.unshift(ir.constraint('primary-key', [name]));
     if (def) column.default = def;
     if (nativeEnum) {
-      b.before.push({ draft: createEnumDraft({ name: nativeEnum.name }, nativeEnum.values), node: call });
+      b.before.push({ draft: ir.createEnumDraft({ name: nativeEnum.name }, nativeEnum.values), node: call });
     }
     b.columns.push({ def: column, node: call });
     b.later.push(...later);
@@ -1026,36 +990,15 @@ const CREATES_RELATION: Record<string, 'view' | 'materialized-view'> = {
   createMaterializedView: 'materialized-view',
 };
 
-function createTableDraft(
-  table: QualifiedName,
-  columns: ColumnDef[],
-  constraints: ConstraintDef[],
-  ifNotExists: boolean,
-): OpDraft {
-  return {
-    kind: 'create-table',
-    table,
-    columns,
-    constraints,
-    ifNotExists,
-    asSelect: false,
-    partitioned: false,
-    temporary: false,
-  };
-}
-
 function sqlLiteral(v: StaticValue): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
-  return `'${JSON.stringify(v).replace(/'/g, "''")}'`;
+  if (typeof v === 'string') return quoteLiteral(v);
+  return quoteLiteral(JSON.stringify(v));
 }
 
 function sqlIdentifier(v: StaticValue): string {
-  return String(v)
-    .split('.')
-    .map((p) => `"${p.replace(/"/g, '""')}"`)
-    .join('.');
+  return String(v).split('.').map(doubleQuote).join('.');
 }
 
 /** Knex positional bindings in plain text: `??` → identifier, `?` → value, `\\?` → a literal `?`. */

@@ -21,19 +21,12 @@ import {
   nodeText,
   unwrap,
 } from './ast.js';
-import {
-  checkConstraint,
-  columnDef,
-  constraint,
-  qualified,
-  sqlDefault,
-  staticDefault,
-  unreadDefault,
-} from './columns.js';
 import { embeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { builderRowScope, UNKNOWN } from './scope.js';
+import * as ir from '../ir-builder.js';
+import { staticDefault, unreadDefault } from './columns.js';
 
 const EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
 
@@ -97,7 +90,7 @@ class KyselyReader extends FrameworkReader {
   private defaultOf(node: Node | undefined): ColumnDef['default'] {
     const raw = this.sqlText(node);
     const n = unwrap(node);
-    if (raw !== undefined && n?.type !== 'Literal' && n?.type !== 'TemplateLiteral') return sqlDefault(raw);
+    if (raw !== undefined && n?.type !== 'Literal' && n?.type !== 'TemplateLiteral') return ir.sqlDefault(raw);
     const v = this.scope.value(node);
     if (v === UNKNOWN)
       return unreadDefault(
@@ -164,7 +157,7 @@ class KyselyReader extends FrameworkReader {
               ? 'MergeStmt'
               : 'InsertStmt';
       const change = table
-        ? { kind: 'data-change' as const, statementType, table: qualified(table) }
+        ? { kind: 'data-change' as const, statementType, table: ir.relationName(table) }
         : { kind: 'data-change' as const, statementType };
       // Which rows an update/delete touches, as its where() links say.
       this.c.emit(
@@ -208,16 +201,16 @@ class KyselyReader extends FrameworkReader {
     }
     switch (builder.name) {
       case 'createTable':
-        this.createTable(call, qualified(name!, schema), rest, opts);
+        this.createTable(call, ir.relationName(name!, schema), rest, opts);
         return true;
       case 'alterTable':
-        this.alterTable(qualified(name!, schema), rest, opts);
+        this.alterTable(ir.relationName(name!, schema), rest, opts);
         return true;
       case 'dropTable':
         this.c.emit(
           {
             kind: 'drop-table',
-            tables: [qualified(name!, schema)],
+            tables: [ir.relationName(name!, schema)],
             ifExists: has(rest, 'ifExists'),
             cascade: has(rest, 'cascade'),
           },
@@ -236,7 +229,7 @@ class KyselyReader extends FrameworkReader {
         this.c.emit(
           {
             kind: 'drop-index',
-            indexes: [qualified(name, schema)],
+            indexes: [ir.relationName(name, schema)],
             concurrently: false,
             ifExists: has(rest, 'ifExists'),
             cascade: has(rest, 'cascade'),
@@ -264,7 +257,7 @@ class KyselyReader extends FrameworkReader {
   private column(name: string, typeNode: Node | undefined, build: Node | undefined): ColumnDef | string {
     const typeSql = this.sqlText(typeNode);
     if (typeSql === undefined) return 'the data type is not a constant';
-    const col = columnDef(name, typeSql);
+    const col = ir.columnDef(name, typeSql);
     const fn = unwrap(build);
     if (!fn) return col;
     if (!isFunction(fn)) return 'the column builder is not a function written here';
@@ -290,31 +283,22 @@ class KyselyReader extends FrameworkReader {
           break;
         }
         case 'primaryKey':
-          col.primaryKey = true;
-          col.notNull = true;
-          col.constraints.push(constraint('primary-key', [name]));
+          ir.markPrimaryKey(col);
           break;
         case 'unique':
-          col.unique = true;
-          col.constraints.push(constraint('unique', [name]));
+          ir.markUnique(col);
           break;
         case 'references': {
           const ref = this.scope.string(a[0]);
           if (!ref) return 'the referenced column is not a constant';
-          const parts = ref.split('.');
-          const column = parts.pop()!;
-          col.constraints.push(
-            constraint('foreign-key', [name], { references: { table: qualified(parts.join('.')), columns: [column] } }),
-          );
+          // Kysely takes the last dot as the column: 'users.id', 'auth.users.id'.
+          const target = ir.referenceTarget(ref) ?? { table: { name: '' }, columns: [ref] };
+          ir.addColumnReference(col, target);
           break;
         }
-        case 'check': {
-          const text = this.sqlText(a[0]);
-          const check = text ? checkConstraint(text) : constraint('check', [name], { expression: '…' });
-          check.columns = [name]; // a column constraint
-          col.constraints.push(check);
+        case 'check':
+          ir.addColumnCheck(col, this.sqlText(a[0]) ?? '…');
           break;
-        }
         case 'generatedAlwaysAsIdentity':
         case 'generatedByDefaultAsIdentity':
         case 'identity':
@@ -348,26 +332,23 @@ class KyselyReader extends FrameworkReader {
     switch (l.name) {
       case 'addPrimaryKeyConstraint': {
         const cols = this.scope.stringList(a[1]);
-        return cols ? constraint('primary-key', cols, name ? { name } : {}) : undefined;
+        return cols ? ir.constraint('primary-key', cols, { name }) : undefined;
       }
       case 'addUniqueConstraint': {
         const cols = this.scope.stringList(a[1]);
-        return cols ? constraint('unique', cols, name ? { name } : {}) : undefined;
+        return cols ? ir.constraint('unique', cols, { name }) : undefined;
       }
       case 'addForeignKeyConstraint': {
         const cols = this.scope.stringList(a[1]);
         const table = this.scope.string(a[2]);
         const refs = this.scope.stringList(a[3]);
         return cols && table && refs
-          ? constraint('foreign-key', cols, {
-              ...(name ? { name } : {}),
-              references: { table: qualified(table), columns: refs },
-            })
+          ? ir.constraint('foreign-key', cols, { name, references: { table: ir.relationName(table), columns: refs } })
           : undefined;
       }
       case 'addCheckConstraint': {
         const text = this.sqlText(a[1]);
-        return text ? checkConstraint(text, name) : undefined;
+        return text ? ir.checkConstraint(text, name) : undefined;
       }
       default:
         return undefined;
@@ -426,20 +407,12 @@ class KyselyReader extends FrameworkReader {
         );
       }
     }
-    this.c.emit(
-      {
-        kind: 'create-table',
-        table,
-        columns,
-        constraints,
-        ifNotExists: has(rest, 'ifNotExists'),
-        asSelect: has(rest, 'as'),
-        partitioned: false,
-        temporary: has(rest, 'temporary'),
-      },
-      call,
-      opts,
-    );
+    const flags = {
+      ifNotExists: has(rest, 'ifNotExists'),
+      asSelect: has(rest, 'as'),
+      temporary: has(rest, 'temporary'),
+    };
+    this.c.emit(ir.createTableDraft(table, columns, constraints, flags), call, opts);
   }
 
   /** Every action of one alterTable chain is one ALTER TABLE statement. */
@@ -503,7 +476,7 @@ class KyselyReader extends FrameworkReader {
             case 'setDataType': {
               const t = this.sqlText(ia[0]);
               if (t === undefined) this.c.unknown(at, text, 'the data type is not a constant', opts);
-              else emit({ kind: 'alter-column-type', table, column: name, newType: columnDef(name, t).type }, at);
+              else emit({ kind: 'alter-column-type', table, column: name, newType: ir.typeRef(t) }, at);
               break;
             }
             case 'setDefault': {
@@ -596,7 +569,7 @@ class KyselyReader extends FrameworkReader {
       const a = l.args ?? [];
       if (l.name === 'on') {
         const t = this.scope.string(a[0]);
-        if (t !== undefined) table = qualified(t, schema);
+        if (t !== undefined) table = ir.relationName(t, schema);
       } else if (l.name === 'column') {
         const c = this.scope.string(a[0]);
         if (c !== undefined) columns.push(c);
@@ -608,17 +581,16 @@ class KyselyReader extends FrameworkReader {
       this.c.unknown(call, nodeText(this.source, call), 'the indexed table is not a constant', opts);
       return;
     }
-    const draft: OpDraft = {
-      kind: 'create-index',
-      table,
-      columns,
-      unique: has(rest, 'unique'),
-      concurrently: false,
-      ifNotExists: has(rest, 'ifNotExists'),
-    };
-    if (name !== undefined) draft.name = name;
-    if (where) draft.where = where;
-    this.c.emit(draft, call, opts);
+    this.c.emit(
+      ir.indexDraft(table, columns, {
+        name,
+        unique: has(rest, 'unique'),
+        ifNotExists: has(rest, 'ifNotExists'),
+        where,
+      }),
+      call,
+      opts,
+    );
   }
 }
 

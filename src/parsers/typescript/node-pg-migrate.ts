@@ -14,19 +14,13 @@ import type { ColumnDef, ConstraintDef, Direction, QualifiedName, TransactionMod
 import { parseSql } from '../sql/parse-sql.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap } from './ast.js';
-import {
-  checkConstraint,
-  columnDef,
-  constraint,
-  qualified,
-  sqlDefault,
-  staticDefault,
-  unreadDefault,
-} from './columns.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
+import * as ir from '../ir-builder.js';
+import { doubleQuote } from '../../ir/identifiers.js';
+import { staticDefault, unreadDefault } from './columns.js';
 
 const TYPE_ADAPTERS: Record<string, string> = {
   int: 'integer',
@@ -183,7 +177,7 @@ class PgmReader extends FrameworkReader {
     if (!o.has('default')) return undefined;
     const n = this.node(o, 'default');
     const fn = this.funcSql(n);
-    if (fn !== undefined) return sqlDefault(fn);
+    if (fn !== undefined) return ir.sqlDefault(fn);
     const v = n ? this.scope.value(n) : (o.get('default') as StaticValue);
     if (v === UNKNOWN)
       return unreadDefault(
@@ -204,7 +198,7 @@ class PgmReader extends FrameworkReader {
       const m = /^\s*("?[^"(]+"?(?:\."?[^"(]+"?)?)\s*(?:\(([^)]*)\))?\s*$/.exec(ref);
       const name = (m?.[1] ?? ref).replace(/"/g, '');
       target = {
-        table: qualified(name),
+        table: ir.relationName(name),
         columns: m?.[2] ? m[2].split(',').map((s) => s.trim().replace(/"/g, '')) : [],
       };
     } else {
@@ -213,7 +207,7 @@ class PgmReader extends FrameworkReader {
     }
     if (!target) return undefined;
     const name = this.scope.string(this.node(o, 'referencesConstraintName'));
-    return constraint('foreign-key', [column], { ...(name ? { name } : {}), references: target });
+    return ir.constraint('foreign-key', [column], { ...(name ? { name } : {}), references: target });
   }
 
   /** One column of createTable/addColumns; `inlinePrimaryKey` false when several columns share the primary key. */
@@ -223,25 +217,14 @@ class PgmReader extends FrameworkReader {
     const notNullNode = this.node(o, 'notNull');
     if (notNullNode && this.scope.value(notNullNode) === UNKNOWN)
       return `notNull of column ${name} is not a constant, so whether it is NOT NULL cannot be read`;
-    const col = columnDef(name, type);
+    const col = ir.columnDef(name, type);
     const d = this.defaultOf(o);
     if (d) col.default = d;
-    if (this.opt(o, 'unique') === true) {
-      col.unique = true;
-      col.constraints.push(constraint('unique', [name]));
-    }
-    if (this.opt(o, 'primaryKey') === true && inlinePrimaryKey) {
-      col.primaryKey = true;
-      col.notNull = true;
-      col.constraints.push(constraint('primary-key', [name]));
-    }
+    if (this.opt(o, 'unique') === true) ir.markUnique(col);
+    if (this.opt(o, 'primaryKey') === true && inlinePrimaryKey) ir.markPrimaryKey(col);
     if (this.opt(o, 'notNull') === true) col.notNull = true;
     const check = this.opt(o, 'check');
-    if (typeof check === 'string') {
-      const def = checkConstraint(check);
-      def.columns = [name]; // a column constraint
-      col.constraints.push(def);
-    }
+    if (typeof check === 'string') ir.addColumnCheck(col, check);
     if (o.has('references')) {
       const fk = this.references(o, name);
       if (!fk) return 'the referenced table is not a constant';
@@ -269,7 +252,7 @@ class PgmReader extends FrameworkReader {
 
   /** A constraint written as SQL text (`'CHECK (x > 0) NOT VALID'`). */
   private constraintFromSql(text: string, name: string | undefined): ConstraintDef | undefined {
-    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT "${name.replace(/"/g, '""')}" ` : ''}${text}`, {
+    const result = parseSql(`ALTER TABLE t ADD ${name ? `CONSTRAINT ${doubleQuote(name)} ` : ''}${text}`, {
       file: '',
       direction: 'upgrade',
       generated: true,
@@ -289,9 +272,9 @@ class PgmReader extends FrameworkReader {
     const out: ConstraintDef[] = [];
     const p = obj.props;
     const check = this.scope.value(p.get('check'));
-    if (typeof check === 'string') out.push(checkConstraint(check, name ?? `${t.name}_chck`));
+    if (typeof check === 'string') out.push(ir.checkConstraint(check, name ?? `${t.name}_chck`));
     else if (Array.isArray(check))
-      check.forEach((c, i) => out.push(checkConstraint(String(c), name ?? `${t.name}_chck_${i + 1}`)));
+      check.forEach((c, i) => out.push(ir.checkConstraint(String(c), name ?? `${t.name}_chck_${i + 1}`)));
     const unique = this.scope.value(p.get('unique'));
     if (unique !== UNKNOWN && unique !== undefined) {
       const groups = (Array.isArray(unique) ? unique : [unique]).map((u) =>
@@ -299,10 +282,10 @@ class PgmReader extends FrameworkReader {
       );
       const nested = Array.isArray(unique) && unique.some((u) => Array.isArray(u));
       for (const cols of nested ? groups : [groups.flat()])
-        out.push(constraint('unique', cols, { name: name ?? `${t.name}_uniq_${cols.join('_')}` }));
+        out.push(ir.constraint('unique', cols, { name: name ?? `${t.name}_uniq_${cols.join('_')}` }));
     }
     const pk = this.scope.stringList(p.get('primaryKey'));
-    if (pk) out.push(constraint('primary-key', pk, { name: name ?? `${t.name}_pkey` }));
+    if (pk) out.push(ir.constraint('primary-key', pk, { name: name ?? `${t.name}_pkey` }));
     const fkNode = this.scope.resolve(p.get('foreignKeys'));
     const fks = fkNode?.type === 'ArrayExpression' ? fkNode.elements : fkNode ? [fkNode] : [];
     for (const fk of fks) {
@@ -316,7 +299,7 @@ class PgmReader extends FrameworkReader {
       ref.name = this.scope.string(fp.get('referencesConstraintName')) ?? name ?? `${t.name}_fk_${cols.join('_')}`;
       out.push(ref);
     }
-    if (p.has('exclude')) out.push(constraint('exclusion', [], { name: name ?? `${t.name}_excl` }));
+    if (p.has('exclude')) out.push(ir.constraint('exclusion', [], { name: name ?? `${t.name}_excl` }));
     return out;
   }
 
@@ -385,21 +368,7 @@ class PgmReader extends FrameworkReader {
         if (!table) return true;
         // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
         const partly = (reason: string) => {
-          this.c.emit(
-            {
-              kind: 'create-table',
-              table,
-              columns: [],
-              constraints: [],
-              ifNotExists: false,
-              asSelect: false,
-              partitioned: false,
-              temporary: false,
-              partial: true,
-            },
-            call,
-            opts,
-          );
+          this.c.emit(ir.partialCreateTableDraft(table, false), call, opts);
           this.c.unknown(call, what, reason, opts);
           return true;
         };
@@ -414,19 +383,23 @@ class PgmReader extends FrameworkReader {
         }
         const o = objectProperties(this.scope, args[2])?.props;
         const constraints: ConstraintDef[] = [];
-        if (primary.length > 1) constraints.push(constraint('primary-key', primary, { name: `${table.name}_pkey` }));
-        if (o?.has('constraints'))
-          constraints.push(...(this.constraintsFromOptions(table, undefined, o.get('constraints')) ?? []));
-        emit({
-          kind: 'create-table',
-          table,
-          columns,
-          constraints,
-          ifNotExists: this.scope.known(o?.get('ifNotExists')) === true,
-          asSelect: false,
-          partitioned: Boolean(o?.has('partition')),
-          temporary: this.scope.known(o?.get('temporary')) === true,
-        });
+        // A key over several columns is stated on each of them: placed on the first.
+        const firstPrimary = cols.find((c) => this.opt(c.options, 'primaryKey') === true);
+        if (primary.length > 1 && firstPrimary)
+          constraints.push(
+            this.c.placed(ir.constraint('primary-key', primary, { name: `${table.name}_pkey` }), firstPrimary.node),
+          );
+        const options = o?.get('constraints');
+        if (options)
+          for (const def of this.constraintsFromOptions(table, undefined, options) ?? [])
+            constraints.push(this.c.placed(def, options));
+        emit(
+          ir.createTableDraft(table, columns, constraints, {
+            ifNotExists: this.scope.known(o?.get('ifNotExists')) === true,
+            partitioned: Boolean(o?.has('partition')),
+            temporary: this.scope.known(o?.get('temporary')) === true,
+          }),
+        );
         return true;
       }
       case 'dropTable': {
@@ -529,7 +502,7 @@ class PgmReader extends FrameworkReader {
             kind: 'alter-column-type',
             table,
             column,
-            newType: columnDef(column, TYPE_ADAPTERS[type] ?? type).type,
+            newType: ir.typeRef(TYPE_ADAPTERS[type] ?? type),
           };
           const using = this.scope.string(p.get('using'));
           if (using) draft.using = using;
@@ -556,7 +529,7 @@ class PgmReader extends FrameworkReader {
         if (text !== undefined) this.irreversible.push('pgm.addConstraint() with SQL text');
         if (cname === undefined && text === undefined) this.irreversible.push('pgm.addConstraint() without a name');
         const statement = this.c.newStatement();
-        for (const def of defs) emit({ kind: 'add-constraint', table, constraint: def }, statement);
+        for (const def of defs) emit(ir.addConstraintDraft(table, def), statement);
         return true;
       }
       case 'dropConstraint': {
@@ -595,18 +568,8 @@ class PgmReader extends FrameworkReader {
             cascade: this.scope.known(o?.get('cascade')) === true,
           });
         } else {
-          const draft: OpDraft = {
-            kind: 'create-index',
-            table,
-            name: iname,
-            columns,
-            unique,
-            concurrently,
-            ifNotExists: ifx,
-          };
           const where = this.scope.string(o?.get('where'));
-          if (where) draft.where = where;
-          emit(draft);
+          emit(ir.indexDraft(table, columns, { name: iname, unique, concurrently, ifNotExists: ifx, where }));
         }
         return true;
       }

@@ -16,20 +16,13 @@ import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../.
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
-import {
-  checkConstraint,
-  columnDef,
-  constraint,
-  createEnumDraft,
-  qualified,
-  sqlDefault,
-  staticDefault,
-  unreadDefault,
-} from './columns.js';
 import { bindPlaceholders, type EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, UNKNOWN } from './scope.js';
+import * as ir from '../ir-builder.js';
+import { doubleQuoteQualified } from '../../ir/identifiers.js';
+import { staticDefault, unreadDefault } from './columns.js';
 
 /** Sequelize DataTypes → the SQL its Postgres dialect writes (`args` are the type's call arguments). */
 function sequelizeType(name: string, args: (string | number | undefined)[]): string | undefined {
@@ -131,7 +124,7 @@ class SequelizeReader extends FrameworkReader {
 
   private table(node: Node | undefined): QualifiedName | undefined {
     const s = this.scope.string(node);
-    if (s !== undefined) return qualified(s);
+    if (s !== undefined) return ir.relationName(s);
     const p = objectProperties(this.scope, node)?.props;
     const name = this.scope.string(p?.get('tableName'));
     if (name === undefined) return undefined;
@@ -181,7 +174,7 @@ class SequelizeReader extends FrameworkReader {
           const fname = this.scope.string(last.args?.[0]);
           return fname
             ? {
-                value: sqlDefault(
+                value: ir.sqlDefault(
                   `${fname}(${(last.args ?? [])
                     .slice(1)
                     .map((a) => nodeText(this.source, a))
@@ -193,7 +186,7 @@ class SequelizeReader extends FrameworkReader {
         if (last.name === 'literal') {
           const text = this.scope.string(last.args?.[0]);
           return text !== undefined
-            ? { value: sqlDefault(text) }
+            ? { value: ir.sqlDefault(text) }
             : { value: { text: nodeText(this.source, n), volatility: 'unknown' } };
         }
         // DataTypes.NOW / UUIDV4 / UUIDV1: Sequelize computes them in JavaScript.
@@ -252,7 +245,8 @@ class SequelizeReader extends FrameworkReader {
   }
 
   private typeSql(table: QualifiedName, column: string, a: Attribute): string {
-    if (a.enumValues) return `"${table.schema ?? 'public'}"."enum_${table.name}_${column}"`;
+    if (a.enumValues)
+      return doubleQuoteQualified({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` });
     let sql = a.type ?? 'TEXT';
     if (a.autoIncrement) sql = /BIGINT/i.test(sql) ? 'BIGSERIAL' : /SMALLINT/i.test(sql) ? 'SMALLSERIAL' : 'SERIAL';
     return sql;
@@ -260,18 +254,11 @@ class SequelizeReader extends FrameworkReader {
 
   private column(table: QualifiedName, name: string, a: Attribute, inlinePrimaryKey: boolean): ColumnDef {
     // Sequelize drops NOT NULL from a SERIAL column (the sequence default fills it).
-    const col = columnDef(name, this.typeSql(table, name, a), { notNull: !a.allowNull && !a.autoIncrement });
+    const col = ir.columnDef(name, this.typeSql(table, name, a), { notNull: !a.allowNull && !a.autoIncrement });
     if (a.defaultValue) col.default = a.defaultValue;
-    if (a.unique) {
-      col.unique = true;
-      col.constraints.push(constraint('unique', [name]));
-    }
-    if (a.primaryKey && inlinePrimaryKey) {
-      col.primaryKey = true;
-      col.notNull = true;
-      col.constraints.push(constraint('primary-key', [name]));
-    }
-    if (a.references) col.constraints.push(constraint('foreign-key', [name], { references: a.references }));
+    if (a.unique) ir.markUnique(col);
+    if (a.primaryKey && inlinePrimaryKey) ir.markPrimaryKey(col);
+    if (a.references) ir.addColumnReference(col, a.references);
     return col;
   }
 
@@ -295,7 +282,7 @@ class SequelizeReader extends FrameworkReader {
   ): void {
     if (!a.enumValues) return;
     this.c.emit(
-      createEnumDraft({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` }, a.enumValues),
+      ir.createEnumDraft({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` }, a.enumValues),
       call,
       opts,
     );
@@ -428,15 +415,14 @@ class SequelizeReader extends FrameworkReader {
         const def = this.constraintOptions(t, args[1]);
         if (!def)
           return (this.c.unknown(call, what, 'the constraint options are not written with constants', opts), true);
-        this.c.emit({ kind: 'add-constraint', table: t, constraint: def }, call, opts);
+        this.c.emit(ir.addConstraintDraft(t, def), call, opts);
         return true;
       }
       case 'removeConstraint': {
         const opts = optsFor(2);
         const t = needTable(opts);
         const name = this.scope.string(args[1]);
-        if (t && name !== undefined)
-          this.c.emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false }, call, opts);
+        if (t && name !== undefined) this.c.emit(ir.dropConstraintDraft(t, name), call, opts);
         else if (t) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
         return true;
       }
@@ -597,21 +583,12 @@ class SequelizeReader extends FrameworkReader {
     if (a.defaultValue) drafts.push({ kind: 'set-default', table: t, column: name, default: a.defaultValue });
     else if (!a.references) drafts.push({ kind: 'set-default', table: t, column: name });
     if (a.enumValues)
-      drafts.push(createEnumDraft({ schema: t.schema ?? 'public', name: `enum_${t.name}_${name}` }, a.enumValues));
-    if (a.unique) drafts.push({ kind: 'add-constraint', table: t, constraint: constraint('unique', [name]) });
+      drafts.push(ir.createEnumDraft({ schema: t.schema ?? 'public', name: `enum_${t.name}_${name}` }, a.enumValues));
+    if (a.unique) drafts.push(ir.addConstraintDraft(t, ir.constraint('unique', [name])));
     if (a.references)
-      drafts.push({
-        kind: 'add-constraint',
-        table: t,
-        constraint: constraint('foreign-key', [name], { references: a.references }),
-      });
+      drafts.push(ir.addConstraintDraft(t, ir.constraint('foreign-key', [name], { references: a.references })));
     else
-      drafts.push({
-        kind: 'alter-column-type',
-        table: t,
-        column: name,
-        newType: columnDef(name, this.typeSql(t, name, a)).type,
-      });
+      drafts.push({ kind: 'alter-column-type', table: t, column: name, newType: ir.typeRef(this.typeSql(t, name, a)) });
     const o = drafts.length > 1 ? { inTransaction: true, ...opts } : opts;
     for (const d of drafts) this.c.emit(d, call, o);
   }
@@ -645,17 +622,12 @@ class SequelizeReader extends FrameworkReader {
     const unique = known('unique') === true || known('type') === 'UNIQUE';
     const name =
       typeof known('name') === 'string' ? (known('name') as string) : underscore(`${t.name}_${cols.join('_')}`);
-    const draft: OpDraft = {
-      kind: 'create-index',
-      table: t,
-      name,
-      columns: cols,
-      unique,
-      concurrently: known('concurrently') === true,
-      ifNotExists: false,
-    };
-    if (props?.has('where')) draft.where = nodeText(this.source, props.get('where')!);
-    this.c.emit(draft, call, opts);
+    const where = props?.has('where') ? nodeText(this.source, props.get('where')!) : undefined;
+    this.c.emit(
+      ir.indexDraft(t, cols, { name, unique, concurrently: known('concurrently') === true, where }),
+      call,
+      opts,
+    );
   }
 
   /** addConstraint options → the constraint, with Sequelize's generated names. */
@@ -668,22 +640,22 @@ class SequelizeReader extends FrameworkReader {
     if (!fields) return undefined;
     switch (type) {
       case 'unique':
-        return constraint('unique', fields, { name: name ?? `${t.name}_${fields.join('_')}_uk` });
+        return ir.constraint('unique', fields, { name: name ?? `${t.name}_${fields.join('_')}_uk` });
       case 'primary key':
-        return constraint('primary-key', fields, { name: name ?? `${t.name}_${fields.join('_')}_pk` });
+        return ir.constraint('primary-key', fields, { name: name ?? `${t.name}_${fields.join('_')}_pk` });
       case 'foreign key': {
         const refs = objectProperties(this.scope, p.get('references'))?.props;
         const table = this.table(refs?.get('table'));
         const field = this.scope.stringList(refs?.get('field') ?? refs?.get('fields'));
         if (!table || !field) return undefined;
-        return constraint('foreign-key', fields, {
+        return ir.constraint('foreign-key', fields, {
           name: name ?? `${t.name}_${fields.join('_')}_${table.name}_fk`,
           references: { table, columns: field },
         });
       }
       case 'check': {
         // `where` is a Sequelize where-object; its SQL is not rebuilt here, only the constraint's existence and name.
-        const def = checkConstraint('true', name ?? `${t.name}_${fields.join('_')}_ck`);
+        const def = ir.checkConstraint('true', name ?? `${t.name}_${fields.join('_')}_ck`);
         def.columns = fields;
         def.expression = nodeText(this.source, p.get('where') ?? node!);
         return def;
@@ -699,22 +671,7 @@ class SequelizeReader extends FrameworkReader {
     const attrs = objectProperties(this.scope, args[1]);
     // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
     const partly = (reason: string) => {
-      if (t)
-        this.c.emit(
-          {
-            kind: 'create-table',
-            table: t,
-            columns: [],
-            constraints: [],
-            ifNotExists: true,
-            asSelect: false,
-            partitioned: false,
-            temporary: false,
-            partial: true,
-          },
-          call,
-          opts,
-        );
+      if (t) this.c.emit(ir.partialCreateTableDraft(t, true), call, opts);
       this.c.unknown(call, what, reason, opts);
     };
     if (!t || !attrs || attrs.spread) return partly('the table name or its attributes are not written here');
@@ -731,7 +688,10 @@ class SequelizeReader extends FrameworkReader {
       this.enumType(call, t, name, a, opts);
       columns.push(this.c.placed(this.column(t, name, a, false), node));
     }
-    const constraints: ConstraintDef[] = primary.length ? [constraint('primary-key', primary)] : [];
+    const firstPrimary = parsed.find(([, a]) => a.primaryKey)?.[2];
+    const constraints: ConstraintDef[] = firstPrimary
+      ? [this.c.placed(ir.constraint('primary-key', primary), firstPrimary)]
+      : [];
     this.c.emit(
       {
         kind: 'create-table',

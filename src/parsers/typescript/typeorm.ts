@@ -32,11 +32,12 @@ import type {
 } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
-import { checkConstraint, columnDef, constraint, createEnumDraft, qualified, sqlDefault } from './columns.js';
 import { embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
+import * as ir from '../ir-builder.js';
+import { doubleQuote } from '../../ir/identifiers.js';
 
 /** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
 function typeormName(
@@ -126,7 +127,7 @@ class TypeOrmReader extends FrameworkReader {
   private table(node: Node | undefined): QualifiedName | undefined {
     const n = this.scope.resolve(unwrapAwait(node));
     const v = this.scope.string(n);
-    if (v !== undefined) return qualified(v);
+    if (v !== undefined) return ir.relationName(v);
     const inner = unwrapAwait(n);
     if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table')
       return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
@@ -201,7 +202,7 @@ class TypeOrmReader extends FrameworkReader {
     const text = nodeText(this.source, node);
     const e = embeddedSql(node, this.scope, this.source);
     if (e && !e.text.replace(/'(?:[^']|'')*'/g, "''").includes(PLACEHOLDER_MARK)) {
-      const d = sqlDefault(e.text);
+      const d = ir.sqlDefault(e.text);
       if (d.volatility !== 'unknown') return { text, volatility: d.volatility, computedIn: 'JavaScript' };
     }
     return { text, volatility: 'unknown', computedIn: 'JavaScript' };
@@ -216,7 +217,7 @@ class TypeOrmReader extends FrameworkReader {
       return 'serial';
     }
     if (type === 'enum' || type === 'simple-enum')
-      return `"${c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`}"${c.isArray ? '[]' : ''}`;
+      return `${doubleQuote(c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`)}${c.isArray ? '[]' : ''}`;
     let full = type;
     if (c.length) full += `(${c.length})`;
     else if (c.precision !== undefined && c.scale !== undefined) full += `(${c.precision},${c.scale})`;
@@ -226,12 +227,12 @@ class TypeOrmReader extends FrameworkReader {
   }
 
   private columnDef(t: QualifiedName, c: ColumnSpec): ColumnDef {
-    const def = columnDef(c.name ?? '?', this.typeSql(t, c), { notNull: !c.isNullable });
+    const def = ir.columnDef(c.name ?? '?', this.typeSql(t, c), { notNull: !c.isNullable });
     if (c.isGenerated && c.generationStrategy === 'identity') def.generated = 'identity';
     if (c.generatedType === 'STORED' && c.asExpression) def.generated = 'stored';
-    if (c.defaultSql !== undefined) def.default = sqlDefault(c.defaultSql);
+    if (c.defaultSql !== undefined) def.default = ir.sqlDefault(c.defaultSql);
     else if (c.defaultComputed !== undefined) def.default = this.computedDefault(c.defaultComputed);
-    else if (c.isGenerated && c.generationStrategy === 'uuid') def.default = sqlDefault('uuid_generate_v4()');
+    else if (c.isGenerated && c.generationStrategy === 'uuid') def.default = ir.sqlDefault('uuid_generate_v4()');
     return def;
   }
 
@@ -379,18 +380,7 @@ class TypeOrmReader extends FrameworkReader {
             this.c.unknown(call, what, 'the index is not a TableIndex written here', opts);
             continue;
           }
-          const where = this.scope.string(p.get('where'));
-          const draft: OpDraft = {
-            kind: 'create-index',
-            table: t,
-            name: this.scope.string(p.get('name')) ?? typeormName('IDX', t, columns, where),
-            columns,
-            unique: this.scope.known(p.get('isUnique')) === true,
-            concurrently: this.scope.known(p.get('isConcurrent')) === true,
-            ifNotExists: false,
-          };
-          if (where) draft.where = where;
-          emit(draft);
+          emit(this.tableIndex(t, p, columns));
         }
         return true;
       }
@@ -428,20 +418,21 @@ class TypeOrmReader extends FrameworkReader {
         if (link.name === 'createPrimaryKey') {
           const columns = this.scope.stringList(args[1]);
           if (!columns) return (this.c.unknown(call, what, 'the primary key columns are not constants', opts), true);
-          emit({
-            kind: 'add-constraint',
-            table: t,
-            constraint: constraint('primary-key', columns, {
-              name: this.scope.string(args[2]) ?? typeormName('PK', t, columns),
-            }),
-          });
+          emit(
+            ir.addConstraintDraft(
+              t,
+              ir.constraint('primary-key', columns, {
+                name: this.scope.string(args[2]) ?? typeormName('PK', t, columns),
+              }),
+            ),
+          );
           return true;
         }
         const plural = link.name.endsWith('s');
         const list = plural ? this.arrayItems(args[1]) : [args[1]];
         for (const item of list ?? [undefined]) {
           const def = this.constraintOf(link.name.replace(/^create|s$/g, ''), t, item);
-          if (def) emit({ kind: 'add-constraint', table: t, constraint: def });
+          if (def) emit(ir.addConstraintDraft(t, def));
           else this.c.unknown(call, what, 'the constraint is not written here', opts);
         }
         return true;
@@ -462,7 +453,7 @@ class TypeOrmReader extends FrameworkReader {
               ? this.scope.string(args[1])
               : (this.scope.string(item) ?? this.scope.string(this.options(item)?.get('name')));
           if (name === undefined) this.c.unknown(call, what, 'the constraint name is not a constant', opts);
-          else emit({ kind: 'drop-constraint', table: t, name, ifExists: false, cascade: false });
+          else emit(ir.dropConstraintDraft(t, name));
         }
         return true;
       }
@@ -495,6 +486,17 @@ class TypeOrmReader extends FrameworkReader {
     return n.elements;
   }
 
+  /** A `new TableIndex({ name, columnNames, isUnique, isConcurrent, where })`, named as TypeORM names it. */
+  private tableIndex(t: QualifiedName, p: Map<string, Node>, columns: string[]): OpDraft {
+    const where = this.scope.string(p.get('where'));
+    return ir.indexDraft(t, columns, {
+      name: this.scope.string(p.get('name')) ?? typeormName('IDX', t, columns, where),
+      unique: this.scope.known(p.get('isUnique')) === true,
+      concurrently: this.scope.known(p.get('isConcurrent')) === true,
+      where,
+    });
+  }
+
   private constraintOf(kind: string, t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
     const p = this.options(node);
     if (!p) return undefined;
@@ -505,20 +507,20 @@ class TypeOrmReader extends FrameworkReader {
       const refColumns = this.scope.stringList(p.get('referencedColumnNames'));
       if (!columns || !refTable || !refColumns) return undefined;
       const refSchema = this.scope.string(p.get('referencedSchema'));
-      return constraint('foreign-key', columns, {
+      return ir.constraint('foreign-key', columns, {
         name: name ?? typeormName('FK', t, columns),
-        references: { table: qualified(refTable, refSchema), columns: refColumns },
+        references: { table: ir.relationName(refTable, refSchema), columns: refColumns },
       });
     }
     if (kind === 'UniqueConstraint') {
       const columns = this.scope.stringList(p.get('columnNames'));
       if (!columns) return undefined;
-      return constraint('unique', columns, { name: name ?? typeormName('UQ', t, columns) });
+      return ir.constraint('unique', columns, { name: name ?? typeormName('UQ', t, columns) });
     }
     if (kind === 'CheckConstraint') {
       const expression = this.scope.string(p.get('expression'));
       if (expression === undefined) return undefined;
-      return checkConstraint(expression, name ?? typeormName('CHK', t, [expression]));
+      return ir.checkConstraint(expression, name ?? typeormName('CHK', t, [expression]));
     }
     return undefined;
   }
@@ -531,7 +533,7 @@ class TypeOrmReader extends FrameworkReader {
   ): void {
     if (c.type !== 'enum' && c.type !== 'simple-enum') return;
     const name = c.enumName ?? `${t.name}_${(c.name ?? '').toLowerCase()}_enum`;
-    this.c.emit(createEnumDraft(t.schema ? { schema: t.schema, name } : { name }, c.enumValues ?? []), call, opts);
+    this.c.emit(ir.createEnumDraft(t.schema ? { schema: t.schema, name } : { name }, c.enumValues ?? []), call, opts);
   }
 
   private addColumn(
@@ -549,21 +551,13 @@ class TypeOrmReader extends FrameworkReader {
     this.c.emit({ kind: 'add-column', table: t, column: this.columnDef(t, c), ifNotExists: false }, call, opts);
     if (c.isPrimary)
       this.c.emit(
-        {
-          kind: 'add-constraint',
-          table: t,
-          constraint: constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) }),
-        },
+        ir.addConstraintDraft(t, ir.constraint('primary-key', [c.name], { name: typeormName('PK', t, [c.name]) })),
         call,
         opts,
       );
     if (c.isUnique)
       this.c.emit(
-        {
-          kind: 'add-constraint',
-          table: t,
-          constraint: constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) }),
-        },
+        ir.addConstraintDraft(t, ir.constraint('unique', [c.name], { name: typeormName('UQ', t, [c.name]) })),
         call,
         opts,
       );
@@ -576,22 +570,7 @@ class TypeOrmReader extends FrameworkReader {
     const columns = this.arrayItems(p?.get('columns'));
     // A table whose columns cannot all be read is still created here: later ops on it touch a new table.
     const partly = (reason: string) => {
-      if (t)
-        this.c.emit(
-          {
-            kind: 'create-table',
-            table: t,
-            columns: [],
-            constraints: [],
-            ifNotExists: this.scope.known(args[1]) === true,
-            asSelect: false,
-            partitioned: false,
-            temporary: false,
-            partial: true,
-          },
-          call,
-          opts,
-        );
+      if (t) this.c.emit(ir.partialCreateTableDraft(t, this.scope.known(args[1]) === true), call, opts);
       this.c.unknown(call, what, reason, opts);
     };
     if (!p || !t || !columns) return partly('the table is not a new Table({ name, columns }) written here');
@@ -603,55 +582,39 @@ class TypeOrmReader extends FrameworkReader {
     const cols = specs as ColumnSpec[];
     for (const c of cols) this.enumType(call, t, c, opts);
     const constraints: ConstraintDef[] = [];
-    for (const c of cols)
-      if (c.isUnique) constraints.push(constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }));
-    for (const item of this.arrayItems(p.get('uniques')) ?? []) {
-      const def = this.constraintOf('UniqueConstraint', t, item);
-      if (def) constraints.push(def);
-    }
-    for (const item of this.arrayItems(p.get('checks')) ?? []) {
-      const def = this.constraintOf('CheckConstraint', t, item);
-      if (def) constraints.push(def);
-    }
-    if (createForeignKeys) {
-      for (const item of this.arrayItems(p.get('foreignKeys')) ?? []) {
-        const def = this.constraintOf('ForeignKey', t, item);
-        if (def) constraints.push(def);
+    // Each constraint is placed where it is written: its TableUnique/TableCheck/TableForeignKey, or the column.
+    cols.forEach((c, i) => {
+      if (c.isUnique)
+        constraints.push(
+          this.c.placed(ir.constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }), columns[i]!),
+        );
+    });
+    const listed: [string, string][] = [
+      ['uniques', 'UniqueConstraint'],
+      ['checks', 'CheckConstraint'],
+      ...(createForeignKeys ? [['foreignKeys', 'ForeignKey'] as [string, string]] : []),
+    ];
+    for (const [key, kind] of listed) {
+      for (const item of this.arrayItems(p.get(key)) ?? []) {
+        const def = this.constraintOf(kind, t, item);
+        if (def) constraints.push(this.c.placed(def, item));
       }
     }
     const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
-    if (primary.length) constraints.push(constraint('primary-key', primary, { name: typeormName('PK', t, primary) }));
-    this.c.emit(
-      {
-        kind: 'create-table',
-        table: t,
-        columns: cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!)),
-        constraints,
-        ifNotExists,
-        asSelect: false,
-        partitioned: false,
-        temporary: false,
-      },
-      call,
-      opts,
-    );
+    // Placed on the first primary column (a composite key is stated on each of its columns).
+    const firstPrimary = columns[cols.findIndex((c) => c.isPrimary)];
+    if (firstPrimary)
+      constraints.push(
+        this.c.placed(ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }), firstPrimary),
+      );
+    const columnDefs = cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!));
+    this.c.emit(ir.createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
     if (createIndices) {
       for (const item of this.arrayItems(p.get('indices')) ?? []) {
         const ip = this.options(item);
         const columnsOf = this.scope.stringList(ip?.get('columnNames'));
         if (!ip || !columnsOf) continue;
-        const where = this.scope.string(ip.get('where'));
-        const draft: OpDraft = {
-          kind: 'create-index',
-          table: t,
-          name: this.scope.string(ip.get('name')) ?? typeormName('IDX', t, columnsOf, where),
-          columns: columnsOf,
-          unique: this.scope.known(ip.get('isUnique')) === true,
-          concurrently: this.scope.known(ip.get('isConcurrent')) === true,
-          ifNotExists: false,
-        };
-        if (where) draft.where = where;
-        this.c.emit(draft, call, opts);
+        this.c.emit(this.tableIndex(t, ip, columnsOf), call, opts);
       }
     }
   }
@@ -745,8 +708,8 @@ class TypeOrmReader extends FrameworkReader {
       const uq = typeormName('UQ', t, [name]);
       this.c.emit(
         next.isUnique
-          ? { kind: 'add-constraint', table: t, constraint: constraint('unique', [name], { name: uq }) }
-          : { kind: 'drop-constraint', table: t, name: uq, ifExists: false, cascade: false },
+          ? ir.addConstraintDraft(t, ir.constraint('unique', [name], { name: uq }))
+          : ir.dropConstraintDraft(t, uq),
         call,
         opts,
       );
@@ -755,8 +718,8 @@ class TypeOrmReader extends FrameworkReader {
       const pk = typeormName('PK', t, [name]);
       this.c.emit(
         next.isPrimary
-          ? { kind: 'add-constraint', table: t, constraint: constraint('primary-key', [name], { name: pk }) }
-          : { kind: 'drop-constraint', table: t, name: pk, ifExists: false, cascade: false },
+          ? ir.addConstraintDraft(t, ir.constraint('primary-key', [name], { name: pk }))
+          : ir.dropConstraintDraft(t, pk),
         call,
         opts,
       );

@@ -1,33 +1,8 @@
-import { scanSync } from 'libpg-query';
+import { qualified, quoteIdent } from '../../ir/identifiers.js';
 import type { DefaultValue, QualifiedName } from '../../ir/types.js';
 import type { LockMode } from '../../engine/types.js';
 
-const quotedIdents = new Map<string, string>();
-
-/**
- * An identifier as it must be written in SQL: as is when Postgres would read it back unchanged
- * (lower case, not a reserved word — asked of the real scanner), else double-quoted. Used in
- * messages and in the SQL of fixes, so `ALTER TABLE "user" ALTER COLUMN "lastName" …` runs as shown.
- */
-export function quoteIdent(name: string): string {
-  let shown = quotedIdents.get(name);
-  if (shown === undefined) {
-    let plain = /^[a-z_][a-z0-9_$]*$/.test(name);
-    // Every Postgres keyword is letters and underscores: a name with a digit or `$` is none, and the
-    // scanner (about 25 µs a call, once per distinct name: a fifth of the rules' time on a big run) need not be asked.
-    if (plain && !/[0-9$]/.test(name)) {
-      try {
-        // keywordKind 3 (type/function-name keyword) and 4 (reserved) cannot be a bare column or table name.
-        plain = (scanSync(name).tokens[0]?.keywordKind ?? 0) < 3;
-      } catch {
-        // parser not loaded (never the case inside a lint run): keep the name as written
-      }
-    }
-    shown = plain ? name : `"${name.replace(/"/g, '""')}"`;
-    quotedIdents.set(name, shown);
-  }
-  return shown;
-}
+export { quoteIdent };
 
 /**
  * A column default for messages: `DEFAULT now()`, or — when the migration's own code computes it —
@@ -40,7 +15,7 @@ export function describeDefault(d: DefaultValue): string {
 }
 
 export function tableName(t: QualifiedName): string {
-  return t.schema ? `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` : quoteIdent(t.name);
+  return qualified(t);
 }
 
 const LOCK_SQL: Record<LockMode, string> = {
