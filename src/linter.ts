@@ -4,7 +4,8 @@
  */
 import type { Migration, MigrationEdit, MigrationFormat } from './ir/types.js';
 import { firstDifference } from './ir/compare.js';
-import type { Finding, Rule, Severity } from './engine/types.js';
+import type { Finding } from './engine/types.js';
+import type { Rule, Severity } from './rules/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';

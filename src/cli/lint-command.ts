@@ -43,7 +43,7 @@ import {
   MIN_PG_VERSION,
   type RuleSetting,
 } from '../config/schema.js';
-import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
+import { fileFilter, globBase, GlobSyntaxError } from '../files/glob.js';
 import { changedFilesSince, type EditedFile, GitError, tracksFilesUnder } from '../git/changed-files.js';
 import { BaselineError, filterByBaseline, readBaseline, writeBaseline } from '../baseline/baseline.js';
 import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ALL_RULES, findRule } from '../rules/index.js';
-import { explainRule, listRules } from './explain.js';
+import { explainRule, listRules } from '../rules/explain.js';
 import { VERSION } from '../version.js';
 import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
 import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';

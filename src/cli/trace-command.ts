@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { expandArgument, PathNotFoundError } from '../files/discover.js';
-import { GlobSyntaxError } from '../config/glob.js';
+import { GlobSyntaxError } from '../files/glob.js';
 import { readSource } from '../files/read.js';
 import type { SourceInput } from '../linter.js';
 import type { MigrationFormat } from '../ir/types.js';

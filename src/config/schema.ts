@@ -3,9 +3,9 @@
  * docs/integrations.md; unknown keys and bad values are errors that name the key and what was expected.
  */
 import type { MigrationFormat } from '../ir/types.js';
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../rules/types.js';
 import { childPath, type JsoncDocument, type JsonPosition, type JsonValue } from './jsonc.js';
-import { compileGlob, GlobSyntaxError } from './glob.js';
+import { compileGlob, GlobSyntaxError } from '../files/glob.js';
 
 export type RuleSetting = Severity | 'off';
 export type FailOn = 'error' | 'warning' | 'never';

@@ -6,9 +6,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Finding, Rule, Severity } from '../engine/types.js';
+import type { Finding } from '../engine/types.js';
+import type { Rule, Severity } from '../rules/types.js';
 import { ALL_RULES } from '../rules/index.js';
-import { explainRule } from '../cli/explain.js';
+import { explainRule } from '../rules/explain.js';
 import { HOMEPAGE, ruleDocsUrl } from '../version.js';
 import { fingerprintFindings } from '../baseline/fingerprint.js';
 import { LineIndex } from '../ir/source-text.js';

@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { addingRequiredField } from './adding-required-field.js';
 import { ioError, parseError } from './parse-error.js';
 import { emptyMigration } from './empty-migration.js';

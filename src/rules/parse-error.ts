@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 
 /** Emitted by the engine from parser diagnostics; listed as a rule so it is documented and explainable. */
 export const parseError: Rule = {

@@ -1,5 +1,5 @@
 import type { TypeRef } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { columnTypeVisitors, describeUse } from './support/column-type-visitors.js';
 
 /** The 32-bit integer types (16-bit ones are prefer-bigint-over-smallint's). */

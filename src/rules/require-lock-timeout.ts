@@ -1,5 +1,5 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
-import type { Rule, RuleContext } from '../engine/types.js';
+import type { Rule, RuleContext } from './types.js';
 import { describeLock, lockSql, tableName } from './support/helpers.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, statementLabel, strongLock } from './support/strong-locks.js';
 

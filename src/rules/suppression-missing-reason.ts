@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 
 /** Emitted by the suppression step of the pipeline (src/suppressions); see unused-suppression. */
 export const suppressionMissingReason: Rule = {

@@ -3,7 +3,8 @@
  * in ALL_RULES: the linter never reports them) but each one is documented and explainable with
  * `migration-lint explain <id>`.
  */
-import type { Finding, Rule, Severity } from '../engine/types.js';
+import type { Finding } from '../engine/types.js';
+import type { Rule, Severity } from '../rules/types.js';
 import { describeLock } from '../rules/support/helpers.js';
 import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 

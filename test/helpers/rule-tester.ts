@@ -3,7 +3,7 @@
  * SQL frontend and engine with only that rule enabled.
  */
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { lintMigrations } from '../../src/engine/lint.js';
 import { parseFile } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, fileFilter } from '../../src/config/glob.js';
+import { compileGlob, fileFilter } from '../../src/files/glob.js';
 import { parseJsonc } from '../../src/config/jsonc.js';
 import { resolveSettings, walkRoots } from '../../src/cli/lint-command.js';
 import { cli, findingKeys, onlyRules, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';

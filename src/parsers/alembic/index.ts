@@ -1,5 +1,5 @@
 import type { FormatParser } from '../types.js';
-import { revisionGraphs, runOrder } from './graph.js';
+import { revisionGraphs, runOrder } from '../../analysis/revision-graph.js';
 import { looksLikeRevision, parseRevisionFile } from './revision-file.js';
 
 /**

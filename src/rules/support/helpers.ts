@@ -1,6 +1,6 @@
 import { scanSync } from 'libpg-query';
 import type { DefaultValue, QualifiedName } from '../../ir/types.js';
-import type { LockMode } from '../../engine/types.js';
+import type { LockMode } from '../types.js';
 
 const quotedIdents = new Map<string, string>();
 

@@ -1,5 +1,5 @@
-import type { Rule } from '../engine/types.js';
-import { lockSql } from '../rules/support/helpers.js';
+import type { Rule } from './types.js';
+import { lockSql } from './support/helpers.js';
 
 /** `error`, or `warning (off by default)` for a rule the config must turn on. */
 function severityLabel(rule: Rule): string {
