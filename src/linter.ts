@@ -12,11 +12,11 @@ import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import { type ParseOutcome, parseSources } from './parsers/parse-sources.js';
 import type { ParseOptions, SourceFile } from './parsers/types.js';
 import { initSqlParser } from './parsers/sql/parse-sql.js';
-import { type CacheStats, ParseCache } from './cache/parse-cache.js';
+import { type CacheStats, ParseCache } from './parsers/parse-cache.js';
 import { createHash } from 'node:crypto';
 import type { ReadResult } from './files/read.js';
 import { applySuppressions } from './suppressions/apply.js';
-import { displayPath } from './report/paths.js';
+import { displayPath } from './files/display-path.js';
 
 export const DEFAULT_PG_VERSION = 14;
 
@@ -140,7 +140,7 @@ async function migrationEdits(
 /**
  * Parse results kept in memory between runs over the same files (the language server lints a
  * directory on every keystroke): a file whose path, text and parse options are unchanged is not
- * parsed again. Holds the latest result per path. (`--cache` keeps them on disk: src/cache.)
+ * parsed again. Holds the latest result per path. (`--cache` keeps them on disk: src/parsers/parse-cache.ts.)
  */
 export class MemoryParseCache {
   private readonly byPath = new Map<string, { key: string; outcome: ParseOutcome }>();

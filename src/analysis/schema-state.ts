@@ -75,15 +75,16 @@ export class SchemaState {
   private cols(t: QualifiedName): Map<string, ColumnFacts> {
     const k = tableKey(t);
     let m = this.columns.get(k);
-    if (!m) this.columns.set(k, (m = new Map()));
+    if (!m) this.columns.set(k, (m = new Map<string, ColumnFacts>()));
     return m;
   }
 
   private addCheck(t: QualifiedName, name: string | undefined, column: string, valid: boolean): void {
     const target = valid ? this.notNullChecks : this.pendingChecks;
     const k = tableKey(t);
-    if (!target.has(k)) target.set(k, new Map());
-    target.get(k)!.set(name ?? `(unnamed ${column})`, column);
+    let byName = target.get(k);
+    if (!byName) target.set(k, (byName = new Map<string, string>()));
+    byName.set(name ?? `(unnamed ${column})`, column);
   }
 
   /** After SET/DROP NOT NULL the column's nullability is known, even when its creation was not seen. */
@@ -129,7 +130,7 @@ export class SchemaState {
         // Postgres renames the column inside its CHECK constraints too.
         for (const checks of [this.notNullChecks, this.pendingChecks]) {
           const byName = checks.get(tableKey(op.table));
-          for (const [name, col] of byName ?? []) if (col === op.column) byName!.set(name, op.newName);
+          if (byName) for (const [name, col] of byName) if (col === op.column) byName.set(name, op.newName);
         }
         break;
       }
@@ -138,7 +139,7 @@ export class SchemaState {
         // Dropping a column drops the constraints on it: a column re-added under that name is unproven.
         for (const checks of [this.notNullChecks, this.pendingChecks]) {
           const byName = checks.get(tableKey(op.table));
-          for (const [name, col] of byName ?? []) if (col === op.column) byName!.delete(name);
+          if (byName) for (const [name, col] of byName) if (col === op.column) byName.delete(name);
         }
         break;
       case 'rename-table': {
@@ -175,8 +176,8 @@ export class SchemaState {
       case 'validate-constraint': {
         const pending = this.pendingChecks.get(tableKey(op.table));
         const col = pending?.get(op.name);
-        if (col !== undefined) {
-          pending!.delete(op.name);
+        if (pending && col !== undefined) {
+          pending.delete(op.name);
           this.addCheck(op.table, op.name, col, true);
         }
         break;

@@ -10,7 +10,8 @@ import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import type { MigrationFormat } from '../ir/types.js';
 import { CONFIG_FILE_NAME, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DEFAULT_PG_VERSION } from '../linter.js';
-import { type CommandRegistrar, UsageError } from './io.js';
+import type { CommandRegistrar } from './io.js';
+import { UsageError } from '../config/settings.js';
 
 export interface RepositoryFacts {
   /** Migration formats found, with how many files and where. */

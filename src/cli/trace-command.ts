@@ -16,7 +16,8 @@ import type { ReportInput } from '../report/types.js';
 import { SqlFailure } from '../trace/database.js';
 import { traceJson, traceTable } from '../trace/output.js';
 import { VERSION } from '../version.js';
-import { type CliIO, type CommandRegistrar, UsageError, useColor, useHyperlinks } from './io.js';
+import { type CliIO, type CommandRegistrar, useColor, useHyperlinks } from './io.js';
+import { UsageError } from '../config/settings.js';
 import { FORMATS } from './lint-command.js';
 
 export interface TraceFlags {

@@ -8,7 +8,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Migration } from '../ir/types.js';
-import type { ParseCache } from '../cache/parse-cache.js';
+import type { ParseCache } from './parse-cache.js';
 import { initSqlParser } from './sql/parse-sql.js';
 import { chooseParser, parseFile } from './registry.js';
 import type { ParseOptions, SourceFile } from './types.js';

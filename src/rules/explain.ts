@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { lockSql } from './support/helpers.js';
+import { lockSql } from '../analysis/lock-modes.js';
 
 /** `error`, or `warning (off by default)` for a rule the config must turn on. */
 function severityLabel(rule: Rule): string {

@@ -10,19 +10,9 @@ import type {
   TypeRef,
 } from '../ir/types.js';
 import type { ColumnFacts } from '../analysis/schema-state.js';
+import type { LockMode } from '../analysis/lock-modes.js';
 
 export type Severity = 'error' | 'warning' | 'info';
-
-/** Postgres table-level lock modes, weakest to strongest. */
-export type LockMode =
-  | 'AccessShareLock'
-  | 'RowShareLock'
-  | 'RowExclusiveLock'
-  | 'ShareUpdateExclusiveLock'
-  | 'ShareLock'
-  | 'ShareRowExclusiveLock'
-  | 'ExclusiveLock'
-  | 'AccessExclusiveLock';
 
 export interface RuleDocs {
   /** What the rule flags. Markdown. */

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../engine/types.js';
 import type { Rule, Severity } from '../rules/types.js';
-import { describeLock } from '../rules/support/helpers.js';
+import { describeLockOn } from '../analysis/lock-modes.js';
 import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 
 export const traceAccessExclusive: Rule = {
@@ -243,7 +243,7 @@ export function traceFindings(report: TraceReport): Finding[] {
               ? traceBlocksWrites
               : undefined;
         if (!rule) continue;
-        out.push(finding(rule, r, lockMessage(r, lock), { lock: describeLock(lock.mode, lock.relation) }));
+        out.push(finding(rule, r, lockMessage(r, lock), { lock: describeLockOn(lock.mode, lock.relation) }));
       }
     }
   }

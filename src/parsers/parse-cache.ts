@@ -17,7 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Migration } from '../ir/types.js';
-import type { ParseOptions, SourceFile } from '../parsers/types.js';
+import type { ParseOptions, SourceFile } from './types.js';
 import { VERSION } from '../version.js';
 
 /** Bumped when the entry layout or the key's ingredients change. */
