@@ -5,7 +5,7 @@
 import type { Migration, MigrationEdit, MigrationFormat } from './ir/types.js';
 import { firstDifference } from './ir/compare.js';
 import type { Finding } from './engine/types.js';
-import type { Rule, Severity } from './rules/types.js';
+import { type FindingKind, isRule, type Severity } from './rules/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
@@ -77,8 +77,8 @@ export interface LintResult {
 
 export function enabledRules(
   config: Record<string, Severity | 'off'>,
-  rules: readonly Rule[] = ALL_RULES,
-): { rule: Rule; severity: Severity }[] {
+  rules: readonly FindingKind[] = ALL_RULES,
+): { rule: FindingKind; severity: Severity }[] {
   return rules
     .filter((r) => (config[r.meta.id] === undefined ? !r.meta.offByDefault : config[r.meta.id] !== 'off'))
     .map((rule) => ({ rule, severity: (config[rule.meta.id] as Severity | undefined) ?? rule.meta.severity }));
@@ -218,7 +218,9 @@ export async function lintSources(
     return severity ? [{ ...f, severity }] : [];
   });
   const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
-  const runLevel = new Set(rules.filter((r) => r.rule.checkRun && !r.rule.checkRunPerFile).map((r) => r.rule.meta.id));
+  const runLevel = new Set(
+    rules.filter(({ rule }) => isRule(rule) && rule.checkRun && !rule.checkRunPerFile).map((r) => r.rule.meta.id),
+  );
   const findings = applySuppressions(configured, migrations, {
     knownRules: new Set(ALL_RULES.map((r) => r.meta.id)),
     severityOf: (id) => severities.get(id),

@@ -8,6 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { ALL_RULES } from '../src/rules/index.js';
+import { isRule, type Rule } from '../src/rules/types.js';
+import { TRACE_RULES } from '../src/trace/findings.js';
 
 const SRC = resolve(import.meta.dirname, '../src');
 
@@ -139,5 +142,21 @@ describe('layers', () => {
     expect(
       violation({ from: join(SRC, 'trace', 'findings.ts'), to: join(SRC, 'rules', 'support', 'helpers.ts') }),
     ).toBe('rules/support is private to rules');
+  });
+});
+
+describe('rules and the finding kinds that are not rules', () => {
+  it('only the kinds the pipeline files itself lack create and checkRun', () => {
+    const notRules = ALL_RULES.filter((k) => !isRule(k)).map((k) => k.meta.id);
+    expect(notRules.sort()).toEqual(['io-error', 'parse-error', 'suppression-missing-reason', 'unused-suppression']);
+    expect(TRACE_RULES.filter(isRule)).toEqual([]);
+  });
+
+  it('a Rule without create or checkRun does not type-check (npm run typecheck)', () => {
+    const meta = ALL_RULES[0]?.meta;
+    if (!meta) throw new Error('no rules');
+    // @ts-expect-error a rule must visit ops (create) or judge the run (checkRun)
+    const bare: Rule = { meta };
+    expect(isRule(bare)).toBe(false);
   });
 });

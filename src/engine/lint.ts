@@ -5,7 +5,15 @@
  */
 import type { Direction, Migration, MigrationEdit, Operation, SourceSpan } from '../ir/types.js';
 import { CreatedRelations, SchemaState, tableKey } from '../analysis/schema-state.js';
-import type { ReportOptions, Rule, RuleContext, Severity, Visitor } from '../rules/types.js';
+import {
+  type FindingKind,
+  isRule,
+  type ReportOptions,
+  type Rule,
+  type RuleContext,
+  type Severity,
+  type Visitor,
+} from '../rules/types.js';
 import type { Finding } from './types.js';
 
 export interface LintOptions {
@@ -13,8 +21,8 @@ export interface LintOptions {
   /** Target database; default PostgreSQL. */
   dialect?: 'postgresql' | 'sqlite';
   checkDowngrade: boolean;
-  /** Enabled rules with their effective severity. */
-  rules: { rule: Rule; severity: Severity }[];
+  /** Enabled rules with their effective severity (finding kinds that are not rules are passed over). */
+  rules: { rule: FindingKind; severity: Severity }[];
   /** Migration files changed since the `--since` base (for edited-migration). */
   edits?: readonly MigrationEdit[];
   /** How messages name files and directories (RunContext.displayPath); default: as given. */
@@ -103,7 +111,7 @@ function lintDirection(
   };
   const active: Active[] = [];
   for (const { rule, severity } of options.rules) {
-    if (!rule.create) continue; // run-level rules (checkRun) need no per-migration context
+    if (!isRule(rule) || !rule.create) continue; // run-level rules (checkRun) need no per-migration context
     current = { rule, severity, visitor: {} };
     current.visitor = rule.create(context);
     active.push(current);
@@ -165,7 +173,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
     if (options.checkDowngrade) lintDirection(migration, 'downgrade', new SchemaState(), options, findings);
   }
   for (const { rule, severity } of options.rules) {
-    if (!rule.checkRun) continue;
+    if (!isRule(rule) || !rule.checkRun) continue;
     rule.checkRun({
       pgVersion: options.pgVersion,
       migrations,

@@ -107,16 +107,41 @@ export interface RunContext {
 }
 
 /**
- * A rule: metadata plus a function of a context (ESLint's shape). `create` returns visitors called
- * per op of each migration; `checkRun` sees the whole migration set once.
+ * A kind of finding, with the documentation `explain`, the docs and SARIF show. Every rule is one; so
+ * are the findings the pipeline files itself, which visit nothing: `parse-error` and `io-error` (from
+ * parser diagnostics), `unused-suppression` and `suppression-missing-reason` (the suppression step),
+ * and trace's observed-lock findings. They are configured and suppressed like rules.
  */
-export interface Rule {
+export interface FindingKind {
   meta: RuleMeta;
-  create?(context: RuleContext): Visitor;
-  checkRun?(context: RunContext): void;
+}
+
+interface RuleHooks extends FindingKind {
   /**
    * `checkRun` judges each migration on its own (it needs the run only to see a file whole, both
    * directions at once): its findings are per-file ones, which `--since` reports for changed files only.
    */
   checkRunPerFile?: boolean;
+}
+
+/** A rule that visits the ops of each migration: `create` returns the visitors (ESLint's shape). */
+export interface OpRule extends RuleHooks {
+  create(context: RuleContext): Visitor;
+  checkRun?(context: RunContext): void;
+}
+
+/** A rule that sees the whole migration set once (revision graph, several heads, edited files…). */
+export interface RunRule extends RuleHooks {
+  create?: undefined;
+  checkRun(context: RunContext): void;
+}
+
+/** A rule: metadata plus `create`, `checkRun` or both. */
+export type Rule = OpRule | RunRule;
+
+/** Whether a finding kind is a rule the engine runs (rather than one the pipeline files itself). */
+export function isRule(kind: FindingKind): kind is Rule {
+  return (
+    typeof (kind as Partial<OpRule>).create === 'function' || typeof (kind as Partial<RunRule>).checkRun === 'function'
+  );
 }
