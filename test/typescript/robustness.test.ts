@@ -6,7 +6,9 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { TS_PARSERS } from '../../src/parsers/typescript/index.js';
+import { PARSERS } from '../../src/parsers/registry.js';
+
+const TS_PARSERS = PARSERS.filter((p) => p.extensions.includes('.ts'));
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
 
 function jsFiles(dir: string, limit: number, out: string[] = []): string[] {

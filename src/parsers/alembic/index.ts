@@ -2,12 +2,19 @@ import type { FormatParser } from '../types.js';
 import { revisionGraphs, runOrder } from '../../analysis/revision-graph.js';
 import { looksLikeRevision, parseRevisionFile } from './revision-file.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    alembic: true;
+  }
+}
+
 /**
  * Alembic revision files (`versions/<rev>_<slug>.py`), read statically. Other .py files (env.py,
  * application code) are not revisions and are skipped.
  */
 export const alembic: FormatParser = {
   format: 'alembic',
+  declaredBy: { files: ['alembic.ini'], python: ['alembic'] },
   extensions: ['.py'],
   formatHelp: {
     concurrentIndex:

@@ -3,6 +3,12 @@ import { dirname, join } from 'node:path';
 import type { FormatParser } from '../types.js';
 import { sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    drizzle: true;
+  }
+}
+
 const journalDirs = new Map<string, boolean>();
 /** drizzle-kit keeps `meta/_journal.json` beside its migrations (one check per directory). */
 function besideJournal(path: string): boolean {
@@ -19,6 +25,7 @@ function besideJournal(path: string): boolean {
  */
 export const drizzle: FormatParser = {
   format: 'drizzle',
+  declaredBy: { packages: ['drizzle-kit'], files: ['drizzle.config.ts', 'drizzle.config.js'] },
   extensions: ['.sql'],
   formatHelp: {
     concurrentIndex:
@@ -32,6 +39,7 @@ export const drizzle: FormatParser = {
       fix: "run the statement outside drizzle's migrator (drizzle migrations cannot opt out of the transaction)",
     },
   },
-  detect: (file) => (file.text.includes('--> statement-breakpoint') || besideJournal(file.path) ? 9 : 0),
+  // 9.5: above a Prisma-shaped path (9), below the section markers of dbmate and others (10)
+  detect: (file) => (file.text.includes('--> statement-breakpoint') || besideJournal(file.path) ? 9.5 : 0),
   parse: (file) => sqlMigration(file.path, file.text, 'drizzle', 'wrapped'),
 };

@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
 import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    'golang-migrate': true;
+  }
+}
+
 const NAME = /^(\d+)_.*\.(up|down)\.sql$/i;
 
 /**

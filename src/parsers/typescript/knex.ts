@@ -29,6 +29,12 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { builderRowScope, objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    knex: true;
+  }
+}
+
 /** Column methods of Knex's table builder → the SQL type its pg client emits. */
 function knexColumnType(method: string, args: Node[], scope: Scope): { sql: string; primaryKey?: boolean } | undefined {
   const num = (i: number, fallback: number): number | null => {
@@ -1113,6 +1119,17 @@ function knexTransaction(input: ReadInput): TransactionMode {
 
 export const knexSpec: FrameworkSpec = {
   format: 'knex',
+  signals: [
+    [/from\s+['"]knex['"]|require\(\s*['"]knex['"]\s*\)/, 20],
+    [/\bKnex\b/, 5],
+    [/\bknex\s*\.\s*(?:schema|raw|fn)\b/, 20],
+    [
+      /\.schema\s*(?:\.\s*withSchema\([^)]*\)\s*)?\.\s*(?:createTable|alterTable|table)\s*\(\s*[^,()]+,\s*(?:async\s*)?(?:function\b|\(?\s*\w+\s*\)?\s*=>)/,
+      10,
+    ],
+  ],
+  upParameter: 'knex',
+  declaredBy: { packages: ['knex'], files: ['knexfile.js', 'knexfile.ts'] },
   transactionFacts: {
     wrapped: {
       reason: 'knex runs each migration in a transaction',

@@ -35,6 +35,12 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { builderRowScope, UNKNOWN } from './scope.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    kysely: true;
+  }
+}
+
 const EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
 
 /** alterTable() calls that become actions of its one ALTER TABLE statement. */
@@ -628,6 +634,16 @@ function has(links: ChainLink[], name: string): boolean {
 
 export const kyselySpec: FrameworkSpec = {
   format: 'kysely',
+  signals: [
+    [/from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/, 30],
+    [/\bKysely\s*</, 10],
+    [
+      /\.schema\s*\.\s*(?:createTable|alterTable|createIndex|dropTable|dropIndex|createType)\s*\(\s*['"`][^'"`]*['"`]\s*\)/,
+      8,
+    ],
+    [/\.execute\(\s*\)/, 3],
+  ],
+  declaredBy: { packages: ['kysely'] },
   transactionFacts: {
     wrapped: {
       reason: "Kysely's Migrator runs each migration in a transaction on Postgres",

@@ -28,6 +28,12 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    'node-pg-migrate': true;
+  }
+}
+
 const TYPE_ADAPTERS: Record<string, string> = {
   int: 'integer',
   string: 'text',
@@ -652,6 +658,14 @@ class PgmReader extends FrameworkReader {
 
 export const nodePgMigrateSpec: FrameworkSpec = {
   format: 'node-pg-migrate',
+  signals: [
+    [/from\s+['"]node-pg-migrate['"]|require\(\s*['"]node-pg-migrate['"]\s*\)/, 30],
+    [/\bMigrationBuilder\b/, 15],
+    [/\bpgm\s*\./, 15],
+    [/\bexports\.shorthands\b|\bexport\s+const\s+shorthands\b/, 10],
+  ],
+  upParameter: 'pgm',
+  declaredBy: { packages: ['node-pg-migrate'] },
   transactionFacts: {
     wrapped: {
       reason: 'node-pg-migrate runs each migration in a transaction',
