@@ -119,10 +119,10 @@ async function migrationEdits(
           );
     // Only migrations are this rule's business: a changed file that is not one now and was not one before is left alone.
     if (!before && now.length === 0) continue;
-    if (before && p.status === 'renamed') before.file = p.path;
+    if (before && p.status === 'renamed') for (const m of before) m.file = p.path;
     const start = { file: p.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    const difference = p.status === 'deleted' || !before ? start : firstDifference(arrangeRun([before]), now, p.path);
-    const identifiedBy = (now[0] ?? before)?.identifiedBy ?? 'file-name';
+    const difference = p.status === 'deleted' || !before ? start : firstDifference(arrangeRun(before), now, p.path);
+    const identifiedBy = (now[0] ?? before?.[0])?.identifiedBy ?? 'file-name';
     const edit: MigrationEdit = {
       file: p.path,
       status: p.status,
@@ -160,7 +160,7 @@ export class MemoryParseCache {
     // a shallow copy: the run may set a migration's own fields (arrangeRun), which must not leak into the next run
     return files.map((f) => {
       const outcome = f ? this.byPath.get(f.path)!.outcome : undefined;
-      return outcome && !('internalError' in outcome) ? { ...outcome } : outcome;
+      return Array.isArray(outcome) ? outcome.map((m) => ({ ...m })) : outcome;
     });
   }
 }
@@ -183,15 +183,15 @@ export async function lintSources(
   const parsed = memory ? await memory.parse(files, parseOptions) : await parseSources(files, parseOptions, cache);
   inputs.forEach((input, i) => {
     const content = input.content;
-    const migration = parsed[i];
+    const outcome = parsed[i];
     if (!content.ok)
       migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));
     // A frontend bug must not stop the run nor show a stack trace: report it on the file.
-    else if (migration && 'internalError' in migration)
+    else if (outcome && 'internalError' in outcome)
       migrations.push(
-        fileError(input.path, 'parse-error', `Internal error while reading this file: ${migration.internalError}`),
+        fileError(input.path, 'parse-error', `Internal error while reading this file: ${outcome.internalError}`),
       );
-    else if (migration) migrations.push(migration);
+    else if (outcome) migrations.push(...outcome);
     else if (input.explicit)
       migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path, content.text)}.`));
     else skipped.push({ path: input.path, reason: noParserReason(input.path, content.text) });

@@ -18,9 +18,9 @@ async function parse(path: string, text: string, assumeInTransaction = false): P
   const source = { path, text };
   const parser = chooseParser(source);
   expect(parser, `a parser for ${path}`).toBeDefined();
-  const migration = await parser!.parse(source, { assumeInTransaction, dialect: 'postgresql' });
-  expect(migration.diagnostics).toEqual([]);
-  return migration;
+  const [migration] = await parser!.parse(source, { assumeInTransaction, dialect: 'postgresql' });
+  expect(migration?.diagnostics).toEqual([]);
+  return migration!;
 }
 
 interface Observation {

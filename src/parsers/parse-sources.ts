@@ -13,8 +13,8 @@ import { initSqlParser } from './sql/parse-sql.js';
 import { chooseParser, parseFile } from './registry.js';
 import type { ParseOptions, SourceFile } from './types.js';
 
-/** A parsed migration, `undefined` when no format reads the file, or a frontend's crash message. */
-export type ParseOutcome = Migration | undefined | { internalError: string };
+/** A file's migrations, `undefined` when no format reads the file, or a frontend's crash message. */
+export type ParseOutcome = Migration[] | undefined | { internalError: string };
 
 /** Below this much SQL, starting a worker (~0.2 s of module and WASM loading) costs more than it saves. */
 const PARALLEL_MIN_CHARS = 2_000_000;
@@ -84,7 +84,7 @@ export async function parseSources(
 ): Promise<ParseOutcome[]> {
   if (!cache) return parseUncached(files, options);
   const keys: (string | undefined)[] = [];
-  const cached: (Migration | undefined)[] = [];
+  const cached: (Migration[] | undefined)[] = [];
   const toParse = files.map((f, i) => {
     // A file no format reads has no migration (undefined), as parseFile would say: nothing to parse or cache.
     const format = f && chooseParser(f, options.framework)?.format;
@@ -98,7 +98,7 @@ export async function parseSources(
   return Array.from(out, (outcome, i) => {
     if (cached[i]) return cached[i];
     // Stored before the run rearranges or stamps the migration; a frontend crash is not stored (retried next run).
-    if (outcome && 'ops' in outcome && keys[i]) cache.set(keys[i]!, outcome);
+    if (Array.isArray(outcome) && keys[i]) cache.set(keys[i]!, outcome);
     return outcome;
   });
 }
@@ -145,10 +145,10 @@ async function parseUncached(files: (SourceFile | undefined)[], options: ParseOp
           const batch = inFlight.shift() ?? [];
           batch.forEach((i, k) => {
             if (!results) return; // left in `unparsed`: parsed on this thread
-            const m = results[k];
+            const outcome = results[k];
             // The worker does not send the text back: it is here already.
-            if (m && 'ops' in m) m.source = files[i]!.text;
-            out[i] = m;
+            if (Array.isArray(outcome)) for (const m of outcome) m.source = files[i]!.text;
+            out[i] = outcome;
             unparsed.delete(i);
           });
           give();

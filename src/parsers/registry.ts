@@ -118,7 +118,8 @@ function withTransactionFacts(migration: Migration): Migration {
   return migration;
 }
 
-export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration | undefined> {
+/** The migrations of a file (one, or one per migration a file holding several defines); undefined when no format reads it. */
+export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration[] | undefined> {
   const parser = chooseParser(file, options.framework);
-  return parser ? withTransactionFacts(await parser.parse(file, options)) : undefined;
+  return parser ? (await parser.parse(file, options)).map(withTransactionFacts) : undefined;
 }

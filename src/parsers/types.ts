@@ -28,7 +28,8 @@ export interface FormatParser {
    * files with one of `extensions`. Must be cheap: no full parse.
    */
   detect(file: SourceFile): number;
-  parse(file: SourceFile, options: ParseOptions): Migration | Promise<Migration>;
+  /** The file's migrations, in file order: one, or one per migration a file holding several defines. */
+  parse(file: SourceFile, options: ParseOptions): Migration[] | Promise<Migration[]>;
   /**
    * Why a file of this format's kind is not a migration although it sits with them (a migration
    * provider or runner module, an `index.ts` that lists the migrations); undefined otherwise.

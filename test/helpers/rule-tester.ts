@@ -37,7 +37,7 @@ export async function runRule(rule: Rule, c: TestCase): Promise<Finding[]> {
   for (let i = 0; i < sqls.length; i++) {
     const source = { path: files[i]!, text: sqls[i]! };
     migrations.push(
-      (await parseFile(source, {
+      ...(await parseFile(source, {
         assumeInTransaction: Boolean(c.assumeInTransaction),
         dialect: c.dialect ?? 'postgresql',
       }))!,

@@ -68,10 +68,11 @@ export async function flaggedByBoth(
   await initSqlParser();
   // Not `migration.sql` (Prisma's name): a plain SQL file.
   const source = { path: '001_change.sql', text: sql };
-  const migration = await chooseParser(source)!.parse(source, {
+  const [migration] = await chooseParser(source)!.parse(source, {
     assumeInTransaction: Boolean(options.assumeInTransaction),
     dialect: 'postgresql',
   });
+  if (!migration) throw new Error('no migration');
   expect(migration.diagnostics).toEqual([]);
   const pgVersion = options.pgVersion ?? 14;
   const ids = rules.map((r) => r.meta.id);

@@ -36,8 +36,8 @@ it('each framework frontend, forced onto library sources that are not migrations
     const text = readFileSync(path, 'utf8');
     for (const parser of TS_PARSERS) {
       try {
-        const m = await parser.parse({ path, text }, { assumeInTransaction: false, dialect: 'postgresql' });
-        expect(m.format).toBe(parser.format);
+        const migrations = await parser.parse({ path, text }, { assumeInTransaction: false, dialect: 'postgresql' });
+        for (const m of migrations) expect(m.format).toBe(parser.format);
       } catch (e) {
         crashes.push(`${parser.format} on ${path}: ${(e as Error).message}`);
       }

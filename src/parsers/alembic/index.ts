@@ -31,7 +31,7 @@ export const alembic: FormatParser = {
   // Applied revisions are recorded by id (alembic_version), so a renamed file is the same revision.
   identifiedBy: 'declared-id',
   detect: (file) => (looksLikeRevision(file.text) ? 10 : 0),
-  parse: (file, options) => parseRevisionFile(file, options),
+  parse: async (file, options) => [await parseRevisionFile(file, options)],
   // Revisions run in graph order (parents and dependencies first), one versions directory at a time.
   arrangeRun: (migrations) => revisionGraphs(migrations).flatMap(runOrder),
 };

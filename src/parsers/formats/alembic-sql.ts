@@ -159,7 +159,7 @@ export const alembicSql: FormatParser = {
     if (migration.ops.some((op) => op.kind === 'transaction' && op.action === 'begin' && frame.has(op)))
       migration.transaction = 'wrapped';
     migration.ops = migration.ops.filter((op) => !frame.has(op));
-    return migration;
+    return [migration];
   },
   arrangeRun: (migrations) => migrations.flatMap(splitByRevision),
 };

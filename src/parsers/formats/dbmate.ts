@@ -56,6 +56,6 @@ export const dbmate: FormatParser = {
       );
       if (!down) migration.downgrade.note = 'there is no `-- migrate:down` section';
     }
-    return migration;
+    return [migration];
   },
 };

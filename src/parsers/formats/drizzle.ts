@@ -41,5 +41,5 @@ export const drizzle: FormatParser = {
   },
   // 9.5: above a Prisma-shaped path (9), below the section markers of dbmate and others (10)
   detect: (file) => (file.text.includes('--> statement-breakpoint') || besideJournal(file.path) ? 9.5 : 0),
-  parse: (file) => sqlMigration(file.path, file.text, 'drizzle', 'wrapped'),
+  parse: (file) => [sqlMigration(file.path, file.text, 'drizzle', 'wrapped')],
 };

@@ -48,7 +48,7 @@ export const flyway: FormatParser = {
     }
     if (m[2]) migration.revision = m[2].replace(/_/g, '.');
     if (m[1] !== 'R') migration.fileDirection = direction;
-    return migration;
+    return [migration];
   },
   // Flyway applies the repeatable migrations (R__) after all versioned ones.
   arrangeRun: (migrations) => {

@@ -39,7 +39,7 @@ export const golangMigrate: FormatParser = {
     ]);
     if (m[1]) migration.revision = m[1];
     migration.fileDirection = direction;
-    return migration;
+    return [migration];
   },
   // An empty `.down.sql` beside the `.up.sql`: `migrate down` runs nothing and records the version as undone.
   arrangeRun(migrations) {

@@ -49,6 +49,6 @@ export const nodePgMigrateSql: FormatParser = {
           : { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
       };
     }
-    return migration;
+    return [migration];
   },
 };

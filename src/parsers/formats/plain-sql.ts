@@ -18,5 +18,7 @@ export const plainSql: FormatParser = {
     },
   },
   detect: () => 1,
-  parse: (file, options) => sqlMigration(file.path, file.text, 'sql', options.assumeInTransaction ? 'wrapped' : 'none'),
+  parse: (file, options) => [
+    sqlMigration(file.path, file.text, 'sql', options.assumeInTransaction ? 'wrapped' : 'none'),
+  ],
 };

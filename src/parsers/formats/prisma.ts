@@ -39,6 +39,6 @@ export const prisma: FormatParser = {
     if (dir) migration.revision = dir;
     // Each migration has a directory of its own: the set is the `migrations` directory above it.
     migration.migrationSet = `prisma:${parts.slice(0, -2).join('/') || '.'}`;
-    return migration;
+    return [migration];
   },
 };

@@ -197,24 +197,28 @@ export async function parseFrameworkMigration(
   spec: FrameworkSpec,
   file: SourceFile,
   options?: Pick<ParseOptions, 'dialect'>,
-): Promise<Migration> {
+): Promise<Migration[]> {
   await initSqlParser();
   const parsed = await parseModule(file.text, file.path);
   if (!parsed.ok)
-    return failure(file, spec.format, {
-      rule: 'parse-error',
-      message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`,
-      offset: parsed.offset,
-    });
+    return [
+      failure(file, spec.format, {
+        rule: 'parse-error',
+        message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`,
+        offset: parsed.offset,
+      }),
+    ];
   const scope = new Scope(parsed.program, options?.dialect);
   const shape = findMigrationShape(parsed.program, scope);
   if (!shape.up && shape.units) return parseUnits(spec, file, parsed.program, scope, shape);
   if (!shape.up) {
-    return failure(file, spec.format, {
-      rule: 'parse-error',
-      message: `No ${spec.name} migration found: the file defines no up() function (exports.up, export function up, module.exports = { up }, or a class with an up() method).`,
-      offset: 0,
-    });
+    return [
+      failure(file, spec.format, {
+        rule: 'parse-error',
+        message: `No ${spec.name} migration found: the file defines no up() function (exports.up, export function up, module.exports = { up }, or a class with an up() method).`,
+        offset: 0,
+      }),
+    ];
   }
   const collector = new OpCollector(file.path, file.text, scope);
   const input: ReadInput = { file: file.path, source: file.text, program: parsed.program, scope, shape, collector };
@@ -232,16 +236,13 @@ export async function parseFrameworkMigration(
   if (out.transaction.downgrade !== out.transaction.upgrade)
     migration.transactionByDirection = { downgrade: out.transaction.downgrade };
   if (collector.otherDatabaseCode) migration.otherDatabaseCode = true;
-  return migration;
+  return [migration];
 }
-
-/** Per-unit downgrade facts of files holding several migrations, for `arrangeRun` to split them. */
-const UNITS = new WeakMap<Migration, { name: string; downgrade: DowngradeInfo }[]>();
 
 /**
  * A file holding several migrations (an inline migration provider): each `up`/`down` pair is read on
- * its own and its ops are stamped with the migration's name (`revision`); `arrangeRun` then makes one
- * migration per unit, so "earlier in the same migration" means the same unit, as the tool runs them.
+ * its own and its ops are stamped with the migration's name (`revision`); the file gives one migration
+ * per unit, so "earlier in the same migration" means the same unit, as the tool runs them.
  */
 function parseUnits(
   spec: FrameworkSpec,
@@ -249,7 +250,7 @@ function parseUnits(
   program: Node,
   scope: Scope,
   shape: MigrationShape,
-): Migration {
+): Migration[] {
   const ops: Migration['ops'] = [];
   const diagnostics: FileDiagnostic[] = [];
   const units: { name: string; downgrade: DowngradeInfo }[] = [];
@@ -289,23 +290,13 @@ function parseUnits(
     diagnostics,
     source: file.text,
   };
-  const notPresent = units.find((u) => u.downgrade.state !== 'present');
-  migration.downgrade = notPresent
-    ? {
-        ...notPresent.downgrade,
-        note: `migration "${notPresent.name}"${notPresent.downgrade.note ? `: ${notPresent.downgrade.note}` : ''}`,
-      }
-    : units[0]!.downgrade;
   if (modes.downgrade !== modes.upgrade) migration.transactionByDirection = { downgrade: modes.downgrade };
   if (otherDatabaseCode) migration.otherDatabaseCode = true;
-  UNITS.set(migration, units);
-  return migration;
+  return splitUnits(migration, units);
 }
 
 /** One migration per unit of a multi-migration file, in file order (the order the provider lists them). */
-function splitUnits(m: Migration): Migration[] {
-  const units = UNITS.get(m);
-  if (!units) return [m];
+function splitUnits(m: Migration, units: readonly { name: string; downgrade: DowngradeInfo }[]): Migration[] {
   return units.map((u, i) => {
     const piece: Migration = {
       file: m.file,
@@ -334,6 +325,7 @@ export function frameworkParser(spec: FrameworkSpec): FormatParser {
     detect: (file) => frameworkScore(spec, file.text),
     notMigration: notMigrationReason,
     parse: (file, options) => parseFrameworkMigration(spec, file, options),
-    arrangeRun: (migrations) => migrations.flatMap(splitUnits),
+    // The framework's migrator runs its migrations as one list: they stay together, where the first one is.
+    arrangeRun: (migrations) => migrations,
   };
 }
