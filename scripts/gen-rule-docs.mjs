@@ -2,7 +2,7 @@
 // Writes docs/rules.md and README.md's rule table from the rules' own docs (`npm run docs` builds
 // first). test/docs.test.ts fails when either is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readmeRulesTable, rulesReference } from '../dist/cli/explain.js';
+import { readmeRulesTable, rulesReference } from '../dist/rules/explain.js';
 import { ALL_RULES } from '../dist/rules/index.js';
 
 writeFileSync(new URL('../docs/rules.md', import.meta.url), rulesReference(ALL_RULES));

@@ -15,6 +15,7 @@ export { discoverFiles } from './files/discover.js';
 export { EXTENSIONS } from './parsers/registry.js';
 export { ALL_RULES, findRule } from './rules/index.js';
 export { REPORTERS } from './report/index.js';
-export type { Finding, Rule, Severity } from './engine/types.js';
+export type { Finding } from './engine/types.js';
+export type { FindingKind, Rule, Severity } from './rules/types.js';
 export type { Migration, Operation } from './ir/types.js';
 export { VERSION } from './version.js';

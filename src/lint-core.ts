@@ -5,13 +5,14 @@
  */
 import type { Migration, MigrationEdit, MigrationFormat } from './ir/types.js';
 import { firstDifference } from './ir/compare.js';
-import type { Finding, Rule, Severity } from './engine/types.js';
+import type { Finding } from './engine/types.js';
+import { type FindingKind, isRule, type Severity } from './rules/types.js';
 import { lintMigrations } from './engine/lint.js';
 import { ALL_RULES, resolveRuleId } from './rules/index.js';
 import { arrangeRun, noParserReason, parseFile } from './parsers/registry.js';
 import type { ParseOutcome } from './parsers/parse-one.js';
 import { initSqlParser } from './parsers/sql/parse-sql.js';
-import type { CacheStats } from './cache/stats.js';
+import type { CacheStats } from './parsers/stats.js';
 import type { ReadResult } from './files/read-result.js';
 import { applySuppressions } from './suppressions/apply.js';
 
@@ -74,8 +75,8 @@ export interface LintResult {
 
 export function enabledRules(
   config: Record<string, Severity | 'off'>,
-  rules: readonly Rule[] = ALL_RULES,
-): { rule: Rule; severity: Severity }[] {
+  rules: readonly FindingKind[] = ALL_RULES,
+): { rule: FindingKind; severity: Severity }[] {
   return rules
     .filter((r) => (config[r.meta.id] === undefined ? !r.meta.offByDefault : config[r.meta.id] !== 'off'))
     .map((rule) => ({ rule, severity: (config[rule.meta.id] as Severity | undefined) ?? rule.meta.severity }));
@@ -116,10 +117,10 @@ async function migrationEdits(
           );
     // Only migrations are this rule's business: a changed file that is not one now and was not one before is left alone.
     if (!before && now.length === 0) continue;
-    if (before && p.status === 'renamed') before.file = p.path;
+    if (before && p.status === 'renamed') for (const m of before) m.file = p.path;
     const start = { file: p.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    const difference = p.status === 'deleted' || !before ? start : firstDifference(arrangeRun([before]), now, p.path);
-    const identifiedBy = (now[0] ?? before)?.identifiedBy ?? 'file-name';
+    const difference = p.status === 'deleted' || !before ? start : firstDifference(arrangeRun(before), now, p.path);
+    const identifiedBy = (now[0] ?? before?.[0])?.identifiedBy ?? 'file-name';
     const edit: MigrationEdit = {
       file: p.path,
       status: p.status,
@@ -149,15 +150,15 @@ export async function lintParsed(
   const skipped: LintResult['skipped'] = [];
   inputs.forEach((input, i) => {
     const content = input.content;
-    const migration = parsed[i];
+    const outcome = parsed[i];
     if (!content.ok)
       migrations.push(fileError(input.path, content.rule, content.message, content.line, content.column));
     // A frontend bug must not stop the run nor show a stack trace: report it on the file.
-    else if (migration && 'internalError' in migration)
+    else if (outcome && 'internalError' in outcome)
       migrations.push(
-        fileError(input.path, 'parse-error', `Internal error while reading this file: ${migration.internalError}`),
+        fileError(input.path, 'parse-error', `Internal error while reading this file: ${outcome.internalError}`),
       );
-    else if (migration) migrations.push(migration);
+    else if (outcome) migrations.push(...outcome);
     else if (input.explicit)
       migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path, content.text)}.`));
     else skipped.push({ path: input.path, reason: noParserReason(input.path, content.text) });
@@ -184,7 +185,9 @@ export async function lintParsed(
     return severity ? [{ ...f, severity }] : [];
   });
   const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
-  const runLevel = new Set(rules.filter((r) => r.rule.checkRun && !r.rule.checkRunPerFile).map((r) => r.rule.meta.id));
+  const runLevel = new Set(
+    rules.filter(({ rule }) => isRule(rule) && rule.checkRun && !rule.checkRunPerFile).map((r) => r.rule.meta.id),
+  );
   const findings = applySuppressions(configured, migrations, {
     knownRules: new Set(ALL_RULES.map((r) => r.meta.id)),
     severityOf: (id) => severities.get(id),

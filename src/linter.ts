@@ -5,9 +5,9 @@
  */
 import { type ParseOutcome, parseSources } from './parsers/parse-sources.js';
 import type { ParseOptions, SourceFile } from './parsers/types.js';
-import { ParseCache } from './cache/parse-cache.js';
+import { ParseCache } from './parsers/parse-cache.js';
 import { createHash } from 'node:crypto';
-import { displayPath } from './report/paths.js';
+import { displayPath } from './files/display-path.js';
 import {
   DEFAULT_OPTIONS,
   type LinterOptions,
@@ -50,7 +50,7 @@ export class MemoryParseCache {
     // a shallow copy: the run may set a migration's own fields (arrangeRun), which must not leak into the next run
     return files.map((f) => {
       const outcome = f ? this.byPath.get(f.path)!.outcome : undefined;
-      return outcome && !('internalError' in outcome) ? { ...outcome } : outcome;
+      return Array.isArray(outcome) ? outcome.map((m) => ({ ...m })) : outcome;
     });
   }
 }

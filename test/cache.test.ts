@@ -43,7 +43,7 @@ beforeEach(() => {
   parsed.length = 0;
 });
 
-const CACHE = join('node_modules', '.cache', 'migration-lint', 'parse-v1');
+const CACHE = join('node_modules', '.cache', 'migration-lint', 'parse-v2');
 
 /** A small project: plain SQL, a Knex migration and an Alembic revision, each with findings. */
 function project(): string {
@@ -171,14 +171,15 @@ describe('parse cache', () => {
     const cacheDir = join(dir, CACHE);
     const names = entries(cacheDir).sort();
     const good = names.map((n) => readFileSync(join(cacheDir, n), 'utf8'));
-    const entry = JSON.parse(good[0]!) as { key: string; version: string; migration: { ops: unknown[] } };
+    const entry = JSON.parse(good[0]!) as { key: string; version: string; migrations: { ops: unknown[] }[] };
+    const [migration] = entry.migrations;
     const damaged = [
       'not json at all {',
       good[1]!.slice(0, Math.floor(good[1]!.length / 2)), // a run killed mid-write (without the rename)
       JSON.stringify({ ...entry, schema: 0 }),
       JSON.stringify({ ...entry, version: '0.0.1' }),
-      JSON.stringify({ ...entry, migration: { ...entry.migration, ops: 'none' } }),
-      JSON.stringify({ ...entry, migration: { ...entry.migration, ops: [null, ...entry.migration.ops] } }),
+      JSON.stringify({ ...entry, migrations: [{ ...migration, ops: 'none' }] }),
+      JSON.stringify({ ...entry, migrations: [{ ...migration, ops: [null, ...(migration?.ops ?? [])] }] }),
       good[0]!, // another file's entry: its key and path do not match
     ];
     // damage the entries in turn; the last case puts the first file's entry in place of the second's
@@ -204,13 +205,13 @@ describe('parse cache', () => {
     await cli(['--no-cache', 'db'], dir);
     expect(existsSync(join(dir, '.lint-cache'))).toBe(false);
     await cli(['db'], dir);
-    expect(entries(join(dir, '.lint-cache', 'parse-v1'))).toHaveLength(FILES);
+    expect(entries(join(dir, '.lint-cache', 'parse-v2'))).toHaveLength(FILES);
     parsed.length = 0;
     await cli(['--no-cache', 'db'], dir);
     expect(parsed).toHaveLength(FILES);
     // --cache-location wins over the config's
     await cli(['--cache-location', 'other', 'db'], dir);
-    expect(entries(join(dir, 'other', 'parse-v1'))).toHaveLength(FILES);
+    expect(entries(join(dir, 'other', 'parse-v2'))).toHaveLength(FILES);
     const bad = await cli(['--config', 'bad.json', 'db'], (writeFiles(dir, { 'bad.json': '{"cache": "yes"}' }), dir));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('cache');
@@ -225,8 +226,8 @@ describe('parse cache', () => {
     // what an attacker would commit: the entry of this very file, with the CREATE INDEX removed
     await cli(['--cache', 'db'], repo);
     const [name] = entries(join(repo, CACHE));
-    const entry = JSON.parse(readFileSync(join(repo, CACHE, name!), 'utf8')) as { migration: { ops: unknown[] } };
-    entry.migration.ops = [];
+    const entry = JSON.parse(readFileSync(join(repo, CACHE, name!), 'utf8')) as { migrations: { ops: unknown[] }[] };
+    for (const m of entry.migrations) m.ops = [];
     writeFileSync(join(repo, CACHE, name!), JSON.stringify(entry));
     parsed.length = 0;
     // not committed yet: the local cache is the user's own and is trusted (the forged entry hides the finding)

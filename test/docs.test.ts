@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readmeRulesTable, rulesReference } from '../src/cli/explain.js';
+import { readmeRulesTable, rulesReference } from '../src/rules/explain.js';
 import { ALL_RULES } from '../src/rules/index.js';
 import { REPO_ROOT } from './integrations/helpers.js';
 

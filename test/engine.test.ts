@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import type { Direction, Migration, Operation } from '../src/ir/types.js';
-import type { Rule } from '../src/engine/types.js';
+import type { Rule } from '../src/rules/types.js';
 import { lintMigrations } from '../src/engine/lint.js';
 import { chooseParser } from '../src/parsers/registry.js';
 import { initSqlParser } from '../src/parsers/sql/parse-sql.js';
@@ -18,9 +18,9 @@ async function parse(path: string, text: string, assumeInTransaction = false): P
   const source = { path, text };
   const parser = chooseParser(source);
   expect(parser, `a parser for ${path}`).toBeDefined();
-  const migration = await parser!.parse(source, { assumeInTransaction, dialect: 'postgresql' });
-  expect(migration.diagnostics).toEqual([]);
-  return migration;
+  const [migration] = await parser!.parse(source, { assumeInTransaction, dialect: 'postgresql' });
+  expect(migration?.diagnostics).toEqual([]);
+  return migration!;
 }
 
 interface Observation {

@@ -6,11 +6,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { discoverFiles } from '../files/discover.js';
-import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
+import { chooseParser, EXTENSIONS, PARSERS } from '../parsers/registry.js';
 import type { MigrationFormat } from '../ir/types.js';
 import { CONFIG_FILE_NAME, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DEFAULT_PG_VERSION } from '../linter.js';
-import { type CommandRegistrar, UsageError } from './io.js';
+import type { CommandRegistrar } from './io.js';
+import { UsageError } from '../config/settings.js';
 
 export interface RepositoryFacts {
   /** Migration formats found, with how many files and where. */
@@ -23,31 +24,6 @@ export interface RepositoryFacts {
   pgVersion?: number;
 }
 
-/** Package names (and config files) that say which migration tool a repository uses. */
-const TOOL_PACKAGES: Record<string, string> = {
-  knex: 'knex',
-  typeorm: 'typeorm',
-  kysely: 'kysely',
-  'node-pg-migrate': 'node-pg-migrate',
-  sequelize: 'sequelize',
-  'sequelize-cli': 'sequelize',
-  '@mikro-orm/migrations': 'mikro-orm',
-  prisma: 'prisma',
-  '@prisma/client': 'prisma',
-  'drizzle-kit': 'drizzle',
-  dbmate: 'dbmate',
-};
-const TOOL_FILES: Record<string, string> = {
-  'alembic.ini': 'alembic',
-  'flyway.conf': 'flyway',
-  'flyway.toml': 'flyway',
-  'drizzle.config.ts': 'drizzle',
-  'drizzle.config.js': 'drizzle',
-  'knexfile.js': 'knex',
-  'knexfile.ts': 'knex',
-  '.sequelizerc': 'sequelize',
-  'schema.prisma': 'prisma',
-};
 const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml'];
 
 /** A directory name that holds migrations (the glob root is the outermost such directory). */
@@ -101,18 +77,24 @@ export function detectRepository(root: string): RepositoryFacts {
       Record<string, string> | undefined
     >;
     for (const field of ['dependencies', 'devDependencies'])
-      for (const name of Object.keys(pkg[field] ?? {})) if (TOOL_PACKAGES[name]) declared.add(TOOL_PACKAGES[name]);
+      for (const name of Object.keys(pkg[field] ?? {}))
+        for (const p of PARSERS) if (p.declaredBy?.packages?.includes(name)) declared.add(p.format);
   } catch {
     // no package.json, or not JSON: nothing declared there
   }
-  for (const [file, tool] of Object.entries(TOOL_FILES))
-    if (existsSync(join(root, file)) || existsSync(join(root, 'prisma', file))) declared.add(tool);
+  for (const p of PARSERS)
+    for (const file of p.declaredBy?.files ?? [])
+      if (existsSync(join(root, file)) || existsSync(join(root, 'prisma', file))) declared.add(p.format);
   for (const pyproject of ['pyproject.toml', 'requirements.txt']) {
+    let text: string;
     try {
-      if (/\balembic\b/i.test(readFileSync(join(root, pyproject), 'utf8'))) declared.add('alembic');
+      text = readFileSync(join(root, pyproject), 'utf8');
     } catch {
-      // absent
+      continue; // absent
     }
+    for (const p of PARSERS)
+      for (const requirement of p.declaredBy?.python ?? [])
+        if (new RegExp(`\\b${requirement}\\b`, 'i').test(text)) declared.add(p.format);
   }
 
   let pgVersion: number | undefined;

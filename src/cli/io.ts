@@ -12,8 +12,6 @@ export interface CliIO {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export class UsageError extends Error {}
-
 export interface CommandContext {
   io: CliIO;
   setExit(code: number): void;

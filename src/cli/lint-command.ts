@@ -12,16 +12,9 @@ import { Option } from 'commander';
 import { comparePaths, type ExpandedArgument, expandArgument, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { jsonReportChunks } from '../report/json.js';
-import {
-  DEFAULT_OPTIONS,
-  DEFAULT_PG_VERSION,
-  type LinterOptions,
-  lintSources,
-  type PreviousVersion,
-  type SourceInput,
-} from '../linter.js';
+import { DEFAULT_PG_VERSION, lintSources, type PreviousVersion, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
-import { ACCEPTED_RULE_IDS, resolveRuleId } from '../rules/index.js';
+import { ACCEPTED_RULE_IDS } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { Finding } from '../engine/types.js';
 import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
@@ -29,41 +22,22 @@ import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
 import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_CACHE_LOCATION } from '../cache/parse-cache.js';
+import { DEFAULT_CACHE_LOCATION } from '../parsers/parse-cache.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
-import {
-  DIALECTS,
-  type Dialect,
-  FAIL_ON,
-  suggest,
-  type FailOn,
-  MAX_PG_VERSION,
-  MIGRATION_FORMATS,
-  type MigrationLintConfig,
-  MIN_PG_VERSION,
-  type RuleSetting,
-} from '../config/schema.js';
-import { fileFilter, globBase, GlobSyntaxError } from '../config/glob.js';
+import { DIALECTS, FAIL_ON, type FailOn, MIGRATION_FORMATS } from '../config/schema.js';
+import { fileFilter, globBase, GlobSyntaxError } from '../files/glob.js';
 import type { EditedFile } from '../git/changed-files.js';
 import { initSqlParser } from '../parsers/sql/parse-sql.js';
-import { type CliIO, UsageError, useColor, useHyperlinks } from './io.js';
+import { type CliIO, useColor, useHyperlinks } from './io.js';
+import { resolveSettings, selectedByConfig, type SettingFlags, UsageError } from '../config/settings.js';
 
 export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
 
-export interface LintFlags {
+export interface LintFlags extends SettingFlags {
   format: string;
-  pgVersion?: string;
-  assumeInTransaction?: boolean;
-  exclude?: string;
-  checkDowngrade?: boolean;
   stdinFilename?: string;
-  framework?: MigrationFormat;
-  dialect?: Dialect;
   verbose?: boolean;
   color?: boolean;
-  failOn?: FailOn;
-  /** Turn on `unknown-operation` as an error: calls the frontends could not read fail the run. */
-  failOnUnknown?: boolean;
   since?: string;
   /** A config file path, or false for --no-config. */
   config?: string | false;
@@ -82,35 +56,6 @@ export interface LintFlags {
 
 const ALLOW_EMPTY_HINT =
   'Check the paths (and the config\'s include/exclude); --allow-empty, or "allowEmpty": true in the config, accepts a run with nothing to lint.';
-
-export function parsePgVersion(v: string | undefined): number {
-  if (v === undefined) return DEFAULT_PG_VERSION;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION)
-    throw new UsageError(`--pg-version expects a Postgres major version such as 14, got "${v}"`);
-  return n;
-}
-
-export function parseRuleList(list: string | undefined): string[] {
-  if (!list) return [];
-  const names = list
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const name of names)
-    if (resolveRuleId(name).length === 0)
-      throw new UsageError(`unknown rule "${name}"${suggest(name, RULE_IDS)}; migration-lint rules lists them`);
-  return names.flatMap(resolveRuleId);
-}
-
-/** Config `rules` with aliases replaced by the rules they name (a rule's own id wins over an alias). */
-function canonicalRules(rules: Record<string, RuleSetting> | undefined): Record<string, RuleSetting> {
-  const out: Record<string, RuleSetting> = {};
-  const entries = Object.entries(rules ?? {});
-  for (const [name, setting] of entries) for (const id of resolveRuleId(name)) if (id !== name) out[id] = setting;
-  for (const [name, setting] of entries) if (resolveRuleId(name)[0] === name) out[name] = setting;
-  return out;
-}
 
 const RULE_IDS = ACCEPTED_RULE_IDS;
 
@@ -171,32 +116,6 @@ function previousVersions(
 export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
   if (failOn === 'never') return false;
   return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
-}
-
-/** The linter options and fail level: command-line flags win over the config file, which wins over the defaults. */
-export function resolveSettings(
-  flags: Omit<LintFlags, 'format'>,
-  config: MigrationLintConfig | undefined,
-): { options: LinterOptions; failOn: FailOn } {
-  const options: LinterOptions = {
-    ...DEFAULT_OPTIONS,
-    pgVersion:
-      flags.pgVersion !== undefined ? parsePgVersion(flags.pgVersion) : (config?.pgVersion ?? DEFAULT_PG_VERSION),
-    assumeInTransaction: flags.assumeInTransaction ?? config?.assumeInTransaction ?? false,
-    checkDowngrade: flags.checkDowngrade ?? config?.checkDowngrade ?? false,
-    dialect: flags.dialect ?? config?.dialect ?? DEFAULT_OPTIONS.dialect,
-    rules: {
-      ...canonicalRules(config?.rules),
-      ...Object.fromEntries(parseRuleList(flags.exclude).map((id) => [id, 'off' as const])),
-    },
-  };
-  const framework = flags.framework ?? config?.framework;
-  if (framework) options.framework = framework;
-  if (flags.failOnUnknown ?? config?.failOnUnknown) options.rules = { ...options.rules, 'unknown-operation': 'error' };
-  const failOn: FailOn = flags.failOn ?? config?.failOn ?? 'error';
-  if (!(FAIL_ON as readonly string[]).includes(failOn))
-    throw new UsageError(`--fail-on expects ${FAIL_ON.join(', ')}, got "${failOn}"`);
-  return { options, failOn };
 }
 
 /** Writes a report given in pieces, in writes of about 64 KB. */
@@ -478,17 +397,6 @@ function selectFiles(
   }
   if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
   return { files: [...kept].sort(comparePaths), named, skippedBySelection };
-}
-
-/** Whether the config's include/exclude globs select a file (every file when there is no config or no globs). */
-export function selectedByConfig(loaded: LoadedConfig | undefined): (file: string) => boolean {
-  if (!loaded || (!loaded.config.include.length && !loaded.config.exclude.length)) return () => true;
-  const passes = fileFilter(loaded.config.include, loaded.config.exclude);
-  return (f) => {
-    const rel = relative(loaded.dir, f).split('\\').join('/');
-    const inside = rel !== '' && !rel.startsWith('../') && !isAbsolute(rel);
-    return inside ? passes(rel) : loaded.config.include.length === 0;
-  };
 }
 
 /**

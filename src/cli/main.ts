@@ -4,9 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ALL_RULES, findRule } from '../rules/index.js';
-import { explainRule, listRules } from './explain.js';
+import { explainRule, listRules } from '../rules/explain.js';
 import { VERSION } from '../version.js';
-import { type CliIO, type CommandRegistrar, UsageError } from './io.js';
+import type { CliIO, CommandRegistrar } from './io.js';
+import { UsageError } from '../config/settings.js';
 import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
 import { initCommand } from './init-command.js';
 import { registerTraceCommand } from './trace-command.js';

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { expandArgument, PathNotFoundError } from '../files/discover.js';
-import { GlobSyntaxError } from '../config/glob.js';
+import { GlobSyntaxError } from '../files/glob.js';
 import { readSource } from '../files/read.js';
 import type { SourceInput } from '../linter.js';
 import type { MigrationFormat } from '../ir/types.js';
@@ -14,7 +14,8 @@ import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
 import { repositoryRoot } from '../report/paths.js';
 import type { ReportInput } from '../report/types.js';
 import { VERSION } from '../version.js';
-import { type CliIO, type CommandRegistrar, UsageError, useColor, useHyperlinks } from './io.js';
+import { type CliIO, type CommandRegistrar, useColor, useHyperlinks } from './io.js';
+import { UsageError } from '../config/settings.js';
 import { FORMATS } from './lint-command.js';
 
 export interface TraceFlags {

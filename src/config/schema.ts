@@ -3,31 +3,17 @@
  * docs/integrations.md; unknown keys and bad values are errors that name the key and what was expected.
  */
 import type { MigrationFormat } from '../ir/types.js';
-import type { Severity } from '../engine/types.js';
+import { FORMAT_IDS } from '../parsers/registry.js';
+import type { Severity } from '../rules/types.js';
 import { childPath, type JsoncDocument, type JsonPosition, type JsonValue } from './jsonc.js';
-import { compileGlob, GlobSyntaxError } from './glob.js';
+import { compileGlob, GlobSyntaxError } from '../files/glob.js';
 
 export type RuleSetting = Severity | 'off';
 export type FailOn = 'error' | 'warning' | 'never';
 export type Dialect = 'postgresql' | 'sqlite';
 
-export const MIGRATION_FORMATS: readonly MigrationFormat[] = [
-  'sql',
-  'dbmate',
-  'golang-migrate',
-  'flyway',
-  'prisma',
-  'drizzle',
-  'alembic-sql',
-  'node-pg-migrate-sql',
-  'knex',
-  'typeorm',
-  'kysely',
-  'node-pg-migrate',
-  'sequelize',
-  'mikro-orm',
-  'alembic',
-];
+/** The format ids `framework` accepts: the parser registry's. */
+export const MIGRATION_FORMATS: readonly MigrationFormat[] = FORMAT_IDS;
 export const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 export const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never'];
 export const DIALECTS: readonly Dialect[] = ['postgresql', 'sqlite'];

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, parse, relative, resolve } from 'node:path';
-import { compileGlob, globBase, hasGlobMagic } from '../config/glob.js';
+import { compileGlob, globBase, hasGlobMagic } from './glob.js';
 
 const SKIP_DIRS = new Set([
   'node_modules',

@@ -16,8 +16,7 @@ import { readSource, type ReadResult } from '../files/read.js';
 import { type LinterOptions, lintSources, MemoryParseCache, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
-import { resolveSettings, selectedByConfig } from '../cli/lint-command.js';
-import { UsageError } from '../cli/io.js';
+import { resolveSettings, selectedByConfig, UsageError } from '../config/settings.js';
 
 export type DirectoryLint =
   | {

@@ -26,9 +26,10 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Severity } from '../engine/types.js';
+import type { Finding } from '../engine/types.js';
+import type { Severity } from '../rules/types.js';
 import { ruleDocsUrl } from '../version.js';
-import { explainRule } from '../cli/explain.js';
+import { explainRule } from '../rules/explain.js';
 import { CONFIG_FILE_NAME, ConfigError, loadConfigFile } from '../config/load.js';
 import { ACCEPTED_RULE_IDS, findRule } from '../rules/index.js';
 import type { ConfigProblem } from '../config/schema.js';

@@ -3,8 +3,8 @@ import { parseFile } from './registry.js';
 import type { Migration } from '../ir/types.js';
 import type { ParseOptions, SourceFile } from './types.js';
 
-/** A parsed migration, `undefined` when no format reads the file, or a frontend's crash message. */
-export type ParseOutcome = Migration | undefined | { internalError: string };
+/** A file's migrations, `undefined` when no format reads the file, or a frontend's crash message. */
+export type ParseOutcome = Migration[] | undefined | { internalError: string };
 
 export async function parseOne(file: SourceFile, options: ParseOptions): Promise<ParseOutcome> {
   // Per file: replaces the parser instance if the previous file overflowed its stack.

@@ -8,7 +8,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Migration } from '../ir/types.js';
-import type { ParseCache } from '../cache/parse-cache.js';
+import type { ParseCache } from './parse-cache.js';
 import { chooseParser } from './registry.js';
 import type { ParseOptions, SourceFile } from './types.js';
 import { type ParseOutcome, parseOne } from './parse-one.js';
@@ -74,7 +74,7 @@ export async function parseSources(
 ): Promise<ParseOutcome[]> {
   if (!cache) return parseUncached(files, options);
   const keys: (string | undefined)[] = [];
-  const cached: (Migration | undefined)[] = [];
+  const cached: (Migration[] | undefined)[] = [];
   const toParse = files.map((f, i) => {
     // A file no format reads has no migration (undefined), as parseFile would say: nothing to parse or cache.
     const format = f && chooseParser(f, options.framework)?.format;
@@ -88,7 +88,7 @@ export async function parseSources(
   return Array.from(out, (outcome, i) => {
     if (cached[i]) return cached[i];
     // Stored before the run rearranges or stamps the migration; a frontend crash is not stored (retried next run).
-    if (outcome && 'ops' in outcome && keys[i]) cache.set(keys[i]!, outcome);
+    if (Array.isArray(outcome) && keys[i]) cache.set(keys[i]!, outcome);
     return outcome;
   });
 }
@@ -135,10 +135,10 @@ async function parseUncached(files: (SourceFile | undefined)[], options: ParseOp
           const batch = inFlight.shift() ?? [];
           batch.forEach((i, k) => {
             if (!results) return; // left in `unparsed`: parsed on this thread
-            const m = results[k];
+            const outcome = results[k];
             // The worker does not send the text back: it is here already.
-            if (m && 'ops' in m) m.source = files[i]!.text;
-            out[i] = m;
+            if (Array.isArray(outcome)) for (const m of outcome) m.source = files[i]!.text;
+            out[i] = outcome;
             unparsed.delete(i);
           });
           give();

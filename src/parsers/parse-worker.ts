@@ -12,7 +12,7 @@ parentPort!.on('message', async (batch: SourceFile[]) => {
   const results: ParseOutcome[] = [];
   for (const file of batch) {
     const outcome = await parseOne(file, options);
-    if (outcome && 'ops' in outcome) outcome.source = '';
+    if (Array.isArray(outcome)) for (const m of outcome) m.source = '';
     results.push(outcome);
   }
   try {

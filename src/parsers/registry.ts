@@ -9,21 +9,39 @@ import { golangMigrate } from './formats/golang-migrate.js';
 import { nodePgMigrateSql } from './formats/node-pg-migrate-sql.js';
 import { plainSql } from './formats/plain-sql.js';
 import { prisma } from './formats/prisma.js';
-import { TS_PARSERS } from './typescript/index.js';
+import { knex } from './typescript/knex.js';
+import { kysely } from './typescript/kysely.js';
+import { mikroOrm } from './typescript/mikro-orm.js';
+import { nodePgMigrate } from './typescript/node-pg-migrate.js';
+import { sequelize } from './typescript/sequelize.js';
+import { typeorm } from './typescript/typeorm.js';
 
-/** Every migration format migration-lint reads. Add a format by adding its parser here. */
+/**
+ * Every migration format migration-lint reads, in the order help texts list them. Add a format by
+ * adding its parser module and listing it here: the format ids (`--framework`, the config's
+ * `framework`), detection and `init` follow from this list. Detection takes the highest score; on
+ * a tie, the parser listed first.
+ */
 export const PARSERS: readonly FormatParser[] = [
-  alembicSql,
+  plainSql,
   dbmate,
-  nodePgMigrateSql,
-  drizzle,
-  prisma,
   golangMigrate,
   flyway,
-  plainSql,
-  ...TS_PARSERS,
+  prisma,
+  drizzle,
+  alembicSql,
+  nodePgMigrateSql,
+  knex,
+  typeorm,
+  kysely,
+  nodePgMigrate,
+  sequelize,
+  mikroOrm,
   alembic,
 ];
+
+/** Every format id, in registry order. */
+export const FORMAT_IDS: readonly MigrationFormat[] = PARSERS.map((p) => p.format);
 
 export const EXTENSIONS: readonly string[] = [...new Set(PARSERS.flatMap((p) => p.extensions))];
 
@@ -100,7 +118,8 @@ function withTransactionFacts(migration: Migration): Migration {
   return migration;
 }
 
-export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration | undefined> {
+/** The migrations of a file (one, or one per migration a file holding several defines); undefined when no format reads it. */
+export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration[] | undefined> {
   const parser = chooseParser(file, options.framework);
-  return parser ? withTransactionFacts(await parser.parse(file, options)) : undefined;
+  return parser ? (await parser.parse(file, options)).map(withTransactionFacts) : undefined;
 }

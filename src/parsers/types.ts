@@ -15,8 +15,9 @@ export interface ParseOptions {
 }
 
 /**
- * One migration format. Adding a framework = adding one file that exports a `FormatParser` and
- * listing it in `registry.ts`. A parser only translates; it never decides what is dangerous.
+ * One migration format. Adding a framework = adding one file that exports a `FormatParser` (and adds
+ * its id to `MigrationFormats`) and listing it in `registry.ts`. A parser only translates; it never
+ * decides what is dangerous.
  */
 export interface FormatParser {
   format: MigrationFormat;
@@ -27,7 +28,8 @@ export interface FormatParser {
    * files with one of `extensions`. Must be cheap: no full parse.
    */
   detect(file: SourceFile): number;
-  parse(file: SourceFile, options: ParseOptions): Migration | Promise<Migration>;
+  /** The file's migrations, in file order: one, or one per migration a file holding several defines. */
+  parse(file: SourceFile, options: ParseOptions): Migration[] | Promise<Migration[]>;
   /**
    * Why a file of this format's kind is not a migration although it sits with them (a migration
    * provider or runner module, an `index.ts` that lists the migrations); undefined otherwise.
@@ -40,6 +42,11 @@ export interface FormatParser {
   identifiedBy?: MigrationIdentity;
   /** How this format's tool does what rules recommend (build an index concurrently, rebuild a SQLite table). */
   formatHelp?: FormatHelp;
+  /**
+   * What declares the tool in a repository, for `init`: npm packages, files at the root (or under
+   * `prisma/`), Python requirements (pyproject.toml, requirements.txt).
+   */
+  declaredBy?: { packages?: readonly string[]; files?: readonly string[]; python?: readonly string[] };
   /**
    * Run-level step, given every migration of this format in the run (path order): returns them as
    * the units and in the order the tool runs them (Alembic: revisions in graph order; Alembic

@@ -2,7 +2,7 @@
  * GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding, which the
  * runner turns into annotations on the pull request's changed lines.
  */
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../rules/types.js';
 import type { Reporter } from './types.js';
 import { rootPathOf } from './paths.js';
 import { summarize } from './summary.js';

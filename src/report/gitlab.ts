@@ -2,7 +2,7 @@
  * GitLab Code Quality report (the `artifacts:reports:codequality` JSON): an array of issues with a
  * stable fingerprint each, so merge requests show which findings are new.
  */
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../rules/types.js';
 import { fingerprintFindings } from '../baseline/fingerprint.js';
 import type { Reporter } from './types.js';
 import { rootPathOf } from './paths.js';

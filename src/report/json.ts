@@ -1,5 +1,5 @@
 import type { Reporter, ReportInput } from './types.js';
-import { displayPath } from './paths.js';
+import { displayPath } from '../files/display-path.js';
 import { summarize } from './summary.js';
 
 /**

@@ -1,23 +1,8 @@
 import { realpathSync } from 'node:fs';
-import { isAbsolute, posix, relative, resolve } from 'node:path';
+import { isAbsolute, posix, relative } from 'node:path';
 import { gitTopLevel } from '../git/changed-files.js';
 import type { ReportInput } from './types.js';
-
-// Reporters ask once per finding; the same few files come back thousands of times.
-const known = new Map<string, string>();
-
-/** Path relative to cwd with forward slashes (stable across platforms for JSON, SARIF, annotations). */
-export function displayPath(file: string, cwd: string): string {
-  if (file === '-' || file.startsWith('<')) return file;
-  const key = `${cwd}\0${file}`;
-  let shown = known.get(key);
-  if (shown === undefined) {
-    const abs = isAbsolute(file) ? file : resolve(cwd, file);
-    shown = (relative(cwd, abs) || '.').split('\\').join('/');
-    known.set(key, shown);
-  }
-  return shown;
-}
+import { displayPath } from '../files/display-path.js';
 
 function realPath(p: string): string {
   try {

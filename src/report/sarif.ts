@@ -6,9 +6,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Finding, Rule, Severity } from '../engine/types.js';
+import type { Finding } from '../engine/types.js';
+import type { FindingKind, Severity } from '../rules/types.js';
 import { ALL_RULES } from '../rules/index.js';
-import { explainRule } from '../cli/explain.js';
+import { explainRule } from '../rules/explain.js';
 import { HOMEPAGE, ruleDocsUrl } from '../version.js';
 import { fingerprintFindings } from '../baseline/fingerprint.js';
 import { LineIndex } from '../ir/source-text.js';
@@ -50,7 +51,7 @@ function firstParagraph(markdown: string): string {
   return markdown.split(/\n\s*\n/)[0]!.trim();
 }
 
-function describeRule(rule: Rule): Sarif.ReportingDescriptor {
+function describeRule(rule: FindingKind): Sarif.ReportingDescriptor {
   const m = rule.meta;
   const help = explainRule(rule);
   return {

@@ -1,7 +1,7 @@
 import type { Finding } from '../engine/types.js';
 import { LineIndex } from '../ir/source-text.js';
 import type { Reporter } from './types.js';
-import { displayPath } from './paths.js';
+import { displayPath } from '../files/display-path.js';
 import { summarize } from './summary.js';
 import { findRule } from '../rules/index.js';
 import { ruleDocsUrl } from '../version.js';

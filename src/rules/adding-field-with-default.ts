@@ -1,5 +1,5 @@
 import type { ColumnDef } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { describeDefault, describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);

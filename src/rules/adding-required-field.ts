@@ -1,6 +1,6 @@
 import type { DataChangeOp } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
+import type { Rule } from './types.js';
+import { tableKey } from '../analysis/schema-state.js';
 import { describeLock, tableName } from './support/helpers.js';
 
 export const addingRequiredField: Rule = {

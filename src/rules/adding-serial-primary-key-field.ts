@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);

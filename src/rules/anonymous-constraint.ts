@@ -1,5 +1,5 @@
 import type { ConstraintDef, Operation, QualifiedName } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { tableName } from './support/helpers.js';
 
 /** The suffix Postgres appends to a generated constraint name. */

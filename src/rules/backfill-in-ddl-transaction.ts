@@ -1,9 +1,10 @@
 import type { DataChangeOp, Operation, QualifiedName } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
-import { describeLock, lockSql, tableName } from './support/helpers.js';
+import type { Rule } from './types.js';
+import { tableKey } from '../analysis/schema-state.js';
+import { describeLock, tableName } from './support/helpers.js';
+import { lockSql } from '../analysis/lock-modes.js';
 import { STRONG_LOCK_KINDS, type TableLock, statementLabel, strongLock } from './support/strong-locks.js';
-import { transactionIds } from './support/transaction-scope.js';
+import { transactionIds } from '../analysis/transaction-scope.js';
 
 const VERB: Record<string, string> = {
   UpdateStmt: 'UPDATE',

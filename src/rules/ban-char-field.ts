@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { columnTypeVisitors, describeUse } from './support/column-type-visitors.js';
 
 export const banCharField: Rule = {

@@ -1,5 +1,5 @@
 import type { Migration, Operation, TransactionHelp } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { quoteIdent, tableName } from './support/helpers.js';
 
 /** Why `op` runs in a transaction block; `begin` is the explicit BEGIN still open when it runs. */

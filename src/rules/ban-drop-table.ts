@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { describeLock, tableName } from './support/helpers.js';
 import { createdByOwnUpgrade } from './support/migration-facts.js';
 

@@ -1,5 +1,5 @@
 import type { Operation } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { tableName } from './support/helpers.js';
 import { transactionCause } from './ban-concurrent-index-creation-in-transaction.js';
 

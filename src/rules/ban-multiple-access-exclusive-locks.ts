@@ -1,9 +1,9 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
+import type { Rule } from './types.js';
+import { tableKey } from '../analysis/schema-state.js';
 import { statementLabel, STRONG_LOCK_KINDS, strongLock } from './support/strong-locks.js';
 import { tableName } from './support/helpers.js';
-import { transactionIds } from './support/transaction-scope.js';
+import { transactionIds } from '../analysis/transaction-scope.js';
 
 export const banMultipleAccessExclusiveLocks: Rule = {
   meta: {

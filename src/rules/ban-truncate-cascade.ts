@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { tableName } from './support/helpers.js';
 
 export const banTruncateCascade: Rule = {

@@ -1,5 +1,5 @@
 import type { TransactionOp } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { toolTransactionMode } from './support/migration-facts.js';
 
 export const banUncommittedTransaction: Rule = {

@@ -1,6 +1,6 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import type { Migration, SourceSpan } from '../ir/types.js';
-import { cycles, duplicateIds, missingReferences, revisionGraphs } from '../parsers/alembic/graph.js';
+import { cycles, duplicateIds, missingReferences, revisionGraphs } from '../analysis/revision-graph.js';
 
 function baseName(file: string): string {
   return file.replace(/\\/g, '/').split('/').pop() ?? file;

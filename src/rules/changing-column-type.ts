@@ -1,5 +1,5 @@
 import type { AlterColumnTypeOp, TypeRef } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 /** Types whose only modifier is a length or precision that can grow without touching stored values. */

@@ -1,8 +1,8 @@
 import type { AddConstraintOp } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
+import type { Rule } from './types.js';
+import { tableKey } from '../analysis/schema-state.js';
 import { describeLock, quoteIdent, tableName } from './support/helpers.js';
-import { transactionIds } from './support/transaction-scope.js';
+import { transactionIds } from '../analysis/transaction-scope.js';
 
 export const constraintMissingNotValid: Rule = {
   meta: {

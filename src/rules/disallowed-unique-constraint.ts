@@ -1,5 +1,5 @@
 import type { QualifiedName } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { describeLock, quoteIdent, tableName } from './support/helpers.js';
 
 function recipe(table: QualifiedName, name: string, columns: string[]): string {

@@ -1,5 +1,5 @@
 import type { MigrationEdit } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 
 function message(edit: MigrationEdit, shown: (path: string) => string): string {
   const base = `at ${edit.since}`;

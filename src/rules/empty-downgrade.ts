@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import type { Operation, QualifiedName } from '../ir/types.js';
 import { alteredTable } from '../ir/tables.js';
 

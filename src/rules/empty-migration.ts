@@ -1,5 +1,5 @@
 import type { Migration } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 
 /** Ops that do something (either direction: a Flyway undo file is all downgrade); transaction control and settings alone change nothing. */
 function runsSomething(m: Migration): boolean {

@@ -1,5 +1,5 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { MAX_IDENTIFIER_BYTES, truncateIdentifier, utf8ByteLength } from '../ir/identifiers.js';
 
 /** Names an op passes to Postgres as strings (TS/JS and Alembic frontends keep them whole; SQL ops carry `longIdentifiers`). */

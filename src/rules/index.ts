@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { FindingKind } from './types.js';
 import { addingRequiredField } from './adding-required-field.js';
 import { ioError, parseError } from './parse-error.js';
 import { emptyMigration } from './empty-migration.js';
@@ -67,8 +67,11 @@ import { banUnfilteredDataChange } from './ban-unfiltered-data-change.js';
 import { banDisableTrigger } from './ban-disable-trigger.js';
 import { banMultipleAccessExclusiveLocks } from './ban-multiple-access-exclusive-locks.js';
 
-/** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
-export const ALL_RULES: readonly Rule[] = [
+/**
+ * Every rule, and the finding kinds the pipeline files itself (parse-error, unused-suppression…), in
+ * `migration-lint rules` order. Add a rule by adding its file and listing it here.
+ */
+export const ALL_RULES: readonly FindingKind[] = [
   requireConcurrentIndexCreation,
   addingRequiredField,
   // -- lock and constraint rules --
@@ -137,7 +140,7 @@ export const ALL_RULES: readonly Rule[] = [
   ioError,
 ];
 
-export function findRule(id: string): Rule | undefined {
+export function findRule(id: string): FindingKind | undefined {
   return ALL_RULES.find((r) => r.meta.id === id);
 }
 

@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 
 /** Longer than this, the queue behind a waiting ALTER lasts long enough to exhaust connection pools and time out requests. */
 const LONGEST_HELPFUL_MS = 5_000;

@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import type { Migration } from '../ir/types.js';
 import {
   cycles,
@@ -8,7 +8,7 @@ import {
   type RevisionGraph,
   resolve,
   revisionGraphs,
-} from '../parsers/alembic/graph.js';
+} from '../analysis/revision-graph.js';
 
 function baseName(file: string): string {
   return file.replace(/\\/g, '/').split('/').pop() ?? file;

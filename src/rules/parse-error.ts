@@ -1,7 +1,7 @@
-import type { Rule } from '../engine/types.js';
+import type { FindingKind } from './types.js';
 
 /** Emitted by the engine from parser diagnostics; listed as a rule so it is documented and explainable. */
-export const parseError: Rule = {
+export const parseError: FindingKind = {
   meta: {
     id: 'parse-error',
     severity: 'error',
@@ -17,7 +17,7 @@ export const parseError: Rule = {
   },
 };
 
-export const ioError: Rule = {
+export const ioError: FindingKind = {
   meta: {
     id: 'io-error',
     severity: 'error',

@@ -1,5 +1,5 @@
 import type { TypeRef } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { OpRule, Rule } from './types.js';
 import { columnTypeVisitors, describeUse } from './support/column-type-visitors.js';
 
 /** The 32-bit integer types (16-bit ones are prefer-bigint-over-smallint's). */
@@ -17,7 +17,7 @@ export function wider(type: TypeRef): string {
 }
 
 /** The shared check of the two integer-width rules. */
-export function narrowIntegerCheck(types: Record<string, [number, string]>): Rule['create'] {
+export function narrowIntegerCheck(types: Record<string, [number, string]>): OpRule['create'] {
   return (context) =>
     columnTypeVisitors((use) => {
       const narrow = types[use.type.name];

@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { narrowIntegerCheck } from './prefer-bigint-over-int.js';
 
 export const preferBigintOverSmallint: Rule = {

@@ -1,6 +1,6 @@
 import type { AddColumnOp, DropColumnOp, Operation, TypeRef } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
-import { tableKey } from '../engine/lint.js';
+import type { Rule } from './types.js';
+import { tableKey } from '../analysis/schema-state.js';
 import { quoteIdent, tableName } from './support/helpers.js';
 import { createdByOwnUpgrade } from './support/migration-facts.js';
 

@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import type { Operation } from '../ir/types.js';
 import { describeDefault, tableName } from './support/helpers.js';
 

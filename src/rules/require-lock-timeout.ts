@@ -1,6 +1,7 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
-import type { Rule, RuleContext } from '../engine/types.js';
-import { describeLock, lockSql, tableName } from './support/helpers.js';
+import type { Rule, RuleContext } from './types.js';
+import { describeLock, tableName } from './support/helpers.js';
+import { lockSql } from '../analysis/lock-modes.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, statementLabel, strongLock } from './support/strong-locks.js';
 
 export const requireLockTimeout: Rule = {

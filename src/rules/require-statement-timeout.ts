@@ -1,6 +1,7 @@
 import type { Operation } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
-import { lockSql, tableName } from './support/helpers.js';
+import type { Rule } from './types.js';
+import { tableName } from './support/helpers.js';
+import { lockSql } from '../analysis/lock-modes.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
 
 export const requireStatementTimeout: Rule = {

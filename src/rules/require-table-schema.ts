@@ -1,5 +1,5 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 import { alteredTable } from '../ir/tables.js';
 import { tableName } from './support/helpers.js';
 

@@ -1,7 +1,7 @@
-import type { Rule } from '../engine/types.js';
+import type { FindingKind } from './types.js';
 
 /** Emitted by the suppression step of the pipeline (src/suppressions); see unused-suppression. */
-export const suppressionMissingReason: Rule = {
+export const suppressionMissingReason: FindingKind = {
   meta: {
     id: 'suppression-missing-reason',
     severity: 'warning',

@@ -1,4 +1,4 @@
-import type { Rule } from '../engine/types.js';
+import type { Rule } from './types.js';
 
 export const undefinedName: Rule = {
   meta: {

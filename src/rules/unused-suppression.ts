@@ -1,10 +1,10 @@
-import type { Rule } from '../engine/types.js';
+import type { FindingKind } from './types.js';
 
 /**
  * Emitted by the suppression step of the pipeline (src/suppressions), not by visiting ops: listed as a
  * rule so it is documented, explainable and configurable like the others.
  */
-export const unusedSuppression: Rule = {
+export const unusedSuppression: FindingKind = {
   meta: {
     id: 'unused-suppression',
     severity: 'warning',

@@ -5,7 +5,8 @@
  * silence nothing, name unknown rules, or give no reason become findings themselves.
  */
 import type { Migration } from '../ir/types.js';
-import type { Finding, Severity } from '../engine/types.js';
+import type { Finding } from '../engine/types.js';
+import type { Severity } from '../rules/types.js';
 import { type Directive, directiveText, findDirectives, targetLine } from './directives.js';
 import { languageOf, statementEnd } from './extent.js';
 

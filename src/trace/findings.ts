@@ -3,11 +3,12 @@
  * in ALL_RULES: the linter never reports them) but each one is documented and explainable with
  * `migration-lint explain <id>`.
  */
-import type { Finding, Rule, Severity } from '../engine/types.js';
-import { describeLock } from '../rules/support/helpers.js';
+import type { Finding } from '../engine/types.js';
+import type { FindingKind, Severity } from '../rules/types.js';
+import { describeLockOn } from '../analysis/lock-modes.js';
 import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 
-export const traceAccessExclusive: Rule = {
+export const traceAccessExclusive: FindingKind = {
   meta: {
     id: 'trace-access-exclusive',
     severity: 'warning',
@@ -27,7 +28,7 @@ export const traceAccessExclusive: Rule = {
   },
 };
 
-export const traceBlocksWrites: Rule = {
+export const traceBlocksWrites: FindingKind = {
   meta: {
     id: 'trace-blocks-writes',
     severity: 'warning',
@@ -47,7 +48,7 @@ export const traceBlocksWrites: Rule = {
   },
 };
 
-export const traceStatementFailed: Rule = {
+export const traceStatementFailed: FindingKind = {
   meta: {
     id: 'trace-statement-failed',
     severity: 'error',
@@ -66,7 +67,7 @@ export const traceStatementFailed: Rule = {
   },
 };
 
-export const traceNotRun: Rule = {
+export const traceNotRun: FindingKind = {
   meta: {
     id: 'trace-not-run',
     severity: 'info',
@@ -83,7 +84,7 @@ export const traceNotRun: Rule = {
   },
 };
 
-export const traceLocksNotObserved: Rule = {
+export const traceLocksNotObserved: FindingKind = {
   meta: {
     id: 'trace-locks-not-observed',
     severity: 'info',
@@ -99,7 +100,7 @@ export const traceLocksNotObserved: Rule = {
   },
 };
 
-export const TRACE_RULES: readonly Rule[] = [
+export const TRACE_RULES: readonly FindingKind[] = [
   traceAccessExclusive,
   traceBlocksWrites,
   traceStatementFailed,
@@ -107,7 +108,7 @@ export const TRACE_RULES: readonly Rule[] = [
   traceLocksNotObserved,
 ];
 
-export function findTraceRule(id: string): Rule | undefined {
+export function findTraceRule(id: string): FindingKind | undefined {
   return TRACE_RULES.find((r) => r.meta.id === id);
 }
 
@@ -120,7 +121,7 @@ export function formatMs(ms: number): string {
 
 const REPORTED_KINDS = new Set(['table', 'partitioned table', 'materialized view', 'view', 'foreign table']);
 
-function finding(rule: Rule, r: StepResult, message: string, extra: Partial<Finding> = {}): Finding {
+function finding(rule: FindingKind, r: StepResult, message: string, extra: Partial<Finding> = {}): Finding {
   const s = r.step.span;
   const f: Finding = {
     rule: rule.meta.id,
@@ -242,7 +243,7 @@ export function traceFindings(report: TraceReport): Finding[] {
               ? traceBlocksWrites
               : undefined;
         if (!rule) continue;
-        out.push(finding(rule, r, lockMessage(r, lock), { lock: describeLock(lock.mode, lock.relation) }));
+        out.push(finding(rule, r, lockMessage(r, lock), { lock: describeLockOn(lock.mode, lock.relation) }));
       }
     }
   }

@@ -82,10 +82,12 @@ export async function traceSources(inputs: SourceInput[], options: TraceOptions 
     const content = options.setup.content;
     if (content.ok) {
       const prepared = prepareSetupText(content.text);
-      setupMigration = await parseFile(
-        { path: options.setup.path, text: prepared.text },
-        { assumeInTransaction: false, framework: 'sql', dialect: 'postgresql' },
-      );
+      // plain SQL: one migration per file
+      [setupMigration] =
+        (await parseFile(
+          { path: options.setup.path, text: prepared.text },
+          { assumeInTransaction: false, framework: 'sql', dialect: 'postgresql' },
+        )) ?? [];
       if (setupMigration) setupMigration.source = content.text;
       for (const o of prepared.omitted) {
         const line = o.line;

@@ -5,7 +5,7 @@
  * The conflict table is Postgres's (lock.c / "Table-Level Lock Modes" in the docs); the trace tests
  * check it against a real server with two connections.
  */
-import type { LockMode } from '../engine/types.js';
+import type { LockMode } from '../analysis/lock-modes.js';
 
 /** Weakest to strongest, in Postgres's own numbering (AccessShareLock = 1 … AccessExclusiveLock = 8). */
 export const LOCK_MODES: readonly LockMode[] = [

@@ -2,7 +2,7 @@
  * Trace output: a per-statement table for people and the same data as JSON. Findings go through
  * the normal reporters; these functions only render the observations.
  */
-import { displayPath } from '../report/paths.js';
+import { displayPath } from '../files/display-path.js';
 import { formatMs } from './findings.js';
 import { blocksLabel, strongestMode } from './locks.js';
 import type { ObservedLock, StepResult, TraceReport } from './types.js';

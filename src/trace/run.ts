@@ -11,7 +11,7 @@
  *   the end; each statement runs in a savepoint. A statement only shows the locks it adds to those
  *   the transaction already holds, and statements that cannot run in a transaction are skipped.
  */
-import type { LockMode } from '../engine/types.js';
+import type { LockMode } from '../analysis/lock-modes.js';
 import type { Operation, QualifiedName } from '../ir/types.js';
 import {
   ACTIVE_SQL_TRANSACTION,

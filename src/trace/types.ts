@@ -1,4 +1,4 @@
-import type { LockMode } from '../engine/types.js';
+import type { LockMode } from '../analysis/lock-modes.js';
 import type { TraceStep } from './plan.js';
 import type { SeedOutcome } from './seed.js';
 

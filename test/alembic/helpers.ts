@@ -26,7 +26,9 @@ export async function parseRevision(
   dialect: 'postgresql' | 'sqlite' = 'postgresql',
 ): Promise<Migration> {
   await initSqlParser();
-  return alembic.parse({ path: file, text }, { assumeInTransaction: false, dialect });
+  const [migration] = await alembic.parse({ path: file, text }, { assumeInTransaction: false, dialect });
+  if (!migration) throw new Error(`no migration in ${file}`);
+  return migration;
 }
 
 /** A revision file around an upgrade body (and optionally a downgrade body), as `alembic revision` writes it. */

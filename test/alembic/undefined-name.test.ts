@@ -12,7 +12,7 @@ import { lintMigrations } from '../../src/engine/lint.js';
 import { undefinedName } from '../../src/rules/undefined-name.js';
 import { preferTextField } from '../../src/rules/prefer-text-field.js';
 import { changingColumnType } from '../../src/rules/changing-column-type.js';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import type { Migration } from '../../src/ir/types.js';
 import { PYTHON, parseRevision } from './helpers.js';
 

@@ -3,7 +3,7 @@
  * SQL frontend and engine with only that rule enabled.
  */
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { lintMigrations } from '../../src/engine/lint.js';
 import { parseFile } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
@@ -37,7 +37,7 @@ export async function runRule(rule: Rule, c: TestCase): Promise<Finding[]> {
   for (let i = 0; i < sqls.length; i++) {
     const source = { path: files[i]!, text: sqls[i]! };
     migrations.push(
-      (await parseFile(source, {
+      ...(await parseFile(source, {
         assumeInTransaction: Boolean(c.assumeInTransaction),
         dialect: c.dialect ?? 'postgresql',
       }))!,

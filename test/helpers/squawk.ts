@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { findSquawk } from '../../scripts/squawk.mjs';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { lintMigrations } from '../../src/engine/lint.js';
 import { chooseParser } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
@@ -68,10 +68,11 @@ export async function flaggedByBoth(
   await initSqlParser();
   // Not `migration.sql` (Prisma's name): a plain SQL file.
   const source = { path: '001_change.sql', text: sql };
-  const migration = await chooseParser(source)!.parse(source, {
+  const [migration] = await chooseParser(source)!.parse(source, {
     assumeInTransaction: Boolean(options.assumeInTransaction),
     dialect: 'postgresql',
   });
+  if (!migration) throw new Error('no migration');
   expect(migration.diagnostics).toEqual([]);
   const pgVersion = options.pgVersion ?? 14;
   const ids = rules.map((r) => r.meta.id);

@@ -6,9 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, fileFilter } from '../../src/config/glob.js';
+import { compileGlob, fileFilter } from '../../src/files/glob.js';
 import { parseJsonc } from '../../src/config/jsonc.js';
-import { resolveSettings, walkRoots } from '../../src/cli/lint-command.js';
+import { walkRoots } from '../../src/cli/lint-command.js';
+import { resolveSettings } from '../../src/config/settings.js';
 import { cli, findingKeys, onlyRules, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
 const ERRORS_ONLY_SAMPLE = {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, fileFilter } from '../../src/config/glob.js';
+import { compileGlob, fileFilter } from '../../src/files/glob.js';
 import {
   cli,
   commitAll,

@@ -6,7 +6,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { lintSources } from '../../src/linter.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { readSource } from '../../src/files/read.js';

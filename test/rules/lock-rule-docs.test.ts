@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { splitStatements } from '../../src/parsers/sql/split.js';
 import { runRule } from '../helpers/rule-tester.js';
 import { requireConcurrentIndexDeletion } from '../../src/rules/require-concurrent-index-deletion.js';

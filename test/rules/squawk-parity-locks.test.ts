@@ -5,7 +5,7 @@
  * Postgres fact it rests on checked in the rule's own test file).
  */
 import { expect, it } from 'vitest';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { describeWithSquawk, flaggedByBoth } from '../helpers/squawk.js';
 import { requireConcurrentIndexDeletion } from '../../src/rules/require-concurrent-index-deletion.js';
 import { banConcurrentIndexCreationInTransaction } from '../../src/rules/ban-concurrent-index-creation-in-transaction.js';

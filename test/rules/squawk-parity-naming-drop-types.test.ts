@@ -4,7 +4,7 @@
  * number of times — except where this project deliberately differs, which is asserted separately.
  */
 import { expect, it } from 'vitest';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { lintMigrations } from '../../src/engine/lint.js';
 import { chooseParser } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
@@ -61,10 +61,11 @@ async function compare(
   await initSqlParser();
   // Not `migration.sql`: that name is Prisma's, which runs the file as one multi-statement query.
   const source = { path: '001_change.sql', text: sql };
-  const migration = await chooseParser(source)!.parse(source, {
+  const [migration] = await chooseParser(source)!.parse(source, {
     assumeInTransaction: Boolean(options.assumeInTransaction),
     dialect: 'postgresql',
   });
+  if (!migration) throw new Error('no migration');
   expect(migration.diagnostics).toEqual([]);
   const findings = lintMigrations([migration], {
     pgVersion: options.pgVersion ?? 14,

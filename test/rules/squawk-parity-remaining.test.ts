@@ -5,7 +5,7 @@
  * statements, and each deliberate difference is asserted on both tools with its reason.
  */
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '../../src/engine/types.js';
+import type { Rule } from '../../src/rules/types.js';
 import { flaggedByBoth } from '../helpers/squawk.js';
 import { banCreateDomainWithConstraint } from '../../src/rules/ban-create-domain-with-constraint.js';
 import { banAlterDomainWithAddConstraint } from '../../src/rules/ban-alter-domain-with-add-constraint.js';

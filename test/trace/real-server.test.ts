@@ -20,7 +20,7 @@ import type { SourceInput } from '../../src/linter.js';
 import { EXTENSIONS } from '../../src/parsers/registry.js';
 import { traceSources, type TraceResult } from '../../src/trace/index.js';
 import { blocksReads, blocksWrites, LOCK_MODES, lockConflicts, lockStrength } from '../../src/trace/locks.js';
-import { lockSql } from '../../src/rules/support/helpers.js';
+import { lockSql } from '../../src/analysis/lock-modes.js';
 import type { StepResult } from '../../src/trace/types.js';
 import { traceNotes } from '../../src/trace/output.js';
 import { run } from '../../src/cli/main.js';

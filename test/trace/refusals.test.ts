@@ -19,11 +19,11 @@ afterAll(closePglite);
 
 /** The planned steps of one plain SQL migration file. */
 async function planned(sql: string): Promise<TraceStep[]> {
-  const migration = await parseFile(
+  const migrations = await parseFile(
     { path: 'db/007_hostile.sql', text: sql },
     { assumeInTransaction: false, framework: 'sql', dialect: 'postgresql' },
   );
-  return planMigrations([migration!])[0]!.steps;
+  return planMigrations(migrations!)[0]!.steps;
 }
 
 /** The step that starts on `line` of the file. */

@@ -14,7 +14,7 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { traceSources } from '../../src/trace/index.js';
 import type { StepResult } from '../../src/trace/types.js';
 import type { TraceResult } from '../../src/trace/index.js';
-import type { LockClaim } from '../../src/engine/types.js';
+import type { LockClaim } from '../../src/rules/types.js';
 import {
   closePglite,
   file,

@@ -15,8 +15,8 @@ import { lintAll } from './helpers.js';
 
 async function parse(path: string, text: string, dialect: 'postgresql' | 'sqlite' = 'postgresql'): Promise<Migration> {
   await initSqlParser();
-  const m = await parseFile({ path, text }, { assumeInTransaction: false, dialect });
-  if (!m) throw new Error(`no parser took ${path}`);
+  const [m, ...more] = (await parseFile({ path, text }, { assumeInTransaction: false, dialect })) ?? [];
+  if (!m || more.length) throw new Error(`expected one migration in ${path}`);
   return m;
 }
 

@@ -21,17 +21,29 @@ import { enabledRules } from '../../src/linter.js';
 import { parseFile } from '../../src/parsers/registry.js';
 import { initSqlParser, parseSql } from '../../src/parsers/sql/parse-sql.js';
 
+/** Every migration of a file (several for a file holding an inline migration provider). */
+export async function parseTsAll(
+  path: string,
+  text = readFileSync(path, 'utf8'),
+  framework?: MigrationFormat,
+): Promise<Migration[]> {
+  await initSqlParser();
+  const migrations = await parseFile(
+    { path, text },
+    { assumeInTransaction: false, dialect: 'postgresql', ...(framework ? { framework } : {}) },
+  );
+  if (!migrations) throw new Error(`no parser took ${path}`);
+  return migrations;
+}
+
+/** The one migration of a file. */
 export async function parseTs(
   path: string,
   text = readFileSync(path, 'utf8'),
   framework?: MigrationFormat,
 ): Promise<Migration> {
-  await initSqlParser();
-  const m = await parseFile(
-    { path, text },
-    { assumeInTransaction: false, dialect: 'postgresql', ...(framework ? { framework } : {}) },
-  );
-  if (!m) throw new Error(`no parser took ${path}`);
+  const [m, ...more] = await parseTsAll(path, text, framework);
+  if (!m || more.length) throw new Error(`${path} holds ${more.length + (m ? 1 : 0)} migrations, not one`);
   return m;
 }
 

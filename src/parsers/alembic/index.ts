@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
-import { revisionGraphs, runOrder } from './graph.js';
+import { revisionGraphs, runOrder } from '../../analysis/revision-graph.js';
 import { looksLikeRevision, parseRevisionFile } from './revision-file.js';
+
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    alembic: true;
+  }
+}
 
 /**
  * Alembic revision files (`versions/<rev>_<slug>.py`), read statically. Other .py files (env.py,
@@ -8,6 +14,7 @@ import { looksLikeRevision, parseRevisionFile } from './revision-file.js';
  */
 export const alembic: FormatParser = {
   format: 'alembic',
+  declaredBy: { files: ['alembic.ini'], python: ['alembic'] },
   extensions: ['.py'],
   formatHelp: {
     concurrentIndex:
@@ -24,7 +31,7 @@ export const alembic: FormatParser = {
   // Applied revisions are recorded by id (alembic_version), so a renamed file is the same revision.
   identifiedBy: 'declared-id',
   detect: (file) => (looksLikeRevision(file.text) ? 10 : 0),
-  parse: (file, options) => parseRevisionFile(file, options),
+  parse: async (file, options) => [await parseRevisionFile(file, options)],
   // Revisions run in graph order (parents and dependencies first), one versions directory at a time.
   arrangeRun: (migrations) => revisionGraphs(migrations).flatMap(runOrder),
 };

@@ -3,6 +3,12 @@ import type { Migration, Operation } from '../../ir/types.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { type SqlSection, sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    'alembic-sql': true;
+  }
+}
+
 /**
  * `-- Running upgrade A -> B` (`A, B -> C` for a merge, nothing before `->` for the first revision);
  * `-- Running downgrade B -> A`. The revision a section belongs to is the one being applied or undone.
@@ -113,7 +119,8 @@ export const alembicSql: FormatParser = {
       fix: 'in the revision file, run the statement inside `with op.get_context().autocommit_block():`',
     },
   },
-  detect: (file) => (/^--\s*Running (upgrade|downgrade)\s/m.test(file.text) ? 10 : 0),
+  // 10.5: above dbmate's and node-pg-migrate's markers (10) should a file carry theirs too
+  detect: (file) => (/^--\s*Running (upgrade|downgrade)\s/m.test(file.text) ? 10.5 : 0),
   parse(file) {
     const headers = [...file.text.matchAll(HEADER)];
     const sections: SqlSection[] = [];
@@ -152,7 +159,7 @@ export const alembicSql: FormatParser = {
     if (migration.ops.some((op) => op.kind === 'transaction' && op.action === 'begin' && frame.has(op)))
       migration.transaction = 'wrapped';
     migration.ops = migration.ops.filter((op) => !frame.has(op));
-    return migration;
+    return [migration];
   },
   arrangeRun: (migrations) => migrations.flatMap(splitByRevision),
 };

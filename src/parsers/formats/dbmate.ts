@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
 import { type SqlSection, sectionDowngrade, sqlMigration, textSpan } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    dbmate: true;
+  }
+}
+
 const MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
 
 /**
@@ -10,6 +16,7 @@ const MARKER = /^--\s*migrate:(up|down)\b(.*)$/gm;
  */
 export const dbmate: FormatParser = {
   format: 'dbmate',
+  declaredBy: { packages: ['dbmate'] },
   extensions: ['.sql'],
   formatHelp: {
     concurrentIndex:
@@ -49,6 +56,6 @@ export const dbmate: FormatParser = {
       );
       if (!down) migration.downgrade.note = 'there is no `-- migrate:down` section';
     }
-    return migration;
+    return [migration];
   },
 };

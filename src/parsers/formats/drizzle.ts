@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
 import { sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    drizzle: true;
+  }
+}
+
 /**
  * Whether drizzle-kit's `meta/_journal.json` is beside a migration. Set by the platform: the CLI looks on
  * disk (parsers/node-platform.ts), the playground among its files; without one, no journal.
@@ -20,6 +26,7 @@ export function setDrizzleJournalProbe(probe: (path: string) => boolean): (path:
  */
 export const drizzle: FormatParser = {
   format: 'drizzle',
+  declaredBy: { packages: ['drizzle-kit'], files: ['drizzle.config.ts', 'drizzle.config.js'] },
   extensions: ['.sql'],
   formatHelp: {
     concurrentIndex:
@@ -33,6 +40,7 @@ export const drizzle: FormatParser = {
       fix: "run the statement outside drizzle's migrator (drizzle migrations cannot opt out of the transaction)",
     },
   },
-  detect: (file) => (file.text.includes('--> statement-breakpoint') || journalBeside(file.path) ? 9 : 0),
-  parse: (file) => sqlMigration(file.path, file.text, 'drizzle', 'wrapped'),
+  // 9.5: above a Prisma-shaped path (9), below the section markers of dbmate and others (10)
+  detect: (file) => (file.text.includes('--> statement-breakpoint') || journalBeside(file.path) ? 9.5 : 0),
+  parse: (file) => [sqlMigration(file.path, file.text, 'drizzle', 'wrapped')],
 };

@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
 import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    flyway: true;
+  }
+}
+
 // V1__init.sql, V2_1__add.sql, U2__undo.sql (undo = downgrade), R__views.sql (repeatable)
 const NAME = /^([VUR])([0-9][0-9._]*)?__.+\.sql$/;
 
@@ -10,6 +16,7 @@ const NAME = /^([VUR])([0-9][0-9._]*)?__.+\.sql$/;
  */
 export const flyway: FormatParser = {
   format: 'flyway',
+  declaredBy: { files: ['flyway.conf', 'flyway.toml'] },
   extensions: ['.sql'],
   formatHelp: {
     concurrentIndex:
@@ -41,7 +48,7 @@ export const flyway: FormatParser = {
     }
     if (m[2]) migration.revision = m[2].replace(/_/g, '.');
     if (m[1] !== 'R') migration.fileDirection = direction;
-    return migration;
+    return [migration];
   },
   // Flyway applies the repeatable migrations (R__) after all versioned ones.
   arrangeRun: (migrations) => {

@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
 import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    'golang-migrate': true;
+  }
+}
+
 const NAME = /^(\d+)_.*\.(up|down)\.sql$/i;
 
 /**
@@ -33,7 +39,7 @@ export const golangMigrate: FormatParser = {
     ]);
     if (m[1]) migration.revision = m[1];
     migration.fileDirection = direction;
-    return migration;
+    return [migration];
   },
   // An empty `.down.sql` beside the `.up.sql`: `migrate down` runs nothing and records the version as undone.
   arrangeRun(migrations) {

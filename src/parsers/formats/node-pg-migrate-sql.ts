@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
 import { type SqlSection, sectionDowngrade, sqlMigration, textSpan } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    'node-pg-migrate-sql': true;
+  }
+}
+
 const MARKER = /^--\s*(Up|Down) Migration\b.*$/gim;
 
 /** node-pg-migrate's SQL form: `-- Up Migration` / `-- Down Migration`, each file in a transaction. */
@@ -43,6 +49,6 @@ export const nodePgMigrateSql: FormatParser = {
           : { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
       };
     }
-    return migration;
+    return [migration];
   },
 };

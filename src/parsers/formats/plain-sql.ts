@@ -1,6 +1,12 @@
 import type { FormatParser } from '../types.js';
 import { sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    sql: true;
+  }
+}
+
 /** Hand-written SQL: runs as written; only explicit BEGIN/COMMIT count unless --assume-in-transaction. */
 export const plainSql: FormatParser = {
   format: 'sql',
@@ -12,5 +18,7 @@ export const plainSql: FormatParser = {
     },
   },
   detect: () => 1,
-  parse: (file, options) => sqlMigration(file.path, file.text, 'sql', options.assumeInTransaction ? 'wrapped' : 'none'),
+  parse: (file, options) => [
+    sqlMigration(file.path, file.text, 'sql', options.assumeInTransaction ? 'wrapped' : 'none'),
+  ],
 };

@@ -1,12 +1,19 @@
 import type { FormatParser } from '../types.js';
 import { baseName, sqlMigration } from './sql-common.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    prisma: true;
+  }
+}
+
 /**
  * Prisma Migrate: `prisma/migrations/<timestamp>_<name>/migration.sql`, sent as one multi-statement
  * query: Postgres runs it as one implicit transaction.
  */
 export const prisma: FormatParser = {
   format: 'prisma',
+  declaredBy: { packages: ['prisma', '@prisma/client'], files: ['schema.prisma'] },
   extensions: ['.sql'],
   formatHelp: {
     concurrentIndex:
@@ -32,6 +39,6 @@ export const prisma: FormatParser = {
     if (dir) migration.revision = dir;
     // Each migration has a directory of its own: the set is the `migrations` directory above it.
     migration.migrationSet = `prisma:${parts.slice(0, -2).join('/') || '.'}`;
-    return migration;
+    return [migration];
   },
 };

@@ -27,8 +27,6 @@ import { bodyStatements, findMigrationShape, type MigrationShape } from './shape
 
 export const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
 
-export type TsFramework = 'knex' | 'typeorm' | 'kysely' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm';
-
 /** What a framework's reader gets. */
 export interface ReadInput {
   file: string;
@@ -48,7 +46,13 @@ export interface ReadOutput {
 }
 
 export interface FrameworkSpec {
-  format: TsFramework;
+  format: MigrationFormat;
+  /** Detection: patterns of a migration of this framework, with their weight (highest total wins). */
+  signals: readonly (readonly [RegExp, number])[];
+  /** The name `up`'s first parameter has in this framework's migrations (`knex`, `pgm`…): 10 more. */
+  upParameter?: string;
+  /** Packages and files that declare the framework in a repository (for `init`). */
+  declaredBy?: FormatParser['declaredBy'];
   /** Human name for messages. */
   name: string;
   read(input: ReadInput): ReadOutput;
@@ -79,57 +83,6 @@ const UP_SHAPE = new RegExp(
   ].join('|'),
 );
 
-const SIGNALS: Record<TsFramework, [RegExp, number][]> = {
-  typeorm: [
-    [/\bimplements\s+MigrationInterface\b/, 30],
-    [/from\s+['"]typeorm['"]|require\(\s*['"]typeorm['"]\s*\)/, 15],
-    [/\bqueryRunner\s*[.:,)]/, 10],
-    [/\bQueryRunner\b/, 5],
-  ],
-  'mikro-orm': [
-    [/['"]@mikro-orm\/[\w-]+['"]/, 30],
-    [/\bextends\s+Migration\b/, 10],
-    [/\bthis\.addSql\s*\(/, 15],
-  ],
-  kysely: [
-    [/from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/, 30],
-    [/\bKysely\s*</, 10],
-    [
-      /\.schema\s*\.\s*(?:createTable|alterTable|createIndex|dropTable|dropIndex|createType)\s*\(\s*['"`][^'"`]*['"`]\s*\)/,
-      8,
-    ],
-    [/\.execute\(\s*\)/, 3],
-  ],
-  'node-pg-migrate': [
-    [/from\s+['"]node-pg-migrate['"]|require\(\s*['"]node-pg-migrate['"]\s*\)/, 30],
-    [/\bMigrationBuilder\b/, 15],
-    [/\bpgm\s*\./, 15],
-    [/\bexports\.shorthands\b|\bexport\s+const\s+shorthands\b/, 10],
-  ],
-  sequelize: [
-    [/from\s+['"]sequelize(?:-typescript)?['"]|require\(\s*['"]sequelize['"]\s*\)/, 20],
-    [/\bqueryInterface\s*\./, 20],
-    [/\bQueryInterface\b/, 10],
-    [/\bSequelize\s*\.\s*[A-Z]/, 5],
-  ],
-  knex: [
-    [/from\s+['"]knex['"]|require\(\s*['"]knex['"]\s*\)/, 20],
-    [/\bKnex\b/, 5],
-    [/\bknex\s*\.\s*(?:schema|raw|fn)\b/, 20],
-    [
-      /\.schema\s*(?:\.\s*withSchema\([^)]*\)\s*)?\.\s*(?:createTable|alterTable|table)\s*\(\s*[^,()]+,\s*(?:async\s*)?(?:function\b|\(?\s*\w+\s*\)?\s*=>)/,
-      10,
-    ],
-  ],
-};
-
-/** The first parameter name of `up` hints at the framework (`knex`, `pgm`, `queryInterface`…). */
-const PARAM_HINTS: Record<string, TsFramework> = {
-  knex: 'knex',
-  pgm: 'node-pg-migrate',
-  queryInterface: 'sequelize',
-  queryRunner: 'typeorm',
-};
 const UP_PARAM =
   /\bup\s*(?:=\s*(?:async\s*)?(?:function\s*)?|:\s*(?:async\s*)?(?:function\s*)?)?\(\s*(\w+)|\bfunction\s+up\s*\(\s*(\w+)|\basync\s+up\s*\(\s*(\w+)|\bup\s*[=:]\s*(?:async\s+)?(\w+)\s*=>/;
 
@@ -159,29 +112,27 @@ export function notMigrationReason(file: SourceFile): string | undefined {
   return undefined;
 }
 
-let lastText: string | undefined;
-let lastScores: Record<TsFramework, number> | undefined;
+/** Whether a text defines `up`, and the name of its first parameter: the same for every framework's score. */
+let lastShape: { text: string; hasUp: boolean; param: string | undefined } | undefined;
 
-/** Scores for every framework (0 = not a migration of it). Cheap: regexes only. */
-export function frameworkScores(text: string): Record<TsFramework, number> {
-  if (text === lastText && lastScores) return lastScores;
-  const scores = { knex: 0, typeorm: 0, kysely: 0, 'node-pg-migrate': 0, sequelize: 0, 'mikro-orm': 0 } as Record<
-    TsFramework,
-    number
-  >;
-  if (UP_SHAPE.test(text)) {
-    for (const fw of Object.keys(SIGNALS) as TsFramework[]) {
-      for (const [re, weight] of SIGNALS[fw]) if (re.test(text)) scores[fw] += weight;
-    }
-    const m = UP_PARAM.exec(text);
+function upShape(text: string): { hasUp: boolean; param: string | undefined } {
+  if (lastShape?.text !== text) {
+    const hasUp = UP_SHAPE.test(text);
+    const m = hasUp ? UP_PARAM.exec(text) : null;
     // `exports.up = async knex => …` names its parameter without parentheses.
-    const param = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
-    const hinted = param ? PARAM_HINTS[param] : undefined;
-    if (hinted) scores[hinted] += 10;
+    lastShape = { text, hasUp, param: m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4] };
   }
-  lastText = text;
-  lastScores = scores;
-  return scores;
+  return lastShape;
+}
+
+/** How sure detection is that a text is a migration of this framework (0 = not one). Cheap: regexes only. */
+export function frameworkScore(spec: Pick<FrameworkSpec, 'signals' | 'upParameter'>, text: string): number {
+  const { hasUp, param } = upShape(text);
+  if (!hasUp) return 0;
+  let score = 0;
+  for (const [re, weight] of spec.signals) if (re.test(text)) score += weight;
+  if (param !== undefined && param === spec.upParameter) score += 10;
+  return score;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,24 +197,28 @@ export async function parseFrameworkMigration(
   spec: FrameworkSpec,
   file: SourceFile,
   options?: Pick<ParseOptions, 'dialect'>,
-): Promise<Migration> {
+): Promise<Migration[]> {
   await initSqlParser();
   const parsed = await parseModule(file.text, file.path);
   if (!parsed.ok)
-    return failure(file, spec.format, {
-      rule: 'parse-error',
-      message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`,
-      offset: parsed.offset,
-    });
+    return [
+      failure(file, spec.format, {
+        rule: 'parse-error',
+        message: `Cannot parse this file as TypeScript/JavaScript: ${parsed.message}`,
+        offset: parsed.offset,
+      }),
+    ];
   const scope = new Scope(parsed.program, options?.dialect);
   const shape = findMigrationShape(parsed.program, scope);
   if (!shape.up && shape.units) return parseUnits(spec, file, parsed.program, scope, shape);
   if (!shape.up) {
-    return failure(file, spec.format, {
-      rule: 'parse-error',
-      message: `No ${spec.name} migration found: the file defines no up() function (exports.up, export function up, module.exports = { up }, or a class with an up() method).`,
-      offset: 0,
-    });
+    return [
+      failure(file, spec.format, {
+        rule: 'parse-error',
+        message: `No ${spec.name} migration found: the file defines no up() function (exports.up, export function up, module.exports = { up }, or a class with an up() method).`,
+        offset: 0,
+      }),
+    ];
   }
   const collector = new OpCollector(file.path, file.text, scope);
   const input: ReadInput = { file: file.path, source: file.text, program: parsed.program, scope, shape, collector };
@@ -281,16 +236,13 @@ export async function parseFrameworkMigration(
   if (out.transaction.downgrade !== out.transaction.upgrade)
     migration.transactionByDirection = { downgrade: out.transaction.downgrade };
   if (collector.otherDatabaseCode) migration.otherDatabaseCode = true;
-  return migration;
+  return [migration];
 }
-
-/** Per-unit downgrade facts of files holding several migrations, for `arrangeRun` to split them. */
-const UNITS = new WeakMap<Migration, { name: string; downgrade: DowngradeInfo }[]>();
 
 /**
  * A file holding several migrations (an inline migration provider): each `up`/`down` pair is read on
- * its own and its ops are stamped with the migration's name (`revision`); `arrangeRun` then makes one
- * migration per unit, so "earlier in the same migration" means the same unit, as the tool runs them.
+ * its own and its ops are stamped with the migration's name (`revision`); the file gives one migration
+ * per unit, so "earlier in the same migration" means the same unit, as the tool runs them.
  */
 function parseUnits(
   spec: FrameworkSpec,
@@ -298,7 +250,7 @@ function parseUnits(
   program: Node,
   scope: Scope,
   shape: MigrationShape,
-): Migration {
+): Migration[] {
   const ops: Migration['ops'] = [];
   const diagnostics: FileDiagnostic[] = [];
   const units: { name: string; downgrade: DowngradeInfo }[] = [];
@@ -338,23 +290,13 @@ function parseUnits(
     diagnostics,
     source: file.text,
   };
-  const notPresent = units.find((u) => u.downgrade.state !== 'present');
-  migration.downgrade = notPresent
-    ? {
-        ...notPresent.downgrade,
-        note: `migration "${notPresent.name}"${notPresent.downgrade.note ? `: ${notPresent.downgrade.note}` : ''}`,
-      }
-    : units[0]!.downgrade;
   if (modes.downgrade !== modes.upgrade) migration.transactionByDirection = { downgrade: modes.downgrade };
   if (otherDatabaseCode) migration.otherDatabaseCode = true;
-  UNITS.set(migration, units);
-  return migration;
+  return splitUnits(migration, units);
 }
 
 /** One migration per unit of a multi-migration file, in file order (the order the provider lists them). */
-function splitUnits(m: Migration): Migration[] {
-  const units = UNITS.get(m);
-  if (!units) return [m];
+function splitUnits(m: Migration, units: readonly { name: string; downgrade: DowngradeInfo }[]): Migration[] {
   return units.map((u, i) => {
     const piece: Migration = {
       file: m.file,
@@ -379,9 +321,11 @@ export function frameworkParser(spec: FrameworkSpec): FormatParser {
     ...(spec.transactionFacts ? { transactionFacts: spec.transactionFacts } : {}),
     ...(spec.identifiedBy ? { identifiedBy: spec.identifiedBy } : {}),
     ...(spec.formatHelp ? { formatHelp: spec.formatHelp } : {}),
-    detect: (file) => frameworkScores(file.text)[spec.format],
+    ...(spec.declaredBy ? { declaredBy: spec.declaredBy } : {}),
+    detect: (file) => frameworkScore(spec, file.text),
     notMigration: notMigrationReason,
     parse: (file, options) => parseFrameworkMigration(spec, file, options),
-    arrangeRun: (migrations) => migrations.flatMap(splitUnits),
+    // The framework's migrator runs its migrations as one list: they stay together, where the first one is.
+    arrangeRun: (migrations) => migrations,
   };
 }

@@ -22,6 +22,12 @@ import * as ir from '../ir-builder.js';
 import { doubleQuote, quoteLiteral } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    knex: true;
+  }
+}
+
 /** Column methods of Knex's table builder → the SQL type its pg client emits. */
 function knexColumnType(method: string, args: Node[], scope: Scope): { sql: string; primaryKey?: boolean } | undefined {
   const num = (i: number, fallback: number): number | null => {
@@ -1056,6 +1062,17 @@ function knexTransaction(input: ReadInput): TransactionMode {
 
 export const knexSpec: FrameworkSpec = {
   format: 'knex',
+  signals: [
+    [/from\s+['"]knex['"]|require\(\s*['"]knex['"]\s*\)/, 20],
+    [/\bKnex\b/, 5],
+    [/\bknex\s*\.\s*(?:schema|raw|fn)\b/, 20],
+    [
+      /\.schema\s*(?:\.\s*withSchema\([^)]*\)\s*)?\.\s*(?:createTable|alterTable|table)\s*\(\s*[^,()]+,\s*(?:async\s*)?(?:function\b|\(?\s*\w+\s*\)?\s*=>)/,
+      10,
+    ],
+  ],
+  upParameter: 'knex',
+  declaredBy: { packages: ['knex'], files: ['knexfile.js', 'knexfile.ts'] },
   transactionFacts: {
     wrapped: {
       reason: 'knex runs each migration in a transaction',

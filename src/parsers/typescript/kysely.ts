@@ -28,6 +28,12 @@ import { builderRowScope, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    kysely: true;
+  }
+}
+
 const EXECUTE = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow']);
 
 /** alterTable() calls that become actions of its one ALTER TABLE statement. */
@@ -600,6 +606,16 @@ function has(links: ChainLink[], name: string): boolean {
 
 export const kyselySpec: FrameworkSpec = {
   format: 'kysely',
+  signals: [
+    [/from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/, 30],
+    [/\bKysely\s*</, 10],
+    [
+      /\.schema\s*\.\s*(?:createTable|alterTable|createIndex|dropTable|dropIndex|createType)\s*\(\s*['"`][^'"`]*['"`]\s*\)/,
+      8,
+    ],
+    [/\.execute\(\s*\)/, 3],
+  ],
+  declaredBy: { packages: ['kysely'] },
   transactionFacts: {
     wrapped: {
       reason: "Kysely's Migrator runs each migration in a transaction on Postgres",

@@ -13,6 +13,12 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { bodyStatements } from './shape.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    'mikro-orm': true;
+  }
+}
+
 class MikroOrmReader extends FrameworkReader {
   protected readonly objectName = 'migration (this)';
 
@@ -68,6 +74,12 @@ function mikroTransaction(input: ReadInput): TransactionMode {
 
 export const mikroOrmSpec: FrameworkSpec = {
   format: 'mikro-orm',
+  signals: [
+    [/['"]@mikro-orm\/[\w-]+['"]/, 30],
+    [/\bextends\s+Migration\b/, 10],
+    [/\bthis\.addSql\s*\(/, 15],
+  ],
+  declaredBy: { packages: ['@mikro-orm/migrations'] },
   transactionFacts: {
     wrapped: {
       reason: 'MikroORM runs each migration in a transaction',

@@ -22,6 +22,12 @@ import * as ir from '../ir-builder.js';
 import { doubleQuote } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    'node-pg-migrate': true;
+  }
+}
+
 const TYPE_ADAPTERS: Record<string, string> = {
   int: 'integer',
   string: 'text',
@@ -615,6 +621,14 @@ class PgmReader extends FrameworkReader {
 
 export const nodePgMigrateSpec: FrameworkSpec = {
   format: 'node-pg-migrate',
+  signals: [
+    [/from\s+['"]node-pg-migrate['"]|require\(\s*['"]node-pg-migrate['"]\s*\)/, 30],
+    [/\bMigrationBuilder\b/, 15],
+    [/\bpgm\s*\./, 15],
+    [/\bexports\.shorthands\b|\bexport\s+const\s+shorthands\b/, 10],
+  ],
+  upParameter: 'pgm',
+  declaredBy: { packages: ['node-pg-migrate'] },
   transactionFacts: {
     wrapped: {
       reason: 'node-pg-migrate runs each migration in a transaction',

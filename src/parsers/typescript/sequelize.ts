@@ -24,6 +24,12 @@ import * as ir from '../ir-builder.js';
 import { doubleQuoteQualified } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    sequelize: true;
+  }
+}
+
 /** Sequelize DataTypes → the SQL its Postgres dialect writes (`args` are the type's call arguments). */
 function sequelizeType(name: string, args: (string | number | undefined)[]): string | undefined {
   const n = (i: number) => (typeof args[i] === 'number' ? (args[i] as number) : undefined);
@@ -721,6 +727,14 @@ const SQLITE_REBUILDS = new Set([
 
 export const sequelizeSpec: FrameworkSpec = {
   format: 'sequelize',
+  signals: [
+    [/from\s+['"]sequelize(?:-typescript)?['"]|require\(\s*['"]sequelize['"]\s*\)/, 20],
+    [/\bqueryInterface\s*\./, 20],
+    [/\bQueryInterface\b/, 10],
+    [/\bSequelize\s*\.\s*[A-Z]/, 5],
+  ],
+  upParameter: 'queryInterface',
+  declaredBy: { packages: ['sequelize', 'sequelize-cli'], files: ['.sequelizerc'] },
   name: 'Sequelize',
   formatHelp: {
     concurrentIndex:

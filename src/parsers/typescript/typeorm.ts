@@ -39,6 +39,12 @@ import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { doubleQuote } from '../../ir/identifiers.js';
 
+declare module '../../ir/types.js' {
+  interface MigrationFormats {
+    typeorm: true;
+  }
+}
+
 /** TypeORM's DefaultNamingStrategy: prefix + SHA-1 of `table_sortedColumns[_where]`. */
 function typeormName(
   prefix: 'PK' | 'UQ' | 'FK' | 'IDX' | 'CHK',
@@ -743,6 +749,14 @@ function typeormTransaction(input: ReadInput): TransactionMode {
 
 export const typeormSpec: FrameworkSpec = {
   format: 'typeorm',
+  signals: [
+    [/\bimplements\s+MigrationInterface\b/, 30],
+    [/from\s+['"]typeorm['"]|require\(\s*['"]typeorm['"]\s*\)/, 15],
+    [/\bqueryRunner\s*[.:,)]/, 10],
+    [/\bQueryRunner\b/, 5],
+  ],
+  upParameter: 'queryRunner',
+  declaredBy: { packages: ['typeorm'] },
   transactionFacts: {
     wrapped: {
       reason: 'TypeORM runs migrations in a transaction',

@@ -3,7 +3,7 @@
  * (CREATE TABLE, ADD COLUMN, ALTER COLUMN … TYPE), as one callback.
  */
 import type { ColumnDef, Operation, QualifiedName, SourceSpan, TypeRef } from '../../ir/types.js';
-import type { Visitor } from '../../engine/types.js';
+import type { Visitor } from '../types.js';
 import { tableName } from './helpers.js';
 
 export interface ColumnTypeUse {

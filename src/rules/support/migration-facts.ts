@@ -4,8 +4,8 @@
  * removes it again is the expected reverse, not a loss of existing data).
  */
 import type { QualifiedName, TransactionMode } from '../../ir/types.js';
-import type { RuleContext } from '../../engine/types.js';
-import { tableKey } from '../../engine/lint.js';
+import type { RuleContext } from '../types.js';
+import { tableKey } from '../../analysis/schema-state.js';
 
 /** How the tool runs the ops of the direction being linted. */
 export function toolTransactionMode(context: RuleContext): TransactionMode {

@@ -4,7 +4,7 @@
  * Shared by require-lock-timeout and require-statement-timeout.
  */
 import type { Operation, OperationKind, QualifiedName } from '../../ir/types.js';
-import type { LockMode } from '../../engine/types.js';
+import type { LockMode } from '../../analysis/lock-modes.js';
 import { tableName } from './helpers.js';
 
 export interface TableLock {

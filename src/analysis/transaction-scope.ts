@@ -1,4 +1,4 @@
-import type { Operation } from '../../ir/types.js';
+import type { Operation } from '../ir/types.js';
 
 function endsTransaction(op: Operation): boolean {
   return op.kind === 'transaction' && (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare');

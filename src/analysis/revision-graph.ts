@@ -3,7 +3,7 @@
  * `parents`, `revisionInfo`): heads, references to revisions that do not exist, duplicate ids,
  * cycles, and the order Alembic runs the revisions in (parents and dependencies first).
  */
-import type { Migration } from '../../ir/types.js';
+import type { Migration } from '../ir/types.js';
 
 export interface RevisionGraph {
   /** The versions directory (revisions are grouped by the directory their file is in). */

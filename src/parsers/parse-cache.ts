@@ -18,11 +18,11 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import type { CacheStats } from './stats.js';
 import type { Migration } from '../ir/types.js';
-import type { ParseOptions, SourceFile } from '../parsers/types.js';
+import type { ParseOptions, SourceFile } from './types.js';
 import { VERSION } from '../version.js';
 
 /** Bumped when the entry layout or the key's ingredients change. */
-const SCHEMA = 1;
+const SCHEMA = 2;
 /** Entries live in a subdirectory per schema, so a new layout never reads an old one. */
 const SUBDIR = `parse-v${SCHEMA}`;
 /** The tool's own default, relative to the working directory (as ESLint and Ruff do). */
@@ -32,8 +32,8 @@ interface Entry {
   schema: number;
   version: string;
   key: string;
-  /** The migration without its `source` (the text is the file's, restored on read). */
-  migration: Migration;
+  /** The file's migrations without their `source` (the text is the file's, restored on read). */
+  migrations: Migration[];
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -85,8 +85,8 @@ export class ParseCache {
     return `${sha256(file.path).slice(0, 16)}-${sha256(`${facts}\0${file.text}`)}`;
   }
 
-  /** The cached migration of `file` under `key`, or undefined (a miss) when there is no trustworthy entry. */
-  get(key: string, file: SourceFile): Migration | undefined {
+  /** The cached migrations of `file` under `key`, or undefined (a miss) when there is no trustworthy entry. */
+  get(key: string, file: SourceFile): Migration[] | undefined {
     let text: string;
     try {
       text = readFileSync(join(this.dir, `${key}.json`), 'utf8');
@@ -101,11 +101,13 @@ export class ParseCache {
         entry.schema === SCHEMA &&
         entry.version === VERSION &&
         entry.key === key &&
-        isMigrationOf(entry.migration, file.path)
+        Array.isArray(entry.migrations) &&
+        entry.migrations.length > 0 &&
+        entry.migrations.every((m) => isMigrationOf(m, file.path))
       ) {
         this.stats.hits++;
-        entry.migration.source = file.text;
-        return entry.migration;
+        for (const m of entry.migrations) m.source = file.text;
+        return entry.migrations;
       }
     } catch {
       // a truncated or garbled entry: a miss, rewritten below
@@ -116,12 +118,17 @@ export class ParseCache {
   }
 
   /**
-   * Stores a freshly parsed migration (before anything later in the run changes it). A cache that
+   * Stores the freshly parsed migrations of a file (before anything later in the run changes it). A cache that
    * cannot be written (read-only, full disk) only costs the next run its speed.
    */
-  set(key: string, migration: Migration): void {
+  set(key: string, migrations: readonly Migration[]): void {
     if (!this.writable) return;
-    const entry: Entry = { schema: SCHEMA, version: VERSION, key, migration: { ...migration, source: '' } };
+    const entry: Entry = {
+      schema: SCHEMA,
+      version: VERSION,
+      key,
+      migrations: migrations.map((m) => ({ ...m, source: '' })),
+    };
     const name = `${key}.json`;
     const temp = join(this.dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {

@@ -1,12 +1,12 @@
-import type { Rule } from '../engine/types.js';
-import { lockSql } from '../rules/support/helpers.js';
+import type { FindingKind } from './types.js';
+import { lockSql } from '../analysis/lock-modes.js';
 
 /** `error`, or `warning (off by default)` for a rule the config must turn on. */
-function severityLabel(rule: Rule): string {
+function severityLabel(rule: FindingKind): string {
   return rule.meta.offByDefault ? `${rule.meta.severity} (off by default)` : rule.meta.severity;
 }
 
-export function listRules(rules: readonly Rule[]): string {
+export function listRules(rules: readonly FindingKind[]): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
   const sev = Math.max(...rules.map((r) => severityLabel(r).length));
   return (
@@ -15,7 +15,7 @@ export function listRules(rules: readonly Rule[]): string {
 }
 
 /** A rule's documentation as Markdown (what `migration-lint explain` prints and docs/rules.md collects). */
-export function explainRule(rule: Rule): string {
+export function explainRule(rule: FindingKind): string {
   const m = rule.meta;
   const parts = [
     `# ${m.id}`,
@@ -45,7 +45,7 @@ export function explainRule(rule: Rule): string {
 }
 
 /** docs/rules.md: an index of every rule, then each rule's `explain` text one heading level down. */
-export function rulesReference(rules: readonly Rule[]): string {
+export function rulesReference(rules: readonly FindingKind[]): string {
   const anchor = (id: string) => id.toLowerCase().replace(/[^a-z0-9-]/g, '');
   const lines = [
     '# Rules',
@@ -80,7 +80,7 @@ export function rulesReference(rules: readonly Rule[]): string {
 }
 
 /** The rule table README.md shows between its `rules:start` / `rules:end` markers. */
-export function readmeRulesTable(rules: readonly Rule[]): string {
+export function readmeRulesTable(rules: readonly FindingKind[]): string {
   return [
     '| Rule | Severity | What it catches |',
     '| --- | --- | --- |',
