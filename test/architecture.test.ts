@@ -17,7 +17,7 @@ const SRC = resolve(import.meta.dirname, '../src');
 /** Lowest first. A top-level file is named without `.ts` (`linter` is src/linter.ts). */
 const LAYERS: readonly (readonly string[])[] = [
   // the operation IR, and leaf utilities with no project imports
-  ['ir', 'version', 'files', 'git'],
+  ['ir', 'package-identity', 'version', 'files', 'git'],
   // facts computed over the IR: schema state, transactions, lock modes, the revision graph
   ['analysis'],
   // frontends (files → IR) and rules (IR → findings): neither knows the other
@@ -26,8 +26,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ['engine'],
   // what happens to findings after the engine: suppression comments, baselines
   ['suppressions', 'baseline'],
-  // the pipeline: read, parse, lint, suppress
-  ['linter'],
+  // the pipeline after parsing (shared with the browser playground), then the Node pipeline (workers,
+  // caches) and the browser's entry
+  ['lint-core'],
+  ['linter', 'core'],
   // outputs and settings
   ['report', 'config'],
   ['trace', 'fix'],
@@ -111,7 +113,7 @@ describe('layers', () => {
       expect.arrayContaining([
         'engine/lint.ts → analysis/schema-state.ts',
         'rules/multiple-heads.ts → analysis/revision-graph.ts',
-        'linter.ts → engine/lint.ts',
+        'lint-core.ts → engine/lint.ts',
       ]),
     );
     const wrong = all.flatMap((e) => {
