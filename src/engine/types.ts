@@ -28,6 +28,18 @@ export interface Finding {
   lock?: string;
   direction: Direction;
   revision?: string;
+  /** The other half of a pair (the ADD of a drop+add, the other heads): where it is and what it is. */
+  related?: RelatedLocation[];
+}
+
+/** A place a finding points to besides its own: 1-based, like the finding's. */
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
 }
 
 /** Postgres table-level lock modes, weakest to strongest. */
@@ -84,6 +96,8 @@ export interface ReportOptions {
   /** Defaults to the op's span. */
   span?: SourceSpan;
   severity?: Severity;
+  /** Other places the finding is about (the other half of a pair), each with what it is. */
+  related?: readonly { span: SourceSpan; message: string }[];
 }
 
 export interface RuleContext {

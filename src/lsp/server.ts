@@ -81,6 +81,11 @@ export function toDiagnostic(f: Finding, doc?: TextDocument): Diagnostic {
     message,
   };
   if (findRule(f.rule)) d.codeDescription = { href: ruleDocsUrl(f.rule) };
+  if (f.related?.length)
+    d.relatedInformation = f.related.map((l) => ({
+      location: { uri: pathToFileURL(l.file).href, range: findingRange(l, l.file === f.file ? doc : undefined) },
+      message: l.message,
+    }));
   return d;
 }
 
