@@ -351,8 +351,15 @@ describe('migration-lint lsp --stdio', () => {
       range: shown.diagnostics[0]!.range,
       context: { diagnostics: shown.diagnostics },
     });
-    // an Alembic file is Python: no SQL rewrite is offered
-    expect(actions).toHaveLength(1);
+    // an Alembic file gets Alembic's rewrite (not SQL's), then the suppression
+    expect(actions.map((a) => a.title)).toEqual([
+      'Create the index CONCURRENTLY, in an autocommit block',
+      'Suppress require-concurrent-index-creation for this statement (with a reason)',
+    ]);
+    const rewrite = actions[0]!.edit.changes[alembicUri]![0]!.newText;
+    expect(rewrite).toContain('with op.get_context().autocommit_block():\n');
+    expect(rewrite).toContain('postgresql_concurrently=True');
+    actions.shift();
     expect(actions[0]!.edit.changes[alembicUri]).toEqual([
       {
         range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } },

@@ -35,7 +35,9 @@ import type { ConfigProblem } from '../config/schema.js';
 import { EXTENSIONS } from '../parsers/registry.js';
 import { lintDirectory } from './lint-directory.js';
 import type { LineRange } from '../suppressions/apply.js';
-import { applyInsertion, type Insertion, mechanicalFixes, suppressionInsertions } from '../fix/edits.js';
+import { insertionEdit, suppressionInsertions } from '../fix/edits.js';
+import { applyEdits, mechanicalFixes, type TextFix } from '../fix/fixes.js';
+import type { MigrationFormat } from '../ir/types.js';
 
 export const SOURCE = 'migration-lint';
 /** Wait after the last keystroke before linting again. */
@@ -118,7 +120,10 @@ export function startServer(connection: Connection): void {
   const options: Options = { debounceMs: DEFAULT_DEBOUNCE_MS };
   let workspaceRoot: string | undefined;
   /** The findings last published per open document, for code actions and hover. */
-  const published = new Map<string, { version: number; findings: Finding[]; statements: readonly LineRange[] }>();
+  const published = new Map<
+    string,
+    { version: number; findings: Finding[]; statements: readonly LineRange[]; format?: MigrationFormat | undefined }
+  >();
   /** Config files currently shown with problems. */
   const brokenConfigs = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -175,6 +180,7 @@ export function startServer(connection: Connection): void {
               version: versions.get(doc.uri)!,
               findings,
               statements: result.statements.get(path) ?? [],
+              format: result.formats.get(path),
             });
           else published.delete(doc.uri);
           await connection.sendDiagnostics({
@@ -297,26 +303,41 @@ export function startServer(connection: Connection): void {
     return result.kind === 'linted' ? { findings: result.findings.filter((f) => f.file === path) } : undefined;
   }
   const count = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule).length;
-  /** The insertion as a code action, when the edited migration loses the finding and gains no new one. */
+  /** The fix as a code action, when the edited migration loses the finding and gains no new one. */
   async function checkedAction(
     doc: TextDocument,
     before: readonly Finding[],
     finding: Finding,
-    insertion: Insertion,
+    fix: TextFix,
     kind: 'fix' | 'suppress',
   ): Promise<CodeAction | undefined> {
-    const after = await findingsWith(doc.uri, applyInsertion(doc.getText(), insertion));
+    const edited = applyEdits(doc.getText(), fix.edits);
+    if (edited === undefined) return undefined;
+    const after = await findingsWith(doc.uri, edited);
     if (!after) return undefined;
     if (count(after.findings, finding.rule) >= count(before, finding.rule)) return undefined;
-    for (const rule of ['parse-error', 'unused-suppression', 'ban-concurrent-index-creation-in-transaction'])
+    for (const rule of [
+      'parse-error',
+      'unused-suppression',
+      'ban-concurrent-index-creation-in-transaction',
+      'constraint-missing-not-valid',
+      'transaction-nesting',
+      'ban-uncommitted-transaction',
+    ])
       if (rule !== finding.rule && count(after.findings, rule) > count(before, rule)) return undefined;
-    const at = { line: insertion.line - 1, character: insertion.character };
     return {
-      title: insertion.title,
+      title: fix.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [toDiagnostic(finding, doc)],
       ...(kind === 'fix' ? { isPreferred: true } : {}),
-      edit: { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } },
+      edit: {
+        changes: {
+          [doc.uri]: fix.edits.map((e) => ({
+            range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
+            newText: e.text,
+          })),
+        },
+      },
     };
   }
 
@@ -328,12 +349,14 @@ export function startServer(connection: Connection): void {
     try {
       for (const f of shown.findings) {
         if (!overlaps(findingRange(f, doc), params.range)) continue;
-        for (const fix of mechanicalFixes(f, doc.getText(), shown.statements)) {
+        const text = doc.getText();
+        for (const fix of await mechanicalFixes(f, { text, statements: shown.statements, format: shown.format })) {
           const fixAction = await checkedAction(doc, shown.findings, f, fix, 'fix');
           if (fixAction) actions.push(fixAction);
         }
-        for (const insertion of suppressionInsertions(f, doc.getText(), shown.statements)) {
-          const suppress = await checkedAction(doc, shown.findings, f, insertion, 'suppress');
+        for (const insertion of suppressionInsertions(f, text, shown.statements)) {
+          const asFix = { title: insertion.title, edits: [insertionEdit(text, insertion)] };
+          const suppress = await checkedAction(doc, shown.findings, f, asFix, 'suppress');
           if (suppress) {
             actions.push(suppress);
             break;
