@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, findConfig, type LoadedConfig } from '../config/load.js';
 import type { ConfigProblem } from '../config/schema.js';
@@ -81,6 +82,20 @@ const RECENT_RUNS = 16;
 const parseCache = new MemoryParseCache();
 
 /**
+ * Where the server keeps what the parsers made of each file between editor sessions, so a restart
+ * parses only what changed: in the user's cache directory, outside every repository (entries are keyed
+ * by content and path, and no commit can plant one there). Undefined: memory only.
+ */
+let persistentCache: string | undefined = join(
+  process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+  'migration-lint',
+  'lsp',
+);
+export function setPersistentCache(location: string | undefined): void {
+  persistentCache = location;
+}
+
+/**
  * Lints the migration set of `dir`. `overlays` (absolute path → text) replace the disk content of
  * open files; `wanted` are the files the caller will show findings for: when no config selects them
  * or no migration format reads them, nothing is linted. `displayFrom` is where messages name files from.
@@ -100,6 +115,7 @@ export async function lintDirectory(
   }
   const { loaded, options } = settings;
   options.cwd = displayFrom ?? loaded?.dir ?? dir;
+  if (persistentCache !== undefined) options.cacheLocation = persistentCache;
   const selected = selectedByConfig(loaded);
   const files = directoryFiles(dir, overlays).filter(selected);
   const contents = new Map<string, ReadResult>(

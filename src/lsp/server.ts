@@ -5,7 +5,7 @@
  * hover on a finding shows the rule's `explain` text. Nothing may write to stdout but the connection.
  */
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CodeAction,
@@ -33,7 +33,7 @@ import { CONFIG_FILE_NAME, ConfigError, loadConfigFile } from '../config/load.js
 import { ACCEPTED_RULE_IDS, findRule } from '../rules/index.js';
 import type { ConfigProblem } from '../config/schema.js';
 import { EXTENSIONS } from '../parsers/registry.js';
-import { lintDirectory } from './lint-directory.js';
+import { lintDirectory, setPersistentCache } from './lint-directory.js';
 import type { LineRange } from '../suppressions/apply.js';
 import { insertionEdit, suppressionInsertions } from '../fix/edits.js';
 import { applyEdits, mechanicalFixes, type TextFix } from '../fix/fixes.js';
@@ -240,8 +240,12 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params) => {
     const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (root) workspaceRoot = filePath(root);
-    const init = params.initializationOptions as { debounceMs?: unknown } | undefined;
+    const init = params.initializationOptions as { debounceMs?: unknown; cacheLocation?: unknown } | undefined;
     if (typeof init?.debounceMs === 'number' && init.debounceMs >= 0) options.debounceMs = init.debounceMs;
+    // a directory for the parse cache between sessions, or null for none
+    if (typeof init?.cacheLocation === 'string' && isAbsolute(init.cacheLocation))
+      setPersistentCache(init.cacheLocation);
+    else if (init?.cacheLocation === null) setPersistentCache(undefined);
     watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
