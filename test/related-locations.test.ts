@@ -115,6 +115,23 @@ describe('related locations', () => {
     expect(f?.related?.map((r) => `${String(r.line)} ${r.message}`)).toEqual(['3 ACCESS EXCLUSIVE on a taken here']);
   });
 
+  it('constraint-missing-not-valid: a VALIDATE in the transaction that added the constraint points at the ADD', async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      '001_tables.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n',
+      '002_check.sql':
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\nCOMMIT;\n",
+    });
+    const json = await cli(['--no-config', '--format', 'json', '.'], dir);
+    const f = (JSON.parse(json.stdout) as { findings: JsonFinding[] }).findings.find(
+      (x) => x.rule === 'constraint-missing-not-valid',
+    );
+    expect(f?.line).toBe(4);
+    expect(f?.related?.map((r) => `${String(r.line)} ${r.message}`)).toEqual([
+      '3 orders_total_check added NOT VALID here',
+    ]);
+  });
+
   it('the language server maps them to relatedInformation with file URIs', () => {
     const file = join(tempDir(), '002_rename.sql');
     const finding: Finding = {
