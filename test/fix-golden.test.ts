@@ -59,7 +59,7 @@ describe.each(readdirSync(CASES).sort())('--fix golden: %s', (name) => {
     // what it changed, file by file
     for (const file of expected) {
       const n = flagged.filter((f) => f.file === file).length;
-      expect(run.stderr).toContain(`migration-lint: fixed ${n} finding${n === 1 ? '' : 's'} in ${file}\n`);
+      expect(run.stderr).toContain(`migration-lint: fixed ${String(n)} finding${n === 1 ? '' : 's'} in ${file}\n`);
     }
     expect(run.stderr).not.toContain('not fixed');
     // no temporary file is left beside the rewritten ones (written by rename)

@@ -59,7 +59,7 @@ const single = (text: string, i: Insertion | undefined): TextFix[] =>
 
 /** `text` with the edits applied; undefined when two of them overlap. Identical edits count once. */
 export function applyEdits(text: string, edits: readonly OffsetEdit[]): string | undefined {
-  const unique = [...new Map(edits.map((e) => [`${e.start}:${e.end}:${e.text}`, e])).values()];
+  const unique = [...new Map(edits.map((e) => [JSON.stringify([e.start, e.end, e.text]), e])).values()];
   unique.sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   let floor = Infinity;
@@ -98,7 +98,7 @@ function dropConcurrently(finding: Finding, text: string): Insertion | undefined
 /** Where a statement ends: its `;` or the end of the span when it has none (the last statement of a file). */
 function statementEnd(text: string, end: number): number {
   let at = end;
-  while (at > 0 && /\s/.test(text[at - 1]!)) at--;
+  while (at > 0 && /\s/.test(text.charAt(at - 1))) at--;
   return text[at - 1] === ';' ? at - 1 : at;
 }
 
@@ -125,18 +125,25 @@ function notValidFix(finding: Finding, ctx: FixContext): TextFix[] {
   const statement = text.slice(start, end);
   const m = ADD_CONSTRAINT.exec(statement);
   // several actions in one ALTER TABLE, or NOT VALID already there: a human rewrites it
-  if (!m || /\bNOT\s+VALID\b/i.test(statement) || /,\s*(?:ADD|ALTER|DROP|VALIDATE)\b/i.test(statement)) return [];
-  const indent = /^[ \t]*/.exec(text.slice(offsetAt(text, line, 1)))![0];
+  const [, table, constraint] = m ?? [];
+  if (
+    !table ||
+    !constraint ||
+    /\bNOT\s+VALID\b/i.test(statement) ||
+    /,\s*(?:ADD|ALTER|DROP|VALIDATE)\b/i.test(statement)
+  )
+    return [];
+  const indent = /^[ \t]*/.exec(text.slice(offsetAt(text, line, 1)))?.[0] ?? '';
   const breakpoint = /-->\s*statement-breakpoint/.test(text) ? '--> statement-breakpoint' : '';
   const terminated = text[end] === ';';
   return [
     {
-      title: `Add the constraint NOT VALID, then VALIDATE CONSTRAINT ${m[2]!} in the next statement`,
+      title: `Add the constraint NOT VALID, then VALIDATE CONSTRAINT ${constraint} in the next statement`,
       edits: [
         {
           start: end,
           end: terminated ? end + 1 : end,
-          text: ` NOT VALID;${breakpoint}\n${indent}ALTER TABLE ${m[1]!} VALIDATE CONSTRAINT ${m[2]!};`,
+          text: ` NOT VALID;${breakpoint}\n${indent}ALTER TABLE ${table} VALIDATE CONSTRAINT ${constraint};`,
         },
       ],
     },
@@ -164,7 +171,8 @@ function robustFix(finding: Finding, text: string): Insertion | undefined {
     'DROP INDEX': [/\bDROP\s+INDEX(?:\s+CONCURRENTLY)?\b(?!\s+IF\b)/iy, ' IF EXISTS'],
     'DROP CONSTRAINT': [/\bDROP\s+CONSTRAINT\b(?!\s+IF\b)/iy, ' IF EXISTS'],
   };
-  const [pattern, words] = patterns[m[1]!]!;
+  const [pattern, words] = patterns[m[1] ?? ''] ?? [];
+  if (!pattern || !words) return undefined;
   return keywordInsertion(finding, text, pattern, words, `Write${words} (the statement can run again)`);
 }
 
@@ -190,7 +198,10 @@ export async function mechanicalFixes(finding: Finding, ctx: FixContext): Promis
         const header = format === 'dbmate' ? dbmateNoTransaction(finding, text) : undefined;
         // the section's own way out of the transaction first: inside it, CONCURRENTLY fails
         return header
-          ? [{ title: `${keyword.title}, outside the transaction`, edits: [...fix[0]!.edits, header] }, ...fix]
+          ? [
+              { title: `${keyword.title}, outside the transaction`, edits: [insertionEdit(text, keyword), header] },
+              ...fix,
+            ]
           : fix;
       }
       if (isScript(finding, format)) return scriptConcurrentIndex(finding, text, format, creation);

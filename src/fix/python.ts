@@ -15,13 +15,13 @@ import {
   type TextFix,
 } from './edits.js';
 
-const indentOf = (line: string) => /^[ \t]*/.exec(line)![0];
+const indentOf = (line: string) => /^[ \t]*/.exec(line)?.[0] ?? '';
 
 /** The statement is already in an `autocommit_block()`: the nearest less-indented line above opens it. */
 function inAutocommitBlock(lines: readonly string[], line: number): boolean {
-  const own = indentOf(lines[line - 1]!).length;
+  const own = indentOf(lines[line - 1] ?? '').length;
   for (let l = line - 1; l >= 1; l--) {
-    const text = lines[l - 1]!;
+    const text = lines[l - 1] ?? '';
     if (!text.trim() || text.trim().startsWith('#')) continue;
     if (indentOf(text).length < own) return /^\s*with\b.*\bautocommit_block\s*\(\s*\)/.test(text);
   }
@@ -32,7 +32,7 @@ function inAutocommitBlock(lines: readonly string[], line: number): boolean {
 function concurrentlyArgument(text: string, close: number): { at: number; text: string } | undefined {
   if (text[close] !== ')') return undefined;
   let prev = close - 1;
-  while (prev >= 0 && /\s/.test(text[prev]!)) prev--;
+  while (prev >= 0 && /\s/.test(text.charAt(prev))) prev--;
   if (text[prev] !== ',') return { at: close, text: ', postgresql_concurrently=True' };
   if (!text.slice(prev, close).includes('\n')) return { at: close, text: ' postgresql_concurrently=True' };
   // one argument per line, trailing comma: a line of its own with the arguments' indentation
@@ -66,7 +66,7 @@ export function pythonConcurrentIndex(
   }
   if (!change) return [];
   const regionStart = offsetAt(text, first, 1);
-  const regionEnd = offsetAt(text, last, 1) + lines[last - 1]!.length;
+  const regionEnd = offsetAt(text, last, 1) + (lines[last - 1] ?? '').length;
   const rel = change.at - regionStart;
   if (rel < 0 || rel > regionEnd - regionStart) return [];
   const region = text.slice(regionStart, regionEnd);
@@ -76,7 +76,7 @@ export function pythonConcurrentIndex(
     return [
       { title: `${verb} the index CONCURRENTLY`, edits: [{ start: regionStart, end: regionEnd, text: changed }] },
     ];
-  const indent = indentOf(lines[first - 1]!);
+  const indent = indentOf(lines[first - 1] ?? '');
   const wrapped =
     `${indent}with op.get_context().autocommit_block():\n` +
     changed
@@ -99,21 +99,23 @@ export function pythonLockTimeout(finding: Finding, text: string): TextFix[] {
   if (!def) return [];
   const lines = text.split('\n');
   let line = text.slice(0, def.index).split('\n').length + 1;
-  while (line <= lines.length && (!lines[line - 1]!.trim() || lines[line - 1]!.trim().startsWith('#'))) line++;
+  while (line <= lines.length && (!(lines[line - 1] ?? '').trim() || (lines[line - 1] ?? '').trim().startsWith('#')))
+    line++;
   if (line > lines.length) return [];
-  const indent = indentOf(lines[line - 1]!);
+  const indent = indentOf(lines[line - 1] ?? '');
   if (indent.length <= indentOf(def[0]).length) return [];
   // a docstring stays the function's first statement
-  const doc = /^[ \t]*[rRuU]?("""|''')/.exec(lines[line - 1]!);
+  const doc = /^[ \t]*[rRuU]?("""|''')/.exec(lines[line - 1] ?? '');
   if (doc) {
-    const rest = lines[line - 1]!.slice(doc[0].length);
-    if (!rest.includes(doc[1]!)) {
+    const quote = doc[1] ?? '"""';
+    const rest = (lines[line - 1] ?? '').slice(doc[0].length);
+    if (!rest.includes(quote)) {
       line++;
-      while (line <= lines.length && !lines[line - 1]!.includes(doc[1]!)) line++;
+      while (line <= lines.length && !(lines[line - 1] ?? '').includes(quote)) line++;
     }
     line++;
-    while (line <= lines.length && !lines[line - 1]!.trim()) line++;
-    if (line > lines.length || indentOf(lines[line - 1]!) !== indent) return [];
+    while (line <= lines.length && !(lines[line - 1] ?? '').trim()) line++;
+    if (line > lines.length || indentOf(lines[line - 1] ?? '') !== indent) return [];
   }
   const at = offsetAt(text, line, 1);
   return [

@@ -41,7 +41,7 @@ function migrationFunction(shape: MigrationShape, finding: Finding): FunctionNod
 
 /** A new first line of a block body, with the first statement's indentation; undefined for an expression body. */
 function atBodyStart(text: string, fn: FunctionNode, statement: (param: string | undefined) => string | undefined) {
-  const first = fn.body?.type === 'BlockStatement' ? (fn.body.body as Node[])[0] : undefined;
+  const first = fn.body.type === 'BlockStatement' ? (fn.body.body as Node[])[0] : undefined;
   if (!first) return undefined;
   const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
   const indent = text.slice(lineStart, first.range[0]);
@@ -63,17 +63,21 @@ function callAt(node: Node, offset: number): Node | undefined {
 
 /** node-pg-migrate's `createIndex(table, columns[, options])` / `dropIndex` with `concurrently: true`. */
 function concurrentlyOption(call: Node | undefined, names: readonly string[]): OffsetEdit | undefined {
-  const callee = unwrap(call?.callee);
-  if (!call || callee?.type !== 'MemberExpression' || !names.includes(callee.property?.name as string))
+  const callee = unwrap(call?.callee as Node | undefined);
+  const method = (callee?.property as Node | undefined)?.name as unknown;
+  if (!call || callee?.type !== 'MemberExpression' || typeof method !== 'string' || !names.includes(method))
     return undefined;
   const args = call.arguments as Node[];
-  const options = unwrap(args[2]);
-  if (args.length === 2) return { start: args[1]!.range[1], end: args[1]!.range[1], text: ', { concurrently: true }' };
+  const [, columns, third] = args;
+  const options = unwrap(third);
+  if (args.length === 2 && columns)
+    return { start: columns.range[1], end: columns.range[1], text: ', { concurrently: true }' };
   if (options?.type !== 'ObjectExpression') return undefined;
   const props = options.properties as Node[];
   if (props.some((p) => keyName(p) === 'concurrently' || p.type === 'SpreadElement')) return undefined;
-  if (props.length === 0) return { start: options.range[0], end: options.range[1], text: '{ concurrently: true }' };
-  return { start: props[0]!.range[0], end: props[0]!.range[0], text: 'concurrently: true, ' };
+  const [firstProp] = props;
+  if (!firstProp) return { start: options.range[0], end: options.range[1], text: '{ concurrently: true }' };
+  return { start: firstProp.range[0], end: firstProp.range[0], text: 'concurrently: true, ' };
 }
 
 /** The framework's own way to run this migration outside a transaction, when the file can say it. */
@@ -93,7 +97,8 @@ function noTransaction(text: string, module: Module, fn: FunctionNode, format: M
       return { start: text.length, end: text.length, text: `${text.endsWith('\n') ? '' : '\n'}\n${line}\n` };
     }
     case 'typeorm': {
-      const first = (shape.classNode?.body?.body as Node[] | undefined)?.[0];
+      const classBody = shape.classNode?.body as Node | undefined;
+      const first = (classBody?.body as Node[] | undefined)?.[0];
       if (!first || shape.members.has('transaction')) return undefined;
       const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
       const indent = text.slice(lineStart, first.range[0]);
