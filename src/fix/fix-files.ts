@@ -47,7 +47,8 @@ export async function planFixes(
     let text = before;
     let findings = linted.findings.filter((f) => f.file === input.path);
     if (findings.some((f) => f.rule === 'parse-error')) continue;
-    const format = linted.migrations.find((m) => m.file === input.path)?.format;
+    const migration = linted.migrations.find((m) => m.file === input.path);
+    const format = migration?.format;
     let statements = linted.migrations.filter((m) => m.file === input.path).flatMap(statementGroups);
     let fixed = 0;
     // one rule at a time, each checked on its own: a rewrite that cannot be kept does not cost the others
@@ -56,7 +57,8 @@ export async function planFixes(
       let taken = 0;
       for (const finding of findings.filter((f) => f.rule === rule)) {
         // a finding's first fix, unless it collides with the edits already taken (they are applied together)
-        const fix = (await mechanicalFixes(finding, { text, statements, format }))[0];
+        const transaction = migration?.transactionByDirection?.[finding.direction] ?? migration?.transaction;
+        const fix = (await mechanicalFixes(finding, { text, statements, format, transaction }))[0];
         if (fix && applyEdits(text, [...edits, ...fix.edits]) !== undefined) {
           edits.push(...fix.edits);
           taken++;

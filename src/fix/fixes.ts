@@ -8,7 +8,7 @@
  * tool would still run the statement in a transaction).
  */
 import type { Finding } from '../engine/types.js';
-import type { MigrationFormat } from '../ir/types.js';
+import type { MigrationFormat, TransactionMode } from '../ir/types.js';
 import type { LineRange } from '../suppressions/apply.js';
 import {
   concurrentlyInsertion,
@@ -32,6 +32,12 @@ export interface FixContext {
   statements: readonly LineRange[];
   /** The file's migration format, when the run detected it. */
   format?: MigrationFormat | undefined;
+  /**
+   * How the tool runs the finding's direction. In a migration it wraps in a transaction, a framework's
+   * `SET lock_timeout` is `SET LOCAL`: a plain SET would outlive the COMMIT on the pooled connection
+   * that an application running its migrations at start-up goes on to use.
+   */
+  transaction?: TransactionMode | undefined;
 }
 
 /** The rules with a mechanical rewrite, in the order `--fix` applies them. */
@@ -215,8 +221,8 @@ export async function mechanicalFixes(finding: Finding, ctx: FixContext): Promis
       return single(text, robustFix(finding, text));
     case 'require-lock-timeout':
       if (sql) return single(text, lockTimeoutInsertion(finding, text, statements));
-      if (isScript(finding, format)) return scriptLockTimeout(finding, text, format);
-      if (isPython(finding, format)) return pythonLockTimeout(finding, text);
+      if (isScript(finding, format)) return scriptLockTimeout(finding, text, format, ctx.transaction === 'wrapped');
+      if (isPython(finding, format)) return pythonLockTimeout(finding, text, ctx.transaction === 'wrapped');
       return [];
     default:
       return [];

@@ -92,7 +92,7 @@ export function pythonConcurrentIndex(
 }
 
 /** `op.execute("SET lock_timeout = '2s'")` as the first statement of the direction's function (after a docstring). */
-export function pythonLockTimeout(finding: Finding, text: string): TextFix[] {
+export function pythonLockTimeout(finding: Finding, text: string, inTransaction: boolean): TextFix[] {
   if (!/^\s*from\s+alembic\s+import\s+(?:.*\b)?op\b/m.test(text)) return [];
   const name = finding.direction === 'upgrade' ? 'upgrade' : 'downgrade';
   const def = new RegExp(`^[ \\t]*def ${name}\\s*\\([^)]*\\)[^:\\n]*:[ \\t]*(?:#.*)?$`, 'm').exec(text);
@@ -121,7 +121,13 @@ export function pythonLockTimeout(finding: Finding, text: string): TextFix[] {
   return [
     {
       title: `Set lock_timeout = ${LOCK_TIMEOUT} at the start of ${name}()`,
-      edits: [{ start: at, end: at, text: `${indent}op.execute("SET lock_timeout = ${LOCK_TIMEOUT}")\n` }],
+      edits: [
+        {
+          start: at,
+          end: at,
+          text: `${indent}op.execute("SET${inTransaction ? ' LOCAL' : ''} lock_timeout = ${LOCK_TIMEOUT}")\n`,
+        },
+      ],
     },
   ];
 }

@@ -139,17 +139,17 @@ export async function scriptConcurrentIndex(
   ];
 }
 
-const SET = `SET lock_timeout = ${LOCK_TIMEOUT}`;
-
 /** `SET lock_timeout` as the migration function's first statement, in the framework's own call. */
 export async function scriptLockTimeout(
   finding: Finding,
   text: string,
   format: MigrationFormat | undefined,
+  inTransaction: boolean,
 ): Promise<TextFix[]> {
   const module = await readModule(text, finding.file);
   const fn = module && migrationFunction(module.shape, finding);
   if (!fn) return [];
+  const SET = `SET${inTransaction ? ' LOCAL' : ''} lock_timeout = ${LOCK_TIMEOUT}`;
   const awaited = fn.async === true;
   const edit = atBodyStart(text, fn, (p) => {
     switch (format) {

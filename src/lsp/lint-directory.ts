@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ConfigError, findConfig, type LoadedConfig } from '../config/load.js';
 import type { ConfigProblem } from '../config/schema.js';
 import type { Finding } from '../engine/types.js';
-import type { Migration, MigrationFormat } from '../ir/types.js';
+import type { Migration, MigrationFormat, TransactionMode } from '../ir/types.js';
 import { type LineRange, statementGroups } from '../suppressions/apply.js';
 import { comparePaths, hasMigrationExtension } from '../files/discover.js';
 import { readSource, type ReadResult } from '../files/read.js';
@@ -27,8 +27,8 @@ export type DirectoryLint =
       findings: Finding[];
       /** Line ranges (1-based) of each linted file's statements: where a suppression comment goes. */
       statements: Map<string, LineRange[]>;
-      /** Each linted file's detected migration format (the form its fixes take). */
-      formats: Map<string, MigrationFormat>;
+      /** Each linted file's detected migration format and how its tool runs its upgrade (the form its fixes take). */
+      formats: Map<string, { format: MigrationFormat; transaction: TransactionMode }>;
       config?: LoadedConfig;
     }
   /** The config that applies cannot be used: nothing is linted (the CLI exits 2 in this case). */
@@ -143,7 +143,12 @@ export async function lintDirectory(
     kind: 'linted',
     findings: run.findings,
     statements: statementRanges(run.migrations),
-    formats: new Map(run.migrations.map((m) => [m.file, m.format])),
+    formats: new Map(
+      run.migrations.map((m) => [
+        m.file,
+        { format: m.format, transaction: m.transactionByDirection?.upgrade ?? m.transaction },
+      ]),
+    ),
     ...(loaded ? { config: loaded } : {}),
   };
   recentRuns.set(key, result);

@@ -37,7 +37,7 @@ import { lintDirectory, setPersistentCache } from './lint-directory.js';
 import type { LineRange } from '../suppressions/apply.js';
 import { insertionEdit, suppressionInsertions } from '../fix/edits.js';
 import { applyEdits, mechanicalFixes, type TextFix } from '../fix/fixes.js';
-import type { MigrationFormat } from '../ir/types.js';
+import type { MigrationFormat, TransactionMode } from '../ir/types.js';
 
 export const SOURCE = 'migration-lint';
 /** Wait after the last keystroke before linting again. */
@@ -122,7 +122,13 @@ export function startServer(connection: Connection): void {
   /** The findings last published per open document, for code actions and hover. */
   const published = new Map<
     string,
-    { version: number; findings: Finding[]; statements: readonly LineRange[]; format?: MigrationFormat | undefined }
+    {
+      version: number;
+      findings: Finding[];
+      statements: readonly LineRange[];
+      format?: MigrationFormat | undefined;
+      transaction?: TransactionMode | undefined;
+    }
   >();
   /** Config files currently shown with problems. */
   const brokenConfigs = new Set<string>();
@@ -180,7 +186,8 @@ export function startServer(connection: Connection): void {
               version: versions.get(doc.uri)!,
               findings,
               statements: result.statements.get(path) ?? [],
-              format: result.formats.get(path),
+              format: result.formats.get(path)?.format,
+              transaction: result.formats.get(path)?.transaction,
             });
           else published.delete(doc.uri);
           await connection.sendDiagnostics({
@@ -354,7 +361,8 @@ export function startServer(connection: Connection): void {
       for (const f of shown.findings) {
         if (!overlaps(findingRange(f, doc), params.range)) continue;
         const text = doc.getText();
-        for (const fix of await mechanicalFixes(f, { text, statements: shown.statements, format: shown.format })) {
+        const { statements, format, transaction } = shown;
+        for (const fix of await mechanicalFixes(f, { text, statements, format, transaction })) {
           const fixAction = await checkedAction(doc, shown.findings, f, fix, 'fix');
           if (fixAction) actions.push(fixAction);
         }
