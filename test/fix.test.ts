@@ -121,6 +121,37 @@ describe('--fix', () => {
     );
   });
 
+  it('takes a migration out of its transaction only when it holds nothing but index changes', async () => {
+    const mixed = `exports.up = (pgm) => {
+  pgm.sql("SET lock_timeout = '2s'");
+  pgm.addColumn('users', { plan: { type: 'text' } });
+  pgm.createIndex('users', 'plan');
+};
+`;
+    const alone = `exports.up = (pgm) => {
+  pgm.sql("SET lock_timeout = '2s'");
+  pgm.createIndex('users', 'email');
+};
+`;
+    workspace({
+      '1700000000000_users.js':
+        "exports.up = (pgm) => {\n  pgm.createTable('users', { id: 'id', email: 'text' });\n};\n",
+      '1700000000001_plan.js': mixed,
+      '1700000000002_email.js': alone,
+    });
+    const r = await cli(['--no-config', '--fix', '--format', 'json', '.'], dir);
+    // the ADD COLUMN would lose its all-or-nothing run: a decision, left to a human
+    expect(read('1700000000001_plan.js')).toBe(mixed);
+    expect(read('1700000000002_email.js')).toBe(
+      alone
+        .replace('  pgm.sql', '  pgm.noTransaction();\n  pgm.sql')
+        .replace("'email')", "'email', { concurrently: true })"),
+    );
+    expect((JSON.parse(r.stdout) as Report).findings.map((f) => `${f.file} ${f.rule}`)).toContain(
+      '1700000000001_plan.js require-concurrent-index-creation',
+    );
+  });
+
   it('never touches a file with a parse error, nor a framework file it has no rewrite for', async () => {
     workspace({ '001_users.sql': CREATE, '002_broken.sql': BROKEN, '003_index.js': KNEX });
     const r = await cli(['--no-config', '--fix', '--format', 'json', '.'], dir);

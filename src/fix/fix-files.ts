@@ -10,7 +10,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../engine/types.js';
 import { type LinterOptions, type LintResult, lintSources, MemoryParseCache, type SourceInput } from '../linter.js';
 import { statementGroups } from '../suppressions/apply.js';
-import { applyEdits, FIXABLE_RULES, mechanicalFixes, type OffsetEdit } from './fixes.js';
+import { applyEdits, FIXABLE_RULES, mechanicalFixes, type OffsetEdit, onlyIndexOps } from './fixes.js';
 
 export interface FileFix {
   path: string;
@@ -47,7 +47,7 @@ export async function planFixes(
     let text = before;
     let findings = linted.findings.filter((f) => f.file === input.path);
     if (findings.some((f) => f.rule === 'parse-error')) continue;
-    const migration = linted.migrations.find((m) => m.file === input.path);
+    let migration = linted.migrations.find((m) => m.file === input.path);
     const format = migration?.format;
     let statements = linted.migrations.filter((m) => m.file === input.path).flatMap(statementGroups);
     let fixed = 0;
@@ -58,7 +58,8 @@ export async function planFixes(
       for (const finding of findings.filter((f) => f.rule === rule)) {
         // a finding's first fix, unless it collides with the edits already taken (they are applied together)
         const transaction = migration?.transactionByDirection?.[finding.direction] ?? migration?.transaction;
-        const fix = (await mechanicalFixes(finding, { text, statements, format, transaction }))[0];
+        const onlyIndexes = migration ? onlyIndexOps(migration.ops, finding.direction) : false;
+        const fix = (await mechanicalFixes(finding, { text, statements, format, transaction, onlyIndexes }))[0];
         if (fix && applyEdits(text, [...edits, ...fix.edits]) !== undefined) {
           edits.push(...fix.edits);
           taken++;
@@ -87,6 +88,8 @@ export async function planFixes(
       text = after;
       findings = now;
       statements = rerun.migrations.filter((m) => m.file === input.path).flatMap(statementGroups);
+      // the next rule's rewrite sees the file as this one left it (out of its transaction, say)
+      migration = rerun.migrations.find((m) => m.file === input.path);
     }
     if (fixed > 0) fixes.push({ path: input.path, before, after: text, fixed });
   }

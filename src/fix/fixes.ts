@@ -8,7 +8,7 @@
  * tool would still run the statement in a transaction).
  */
 import type { Finding } from '../engine/types.js';
-import type { MigrationFormat, TransactionMode } from '../ir/types.js';
+import type { Direction, MigrationFormat, Operation, TransactionMode } from '../ir/types.js';
 import type { LineRange } from '../suppressions/apply.js';
 import {
   concurrentlyInsertion,
@@ -38,6 +38,19 @@ export interface FixContext {
    * that an application running its migrations at start-up goes on to use.
    */
   transaction?: TransactionMode | undefined;
+  /**
+   * The direction holds only index builds and drops (and settings): taking the whole migration out of
+   * its transaction then changes nothing else. Otherwise the other statements would lose their
+   * all-or-nothing run, which is a decision, not a mechanical rewrite: no whole-file opt-out is offered.
+   */
+  onlyIndexes?: boolean | undefined;
+}
+
+const INDEX_ONLY_KINDS = new Set<Operation['kind']>(['create-index', 'drop-index', 'reindex', 'set-setting']);
+
+/** Whether `ops` (one direction of a migration) are only index builds and drops, and settings. */
+export function onlyIndexOps(ops: readonly Operation[], direction: Direction): boolean {
+  return ops.filter((op) => op.direction === direction).every((op) => INDEX_ONLY_KINDS.has(op.kind));
 }
 
 /** The rules with a mechanical rewrite, in the order `--fix` applies them. */
@@ -201,7 +214,7 @@ export async function mechanicalFixes(finding: Finding, ctx: FixContext): Promis
         if (!keyword) return [];
         const fix = single(text, keyword);
         // dbmate says it in the section header; other SQL formats cannot, and the re-lint refuses
-        const header = format === 'dbmate' ? dbmateNoTransaction(finding, text) : undefined;
+        const header = format === 'dbmate' && ctx.onlyIndexes ? dbmateNoTransaction(finding, text) : undefined;
         // the section's own way out of the transaction first: inside it, CONCURRENTLY fails
         return header
           ? [
@@ -210,7 +223,8 @@ export async function mechanicalFixes(finding: Finding, ctx: FixContext): Promis
             ]
           : fix;
       }
-      if (isScript(finding, format)) return scriptConcurrentIndex(finding, text, format, creation);
+      if (isScript(finding, format))
+        return scriptConcurrentIndex(finding, text, format, creation, ctx.onlyIndexes === true);
       if (isPython(finding, format)) return pythonConcurrentIndex(finding, text, statements, creation);
       return [];
     }

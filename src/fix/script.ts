@@ -116,6 +116,7 @@ export async function scriptConcurrentIndex(
   text: string,
   format: MigrationFormat | undefined,
   creation: boolean,
+  mayLeaveTransaction: boolean,
 ): Promise<TextFix[]> {
   const module = await readModule(text, finding.file);
   const fn = module && migrationFunction(module.shape, finding);
@@ -129,7 +130,7 @@ export async function scriptConcurrentIndex(
     content = concurrentlyOption(call, creation ? ['createIndex', 'addIndex'] : ['dropIndex']);
   }
   if (!content) return [];
-  const way = noTransaction(text, module, fn, format);
+  const way = mayLeaveTransaction ? noTransaction(text, module, fn, format) : undefined;
   const verb = creation ? 'Create' : 'Drop';
   return [
     {

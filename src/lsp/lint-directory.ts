@@ -17,6 +17,7 @@ import { readSource, type ReadResult } from '../files/read.js';
 import { type LinterOptions, lintSources, MemoryParseCache, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
+import { onlyIndexOps } from '../fix/fixes.js';
 import { resolveSettings, selectedByConfig } from '../cli/lint-command.js';
 import { UsageError } from '../cli/io.js';
 
@@ -28,7 +29,7 @@ export type DirectoryLint =
       /** Line ranges (1-based) of each linted file's statements: where a suppression comment goes. */
       statements: Map<string, LineRange[]>;
       /** Each linted file's detected migration format and how its tool runs its upgrade (the form its fixes take). */
-      formats: Map<string, { format: MigrationFormat; transaction: TransactionMode }>;
+      formats: Map<string, { format: MigrationFormat; transaction: TransactionMode; onlyIndexes: boolean }>;
       config?: LoadedConfig;
     }
   /** The config that applies cannot be used: nothing is linted (the CLI exits 2 in this case). */
@@ -146,7 +147,11 @@ export async function lintDirectory(
     formats: new Map(
       run.migrations.map((m) => [
         m.file,
-        { format: m.format, transaction: m.transactionByDirection?.upgrade ?? m.transaction },
+        {
+          format: m.format,
+          transaction: m.transactionByDirection?.upgrade ?? m.transaction,
+          onlyIndexes: onlyIndexOps(m.ops, 'upgrade'),
+        },
       ]),
     ),
     ...(loaded ? { config: loaded } : {}),

@@ -128,6 +128,7 @@ export function startServer(connection: Connection): void {
       statements: readonly LineRange[];
       format?: MigrationFormat | undefined;
       transaction?: TransactionMode | undefined;
+      onlyIndexes?: boolean | undefined;
     }
   >();
   /** Config files currently shown with problems. */
@@ -188,6 +189,7 @@ export function startServer(connection: Connection): void {
               statements: result.statements.get(path) ?? [],
               format: result.formats.get(path)?.format,
               transaction: result.formats.get(path)?.transaction,
+              onlyIndexes: result.formats.get(path)?.onlyIndexes,
             });
           else published.delete(doc.uri);
           await connection.sendDiagnostics({
@@ -361,8 +363,8 @@ export function startServer(connection: Connection): void {
       for (const f of shown.findings) {
         if (!overlaps(findingRange(f, doc), params.range)) continue;
         const text = doc.getText();
-        const { statements, format, transaction } = shown;
-        for (const fix of await mechanicalFixes(f, { text, statements, format, transaction })) {
+        const { statements, format, transaction, onlyIndexes } = shown;
+        for (const fix of await mechanicalFixes(f, { text, statements, format, transaction, onlyIndexes })) {
           const fixAction = await checkedAction(doc, shown.findings, f, fix, 'fix');
           if (fixAction) actions.push(fixAction);
         }
