@@ -36,15 +36,17 @@ export class MemoryParseCache {
   private readonly byPath = new Map<string, { key: string; outcome: ParseOutcome }>();
 
   /** Parses the files not parsed before with the same text and options; the others come from the cache. */
-  async parse(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
+  async parse(files: (SourceFile | undefined)[], options: ParseOptions, disk?: ParseCache): Promise<ParseOutcome[]> {
     const optionsKey = JSON.stringify(options);
     const keys = files.map((f) =>
       f ? createHash('sha256').update(optionsKey).update('\0').update(f.text).digest('hex') : '',
     );
     const missing = files.map((f, i) => (f && this.byPath.get(f.path)?.key !== keys[i] ? i : -1)).filter((i) => i >= 0);
+    // files not in memory come from the persistent cache when there is one (an editor's second start)
     const fresh = await parseSources(
       missing.map((i) => files[i]),
       options,
+      disk,
     );
     missing.forEach((i, k) => this.byPath.set(files[i]!.path, { key: keys[i]!, outcome: fresh[k] }));
     // a shallow copy: the run may set a migration's own fields (arrangeRun), which must not leak into the next run
@@ -68,7 +70,7 @@ export async function lintSources(
     dialect: options.dialect,
   };
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
-  const parsed = memory ? await memory.parse(files, parseOptions) : await parseSources(files, parseOptions, cache);
+  const parsed = memory ? await memory.parse(files, parseOptions, cache) : await parseSources(files, parseOptions, cache);
   const result = await lintParsed(inputs, parsed, options, previous, (path) =>
     displayPath(path, options.cwd ?? process.cwd()),
   );

@@ -17,7 +17,8 @@ const SRC = resolve(import.meta.dirname, '../src');
 /** Lowest first. A top-level file is named without `.ts` (`linter` is src/linter.ts). */
 const LAYERS: readonly (readonly string[])[] = [
   // the operation IR, and leaf utilities with no project imports
-  ['ir', 'package-identity', 'version', 'files', 'git'],
+  ['ir', 'package-identity', 'files', 'git'],
+  ['version'],
   // facts computed over the IR: schema state, transactions, lock modes, the revision graph
   ['analysis'],
   // frontends (files → IR) and rules (IR → findings): neither knows the other

@@ -13,6 +13,7 @@ import {
   suppressionInsertions,
 } from '../src/fix/edits.js';
 import type { Finding } from '../src/engine/types.js';
+import { applyEdits, mechanicalFixes } from '../src/fix/fixes.js';
 
 const finding = (
   file: string,
@@ -103,6 +104,73 @@ describe('the lock_timeout insertion', () => {
     const f = finding('drizzle/0001_x.sql', 'require-lock-timeout', 1, 1, 1, 53);
     expect(applyInsertion(text, lockTimeoutInsertion(f, text, [{ line: 1, endLine: 1 }])!)).toBe(
       `SET lock_timeout = '2s';--> statement-breakpoint\n${text}`,
+    );
+  });
+});
+
+describe('multi-edit fixes', () => {
+  it('applyEdits applies bottom-up, counts identical edits once and refuses overlapping ones', () => {
+    const text = 'abcdef';
+    expect(
+      applyEdits(text, [
+        { start: 1, end: 1, text: 'X' },
+        { start: 4, end: 5, text: 'Y' },
+        { start: 1, end: 1, text: 'X' },
+      ]),
+    ).toBe('aXbcdYf');
+    expect(
+      applyEdits(text, [
+        { start: 1, end: 4, text: 'X' },
+        { start: 3, end: 5, text: 'Y' },
+      ]),
+    ).toBeUndefined();
+    expect(
+      applyEdits(text, [
+        { start: 2, end: 2, text: 'X' },
+        { start: 2, end: 2, text: 'Y' },
+      ]),
+    ).toBeUndefined();
+  });
+
+  it('NOT VALID + VALIDATE only for one named constraint per ALTER TABLE', async () => {
+    const fixesOf = (text: string) =>
+      mechanicalFixes(finding('m/002.sql', 'constraint-missing-not-valid', 1, 1, 1, text.length), {
+        text,
+        statements: [{ line: 1, endLine: 1 }],
+        format: 'sql',
+      });
+    expect(await fixesOf('ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0), ADD CONSTRAINT d CHECK (y > 0);\n')).toEqual(
+      [],
+    );
+    expect(await fixesOf('ALTER TABLE t ADD CHECK (x > 0);\n')).toEqual([]);
+    const [fix] = await fixesOf('ALTER TABLE "T" ADD CONSTRAINT "C" CHECK (x > 0)\n');
+    expect(applyEdits('ALTER TABLE "T" ADD CONSTRAINT "C" CHECK (x > 0)\n', fix!.edits)).toBe(
+      'ALTER TABLE "T" ADD CONSTRAINT "C" CHECK (x > 0) NOT VALID;\nALTER TABLE "T" VALIDATE CONSTRAINT "C";\n',
+    );
+  });
+
+  it('Alembic: a statement already in an autocommit block is not wrapped again', async () => {
+    const text =
+      'from alembic import op\n\n\ndef upgrade():\n    with op.get_context().autocommit_block():\n        op.create_index("ix", "t", ["c"])\n';
+    const [fix] = await mechanicalFixes(finding('v/abc.py', 'require-concurrent-index-creation', 6, 9, 6, 42), {
+      text,
+      statements: [{ line: 6, endLine: 6 }],
+      format: 'alembic',
+    });
+    expect(fix?.title).toBe('Create the index CONCURRENTLY');
+    expect(applyEdits(text, fix!.edits)).toBe(text.replace('["c"])', '["c"], postgresql_concurrently=True)'));
+  });
+
+  it('node-pg-migrate: an expression-bodied up() has no place for noTransaction(): only the option', async () => {
+    const text = "exports.up = (pgm) => pgm.createIndex('t', 'c');\n";
+    const [fix] = await mechanicalFixes(finding('m/1_x.js', 'require-concurrent-index-creation', 1, 23, 1, 48), {
+      text,
+      statements: [],
+      format: 'node-pg-migrate',
+    });
+    expect(fix?.title).toBe('Create the index CONCURRENTLY');
+    expect(applyEdits(text, fix!.edits)).toBe(
+      "exports.up = (pgm) => pgm.createIndex('t', 'c', { concurrently: true });\n",
     );
   });
 });

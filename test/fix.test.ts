@@ -84,29 +84,71 @@ describe('--fix', () => {
     expect((JSON.parse(again.stdout) as Report).findings).toEqual([]);
   });
 
-  it('dbmate: SET lock_timeout above the flagged statement, after the up marker; CONCURRENTLY only where the file turns the transaction off', async () => {
+  it('dbmate: a lone CREATE INDEX gets CONCURRENTLY and its section transaction:false; SET lock_timeout goes after the up marker', async () => {
     const inTransaction =
       '-- migrate:up\nCREATE INDEX users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n';
     const withoutTransaction =
       '-- migrate:up transaction:false\nCREATE INDEX users_id_idx ON users (id);\n\n-- migrate:down\nDROP INDEX users_id_idx;\n';
+    const withSet =
+      "-- migrate:up\nSET lock_timeout = '2s';\nCREATE INDEX users_name_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_name_idx;\n";
+    const addColumn =
+      '-- migrate:up\nALTER TABLE users ADD COLUMN plan text;\n\n-- migrate:down\nALTER TABLE users DROP COLUMN plan;\n';
     workspace({
       '20240101000000_users.sql': CREATE,
       '20240102000000_index.sql': inTransaction,
       '20240103000000_index_notx.sql': withoutTransaction,
+      '20240104000000_index_with_set.sql': withSet,
+      '20240105000000_plan.sql': addColumn,
     });
     const r = await cli(['--no-config', '--fix', '--format', 'json', '.'], dir);
     expect(read('20240102000000_index.sql')).toBe(
-      "-- migrate:up\nSET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n",
+      '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n',
     );
     expect(read('20240103000000_index_notx.sql')).toBe(
       '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY users_id_idx ON users (id);\n\n-- migrate:down\nDROP INDEX users_id_idx;\n',
     );
-    // dbmate runs the first file in a transaction: its index stays as it is, flagged
+    expect(read('20240105000000_plan.sql')).toBe(
+      "-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN plan text;\n\n-- migrate:down\nALTER TABLE users DROP COLUMN plan;\n",
+    );
+    // without its transaction dbmate sends the section as one multi-statement query, which Postgres
+    // runs as one implicit transaction: with the SET beside it, the index stays as it is, flagged
+    expect(read('20240104000000_index_with_set.sql')).toBe(withSet);
     expect((JSON.parse(r.stdout) as Report).findings.map((f) => `${f.file} ${f.rule}`)).toEqual([
-      '20240102000000_index.sql require-concurrent-index-creation',
+      '20240104000000_index_with_set.sql require-concurrent-index-creation',
     ]);
     expect(r.stderr).toContain(
-      'not fixed: 20240102000000_index.sql: require-concurrent-index-creation: the rewrite would bring ban-concurrent-index-creation-in-transaction',
+      'not fixed: 20240104000000_index_with_set.sql: require-concurrent-index-creation: the rewrite would bring ban-concurrent-index-creation-in-transaction',
+    );
+  });
+
+  it('takes a migration out of its transaction only when it holds nothing but index changes', async () => {
+    const mixed = `exports.up = (pgm) => {
+  pgm.sql("SET lock_timeout = '2s'");
+  pgm.addColumn('users', { plan: { type: 'text' } });
+  pgm.createIndex('users', 'plan');
+};
+`;
+    const alone = `exports.up = (pgm) => {
+  pgm.sql("SET lock_timeout = '2s'");
+  pgm.createIndex('users', 'email');
+};
+`;
+    workspace({
+      '1700000000000_users.js':
+        "exports.up = (pgm) => {\n  pgm.createTable('users', { id: 'id', email: 'text' });\n};\n",
+      '1700000000001_plan.js': mixed,
+      '1700000000002_email.js': alone,
+    });
+    const r = await cli(['--no-config', '--fix', '--format', 'json', '.'], dir);
+    // the ADD COLUMN would lose its all-or-nothing run: a decision, left to a human
+    expect(read('1700000000001_plan.js')).toBe(mixed);
+    expect(read('1700000000002_email.js')).toBe(
+      alone
+        .replace('  pgm.sql', '  pgm.noTransaction();\n  pgm.sql')
+        .replace("'email')", "'email', { concurrently: true })"),
+    );
+    expect((JSON.parse(r.stdout) as Report).findings.map((f) => `${f.file} ${f.rule}`)).toContain(
+      '1700000000001_plan.js require-concurrent-index-creation',
     );
   });
 

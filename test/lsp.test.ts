@@ -5,7 +5,7 @@
  */
 import { ruleDocsUrl } from '../src/version.js';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -186,7 +186,8 @@ beforeAll(async () => {
       textDocument: { publishDiagnostics: { versionSupport: true } },
       workspace: { didChangeWatchedFiles: { dynamicRegistration: false } },
     },
-    initializationOptions: { debounceMs: 20 },
+    // the parse cache between sessions goes where the editor says (by default the user's cache directory)
+    initializationOptions: { debounceMs: 20, cacheLocation: join(workspace, '.editor-cache') },
   });
   expect(init).toMatchObject({ capabilities: { codeActionProvider: expect.anything(), hoverProvider: true } });
   await client.sendNotification('initialized', {});
@@ -232,6 +233,9 @@ describe('migration-lint lsp --stdio', () => {
       start: { line: 9, character: 4 },
       end: { line: 9, character: 65 },
     });
+
+    // what the parsers made of the files is kept for the next session, in the configured place
+    expect(readdirSync(join(workspace, '.editor-cache', 'parse-v1')).length).toBeGreaterThanOrEqual(3);
   });
 
   it('reads an unsaved buffer of a sibling instead of the file on disk', async () => {
@@ -351,8 +355,15 @@ describe('migration-lint lsp --stdio', () => {
       range: shown.diagnostics[0]!.range,
       context: { diagnostics: shown.diagnostics },
     });
-    // an Alembic file is Python: no SQL rewrite is offered
-    expect(actions).toHaveLength(1);
+    // an Alembic file gets Alembic's rewrite (not SQL's), then the suppression
+    expect(actions.map((a) => a.title)).toEqual([
+      'Create the index CONCURRENTLY, in an autocommit block',
+      'Suppress require-concurrent-index-creation for this statement (with a reason)',
+    ]);
+    const rewrite = actions[0]!.edit.changes[alembicUri]![0]!.newText;
+    expect(rewrite).toContain('with op.get_context().autocommit_block():\n');
+    expect(rewrite).toContain('postgresql_concurrently=True');
+    actions.shift();
     expect(actions[0]!.edit.changes[alembicUri]).toEqual([
       {
         range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } },

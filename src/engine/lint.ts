@@ -36,7 +36,7 @@ function finding(
   span: SourceSpan,
   message: string,
   direction: Direction,
-  extra: { help?: string; lock?: string; revision?: string } = {},
+  extra: Pick<ReportOptions, 'help' | 'lock' | 'related'> & { revision?: string | undefined } = {},
 ): Finding {
   const f: Finding = {
     rule,
@@ -52,6 +52,15 @@ function finding(
   if (extra.help) f.help = extra.help;
   if (extra.lock) f.lock = extra.lock;
   if (extra.revision) f.revision = extra.revision;
+  if (extra.related?.length)
+    f.related = extra.related.map(({ span, message: m }) => ({
+      file: span.file,
+      line: span.line,
+      column: span.column,
+      endLine: span.endLine,
+      endColumn: span.endColumn,
+      message: m,
+    }));
   return f;
 }
 
@@ -86,24 +95,26 @@ function lintDirection(
     hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');
-      const { help, lock } = extra;
+      const { help, lock, related } = extra;
       // An op under a condition the parser could not decide: the finding holds only when it does.
       const text = op.conditional ? `${message} (only when ${op.conditional.reason})` : message;
       findings.push(
         finding(current.rule.meta.id, extra.severity ?? current.severity, extra.span ?? op.span, text, op.direction, {
           help,
           lock,
+          related,
           revision: op.revision,
         }),
       );
     },
     reportAt(span: SourceSpan, message: string, extra: Omit<ReportOptions, 'span'> = {}) {
       if (!current) throw new Error('reportAt() called outside a rule visitor');
-      const { help, lock } = extra;
+      const { help, lock, related } = extra;
       findings.push(
         finding(current.rule.meta.id, extra.severity ?? current.severity, span, message, direction, {
           help,
           lock,
+          related,
           revision: migration.revision,
         }),
       );

@@ -19,4 +19,16 @@ export interface Finding {
   lock?: string;
   direction: Direction;
   revision?: string;
+  /** The other half of a pair (the ADD of a drop+add, the other heads): where it is and what it is. */
+  related?: RelatedLocation[];
+}
+
+/** A place a finding points to besides its own: 1-based, like the finding's. */
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
 }

@@ -15,6 +15,31 @@ export interface Insertion {
   title: string;
 }
 
+/** A replacement of `text[start, end)` (offsets into the file text). */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** One code action / one rewrite: its edits go together. */
+export interface TextFix {
+  title: string;
+  edits: OffsetEdit[];
+}
+
+/** An insertion at a 1-based line and 0-based character as an offset edit. */
+export function insertionEdit(text: string, insertion: Pick<Insertion, 'line' | 'character' | 'text'>): OffsetEdit {
+  const at = offsetAt(text, insertion.line, insertion.character + 1);
+  return { start: at, end: at, text: insertion.text };
+}
+
+/** The span of a finding as offsets. */
+export function findingOffsets(finding: Finding, text: string): { start: number; end: number } {
+  const start = offsetAt(text, finding.line, finding.column);
+  return { start, end: Math.max(start, offsetAt(text, finding.endLine, finding.endColumn)) };
+}
+
 /** The reason the author must fill in: a suppression without a reason is itself a finding. */
 export const REASON_PLACEHOLDER = '<reason>';
 
@@ -69,13 +94,42 @@ function offsetOf(lines: readonly string[], line: number, column: number): numbe
   return offset + column - 1;
 }
 
+/** The offset of a 1-based line and column in `text`. */
+export function offsetAt(text: string, line: number, column: number): number {
+  return offsetOf(text.split('\n'), line, column);
+}
+
 function positionOf(text: string, offset: number): { line: number; character: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }
 
-/** SQL keyword sequence the CONCURRENTLY fix goes after. Comments between the keywords are not expected here. */
+/**
+ * `words` after the first match of the sticky `keywords` in the finding's span (the span starts at
+ * the statement, the clause or the string holding the SQL). Comments between the keywords are not
+ * expected here. Undefined when the keywords are not found as written.
+ */
+export function keywordInsertion(
+  finding: Finding,
+  text: string,
+  keywords: RegExp,
+  words: string,
+  title: string,
+): Insertion | undefined {
+  const lines = text.split('\n');
+  const start = offsetOf(lines, finding.line, finding.column);
+  const end = Math.max(start, offsetOf(lines, finding.endLine, finding.endColumn));
+  for (let at = start; at <= end && at < text.length; at++) {
+    keywords.lastIndex = at;
+    const m = keywords.exec(text);
+    if (!m) continue;
+    return { ...positionOf(text, m.index + m[0].length), text: words, title };
+  }
+  return undefined;
+}
+
+/** SQL keyword sequence the CONCURRENTLY fix goes after. */
 const CREATE_INDEX = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY\b)/iy;
 
 /**
@@ -85,18 +139,12 @@ const CREATE_INDEX = /\bCREATE\s+(?:UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY\b)/iy;
 export function concurrentlyInsertion(finding: Finding, text: string): Insertion | undefined {
   if (finding.rule !== 'require-concurrent-index-creation' || !finding.file.toLowerCase().endsWith('.sql'))
     return undefined;
-  const lines = text.split('\n');
-  const start = offsetOf(lines, finding.line, finding.column);
-  const end = Math.max(start, offsetOf(lines, finding.endLine, finding.endColumn));
-  // the span starts at the statement (or at CREATE itself); look for the keywords from there on
-  for (let at = start; at <= end && at < text.length; at++) {
-    CREATE_INDEX.lastIndex = at;
-    const m = CREATE_INDEX.exec(text);
-    if (!m) continue;
-    const position = positionOf(text, m.index + m[0].length);
-    return { ...position, text: ' CONCURRENTLY', title: 'Create the index CONCURRENTLY' };
-  }
-  return undefined;
+  return embeddedConcurrently(finding, text);
+}
+
+/** `CONCURRENTLY` after `CREATE [UNIQUE] INDEX` in the finding's span, whatever the file (SQL in a string). */
+export function embeddedConcurrently(finding: Finding, text: string): Insertion | undefined {
+  return keywordInsertion(finding, text, CREATE_INDEX, ' CONCURRENTLY', 'Create the index CONCURRENTLY');
 }
 
 /** The value the rule's own help suggests: long enough for a lock on a quiet table, short enough not to stall traffic. */
@@ -126,13 +174,6 @@ export function lockTimeoutInsertion(
     text: `${indent}SET lock_timeout = ${LOCK_TIMEOUT};${breakpoint}\n`,
     title: `Set lock_timeout = ${LOCK_TIMEOUT} before this statement`,
   };
-}
-
-/** The mechanical rewrites for a finding (none when its rule has none). */
-export function mechanicalFixes(finding: Finding, text: string, statements: readonly LineRange[]): Insertion[] {
-  return [concurrentlyInsertion(finding, text), lockTimeoutInsertion(finding, text, statements)].filter(
-    (i): i is Insertion => i !== undefined,
-  );
 }
 
 /** `text` with the insertion applied. */

@@ -10,7 +10,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../engine/types.js';
 import { type LinterOptions, type LintResult, lintSources, MemoryParseCache, type SourceInput } from '../linter.js';
 import { statementGroups } from '../suppressions/apply.js';
-import { applyInsertion, mechanicalFixes } from './edits.js';
+import { applyEdits, FIXABLE_RULES, mechanicalFixes, type OffsetEdit, onlyIndexOps } from './fixes.js';
 
 export interface FileFix {
   path: string;
@@ -20,10 +20,14 @@ export interface FileFix {
   fixed: number;
 }
 
-/** The rules with a mechanical rewrite, in the order they are applied. */
-const FIXABLE_RULES = ['require-concurrent-index-creation', 'require-lock-timeout'];
 /** Rules a rewrite can bring in (CONCURRENTLY inside a transaction block fails at run time). */
-const CAUSED_BY_REWRITES = ['parse-error', 'ban-concurrent-index-creation-in-transaction'];
+const CAUSED_BY_REWRITES = [
+  'parse-error',
+  'ban-concurrent-index-creation-in-transaction',
+  'constraint-missing-not-valid',
+  'transaction-nesting',
+  'ban-uncommitted-transaction',
+];
 
 const count = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule).length;
 
@@ -43,18 +47,26 @@ export async function planFixes(
     let text = before;
     let findings = linted.findings.filter((f) => f.file === input.path);
     if (findings.some((f) => f.rule === 'parse-error')) continue;
+    let migration = linted.migrations.find((m) => m.file === input.path);
+    const format = migration?.format;
     let statements = linted.migrations.filter((m) => m.file === input.path).flatMap(statementGroups);
     let fixed = 0;
     // one rule at a time, each checked on its own: a rewrite that cannot be kept does not cost the others
     for (const rule of FIXABLE_RULES) {
-      const targets = findings
-        .filter((f) => f.rule === rule)
-        .flatMap((finding) => mechanicalFixes(finding, text, statements));
-      if (targets.length === 0) continue;
-      const unique = [...new Map(targets.map((i) => [`${i.line}:${i.character}`, i])).values()];
-      // bottom-up, so that each insertion's position is still right when it is applied
-      unique.sort((x, y) => y.line - x.line || y.character - x.character);
-      const after = unique.reduce(applyInsertion, text);
+      const edits: OffsetEdit[] = [];
+      let taken = 0;
+      for (const finding of findings.filter((f) => f.rule === rule)) {
+        // a finding's first fix, unless it collides with the edits already taken (they are applied together)
+        const transaction = migration?.transactionByDirection?.[finding.direction] ?? migration?.transaction;
+        const onlyIndexes = migration ? onlyIndexOps(migration.ops, finding.direction) : false;
+        const fix = (await mechanicalFixes(finding, { text, statements, format, transaction, onlyIndexes }))[0];
+        if (fix && applyEdits(text, [...edits, ...fix.edits]) !== undefined) {
+          edits.push(...fix.edits);
+          taken++;
+        }
+      }
+      const after = edits.length ? applyEdits(text, edits) : undefined;
+      if (after === undefined) continue;
       const rerun = await lintSources(
         inputs.map((i) => (i === input ? { ...i, content: { ok: true as const, text: after } } : i)),
         options,
@@ -63,7 +75,7 @@ export async function planFixes(
       );
       const now = rerun.findings.filter((f) => f.file === input.path);
       const caused = CAUSED_BY_REWRITES.filter((r) => r !== rule && count(now, r) > count(findings, r));
-      if (caused.length || count(now, rule) > 0) {
+      if (caused.length || count(now, rule) > count(findings, rule) - taken) {
         refused.push({
           path: input.path,
           reason: caused.length
@@ -72,10 +84,12 @@ export async function planFixes(
         });
         continue;
       }
-      fixed += count(findings, rule);
+      fixed += taken;
       text = after;
       findings = now;
       statements = rerun.migrations.filter((m) => m.file === input.path).flatMap(statementGroups);
+      // the next rule's rewrite sees the file as this one left it (out of its transaction, say)
+      migration = rerun.migrations.find((m) => m.file === input.path);
     }
     if (fixed > 0) fixes.push({ path: input.path, before, after: text, fixed });
   }

@@ -5,17 +5,19 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, findConfig, type LoadedConfig } from '../config/load.js';
 import type { ConfigProblem } from '../config/schema.js';
 import type { Finding } from '../engine/types.js';
-import type { Migration } from '../ir/types.js';
+import type { Migration, MigrationFormat, TransactionMode } from '../ir/types.js';
 import { type LineRange, statementGroups } from '../suppressions/apply.js';
 import { comparePaths, hasMigrationExtension } from '../files/discover.js';
 import { readSource, type ReadResult } from '../files/read.js';
 import { type LinterOptions, lintSources, MemoryParseCache, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
+import { onlyIndexOps } from '../fix/fixes.js';
 import { resolveSettings, selectedByConfig, UsageError } from '../config/settings.js';
 
 export type DirectoryLint =
@@ -25,6 +27,8 @@ export type DirectoryLint =
       findings: Finding[];
       /** Line ranges (1-based) of each linted file's statements: where a suppression comment goes. */
       statements: Map<string, LineRange[]>;
+      /** Each linted file's detected migration format and how its tool runs its upgrade (the form its fixes take). */
+      formats: Map<string, { format: MigrationFormat; transaction: TransactionMode; onlyIndexes: boolean }>;
       config?: LoadedConfig;
     }
   /** The config that applies cannot be used: nothing is linted (the CLI exits 2 in this case). */
@@ -78,6 +82,20 @@ const RECENT_RUNS = 16;
 const parseCache = new MemoryParseCache();
 
 /**
+ * Where the server keeps what the parsers made of each file between editor sessions, so a restart
+ * parses only what changed: in the user's cache directory, outside every repository (entries are keyed
+ * by content and path, and no commit can plant one there). Undefined: memory only.
+ */
+let persistentCache: string | undefined = join(
+  process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+  'migration-lint',
+  'lsp',
+);
+export function setPersistentCache(location: string | undefined): void {
+  persistentCache = location;
+}
+
+/**
  * Lints the migration set of `dir`. `overlays` (absolute path → text) replace the disk content of
  * open files; `wanted` are the files the caller will show findings for: when no config selects them
  * or no migration format reads them, nothing is linted. `displayFrom` is where messages name files from.
@@ -97,6 +115,7 @@ export async function lintDirectory(
   }
   const { loaded, options } = settings;
   options.cwd = displayFrom ?? loaded?.dir ?? dir;
+  if (persistentCache !== undefined) options.cacheLocation = persistentCache;
   const selected = selectedByConfig(loaded);
   const files = directoryFiles(dir, overlays).filter(selected);
   const contents = new Map<string, ReadResult>(
@@ -124,6 +143,16 @@ export async function lintDirectory(
     kind: 'linted',
     findings: run.findings,
     statements: statementRanges(run.migrations),
+    formats: new Map(
+      run.migrations.map((m) => [
+        m.file,
+        {
+          format: m.format,
+          transaction: m.transactionByDirection?.upgrade ?? m.transaction,
+          onlyIndexes: onlyIndexOps(m.ops, 'upgrade'),
+        },
+      ]),
+    ),
     ...(loaded ? { config: loaded } : {}),
   };
   recentRuns.set(key, result);

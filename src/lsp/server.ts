@@ -5,7 +5,7 @@
  * hover on a finding shows the rule's `explain` text. Nothing may write to stdout but the connection.
  */
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type CodeAction,
@@ -34,9 +34,11 @@ import { CONFIG_FILE_NAME, ConfigError, loadConfigFile } from '../config/load.js
 import { ACCEPTED_RULE_IDS, findRule } from '../rules/index.js';
 import type { ConfigProblem } from '../config/schema.js';
 import { EXTENSIONS } from '../parsers/registry.js';
-import { lintDirectory } from './lint-directory.js';
+import { lintDirectory, setPersistentCache } from './lint-directory.js';
 import type { LineRange } from '../suppressions/apply.js';
-import { applyInsertion, type Insertion, mechanicalFixes, suppressionInsertions } from '../fix/edits.js';
+import { insertionEdit, suppressionInsertions } from '../fix/edits.js';
+import { applyEdits, mechanicalFixes, type TextFix } from '../fix/fixes.js';
+import type { MigrationFormat, TransactionMode } from '../ir/types.js';
 
 export const SOURCE = 'migration-lint';
 /** Wait after the last keystroke before linting again. */
@@ -82,6 +84,11 @@ export function toDiagnostic(f: Finding, doc?: TextDocument): Diagnostic {
     message,
   };
   if (findRule(f.rule)) d.codeDescription = { href: ruleDocsUrl(f.rule) };
+  if (f.related?.length)
+    d.relatedInformation = f.related.map((l) => ({
+      location: { uri: pathToFileURL(l.file).href, range: findingRange(l, l.file === f.file ? doc : undefined) },
+      message: l.message,
+    }));
   return d;
 }
 
@@ -114,7 +121,17 @@ export function startServer(connection: Connection): void {
   const options: Options = { debounceMs: DEFAULT_DEBOUNCE_MS };
   let workspaceRoot: string | undefined;
   /** The findings last published per open document, for code actions and hover. */
-  const published = new Map<string, { version: number; findings: Finding[]; statements: readonly LineRange[] }>();
+  const published = new Map<
+    string,
+    {
+      version: number;
+      findings: Finding[];
+      statements: readonly LineRange[];
+      format?: MigrationFormat | undefined;
+      transaction?: TransactionMode | undefined;
+      onlyIndexes?: boolean | undefined;
+    }
+  >();
   /** Config files currently shown with problems. */
   const brokenConfigs = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -171,6 +188,9 @@ export function startServer(connection: Connection): void {
               version: versions.get(doc.uri)!,
               findings,
               statements: result.statements.get(path) ?? [],
+              format: result.formats.get(path)?.format,
+              transaction: result.formats.get(path)?.transaction,
+              onlyIndexes: result.formats.get(path)?.onlyIndexes,
             });
           else published.delete(doc.uri);
           await connection.sendDiagnostics({
@@ -230,8 +250,12 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params) => {
     const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (root) workspaceRoot = filePath(root);
-    const init = params.initializationOptions as { debounceMs?: unknown } | undefined;
+    const init = params.initializationOptions as { debounceMs?: unknown; cacheLocation?: unknown } | undefined;
     if (typeof init?.debounceMs === 'number' && init.debounceMs >= 0) options.debounceMs = init.debounceMs;
+    // a directory for the parse cache between sessions, or null for none
+    if (typeof init?.cacheLocation === 'string' && isAbsolute(init.cacheLocation))
+      setPersistentCache(init.cacheLocation);
+    else if (init?.cacheLocation === null) setPersistentCache(undefined);
     watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
@@ -293,26 +317,41 @@ export function startServer(connection: Connection): void {
     return result.kind === 'linted' ? { findings: result.findings.filter((f) => f.file === path) } : undefined;
   }
   const count = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule).length;
-  /** The insertion as a code action, when the edited migration loses the finding and gains no new one. */
+  /** The fix as a code action, when the edited migration loses the finding and gains no new one. */
   async function checkedAction(
     doc: TextDocument,
     before: readonly Finding[],
     finding: Finding,
-    insertion: Insertion,
+    fix: TextFix,
     kind: 'fix' | 'suppress',
   ): Promise<CodeAction | undefined> {
-    const after = await findingsWith(doc.uri, applyInsertion(doc.getText(), insertion));
+    const edited = applyEdits(doc.getText(), fix.edits);
+    if (edited === undefined) return undefined;
+    const after = await findingsWith(doc.uri, edited);
     if (!after) return undefined;
     if (count(after.findings, finding.rule) >= count(before, finding.rule)) return undefined;
-    for (const rule of ['parse-error', 'unused-suppression', 'ban-concurrent-index-creation-in-transaction'])
+    for (const rule of [
+      'parse-error',
+      'unused-suppression',
+      'ban-concurrent-index-creation-in-transaction',
+      'constraint-missing-not-valid',
+      'transaction-nesting',
+      'ban-uncommitted-transaction',
+    ])
       if (rule !== finding.rule && count(after.findings, rule) > count(before, rule)) return undefined;
-    const at = { line: insertion.line - 1, character: insertion.character };
     return {
-      title: insertion.title,
+      title: fix.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [toDiagnostic(finding, doc)],
       ...(kind === 'fix' ? { isPreferred: true } : {}),
-      edit: { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: insertion.text }] } },
+      edit: {
+        changes: {
+          [doc.uri]: fix.edits.map((e) => ({
+            range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
+            newText: e.text,
+          })),
+        },
+      },
     };
   }
 
@@ -324,12 +363,15 @@ export function startServer(connection: Connection): void {
     try {
       for (const f of shown.findings) {
         if (!overlaps(findingRange(f, doc), params.range)) continue;
-        for (const fix of mechanicalFixes(f, doc.getText(), shown.statements)) {
+        const text = doc.getText();
+        const { statements, format, transaction, onlyIndexes } = shown;
+        for (const fix of await mechanicalFixes(f, { text, statements, format, transaction, onlyIndexes })) {
           const fixAction = await checkedAction(doc, shown.findings, f, fix, 'fix');
           if (fixAction) actions.push(fixAction);
         }
-        for (const insertion of suppressionInsertions(f, doc.getText(), shown.statements)) {
-          const suppress = await checkedAction(doc, shown.findings, f, insertion, 'suppress');
+        for (const insertion of suppressionInsertions(f, text, shown.statements)) {
+          const asFix = { title: insertion.title, edits: [insertionEdit(text, insertion)] };
+          const suppress = await checkedAction(doc, shown.findings, f, asFix, 'suppress');
           if (suppress) {
             actions.push(suppress);
             break;

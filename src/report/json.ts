@@ -26,6 +26,7 @@ export function* jsonReportChunks(input: ReportInput): Generator<string> {
       direction: f.direction,
     };
     if (f.revision) out.revision = f.revision;
+    if (f.related?.length) out.related = f.related.map((l) => ({ ...l, file: displayPath(l.file, input.cwd) }));
     // An item of the top-level array is indented two levels (strings hold no raw line breaks).
     yield (first ? '[\n    ' : ',\n    ') + JSON.stringify(out, null, 2).replace(/\n/g, '\n    ');
     first = false;

@@ -16,6 +16,19 @@ import { LineIndex } from '../ir/source-text.js';
 import type { Reporter } from './types.js';
 import { rootPathOf } from './paths.js';
 
+/** A 1-based span as a SARIF region; an empty or inverted end collapses onto the start. */
+function regionOf(span: Pick<Finding, 'line' | 'column' | 'endLine' | 'endColumn'>): Sarif.Region {
+  const region: Sarif.Region = {
+    startLine: span.line,
+    startColumn: span.column,
+    endLine: Math.max(span.line, span.endLine),
+    endColumn: span.endColumn,
+  };
+  if (region.endLine === region.startLine && region.endColumn! < region.startColumn!)
+    region.endColumn = region.startColumn;
+  return region;
+}
+
 export const SRCROOT = '%SRCROOT%';
 export const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -125,14 +138,7 @@ export function sarifLog(input: Parameters<Reporter>[0]): Sarif.Log {
   const fingerprints = fingerprintFindings(input.findings, input.sources, pathOf);
   const results: Sarif.Result[] = input.findings.map((f, i) => {
     const index = artifactFor(f.file);
-    const region: Sarif.Region = {
-      startLine: f.line,
-      startColumn: f.column,
-      endLine: Math.max(f.line, f.endLine),
-      endColumn: f.endColumn,
-    };
-    if (region.endLine === region.startLine && region.endColumn! < region.startColumn!)
-      region.endColumn = region.startColumn;
+    const region = regionOf(f);
     const text = snippet(f);
     if (text) region.snippet = { text };
     const result: Sarif.Result = {
@@ -149,6 +155,18 @@ export function sarifLog(input: Parameters<Reporter>[0]): Sarif.Log {
       ],
       partialFingerprints: { 'migrationLint/v1': fingerprints[i]! },
     };
+    if (f.related?.length)
+      result.relatedLocations = f.related.map((l, id) => {
+        const at = artifactFor(l.file);
+        return {
+          id,
+          message: { text: l.message },
+          physicalLocation: {
+            artifactLocation: { uri: artifacts[at]!.location!.uri!, uriBaseId: SRCROOT, index: at },
+            region: regionOf(l),
+          },
+        };
+      });
     const r = ruleIndex.get(f.rule);
     if (r !== undefined) result.ruleIndex = r;
     const properties: Record<string, unknown> = { direction: f.direction };

@@ -70,6 +70,10 @@ export const textReporter: Reporter = (input) => {
       if (!index) indexes.set(f.file, (index = new LineIndex(source)));
       lines.push(...frame(index, f, paint));
     }
+    for (const l of f.related ?? [])
+      lines.push(
+        `    ${paint('gray', 'see:')}  ${visible(displayPath(l.file, input.cwd))}:${l.line}:${l.column} ${visible(l.message)}`,
+      );
     if (f.lock) lines.push(`    ${paint('gray', 'lock:')} ${visible(f.lock)}`);
     if (f.help) lines.push(`    ${paint('gray', 'fix:')}  ${visible(f.help)}`);
     if (docs) lines.push(`    ${paint('gray', 'docs:')} ${input.hyperlinks ? hyperlink(docs, docs) : docs}`);

@@ -65,6 +65,7 @@ export const banMultipleAccessExclusiveLocks: Rule = {
         {
           lock: `ACCESS EXCLUSIVE on ${tableName(held.table)} and ${tableName(lock.table)} (blocks reads and writes)`,
           help: 'Change one table per transaction (one migration each, or COMMIT between them), each with SET lock_timeout.',
+          related: [{ span: held.op.span, message: `ACCESS EXCLUSIVE on ${tableName(held.table)} taken here` }],
         },
       );
     };

@@ -54,6 +54,12 @@ export const brokenRevisionGraph: Rule = {
             {
               help: 'Give the copied revision a new id (`alembic revision` generates one) and point its children at it.',
               revision: id,
+              related: files
+                .filter((other) => other !== m)
+                .map((other) => ({
+                  span: other.revisionInfo?.span ?? fileStart(other),
+                  message: `${id} declared again`,
+                })),
             },
           );
         }

@@ -88,6 +88,7 @@ export const constraintMissingNotValid: Rule = {
           {
             lock: describeLock(lock, op.table),
             help: `Commit after the ADD CONSTRAINT … NOT VALID and run VALIDATE CONSTRAINT ${quoteIdent(op.name)} in its own transaction (or a later migration).`,
+            related: [{ span: added.span, message: `${op.name} added NOT VALID here` }],
           },
         );
       },

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import type { Migration } from '../ir/types.js';
+import type { Migration, SourceSpan } from '../ir/types.js';
 import {
   cycles,
   duplicateIds,
@@ -42,6 +42,10 @@ function deliberateBranches(g: RevisionGraph, hs: Migration[]): boolean {
   return true;
 }
 
+/** Where a head declares its id (the file's start when it does not). */
+const headSpan = (h: Migration): SourceSpan =>
+  h.revisionInfo?.span ?? { file: h.file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+
 export const multipleHeads: Rule = {
   meta: {
     id: 'multiple-heads',
@@ -73,11 +77,16 @@ export const multipleHeads: Rule = {
       const ids = hs.map((h) => h.revision!);
       const listing = hs.map((h) => `${h.revision} (${baseName(h.file)})`).join(', ');
       for (const h of hs) {
-        const span = h.revisionInfo?.span ?? { file: h.file, line: 1, column: 1, endLine: 1, endColumn: 1 };
         context.report(
-          span,
+          headSpan(h),
           `Revision ${h.revision} is one of ${hs.length} heads in ${context.displayPath(g.directory)}: ${listing}. \`alembic upgrade head\` fails until they are merged.`,
-          { help: `alembic merge -m "merge heads" ${ids.join(' ')}`, revision: h.revision! },
+          {
+            help: `alembic merge -m "merge heads" ${ids.join(' ')}`,
+            revision: h.revision!,
+            related: hs
+              .filter((other) => other !== h)
+              .map((other) => ({ span: headSpan(other), message: `head ${other.revision!}` })),
+          },
         );
       }
     }

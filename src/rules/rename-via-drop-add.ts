@@ -311,6 +311,7 @@ export const renameViaDropAdd: Rule = {
               {
                 help: `Keep the data: ALTER TABLE ${t} ALTER COLUMN ${old} TYPE ${a.column.type.text} USING ${old}::${a.column.type.text} — or add a new column, backfill it, and drop ${old} later.`,
                 ...severity,
+                related: [{ span: a.span, message: `${t}.${next} is re-created here` }],
               },
             );
           } else {
@@ -321,6 +322,7 @@ export const renameViaDropAdd: Rule = {
               {
                 help: `For a rename: ALTER TABLE ${t} RENAME COLUMN ${old} TO ${next}; (or add ${next}, copy ${old} into it, and drop ${old} in a later migration).`,
                 ...severity,
+                related: [{ span: a.span, message: `${t}.${next} is added here` }],
               },
             );
           }

@@ -57,6 +57,8 @@ export interface ReportOptions {
   /** Defaults to the op's span. */
   span?: SourceSpan;
   severity?: Severity;
+  /** Other places the finding is about (the other half of a pair), each with what it is. */
+  related?: readonly { span: SourceSpan; message: string }[];
 }
 
 export interface RuleContext {
