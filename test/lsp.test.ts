@@ -235,7 +235,7 @@ describe('migration-lint lsp --stdio', () => {
     });
 
     // what the parsers made of the files is kept for the next session, in the configured place
-    expect(readdirSync(join(workspace, '.editor-cache', 'parse-v1')).length).toBeGreaterThanOrEqual(3);
+    expect(readdirSync(join(workspace, '.editor-cache', 'parse-v2')).length).toBeGreaterThanOrEqual(3);
   });
 
   it('reads an unsaved buffer of a sibling instead of the file on disk', async () => {
