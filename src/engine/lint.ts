@@ -5,6 +5,7 @@
  */
 import type {
   ColumnDef,
+  ConstraintDef,
   Direction,
   Migration,
   MigrationEdit,
@@ -12,7 +13,16 @@ import type {
   QualifiedName,
   SourceSpan,
 } from '../ir/types.js';
-import type { ColumnFacts, Finding, ReportOptions, Rule, RuleContext, Severity, Visitor } from './types.js';
+import type {
+  ColumnFacts,
+  ConstraintFacts,
+  Finding,
+  ReportOptions,
+  Rule,
+  RuleContext,
+  Severity,
+  Visitor,
+} from './types.js';
 
 export interface LintOptions {
   pgVersion: number;
@@ -81,6 +91,24 @@ class SchemaState {
   readonly pendingChecks = new Map<string, Map<string, string>>();
   /** index (schema-qualified like its table) → the table it is on */
   readonly indexes = new IndexTables();
+  /** table → constraint name (or `(unnamed n)`) → what it is */
+  readonly constraints = new Map<string, Map<string, ConstraintFacts>>();
+  /** partitioned table → its partition key's columns */
+  readonly partitionKeys = new Map<string, string[]>();
+  private unnamedConstraints = 0;
+
+  private tableConstraints(t: QualifiedName): Map<string, ConstraintFacts> {
+    const k = tableKey(t);
+    let m = this.constraints.get(k);
+    if (!m) this.constraints.set(k, (m = new Map()));
+    return m;
+  }
+
+  private addConstraint(t: QualifiedName, c: ConstraintDef): void {
+    const facts: ConstraintFacts = { type: c.type, columns: c.columns, valid: !c.notValid };
+    if (c.expression !== undefined) facts.expression = c.expression;
+    this.tableConstraints(t).set(c.name ?? `(unnamed ${++this.unnamedConstraints})`, facts);
+  }
 
   private cols(t: QualifiedName): Map<string, ColumnFacts> {
     const k = tableKey(t);
@@ -114,10 +142,16 @@ class SchemaState {
         for (const c of op.columns) m.set(c.name, columnFacts(c, primary.has(c.name)));
         for (const c of op.constraints)
           if (c.checksNotNullOf) this.addCheck(op.table, c.name, c.checksNotNullOf, !c.notValid);
+        this.constraints.delete(tableKey(op.table));
+        for (const c of [...op.constraints, ...op.columns.flatMap((col) => col.constraints)])
+          this.addConstraint(op.table, c);
+        if (op.partitionColumns) this.partitionKeys.set(tableKey(op.table), op.partitionColumns);
+        else this.partitionKeys.delete(tableKey(op.table));
         break;
       }
       case 'add-column':
         this.cols(op.table).set(op.column.name, columnFacts(op.column, false));
+        for (const c of op.column.constraints) this.addConstraint(op.table, c);
         break;
       case 'alter-column-type': {
         const c = this.cols(op.table).get(op.column);
@@ -143,19 +177,32 @@ class SchemaState {
         }
         break;
       }
-      case 'drop-column':
+      case 'drop-column': {
         this.cols(op.table).delete(op.column);
+        // Postgres drops the constraints that involve the column (ALTER TABLE … DROP COLUMN).
+        const mentions = new RegExp(`(^|[^\\w$"])"?${escapeRegExp(op.column)}"?($|[^\\w$"])`);
+        const byName = this.constraints.get(tableKey(op.table));
+        for (const [name, c] of byName ?? [])
+          if (c.columns.includes(op.column) || (c.expression !== undefined && mentions.test(c.expression)))
+            byName!.delete(name);
         // Dropping a column drops the constraints on it: a column re-added under that name is unproven.
         for (const checks of [this.notNullChecks, this.pendingChecks]) {
           const byName = checks.get(tableKey(op.table));
           for (const [name, col] of byName ?? []) if (col === op.column) byName!.delete(name);
         }
         break;
+      }
       case 'rename-table': {
         const from = tableKey(op.table);
         const renamed = { schema: op.table.schema, name: op.newName };
         const to = tableKey(renamed);
-        for (const map of [this.columns, this.notNullChecks, this.pendingChecks]) {
+        for (const map of [
+          this.columns,
+          this.notNullChecks,
+          this.pendingChecks,
+          this.constraints,
+          this.partitionKeys,
+        ]) {
           const v = map.get(from);
           map.delete(from);
           if (v) (map as Map<string, unknown>).set(to, v);
@@ -168,6 +215,8 @@ class SchemaState {
           this.columns.delete(tableKey(t));
           this.notNullChecks.delete(tableKey(t));
           this.pendingChecks.delete(tableKey(t));
+          this.constraints.delete(tableKey(t));
+          this.partitionKeys.delete(tableKey(t));
           this.indexes.dropTable(t);
         }
         break;
@@ -180,6 +229,7 @@ class SchemaState {
         if (op.constraint.type === 'primary-key' || (op.constraint.type === 'not-null' && !op.constraint.notValid)) {
           for (const c of op.constraint.columns) this.setNotNull(op.table, c, true);
         }
+        this.addConstraint(op.table, op.constraint);
         break;
       }
       case 'validate-constraint': {
@@ -189,11 +239,14 @@ class SchemaState {
           pending!.delete(op.name);
           this.addCheck(op.table, op.name, col, true);
         }
+        const constraint = this.constraints.get(tableKey(op.table))?.get(op.name);
+        if (constraint) constraint.valid = true;
         break;
       }
       case 'drop-constraint':
         this.notNullChecks.get(tableKey(op.table))?.delete(op.name);
         this.pendingChecks.get(tableKey(op.table))?.delete(op.name);
+        this.constraints.get(tableKey(op.table))?.delete(op.name);
         break;
       case 'create-index':
         // An index lives in its table's schema.
@@ -215,6 +268,12 @@ class SchemaState {
     for (const col of this.notNullChecks.get(tableKey(t))?.values() ?? []) if (col === column) return true;
     return false;
   }
+}
+
+const NO_CONSTRAINTS: ReadonlyMap<string, ConstraintFacts> = new Map();
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function columnFacts(c: ColumnDef, inPrimaryKey: boolean): ColumnFacts {
@@ -338,6 +397,8 @@ function lintDirection(
     column: (t, c) => state.column(t, c),
     indexTable: (ix) => state.indexes.get(tableKey(ix)),
     hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
+    constraints: (t) => state.constraints.get(tableKey(t)) ?? NO_CONSTRAINTS,
+    partitionColumns: (t) => state.partitionKeys.get(tableKey(t)),
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');
       const { help, lock } = extra;

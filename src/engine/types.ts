@@ -1,4 +1,5 @@
 import type {
+  ConstraintType,
   Direction,
   Migration,
   MigrationEdit,
@@ -111,9 +112,26 @@ export interface RuleContext {
   indexTable(index: QualifiedName): QualifiedName | undefined;
   /** A validated `CHECK (column IS NOT NULL)` exists per the migrations seen so far. */
   hasValidNotNullCheck(table: QualifiedName, column: string): boolean;
+  /**
+   * The constraints earlier ops of this migration set show on a table, by name (`(unnamed n)` for those
+   * created without one): what they are and whether they are validated.
+   */
+  constraints(table: QualifiedName): ReadonlyMap<string, Readonly<ConstraintFacts>>;
+  /** The partition key's columns of a partitioned table, when earlier ops of this migration set created it. */
+  partitionColumns(table: QualifiedName): readonly string[] | undefined;
   report(op: Operation, message: string, options?: ReportOptions): void;
   /** Reports a fact about the migration file itself (no op), at `span`, in this direction. */
   reportAt(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'>): void;
+}
+
+/** What the migration set has shown about one constraint so far. */
+export interface ConstraintFacts {
+  type: ConstraintType;
+  columns: readonly string[];
+  /** A CHECK's expression, as the frontend rendered it. */
+  expression?: string;
+  /** Validated: created without NOT VALID, or validated since. */
+  valid: boolean;
 }
 
 /** What the migration set has shown about one column so far. */

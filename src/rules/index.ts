@@ -66,6 +66,9 @@ import { renamingSchema } from './renaming-schema.js';
 import { banUnfilteredDataChange } from './ban-unfiltered-data-change.js';
 import { banDisableTrigger } from './ban-disable-trigger.js';
 import { banMultipleAccessExclusiveLocks } from './ban-multiple-access-exclusive-locks.js';
+import { attachPartitionWithoutCheck } from './attach-partition-without-check.js';
+import { banDropConstraint } from './ban-drop-constraint.js';
+import { statementTimeoutTooLong } from './statement-timeout-too-long.js';
 
 /** Every rule, in `migration-lint rules` order. Add a rule by adding its file and listing it here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -87,10 +90,12 @@ export const ALL_RULES: readonly Rule[] = [
   lockTimeoutTooLong,
   banMultipleAccessExclusiveLocks,
   requireStatementTimeout,
+  statementTimeoutTooLong,
   backfillInDdlTransaction,
   banExclusionConstraint,
   requireConcurrentReindex,
   requireConcurrentPartitionDetach,
+  attachPartitionWithoutCheck,
   banAlterDomainWithAddConstraint,
   banCreateDomainWithConstraint,
   preferRepack,
@@ -103,6 +108,7 @@ export const ALL_RULES: readonly Rule[] = [
   banDropDatabase,
   banDropSchema,
   banDropNotNull,
+  banDropConstraint,
   banTruncate,
   banUnfilteredDataChange,
   banDisableTrigger,
