@@ -40,10 +40,14 @@ function matchingCheck(
   return false;
 }
 
-/** The CHECK that mirrors the bound, as SQL, when the key is one known column; a placeholder otherwise. */
+/**
+ * The CHECK that mirrors the bound, as SQL: on the key column when the parent's creation shows a one-column
+ * key, else with `<partition key>` for the reader to fill in; a description for hash, DEFAULT and
+ * multi-column bounds.
+ */
 function mirroringCheck(bound: PartitionBound, keyColumns: readonly string[] | undefined): string {
   const only = keyColumns?.length === 1 ? keyColumns[0] : undefined;
-  const key = only === undefined ? undefined : quoteIdent(only);
+  const key = only === undefined ? (keyColumns ? undefined : '<partition key>') : quoteIdent(only);
   if (key && bound.strategy === 'range' && bound.values.length === 2) {
     const [from, to] = bound.values as [string, string];
     const parts = [`${key} IS NOT NULL`];

@@ -1,4 +1,4 @@
-import type { ConstraintDef, ConstraintType, DropConstraintOp } from '../ir/types.js';
+import type { ConstraintDef, ConstraintType, DropConstraintOp, QualifiedName } from '../ir/types.js';
 import type { ConstraintFacts, RuleContext, Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
 import { describeLock, quoteIdent, tableName } from './support/helpers.js';
@@ -14,6 +14,11 @@ const LOST: Record<ConstraintType, string> = {
   exclusion: 'overlapping rows can be written from then on, and its index goes with it',
   'not-null': 'NULLs can be written from then on',
 };
+
+/** The same table, where one side may leave the schema to the search_path (Alembic's `source_schema=` on one call only). */
+function sameTable(a: QualifiedName, b: QualifiedName): boolean {
+  return a.name === b.name && (a.schema === undefined || b.schema === undefined || a.schema === b.schema);
+}
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((c, i) => c === b[i]);
@@ -45,26 +50,72 @@ function sameGuarantee(dropped: Readonly<ConstraintFacts>, added: ConstraintDef)
   return [...added.columns, ...expressionNames(added.expression)].some((n) => before.has(n));
 }
 
+const DEFAULT_NAME_SUFFIX: Partial<Record<ConstraintType, string>> = {
+  'foreign-key': 'fkey',
+  unique: 'key',
+  check: 'check',
+  exclusion: 'excl',
+};
+
+/** The name Postgres gives the constraint when it is created without one (`orders_account_id_fkey`, `orders_pkey`). */
+function postgresDefaultName(table: string, c: ConstraintDef): string | undefined {
+  if (c.type === 'primary-key') return `${table}_pkey`;
+  const suffix = DEFAULT_NAME_SUFFIX[c.type];
+  if (!suffix || c.columns.length === 0) return undefined;
+  return `${table}_${c.columns.join('_')}_${suffix}`;
+}
+
 /**
  * The same migration puts an equivalent constraint in place: later, one with the same name; before or
  * after, when the set shows what the dropped one was, one of the same type on the same columns (a foreign
  * key re-created with another ON DELETE, a new CHECK added and validated before the old one goes).
  */
 function replaced(context: RuleContext, drop: DropConstraintOp, dropped: Readonly<ConstraintFacts> | undefined) {
-  const key = tableKey(drop.table);
   let after = false;
   for (const op of context.ops) {
     if (op === drop) {
       after = true;
       continue;
     }
+    // A unique index keeps what a UNIQUE constraint guaranteed (Alembic's create_index(…, unique=True) after the drop).
+    if (op.kind === 'create-index' && op.unique && !op.where && sameTable(op.table, drop.table)) {
+      if (op.name === drop.name) return true;
+      if (
+        dropped &&
+        (dropped.type === 'unique' || dropped.type === 'primary-key') &&
+        sameColumns(dropped.columns, op.columns)
+      )
+        return true;
+    }
     for (const { table, constraint } of constraintsCreatedBy(op)) {
-      if (tableKey(table) !== key) continue;
+      if (!sameTable(table, drop.table)) continue;
       if (after && constraint.name === drop.name) return true;
       if (dropped && sameGuarantee(dropped, constraint)) return true;
+      // What the set does not show, the name does: Postgres named the dropped one for this type and these columns.
+      if (!dropped && postgresDefaultName(drop.table.name, constraint) === drop.name) return true;
     }
   }
   return false;
+}
+
+/**
+ * A later op of the same migration drops the table, or a column the constraint is on (as the set shows it, or as
+ * the name Postgres generated for it shows: `duplication_rule_creator_id_fkey` is on `creator_id`): the loss is
+ * that drop's, which ban-drop-column and ban-drop-table report.
+ */
+function goesWithLaterDrop(
+  context: RuleContext,
+  drop: DropConstraintOp,
+  dropped: Readonly<ConstraintFacts> | undefined,
+) {
+  const after = context.ops.slice(context.ops.indexOf(drop) + 1);
+  return after.some(
+    (op) =>
+      (op.kind === 'drop-table' && op.tables.some((t) => sameTable(t, drop.table))) ||
+      (op.kind === 'drop-column' &&
+        sameTable(op.table, drop.table) &&
+        (dropped ? dropped.columns.includes(op.column) : drop.name.startsWith(`${drop.table.name}_${op.column}_`))),
+  );
 }
 
 export const banDropConstraint: Rule = {
@@ -79,8 +130,11 @@ export const banDropConstraint: Rule = {
         '`ALTER TABLE … DROP CONSTRAINT` on a table that existed before this migration. Not flagged: constraints created ' +
         'earlier in the same migration; a drop the same migration makes good — a constraint of the same name added back ' +
         'after it, or, when the migration set shows what the dropped one was, one of the same type on the same columns ' +
-        '(for a `CHECK`, on a column it names) added before or after it (a foreign key re-created with another ' +
-        '`ON DELETE`, a new CHECK validated before the old one goes); and, in a downgrade, a constraint the same ' +
+        '(for a `CHECK`, on a column it names) added before or after it, or, when the set does not show it, one for which ' +
+        'Postgres would generate the dropped name (`orders_account_id_fkey` for a foreign key on `orders.account_id` added ' +
+        'without a name) — a foreign key re-created with another `ON DELETE`, a new CHECK validated before the old one ' +
+        'goes, a unique index built on the columns of a dropped `UNIQUE` constraint (or under its name); a constraint on a table or column that a later statement of the migration drops (ban-drop-table and ' +
+        'ban-drop-column report that loss); and, in a downgrade, a constraint the same ' +
         "migration's upgrade added (removing it is that migration's reverse).",
       why:
         'From the commit on, Postgres stops enforcing what the constraint guaranteed: orphaned rows after a foreign key, ' +
@@ -116,7 +170,7 @@ export const banDropConstraint: Rule = {
         if (context.isNewTable(op.table) || createdEarlier(context, op)) return;
         if (constraintCreatedByOwnUpgrade(context, op.table, op.name)) return;
         const dropped = context.constraints(op.table).get(op.name);
-        if (replaced(context, op, dropped)) return;
+        if (replaced(context, op, dropped) || goesWithLaterDrop(context, op, dropped)) return;
         const t = tableName(op.table);
         const what = dropped ? LOST[dropped.type] : 'whatever it guaranteed stops being enforced';
         const referenced = dropped?.type === 'foreign-key' ? ' (and on the table the foreign key references)' : '';

@@ -1,11 +1,60 @@
 import type { Operation, SetSettingOp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { describeLock, lockSql, tableName } from './support/helpers.js';
-import { STRONG_LOCK_KINDS, strongLock } from './support/strong-locks.js';
+import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
 
 /** Longer than this, a statement that holds a strong lock keeps its table blocked past what any request waits for. */
 const LONGEST_MINUTES = '5';
 const LONGEST_HELPFUL_MS = Number(LONGEST_MINUTES) * 60_000;
+
+const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
+const WORKING_OTHER = new Set([
+  'VACUUM FULL',
+  'CLUSTER',
+  'REFRESH MATERIALIZED VIEW',
+  'REFRESH MATERIALIZED VIEW CONCURRENTLY',
+]);
+
+/**
+ * The op reads or writes the table's rows while it holds its lock (a rewrite, a validation scan, an index build),
+ * so its run time, not only its wait, depends on the table's size. Catalog-only changes (a nullable column, a
+ * constant default, a rename, a drop) hold their lock for a moment once they have it.
+ * (When the single lock model of issue 10 lands, this reads its scan/rewrite facts instead.)
+ */
+function worksUnderLock(
+  op: Operation,
+  hasValidNotNullCheck: (op: Operation & { kind: 'set-not-null' }) => boolean,
+): boolean {
+  switch (op.kind) {
+    case 'alter-column-type':
+    case 'create-index':
+    case 'reindex':
+    case 'attach-partition':
+    case 'alter-domain':
+      return true;
+    case 'set-not-null':
+      return !hasValidNotNullCheck(op);
+    case 'add-constraint':
+      return !op.constraint.notValid && op.constraint.usingIndex === undefined;
+    case 'add-column': {
+      const c = op.column;
+      const d = c.default;
+      return (
+        c.generated !== undefined ||
+        SERIAL_TYPES.has(c.type.name) ||
+        (d !== undefined && d.computedIn === undefined && d.volatility !== 'immutable' && d.volatility !== 'stable') ||
+        c.constraints.some((k) => k.type !== 'foreign-key' || !k.notValid)
+      );
+    }
+    case 'other':
+      return (
+        (op.detail !== undefined && WORKING_OTHER.has(op.detail)) ||
+        /^AlterTableStmt:AT_Set(Logged|UnLogged|TableSpace|AccessMethod)$/.test(op.statementType)
+      );
+    default:
+      return false;
+  }
+}
 
 function shown(ms: number): string {
   if (ms % 3_600_000 === 0) return `${String(ms / 3_600_000)}h`;
@@ -22,8 +71,11 @@ export const statementTimeoutTooLong: Rule = {
     docs: {
       what:
         `\`SET [LOCAL] statement_timeout\` to a value longer than ${LONGEST_MINUTES} minutes (\`'30min'\`, \`'1h'\`, ` +
-        '`3600000`) when a later statement of the migration takes a `SHARE` or stronger lock on an existing table (the ' +
-        'statements `require-lock-timeout` looks at) while that value is in force. Reported once, at the `SET`. A long ' +
+        '`3600000`) when a later statement of the migration, while that value is in force, takes a `SHARE` or stronger lock ' +
+        'on an existing table (the statements `require-lock-timeout` looks at) and either works through its rows under that ' +
+        'lock (a rewrite, a validation scan, a non-concurrent index build, `VACUUM FULL`, `CLUSTER`, a refresh) or waits for ' +
+        'it with no `lock_timeout` set (`statement_timeout` counts the wait too). Reported once, at the `SET`. A catalog-only ' +
+        'change after a `lock_timeout` (a nullable column, a drop) is not flagged: it holds its lock for a moment. A long ' +
         'timeout for statements that block nobody (`CREATE INDEX CONCURRENTLY`, a batched backfill) is not flagged; ' +
         "`statement_timeout = 0` (no limit at all) is `require-statement-timeout`'s.",
       why:
@@ -50,7 +102,9 @@ export const statementTimeoutTooLong: Rule = {
     let session: SetSettingOp | undefined;
     let local: SetSettingOp | undefined;
     const reported = new Set<SetSettingOp>();
+    const lockTimeout = new TimeoutSetting('lock_timeout');
     const check = (op: Operation) => {
+      lockTimeout.observe(op);
       if (op.kind === 'set-setting') {
         if (op.name !== 'statement_timeout') return;
         if (op.local) local = op.inTransaction ? op : undefined;
@@ -72,11 +126,17 @@ export const statementTimeoutTooLong: Rule = {
         (index) => context.indexTable(index),
       );
       if (!lock) return;
+      const working = worksUnderLock(op, (o) => context.hasValidNotNullCheck(o.table, o.column));
+      // A catalog-only change holds its lock for a moment; only its wait can last, and lock_timeout bounds that.
+      if (!working && lockTimeout.inForce) return;
       reported.add(setting);
       const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);
+      const mode = `${/^[AEIOU]/.test(lockSql(lock.mode)) ? 'an' : 'a'} ${lockSql(lock.mode)} lock on ${target}`;
       context.report(
         setting,
-        `statement_timeout is set to ${shown(setting.durationMs)}, and line ${String(op.span.line)} holds ${/^[AEIOU]/.test(lockSql(lock.mode)) ? 'an' : 'a'} ${lockSql(lock.mode)} lock on ${target} under it: a slow run keeps the table blocked that long before Postgres cancels it.`,
+        working
+          ? `statement_timeout is set to ${shown(setting.durationMs)}, and line ${String(op.span.line)} works through the table's rows while it holds ${mode}: a slow run keeps the table blocked that long before Postgres cancels it.`
+          : `statement_timeout is set to ${shown(setting.durationMs)} with no lock_timeout, so line ${String(op.span.line)} can wait that long for ${mode} while every conflicting query queues behind it.`,
         {
           lock: describeLock(lock.mode, lock.table),
           help: `Keep statement_timeout to a few minutes at most (SET statement_timeout = '1min';) for statements that hold strong locks; raise it only around statements that block nobody, such as CREATE INDEX CONCURRENTLY.`,

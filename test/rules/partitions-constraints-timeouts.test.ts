@@ -167,6 +167,21 @@ describe('attach-partition-without-check: the help', () => {
     expect(f?.help).toContain('ALTER TABLE events_2024 VALIDATE CONSTRAINT events_2024_bound;');
     expect(f?.lock).toBe('ACCESS EXCLUSIVE on events_2024 (blocks reads and writes)');
   });
+  it('names the key as a placeholder when the parent is not in the set', async () => {
+    const [f] = await runRule(attachPartitionWithoutCheck, {
+      sql:
+        'CREATE TABLE metrics_2024 (taken_on date NOT NULL);\nCOMMIT;\n' +
+        "ALTER TABLE metrics ATTACH PARTITION metrics_2024 FOR VALUES FROM ('2024-01-01') TO (MAXVALUE);",
+    });
+    expect(f).toBeUndefined(); // created in the same migration: empty
+    const [g] = await runRule(attachPartitionWithoutCheck, {
+      sql: [
+        'CREATE TABLE metrics_2024 (taken_on date NOT NULL);',
+        "ALTER TABLE metrics ATTACH PARTITION metrics_2024 FOR VALUES FROM ('2024-01-01') TO (MAXVALUE);",
+      ],
+    });
+    expect(g?.help).toContain("CHECK (<partition key> IS NOT NULL AND <partition key> >= '2024-01-01') NOT VALID;");
+  });
   it("answers to pgfence's id in suppressions and config", () => {
     expect(resolveRuleId('attach-partition')).toEqual(['attach-partition-without-check']);
   });
@@ -310,19 +325,88 @@ ruleTester(statementTimeoutTooLong, {
         {
           line: 1,
           message:
-            'statement_timeout is set to 30min, and line 3 holds an ACCESS EXCLUSIVE lock on orders under it: a slow run keeps the table blocked that long',
+            "statement_timeout is set to 30min, and line 3 works through the table's rows while it holds an ACCESS EXCLUSIVE lock on orders: a slow run keeps the table blocked that long",
         },
       ],
     },
     {
       name: 'milliseconds, reported once for several statements',
       sql: 'SET statement_timeout = 3600000;\nCREATE INDEX orders_note_idx ON orders (note);\nALTER TABLE orders ADD COLUMN note2 text;',
-      errors: [{ line: 1, message: 'statement_timeout is set to 1h, and line 2 holds a SHARE lock on orders' }],
+      errors: [
+        {
+          line: 1,
+          message:
+            "statement_timeout is set to 1h, and line 2 works through the table's rows while it holds a SHARE lock on orders",
+        },
+      ],
+    },
+    {
+      name: 'no lock_timeout: even a catalog-only change can wait that long for its lock',
+      sql: "SET statement_timeout = '15min';\nALTER TABLE orders ADD COLUMN note text;",
+      errors: [
+        {
+          line: 1,
+          message:
+            'statement_timeout is set to 15min with no lock_timeout, so line 2 can wait that long for an ACCESS EXCLUSIVE lock on orders while every conflicting query queues behind it.',
+        },
+      ],
+    },
+    {
+      name: 'SET NOT NULL with nothing proving the column scans the table',
+      sql: "SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nALTER TABLE orders ALTER COLUMN total SET NOT NULL;",
+      errors: [{ line: 2, message: "line 3 works through the table's rows" }],
     },
     {
       name: 'SET LOCAL inside the transaction',
       sql: "BEGIN;\nSET LOCAL statement_timeout = '10min';\nALTER TABLE orders ALTER COLUMN total TYPE bigint;\nCOMMIT;",
       errors: [{ line: 2, message: 'set to 10min' }],
+    },
+  ],
+});
+
+ruleTester(banDropConstraint, {
+  valid: [
+    {
+      name: 'Alembic autogenerate: a foreign key dropped and re-created without a name on the same column (Postgres names it the same)',
+      file: 'alembic/versions/5c1d2e_cascade_conference.py',
+      sql:
+        '"""cascade deletes"""\nfrom alembic import op\n\nrevision = "5c1d2e"\ndown_revision = None\n\n\n' +
+        'def upgrade():\n    op.drop_constraint("conference_incident_id_fkey", "conference", type_="foreignkey")\n' +
+        '    op.create_foreign_key(None, "conference", "incident", ["incident_id"], ["id"], ondelete="CASCADE")\n\n\n' +
+        'def downgrade():\n    pass\n',
+    },
+    {
+      name: 'the re-created key names the schema the drop leaves to the search_path',
+      sql: 'ALTER TABLE team_member DROP CONSTRAINT team_member_team_id_fkey;\nALTER TABLE core.team_member ADD FOREIGN KEY (team_id) REFERENCES core.team (id) ON DELETE CASCADE;',
+    },
+    {
+      name: 'the column the constraint is on is dropped later in the migration (ban-drop-column reports it)',
+      sql: 'ALTER TABLE rules DROP CONSTRAINT rules_creator_id_fkey;\nALTER TABLE rules DROP CONSTRAINT rules_name_project_id_key;\nALTER TABLE rules DROP COLUMN creator_id;\nALTER TABLE rules DROP COLUMN name;',
+    },
+    {
+      name: 'a unique constraint turned into a unique index of the same name',
+      sql: 'ALTER TABLE api_keys DROP CONSTRAINT uix_service_key_name;\nCREATE UNIQUE INDEX uix_service_key_name ON api_keys (service_id, name);',
+    },
+    {
+      name: 'the table is dropped later in the migration',
+      sql: 'ALTER TABLE old_rules DROP CONSTRAINT old_rules_owner_fk;\nDROP TABLE old_rules;',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a partial unique index does not keep the guarantee',
+      sql: 'ALTER TABLE api_keys DROP CONSTRAINT uix_service_key_name;\nCREATE UNIQUE INDEX uix_service_key_name ON api_keys (service_id, name) WHERE expiry_date IS NULL;',
+      errors: [{ line: 1 }],
+    },
+    {
+      name: 'another column of the table is dropped later: the constraint was not on it',
+      sql: 'ALTER TABLE rules DROP CONSTRAINT rules_creator_id_fkey;\nALTER TABLE rules DROP COLUMN name;',
+      errors: [{ line: 1 }],
+    },
+    {
+      name: 'a foreign key re-created on another column is not the same guarantee',
+      sql: 'ALTER TABLE conference DROP CONSTRAINT conference_incident_id_fkey;\nALTER TABLE conference ADD FOREIGN KEY (case_id) REFERENCES cases (id);',
+      errors: [{ line: 1 }],
     },
   ],
 });
