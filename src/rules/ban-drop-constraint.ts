@@ -2,6 +2,7 @@ import type { ConstraintDef, ConstraintType, DropConstraintOp, QualifiedName } f
 import type { ConstraintFacts, RuleContext, Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
 import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { generatedConstraintName } from './anonymous-constraint.js';
 import { constraintCreatedByOwnUpgrade, constraintsCreatedBy } from './support/migration-facts.js';
 
 /** What stops being enforced, by constraint type. */
@@ -59,10 +60,10 @@ const DEFAULT_NAME_SUFFIX: Partial<Record<ConstraintType, string>> = {
 
 /** The name Postgres gives the constraint when it is created without one (`orders_account_id_fkey`, `orders_pkey`). */
 function postgresDefaultName(table: string, c: ConstraintDef): string | undefined {
-  if (c.type === 'primary-key') return `${table}_pkey`;
+  if (c.type === 'primary-key') return generatedConstraintName(table, [], 'pkey');
   const suffix = DEFAULT_NAME_SUFFIX[c.type];
   if (!suffix || c.columns.length === 0) return undefined;
-  return `${table}_${c.columns.join('_')}_${suffix}`;
+  return generatedConstraintName(table, c.columns, suffix);
 }
 
 /**
