@@ -175,6 +175,9 @@ class SchemaState {
           const byName = checks.get(tableKey(op.table));
           for (const [name, col] of byName ?? []) if (col === op.column) byName!.set(name, op.newName);
         }
+        // …and in the column lists of its constraints (a CHECK's expression text keeps the old name here).
+        for (const c of this.constraints.get(tableKey(op.table))?.values() ?? [])
+          if (c.columns.includes(op.column)) c.columns = c.columns.map((col) => (col === op.column ? op.newName : col));
         break;
       }
       case 'drop-column': {
