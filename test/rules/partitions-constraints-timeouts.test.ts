@@ -9,6 +9,7 @@ import { banDropConstraint } from '../../src/rules/ban-drop-constraint.js';
 import { statementTimeoutTooLong } from '../../src/rules/statement-timeout-too-long.js';
 import { initSqlParser, parseSql } from '../../src/parsers/sql/parse-sql.js';
 import { resolveRuleId } from '../../src/rules/index.js';
+import { banConcurrentIndexCreationInTransaction } from '../../src/rules/ban-concurrent-index-creation-in-transaction.js';
 
 const EVENTS =
   'CREATE TABLE events (id bigint NOT NULL, created_on date NOT NULL) PARTITION BY RANGE (created_on);\n' +
@@ -407,6 +408,30 @@ ruleTester(banDropConstraint, {
       name: 'a foreign key re-created on another column is not the same guarantee',
       sql: 'ALTER TABLE conference DROP CONSTRAINT conference_incident_id_fkey;\nALTER TABLE conference ADD FOREIGN KEY (case_id) REFERENCES cases (id);',
       errors: [{ line: 1 }],
+    },
+  ],
+});
+
+// Issue 10 asks for every CONCURRENTLY operation inside a transaction, DETACH PARTITION included; on
+// PostgreSQL 15 it fails with "ALTER TABLE ... DETACH CONCURRENTLY cannot run inside a transaction block".
+ruleTester(banConcurrentIndexCreationInTransaction, {
+  valid: [
+    'ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;',
+    {
+      name: 'FINALIZE is not refused in a transaction block',
+      sql: 'BEGIN;\nALTER TABLE events DETACH PARTITION events_2023 FINALIZE;\nCOMMIT;',
+    },
+  ],
+  invalid: [
+    {
+      name: 'DETACH PARTITION … CONCURRENTLY in a transaction block',
+      sql: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;\nCOMMIT;",
+      errors: [
+        {
+          line: 3,
+          message: 'ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY cannot run inside a transaction block',
+        },
+      ],
     },
   ],
 });
