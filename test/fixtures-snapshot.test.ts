@@ -53,9 +53,9 @@ describe('fixtures/sql', () => {
       'golang-migrate': 14,
       'node-pg-migrate-sql': 4,
       prisma: 5,
-      sql: 17,
+      sql: 18,
     });
-    expect(report.summary.files).toBe(63);
+    expect(report.summary.files).toBe(64);
     // error-level findings (the syntax error among them) fail the run
     expect(code).toBe(1);
   });
@@ -84,6 +84,9 @@ describe('fixtures/sql', () => {
       'ban-drop-schema@hand-written/013_billing_service_split.sql:3',
       'renaming-schema@hand-written/013_billing_service_split.sql:4',
       'ban-disable-trigger@hand-written/013_billing_service_split.sql:7',
+      'statement-timeout-too-long@hand-written/014_attach_2025_events.sql:4',
+      'attach-partition-without-check@hand-written/014_attach_2025_events.sql:6',
+      'ban-drop-constraint@hand-written/014_attach_2025_events.sql:10',
       'ban-unfiltered-data-change@dbmate/db/migrations/20240201100000_product_slugs.sql:4',
       // each column of a CREATE TABLE is reported on its own line
       'ban-char-field@hand-written/002_payments.sql:12',

@@ -3,7 +3,17 @@
  * checks, which table each index is on, and the relations a migration created. The engine updates it
  * op by op; rules read it through their context.
  */
-import type { ColumnDef, Operation, QualifiedName, TypeRef } from '../ir/types.js';
+import type { ColumnDef, ConstraintDef, ConstraintType, Operation, QualifiedName, TypeRef } from '../ir/types.js';
+
+/** What the migration set has shown about one constraint so far. */
+export interface ConstraintFacts {
+  type: ConstraintType;
+  columns: readonly string[];
+  /** A CHECK's expression, as the frontend rendered it. */
+  expression?: string;
+  /** Validated: created without NOT VALID, or validated since. */
+  valid: boolean;
+}
 
 /** What the migration set has shown about one column so far. */
 export interface ColumnFacts {
@@ -71,6 +81,24 @@ export class SchemaState {
   readonly pendingChecks = new Map<string, Map<string, string>>();
   /** index (schema-qualified like its table) → the table it is on */
   readonly indexes = new IndexTables();
+  /** table → constraint name (or `(unnamed n)`) → what it is */
+  readonly constraints = new Map<string, Map<string, ConstraintFacts>>();
+  /** partitioned table → its partition key's columns */
+  readonly partitionKeys = new Map<string, string[]>();
+  private unnamedConstraints = 0;
+
+  private tableConstraints(t: QualifiedName): Map<string, ConstraintFacts> {
+    const k = tableKey(t);
+    let m = this.constraints.get(k);
+    if (!m) this.constraints.set(k, (m = new Map()));
+    return m;
+  }
+
+  private addConstraint(t: QualifiedName, c: ConstraintDef): void {
+    const facts: ConstraintFacts = { type: c.type, columns: c.columns, valid: !c.notValid };
+    if (c.expression !== undefined) facts.expression = c.expression;
+    this.tableConstraints(t).set(c.name ?? `(unnamed ${++this.unnamedConstraints})`, facts);
+  }
 
   private cols(t: QualifiedName): Map<string, ColumnFacts> {
     const k = tableKey(t);
@@ -105,10 +133,16 @@ export class SchemaState {
         for (const c of op.columns) m.set(c.name, columnFacts(c, primary.has(c.name)));
         for (const c of op.constraints)
           if (c.checksNotNullOf) this.addCheck(op.table, c.name, c.checksNotNullOf, !c.notValid);
+        this.constraints.delete(tableKey(op.table));
+        for (const c of [...op.constraints, ...op.columns.flatMap((col) => col.constraints)])
+          this.addConstraint(op.table, c);
+        if (op.partitionColumns) this.partitionKeys.set(tableKey(op.table), op.partitionColumns);
+        else this.partitionKeys.delete(tableKey(op.table));
         break;
       }
       case 'add-column':
         this.cols(op.table).set(op.column.name, columnFacts(op.column, false));
+        for (const c of op.column.constraints) this.addConstraint(op.table, c);
         break;
       case 'alter-column-type': {
         const c = this.cols(op.table).get(op.column);
@@ -132,21 +166,38 @@ export class SchemaState {
           const byName = checks.get(tableKey(op.table));
           if (byName) for (const [name, col] of byName) if (col === op.column) byName.set(name, op.newName);
         }
+        // …and in the column lists of its constraints (a CHECK's expression text keeps the old name here).
+        for (const c of this.constraints.get(tableKey(op.table))?.values() ?? [])
+          if (c.columns.includes(op.column)) c.columns = c.columns.map((col) => (col === op.column ? op.newName : col));
         break;
       }
-      case 'drop-column':
+      case 'drop-column': {
         this.cols(op.table).delete(op.column);
+        // Postgres drops the constraints that involve the column (ALTER TABLE … DROP COLUMN).
+        const mentions = new RegExp(`(^|[^\\w$"])"?${escapeRegExp(op.column)}"?($|[^\\w$"])`);
+        const constraints = this.constraints.get(tableKey(op.table));
+        if (constraints)
+          for (const [name, c] of constraints)
+            if (c.columns.includes(op.column) || (c.expression !== undefined && mentions.test(c.expression)))
+              constraints.delete(name);
         // Dropping a column drops the constraints on it: a column re-added under that name is unproven.
         for (const checks of [this.notNullChecks, this.pendingChecks]) {
           const byName = checks.get(tableKey(op.table));
           if (byName) for (const [name, col] of byName) if (col === op.column) byName.delete(name);
         }
         break;
+      }
       case 'rename-table': {
         const from = tableKey(op.table);
         const renamed = { schema: op.table.schema, name: op.newName };
         const to = tableKey(renamed);
-        for (const map of [this.columns, this.notNullChecks, this.pendingChecks]) {
+        for (const map of [
+          this.columns,
+          this.notNullChecks,
+          this.pendingChecks,
+          this.constraints,
+          this.partitionKeys,
+        ]) {
           const v = map.get(from);
           map.delete(from);
           if (v) (map as Map<string, unknown>).set(to, v);
@@ -159,6 +210,8 @@ export class SchemaState {
           this.columns.delete(tableKey(t));
           this.notNullChecks.delete(tableKey(t));
           this.pendingChecks.delete(tableKey(t));
+          this.constraints.delete(tableKey(t));
+          this.partitionKeys.delete(tableKey(t));
           this.indexes.dropTable(t);
         }
         break;
@@ -171,6 +224,7 @@ export class SchemaState {
         if (op.constraint.type === 'primary-key' || (op.constraint.type === 'not-null' && !op.constraint.notValid)) {
           for (const c of op.constraint.columns) this.setNotNull(op.table, c, true);
         }
+        this.addConstraint(op.table, op.constraint);
         break;
       }
       case 'validate-constraint': {
@@ -180,11 +234,14 @@ export class SchemaState {
           pending.delete(op.name);
           this.addCheck(op.table, op.name, col, true);
         }
+        const constraint = this.constraints.get(tableKey(op.table))?.get(op.name);
+        if (constraint) constraint.valid = true;
         break;
       }
       case 'drop-constraint':
         this.notNullChecks.get(tableKey(op.table))?.delete(op.name);
         this.pendingChecks.get(tableKey(op.table))?.delete(op.name);
+        this.constraints.get(tableKey(op.table))?.delete(op.name);
         break;
       case 'create-index':
         // An index lives in its table's schema.
@@ -206,6 +263,12 @@ export class SchemaState {
     for (const col of this.notNullChecks.get(tableKey(t))?.values() ?? []) if (col === column) return true;
     return false;
   }
+}
+
+export const NO_CONSTRAINTS: ReadonlyMap<string, ConstraintFacts> = new Map();
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function columnFacts(c: ColumnDef, inPrimaryKey: boolean): ColumnFacts {

@@ -4,7 +4,7 @@
  * collects findings.
  */
 import type { Direction, Migration, MigrationEdit, Operation, SourceSpan } from '../ir/types.js';
-import { CreatedRelations, SchemaState, tableKey } from '../analysis/schema-state.js';
+import { CreatedRelations, NO_CONSTRAINTS, SchemaState, tableKey } from '../analysis/schema-state.js';
 import {
   type FindingKind,
   isRule,
@@ -93,6 +93,8 @@ function lintDirection(
     column: (t, c) => state.column(t, c),
     indexTable: (ix) => state.indexes.get(tableKey(ix)),
     hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
+    constraints: (t) => state.constraints.get(tableKey(t)) ?? NO_CONSTRAINTS,
+    partitionColumns: (t) => state.partitionKeys.get(tableKey(t)),
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');
       const { help, lock, related } = extra;

@@ -1,6 +1,6 @@
 import type { Operation, QualifiedName } from './types.js';
 
-/** The existing table an ALTER TABLE action works on (ADD/DROP COLUMN, constraints, renames, DETACH PARTITION…); undefined for other ops. */
+/** The existing table an ALTER TABLE action works on (ADD/DROP COLUMN, constraints, renames, ATTACH/DETACH PARTITION…); undefined for other ops. */
 export function alteredTable(op: Operation): QualifiedName | undefined {
   switch (op.kind) {
     case 'add-column':
@@ -14,6 +14,7 @@ export function alteredTable(op: Operation): QualifiedName | undefined {
     case 'drop-constraint':
     case 'validate-constraint':
     case 'rename-table':
+    case 'attach-partition':
     case 'detach-partition':
       return op.table;
     default:

@@ -159,6 +159,8 @@ export interface CreateTableOp extends OpBase {
   /** CREATE TABLE … AS / SELECT INTO: filled from a query. */
   asSelect: boolean;
   partitioned: boolean;
+  /** `PARTITION BY …`: the partition key's columns, when every key element is a plain column. */
+  partitionColumns?: string[];
   temporary: boolean;
   /** The frontend could not read every column (an `unknown` op says which): `columns` lists those it read. */
   partial?: boolean;
@@ -301,6 +303,24 @@ export interface DetachPartitionOp extends OpBase {
   /** `blocking` (no option), `concurrently` (PG 14+, two transactions), `finalize` (ends an interrupted concurrent detach). */
   mode: 'blocking' | 'concurrently' | 'finalize';
 }
+/** The bound an attached partition takes: `FOR VALUES FROM (…) TO (…)`, `IN (…)`, `WITH (MODULUS …)`, `DEFAULT`. */
+export interface PartitionBound {
+  strategy: 'range' | 'list' | 'hash' | 'default';
+  /**
+   * The bound's values as SQL: for `range` the lower then the upper datums (`'2024-01-01'`, `MINVALUE`), for `list`
+   * the listed values, for `hash` the modulus and the remainder; none for `default`.
+   */
+  values: string[];
+  /** The bound as SQL, for messages and fixes: `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`, `DEFAULT`. */
+  text: string;
+}
+/** ALTER TABLE parent ATTACH PARTITION child FOR VALUES … | DEFAULT. */
+export interface AttachPartitionOp extends OpBase {
+  kind: 'attach-partition';
+  table: QualifiedName;
+  partition: QualifiedName;
+  bound: PartitionBound;
+}
 export interface TruncateOp extends OpBase {
   kind: 'truncate';
   tables: QualifiedName[];
@@ -411,6 +431,7 @@ export type Operation =
   | AddEnumValueOp
   | CreateDomainOp
   | AlterDomainOp
+  | AttachPartitionOp
   | DetachPartitionOp
   | TruncateOp
   | DropSchemaOp

@@ -39,6 +39,7 @@ function namesOf(op: Operation): string[] {
     case 'create-domain':
     case 'alter-domain':
       return q(op.name);
+    case 'attach-partition':
     case 'detach-partition':
       return [...q(op.table), ...q(op.partition)];
     default:
@@ -114,6 +115,7 @@ export const identifierTooLong: Rule = {
       'drop-index',
       'create-domain',
       'alter-domain',
+      'attach-partition',
       'detach-partition',
       'other',
       'data-change',

@@ -66,6 +66,9 @@ import { renamingSchema } from './renaming-schema.js';
 import { banUnfilteredDataChange } from './ban-unfiltered-data-change.js';
 import { banDisableTrigger } from './ban-disable-trigger.js';
 import { banMultipleAccessExclusiveLocks } from './ban-multiple-access-exclusive-locks.js';
+import { attachPartitionWithoutCheck } from './attach-partition-without-check.js';
+import { banDropConstraint } from './ban-drop-constraint.js';
+import { statementTimeoutTooLong } from './statement-timeout-too-long.js';
 
 /**
  * Every rule, and the finding kinds the pipeline files itself (parse-error, unused-suppression…), in
@@ -90,10 +93,12 @@ export const ALL_RULES: readonly FindingKind[] = [
   lockTimeoutTooLong,
   banMultipleAccessExclusiveLocks,
   requireStatementTimeout,
+  statementTimeoutTooLong,
   backfillInDdlTransaction,
   banExclusionConstraint,
   requireConcurrentReindex,
   requireConcurrentPartitionDetach,
+  attachPartitionWithoutCheck,
   banAlterDomainWithAddConstraint,
   banCreateDomainWithConstraint,
   preferRepack,
@@ -106,6 +111,7 @@ export const ALL_RULES: readonly FindingKind[] = [
   banDropDatabase,
   banDropSchema,
   banDropNotNull,
+  banDropConstraint,
   banTruncate,
   banUnfilteredDataChange,
   banDisableTrigger,

@@ -60,6 +60,7 @@ export const requireTableSchema: Rule = {
       'drop-constraint',
       'validate-constraint',
       'rename-table',
+      'attach-partition',
       'detach-partition',
     ] as const;
     return Object.fromEntries(kinds.map((k) => [k, check]));

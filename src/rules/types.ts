@@ -9,7 +9,7 @@ import type {
   SourceSpan,
   TypeRef,
 } from '../ir/types.js';
-import type { ColumnFacts } from '../analysis/schema-state.js';
+import type { ColumnFacts, ConstraintFacts } from '../analysis/schema-state.js';
 import type { LockMode } from '../analysis/lock-modes.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -86,6 +86,13 @@ export interface RuleContext {
   indexTable(index: QualifiedName): QualifiedName | undefined;
   /** A validated `CHECK (column IS NOT NULL)` exists per the migrations seen so far. */
   hasValidNotNullCheck(table: QualifiedName, column: string): boolean;
+  /**
+   * The constraints earlier ops of this migration set show on a table, by name (`(unnamed n)` for those
+   * created without one): what they are and whether they are validated.
+   */
+  constraints(table: QualifiedName): ReadonlyMap<string, Readonly<ConstraintFacts>>;
+  /** The partition key's columns of a partitioned table, when earlier ops of this migration set created it. */
+  partitionColumns(table: QualifiedName): readonly string[] | undefined;
   report(op: Operation, message: string, options?: ReportOptions): void;
   /** Reports a fact about the migration file itself (no op), at `span`, in this direction. */
   reportAt(span: SourceSpan, message: string, options?: Omit<ReportOptions, 'span'>): void;

@@ -177,6 +177,8 @@ function renderOrThrow(op: Operation): string {
     case 'create-domain':
     case 'alter-domain':
       throw new Unrenderable('domains come from SQL files, which trace runs as written');
+    case 'attach-partition':
+      return `ALTER TABLE ${qualified(op.table)} ATTACH PARTITION ${qualified(op.partition)} ${op.bound.text}`;
     case 'detach-partition':
       return `ALTER TABLE ${qualified(op.table)} DETACH PARTITION ${qualified(op.partition)}${op.mode === 'concurrently' ? ' CONCURRENTLY' : op.mode === 'finalize' ? ' FINALIZE' : ''}`;
     case 'truncate':

@@ -79,6 +79,7 @@ function opRelations(op: Operation): QualifiedName[] {
       return op.target === 'index' || op.target === 'table' ? [op.name] : [];
     case 'add-constraint':
       return op.constraint.references ? [op.table, op.constraint.references.table] : [op.table];
+    case 'attach-partition':
     case 'detach-partition':
       return [op.table, op.partition];
     case 'add-enum-value':

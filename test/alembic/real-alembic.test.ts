@@ -39,6 +39,7 @@ const UPGRADE_ONLY_IN_PY = new Set(['empty-downgrade']);
 const DOWNGRADE_ONLY_IN_SQL = new Set([
   'ban-drop-table',
   'ban-drop-column',
+  'ban-drop-constraint',
   'rename-via-drop-add',
   'changing-column-type',
 ]);

@@ -20,6 +20,9 @@ import { changingColumnType } from '../../src/rules/changing-column-type.js';
 import { requireLockTimeout } from '../../src/rules/require-lock-timeout.js';
 import { backfillInDdlTransaction } from '../../src/rules/backfill-in-ddl-transaction.js';
 import { banDisableTrigger } from '../../src/rules/ban-disable-trigger.js';
+import { attachPartitionWithoutCheck } from '../../src/rules/attach-partition-without-check.js';
+import { banDropConstraint } from '../../src/rules/ban-drop-constraint.js';
+import { statementTimeoutTooLong } from '../../src/rules/statement-timeout-too-long.js';
 
 const USERS =
   "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nINSERT INTO users SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 200) g;";
@@ -54,6 +57,18 @@ const EXISTING_SCHEMA: [Rule, string][] = [
   [
     banDisableTrigger,
     `${banDisableTrigger.meta.lock!.setup}\nINSERT INTO orders SELECT g FROM generate_series(1, 200) g;`,
+  ],
+  [
+    attachPartitionWithoutCheck,
+    `${attachPartitionWithoutCheck.meta.lock!.setup}\nINSERT INTO measurements_2024 SELECT g, date '2024-01-01' + g FROM generate_series(1, 200) g;`,
+  ],
+  [
+    banDropConstraint,
+    `${banDropConstraint.meta.lock!.setup}\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;`,
+  ],
+  [
+    statementTimeoutTooLong,
+    'CREATE TABLE orders (id bigint PRIMARY KEY, total integer);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 200) g;',
   ],
 ];
 

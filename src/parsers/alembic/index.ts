@@ -1,6 +1,7 @@
 import type { FormatParser } from '../types.js';
 import { revisionGraphs, runOrder } from '../../analysis/revision-graph.js';
 import { looksLikeRevision, parseRevisionFile } from './revision-file.js';
+import { applyEnvConfig, envConfigFor } from './env-config.js';
 
 declare module '../../ir/types.js' {
   interface MigrationFormats {
@@ -31,7 +32,10 @@ export const alembic: FormatParser = {
   // Applied revisions are recorded by id (alembic_version), so a renamed file is the same revision.
   identifiedBy: 'declared-id',
   detect: (file) => (looksLikeRevision(file.text) ? 10 : 0),
-  parse: async (file, options) => [await parseRevisionFile(file, options)],
+  // env.py beside versions/ (read, never run) names unnamed constraints and sets the transaction model.
+  parse: async (file, options) => [
+    applyEnvConfig(await parseRevisionFile(file, options), await envConfigFor(file.path)),
+  ],
   // Revisions run in graph order (parents and dependencies first), one versions directory at a time.
   arrangeRun: (migrations) => revisionGraphs(migrations).flatMap(runOrder),
 };

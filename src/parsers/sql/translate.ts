@@ -9,6 +9,7 @@ import type {
   DataChangeRowScope,
   OpBase,
   Operation,
+  PartitionBound,
   QualifiedName,
   SourceSpan,
   TransactionAction,
@@ -194,6 +195,16 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
       case 'AT_ValidateConstraint':
         ops.push({ kind: 'validate-constraint', table, name: cmd.name ?? '' });
         break;
+      case 'AT_AttachPartition': {
+        const partition = cmd.def?.PartitionCmd ?? {};
+        ops.push({
+          kind: 'attach-partition',
+          table,
+          partition: rangeVarName(partition.name),
+          bound: partitionBound(partition.bound ?? {}),
+        });
+        break;
+      }
       case 'AT_DetachPartition':
       case 'AT_DetachPartitionFinalize': {
         const partition = cmd.def?.PartitionCmd ?? {};
@@ -212,6 +223,39 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
     if (clause) for (const op of ops.slice(before)) op.span = clause;
   }
   return ops;
+}
+
+/** A `PartitionBoundSpec` as the IR states it (MINVALUE/MAXVALUE arrive as column references). */
+function partitionBound(spec: Node): PartitionBound {
+  const datum = (n: Node): string => (n.ColumnRef ? exprText(n).toUpperCase() : exprText(n));
+  if (spec.is_default) return { strategy: 'default', values: [], text: 'DEFAULT' };
+  if (spec.strategy === 'h') {
+    const modulus = String(spec.modulus ?? 0);
+    const remainder = String(spec.remainder ?? 0);
+    return {
+      strategy: 'hash',
+      values: [modulus, remainder],
+      text: `FOR VALUES WITH (MODULUS ${modulus}, REMAINDER ${remainder})`,
+    };
+  }
+  if (spec.strategy === 'l') {
+    const values = (spec.listdatums ?? []).map(datum);
+    return { strategy: 'list', values, text: `FOR VALUES IN (${values.join(', ')})` };
+  }
+  const lower: string[] = (spec.lowerdatums ?? []).map(datum);
+  const upper: string[] = (spec.upperdatums ?? []).map(datum);
+  return {
+    strategy: 'range',
+    values: [...lower, ...upper],
+    text: `FOR VALUES FROM (${lower.join(', ')}) TO (${upper.join(', ')})`,
+  };
+}
+
+/** The partition key's columns, when every element of `PARTITION BY` is a plain column (not an expression). */
+function partitionColumns(partspec: Node): string[] | undefined {
+  const elements: Node[] = (partspec.partParams ?? []).map((p: Node) => p.PartitionElem ?? {});
+  if (elements.length === 0 || elements.some((e) => typeof e.name !== 'string')) return undefined;
+  return elements.map((e) => e.name as string);
 }
 
 function dropStmt(s: Node): OpDraft[] {
@@ -394,18 +438,19 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           if (def) constraints.push(def);
         }
       }
-      return [
-        {
-          kind: 'create-table',
-          table: rangeVarName(s.relation),
-          columns,
-          constraints,
-          ifNotExists: Boolean(s.if_not_exists),
-          asSelect: false,
-          partitioned: Boolean(s.partspec),
-          temporary: s.relation?.relpersistence === 't',
-        },
-      ];
+      const op: OpDraft = {
+        kind: 'create-table',
+        table: rangeVarName(s.relation),
+        columns,
+        constraints,
+        ifNotExists: Boolean(s.if_not_exists),
+        asSelect: false,
+        partitioned: Boolean(s.partspec),
+        temporary: s.relation?.relpersistence === 't',
+      };
+      const keyColumns = s.partspec ? partitionColumns(s.partspec) : undefined;
+      if (keyColumns) op.partitionColumns = keyColumns;
+      return [op];
     }
     case 'CreateTableAsStmt':
       if (s.objtype === 'OBJECT_MATVIEW')

@@ -3,7 +3,7 @@
  * with respect to transactions, and what this migration's own upgrade created (so a downgrade that
  * removes it again is the expected reverse, not a loss of existing data).
  */
-import type { QualifiedName, TransactionMode } from '../../ir/types.js';
+import type { ConstraintDef, Operation, QualifiedName, TransactionMode } from '../../ir/types.js';
 import type { RuleContext } from '../types.js';
 import { tableKey } from '../../analysis/schema-state.js';
 
@@ -28,4 +28,35 @@ export function createdByOwnUpgrade(context: RuleContext, table: QualifiedName, 
       return true;
   }
   return false;
+}
+
+/** The constraints an op creates on a table, with the table (CREATE TABLE, ADD COLUMN's inline ones, ADD CONSTRAINT). */
+export function constraintsCreatedBy(op: Operation): { table: QualifiedName; constraint: ConstraintDef }[] {
+  switch (op.kind) {
+    case 'create-table':
+      return [...op.constraints, ...op.columns.flatMap((c) => c.constraints)].map((constraint) => ({
+        table: op.table,
+        constraint,
+      }));
+    case 'add-column':
+      return op.column.constraints.map((constraint) => ({ table: op.table, constraint }));
+    case 'add-constraint':
+      return [{ table: op.table, constraint: op.constraint }];
+    default:
+      return [];
+  }
+}
+
+/**
+ * In a downgrade: the migration's upgrade created this constraint (by name; a nameless drop matches any
+ * constraint the upgrade created on the table without a name), so dropping it is that migration's reverse.
+ */
+export function constraintCreatedByOwnUpgrade(context: RuleContext, table: QualifiedName, name: string): boolean {
+  if (context.direction !== 'downgrade') return false;
+  const key = tableKey(table);
+  return context.migration.ops.some(
+    (op) =>
+      op.direction === 'upgrade' &&
+      constraintsCreatedBy(op).some((c) => tableKey(c.table) === key && (c.constraint.name ?? '') === name),
+  );
 }

@@ -140,6 +140,9 @@ export function strongLock(
       if (op.target === 'index') return { mode: 'ShareLock', table: `the table of ${tableName(op.name)}` };
       return { mode: 'ShareLock', table: `every table of ${op.target} ${tableName(op.name)}` };
     }
+    case 'attach-partition':
+      // SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the table attached (pg_locks, PostgreSQL 15).
+      return on('AccessExclusiveLock', op.partition);
     case 'detach-partition':
       // CONCURRENTLY and FINALIZE take SHARE UPDATE EXCLUSIVE on the parent.
       return op.mode === 'blocking' ? on('AccessExclusiveLock', op.table) : undefined;
@@ -172,9 +175,6 @@ export function strongLock(
         ? op.statementType.slice('AlterTableStmt:'.length)
         : undefined;
       if (!sub || LIGHT_ALTER_TABLE.has(sub)) return undefined;
-      // ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent but ACCESS EXCLUSIVE on the table it attaches.
-      if (sub === 'AT_AttachPartition')
-        return { mode: 'AccessExclusiveLock', table: `the partition attached to ${tableName(op.table)}` };
       return on(TRIGGER_ALTER_TABLE.has(sub) ? 'ShareRowExclusiveLock' : 'AccessExclusiveLock', op.table);
     }
     default:
@@ -209,6 +209,7 @@ export const STRONG_LOCK_KINDS: readonly OperationKind[] = [
   'create-index',
   'drop-index',
   'reindex',
+  'attach-partition',
   'detach-partition',
   'alter-domain',
   'drop-table',
