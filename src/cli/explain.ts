@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { lockSql } from '../rules/support/helpers.js';
+import { lockSql } from '../analysis/locks.js';
 
 /** `error`, or `warning (off by default)` for a rule the config must turn on. */
 function severityLabel(rule: Rule): string {

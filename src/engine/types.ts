@@ -9,6 +9,7 @@ import type {
   SourceSpan,
   TypeRef,
 } from '../ir/types.js';
+import type { LockMode } from '../analysis/locks.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -30,16 +31,8 @@ export interface Finding {
   revision?: string;
 }
 
-/** Postgres table-level lock modes, weakest to strongest. */
-export type LockMode =
-  | 'AccessShareLock'
-  | 'RowShareLock'
-  | 'RowExclusiveLock'
-  | 'ShareUpdateExclusiveLock'
-  | 'ShareLock'
-  | 'ShareRowExclusiveLock'
-  | 'ExclusiveLock'
-  | 'AccessExclusiveLock';
+/** Postgres table-level lock modes (defined by the lock model). */
+export type { LockMode } from '../analysis/locks.js';
 
 export interface RuleDocs {
   /** What the rule flags. Markdown. */

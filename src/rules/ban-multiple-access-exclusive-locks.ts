@@ -45,11 +45,13 @@ export const banMultipleAccessExclusiveLocks: Rule = {
         indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
       if (id === undefined || reported.has(id)) return;
-      const lock = strongLock(
-        op,
-        (t) => context.isNewTable(t),
-        (i) => indexTables.get(tableKey(i)),
-      );
+      const lock = strongLock(op, {
+        pgVersion: context.pgVersion,
+        isNewTable: (t) => context.isNewTable(t),
+        indexTable: (i) => indexTables.get(tableKey(i)),
+        columnType: (t, c) => context.columnType(t, c),
+        hasValidNotNullCheck: (t, c) => context.hasValidNotNullCheck(t, c),
+      });
       // Only named tables: a description ("the table of idx") cannot be compared.
       if (!lock || lock.mode !== 'AccessExclusiveLock' || typeof lock.table === 'string') return;
       const held = first.get(id);

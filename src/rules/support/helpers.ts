@@ -1,6 +1,6 @@
 import { scanSync } from 'libpg-query';
 import type { DefaultValue, QualifiedName } from '../../ir/types.js';
-import type { LockMode } from '../../engine/types.js';
+import { type LockMode, lockBlocks, lockSql } from '../../analysis/locks.js';
 
 const quotedIdents = new Map<string, string>();
 
@@ -41,36 +41,7 @@ export function tableName(t: QualifiedName): string {
   return t.schema ? `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` : quoteIdent(t.name);
 }
 
-const LOCK_SQL: Record<LockMode, string> = {
-  AccessShareLock: 'ACCESS SHARE',
-  RowShareLock: 'ROW SHARE',
-  RowExclusiveLock: 'ROW EXCLUSIVE',
-  ShareUpdateExclusiveLock: 'SHARE UPDATE EXCLUSIVE',
-  ShareLock: 'SHARE',
-  ShareRowExclusiveLock: 'SHARE ROW EXCLUSIVE',
-  ExclusiveLock: 'EXCLUSIVE',
-  AccessExclusiveLock: 'ACCESS EXCLUSIVE',
-};
-
-/** What a lock mode blocks, for messages: only ACCESS EXCLUSIVE blocks plain reads. */
-export function lockBlocks(mode: LockMode): string {
-  switch (mode) {
-    case 'AccessExclusiveLock':
-      return 'blocks reads and writes';
-    case 'ExclusiveLock':
-    case 'ShareRowExclusiveLock':
-    case 'ShareLock':
-      return 'blocks writes';
-    default:
-      return 'blocks other schema changes';
-  }
-}
-
 /** `ACCESS EXCLUSIVE on users (blocks reads and writes)` */
 export function describeLock(mode: LockMode, t: QualifiedName | string): string {
-  return `${LOCK_SQL[mode]} on ${typeof t === 'string' ? t : tableName(t)} (${lockBlocks(mode)})`;
-}
-
-export function lockSql(mode: LockMode): string {
-  return LOCK_SQL[mode];
+  return `${lockSql(mode)} on ${typeof t === 'string' ? t : tableName(t)} (${lockBlocks(mode)})`;
 }
