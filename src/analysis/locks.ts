@@ -236,7 +236,8 @@ export function trivialUsing(op: AlterColumnTypeOp): boolean {
 
 function alterTypeLock(op: AlterColumnTypeOp, facts: LockFacts): TableLock {
   const lock: TableLock = { mode: 'AccessExclusiveLock', table: op.table };
-  if (!trivialUsing(op)) return { ...lock, scans: true, rewrites: true, note: `USING ${op.using ?? ''} computes every row` };
+  if (!trivialUsing(op))
+    return { ...lock, scans: true, rewrites: true, note: `USING ${op.using ?? ''} computes every row` };
   const old = op.oldType ?? facts.columnType?.(op.table, op.column);
   if (!old) return { ...lock, note: 'rewrites unless the change is binary-coercible (the old type is not known)' };
   const verdict = typeChangeVerdict(old, op.newType, facts.pgVersion);
@@ -245,7 +246,12 @@ function alterTypeLock(op: AlterColumnTypeOp, facts: LockFacts): TableLock {
     return { ...lock, rebuildsIndexes: true, note: 'no table rewrite only when the session TimeZone is UTC (12+)' };
   // A new collation changes every index's order: they are rebuilt (reading the table), the table is not rewritten.
   if (op.collation)
-    return { ...lock, rewrites: false, rebuildsIndexes: true, note: 'each index on the column is built anew, reading the table' };
+    return {
+      ...lock,
+      rewrites: false,
+      rebuildsIndexes: true,
+      note: 'each index on the column is built anew, reading the table',
+    };
   return { ...lock, scans: false, rewrites: false };
 }
 
@@ -258,7 +264,7 @@ const AEL = 'AccessExclusiveLock';
 const none = (): TableLock[] => [];
 
 function indexTableOf(index: QualifiedName, facts: LockFacts): QualifiedName | string {
-  return facts.indexTable?.(index) ?? `the table of index ${tableText(index)}`;
+  return facts.indexTable?.(index) ?? `the table of ${tableText(index)}`;
 }
 
 const KIND_LOCKS: KindLocks = {
@@ -311,7 +317,9 @@ const KIND_LOCKS: KindLocks = {
   'add-constraint': (op) => {
     const c = op.constraint;
     if (c.type === 'foreign-key') {
-      const locks: TableLock[] = [{ mode: 'ShareRowExclusiveLock', table: op.table, scans: !c.notValid, rewrites: false }];
+      const locks: TableLock[] = [
+        { mode: 'ShareRowExclusiveLock', table: op.table, scans: !c.notValid, rewrites: false },
+      ];
       if (c.references) locks.push({ mode: 'ShareRowExclusiveLock', table: c.references.table, rewrites: false });
       return locks;
     }
@@ -324,10 +332,11 @@ const KIND_LOCKS: KindLocks = {
     { mode: op.concurrently ? 'ShareUpdateExclusiveLock' : 'ShareLock', table: op.table, scans: true, rewrites: false },
   ],
   'drop-index': (op, facts) => {
+    // CONCURRENTLY: SHARE UPDATE EXCLUSIVE on the table and the index, waiting out every transaction using it.
     const mode: LockMode = op.concurrently ? 'ShareUpdateExclusiveLock' : AEL;
     return op.indexes.flatMap((index) => [
       { mode, table: indexTableOf(index, facts), scans: false, rewrites: false },
-      { mode: AEL, table: index, index: true as const },
+      { mode, table: index, index: true as const },
     ]);
   },
   reindex: (op, facts) => {
@@ -341,7 +350,9 @@ const KIND_LOCKS: KindLocks = {
           { mode: op.concurrently ? 'ShareUpdateExclusiveLock' : AEL, table: op.name, index: true },
         ];
       default:
-        return [{ mode, table: `every table of ${op.target} ${tableText(op.name)}`, scans: true, rebuildsIndexes: true }];
+        return [
+          { mode, table: `every table of ${op.target} ${tableText(op.name)}`, scans: true, rebuildsIndexes: true },
+        ];
     }
   },
   // The enum's pg_type row is locked, no relation: tables using the type go on being read and written.
@@ -548,7 +559,8 @@ const OTHER_LOCKS: Record<string, OtherLocks> = {
   AlterPolicyStmt: on(AEL, catalogOnly),
   'DropStmt:OBJECT_POLICY': on(AEL, catalogOnly),
   // Views: a new view only reads its tables' definitions; replacing, renaming or dropping one locks it.
-  ViewStmt: (op) => (op.detail === 'CREATE OR REPLACE VIEW' && op.table ? [{ mode: AEL, table: op.table, ...catalogOnly }] : []),
+  ViewStmt: (op) =>
+    op.detail === 'CREATE OR REPLACE VIEW' && op.table ? [{ mode: AEL, table: op.table, ...catalogOnly }] : [],
   CreateMaterializedViewStmt: none,
   'DropStmt:OBJECT_VIEW': on(AEL, catalogOnly),
   'DropStmt:OBJECT_MATVIEW': on(AEL, catalogOnly),
@@ -558,7 +570,9 @@ const OTHER_LOCKS: Record<string, OtherLocks> = {
   'RenameStmt:OBJECT_SEQUENCE': on(AEL, catalogOnly),
   // Renaming an index takes SHARE UPDATE EXCLUSIVE since 12 (ACCESS EXCLUSIVE before).
   'RenameStmt:OBJECT_INDEX': (op, facts) =>
-    op.table ? [{ mode: facts.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : AEL, table: op.table, ...catalogOnly }] : [],
+    op.table
+      ? [{ mode: facts.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : AEL, table: op.table, ...catalogOnly }]
+      : [],
   // REFRESH rebuilds the materialized view into a new file under ACCESS EXCLUSIVE; CONCURRENTLY (needs a
   // unique index) diffs it in place under EXCLUSIVE, which lets reads through.
   RefreshMatViewStmt: (op) =>
@@ -568,14 +582,14 @@ const OTHER_LOCKS: Record<string, OtherLocks> = {
         : [{ mode: AEL, table: op.table, rewrites: true }]
       : [],
   // VACUUM FULL and CLUSTER write a new copy of the table and its indexes.
-  VacuumStmt: (op) =>
-    op.table
-      ? op.detail === 'VACUUM FULL'
-        ? [{ mode: AEL, table: op.table, rewrites: true }]
-        : [{ mode: 'ShareUpdateExclusiveLock', table: op.table, rewrites: false }]
-      : [],
+  VacuumStmt: (op) => {
+    const table = op.table ?? 'every table of the database';
+    return op.detail === 'VACUUM FULL'
+      ? [{ mode: AEL, table, rewrites: true }]
+      : [{ mode: 'ShareUpdateExclusiveLock', table, rewrites: false }];
+  },
   AnalyzeStmt: on('ShareUpdateExclusiveLock', { rewrites: false }),
-  ClusterStmt: on(AEL, { rewrites: true }),
+  ClusterStmt: (op) => [{ mode: AEL, table: op.table ?? 'every table clustered before', rewrites: true }],
   // COMMENT ON TABLE/COLUMN/CONSTRAINT… takes SHARE UPDATE EXCLUSIVE on the table.
   CommentStmt: on('ShareUpdateExclusiveLock', catalogOnly),
   CreateStatsStmt: on('ShareUpdateExclusiveLock', catalogOnly),
@@ -634,8 +648,8 @@ export function lockEntryKey(op: Operation): string {
 }
 
 function alterTableSubcommand(op: OtherOp): AlterTableType | undefined {
-  const m = /^AlterTableStmt:(AT_\w+)$/.exec(op.statementType);
-  return m && m[1]! in ALTER_TABLE_LOCKS ? (m[1] as AlterTableType) : undefined;
+  const sub = /^AlterTableStmt:(AT_\w+)$/.exec(op.statementType)?.[1];
+  return sub !== undefined && sub in ALTER_TABLE_LOCKS ? (sub as AlterTableType) : undefined;
 }
 
 function otherLocks(op: OtherOp, facts: LockFacts): TableLock[] {

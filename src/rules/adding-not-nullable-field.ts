@@ -1,6 +1,6 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const addingNotNullableField: Rule = {
   meta: {
@@ -49,7 +49,7 @@ export const addingNotNullableField: Rule = {
         op,
         `${statement} on ${tableName(table)}.${column} scans the whole table for NULLs while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
         {
-          lock: describeLock('AccessExclusiveLock', table),
+          lock: opLock(op, context),
           help: recipe,
         },
       );

@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { opLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -51,7 +51,7 @@ export const addingSerialPrimaryKeyField: Rule = {
           op,
           `Adding column ${col.name} as PRIMARY KEY ${what} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Add ${col.name} as a plain nullable column, backfill it in batches, prove it NOT NULL with a validated CHECK, then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT … PRIMARY KEY USING INDEX.`,
           },
         );
@@ -65,7 +65,7 @@ export const addingSerialPrimaryKeyField: Rule = {
           op,
           `Adding PRIMARY KEY (${c.columns.join(', ')}) to ${t} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${c.columns.map(quoteIdent).join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}; (make the columns NOT NULL first, through a validated CHECK, or that step scans).`,
           },
         );

@@ -1,7 +1,7 @@
 import type { AddConstraintOp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { opLock, quoteIdent, tableName } from './support/helpers.js';
 import { transactionIds } from './support/transaction-scope.js';
 
 export const constraintMissingNotValid: Rule = {
@@ -54,7 +54,7 @@ export const constraintMissingNotValid: Rule = {
           op,
           `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: c.name
               ? `Add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`
               : `Name the constraint, add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT <name>;`,
@@ -71,7 +71,7 @@ export const constraintMissingNotValid: Rule = {
           op,
           `ADD COLUMN ${quoteIdent(op.column.name)} with an inline CHECK (${check.expression ?? '…'}) checks every existing row of ${tableName(op.table)} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes; an inline CHECK cannot be NOT VALID.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Add the column without the CHECK, then ALTER TABLE ${tableName(op.table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression ?? '…'}) NOT VALID; and in a separate transaction ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(name)};`,
           },
         );
@@ -81,12 +81,11 @@ export const constraintMissingNotValid: Rule = {
         if (!added || context.isNewTable(op.table)) return;
         const sameTx = tx.get(added);
         if (sameTx === undefined || sameTx !== tx.get(op)) return;
-        const lock = added.constraint.type === 'foreign-key' ? 'ShareRowExclusiveLock' : 'AccessExclusiveLock';
         context.report(
           op,
           `Constraint ${op.name} is validated in the same transaction that added it NOT VALID (line ${added.span.line}): the scan runs while the lock taken by ADD CONSTRAINT is still held, as if NOT VALID had not been used.`,
           {
-            lock: describeLock(lock, op.table),
+            lock: opLock(added, context),
             help: `Commit after the ADD CONSTRAINT … NOT VALID and run VALIDATE CONSTRAINT ${quoteIdent(op.name)} in its own transaction (or a later migration).`,
           },
         );

@@ -1,6 +1,6 @@
 import type { QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { opLock, quoteIdent, tableName } from './support/helpers.js';
 
 function recipe(table: QualifiedName, name: string, columns: string[]): string {
   const t = tableName(table);
@@ -45,7 +45,7 @@ export const disallowedUniqueConstraint: Rule = {
           op,
           `Adding UNIQUE constraint ${c.name ?? `on (${c.columns.join(', ')})`} to ${tableName(op.table)} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: recipe(op.table, name, c.columns),
           },
         );
@@ -59,7 +59,7 @@ export const disallowedUniqueConstraint: Rule = {
           op,
           `Column ${col.name} is added to ${tableName(op.table)} with UNIQUE: its index is built while an ACCESS EXCLUSIVE lock blocks reads and writes.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Add ${col.name} without UNIQUE, then ${recipe(op.table, name, [col.name])}`,
           },
         );

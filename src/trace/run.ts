@@ -19,7 +19,14 @@ import {
   type TraceDatabase,
   toSqlFailure,
 } from './database.js';
-import { blocksReads, blocksWrites, isLockMode, type LockMode, lockStrength, strongestMode } from '../analysis/locks.js';
+import {
+  blocksReads,
+  blocksWrites,
+  isLockMode,
+  type LockMode,
+  lockStrength,
+  strongestMode,
+} from '../analysis/locks.js';
 import type { PlannedMigration, TraceStep } from './plan.js';
 import { qualified, quoteIdent, quoteLiteral } from './render-sql.js';
 import { type SeedOutcome, type SeedTable, seedTables } from './seed.js';

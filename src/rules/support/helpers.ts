@@ -1,6 +1,6 @@
 import { scanSync } from 'libpg-query';
-import type { DefaultValue, QualifiedName } from '../../ir/types.js';
-import { type LockMode, lockBlocks, lockSql } from '../../analysis/locks.js';
+import type { DefaultValue, Operation, QualifiedName } from '../../ir/types.js';
+import { type LockFacts, type LockMode, lockBlocks, lockSql, lockStrength, locksOf } from '../../analysis/locks.js';
 
 const quotedIdents = new Map<string, string>();
 
@@ -44,4 +44,22 @@ export function tableName(t: QualifiedName): string {
 /** `ACCESS EXCLUSIVE on users (blocks reads and writes)` */
 export function describeLock(mode: LockMode, t: QualifiedName | string): string {
   return `${lockSql(mode)} on ${typeof t === 'string' ? t : tableName(t)} (${lockBlocks(mode)})`;
+}
+
+/**
+ * The locks an op takes, as the lock model says, for a finding's `lock` field: every relation it locks
+ * SHARE UPDATE EXCLUSIVE or stronger (an index's own lock goes with its table's), strongest first —
+ * `ACCESS EXCLUSIVE on users (blocks reads and writes) and SHARE ROW EXCLUSIVE on teams (blocks writes)`.
+ */
+export function opLock(op: Operation, facts: LockFacts): string | undefined {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const l of locksOf(op, facts)) {
+    if (l.index || lockStrength(l.mode) < lockStrength('ShareUpdateExclusiveLock')) continue;
+    const name = typeof l.table === 'string' ? l.table : tableName(l.table);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    parts.push(describeLock(l.mode, name));
+  }
+  return parts.length ? parts.join(' and ') : undefined;
 }

@@ -5,13 +5,7 @@
  * ban-multiple-access-exclusive-locks and backfill-in-ddl-transaction.
  */
 import type { Operation, OperationKind, QualifiedName } from '../../ir/types.js';
-import {
-  type LockFacts,
-  type LockMode,
-  lockStrength,
-  locksOf,
-  OPERATION_KINDS,
-} from '../../analysis/locks.js';
+import { type LockFacts, type LockMode, lockStrength, locksOf, OPERATION_KINDS } from '../../analysis/locks.js';
 import { tableName } from './helpers.js';
 
 export interface TableLock {
