@@ -1,6 +1,6 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
-import { opLock, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, tableName } from './support/helpers.js';
 
 export const addingNotNullableField: Rule = {
   meta: {
@@ -47,7 +47,7 @@ export const addingNotNullableField: Rule = {
           : `Before Postgres 12 SET NOT NULL always scans; keep the column nullable and enforce it with CHECK (${column} IS NOT NULL) NOT VALID followed by VALIDATE CONSTRAINT.`;
       context.report(
         op,
-        `${statement} on ${tableName(table)}.${column} scans the whole table for NULLs while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+        `${statement} on ${tableName(table)}.${column} scans the whole table for NULLs while holding ${lockPhrase(op, context)}.`,
         {
           lock: opLock(op, context),
           help: recipe,

@@ -1,7 +1,7 @@
 import type { TypeRef } from '../ir/types.js';
 import { trivialUsing, typeChangeVerdict } from '../analysis/locks.js';
 import type { Rule } from '../engine/types.js';
-import { opLock, quoteIdent, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, quoteIdent, tableName } from './support/helpers.js';
 
 /** For an unknown old type: the old types from which a change to `to` would not rewrite the table. */
 function safeOrigins(to: TypeRef, pgVersion: number): string | undefined {
@@ -95,7 +95,7 @@ export const changingColumnType: Rule = {
         if (!trivialUsing(op)) {
           context.report(
             op,
-            `Changing ${column} to ${to} USING ${op.using} computes every row: the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+            `Changing ${column} to ${to} USING ${op.using} computes every row: the table and its indexes are rewritten under ${lockPhrase(op, context)}.`,
             {
               lock,
               help: viaNewColumn,
@@ -110,8 +110,8 @@ export const changingColumnType: Rule = {
             ? ` (with a new collation, even an unchanged type rebuilds every index on the column)`
             : '';
           const message = origins
-            ? `Changing ${column} to ${to}${op.collation ? ` COLLATE ${quoteIdent(op.collation)}` : ''}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes${collationNote}.`
-            : `Changing ${column} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes (no old type makes a change to ${to} binary-coercible).`;
+            ? `Changing ${column} to ${to}${op.collation ? ` COLLATE ${quoteIdent(op.collation)}` : ''}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under ${lockPhrase(op, context)}${collationNote}.`
+            : `Changing ${column} to ${to} rewrites the table and its indexes under ${lockPhrase(op, context)} (no old type makes a change to ${to} binary-coercible).`;
           context.report(op, message, {
             lock,
             help: origins
@@ -125,7 +125,7 @@ export const changingColumnType: Rule = {
           // Checked on PostgreSQL 15: the table keeps its relfilenode, each index on the column gets a new one.
           context.report(
             op,
-            `Changing ${column} to ${to} COLLATE ${quoteIdent(op.collation)} does not rewrite the table, but every index on the column is rebuilt (its sort order changes) under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+            `Changing ${column} to ${to} COLLATE ${quoteIdent(op.collation)} does not rewrite the table, but every index on the column is rebuilt (its sort order changes) under ${lockPhrase(op, context)}.`,
             {
               lock,
               severity: 'warning',
@@ -139,7 +139,7 @@ export const changingColumnType: Rule = {
           if (utc) {
             context.report(
               op,
-              `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+              `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under ${lockPhrase(op, context)}.`,
               {
                 lock,
                 severity: 'warning',
@@ -149,7 +149,7 @@ export const changingColumnType: Rule = {
           } else {
             context.report(
               op,
-              `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+              `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under ${lockPhrase(op, context)}.`,
               {
                 lock,
                 help: "Run SET TimeZone = 'UTC'; in the same session before the ALTER to skip the table rewrite (indexes on the column are still rebuilt).",
@@ -160,7 +160,7 @@ export const changingColumnType: Rule = {
         }
         context.report(
           op,
-          `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under ${lockPhrase(op, context)}.`,
           {
             lock,
             help: viaNewColumn,

@@ -1,7 +1,7 @@
 import type { AddConstraintOp } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
-import { opLock, quoteIdent, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, quoteIdent, tableName } from './support/helpers.js';
 import { transactionIds } from './support/transaction-scope.js';
 
 export const constraintMissingNotValid: Rule = {
@@ -52,7 +52,7 @@ export const constraintMissingNotValid: Rule = {
         if (c.type !== 'check' || c.notValid || context.isNewTable(op.table)) return;
         context.report(
           op,
-          `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding ${lockPhrase(op, context)}.`,
           {
             lock: opLock(op, context),
             help: c.name
@@ -69,7 +69,7 @@ export const constraintMissingNotValid: Rule = {
         const name = check.name ?? `${op.table.name}_${op.column.name}_check`;
         context.report(
           op,
-          `ADD COLUMN ${quoteIdent(op.column.name)} with an inline CHECK (${check.expression ?? '…'}) checks every existing row of ${tableName(op.table)} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes; an inline CHECK cannot be NOT VALID.`,
+          `ADD COLUMN ${quoteIdent(op.column.name)} with an inline CHECK (${check.expression ?? '…'}) checks every existing row of ${tableName(op.table)} while holding ${lockPhrase(op, context)}; an inline CHECK cannot be NOT VALID.`,
           {
             lock: opLock(op, context),
             help: `Add the column without the CHECK, then ALTER TABLE ${tableName(op.table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression ?? '…'}) NOT VALID; and in a separate transaction ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(name)};`,

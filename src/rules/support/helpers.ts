@@ -1,6 +1,14 @@
 import { scanSync } from 'libpg-query';
 import type { DefaultValue, Operation, QualifiedName } from '../../ir/types.js';
-import { type LockFacts, type LockMode, lockBlocks, lockSql, lockStrength, locksOf } from '../../analysis/locks.js';
+import {
+  aLock,
+  type LockFacts,
+  type LockMode,
+  lockBlocks,
+  lockSql,
+  lockStrength,
+  locksOf,
+} from '../../analysis/locks.js';
 
 const quotedIdents = new Map<string, string>();
 
@@ -62,4 +70,10 @@ export function opLock(op: Operation, facts: LockFacts): string | undefined {
     parts.push(describeLock(l.mode, name));
   }
   return parts.length ? parts.join(' and ') : undefined;
+}
+
+/** The strongest lock an op takes, as the lock model says, for a message: `an ACCESS EXCLUSIVE lock that blocks reads and writes`. */
+export function lockPhrase(op: Operation, facts: LockFacts): string {
+  const mode = locksOf(op, facts)[0]?.mode;
+  return mode ? `${aLock(mode)} that ${lockBlocks(mode)}` : 'no table lock';
 }
