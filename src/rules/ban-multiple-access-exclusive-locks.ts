@@ -2,7 +2,7 @@ import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from '../engine/types.js';
 import { tableKey } from '../engine/lint.js';
 import { statementLabel, STRONG_LOCK_KINDS, strongLock } from './support/strong-locks.js';
-import { tableName } from './support/helpers.js';
+import { describeLock, tableName } from './support/helpers.js';
 import { transactionIds } from './support/transaction-scope.js';
 
 export const banMultipleAccessExclusiveLocks: Rule = {
@@ -65,7 +65,7 @@ export const banMultipleAccessExclusiveLocks: Rule = {
         op,
         `${statementLabel(op)} locks ${tableName(lock.table)} ACCESS EXCLUSIVE while this transaction still holds ACCESS EXCLUSIVE on ${tableName(held.table)} (line ${held.op.span.line}): ${tableName(held.table)} stays blocked for as long as this statement waits, and until COMMIT.`,
         {
-          lock: `ACCESS EXCLUSIVE on ${tableName(held.table)} and ${tableName(lock.table)} (blocks reads and writes)`,
+          lock: describeLock(lock.mode, `${tableName(held.table)} and ${tableName(lock.table)}`),
           help: 'Change one table per transaction (one migration each, or COMMIT between them), each with SET lock_timeout.',
         },
       );

@@ -95,15 +95,14 @@ export function strongLock(op: Operation, facts: StrongLockFacts): TableLock | u
   return { mode: first.mode, table: names.length > 1 ? names.join(', ') : first.table };
 }
 
-/** `SET lock_timeout` to a value that actually limits the wait (0 means wait forever). */
-export function limitsWait(value: string | undefined): boolean {
-  if (value === undefined) return false; // RESET / DEFAULT: back to the server default, 0 unless configured
-  const v = value
-    .trim()
-    .replace(/^'(.*)'$/, '$1')
-    .trim();
-  if (v === '' || /^default$/i.test(v)) return false;
-  return !/^0*(\.0*)?\s*(us|ms|s|min|h|d)?$/i.test(v);
+/**
+ * `SET lock_timeout` to a value that actually limits the wait (0 means wait forever), from the value in
+ * milliseconds the frontend parsed. A value it could not read as a duration (an expression) counts as a limit.
+ */
+export function limitsWait(op: { value?: string; durationMs?: number }): boolean {
+  if (op.durationMs !== undefined) return op.durationMs > 0;
+  // RESET / DEFAULT: back to the server default, 0 unless configured
+  return op.value !== undefined && !/^\s*'?\s*default\s*'?\s*$/i.test(op.value);
 }
 
 /** The op kinds `strongLock` can return a lock for: every kind the lock model knows. */
@@ -124,9 +123,9 @@ export class TimeoutSetting {
     if (op.kind === 'set-setting') {
       if (op.name !== this.name) return true;
       // SET LOCAL only lasts until the end of the transaction, and does nothing outside one.
-      if (op.local) this.local = op.inTransaction && limitsWait(op.value);
+      if (op.local) this.local = op.inTransaction && limitsWait(op);
       else {
-        this.session = limitsWait(op.value);
+        this.session = limitsWait(op);
         this.local = false;
       }
       return true;
