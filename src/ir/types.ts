@@ -59,6 +59,8 @@ export interface DefaultValue {
    * `text` is then that code's source, not SQL.
    */
   computedIn?: HostLanguage;
+  /** `DEFAULT NULL` (possibly cast): the same as no default. */
+  isNull?: boolean;
 }
 
 /** The language a migration file is written in, when it is not SQL. */
@@ -162,6 +164,8 @@ export interface CreateTableOp extends OpBase {
   /** `PARTITION BY …`: the partition key's columns, when every key element is a plain column. */
   partitionColumns?: string[];
   temporary: boolean;
+  /** `CREATE TABLE … PARTITION OF parent`: the parent (locked ACCESS EXCLUSIVE while the partition is added). */
+  partitionOf?: QualifiedName;
   /** The frontend could not read every column (an `unknown` op says which): `columns` lists those it read. */
   partial?: boolean;
 }
@@ -400,6 +404,10 @@ export interface OtherOp extends OpBase {
   detail?: string;
   /** The statement creates this relation (`table`): a view or a materialized view. */
   createsRelation?: 'view' | 'materialized-view';
+  /** `ALTER TABLE parent ATTACH PARTITION child`: the table attached (`table` is the parent). */
+  partition?: QualifiedName;
+  /** `ALTER TABLE child INHERIT parent` / `NO INHERIT parent`: the parent. */
+  parent?: QualifiedName;
   /** The statement's SQL when the frontend had it as SQL (filled by the SQL parser); trace runs it. */
   sql?: string;
 }

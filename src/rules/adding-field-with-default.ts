@@ -1,6 +1,6 @@
 import type { ColumnDef } from '../ir/types.js';
 import type { Rule } from './types.js';
-import { describeDefault, describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { describeDefault, opLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -117,7 +117,7 @@ export const addingFieldWithDefault: Rule = {
         const message = cause.certain
           ? `Adding column ${c.name} to ${table} rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock: ${cause.why}.`
           : `Adding column ${c.name} to ${table} rewrites the whole table under an ACCESS EXCLUSIVE lock unless the default is STABLE or IMMUTABLE: ${cause.why}.`;
-        context.report(op, message, { lock: describeLock('AccessExclusiveLock', op.table), help: cause.help });
+        context.report(op, message, { lock: opLock(op, context), help: cause.help });
       },
     };
   },

@@ -1,6 +1,6 @@
 import type { ConstraintDef, QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { opLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -64,9 +64,7 @@ export const addingForeignKeyConstraint: Rule = {
           op,
           `Adding foreign key ${c.name ?? `on ${tableName(op.table)} (${c.columns.join(', ')})`} without NOT VALID checks every row of ${tableName(op.table)} while blocking writes to ${self ? 'it' : `${tableName(op.table)} and ${referenced}`}.`,
           {
-            lock: self
-              ? describeLock('ShareRowExclusiveLock', op.table)
-              : `${describeLock('ShareRowExclusiveLock', op.table)} and ${describeLock('ShareRowExclusiveLock', referenced)}`,
+            lock: opLock(op, context),
             help: notValidRecipe(op.table, c),
           },
         );
@@ -84,7 +82,7 @@ export const addingForeignKeyConstraint: Rule = {
           op,
           `Column ${col.name} is added to ${tableName(op.table)} with a default and a REFERENCES ${referenced} constraint: every existing row is checked against ${referenced} while writes to both tables are blocked.`,
           {
-            lock: `${describeLock('AccessExclusiveLock', op.table)} and ${describeLock('ShareRowExclusiveLock', referenced)}`,
+            lock: opLock(op, context),
             help: `Add ${col.name} without DEFAULT and REFERENCES, set the default and backfill, then ${notValidRecipe(op.table, { ...fk, columns: [col.name] })}`,
           },
         );

@@ -1,6 +1,6 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, tableName } from './support/helpers.js';
 
 export const addingNotNullableField: Rule = {
   meta: {
@@ -47,9 +47,9 @@ export const addingNotNullableField: Rule = {
           : `Before Postgres 12 SET NOT NULL always scans; keep the column nullable and enforce it with CHECK (${column} IS NOT NULL) NOT VALID followed by VALIDATE CONSTRAINT.`;
       context.report(
         op,
-        `${statement} on ${tableName(table)}.${column} scans the whole table for NULLs while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+        `${statement} on ${tableName(table)}.${column} scans the whole table for NULLs while holding ${lockPhrase(op, context)}.`,
         {
-          lock: describeLock('AccessExclusiveLock', table),
+          lock: opLock(op, context),
           help: recipe,
         },
       );

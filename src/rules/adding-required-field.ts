@@ -1,7 +1,7 @@
 import type { DataChangeOp } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const addingRequiredField: Rule = {
   meta: {
@@ -59,7 +59,7 @@ export const addingRequiredField: Rule = {
           op,
           `Column ${c.name} is added to ${tableName(op.table)} as NOT NULL without a DEFAULT: the statement fails if the table has any rows.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: 'Add the column nullable, backfill it, then add NOT NULL through a validated CHECK constraint — or give it a constant DEFAULT.',
           },
         );

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, quoteIdent, tableName } from './support/helpers.js';
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
 
@@ -49,9 +49,9 @@ export const addingSerialPrimaryKeyField: Rule = {
           : `builds the primary key index over ${tableName(op.table)}`;
         context.report(
           op,
-          `Adding column ${col.name} as PRIMARY KEY ${what} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          `Adding column ${col.name} as PRIMARY KEY ${what} while holding ${lockPhrase(op, context)}.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Add ${col.name} as a plain nullable column, backfill it in batches, prove it NOT NULL with a validated CHECK, then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT … PRIMARY KEY USING INDEX.`,
           },
         );
@@ -63,9 +63,9 @@ export const addingSerialPrimaryKeyField: Rule = {
         const t = tableName(op.table);
         context.report(
           op,
-          `Adding PRIMARY KEY (${c.columns.join(', ')}) to ${t} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          `Adding PRIMARY KEY (${c.columns.join(', ')}) to ${t} builds its index while holding ${lockPhrase(op, context)}.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${c.columns.map(quoteIdent).join(', ')}); then ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}; (make the columns NOT NULL first, through a validated CHECK, or that step scans).`,
           },
         );

@@ -1,8 +1,8 @@
 import type { DataChangeOp, Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
+import { aLock } from '../analysis/locks.js';
 import { describeLock, tableName } from './support/helpers.js';
-import { lockSql } from '../analysis/lock-modes.js';
 import { STRONG_LOCK_KINDS, type TableLock, statementLabel, strongLock } from './support/strong-locks.js';
 import { transactionIds } from '../analysis/transaction-scope.js';
 
@@ -118,7 +118,13 @@ export const backfillInDdlTransaction: Rule = {
         indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
       if (id === undefined) return;
-      const lock = strongLock(op, (t) => context.isNewTable(t), indexTable);
+      const lock = strongLock(op, {
+        pgVersion: context.pgVersion,
+        isNewTable: (t) => context.isNewTable(t),
+        indexTable,
+        columnType: (t, c) => context.columnType(t, c),
+        hasValidNotNullCheck: (t, c) => context.hasValidNotNullCheck(t, c),
+      });
       if (!lock) return;
       const locks = held.get(id) ?? new Map<string, { op: Operation; lock: TableLock }>();
       held.set(id, locks);
@@ -155,7 +161,7 @@ export const backfillInDdlTransaction: Rule = {
       const others = locks.size > 1 ? ` and ${locks.size - 1} other table${locks.size > 2 ? 's' : ''}` : '';
       context.report(
         change,
-        `${verb}${target} changes ${rows} in the same transaction as ${statementLabel(first.op)} (line ${first.op.span.line}), which took ${/^[AEIOU]/.test(lockSql(first.lock.mode)) ? 'an' : 'a'} ${lockSql(first.lock.mode)} lock on ${lockedTable}${others}: locks are held until COMMIT, so the table stays locked for the whole backfill${more}.`,
+        `${verb}${target} changes ${rows} in the same transaction as ${statementLabel(first.op)} (line ${first.op.span.line}), which took ${aLock(first.lock.mode)} on ${lockedTable}${others}: locks are held until COMMIT, so the table stays locked for the whole backfill${more}.`,
         {
           lock: describeLock(first.lock.mode, lockedTable),
           help:

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const banAlterDomainWithAddConstraint: Rule = {
   meta: {
@@ -39,7 +39,7 @@ export const banAlterDomainWithAddConstraint: Rule = {
           ? `Adding a constraint to domain ${domain} NOT VALID defers the check, but VALIDATE CONSTRAINT later scans ${target} under a SHARE lock that blocks writes; a domain constraint has no online path.`
           : `Adding a constraint to domain ${domain} scans ${target} under a SHARE lock that blocks their writes until the transaction ends.`;
         context.report(op, message, {
-          lock: describeLock('ShareLock', target),
+          lock: opLock(op, context),
           help: 'Add the rule as a table constraint on each column instead: ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT.',
         });
       },

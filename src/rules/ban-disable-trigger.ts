@@ -1,7 +1,7 @@
 import type { OtherOp } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
-import { tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 const DISABLE = new Set([
   'AlterTableStmt:AT_DisableTrig',
@@ -69,7 +69,7 @@ export const banDisableTrigger: Rule = {
             op,
             `${which} on ${tableName(op.table!)} ${op.statementType.endsWith('Trig') ? 'is' : 'are'} disabled and not enabled again in this migration: no session fires ${op.statementType.endsWith('Trig') ? 'it' : 'them'} from the commit on.`,
             {
-              lock: `SHARE ROW EXCLUSIVE on ${tableName(op.table!)} (blocks writes)`,
+              lock: opLock(op, context),
               help: `Re-enable with ALTER TABLE ${tableName(op.table!)} ENABLE TRIGGER … in the same migration, after the work that needed it off.`,
             },
           );

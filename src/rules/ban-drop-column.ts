@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 import { createdByOwnUpgrade } from './support/migration-facts.js';
 
 export const banDropColumn: Rule = {
@@ -50,7 +50,7 @@ export const banDropColumn: Rule = {
           op,
           `Dropping column ${t}.${op.column} deletes its data, and running code that still reads or writes it fails until the new version is deployed everywhere.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Deploy code that no longer uses ${op.column} first, then drop it in a later migration (keep a backup copy if the data may be needed).`,
           },
         );

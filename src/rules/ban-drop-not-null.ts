@@ -1,7 +1,7 @@
 import type { DropNotNullOp, Operation } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 /**
  * The same transaction sets NOT NULL on the column again (Knex's `.notNullable().alter()` drops and
@@ -68,7 +68,7 @@ export const banDropNotNull: Rule = {
           op,
           `Dropping NOT NULL on ${t}.${op.column} lets NULLs reach code and consumers that assume the column is never NULL.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Deploy readers that handle ${op.column} IS NULL before this migration, or keep NOT NULL and set a DEFAULT.`,
           },
         );

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { quoteIdent } from './support/helpers.js';
+import { opLock, quoteIdent } from './support/helpers.js';
 
 export const banDropSchema: Rule = {
   meta: {
@@ -27,7 +27,7 @@ export const banDropSchema: Rule = {
           op,
           `DROP SCHEMA ${names} CASCADE drops every table (with its rows), view, function and type in it, and whatever depends on them elsewhere — on every database this migration runs on.`,
           {
-            lock: `ACCESS EXCLUSIVE on every table in ${names} (blocks reads and writes)`,
+            lock: opLock(op, context),
             help: 'Drop the objects you mean to drop by name first, then the empty schema without CASCADE.',
           },
         );

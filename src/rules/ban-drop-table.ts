@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 import { createdByOwnUpgrade } from './support/migration-facts.js';
 
 export const banDropTable: Rule = {
@@ -50,7 +50,7 @@ export const banDropTable: Rule = {
           op,
           `Dropping table${plural ? 's' : ''} ${names} deletes ${plural ? 'their' : 'its'} data, and running code that still uses ${plural ? 'them' : 'it'} fails until the new version is deployed everywhere.`,
           {
-            lock: describeLock('AccessExclusiveLock', names),
+            lock: opLock(op, context),
             help: `Deploy code that no longer uses ${names} first, take a backup, then drop in a later migration.`,
           },
         );

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, quoteIdent, tableName } from './support/helpers.js';
 
 export const banExclusionConstraint: Rule = {
   meta: {
@@ -34,9 +34,9 @@ export const banExclusionConstraint: Rule = {
         const name = op.constraint.name ? ` ${quoteIdent(op.constraint.name)}` : '';
         context.report(
           op,
-          `Adding exclusion constraint${name} to ${tableName(op.table)} builds its index and checks every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes; exclusion constraints have no NOT VALID or USING INDEX form.`,
+          `Adding exclusion constraint${name} to ${tableName(op.table)} builds its index and checks every row while holding ${lockPhrase(op, context)}; exclusion constraints have no NOT VALID or USING INDEX form.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: 'Add the constraint when the table is created (or while it is small), or copy the rows in batches into a new table created with the constraint; otherwise run it in a maintenance window with SET lock_timeout.',
           },
         );

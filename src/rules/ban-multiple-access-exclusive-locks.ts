@@ -2,7 +2,7 @@ import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
 import { statementLabel, STRONG_LOCK_KINDS, strongLock } from './support/strong-locks.js';
-import { tableName } from './support/helpers.js';
+import { describeLock, tableName } from './support/helpers.js';
 import { transactionIds } from '../analysis/transaction-scope.js';
 
 export const banMultipleAccessExclusiveLocks: Rule = {
@@ -45,11 +45,13 @@ export const banMultipleAccessExclusiveLocks: Rule = {
         indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
       if (id === undefined || reported.has(id)) return;
-      const lock = strongLock(
-        op,
-        (t) => context.isNewTable(t),
-        (i) => indexTables.get(tableKey(i)),
-      );
+      const lock = strongLock(op, {
+        pgVersion: context.pgVersion,
+        isNewTable: (t) => context.isNewTable(t),
+        indexTable: (i) => indexTables.get(tableKey(i)),
+        columnType: (t, c) => context.columnType(t, c),
+        hasValidNotNullCheck: (t, c) => context.hasValidNotNullCheck(t, c),
+      });
       // Only named tables: a description ("the table of idx") cannot be compared.
       if (!lock || lock.mode !== 'AccessExclusiveLock' || typeof lock.table === 'string') return;
       const held = first.get(id);
@@ -63,7 +65,7 @@ export const banMultipleAccessExclusiveLocks: Rule = {
         op,
         `${statementLabel(op)} locks ${tableName(lock.table)} ACCESS EXCLUSIVE while this transaction still holds ACCESS EXCLUSIVE on ${tableName(held.table)} (line ${held.op.span.line}): ${tableName(held.table)} stays blocked for as long as this statement waits, and until COMMIT.`,
         {
-          lock: `ACCESS EXCLUSIVE on ${tableName(held.table)} and ${tableName(lock.table)} (blocks reads and writes)`,
+          lock: describeLock(lock.mode, `${tableName(held.table)} and ${tableName(lock.table)}`),
           help: 'Change one table per transaction (one migration each, or COMMIT between them), each with SET lock_timeout.',
           related: [{ span: held.op.span, message: `ACCESS EXCLUSIVE on ${tableName(held.table)} taken here` }],
         },

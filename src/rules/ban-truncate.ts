@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const banTruncate: Rule = {
   meta: {
@@ -37,7 +37,7 @@ export const banTruncate: Rule = {
           op,
           `TRUNCATE ${names} deletes every row on every database this migration runs on, production included; no DELETE trigger fires and the down migration cannot bring the rows back.`,
           {
-            lock: `ACCESS EXCLUSIVE on ${names} (blocks reads and writes)`,
+            lock: opLock(op, context),
             help: 'Delete only the rows that must go, in batches; if the table is disposable, keep the TRUNCATE with an ignore comment that says why.',
           },
         );

@@ -1,56 +1,7 @@
-import type { AlterColumnTypeOp, TypeRef } from '../ir/types.js';
+import type { TypeRef } from '../ir/types.js';
+import { trivialUsing, typeChangeVerdict } from '../analysis/locks.js';
 import type { Rule } from './types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
-
-/** Types whose only modifier is a length or precision that can grow without touching stored values. */
-const GROWABLE = new Set(['varchar', 'varbit', 'timestamp', 'timestamptz', 'time', 'timetz']);
-
-type Verdict =
-  /** Binary-coercible: catalog change only. */
-  | 'no-rewrite'
-  /** timestamp ↔ timestamptz on PG 12+: no table rewrite when the session TimeZone is UTC; indexes are rebuilt anyway. */
-  | 'utc-only'
-  | 'rewrite';
-
-function sameBase(a: TypeRef, b: TypeRef): boolean {
-  return a.name === b.name && (a.schema ?? '') === (b.schema ?? '') && a.arrayDims === b.arrayDims;
-}
-
-/** numeric(p) means numeric(p, 0); unbounded numeric has no modifiers. */
-function numericMods(t: TypeRef): [number, number] | undefined {
-  if (t.modifiers.length === 0) return undefined;
-  return [t.modifiers[0]!, t.modifiers[1] ?? 0];
-}
-
-/** Whether Postgres can change `from` to `to` without rewriting the table (checked with relfilenode on PG 18). */
-export function typeChangeVerdict(from: TypeRef, to: TypeRef, pgVersion: number): Verdict {
-  if (sameBase(from, to) && from.modifiers.join(',') === to.modifiers.join(',')) return 'no-rewrite';
-  // Arrays are converted element by element: any change rewrites.
-  if (from.arrayDims > 0 || to.arrayDims > 0 || from.schema || to.schema) return 'rewrite';
-  const f = from.name;
-  const t = to.name;
-  if (f === 'varchar' && t === 'text') return 'no-rewrite';
-  if (f === 'text' && t === 'varchar' && to.modifiers.length === 0) return 'no-rewrite';
-  if (f === 'cidr' && t === 'inet') return 'no-rewrite';
-  if (f === t && GROWABLE.has(f)) {
-    if (to.modifiers.length === 0) return 'no-rewrite';
-    if (from.modifiers.length === 0) return 'rewrite';
-    return to.modifiers[0]! >= from.modifiers[0]! ? 'no-rewrite' : 'rewrite';
-  }
-  if (f === 'numeric' && t === 'numeric') {
-    const a = numericMods(from);
-    const b = numericMods(to);
-    if (!b) return 'no-rewrite';
-    if (!a) return 'rewrite';
-    return b[1] === a[1] && b[0] >= a[0] ? 'no-rewrite' : 'rewrite';
-  }
-  if (((f === 'timestamp' && t === 'timestamptz') || (f === 'timestamptz' && t === 'timestamp')) && pgVersion >= 12) {
-    const keepsPrecision =
-      to.modifiers.length === 0 || (from.modifiers.length > 0 && to.modifiers[0]! >= from.modifiers[0]!);
-    return keepsPrecision ? 'utc-only' : 'rewrite';
-  }
-  return 'rewrite';
-}
+import { lockPhrase, opLock, quoteIdent, tableName } from './support/helpers.js';
 
 /** For an unknown old type: the old types from which a change to `to` would not rewrite the table. */
 function safeOrigins(to: TypeRef, pgVersion: number): string | undefined {
@@ -82,13 +33,6 @@ function safeOrigins(to: TypeRef, pgVersion: number): string | undefined {
 }
 
 const UTC_ZONES = /^'?(utc|etc\/utc|uct|etc\/uct|universal|etc\/universal|zulu|etc\/zulu|gmt|etc\/gmt|z)'?$/i;
-
-/** A USING that only restates the column (or casts it to the new type) adds no per-row work. */
-function trivialUsing(op: AlterColumnTypeOp): boolean {
-  if (!op.using) return true;
-  const u = op.using.replace(/\s+/g, '');
-  return u === op.column || u === `${op.column}::${op.newType.text.replace(/\s+/g, '')}`;
-}
 
 export const changingColumnType: Rule = {
   meta: {
@@ -146,12 +90,12 @@ export const changingColumnType: Rule = {
         if (context.isNewTable(op.table)) return;
         const column = `${tableName(op.table)}.${op.column}`;
         const to = op.newType.text;
-        const lock = describeLock('AccessExclusiveLock', op.table);
+        const lock = opLock(op, context);
         const viaNewColumn = `Add a new ${to} column, keep it in sync with a trigger, backfill in batches, then swap the columns in one short transaction.`;
         if (!trivialUsing(op)) {
           context.report(
             op,
-            `Changing ${column} to ${to} USING ${op.using} computes every row: the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+            `Changing ${column} to ${to} USING ${op.using} computes every row: the table and its indexes are rewritten under ${lockPhrase(op, context)}.`,
             {
               lock,
               help: viaNewColumn,
@@ -166,8 +110,8 @@ export const changingColumnType: Rule = {
             ? ` (with a new collation, even an unchanged type rebuilds every index on the column)`
             : '';
           const message = origins
-            ? `Changing ${column} to ${to}${op.collation ? ` COLLATE ${quoteIdent(op.collation)}` : ''}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under an ACCESS EXCLUSIVE lock that blocks reads and writes${collationNote}.`
-            : `Changing ${column} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes (no old type makes a change to ${to} binary-coercible).`;
+            ? `Changing ${column} to ${to}${op.collation ? ` COLLATE ${quoteIdent(op.collation)}` : ''}: the column's current type is not shown by this migration set; unless it is ${origins}, the table and its indexes are rewritten under ${lockPhrase(op, context)}${collationNote}.`
+            : `Changing ${column} to ${to} rewrites the table and its indexes under ${lockPhrase(op, context)} (no old type makes a change to ${to} binary-coercible).`;
           context.report(op, message, {
             lock,
             help: origins
@@ -181,7 +125,7 @@ export const changingColumnType: Rule = {
           // Checked on PostgreSQL 15: the table keeps its relfilenode, each index on the column gets a new one.
           context.report(
             op,
-            `Changing ${column} to ${to} COLLATE ${quoteIdent(op.collation)} does not rewrite the table, but every index on the column is rebuilt (its sort order changes) under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+            `Changing ${column} to ${to} COLLATE ${quoteIdent(op.collation)} does not rewrite the table, but every index on the column is rebuilt (its sort order changes) under ${lockPhrase(op, context)}.`,
             {
               lock,
               severity: 'warning',
@@ -195,7 +139,7 @@ export const changingColumnType: Rule = {
           if (utc) {
             context.report(
               op,
-              `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+              `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under ${lockPhrase(op, context)}.`,
               {
                 lock,
                 severity: 'warning',
@@ -205,7 +149,7 @@ export const changingColumnType: Rule = {
           } else {
             context.report(
               op,
-              `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+              `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under ${lockPhrase(op, context)}.`,
               {
                 lock,
                 help: "Run SET TimeZone = 'UTC'; in the same session before the ALTER to skip the table rewrite (indexes on the column are still rebuilt).",
@@ -216,7 +160,7 @@ export const changingColumnType: Rule = {
         }
         context.report(
           op,
-          `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under ${lockPhrase(op, context)}.`,
           {
             lock,
             help: viaNewColumn,

@@ -1,7 +1,7 @@
 import type { AddConstraintOp } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, quoteIdent, tableName } from './support/helpers.js';
 import { transactionIds } from '../analysis/transaction-scope.js';
 
 export const constraintMissingNotValid: Rule = {
@@ -52,9 +52,9 @@ export const constraintMissingNotValid: Rule = {
         if (c.type !== 'check' || c.notValid || context.isNewTable(op.table)) return;
         context.report(
           op,
-          `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          `Adding CHECK constraint ${c.name ?? `(${c.expression ?? '…'})`} to ${tableName(op.table)} without NOT VALID scans every row while holding ${lockPhrase(op, context)}.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: c.name
               ? `Add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`
               : `Name the constraint, add it with NOT VALID, then in a separate transaction run ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT <name>;`,
@@ -69,9 +69,9 @@ export const constraintMissingNotValid: Rule = {
         const name = check.name ?? `${op.table.name}_${op.column.name}_check`;
         context.report(
           op,
-          `ADD COLUMN ${quoteIdent(op.column.name)} with an inline CHECK (${check.expression ?? '…'}) checks every existing row of ${tableName(op.table)} while holding an ACCESS EXCLUSIVE lock that blocks reads and writes; an inline CHECK cannot be NOT VALID.`,
+          `ADD COLUMN ${quoteIdent(op.column.name)} with an inline CHECK (${check.expression ?? '…'}) checks every existing row of ${tableName(op.table)} while holding ${lockPhrase(op, context)}; an inline CHECK cannot be NOT VALID.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Add the column without the CHECK, then ALTER TABLE ${tableName(op.table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${check.expression ?? '…'}) NOT VALID; and in a separate transaction ALTER TABLE ${tableName(op.table)} VALIDATE CONSTRAINT ${quoteIdent(name)};`,
           },
         );
@@ -81,12 +81,11 @@ export const constraintMissingNotValid: Rule = {
         if (!added || context.isNewTable(op.table)) return;
         const sameTx = tx.get(added);
         if (sameTx === undefined || sameTx !== tx.get(op)) return;
-        const lock = added.constraint.type === 'foreign-key' ? 'ShareRowExclusiveLock' : 'AccessExclusiveLock';
         context.report(
           op,
           `Constraint ${op.name} is validated in the same transaction that added it NOT VALID (line ${added.span.line}): the scan runs while the lock taken by ADD CONSTRAINT is still held, as if NOT VALID had not been used.`,
           {
-            lock: describeLock(lock, op.table),
+            lock: opLock(added, context),
             help: `Commit after the ADD CONSTRAINT … NOT VALID and run VALIDATE CONSTRAINT ${quoteIdent(op.name)} in its own transaction (or a later migration).`,
             related: [{ span: added.span, message: `${op.name} added NOT VALID here` }],
           },

@@ -1,6 +1,6 @@
 import type { QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { lockPhrase, opLock, quoteIdent, tableName } from './support/helpers.js';
 
 function recipe(table: QualifiedName, name: string, columns: string[]): string {
   const t = tableName(table);
@@ -43,9 +43,9 @@ export const disallowedUniqueConstraint: Rule = {
         const name = c.name ?? `${op.table.name}_${c.columns.join('_')}_key`;
         context.report(
           op,
-          `Adding UNIQUE constraint ${c.name ?? `on (${c.columns.join(', ')})`} to ${tableName(op.table)} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes.`,
+          `Adding UNIQUE constraint ${c.name ?? `on (${c.columns.join(', ')})`} to ${tableName(op.table)} builds its index while holding ${lockPhrase(op, context)}.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: recipe(op.table, name, c.columns),
           },
         );
@@ -59,7 +59,7 @@ export const disallowedUniqueConstraint: Rule = {
           op,
           `Column ${col.name} is added to ${tableName(op.table)} with UNIQUE: its index is built while an ACCESS EXCLUSIVE lock blocks reads and writes.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Add ${col.name} without UNIQUE, then ${recipe(op.table, name, [col.name])}`,
           },
         );

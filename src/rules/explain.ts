@@ -1,5 +1,5 @@
 import type { FindingKind } from './types.js';
-import { lockSql } from '../analysis/lock-modes.js';
+import { lockSql } from '../analysis/locks.js';
 
 /** `error`, or `warning (off by default)` for a rule the config must turn on. */
 function severityLabel(rule: FindingKind): string {

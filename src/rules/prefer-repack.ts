@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const preferRepack: Rule = {
   meta: {
@@ -44,7 +44,7 @@ export const preferRepack: Rule = {
           op,
           `${command} rewrites ${target} and its indexes under an ACCESS EXCLUSIVE lock: every read and write waits for the whole rewrite.`,
           {
-            lock: describeLock('AccessExclusiveLock', target),
+            lock: opLock(op, context),
             help:
               context.pgVersion >= 19
                 ? `Use REPACK (CONCURRENTLY)${op.table ? ` ${tableName(op.table)}` : ''} instead.`

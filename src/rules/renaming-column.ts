@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const renamingColumn: Rule = {
   meta: {
@@ -47,7 +47,7 @@ export const renamingColumn: Rule = {
           op,
           `Renaming ${t}.${op.column} to ${op.newName} breaks every running query that still uses ${op.column} until the new application version is deployed everywhere.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Add ${op.newName} next to ${op.column}, write both and backfill, switch reads to ${op.newName}, then drop ${op.column} in a later migration.`,
           },
         );

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { opLock, quoteIdent, tableName } from './support/helpers.js';
 
 export const renamingTable: Rule = {
   meta: {
@@ -40,7 +40,7 @@ export const renamingTable: Rule = {
           op,
           `Renaming table ${t} to ${op.newName} breaks every running query that still uses ${t} until the new application version is deployed everywhere.`,
           {
-            lock: describeLock('AccessExclusiveLock', op.table),
+            lock: opLock(op, context),
             help: `Rename and create a view in the same transaction: ALTER TABLE ${t} RENAME TO ${quoteIdent(op.newName)}; CREATE VIEW ${t} AS SELECT * FROM ${renamed}; drop the view once no code uses ${t}.`,
           },
         );

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, quoteIdent, tableName } from './support/helpers.js';
+import { opLock, quoteIdent, tableName } from './support/helpers.js';
 
 export const requireConcurrentIndexCreation: Rule = {
   meta: {
@@ -41,7 +41,7 @@ export const requireConcurrentIndexCreation: Rule = {
           op,
           `CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX${name} on ${tableName(op.table)} without CONCURRENTLY blocks writes to the table until the index is built.`,
           {
-            lock: describeLock('ShareLock', op.table),
+            lock: opLock(op, context),
             help: `Use CREATE ${op.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY${name} ON ${tableName(op.table)} (…), run outside a transaction block.${how ? ` ${how}.` : ''}`,
           },
         );

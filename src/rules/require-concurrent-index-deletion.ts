@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const requireConcurrentIndexDeletion: Rule = {
   meta: {
@@ -38,20 +38,11 @@ export const requireConcurrentIndexDeletion: Rule = {
         });
         if (risky.length === 0) return;
         const names = risky.map(tableName).join(', ');
-        const tables = [
-          ...new Set(
-            risky
-              .map((ix) => context.indexTable(ix))
-              .filter((t) => t !== undefined)
-              .map((t) => tableName(t)),
-          ),
-        ];
-        const on = tables.length === 1 ? tables[0]! : 'the table of each index';
         context.report(
           op,
           `DROP INDEX ${names} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table: every read and write of it waits until the drop commits.`,
           {
-            lock: describeLock('AccessExclusiveLock', on),
+            lock: opLock(op, context),
             help:
               risky.length > 1
                 ? `Drop each index in its own statement: ${risky.map((ix) => `DROP INDEX CONCURRENTLY ${tableName(ix)};`).join(' ')} (outside a transaction block).`

@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const requireConcurrentPartitionDetach: Rule = {
   meta: {
@@ -46,7 +46,7 @@ export const requireConcurrentPartitionDetach: Rule = {
           op,
           `Detaching partition ${tableName(op.partition)} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${parent} and the partition: every read and write of the table waits until the migration commits.`,
           {
-            lock: describeLock('AccessExclusiveLock', parent),
+            lock: opLock(op, context),
             help,
           },
         );

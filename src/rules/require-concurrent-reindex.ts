@@ -1,5 +1,5 @@
 import type { Rule } from './types.js';
-import { describeLock, tableName } from './support/helpers.js';
+import { opLock, tableName } from './support/helpers.js';
 
 export const requireConcurrentReindex: Rule = {
   meta: {
@@ -48,7 +48,7 @@ export const requireConcurrentReindex: Rule = {
           op,
           `${what} without CONCURRENTLY blocks writes to ${target} (SHARE lock) and reads through the rebuilt indexes until it finishes.`,
           {
-            lock: describeLock('ShareLock', target),
+            lock: opLock(op, context),
             help:
               context.pgVersion >= 12
                 ? `Use REINDEX ${op.target.toUpperCase()} CONCURRENTLY ${tableName(op.name)}, in a migration that runs outside a transaction block.`

@@ -1,7 +1,7 @@
-import type { Operation, QualifiedName } from '../ir/types.js';
+import type { Operation } from '../ir/types.js';
 import type { Rule, RuleContext } from './types.js';
+import { aLock } from '../analysis/locks.js';
 import { describeLock, tableName } from './support/helpers.js';
-import { lockSql } from '../analysis/lock-modes.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, statementLabel, strongLock } from './support/strong-locks.js';
 
 export const requireLockTimeout: Rule = {
@@ -43,16 +43,15 @@ export const requireLockTimeout: Rule = {
   create(context: RuleContext) {
     const timeout = new TimeoutSetting('lock_timeout');
     let reported = false;
-    const indexTable = (index: QualifiedName) => context.indexTable(index);
     const check = (op: Operation) => {
       if (timeout.observe(op) || reported || timeout.inForce) return;
-      const lock = strongLock(op, (t) => context.isNewTable(t), indexTable);
+      const lock = strongLock(op, context);
       if (!lock) return;
       reported = true;
       const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);
       context.report(
         op,
-        `${statementLabel(op)} takes ${/^[AEIOU]/.test(lockSql(lock.mode)) ? 'an' : 'a'} ${lockSql(lock.mode)} lock on ${target} with no lock_timeout set: while it waits for running transactions to finish, every new query that conflicts with it queues behind it.`,
+        `${statementLabel(op)} takes ${aLock(lock.mode)} on ${target} with no lock_timeout set: while it waits for running transactions to finish, every new query that conflicts with it queues behind it.`,
         {
           // About the statement (a lock timeout covers it whole), not one of its clauses.
           span: op.statementSpan ?? op.span,

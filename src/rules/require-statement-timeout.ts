@@ -1,7 +1,7 @@
 import type { Operation } from '../ir/types.js';
 import type { Rule } from './types.js';
+import { aLock } from '../analysis/locks.js';
 import { tableName } from './support/helpers.js';
-import { lockSql } from '../analysis/lock-modes.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
 
 export const requireStatementTimeout: Rule = {
@@ -36,17 +36,13 @@ export const requireStatementTimeout: Rule = {
     let reported = false;
     const check = (op: Operation) => {
       if (timeout.observe(op) || reported || timeout.inForce) return;
-      const lock = strongLock(
-        op,
-        (t) => context.isNewTable(t),
-        (index) => context.indexTable(index),
-      );
+      const lock = strongLock(op, context);
       if (!lock) return;
       reported = true;
       const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);
       context.report(
         op,
-        `This statement holds ${/^[AEIOU]/.test(lockSql(lock.mode)) ? 'an' : 'a'} ${lockSql(lock.mode)} lock on ${target} with no statement_timeout set: nothing limits how long it keeps the table blocked.`,
+        `This statement holds ${aLock(lock.mode)} on ${target} with no statement_timeout set: nothing limits how long it keeps the table blocked.`,
         {
           help: "Put SET statement_timeout = '…'; (a bound you accept for the table being blocked) before the first statement of the migration.",
         },

@@ -1,61 +1,12 @@
 import type { Operation, SetSettingOp } from '../ir/types.js';
 import type { Rule } from './types.js';
-import { lockSql } from '../analysis/lock-modes.js';
+import { locksOf, lockSql } from '../analysis/locks.js';
 import { describeLock, tableName } from './support/helpers.js';
 import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
 
 /** Longer than this, a statement that holds a strong lock keeps its table blocked past what any request waits for. */
 const LONGEST_MINUTES = '5';
 const LONGEST_HELPFUL_MS = Number(LONGEST_MINUTES) * 60_000;
-
-const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
-const WORKING_OTHER = new Set([
-  'VACUUM FULL',
-  'CLUSTER',
-  'REFRESH MATERIALIZED VIEW',
-  'REFRESH MATERIALIZED VIEW CONCURRENTLY',
-]);
-
-/**
- * The op reads or writes the table's rows while it holds its lock (a rewrite, a validation scan, an index build),
- * so its run time, not only its wait, depends on the table's size. Catalog-only changes (a nullable column, a
- * constant default, a rename, a drop) hold their lock for a moment once they have it.
- * (When the single lock model of issue 10 lands, this reads its scan/rewrite facts instead.)
- */
-function worksUnderLock(
-  op: Operation,
-  hasValidNotNullCheck: (op: Operation & { kind: 'set-not-null' }) => boolean,
-): boolean {
-  switch (op.kind) {
-    case 'alter-column-type':
-    case 'create-index':
-    case 'reindex':
-    case 'attach-partition':
-    case 'alter-domain':
-      return true;
-    case 'set-not-null':
-      return !hasValidNotNullCheck(op);
-    case 'add-constraint':
-      return !op.constraint.notValid && op.constraint.usingIndex === undefined;
-    case 'add-column': {
-      const c = op.column;
-      const d = c.default;
-      return (
-        c.generated !== undefined ||
-        SERIAL_TYPES.has(c.type.name) ||
-        (d !== undefined && d.computedIn === undefined && d.volatility !== 'immutable' && d.volatility !== 'stable') ||
-        c.constraints.some((k) => k.type !== 'foreign-key' || !k.notValid)
-      );
-    }
-    case 'other':
-      return (
-        (op.detail !== undefined && WORKING_OTHER.has(op.detail)) ||
-        /^AlterTableStmt:AT_Set(Logged|UnLogged|TableSpace|AccessMethod)$/.test(op.statementType)
-      );
-    default:
-      return false;
-  }
-}
 
 function shown(ms: number): string {
   if (ms % 3_600_000 === 0) return `${String(ms / 3_600_000)}h`;
@@ -121,13 +72,12 @@ export const statementTimeoutTooLong: Rule = {
       }
       const setting = local ?? session;
       if (!setting?.durationMs || setting.durationMs <= LONGEST_HELPFUL_MS || reported.has(setting)) return;
-      const lock = strongLock(
-        op,
-        (t) => context.isNewTable(t),
-        (index) => context.indexTable(index),
-      );
+      const lock = strongLock(op, context);
       if (!lock) return;
-      const working = worksUnderLock(op, (o) => context.hasValidNotNullCheck(o.table, o.column));
+      // Whether it works through rows under the lock (a scan, a rewrite, an index build), as the lock model says.
+      const working = locksOf(op, context).some(
+        (l) => l.scans === true || l.rewrites === true || l.rebuildsIndexes === true,
+      );
       // A catalog-only change holds its lock for a moment; only its wait can last, and lock_timeout bounds that.
       if (!working && lockTimeout.inForce) return;
       reported.add(setting);

@@ -10,7 +10,7 @@ import type {
   TypeRef,
 } from '../ir/types.js';
 import type { ColumnFacts, ConstraintFacts } from '../analysis/schema-state.js';
-import type { LockMode } from '../analysis/lock-modes.js';
+import type { LockMode } from '../analysis/locks.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../engine/types.js';
 import type { FindingKind, Severity } from '../rules/types.js';
-import { describeLockOn } from '../analysis/lock-modes.js';
+import { describeLockOn } from '../analysis/locks.js';
 import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 
 export const traceAccessExclusive: FindingKind = {

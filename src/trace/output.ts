@@ -4,7 +4,7 @@
  */
 import { displayPath } from '../files/display-path.js';
 import { formatMs } from './findings.js';
-import { blocksLabel, strongestMode } from './locks.js';
+import { blocksLabel, strongestMode } from '../analysis/locks.js';
 import type { ObservedLock, StepResult, TraceReport } from './types.js';
 
 /** Marks a row whose third cell is a message running across the remaining columns. */

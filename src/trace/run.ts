@@ -11,7 +11,6 @@
  *   the end; each statement runs in a savepoint. A statement only shows the locks it adds to those
  *   the transaction already holds, and statements that cannot run in a transaction are skipped.
  */
-import type { LockMode } from '../analysis/lock-modes.js';
 import type { Operation, QualifiedName } from '../ir/types.js';
 import {
   ACTIVE_SQL_TRANSACTION,
@@ -20,7 +19,14 @@ import {
   type TraceDatabase,
   toSqlFailure,
 } from './database.js';
-import { blocksReads, blocksWrites, isLockMode, lockStrength, strongestMode } from './locks.js';
+import {
+  blocksReads,
+  blocksWrites,
+  isLockMode,
+  type LockMode,
+  lockStrength,
+  strongestMode,
+} from '../analysis/locks.js';
 import type { PlannedMigration, TraceStep } from './plan.js';
 import { qualified, quoteIdent, quoteLiteral } from './render-sql.js';
 import { type SeedOutcome, type SeedTable, seedTables } from './seed.js';
@@ -56,7 +62,11 @@ const LOCKS_SQL = `
 SELECT relation::text AS oid, mode, granted FROM pg_locks
 WHERE pid = pg_backend_pid() AND locktype = 'relation' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
+// Sequential scans this transaction started per table (counted even when the statement is rolled back to a savepoint).
+const SCANS_SQL = `SELECT relid::text AS oid, seq_scan::text AS n FROM pg_stat_xact_all_tables WHERE seq_scan > 0`;
+
 type Snapshot = Map<string, RelationInfo>;
+type ScanCounts = Map<string, number>;
 
 /** How long a statement may wait for a lock another session of the server holds, by default. */
 export const SERVER_LOCK_TIMEOUT = '30s';
@@ -125,6 +135,21 @@ class Tracer {
   async snapshot(): Promise<Snapshot> {
     const rows = await this.db.query<RelationInfo>(SNAPSHOT_SQL);
     return new Map(rows.map((r) => [r.oid, r]));
+  }
+
+  async scanCounts(): Promise<ScanCounts> {
+    const rows = await this.db.query<{ oid: string; n: string }>(SCANS_SQL).catch(() => []);
+    return new Map(rows.map((r) => [r.oid, Number(r.n)]));
+  }
+
+  /** Tables scanned between two counts, by display name. */
+  private scansOf(before: ScanCounts, after: ScanCounts, snapshot: Snapshot): string[] {
+    const out: string[] = [];
+    for (const [oid, n] of after) {
+      const info = snapshot.get(oid);
+      if (n > (before.get(oid) ?? 0) && info) out.push(displayName(info.schema, info.name));
+    }
+    return out.sort();
   }
 
   async currentLocks(): Promise<RelationLockRow[]> {
@@ -298,6 +323,7 @@ class Tracer {
     migrationStart: Set<string>,
   ): Promise<StepResult> {
     await this.db.exec('BEGIN');
+    const scansBefore = await this.scanCounts();
     const started = performance.now();
     let notices: string[];
     try {
@@ -318,6 +344,7 @@ class Tracer {
     }
     const ms = performance.now() - started;
     const lockRows = await this.currentLocks();
+    const scansAfter = await this.scanCounts();
     try {
       await this.db.exec('COMMIT');
     } catch (e) {
@@ -334,6 +361,7 @@ class Tracer {
     return stepResult(step, {
       locks: this.locksOf(lockRows, before, after, migrationStart),
       rewrites: this.rewritesOf(before, after),
+      scans: this.scansOf(scansBefore, scansAfter, after),
       ms,
       rowCounts,
       notes: notices,
@@ -425,6 +453,7 @@ class Tracer {
     const held = new Map<string, Set<LockMode>>();
     for (const r of heldRows)
       if (isLockMode(r.mode)) (held.get(r.oid) ?? held.set(r.oid, new Set()).get(r.oid)!).add(r.mode);
+    const scansBefore = await this.scanCounts();
     await this.db.exec('SAVEPOINT trace_step');
     const started = performance.now();
     let notices: string[];
@@ -459,6 +488,7 @@ class Tracer {
     }
     const ms = performance.now() - started;
     const lockRows = await this.currentLocks();
+    const scansAfter = await this.scanCounts();
     await this.db.exec('RELEASE SAVEPOINT trace_step');
     const after = await this.snapshot();
     const alreadyHeld: StepResult['alreadyHeld'] = [];
@@ -474,6 +504,7 @@ class Tracer {
     const result = stepResult(step, {
       locks: this.locksOf(lockRows, before, after, migrationStart, held),
       rewrites: this.rewritesOf(before, after),
+      scans: this.scansOf(scansBefore, scansAfter, after),
       ms,
       rowCounts,
       notes: notices,

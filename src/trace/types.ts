@@ -1,4 +1,4 @@
-import type { LockMode } from '../analysis/lock-modes.js';
+import type { LockMode } from '../analysis/locks.js';
 import type { TraceStep } from './plan.js';
 import type { SeedOutcome } from './seed.js';
 
@@ -75,6 +75,11 @@ export interface StepResult {
   /** In a rolled-back run: modes the transaction already held on the statement's tables before it ran. */
   alreadyHeld: { oid: string; relation: string; modes: LockMode[] }[];
   rewrites: Rewrite[];
+  /**
+   * Tables the statement read from end to end (sequential scans it started: validation, index builds,
+   * rewrites), from the transaction's own scan counters; absent when not observed (outside a transaction).
+   */
+  scans?: string[];
   /** Wall-clock time of the statement. */
   ms?: number;
   /** How long the locks stay held in the tool's run: until the end of the transaction the statement is in. */

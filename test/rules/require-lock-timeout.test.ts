@@ -46,12 +46,49 @@ ruleTester(rule, {
       name: 'a new view only reads its tables',
       sql: 'CREATE VIEW active_users AS SELECT * FROM users WHERE deleted_at IS NULL;',
     },
+    { name: 'COMMENT ON takes SHARE UPDATE EXCLUSIVE', sql: "COMMENT ON TABLE users IS 'people who sign in';" },
+    {
+      name: 'ALTER INDEX … RENAME takes SHARE UPDATE EXCLUSIVE (12+)',
+      sql: 'ALTER INDEX users_plan_idx RENAME TO users_plan_key;',
+    },
     {
       name: 'a new materialized view only reads its tables',
       sql: 'CREATE MATERIALIZED VIEW user_counts AS SELECT plan, count(*) FROM users GROUP BY plan;',
     },
   ],
   invalid: [
+    // From the lock model (src/analysis/locks.ts), each checked on PGlite and PostgreSQL 15 by test/analysis/locks.test.ts.
+    {
+      name: 'a new partition locks its parent ACCESS EXCLUSIVE',
+      sql: 'CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM (2025) TO (2026);',
+      errors: [
+        {
+          line: 1,
+          message: 'CREATE TABLE … PARTITION OF takes an ACCESS EXCLUSIVE lock on events with no lock_timeout set',
+        },
+      ],
+    },
+    {
+      name: 'ATTACH PARTITION names the table it locks ACCESS EXCLUSIVE',
+      sql: 'ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM (2024) TO (2025);',
+      errors: [
+        {
+          line: 1,
+          message:
+            'ALTER TABLE … ATTACH PARTITION takes an ACCESS EXCLUSIVE lock on events_2024 with no lock_timeout set',
+        },
+      ],
+    },
+    {
+      name: 'ALTER SEQUENCE takes SHARE ROW EXCLUSIVE on the sequence (nextval waits)',
+      sql: 'ALTER SEQUENCE orders_id_seq RESTART WITH 1000;',
+      errors: [{ line: 1, message: 'ALTER SEQUENCE takes a SHARE ROW EXCLUSIVE lock on orders_id_seq' }],
+    },
+    {
+      name: 'DROP SCHEMA … CASCADE locks every relation in it',
+      sql: 'DROP SCHEMA archive CASCADE;',
+      errors: [{ line: 1, message: 'DROP SCHEMA takes an ACCESS EXCLUSIVE lock on every relation of schema archive' }],
+    },
     {
       name: 'reported once, at the first statement',
       sql: '-- add billing plan\nALTER TABLE users ADD COLUMN plan text;\nALTER TABLE users ADD COLUMN plan_since date;',

@@ -14,8 +14,7 @@ import { discoverFiles } from '../../src/files/discover.js';
 import { readSource } from '../../src/files/read.js';
 import { DEFAULT_OPTIONS, lintSources, type SourceInput } from '../../src/linter.js';
 import { EXTENSIONS } from '../../src/parsers/registry.js';
-import { lockSql } from '../../src/analysis/lock-modes.js';
-import { LOCK_MODES } from '../../src/trace/locks.js';
+import { LOCK_MODES, lockSql } from '../../src/analysis/locks.js';
 import { closePglite, steps, traceOnPglite } from './helpers.js';
 
 afterAll(closePglite);

@@ -19,8 +19,14 @@ import { readSource } from '../../src/files/read.js';
 import type { SourceInput } from '../../src/linter.js';
 import { EXTENSIONS } from '../../src/parsers/registry.js';
 import { traceSources, type TraceResult } from '../../src/trace/index.js';
-import { blocksReads, blocksWrites, LOCK_MODES, lockConflicts, lockStrength } from '../../src/trace/locks.js';
-import { lockSql } from '../../src/analysis/lock-modes.js';
+import {
+  blocksReads,
+  blocksWrites,
+  LOCK_MODES,
+  lockConflicts,
+  lockSql,
+  lockStrength,
+} from '../../src/analysis/locks.js';
 import type { StepResult } from '../../src/trace/types.js';
 import { traceNotes } from '../../src/trace/output.js';
 import { run } from '../../src/cli/main.js';

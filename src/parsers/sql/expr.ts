@@ -257,6 +257,9 @@ export function defaultValue(expr: Node): DefaultValue {
   const { volatility, functions } = exprVolatility(expr);
   const d: DefaultValue = { text: exprText(expr), volatility };
   if (functions.length) d.functions = functions;
+  // `DEFAULT NULL` (possibly cast): the column reads as it would with no default.
+  const inner = expr?.TypeCast?.arg ?? expr;
+  if (inner?.A_Const?.isnull) d.isNull = true;
   return d;
 }
 

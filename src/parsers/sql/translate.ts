@@ -137,7 +137,11 @@ const TX: Record<string, TransactionAction> = {
 function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
   const table = rangeVarName(s.relation);
   if (s.objtype && s.objtype !== 'OBJECT_TABLE' && s.objtype !== 'OBJECT_FOREIGN_TABLE') {
-    return [{ kind: 'other', statementType: `AlterTableStmt:${s.objtype}`, table }];
+    // ALTER VIEW/MATERIALIZED VIEW/INDEX/SEQUENCE: the (first) sub-command decides the lock.
+    const subtype: unknown = s.cmds?.[0]?.AlterTableCmd?.subtype;
+    const op: OpDraft = { kind: 'other', statementType: `AlterTableStmt:${s.objtype}`, table };
+    if (typeof subtype === 'string') op.detail = subtype;
+    return [op];
   }
   const ops: OpDraft[] = [];
   const cmds: Node[] = s.cmds ?? [];
@@ -217,6 +221,15 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
         ops.push({ kind: 'detach-partition', table, partition: rangeVarName(partition.name), mode });
         break;
       }
+      case 'AT_AddInherit':
+      case 'AT_DropInherit':
+        ops.push({
+          kind: 'other',
+          statementType: `AlterTableStmt:${cmd.subtype}`,
+          table,
+          parent: rangeVarName(cmd.def),
+        });
+        break;
       default:
         ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table, detail: cmd.name });
     }
@@ -273,7 +286,9 @@ function dropStmt(s: Node): OpDraft[] {
       return [
         { kind: 'drop-schema', schemas: (s.objects ?? []).flatMap((o: Node) => strings([o])), ifExists, cascade },
       ];
-    case 'OBJECT_TRIGGER': {
+    case 'OBJECT_TRIGGER':
+    case 'OBJECT_RULE':
+    case 'OBJECT_POLICY': {
       // DROP TRIGGER name ON [schema.]table: the object is [schema, table, trigger].
       const parts = (s.objects ?? []).map((o: Node) => strings(o.List?.items))[0] ?? [];
       const op: OpDraft = { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: parts.at(-1) ?? '' };
@@ -281,7 +296,8 @@ function dropStmt(s: Node): OpDraft[] {
       return [op];
     }
     case 'OBJECT_VIEW':
-    case 'OBJECT_MATVIEW': {
+    case 'OBJECT_MATVIEW':
+    case 'OBJECT_SEQUENCE': {
       const op: OpDraft = {
         kind: 'other',
         statementType: `DropStmt:${s.removeType}`,
@@ -447,6 +463,9 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
         asSelect: false,
         partitioned: Boolean(s.partspec),
         temporary: s.relation?.relpersistence === 't',
+        ...(s.partbound && s.inhRelations?.[0]?.RangeVar
+          ? { partitionOf: rangeVarName(s.inhRelations[0].RangeVar) }
+          : {}),
       };
       const keyColumns = s.partspec ? partitionColumns(s.partspec) : undefined;
       if (keyColumns) op.partitionColumns = keyColumns;
@@ -663,8 +682,21 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.trigname }];
     default: {
       const op: OpDraft = { kind: 'other', statementType: type || 'Unknown' };
-      if (s.relation) op.table = rangeVarName(s.relation);
+      // The relation the statement is on: most statements call it `relation`; ALTER SEQUENCE, CREATE
+      // POLICY, CREATE STATISTICS, LOCK and COMMENT ON name it otherwise.
+      const relation = s.relation ?? s.sequence ?? s.table ?? s.relations?.[0] ?? commentedRelation(s);
+      if (relation) op.table = rangeVarName(relation);
       return [op];
     }
   }
+}
+
+/** COMMENT ON TABLE/COLUMN/VIEW/… : the relation commented on (a column's is its table), as a RangeVar. */
+function commentedRelation(s: Node): Node | undefined {
+  const kinds = ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_COLUMN'];
+  if (s.objtype === undefined || !kinds.includes(s.objtype)) return undefined;
+  const parts = strings(s.object?.List?.items);
+  const names = s.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1) : parts;
+  if (names.length === 0) return undefined;
+  return names.length === 1 ? { relname: names[0] } : { schemaname: names.at(-2), relname: names.at(-1) };
 }
