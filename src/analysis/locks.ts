@@ -293,6 +293,8 @@ function attachPartitionLocks(
   locks.push({
     mode: AEL,
     table: partition,
+    // the usual case; a valid CHECK implying the bound skips the scan (the schema state knows, not the model)
+    scans: true,
     rewrites: false,
     note: 'scans the partition unless a valid CHECK constraint implies the partition bounds',
   });

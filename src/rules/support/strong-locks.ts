@@ -61,6 +61,8 @@ export function statementLabel(op: Operation): string {
       return 'ALTER DOMAIN';
     case 'drop-schema':
       return 'DROP SCHEMA';
+    case 'attach-partition':
+      return 'ALTER TABLE … ATTACH PARTITION';
     case 'other': {
       const label = STATEMENT_LABELS[op.statementType];
       if (label) return label;
