@@ -18,6 +18,11 @@ export default tseslint.config(
       // lengths); `${n}` is exact for them. Strings of `any`, objects, `undefined` and nullables stay
       // banned: those are the cases that print "[object Object]" or "undefined" to a user.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // ESTree node kinds (`TSESTree.Node['type']`) are a string enum whose values are their names; the
+      // frontends compare them with string literals (`node.type === 'CallExpression'`) so that the parser,
+      // which loads the TypeScript compiler, stays a lazy import. TypeScript itself rejects a literal
+      // that is no member (TS2367 "no overlap"), which is the mistake this rule guards against.
+      '@typescript-eslint/no-unsafe-enum-comparison': 'off',
     },
   },
   {

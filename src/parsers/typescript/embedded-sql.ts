@@ -220,11 +220,11 @@ function append(node: Node | undefined, scope: Scope, out: SqlBuilder, depth: nu
       }
       return false;
     case 'TemplateLiteral':
-      n.quasis.forEach((q: Node, i: number) => {
+      n.quasis.forEach((q, i) => {
         const start = q.range[0] + 1;
         const end = q.range[1] - (q.tail ? 1 : 2);
         decodeEscapes(out.source.slice(start, end), start, out, true);
-        if (i < n.expressions.length) interpolate(n.expressions[i], scope, out, depth);
+        if (i < n.expressions.length) interpolate(n.expressions[i]!, scope, out, depth);
       });
       return true;
     case 'TaggedTemplateExpression':

@@ -126,7 +126,7 @@ class TypeOrmReader extends FrameworkReader {
     const v = this.scope.string(n);
     if (v !== undefined) return qualified(v);
     const inner = unwrapAwait(n);
-    if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table')
+    if (inner?.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Table')
       return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
     if (inner?.type === 'CallExpression') {
       const chain = this.expand(flattenChain(inner));
@@ -490,7 +490,7 @@ class TypeOrmReader extends FrameworkReader {
     const n = this.scope.resolve(node);
     if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement'))
       return undefined;
-    return n.elements;
+    return n.elements as Node[];
   }
 
   private constraintOf(kind: string, t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
