@@ -23,6 +23,15 @@ export default tseslint.config(
       // which loads the TypeScript compiler, stays a lazy import. TypeScript itself rejects a literal
       // that is no member (TS2367 "no overlap"), which is the mistake this rule guards against.
       '@typescript-eslint/no-unsafe-enum-comparison': 'off',
+      // `() => this.walk(node)` callbacks and `return this.walk(x)` as an early exit of a void method are
+      // the idiom of the tree walkers: no caller reads the value, so there is nothing to confuse.
+      // Same convention as tsconfig's noUnusedParameters: a leading `_` marks a parameter a signature
+      // needs (an overridable hook, a callback's position) but this body does not use.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-confusing-void-expression': [
+        'error',
+        { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
+      ],
     },
   },
   {

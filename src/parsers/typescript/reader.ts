@@ -89,13 +89,13 @@ export abstract class FrameworkReader {
   protected bindParameters(fn: FunctionNode): void {
     const first = fn.params[0];
     if (first?.type === 'Identifier') this.bindRoot(first.name);
-    else if (first?.type === 'AssignmentPattern' && first.left?.type === 'Identifier') this.bindRoot(first.left.name);
+    else if (first?.type === 'AssignmentPattern' && first.left.type === 'Identifier') this.bindRoot(first.left.name);
     else if (first?.type === 'ObjectPattern') {
       // Umzug passes `{ context }`: `up({ context: queryInterface })`.
-      for (const p of first.properties ?? []) {
+      for (const p of first.properties) {
         if (p.type !== 'Property' || p.key.type !== 'Identifier' || p.key.name !== 'context') continue;
         const v = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
-        if (v?.type === 'Identifier') this.bindRoot(v.name);
+        if (v.type === 'Identifier') this.bindRoot(v.name);
       }
     }
   }
@@ -214,7 +214,7 @@ export abstract class FrameworkReader {
     if (defaultIndex !== -1)
       matches[defaultIndex] = matches.every((m, i) => i === defaultIndex || m === false) ? true : undefined;
     cases.forEach((c, i) => {
-      if (matches[i] === false && c.consequent?.length && this.scope.asksDatabase(node.discriminant))
+      if (matches[i] === false && c.consequent.length && this.scope.asksDatabase(node.discriminant))
         this.c.otherDatabaseCode = true;
     });
     const taken = cases.findIndex((c, i) => c.test && matches[i] === true);
@@ -240,7 +240,7 @@ export abstract class FrameworkReader {
   /** Runs the cases from `start`, falling through until a `break` or the end of the function. */
   private walkCases(cases: TSESTree.SwitchCase[], start: number): void {
     for (const c of cases.slice(start)) {
-      for (const stmt of c.consequent ?? []) {
+      for (const stmt of c.consequent) {
         if (stmt.type === 'BreakStatement') return;
         if (stmt.type === 'BlockStatement' && stmt.body.some((s: Node) => s.type === 'BreakStatement')) {
           this.walkStatements(
@@ -316,9 +316,7 @@ export abstract class FrameworkReader {
         const key = prop.key.type === 'Identifier' && !prop.computed ? prop.key.name : undefined;
         const match = props.find(
           (q): q is TSESTree.Property =>
-            q.type === 'Property' &&
-            !q.computed &&
-            (q.key.type === 'Identifier' ? q.key.name : q.key.type === 'Literal' ? q.key.value : undefined) === key,
+            q.type === 'Property' && !q.computed && (q.key.type === 'Identifier' ? q.key.name : q.key.value) === key,
         );
         return this.bindPattern(prop.value, match?.value, restores);
       });
@@ -345,7 +343,7 @@ export abstract class FrameworkReader {
   /** `for (const t of ['a', 'b'])`: the body once per element. */
   private walkForOf(node: TSESTree.ForOfStatement): void {
     const elements = this.literalElements(node.right);
-    const decl = node.left?.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
+    const decl = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : node.left;
     if (elements && !node.await && this.eachElement(elements, decl, () => this.walk(node.body))) return;
     for (const child of children(node)) this.walk(child);
   }
@@ -355,7 +353,7 @@ export abstract class FrameworkReader {
     const callee = unwrap(call.callee);
     if (callee?.type !== 'MemberExpression' || !['forEach', 'map', 'flatMap'].includes(propertyName(callee) ?? ''))
       return false;
-    const fn = unwrap(call.arguments?.[0]);
+    const fn = unwrap(call.arguments[0]);
     const elements = this.literalElements(callee.object);
     if (!elements || !isFunction(fn)) return false;
     return this.eachElement(elements, fn.params[0], () => this.walkFunctionBody(fn));
@@ -425,11 +423,11 @@ export abstract class FrameworkReader {
         this.walkKept(node.right);
         return;
       case 'VariableDeclaration':
-        for (const decl of node.declarations ?? []) {
+        for (const decl of node.declarations) {
           this.walk(decl);
           // `const isSQLite = knex.client.config.client === 'sqlite3'` in this body (up and down
           // often both declare it, which leaves the file-wide const ambiguous).
-          if (decl.id?.type === 'Identifier')
+          if (decl.id.type === 'Identifier')
             this.unbind.push(this.scope.bind(decl.id.name, node.kind === 'const' && decl.init ? decl.init : null));
         }
         return;
@@ -461,10 +459,10 @@ export abstract class FrameworkReader {
         return;
       case 'TaggedTemplateExpression':
         // A `sql\`…\`` template on its own (not executed) runs nothing; its parts may.
-        for (const e of node.quasi?.expressions ?? []) this.walk(e);
+        for (const e of node.quasi.expressions) this.walk(e);
         return;
       case 'NewExpression':
-        for (const a of node.arguments ?? []) this.walkArgument(a);
+        for (const a of node.arguments) this.walkArgument(a);
         return;
       default:
         for (const child of children(node)) this.walk(child);
@@ -488,7 +486,7 @@ export abstract class FrameworkReader {
 
   /** `const schema = knex.schema` / `const trx = knex` make `schema`/`trx` stand for the framework object. */
   private trackAlias(decl: TSESTree.VariableDeclarator): void {
-    if (decl.id?.type !== 'Identifier') return;
+    if (decl.id.type !== 'Identifier') return;
     const init = unwrapAwait(decl.init);
     if (!init) return;
     if (init.type === 'Identifier' || init.type === 'MemberExpression') {
@@ -536,7 +534,7 @@ export abstract class FrameworkReader {
     }
     // Not the framework's: a helper may still receive the framework object.
     const callee = unwrap(call.callee);
-    const passesObject = (call.arguments ?? []).some((a: Node) => this.isFrameworkObject(a));
+    const passesObject = call.arguments.some((a: Node) => this.isFrameworkObject(a));
     // `this.postgresUp(queryRunner)`: a method of the migration class, read like a local helper.
     const method =
       callee?.type === 'MemberExpression' && unwrap(callee.object)?.type === 'ThisExpression'
@@ -577,14 +575,14 @@ export abstract class FrameworkReader {
     else if (isFunction(callee))
       this.walkFunctionBody(callee); // IIFE
     else this.walk(callee);
-    for (const a of call.arguments ?? []) this.walkArgument(a);
+    for (const a of call.arguments) this.walkArgument(a);
   }
 
   /** A helper function declared in this file: read its body with the framework object bound to its parameters. */
   private readHelper(fn: FunctionNode, call: TSESTree.CallExpression): void {
     const bound = new Map<string, Chain['links']>();
     fn.params.forEach((p: Node, i: number) => {
-      const arg = unwrap(call.arguments?.[i]);
+      const arg = unwrap(call.arguments[i]);
       const chain =
         arg && (arg.type === 'Identifier' || arg.type === 'MemberExpression')
           ? this.expand(flattenChain(arg))

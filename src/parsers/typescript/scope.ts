@@ -121,35 +121,35 @@ export class Scope {
       const n = stack.pop()!;
       switch (n.type) {
         case 'ImportDeclaration':
-          for (const s of n.specifiers ?? []) if (s.local?.name) this.imports.set(s.local.name, String(n.source.value));
+          for (const s of n.specifiers) if (s.local.name) this.imports.set(s.local.name, n.source.value);
           continue;
         case 'VariableDeclaration':
-          for (const d of n.declarations ?? []) {
+          for (const d of n.declarations) {
             const init = unwrap(d.init);
             const arg =
               init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require'
                 ? init.arguments[0]
                 : undefined;
             const required = arg?.type === 'Literal' ? arg.value : undefined;
-            if (d.id?.type === 'Identifier') {
+            if (d.id.type === 'Identifier') {
               if (typeof required === 'string') this.imports.set(d.id.name, required);
-              else if (isFunction(init)) this.declare(this.functions as Map<string, Node | null>, d.id.name, init);
+              else if (isFunction(init)) this.declare(this.functions, d.id.name, init);
               else if (n.kind === 'const' && init) this.declare(this.consts, d.id.name, init);
               else if (n.kind !== 'const') this.consts.set(d.id.name, null); // let/var: may be reassigned
-            } else if (d.id?.type === 'ObjectPattern' && typeof required === 'string') {
-              for (const p of d.id.properties ?? [])
+            } else if (d.id.type === 'ObjectPattern' && typeof required === 'string') {
+              for (const p of d.id.properties)
                 if (p.value?.type === 'Identifier') this.imports.set(p.value.name, required);
             }
           }
           break;
         case 'FunctionDeclaration':
-          if (n.id?.name) this.declare(this.functions as Map<string, Node | null>, n.id.name, n);
+          if (n.id?.name) this.declare(this.functions, n.id.name, n);
           break;
         case 'MethodDefinition': {
           // A migration class's own methods, called as `this.postgresUp(queryRunner)`.
           const name = keyName(n);
           if (name !== undefined && !n.static && isFunction(n.value))
-            this.declare(this.functions as Map<string, Node | null>, `this.${name}`, n.value);
+            this.declare(this.functions, `this.${name}`, n.value);
           break;
         }
         default:
@@ -196,7 +196,7 @@ export class Scope {
     switch (n.type) {
       case 'Literal':
         if ('regex' in n || typeof n.value === 'bigint') return UNKNOWN;
-        return n.value as StaticValue;
+        return n.value;
       case 'TemplateLiteral': {
         let out = '';
         for (let i = 0; i < n.quasis.length; i++) {
@@ -323,9 +323,9 @@ export class Scope {
             : callee?.type === 'MemberExpression'
               ? propertyName(callee)
               : undefined;
-        const named = helper && n.arguments?.length ? NAMED_CHECK.exec(helper) : null;
+        const named = helper && n.arguments.length ? NAMED_CHECK.exec(helper) : null;
         if (named) return ENGINE_OF[named[1]!.toLowerCase()] === this.dialect;
-        if (callee?.type !== 'MemberExpression' || n.arguments?.length !== 1) return undefined;
+        if (callee?.type !== 'MemberExpression' || n.arguments.length !== 1) return undefined;
         const method = propertyName(callee);
         const arg = n.arguments[0];
         // ['pg', 'postgres'].includes(dialect)
@@ -417,7 +417,7 @@ export class Scope {
   stringList(node: Node | null | undefined): string[] | undefined {
     const v = this.value(node);
     if (typeof v === 'string') return [v];
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
     return undefined;
   }
 }

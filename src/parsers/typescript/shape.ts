@@ -117,7 +117,7 @@ export function findMigrationShape(program: TSESTree.Program, scope: Scope): Mig
         if (d?.type === 'FunctionDeclaration' && d.id) exports.set(d.id.name, d);
         else if (d?.type === 'VariableDeclaration') {
           for (const decl of d.declarations)
-            if (decl.id?.type === 'Identifier' && decl.init) exports.set(decl.id.name, decl.init);
+            if (decl.id.type === 'Identifier' && decl.init) exports.set(decl.id.name, decl.init);
         } else if (d?.type === 'ClassDeclaration' && hasUpMethod(d)) exportedClass = d;
         for (const s of stmt.specifiers) {
           const local = specifierName(s.local);
@@ -135,7 +135,7 @@ export function findMigrationShape(program: TSESTree.Program, scope: Scope): Mig
       }
       case 'ExportDefaultDeclaration':
         takeValue(stmt.declaration);
-        if (stmt.declaration?.type === 'ClassDeclaration' && hasUpMethod(stmt.declaration))
+        if (stmt.declaration.type === 'ClassDeclaration' && hasUpMethod(stmt.declaration))
           exportedClass = stmt.declaration;
         break;
       default:
@@ -173,8 +173,8 @@ export function findMigrationShape(program: TSESTree.Program, scope: Scope): Mig
 
 /** The statements of a function body (an expression-bodied arrow is one statement). */
 export function bodyStatements(fn: FunctionNode): Node[] {
-  if (fn.body?.type === 'BlockStatement') return fn.body.body;
-  return fn.body ? [fn.body] : [];
+  if (fn.body.type === 'BlockStatement') return fn.body.body;
+  return [fn.body];
 }
 
 /** `registry['001'] = { up, down }` / `registry.m001 = { … }` statements with an `up` function. */
@@ -182,7 +182,7 @@ function migrationUnits(program: TSESTree.Program, scope: Scope): NonNullable<Mi
   const units: NonNullable<MigrationShape['units']> = [];
   for (const stmt of program.body) {
     const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : undefined;
-    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || e.left?.type !== 'MemberExpression') continue;
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || e.left.type !== 'MemberExpression') continue;
     const key = e.left.computed
       ? scope.string(e.left.property)
       : e.left.property.type === 'Identifier'
