@@ -90,7 +90,7 @@ export async function parseSources(
     const format = f && chooseParser(f, options.framework)?.format;
     if (!f || !format) return undefined;
     keys[i] = cache.key(f, format, options);
-    cached[i] = cache.get(keys[i]!, f);
+    cached[i] = cache.get(keys[i], f);
     return cached[i] ? undefined : f;
   });
   const out = await parseUncached(toParse, options);
@@ -98,7 +98,7 @@ export async function parseSources(
   return Array.from(out, (outcome, i) => {
     if (cached[i]) return cached[i];
     // Stored before the run rearranges or stamps the migration; a frontend crash is not stored (retried next run).
-    if (outcome && 'ops' in outcome && keys[i]) cache.set(keys[i]!, outcome);
+    if (outcome && 'ops' in outcome && keys[i]) cache.set(keys[i], outcome);
     return outcome;
   });
 }

@@ -3,7 +3,7 @@
  * in ALL_RULES: the linter never reports them) but each one is documented and explainable with
  * `migration-lint explain <id>`.
  */
-import type { Finding, Rule, Severity } from '../engine/types.js';
+import type { Finding, Rule } from '../engine/types.js';
 import { describeLock } from '../rules/support/helpers.js';
 import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 
@@ -124,7 +124,7 @@ function finding(rule: Rule, r: StepResult, message: string, extra: Partial<Find
   const s = r.step.span;
   const f: Finding = {
     rule: rule.meta.id,
-    severity: rule.meta.severity as Severity,
+    severity: rule.meta.severity,
     file: s.file,
     line: s.line,
     column: s.column,
