@@ -16,7 +16,7 @@ export class UsageError extends Error {}
 
 export interface CommandContext {
   io: CliIO;
-  setExit(code: number): void;
+  setExit: (code: number) => void;
 }
 
 /** A subcommand: adds itself to the program. */

@@ -27,7 +27,7 @@ export async function parseOne(file: SourceFile, options: ParseOptions): Promise
   try {
     return await parseFile(file, options);
   } catch (e) {
-    return { internalError: String((e as Error).message ?? e) };
+    return { internalError: (e as { message?: string }).message ?? String(e) };
   }
 }
 
@@ -104,7 +104,7 @@ export async function parseSources(
 }
 
 async function parseUncached(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
-  const out: ParseOutcome[] = new Array(files.length);
+  const out = new Array<ParseOutcome>(files.length);
   // SQL files are shared between this thread and the workers; the others are parsed here.
   const shared: number[] = [];
   let sharedChars = 0;

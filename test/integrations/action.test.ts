@@ -200,7 +200,7 @@ describe('action.yml', () => {
     npmEnv = npmEnvFor(registry, tempDir('ml-npm-cache-'));
   });
   afterAll(async () => {
-    await registry?.close();
+    await registry.close();
   });
 
   const run = (

@@ -84,7 +84,7 @@ describe('pre-commit hook (pre-commit try-repo)', () => {
     );
   });
   afterAll(async () => {
-    await registry?.close();
+    await registry.close();
   });
 
   it('try-repo: fails on the staged migration with a hazard, and reports nothing else', async () => {
