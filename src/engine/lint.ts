@@ -85,7 +85,7 @@ class SchemaState {
   private cols(t: QualifiedName): Map<string, ColumnFacts> {
     const k = tableKey(t);
     let m = this.columns.get(k);
-    if (!m) this.columns.set(k, (m = new Map()));
+    if (!m) this.columns.set(k, (m = new Map<string, ColumnFacts>()));
     return m;
   }
 

@@ -83,7 +83,7 @@ function makeStr(node: SyntaxNode): PyStr {
 
 function push(s: PyStr, text: string, offset: number): void {
   for (let i = 0; i < text.length; i++) {
-    s.value += text[i];
+    s.value += text[i]!;
     s.offsets.push(offset);
   }
 }
