@@ -26,8 +26,12 @@ export default tseslint.config(
       // `() => this.walk(node)` callbacks and `return this.walk(x)` as an early exit of a void method are
       // the idiom of the tree walkers: no caller reads the value, so there is nothing to confuse.
       // Same convention as tsconfig's noUnusedParameters: a leading `_` marks a parameter a signature
-      // needs (an overridable hook, a callback's position) but this body does not use.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      // needs (an overridable hook, a callback's position) but this body does not use; `{ a, ...rest }`
+      // is how a copy without `a` is written.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-confusing-void-expression': [
         'error',
         { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
