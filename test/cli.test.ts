@@ -260,7 +260,9 @@ describe('text output', () => {
   it('file:line:col  severity  rule  message, a code frame, the lock, the fix, a summary line', async () => {
     const { stdout } = await text(false);
     const lines = stdout.split('\n');
-    expect(lines[0]).toMatch(/^m\.sql:2:1  error  require-concurrent-index-creation  CREATE INDEX users_email_idx/);
+    expect(lines[0]).toMatch(
+      /^m\.sql:2:1 {2}error {2}require-concurrent-index-creation {2}CREATE INDEX users_email_idx/,
+    );
     expect(stdout).toContain('> 2 | CREATE INDEX users_email_idx ON users (email);');
     expect(stdout).toMatch(/\|\s\^{10,}/);
     expect(stdout).toContain('lock: SHARE on users (blocks writes)');
@@ -462,7 +464,7 @@ describe('the built executable', () => {
       input: 'DROP TABLE invoices;\n',
     });
     expect(piped.status).toBe(1);
-    expect(piped.stdout).toMatch(/^V3__drop\.sql:1:1  error  ban-drop-table/m);
+    expect(piped.stdout).toMatch(/^V3__drop\.sql:1:1 {2}error {2}ban-drop-table/m);
     expect(piped.stdout).not.toContain('\x1b['); // a pipe is not a terminal
   });
 });

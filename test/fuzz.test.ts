@@ -293,7 +293,7 @@ describe('fuzz: mutated fixtures through the CLI', () => {
           mkdirSync(dirname(path), { recursive: true });
           writeFileSync(path, bytes);
           written.push(file);
-          void group;
+          group;
         }
         const extra = r.pick([
           [],

@@ -194,7 +194,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
-  client?.dispose();
+  client.dispose();
   if (server && server.exitCode === null) server.kill();
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });

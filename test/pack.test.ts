@@ -56,7 +56,7 @@ describe('npm package', () => {
     registry = await startLocalRegistry(tarball);
   });
   afterAll(async () => {
-    await registry?.close();
+    await registry.close();
   });
 
   it('ships the built CLI, the Action report step and docs, not sources, tests or fixtures', () => {

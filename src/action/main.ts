@@ -79,7 +79,7 @@ export async function runActionReport(env: NodeJS.ProcessEnv, log: (line: string
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   runActionReport(process.env, (line) => console.log(line)).catch((e: unknown) => {
     console.log(
-      `::warning title=migration-lint::could not write the report: ${escapeCommand(String((e as Error)?.message ?? e))}`,
+      `::warning title=migration-lint::could not write the report: ${escapeCommand((e as { message?: string }).message ?? String(e))}`,
     );
   });
 }

@@ -103,18 +103,19 @@ export function readBaseline(baselineFile: string, cwd: string): BaselineFile {
   } catch (e) {
     throw new BaselineError(`baseline ${baselineFile} is not valid JSON: ${(e as Error).message}`);
   }
-  const d = doc as Partial<BaselineFile>;
+  // Read from disk: every field is checked before it is trusted.
+  const d = doc as { version?: unknown; findings?: unknown } | null;
   if (!d || typeof d !== 'object' || d.version !== BASELINE_VERSION || !Array.isArray(d.findings))
     throw new BaselineError(
       `${baselineFile} is not a migration-lint baseline (expected {"version": ${BASELINE_VERSION}, "findings": [...]}); regenerate it with --write-baseline`,
     );
-  d.findings.forEach((e, i) => {
+  (d.findings as (Partial<Record<keyof BaselineEntry, unknown>> | null)[]).forEach((e, i) => {
     if (!e || typeof e.rule !== 'string' || typeof e.file !== 'string' || typeof e.fingerprint !== 'string')
       throw new BaselineError(
         `${baselineFile}: findings[${i}] needs string "rule", "file" and "fingerprint"; regenerate it with --write-baseline`,
       );
   });
-  return d as BaselineFile;
+  return d as unknown as BaselineFile;
 }
 
 export interface BaselineFilterResult {

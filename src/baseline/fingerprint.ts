@@ -42,7 +42,7 @@ export function fingerprintFindings(
         a.f.rule.localeCompare(b.f.rule) ||
         a.i - b.i,
     );
-  const out: string[] = new Array(findings.length);
+  const out = new Array<string>(findings.length);
   for (const { f, i } of order) {
     let index = indexes.get(f.file);
     const source = sources.get(f.file);

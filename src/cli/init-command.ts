@@ -191,7 +191,7 @@ export const initCommand: CommandRegistrar = (program, { io, setExit }) => {
         throw new UsageError(`${CONFIG_FILE_NAME} already exists (use --force to overwrite it)`);
       if (!flags.stdout && !flags.force) {
         try {
-          const pkg = JSON.parse(readFileSync(join(io.cwd, 'package.json'), 'utf8')) as Record<string, unknown>;
+          const pkg = JSON.parse(readFileSync(join(io.cwd, 'package.json'), 'utf8')) as Record<string, unknown> | null;
           if (pkg && typeof pkg === 'object' && PACKAGE_JSON_KEY in pkg)
             throw new UsageError(
               `package.json already has a "${PACKAGE_JSON_KEY}" configuration (use --force to write ${CONFIG_FILE_NAME}, which takes precedence)`,

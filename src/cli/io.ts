@@ -14,7 +14,7 @@ export interface CliIO {
 
 export interface CommandContext {
   io: CliIO;
-  setExit(code: number): void;
+  setExit: (code: number) => void;
 }
 
 /** A subcommand: adds itself to the program. */

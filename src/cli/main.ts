@@ -94,7 +94,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 2;
     }
     io.stderr(
-      `migration-lint: internal error: ${(e as Error).message ?? e}\nPlease report this with the file that caused it.\n`,
+      `migration-lint: internal error: ${(e as { message?: string }).message ?? String(e)}\nPlease report this with the file that caused it.\n`,
     );
     return 2;
   }
@@ -110,7 +110,8 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks);
     },
     cwd: process.cwd(),
-    isTTY: Boolean(process.stdout.isTTY),
+    // Typed boolean, but undefined when stdout is not a terminal.
+    isTTY: (process.stdout.isTTY as boolean | undefined) === true,
     env: process.env,
   };
 }

@@ -94,14 +94,14 @@ export function parseJsonc(text: string): JsoncDocument {
           t: '\t',
         };
         if (e !== undefined && e in simple) {
-          out += simple[e];
+          out += simple[e]!;
           i += 2;
         } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
           out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
           i += 6;
         } else fail('invalid escape in string');
       } else {
-        out += c;
+        out += c!;
         i++;
       }
     }

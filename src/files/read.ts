@@ -23,8 +23,8 @@ const megabytes = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
  * end: it is refused without reading, as is a larger file. Other errors (ENOENT…) are thrown as is.
  */
 export function readRegularFile(path: string, maxBytes: number): Buffer {
-  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer (Windows has no such flag).
+  const fd = openSync(path, constants.O_RDONLY | ((constants.O_NONBLOCK as number | undefined) ?? 0));
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UnreadableFileError('not-regular', 'not a regular file (a device, FIFO or socket)');
@@ -82,7 +82,7 @@ export function readSource(path: string): ReadResult {
   } catch (e) {
     if (e instanceof UnreadableFileError)
       return { ok: false, rule: 'io-error', message: `Cannot read file: ${e.message}.` };
-    const err = e as NodeJS.ErrnoException;
+    const err = e as Partial<NodeJS.ErrnoException>;
     const why =
       err.code === 'EACCES'
         ? 'permission denied'

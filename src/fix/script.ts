@@ -63,17 +63,17 @@ function callAt(node: Node, offset: number): Node | undefined {
 
 /** node-pg-migrate's `createIndex(table, columns[, options])` / `dropIndex` with `concurrently: true`. */
 function concurrentlyOption(call: Node | undefined, names: readonly string[]): OffsetEdit | undefined {
-  const callee = unwrap(call?.callee as Node | undefined);
-  const method = (callee?.property as Node | undefined)?.name as unknown;
-  if (!call || callee?.type !== 'MemberExpression' || typeof method !== 'string' || !names.includes(method))
-    return undefined;
-  const args = call.arguments as Node[];
+  if (call?.type !== 'CallExpression') return undefined;
+  const callee = unwrap(call.callee);
+  if (callee?.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return undefined;
+  if (!names.includes(callee.property.name)) return undefined;
+  const args = call.arguments;
   const [, columns, third] = args;
   const options = unwrap(third);
   if (args.length === 2 && columns)
     return { start: columns.range[1], end: columns.range[1], text: ', { concurrently: true }' };
   if (options?.type !== 'ObjectExpression') return undefined;
-  const props = options.properties as Node[];
+  const props = options.properties;
   if (props.some((p) => keyName(p) === 'concurrently' || p.type === 'SpreadElement')) return undefined;
   const [firstProp] = props;
   if (!firstProp) return { start: options.range[0], end: options.range[1], text: '{ concurrently: true }' };
@@ -97,13 +97,16 @@ function noTransaction(text: string, module: Module, fn: FunctionNode, format: M
       return { start: text.length, end: text.length, text: `${text.endsWith('\n') ? '' : '\n'}\n${line}\n` };
     }
     case 'typeorm': {
-      const classBody = shape.classNode?.body as Node | undefined;
-      const first = (classBody?.body as Node[] | undefined)?.[0];
+      const classNode = shape.classNode;
+      const first =
+        classNode?.type === 'ClassDeclaration' || classNode?.type === 'ClassExpression'
+          ? classNode.body.body[0]
+          : undefined;
       if (!first || shape.members.has('transaction')) return undefined;
       const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
       const indent = text.slice(lineStart, first.range[0]);
       if (!/^[ \t]*$/.test(indent)) return undefined;
-      const visibility = first.accessibility === 'public' ? 'public ' : '';
+      const visibility = 'accessibility' in first && first.accessibility === 'public' ? 'public ' : '';
       return { start: lineStart, end: lineStart, text: `${indent}${visibility}transaction = false;\n\n` };
     }
     default:

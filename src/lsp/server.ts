@@ -172,6 +172,7 @@ export function startServer(connection: Connection): void {
           docs.map((d) => filePath(d.uri)!),
           workspaceRoot,
         );
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by an edit handler during the awaits
         if (state.again) continue; // an edit arrived meanwhile: lint the newer text before publishing
         if (result.kind === 'config-error') {
           brokenConfigs.add(result.configFile);
@@ -200,9 +201,12 @@ export function startServer(connection: Connection): void {
           });
         }
         if (result.kind !== 'config-error') await clearFixedConfigs();
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by an edit handler during the awaits
       } while (state.again);
     } catch (e) {
-      connection.console.error(`migration-lint: cannot lint ${dir}: ${(e as Error).message ?? e}`);
+      connection.console.error(
+        `migration-lint: cannot lint ${dir}: ${(e as { message?: string }).message ?? String(e)}`,
+      );
     } finally {
       running.delete(dir);
     }
@@ -248,6 +252,8 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onInitialize((params) => {
+    // rootUri: for clients that send no workspace folders (older LSP clients).
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     if (root) workspaceRoot = filePath(root);
     const init = params.initializationOptions as { debounceMs?: unknown; cacheLocation?: unknown } | undefined;
@@ -379,7 +385,9 @@ export function startServer(connection: Connection): void {
         }
       }
     } catch (e) {
-      connection.console.error(`migration-lint: code actions failed: ${(e as Error).message ?? e}`);
+      connection.console.error(
+        `migration-lint: code actions failed: ${(e as { message?: string }).message ?? String(e)}`,
+      );
     }
     return actions;
   });

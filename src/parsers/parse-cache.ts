@@ -47,9 +47,11 @@ function isMigrationOf(value: unknown, path: string): value is Migration {
     typeof m.format === 'string' &&
     typeof m.transaction === 'string' &&
     Array.isArray(m.ops) &&
-    m.ops.every(
-      (op) => op !== null && typeof op === 'object' && typeof op.kind === 'string' && typeof op.span?.line === 'number',
-    ) &&
+    (m.ops as unknown[]).every((op) => {
+      // Read from disk: nothing about an entry is known until checked.
+      const o = op as { kind?: unknown; span?: { line?: unknown } } | null;
+      return o !== null && typeof o.kind === 'string' && typeof o.span?.line === 'number';
+    }) &&
     Array.isArray(m.diagnostics)
   );
 }
@@ -95,7 +97,7 @@ export class ParseCache {
       return undefined;
     }
     try {
-      const entry = JSON.parse(text) as Partial<Entry>;
+      const entry = JSON.parse(text) as Partial<Entry> | null;
       if (
         entry &&
         entry.schema === SCHEMA &&

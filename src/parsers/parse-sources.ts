@@ -80,7 +80,7 @@ export async function parseSources(
     const format = f && chooseParser(f, options.framework)?.format;
     if (!f || !format) return undefined;
     keys[i] = cache.key(f, format, options);
-    cached[i] = cache.get(keys[i]!, f);
+    cached[i] = cache.get(keys[i], f);
     return cached[i] ? undefined : f;
   });
   const out = await parseUncached(toParse, options);
@@ -94,7 +94,7 @@ export async function parseSources(
 }
 
 async function parseUncached(files: (SourceFile | undefined)[], options: ParseOptions): Promise<ParseOutcome[]> {
-  const out: ParseOutcome[] = new Array(files.length);
+  const out = new Array<ParseOutcome>(files.length);
   // SQL files are shared between this thread and the workers; the others are parsed here.
   const shared: number[] = [];
   let sharedChars = 0;

@@ -8,7 +8,9 @@ import type { ParseOptions, SourceFile } from './types.js';
 
 const options = (workerData as { options: ParseOptions }).options;
 
-parentPort!.on('message', async (batch: SourceFile[]) => {
+parentPort!.on('message', (batch: SourceFile[]) => void parseBatch(batch));
+
+async function parseBatch(batch: SourceFile[]): Promise<void> {
   const results: ParseOutcome[] = [];
   for (const file of batch) {
     const outcome = await parseOne(file, options);
@@ -21,4 +23,4 @@ parentPort!.on('message', async (batch: SourceFile[]) => {
     // Something that cannot be copied across threads: the main thread parses this batch itself.
     parentPort!.postMessage(null);
   }
-});
+}

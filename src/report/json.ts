@@ -40,8 +40,8 @@ export function* jsonReportChunks(input: ReportInput): Generator<string> {
             file: displayPath(op.span.file, input.cwd),
             line: op.span.line,
             column: op.span.column,
-            call: op.kind === 'unknown' ? op.call : '',
-            reason: op.kind === 'unknown' ? op.reason : '',
+            call: op.call,
+            reason: op.reason,
           })),
       )
     : undefined;

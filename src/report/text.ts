@@ -12,6 +12,7 @@ import { ruleDocsUrl } from '../version.js';
  */
 export function visible(text: string): string {
   return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what this escapes
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );

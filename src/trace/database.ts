@@ -56,7 +56,7 @@ export interface TraceDatabase {
 /** Normalises what PGlite and node-postgres throw into a SqlFailure (anything else is rethrown). */
 export function toSqlFailure(e: unknown): SqlFailure {
   if (e instanceof SqlFailure) return e;
-  const err = e as { message?: string; code?: unknown; detail?: unknown; hint?: unknown };
+  const err = e as { message?: string; code?: unknown; detail?: unknown; hint?: unknown } | null;
   if (err && typeof err === 'object' && typeof err.message === 'string') {
     const code = typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code) ? err.code : undefined;
     return new SqlFailure(

@@ -4,7 +4,7 @@
  * `migration-lint explain <id>`.
  */
 import type { Finding } from '../engine/types.js';
-import type { FindingKind, Severity } from '../rules/types.js';
+import type { FindingKind } from '../rules/types.js';
 import { describeLockOn } from '../analysis/locks.js';
 import type { MigrationTrace, ObservedLock, StepResult, TraceReport } from './types.js';
 
@@ -125,7 +125,7 @@ function finding(rule: FindingKind, r: StepResult, message: string, extra: Parti
   const s = r.step.span;
   const f: Finding = {
     rule: rule.meta.id,
-    severity: rule.meta.severity as Severity,
+    severity: rule.meta.severity,
     file: s.file,
     line: s.line,
     column: s.column,

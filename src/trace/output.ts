@@ -114,7 +114,9 @@ export function traceTable(report: TraceReport, cwd: string): string {
     }
     if (locks.length === 0 && heldRows.length) {
       heldRows.forEach((cells, i) =>
-        rows.push(i === 0 ? [where, statement, prefix + cells[0], ...cells.slice(1, 4), ms, held] : ['', '', ...cells]),
+        rows.push(
+          i === 0 ? [where, statement, prefix + cells[0]!, ...cells.slice(1, 4), ms, held] : ['', '', ...cells],
+        ),
       );
       continue;
     }

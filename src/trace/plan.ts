@@ -152,7 +152,7 @@ function keptSql(op: Operation): string | undefined {
 /** The op kinds an SQL text translates to, or undefined when it does not parse. */
 function kindsOf(sql: string): string[] | undefined {
   try {
-    const stmts = (parseSync(sql) as { stmts?: { stmt: unknown }[] }).stmts ?? [];
+    const stmts = parseSync(sql).stmts ?? [];
     return stmts.flatMap((st) => translateStatement(st.stmt).map((d) => d.kind));
   } catch {
     return undefined;
@@ -236,7 +236,7 @@ function assignGroups(steps: TraceStep[]): void {
   let current = -1;
   for (const step of steps) {
     const tx = step.ops.find((op) => op.kind === 'transaction');
-    if (tx && tx.kind === 'transaction') {
+    if (tx) {
       if (tx.action === 'begin' && current === -1) current = next++;
       step.group = current;
       if (tx.action === 'commit' || tx.action === 'rollback' || tx.action === 'prepare') current = -1;

@@ -121,11 +121,12 @@ export class PostgresDatabase implements TraceDatabase {
     const started = performance.now();
     const running = this.client.query(sql).then(
       () => void (settled = true),
-      (e) => {
+      (e: unknown) => {
         settled = true;
         failure = e;
       },
     );
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the query's callbacks during the awaits
     while (!settled) {
       const pollStart = performance.now();
       const rows = (
@@ -152,6 +153,7 @@ export class PostgresDatabase implements TraceDatabase {
           }
         }
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
       if (!settled) await sleep(2);
     }
     if (holding) await watcher.query('COMMIT');

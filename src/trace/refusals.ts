@@ -224,7 +224,7 @@ class Checker {
         return;
       }
       if (key === 'CreateExtensionStmt') {
-        const name = String(node.extname ?? '').toLowerCase();
+        const name = (typeof node.extname === 'string' ? node.extname : '').toLowerCase();
         if (REFUSED_EXTENSIONS[name]) found = { why: `extension ${name}: ${REFUSED_EXTENSIONS[name]}`, line };
         return;
       }

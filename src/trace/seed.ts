@@ -78,7 +78,7 @@ export function generatedValue(
 ): string | undefined {
   const cast = (expr: string) => `(${expr})::${col.type}`;
   if (col.category === 'A') return cast(`'{}'`);
-  if (col.enumLabel !== null && col.enumLabel !== undefined) return cast(quoteLiteral(col.enumLabel));
+  if (col.enumLabel != null) return cast(quoteLiteral(col.enumLabel));
   switch (col.base) {
     case 'int2':
       return cast('(g - 1) % 32000 + 1');

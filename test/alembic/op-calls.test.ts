@@ -219,11 +219,11 @@ suite('op.* calls: our reading equals what Alembic emits', () => {
   });
 
   it.each(CALLS.map((c, i) => [i, c]))('#%i %s', async (i, call) => {
-    const sql = emitted[i as number]!;
+    const sql = emitted[i]!;
     expect(typeof sql, JSON.stringify(sql)).toBe('string');
     const fromAlembic = parseSql(sql as string, { file: 'alembic.sql', direction: 'upgrade' });
     expect(fromAlembic.diagnostics).toEqual([]);
-    const m = await parseRevision(revisionSource(call as string));
+    const m = await parseRevision(revisionSource(call));
     expect(m.diagnostics).toEqual([]);
     const ours = upgradeOps(m);
     expect(ours.filter((o) => o.kind === 'unknown')).toEqual([]);

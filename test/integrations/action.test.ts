@@ -61,7 +61,7 @@ function evaluate(text: string, ctx: RunnerContext): string {
     const m = /^(inputs|github|runner|steps)\.([\w-]+)(?:\.outputs\.([\w-]+))?$/.exec(expr);
     if (!m) throw new Error(`unsupported expression in action.yml: ${expr}`);
     if (m[1] === 'steps') return ctx.steps[m[2]!]?.outputs[m[3]!] ?? '';
-    const value = (ctx[m[1] as 'inputs' | 'github' | 'runner'] as Record<string, string>)[m[2]!];
+    const value = ctx[m[1] as 'inputs' | 'github' | 'runner'][m[2]!];
     if (value === undefined) throw new Error(`unknown ${m[1]} property: ${m[2]}`);
     return value;
   });
@@ -200,7 +200,7 @@ describe('action.yml', () => {
     npmEnv = npmEnvFor(registry, tempDir('ml-npm-cache-'));
   });
   afterAll(async () => {
-    await registry?.close();
+    await registry.close();
   });
 
   const run = (

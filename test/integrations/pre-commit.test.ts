@@ -85,7 +85,7 @@ describe('pre-commit hook (pre-commit try-repo)', () => {
     );
   });
   afterAll(async () => {
-    await registry?.close();
+    await registry.close();
   });
 
   it('.pre-commit-config.yaml: a staged hazard fails the commit; fixed, it passes and staged files that are not migrations are skipped', async () => {

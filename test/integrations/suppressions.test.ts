@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/types.js';
-import type { Migration, Operation } from '../../src/ir/types.js';
+import type { Migration } from '../../src/ir/types.js';
 import { applySuppressions } from '../../src/suppressions/apply.js';
 import { findDirectives } from '../../src/suppressions/directives.js';
 import { statementEnd } from '../../src/suppressions/extent.js';
@@ -208,17 +208,14 @@ function codeMigration(
     transaction: 'wrapped',
     diagnostics: [],
     source,
-    ops: ops.map(
-      (o) =>
-        ({
-          kind: 'other',
-          statementType: 'test',
-          span: { file, line: o.line, column: 5, endLine: o.endLine, endColumn: 40 },
-          direction: 'upgrade',
-          inTransaction: true,
-          statementIndex: o.statement,
-        }) as Operation,
-    ),
+    ops: ops.map((o) => ({
+      kind: 'other',
+      statementType: 'test',
+      span: { file, line: o.line, column: 5, endLine: o.endLine, endColumn: 40 },
+      direction: 'upgrade',
+      inTransaction: true,
+      statementIndex: o.statement,
+    })),
   };
 }
 

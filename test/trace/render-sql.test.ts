@@ -22,13 +22,7 @@ function opsOf(sql: string): Operation[] {
 
 /** An op without where it came from, for comparing IR. */
 function bare(op: Operation): Record<string, unknown> {
-  const {
-    statementIndex: _i,
-    inTransaction: _t,
-    direction: _d,
-    revision: _r,
-    ...rest
-  } = op as Operation & { revision?: string };
+  const { statementIndex: _i, inTransaction: _t, direction: _d, revision: _r, ...rest } = op;
   return withoutPositions(rest);
 }
 

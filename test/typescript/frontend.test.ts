@@ -73,13 +73,10 @@ describe('SQL in strings: positions in the .ts/.js file', () => {
     );
     const m = await parseTs('m.js', src);
     const [index, add] = m.ops;
-    expect(index!.kind === 'create-index' && [index!.name, index!.table]).toEqual([
-      'users_email_idx',
-      { name: 'users' },
-    ]);
-    expect(add!.kind === 'add-column' && add!.table).toEqual({ name: '${table}' });
+    expect(index!.kind === 'create-index' && [index.name, index.table]).toEqual(['users_email_idx', { name: 'users' }]);
+    expect(add!.kind === 'add-column' && add.table).toEqual({ name: '${table}' });
     // A default the file computes at run time is not assumed constant.
-    expect(add!.kind === 'add-column' && add!.column.default?.volatility).toBe('unknown');
+    expect(add!.kind === 'add-column' && add.column.default?.volatility).toBe('unknown');
     const findings = lintAll([m]).filter((f) => f.rule === 'require-concurrent-index-creation');
     expect(findings.map((f) => f.message)).toEqual([
       'CREATE INDEX users_email_idx on users without CONCURRENTLY blocks writes to the table until the index is built.',
@@ -326,11 +323,11 @@ describe('Knex table builders passed to helpers', () => {
       ['add-column', 3],
       ['unknown', 7],
     ]);
-    expect(m.ops[1]!.kind === 'unknown' && m.ops[1]!.reason).toBe(
+    expect(m.ops[1]!.kind === 'unknown' && m.ops[1].reason).toBe(
       "a helper imported from './helpers' receives the table builder; the columns it adds cannot be read from this file",
     );
     // `db` inside the helper is the knex object it was given: its fn.now() default is read.
-    expect(m.ops[0]!.kind === 'add-column' && m.ops[0]!.column.default).toEqual({
+    expect(m.ops[0]!.kind === 'add-column' && m.ops[0].column.default).toEqual({
       text: 'CURRENT_TIMESTAMP',
       volatility: 'stable',
     });

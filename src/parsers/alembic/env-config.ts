@@ -9,8 +9,6 @@
  * is read too, following `from … import` up to a few hops. Files are read only when they are regular
  * files (not links) of modest size.
  */
-import { lstatSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { ConstraintDef, Migration, Operation, QualifiedName } from '../../ir/types.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { children, dottedName, parsePython, type SyntaxNode } from './python-tree.js';
@@ -47,14 +45,34 @@ const MAX_IMPORT_HOPS = 3;
 /** How far above env.py a project's top-level package may sit (`alembic/env.py`, `src/app/migrations/env.py`). */
 const MAX_ROOT_LEVELS = 4;
 
+/**
+ * How env.py and the project modules it imports are read: set by the platform (the CLI reads the disk,
+ * parsers/node-platform.ts); without one (the browser playground) no env.py is read.
+ */
+export interface ProjectFileReader {
+  /** A regular file's text (not a symlink, at most `maxBytes`), else undefined. */
+  read(path: string, maxBytes: number): string | undefined;
+  /** A regular file's modification time, else undefined (no such file). */
+  modified(path: string): number | undefined;
+}
+let files: ProjectFileReader = { read: () => undefined, modified: () => undefined };
+export function setProjectFileReader(reader: ProjectFileReader): void {
+  files = reader;
+}
+
 function readRegularFile(path: string): string | undefined {
-  try {
-    const stat = lstatSync(path);
-    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return files.read(path, MAX_FILE_BYTES);
+}
+
+/** The directory of a path (either separator), as node:path's dirname does for these paths. */
+function dirname(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  if (cut < 0) return '.';
+  return cut === 0 ? path.slice(0, 1) : path.slice(0, cut);
+}
+
+function join(...parts: string[]): string {
+  return parts.join('/').replace(/\/{2,}/g, '/');
 }
 
 interface Module {
@@ -212,14 +230,8 @@ const cache = new Map<string, { mtimeMs: number; config: Promise<AlembicEnvConfi
 /** The env.py settings for a revision file at `revisionPath` (`…/versions/<rev>.py`); undefined without an env.py. */
 export function envConfigFor(revisionPath: string): Promise<AlembicEnvConfig | undefined> {
   const envFile = join(dirname(dirname(revisionPath)), 'env.py');
-  let mtimeMs: number;
-  try {
-    const stat = lstatSync(envFile);
-    if (!stat.isFile()) return Promise.resolve(undefined);
-    mtimeMs = stat.mtimeMs;
-  } catch {
-    return Promise.resolve(undefined);
-  }
+  const mtimeMs = files.modified(envFile);
+  if (mtimeMs === undefined) return Promise.resolve(undefined);
   const hit = cache.get(envFile);
   if (hit?.mtimeMs === mtimeMs) return hit.config;
   const config = readEnvConfig(envFile);

@@ -83,7 +83,7 @@ function makeStr(node: SyntaxNode): PyStr {
 
 function push(s: PyStr, text: string, offset: number): void {
   for (let i = 0; i < text.length; i++) {
-    s.value += text[i];
+    s.value += text[i]!;
     s.offsets.push(offset);
   }
 }
@@ -173,7 +173,7 @@ function decodeEscapes(out: PyStr, text: string, base: number, bytes: boolean): 
     } else if (next === '\r') {
       i += text[i + 2] === '\n' ? 3 : 2;
     } else if (SIMPLE_ESCAPES[next] !== undefined) {
-      push(out, SIMPLE_ESCAPES[next]!, at);
+      push(out, SIMPLE_ESCAPES[next], at);
       i += 2;
     } else if (/[0-7]/.test(next)) {
       const m = /^[0-7]{1,3}/.exec(text.slice(i + 1))![0];

@@ -91,6 +91,8 @@ interface WalkState {
   functions: Map<string, SyntaxNode>;
 }
 
+// Thrown to unwind the walk at a `return`: a control-flow signal, so no Error (and no stack to capture).
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class
 class Returned {}
 
 /** Walks one of `upgrade()` / `downgrade()` into ops. */
@@ -276,6 +278,7 @@ class BodyWalker {
         collectOpAliases(statement, this.ctx.opAliases);
         return;
       case 'return_statement':
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- see Returned
         throw new Returned();
       default:
         return;

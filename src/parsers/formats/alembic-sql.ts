@@ -130,15 +130,15 @@ export const alembicSql: FormatParser = {
     if (first > 0) sections.push({ start: 0, end: first, direction: startDirection });
     headers.forEach((h, i) => {
       sections.push({
-        start: h.index!,
-        end: i + 1 < headers.length ? headers[i + 1]!.index! : file.text.length,
+        start: h.index,
+        end: i + 1 < headers.length ? headers[i + 1]!.index : file.text.length,
         direction: h[1] === 'downgrade' ? 'downgrade' : 'upgrade',
       });
     });
     const revisionAt = (offset: number) => {
       let rev: string | undefined;
       for (const h of headers) {
-        if (h.index! > offset) break;
+        if (h.index > offset) break;
         rev = (h[1] === 'downgrade' ? revisionList(h[2]!) : revisionList(h[3]!)).join(', ');
       }
       return rev || undefined;

@@ -39,8 +39,8 @@ export const dbmate: FormatParser = {
   parse(file) {
     const markers = [...file.text.matchAll(MARKER)];
     const sections: SqlSection[] = markers.map((m, i) => ({
-      start: m.index! + m[0].length,
-      end: i + 1 < markers.length ? markers[i + 1]!.index! : file.text.length,
+      start: m.index + m[0].length,
+      end: i + 1 < markers.length ? markers[i + 1]!.index : file.text.length,
       direction: m[1] === 'down' ? 'downgrade' : 'upgrade',
       transaction: /transaction:\s*false/.test(m[2] ?? '') ? 'implicit' : 'wrapped',
     }));
@@ -52,7 +52,7 @@ export const dbmate: FormatParser = {
     if (marker) {
       migration.downgrade = sectionDowngrade(
         migration,
-        textSpan(file.path, file.text, marker.index!, marker.index! + marker[0].length),
+        textSpan(file.path, file.text, marker.index, marker.index + marker[0].length),
       );
       if (!down) migration.downgrade.note = 'there is no `-- migrate:down` section';
     }

@@ -33,7 +33,7 @@ export const golangMigrate: FormatParser = {
   parse(file) {
     // A forced --framework golang-migrate on a file not named NNN_x.up.sql: an upgrade, no version.
     const m = NAME.exec(baseName(file.path)) ?? ['', undefined, 'up'];
-    const direction = m[2]!.toLowerCase() === 'down' ? 'downgrade' : 'upgrade';
+    const direction = m[2].toLowerCase() === 'down' ? 'downgrade' : 'upgrade';
     const migration = sqlMigration(file.path, file.text, 'golang-migrate', 'implicit', [
       { start: 0, end: file.text.length, direction },
     ]);

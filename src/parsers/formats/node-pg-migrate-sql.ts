@@ -27,8 +27,8 @@ export const nodePgMigrateSql: FormatParser = {
   parse(file) {
     const markers = [...file.text.matchAll(MARKER)];
     const sections: SqlSection[] = markers.map((m, i) => ({
-      start: m.index! + m[0].length,
-      end: i + 1 < markers.length ? markers[i + 1]!.index! : file.text.length,
+      start: m.index + m[0].length,
+      end: i + 1 < markers.length ? markers[i + 1]!.index : file.text.length,
       direction: m[1]!.toLowerCase() === 'down' ? 'downgrade' : 'upgrade',
     }));
     const migration = sqlMigration(file.path, file.text, 'node-pg-migrate-sql', 'wrapped', sections);
@@ -36,7 +36,7 @@ export const nodePgMigrateSql: FormatParser = {
     if (down)
       migration.downgrade = sectionDowngrade(
         migration,
-        textSpan(file.path, file.text, down.index!, down.index! + down[0].length),
+        textSpan(file.path, file.text, down.index, down.index + down[0].length),
       );
     else {
       // Without the section node-pg-migrate makes `down` false: a rollback stops with "irreversible".
@@ -45,7 +45,7 @@ export const nodePgMigrateSql: FormatParser = {
         state: 'irreversible',
         note: 'node-pg-migrate reads an SQL migration without a `-- Down Migration` section as irreversible',
         span: up
-          ? textSpan(file.path, file.text, up.index!, up.index! + up[0].length)
+          ? textSpan(file.path, file.text, up.index, up.index + up[0].length)
           : { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
       };
     }

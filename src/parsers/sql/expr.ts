@@ -1,23 +1,42 @@
 /**
- * Small helpers over libpg-query's JSON AST: names, types, expression text and default volatility.
- * The AST is untyped JSON here on purpose: only this folder knows its shape.
+ * Small helpers over libpg-query's JSON AST (typed by `@pgsql/types`): names, types, expression text
+ * and default volatility. Only this folder knows the AST's shape.
  */
+import type { Node, RangeVar, TypeName } from '@pgsql/types';
 import type { DefaultValue, QualifiedName, TypeRef, Volatility } from '../../ir/types.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Node = any;
+export type { Node };
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+/** The kind of a node wrapper such as `{ "ColumnDef": {...} }`: its single key. */
+export type NodeTag = KeysOfUnion<Node>;
+/** The payload type of a node of kind `K` (`NodeOf<'ColumnDef'>` is `ColumnDef`). */
+export type NodeOf<K extends NodeTag> = Extract<Node, Record<K, unknown>>[K];
+
+/** The payload of `node` when it is a `tag` node (`{ [tag]: payload }`), else undefined. */
+export function nodeOf<K extends NodeTag>(node: Node | undefined, tag: K): NodeOf<K> | undefined {
+  return node !== undefined && tag in node ? (node as unknown as Record<K, NodeOf<K>>)[tag] : undefined;
+}
+
+/**
+ * The payload of `node` as a `tag` node, for code that already dispatched on `nodeType(node)`; an
+ * empty payload otherwise (every field of every libpg-query node is optional, so `{}` is one).
+ */
+export function fieldsOf<K extends NodeTag>(node: Node | undefined, tag: K): NodeOf<K> {
+  return nodeOf(node, tag) ?? ({} as NodeOf<K>);
+}
 
 /** The single key of a node wrapper such as `{ "ColumnDef": {...} }`. */
-export function nodeType(node: Node): string {
+export function nodeType(node: Node | undefined): string {
   return node && typeof node === 'object' ? (Object.keys(node)[0] ?? '') : '';
 }
 
 export function strings(list: Node[] | undefined): string[] {
-  return (list ?? []).map((n: Node) => n?.String?.sval ?? '').filter((s: string) => s !== '');
+  return (list ?? []).map((n) => nodeOf(n, 'String')?.sval ?? '').filter((s) => s !== '');
 }
 
-export function rangeVarName(rv: Node): QualifiedName {
-  const r = rv?.RangeVar ?? rv ?? {};
+/** A table's name from a `RangeVar` (bare, as in `relation` fields, or wrapped, as in FROM lists). */
+export function rangeVarName(rv: RangeVar | undefined): QualifiedName {
+  const r = rv ?? {};
   return r.schemaname ? { schema: r.schemaname, name: r.relname ?? '' } : { name: r.relname ?? '' };
 }
 
@@ -72,7 +91,7 @@ export function typeText(name: string, modifiers: number[], arrayDims: number): 
   return base + (modifiers.length ? `(${modifiers.join(',')})` : '') + '[]'.repeat(arrayDims);
 }
 
-export function typeRef(typeName: Node): TypeRef {
+export function typeRef(typeName: TypeName | undefined): TypeRef {
   const t = typeName ?? {};
   const names = strings(t.names);
   let name = (names[names.length - 1] ?? 'unknown').toLowerCase();
@@ -80,8 +99,11 @@ export function typeRef(typeName: Node): TypeRef {
   // `timestamp(3) with time zone` etc. come through as pg_catalog.timestamptz already.
   name = TYPE_ALIASES[name] ?? name;
   const modifiers: number[] = (t.typmods ?? [])
-    .map((m: Node) => (m?.A_Const ? Number(m.A_Const.ival?.ival ?? 0) : NaN))
-    .filter((x: number) => !Number.isNaN(x));
+    .map((m) => {
+      const c = nodeOf(m, 'A_Const');
+      return c ? (c.ival?.ival ?? 0) : NaN;
+    })
+    .filter((x) => !Number.isNaN(x));
   const arrayDims = (t.arrayBounds ?? []).length;
   const ref: TypeRef = { name, modifiers, arrayDims, text: typeText(name, modifiers, arrayDims) };
   if (schema) ref.schema = schema;
@@ -158,27 +180,30 @@ export function maxVolatility(a: Volatility, b: Volatility): Volatility {
 }
 
 /** Volatility of an expression: the worst of the functions it calls. */
-export function exprVolatility(expr: Node): { volatility: Volatility; functions: string[] } {
+export function exprVolatility(expr: Node | undefined): { volatility: Volatility; functions: string[] } {
   let volatility: Volatility = 'immutable';
   const functions: string[] = [];
-  const visit = (n: Node): void => {
-    if (Array.isArray(n)) {
-      n.forEach(visit);
+  // Walks every object below `expr`: node wrappers and the payload objects and lists between them.
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
       return;
     }
-    if (!n || typeof n !== 'object') return;
-    if (n.FuncCall) {
-      const fname = strings(n.FuncCall.funcname).pop() ?? '';
+    if (!value || typeof value !== 'object') return;
+    const n = value as Node;
+    const call = nodeOf(n, 'FuncCall');
+    if (call) {
+      const fname = strings(call.funcname).pop() ?? '';
       const v = functionVolatility(fname);
       if (v === 'volatile' || v === 'unknown') functions.push(fname);
       volatility = maxVolatility(volatility, v);
-    } else if (n.SQLValueFunction) {
+    } else if (nodeOf(n, 'SQLValueFunction')) {
       volatility = maxVolatility(volatility, 'stable');
-    } else if (n.SubLink) {
+    } else if (nodeOf(n, 'SubLink')) {
       volatility = maxVolatility(volatility, 'volatile');
       functions.push('(subquery)');
     }
-    for (const v of Object.values(n)) if (v && typeof v === 'object') visit(v);
+    for (const v of Object.values(value)) if (v && typeof v === 'object') visit(v);
   };
   visit(expr);
   return { volatility, functions };
@@ -207,67 +232,68 @@ function quoteLiteral(s: string): string {
 }
 
 /** A compact SQL rendering of common expression nodes, for messages ("DEFAULT now()"). */
-export function exprText(n: Node, depth = 0): string {
+export function exprText(n: Node | undefined, depth = 0): string {
   if (!n || typeof n !== 'object' || depth > 20) return '…';
-  if (n.A_Const) {
-    const c = n.A_Const;
+  const sub = (e: Node | undefined) => exprText(e, depth + 1);
+  const c = nodeOf(n, 'A_Const');
+  if (c) {
     if (c.isnull) return 'NULL';
     if (c.sval) return quoteLiteral(c.sval.sval ?? '');
     if (c.ival) return String(c.ival.ival ?? 0);
-    if (c.fval) return String(c.fval.fval ?? '0');
+    if (c.fval) return c.fval.fval ?? '0';
     if (c.boolval) return c.boolval.boolval ? 'true' : 'false';
     if (c.bsval) return c.bsval.bsval ?? '';
     return '…';
   }
-  if (n.FuncCall) {
-    const f = n.FuncCall;
-    const args = (f.args ?? []).map((a: Node) => exprText(a, depth + 1)).join(', ');
+  const f = nodeOf(n, 'FuncCall');
+  if (f) {
+    const args = (f.args ?? []).map(sub).join(', ');
     return `${strings(f.funcname).join('.')}(${f.agg_star ? '*' : args})`;
   }
-  if (n.TypeCast) return `${exprText(n.TypeCast.arg, depth + 1)}::${typeRef(n.TypeCast.typeName).text}`;
-  if (n.SQLValueFunction) return SVF[n.SQLValueFunction.op] ?? 'CURRENT_TIMESTAMP';
-  if (n.ColumnRef) return (n.ColumnRef.fields ?? []).map((f: Node) => f.String?.sval ?? '*').join('.');
-  if (n.A_Expr) {
-    const e = n.A_Expr;
+  const cast = nodeOf(n, 'TypeCast');
+  if (cast) return `${sub(cast.arg)}::${typeRef(cast.typeName).text}`;
+  const svf = nodeOf(n, 'SQLValueFunction');
+  if (svf) return SVF[svf.op ?? ''] ?? 'CURRENT_TIMESTAMP';
+  const ref = nodeOf(n, 'ColumnRef');
+  if (ref) return (ref.fields ?? []).map((field) => nodeOf(field, 'String')?.sval ?? '*').join('.');
+  const e = nodeOf(n, 'A_Expr');
+  if (e) {
     const op = strings(e.name).join('');
     if (e.kind === 'AEXPR_OP') {
-      return e.lexpr
-        ? `${exprText(e.lexpr, depth + 1)} ${op} ${exprText(e.rexpr, depth + 1)}`
-        : `${op}${exprText(e.rexpr, depth + 1)}`;
+      return e.lexpr ? `${sub(e.lexpr)} ${op} ${sub(e.rexpr)}` : `${op}${sub(e.rexpr)}`;
     }
-    return `${exprText(e.lexpr, depth + 1)} ${e.kind.replace('AEXPR_', '').toLowerCase()} ${exprText(e.rexpr, depth + 1)}`;
+    return `${sub(e.lexpr)} ${(e.kind ?? '').replace('AEXPR_', '').toLowerCase()} ${sub(e.rexpr)}`;
   }
-  if (n.NullTest) {
-    const t = n.NullTest;
-    return `${exprText(t.arg, depth + 1)} IS ${t.nulltesttype === 'IS_NOT_NULL' ? 'NOT ' : ''}NULL`;
+  const t = nodeOf(n, 'NullTest');
+  if (t) return `${sub(t.arg)} IS ${t.nulltesttype === 'IS_NOT_NULL' ? 'NOT ' : ''}NULL`;
+  const b = nodeOf(n, 'BoolExpr');
+  if (b) {
+    const args = (b.args ?? []).map(sub);
+    if (b.boolop === 'NOT_EXPR') return `NOT ${args[0] ?? '…'}`;
+    return args.map((a) => `(${a})`).join(b.boolop === 'AND_EXPR' ? ' AND ' : ' OR ');
   }
-  if (n.BoolExpr) {
-    const b = n.BoolExpr;
-    const args = (b.args ?? []).map((a: Node) => exprText(a, depth + 1));
-    if (b.boolop === 'NOT_EXPR') return `NOT ${args[0]}`;
-    return args.map((a: string) => `(${a})`).join(b.boolop === 'AND_EXPR' ? ' AND ' : ' OR ');
-  }
-  if (n.A_ArrayExpr)
-    return `ARRAY[${(n.A_ArrayExpr.elements ?? []).map((a: Node) => exprText(a, depth + 1)).join(', ')}]`;
-  if (n.List) return `(${(n.List.items ?? []).map((a: Node) => exprText(a, depth + 1)).join(', ')})`;
+  const array = nodeOf(n, 'A_ArrayExpr');
+  if (array) return `ARRAY[${(array.elements ?? []).map(sub).join(', ')}]`;
+  const list = nodeOf(n, 'List');
+  if (list) return `(${(list.items ?? []).map(sub).join(', ')})`;
   return '…';
 }
 
-export function defaultValue(expr: Node): DefaultValue {
+export function defaultValue(expr: Node | undefined): DefaultValue {
   const { volatility, functions } = exprVolatility(expr);
   const d: DefaultValue = { text: exprText(expr), volatility };
   if (functions.length) d.functions = functions;
   // `DEFAULT NULL` (possibly cast): the column reads as it would with no default.
-  const inner = expr?.TypeCast?.arg ?? expr;
-  if (inner?.A_Const?.isnull) d.isNull = true;
+  const inner = nodeOf(expr, 'TypeCast')?.arg ?? expr;
+  if (nodeOf(inner, 'A_Const')?.isnull) d.isNull = true;
   return d;
 }
 
 /** For `CHECK (col IS NOT NULL)`: the column, else undefined. */
-export function notNullCheckColumn(expr: Node): string | undefined {
-  const t = expr?.NullTest;
+export function notNullCheckColumn(expr: Node | undefined): string | undefined {
+  const t = nodeOf(expr, 'NullTest');
   if (!t || t.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = t.arg?.ColumnRef?.fields;
+  const fields = nodeOf(t.arg, 'ColumnRef')?.fields;
   if (!fields || fields.length !== 1) return undefined;
-  return fields[0].String?.sval;
+  return nodeOf(fields[0], 'String')?.sval;
 }

@@ -5,7 +5,7 @@
  */
 import { parseSync } from 'libpg-query';
 import type { DefaultValue, TypeRef } from '../../ir/types.js';
-import { defaultValue, typeRef, TYPE_ALIASES, typeText } from './expr.js';
+import { defaultValue, nodeOf, typeRef, TYPE_ALIASES, typeText } from './expr.js';
 
 const typeCache = new Map<string, TypeRef>();
 
@@ -16,8 +16,11 @@ export function typeRefFromSql(text: string): TypeRef {
   if (hit) return hit;
   let ref: TypeRef;
   try {
-    const tree = parseSync(`CREATE TABLE t (c ${key})`) as any;
-    ref = typeRef(tree.stmts[0].stmt.CreateStmt.tableElts[0].ColumnDef.typeName);
+    const tree = parseSync(`CREATE TABLE t (c ${key})`);
+    // Text that parses but gives no column definition is handled as not SQL, below.
+    const column = nodeOf(nodeOf(tree.stmts?.[0]?.stmt, 'CreateStmt')?.tableElts?.[0], 'ColumnDef');
+    if (!column) throw new Error(`not a type: ${key}`);
+    ref = typeRef(column.typeName);
   } catch {
     // Not SQL (a framework-specific name we do not know): keep it, lower-cased, as the type name.
     const name = TYPE_ALIASES[key.toLowerCase()] ?? key.toLowerCase();
@@ -30,9 +33,10 @@ export function typeRefFromSql(text: string): TypeRef {
 /** `'now()'` → `{ text: 'now()', volatility: 'stable' }`. Unparseable text counts as `unknown` volatility. */
 export function defaultFromSql(text: string): DefaultValue {
   try {
-    const tree = parseSync(`SELECT ${text}`) as any;
-    const expr = tree.stmts[0].stmt.SelectStmt.targetList[0].ResTarget.val;
-    return defaultValue(expr);
+    const tree = parseSync(`SELECT ${text}`);
+    const target = nodeOf(nodeOf(tree.stmts?.[0]?.stmt, 'SelectStmt')?.targetList?.[0], 'ResTarget');
+    if (!target) throw new Error(`not an expression: ${text}`);
+    return defaultValue(target.val);
   } catch {
     return { text, volatility: 'unknown' };
   }

@@ -73,7 +73,7 @@ const WHOLE_TEXT_CHARS = 1 << 18;
 const CHUNK_CHARS = 1 << 16;
 
 interface RawStatement {
-  stmt: Node;
+  stmt: Node | undefined;
   /** Character offsets into the full text. */
   start: number;
   end: number;
@@ -95,12 +95,12 @@ function parseRange(text: string, from: number, to: number): RawStatement[] | Pa
   if (overflows >= MAX_OVERFLOWS)
     return new ParseFailure('not parsed: earlier statements of this file were nested too deeply for the parser', from);
   try {
-    const result = pgQuery.parseSync(chunk) as { stmts?: Node[] };
-    return (result.stmts ?? []).map((s: Node) => {
+    const result = pgQuery.parseSync(chunk);
+    return (result.stmts ?? []).map((s) => {
       const startByte = s.stmt_location ?? 0;
       const start = toChar(startByte);
       const end = s.stmt_len ? toChar(startByte + s.stmt_len) : chunk.length;
-      return { stmt: s.stmt ?? {}, start: from + start, end: from + end, startByte };
+      return { stmt: s.stmt, start: from + start, end: from + end, startByte };
     });
   } catch (e) {
     const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
@@ -146,8 +146,9 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
           });
       for (const draft of translateStatement(raw.stmt, spans)) {
         // The draft is fresh from translateStatement: completed in place rather than copied.
+        const ownSpan = draft.span;
         const op = draft as Operation;
-        if (op.span) op.statementSpan = span;
+        if (ownSpan) op.statementSpan = span;
         else op.span = span;
         op.direction = direction;
         op.inTransaction = false;

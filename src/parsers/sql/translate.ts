@@ -14,9 +14,24 @@ import type {
   SourceSpan,
   TransactionAction,
 } from '../../ir/types.js';
+import type {
+  AlterTableStmt,
+  RangeVar,
+  ColumnDef as PgColumnDef,
+  Constraint,
+  DropStmt,
+  UpdateStmt,
+  InsertStmt,
+  DeleteStmt,
+  MergeStmt,
+  PartitionBoundSpec,
+  PartitionSpec,
+} from '@pgsql/types';
 import type { ItemSpans } from './item-spans.js';
 import {
   type Node,
+  fieldsOf,
+  nodeOf,
   defaultValue,
   exprText,
   listName,
@@ -43,8 +58,8 @@ const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
   CONSTR_NOTNULL: 'not-null',
 };
 
-export function constraintDef(c: Node, columnName?: string, span?: SourceSpan): ConstraintDef | undefined {
-  const type = CONSTRAINT_TYPES[c.contype];
+export function constraintDef(c: Constraint, columnName?: string, span?: SourceSpan): ConstraintDef | undefined {
+  const type = CONSTRAINT_TYPES[c.contype ?? ''];
   if (!type) return undefined;
   const columns = c.contype === 'CONSTR_FOREIGN' ? strings(c.fk_attrs) : strings(c.keys);
   const def: ConstraintDef = {
@@ -64,7 +79,7 @@ export function constraintDef(c: Node, columnName?: string, span?: SourceSpan): 
   return def;
 }
 
-export function columnDef(cd: Node, spans?: ItemSpans): ColumnDef {
+export function columnDef(cd: PgColumnDef, spans?: ItemSpans): ColumnDef {
   const col: ColumnDef = {
     name: cd.colname ?? '',
     type: typeRef(cd.typeName),
@@ -75,11 +90,11 @@ export function columnDef(cd: Node, spans?: ItemSpans): ColumnDef {
   };
   const span = spans?.item(cd.location);
   if (span) col.span = span;
-  const inline: Node[] = cd.constraints ?? [];
+  const inline = cd.constraints ?? [];
   inline.forEach((wrapped, i) => {
-    const c = wrapped.Constraint ?? {};
+    const c = fieldsOf(wrapped, 'Constraint');
     // An inline constraint runs up to the next one (or the end of the column).
-    const own = () => spans?.item(c.location, inline[i + 1]?.Constraint?.location);
+    const own = () => spans?.item(c.location, nodeOf(inline[i + 1], 'Constraint')?.location);
     switch (c.contype) {
       case 'CONSTR_NOTNULL':
         col.notNull = true;
@@ -134,21 +149,21 @@ const TX: Record<string, TransactionAction> = {
   TRANS_STMT_ROLLBACK_PREPARED: 'rollback',
 };
 
-function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
+function alterTable(s: AlterTableStmt, spans?: ItemSpans): OpDraft[] {
   const table = rangeVarName(s.relation);
   if (s.objtype && s.objtype !== 'OBJECT_TABLE' && s.objtype !== 'OBJECT_FOREIGN_TABLE') {
     // ALTER VIEW/MATERIALIZED VIEW/INDEX/SEQUENCE: the (first) sub-command decides the lock.
-    const subtype: unknown = s.cmds?.[0]?.AlterTableCmd?.subtype;
+    const subtype: unknown = nodeOf(s.cmds?.[0], 'AlterTableCmd')?.subtype;
     const op: OpDraft = { kind: 'other', statementType: `AlterTableStmt:${s.objtype}`, table };
     if (typeof subtype === 'string') op.detail = subtype;
     return [op];
   }
   const ops: OpDraft[] = [];
-  const cmds: Node[] = s.cmds ?? [];
+  const cmds = s.cmds ?? [];
   // With several sub-commands, each op is positioned at its own (one finding per clause, on its line).
   const clauses = cmds.length > 1 ? spans?.subcommands(s.relation?.location, cmds.length) : undefined;
   for (const [i, wrapped] of cmds.entries()) {
-    const cmd = wrapped.AlterTableCmd ?? {};
+    const cmd = fieldsOf(wrapped, 'AlterTableCmd');
     const cascade = cmd.behavior === 'DROP_CASCADE';
     const clause = clauses?.[i];
     const before = ops.length;
@@ -158,7 +173,7 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
         ops.push({
           kind: 'add-column',
           table,
-          column: columnDef(cmd.def?.ColumnDef ?? {}, clauses ? spans : undefined),
+          column: columnDef(fieldsOf(cmd.def, 'ColumnDef'), clauses ? spans : undefined),
           ifNotExists: Boolean(cmd.missing_ok),
         });
         break;
@@ -166,7 +181,7 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
         ops.push({ kind: 'drop-column', table, column: cmd.name ?? '', ifExists: Boolean(cmd.missing_ok), cascade });
         break;
       case 'AT_AlterColumnType': {
-        const cd = cmd.def?.ColumnDef ?? {};
+        const cd = fieldsOf(cmd.def, 'ColumnDef');
         const op: OpDraft = { kind: 'alter-column-type', table, column: cmd.name ?? '', newType: typeRef(cd.typeName) };
         if (cd.raw_default) op.using = exprText(cd.raw_default);
         const collation = strings(cd.collClause?.collname).at(-1);
@@ -188,7 +203,7 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
         );
         break;
       case 'AT_AddConstraint': {
-        const def = constraintDef(cmd.def?.Constraint ?? {}, undefined, clause);
+        const def = constraintDef(fieldsOf(cmd.def, 'Constraint'), undefined, clause);
         if (def) ops.push({ kind: 'add-constraint', table, constraint: def });
         else ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table });
         break;
@@ -200,7 +215,7 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
         ops.push({ kind: 'validate-constraint', table, name: cmd.name ?? '' });
         break;
       case 'AT_AttachPartition': {
-        const partition = cmd.def?.PartitionCmd ?? {};
+        const partition = fieldsOf(cmd.def, 'PartitionCmd');
         ops.push({
           kind: 'attach-partition',
           table,
@@ -211,7 +226,7 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
       }
       case 'AT_DetachPartition':
       case 'AT_DetachPartitionFinalize': {
-        const partition = cmd.def?.PartitionCmd ?? {};
+        const partition = fieldsOf(cmd.def, 'PartitionCmd');
         const mode =
           cmd.subtype === 'AT_DetachPartitionFinalize'
             ? 'finalize'
@@ -227,11 +242,11 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
           kind: 'other',
           statementType: `AlterTableStmt:${cmd.subtype}`,
           table,
-          parent: rangeVarName(cmd.def),
+          parent: rangeVarName(nodeOf(cmd.def, 'RangeVar')),
         });
         break;
       default:
-        ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype}`, table, detail: cmd.name });
+        ops.push({ kind: 'other', statementType: `AlterTableStmt:${cmd.subtype ?? ''}`, table, detail: cmd.name });
     }
     if (clause) for (const op of ops.slice(before)) op.span = clause;
   }
@@ -239,8 +254,8 @@ function alterTable(s: Node, spans?: ItemSpans): OpDraft[] {
 }
 
 /** A `PartitionBoundSpec` as the IR states it (MINVALUE/MAXVALUE arrive as column references). */
-function partitionBound(spec: Node): PartitionBound {
-  const datum = (n: Node): string => (n.ColumnRef ? exprText(n).toUpperCase() : exprText(n));
+function partitionBound(spec: PartitionBoundSpec): PartitionBound {
+  const datum = (n: Node): string => (nodeOf(n, 'ColumnRef') ? exprText(n).toUpperCase() : exprText(n));
   if (spec.is_default) return { strategy: 'default', values: [], text: 'DEFAULT' };
   if (spec.strategy === 'h') {
     const modulus = String(spec.modulus ?? 0);
@@ -265,16 +280,17 @@ function partitionBound(spec: Node): PartitionBound {
 }
 
 /** The partition key's columns, when every element of `PARTITION BY` is a plain column (not an expression). */
-function partitionColumns(partspec: Node): string[] | undefined {
-  const elements: Node[] = (partspec.partParams ?? []).map((p: Node) => p.PartitionElem ?? {});
-  if (elements.length === 0 || elements.some((e) => typeof e.name !== 'string')) return undefined;
-  return elements.map((e) => e.name as string);
+function partitionColumns(partspec: PartitionSpec): string[] | undefined {
+  const names = (partspec.partParams ?? []).map((p) => nodeOf(p, 'PartitionElem')?.name);
+  if (names.length === 0 || names.some((n) => typeof n !== 'string')) return undefined;
+  return names as string[];
 }
 
-function dropStmt(s: Node): OpDraft[] {
-  const names: QualifiedName[] = (s.objects ?? []).map((o: Node) =>
-    listName(o.List ? strings(o.List.items) : strings([o])),
-  );
+function dropStmt(s: DropStmt): OpDraft[] {
+  const names: QualifiedName[] = (s.objects ?? []).map((o) => {
+    const list = nodeOf(o, 'List');
+    return listName(list ? strings(list.items) : strings([o]));
+  });
   const cascade = s.behavior === 'DROP_CASCADE';
   const ifExists = Boolean(s.missing_ok);
   switch (s.removeType) {
@@ -283,14 +299,12 @@ function dropStmt(s: Node): OpDraft[] {
     case 'OBJECT_INDEX':
       return [{ kind: 'drop-index', indexes: names, concurrently: Boolean(s.concurrent), ifExists, cascade }];
     case 'OBJECT_SCHEMA':
-      return [
-        { kind: 'drop-schema', schemas: (s.objects ?? []).flatMap((o: Node) => strings([o])), ifExists, cascade },
-      ];
+      return [{ kind: 'drop-schema', schemas: (s.objects ?? []).flatMap((o) => strings([o])), ifExists, cascade }];
     case 'OBJECT_TRIGGER':
     case 'OBJECT_RULE':
     case 'OBJECT_POLICY': {
       // DROP TRIGGER name ON [schema.]table: the object is [schema, table, trigger].
-      const parts = (s.objects ?? []).map((o: Node) => strings(o.List?.items))[0] ?? [];
+      const parts = (s.objects ?? []).map((o) => strings(nodeOf(o, 'List')?.items))[0] ?? [];
       const op: OpDraft = { kind: 'other', statementType: `DropStmt:${s.removeType}`, detail: parts.at(-1) ?? '' };
       if (parts.length > 1) op.table = listName(parts.slice(0, -1));
       return [op];
@@ -316,8 +330,9 @@ function dropStmt(s: Node): OpDraft[] {
 /** A literal or a bind parameter (possibly cast): a value fixed before the statement reads any row. */
 function isConstant(n: Node | undefined): boolean {
   if (!n) return false;
-  if (n.A_Const || n.ParamRef) return true;
-  if (n.TypeCast) return isConstant(n.TypeCast.arg);
+  if (nodeOf(n, 'A_Const') || nodeOf(n, 'ParamRef')) return true;
+  const cast = nodeOf(n, 'TypeCast');
+  if (cast) return isConstant(cast.arg);
   return false;
 }
 
@@ -325,7 +340,7 @@ function isConstant(n: Node | undefined): boolean {
 function readsNoRow(n: unknown): boolean {
   if (Array.isArray(n)) return n.every(readsNoRow);
   if (!n || typeof n !== 'object') return true;
-  for (const [k, v] of Object.entries(n as Node)) {
+  for (const [k, v] of Object.entries(n)) {
     if (k === 'ColumnRef' || k === 'SubLink' || k === 'FuncCall') return false;
     if (!readsNoRow(v)) return false;
   }
@@ -334,10 +349,10 @@ function readsNoRow(n: unknown): boolean {
 
 /** `col = constant` or `col IN (constants)`: the column name, else undefined. */
 function keyEqualityColumn(e: Node): string | undefined {
-  const a = e.A_Expr;
+  const a = nodeOf(e, 'A_Expr');
   if (!a || strings(a.name)[0] !== '=') return undefined;
   const column = (side: Node | undefined) => {
-    const fields = side?.ColumnRef?.fields;
+    const fields = nodeOf(side, 'ColumnRef')?.fields;
     return fields ? strings(fields).at(-1) : undefined;
   };
   if (a.kind === 'AEXPR_OP') {
@@ -345,23 +360,26 @@ function keyEqualityColumn(e: Node): string | undefined {
     if (isConstant(a.lexpr)) return column(a.rexpr);
     return undefined;
   }
-  if (a.kind === 'AEXPR_IN' && (a.rexpr?.List?.items ?? []).every(isConstant)) return column(a.lexpr);
+  if (a.kind === 'AEXPR_IN' && (nodeOf(a.rexpr, 'List')?.items ?? []).every(isConstant)) return column(a.lexpr);
   return undefined;
 }
 
 /** Which rows a WHERE clause leaves an UPDATE/DELETE to touch (see `DataChangeOp.rowScope`). */
 function whereScope(where: Node | undefined): { rowScope: DataChangeRowScope; keyColumns?: string[] } {
   if (!where) return { rowScope: 'all' };
-  if (readsNoRow(where))
-    return where.A_Const?.boolval && !where.A_Const.boolval.boolval ? { rowScope: 'filtered' } : { rowScope: 'all' };
-  const conjuncts: Node[] = where.BoolExpr?.boolop === 'AND_EXPR' ? (where.BoolExpr.args ?? []) : [where];
+  if (readsNoRow(where)) {
+    const literal = nodeOf(where, 'A_Const')?.boolval;
+    return literal && !literal.boolval ? { rowScope: 'filtered' } : { rowScope: 'all' };
+  }
+  const and = nodeOf(where, 'BoolExpr');
+  const conjuncts = and?.boolop === 'AND_EXPR' ? (and.args ?? []) : [where];
   const keyColumns = conjuncts.flatMap((c) => keyEqualityColumn(c) ?? []);
   return keyColumns.length ? { rowScope: 'single-row', keyColumns } : { rowScope: 'filtered' };
 }
 
 /** An INSERT's rows: a VALUES list (a fixed number of rows) or a query over tables. */
 function insertScope(select: Node | undefined): { rowScope: DataChangeRowScope; fromQuery: boolean } {
-  const q = select?.SelectStmt;
+  const q = nodeOf(select, 'SelectStmt');
   if (!q) return { rowScope: 'single-row', fromQuery: false }; // DEFAULT VALUES
   if (q.valuesLists) return { rowScope: 'single-row', fromQuery: false };
   const fromQuery = q.op !== 'SETOP_NONE' || Boolean(q.fromClause?.length);
@@ -380,7 +398,7 @@ const DURATION_UNIT_MS: Record<string, number> = {
 
 /** A `*_timeout` value as Postgres reads it, in milliseconds (its base unit): `'2s'`, `5000`, `'1.5min'`. */
 function durationMs(arg: Node | undefined): number | undefined {
-  const c = arg?.A_Const;
+  const c = nodeOf(arg, 'A_Const');
   if (!c) return undefined;
   // libpg-query leaves a zero integer out of the node (`{ ival: {} }`).
   const text = 'ival' in c ? String(c.ival?.ival ?? 0) : (c.fval?.fval ?? c.sval?.sval);
@@ -390,36 +408,44 @@ function durationMs(arg: Node | undefined): number | undefined {
 }
 
 function hasDefElem(params: Node[] | undefined, name: string): boolean {
-  return (params ?? []).some((p: Node) => p?.DefElem?.defname === name);
+  return (params ?? []).some((p) => nodeOf(p, 'DefElem')?.defname === name);
 }
 
 /** Column names of every `ColumnRef` (`t.col` and `col` alike) and every table named under a node. */
-function references(node: Node, into: { columns: Set<string>; tables: Map<string, QualifiedName> }, depth = 0): void {
-  if (!node || typeof node !== 'object' || depth > 200) return;
-  if (Array.isArray(node)) {
-    for (const n of node) references(n, into, depth + 1);
+function references(
+  value: unknown,
+  into: { columns: Set<string>; tables: Map<string, QualifiedName> },
+  depth = 0,
+): void {
+  if (!value || typeof value !== 'object' || depth > 200) return;
+  if (Array.isArray(value)) {
+    for (const n of value) references(n, into, depth + 1);
     return;
   }
-  if (node.ColumnRef) {
-    const name = strings(node.ColumnRef.fields).pop();
+  // Any object here is a node wrapper or a payload; only wrappers have these keys.
+  const node = value as Node;
+  const ref = nodeOf(node, 'ColumnRef');
+  if (ref) {
+    const name = strings(ref.fields).pop();
     if (name) into.columns.add(name);
     return;
   }
-  if (node.RangeVar) {
-    const t = rangeVarName(node);
+  const rv = nodeOf(node, 'RangeVar');
+  if (rv) {
+    const t = rangeVarName(rv);
     into.tables.set(`${t.schema ?? ''}.${t.name}`, t);
     return;
   }
-  for (const v of Object.values(node)) references(v, into, depth + 1);
+  for (const v of Object.values(value)) references(v, into, depth + 1);
 }
 
 /** What a data-changing statement writes and reads, and whether its rows come from a query. */
 function columnsTouched(
   type: string,
-  s: Node,
+  s: InsertStmt | UpdateStmt | DeleteStmt | MergeStmt,
 ): { assigns?: string[]; reads: string[]; sources: QualifiedName[]; rowsFromQuery?: boolean } {
   const targets = (list: Node[] | undefined) =>
-    (list ?? []).map((t: Node) => t?.ResTarget?.name).filter((n: unknown): n is string => typeof n === 'string');
+    (list ?? []).map((t) => nodeOf(t, 'ResTarget')?.name).filter((n): n is string => typeof n === 'string');
   const seen = { columns: new Set<string>(), tables: new Map<string, QualifiedName>() };
   references(s, seen);
   // The target is a bare RangeVar (not wrapped in `{ RangeVar }` like those of FROM and sub-queries).
@@ -428,10 +454,15 @@ function columnsTouched(
     seen.tables.set(`${t.schema ?? ''}.${t.name}`, t);
   }
   const read = { reads: [...seen.columns], sources: [...seen.tables.values()] };
-  if (type === 'UpdateStmt') return { assigns: targets(s.targetList), ...read };
+  if (type === 'UpdateStmt') return { assigns: targets((s as UpdateStmt).targetList), ...read };
   if (type === 'InsertStmt') {
-    const select = s.selectStmt?.SelectStmt;
-    return { assigns: targets(s.cols), ...read, ...(select && !select.valuesLists ? { rowsFromQuery: true } : {}) };
+    const insert = s as InsertStmt;
+    const select = nodeOf(insert.selectStmt, 'SelectStmt');
+    return {
+      assigns: targets(insert.cols),
+      ...read,
+      ...(select && !select.valuesLists ? { rowsFromQuery: true } : {}),
+    };
   }
   return read;
 }
@@ -440,17 +471,19 @@ function columnsTouched(
  * Translate one parsed statement (`{ "IndexStmt": {...} }`) to IR op drafts; `spans` positions its
  * columns, constraints and ALTER TABLE sub-commands when the statement's text is in the file.
  */
-export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
+export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): OpDraft[] {
   const type = nodeType(stmt);
-  const s = stmt[type] ?? {};
   switch (type) {
     case 'CreateStmt': {
+      const s = fieldsOf(stmt, 'CreateStmt');
       const columns: ColumnDef[] = [];
       const constraints: ConstraintDef[] = [];
       for (const el of s.tableElts ?? []) {
-        if (el.ColumnDef) columns.push(columnDef(el.ColumnDef, spans));
-        else if (el.Constraint) {
-          const def = constraintDef(el.Constraint, undefined, spans?.item(el.Constraint.location));
+        const column = nodeOf(el, 'ColumnDef');
+        const constraint = nodeOf(el, 'Constraint');
+        if (column) columns.push(columnDef(column, spans));
+        else if (constraint) {
+          const def = constraintDef(constraint, undefined, spans?.item(constraint.location));
           if (def) constraints.push(def);
         }
       }
@@ -463,15 +496,16 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
         asSelect: false,
         partitioned: Boolean(s.partspec),
         temporary: s.relation?.relpersistence === 't',
-        ...(s.partbound && s.inhRelations?.[0]?.RangeVar
-          ? { partitionOf: rangeVarName(s.inhRelations[0].RangeVar) }
+        ...(s.partbound && nodeOf(s.inhRelations?.[0], 'RangeVar')
+          ? { partitionOf: rangeVarName(nodeOf(s.inhRelations?.[0], 'RangeVar')) }
           : {}),
       };
       const keyColumns = s.partspec ? partitionColumns(s.partspec) : undefined;
       if (keyColumns) op.partitionColumns = keyColumns;
       return [op];
     }
-    case 'CreateTableAsStmt':
+    case 'CreateTableAsStmt': {
+      const s = fieldsOf(stmt, 'CreateTableAsStmt');
       if (s.objtype === 'OBJECT_MATVIEW')
         return [
           {
@@ -493,9 +527,13 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           temporary: s.into?.rel?.relpersistence === 't',
         },
       ];
-    case 'AlterTableStmt':
+    }
+    case 'AlterTableStmt': {
+      const s = fieldsOf(stmt, 'AlterTableStmt');
       return alterTable(s, spans);
+    }
     case 'RenameStmt': {
+      const s = fieldsOf(stmt, 'RenameStmt');
       const table = rangeVarName(s.relation);
       if (
         s.renameType === 'OBJECT_COLUMN' &&
@@ -508,15 +546,19 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
         return [{ kind: 'rename-schema', schema: s.subname ?? '', newName: s.newname ?? '' }];
       return [{ kind: 'other', statementType: `RenameStmt:${s.renameType}`, table }];
     }
-    case 'DropStmt':
+    case 'DropStmt': {
+      const s = fieldsOf(stmt, 'DropStmt');
       return dropStmt(s);
+    }
     case 'IndexStmt': {
+      const s = fieldsOf(stmt, 'IndexStmt');
       const op: OpDraft = {
         kind: 'create-index',
         table: rangeVarName(s.relation),
-        columns: (s.indexParams ?? []).map(
-          (p: Node) => p.IndexElem?.name ?? (p.IndexElem?.expr ? exprText(p.IndexElem.expr) : '?'),
-        ),
+        columns: (s.indexParams ?? []).map((p) => {
+          const elem = nodeOf(p, 'IndexElem');
+          return elem?.name ?? (elem?.expr ? exprText(elem.expr) : '?');
+        }),
         unique: Boolean(s.unique),
         concurrently: Boolean(s.concurrent),
         ifNotExists: Boolean(s.if_not_exists),
@@ -526,6 +568,7 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       return [op];
     }
     case 'ReindexStmt': {
+      const s = fieldsOf(stmt, 'ReindexStmt');
       const kinds: Record<string, 'index' | 'table' | 'schema' | 'database' | 'system'> = {
         REINDEX_OBJECT_INDEX: 'index',
         REINDEX_OBJECT_TABLE: 'table',
@@ -536,13 +579,14 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       return [
         {
           kind: 'reindex',
-          target: kinds[s.kind] ?? 'table',
+          target: kinds[s.kind ?? ''] ?? 'table',
           name: s.relation ? rangeVarName(s.relation) : { name: s.name ?? '' },
           concurrently: hasDefElem(s.params, 'concurrently'),
         },
       ];
     }
     case 'AlterEnumStmt': {
+      const s = fieldsOf(stmt, 'AlterEnumStmt');
       if (!s.newVal || s.oldVal) return [{ kind: 'other', statementType: 'AlterEnumStmt' }];
       const op: OpDraft = {
         kind: 'add-enum-value',
@@ -554,9 +598,10 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       return [op];
     }
     case 'CreateDomainStmt': {
+      const s = fieldsOf(stmt, 'CreateDomainStmt');
       const constraints: ConstraintDef[] = [];
       for (const wrapped of s.constraints ?? []) {
-        const def = constraintDef(wrapped.Constraint ?? {});
+        const def = constraintDef(fieldsOf(wrapped, 'Constraint'));
         if (def) constraints.push(def);
       }
       return [
@@ -564,10 +609,11 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
       ];
     }
     case 'AlterDomainStmt': {
+      const s = fieldsOf(stmt, 'AlterDomainStmt');
       const name = listName(strings(s.typeName));
       switch (s.subtype) {
         case 'C': {
-          const constraint = constraintDef(s.def?.Constraint ?? {});
+          const constraint = constraintDef(fieldsOf(s.def, 'Constraint'));
           return [
             constraint
               ? { kind: 'alter-domain', name, action: 'add-constraint', constraint }
@@ -588,25 +634,37 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           return [{ kind: 'other', statementType: 'AlterDomainStmt' }];
       }
     }
-    case 'TruncateStmt':
+    case 'TruncateStmt': {
+      const s = fieldsOf(stmt, 'TruncateStmt');
       return [
-        { kind: 'truncate', tables: (s.relations ?? []).map(rangeVarName), cascade: s.behavior === 'DROP_CASCADE' },
+        {
+          kind: 'truncate',
+          tables: (s.relations ?? []).map((r) => rangeVarName(nodeOf(r, 'RangeVar'))),
+          cascade: s.behavior === 'DROP_CASCADE',
+        },
       ];
-    case 'DropdbStmt':
+    }
+    case 'DropdbStmt': {
+      const s = fieldsOf(stmt, 'DropdbStmt');
       return [{ kind: 'drop-database', name: s.dbname ?? '' }];
+    }
     case 'VariableSetStmt': {
+      const s = fieldsOf(stmt, 'VariableSetStmt');
       if (s.kind === 'VAR_SET_MULTI' || !s.name) return [{ kind: 'other', statementType: 'VariableSetStmt' }];
-      const op: OpDraft = { kind: 'set-setting', name: String(s.name).toLowerCase(), local: Boolean(s.is_local) };
+      const op: OpDraft = { kind: 'set-setting', name: s.name.toLowerCase(), local: Boolean(s.is_local) };
       if (s.kind === 'VAR_SET_VALUE') {
-        op.value = (s.args ?? []).map((a: Node) => exprText(a)).join(', ');
+        op.value = (s.args ?? []).map((a) => exprText(a)).join(', ');
         const ms = op.name.endsWith('_timeout') && s.args?.length === 1 ? durationMs(s.args[0]) : undefined;
         if (ms !== undefined) op.durationMs = ms;
       }
       return [op];
     }
-    case 'TransactionStmt':
-      return [{ kind: 'transaction', action: TX[s.kind] ?? 'begin' }];
-    case 'ViewStmt':
+    case 'TransactionStmt': {
+      const s = fieldsOf(stmt, 'TransactionStmt');
+      return [{ kind: 'transaction', action: TX[s.kind ?? ''] ?? 'begin' }];
+    }
+    case 'ViewStmt': {
+      const s = fieldsOf(stmt, 'ViewStmt');
       return [
         {
           kind: 'other',
@@ -616,7 +674,9 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           detail: s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW',
         },
       ];
-    case 'InsertStmt':
+    }
+    case 'InsertStmt': {
+      const s = fieldsOf(stmt, 'InsertStmt');
       return [
         {
           kind: 'data-change',
@@ -626,8 +686,10 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           ...insertScope(s.selectStmt),
         },
       ];
+    }
     case 'UpdateStmt':
-    case 'DeleteStmt':
+    case 'DeleteStmt': {
+      const s = type === 'UpdateStmt' ? fieldsOf(stmt, 'UpdateStmt') : fieldsOf(stmt, 'DeleteStmt');
       return [
         {
           kind: 'data-change',
@@ -637,7 +699,9 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           ...whereScope(s.whereClause),
         },
       ];
-    case 'MergeStmt':
+    }
+    case 'MergeStmt': {
+      const s = fieldsOf(stmt, 'MergeStmt');
       return [
         {
           kind: 'data-change',
@@ -647,29 +711,36 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           rowScope: 'unknown',
         },
       ];
+    }
     case 'CopyStmt': {
+      const s = fieldsOf(stmt, 'CopyStmt');
       if (!s.relation) return [{ kind: 'data-change', statementType: type }];
       const op: OpDraft = { kind: 'data-change', statementType: type, table: rangeVarName(s.relation) };
       if (s.is_from) op.rowsFromQuery = true;
       return [op];
     }
-    case 'SelectStmt':
+    case 'SelectStmt': {
       return [{ kind: 'data-change', statementType: type }];
+    }
     case 'VacuumStmt': {
+      const s = fieldsOf(stmt, 'VacuumStmt');
       const full = hasDefElem(s.options, 'full');
-      const rel = s.rels?.[0]?.VacuumRelation?.relation;
+      const rel = nodeOf(s.rels?.[0], 'VacuumRelation')?.relation;
       const op: OpDraft = { kind: 'other', statementType: s.is_vacuumcmd ? 'VacuumStmt' : 'AnalyzeStmt' };
       if (rel) op.table = rangeVarName(rel);
       if (full) op.detail = 'VACUUM FULL';
       return [op];
     }
-    case 'ClusterStmt':
+    case 'ClusterStmt': {
+      const s = fieldsOf(stmt, 'ClusterStmt');
       return [
         s.relation
           ? { kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: 'CLUSTER' }
           : { kind: 'other', statementType: type, detail: 'CLUSTER' },
       ];
-    case 'RefreshMatViewStmt':
+    }
+    case 'RefreshMatViewStmt': {
+      const s = fieldsOf(stmt, 'RefreshMatViewStmt');
       return [
         {
           kind: 'other',
@@ -678,24 +749,40 @@ export function translateStatement(stmt: Node, spans?: ItemSpans): OpDraft[] {
           detail: s.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW',
         },
       ];
-    case 'CreateTrigStmt':
+    }
+    case 'CreateTrigStmt': {
+      const s = fieldsOf(stmt, 'CreateTrigStmt');
       return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.trigname }];
+    }
     default: {
+      // Every statement kind with a target table calls it `relation`.
+      const s = ((stmt && Object.values(stmt)[0]) ?? {}) as RelationFields;
       const op: OpDraft = { kind: 'other', statementType: type || 'Unknown' };
       // The relation the statement is on: most statements call it `relation`; ALTER SEQUENCE, CREATE
       // POLICY, CREATE STATISTICS, LOCK and COMMENT ON name it otherwise.
-      const relation = s.relation ?? s.sequence ?? s.table ?? s.relations?.[0] ?? commentedRelation(s);
+      const relation =
+        s.relation ?? s.sequence ?? s.table ?? nodeOf(s.relations?.[0], 'RangeVar') ?? commentedRelation(s);
       if (relation) op.table = rangeVarName(relation);
       return [op];
     }
   }
 }
 
+/** The fields statements name their relation by (a statement has one of them, or none). */
+interface RelationFields {
+  relation?: RangeVar;
+  sequence?: RangeVar;
+  table?: RangeVar;
+  relations?: Node[];
+  objtype?: string;
+  object?: Node;
+}
+
 /** COMMENT ON TABLE/COLUMN/VIEW/… : the relation commented on (a column's is its table), as a RangeVar. */
-function commentedRelation(s: Node): Node | undefined {
+function commentedRelation(s: RelationFields): RangeVar | undefined {
   const kinds = ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE', 'OBJECT_COLUMN'];
   if (s.objtype === undefined || !kinds.includes(s.objtype)) return undefined;
-  const parts = strings(s.object?.List?.items);
+  const parts = strings(nodeOf(s.object, 'List')?.items);
   const names = s.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1) : parts;
   if (names.length === 0) return undefined;
   return names.length === 1 ? { relname: names[0] } : { schemaname: names.at(-2), relname: names.at(-1) };

@@ -1,23 +1,20 @@
 /**
- * Small helpers over the ESTree produced by `@typescript-eslint/typescript-estree`. Nodes are kept
- * loosely typed on purpose (like the SQL AST in `../sql/expr.ts`): only this folder reads them, and
- * the frontends must cope with any shape a user's file has without the type system's help.
+ * Small helpers over the ESTree produced by `@typescript-eslint/typescript-estree`, typed by its
+ * `TSESTree` types. Only type imports here: the parser itself is loaded on first use (estree.ts).
+ * The frontends must still cope with any shape a user's file has: a type narrows by `node.type`,
+ * never by what a file "should" contain.
  */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 
-export interface Node {
-  type: string;
-  /** Character offsets [start, end) into the file text. */
-  range: [number, number];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  [key: string]: any;
-}
+export type Node = TSESTree.Node;
 
-export type FunctionNode = Node & { params: Node[]; body: Node };
+export type FunctionNode =
+  TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+const FUNCTION_TYPES = new Set<string>(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
 export function isFunction(node: Node | null | undefined): node is FunctionNode {
-  return Boolean(node && FUNCTION_TYPES.has(node.type));
+  return node ? FUNCTION_TYPES.has(node.type) : false;
 }
 
 /** Strips wrappers that do not change a value: `x as T`, `x!`, `x satisfies T`, `<T>x`, `(a?.b)`. */
@@ -45,21 +42,22 @@ export function unwrapAwait(node: Node | null | undefined): Node | undefined {
 }
 
 /** The name of a non-computed member property or a computed one written as a string literal. */
-export function propertyName(member: Node): string | undefined {
+export function propertyName(member: TSESTree.MemberExpression): string | undefined {
   const p = member.property;
-  if (!member.computed && p?.type === 'Identifier') return p.name;
-  if (p?.type === 'PrivateIdentifier') return `#${p.name}`;
-  if (member.computed && p?.type === 'Literal' && typeof p.value === 'string') return p.value;
+  if (!member.computed && p.type === 'Identifier') return p.name;
+  if (p.type === 'PrivateIdentifier') return `#${p.name}`;
+  if (member.computed && p.type === 'Literal' && typeof p.value === 'string') return p.value;
   return undefined;
 }
 
 /** The key of an object property or class member as a string (`foo`, `'foo'`, `[\`foo\`]`). */
 export function keyName(prop: Node): string | undefined {
+  if (!('key' in prop)) return undefined;
   const k = prop.key;
-  if (!k) return undefined;
-  if (!prop.computed && k.type === 'Identifier') return k.name;
+  const computed = 'computed' in prop && prop.computed;
+  if (!computed && k.type === 'Identifier') return k.name;
   if (k.type === 'Literal' && (typeof k.value === 'string' || typeof k.value === 'number')) return String(k.value);
-  if (k.type === 'TemplateLiteral' && k.expressions.length === 0) return k.quasis[0].value.cooked;
+  if (k.type === 'TemplateLiteral' && k.expressions.length === 0) return k.quasis[0]?.value.cooked ?? undefined;
   return undefined;
 }
 
@@ -138,15 +136,19 @@ const SKIP_KEYS = new Set([
   'decorators',
 ]);
 
+/** Whether a field's value is a node (rather than a string, a number, a list or null). */
+export function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
 /** Child nodes in source order (type annotations left out). */
 export function children(node: Node): Node[] {
   const out: Node[] = [];
-  for (const key of Object.keys(node)) {
+  for (const [key, v] of Object.entries(node) as [string, unknown][]) {
     if (SKIP_KEYS.has(key)) continue;
-    const v = node[key];
     if (Array.isArray(v)) {
-      for (const item of v) if (item && typeof item === 'object' && typeof item.type === 'string') out.push(item);
-    } else if (v && typeof v === 'object' && typeof v.type === 'string') out.push(v);
+      for (const item of v as unknown[]) if (isNode(item)) out.push(item);
+    } else if (isNode(v)) out.push(v);
   }
   return out.sort((a, b) => a.range[0] - b.range[0]);
 }

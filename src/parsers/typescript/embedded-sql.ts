@@ -220,11 +220,11 @@ function append(node: Node | undefined, scope: Scope, out: SqlBuilder, depth: nu
       }
       return false;
     case 'TemplateLiteral':
-      n.quasis.forEach((q: Node, i: number) => {
+      n.quasis.forEach((q, i) => {
         const start = q.range[0] + 1;
         const end = q.range[1] - (q.tail ? 1 : 2);
         decodeEscapes(out.source.slice(start, end), start, out, true);
-        if (i < n.expressions.length) interpolate(n.expressions[i], scope, out, depth);
+        if (i < n.expressions.length) interpolate(n.expressions[i]!, scope, out, depth);
       });
       return true;
     case 'TaggedTemplateExpression':
@@ -269,18 +269,18 @@ function interpolate(expr: Node, scope: Scope, out: SqlBuilder, depth: number): 
   const e = unwrap(expr);
   if (
     e?.type === 'CallExpression' &&
-    e.callee?.type === 'MemberExpression' &&
+    e.callee.type === 'MemberExpression' &&
     !e.callee.computed &&
-    e.callee.object?.type === 'Identifier'
+    e.callee.object.type === 'Identifier'
   ) {
-    const fn = e.callee.property?.name as string | undefined;
-    const arg = scope.value(e.arguments?.[0]);
+    const fn = e.callee.property.name as string | undefined;
+    const arg = scope.value(e.arguments[0]);
     if (typeof arg === 'string' || typeof arg === 'number') {
       const s = String(arg);
-      if (fn === 'raw') return void out.push(s, e.range[0]);
-      if (fn === 'lit') return void out.push(typeof arg === 'number' ? s : `'${s.replace(/'/g, "''")}'`, e.range[0]);
+      if (fn === 'raw') return out.push(s, e.range[0]);
+      if (fn === 'lit') return out.push(typeof arg === 'number' ? s : `'${s.replace(/'/g, "''")}'`, e.range[0]);
       if (fn === 'ref' || fn === 'table' || fn === 'id')
-        return void out.push(
+        return out.push(
           s
             .split('.')
             .map((p) => `"${p.replace(/"/g, '""')}"`)

@@ -2,7 +2,7 @@
  * Loads `@typescript-eslint/typescript-estree` on first use: it pulls in the TypeScript compiler
  * (~0.4 s), which runs that only lint SQL must never pay for. Files are parsed, never executed.
  */
-import type { Node } from './ast.js';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 
 type EstreeModule = typeof import('@typescript-eslint/typescript-estree');
 
@@ -16,7 +16,7 @@ function loadEstree(): Promise<EstreeModule> {
   return loading;
 }
 
-export type ModuleParse = { ok: true; program: Node } | { ok: false; message: string; offset: number };
+export type ModuleParse = { ok: true; program: TSESTree.Program } | { ok: false; message: string; offset: number };
 
 export async function parseModule(text: string, path: string): Promise<ModuleParse> {
   const estree = await loadEstree();
@@ -28,7 +28,7 @@ export async function parseModule(text: string, path: string): Promise<ModulePar
       jsx: /\.[jt]sx$/i.test(path),
       // Decides TS vs JS script kind from the extension; no tsconfig or type information is read.
       filePath: path,
-    }) as unknown as Node;
+    });
     return { ok: true, program };
   } catch (e) {
     // TypeScript's parser recurses per nesting level: a few thousand nested brackets exhaust the stack.

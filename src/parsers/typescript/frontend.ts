@@ -98,7 +98,7 @@ const OWN_UP =
   /^(?:exports\.up\s*=|module\.exports\.up\s*=|module\.exports\s*=\s*\{|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|[\w$]+(?:\[[^\]\n]+\]|\.[\w$]+)\s*=\s*\{)|^[ \t]+(?:(?:public|async)\s+)*up\s*\([^)\n]*\)[^;{\n]*\{/m;
 /** Lines of an index module that only gathers other modules. */
 const BARREL_LINE =
-  /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"\[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
+  /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
 
 /**
  * A provider/runner module or an `index` barrel among the migrations lists them but is not one; the

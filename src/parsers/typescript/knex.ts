@@ -493,7 +493,8 @@ class KnexReader extends FrameworkReader {
     fn: Node,
     ifNotExists: boolean,
   ): void {
-    const param = fn.params[0]?.type === 'Identifier' ? (fn.params[0].name as string) : undefined;
+    const first = isFunction(fn) ? fn.params[0] : undefined;
+    const param = first?.type === 'Identifier' ? first.name : undefined;
     const builder: TableBuilder = {
       table,
       mode,
@@ -547,10 +548,14 @@ class KnexReader extends FrameworkReader {
       return true;
     }
     // A helper given the table builder (`addTimestamps(table)`): read it when it is declared here.
-    const args: Node[] = call.arguments ?? [];
-    const given = args.findIndex((a) => unwrap(a)?.type === 'Identifier' && this.builders.has(unwrap(a)!.name));
+    const args: Node[] = call.type === 'CallExpression' ? call.arguments : [];
+    const builderName = (a: Node | undefined) => {
+      const u = unwrap(a);
+      return u?.type === 'Identifier' && this.builders.has(u.name) ? u.name : undefined;
+    };
+    const given = args.findIndex((a) => builderName(a) !== undefined);
     if (given === -1 || chain.links.length !== 1 || chain.links[0]!.name !== '()') return false;
-    const target = this.builders.get(unwrap(args[given])!.name)!;
+    const target = this.builders.get(builderName(args[given])!)!;
     const local = this.scope.localFunction(chain.root.name);
     const param = local?.params[given];
     if (!local || param?.type !== 'Identifier' || this.builderHelperDepth > 3) {

@@ -120,7 +120,7 @@ class PgmReader extends FrameworkReader {
   /** `pgm.func('now()')` / `PgLiteral.create('now()')` → SQL text. */
   private funcSql(node: Node | undefined): string | undefined {
     const n = unwrap(node);
-    if (n?.type === 'NewExpression' && unwrap(n.callee)?.type === 'Identifier' && n.callee.name === 'PgLiteral')
+    if (n?.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'PgLiteral')
       return this.scope.string(n.arguments?.[0]);
     if (n?.type !== 'CallExpression') return undefined;
     const chain = flattenChain(n);

@@ -11,6 +11,7 @@
  * and loops over literal arrays (`for (const t of ['a', 'b'])`, `['a', 'b'].forEach(…)`) once per
  * element, with the loop variable bound to it.
  */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Direction } from '../../ir/types.js';
 import {
   type Chain,
@@ -65,10 +66,10 @@ export abstract class FrameworkReader {
    * A call whose chain starts at the framework object (aliases expanded). Return true when the
    * call was understood (its callbacks were read by the subclass); false lets the walker report it.
    */
-  protected abstract frameworkCall(call: Node, chain: FrameworkChain): boolean;
+  protected abstract frameworkCall(call: TSESTree.CallExpression, chain: FrameworkChain): boolean;
 
   /** Calls not rooted at the framework object that the framework still owns (`sql\`…\`.execute(db)`, `this.addSql`). */
-  protected otherCall(_call: Node, _chain: Chain): boolean {
+  protected otherCall(_call: TSESTree.CallExpression, _chain: Chain): boolean {
     return false;
   }
 
@@ -88,13 +89,13 @@ export abstract class FrameworkReader {
   protected bindParameters(fn: FunctionNode): void {
     const first = fn.params[0];
     if (first?.type === 'Identifier') this.bindRoot(first.name);
-    else if (first?.type === 'AssignmentPattern' && first.left?.type === 'Identifier') this.bindRoot(first.left.name);
+    else if (first?.type === 'AssignmentPattern' && first.left.type === 'Identifier') this.bindRoot(first.left.name);
     else if (first?.type === 'ObjectPattern') {
       // Umzug passes `{ context }`: `up({ context: queryInterface })`.
-      for (const p of first.properties ?? []) {
-        if (p.type !== 'Property' || p.key?.name !== 'context') continue;
-        const v = p.value?.type === 'AssignmentPattern' ? p.value.left : p.value;
-        if (v?.type === 'Identifier') this.bindRoot(v.name);
+      for (const p of first.properties) {
+        if (p.type !== 'Property' || p.key.type !== 'Identifier' || p.key.name !== 'context') continue;
+        const v = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+        if (v.type === 'Identifier') this.bindRoot(v.name);
       }
     }
   }
@@ -175,7 +176,7 @@ export abstract class FrameworkReader {
       this.c.otherDatabaseCode = true;
   }
 
-  private walkIf(node: Node): void {
+  private walkIf(node: TSESTree.IfStatement): void {
     const decided = this.scope.condition(node.test);
     if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
     if (decided === true) return this.walk(node.consequent);
@@ -206,24 +207,14 @@ export abstract class FrameworkReader {
   }
 
   /** `switch (dialect) { case 'sqlite3': … }`: the case the target database takes, with fall-through. */
-  private walkSwitch(node: Node): void {
-    const cases: Node[] = node.cases ?? [];
-    const matches = cases.map((c) =>
-      c.test
-        ? this.scope.condition({
-            type: 'BinaryExpression',
-            operator: '===',
-            left: node.discriminant,
-            right: c.test,
-            range: c.range,
-          })
-        : undefined,
-    );
+  private walkSwitch(node: TSESTree.SwitchStatement): void {
+    const cases = node.cases;
+    const matches = cases.map((c) => (c.test ? this.scope.equality(node.discriminant, c.test) : undefined));
     const defaultIndex = cases.findIndex((c) => !c.test);
     if (defaultIndex !== -1)
       matches[defaultIndex] = matches.every((m, i) => i === defaultIndex || m === false) ? true : undefined;
     cases.forEach((c, i) => {
-      if (matches[i] === false && c.consequent?.length && this.scope.asksDatabase(node.discriminant))
+      if (matches[i] === false && c.consequent.length && this.scope.asksDatabase(node.discriminant))
         this.c.otherDatabaseCode = true;
     });
     const taken = cases.findIndex((c, i) => c.test && matches[i] === true);
@@ -247,9 +238,9 @@ export abstract class FrameworkReader {
   }
 
   /** Runs the cases from `start`, falling through until a `break` or the end of the function. */
-  private walkCases(cases: Node[], start: number): void {
+  private walkCases(cases: TSESTree.SwitchCase[], start: number): void {
     for (const c of cases.slice(start)) {
-      for (const stmt of c.consequent ?? []) {
+      for (const stmt of c.consequent) {
         if (stmt.type === 'BreakStatement') return;
         if (stmt.type === 'BlockStatement' && stmt.body.some((s: Node) => s.type === 'BreakStatement')) {
           this.walkStatements(
@@ -267,7 +258,7 @@ export abstract class FrameworkReader {
   }
 
   /** `cond ? a : b` and `cond && a` / `cond || a` as statements: the branch that runs. */
-  private walkConditionalExpression(node: Node): void {
+  private walkConditionalExpression(node: TSESTree.ConditionalExpression): void {
     const decided = this.scope.condition(node.test);
     if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
     if (decided === true) return this.walk(node.consequent);
@@ -277,7 +268,7 @@ export abstract class FrameworkReader {
     this.c.underCondition(this.negatedText(node.test), () => this.walk(node.alternate), node.alternate);
   }
 
-  private walkLogical(node: Node): void {
+  private walkLogical(node: TSESTree.LogicalExpression): void {
     if (node.operator === '??') {
       for (const child of [node.left, node.right]) this.walk(child);
       return;
@@ -295,11 +286,15 @@ export abstract class FrameworkReader {
   }
 
   /** The elements of a literal array (through `const`), or undefined. */
-  private literalElements(node: Node | undefined): Node[] | undefined {
+  private literalElements(node: Node | undefined): TSESTree.Expression[] | undefined {
     const n = this.scope.resolve(node);
-    if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement'))
-      return undefined;
-    return n.elements;
+    if (n?.type !== 'ArrayExpression') return undefined;
+    const elements: TSESTree.Expression[] = [];
+    for (const e of n.elements) {
+      if (!e || e.type === 'SpreadElement') return undefined;
+      elements.push(e);
+    }
+    return elements;
   }
 
   /** Binds a loop variable (or a destructuring pattern of one) to an element's expression. */
@@ -311,16 +306,17 @@ export abstract class FrameworkReader {
       return true;
     }
     if (p?.type === 'ArrayPattern') {
-      const items: Node[] | undefined = v?.type === 'ArrayExpression' ? v.elements : undefined;
-      return p.elements.every((e: Node | null, i: number) => !e || this.bindPattern(e, items?.[i], restores));
+      const items = v?.type === 'ArrayExpression' ? v.elements : undefined;
+      return p.elements.every((e, i) => !e || this.bindPattern(e, items?.[i] ?? undefined, restores));
     }
     if (p?.type === 'ObjectPattern') {
       const props = v?.type === 'ObjectExpression' ? v.properties : [];
-      return p.properties.every((prop: Node) => {
+      return p.properties.every((prop) => {
         if (prop.type !== 'Property') return false;
-        const key = prop.key?.type === 'Identifier' && !prop.computed ? prop.key.name : undefined;
+        const key = prop.key.type === 'Identifier' && !prop.computed ? prop.key.name : undefined;
         const match = props.find(
-          (q: Node) => q.type === 'Property' && !q.computed && (q.key?.name ?? q.key?.value) === key,
+          (q): q is TSESTree.Property =>
+            q.type === 'Property' && !q.computed && (q.key.type === 'Identifier' ? q.key.name : q.key.value) === key,
         );
         return this.bindPattern(prop.value, match?.value, restores);
       });
@@ -345,31 +341,32 @@ export abstract class FrameworkReader {
   }
 
   /** `for (const t of ['a', 'b'])`: the body once per element. */
-  private walkForOf(node: Node): void {
+  private walkForOf(node: TSESTree.ForOfStatement): void {
     const elements = this.literalElements(node.right);
-    const decl = node.left?.type === 'VariableDeclaration' ? node.left.declarations[0]?.id : node.left;
+    const decl = node.left.type === 'VariableDeclaration' ? node.left.declarations[0].id : node.left;
     if (elements && !node.await && this.eachElement(elements, decl, () => this.walk(node.body))) return;
     for (const child of children(node)) this.walk(child);
   }
 
   /** `['a', 'b'].forEach((t) => …)` / `.map(async (t) => …)`: the callback once per element. */
-  private walkArrayCallback(call: Node): boolean {
+  private walkArrayCallback(call: TSESTree.CallExpression): boolean {
     const callee = unwrap(call.callee);
     if (callee?.type !== 'MemberExpression' || !['forEach', 'map', 'flatMap'].includes(propertyName(callee) ?? ''))
       return false;
-    const fn = unwrap(call.arguments?.[0]);
+    const fn = unwrap(call.arguments[0]);
     const elements = this.literalElements(callee.object);
     if (!elements || !isFunction(fn)) return false;
     return this.eachElement(elements, fn.params[0], () => this.walkFunctionBody(fn));
   }
 
   /** `promise.then(onDone)`, `.catch(onError)`, `.finally(…)`: the call first, then its callbacks. */
-  private walkPromiseChain(call: Node): boolean {
+  private walkPromiseChain(call: TSESTree.CallExpression): boolean {
     const callee = unwrap(call.callee);
-    const method = callee?.type === 'MemberExpression' ? propertyName(callee) : undefined;
+    if (callee?.type !== 'MemberExpression') return false;
+    const method = propertyName(callee);
     if (method !== 'then' && method !== 'catch' && method !== 'finally') return false;
-    this.walk(callee!.object);
-    (call.arguments ?? []).forEach((a: Node, i: number) => {
+    this.walk(callee.object);
+    call.arguments.forEach((a, i) => {
       const fn = unwrap(a);
       const onError = method === 'catch' || (method === 'then' && i === 1);
       const read = () => (isFunction(fn) ? this.walkFunctionBody(fn) : this.walk(fn));
@@ -426,11 +423,11 @@ export abstract class FrameworkReader {
         this.walkKept(node.right);
         return;
       case 'VariableDeclaration':
-        for (const decl of node.declarations ?? []) {
+        for (const decl of node.declarations) {
           this.walk(decl);
           // `const isSQLite = knex.client.config.client === 'sqlite3'` in this body (up and down
           // often both declare it, which leaves the file-wide const ambiguous).
-          if (decl.id?.type === 'Identifier')
+          if (decl.id.type === 'Identifier')
             this.unbind.push(this.scope.bind(decl.id.name, node.kind === 'const' && decl.init ? decl.init : null));
         }
         return;
@@ -462,17 +459,17 @@ export abstract class FrameworkReader {
         return;
       case 'TaggedTemplateExpression':
         // A `sql\`…\`` template on its own (not executed) runs nothing; its parts may.
-        for (const e of node.quasi?.expressions ?? []) this.walk(e);
+        for (const e of node.quasi.expressions) this.walk(e);
         return;
       case 'NewExpression':
-        for (const a of node.arguments ?? []) this.walkArgument(a);
+        for (const a of node.arguments) this.walkArgument(a);
         return;
       default:
         for (const child of children(node)) this.walk(child);
     }
   }
 
-  private walkKept(value: Node | undefined): void {
+  private walkKept(value: Node | null | undefined): void {
     const saved = this.keptValue;
     this.keptValue = unwrapAwait(value);
     try {
@@ -488,8 +485,8 @@ export abstract class FrameworkReader {
   }
 
   /** `const schema = knex.schema` / `const trx = knex` make `schema`/`trx` stand for the framework object. */
-  private trackAlias(decl: Node): void {
-    if (decl.id?.type !== 'Identifier') return;
+  private trackAlias(decl: TSESTree.VariableDeclarator): void {
+    if (decl.id.type !== 'Identifier') return;
     const init = unwrapAwait(decl.init);
     if (!init) return;
     if (init.type === 'Identifier' || init.type === 'MemberExpression') {
@@ -518,7 +515,7 @@ export abstract class FrameworkReader {
     else this.walk(a);
   }
 
-  private walkCall(call: Node): void {
+  private walkCall(call: TSESTree.CallExpression): void {
     if (this.walkPromiseChain(call) || this.walkArrayCallback(call)) return;
     // Asking which database runs the migration (`getDialect()`, `client.includes('pg')`) runs nothing.
     if (this.scope.isDialectRead(call) || this.scope.condition(call) !== undefined) return;
@@ -537,7 +534,7 @@ export abstract class FrameworkReader {
     }
     // Not the framework's: a helper may still receive the framework object.
     const callee = unwrap(call.callee);
-    const passesObject = (call.arguments ?? []).some((a: Node) => this.isFrameworkObject(a));
+    const passesObject = call.arguments.some((a: Node) => this.isFrameworkObject(a));
     // `this.postgresUp(queryRunner)`: a method of the migration class, read like a local helper.
     const method =
       callee?.type === 'MemberExpression' && unwrap(callee.object)?.type === 'ThisExpression'
@@ -578,14 +575,14 @@ export abstract class FrameworkReader {
     else if (isFunction(callee))
       this.walkFunctionBody(callee); // IIFE
     else this.walk(callee);
-    for (const a of call.arguments ?? []) this.walkArgument(a);
+    for (const a of call.arguments) this.walkArgument(a);
   }
 
   /** A helper function declared in this file: read its body with the framework object bound to its parameters. */
-  private readHelper(fn: FunctionNode, call: Node): void {
+  private readHelper(fn: FunctionNode, call: TSESTree.CallExpression): void {
     const bound = new Map<string, Chain['links']>();
     fn.params.forEach((p: Node, i: number) => {
-      const arg = unwrap(call.arguments?.[i]);
+      const arg = unwrap(call.arguments[i]);
       const chain =
         arg && (arg.type === 'Identifier' || arg.type === 'MemberExpression')
           ? this.expand(flattenChain(arg))

@@ -8,6 +8,7 @@ import {
   flattenChain,
   type FunctionNode,
   isFunction,
+  isNode,
   keyName,
   type Node,
   propertyName,
@@ -120,45 +121,45 @@ export class Scope {
       const n = stack.pop()!;
       switch (n.type) {
         case 'ImportDeclaration':
-          for (const s of n.specifiers ?? []) if (s.local?.name) this.imports.set(s.local.name, String(n.source.value));
+          for (const s of n.specifiers) if (s.local.name) this.imports.set(s.local.name, n.source.value);
           continue;
         case 'VariableDeclaration':
-          for (const d of n.declarations ?? []) {
+          for (const d of n.declarations) {
             const init = unwrap(d.init);
-            const required =
-              init?.type === 'CallExpression' && init.callee?.type === 'Identifier' && init.callee.name === 'require'
-                ? init.arguments?.[0]?.value
+            const arg =
+              init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require'
+                ? init.arguments[0]
                 : undefined;
-            if (d.id?.type === 'Identifier') {
+            const required = arg?.type === 'Literal' ? arg.value : undefined;
+            if (d.id.type === 'Identifier') {
               if (typeof required === 'string') this.imports.set(d.id.name, required);
-              else if (isFunction(init)) this.declare(this.functions as Map<string, Node | null>, d.id.name, init);
+              else if (isFunction(init)) this.declare(this.functions, d.id.name, init);
               else if (n.kind === 'const' && init) this.declare(this.consts, d.id.name, init);
               else if (n.kind !== 'const') this.consts.set(d.id.name, null); // let/var: may be reassigned
-            } else if (d.id?.type === 'ObjectPattern' && typeof required === 'string') {
-              for (const p of d.id.properties ?? [])
+            } else if (d.id.type === 'ObjectPattern' && typeof required === 'string') {
+              for (const p of d.id.properties)
                 if (p.value?.type === 'Identifier') this.imports.set(p.value.name, required);
             }
           }
           break;
         case 'FunctionDeclaration':
-          if (n.id?.name) this.declare(this.functions as Map<string, Node | null>, n.id.name, n);
+          if (n.id?.name) this.declare(this.functions, n.id.name, n);
           break;
         case 'MethodDefinition': {
           // A migration class's own methods, called as `this.postgresUp(queryRunner)`.
           const name = keyName(n);
           if (name !== undefined && !n.static && isFunction(n.value))
-            this.declare(this.functions as Map<string, Node | null>, `this.${name}`, n.value);
+            this.declare(this.functions, `this.${name}`, n.value);
           break;
         }
         default:
           break;
       }
-      for (const key of Object.keys(n)) {
+      for (const [key, v] of Object.entries(n) as [string, unknown][]) {
         if (key === 'parent' || key === 'range') continue;
-        const v = n[key];
         if (Array.isArray(v)) {
-          for (const c of v) if (c && typeof c.type === 'string') stack.push(c);
-        } else if (v && typeof v === 'object' && typeof v.type === 'string') stack.push(v);
+          for (const c of v as unknown[]) if (isNode(c)) stack.push(c);
+        } else if (isNode(v)) stack.push(v);
       }
     }
   }
@@ -194,12 +195,12 @@ export class Scope {
     if (!n || depth > 20) return UNKNOWN;
     switch (n.type) {
       case 'Literal':
-        if (n.regex || typeof n.value === 'bigint') return UNKNOWN;
-        return n.value as StaticValue;
+        if ('regex' in n || typeof n.value === 'bigint') return UNKNOWN;
+        return n.value;
       case 'TemplateLiteral': {
         let out = '';
         for (let i = 0; i < n.quasis.length; i++) {
-          const cooked = n.quasis[i].value.cooked;
+          const cooked = n.quasis[i]!.value.cooked;
           if (typeof cooked !== 'string') return UNKNOWN;
           out += cooked;
           if (i < n.expressions.length) {
@@ -309,13 +310,7 @@ export class Scope {
       }
       case 'BinaryExpression': {
         if (!['===', '==', '!==', '!='].includes(n.operator)) return undefined;
-        const [read, other] = this.isDialectRead(n.left)
-          ? [n.left, n.right]
-          : this.isDialectRead(n.right)
-            ? [n.right, n.left]
-            : [];
-        if (!read) return undefined;
-        const hit = this.isTarget(this.string(other) ?? enumMemberName(other));
+        const hit = this.equality(n.left, n.right);
         if (hit === undefined) return undefined;
         return n.operator.startsWith('!') ? !hit : hit;
       }
@@ -328,9 +323,9 @@ export class Scope {
             : callee?.type === 'MemberExpression'
               ? propertyName(callee)
               : undefined;
-        const named = helper && n.arguments?.length ? NAMED_CHECK.exec(helper) : null;
+        const named = helper && n.arguments.length ? NAMED_CHECK.exec(helper) : null;
         if (named) return ENGINE_OF[named[1]!.toLowerCase()] === this.dialect;
-        if (callee?.type !== 'MemberExpression' || n.arguments?.length !== 1) return undefined;
+        if (callee?.type !== 'MemberExpression' || n.arguments.length !== 1) return undefined;
         const method = propertyName(callee);
         const arg = n.arguments[0];
         // ['pg', 'postgres'].includes(dialect)
@@ -348,6 +343,13 @@ export class Scope {
       default:
         return undefined;
     }
+  }
+
+  /** `left === right` on the target database, when one side reads which database it is (also a `switch` case). */
+  equality(left: Node, right: Node): boolean | undefined {
+    const [read, other] = this.isDialectRead(left) ? [left, right] : this.isDialectRead(right) ? [right, left] : [];
+    if (!read) return undefined;
+    return this.isTarget(this.string(other) ?? enumMemberName(other));
   }
 
   /** Whether a condition asks which database runs the migration (not just any constant, like `if (DRY_RUN)`). */
@@ -415,7 +417,7 @@ export class Scope {
   stringList(node: Node | null | undefined): string[] | undefined {
     const v = this.value(node);
     if (typeof v === 'string') return [v];
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
     return undefined;
   }
 }

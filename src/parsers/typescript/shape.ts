@@ -3,6 +3,7 @@
  * `exports.up = …`, `module.exports = { up, down }`, `export async function up`, `export const up`,
  * `export default { … }`, or a class with `up`/`down` methods (TypeORM, MikroORM).
  */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { type FunctionNode, isFunction, keyName, type Node, unwrap } from './ast.js';
 import { objectProperties, type Scope } from './scope.js';
 
@@ -15,7 +16,7 @@ export interface MigrationShape {
   /** Other module exports by name (`config`, `shorthands`…), as their value expressions. */
   exports: Map<string, Node>;
   /** The migration class, when the migration is one (TypeORM, MikroORM). */
-  classNode?: Node;
+  classNode?: TSESTree.ClassDeclaration | TSESTree.ClassExpression;
   /** Class members by name: methods as their function, properties as their value (`transaction = false`). */
   members: Map<string, Node>;
   /**
@@ -35,25 +36,32 @@ function asFunction(scope: Scope, node: Node | undefined): FunctionNode | undefi
   return undefined;
 }
 
-function classMembers(cls: Node): Map<string, Node> {
+type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+
+function classMembers(cls: ClassNode): Map<string, Node> {
   const members = new Map<string, Node>();
-  for (const m of cls.body?.body ?? []) {
+  for (const m of cls.body.body) {
     const name = keyName(m);
-    if (name === undefined || m.static) continue;
+    if (name === undefined || ('static' in m && m.static)) continue;
     if (m.type === 'MethodDefinition' || m.type === 'TSAbstractMethodDefinition') members.set(name, m.value);
     else if (m.type === 'PropertyDefinition' && m.value) members.set(name, m.value);
   }
   return members;
 }
 
-function hasUpMethod(cls: Node): boolean {
+/** `export { up as 'up' }`: a specifier's name is an identifier or a string. */
+function specifierName(n: TSESTree.Identifier | TSESTree.StringLiteral): string {
+  return n.type === 'Identifier' ? n.name : n.value;
+}
+
+function hasUpMethod(cls: ClassNode): boolean {
   return classMembers(cls).has('up');
 }
 
-export function findMigrationShape(program: Node, scope: Scope): MigrationShape {
+export function findMigrationShape(program: TSESTree.Program, scope: Scope): MigrationShape {
   const exports = new Map<string, Node>();
-  const classes: Node[] = [];
-  let exportedClass: Node | undefined;
+  const classes: TSESTree.ClassDeclaration[] = [];
+  let exportedClass: ClassNode | undefined;
 
   const addObject = (node: Node | undefined) => {
     const obj = objectProperties(scope, node);
@@ -70,11 +78,11 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
     }
   };
 
-  for (const stmt of program.body ?? []) {
+  for (const stmt of program.body) {
     if (stmt.type === 'ClassDeclaration' && hasUpMethod(stmt)) classes.push(stmt);
   }
 
-  for (const stmt of program.body ?? []) {
+  for (const stmt of program.body) {
     switch (stmt.type) {
       case 'ExpressionStatement': {
         const e = unwrap(stmt.expression);
@@ -82,14 +90,23 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
         const left = e.left;
         if (left.type !== 'MemberExpression') break;
         const obj = left.object;
-        const prop = left.property?.type === 'Identifier' && !left.computed ? left.property.name : left.property?.value;
+        const prop =
+          left.property.type === 'Identifier' && !left.computed
+            ? left.property.name
+            : left.property.type === 'Literal'
+              ? left.property.value
+              : undefined;
         // module.exports = …
         if (obj.type === 'Identifier' && obj.name === 'module' && prop === 'exports') takeValue(e.right);
         // exports.up = … / module.exports.up = …
         else if (
           typeof prop === 'string' &&
           ((obj.type === 'Identifier' && obj.name === 'exports') ||
-            (obj.type === 'MemberExpression' && obj.object?.name === 'module' && obj.property?.name === 'exports'))
+            (obj.type === 'MemberExpression' &&
+              obj.object.type === 'Identifier' &&
+              obj.object.name === 'module' &&
+              obj.property.type === 'Identifier' &&
+              obj.property.name === 'exports'))
         ) {
           exports.set(prop, e.right);
         }
@@ -100,11 +117,11 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
         if (d?.type === 'FunctionDeclaration' && d.id) exports.set(d.id.name, d);
         else if (d?.type === 'VariableDeclaration') {
           for (const decl of d.declarations)
-            if (decl.id?.type === 'Identifier' && decl.init) exports.set(decl.id.name, decl.init);
+            if (decl.id.type === 'Identifier' && decl.init) exports.set(decl.id.name, decl.init);
         } else if (d?.type === 'ClassDeclaration' && hasUpMethod(d)) exportedClass = d;
-        for (const s of stmt.specifiers ?? []) {
-          const local = s.local?.name;
-          const exported = s.exported?.name ?? s.exported?.value;
+        for (const s of stmt.specifiers) {
+          const local = specifierName(s.local);
+          const exported = specifierName(s.exported);
           if (!local || !exported) continue;
           const fn = scope.localFunction(local);
           const init = fn ?? scope.constInit(local) ?? classes.find((c) => c.id?.name === local);
@@ -118,7 +135,7 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
       }
       case 'ExportDefaultDeclaration':
         takeValue(stmt.declaration);
-        if (stmt.declaration?.type === 'ClassDeclaration' && hasUpMethod(stmt.declaration))
+        if (stmt.declaration.type === 'ClassDeclaration' && hasUpMethod(stmt.declaration))
           exportedClass = stmt.declaration;
         break;
       default:
@@ -156,17 +173,21 @@ export function findMigrationShape(program: Node, scope: Scope): MigrationShape 
 
 /** The statements of a function body (an expression-bodied arrow is one statement). */
 export function bodyStatements(fn: FunctionNode): Node[] {
-  if (fn.body?.type === 'BlockStatement') return fn.body.body;
-  return fn.body ? [fn.body] : [];
+  if (fn.body.type === 'BlockStatement') return fn.body.body;
+  return [fn.body];
 }
 
 /** `registry['001'] = { up, down }` / `registry.m001 = { … }` statements with an `up` function. */
-function migrationUnits(program: Node, scope: Scope): NonNullable<MigrationShape['units']> {
+function migrationUnits(program: TSESTree.Program, scope: Scope): NonNullable<MigrationShape['units']> {
   const units: NonNullable<MigrationShape['units']> = [];
-  for (const stmt of program.body ?? []) {
+  for (const stmt of program.body) {
     const e = stmt.type === 'ExpressionStatement' ? unwrap(stmt.expression) : undefined;
-    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || e.left?.type !== 'MemberExpression') continue;
-    const key = e.left.computed ? scope.string(e.left.property) : e.left.property?.name;
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || e.left.type !== 'MemberExpression') continue;
+    const key = e.left.computed
+      ? scope.string(e.left.property)
+      : e.left.property.type === 'Identifier'
+        ? e.left.property.name
+        : undefined;
     const obj = objectProperties(scope, e.right);
     const up = obj ? asFunction(scope, obj.props.get('up')) : undefined;
     if (key === undefined || !obj || !up) continue;

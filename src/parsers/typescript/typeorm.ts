@@ -135,7 +135,7 @@ class TypeOrmReader extends FrameworkReader {
     const v = this.scope.string(n);
     if (v !== undefined) return ir.relationName(v);
     const inner = unwrapAwait(n);
-    if (inner?.type === 'NewExpression' && inner.callee?.name === 'Table')
+    if (inner?.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Table')
       return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
     if (inner?.type === 'CallExpression') {
       const chain = this.expand(flattenChain(inner));
@@ -489,7 +489,7 @@ class TypeOrmReader extends FrameworkReader {
     const n = this.scope.resolve(node);
     if (n?.type !== 'ArrayExpression' || n.elements.some((e: Node | null) => !e || e.type === 'SpreadElement'))
       return undefined;
-    return n.elements;
+    return n.elements as Node[];
   }
 
   /** A `new TableIndex({ name, columnNames, isUnique, isConcurrent, where })`, named as TypeORM names it. */
