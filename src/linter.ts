@@ -70,7 +70,9 @@ export async function lintSources(
     dialect: options.dialect,
   };
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
-  const parsed = memory ? await memory.parse(files, parseOptions, cache) : await parseSources(files, parseOptions, cache);
+  const parsed = memory
+    ? await memory.parse(files, parseOptions, cache)
+    : await parseSources(files, parseOptions, cache);
   const result = await lintParsed(inputs, parsed, options, previous, (path) =>
     displayPath(path, options.cwd ?? process.cwd()),
   );

@@ -53,20 +53,20 @@ describe('.ci/run', () => {
     const r = runSystemPackages({ uid: 1000, passwordlessSudo: false, installed: ['git'] });
     expect(r.calls.filter((c) => c.startsWith('apt-get'))).toEqual([]);
     expect(r.output).toContain(
-      'system packages: skipped (not root, no passwordless sudo): python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit not installed',
+      'system packages: skipped (not root, no passwordless sudo): python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit chromium not installed',
     );
   });
 
   it('passwordless sudo: installs only the missing packages through sudo', () => {
     const r = runSystemPackages({ uid: 1000, passwordlessSudo: true, installed: ['git', 'postgresql'] });
     expect(r.calls).toContain(
-      'apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy python3-pyflakes pre-commit',
+      'apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy python3-pyflakes pre-commit chromium',
     );
     expect(r.calls).toContain(
-      'sudo -n apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy python3-pyflakes pre-commit',
+      'sudo -n apt-get install -y -qq --no-install-recommends python3-alembic python3-sqlalchemy python3-pyflakes pre-commit chromium',
     );
     expect(r.output).toContain(
-      'system packages: installed python3-alembic python3-sqlalchemy python3-pyflakes pre-commit',
+      'system packages: installed python3-alembic python3-sqlalchemy python3-pyflakes pre-commit chromium',
     );
   });
 
@@ -77,11 +77,19 @@ describe('.ci/run', () => {
     const done = runSystemPackages({
       uid: 1000,
       passwordlessSudo: false,
-      installed: ['python3-alembic', 'python3-sqlalchemy', 'python3-pyflakes', 'postgresql', 'pre-commit', 'git'],
+      installed: [
+        'python3-alembic',
+        'python3-sqlalchemy',
+        'python3-pyflakes',
+        'postgresql',
+        'pre-commit',
+        'git',
+        'chromium',
+      ],
     });
     expect(done.calls).toEqual([]);
     expect(done.output).toContain(
-      'system packages: python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit git already installed',
+      'system packages: python3-alembic python3-sqlalchemy python3-pyflakes postgresql pre-commit git chromium already installed',
     );
   });
 

@@ -7,7 +7,9 @@ const { LanguageClient } = require('vscode-languageclient/node');
 const { resolveServerPath } = require('./server-path.js');
 
 /** The files migration-lint reads; the server itself decides which of them are migrations. */
-const DOCUMENTS = ['sql', 'python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language }));
+const DOCUMENTS = ['sql', 'python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map(
+  (language) => ({ scheme: 'file', language }),
+);
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -20,18 +22,27 @@ async function start(context) {
     void vscode.window.showWarningMessage(`migration-lint: ${server.error}`);
     return;
   }
-  const run = { command: server.command, args: ['lsp', '--stdio'], options: { cwd: folders[0], shell: process.platform === 'win32' } };
-  client = new LanguageClient('migrationLint', 'migration-lint', { run, debug: run }, {
-    documentSelector: DOCUMENTS,
-    initializationOptions: { debounceMs: settings.get('debounceMs') },
-    synchronize: {
-      // config edits reload the settings; migrations changed on disk are context for the open ones
-      fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/{migration-lint.config.json,package.json}'),
-        vscode.workspace.createFileSystemWatcher('**/*.{sql,py,js,cjs,mjs,ts,cts,mts}'),
-      ],
+  const run = {
+    command: server.command,
+    args: ['lsp', '--stdio'],
+    options: { cwd: folders[0], shell: process.platform === 'win32' },
+  };
+  client = new LanguageClient(
+    'migrationLint',
+    'migration-lint',
+    { run, debug: run },
+    {
+      documentSelector: DOCUMENTS,
+      initializationOptions: { debounceMs: settings.get('debounceMs') },
+      synchronize: {
+        // config edits reload the settings; migrations changed on disk are context for the open ones
+        fileEvents: [
+          vscode.workspace.createFileSystemWatcher('**/{migration-lint.config.json,package.json}'),
+          vscode.workspace.createFileSystemWatcher('**/*.{sql,py,js,cjs,mjs,ts,cts,mts}'),
+        ],
+      },
     },
-  });
+  );
   context.subscriptions.push(client);
   await client.start();
 }

@@ -25,14 +25,21 @@ function resolveServerPath(configured, folders, platform = process.platform) {
   if (configured && configured.trim() !== '') {
     const candidates = isAbsolute(configured) ? [configured] : folders.map((f) => resolve(f, configured));
     const found = candidates.find(isFile);
-    return found ? { command: found } : { error: `migrationLint.serverPath is ${configured}, but there is no such file${isAbsolute(configured) ? '' : ' in the workspace folders'}.` };
+    return found
+      ? { command: found }
+      : {
+          error: `migrationLint.serverPath is ${configured}, but there is no such file${isAbsolute(configured) ? '' : ' in the workspace folders'}.`,
+        };
   }
   const name = platform === 'win32' ? 'migration-lint.cmd' : 'migration-lint';
   for (const folder of folders) {
     const local = join(folder, 'node_modules', '.bin', name);
     if (isFile(local)) return { command: local };
   }
-  return { error: 'migration-lint is not installed in this workspace (npm install --save-dev migration-lint), and migrationLint.serverPath is not set.' };
+  return {
+    error:
+      'migration-lint is not installed in this workspace (npm install --save-dev migration-lint), and migrationLint.serverPath is not set.',
+  };
 }
 
 module.exports = { resolveServerPath };
