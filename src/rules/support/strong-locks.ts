@@ -68,7 +68,10 @@ export function statementLabel(op: Operation): string {
       if (label) return label;
       const [stmt, object] = op.statementType.split(':');
       if (stmt === 'DropStmt' && object) return `DROP ${(ALTER_OBJECT[object] ?? object).replace(/^ALTER /, '')}`;
-      if (stmt === 'RenameStmt' && object) return `${ALTER_OBJECT[object] ?? object} … RENAME`;
+      if (stmt === 'RenameStmt' && object) {
+        const statement = ALTER_OBJECT[object] ?? object;
+        return statement.includes('RENAME') ? statement : `${statement} … RENAME`;
+      }
       if (stmt === 'AlterTableStmt') return object && ALTER_OBJECT[object] ? ALTER_OBJECT[object] : 'ALTER TABLE';
       if (op.detail && op.statementType !== 'CreateTrigStmt') return op.detail;
       return op.statementType;
