@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli, git, gitRepo, REPO_ROOT, tempDir, writeFiles } from './integrations/helpers.js';
+import { stringContaining } from './helpers/matchers.js';
 // @ts-expect-error -- plain ESM script without types
 import { generateCorpus } from '../bench/generate.mjs';
 
@@ -91,7 +92,7 @@ describe('parse cache', () => {
     const dir = project();
     const uncached = await cli(['--format', 'json', 'db'], dir);
     expect(parsed).toHaveLength(FILES);
-    expect(JSON.parse(uncached.stdout).findings.length).toBeGreaterThan(3);
+    expect((JSON.parse(uncached.stdout) as { findings: unknown[] }).findings.length).toBeGreaterThan(3);
     expect(existsSync(join(dir, 'node_modules'))).toBe(false); // off by default
 
     parsed.length = 0;
@@ -124,7 +125,7 @@ describe('parse cache', () => {
     writeFileSync(join(dir, 'db/sql/002_index.sql'), 'CREATE INDEX CONCURRENTLY users_email ON users (email);\n');
     parsed.length = 0;
     const warm = await cli(['--cache', '--format', 'json', 'db'], dir);
-    expect(parsed).toEqual(['db/sql/002_index.sql'].map((p) => expect.stringContaining(p)));
+    expect(parsed).toEqual(['db/sql/002_index.sql'].map((p) => stringContaining(p)));
     expect(warm.stdout).toBe((await cli(['--format', 'json', 'db'], dir)).stdout);
     expect(entries(join(dir, CACHE))).toHaveLength(FILES);
     expect([existsSync(abandoned), existsSync(inProgress)]).toEqual([false, true]);
@@ -158,7 +159,7 @@ describe('parse cache', () => {
       version.current = '99.0.0';
       const run = await cli(['--cache', '--format', 'json', 'db'], dir);
       expect(parsed).toHaveLength(FILES);
-      expect(JSON.parse(run.stdout).findings.length).toBeGreaterThan(3);
+      expect((JSON.parse(run.stdout) as { findings: unknown[] }).findings.length).toBeGreaterThan(3);
     } finally {
       version.current = before;
     }
@@ -313,7 +314,7 @@ describe('a warm run in a fresh process (nothing parsed, so nothing loaded by pa
       const cache = tempDir('ml-cache-fresh-fx-');
       const args = ['--format', 'json', '--allow-empty', 'fixtures'];
       const uncached = runBuilt(args, REPO_ROOT);
-      expect(JSON.parse(uncached.stdout).summary.files).toBeGreaterThan(100);
+      expect((JSON.parse(uncached.stdout) as { summary: { files: number } }).summary.files).toBeGreaterThan(100);
       for (const run of ['cold', 'warm']) {
         const cached = runBuilt(['--cache', '--cache-location', cache, ...args], REPO_ROOT);
         expect(cached.stdout, run).toBe(uncached.stdout);

@@ -278,7 +278,7 @@ describe('fuzz: mutated fixtures through the CLI', () => {
       for (let run = 0; run < RUNS; run++) {
         const dir = join(root, `run-${run}`);
         const written: string[] = [];
-        for (const [group, files] of groups) {
+        for (const files of groups.values()) {
           const file = r.pick(files);
           const language = languageOf(file);
           const donors = files.filter((f) => languageOf(f) === language).map((f) => sources.get(f)!.toString('utf8'));
@@ -293,7 +293,6 @@ describe('fuzz: mutated fixtures through the CLI', () => {
           mkdirSync(dirname(path), { recursive: true });
           writeFileSync(path, bytes);
           written.push(file);
-          group;
         }
         const extra = r.pick([
           [],

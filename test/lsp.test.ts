@@ -18,6 +18,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { cli, REPO_ROOT } from './integrations/helpers.js';
+import { anything, stringContaining } from './helpers/matchers.js';
 import { discoverFiles } from '../src/files/discover.js';
 import { EXTENSIONS } from '../src/parsers/registry.js';
 
@@ -189,13 +190,14 @@ beforeAll(async () => {
     // the parse cache between sessions goes where the editor says (by default the user's cache directory)
     initializationOptions: { debounceMs: 20, cacheLocation: join(workspace, '.editor-cache') },
   });
-  expect(init).toMatchObject({ capabilities: { codeActionProvider: expect.anything(), hoverProvider: true } });
+  expect(init).toMatchObject({ capabilities: { codeActionProvider: anything(), hoverProvider: true } });
   await client.sendNotification('initialized', {});
 }, 300_000);
 
 afterAll(() => {
   client.dispose();
-  if (server && server.exitCode === null) server.kill();
+  // unset when beforeAll failed before spawning it
+  if ((server as ChildProcess | undefined)?.exitCode === null) server.kill();
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
@@ -218,7 +220,7 @@ describe('migration-lint lsp --stdio', () => {
       code: 'require-concurrent-index-creation',
       codeDescription: { href: ruleDocsUrl('require-concurrent-index-creation') },
       source: 'migration-lint',
-      message: expect.stringContaining('Lock: SHARE on users (blocks writes)'),
+      message: stringContaining('Lock: SHARE on users (blocks writes)'),
     });
 
     const knex = await diagnostics(knexUri, (p) => p.version === 1);

@@ -131,8 +131,11 @@ describe('npm package', () => {
     const block = /```yaml\n(# \.gitlab-ci\.yml\n[\s\S]*?)```/.exec(docs)![1]!;
     const dir = tempDir('ml-gitlab-');
     writeFiles(dir, { '.gitlab-ci.yml': block });
-    const job = readYaml<Record<string, { script: string[]; artifacts: { reports: { codequality: string } } }>>(
-      join(dir, '.gitlab-ci.yml'),
+    const job = (
+      readYaml(join(dir, '.gitlab-ci.yml')) as Record<
+        string,
+        { script: string[]; artifacts: { reports: { codequality: string } } }
+      >
     )['migration-lint']!;
     expect(job.script.join('\n')).toContain(`migration-lint@${pkg.version}`);
     writeFiles(dir, {

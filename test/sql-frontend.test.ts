@@ -370,7 +370,7 @@ describe('positions', () => {
     const host = 'await knex.raw(`\n    ALTER TABLE "ä" ADD COLUMN b int;\n`);';
     const start = host.indexOf('`') + 1;
     const body = host.slice(start, host.lastIndexOf('`'));
-    const lineStarts = [0, ...[...host].flatMap((ch, i) => (ch === '\n' ? [i + 1] : []))];
+    const lineStarts = [0, ...Array.from(host).flatMap((ch, i) => (ch === '\n' ? [i + 1] : []))];
     const locate = (o: number) => {
       const abs = start + o;
       const line = lineStarts.filter((s) => s <= abs).length;

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_BASELINE_BYTES } from '../src/baseline/baseline.js';
 import { run } from '../src/cli/main.js';
 import { cli, commitAll, git, gitRepo, tempDir, writeFiles } from './integrations/helpers.js';
+import { stringMatching } from './helpers/matchers.js';
 
 const HAZARD = 'CREATE INDEX orders_created_at_idx ON orders (created_at);\n';
 const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
@@ -60,7 +61,7 @@ describe('baseline and config files', () => {
     expect(r.code).toBe(1);
     const findings = (JSON.parse(r.stdout) as { findings: { file: string; rule: string; message: string }[] }).findings;
     expect(findings.filter((f) => f.file === 'm/001_zero.sql')).toEqual([
-      expect.objectContaining({ rule: 'io-error', message: expect.stringMatching(/not a regular file/) }),
+      expect.objectContaining({ rule: 'io-error', message: stringMatching(/not a regular file/) }),
     ]);
     expect(findings.find((f) => f.file === 'm/002_index.sql')?.rule).toBe('require-concurrent-index-creation');
   });

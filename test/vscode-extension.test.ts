@@ -10,15 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './integrations/helpers.js';
+import { stringContaining } from './helpers/matchers.js';
 
 const EXTENSION = join(REPO_ROOT, 'editors', 'vscode');
 const requireFromExtension = createRequire(join(EXTENSION, 'package.json'));
 const { resolveServerPath } = requireFromExtension('./server-path.js') as {
-  resolveServerPath(
+  resolveServerPath: (
     configured: string | undefined,
     folders: string[],
     platform?: string,
-  ): { command: string } | { error: string };
+  ) => { command: string } | { error: string };
 };
 
 const temps: string[] = [];
@@ -44,7 +45,7 @@ describe('the server the extension starts', () => {
     const bin = executable(join(withIt, 'node_modules', '.bin', 'migration-lint'));
     expect(resolveServerPath('', [without, withIt], 'linux')).toEqual({ command: bin });
     expect(resolveServerPath(undefined, [without], 'linux')).toMatchObject({
-      error: expect.stringContaining('npm install --save-dev migration-lint'),
+      error: stringContaining('npm install --save-dev migration-lint'),
     });
   });
 
@@ -62,7 +63,7 @@ describe('the server the extension starts', () => {
     expect(resolveServerPath('tools/migration-lint', [folder], 'linux')).toEqual({ command: own });
     expect(resolveServerPath(own, [], 'linux')).toEqual({ command: own });
     expect(resolveServerPath('tools/missing', [folder], 'linux')).toMatchObject({
-      error: expect.stringContaining('tools/missing'),
+      error: stringContaining('tools/missing'),
     });
   });
 });

@@ -90,7 +90,7 @@ export class SchemaState {
   private tableConstraints(t: QualifiedName): Map<string, ConstraintFacts> {
     const k = tableKey(t);
     let m = this.constraints.get(k);
-    if (!m) this.constraints.set(k, (m = new Map()));
+    if (!m) this.constraints.set(k, (m = new Map<string, ConstraintFacts>()));
     return m;
   }
 

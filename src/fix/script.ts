@@ -46,7 +46,7 @@ function atBodyStart(text: string, fn: FunctionNode, statement: (param: string |
   const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
   const indent = text.slice(lineStart, first.range[0]);
   if (!/^[ \t]*$/.test(indent)) return undefined;
-  const param = fn.params[0]?.type === 'Identifier' ? (fn.params[0].name as string) : undefined;
+  const param = fn.params[0]?.type === 'Identifier' ? fn.params[0].name : undefined;
   const line = statement(param);
   return line === undefined ? undefined : { start: lineStart, end: lineStart, text: `${indent}${line}\n` };
 }
@@ -154,7 +154,7 @@ export async function scriptLockTimeout(
   const fn = module && migrationFunction(module.shape, finding);
   if (!fn) return [];
   const SET = `SET${inTransaction ? ' LOCAL' : ''} lock_timeout = ${LOCK_TIMEOUT}`;
-  const awaited = fn.async === true;
+  const awaited = fn.async;
   const edit = atBodyStart(text, fn, (p) => {
     switch (format) {
       case 'knex':

@@ -474,7 +474,7 @@ export type TransactionMode =
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
 export interface MigrationFormats {}
 
-export type MigrationFormat = keyof MigrationFormats & string;
+export type MigrationFormat = Extract<keyof MigrationFormats, string>;
 
 /** A problem with the file itself (parse error, unreadable, not text). Reported as a finding. */
 export interface FileDiagnostic {

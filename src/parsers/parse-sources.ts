@@ -88,7 +88,7 @@ export async function parseSources(
   return Array.from(out, (outcome, i) => {
     if (cached[i]) return cached[i];
     // Stored before the run rearranges or stamps the migration; a frontend crash is not stored (retried next run).
-    if (Array.isArray(outcome) && keys[i]) cache.set(keys[i]!, outcome);
+    if (Array.isArray(outcome) && keys[i]) cache.set(keys[i], outcome);
     return outcome;
   });
 }

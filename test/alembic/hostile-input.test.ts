@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { crowdedLines, MAX_SKIPPED_TOKENS, WATCHED_LINE_TOKENS } from '../../src/parsers/alembic/python-tree.js';
 import { MAX_NESTING } from '../../src/parsers/alembic/python-values.js';
 import { lintText, revisionSource, UPGRADE_FIRST_LINE } from './helpers.js';
+import { stringMatching } from '../helpers/matchers.js';
 
 /** A hazard after the hostile statement, to show the rest of the file is still read. */
 const INDEX = 'op.create_index("orders_status_idx", "orders", ["status"])';
@@ -76,7 +77,7 @@ describe('deep nesting in upgrade()', () => {
     const { of } = await lint({ 'versions/a1_target.py': revisionSource(INDEX, 'pass', header) });
     const findings = of('versions/a1_target.py');
     expect(findings.filter((f) => f.rule === 'parse-error')).toEqual([
-      expect.objectContaining({ line: 11, message: expect.stringMatching(/too deeply nested to read/) }),
+      expect.objectContaining({ line: 11, message: stringMatching(/too deeply nested to read/) }),
     ]);
     expect(findings.map((f) => f.rule)).toContain('require-concurrent-index-creation');
   });
@@ -95,7 +96,7 @@ describe('deep nesting in upgrade()', () => {
 describe('implicit string concatenation', () => {
   it('100,000 parts are read in linear time, with every character mapped back to the file', async () => {
     // One part per line inside the call's parentheses; the SQL comes last, after 100,000 one-letter parts of a comment.
-    const parts = ['"-- "', ...Array(100_000).fill('"x"'), '"\\nCREATE INDEX big_idx ON orders (id)"'];
+    const parts = ['"-- "', ...Array<string>(100_000).fill('"x"'), '"\\nCREATE INDEX big_idx ON orders (id)"'];
     const body = `op.execute(\n${parts.map((p) => `    ${p}`).join('\n')}\n)`;
     const { of } = await lint({ 'versions/a1_implicit.py': revisionSource(body) });
     const findings = of('versions/a1_implicit.py');
@@ -126,7 +127,7 @@ describe('long broken lines (quadratic error recovery in the Python parser)', ()
         expect.objectContaining({
           line: UPGRADE_FIRST_LINE + 1,
           column: 1,
-          message: expect.stringMatching(/^Python line too complex to read: .*the line is skipped/),
+          message: stringMatching(/^Python line too complex to read: .*the line is skipped/),
         }),
       ]);
       expect(broken.filter((f) => f.rule === 'require-concurrent-index-creation').map((f) => f.line)).toEqual([
@@ -149,7 +150,7 @@ describe('long broken lines (quadratic error recovery in the Python parser)', ()
         rule: 'parse-error',
         line: UPGRADE_FIRST_LINE + 1,
         column: 1,
-        message: expect.stringMatching(/this file was not linted/),
+        message: stringMatching(/this file was not linted/),
       }),
     ]);
   });

@@ -5,7 +5,6 @@
  * migration per revision in a run. The samples are Alembic 1.8's output for revisions like the
  * fixture project's (test/alembic/real-alembic.test.ts runs Alembic itself).
  */
-import type { Migration } from '../../src/ir/types.js';
 import { describe, expect, it } from 'vitest';
 import { alembicSql } from '../../src/parsers/formats/alembic-sql.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
@@ -67,10 +66,10 @@ describe('alembic upgrade --sql output', () => {
 
   it('attributes statements to revisions (merge and base headers too) and leaves out the bookkeeping and framing', async () => {
     await initSqlParser();
-    const [m] = (await alembicSql.parse(
+    const [m] = await alembicSql.parse(
       { path: 'upgrade.sql', text: UPGRADE },
       { assumeInTransaction: false, dialect: 'postgresql' },
-    )) as Migration[];
+    );
     if (!m) throw new Error('no migration');
     expect(m.transaction).toBe('wrapped');
     expect(m.ops.map((o) => [o.kind, o.revision, o.inTransaction, o.span.line])).toEqual([

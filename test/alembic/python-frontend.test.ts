@@ -8,6 +8,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import type { Operation, OpOfKind } from '../../src/ir/types.js';
 import { alembic } from '../../src/parsers/alembic/index.js';
 import { lintText, parseRevision, revisionSource, UPGRADE_FIRST_LINE, upgradeOps } from './helpers.js';
+import { objectContaining, stringContaining } from '../helpers/matchers.js';
 
 function only<K extends Operation['kind']>(ops: Operation[], kind: K): OpOfKind<K> {
   const found = ops.filter((o) => o.kind === kind);
@@ -67,8 +68,8 @@ describe('revision metadata', () => {
     expect(m.diagnostics).toEqual([
       expect.objectContaining({
         rule: 'parse-error',
-        message: expect.stringContaining('revision id'),
-        span: expect.objectContaining({ line: 2 }),
+        message: stringContaining('revision id'),
+        span: objectContaining({ line: 2 }),
       }),
     ]);
     expect(m.ops.map((o) => o.kind)).toEqual(['drop-table']);
@@ -327,8 +328,8 @@ describe('op.execute: SQL inside Python strings', () => {
     expect(m.diagnostics).toEqual([
       expect.objectContaining({
         rule: 'parse-error',
-        message: expect.stringContaining('TABEL'),
-        span: expect.objectContaining({ line: UPGRADE_FIRST_LINE + 1, column: 23 }),
+        message: stringContaining('TABEL'),
+        span: objectContaining({ line: UPGRADE_FIRST_LINE + 1, column: 23 }),
       }),
     ]);
     expect(upgradeOps(m).map((o) => o.kind)).toEqual(['drop-column', 'drop-column']);
@@ -501,7 +502,7 @@ describe('code that is not a plain list of op calls', () => {
     );
     expect(m.diagnostics[0]).toMatchObject({
       rule: 'parse-error',
-      message: expect.stringContaining('Python syntax error'),
+      message: stringContaining('Python syntax error'),
     });
     expect(upgradeOps(m).some((o) => o.kind === 'drop-column' && o.column === 'a')).toBe(true);
   });

@@ -76,8 +76,8 @@ function multiset(list: string[]): Map<string, number> {
  * states an ALTER COLUMN TYPE's old type (`existing_type`), which the SQL does not: checked apart.
  */
 function comparable(op: Operation): unknown {
-  const rest: Record<string, unknown> = { ...op };
-  for (const k of ['statementIndex', 'inBatch', 'sql', 'oldType']) delete rest[k];
+  const dropped = ['statementIndex', 'inBatch', 'sql', 'oldType'];
+  const rest = Object.fromEntries(Object.entries(op).filter(([k]) => !dropped.includes(k)));
   return withoutPositions(rest);
 }
 

@@ -3,7 +3,7 @@
  * issue's comments (paginated, 100 per page at most), creating one, editing one. It checks the token
  * and records every request.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeComment {
@@ -32,7 +32,7 @@ const readBody = (req: IncomingMessage) =>
 export async function startFakeGitHub(repository: string, token: string): Promise<FakeGitHub> {
   let nextId = 1000;
   const fake: FakeGitHub = { apiUrl: '', comments: new Map(), requests: [], close: async () => {} };
-  const server = createServer(async (req, res) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     fake.requests.push(`${req.method} ${url.pathname}${url.search}`);
     const body = await readBody(req);
@@ -41,10 +41,19 @@ export async function startFakeGitHub(repository: string, token: string): Promis
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(value));
     };
-    if (fake.failWith) return send(fake.failWith, { message: 'Resource not accessible by integration' });
-    if (req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+    if (fake.failWith) {
+      send(fake.failWith, { message: 'Resource not accessible by integration' });
+      return;
+    }
+    if (req.headers.authorization !== `Bearer ${token}`) {
+      send(401, { message: 'Bad credentials' });
+      return;
+    }
     const prefix = `/repos/${repository}/issues/`;
-    if (!url.pathname.startsWith(prefix)) return send(404, { message: 'Not Found' });
+    if (!url.pathname.startsWith(prefix)) {
+      send(404, { message: 'Not Found' });
+      return;
+    }
     const rest = url.pathname.slice(prefix.length);
     const list = /^(\d+)\/comments$/.exec(rest);
     if (list) {
@@ -53,7 +62,8 @@ export async function startFakeGitHub(repository: string, token: string): Promis
       if (req.method === 'GET') {
         const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
         const page = Number(url.searchParams.get('page') ?? 1);
-        return send(200, comments.slice((page - 1) * perPage, page * perPage));
+        send(200, comments.slice((page - 1) * perPage, page * perPage));
+        return;
       }
       if (req.method === 'POST') {
         const comment = {
@@ -62,18 +72,24 @@ export async function startFakeGitHub(repository: string, token: string): Promis
           user: { login: 'github-actions[bot]', type: 'Bot' },
         };
         fake.comments.set(issue, [...comments, comment]);
-        return send(201, comment);
+        send(201, comment);
+        return;
       }
     }
     const edit = /^comments\/(\d+)$/.exec(rest);
     if (edit && req.method === 'PATCH') {
       const comment = [...fake.comments.values()].flat().find((c) => c.id === Number(edit[1]));
-      if (!comment) return send(404, { message: 'Not Found' });
+      if (!comment) {
+        send(404, { message: 'Not Found' });
+        return;
+      }
       comment.body = (JSON.parse(body) as { body: string }).body;
-      return send(200, comment);
+      send(200, comment);
+      return;
     }
-    return send(404, { message: 'Not Found' });
-  });
+    send(404, { message: 'Not Found' });
+  };
+  const server = createServer((req, res) => void respond(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.close = () =>

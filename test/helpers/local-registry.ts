@@ -84,9 +84,9 @@ export async function startLocalRegistry(tarball: string, options: { lockfile?: 
     if (!path || !entry.integrity) continue;
     const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const { integrity, ...fields } = entry;
-    for (const lockOnly of ['dev', 'devOptional', 'optional', 'peer', 'resolved', 'inBundle'])
-      delete (fields as Record<string, unknown>)[lockOnly];
-    add(name, { ...fields, name }, integrity, () => cachedContent(cache, integrity));
+    const lockOnly = ['dev', 'devOptional', 'optional', 'peer', 'resolved', 'inBundle'];
+    const manifestFields = Object.fromEntries(Object.entries(fields).filter(([k]) => !lockOnly.includes(k)));
+    add(name, { ...manifestFields, name }, integrity, () => cachedContent(cache, integrity));
   }
   const missing: string[] = [];
   const server = createServer((req, res) => {

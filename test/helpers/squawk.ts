@@ -47,7 +47,7 @@ export function runSquawk(
     out = execFileSync(squawk.binary!, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     // Squawk exits 1 when it reports anything; its JSON is still on stdout.
-    out = String((e as { stdout?: string }).stdout ?? '');
+    out = (e as { stdout?: string }).stdout ?? '';
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -35,7 +35,8 @@ interface Step {
   uses?: string;
   run?: string;
   shell?: string;
-  env?: Record<string, string>;
+  /** YAML reads `1` or `true` as a number or boolean. */
+  env?: Record<string, string | number | boolean>;
   'working-directory'?: string;
   with?: Record<string, string>;
 }
@@ -46,7 +47,7 @@ interface ActionMetadata {
   runs: { using: string; steps: Step[] };
 }
 
-const readAction = () => readYaml<ActionMetadata>(join(REPO_ROOT, 'action.yml'));
+const readAction = () => readYaml(join(REPO_ROOT, 'action.yml')) as ActionMetadata;
 
 interface RunnerContext {
   inputs: Record<string, string>;
@@ -280,9 +281,10 @@ describe('action.yml', () => {
     expect(readdirSync(actionPath)).not.toContain('node_modules');
     expect(readdirSync(actionPath)).not.toContain('dist');
     const installed = join(r.runnerTemp, `migration-lint-${PACKAGE.version}`, 'node_modules');
-    expect(JSON.parse(readFileSync(join(installed, 'migration-lint', 'package.json'), 'utf8')).version).toBe(
-      PACKAGE.version,
-    );
+    expect(
+      (JSON.parse(readFileSync(join(installed, 'migration-lint', 'package.json'), 'utf8')) as { version: string })
+        .version,
+    ).toBe(PACKAGE.version);
     // npm-shrinkwrap.json nests the package's dependencies under it
     const packagesIn = (dir: string) =>
       readdirSync(dir).flatMap((d) =>
@@ -385,11 +387,11 @@ describe('action.yml', () => {
   });
 
   it("the project's workflow runs .ci/run, and this action on fixtures/ with a SARIF upload", () => {
-    const workflow = readYaml<{
+    const workflow = readYaml(join(REPO_ROOT, '.github/workflows/ci.yml')) as {
       on?: object;
       true?: object;
       jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }>;
-    }>(join(REPO_ROOT, '.github/workflows/ci.yml'));
+    };
     // YAML 1.1 (PyYAML) reads the key `on` as true; GitHub reads it as "on"
     expect(Object.keys(workflow.on ?? workflow.true ?? {})).toEqual(expect.arrayContaining(['push', 'pull_request']));
     const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);

@@ -60,13 +60,13 @@ export async function cli(
 }
 
 /** A YAML file read with a real YAML parser (PyYAML, which pre-commit depends on). */
-export function readYaml<T>(path: string): T {
+export function readYaml(path: string): unknown {
   const json = execFileSync(
     'python3',
     ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path],
     { encoding: 'utf8' },
   );
-  return JSON.parse(json) as T;
+  return JSON.parse(json);
 }
 
 export function git(cwd: string, ...args: string[]): string {

@@ -21,11 +21,11 @@ interface Job {
   permissions?: Record<string, string>;
   steps: Step[];
 }
-const workflow = readYaml<{
+const workflow = readYaml(join(REPO_ROOT, '.github/workflows/release.yml')) as {
   on?: { push?: { tags?: string[] } };
   true?: { push?: { tags?: string[] } };
   jobs: Record<string, Job>;
-}>(join(REPO_ROOT, '.github/workflows/release.yml'));
+};
 const trigger = workflow.on ?? workflow.true; // PyYAML (YAML 1.1) reads the key `on` as true
 const publish = Object.values(workflow.jobs).find((j) => j.steps.some((s) => /npm publish/.test(s.run ?? '')))!;
 const step = (name: RegExp) => publish.steps.find((s) => name.test(s.name ?? ''))!;

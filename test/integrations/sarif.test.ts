@@ -14,7 +14,7 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { HOMEPAGE, ruleDocsUrl } from '../../src/version.js';
 import { cli, REPO_ROOT, SAMPLE_MIGRATIONS, tempDir, writeFiles } from './helpers.js';
 
-const validatorBinary: string = createRequire(import.meta.url)('@microsoft/sarif-multitool');
+const validatorBinary = createRequire(import.meta.url)('@microsoft/sarif-multitool') as string;
 
 interface JsonFinding {
   rule: string;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSync } from 'libpg-query';
+import { nodeOf } from '../../src/parsers/sql/expr.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
 import { quoteIdent, tableName } from '../../src/rules/support/helpers.js';
 
@@ -27,8 +28,8 @@ describe('identifiers in messages and fix SQL', () => {
       ['plain', 'name'],
     ] as const) {
       const sql = `ALTER TABLE ${tableName({ name: table })} RENAME COLUMN ${quoteIdent(column)} TO x`;
-      const stmt = (parseSync(sql) as any).stmts[0].stmt.RenameStmt;
-      expect([stmt.relation.relname, stmt.subname]).toEqual([table, column]);
+      const stmt = nodeOf(parseSync(sql).stmts?.[0]?.stmt, 'RenameStmt');
+      expect([stmt?.relation?.relname, stmt?.subname]).toEqual([table, column]);
     }
   });
 });

@@ -8,6 +8,22 @@ import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
 
+/** The parts of `trace --format json` these tests read. */
+interface TraceJson {
+  version: number;
+  trace: {
+    engine: string;
+    mode: string;
+    migrations: {
+      file: string;
+      format: string;
+      statements: { locks: { kind: string }[]; ms: number; heldMs: number }[];
+    }[];
+  };
+  findings: { rule: string; line: number }[];
+  summary: { files: number };
+}
+
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 async function cli(
@@ -66,16 +82,16 @@ describe('migration-lint trace (command line)', () => {
   it('--format json: the findings document with the observations under `trace`', async () => {
     const { code, out } = await cli(['trace', join(FIXTURES, 'dbmate'), '--format', 'json']);
     expect(code).toBe(0);
-    const doc = JSON.parse(out);
+    const doc = JSON.parse(out) as TraceJson;
     expect(doc.version).toBe(1);
     expect(doc.trace.engine).toBe('pglite');
     expect(doc.trace.mode).toBe('per-statement');
-    expect(doc.trace.migrations.map((m: { file: string; format: string }) => [m.file, m.format])).toEqual([
+    expect(doc.trace.migrations.map((m) => [m.file, m.format])).toEqual([
       ['test/trace/fixtures/dbmate/20240101000000_create_events.sql', 'dbmate'],
       ['test/trace/fixtures/dbmate/20240102000000_index_events.sql', 'dbmate'],
       ['test/trace/fixtures/dbmate/20240103000000_add_source.sql', 'dbmate'],
     ]);
-    const add = doc.trace.migrations[2].statements[0];
+    const add = doc.trace.migrations[2]!.statements[0]!;
     expect(add).toMatchObject({
       line: 2,
       statement: "ALTER TABLE events ADD COLUMN source text NOT NULL DEFAULT 'api'",
@@ -88,7 +104,7 @@ describe('migration-lint trace (command line)', () => {
       targets: ['events'],
       error: null,
     });
-    expect(add.locks.filter((l: { kind: string }) => l.kind === 'table')).toEqual([
+    expect(add.locks.filter((l) => l.kind === 'table')).toEqual([
       {
         relation: 'events',
         schema: 'public',
@@ -105,9 +121,7 @@ describe('migration-lint trace (command line)', () => {
     ]);
     expect(add.ms).toBeGreaterThan(0);
     expect(add.heldMs).toBeGreaterThanOrEqual(add.ms);
-    expect(doc.findings.map((f: { rule: string; line: number }) => `${f.rule}:${f.line}`)).toContain(
-      'trace-access-exclusive:2',
-    );
+    expect(doc.findings.map((f) => `${f.rule}:${f.line}`)).toContain('trace-access-exclusive:2');
     expect(doc.summary.files).toBe(3);
   });
 
@@ -120,8 +134,8 @@ describe('migration-lint trace (command line)', () => {
       join(FIXTURES, 'shop', '002_indexes.sql'),
     ]);
     expect(code).toBe(0);
-    const sarif = JSON.parse(out);
-    const results = sarif.runs[0].results as { ruleId: string }[];
+    const sarif = JSON.parse(out) as { runs: { results: { ruleId: string }[] }[] };
+    const results = sarif.runs[0]!.results;
     expect(results.map((r) => r.ruleId).sort()).toEqual(['trace-blocks-writes', 'trace-locks-not-observed']);
   });
 

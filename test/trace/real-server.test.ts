@@ -193,8 +193,11 @@ describe('trace on a real PostgreSQL server', () => {
       try {
         const relations = async () =>
           Number(
-            (await client.query("SELECT count(*) AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace"))
-              .rows[0].n,
+            (
+              await client.query<{ n: string }>(
+                "SELECT count(*) AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace",
+              )
+            ).rows[0]!.n,
           );
         await client.query('CREATE TABLE existing (id int PRIMARY KEY, note text)');
         const before = await relations();
@@ -204,7 +207,9 @@ describe('trace on a real PostgreSQL server', () => {
           'Ran in one transaction on the server and rolled it back: the database is unchanged.',
         );
         expect(await relations()).toBe(before);
-        expect((await client.query("SELECT to_regclass('customers') AS r")).rows[0].r).toBeNull();
+        expect(
+          (await client.query<{ r: string | null }>("SELECT to_regclass('customers') AS r")).rows[0]!.r,
+        ).toBeNull();
 
         const cic = stepFor(server, 'CREATE INDEX CONCURRENTLY orders_placed_idx');
         expect(cic.status).toBe('skipped');

@@ -104,7 +104,7 @@ async function serverWritesHere(adminUrl: string, dir: string): Promise<boolean>
 async function tableExists(adminUrl: string, name: string): Promise<boolean> {
   const admin = await connect(adminUrl);
   try {
-    return (await admin.query('SELECT to_regclass($1) IS NOT NULL AS e', [name])).rows[0].e as boolean;
+    return (await admin.query<{ e: boolean }>('SELECT to_regclass($1) IS NOT NULL AS e', [name])).rows[0]!.e;
   } finally {
     await admin.end();
   }
@@ -176,7 +176,9 @@ describe('trace on a real server: the role is checked before anything runs', () 
   serverIt('roles that reach the host or other sessions, directly or through other roles, are refused', async () => {
     const scratch = await scratchDatabase('trace_sec_roles');
     const admin = await connect(SERVER_URL!);
-    const version = Number((await admin.query("SELECT current_setting('server_version_num') AS v")).rows[0].v);
+    const version = Number(
+      (await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v,
+    );
     const created: string[] = [];
     const role = async (name: string, options: string) => {
       const full = `${scratch.role}_${name}`;
@@ -276,7 +278,7 @@ describe('trace on a real server: the role is checked before anything runs', () 
         }
         // An administrator installed dblink in this database: the migration may call it, but not connect with it.
         await other.query('CREATE EXTENSION dblink');
-        const otherPid = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+        const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
         const inputs = bypasses(dir, otherPid, SERVER_URL!);
         const result = await traceSources(inputs, { databaseUrl: scratch.url, allowCommit: true });
 

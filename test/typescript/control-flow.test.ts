@@ -12,6 +12,7 @@ import { lintSources } from '../../src/linter.js';
 import { chooseParser, parseFile } from '../../src/parsers/registry.js';
 import { initSqlParser } from '../../src/parsers/sql/parse-sql.js';
 import { lintAll } from './helpers.js';
+import { stringContaining } from '../helpers/matchers.js';
 
 async function parse(path: string, text: string, dialect: 'postgresql' | 'sqlite' = 'postgresql'): Promise<Migration> {
   await initSqlParser();
@@ -326,7 +327,7 @@ describe('class 5: statements hidden behind promise chains, loops and placeholde
     ].join('\n');
     const m = await parse('2024_01_01_pet.ts', src);
     expect(ops(m, 'downgrade')).toEqual([]);
-    expect(m.downgrade).toMatchObject({ state: 'empty', note: expect.stringContaining('never call .execute()') });
+    expect(m.downgrade).toMatchObject({ state: 'empty', note: stringContaining('never call .execute()') });
     const finding = lintAll([m], false).find((f) => f.rule === 'empty-downgrade');
     expect(finding?.message).toContain(
       "never call .execute(), so they send nothing: db.schema.alterTable('pet').dropColumn('adopted') (line 6)",

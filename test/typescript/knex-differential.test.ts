@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import knexFactory from 'knex';
 import type { Migration } from '../../src/ir/types.js';
 import { generatedMigration, lintAll, normalize, parseTs, sqlOps, verdicts } from './helpers.js';
+import { compileTestCode } from '../helpers/test-code.js';
 
 const require = createRequire(import.meta.url);
 const DIR = resolve('fixtures/knex/migrations');
@@ -44,7 +45,7 @@ function inlineBindings(sql: string, bindings: unknown[]): string {
     const v = bindings[Number(n) - 1];
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     if (v === null || v === undefined) return 'NULL';
-    return `'${String(v).replace(/'/g, "''")}'`;
+    return `'${(typeof v === 'string' ? v : JSON.stringify(v)).replace(/'/g, "''")}'`;
   });
 }
 
@@ -52,7 +53,7 @@ async function loadModule(
   file: string,
 ): Promise<{ up: (k: unknown) => Promise<unknown>; down?: (k: unknown) => Promise<unknown> }> {
   if (file.endsWith('.ts')) return (await import(file)) as never;
-  return require(file);
+  return require(file) as never;
 }
 
 /** Runs a migration module's up and down with the recorder; returns the SQL of each. */
@@ -69,7 +70,7 @@ async function generate(mod: { up: (k: unknown) => Promise<unknown>; down?: (k: 
 /** A CommonJS migration given as source text, evaluated here (test code, never a user's file). */
 function evaluate(source: string) {
   const module = { exports: {} as Record<string, unknown> };
-  new Function('module', 'exports', 'require', source)(module, module.exports, require);
+  compileTestCode(['module', 'exports', 'require'], source)(module, module.exports, require);
   return module.exports as never;
 }
 

@@ -19,6 +19,7 @@ import {
 } from 'kysely';
 import type { Migration } from '../../src/ir/types.js';
 import { generatedMigration, lintAll, normalize, parseTs, sqlOps, verdicts } from './helpers.js';
+import { compileTestCode } from '../helpers/test-code.js';
 
 const DIR = resolve('fixtures/kysely/migrations');
 
@@ -27,7 +28,7 @@ function inline(sql: string, parameters: readonly unknown[]): string {
     const v = parameters[Number(n) - 1];
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     if (v === null || v === undefined) return 'NULL';
-    return `'${String(v).replace(/'/g, "''")}'`;
+    return `'${(typeof v === 'string' ? v : JSON.stringify(v)).replace(/'/g, "''")}'`;
   });
 }
 
@@ -61,7 +62,7 @@ function recordingKysely() {
     async releaseConnection() {},
     async destroy() {},
   };
-  const db = new Kysely<any>({
+  const db = new Kysely<unknown>({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
       createDriver: () => driver,
@@ -72,7 +73,7 @@ function recordingKysely() {
   return { db, take: () => sent.splice(0) };
 }
 
-type Module = { up: (db: Kysely<any>) => Promise<void>; down?: (db: Kysely<any>) => Promise<void> };
+type Module = { up: (db: Kysely<unknown>) => Promise<void>; down?: (db: Kysely<unknown>) => Promise<void> };
 
 async function generate(mod: Module) {
   const { db, take } = recordingKysely();
@@ -212,7 +213,7 @@ describe('kysely builder scenarios: frontend IR = IR of the SQL Kysely compiles'
       const body = source
         .replace(/^\s*import[^\n]*\n/, '')
         .replace(/export async function up\(db: Kysely<any>\)/, 'return async function up(db)');
-      const up = new Function('sql', body)(kysely.sql) as Module['up'];
+      const up = compileTestCode(['sql'], body)(kysely.sql) as Module['up'];
       const sql = await generate({ up });
       const generated = generatedMigration(fromTs, sqlOps(sql.up, 'upgrade'), []);
       expect(fromTs.diagnostics).toEqual([]);

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { MigrationBuilder } from 'node-pg-migrate';
 import type { Migration, TransactionMode } from '../../src/ir/types.js';
 import { generatedMigration, lintAll, normalize, parseTs, sqlOps, verdicts } from './helpers.js';
+import { compileTestCode } from '../helpers/test-code.js';
 
 const require = createRequire(import.meta.url);
 const DIR = resolve('fixtures/node-pg-migrate/migrations');
@@ -173,7 +174,7 @@ describe('node-pg-migrate scenarios: frontend IR = IR of the generated SQL', () 
   SCENARIOS.forEach(([name, source], i) => {
     it(name, async () => {
       const module = { exports: {} as Module };
-      new Function('module', 'exports', 'require', source)(module, module.exports, require);
+      compileTestCode(['module', 'exports', 'require'], source)(module, module.exports, require);
       const mod = module.exports;
       const fromTs = await parseTs(`scenario_${i}.js`, source, 'node-pg-migrate');
       const up = await run(mod.up, mod.shorthands);

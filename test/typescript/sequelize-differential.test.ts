@@ -12,6 +12,7 @@ import { DataTypes, Sequelize } from 'sequelize';
 import type { Migration, Operation } from '../../src/ir/types.js';
 import { assignTransactions } from '../../src/ir/transactions.js';
 import { lintAll, normalize, parseTs, relocate, sqlOps, verdicts } from './helpers.js';
+import { compileTestCode } from '../helpers/test-code.js';
 
 const require = createRequire(import.meta.url);
 /** What Sequelize's own query() does with `replacements` before sending (bypassed by the recorder below). */
@@ -210,7 +211,7 @@ describe('sequelize scenarios: frontend IR = IR of the SQL Sequelize sends', () 
   SCENARIOS.forEach(([name, source], i) => {
     it(name, async () => {
       const module = { exports: {} as Module };
-      new Function('module', 'exports', 'require', source)(module, module.exports, require);
+      compileTestCode(['module', 'exports', 'require'], source)(module, module.exports, require);
       const file = `scenario_${i}.js`;
       const fromTs = await parseTs(file, source);
       const sql = await generate(module.exports, file);

@@ -254,7 +254,7 @@ function columnForeignKey(column: string, fk: ColumnSpec['foreignKeys'][number])
 }
 
 function commentSql(target: string, comment: PyValue | undefined): string | undefined {
-  if (!comment || (comment.kind === 'bool' && comment.value === false)) return undefined;
+  if (!comment || (comment.kind === 'bool' && !comment.value)) return undefined;
   if (comment.kind === 'none') return `COMMENT ON ${target} IS NULL`;
   const text = exactStr(comment);
   return `COMMENT ON ${target} IS ${text === undefined ? 'NULL' : sqlString(text)}`;
@@ -312,7 +312,7 @@ function alterColumn(a: Args, sink: OpSink): void {
   else if (nullable && nullable.kind !== 'none')
     sink.unknown(`nullable=${sourceText(nullable)} is not known statically`);
   const serverDefault = a.get('server_default');
-  if (serverDefault && !(serverDefault.kind === 'bool' && serverDefault.value === false)) {
+  if (serverDefault && !(serverDefault.kind === 'bool' && !serverDefault.value)) {
     if (serverDefault.kind === 'none') sink.op({ kind: 'set-default', table: t, column });
     else sink.op({ kind: 'set-default', table: t, column, default: ir.sqlDefault(serverDefaultClause(serverDefault)) });
   }
@@ -614,7 +614,7 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
     if (c.method === 'where' || c.method === 'filter') filtered = true;
   let cursor: PyValue | undefined = v;
   let verb: string | undefined;
-  while (cursor?.kind === 'call' && !cursor.callee && cursor.receiver) {
+  while (cursor.kind === 'call' && !cursor.callee && cursor.receiver) {
     if (cursor.method && ['update', 'insert', 'delete'].includes(cursor.method)) verb = cursor.method;
     const receiver: PyValue = cursor.receiver;
     const t = tableObject(receiver);

@@ -17,7 +17,7 @@ import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap }
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { builderRowScope, objectProperties, type Scope, type StaticValue, UNKNOWN } from './scope.js';
+import { builderRowScope, objectProperties, type Scope, type StaticValue, staticText, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { doubleQuote, quoteLiteral } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
@@ -37,7 +37,7 @@ function knexColumnType(method: string, args: Node[], scope: Scope): { sql: stri
   };
   const opts = (i: number): Record<string, StaticValue> => {
     const v = scope.known(args[i]);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, StaticValue>) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
   };
   switch (method) {
     case 'increments':
@@ -853,7 +853,7 @@ class KnexReader extends FrameworkReader {
     const later: PendingOp[] = [];
     const fkLinks: ChainLink[] = [];
     let fkName: string | undefined;
-    let primaryKey = Boolean(type.primaryKey);
+    const primaryKey = Boolean(type.primaryKey);
     for (const l of links.slice(1)) {
       const a = l.args ?? [];
       switch (l.name) {
@@ -1009,7 +1009,7 @@ function sqlLiteral(v: StaticValue): string {
 }
 
 function sqlIdentifier(v: StaticValue): string {
-  return String(v).split('.').map(doubleQuote).join('.');
+  return staticText(v).split('.').map(doubleQuote).join('.');
 }
 
 /** Knex positional bindings in plain text: `??` → identifier, `?` → value, `\\?` → a literal `?`. */

@@ -145,7 +145,7 @@ class KyselyReader extends FrameworkReader {
       const exec = links.find((l) => EXECUTE.has(l.name));
       const fn = unwrap(exec?.args?.[0]);
       if (isFunction(fn)) {
-        const param = fn.params[0]?.type === 'Identifier' ? [fn.params[0].name as string] : [];
+        const param = fn.params[0]?.type === 'Identifier' ? [fn.params[0].name] : [];
         this.withBinding(param, [], first.name === 'transaction' ? true : undefined, () => this.walkFunctionBody(fn));
         return true;
       }
@@ -268,7 +268,7 @@ class KyselyReader extends FrameworkReader {
     if (!fn) return col;
     if (!isFunction(fn)) return 'the column builder is not a function written here';
     const body =
-      fn.body?.type === 'BlockStatement'
+      fn.body.type === 'BlockStatement'
         ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument
         : fn.body;
     const expr = unwrap(body);
@@ -467,7 +467,7 @@ class KyselyReader extends FrameworkReader {
           const fn = unwrap(a[1]);
           const body = isFunction(fn)
             ? unwrap(
-                fn.body?.type === 'BlockStatement'
+                fn.body.type === 'BlockStatement'
                   ? fn.body.body.find((s: Node) => s.type === 'ReturnStatement')?.argument
                   : fn.body,
               )

@@ -65,10 +65,10 @@ class MikroOrmReader extends FrameworkReader {
 function mikroTransaction(input: ReadInput): TransactionMode {
   const fn = input.shape.members.get('isTransactional');
   if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression')) return 'wrapped';
-  const stmts = bodyStatements(fn as never);
+  const stmts = bodyStatements(fn);
   const ret =
     stmts.find((s) => s.type === 'ReturnStatement')?.argument ??
-    (fn.body?.type !== 'BlockStatement' ? fn.body : undefined);
+    (fn.body.type !== 'BlockStatement' ? fn.body : undefined);
   return input.scope.known(ret) === false ? 'none' : 'wrapped';
 }
 

@@ -13,11 +13,11 @@
 import type { ColumnDef, ConstraintDef, Direction, QualifiedName, TransactionMode } from '../../ir/types.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { OpDraft } from '../sql/translate.js';
-import { flattenChain, type Node, nodeText, unwrap } from './ast.js';
+import { flattenChain, isNode, type Node, nodeText, unwrap } from './ast.js';
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
+import { objectProperties, type StaticValue, staticText, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { doubleQuote } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
@@ -121,7 +121,7 @@ class PgmReader extends FrameworkReader {
   private funcSql(node: Node | undefined): string | undefined {
     const n = unwrap(node);
     if (n?.type === 'NewExpression' && n.callee.type === 'Identifier' && n.callee.name === 'PgLiteral')
-      return this.scope.string(n.arguments?.[0]);
+      return this.scope.string(n.arguments[0]);
     if (n?.type !== 'CallExpression') return undefined;
     const chain = flattenChain(n);
     const last = chain.links[chain.links.length - 1];
@@ -176,7 +176,7 @@ class PgmReader extends FrameworkReader {
 
   private node(o: ColumnOptions, key: string): Node | undefined {
     const v = o.get(key);
-    return v && typeof v === 'object' && 'range' in v ? (v as Node) : undefined;
+    return v && typeof v === 'object' && 'range' in v && isNode(v) ? v : undefined;
   }
 
   private defaultOf(o: ColumnOptions): ColumnDef['default'] | null | undefined {
@@ -280,11 +280,11 @@ class PgmReader extends FrameworkReader {
     const check = this.scope.value(p.get('check'));
     if (typeof check === 'string') out.push(ir.checkConstraint(check, name ?? `${t.name}_chck`));
     else if (Array.isArray(check))
-      check.forEach((c, i) => out.push(ir.checkConstraint(String(c), name ?? `${t.name}_chck_${i + 1}`)));
+      check.forEach((c, i) => out.push(ir.checkConstraint(staticText(c), name ?? `${t.name}_chck_${i + 1}`)));
     const unique = this.scope.value(p.get('unique'));
     if (unique !== UNKNOWN && unique !== undefined) {
       const groups = (Array.isArray(unique) ? unique : [unique]).map((u) =>
-        Array.isArray(u) ? u.map(String) : [String(u)],
+        Array.isArray(u) ? u.map(staticText) : [staticText(u)],
       );
       const nested = Array.isArray(unique) && unique.some((u) => Array.isArray(u));
       for (const cols of nested ? groups : [groups.flat()])
@@ -334,7 +334,7 @@ class PgmReader extends FrameworkReader {
 
   protected frameworkCall(call: Node, chain: FrameworkChain): boolean {
     const links = chain.links;
-    let link = links[0];
+    const link = links[0];
     if (!link) return false;
     const opts = this.emitOptions(chain);
     const what = nodeText(this.source, call);
@@ -611,7 +611,7 @@ class PgmReader extends FrameworkReader {
         i += m![0].length - 1;
         continue;
       }
-      text += e.text[i];
+      text += e.text[i]!;
       offsets.push(e.offsets[i]!);
     }
     offsets.push(e.offsets[e.text.length]!);

@@ -19,6 +19,17 @@ import {
 export const UNKNOWN: unique symbol = Symbol('unknown');
 export type StaticValue = string | number | boolean | null | undefined | StaticValue[] | { [key: string]: StaticValue };
 
+/** `String(v)` spelled out for each shape a static value takes: an array joins its elements' text by commas, an object is `[object Object]`. */
+export function staticText(v: StaticValue): string {
+  if (Array.isArray(v)) return joinStatic(v, ',');
+  return typeof v === 'object' && v !== null ? '[object Object]' : String(v);
+}
+
+/** `items.join(separator)` as JavaScript does it: null and undefined elements become ''. */
+export function joinStatic(items: readonly StaticValue[], separator: string): string {
+  return items.map((e) => (e === null || e === undefined ? '' : staticText(e))).join(separator);
+}
+
 /** The database a run targets (`--dialect`). */
 export type TargetDialect = 'postgresql' | 'sqlite';
 

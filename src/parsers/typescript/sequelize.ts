@@ -19,7 +19,7 @@ import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeTe
 import { bindPlaceholders, type EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { objectProperties, UNKNOWN } from './scope.js';
+import { joinStatic, objectProperties, staticText, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { doubleQuoteQualified } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
@@ -32,7 +32,7 @@ declare module '../../ir/types.js' {
 
 /** Sequelize DataTypes → the SQL its Postgres dialect writes (`args` are the type's call arguments). */
 function sequelizeType(name: string, args: (string | number | undefined)[]): string | undefined {
-  const n = (i: number) => (typeof args[i] === 'number' ? (args[i] as number) : undefined);
+  const n = (i: number) => (typeof args[i] === 'number' ? args[i] : undefined);
   switch (name) {
     case 'STRING':
       return `VARCHAR(${n(0) ?? 255})`;
@@ -159,7 +159,7 @@ class SequelizeReader extends FrameworkReader {
       const first = head.args?.[0];
       const fromObject = objectProperties(this.scope, first)?.props.get('values');
       const values = fromObject ? this.scope.stringList(fromObject) : head.args?.map((a) => this.scope.string(a));
-      return values && values.every((v) => v !== undefined) ? { enumValues: values as string[] } : { enumValues: [] };
+      return values && values.every((v) => v !== undefined) ? { enumValues: values } : { enumValues: [] };
     }
     const args = (head.args ?? []).map((a) => {
       const v = this.scope.value(a);
@@ -396,7 +396,7 @@ class SequelizeReader extends FrameworkReader {
           typeof nameOrFields === 'string'
             ? nameOrFields
             : Array.isArray(nameOrFields)
-              ? underscore(`${t.name}_${nameOrFields.join('_')}`)
+              ? underscore(`${t.name}_${joinStatic(nameOrFields, '_')}`)
               : undefined;
         if (name === undefined) return (this.c.unknown(call, what, 'the index name is not a constant', opts), true);
         const concurrently =
@@ -640,7 +640,7 @@ class SequelizeReader extends FrameworkReader {
   private constraintOptions(t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
     const p = objectProperties(this.scope, node)?.props;
     if (!p) return undefined;
-    const type = String(this.scope.known(p.get('type')) ?? '').toLowerCase();
+    const type = staticText(this.scope.known(p.get('type')) ?? '').toLowerCase();
     const fields = this.scope.stringList(p.get('fields'));
     const name = this.scope.string(p.get('name'));
     if (!fields) return undefined;

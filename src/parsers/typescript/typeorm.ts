@@ -136,7 +136,7 @@ class TypeOrmReader extends FrameworkReader {
     if (v !== undefined) return ir.relationName(v);
     const inner = unwrapAwait(n);
     if (inner?.type === 'NewExpression' && inner.callee.type === 'Identifier' && inner.callee.name === 'Table')
-      return this.table(objectProperties(this.scope, inner.arguments?.[0])?.props.get('name'));
+      return this.table(objectProperties(this.scope, inner.arguments[0])?.props.get('name'));
     if (inner?.type === 'CallExpression') {
       const chain = this.expand(flattenChain(inner));
       const last = chain?.links[chain.links.length - 1];
@@ -148,7 +148,7 @@ class TypeOrmReader extends FrameworkReader {
   /** The options object of `new TableColumn({…})` / `new TableIndex({…})` / a plain object. */
   private options(node: Node | undefined): Map<string, Node> | undefined {
     const n = unwrap(this.scope.resolve(node));
-    const obj = n?.type === 'NewExpression' ? n.arguments?.[0] : n;
+    const obj = n?.type === 'NewExpression' ? n.arguments[0] : n;
     return objectProperties(this.scope, obj)?.props;
   }
 
