@@ -25,6 +25,8 @@ export interface ItemSpans {
    * (the next inline constraint's location). Undefined when the location is unknown.
    */
   item(location: number | undefined, until?: number): SourceSpan | undefined;
+  /** The one token (a name, a literal, a bracket) at a parse-tree `location`. Undefined when the location is unknown. */
+  token(location: number | undefined): SourceSpan | undefined;
   /**
    * Each sub-command of an ALTER TABLE whose relation name starts at `relationLocation`, in order;
    * undefined when the text does not show exactly `count` of them.
@@ -205,6 +207,11 @@ export function spansFromTokens(statement: StatementText, scan: () => Tokens): I
       const from = indexAt(location);
       if (from < 0) return undefined;
       return spanOf(from, itemEnd(from, until === undefined ? undefined : charAt(until)));
+    },
+    token(location) {
+      if (location === undefined || location < 0) return undefined;
+      const at = indexAt(location);
+      return at < 0 ? undefined : spanOf(at, at);
     },
     subcommands(relationLocation, count) {
       if (relationLocation === undefined || relationLocation < 0) return undefined;
