@@ -795,6 +795,23 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
         },
       ];
     }
+    case 'CreateForeignTableStmt': {
+      // No data of its own to lock or rewrite; its column names are still checked.
+      const s = fieldsOf(stmt, 'CreateForeignTableStmt');
+      const columns = (s.base?.tableElts ?? []).flatMap((el) => {
+        const column = nodeOf(el, 'ColumnDef');
+        const span = spans?.token(column?.location);
+        return column?.colname ? [span ? { name: column.colname, span } : { name: column.colname }] : [];
+      });
+      return [
+        {
+          kind: 'other',
+          statementType: type,
+          table: rangeVarName(s.base?.relation),
+          ...someLists(columns.length ? [{ clause: 'output', columns }] : []),
+        },
+      ];
+    }
     case 'CreateTrigStmt': {
       const s = fieldsOf(stmt, 'CreateTrigStmt');
       return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.trigname }];
