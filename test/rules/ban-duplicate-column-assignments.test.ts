@@ -44,7 +44,12 @@ ruleTester(banDuplicateColumnAssignments, {
     {
       name: "Squawk's duplicate_assignment_err",
       sql: 'drop table k;\ncreate table k (\n  a int,\n  b int,\n  c int\n);\nupdate k\nset\n  a = 1,\n  a = 1,\n  b = 2,\n  c = 3;',
-      errors: [{ line: 10, message: `Column a is assigned more than once in one SET list: PostgreSQL rejects the statement with ${SET_ERROR('a')}` }],
+      errors: [
+        {
+          line: 10,
+          message: `Column a is assigned more than once in one SET list: PostgreSQL rejects the statement with ${SET_ERROR('a')}`,
+        },
+      ],
     },
     {
       name: "Squawk's duplicate_multiple_column_assignment_err",
@@ -72,7 +77,12 @@ ruleTester(banDuplicateColumnAssignments, {
     {
       name: "Squawk's insert_err",
       sql: 'insert into t (a, a)\nvalues (1, 2);',
-      errors: [{ line: 1, message: `Column a is listed more than once in the INSERT column list: PostgreSQL rejects the statement with ${LIST_ERROR('a')}` }],
+      errors: [
+        {
+          line: 1,
+          message: `Column a is listed more than once in the INSERT column list: PostgreSQL rejects the statement with ${LIST_ERROR('a')}`,
+        },
+      ],
     },
     {
       name: "Squawk's merge_insert_err",
@@ -82,7 +92,12 @@ ruleTester(banDuplicateColumnAssignments, {
     {
       name: "Squawk's create_table_err",
       sql: 'create table t (\n  a int,\n  a text\n);',
-      errors: [{ line: 3, message: `Column a is specified more than once among the columns of t: PostgreSQL rejects the statement with ${LIST_ERROR('a')}` }],
+      errors: [
+        {
+          line: 3,
+          message: `Column a is specified more than once among the columns of t: PostgreSQL rejects the statement with ${LIST_ERROR('a')}`,
+        },
+      ],
     },
     {
       name: "Squawk's create_foreign_table_err",
@@ -135,6 +150,16 @@ ruleTester(banDuplicateColumnAssignments, {
       name: 'materialized view with a join that names id twice',
       sql: 'CREATE MATERIALIZED VIEW account_users AS\nSELECT a.id, u.id\nFROM accounts a JOIN users u ON u.account_id = a.id;',
       errors: [{ line: 2, message: 'specified more than once among the columns of account_users' }],
+    },
+    {
+      name: 'casts of literals are named by their type',
+      sql: 'CREATE VIEW v AS SELECT 1::int, 2::int;',
+      errors: [{ line: 1, message: LIST_ERROR('int4') }],
+    },
+    {
+      name: 'CASE without an ELSE column is named case',
+      sql: 'CREATE VIEW v AS SELECT CASE WHEN true THEN 1 END, CASE WHEN false THEN 2 END;',
+      errors: [{ line: 1, message: LIST_ERROR('case') }],
     },
     {
       name: 'a column named three times: one finding, at the second',
