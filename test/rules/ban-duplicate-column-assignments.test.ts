@@ -181,6 +181,14 @@ describe('ban-duplicate-column-assignments positions', () => {
     ]);
   });
 
+  it('points at a qualified column reference whole', async () => {
+    const [finding] = await runRule(banDuplicateColumnAssignments, {
+      sql: 'CREATE VIEW owners AS\nSELECT a.id,\n       "u".id\nFROM accounts a JOIN users u ON u.id = a.owner_id;',
+    });
+    expect(finding).toMatchObject({ line: 3, column: 8, endLine: 3, endColumn: 14 });
+    expect(finding?.related?.map((r) => [r.line, r.column, r.endColumn])).toEqual([[2, 8, 12]]);
+  });
+
   it('points at the alias-less expression Postgres names the column after', async () => {
     const [finding] = await runRule(banDuplicateColumnAssignments, {
       sql: 'CREATE VIEW v AS SELECT coalesce(a, 0), coalesce(b, 0) FROM t;',

@@ -39,15 +39,23 @@ export function outputColumns(aliases: Node[] | undefined, query: Node | undefin
     const target = nodeOf(wrapped, 'ResTarget');
     const name = target && outputName(target);
     // `*` and expressions whose name is not worked out here are left out: never a guessed clash.
-    if (name !== undefined) columns.push(listed(name, target?.location, spans));
+    // An unaliased column reference is pointed at whole (`u.id`: three tokens).
+    const fields = target?.name ? undefined : nodeOf(target?.val, 'ColumnRef')?.fields?.length;
+    if (name !== undefined) columns.push(listed(name, target?.location, spans, false, fields ? 2 * fields - 1 : 1));
   }
   return [{ clause: 'output', columns }];
 }
 
-function listed(name: string, location: number | undefined, spans: ItemSpans | undefined, part = false): ListedColumn {
+function listed(
+  name: string,
+  location: number | undefined,
+  spans: ItemSpans | undefined,
+  part = false,
+  tokens = 1,
+): ListedColumn {
   const column: ListedColumn = { name };
   if (part) column.part = true;
-  const span = spans?.token(location);
+  const span = spans?.token(location, tokens);
   if (span) column.span = span;
   return column;
 }

@@ -25,8 +25,11 @@ export interface ItemSpans {
    * (the next inline constraint's location). Undefined when the location is unknown.
    */
   item(location: number | undefined, until?: number): SourceSpan | undefined;
-  /** The one token (a name, a literal, a bracket) at a parse-tree `location`. Undefined when the location is unknown. */
-  token(location: number | undefined): SourceSpan | undefined;
+  /**
+   * The token (a name, a literal, a bracket) at a parse-tree `location`, or the run of `count` tokens
+   * from it (`u.id` is three). Undefined when the location is unknown.
+   */
+  token(location: number | undefined, count?: number): SourceSpan | undefined;
   /**
    * Each sub-command of an ALTER TABLE whose relation name starts at `relationLocation`, in order;
    * undefined when the text does not show exactly `count` of them.
@@ -208,10 +211,11 @@ export function spansFromTokens(statement: StatementText, scan: () => Tokens): I
       if (from < 0) return undefined;
       return spanOf(from, itemEnd(from, until === undefined ? undefined : charAt(until)));
     },
-    token(location) {
+    token(location, count = 1) {
       if (location === undefined || location < 0) return undefined;
       const at = indexAt(location);
-      return at < 0 ? undefined : spanOf(at, at);
+      if (at < 0) return undefined;
+      return spanOf(at, Math.min(at + Math.max(count, 1), scanned().tokens.end.length) - 1);
     },
     subcommands(relationLocation, count) {
       if (relationLocation === undefined || relationLocation < 0) return undefined;
