@@ -4,6 +4,7 @@
  * which rejects it with the error the message quotes; every valid one it accepts (given the tables).
  */
 import { describe, expect, it } from 'vitest';
+import knexFactory from 'knex';
 import { ruleTester, runRule } from '../helpers/rule-tester.js';
 import { banDuplicateColumnAssignments } from '../../src/rules/ban-duplicate-column-assignments.js';
 
@@ -195,5 +196,34 @@ describe('ban-duplicate-column-assignments positions', () => {
     });
     expect(finding).toMatchObject({ line: 1, column: 41 });
     expect(finding?.message).toContain(LIST_ERROR('coalesce'));
+  });
+});
+
+describe('ban-duplicate-column-assignments on a Knex migration', () => {
+  it('flags the column a builder callback defines twice, as Knex sends both to Postgres', async () => {
+    const build = (t: { increments(n: string): unknown; string(n: string): unknown; text(n: string): unknown }) => {
+      t.increments('id');
+      t.string('email');
+      t.text('email');
+    };
+    // What Knex sends: both definitions, which PostgreSQL rejects (column "email" specified more than once).
+    const knex = knexFactory({ client: 'pg' });
+    expect(knex.schema.createTable('users', build).toString()).toBe(
+      'create table "users" ("id" serial primary key, "email" varchar(255), "email" text)',
+    );
+    const findings = await runRule(banDuplicateColumnAssignments, {
+      file: 'migrations/20240301120000_users.js',
+      sql:
+        "exports.up = async function (knex) {\n  await knex.schema.createTable('users', (t) => {\n    t.increments('id');\n" +
+        "    t.string('email');\n    t.text('email');\n  });\n};\n\nexports.down = async function (knex) {\n  await knex.schema.dropTable('users');\n};\n",
+    });
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [
+        5,
+        expect.stringContaining(
+          `Column email is specified more than once among the columns of users: PostgreSQL rejects the statement with ${LIST_ERROR('email')}`,
+        ),
+      ],
+    ]);
   });
 });
