@@ -53,9 +53,9 @@ describe('fixtures/sql', () => {
       'golang-migrate': 14,
       'node-pg-migrate-sql': 4,
       prisma: 5,
-      sql: 18,
+      sql: 19,
     });
-    expect(report.summary.files).toBe(64);
+    expect(report.summary.files).toBe(65);
     // error-level findings (the syntax error among them) fail the run
     expect(code).toBe(1);
   });
@@ -73,6 +73,7 @@ describe('fixtures/sql', () => {
       'changing-column-type@hand-written/008_rename_and_retype.sql:7',
       'require-concurrent-index-deletion@hand-written/009_drop_legacy.sql:2',
       'ban-drop-column@hand-written/009_drop_legacy.sql:4',
+      'ban-duplicate-column-assignments@hand-written/015_support_order_view.sql:6',
       'ban-drop-table@hand-written/009_drop_legacy.sql:6',
       'ban-drop-not-null@hand-written/009_drop_legacy.sql:8',
       'ban-uncommitted-transaction@hand-written/010_backfill_order_status.sql:3',

@@ -107,6 +107,26 @@ export interface ColumnDef {
   span?: SourceSpan;
 }
 
+/** A column named in a list where Postgres allows each column once (see `ColumnList`). */
+export interface ListedColumn {
+  /** The name as Postgres folds it; for a query's output column without an alias, the name Postgres infers. */
+  name: string;
+  /** Assigns a field or an element of the column (`SET a.x = …`, `a[1] = …`), not the whole column. */
+  part?: boolean;
+  span?: SourceSpan;
+}
+
+/**
+ * The columns of one clause, in order and with repeats kept: the `SET` list of an UPDATE, of an
+ * `ON CONFLICT DO UPDATE` or of a MERGE action (`set`); the column list of an INSERT (`insert`); the
+ * column names a view, `CREATE TABLE … AS` or `SELECT … INTO` defines, from its own list or else from
+ * the query's output columns (`output`).
+ */
+export interface ColumnList {
+  clause: 'set' | 'insert' | 'output';
+  columns: ListedColumn[];
+}
+
 export interface OpBase {
   /** The op's own source: the statement or call, or its sub-command when one statement gives several ops. */
   span: SourceSpan;
@@ -168,6 +188,8 @@ export interface CreateTableOp extends OpBase {
   partitionOf?: QualifiedName;
   /** The frontend could not read every column (an `unknown` op says which): `columns` lists those it read. */
   partial?: boolean;
+  /** `CREATE TABLE … AS` / `SELECT … INTO`: the column names it defines, when the frontend read them. */
+  columnLists?: ColumnList[];
 }
 export interface DropTableOp extends OpBase {
   kind: 'drop-table';
@@ -377,6 +399,8 @@ export interface DataChangeOp extends OpBase {
   rowsFromQuery?: boolean;
   /** Columns the statement writes (`UPDATE … SET a = …`, `INSERT INTO t (a, …)`), when the frontend read them. */
   assigns?: string[];
+  /** Each clause that lists columns (`SET`, an INSERT's column list), with positions and repeats, when the frontend read them. */
+  columnLists?: ColumnList[];
   /** Columns the statement reads anywhere (values, `WHERE`, sub-queries), when the frontend read them. */
   reads?: string[];
   /** Tables the statement reads or writes (its target, `FROM`, `USING`, sub-queries), when the frontend read them. */
@@ -404,6 +428,8 @@ export interface OtherOp extends OpBase {
   detail?: string;
   /** The statement creates this relation (`table`): a view or a materialized view. */
   createsRelation?: 'view' | 'materialized-view';
+  /** For a created view or materialized view: the column names it defines, when the frontend read them. */
+  columnLists?: ColumnList[];
   /** `ALTER TABLE parent ATTACH PARTITION child`: the table attached (`table` is the parent). */
   partition?: QualifiedName;
   /** `ALTER TABLE child INHERIT parent` / `NO INHERIT parent`: the parent. */

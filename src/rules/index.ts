@@ -50,6 +50,7 @@ import { preferBigintOverSmallint } from './prefer-bigint-over-smallint.js';
 import { requireStatementTimeout } from './require-statement-timeout.js';
 import { requireTableSchema } from './require-table-schema.js';
 import { preferRobustStmts } from './prefer-robust-stmts.js';
+import { banDuplicateColumnAssignments } from './ban-duplicate-column-assignments.js';
 import { undefinedName } from './undefined-name.js';
 import { editedMigration } from './edited-migration.js';
 // -- hazards (imports) --
@@ -102,6 +103,7 @@ export const ALL_RULES: readonly FindingKind[] = [
   banAlterDomainWithAddConstraint,
   banCreateDomainWithConstraint,
   preferRepack,
+  banDuplicateColumnAssignments,
   // -- naming, drop and type-preference rules --
   renamingColumn,
   renamingTable,

@@ -26,6 +26,11 @@ export interface ItemSpans {
    */
   item(location: number | undefined, until?: number): SourceSpan | undefined;
   /**
+   * The token (a name, a literal, a bracket) at a parse-tree `location`, or the run of `count` tokens
+   * from it (`u.id` is three). Undefined when the location is unknown.
+   */
+  token(location: number | undefined, count?: number): SourceSpan | undefined;
+  /**
    * Each sub-command of an ALTER TABLE whose relation name starts at `relationLocation`, in order;
    * undefined when the text does not show exactly `count` of them.
    */
@@ -205,6 +210,12 @@ export function spansFromTokens(statement: StatementText, scan: () => Tokens): I
       const from = indexAt(location);
       if (from < 0) return undefined;
       return spanOf(from, itemEnd(from, until === undefined ? undefined : charAt(until)));
+    },
+    token(location, count = 1) {
+      if (location === undefined || location < 0) return undefined;
+      const at = indexAt(location);
+      if (at < 0) return undefined;
+      return spanOf(at, Math.min(at + Math.max(count, 1), scanned().tokens.end.length) - 1);
     },
     subcommands(relationLocation, count) {
       if (relationLocation === undefined || relationLocation < 0) return undefined;

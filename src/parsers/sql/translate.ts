@@ -4,6 +4,7 @@
  */
 import type {
   ColumnDef,
+  ColumnList,
   ConstraintDef,
   ConstraintType,
   DataChangeRowScope,
@@ -28,6 +29,7 @@ import type {
   PartitionSpec,
 } from '@pgsql/types';
 import type { ItemSpans } from './item-spans.js';
+import { assignedColumns, outputColumns } from './column-lists.js';
 import {
   type Node,
   fieldsOf,
@@ -439,11 +441,23 @@ function references(
   for (const v of Object.values(value)) references(v, into, depth + 1);
 }
 
+/** `{ columnLists }` when there are any, else nothing (the field stays absent). */
+function someLists(columnLists: ColumnList[]): { columnLists?: ColumnList[] } {
+  return columnLists.length ? { columnLists } : {};
+}
+
 /** What a data-changing statement writes and reads, and whether its rows come from a query. */
 function columnsTouched(
   type: string,
   s: InsertStmt | UpdateStmt | DeleteStmt | MergeStmt,
-): { assigns?: string[]; reads: string[]; sources: QualifiedName[]; rowsFromQuery?: boolean } {
+  spans?: ItemSpans,
+): {
+  assigns?: string[];
+  columnLists?: ColumnList[];
+  reads: string[];
+  sources: QualifiedName[];
+  rowsFromQuery?: boolean;
+} {
   const targets = (list: Node[] | undefined) =>
     (list ?? []).map((t) => nodeOf(t, 'ResTarget')?.name).filter((n): n is string => typeof n === 'string');
   const seen = { columns: new Set<string>(), tables: new Map<string, QualifiedName>() };
@@ -454,14 +468,38 @@ function columnsTouched(
     seen.tables.set(`${t.schema ?? ''}.${t.name}`, t);
   }
   const read = { reads: [...seen.columns], sources: [...seen.tables.values()] };
-  if (type === 'UpdateStmt') return { assigns: targets((s as UpdateStmt).targetList), ...read };
+  const lists = (...found: (ColumnList | undefined)[]) =>
+    someLists(found.filter((l): l is ColumnList => l !== undefined));
+  if (type === 'UpdateStmt') {
+    const update = s as UpdateStmt;
+    return { assigns: targets(update.targetList), ...lists(assignedColumns('set', update.targetList, spans)), ...read };
+  }
   if (type === 'InsertStmt') {
     const insert = s as InsertStmt;
     const select = nodeOf(insert.selectStmt, 'SelectStmt');
     return {
       assigns: targets(insert.cols),
+      ...lists(
+        assignedColumns('insert', insert.cols, spans),
+        assignedColumns('set', insert.onConflictClause?.targetList, spans),
+      ),
       ...read,
       ...(select && !select.valuesLists ? { rowsFromQuery: true } : {}),
+    };
+  }
+  if (type === 'MergeStmt') {
+    const actions = ((s as MergeStmt).mergeWhenClauses ?? []).map((c) => nodeOf(c, 'MergeWhenClause'));
+    return {
+      ...lists(
+        ...actions.map((a) =>
+          a?.commandType === 'CMD_INSERT'
+            ? assignedColumns('insert', a.targetList, spans)
+            : a?.commandType === 'CMD_UPDATE'
+              ? assignedColumns('set', a.targetList, spans)
+              : undefined,
+        ),
+      ),
+      ...read,
     };
   }
   return read;
@@ -506,6 +544,7 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
     }
     case 'CreateTableAsStmt': {
       const s = fieldsOf(stmt, 'CreateTableAsStmt');
+      const outputLists = someLists(outputColumns(s.into?.colNames, s.query, spans));
       if (s.objtype === 'OBJECT_MATVIEW')
         return [
           {
@@ -513,6 +552,7 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
             statementType: 'CreateMaterializedViewStmt',
             table: rangeVarName(s.into?.rel),
             createsRelation: 'materialized-view',
+            ...outputLists,
           },
         ];
       return [
@@ -525,6 +565,7 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
           asSelect: true,
           partitioned: false,
           temporary: s.into?.rel?.relpersistence === 't',
+          ...outputLists,
         },
       ];
     }
@@ -672,6 +713,7 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
           table: rangeVarName(s.view),
           createsRelation: 'view',
           detail: s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW',
+          ...someLists(outputColumns(s.aliases, s.query, spans)),
         },
       ];
     }
@@ -682,7 +724,7 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
           kind: 'data-change',
           statementType: type,
           table: rangeVarName(s.relation),
-          ...columnsTouched(type, s),
+          ...columnsTouched(type, s, spans),
           ...insertScope(s.selectStmt),
         },
       ];
@@ -695,7 +737,7 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
           kind: 'data-change',
           statementType: type,
           table: rangeVarName(s.relation),
-          ...columnsTouched(type, s),
+          ...columnsTouched(type, s, spans),
           ...whereScope(s.whereClause),
         },
       ];
@@ -707,7 +749,7 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
           kind: 'data-change',
           statementType: type,
           table: rangeVarName(s.relation),
-          ...columnsTouched(type, s),
+          ...columnsTouched(type, s, spans),
           rowScope: 'unknown',
         },
       ];
@@ -720,7 +762,10 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
       return [op];
     }
     case 'SelectStmt': {
-      return [{ kind: 'data-change', statementType: type }];
+      // SELECT … INTO creates a table named by the query's output columns.
+      const s = fieldsOf(stmt, 'SelectStmt');
+      const into = s.intoClause ? someLists(outputColumns(undefined, stmt, spans)) : {};
+      return [{ kind: 'data-change', statementType: type, ...into }];
     }
     case 'VacuumStmt': {
       const s = fieldsOf(stmt, 'VacuumStmt');
@@ -747,6 +792,23 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
           statementType: type,
           table: rangeVarName(s.relation),
           detail: s.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW',
+        },
+      ];
+    }
+    case 'CreateForeignTableStmt': {
+      // No data of its own to lock or rewrite; its column names are still checked.
+      const s = fieldsOf(stmt, 'CreateForeignTableStmt');
+      const columns = (s.base?.tableElts ?? []).flatMap((el) => {
+        const column = nodeOf(el, 'ColumnDef');
+        const span = spans?.token(column?.location);
+        return column?.colname ? [span ? { name: column.colname, span } : { name: column.colname }] : [];
+      });
+      return [
+        {
+          kind: 'other',
+          statementType: type,
+          table: rangeVarName(s.base?.relation),
+          ...someLists(columns.length ? [{ clause: 'output', columns }] : []),
         },
       ];
     }
