@@ -200,8 +200,19 @@ function alembicSql(calls: string[]): (string | { error: string })[] {
 }
 
 function comparable(op: Operation): unknown {
-  // `reads`/`assigns` are read from SQL text; the frontend renders builders without every clause and leaves them out.
-  const dropped = ['statementIndex', 'inBatch', 'sql', 'oldType', 'revision', 'inTransaction', 'reads', 'assigns'];
+  // `reads`/`assigns`/`columnLists` are read from SQL text; the frontend renders builders without every clause
+  // and leaves them out.
+  const dropped = [
+    'statementIndex',
+    'inBatch',
+    'sql',
+    'oldType',
+    'revision',
+    'inTransaction',
+    'reads',
+    'assigns',
+    'columnLists',
+  ];
   const rest = Object.fromEntries(Object.entries(op).filter(([k]) => !dropped.includes(k)));
   // Positions (of the op, its statement, its columns and constraints) are in different texts on each side.
   return withoutPositions(rest);

@@ -154,6 +154,7 @@ class BodyWalker {
           if (op.kind === 'data-change') {
             delete op.reads;
             delete op.assigns;
+            delete op.columnLists;
           }
         }
         pythonComputedDefaults(result.ops);
