@@ -77,20 +77,22 @@ describe.each(readdirSync(CASES).sort())('--fix golden: %s', (name) => {
 
   // Differential: real Alembic (offline mode) writes the rewritten revisions' SQL, which must run the
   // index build outside its transaction and lint clean of the case's rules
-  it.runIf(name.startsWith('alembic-') && ALEMBIC_AVAILABLE)('real Alembic writes SQL that lints clean', async () => {
-    const project = tempDir('ml-fix-alembic-');
-    cpSync(join(ALEMBIC_FIXTURES, 'project', 'alembic.ini'), join(project, 'alembic.ini'));
-    for (const f of ['env.py', 'script.py.mako'])
-      cpSync(join(ALEMBIC_FIXTURES, 'project', 'migrations', f), join(project, 'migrations', f));
-    cpSync(join(root, 'input'), project, { recursive: true });
-    cpSync(join(root, 'expected'), project, { recursive: true });
-    const r = runAlembic(project, ['upgrade', 'head', '--sql']);
-    expect(r.status, r.stderr).toBe(0);
-    if (rules.includes('require-concurrent-index-creation'))
-      expect(r.stdout).toMatch(/COMMIT;\n\nCREATE INDEX CONCURRENTLY \w+ ON orders \(customer_id\);\n\nBEGIN;/);
-    const sqlDir = tempDir('ml-fix-alembic-sql-');
-    writeFileSync(join(sqlDir, 'upgrade_head.sql'), r.stdout);
-    const report = JSON.parse((await cli(['--no-config', '--format', 'json', '.'], sqlDir)).stdout) as Report;
-    expect(report.findings.filter((f) => f.rule === 'parse-error' || rules.includes(f.rule))).toEqual([]);
-  });
+  // only the Alembic cases have revisions for Alembic to run
+  if (name.startsWith('alembic-'))
+    it.runIf(ALEMBIC_AVAILABLE)('real Alembic writes SQL that lints clean', async () => {
+      const project = tempDir('ml-fix-alembic-');
+      cpSync(join(ALEMBIC_FIXTURES, 'project', 'alembic.ini'), join(project, 'alembic.ini'));
+      for (const f of ['env.py', 'script.py.mako'])
+        cpSync(join(ALEMBIC_FIXTURES, 'project', 'migrations', f), join(project, 'migrations', f));
+      cpSync(join(root, 'input'), project, { recursive: true });
+      cpSync(join(root, 'expected'), project, { recursive: true });
+      const r = runAlembic(project, ['upgrade', 'head', '--sql']);
+      expect(r.status, r.stderr).toBe(0);
+      if (rules.includes('require-concurrent-index-creation'))
+        expect(r.stdout).toMatch(/COMMIT;\n\nCREATE INDEX CONCURRENTLY \w+ ON orders \(customer_id\);\n\nBEGIN;/);
+      const sqlDir = tempDir('ml-fix-alembic-sql-');
+      writeFileSync(join(sqlDir, 'upgrade_head.sql'), r.stdout);
+      const report = JSON.parse((await cli(['--no-config', '--format', 'json', '.'], sqlDir)).stdout) as Report;
+      expect(report.findings.filter((f) => f.rule === 'parse-error' || rules.includes(f.rule))).toEqual([]);
+    });
 });

@@ -293,8 +293,9 @@ describe.runIf(hasChromium)('the playground in Chromium', () => {
 
 // Without Chromium the test above is skipped; this names why in the run's output.
 if (!hasChromium) console.warn(`playground browser test skipped: no Chromium at ${CHROMIUM}`);
-describe.skipIf(hasChromium)('the playground in Chromium', () => {
-  it.skip(`needs Chromium: none at ${CHROMIUM} (apt-get install chromium, or set MIGRATION_LINT_CHROMIUM)`, () => {
-    // never runs
+if (!hasChromium)
+  describe('the playground in Chromium', () => {
+    it.skip(`needs Chromium: none at ${CHROMIUM} (apt-get install chromium, or set MIGRATION_LINT_CHROMIUM)`, () => {
+      // never runs
+    });
   });
-});
