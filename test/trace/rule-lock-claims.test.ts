@@ -15,6 +15,7 @@ import { traceSources } from '../../src/trace/index.js';
 import type { StepResult } from '../../src/trace/types.js';
 import type { TraceResult } from '../../src/trace/index.js';
 import type { LockClaim } from '../../src/rules/types.js';
+import { strongestMode } from '../../src/analysis/locks.js';
 import {
   closePglite,
   file,
@@ -57,7 +58,7 @@ function expectClaim(result: TraceResult, claim: LockClaim): void {
   expect(flagged.length, 'the claimed statement must be there').toBeGreaterThan(0);
   expect(problems(result, 1), `the claimed statement must run on ${where}`).toEqual([]);
   const taken = flagged.flatMap((r) => lockOn(r, claim.relation)?.modes ?? []);
-  const strongest = taken.length ? taken.reduce((a, b) => (ranks(b) > ranks(a) ? b : a)) : 'no lock';
+  const strongest = strongestMode(taken) ?? 'no lock';
   expect({ relation: claim.relation, strongest }, `on ${where}: ${flagged.map(describeStep).join('; ')}`).toEqual({
     relation: claim.relation,
     strongest: claim.mode,
@@ -121,17 +122,3 @@ describe('lock claims in rule docs, checked on Postgres', () => {
     });
   }
 });
-
-const ORDER = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-];
-function ranks(mode: string): number {
-  return ORDER.indexOf(mode);
-}
