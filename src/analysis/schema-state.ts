@@ -3,6 +3,7 @@
  * checks, which table each index is on, and the relations a migration created. The engine updates it
  * op by op; rules read it through their context.
  */
+import { mentionsColumn } from '../ir/identifiers.js';
 import type { ColumnDef, ConstraintDef, ConstraintType, Operation, QualifiedName, TypeRef } from '../ir/types.js';
 
 /** What the migration set has shown about one constraint so far. */
@@ -174,11 +175,13 @@ export class SchemaState {
       case 'drop-column': {
         this.cols(op.table).delete(op.column);
         // Postgres drops the constraints that involve the column (ALTER TABLE … DROP COLUMN).
-        const mentions = new RegExp(`(^|[^\\w$"])"?${escapeRegExp(op.column)}"?($|[^\\w$"])`);
         const constraints = this.constraints.get(tableKey(op.table));
         if (constraints)
           for (const [name, c] of constraints)
-            if (c.columns.includes(op.column) || (c.expression !== undefined && mentions.test(c.expression)))
+            if (
+              c.columns.includes(op.column) ||
+              (c.expression !== undefined && mentionsColumn(c.expression, op.column))
+            )
               constraints.delete(name);
         // Dropping a column drops the constraints on it: a column re-added under that name is unproven.
         for (const checks of [this.notNullChecks, this.pendingChecks]) {
@@ -266,10 +269,6 @@ export class SchemaState {
 }
 
 export const NO_CONSTRAINTS: ReadonlyMap<string, ConstraintFacts> = new Map();
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function columnFacts(c: ColumnDef, inPrimaryKey: boolean): ColumnFacts {
   const facts: ColumnFacts = { type: c.type, notNull: c.notNull || c.primaryKey || inPrimaryKey };

@@ -259,3 +259,13 @@ export function doubleQuoteQualified(name: QualifiedName): string {
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** `text` with every regular-expression metacharacter escaped. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A SQL expression's text names the column, as a bare or double-quoted identifier (`a` is not found in `ab`). */
+export function mentionsColumn(expression: string, column: string): boolean {
+  return new RegExp(`(^|[^\\w$"])"?${escapeRegExp(column)}"?($|[^\\w$"])`).test(expression);
+}

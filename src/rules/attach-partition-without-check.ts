@@ -1,19 +1,13 @@
 import type { PartitionBound } from '../ir/types.js';
 import type { Rule } from './types.js';
 import type { ConstraintFacts } from '../analysis/schema-state.js';
+import { escapeRegExp, mentionsColumn } from '../ir/identifiers.js';
 import { describeLock, quoteIdent, tableName } from './support/helpers.js';
-
-/** The expression names the column (as a bare or double-quoted identifier). */
-function mentionsColumn(expression: string, column: string): boolean {
-  const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\w$"])"?${escaped}"?($|[^\\w$"])`).test(expression);
-}
 
 /** The expression contains the bound value as a whole literal (`5` is not found in `15`). */
 function mentionsValue(expression: string, value: string): boolean {
   if (value.startsWith("'")) return expression.includes(value);
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\w.])${escaped}($|[^\\w.])`, 'i').test(expression);
+  return new RegExp(`(^|[^\\w.])${escapeRegExp(value)}($|[^\\w.])`, 'i').test(expression);
 }
 
 /**

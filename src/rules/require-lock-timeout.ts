@@ -1,8 +1,7 @@
-import type { Operation } from '../ir/types.js';
 import type { Rule, RuleContext } from './types.js';
 import { aLock } from '../analysis/locks.js';
-import { describeLock, tableName } from './support/helpers.js';
-import { STRONG_LOCK_KINDS, TimeoutSetting, statementLabel, strongLock } from './support/strong-locks.js';
+import { describeLock } from './support/helpers.js';
+import { onFirstStrongLockWithout, statementLabel } from './support/strong-locks.js';
 
 export const requireLockTimeout: Rule = {
   meta: {
@@ -41,14 +40,7 @@ export const requireLockTimeout: Rule = {
     },
   },
   create(context: RuleContext) {
-    const timeout = new TimeoutSetting('lock_timeout');
-    let reported = false;
-    const check = (op: Operation) => {
-      if (timeout.observe(op) || reported || timeout.inForce) return;
-      const lock = strongLock(op, context);
-      if (!lock) return;
-      reported = true;
-      const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);
+    return onFirstStrongLockWithout('lock_timeout', context, (op, lock, target) => {
       context.report(
         op,
         `${statementLabel(op)} takes ${aLock(lock.mode)} on ${target} with no lock_timeout set: while it waits for running transactions to finish, every new query that conflicts with it queues behind it.`,
@@ -59,7 +51,6 @@ export const requireLockTimeout: Rule = {
           help: "Put SET lock_timeout = '2s'; (or SET LOCAL inside the transaction) before the first statement of the migration, and retry the migration if it times out.",
         },
       );
-    };
-    return Object.fromEntries([...STRONG_LOCK_KINDS, 'set-setting', 'transaction'].map((kind) => [kind, check]));
+    });
   },
 };

@@ -1,8 +1,6 @@
-import type { Operation } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { aLock } from '../analysis/locks.js';
-import { tableName } from './support/helpers.js';
-import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
+import { onFirstStrongLockWithout } from './support/strong-locks.js';
 
 export const requireStatementTimeout: Rule = {
   meta: {
@@ -32,14 +30,7 @@ export const requireStatementTimeout: Rule = {
     },
   },
   create(context) {
-    const timeout = new TimeoutSetting('statement_timeout');
-    let reported = false;
-    const check = (op: Operation) => {
-      if (timeout.observe(op) || reported || timeout.inForce) return;
-      const lock = strongLock(op, context);
-      if (!lock) return;
-      reported = true;
-      const target = typeof lock.table === 'string' ? lock.table : tableName(lock.table);
+    return onFirstStrongLockWithout('statement_timeout', context, (op, lock, target) => {
       context.report(
         op,
         `This statement holds ${aLock(lock.mode)} on ${target} with no statement_timeout set: nothing limits how long it keeps the table blocked.`,
@@ -47,7 +38,6 @@ export const requireStatementTimeout: Rule = {
           help: "Put SET statement_timeout = '…'; (a bound you accept for the table being blocked) before the first statement of the migration.",
         },
       );
-    };
-    return Object.fromEntries([...STRONG_LOCK_KINDS, 'set-setting', 'transaction'].map((kind) => [kind, check]));
+    });
   },
 };

@@ -146,3 +146,24 @@ export class TimeoutSetting {
     return this.session || this.local;
   }
 }
+
+/**
+ * Visitors that call `report` once, for the first op taking a strong lock on an existing relation while
+ * the `setting` timeout (`lock_timeout`, `statement_timeout`) is not in force.
+ */
+export function onFirstStrongLockWithout(
+  setting: string,
+  facts: StrongLockFacts,
+  report: (op: Operation, lock: TableLock, target: string) => void,
+): Record<string, (op: Operation) => void> {
+  const timeout = new TimeoutSetting(setting);
+  let reported = false;
+  const check = (op: Operation) => {
+    if (timeout.observe(op) || reported || timeout.inForce) return;
+    const lock = strongLock(op, facts);
+    if (!lock) return;
+    reported = true;
+    report(op, lock, typeof lock.table === 'string' ? lock.table : tableName(lock.table));
+  };
+  return Object.fromEntries([...STRONG_LOCK_KINDS, 'set-setting', 'transaction'].map((kind) => [kind, check]));
+}
