@@ -1,3 +1,4 @@
+import type { Finding } from '../engine/types.js';
 import type { Reporter, ReportInput } from './types.js';
 import { displayPath } from '../files/display-path.js';
 import { summarize } from './summary.js';
@@ -12,23 +13,7 @@ export function* jsonReportChunks(input: ReportInput): Generator<string> {
   if (input.findings.length === 0) yield '[]';
   let first = true;
   for (const f of input.findings) {
-    const out: Record<string, unknown> = {
-      rule: f.rule,
-      severity: f.severity,
-      file: displayPath(f.file, input.cwd),
-      line: f.line,
-      column: f.column,
-      endLine: f.endLine,
-      endColumn: f.endColumn,
-      message: f.message,
-      help: f.help ?? null,
-      lock: f.lock ?? null,
-      direction: f.direction,
-    };
-    if (f.revision) out.revision = f.revision;
-    if (f.related?.length) out.related = f.related.map((l) => ({ ...l, file: displayPath(l.file, input.cwd) }));
-    // An item of the top-level array is indented two levels (strings hold no raw line breaks).
-    yield (first ? '[\n    ' : ',\n    ') + JSON.stringify(out, null, 2).replace(/\n/g, '\n    ');
+    yield (first ? '[\n    ' : ',\n    ') + findingJson(f, input.cwd);
     first = false;
   }
   if (!first) yield '\n  ]';
@@ -51,6 +36,32 @@ export function* jsonReportChunks(input: ReportInput): Generator<string> {
     rest.skipped = input.skipped.map((s) => ({ file: displayPath(s.path, input.cwd), reason: s.reason }));
   // `{\n  "summary": …\n}` without its opening brace continues the document.
   yield `,${JSON.stringify(rest, null, 2).slice(1)}\n`;
+}
+
+/** A JSON value as `JSON.stringify` writes it inside an object (`undefined` is left out by the caller). */
+function value(v: string | number): string {
+  return typeof v === 'string' ? JSON.stringify(v) : Number.isFinite(v) ? String(v) : 'null';
+}
+
+/**
+ * One finding as `JSON.stringify(finding, null, 2)` writes it, indented two levels more (an item of
+ * the top-level array), written out field by field: the reporter's hot loop on large runs.
+ */
+function findingJson(f: Finding, cwd: string): string {
+  const I = '\n      ';
+  let s =
+    `{${I}"rule": ${value(f.rule)},${I}"severity": ${value(f.severity)},${I}"file": ${value(displayPath(f.file, cwd))},` +
+    `${I}"line": ${value(f.line)},${I}"column": ${value(f.column)},${I}"endLine": ${value(f.endLine)},` +
+    `${I}"endColumn": ${value(f.endColumn)},${I}"message": ${value(f.message)},` +
+    `${I}"help": ${f.help === undefined ? 'null' : value(f.help)},${I}"lock": ${f.lock === undefined ? 'null' : value(f.lock)},` +
+    `${I}"direction": ${value(f.direction)}`;
+  if (f.revision) s += `,${I}"revision": ${value(f.revision)}`;
+  if (f.related?.length) {
+    // Rare: written by JSON.stringify, three levels in.
+    const related = f.related.map((l) => ({ ...l, file: displayPath(l.file, cwd) }));
+    s += `,${I}"related": ${JSON.stringify(related, null, 2).replace(/\n/g, I)}`;
+  }
+  return `${s}\n    }`;
 }
 
 export const jsonReporter: Reporter = (input) => [...jsonReportChunks(input)].join('');
