@@ -701,7 +701,7 @@ export const OPERATION_KINDS = Object.keys(KIND_LOCKS) as OperationKind[];
 /** The locks an operation takes, strongest first. */
 export function locksOf(op: Operation, facts: LockFacts): TableLock[] {
   const locks = (KIND_LOCKS[op.kind] as (op: Operation, facts: LockFacts) => TableLock[])(op, facts);
-  return locks.sort((a, b) => lockStrength(b.mode) - lockStrength(a.mode));
+  return locks.length > 1 ? locks.sort((a, b) => lockStrength(b.mode) - lockStrength(a.mode)) : locks;
 }
 
 /** The strongest lock an operation takes (ties: the first the operation names), if any. */

@@ -64,11 +64,54 @@ function finding(
   return f;
 }
 
+/** A rule that visits ops, with the visitor it made for the migration being linted. */
+type Active = { rule: Rule; severity: Severity; visitor: Visitor };
+
+/**
+ * What the engine keeps from one migration to the next, so that linting one allocates only what the
+ * rules themselves make: one `Active` per op-visiting rule, and per op kind the rules that handle it
+ * with their handlers (parallel arrays, refilled for each migration).
+ */
+class Dispatch {
+  readonly active: Active[] = [];
+  private readonly byKind = new Map<string, { rules: Active[]; handlers: ((op: Operation) => void)[] }>();
+
+  constructor(rules: LintOptions['rules']) {
+    for (const { rule, severity } of rules) {
+      // run-level rules (checkRun) need no per-migration context
+      if (isRule(rule) && rule.create) this.active.push({ rule, severity, visitor: {} });
+    }
+  }
+
+  /** Gathers the handlers of each op kind from the visitors just made: an op reaches only the rules that handle its kind. */
+  gather(): void {
+    for (const list of this.byKind.values()) {
+      list.rules.length = 0;
+      list.handlers.length = 0;
+    }
+    for (const a of this.active) {
+      for (const kind in a.visitor) {
+        const handler = a.visitor[kind as keyof Visitor];
+        if (kind === 'end' || typeof handler !== 'function') continue;
+        let list = this.byKind.get(kind);
+        if (!list) this.byKind.set(kind, (list = { rules: [], handlers: [] }));
+        list.rules.push(a);
+        list.handlers.push(handler as (op: Operation) => void);
+      }
+    }
+  }
+
+  handling(kind: string): { rules: Active[]; handlers: ((op: Operation) => void)[] } | undefined {
+    return this.byKind.get(kind);
+  }
+}
+
 function lintDirection(
   migration: Migration,
   direction: Direction,
   state: SchemaState,
   options: LintOptions,
+  dispatch: Dispatch,
   findings: Finding[],
 ): void {
   const ops = migration.ops.filter((op) => op.direction === direction);
@@ -78,7 +121,6 @@ function lintDirection(
   const newColumns = new Set<string>();
   // One context for all rules of this migration; `report` files the finding under the rule whose
   // visitor is running (set by the dispatch below), so no per-rule context objects are built.
-  type Active = { rule: Rule; severity: Severity; visitor: Visitor };
   let current: Active | undefined;
   const context: RuleContext = {
     pgVersion: options.pgVersion,
@@ -122,29 +164,18 @@ function lintDirection(
       );
     },
   };
-  const active: Active[] = [];
-  for (const { rule, severity } of options.rules) {
-    if (!isRule(rule) || !rule.create) continue; // run-level rules (checkRun) need no per-migration context
-    current = { rule, severity, visitor: {} };
-    current.visitor = rule.create(context);
-    active.push(current);
+  for (const a of dispatch.active) {
+    current = a;
+    a.visitor = (a.rule.create as (context: RuleContext) => Visitor)(context);
   }
-  // The visitors of each op kind, gathered once per migration: an op reaches only the rules that handle its kind.
-  const byKind = new Map<string, Active[]>();
-  for (const a of active) {
-    for (const kind in a.visitor) {
-      if (kind === 'end' || typeof a.visitor[kind as keyof Visitor] !== 'function') continue;
-      let list = byKind.get(kind);
-      if (!list) byKind.set(kind, (list = []));
-      list.push(a);
-    }
-  }
+  dispatch.gather();
   for (const op of ops) {
-    const handling = byKind.get(op.kind);
+    const handling = dispatch.handling(op.kind);
     if (handling) {
-      for (const a of handling) {
-        current = a;
-        (a.visitor[op.kind] as (o: Operation) => void)(op);
+      const { rules, handlers } = handling;
+      for (let i = 0; i < handlers.length; i++) {
+        current = rules[i];
+        (handlers[i] as (op: Operation) => void)(op);
       }
     }
     // What an op that may not run establishes is not known: later ops are judged without it.
@@ -153,7 +184,7 @@ function lintDirection(
     if (op.kind === 'add-column') newColumns.add(`${tableKey(op.table)}.${op.column.name}`);
     state.apply(op);
   }
-  for (const a of active) {
+  for (const a of dispatch.active) {
     if (!a.visitor.end) continue;
     current = a;
     a.visitor.end();
@@ -174,6 +205,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
   // Schema state flows only within one migration set: unrelated directories linted together
   // (a monorepo's services) never see each other's tables.
   const states = new Map<string, SchemaState>();
+  const dispatch = new Dispatch(options.rules);
   for (const migration of migrations) {
     const set = migrationSetOf(migration);
     let state = states.get(set);
@@ -181,9 +213,9 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
     for (const d of migration.diagnostics) {
       findings.push(finding(d.rule, 'error', d.span, d.message, 'upgrade'));
     }
-    lintDirection(migration, 'upgrade', state, options, findings);
+    lintDirection(migration, 'upgrade', state, options, dispatch, findings);
     // Downgrades are checked on their own: their ops undo the upgrade and must not feed the schema state.
-    if (options.checkDowngrade) lintDirection(migration, 'downgrade', new SchemaState(), options, findings);
+    if (options.checkDowngrade) lintDirection(migration, 'downgrade', new SchemaState(), options, dispatch, findings);
   }
   for (const { rule, severity } of options.rules) {
     if (!isRule(rule) || !rule.checkRun) continue;

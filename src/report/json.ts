@@ -38,9 +38,17 @@ export function* jsonReportChunks(input: ReportInput): Generator<string> {
   yield `,${JSON.stringify(rest, null, 2).slice(1)}\n`;
 }
 
-/** A JSON value as `JSON.stringify` writes it inside an object (`undefined` is left out by the caller). */
+/** What JSON.stringify escapes in a string: quote, backslash, control characters, any surrogate (lone ones are escaped). */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A JSON value as `JSON.stringify` writes it inside an object (`undefined` is left out by the caller).
+ * Most strings need no escape: quoting them directly is several times faster than JSON.stringify.
+ */
 function value(v: string | number): string {
-  return typeof v === 'string' ? JSON.stringify(v) : Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 }
 
 /**

@@ -112,19 +112,20 @@ export const backfillInDdlTransaction: Rule = {
     const held = new Map<number, Map<string, { op: Operation; lock: TableLock }>>();
     const reported = new Set<number>();
     const indexTables = new Map<string, QualifiedName>();
-    const indexTable = (index: QualifiedName) => indexTables.get(tableKey(index));
+    // What the lock model asks, built once for the migration: lockTaken runs for every op.
+    const facts = {
+      pgVersion: context.pgVersion,
+      isNewTable: (t: QualifiedName) => context.isNewTable(t),
+      indexTable: (index: QualifiedName) => indexTables.get(tableKey(index)),
+      columnType: (t: QualifiedName, c: string) => context.columnType(t, c),
+      hasValidNotNullCheck: (t: QualifiedName, c: string) => context.hasValidNotNullCheck(t, c),
+    };
     const lockTaken = (op: Operation) => {
       if (op.kind === 'create-index' && op.name)
         indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
       if (id === undefined) return;
-      const lock = strongLock(op, {
-        pgVersion: context.pgVersion,
-        isNewTable: (t) => context.isNewTable(t),
-        indexTable,
-        columnType: (t, c) => context.columnType(t, c),
-        hasValidNotNullCheck: (t, c) => context.hasValidNotNullCheck(t, c),
-      });
+      const lock = strongLock(op, facts);
       if (!lock) return;
       const locks = held.get(id) ?? new Map<string, { op: Operation; lock: TableLock }>();
       held.set(id, locks);

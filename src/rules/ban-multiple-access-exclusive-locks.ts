@@ -40,18 +40,20 @@ export const banMultipleAccessExclusiveLocks: Rule = {
     const first = new Map<number, { op: Operation; table: QualifiedName }>();
     const reported = new Set<number>();
     const indexTables = new Map<string, QualifiedName>();
+    // What the lock model asks, built once for the migration: check runs for every op.
+    const facts = {
+      pgVersion: context.pgVersion,
+      isNewTable: (t: QualifiedName) => context.isNewTable(t),
+      indexTable: (i: QualifiedName) => indexTables.get(tableKey(i)),
+      columnType: (t: QualifiedName, c: string) => context.columnType(t, c),
+      hasValidNotNullCheck: (t: QualifiedName, c: string) => context.hasValidNotNullCheck(t, c),
+    };
     const check = (op: Operation) => {
       if (op.kind === 'create-index' && op.name)
         indexTables.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
       const id = tx.get(op);
       if (id === undefined || reported.has(id)) return;
-      const lock = strongLock(op, {
-        pgVersion: context.pgVersion,
-        isNewTable: (t) => context.isNewTable(t),
-        indexTable: (i) => indexTables.get(tableKey(i)),
-        columnType: (t, c) => context.columnType(t, c),
-        hasValidNotNullCheck: (t, c) => context.hasValidNotNullCheck(t, c),
-      });
+      const lock = strongLock(op, facts);
       // Only named tables: a description ("the table of idx") cannot be compared.
       if (!lock || lock.mode !== 'AccessExclusiveLock' || typeof lock.table === 'string') return;
       const held = first.get(id);

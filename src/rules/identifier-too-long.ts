@@ -2,50 +2,84 @@ import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { MAX_IDENTIFIER_BYTES, truncateIdentifier, utf8ByteLength } from '../ir/identifiers.js';
 
-/** Names an op passes to Postgres as strings (TS/JS and Alembic frontends keep them whole; SQL ops carry `longIdentifiers`). */
-function namesOf(op: Operation): string[] {
-  const q = (n: QualifiedName) => (n.schema ? [n.schema, n.name] : [n.name]);
+function pushQualified(n: QualifiedName, out: string[]): void {
+  if (n.schema) out.push(n.schema);
+  out.push(n.name);
+}
+
+function pushName(c: { name?: string | undefined }, out: string[]): void {
+  if (c.name) out.push(c.name);
+}
+
+/**
+ * Names an op passes to Postgres as strings (TS/JS and Alembic frontends keep them whole; SQL ops carry
+ * `longIdentifiers`), pushed onto `out` in the order they appear. Pushed, not spread: this runs for most ops.
+ */
+function namesOf(op: Operation, out: string[]): void {
   switch (op.kind) {
     case 'create-table':
-      return [
-        ...q(op.table),
-        ...op.columns.map((c) => c.name),
-        ...[...op.constraints, ...op.columns.flatMap((c) => c.constraints)].flatMap((c) => (c.name ? [c.name] : [])),
-      ];
+      pushQualified(op.table, out);
+      for (const c of op.columns) out.push(c.name);
+      for (const c of op.constraints) pushName(c, out);
+      for (const col of op.columns) for (const c of col.constraints) pushName(c, out);
+      return;
     case 'add-column':
-      return [...q(op.table), op.column.name, ...op.column.constraints.flatMap((c) => (c.name ? [c.name] : []))];
+      pushQualified(op.table, out);
+      out.push(op.column.name);
+      for (const c of op.column.constraints) pushName(c, out);
+      return;
     case 'rename-table':
-      return [...q(op.table), op.newName];
+      pushQualified(op.table, out);
+      out.push(op.newName);
+      return;
     case 'rename-column':
-      return [...q(op.table), op.column, op.newName];
+      pushQualified(op.table, out);
+      out.push(op.column, op.newName);
+      return;
     case 'create-index':
-      return [...q(op.table), ...(op.name ? [op.name] : [])];
+      pushQualified(op.table, out);
+      pushName(op, out);
+      return;
     case 'add-constraint':
-      return [...q(op.table), ...(op.constraint.name ? [op.constraint.name] : [])];
+      pushQualified(op.table, out);
+      pushName(op.constraint, out);
+      return;
     case 'drop-column':
     case 'alter-column-type':
     case 'set-not-null':
     case 'drop-not-null':
     case 'set-default':
-      return [...q(op.table), op.column];
+      pushQualified(op.table, out);
+      out.push(op.column);
+      return;
     case 'drop-constraint':
     case 'validate-constraint':
-      return [...q(op.table), op.name];
+      pushQualified(op.table, out);
+      out.push(op.name);
+      return;
     case 'drop-table':
     case 'truncate':
-      return op.tables.flatMap(q);
+      for (const t of op.tables) pushQualified(t, out);
+      return;
     case 'drop-index':
-      return op.indexes.flatMap(q);
+      for (const ix of op.indexes) pushQualified(ix, out);
+      return;
     case 'create-domain':
     case 'alter-domain':
-      return q(op.name);
+      pushQualified(op.name, out);
+      return;
     case 'attach-partition':
     case 'detach-partition':
-      return [...q(op.table), ...q(op.partition)];
+      pushQualified(op.table, out);
+      pushQualified(op.partition, out);
+      return;
     default:
-      return [];
+      return;
   }
 }
+
+/** A name of at most this many UTF-16 code units is at most 63 bytes in UTF-8 (3 bytes a unit at most). */
+const SURELY_SHORT = Math.floor(MAX_IDENTIFIER_BYTES / 3);
 
 export const identifierTooLong: Rule = {
   meta: {
@@ -72,6 +106,7 @@ export const identifierTooLong: Rule = {
     },
   },
   create(context) {
+    const names: string[] = [];
     const check = (op: Operation) => {
       for (const long of op.longIdentifiers ?? []) {
         context.report(
@@ -83,7 +118,10 @@ export const identifierTooLong: Rule = {
           },
         );
       }
-      for (const name of new Set(namesOf(op))) {
+      names.length = 0;
+      namesOf(op, names);
+      if (!names.some((name) => name.length > SURELY_SHORT)) return;
+      for (const name of new Set(names)) {
         const bytes = utf8ByteLength(name);
         if (bytes <= MAX_IDENTIFIER_BYTES) continue;
         context.report(

@@ -19,27 +19,45 @@ export interface ColumnTypeUse {
   span: SourceSpan;
 }
 
+/**
+ * The visitors that call `check` once for each column given a type. One `use` object is filled anew
+ * for each call (this runs for every column of every migration, in several rules): `check` reads it
+ * while it runs and must not keep it.
+ */
 export function columnTypeVisitors(check: (use: ColumnTypeUse) => void): Visitor {
+  let use: ColumnTypeUse | undefined;
+  const visit = (
+    op: Operation,
+    table: QualifiedName,
+    column: string,
+    type: TypeRef,
+    def: ColumnDef | undefined,
+    how: ColumnTypeUse['how'],
+    span: SourceSpan,
+  ) => {
+    if (!use) use = { op, table, column, type, def, how, span };
+    else {
+      use.op = op;
+      use.table = table;
+      use.column = column;
+      use.type = type;
+      use.def = def;
+      use.how = how;
+      use.span = span;
+    }
+    check(use);
+  };
   return {
     'create-table'(op) {
       // A temporary table lives for one session: its types never need changing on a live table.
       if (op.temporary) return;
-      for (const c of op.columns)
-        check({ op, table: op.table, column: c.name, type: c.type, def: c, how: 'created', span: c.span ?? op.span });
+      for (const c of op.columns) visit(op, op.table, c.name, c.type, c, 'created', c.span ?? op.span);
     },
     'add-column'(op) {
-      check({
-        op,
-        table: op.table,
-        column: op.column.name,
-        type: op.column.type,
-        def: op.column,
-        how: 'created',
-        span: op.span,
-      });
+      visit(op, op.table, op.column.name, op.column.type, op.column, 'created', op.span);
     },
     'alter-column-type'(op) {
-      check({ op, table: op.table, column: op.column, type: op.newType, how: 'changed', span: op.span });
+      visit(op, op.table, op.column, op.newType, undefined, 'changed', op.span);
     },
   };
 }

@@ -113,6 +113,11 @@ export function limitsWait(op: { value?: string; durationMs?: number }): boolean
 /** The op kinds `strongLock` can return a lock for: every kind the lock model knows. */
 export const STRONG_LOCK_KINDS: readonly OperationKind[] = OPERATION_KINDS;
 
+/** The kinds onFirstStrongLockWithout visits: the locking ones, and the settings and transaction ends it follows. */
+const TIMEOUT_VISITOR_KINDS: readonly string[] = [
+  ...new Set<string>([...STRONG_LOCK_KINDS, 'set-setting', 'transaction']),
+];
+
 /**
  * Whether a timeout setting (`lock_timeout`, `statement_timeout`) is in force at the current op, as
  * the migration's own SET / SET LOCAL / RESET statements and transaction ends show.
@@ -165,5 +170,7 @@ export function onFirstStrongLockWithout(
     reported = true;
     report(op, lock, typeof lock.table === 'string' ? lock.table : tableName(lock.table));
   };
-  return Object.fromEntries([...STRONG_LOCK_KINDS, 'set-setting', 'transaction'].map((kind) => [kind, check]));
+  const visitor: Record<string, (op: Operation) => void> = {};
+  for (const kind of TIMEOUT_VISITOR_KINDS) visitor[kind] = check;
+  return visitor;
 }
