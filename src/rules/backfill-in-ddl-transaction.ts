@@ -3,7 +3,7 @@ import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
 import { aLock } from '../analysis/locks.js';
 import { describeLock, tableName } from './support/helpers.js';
-import { STRONG_LOCK_KINDS, type TableLock, statementLabel, strongLock } from './support/strong-locks.js';
+import { STRONG_LOCK_KINDS, type TableLock, statementLabel, strongLock, visitKinds } from './support/strong-locks.js';
 import { transactionIds } from '../analysis/transaction-scope.js';
 
 const VERB: Record<string, string> = {
@@ -134,9 +134,7 @@ export const backfillInDdlTransaction: Rule = {
     };
     const backfills = (id: number) =>
       context.ops.filter((o) => o.kind === 'data-change' && tx.get(o) === id && manyRows(o, isKey(o.table)));
-    const visitor: Record<string, (op: Operation) => void> = Object.fromEntries(
-      STRONG_LOCK_KINDS.map((kind) => [kind, lockTaken]),
-    );
+    const visitor = visitKinds(STRONG_LOCK_KINDS, lockTaken);
     visitor['data-change'] = (op) => {
       const change = op as DataChangeOp;
       const id = tx.get(change);

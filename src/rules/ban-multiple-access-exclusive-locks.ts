@@ -1,7 +1,7 @@
 import type { Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
-import { statementLabel, STRONG_LOCK_KINDS, strongLock } from './support/strong-locks.js';
+import { statementLabel, STRONG_LOCK_KINDS, strongLock, visitKinds } from './support/strong-locks.js';
 import { describeLock, tableName } from './support/helpers.js';
 import { transactionIds } from '../analysis/transaction-scope.js';
 
@@ -73,6 +73,6 @@ export const banMultipleAccessExclusiveLocks: Rule = {
         },
       );
     };
-    return Object.fromEntries(STRONG_LOCK_KINDS.map((kind) => [kind, check]));
+    return visitKinds(STRONG_LOCK_KINDS, check);
   },
 };

@@ -2,7 +2,7 @@ import type { Operation, SetSettingOp } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { locksOf, lockSql } from '../analysis/locks.js';
 import { describeLock, tableName } from './support/helpers.js';
-import { STRONG_LOCK_KINDS, TimeoutSetting, strongLock } from './support/strong-locks.js';
+import { TIMEOUT_VISITOR_KINDS, TimeoutSetting, strongLock, visitKinds } from './support/strong-locks.js';
 
 /** Longer than this, a statement that holds a strong lock keeps its table blocked past what any request waits for. */
 const LONGEST_MINUTES = '5';
@@ -94,6 +94,6 @@ export const statementTimeoutTooLong: Rule = {
         },
       );
     };
-    return Object.fromEntries([...STRONG_LOCK_KINDS, 'set-setting', 'transaction'].map((kind) => [kind, check]));
+    return visitKinds(TIMEOUT_VISITOR_KINDS, check);
   },
 };

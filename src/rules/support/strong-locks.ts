@@ -113,10 +113,20 @@ export function limitsWait(op: { value?: string; durationMs?: number }): boolean
 /** The op kinds `strongLock` can return a lock for: every kind the lock model knows. */
 export const STRONG_LOCK_KINDS: readonly OperationKind[] = OPERATION_KINDS;
 
-/** The kinds onFirstStrongLockWithout visits: the locking ones, and the settings and transaction ends it follows. */
-const TIMEOUT_VISITOR_KINDS: readonly string[] = [
+/** The kinds a timeout rule visits: the locking ones, and the settings and transaction ends it follows. */
+export const TIMEOUT_VISITOR_KINDS: readonly string[] = [
   ...new Set<string>([...STRONG_LOCK_KINDS, 'set-setting', 'transaction']),
 ];
+
+/** A visitor that hands every op of `kinds` to one handler (made for every migration: a loop, no entry arrays). */
+export function visitKinds(
+  kinds: readonly string[],
+  handler: (op: Operation) => void,
+): Record<string, (op: Operation) => void> {
+  const visitor: Record<string, (op: Operation) => void> = {};
+  for (const kind of kinds) visitor[kind] = handler;
+  return visitor;
+}
 
 /**
  * Whether a timeout setting (`lock_timeout`, `statement_timeout`) is in force at the current op, as
@@ -170,7 +180,5 @@ export function onFirstStrongLockWithout(
     reported = true;
     report(op, lock, typeof lock.table === 'string' ? lock.table : tableName(lock.table));
   };
-  const visitor: Record<string, (op: Operation) => void> = {};
-  for (const kind of TIMEOUT_VISITOR_KINDS) visitor[kind] = check;
-  return visitor;
+  return visitKinds(TIMEOUT_VISITOR_KINDS, check);
 }
