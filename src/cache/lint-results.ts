@@ -15,7 +15,7 @@
  * input in order (path, named on the command line or found, full text) — plus what the parsers read
  * beside the inputs: whether drizzle-kit's journal exists in each SQL file's directory. The entry's file
  * name is a hash of the options and the inputs' directories only, so a run over the same directories
- * replaces its previous entry (about one entry per directory set linted). Writes are atomic (temporary
+ * replaces its previous entry (about one entry per directory set and options linted). Writes are atomic (temporary
  * file, rename); an entry that is not valid JSON of the expected shape and key is a miss, never trusted.
  *
  * What a stored report keeps of each migration is what reporters read: its file, format, transaction,
@@ -106,18 +106,17 @@ export class StoredReports {
     this.dir = join(location, SUBDIR);
     this.texts = new Map(inputs.map((i) => [i.path, i.content.ok ? i.content.text : '']));
     const { cacheLocation: _location, cachedReport: _reuse, ...rest } = options;
-    const settings = JSON.stringify([
-      SCHEMA,
-      VERSION,
+    const settings = JSON.stringify(
       Object.entries({ ...rest, cwd: options.cwd ?? process.cwd() }).sort(([a], [b]) => (a < b ? -1 : 1)),
-    ]);
+    );
     const dirs = [...new Set(inputs.map((i) => dirname(i.path)))].sort();
+    // Without the version: a new release replaces the previous release's entry instead of adding one.
     this.name = `${sha256(`${settings}\0${dirs.join('\0')}`).slice(0, 32)}.json`;
     // drizzle-kit's journal decides the format of the SQL files beside it (node-platform.ts probes it)
     const journals = dirs
       .filter((d) => inputs.some((i) => dirname(i.path) === d && i.path.toLowerCase().endsWith('.sql')))
       .map((d) => (existsSync(join(d, 'meta', '_journal.json')) ? 1 : 0));
-    const hash = createHash('sha256').update(settings).update('\0').update(JSON.stringify(journals));
+    const hash = createHash('sha256').update(JSON.stringify([SCHEMA, VERSION, settings, journals]));
     for (const input of inputs)
       hash.update(`\0${input.explicit ? 1 : 0}${input.path}\0`).update(input.content.ok ? input.content.text : '');
     this.key = hash.digest('hex');
