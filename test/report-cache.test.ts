@@ -140,7 +140,8 @@ describe('the stored report', () => {
     const changes: [string, () => void][] = [
       [
         'content',
-        () => writeFileSync(join(dir, 'db/sql/002_index.sql'), 'CREATE INDEX CONCURRENTLY users_email ON users (email);\n'),
+        () =>
+          writeFileSync(join(dir, 'db/sql/002_index.sql'), 'CREATE INDEX CONCURRENTLY users_email ON users (email);\n'),
       ],
       ['added', () => writeFiles(dir, { 'db/sql/004_drop.sql': 'ALTER TABLE users DROP COLUMN email;\n' })],
       ['removed', () => unlinkSync(join(dir, 'db/sql/003_not_null.sql'))],
@@ -228,16 +229,22 @@ describe('the stored report', () => {
     const path = join(dir, REPORTS, name!);
     const good = readFileSync(path, 'utf8');
     const entry = JSON.parse(good) as {
-      findings: Record<string, unknown>[];
+      findings: { strings: string[]; rows: number[][]; related: unknown[] };
       migrations: Record<string, unknown>[];
     };
+    const { findings } = entry;
+    const [row] = findings.rows;
     const damaged = [
       'not json at all {',
       good.slice(0, Math.floor(good.length / 2)), // a run killed mid-write (without the rename)
       'null',
       JSON.stringify({ ...entry, schema: 0 }),
-      JSON.stringify({ ...entry, findings: [{ ...entry.findings[0], line: 'one' }] }),
       JSON.stringify({ ...entry, findings: 'none' }),
+      // a row naming a string the table does not have, a row too short, a line that is not a number
+      JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.map((v, i) => (i === 7 ? 1e6 : v))] } }),
+      JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.slice(1)] } }),
+      JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.map((v, i) => (i === 3 ? 'one' : v))] } }),
+      JSON.stringify({ ...entry, findings: { ...findings, strings: findings.strings.map((_, i) => i) } }),
       // a migration of a file this run does not read: its source could not be restored
       JSON.stringify({ ...entry, migrations: [{ ...entry.migrations[0], file: '/elsewhere/x.sql' }] }),
       JSON.stringify({ ...entry, migrations: [{ ...entry.migrations[0], unknown: [{ kind: 'create-table' }] }] }),
