@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * module graph. Every other file shares its worker's loaded modules (libpg-query's WASM, TypeScript,
  * tree-sitter are loaded once per worker instead of once per file — most of the suite's start-up cost).
  */
-const ISOLATED = ['test/cache.test.ts', 'test/alembic/lazy-load.test.ts'];
+const ISOLATED = ['test/cache.test.ts', 'test/report-cache.test.ts', 'test/alembic/lazy-load.test.ts'];
 
 export default defineConfig({
   test: {

@@ -30,6 +30,12 @@ export interface LinterOptions {
   cwd?: string;
   /** A directory for the parse cache (`--cache`): unchanged files are not parsed again. Default: no cache. */
   cacheLocation?: string;
+  /**
+   * With `cacheLocation`: a run whose inputs and options are all unchanged returns the stored report
+   * (src/cache/lint-results.ts), whose migrations carry only what reporters read (their unknown
+   * operations, not the whole IR). False for callers that need the IR (--fix). Default: true.
+   */
+  cachedReport?: boolean;
 }
 
 export const DEFAULT_OPTIONS: LinterOptions = {

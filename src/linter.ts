@@ -6,6 +6,7 @@
 import { type ParseOutcome, parseSources } from './parsers/parse-sources.js';
 import type { ParseOptions, SourceFile } from './parsers/types.js';
 import { ParseCache } from './parsers/parse-cache.js';
+import { reportIsCacheable, StoredReports } from './cache/lint-results.js';
 import { createHash } from 'node:crypto';
 import { displayPath } from './files/display-path.js';
 import {
@@ -70,11 +71,24 @@ export async function lintSources(
     dialect: options.dialect,
   };
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
+  // An unchanged run prints its stored report: nothing parsed, linted or read from the parse cache.
+  // (The language server keeps its IR in memory and lints on every keystroke: it has no use for it.)
+  const reports =
+    options.cacheLocation !== undefined &&
+    options.cachedReport !== false &&
+    !memory &&
+    reportIsCacheable(inputs, previous)
+      ? new StoredReports(options.cacheLocation, inputs, options)
+      : undefined;
+  const stored = reports?.get();
+  if (stored?.result) return { ...stored.result, cache: { hits: 0, misses: 0, rejected: 0, report: stored.status } };
   const parsed = memory
     ? await memory.parse(files, parseOptions, cache)
     : await parseSources(files, parseOptions, cache);
   const result = await lintParsed(inputs, parsed, options, previous, (path) =>
     displayPath(path, options.cwd ?? process.cwd()),
   );
-  return { ...result, ...(cache ? { cache: cache.stats } : {}) };
+  reports?.set(result);
+  if (!cache) return result;
+  return { ...result, cache: stored ? { ...cache.stats, report: stored.status } : cache.stats };
 }

@@ -30,6 +30,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // the pipeline after parsing (shared with the browser playground), then the Node pipeline (workers,
   // caches) and the browser's entry
   ['lint-core'],
+  ['cache'],
   ['linter', 'core'],
   // outputs and settings
   ['report', 'config'],

@@ -7,7 +7,7 @@
  * cache's callers go through in-process.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli, git, gitRepo, REPO_ROOT, tempDir, writeFiles } from './integrations/helpers.js';
@@ -85,6 +85,13 @@ function project(): string {
 }
 const FILES = 5;
 
+/**
+ * Removes the stored reports (src/cache/lint-results.ts, test/report-cache.test.ts): an unchanged run is
+ * served by its stored report without reading a parse entry, so a test of the parse entries themselves
+ * removes it first.
+ */
+const forgetReports = (location: string) => rmSync(join(location, 'results-v1'), { recursive: true, force: true });
+
 const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')) : []);
 
 describe('parse cache', () => {
@@ -141,6 +148,7 @@ describe('parse cache', () => {
       expect(run.stdout).toBe((await cli(['--format', 'json', ...flags, 'db'], dir)).stdout);
     }
     // one entry per path: the default options' entries were replaced, so this run parses again…
+    forgetReports(join(dir, CACHE, '..'));
     parsed.length = 0;
     await cli(['--cache', 'db'], dir);
     expect(parsed).toHaveLength(FILES);
@@ -187,6 +195,7 @@ describe('parse cache', () => {
     for (const [k, content] of damaged.entries()) {
       const victim = k === damaged.length - 1 ? names[1]! : names[k % names.length]!;
       writeFileSync(join(cacheDir, victim), content);
+      forgetReports(join(cacheDir, '..'));
       parsed.length = 0;
       const run = await cli(['--cache', '--format', 'json', 'db'], dir);
       expect(parsed, `case ${k}`).toHaveLength(1);
@@ -230,6 +239,7 @@ describe('parse cache', () => {
     const entry = JSON.parse(readFileSync(join(repo, CACHE, name!), 'utf8')) as { migrations: { ops: unknown[] }[] };
     for (const m of entry.migrations) m.ops = [];
     writeFileSync(join(repo, CACHE, name!), JSON.stringify(entry));
+    forgetReports(join(repo, CACHE, '..'));
     parsed.length = 0;
     // not committed yet: the local cache is the user's own and is trusted (the forged entry hides the finding)
     const rules = (r: { stdout: string }) =>
@@ -304,8 +314,10 @@ describe('a warm run in a fresh process (nothing parsed, so nothing loaded by pa
     });
     const uncached = runBuilt(['--format', 'json', 'db'], dir);
     expect(uncached.stdout).toContain('SHARE on \\"order\\"');
-    for (const run of ['cold', 'warm'])
+    for (const run of ['cold', 'warm', 'parse entries only']) {
+      if (run === 'parse entries only') forgetReports(join(dir, CACHE, '..'));
       expect(runBuilt(['--cache', '--format', 'json', 'db'], dir).stdout, run).toBe(uncached.stdout);
+    }
   });
 
   it.runIf(built)(
@@ -315,7 +327,8 @@ describe('a warm run in a fresh process (nothing parsed, so nothing loaded by pa
       const args = ['--format', 'json', '--allow-empty', 'fixtures'];
       const uncached = runBuilt(args, REPO_ROOT);
       expect((JSON.parse(uncached.stdout) as { summary: { files: number } }).summary.files).toBeGreaterThan(100);
-      for (const run of ['cold', 'warm']) {
+      for (const run of ['cold', 'warm', 'parse entries only']) {
+        if (run === 'parse entries only') forgetReports(cache);
         const cached = runBuilt(['--cache', '--cache-location', cache, ...args], REPO_ROOT);
         expect(cached.stdout, run).toBe(uncached.stdout);
         expect(cached.stderr, run).toBe(uncached.stderr);
@@ -351,7 +364,11 @@ describe('findings with and without the cache (differential over fixtures/)', ()
     parsed.length = 0;
     const warm = await cli(['--cache', '--cache-location', cache, ...args], REPO_ROOT);
     expect(parsed).toEqual([]);
-    for (const run of [cold, warm]) {
+    // the parse entries alone (no stored report): every file from them, the rules run again
+    forgetReports(cache);
+    const parsedOnly = await cli(['--cache', '--cache-location', cache, ...args], REPO_ROOT);
+    expect(parsed).toEqual([]);
+    for (const run of [cold, warm, parsedOnly]) {
       expect(run.stdout).toBe(uncached.stdout);
       expect(run.stderr).toBe(uncached.stderr);
       expect(run.code).toBe(uncached.code);

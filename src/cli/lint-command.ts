@@ -135,8 +135,6 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const reporter = REPORTERS[flags.format];
   if (!reporter)
     throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
-  // The parser's WASM compiles on V8's background threads while the config and files are read.
-  initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
   const cwd = io.cwd;
   const loaded = loadConfig(flags, cwd);
   const config = loaded?.config;
@@ -160,6 +158,11 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
       );
     else options.cacheLocation = location;
   }
+  // --fix rewrites from the IR, which a stored report does not keep.
+  if (flags.fix || flags.fixDryRun) options.cachedReport = false;
+  // The parser's WASM compiles on V8's background threads while the files are read; with the cache, an
+  // unchanged run does not parse at all (and a changed one loads it when it first parses).
+  if (options.cacheLocation === undefined) initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
   const fromConfig = paths.length === 0 && loaded !== undefined;
@@ -221,6 +224,21 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     flags.since ?? '',
   );
   let result = await lintSources(inputs, options, previous);
+  if (flags.verbose && result.cache) {
+    const { hits, misses, rejected, report } = result.cache;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const notes =
+      report === 'reused'
+        ? ['files and options unchanged: the stored report reused, nothing parsed']
+        : [
+            `${plural(hits, 'file')} read from it, ${plural(misses, 'file')} parsed`,
+            ...(report === 'rejected' ? ['its stored report was corrupt or foreign: ignored and rewritten'] : []),
+            ...(rejected
+              ? [`${rejected} corrupt or foreign entr${rejected === 1 ? 'y' : 'ies'} ignored and rewritten`]
+              : []),
+          ];
+    io.stderr(`migration-lint: cache: ${notes.join('; ')}\n`);
+  }
   if (flags.fix || flags.fixDryRun) {
     if (flags.writeBaseline)
       throw new UsageError('--fix and --write-baseline do not go together: fix first, then record the baseline');

@@ -13,9 +13,10 @@
  * entries of the same path, so the cache holds about one entry per path linted; temporary files of a
  * run killed mid-write are removed an hour later.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isTemporaryCacheFile, removeAbandonedCacheFile, writeCacheFile } from '../files/cache-file.js';
 import type { CacheStats } from './stats.js';
 import type { Migration } from '../ir/types.js';
 import type { ParseOptions, SourceFile } from './types.js';
@@ -131,16 +132,13 @@ export class ParseCache {
       key,
       migrations: migrations.map((m) => ({ ...m, source: '' })),
     };
-    const name = `${key}.json`;
-    const temp = join(this.dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       this.removeOlder(key);
-      writeFileSync(temp, JSON.stringify(entry));
-      renameSync(temp, join(this.dir, name));
     } catch {
       this.writable = false;
-      rmSync(temp, { force: true });
+      return;
     }
+    if (!writeCacheFile(this.dir, `${key}.json`, JSON.stringify(entry))) this.writable = false;
   }
 
   /** Removes the entries of the same path under other keys (older contents or options of that file). */
@@ -150,7 +148,7 @@ export class ParseCache {
       mkdirSync(this.dir, { recursive: true });
       this.listing = new Map();
       for (const name of readdirSync(this.dir)) {
-        if (name.startsWith('.') && name.endsWith('.tmp')) this.removeAbandoned(name);
+        if (isTemporaryCacheFile(name)) removeAbandonedCacheFile(this.dir, name);
         if (!name.endsWith('.json') || name.startsWith('.')) continue;
         const h = name.slice(0, name.indexOf('-'));
         this.listing.set(h, [...(this.listing.get(h) ?? []), name]);
@@ -159,15 +157,5 @@ export class ParseCache {
     for (const name of this.listing.get(pathHash) ?? [])
       if (name !== `${key}.json`) rmSync(join(this.dir, name), { force: true });
     this.listing.set(pathHash, [`${key}.json`]);
-  }
-
-  /** A temporary file left by a run that was killed mid-write (an hour is far longer than any write). */
-  private removeAbandoned(name: string): void {
-    try {
-      if (Date.now() - statSync(join(this.dir, name)).mtimeMs > 3_600_000)
-        rmSync(join(this.dir, name), { force: true });
-    } catch {
-      // gone already: another run cleaned it
-    }
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * Writing a cache entry so that a concurrent reader sees the whole entry or none: the text goes to a
+ * temporary file in the same directory, then a rename replaces the entry. Shared by the parse cache and
+ * the findings cache (`--cache`).
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Writes `text` as `dir/name` atomically; false (nothing left behind) when the directory cannot be written. */
+export function writeCacheFile(dir: string, name: string, text: string): boolean {
+  const temp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, join(dir, name));
+    return true;
+  } catch {
+    rmSync(temp, { force: true });
+    return false;
+  }
+}
+
+/** Whether a directory entry is a temporary file of `writeCacheFile`. */
+export const isTemporaryCacheFile = (name: string): boolean => name.startsWith('.') && name.endsWith('.tmp');
+
+/** Removes a temporary file left by a run killed mid-write (an hour is far longer than any write). */
+export function removeAbandonedCacheFile(dir: string, name: string): void {
+  try {
+    if (Date.now() - statSync(join(dir, name)).mtimeMs > 3_600_000) rmSync(join(dir, name), { force: true });
+  } catch {
+    // gone already: another run cleaned it
+  }
+}
+
+/** Removes the abandoned temporary files of a cache directory (see removeAbandonedCacheFile). */
+export function removeAbandonedCacheFiles(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (isTemporaryCacheFile(name)) removeAbandonedCacheFile(dir, name);
+}

@@ -1,0 +1,347 @@
+/**
+ * The cache's findings layer (`--cache`, src/cache/lint-results.ts): a run whose files, options and
+ * tool version are all unchanged prints the stored report without parsing or running a rule, and prints
+ * exactly what an uncached run prints; any change to what findings depend on (a file's content, a file
+ * added or removed, a rule's severity, the Postgres version, the tool version) runs the rules again; a
+ * corrupt or foreign stored report is ignored and rewritten; runs sharing a cache directory do not
+ * corrupt it.
+ *
+ * Parsing is counted by wrapping the registry's `parseFile`, and rule runs by wrapping the engine's
+ * `lintMigrations`, which every in-process run goes through.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { cli, commitAll, gitRepo, REPO_ROOT, tempDir, writeFiles } from './integrations/helpers.js';
+
+const parsed: string[] = [];
+vi.mock('../src/parsers/registry.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/parsers/registry.js')>();
+  return {
+    ...actual,
+    parseFile: (file: { path: string }, options: never) => {
+      parsed.push(file.path);
+      return actual.parseFile(file as never, options);
+    },
+  };
+});
+
+const linted = { runs: 0 };
+vi.mock('../src/engine/lint.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/engine/lint.js')>();
+  return {
+    ...actual,
+    lintMigrations: (...args: Parameters<typeof actual.lintMigrations>) => {
+      linted.runs++;
+      return actual.lintMigrations(...args);
+    },
+  };
+});
+
+// The tool version, changeable by a test (a new release must not trust an older release's report).
+const version = vi.hoisted(() => ({ current: '' }));
+vi.mock('../src/version.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/version.js')>();
+  version.current = actual.VERSION;
+  return {
+    ...actual,
+    get VERSION() {
+      return version.current;
+    },
+  };
+});
+
+beforeEach(() => {
+  parsed.length = 0;
+  linted.runs = 0;
+});
+
+const LOCATION = join('node_modules', '.cache', 'migration-lint');
+const REPORTS = join(LOCATION, 'results-v1');
+const PARSED = join(LOCATION, 'parse-v2');
+
+/** Two migration sets (plain SQL, Knex) with findings, an unknown Knex call and a file that is not a migration. */
+function project(): string {
+  const dir = tempDir('ml-report-cache-');
+  writeFiles(dir, {
+    'db/sql/001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\n',
+    'db/sql/002_index.sql': 'CREATE INDEX users_email ON users (email);\n',
+    'db/sql/003_not_null.sql': 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n',
+    'db/knex/knexfile.js': "module.exports = { client: 'pg', migrations: { directory: './' } };\n",
+    'db/knex/20240101_add_column.js': [
+      'exports.up = async function (knex) {',
+      "  await knex.schema.alterTable('orders', (t) => {",
+      "    t.integer('total').notNullable().defaultTo(0);",
+      "    t.index(['total']);",
+      '  });',
+      "  await knex.schema.someCallNobodyKnows('orders');",
+      '};',
+      'exports.down = async function (knex) {',
+      "  await knex.schema.alterTable('orders', (t) => t.dropColumn('total'));",
+      '};',
+      '',
+    ].join('\n'),
+  });
+  return dir;
+}
+const FILES = 4;
+
+const json = ['--format', 'json', '--verbose'];
+const findingsOf = (r: { stdout: string }) =>
+  (JSON.parse(r.stdout) as { findings: { rule: string; severity: string }[] }).findings;
+const reports = (dir: string) => (existsSync(join(dir, REPORTS)) ? readdirSync(join(dir, REPORTS)) : []);
+
+/** The run's --verbose note on how the cache served it. */
+const cacheNote = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('migration-lint: cache:')) ?? '';
+/** stderr without that note (what an uncached run prints). */
+const withoutNote = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('migration-lint: cache:'))
+    .join('\n');
+
+describe('the stored report', () => {
+  it('an unchanged run parses nothing, runs no rule, reads no parse entry and prints what an uncached run prints', async () => {
+    const dir = project();
+    const uncached = await cli([...json, 'db'], dir);
+    expect(findingsOf(uncached).length).toBeGreaterThan(3);
+    expect(uncached.stdout).toContain('someCallNobodyKnows'); // --verbose lists the call not understood
+    expect(uncached.stdout).toContain('knexfile.js'); // and the skipped file
+    const text = await cli(['--verbose', 'db'], dir);
+    const sarif = await cli(['--format', 'sarif', 'db'], dir);
+
+    linted.runs = 0;
+    const cold = await cli(['--cache', ...json, 'db'], dir);
+    expect(linted.runs).toBe(1);
+    expect(reports(dir)).toHaveLength(1);
+    // the stored report serves the next runs on its own: the parse cache's entries are not read
+    rmSync(join(dir, PARSED), { recursive: true });
+    parsed.length = 0;
+    linted.runs = 0;
+    const warm = await cli(['--cache', ...json, 'db'], dir);
+    expect([parsed, linted.runs]).toEqual([[], 0]);
+    for (const run of [cold, warm]) {
+      expect(run.stdout).toBe(uncached.stdout);
+      expect(run.code).toBe(uncached.code);
+      expect(withoutNote(run.stderr)).toBe(uncached.stderr);
+    }
+    expect(cacheNote(warm.stderr)).toContain('the stored report reused, nothing parsed');
+    expect(cacheNote(cold.stderr)).toContain(`0 files read from it, ${FILES} files parsed`);
+    // every reporter: code frames come from the files' texts, --verbose from the stored unknown calls
+    expect((await cli(['--cache', '--verbose', 'db'], dir)).stdout).toBe(text.stdout);
+    expect((await cli(['--cache', '--format', 'sarif', 'db'], dir)).stdout).toBe(sarif.stdout);
+    expect([parsed, linted.runs]).toEqual([[], 0]);
+  });
+
+  it('a changed, added or removed file runs the rules again (over the parse cache) and reports what an uncached run reports', async () => {
+    const dir = project();
+    await cli(['--cache', 'db'], dir);
+    const changes: [string, () => void][] = [
+      [
+        'content',
+        () =>
+          writeFileSync(join(dir, 'db/sql/002_index.sql'), 'CREATE INDEX CONCURRENTLY users_email ON users (email);\n'),
+      ],
+      ['added', () => writeFiles(dir, { 'db/sql/004_drop.sql': 'ALTER TABLE users DROP COLUMN email;\n' })],
+      ['removed', () => unlinkSync(join(dir, 'db/sql/003_not_null.sql'))],
+      // the same bytes under another name: paths are in the key (findings name their file)
+      [
+        'renamed',
+        () => {
+          writeFiles(dir, { 'db/sql/001_people.sql': readFileSync(join(dir, 'db/sql/001_users.sql'), 'utf8') });
+          unlinkSync(join(dir, 'db/sql/001_users.sql'));
+        },
+      ],
+    ];
+    for (const [change, make] of changes) {
+      make();
+      const uncached = await cli(json.concat('db'), dir);
+      linted.runs = 0;
+      parsed.length = 0;
+      const run = await cli(['--cache', ...json, 'db'], dir);
+      expect(linted.runs, change).toBe(1);
+      // only a file with new content is parsed; the others come from the parse cache
+      expect(parsed.length, change).toBeLessThanOrEqual(1);
+      expect(run.stdout, change).toBe(uncached.stdout);
+      linted.runs = 0;
+      expect((await cli(['--cache', ...json, 'db'], dir)).stdout, change).toBe(uncached.stdout);
+      expect(linted.runs, `${change}: stored again`).toBe(0);
+    }
+    // one entry for this directory set, replaced on each change
+    expect(reports(dir)).toHaveLength(1);
+  });
+
+  it('an option or config that changes findings runs the rules again; the report format does not', async () => {
+    const dir = project();
+    await cli(['--cache', 'db'], dir);
+    const variants = [
+      ['--pg-version', '11'],
+      ['--exclude', 'require-concurrent-index-creation'],
+      ['--check-downgrade'],
+      ['--config', 'strict.json'],
+    ];
+    writeFiles(dir, {
+      'strict.json': JSON.stringify({ rules: { 'require-concurrent-index-creation': 'info', 'parse-error': 'off' } }),
+    });
+    const seen = new Set<string>();
+    for (const flags of variants) {
+      const uncached = await cli([...json, ...flags, 'db'], dir);
+      linted.runs = 0;
+      parsed.length = 0;
+      const run = await cli(['--cache', ...json, ...flags, 'db'], dir);
+      expect(linted.runs, flags.join(' ')).toBe(1);
+      expect(parsed, flags.join(' ')).toEqual([]); // none of them changes parsing
+      expect(run.stdout, flags.join(' ')).toBe(uncached.stdout);
+      seen.add(run.stdout);
+    }
+    expect(seen.size).toBe(variants.length); // each really changes the report
+    // the severity from the config is what the stored report holds
+    const strict = await cli(['--cache', ...json, '--config', 'strict.json', 'db'], dir);
+    expect(findingsOf(strict).find((f) => f.rule === 'require-concurrent-index-creation')?.severity).toBe('info');
+    // the reporter is not part of the key: a text run after a JSON run reuses the report
+    linted.runs = 0;
+    await cli(['--cache', '--pg-version', '11', 'db'], dir);
+    expect(linted.runs).toBe(0);
+  });
+
+  it('another tool version does not trust the stored report', async () => {
+    const dir = project();
+    await cli(['--cache', 'db'], dir);
+    const before = version.current;
+    try {
+      version.current = '99.0.0';
+      linted.runs = 0;
+      const run = await cli(['--cache', ...json, 'db'], dir);
+      expect(linted.runs).toBe(1);
+      expect(cacheNote(run.stderr)).toContain('corrupt or foreign');
+      expect(findingsOf(run).length).toBeGreaterThan(3);
+    } finally {
+      version.current = before;
+    }
+  });
+
+  it('ignores and rewrites a corrupt, truncated or foreign stored report', async () => {
+    const dir = project();
+    const uncached = await cli([...json, 'db'], dir);
+    await cli(['--cache', 'db'], dir);
+    const [name] = reports(dir);
+    const path = join(dir, REPORTS, name!);
+    const good = readFileSync(path, 'utf8');
+    const entry = JSON.parse(good) as {
+      findings: { strings: string[]; rows: number[][]; related: unknown[] };
+      migrations: Record<string, unknown>[];
+    };
+    const { findings } = entry;
+    const [row] = findings.rows;
+    const damaged = [
+      'not json at all {',
+      good.slice(0, Math.floor(good.length / 2)), // a run killed mid-write (without the rename)
+      'null',
+      JSON.stringify({ ...entry, schema: 0 }),
+      JSON.stringify({ ...entry, findings: 'none' }),
+      // a row naming a string the table does not have, a row too short, a line that is not a number
+      JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.map((v, i) => (i === 7 ? 1e6 : v))] } }),
+      JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.slice(1)] } }),
+      JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.map((v, i) => (i === 3 ? 'one' : v))] } }),
+      JSON.stringify({ ...entry, findings: { ...findings, strings: findings.strings.map((_, i) => i) } }),
+      // a migration of a file this run does not read: its source could not be restored
+      JSON.stringify({ ...entry, migrations: [{ ...entry.migrations[0], file: '/elsewhere/x.sql' }] }),
+      JSON.stringify({ ...entry, migrations: [{ ...entry.migrations[0], unknown: [{ kind: 'create-table' }] }] }),
+    ];
+    for (const [k, content] of damaged.entries()) {
+      writeFileSync(path, content);
+      linted.runs = 0;
+      const run = await cli(['--cache', ...json, 'db'], dir);
+      expect(linted.runs, `case ${k}`).toBe(1);
+      expect(run.stdout, `case ${k}`).toBe(uncached.stdout);
+      expect(cacheNote(run.stderr), `case ${k}`).toContain('its stored report was corrupt or foreign');
+      expect((await cli(['--cache', 'db'], dir)).stderr, `case ${k}: no note without --verbose`).toBe('');
+      // rewritten: the next run trusts it again
+      expect(readFileSync(path, 'utf8'), `case ${k}`).toBe(good);
+    }
+    linted.runs = 0;
+    await cli(['--cache', 'db'], dir);
+    expect(linted.runs).toBe(0);
+  });
+
+  it('--no-cache overrides the config: no report is stored or read', async () => {
+    const dir = project();
+    writeFiles(dir, { 'migration-lint.config.json': JSON.stringify({ cache: true, cacheLocation: '.lint-cache' }) });
+    await cli(['db'], dir);
+    expect(readdirSync(join(dir, '.lint-cache', 'results-v1'))).toHaveLength(1);
+    linted.runs = 0;
+    await cli(['--no-cache', 'db'], dir);
+    expect(linted.runs).toBe(1);
+    rmSync(join(dir, '.lint-cache'), { recursive: true });
+    await cli(['--no-cache', 'db'], dir);
+    expect(existsSync(join(dir, '.lint-cache'))).toBe(false);
+  });
+
+  it('--fix works from the full IR, not the stored report', async () => {
+    const dir = project();
+    const expected = await cli(['--fix-dry-run', 'db'], dir);
+    expect(expected.stdout).toContain('CONCURRENTLY');
+    await cli(['--cache', 'db'], dir);
+    await cli(['--cache', 'db'], dir);
+    linted.runs = 0;
+    const fromCache = await cli(['--cache', '--fix-dry-run', 'db'], dir);
+    expect(fromCache.stdout).toBe(expected.stdout);
+    expect(linted.runs).toBeGreaterThan(1); // the run, then each rewrite checked
+  });
+
+  it('--since (files linted for context, edits compared with git) is linted every time, never stored', async () => {
+    const repo = gitRepo();
+    writeFiles(repo, {
+      '.gitignore': 'node_modules/\n',
+      'db/001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\n',
+    });
+    commitAll(repo, 'base');
+    writeFiles(repo, { 'db/002_index.sql': 'CREATE INDEX users_email ON users (email);\n' });
+    const uncached = await cli([...json, '--since', 'main', 'db'], repo);
+    for (const run of ['first', 'second']) {
+      linted.runs = 0;
+      const cached = await cli(['--cache', ...json, '--since', 'main', 'db'], repo);
+      expect(linted.runs, run).toBe(1);
+      expect(cached.stdout, run).toBe(uncached.stdout);
+    }
+    expect(reports(repo)).toEqual([]);
+  });
+
+  it('runs at once on one cache directory all succeed and leave one valid stored report', async () => {
+    const dir = project();
+    const uncached = await cli([...json, 'db'], dir);
+    const runs = await Promise.all([1, 2, 3].map(() => cli(['--cache', ...json, 'db'], dir)));
+    for (const r of runs) expect(r.stdout).toBe(uncached.stdout);
+    expect(readdirSync(join(dir, REPORTS))).toHaveLength(1); // no temporary file left
+    linted.runs = 0;
+    expect((await cli(['--cache', ...json, 'db'], dir)).stdout).toBe(uncached.stdout);
+    expect(linted.runs).toBe(0);
+  });
+
+  const built = existsSync(join(REPO_ROOT, 'dist', 'cache', 'lint-results.js'));
+  it.runIf(built)('processes writing one stored report at once', async () => {
+    const dir = project();
+    const bin = join(REPO_ROOT, 'bin', 'migration-lint.js');
+    const child = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [bin, '--cache', '--format', 'json', 'db'], { cwd: dir });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        p.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const before = await cli(['--format', 'json', 'db'], dir);
+    const racing = await Promise.all([child(), child(), child()]);
+    for (const r of racing) {
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(before.stdout);
+    }
+    // whichever process renamed last, its report is whole and is the report of these files
+    linted.runs = 0;
+    expect((await cli(['--cache', '--format', 'json', 'db'], dir)).stdout).toBe(before.stdout);
+    expect(linted.runs).toBe(0);
+    expect(readdirSync(join(dir, REPORTS))).toHaveLength(1);
+  });
+});
