@@ -29,6 +29,7 @@ import { fileFilter, globBase, GlobSyntaxError } from '../files/glob.js';
 import type { EditedFile } from '../git/changed-files.js';
 import { initSqlParser } from '../parsers/sql/parse-sql.js';
 import { type CliIO, useColor, useHyperlinks } from './io.js';
+import { keepWasmOnBaselineTier, smallRun } from './wasm-tier.js';
 import { resolveSettings, selectedByConfig, type SettingFlags, UsageError } from '../config/settings.js';
 
 export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
@@ -135,8 +136,6 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const reporter = REPORTERS[flags.format];
   if (!reporter)
     throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
-  // The parser's WASM compiles on V8's background threads while the config and files are read.
-  initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
   const cwd = io.cwd;
   const loaded = loadConfig(flags, cwd);
   const config = loaded?.config;
@@ -173,6 +172,9 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const selection = selectFiles(paths, loaded, { cwd, fromConfig, allowEmpty }, io);
   const { named, skippedBySelection } = selection;
   let files = selection.files;
+  // The parser's WASM compiles on V8's background threads while the files are read.
+  if (smallRun(files)) keepWasmOnBaselineTier();
+  initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
 
   const inputs: SourceInput[] = [];
   let stdinInput: SourceInput | undefined;
