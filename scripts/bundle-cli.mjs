@@ -63,7 +63,7 @@ const result = await esbuild.build({
   legalComments: 'none',
   // No comments nor indentation: less to read and scan, and the source stays ASCII (the comments have
   // Unicode; one non-ASCII character makes V8 scan the whole file as two-byte text).
-  minifyWhitespace: true,
+  minifyWhitespace: !process.env.BUNDLE_READABLE,
   logLevel: 'warning',
   metafile: true,
   plugins: [
