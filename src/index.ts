@@ -14,7 +14,7 @@ export { readSource, decodeSource, type ReadResult } from './files/read.js';
 export { discoverFiles } from './files/discover.js';
 export { EXTENSIONS } from './parsers/registry.js';
 export { ALL_RULES, findRule } from './rules/index.js';
-export { REPORTERS } from './report/index.js';
+export { REPORTERS } from './report/all.js';
 export type { Finding } from './engine/types.js';
 export type { FindingKind, Rule, Severity } from './rules/types.js';
 export type { Migration, Operation } from './ir/types.js';

@@ -39,6 +39,7 @@ const PACKAGE_INPUTS = [
   'src',
   'docs',
   'scripts/shrinkwrap.mjs',
+  'scripts/bundle-cli.mjs',
 ];
 
 declare module 'vitest' {

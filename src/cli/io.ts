@@ -42,3 +42,12 @@ export function useHyperlinks(io: CliIO): boolean {
   if (env.FORCE_HYPERLINK !== undefined) return !['0', 'false'].includes(env.FORCE_HYPERLINK.toLowerCase());
   return io.isTTY && env.TERM !== 'dumb';
 }
+
+/**
+ * The repository root the CI formats (SARIF, GitHub, GitLab) give paths from (`repositoryRoot`, which
+ * may run git: loaded only by runs that print those formats).
+ */
+export async function reportRoot(io: CliIO): Promise<string> {
+  const { repositoryRoot } = await import('../report/paths.js');
+  return repositoryRoot(io.cwd, io.env ?? {});
+}

@@ -11,16 +11,13 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { comparePaths, type ExpandedArgument, expandArgument, PathNotFoundError } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
-import { jsonReportChunks } from '../report/json.js';
 import { DEFAULT_PG_VERSION, lintSources, type PreviousVersion, type SourceInput } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { Finding } from '../engine/types.js';
-import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
-import { repositoryRoot } from '../report/paths.js';
+import { REPORT_FORMATS, REPORTER_LOADERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
 import type { ReportInput } from '../report/types.js';
-import { sarifReporter } from '../report/sarif.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_CACHE_LOCATION } from '../parsers/parse-cache.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
@@ -28,7 +25,8 @@ import { DIALECTS, FAIL_ON, type FailOn, MIGRATION_FORMATS } from '../config/sch
 import { fileFilter, globBase, GlobSyntaxError } from '../files/glob.js';
 import type { EditedFile } from '../git/changed-files.js';
 import { initSqlParser } from '../parsers/sql/parse-sql.js';
-import { type CliIO, useColor, useHyperlinks } from './io.js';
+import { type CliIO, reportRoot, useColor, useHyperlinks } from './io.js';
+import { keepWasmOnBaselineTier, smallRun } from './wasm-tier.js';
 import { resolveSettings, selectedByConfig, type SettingFlags, UsageError } from '../config/settings.js';
 
 export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
@@ -132,9 +130,8 @@ function writeChunks(io: CliIO, chunks: Iterable<string>): void {
 }
 
 export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
-  const reporter = REPORTERS[flags.format];
-  if (!reporter)
-    throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
+  const loadReporter = REPORTER_LOADERS[flags.format];
+  if (!loadReporter) throw new UsageError(`unknown format "${flags.format}" (expected ${REPORT_FORMATS.join(', ')})`);
   const cwd = io.cwd;
   const loaded = loadConfig(flags, cwd);
   const config = loaded?.config;
@@ -160,9 +157,6 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   }
   // --fix rewrites from the IR, which a stored report does not keep.
   if (flags.fix || flags.fixDryRun) options.cachedReport = false;
-  // The parser's WASM compiles on V8's background threads while the files are read; with the cache, an
-  // unchanged run does not parse at all (and a changed one loads it when it first parses).
-  if (options.cacheLocation === undefined) initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
 
   // With a config and no paths, lint the config's directory (its include/exclude globs pick the files).
   const fromConfig = paths.length === 0 && loaded !== undefined;
@@ -176,6 +170,10 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const selection = selectFiles(paths, loaded, { cwd, fromConfig, allowEmpty }, io);
   const { named, skippedBySelection } = selection;
   let files = selection.files;
+  // The parser's WASM compiles on V8's background threads while the files are read; with the cache, an
+  // unchanged run does not parse at all (and a changed one loads it when it first parses).
+  if (smallRun(files)) keepWasmOnBaselineTier();
+  if (options.cacheLocation === undefined) initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
 
   const inputs: SourceInput[] = [];
   let stdinInput: SourceInput | undefined;
@@ -331,14 +329,15 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     cwd,
     sources,
     verbose: Boolean(flags.verbose),
-    ...(ROOT_RELATIVE_FORMATS.has(flags.format) || flags.sarifFile ? { root: repositoryRoot(cwd, io.env ?? {}) } : {}),
+    ...(ROOT_RELATIVE_FORMATS.has(flags.format) || flags.sarifFile ? { root: await reportRoot(io) } : {}),
     color: useColor(flags.color, io),
     hyperlinks: useHyperlinks(io),
     toolVersion: VERSION,
   };
-  if (flags.format === 'json') writeChunks(io, jsonReportChunks(input));
-  else io.stdout(reporter(input));
+  if (flags.format === 'json') writeChunks(io, (await import('../report/json.js')).jsonReportChunks(input));
+  else io.stdout((await loadReporter())(input));
   if (flags.sarifFile) {
+    const sarifReporter = await REPORTER_LOADERS.sarif!();
     try {
       writeFileSync(resolve(cwd, flags.sarifFile), sarifReporter(input));
     } catch (e) {
@@ -455,7 +454,7 @@ export function addLintOptions(program: Command): Command {
       '[paths...]',
       "migration files, directories (walked recursively) or quoted glob patterns ('db/**/*.sql'); - reads stdin; none = the config file's include",
     )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(REPORTERS)).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('text'))
     .addOption(
       new Option(
         '--fail-on <level>',

@@ -10,11 +10,10 @@ import { readSource } from '../files/read.js';
 import type { SourceInput } from '../linter.js';
 import type { MigrationFormat } from '../ir/types.js';
 import { EXTENSIONS } from '../parsers/registry.js';
-import { REPORTERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
-import { repositoryRoot } from '../report/paths.js';
+import { REPORT_FORMATS, REPORTER_LOADERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
 import type { ReportInput } from '../report/types.js';
 import { VERSION } from '../version.js';
-import { type CliIO, type CommandRegistrar, useColor, useHyperlinks } from './io.js';
+import { type CliIO, type CommandRegistrar, reportRoot, useColor, useHyperlinks } from './io.js';
 import { UsageError } from '../config/settings.js';
 import { FORMATS } from './lint-command.js';
 
@@ -42,9 +41,8 @@ export function parseRows(value: string | undefined): number {
 }
 
 export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO): Promise<number> {
-  const reporter = REPORTERS[flags.format];
-  if (!reporter)
-    throw new UsageError(`unknown format "${flags.format}" (expected ${Object.keys(REPORTERS).join(', ')})`);
+  const loadReporter = REPORTER_LOADERS[flags.format];
+  if (!loadReporter) throw new UsageError(`unknown format "${flags.format}" (expected ${REPORT_FORMATS.join(', ')})`);
   if (flags.allowCommit && !flags.databaseUrl)
     throw new UsageError(
       '--allow-commit only applies with --database-url (the embedded database is thrown away anyway)',
@@ -119,11 +117,12 @@ export async function traceCommand(paths: string[], flags: TraceFlags, io: CliIO
     cwd: io.cwd,
     sources,
     verbose: Boolean(flags.verbose),
-    ...(ROOT_RELATIVE_FORMATS.has(flags.format) ? { root: repositoryRoot(io.cwd, io.env ?? {}) } : {}),
+    ...(ROOT_RELATIVE_FORMATS.has(flags.format) ? { root: await reportRoot(io) } : {}),
     color: useColor(flags.color, io),
     hyperlinks: useHyperlinks(io),
     toolVersion: VERSION,
   };
+  const reporter = await loadReporter();
   if (flags.format === 'text') {
     io.stdout(traceTable(result.report, io.cwd) + '\n' + reporter(input));
   } else if (flags.format === 'json') {
@@ -163,7 +162,7 @@ export const registerTraceCommand: CommandRegistrar = (program, { io, setExit })
           '-f, --format <format>',
           'output format: text (table + findings), json (findings + trace), or any lint format (findings only)',
         )
-          .choices(Object.keys(REPORTERS))
+          .choices(REPORT_FORMATS)
           .default('text'),
       )
       .option(

@@ -39,16 +39,21 @@ export function parseJsonc(text: string): JsoncDocument {
   const positions = new Map<string, JsonPosition>();
   const duplicates: JsoncDocument['duplicates'] = [];
 
+  // Offsets where each line starts, found once: every value records its position (a package.json
+  // has hundreds), and counting newlines from the start for each made the read quadratic.
+  const lineStarts = [0];
+  for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) lineStarts.push(k + 1);
   const positionAt = (offset: number): JsonPosition => {
-    let line = 1;
-    let lineStart = 0;
-    for (let k = 0; k < offset && k < text.length; k++) {
-      if (text[k] === '\n') {
-        line++;
-        lineStart = k + 1;
-      }
+    const at = Math.min(offset, text.length);
+    // the last line starting at or before `at` (a newline at `at` itself still belongs to the line before)
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
     }
-    return { line, column: offset - lineStart + 1 };
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   };
   const fail = (message: string, at = i): never => {
     throw new JsoncSyntaxError(message, positionAt(at));
