@@ -389,11 +389,100 @@ ruleTester(banDropConstraint, {
       sql: 'ALTER TABLE api_keys DROP CONSTRAINT uix_service_key_name;\nCREATE UNIQUE INDEX uix_service_key_name ON api_keys (service_id, name);',
     },
     {
-      name: 'the table is dropped later in the migration',
-      sql: 'ALTER TABLE old_rules DROP CONSTRAINT old_rules_owner_fk;\nDROP TABLE old_rules;',
+      name: 'the second half of a constraint swap: an earlier migration renamed it aside and built the same one under its name',
+      sql: [
+        'CREATE TABLE members (id bigint PRIMARY KEY, email text NOT NULL CONSTRAINT members_email_key UNIQUE);',
+        'ALTER TABLE members RENAME CONSTRAINT members_email_key TO members_email_key_old;\n' +
+          'CREATE UNIQUE INDEX CONCURRENTLY members_email_key ON members (email);\n' +
+          'ALTER TABLE members ADD CONSTRAINT members_email_key UNIQUE USING INDEX members_email_key;',
+        'ALTER TABLE members DROP CONSTRAINT members_email_key_old;',
+      ],
+    },
+    {
+      name: 'a UNIQUE on two columns dropped while an earlier one on one of them stands (uniqueness on fewer columns implies it)',
+      sql: [
+        'CREATE TABLE seats (id bigint PRIMARY KEY, ticket_id bigint CONSTRAINT seats_ticket_key UNIQUE, row_label text,\n' +
+          '  CONSTRAINT seats_ticket_row_key UNIQUE (ticket_id, row_label));',
+        'ALTER TABLE seats DROP CONSTRAINT seats_ticket_row_key;',
+      ],
+    },
+    {
+      name: 'a foreign key created without a name, dropped by the name Postgres gave it and re-created with ON DELETE CASCADE',
+      sql: [
+        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id));',
+        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;\n' +
+          'ALTER TABLE cart_items ADD CONSTRAINT cart_items_cart_fk FOREIGN KEY (cart_id) REFERENCES carts (id) ON DELETE CASCADE NOT VALID;',
+      ],
+    },
+    {
+      name: 'the parent table was renamed: the foreign key re-created against its new name is the same guarantee',
+      sql: [
+        'CREATE TABLE customers (id bigint PRIMARY KEY);\n' +
+          'CREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint CONSTRAINT invoices_customer_fk REFERENCES customers (id));',
+        'ALTER TABLE customers RENAME TO accounts;\nALTER TABLE invoices RENAME COLUMN customer_id TO account_id;\n' +
+          'ALTER TABLE invoices DROP CONSTRAINT invoices_customer_fk;\n' +
+          'ALTER TABLE invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE NOT VALID;',
+      ],
     },
   ],
   invalid: [
+    {
+      name: 'the swap again, but the set does not show what the renamed-aside constraint covered',
+      sql: [
+        'ALTER TABLE members RENAME CONSTRAINT members_email_key TO members_email_key_old;\n' +
+          'CREATE UNIQUE INDEX CONCURRENTLY members_email_key ON members (email, tenant_id);\n' +
+          'ALTER TABLE members ADD CONSTRAINT members_email_key UNIQUE USING INDEX members_email_key;',
+        '-- the irreversible half\nALTER TABLE members DROP CONSTRAINT members_email_key_old;',
+      ],
+      errors: [
+        {
+          line: 2,
+          message:
+            'Dropping constraint members_email_key_old on members: an earlier migration renamed it from members_email_key and put a new UNIQUE constraint members_email_key on (email, tenant_id) in its place, but the set does not show what the dropped one covered',
+        },
+      ],
+    },
+    {
+      name: 'the swap where the new constraint spans more columns than the old one: uniqueness gets weaker',
+      sql: [
+        'CREATE TABLE members (id bigint PRIMARY KEY, email text NOT NULL CONSTRAINT members_email_key UNIQUE, tenant_id bigint);',
+        'ALTER TABLE members RENAME CONSTRAINT members_email_key TO members_email_key_old;\n' +
+          'ALTER TABLE members ADD CONSTRAINT members_email_key UNIQUE (email, tenant_id);',
+        'ALTER TABLE members DROP CONSTRAINT members_email_key_old;',
+      ],
+      errors: [
+        {
+          line: 1,
+          message:
+            'the UNIQUE constraint members_email_key on (email, tenant_id) is in force, but (email) values can repeat from then on',
+        },
+      ],
+    },
+    {
+      name: 'a foreign key moved to a history table on two columns: the old parent is no longer checked, nor rows with a NULL version',
+      sql: [
+        'CREATE TABLE templates (id uuid PRIMARY KEY);\nCREATE TABLE templates_history (id uuid, version integer, PRIMARY KEY (id, version));\n' +
+          'CREATE TABLE messages (id uuid PRIMARY KEY, template_id uuid, template_version integer, FOREIGN KEY (template_id) REFERENCES templates (id));',
+        'ALTER TABLE messages DROP CONSTRAINT messages_template_id_fkey;\n' +
+          'ALTER TABLE messages ADD CONSTRAINT messages_templates_history_fkey FOREIGN KEY (template_id, template_version) REFERENCES templates_history (id, version) NOT VALID;',
+      ],
+      errors: [
+        {
+          line: 1,
+          message:
+            'the foreign key messages_templates_history_fkey on (template_id, template_version) to templates_history is in force, but nothing checks (template_id) against templates from then on: rows can name parents that are not there, and a row with (template_version) NULL passes the new one unchecked (MATCH SIMPLE, the default)',
+        },
+      ],
+    },
+    {
+      name: 'a foreign key re-created on the same column but to another table is not the same guarantee',
+      sql: [
+        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id));',
+        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;\n' +
+          'ALTER TABLE cart_items ADD CONSTRAINT cart_items_archived_cart_fk FOREIGN KEY (cart_id) REFERENCES archived_carts (id) NOT VALID;',
+      ],
+      errors: [{ line: 1, message: 'nothing checks (cart_id) against carts from then on' }],
+    },
     {
       name: 'a partial unique index does not keep the guarantee',
       sql: 'ALTER TABLE api_keys DROP CONSTRAINT uix_service_key_name;\nCREATE UNIQUE INDEX uix_service_key_name ON api_keys (service_id, name) WHERE expiry_date IS NULL;',
