@@ -11,7 +11,7 @@ const LOST: Record<ConstraintType, string> = {
   check: 'values the CHECK rejected can be written from then on',
   unique: 'duplicates can be written from then on, its index goes with it, and ON CONFLICT on those columns fails',
   'primary-key':
-    'duplicate and NULL keys can be written from then on, its index goes with it, and foreign keys that reference it must go first',
+    'duplicate keys can be written from then on (its columns stay NOT NULL), its index goes with it, and foreign keys that reference it must go first',
   exclusion: 'overlapping rows can be written from then on, and its index goes with it',
   'not-null': 'NULLs can be written from then on',
 };
@@ -51,10 +51,38 @@ interface OtherConstraint {
   expression?: string | undefined;
   /** A foreign key's referenced table, when known. */
   references?: QualifiedName | undefined;
+  /** Added by this migration (rather than left on the table by an earlier one). */
+  addedHere: boolean;
 }
 
 function fromDef(c: ConstraintDef): OtherConstraint {
-  return { name: c.name, type: c.type, columns: c.columns, expression: c.expression, references: c.references?.table };
+  return {
+    name: c.name,
+    type: c.type,
+    columns: c.columns,
+    expression: c.expression,
+    references: c.references?.table,
+    addedHere: true,
+  };
+}
+
+/**
+ * The migration points the foreign key somewhere else: a new one on the same columns (or on more, the others
+ * NOT NULL, so that MATCH SIMPLE checks every row) to another table. Every row still names an existing parent.
+ */
+function retargets(
+  context: RuleContext,
+  drop: DropConstraintOp,
+  dropped: Readonly<ConstraintFacts>,
+  added: ConstraintDef,
+): boolean {
+  return (
+    dropped.type === 'foreign-key' &&
+    added.type === 'foreign-key' &&
+    dropped.columns.length > 0 &&
+    dropped.columns.every((c) => added.columns.includes(c)) &&
+    added.columns.every((c) => dropped.columns.includes(c) || context.column(drop.table, c)?.notNull === true)
+  );
 }
 
 /**
@@ -122,9 +150,16 @@ function replaced(context: RuleContext, drop: DropConstraintOp, dropped: Readonl
     for (const { table, constraint } of constraintsCreatedBy(op)) {
       if (!sameTable(table, drop.table)) continue;
       if (after && constraint.name === drop.name) return true;
-      if (dropped && keepsGuarantee(dropped, fromDef(constraint))) return true;
-      // What the set does not show, the name does: Postgres named the dropped one for this type and these columns.
-      if (!dropped && postgresDefaultName(drop.table.name, constraint) === drop.name) return true;
+      if (dropped && (keepsGuarantee(dropped, fromDef(constraint)) || retargets(context, drop, dropped, constraint)))
+        return true;
+      // What the set does not show, the name does: Postgres named the dropped one for this type and these columns
+      // (not a primary key: `<table>_pkey` does not say which columns it was on).
+      if (
+        !dropped &&
+        constraint.type !== 'primary-key' &&
+        postgresDefaultName(drop.table.name, constraint) === drop.name
+      )
+        return true;
     }
   }
   return false;
@@ -154,26 +189,30 @@ function goesWithLaterDrop(
  * What the set shows about the dropped constraint: by its name, or — created without one — the constraint for
  * which Postgres generated that name (`notifications_template_id_fkey` for a foreign key on `template_id`).
  */
-function droppedFacts(context: RuleContext, drop: DropConstraintOp): Readonly<ConstraintFacts> | undefined {
+function droppedFacts(
+  context: RuleContext,
+  drop: DropConstraintOp,
+): [key: string, facts: Readonly<ConstraintFacts>] | undefined {
   const constraints = context.constraints(drop.table);
   const named = constraints.get(drop.name);
-  if (named) return named;
+  if (named) return [drop.name, named];
   const generated = [...constraints].filter(
     ([name, c]) => name.startsWith('(unnamed ') && postgresDefaultName(drop.table.name, c) === drop.name,
   );
-  return generated.length === 1 ? generated[0]?.[1] : undefined;
+  return generated.length === 1 ? generated[0] : undefined;
 }
 
 /** The table's other constraints: those earlier migrations left on it, then those this migration adds. */
-function otherConstraints(context: RuleContext, drop: DropConstraintOp): OtherConstraint[] {
+function otherConstraints(context: RuleContext, drop: DropConstraintOp, droppedKey?: string): OtherConstraint[] {
   const standing = [...context.constraints(drop.table)]
-    .filter(([name]) => name !== drop.name && !name.startsWith('(unnamed '))
+    .filter(([name]) => name !== drop.name && name !== droppedKey)
     .map(([name, c]) => ({
-      name,
+      name: name.startsWith('(unnamed ') ? undefined : name,
       type: c.type,
       columns: c.columns,
       expression: c.expression,
       references: c.references,
+      addedHere: false,
     }));
   const added = context.ops.flatMap((op) =>
     constraintsCreatedBy(op)
@@ -209,9 +248,10 @@ const isUnique = (c: { type: ConstraintType }) => c.type === 'unique' || c.type 
 function lossMessage(
   context: RuleContext,
   drop: DropConstraintOp,
-  dropped: Readonly<ConstraintFacts> | undefined,
+  found: [key: string, facts: Readonly<ConstraintFacts>] | undefined,
 ): string {
-  const others = otherConstraints(context, drop);
+  const others = otherConstraints(context, drop, found?.[0]);
+  const dropped = found?.[1];
   if (!dropped) {
     const former = context.formerConstraintName(drop.table, drop.name);
     if (former === undefined) return 'whatever it guaranteed stops being enforced';
@@ -227,16 +267,20 @@ function lossMessage(
   const covers = (c: OtherConstraint) => dropped.columns.every((col) => c.columns.includes(col));
   if (dropped.type === 'foreign-key') {
     const wider = others.find((c) => c.type === 'foreign-key' && covers(c));
-    if (wider) {
-      const target = dropped.references ? ` against ${tableName(dropped.references)}` : '';
-      // MATCH SIMPLE (the default) skips the check when any of the key's columns is NULL.
+    if (wider?.addedHere) {
+      // Not a retarget (see `retargets`): some of its other columns may be NULL, and MATCH SIMPLE (the default)
+      // skips the whole check for a row with a NULL in any of them.
       const nullable = wider.columns.filter(
         (col) => !dropped.columns.includes(col) && context.column(drop.table, col)?.notNull !== true,
       );
-      const nulls = nullable.length
-        ? `, and a row with ${columnList(nullable)} NULL passes the new one unchecked (MATCH SIMPLE, the default)`
-        : '';
-      return `the ${describe(wider)} is in force, but nothing checks ${columnList(dropped.columns)}${target} from then on: rows can name parents that are not there${nulls}`;
+      return (
+        `the ${describe(wider)} takes over, but a row with ${columnList(nullable)} NULL passes it unchecked ` +
+        `(MATCH SIMPLE, the default): its ${columnList(dropped.columns)} is checked against nothing from then on`
+      );
+    }
+    if (wider) {
+      const target = dropped.references ? ` against ${tableName(dropped.references)}` : '';
+      return `the ${describe(wider)} is in force, but nothing checks ${columnList(dropped.columns)}${target} from then on: rows can name parents that are not there`;
     }
   }
   if (isUnique(dropped)) {
@@ -300,18 +344,19 @@ export const banDropConstraint: Rule = {
       'drop-constraint'(op) {
         if (context.isNewTable(op.table) || createdEarlier(context, op)) return;
         if (constraintCreatedByOwnUpgrade(context, op.table, op.name)) return;
-        const dropped = droppedFacts(context, op);
+        const found = droppedFacts(context, op);
+        const dropped = found?.[1];
         if (replaced(context, op, dropped) || goesWithLaterDrop(context, op, dropped)) return;
         // An earlier migration already put an equivalent in place (the second step of rename, re-create, drop).
         // (A CHECK is not matched this way: two CHECKs on one column rarely say the same thing.)
         if (
           dropped &&
           dropped.type !== 'check' &&
-          otherConstraints(context, op).some((c) => keepsGuarantee(dropped, c))
+          otherConstraints(context, op, found[0]).some((c) => keepsGuarantee(dropped, c))
         )
           return;
         const t = tableName(op.table);
-        const what = lossMessage(context, op, dropped);
+        const what = lossMessage(context, op, found);
         const referenced = dropped?.type === 'foreign-key' ? ' (and on the table the foreign key references)' : '';
         context.report(
           op,

@@ -424,6 +424,24 @@ ruleTester(banDropConstraint, {
           'ALTER TABLE invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE NOT VALID;',
       ],
     },
+    {
+      name: 'a foreign key moved to a history table on two NOT NULL columns: every row still names an existing parent',
+      sql: [
+        'CREATE TABLE templates (id uuid PRIMARY KEY);\nCREATE TABLE templates_history (id uuid, version integer, PRIMARY KEY (id, version));\n' +
+          'CREATE TABLE messages (id uuid PRIMARY KEY, template_id uuid, FOREIGN KEY (template_id) REFERENCES templates (id));',
+        'ALTER TABLE messages ADD COLUMN template_version integer;\nALTER TABLE messages ALTER COLUMN template_version SET NOT NULL;',
+        'ALTER TABLE messages DROP CONSTRAINT messages_template_id_fkey;\n' +
+          'ALTER TABLE messages ADD CONSTRAINT messages_templates_history_fkey FOREIGN KEY (template_id, template_version) REFERENCES templates_history (id, version) NOT VALID;',
+      ],
+    },
+    {
+      name: 'a foreign key pointed at another table on the same column (every row must name a row there)',
+      sql: [
+        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id));',
+        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;\n' +
+          'ALTER TABLE cart_items ADD CONSTRAINT cart_items_archived_cart_fk FOREIGN KEY (cart_id) REFERENCES archived_carts (id) NOT VALID;',
+      ],
+    },
   ],
   invalid: [
     {
@@ -459,7 +477,7 @@ ruleTester(banDropConstraint, {
       ],
     },
     {
-      name: 'a foreign key moved to a history table on two columns: the old parent is no longer checked, nor rows with a NULL version',
+      name: 'a foreign key moved to a history table on two columns, one of them nullable: rows with a NULL version go unchecked',
       sql: [
         'CREATE TABLE templates (id uuid PRIMARY KEY);\nCREATE TABLE templates_history (id uuid, version integer, PRIMARY KEY (id, version));\n' +
           'CREATE TABLE messages (id uuid PRIMARY KEY, template_id uuid, template_version integer, FOREIGN KEY (template_id) REFERENCES templates (id));',
@@ -470,18 +488,39 @@ ruleTester(banDropConstraint, {
         {
           line: 1,
           message:
-            'the foreign key messages_templates_history_fkey on (template_id, template_version) to templates_history is in force, but nothing checks (template_id) against templates from then on: rows can name parents that are not there, and a row with (template_version) NULL passes the new one unchecked (MATCH SIMPLE, the default)',
+            'the foreign key messages_templates_history_fkey on (template_id, template_version) to templates_history takes over, but a row with (template_version) NULL passes it unchecked (MATCH SIMPLE, the default): its (template_id) is checked against nothing from then on',
         },
       ],
     },
     {
-      name: 'a foreign key re-created on the same column but to another table is not the same guarantee',
+      name: 'a primary key re-created on other columns: the old key columns can repeat',
       sql: [
-        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id));',
-        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;\n' +
-          'ALTER TABLE cart_items ADD CONSTRAINT cart_items_archived_cart_fk FOREIGN KEY (cart_id) REFERENCES archived_carts (id) NOT VALID;',
+        'CREATE TABLE published_pages (workspace_id uuid NOT NULL, slug text NOT NULL, PRIMARY KEY (workspace_id, slug));',
+        'ALTER TABLE published_pages ADD COLUMN page_id uuid NOT NULL DEFAULT gen_random_uuid();\n' +
+          'ALTER TABLE published_pages DROP CONSTRAINT published_pages_pkey;\nALTER TABLE published_pages ADD PRIMARY KEY (workspace_id, page_id);',
       ],
-      errors: [{ line: 1, message: 'nothing checks (cart_id) against carts from then on' }],
+      errors: [{ line: 2, message: 'Dropping constraint published_pages_pkey on published_pages: duplicate' }],
+    },
+    {
+      name: 'a primary key re-created where the set does not show the old one: its name does not say its columns',
+      sql: 'ALTER TABLE published_pages DROP CONSTRAINT published_pages_pkey;\nALTER TABLE published_pages ADD PRIMARY KEY (workspace_id, page_id);',
+      errors: [{ line: 1, message: 'whatever it guaranteed stops being enforced' }],
+    },
+    {
+      name: 'a second foreign key on the column, left by an earlier migration, does not check against the same parent',
+      sql: [
+        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_snapshots (id bigint PRIMARY KEY);\n' +
+          'CREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id),\n' +
+          '  CONSTRAINT cart_items_snapshot_fk FOREIGN KEY (cart_id) REFERENCES cart_snapshots (id));',
+        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;',
+      ],
+      errors: [
+        {
+          line: 1,
+          message:
+            'the foreign key cart_items_snapshot_fk on (cart_id) to cart_snapshots is in force, but nothing checks (cart_id) against carts from then on: rows can name parents that are not there',
+        },
+      ],
     },
     {
       name: 'a partial unique index does not keep the guarantee',
