@@ -12,6 +12,8 @@ export interface ConstraintFacts {
   columns: readonly string[];
   /** A CHECK's expression, as the frontend rendered it. */
   expression?: string;
+  /** A foreign key's referenced table. */
+  references?: QualifiedName;
   /** Validated: created without NOT VALID, or validated since. */
   valid: boolean;
 }
@@ -55,14 +57,21 @@ export function tableKey(t: QualifiedName): string {
 class IndexTables {
   private readonly table = new Map<string, QualifiedName>();
   private readonly byTable = new Map<string, Set<string>>();
+  /** Unique indexes without a WHERE, on plain columns → those columns (what `ADD CONSTRAINT … USING INDEX` guarantees). */
+  private readonly uniqueOn = new Map<string, readonly string[]>();
 
   get(ix: string): QualifiedName | undefined {
     return this.table.get(ix);
   }
 
-  set(ix: string, table: QualifiedName): void {
+  uniqueColumns(ix: string): readonly string[] | undefined {
+    return this.uniqueOn.get(ix);
+  }
+
+  set(ix: string, table: QualifiedName, uniqueColumns?: readonly string[]): void {
     this.delete(ix);
     this.table.set(ix, table);
+    if (uniqueColumns) this.uniqueOn.set(ix, uniqueColumns);
     const k = tableKey(table);
     let set = this.byTable.get(k);
     if (!set) this.byTable.set(k, (set = new Set()));
@@ -73,19 +82,23 @@ class IndexTables {
     const table = this.table.get(ix);
     if (!table) return;
     this.table.delete(ix);
+    this.uniqueOn.delete(ix);
     this.byTable.get(tableKey(table))?.delete(ix);
   }
 
   /** Forgets the indexes of a table (dropped, or created anew). */
   dropTable(t: QualifiedName): void {
     const k = tableKey(t);
-    for (const ix of this.byTable.get(k) ?? []) this.table.delete(ix);
+    for (const ix of this.byTable.get(k) ?? []) {
+      this.table.delete(ix);
+      this.uniqueOn.delete(ix);
+    }
     this.byTable.delete(k);
   }
 
   /** The indexes of a renamed table stay on it under its new name. */
   renameTable(t: QualifiedName, renamed: QualifiedName): void {
-    for (const ix of [...(this.byTable.get(tableKey(t)) ?? [])]) this.set(ix, renamed);
+    for (const ix of [...(this.byTable.get(tableKey(t)) ?? [])]) this.set(ix, renamed, this.uniqueOn.get(ix));
   }
 }
 
@@ -105,6 +118,8 @@ export class SchemaState {
   readonly constraints = new Map<string, Map<string, ConstraintFacts>>();
   /** partitioned table → its partition key's columns */
   readonly partitionKeys = new Map<string, string[]>();
+  /** table → constraint name → the name it had before `RENAME CONSTRAINT` (kept even when its creation was not seen) */
+  readonly formerConstraintNames = new Map<string, Map<string, string>>();
   private unnamedConstraints = 0;
 
   private tableConstraints(t: QualifiedName): Map<string, ConstraintFacts> {
@@ -115,8 +130,14 @@ export class SchemaState {
   }
 
   private addConstraint(t: QualifiedName, c: ConstraintDef): void {
-    const facts: ConstraintFacts = { type: c.type, columns: c.columns, valid: !c.notValid };
+    // `UNIQUE USING INDEX ix` lists no columns: they are the index's.
+    const indexColumns =
+      c.usingIndex && c.columns.length === 0
+        ? this.indexes.uniqueColumns(tableKey({ schema: t.schema, name: c.usingIndex }))
+        : undefined;
+    const facts: ConstraintFacts = { type: c.type, columns: indexColumns ?? c.columns, valid: !c.notValid };
     if (c.expression !== undefined) facts.expression = c.expression;
+    if (c.references) facts.references = c.references.table;
     this.tableConstraints(t).set(c.name ?? `(unnamed ${++this.unnamedConstraints})`, facts);
   }
 
@@ -219,12 +240,17 @@ export class SchemaState {
           this.pendingChecks,
           this.constraints,
           this.partitionKeys,
+          this.formerConstraintNames,
         ]) {
           const v = map.get(from);
           map.delete(from);
           if (v) (map as Map<string, unknown>).set(to, v);
         }
         this.indexes.renameTable(op.table, renamed);
+        // Foreign keys follow the table they reference.
+        for (const constraints of this.constraints.values())
+          for (const c of constraints.values())
+            if (c.references && tableKey(c.references) === from) c.references = renamed;
         break;
       }
       case 'drop-table':
@@ -234,6 +260,7 @@ export class SchemaState {
           this.pendingChecks.delete(tableKey(t));
           this.constraints.delete(tableKey(t));
           this.partitionKeys.delete(tableKey(t));
+          this.formerConstraintNames.delete(tableKey(t));
           this.indexes.dropTable(t);
         }
         break;
@@ -264,10 +291,19 @@ export class SchemaState {
         this.notNullChecks.get(tableKey(op.table))?.delete(op.name);
         this.pendingChecks.get(tableKey(op.table))?.delete(op.name);
         this.constraints.get(tableKey(op.table))?.delete(op.name);
+        this.formerConstraintNames.get(tableKey(op.table))?.delete(op.name);
         break;
       case 'create-index':
         // An index lives in its table's schema.
-        if (op.name) this.indexes.set(tableKey({ schema: op.table.schema, name: op.name }), op.table);
+        if (op.name)
+          this.indexes.set(
+            tableKey({ schema: op.table.schema, name: op.name }),
+            op.table,
+            op.unique && !op.where && op.columns.length > 0 ? op.columns : undefined,
+          );
+        break;
+      case 'other':
+        if (op.renamesConstraint && op.table) this.renameConstraint(op.table, op.renamesConstraint);
         break;
       case 'drop-index':
         for (const ix of op.indexes) this.indexes.delete(tableKey(ix));
@@ -275,6 +311,20 @@ export class SchemaState {
       default:
         break;
     }
+  }
+
+  private renameConstraint(t: QualifiedName, { name, newName }: { name: string; newName: string }): void {
+    const k = tableKey(t);
+    const constraints = this.constraints.get(k);
+    const facts = constraints?.get(name);
+    if (constraints && facts) {
+      constraints.delete(name);
+      constraints.set(newName, facts);
+    }
+    let former = this.formerConstraintNames.get(k);
+    if (!former) this.formerConstraintNames.set(k, (former = new Map<string, string>()));
+    former.delete(name);
+    former.set(newName, name);
   }
 
   column(t: QualifiedName, column: string): ColumnFacts | undefined {

@@ -136,6 +136,7 @@ function lintDirection(
     indexTable: (ix) => state.indexes.get(tableKey(ix)),
     hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
     constraints: (t) => state.constraints.get(tableKey(t)) ?? NO_CONSTRAINTS,
+    formerConstraintName: (t, name) => state.formerConstraintNames.get(tableKey(t))?.get(name),
     partitionColumns: (t) => state.partitionKeys.get(tableKey(t)),
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');

@@ -434,6 +434,8 @@ export interface OtherOp extends OpBase {
   partition?: QualifiedName;
   /** `ALTER TABLE child INHERIT parent` / `NO INHERIT parent`: the parent. */
   parent?: QualifiedName;
+  /** `ALTER TABLE t RENAME CONSTRAINT name TO newName` (`table` is t). */
+  renamesConstraint?: { name: string; newName: string };
   /** The statement's SQL when the frontend had it as SQL (filled by the SQL parser); trace runs it. */
   sql?: string;
 }

@@ -25,7 +25,7 @@ const MAX_NAME = 63;
  * and column parts is shortened one character at a time until it fits. (ASCII names; a multi-byte
  * name is clipped on a character boundary by Postgres, which this ignores.)
  */
-export function generatedConstraintName(table: string, columns: string[], suffix: string): string {
+export function generatedConstraintName(table: string, columns: readonly string[], suffix: string): string {
   let name1 = table;
   let name2 = columns.join('_');
   const overhead = suffix.length + 1 + (name2 ? 1 : 0);

@@ -11,7 +11,7 @@ const LOST: Record<ConstraintType, string> = {
   check: 'values the CHECK rejected can be written from then on',
   unique: 'duplicates can be written from then on, its index goes with it, and ON CONFLICT on those columns fails',
   'primary-key':
-    'duplicate and NULL keys can be written from then on, its index goes with it, and foreign keys that reference it must go first',
+    'duplicate keys can be written from then on (its columns stay NOT NULL), its index goes with it, and foreign keys that reference it must go first',
   exclusion: 'overlapping rows can be written from then on, and its index goes with it',
   'not-null': 'NULLs can be written from then on',
 };
@@ -43,12 +43,68 @@ function expressionNames(expression: string | undefined): Set<string> {
   return new Set(names.map((n) => n.replace(/^"|"$/g, '')).filter((n) => !NOT_COLUMNS.has(n.toLowerCase())));
 }
 
-/** Two constraints guard the same thing: the same type on the same columns (for CHECKs, on a common column). */
-function sameGuarantee(dropped: Readonly<ConstraintFacts>, added: ConstraintDef): boolean {
-  if (dropped.type !== added.type) return false;
-  if (dropped.type !== 'check') return sameColumns(dropped.columns, added.columns);
+/** A constraint of the table besides the dropped one, as the migration set shows it. */
+interface OtherConstraint {
+  name: string | undefined;
+  type: ConstraintType;
+  columns: readonly string[];
+  expression?: string | undefined;
+  /** A foreign key's referenced table, when known. */
+  references?: QualifiedName | undefined;
+  /** Added by this migration (rather than left on the table by an earlier one). */
+  addedHere: boolean;
+}
+
+function fromDef(c: ConstraintDef): OtherConstraint {
+  return {
+    name: c.name,
+    type: c.type,
+    columns: c.columns,
+    expression: c.expression,
+    references: c.references?.table,
+    addedHere: true,
+  };
+}
+
+/**
+ * The migration points the foreign key somewhere else: a new one on the same columns (or on more, the others
+ * NOT NULL, so that MATCH SIMPLE checks every row) to another table. Every row still names an existing parent.
+ */
+function retargets(
+  context: RuleContext,
+  drop: DropConstraintOp,
+  dropped: Readonly<ConstraintFacts>,
+  added: ConstraintDef,
+): boolean {
+  return (
+    dropped.type === 'foreign-key' &&
+    added.type === 'foreign-key' &&
+    dropped.columns.length > 0 &&
+    dropped.columns.every((c) => added.columns.includes(c)) &&
+    added.columns.every((c) => dropped.columns.includes(c) || context.column(drop.table, c)?.notNull === true)
+  );
+}
+
+/**
+ * The other constraint keeps what the dropped one guaranteed: for a UNIQUE, a UNIQUE or primary key on the same
+ * columns or fewer of them (uniqueness on fewer columns implies it on more); for a foreign key, one on the same
+ * columns to the same table (when the set shows either's target); otherwise the same type on the same columns (for
+ * CHECKs, on a common column).
+ */
+function keepsGuarantee(dropped: Readonly<ConstraintFacts>, other: OtherConstraint): boolean {
+  if (dropped.type === 'unique' && (other.type === 'unique' || other.type === 'primary-key'))
+    return other.columns.length > 0 && other.columns.every((c) => dropped.columns.includes(c));
+  if (dropped.type !== other.type) return false;
+  if (
+    dropped.type === 'foreign-key' &&
+    dropped.references &&
+    other.references &&
+    !sameTable(dropped.references, other.references)
+  )
+    return false;
+  if (dropped.type !== 'check') return sameColumns(dropped.columns, other.columns);
   const before = new Set([...dropped.columns, ...expressionNames(dropped.expression)]);
-  return [...added.columns, ...expressionNames(added.expression)].some((n) => before.has(n));
+  return [...other.columns, ...expressionNames(other.expression)].some((n) => before.has(n));
 }
 
 const DEFAULT_NAME_SUFFIX: Partial<Record<ConstraintType, string>> = {
@@ -59,7 +115,10 @@ const DEFAULT_NAME_SUFFIX: Partial<Record<ConstraintType, string>> = {
 };
 
 /** The name Postgres gives the constraint when it is created without one (`orders_account_id_fkey`, `orders_pkey`). */
-function postgresDefaultName(table: string, c: ConstraintDef): string | undefined {
+function postgresDefaultName(
+  table: string,
+  c: { type: ConstraintType; columns: readonly string[] },
+): string | undefined {
   if (c.type === 'primary-key') return generatedConstraintName(table, [], 'pkey');
   const suffix = DEFAULT_NAME_SUFFIX[c.type];
   if (!suffix || c.columns.length === 0) return undefined;
@@ -91,9 +150,16 @@ function replaced(context: RuleContext, drop: DropConstraintOp, dropped: Readonl
     for (const { table, constraint } of constraintsCreatedBy(op)) {
       if (!sameTable(table, drop.table)) continue;
       if (after && constraint.name === drop.name) return true;
-      if (dropped && sameGuarantee(dropped, constraint)) return true;
-      // What the set does not show, the name does: Postgres named the dropped one for this type and these columns.
-      if (!dropped && postgresDefaultName(drop.table.name, constraint) === drop.name) return true;
+      if (dropped && (keepsGuarantee(dropped, fromDef(constraint)) || retargets(context, drop, dropped, constraint)))
+        return true;
+      // What the set does not show, the name does: Postgres named the dropped one for this type and these columns
+      // (not a primary key: `<table>_pkey` does not say which columns it was on).
+      if (
+        !dropped &&
+        constraint.type !== 'primary-key' &&
+        postgresDefaultName(drop.table.name, constraint) === drop.name
+      )
+        return true;
     }
   }
   return false;
@@ -119,6 +185,112 @@ function goesWithLaterDrop(
   );
 }
 
+/**
+ * What the set shows about the dropped constraint: by its name, or — created without one — the constraint for
+ * which Postgres generated that name (`notifications_template_id_fkey` for a foreign key on `template_id`).
+ */
+function droppedFacts(
+  context: RuleContext,
+  drop: DropConstraintOp,
+): [key: string, facts: Readonly<ConstraintFacts>] | undefined {
+  const constraints = context.constraints(drop.table);
+  const named = constraints.get(drop.name);
+  if (named) return [drop.name, named];
+  const generated = [...constraints].filter(
+    ([name, c]) => name.startsWith('(unnamed ') && postgresDefaultName(drop.table.name, c) === drop.name,
+  );
+  return generated.length === 1 ? generated[0] : undefined;
+}
+
+/** The table's other constraints: those earlier migrations left on it, then those this migration adds. */
+function otherConstraints(context: RuleContext, drop: DropConstraintOp, droppedKey?: string): OtherConstraint[] {
+  const standing = [...context.constraints(drop.table)]
+    .filter(([name]) => name !== drop.name && name !== droppedKey)
+    .map(([name, c]) => ({
+      name: name.startsWith('(unnamed ') ? undefined : name,
+      type: c.type,
+      columns: c.columns,
+      expression: c.expression,
+      references: c.references,
+      addedHere: false,
+    }));
+  const added = context.ops.flatMap((op) =>
+    constraintsCreatedBy(op)
+      .filter(({ table, constraint }) => sameTable(table, drop.table) && constraint.name !== drop.name)
+      .map(({ constraint }) => fromDef(constraint)),
+  );
+  return [...standing, ...added];
+}
+
+const columnList = (columns: readonly string[]) => `(${columns.map(quoteIdent).join(', ')})`;
+
+/** `UNIQUE constraint uq__user__email on (email, authority)`, `foreign key orders_fk on (account_id) to accounts`. */
+function describe(c: OtherConstraint): string {
+  const type = {
+    'foreign-key': 'foreign key',
+    check: 'CHECK constraint',
+    unique: 'UNIQUE constraint',
+    'primary-key': 'primary key',
+    exclusion: 'exclusion constraint',
+    'not-null': 'NOT NULL constraint',
+  }[c.type];
+  const on = c.columns.length ? ` on ${columnList(c.columns)}` : '';
+  const to = c.references ? ` to ${tableName(c.references)}` : '';
+  return `${type}${c.name ? ` ${quoteIdent(c.name)}` : ''}${on}${to}`;
+}
+
+const isUnique = (c: { type: ConstraintType }) => c.type === 'unique' || c.type === 'primary-key';
+
+/**
+ * What is lost, in the terms the set shows: a constraint that still covers part of the dropped one's ground (or
+ * took its name after an earlier RENAME CONSTRAINT moved it aside) is named, with what it does not cover.
+ */
+function lossMessage(
+  context: RuleContext,
+  drop: DropConstraintOp,
+  found: [key: string, facts: Readonly<ConstraintFacts>] | undefined,
+): string {
+  const others = otherConstraints(context, drop, found?.[0]);
+  const dropped = found?.[1];
+  if (!dropped) {
+    const former = context.formerConstraintName(drop.table, drop.name);
+    if (former === undefined) return 'whatever it guaranteed stops being enforced';
+    const successor = others.find((c) => c.name === former);
+    if (!successor)
+      return `whatever it guaranteed stops being enforced (an earlier migration renamed it from ${quoteIdent(former)})`;
+    return (
+      `an earlier migration renamed it from ${quoteIdent(former)} and put a new ${describe(successor)} in its place, ` +
+      'but the set does not show what the dropped one covered: whatever it guaranteed beyond the new one stops being ' +
+      `enforced${isUnique(successor) ? ' (were it on fewer columns, values it kept unique can repeat from then on)' : ''}`
+    );
+  }
+  const covers = (c: OtherConstraint) => dropped.columns.every((col) => c.columns.includes(col));
+  if (dropped.type === 'foreign-key') {
+    const wider = others.find((c) => c.type === 'foreign-key' && covers(c));
+    if (wider?.addedHere) {
+      // Not a retarget (see `retargets`): some of its other columns may be NULL, and MATCH SIMPLE (the default)
+      // skips the whole check for a row with a NULL in any of them.
+      const nullable = wider.columns.filter(
+        (col) => !dropped.columns.includes(col) && context.column(drop.table, col)?.notNull !== true,
+      );
+      return (
+        `the ${describe(wider)} takes over, but a row with ${columnList(nullable)} NULL passes it unchecked ` +
+        `(MATCH SIMPLE, the default): its ${columnList(dropped.columns)} is checked against nothing from then on`
+      );
+    }
+    if (wider) {
+      const target = dropped.references ? ` against ${tableName(dropped.references)}` : '';
+      return `the ${describe(wider)} is in force, but nothing checks ${columnList(dropped.columns)}${target} from then on: rows can name parents that are not there`;
+    }
+  }
+  if (isUnique(dropped)) {
+    const wider = others.find((c) => isUnique(c) && covers(c));
+    if (wider)
+      return `the ${describe(wider)} is in force, but ${columnList(dropped.columns)} values can repeat from then on where the rest of it differs`;
+  }
+  return LOST[dropped.type];
+}
+
 export const banDropConstraint: Rule = {
   meta: {
     id: 'ban-drop-constraint',
@@ -134,7 +306,9 @@ export const banDropConstraint: Rule = {
         '(for a `CHECK`, on a column it names) added before or after it, or, when the set does not show it, one for which ' +
         'Postgres would generate the dropped name (`orders_account_id_fkey` for a foreign key on `orders.account_id` added ' +
         'without a name) — a foreign key re-created with another `ON DELETE`, a new CHECK validated before the old one ' +
-        'goes, a unique index built on the columns of a dropped `UNIQUE` constraint (or under its name); a constraint on a table or column that a later statement of the migration drops (ban-drop-table and ' +
+        'goes, a unique index built on the columns of a dropped `UNIQUE` constraint (or under its name); a constraint an ' +
+        'earlier migration already doubled (the last step of rename aside, build anew, drop: a `UNIQUE` or primary key on ' +
+        'the same columns or fewer of them, a foreign key on the same columns to the same table); a constraint on a table or column that a later statement of the migration drops (ban-drop-table and ' +
         'ban-drop-column report that loss); and, in a downgrade, a constraint the same ' +
         "migration's upgrade added (removing it is that migration's reverse).",
       why:
@@ -170,10 +344,19 @@ export const banDropConstraint: Rule = {
       'drop-constraint'(op) {
         if (context.isNewTable(op.table) || createdEarlier(context, op)) return;
         if (constraintCreatedByOwnUpgrade(context, op.table, op.name)) return;
-        const dropped = context.constraints(op.table).get(op.name);
+        const found = droppedFacts(context, op);
+        const dropped = found?.[1];
         if (replaced(context, op, dropped) || goesWithLaterDrop(context, op, dropped)) return;
+        // An earlier migration already put an equivalent in place (the second step of rename, re-create, drop).
+        // (A CHECK is not matched this way: two CHECKs on one column rarely say the same thing.)
+        if (
+          dropped &&
+          dropped.type !== 'check' &&
+          otherConstraints(context, op, found[0]).some((c) => keepsGuarantee(dropped, c))
+        )
+          return;
         const t = tableName(op.table);
-        const what = dropped ? LOST[dropped.type] : 'whatever it guaranteed stops being enforced';
+        const what = lossMessage(context, op, found);
         const referenced = dropped?.type === 'foreign-key' ? ' (and on the table the foreign key references)' : '';
         context.report(
           op,

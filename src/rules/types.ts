@@ -91,6 +91,8 @@ export interface RuleContext {
    * created without one): what they are and whether they are validated.
    */
   constraints(table: QualifiedName): ReadonlyMap<string, Readonly<ConstraintFacts>>;
+  /** The name a constraint had before an earlier `RENAME CONSTRAINT` of this migration set, even when its creation was not seen. */
+  formerConstraintName(table: QualifiedName, name: string): string | undefined;
   /** The partition key's columns of a partitioned table, when earlier ops of this migration set created it. */
   partitionColumns(table: QualifiedName): readonly string[] | undefined;
   report(op: Operation, message: string, options?: ReportOptions): void;

@@ -389,11 +389,139 @@ ruleTester(banDropConstraint, {
       sql: 'ALTER TABLE api_keys DROP CONSTRAINT uix_service_key_name;\nCREATE UNIQUE INDEX uix_service_key_name ON api_keys (service_id, name);',
     },
     {
-      name: 'the table is dropped later in the migration',
-      sql: 'ALTER TABLE old_rules DROP CONSTRAINT old_rules_owner_fk;\nDROP TABLE old_rules;',
+      name: 'the second half of a constraint swap: an earlier migration renamed it aside and built the same one under its name',
+      sql: [
+        'CREATE TABLE members (id bigint PRIMARY KEY, email text NOT NULL CONSTRAINT members_email_key UNIQUE);',
+        'ALTER TABLE members RENAME CONSTRAINT members_email_key TO members_email_key_old;\n' +
+          'CREATE UNIQUE INDEX CONCURRENTLY members_email_key ON members (email);\n' +
+          'ALTER TABLE members ADD CONSTRAINT members_email_key UNIQUE USING INDEX members_email_key;',
+        'ALTER TABLE members DROP CONSTRAINT members_email_key_old;',
+      ],
+    },
+    {
+      name: 'a UNIQUE on two columns dropped while an earlier one on one of them stands (uniqueness on fewer columns implies it)',
+      sql: [
+        'CREATE TABLE seats (id bigint PRIMARY KEY, ticket_id bigint CONSTRAINT seats_ticket_key UNIQUE, row_label text,\n' +
+          '  CONSTRAINT seats_ticket_row_key UNIQUE (ticket_id, row_label));',
+        'ALTER TABLE seats DROP CONSTRAINT seats_ticket_row_key;',
+      ],
+    },
+    {
+      name: 'a foreign key created without a name, dropped by the name Postgres gave it and re-created with ON DELETE CASCADE',
+      sql: [
+        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id));',
+        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;\n' +
+          'ALTER TABLE cart_items ADD CONSTRAINT cart_items_cart_fk FOREIGN KEY (cart_id) REFERENCES carts (id) ON DELETE CASCADE NOT VALID;',
+      ],
+    },
+    {
+      name: 'the parent table was renamed: the foreign key re-created against its new name is the same guarantee',
+      sql: [
+        'CREATE TABLE customers (id bigint PRIMARY KEY);\n' +
+          'CREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint CONSTRAINT invoices_customer_fk REFERENCES customers (id));',
+        'ALTER TABLE customers RENAME TO accounts;\nALTER TABLE invoices RENAME COLUMN customer_id TO account_id;\n' +
+          'ALTER TABLE invoices DROP CONSTRAINT invoices_customer_fk;\n' +
+          'ALTER TABLE invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE NOT VALID;',
+      ],
+    },
+    {
+      name: 'a foreign key moved to a history table on two NOT NULL columns: every row still names an existing parent',
+      sql: [
+        'CREATE TABLE templates (id uuid PRIMARY KEY);\nCREATE TABLE templates_history (id uuid, version integer, PRIMARY KEY (id, version));\n' +
+          'CREATE TABLE messages (id uuid PRIMARY KEY, template_id uuid, FOREIGN KEY (template_id) REFERENCES templates (id));',
+        'ALTER TABLE messages ADD COLUMN template_version integer;\nALTER TABLE messages ALTER COLUMN template_version SET NOT NULL;',
+        'ALTER TABLE messages DROP CONSTRAINT messages_template_id_fkey;\n' +
+          'ALTER TABLE messages ADD CONSTRAINT messages_templates_history_fkey FOREIGN KEY (template_id, template_version) REFERENCES templates_history (id, version) NOT VALID;',
+      ],
+    },
+    {
+      name: 'a foreign key pointed at another table on the same column (every row must name a row there)',
+      sql: [
+        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id));',
+        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;\n' +
+          'ALTER TABLE cart_items ADD CONSTRAINT cart_items_archived_cart_fk FOREIGN KEY (cart_id) REFERENCES archived_carts (id) NOT VALID;',
+      ],
     },
   ],
   invalid: [
+    {
+      name: 'the swap again, but the set does not show what the renamed-aside constraint covered',
+      sql: [
+        'ALTER TABLE members RENAME CONSTRAINT members_email_key TO members_email_key_old;\n' +
+          'CREATE UNIQUE INDEX CONCURRENTLY members_email_key ON members (email, tenant_id);\n' +
+          'ALTER TABLE members ADD CONSTRAINT members_email_key UNIQUE USING INDEX members_email_key;',
+        '-- the irreversible half\nALTER TABLE members DROP CONSTRAINT members_email_key_old;',
+      ],
+      errors: [
+        {
+          line: 2,
+          message:
+            'Dropping constraint members_email_key_old on members: an earlier migration renamed it from members_email_key and put a new UNIQUE constraint members_email_key on (email, tenant_id) in its place, but the set does not show what the dropped one covered',
+        },
+      ],
+    },
+    {
+      name: 'the swap where the new constraint spans more columns than the old one: uniqueness gets weaker',
+      sql: [
+        'CREATE TABLE members (id bigint PRIMARY KEY, email text NOT NULL CONSTRAINT members_email_key UNIQUE, tenant_id bigint);',
+        'ALTER TABLE members RENAME CONSTRAINT members_email_key TO members_email_key_old;\n' +
+          'ALTER TABLE members ADD CONSTRAINT members_email_key UNIQUE (email, tenant_id);',
+        'ALTER TABLE members DROP CONSTRAINT members_email_key_old;',
+      ],
+      errors: [
+        {
+          line: 1,
+          message:
+            'the UNIQUE constraint members_email_key on (email, tenant_id) is in force, but (email) values can repeat from then on',
+        },
+      ],
+    },
+    {
+      name: 'a foreign key moved to a history table on two columns, one of them nullable: rows with a NULL version go unchecked',
+      sql: [
+        'CREATE TABLE templates (id uuid PRIMARY KEY);\nCREATE TABLE templates_history (id uuid, version integer, PRIMARY KEY (id, version));\n' +
+          'CREATE TABLE messages (id uuid PRIMARY KEY, template_id uuid, template_version integer, FOREIGN KEY (template_id) REFERENCES templates (id));',
+        'ALTER TABLE messages DROP CONSTRAINT messages_template_id_fkey;\n' +
+          'ALTER TABLE messages ADD CONSTRAINT messages_templates_history_fkey FOREIGN KEY (template_id, template_version) REFERENCES templates_history (id, version) NOT VALID;',
+      ],
+      errors: [
+        {
+          line: 1,
+          message:
+            'the foreign key messages_templates_history_fkey on (template_id, template_version) to templates_history takes over, but a row with (template_version) NULL passes it unchecked (MATCH SIMPLE, the default): its (template_id) is checked against nothing from then on',
+        },
+      ],
+    },
+    {
+      name: 'a primary key re-created on other columns: the old key columns can repeat',
+      sql: [
+        'CREATE TABLE published_pages (workspace_id uuid NOT NULL, slug text NOT NULL, PRIMARY KEY (workspace_id, slug));',
+        'ALTER TABLE published_pages ADD COLUMN page_id uuid NOT NULL DEFAULT gen_random_uuid();\n' +
+          'ALTER TABLE published_pages DROP CONSTRAINT published_pages_pkey;\nALTER TABLE published_pages ADD PRIMARY KEY (workspace_id, page_id);',
+      ],
+      errors: [{ line: 2, message: 'Dropping constraint published_pages_pkey on published_pages: duplicate' }],
+    },
+    {
+      name: 'a primary key re-created where the set does not show the old one: its name does not say its columns',
+      sql: 'ALTER TABLE published_pages DROP CONSTRAINT published_pages_pkey;\nALTER TABLE published_pages ADD PRIMARY KEY (workspace_id, page_id);',
+      errors: [{ line: 1, message: 'whatever it guaranteed stops being enforced' }],
+    },
+    {
+      name: 'a second foreign key on the column, left by an earlier migration, does not check against the same parent',
+      sql: [
+        'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_snapshots (id bigint PRIMARY KEY);\n' +
+          'CREATE TABLE cart_items (id bigint PRIMARY KEY, cart_id bigint REFERENCES carts (id),\n' +
+          '  CONSTRAINT cart_items_snapshot_fk FOREIGN KEY (cart_id) REFERENCES cart_snapshots (id));',
+        'ALTER TABLE cart_items DROP CONSTRAINT cart_items_cart_id_fkey;',
+      ],
+      errors: [
+        {
+          line: 1,
+          message:
+            'the foreign key cart_items_snapshot_fk on (cart_id) to cart_snapshots is in force, but nothing checks (cart_id) against carts from then on: rows can name parents that are not there',
+        },
+      ],
+    },
     {
       name: 'a partial unique index does not keep the guarantee',
       sql: 'ALTER TABLE api_keys DROP CONSTRAINT uix_service_key_name;\nCREATE UNIQUE INDEX uix_service_key_name ON api_keys (service_id, name) WHERE expiry_date IS NULL;',

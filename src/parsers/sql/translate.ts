@@ -585,6 +585,15 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
       if (s.renameType === 'OBJECT_TABLE') return [{ kind: 'rename-table', table, newName: s.newname ?? '' }];
       if (s.renameType === 'OBJECT_SCHEMA')
         return [{ kind: 'rename-schema', schema: s.subname ?? '', newName: s.newname ?? '' }];
+      if (s.renameType === 'OBJECT_TABCONSTRAINT' && s.subname && s.newname)
+        return [
+          {
+            kind: 'other',
+            statementType: `RenameStmt:${s.renameType}`,
+            table,
+            renamesConstraint: { name: s.subname, newName: s.newname },
+          },
+        ];
       return [{ kind: 'other', statementType: `RenameStmt:${s.renameType}`, table }];
     }
     case 'DropStmt': {
