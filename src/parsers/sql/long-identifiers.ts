@@ -11,43 +11,44 @@ import { MAX_IDENTIFIER_BYTES, truncateIdentifier, utf8ByteLength } from '../../
 /** Word runs and quoted names long enough to pass 63 bytes, whatever their characters (4-byte ones reach 64 bytes in 16). */
 const RUNS = /[\p{L}\p{N}_$]{16,}|"(?:[^"]|""){16,}"/gu;
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Characters of an unquoted ASCII identifier, by char code. */
 const ASCII_WORD = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$') ASCII_WORD[c.charCodeAt(0)] = 1;
-const QUOTE = 0x22;
+const LONG = MAX_IDENTIFIER_BYTES + 1;
 
 /**
- * In ASCII text a byte is a character: whether some run of 64 identifier characters, or a quote followed by
- * 64 non-quote characters, occurs in `text[start, end)`; undefined when the range holds a non-ASCII
- * character. One pass over the characters (a regex trying a 64-character run at every offset cost
- * ~0.1 s on the bench corpus).
+ * In ASCII text (a byte is a character): whether `text[start, end)` holds a run of 64 identifier
+ * characters, or a quote followed by 64 characters that are not quotes. A run of 64 covers one offset
+ * of every residue modulo 64, so only every 64th character is looked at, and the run around it
+ * measured (a regex trying a 64-character run at every offset cost ~0.1 s on the bench corpus).
  */
-function asciiRunOver63(text: string, start: number, end: number): boolean | undefined {
-  let found = false;
-  let run = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return undefined;
-    if (found) continue;
-    if (ASCII_WORD[c] === 1) {
-      if (++run > MAX_IDENTIFIER_BYTES) found = true;
-      continue;
-    }
-    run = 0;
-    if (c === QUOTE) {
-      const close = text.indexOf('"', i + 1);
-      if ((close < 0 || close > end ? end : close) - i > MAX_IDENTIFIER_BYTES + 1) found = true;
-    }
+function asciiRunOver63(text: string, start: number, end: number): boolean {
+  const word = (i: number) => ASCII_WORD[text.charCodeAt(i)] === 1;
+  for (let i = start + LONG - 1; i < end; i += LONG) {
+    if (!word(i)) continue;
+    let from = i;
+    while (from > start && word(from - 1)) from--;
+    let to = i + 1;
+    while (to < end && word(to)) to++;
+    if (to - from >= LONG) return true;
+    i = to; // not a word character: a longer run starts after it, and covers one of to + 64k
   }
-  return found;
+  for (let q = text.indexOf('"', start); q !== -1 && q < end;) {
+    const next = text.indexOf('"', q + 1);
+    if ((next === -1 || next > end ? end : next) - q > LONG) return true;
+    q = next;
+  }
+  return false;
 }
 
 /** Cheap test before scanning: some run of `text[start, end)` is over 63 bytes. */
 function mayHaveLongIdentifier(text: string, start: number, end: number): boolean {
   if (end - start <= MAX_IDENTIFIER_BYTES) return false;
-  const ascii = asciiRunOver63(text, start, end);
-  if (ascii !== undefined) return ascii;
-  const statement = text.slice(start, end);
+  const statement = start === 0 && end === text.length ? text : text.slice(start, end);
+  if (!NON_ASCII.test(statement)) return asciiRunOver63(text, start, end);
   RUNS.lastIndex = 0;
   for (let m = RUNS.exec(statement); m; m = RUNS.exec(statement)) {
     if (m[0].length > MAX_IDENTIFIER_BYTES || utf8ByteLength(m[0]) > MAX_IDENTIFIER_BYTES) return true;
