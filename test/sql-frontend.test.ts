@@ -420,3 +420,41 @@ describe('what data changes read and write, and relations views create', () => {
     });
   });
 });
+
+describe('names over 63 bytes', () => {
+  const long = (sql: string) =>
+    parseSql(sql, { file: 'm.sql', direction: 'upgrade' }).ops.map((o) => [
+      o.statementIndex,
+      o.longIdentifiers?.map((l) => `${l.text}@${l.span.line}:${l.span.column}-${l.span.endColumn}`),
+    ]);
+
+  it('finds them in the statement that holds them, whatever the rest of the file holds', () => {
+    const name64 = 'a'.repeat(64);
+    const quoted64 = `"${'Q'.repeat(64)}"`;
+    expect(
+      long(
+        [
+          `CREATE TABLE t ("${'b'.repeat(63)}" int, ${'c'.repeat(63)} int);`,
+          `ALTER TABLE t ADD COLUMN ${name64} text;`,
+          `ALTER TABLE t ADD COLUMN ${quoted64} text DEFAULT '${'x'.repeat(100)}';`,
+          `COMMENT ON TABLE t IS '${'y'.repeat(100)}';`,
+          `-- ${'z'.repeat(80)}\nALTER TABLE t ADD COLUMN "é${'e'.repeat(62)}" text;`,
+        ].join('\n'),
+      ),
+    ).toEqual([
+      [0, undefined],
+      [1, [`${name64}@2:26-90`]],
+      [2, [`${'Q'.repeat(64)}@3:26-92`]],
+      [3, undefined],
+      [4, [`é${'e'.repeat(62)}@6:26-91`]],
+    ]);
+  });
+
+  it('counts a quoted name up to its closing quote, not past the end of the statement', () => {
+    // 63 characters inside the quotes, then a long run of text after the statement.
+    expect(long(`DROP TABLE "${'q'.repeat(63)}";\nSELECT 1 /* ${'w'.repeat(70)} */;`)).toEqual([
+      [0, undefined],
+      [1, undefined],
+    ]);
+  });
+});
