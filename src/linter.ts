@@ -57,6 +57,11 @@ export class MemoryParseCache {
   }
 }
 
+/** What of the linter's options decides a parse (and its cache keys, so built in one place). */
+export function parseOptionsOf(options: LinterOptions): ParseOptions {
+  return { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect };
+}
+
 export async function lintSources(
   inputs: SourceInput[],
   options: LinterOptions = DEFAULT_OPTIONS,
@@ -64,11 +69,7 @@ export async function lintSources(
   memory?: MemoryParseCache,
 ): Promise<LintResult> {
   const files = inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined));
-  const parseOptions: ParseOptions = {
-    assumeInTransaction: options.assumeInTransaction,
-    framework: options.framework,
-    dialect: options.dialect,
-  };
+  const parseOptions = parseOptionsOf(options);
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
   const parsed = memory
     ? await memory.parse(files, parseOptions, cache)
