@@ -50,7 +50,9 @@ describe('language server warm-up', () => {
       new StreamMessageWriter(server.stdin!),
     );
     const published: Published[] = [];
-    client.onNotification('textDocument/publishDiagnostics', (p: Published) => published.push(p));
+    client.onNotification('textDocument/publishDiagnostics', (p: Published) => {
+      published.push(p);
+    });
     client.listen();
     await client.sendRequest('initialize', {
       processId: process.pid,
