@@ -35,15 +35,23 @@ export {
 export class MemoryParseCache {
   private readonly byPath = new Map<string, { key: string; outcome: ParseOutcome }>();
 
-  /** Parses the files not parsed before with the same text and options; the others come from the cache. */
-  async parse(files: (SourceFile | undefined)[], options: ParseOptions, disk?: ParseCache): Promise<ParseOutcome[]> {
+  /**
+   * Parses the files not parsed before with the same text and options; the others come from the cache.
+   * `parseMissing` parses those (the language server shares them with its worker threads).
+   */
+  async parse(
+    files: (SourceFile | undefined)[],
+    options: ParseOptions,
+    disk?: ParseCache,
+    parseMissing: typeof parseSources = parseSources,
+  ): Promise<ParseOutcome[]> {
     const optionsKey = JSON.stringify(options);
     const keys = files.map((f) =>
       f ? createHash('sha256').update(optionsKey).update('\0').update(f.text).digest('hex') : '',
     );
     const missing = files.map((f, i) => (f && this.byPath.get(f.path)?.key !== keys[i] ? i : -1)).filter((i) => i >= 0);
     // files not in memory come from the persistent cache when there is one (an editor's second start)
-    const fresh = await parseSources(
+    const fresh = await parseMissing(
       missing.map((i) => files[i]),
       options,
       disk,

@@ -16,6 +16,7 @@ import { comparePaths, hasMigrationExtension } from '../files/discover.js';
 import { readSource, type ReadResult } from '../files/read.js';
 import { type LinterOptions, lintSources, MemoryParseCache, parseOptionsOf, type SourceInput } from '../linter.js';
 import { ParseCache } from '../parsers/parse-cache.js';
+import { parseShared } from './parse-pool.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
 import { onlyIndexOps } from '../fix/fixes.js';
@@ -155,7 +156,9 @@ async function parseInto(sources: DirectorySources): Promise<void> {
     const c = sources.contents.get(path)!;
     return c.ok ? { path, text: c.text } : undefined;
   });
-  await parseCache.parse(files, parseOptionsOf(sources.options), persistent());
+  await parseCache.parse(files, parseOptionsOf(sources.options), persistent(), (missing, options, disk) =>
+    parseShared(missing, options, disk, persistentCache),
+  );
 }
 
 /** Parses of directories started before any file of them was asked about (warmDirectory). */
