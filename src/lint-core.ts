@@ -175,7 +175,9 @@ export async function lintParsed(
   // as a rule, but a run whose files all came from the cache has parsed nothing.
   await initSqlParser();
   const rules = enabledRules(options.rules);
+  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
   const linted = lintMigrations(migrations, {
+    contextOnly,
     pgVersion: options.pgVersion,
     dialect: options.dialect,
     checkDowngrade: options.checkDowngrade,
@@ -190,7 +192,6 @@ export async function lintParsed(
     const severity = severities.get(f.rule);
     return severity ? [{ ...f, severity }] : [];
   });
-  const contextOnly = new Set(inputs.filter((i) => i.contextOnly).map((i) => i.path));
   const runLevel = new Set(
     rules.filter(({ rule }) => isRule(rule) && rule.checkRun && !rule.checkRunPerFile).map((r) => r.rule.meta.id),
   );

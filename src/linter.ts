@@ -36,15 +36,23 @@ export {
 export class MemoryParseCache {
   private readonly byPath = new Map<string, { key: string; outcome: ParseOutcome }>();
 
-  /** Parses the files not parsed before with the same text and options; the others come from the cache. */
-  async parse(files: (SourceFile | undefined)[], options: ParseOptions, disk?: ParseCache): Promise<ParseOutcome[]> {
+  /**
+   * Parses the files not parsed before with the same text and options; the others come from the cache.
+   * `parseMissing` parses those (the language server shares them with its worker threads).
+   */
+  async parse(
+    files: (SourceFile | undefined)[],
+    options: ParseOptions,
+    disk?: ParseCache,
+    parseMissing: typeof parseSources = parseSources,
+  ): Promise<ParseOutcome[]> {
     const optionsKey = JSON.stringify(options);
     const keys = files.map((f) =>
       f ? createHash('sha256').update(optionsKey).update('\0').update(f.text).digest('hex') : '',
     );
     const missing = files.map((f, i) => (f && this.byPath.get(f.path)?.key !== keys[i] ? i : -1)).filter((i) => i >= 0);
     // files not in memory come from the persistent cache when there is one (an editor's second start)
-    const fresh = await parseSources(
+    const fresh = await parseMissing(
       missing.map((i) => files[i]),
       options,
       disk,
@@ -58,6 +66,11 @@ export class MemoryParseCache {
   }
 }
 
+/** What of the linter's options decides a parse (and its cache keys, so built in one place). */
+export function parseOptionsOf(options: LinterOptions): ParseOptions {
+  return { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect };
+}
+
 export async function lintSources(
   inputs: SourceInput[],
   options: LinterOptions = DEFAULT_OPTIONS,
@@ -65,11 +78,7 @@ export async function lintSources(
   memory?: MemoryParseCache,
 ): Promise<LintResult> {
   const files = inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined));
-  const parseOptions: ParseOptions = {
-    assumeInTransaction: options.assumeInTransaction,
-    framework: options.framework,
-    dialect: options.dialect,
-  };
+  const parseOptions = parseOptionsOf(options);
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
   // An unchanged run prints its stored report: nothing parsed, linted or read from the parse cache.
   // (The language server keeps its IR in memory and lints on every keystroke: it has no use for it.)

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createMessageConnection,
   type MessageConnection,
@@ -236,8 +236,12 @@ describe('migration-lint lsp --stdio', () => {
       end: { line: 9, character: 65 },
     });
 
-    // what the parsers made of the files is kept for the next session, in the configured place
-    expect(readdirSync(join(workspace, '.editor-cache', 'parse-v2')).length).toBeGreaterThanOrEqual(3);
+    // what the parsers made of the files is kept for the next session, in the configured place (written
+    // once the diagnostics are out)
+    await vi.waitFor(
+      () => expect(readdirSync(join(workspace, '.editor-cache', 'parse-v2')).length).toBeGreaterThanOrEqual(3),
+      { timeout: 60_000, interval: 50 },
+    );
   });
 
   it('reads an unsaved buffer of a sibling instead of the file on disk', async () => {

@@ -52,7 +52,10 @@ const lspCommand: CommandRegistrar = (program) => {
     .description('run the language server (for editors) on stdin/stdout')
     .option('--stdio', 'talk the Language Server Protocol over stdin/stdout (the only transport)')
     .action(async () => {
-      // loaded only here: linting from the command line does not pay for the LSP libraries
+      // The parse workers load the parsers while this thread loads the LSP libraries (loaded only here:
+      // linting from the command line does not pay for them).
+      const { startParseWorkers } = await import('../lsp/parse-pool.js');
+      startParseWorkers();
       const { runStdioServer } = await import('../lsp/server.js');
       await runStdioServer();
     });

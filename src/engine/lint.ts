@@ -27,6 +27,12 @@ export interface LintOptions {
   edits?: readonly MigrationEdit[];
   /** How messages name files and directories (RunContext.displayPath); default: as given. */
   displayPath?: (path: string) => string;
+  /**
+   * Files read for context only (their per-file findings are not wanted: `--since`, or the files of a set
+   * besides the one an editor shows): their ops feed the schema state, but no per-migration rule runs on
+   * them. Their parser diagnostics and run-level checks are still produced.
+   */
+  contextOnly?: ReadonlySet<string>;
 }
 
 /** The one place a finding is built: from a rule's report, a run-level report or a parser diagnostic. */
@@ -193,6 +199,23 @@ function lintDirection(
   current = undefined;
 }
 
+/** What a migration's upgrade establishes, as lintDirection applies it, without running any rule. */
+function applyToState(migration: Migration, state: SchemaState): void {
+  for (const op of migration.ops) if (op.direction === 'upgrade' && !op.conditional) state.apply(op);
+}
+
+/**
+ * Whether none of a migration's findings could be wanted: its own file, the file its downgrade is in
+ * (golang-migrate's `.down.sql` beside the `.up.sql`) and the files of its ops are all context.
+ */
+function onlyContext(migration: Migration, contextOnly: ReadonlySet<string>): boolean {
+  return (
+    contextOnly.has(migration.file) &&
+    (migration.downgrade?.span === undefined || contextOnly.has(migration.downgrade.span.file)) &&
+    migration.ops.every((op) => contextOnly.has(op.span.file))
+  );
+}
+
 /** The set a migration belongs to: as its format's parser stamped it, else its format and directory. */
 export function migrationSetOf(migration: Migration): string {
   if (migration.migrationSet) return migration.migrationSet;
@@ -213,6 +236,10 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
     if (!state) states.set(set, (state = new SchemaState()));
     for (const d of migration.diagnostics) {
       findings.push(finding(d.rule, 'error', d.span, d.message, 'upgrade'));
+    }
+    if (options.contextOnly && onlyContext(migration, options.contextOnly)) {
+      applyToState(migration, state);
+      continue;
     }
     lintDirection(migration, 'upgrade', state, options, dispatch, findings);
     // Downgrades are checked on their own: their ops undo the upgrade and must not feed the schema state.

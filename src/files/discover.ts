@@ -2,7 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, parse, relative, resolve } from 'node:path';
 import { compileGlob, globBase, hasGlobMagic } from './glob.js';
 
-const SKIP_DIRS = new Set([
+/** Directories a walk never enters (tools, VCS, build output). */
+export const SKIP_DIRS: ReadonlySet<string> = new Set([
   'node_modules',
   '.git',
   '.hg',

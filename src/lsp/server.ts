@@ -34,7 +34,8 @@ import { CONFIG_FILE_NAME, ConfigError, loadConfigFile } from '../config/load.js
 import { ACCEPTED_RULE_IDS, findRule } from '../rules/index.js';
 import type { ConfigProblem } from '../config/schema.js';
 import { EXTENSIONS } from '../parsers/registry.js';
-import { lintDirectory, setPersistentCache } from './lint-directory.js';
+import { lintDirectory, setPersistentCache, warmDirectory, writeDeferredCacheEntries } from './lint-directory.js';
+import { likelyMigrationDirectories } from './warm-up.js';
 import type { LineRange } from '../suppressions/apply.js';
 import { insertionEdit, suppressionInsertions } from '../fix/edits.js';
 import { applyEdits, mechanicalFixes, type TextFix } from '../fix/fixes.js';
@@ -43,6 +44,10 @@ import type { MigrationFormat, TransactionMode } from '../ir/types.js';
 export const SOURCE = 'migration-lint';
 /** Wait after the last keystroke before linting again. */
 const DEFAULT_DEBOUNCE_MS = 200;
+/** How many of the workspace's migration directories are parsed before any file is opened. */
+const WARM_DIRECTORIES = 8;
+/** Parse cache entries written per turn of the event loop once the server is idle. */
+const CACHE_WRITES_PER_TURN = 20;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -152,7 +157,31 @@ export function startServer(connection: Connection): void {
       return p !== undefined && dirname(p) === dir;
     });
 
+  /** Whether a lint was asked for: the warm-up leaves the remaining directories until then. */
+  let linted = false;
+  async function warmUp(root: string): Promise<void> {
+    for (const dir of likelyMigrationDirectories(root, EXTENSIONS, WARM_DIRECTORIES)) {
+      if (linted) break;
+      await warmDirectory(dir);
+    }
+    writeCacheWhenIdle();
+  }
+
+  /** Writes the parse cache entries held back (so that they delay no diagnostics) while nothing else runs. */
+  let writingCache = false;
+  function writeCacheWhenIdle(): void {
+    if (writingCache) return;
+    writingCache = true;
+    const step = () => {
+      if (running.size > 0 || timers.size > 0) setTimeout(step, 20);
+      else if (writeDeferredCacheEntries(CACHE_WRITES_PER_TURN)) setImmediate(step);
+      else writingCache = false;
+    };
+    setImmediate(step);
+  }
+
   async function lintAndPublish(dir: string): Promise<void> {
+    linted = true;
     const current = running.get(dir);
     if (current) {
       current.again = true;
@@ -209,6 +238,7 @@ export function startServer(connection: Connection): void {
       );
     } finally {
       running.delete(dir);
+      writeCacheWhenIdle();
     }
   }
 
@@ -263,6 +293,10 @@ export function startServer(connection: Connection): void {
       setPersistentCache(init.cacheLocation);
     else if (init?.cacheLocation === null) setPersistentCache(undefined);
     watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    // The workspace's migrations are read and parsed while the editor is still getting ready. After this
+    // reply: the connection writes it from a setImmediate callback, which runs before the next timers.
+    const warmRoot = workspaceRoot;
+    if (warmRoot) setTimeout(() => void warmUp(warmRoot), 0);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -283,6 +317,11 @@ export function startServer(connection: Connection): void {
         { globPattern: `**/*.{${extensions}}` },
       ],
     });
+  });
+
+  // what is held back is written before the editor stops the server, for its next start
+  connection.onShutdown(() => {
+    writeDeferredCacheEntries(Infinity);
   });
 
   documents.onDidOpen((e) => {
