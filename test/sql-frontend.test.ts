@@ -450,6 +450,16 @@ describe('names over 63 bytes', () => {
     ]);
   });
 
+  it('finds a name of 64 wherever it falls in the text, and none of 63', () => {
+    // Padding moves the name through every offset modulo 64.
+    for (let pad = 0; pad < 64; pad++) {
+      const name = 'd'.repeat(64);
+      const sql = `CREATE TABLE t (${' '.repeat(pad)}${name} int, ${' '.repeat(pad)}${'e'.repeat(63)} int);`;
+      const at = sql.indexOf(name) + 1;
+      expect(long(sql), `padding ${pad}`).toEqual([[0, [`${name}@1:${at}-${at + 64}`]]]);
+    }
+  });
+
   it('counts a quoted name up to its closing quote, not past the end of the statement', () => {
     // 63 characters inside the quotes, then a long run of text after the statement.
     expect(long(`DROP TABLE "${'q'.repeat(63)}";\nSELECT 1 /* ${'w'.repeat(70)} */;`)).toEqual([
