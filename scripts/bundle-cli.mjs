@@ -14,7 +14,7 @@
  *   that reason; the build fails if any such relative URL in the output names a missing file.
  * - No source maps: users never see a stack trace (the CLI reports errors as messages).
  *
- *   node scripts/bundle-cli.mjs
+ *   node scripts/bundle-cli.mjs      (BUNDLE_READABLE=1: keep comments and indentation, for profiling)
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,7 +60,9 @@ const result = await esbuild.build({
   banner: {
     js: "import { createRequire as __bundleRequire } from 'node:module';\nconst require = __bundleRequire(import.meta.url);",
   },
-  legalComments: 'none',
+  // The bundled packages' license comments, if any, stay with their code (they also ship, installed as
+  // dependencies, with their LICENSE files).
+  legalComments: 'eof',
   // No comments nor indentation: less to read and scan, and the source stays ASCII (the comments have
   // Unicode; one non-ASCII character makes V8 scan the whole file as two-byte text).
   minifyWhitespace: !process.env.BUNDLE_READABLE,

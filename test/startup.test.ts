@@ -1,7 +1,7 @@
 /**
  * Start-up cost: a run over SQL files must not load the TypeScript compiler, tree-sitter, PGlite,
  * pg or the language server libraries — they are imported only by the frontends and the `trace` and
- * `lsp` commands that need them.
+ * `lsp` commands that need them — and `bin/` runs the bundled command line (scripts/bundle-cli.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,6 +34,22 @@ describe('start-up', () => {
       const loaded = importsOf(['--format', 'json', 'fixtures/sql']);
       expect(loaded.some((u) => u.includes('libpg-query'))).toBe(true); // the hook sees packages
       expect(loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.runIf(built)(
+    'the command line runs its bundle, and a text or JSON run neither runs git nor loads the other reporters',
+    () => {
+      const loaded = importsOf(['--format', 'json', 'fixtures/sql']);
+      const ours = loaded.filter((u) => u.includes('/dist/'));
+      expect(ours).toContain(pathToFileURL(join(REPO_ROOT, 'dist', 'migration-lint.js')).href);
+      // a few bundle files, not dist/'s module tree (about 150 modules)
+      expect(ours.length).toBeLessThan(30);
+      expect(ours.filter((u) => /\/dist\/(cli|rules|parsers|report)\//.test(u))).toEqual([]);
+      // git answers only the CI formats' question (the repository root)
+      expect(loaded).not.toContain('node:child_process');
+      expect(importsOf(['--format', 'github', 'fixtures/sql'])).toContain('node:child_process');
     },
     60_000,
   );
