@@ -23,7 +23,12 @@ import * as esbuild from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
-const ENTRIES = { 'migration-lint': 'src/cli/main.ts', 'parse-worker': 'src/parsers/parse-worker.ts' };
+const ENTRIES = {
+  'migration-lint': 'src/cli/main.ts',
+  'parse-worker': 'src/parsers/parse-worker.ts',
+  // the language server's own parse worker (src/lsp/parse-pool.ts finds it beside itself under this name)
+  'lsp-parse-worker': 'src/lsp/lsp-parse-worker.ts',
+};
 /** Shared chunks' names: how a rebuild finds and removes the previous build's. */
 const CHUNK_PREFIX = 'cli-chunk-';
 /** Small pure-JavaScript packages every lint run loads: bundled, so Node need not resolve and read each module. */

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { ParseCache } from '../parsers/parse-cache.js';
 import { type ParseOutcome, parseSources } from '../parsers/parse-sources.js';
 import type { ParseOptions, SourceFile } from '../parsers/types.js';
-import type { ParseReply, ParseRequest } from './parse-worker.js';
+import type { ParseReply, ParseRequest } from './lsp-parse-worker.js';
 
 /** Files per batch handed out; a run of fewer than two batches stays on this thread. */
 const BATCH_FILES = 20;
@@ -31,7 +31,7 @@ let nextId = 0;
  */
 export function startParseWorkers(): void {
   if (workers.length > 0) return;
-  const script = new URL('./parse-worker.js', import.meta.url);
+  const script = new URL('./lsp-parse-worker.js', import.meta.url);
   if (script.protocol !== 'file:' || !existsSync(fileURLToPath(script))) return;
   const env = process.env.MIGRATION_LINT_WORKERS;
   const count = env
