@@ -329,13 +329,16 @@ export const banDropConstraint: Rule = {
         'after it, or, when the migration set shows what the dropped one was, one of the same type on the same columns ' +
         '(for a `CHECK`, on a column it names) added before or after it, or, when the set does not show it, one for which ' +
         'Postgres would generate the dropped name (`orders_account_id_fkey` for a foreign key on `orders.account_id` added ' +
-        'without a name) — a foreign key re-created with another `ON DELETE`, a new CHECK validated before the old one ' +
-        'goes, a unique index built on the columns of a dropped `UNIQUE` constraint (or under its name); a constraint an ' +
-        'earlier migration already doubled (the last step of rename aside, build anew, drop: a `UNIQUE` or primary key on ' +
-        'the same columns or fewer of them, a foreign key on the same columns to the same table) or a unique index keeps ' +
-        'unique (each element one of its columns or an expression of those alone: `lower(email)` keeps `email` unique, ' +
-        'since index expressions are immutable — unless CASCADE also drops the foreign keys on it); a foreign key the ' +
-        'migration points at another table on the same columns (or on more, the others NOT NULL); a constraint on a table or column that a later statement of the migration drops (ban-drop-table and ' +
+        'without a name; never for a primary key, whose `<table>_pkey` does not say which columns) — a foreign key re-created with another `ON DELETE`, a new CHECK validated before the old one ' +
+        'goes, a unique index built on the columns of a dropped `UNIQUE` constraint (or under its name); a constraint that ' +
+        'an earlier migration already doubled (the last step of rename aside, build anew, drop: a `UNIQUE` or primary key ' +
+        'on the same columns or fewer of them, a foreign key on the same columns to the same table); a `UNIQUE` or ' +
+        "primary key whose values a unique index the set shows keeps unique, each of its elements one of the key's " +
+        'columns or an expression of those alone (`lower(email)` keeps `email` unique: index expressions are immutable, ' +
+        'so equal values collide; one that turned a value into NULL would not), unless CASCADE also drops the foreign ' +
+        'keys on it; a foreign key the migration points at another table on the same columns (or on more, the others ' +
+        'NOT NULL: every row still names an existing parent); a constraint on a table or column that a later statement ' +
+        'of the migration drops (ban-drop-table and ' +
         'ban-drop-column report that loss); and, in a downgrade, a constraint the same ' +
         "migration's upgrade added (removing it is that migration's reverse).",
       why:
