@@ -287,6 +287,18 @@ function lossMessage(
     const wider = others.find((c) => isUnique(c) && covers(c));
     if (wider)
       return `the ${describe(wider)} is in force, but ${columnList(dropped.columns)} values can repeat from then on where the rest of it differs`;
+    // A unique index on more columns: earlier migrations' or this one's (`create_index(…, unique=True)` after the drop).
+    const indexes = [
+      ...context.uniqueIndexes(drop.table),
+      ...context.ops.flatMap((o) =>
+        o.kind === 'create-index' && o.unique && !o.where && o.name && sameTable(o.table, drop.table)
+          ? [{ name: o.name, columns: o.columns }]
+          : [],
+      ),
+    ];
+    const index = indexes.find((ix) => ix.name !== drop.name && dropped.columns.every((c) => ix.columns.includes(c)));
+    if (index)
+      return `the unique index ${quoteIdent(index.name)} on (${index.columns.join(', ')}) is in force, but ${columnList(dropped.columns)} values can repeat from then on where the rest of it differs`;
   }
   return LOST[dropped.type];
 }

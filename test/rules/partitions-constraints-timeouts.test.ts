@@ -538,6 +538,21 @@ ruleTester(banDropConstraint, {
       errors: [{ line: 1, message: 'duplicate keys can be written from then on' }],
     },
     {
+      name: 'a UNIQUE on one column traded for a unique index on two: the message names the index and what it lets repeat',
+      sql: [
+        'CREATE TABLE blocks (id uuid PRIMARY KEY, name text NOT NULL CONSTRAINT uq_blocks_name UNIQUE);',
+        'ALTER TABLE blocks ADD COLUMN spec_id uuid;\nALTER TABLE blocks DROP CONSTRAINT uq_blocks_name;\n' +
+          'CREATE UNIQUE INDEX uq_blocks_spec_id_name ON blocks (spec_id, name);',
+      ],
+      errors: [
+        {
+          line: 2,
+          message:
+            'the unique index uq_blocks_spec_id_name on (spec_id, name) is in force, but (name) values can repeat from then on where the rest of it differs',
+        },
+      ],
+    },
+    {
       name: 'a second foreign key on the column, left by an earlier migration, does not check against the same parent',
       sql: [
         'CREATE TABLE carts (id bigint PRIMARY KEY);\nCREATE TABLE cart_snapshots (id bigint PRIMARY KEY);\n' +
