@@ -68,6 +68,16 @@ class IndexTables {
     return this.uniqueOn.get(ix);
   }
 
+  /** The unique indexes (without a WHERE) on a table, by name, with what they are on (columns or expressions). */
+  uniqueOnTable(t: QualifiedName): { name: string; columns: readonly string[] }[] {
+    const out: { name: string; columns: readonly string[] }[] = [];
+    for (const ix of this.byTable.get(tableKey(t)) ?? []) {
+      const columns = this.uniqueOn.get(ix);
+      if (columns) out.push({ name: ix.slice(ix.indexOf('.') + 1), columns });
+    }
+    return out;
+  }
+
   set(ix: string, table: QualifiedName, uniqueColumns?: readonly string[]): void {
     this.delete(ix);
     this.table.set(ix, table);

@@ -143,6 +143,7 @@ function lintDirection(
     hasValidNotNullCheck: (t, c) => state.hasValidNotNullCheck(t, c),
     constraints: (t) => state.constraints.get(tableKey(t)) ?? NO_CONSTRAINTS,
     formerConstraintName: (t, name) => state.formerConstraintNames.get(tableKey(t))?.get(name),
+    uniqueIndexes: (t) => state.indexes.uniqueOnTable(t),
     partitionColumns: (t) => state.partitionKeys.get(tableKey(t)),
     report(op: Operation, message: string, extra: ReportOptions = {}) {
       if (!current) throw new Error('report() called outside a rule visitor');

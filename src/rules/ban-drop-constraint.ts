@@ -287,8 +287,44 @@ function lossMessage(
     const wider = others.find((c) => isUnique(c) && covers(c));
     if (wider)
       return `the ${describe(wider)} is in force, but ${columnList(dropped.columns)} values can repeat from then on where the rest of it differs`;
+    // A unique index on more columns: earlier migrations' or this one's (`create_index(…, unique=True)` after the drop).
+    const indexes = [
+      ...context.uniqueIndexes(drop.table),
+      ...context.ops.flatMap((o) =>
+        o.kind === 'create-index' && o.unique && !o.where && o.name && sameTable(o.table, drop.table)
+          ? [{ name: o.name, columns: o.columns }]
+          : [],
+      ),
+    ];
+    const index = indexes.find((ix) => ix.name !== drop.name && dropped.columns.every((c) => ix.columns.includes(c)));
+    if (index)
+      return `the unique index ${quoteIdent(index.name)} on (${index.columns.join(', ')}) is in force, but ${columnList(dropped.columns)} values can repeat from then on where the rest of it differs`;
   }
   return LOST[dropped.type];
+}
+
+/** The columns an index expression reads: identifiers that are not function names, casts' types, keywords or strings. */
+function expressionColumns(expression: string): string[] {
+  const bare = expression.replace(/'(?:[^']|'')*'/g, ' ').replace(/::\s*"?[a-z_][a-z0-9_ ]*"?/gi, ' ');
+  const names = bare.match(/"[^"]+"(?!\s*\()|\b[a-z_][a-z0-9_$]*\b(?!\s*[(.])/gi) ?? [];
+  return names.map((n) => n.replace(/^"|"$/g, '')).filter((n) => !NOT_COLUMNS.has(n.toLowerCase()));
+}
+
+/**
+ * A unique index that keeps the dropped key's values unique: each element one of its columns, or an expression of
+ * its columns alone (index expressions are immutable, so equal values give equal results and collide).
+ */
+function uniqueIndexKeeping(context: RuleContext, drop: DropConstraintOp, dropped: Readonly<ConstraintFacts>) {
+  return context.uniqueIndexes(drop.table).find(
+    (ix) =>
+      ix.name !== drop.name &&
+      ix.columns.length > 0 &&
+      ix.columns.every((element) => {
+        if (dropped.columns.includes(element)) return true;
+        const used = element.includes('(') ? expressionColumns(element) : [];
+        return used.length > 0 && used.every((c) => dropped.columns.includes(c));
+      }),
+  );
 }
 
 export const banDropConstraint: Rule = {
@@ -305,10 +341,16 @@ export const banDropConstraint: Rule = {
         'after it, or, when the migration set shows what the dropped one was, one of the same type on the same columns ' +
         '(for a `CHECK`, on a column it names) added before or after it, or, when the set does not show it, one for which ' +
         'Postgres would generate the dropped name (`orders_account_id_fkey` for a foreign key on `orders.account_id` added ' +
-        'without a name) — a foreign key re-created with another `ON DELETE`, a new CHECK validated before the old one ' +
-        'goes, a unique index built on the columns of a dropped `UNIQUE` constraint (or under its name); a constraint an ' +
-        'earlier migration already doubled (the last step of rename aside, build anew, drop: a `UNIQUE` or primary key on ' +
-        'the same columns or fewer of them, a foreign key on the same columns to the same table); a constraint on a table or column that a later statement of the migration drops (ban-drop-table and ' +
+        'without a name; never for a primary key, whose `<table>_pkey` does not say which columns) — a foreign key re-created with another `ON DELETE`, a new CHECK validated before the old one ' +
+        'goes, a unique index built on the columns of a dropped `UNIQUE` constraint (or under its name); a constraint that ' +
+        'an earlier migration already doubled (the last step of rename aside, build anew, drop: a `UNIQUE` or primary key ' +
+        'on the same columns or fewer of them, a foreign key on the same columns to the same table); a `UNIQUE` or ' +
+        "primary key whose values a unique index the set shows keeps unique, each of its elements one of the key's " +
+        'columns or an expression of those alone (`lower(email)` keeps `email` unique: index expressions are immutable, ' +
+        'so equal values collide; one that turned a value into NULL would not), unless CASCADE also drops the foreign ' +
+        'keys on it; a foreign key the migration points at another table on the same columns (or on more, the others ' +
+        'NOT NULL: every row still names an existing parent); a constraint on a table or column that a later statement ' +
+        'of the migration drops (ban-drop-table and ' +
         'ban-drop-column report that loss); and, in a downgrade, a constraint the same ' +
         "migration's upgrade added (removing it is that migration's reverse).",
       why:
@@ -355,8 +397,14 @@ export const banDropConstraint: Rule = {
           otherConstraints(context, op, found[0]).some((c) => keepsGuarantee(dropped, c))
         )
           return;
+        const keeping = dropped && isUnique(dropped) ? uniqueIndexKeeping(context, op, dropped) : undefined;
+        // Without CASCADE nothing else goes: the index keeps the values unique. With it, the foreign keys do.
+        if (keeping && !op.cascade) return;
         const t = tableName(op.table);
-        const what = lossMessage(context, op, found);
+        const what =
+          keeping && dropped
+            ? `the unique index ${quoteIdent(keeping.name)} on (${keeping.columns.join(', ')}) keeps ${columnList(dropped.columns)} unique`
+            : lossMessage(context, op, found);
         const referenced = dropped?.type === 'foreign-key' ? ' (and on the table the foreign key references)' : '';
         context.report(
           op,

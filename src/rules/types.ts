@@ -93,6 +93,8 @@ export interface RuleContext {
   constraints(table: QualifiedName): ReadonlyMap<string, Readonly<ConstraintFacts>>;
   /** The name a constraint had before an earlier `RENAME CONSTRAINT` of this migration set, even when its creation was not seen. */
   formerConstraintName(table: QualifiedName, name: string): string | undefined;
+  /** Unique indexes without a WHERE that earlier ops of this migration set built on a table: each element a column or an expression's text. */
+  uniqueIndexes(table: QualifiedName): readonly { name: string; columns: readonly string[] }[];
   /** The partition key's columns of a partitioned table, when earlier ops of this migration set created it. */
   partitionColumns(table: QualifiedName): readonly string[] | undefined;
   report(op: Operation, message: string, options?: ReportOptions): void;

@@ -88,6 +88,31 @@ describe('revision metadata', () => {
 });
 
 describe('add_column', () => {
+  it("a project's own type (a TypeDecorator in its module) is not read as the SQLAlchemy type of the same name", async () => {
+    const header =
+      'import myapp\nfrom myapp.db.types import JSON as AppJSON, Timestamp\nrevision = "abc123"\ndown_revision = None\n';
+    const m = await parseRevision(
+      revisionSource(
+        'op.add_column("flow", sa.Column("tags", myapp.db.types.JSON(), nullable=True))\n' +
+          'op.add_column("flow", sa.Column("labels", AppJSON, nullable=True))\n' +
+          'op.add_column("flow", sa.Column("meta", sa.JSON(), nullable=True))\n' +
+          'op.add_column("flow", sa.Column("raw", sqlalchemy.types.JSON(), nullable=True))',
+        'pass',
+        header,
+      ),
+    );
+    const ops = upgradeOps(m);
+    const columns = ops.flatMap((o) => (o.kind === 'add-column' ? [[o.column.name, o.column.type.name]] : []));
+    // Only SQLAlchemy's own JSON is known to be json; the project's JSON (JSONB on PostgreSQL in Prefect) is not.
+    expect(columns.filter(([, type]) => type === 'json').map(([name]) => name)).toEqual(['meta', 'raw']);
+    expect(columns.map(([name]) => name)).toEqual(['tags', 'labels', 'meta', 'raw']);
+    // …and says so, as for any type it does not know.
+    const unknown = ops.flatMap((o) => (o.kind === 'unknown' ? [o.reason] : []));
+    expect(unknown).toEqual([
+      expect.stringContaining('type myapp.db.types.JSON() is not a SQLAlchemy type this linter knows'),
+      expect.stringContaining('type AppJSON is not a SQLAlchemy type this linter knows'),
+    ]);
+  });
   it('NOT NULL with only a Python-side default has no default for existing rows', async () => {
     const ops = await up(
       'op.add_column("orders", sa.Column("total_cents", sa.BigInteger(), nullable=False, default=0))',

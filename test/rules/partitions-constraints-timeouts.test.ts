@@ -442,6 +442,14 @@ ruleTester(banDropConstraint, {
           'ALTER TABLE cart_items ADD CONSTRAINT cart_items_archived_cart_fk FOREIGN KEY (cart_id) REFERENCES archived_carts (id) NOT VALID;',
       ],
     },
+    {
+      name: 'a primary key on a name dropped for a surrogate key, while a unique index on the normalized name stands',
+      sql: [
+        'CREATE TABLE projects (name text PRIMARY KEY, id uuid NOT NULL DEFAULT gen_random_uuid());\n' +
+          'CREATE UNIQUE INDEX projects_name_normalized ON projects (lower(name::text));',
+        'ALTER TABLE projects DROP CONSTRAINT projects_pkey;\nALTER TABLE projects ADD PRIMARY KEY (id);',
+      ],
+    },
   ],
   invalid: [
     {
@@ -505,6 +513,44 @@ ruleTester(banDropConstraint, {
       name: 'a primary key re-created where the set does not show the old one: its name does not say its columns',
       sql: 'ALTER TABLE published_pages DROP CONSTRAINT published_pages_pkey;\nALTER TABLE published_pages ADD PRIMARY KEY (workspace_id, page_id);',
       errors: [{ line: 1, message: 'whatever it guaranteed stops being enforced' }],
+    },
+    {
+      name: 'the same with CASCADE: the index keeps names unique, but the foreign keys on the key go',
+      sql: [
+        'CREATE TABLE projects (name text PRIMARY KEY, id uuid NOT NULL DEFAULT gen_random_uuid());\n' +
+          'CREATE UNIQUE INDEX projects_name_normalized ON projects (lower(name::text));',
+        'ALTER TABLE projects DROP CONSTRAINT projects_pkey CASCADE;\nALTER TABLE projects ADD PRIMARY KEY (id);',
+      ],
+      errors: [
+        {
+          line: 1,
+          message:
+            'Dropping constraint projects_pkey on projects: the unique index projects_name_normalized on (lower(name::text)) keeps (name) unique. CASCADE also drops',
+        },
+      ],
+    },
+    {
+      name: 'a unique index on an expression of another column does not keep the key unique',
+      sql: [
+        'CREATE TABLE projects (name text PRIMARY KEY, slug text);\nCREATE UNIQUE INDEX projects_slug_lower ON projects (lower(slug));',
+        'ALTER TABLE projects DROP CONSTRAINT projects_pkey;',
+      ],
+      errors: [{ line: 1, message: 'duplicate keys can be written from then on' }],
+    },
+    {
+      name: 'a UNIQUE on one column traded for a unique index on two: the message names the index and what it lets repeat',
+      sql: [
+        'CREATE TABLE blocks (id uuid PRIMARY KEY, name text NOT NULL CONSTRAINT uq_blocks_name UNIQUE);',
+        'ALTER TABLE blocks ADD COLUMN spec_id uuid;\nALTER TABLE blocks DROP CONSTRAINT uq_blocks_name;\n' +
+          'CREATE UNIQUE INDEX uq_blocks_spec_id_name ON blocks (spec_id, name);',
+      ],
+      errors: [
+        {
+          line: 2,
+          message:
+            'the unique index uq_blocks_spec_id_name on (spec_id, name) is in force, but (name) values can repeat from then on where the rest of it differs',
+        },
+      ],
     },
     {
       name: 'a second foreign key on the column, left by an earlier migration, does not check against the same parent',

@@ -340,6 +340,8 @@ function evaluateNode(node: SyntaxNode, scope: Scope): PyValue {
     }
     case 'identifier': {
       const bound = scope.get(node.text);
+      // A name bound to a reference (an imported project type) is read where it is used.
+      if (bound?.kind === 'ref') return { ...bound, node };
       return bound ?? { kind: 'ref', name: node.text, node };
     }
     case 'attribute': {
@@ -352,7 +354,10 @@ function evaluateNode(node: SyntaxNode, scope: Scope): PyValue {
       // `accounts.update()` / `status.create(bind)`: a method on a value bound earlier in the code.
       const object = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
       const bound = object?.type === 'identifier' ? scope.get(object.text) : undefined;
-      const callee = bound && bound.kind !== 'ref' ? undefined : dottedName(fn);
+      // A name imported from a project module (`from app.types import JSON`) is called under its full path.
+      const imported = fn?.type === 'identifier' ? scope.get(fn.text) : undefined;
+      const callee =
+        bound && bound.kind !== 'ref' ? undefined : imported?.kind === 'ref' ? imported.name : dottedName(fn);
       if (callee !== undefined) {
         // op.f("name"), batch_op.f("name"), conv("name"): a constraint/index name used as given.
         if (NAME_WRAPPERS.has(lastName(callee)) && args.length === 1 && args[0]!.kind === 'str') return args[0]!;

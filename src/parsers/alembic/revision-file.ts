@@ -591,6 +591,22 @@ function collectOpAliases(statement: SyntaxNode, aliases: Set<string>): void {
   }
 }
 
+/**
+ * `from app.db.types import JSON [as J]`: a class imported from a module other than SQLAlchemy's or Alembic's is
+ * known under its full path, so that a project's own `JSON` (a TypeDecorator) is not read as `sa.JSON`.
+ */
+function bindProjectTypes(statement: SyntaxNode, scope: Scope): void {
+  const module = statement.childForFieldName('module_name')?.text;
+  if (!module || /^(sqlalchemy|sqlmodel|alembic)(\.|$)/.test(module)) return;
+  for (const c of statement.childrenForFieldName('name')) {
+    if (!c) continue;
+    const name = c.type === 'aliased_import' ? c.childForFieldName('name')?.text : c.text;
+    const local = c.type === 'aliased_import' ? c.childForFieldName('alias')?.text : c.text;
+    if (name && local && /^[A-Z]/.test(name) && !name.includes('.'))
+      scope.set(local, { kind: 'ref', name: `${module}.${name}`, node: c });
+  }
+}
+
 /** What a downgrade() body does: only `pass`, a docstring or `...` is empty; only a `raise` is irreversible. */
 function downgradeState(def: SyntaxNode | undefined, span: SourceSpan, hasOps: boolean): DowngradeInfo {
   if (!def) return { state: 'absent', span };
@@ -721,6 +737,7 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
         if (def?.type === 'function_definition' && name) ctx.functions.set(name, def);
       } else if (statement.type === 'import_from_statement') {
         collectOpAliases(statement, ctx.opAliases);
+        bindProjectTypes(statement, scope);
       }
     }
     moduleScopes.set(ctx, scope);

@@ -189,8 +189,21 @@ const TYPES: Record<string, TypeRenderer> = {
   },
 };
 
+/**
+ * The name is reached through a module path other than SQLAlchemy's (`prefect.server.utilities.database.JSON`,
+ * `app.db.types.UUID`): the project's own type, usually a TypeDecorator whose DDL the file does not show (Prefect's
+ * `JSON` is JSONB on PostgreSQL). SQLModel's types (`sqlmodel.sql.sqltypes.AutoString`) are known. An alias of one segment (`sa.`, `postgresql.`, `pg.`, Flask-SQLAlchemy's `db.`)
+ * names SQLAlchemy's types as before.
+ */
+function projectType(name: string): boolean {
+  const qualifier = name.split('.').slice(0, -1);
+  return qualifier.length >= 2 && qualifier[0] !== 'sqlalchemy' && qualifier[0] !== 'sqlmodel';
+}
+
 /** The DDL type of a SQLAlchemy type expression (`sa.String(50)`, `sa.Integer`, `postgresql.JSONB()`). */
 export function sqlType(v: PyValue): SqlType | undefined {
+  if ((v.kind === 'ref' && projectType(v.name)) || (v.kind === 'call' && v.callee && projectType(v.callee)))
+    return undefined;
   if (v.kind === 'ref') {
     const render = TYPES[lastName(v.name)];
     return render?.({ kind: 'call', callee: v.name, args: [], kwargs: new Map(), splat: false, node: v.node });
