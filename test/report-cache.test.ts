@@ -9,7 +9,7 @@
  * Parsing is counted by wrapping the registry's `parseFile`, and rule runs by wrapping the engine's
  * `lintMigrations`, which every in-process run goes through.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -204,6 +204,35 @@ describe('the stored report', () => {
     await cli(['--cache', '--pg-version', '11', 'db'], dir);
     expect(linted.runs).toBe(0);
   });
+
+  // In a fresh process each: the parsers remember per process whether a directory has a journal.
+  it.runIf(existsSync(join(REPO_ROOT, 'dist', 'cache', 'lint-results.js')))(
+    "drizzle-kit's journal appearing beside the SQL files (not an input itself) runs the rules again",
+    () => {
+      const dir = tempDir('ml-report-cache-drizzle-');
+      writeFiles(dir, { 'drizzle/0000_init.sql': 'CREATE INDEX users_email ON users (email);\n' });
+      const run = (args: string[]) =>
+        spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+      const before = run(['--cache', ...json, 'drizzle']);
+      expect(before.stdout).toContain('"sql": 1');
+      writeFiles(dir, {
+        'drizzle/meta/_journal.json': JSON.stringify({
+          version: '7',
+          dialect: 'postgresql',
+          entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }],
+        }),
+      });
+      const uncached = run([...json, 'drizzle']);
+      expect(uncached.stdout).toContain('"drizzle": 1'); // the journal makes the file drizzle-kit's
+      const cached = run(['--cache', ...json, 'drizzle']);
+      expect(cached.stdout).toBe(uncached.stdout);
+      expect(cacheNote(cached.stderr)).toContain('1 file parsed');
+      expect(cacheNote(run(['--cache', ...json, 'drizzle']).stderr)).toContain('the stored report reused');
+    },
+  );
 
   it('another tool version does not trust the stored report', async () => {
     const dir = project();
