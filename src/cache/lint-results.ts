@@ -195,10 +195,12 @@ export class StoredReports {
   get(): { result?: LintResult; status: StoredReportStatus } {
     let text: string;
     try {
-      text = readFileSync(join(this.dir, this.name), 'utf8');
+      // Written as ASCII (see `set`): read byte for byte, without UTF-8 decoding ten megabytes.
+      text = readFileSync(join(this.dir, this.name), 'latin1');
     } catch {
       return { status: 'missing' };
     }
+    if (NOT_ASCII.test(text)) return { status: 'rejected' };
     let entry: Partial<Entry> | null;
     try {
       entry = JSON.parse(text) as Partial<Entry> | null;
@@ -263,8 +265,14 @@ export class StoredReports {
       return;
     }
     removeAbandonedCacheFiles(this.dir);
-    writeCacheFile(this.dir, this.name, JSON.stringify(entry));
+    writeCacheFile(this.dir, this.name, JSON.stringify(entry).replace(NOT_ASCII_ALL, escapeCodeUnit));
   }
 }
+
+/** Any character outside printable ASCII (JSON.stringify leaves control characters escaped already). */
+const NOT_ASCII = /[^\x20-\x7e]/;
+const NOT_ASCII_ALL = /[^\x20-\x7e]/g;
+/** A UTF-16 code unit as a JSON escape (a surrogate pair becomes two escapes, which JSON.parse joins again). */
+const escapeCodeUnit = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
