@@ -234,6 +234,46 @@ describe('the stored report', () => {
     },
   );
 
+  it("a change to Alembic's env.py (not an input) runs the rules again over freshly parsed revisions", async () => {
+    const dir = tempDir('ml-report-cache-alembic-');
+    const envPy = (extra: string) =>
+      [
+        'from alembic import context',
+        '',
+        'def run_migrations_online():',
+        `    context.configure(connection=None, target_metadata=None${extra})`,
+        '    with context.begin_transaction():',
+        '        context.run_migrations()',
+        '',
+        'run_migrations_online()',
+        '',
+      ].join('\n');
+    writeFiles(dir, {
+      'migrations/env.py': envPy(''),
+      'migrations/versions/a1_search_index.py': [
+        'from alembic import op',
+        '',
+        "revision = 'a1'",
+        'down_revision = None',
+        '',
+        'def upgrade():',
+        "    op.create_index('ix_docs_title', 'docs', ['title'], postgresql_concurrently=True)",
+        '',
+      ].join('\n'),
+    });
+    const args = [...json, 'migrations/versions'];
+    await cli(['--cache', ...args], dir);
+    const before = await cli(args, dir);
+    writeFiles(dir, { 'migrations/env.py': envPy(', transaction_per_migration=True') });
+    const uncached = await cli(args, dir);
+    expect(uncached.stdout).toContain('each migration in its own transaction');
+    expect(uncached.stdout).not.toBe(before.stdout);
+    linted.runs = 0;
+    parsed.length = 0;
+    expect((await cli(['--cache', ...args], dir)).stdout).toBe(uncached.stdout);
+    expect([linted.runs, parsed.length]).toEqual([1, 1]);
+  });
+
   it('another tool version does not trust the stored report', async () => {
     const dir = project();
     await cli(['--cache', 'db'], dir);
