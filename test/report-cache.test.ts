@@ -9,7 +9,7 @@
  * Parsing is counted by wrapping the registry's `parseFile`, and rule runs by wrapping the engine's
  * `lintMigrations`, which every in-process run goes through.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -205,6 +205,75 @@ describe('the stored report', () => {
     expect(linted.runs).toBe(0);
   });
 
+  // In a fresh process each: the parsers remember per process whether a directory has a journal.
+  it.runIf(existsSync(join(REPO_ROOT, 'dist', 'cache', 'lint-results.js')))(
+    "drizzle-kit's journal appearing beside the SQL files (not an input itself) runs the rules again",
+    () => {
+      const dir = tempDir('ml-report-cache-drizzle-');
+      writeFiles(dir, { 'drizzle/0000_init.sql': 'CREATE INDEX users_email ON users (email);\n' });
+      const run = (args: string[]) =>
+        spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+      const before = run(['--cache', ...json, 'drizzle']);
+      expect(before.stdout).toContain('"sql": 1');
+      writeFiles(dir, {
+        'drizzle/meta/_journal.json': JSON.stringify({
+          version: '7',
+          dialect: 'postgresql',
+          entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }],
+        }),
+      });
+      const uncached = run([...json, 'drizzle']);
+      expect(uncached.stdout).toContain('"drizzle": 1'); // the journal makes the file drizzle-kit's
+      const cached = run(['--cache', ...json, 'drizzle']);
+      expect(cached.stdout).toBe(uncached.stdout);
+      expect(cacheNote(cached.stderr)).toContain('1 file parsed');
+      expect(cacheNote(run(['--cache', ...json, 'drizzle']).stderr)).toContain('the stored report reused');
+    },
+  );
+
+  it("a change to Alembic's env.py (not an input) runs the rules again over freshly parsed revisions", async () => {
+    const dir = tempDir('ml-report-cache-alembic-');
+    const envPy = (extra: string) =>
+      [
+        'from alembic import context',
+        '',
+        'def run_migrations_online():',
+        `    context.configure(connection=None, target_metadata=None${extra})`,
+        '    with context.begin_transaction():',
+        '        context.run_migrations()',
+        '',
+        'run_migrations_online()',
+        '',
+      ].join('\n');
+    writeFiles(dir, {
+      'migrations/env.py': envPy(''),
+      'migrations/versions/a1_search_index.py': [
+        'from alembic import op',
+        '',
+        "revision = 'a1'",
+        'down_revision = None',
+        '',
+        'def upgrade():',
+        "    op.create_index('ix_docs_title', 'docs', ['title'], postgresql_concurrently=True)",
+        '',
+      ].join('\n'),
+    });
+    const args = [...json, 'migrations/versions'];
+    await cli(['--cache', ...args], dir);
+    const before = await cli(args, dir);
+    writeFiles(dir, { 'migrations/env.py': envPy(', transaction_per_migration=True') });
+    const uncached = await cli(args, dir);
+    expect(uncached.stdout).toContain('each migration in its own transaction');
+    expect(uncached.stdout).not.toBe(before.stdout);
+    linted.runs = 0;
+    parsed.length = 0;
+    expect((await cli(['--cache', ...args], dir)).stdout).toBe(uncached.stdout);
+    expect([linted.runs, parsed.length]).toEqual([1, 1]);
+  });
+
   it('another tool version does not trust the stored report', async () => {
     const dir = project();
     await cli(['--cache', 'db'], dir);
@@ -240,6 +309,8 @@ describe('the stored report', () => {
       'null',
       JSON.stringify({ ...entry, schema: 0 }),
       JSON.stringify({ ...entry, findings: 'none' }),
+      // written as ASCII: a raw non-ASCII byte is not this layer's
+      good.replace('"strings":["', '"strings":["\u00e9'),
       // a row naming a string the table does not have, a row too short, a line that is not a number
       JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.map((v, i) => (i === 7 ? 1e6 : v))] } }),
       JSON.stringify({ ...entry, findings: { ...findings, rows: [row!.slice(1)] } }),

@@ -13,7 +13,8 @@
  * The key is a SHA-256 of: this layer's schema, the tool version, every linter option (rules and their
  * severities, Postgres version, dialect, framework…), the directory messages are relative to, and each
  * input in order (path, named on the command line or found, full text) — plus what the parsers read
- * beside the inputs: whether drizzle-kit's journal exists in each SQL file's directory. The entry's file
+ * beside the inputs: whether drizzle-kit's journal exists in each SQL file's directory, and Alembic's
+ * env.py above each Python file's directory (not the project modules env.py imports). The entry's file
  * name is a hash of the options and the inputs' directories only, so a run over the same directories
  * replaces its previous entry (about one entry per directory set and options linted). Writes are atomic (temporary
  * file, rename); an entry that is not valid JSON of the expected shape and key is a miss, never trusted.
@@ -29,6 +30,7 @@ import type { Finding, RelatedLocation } from '../engine/types.js';
 import { removeAbandonedCacheFiles, writeCacheFile } from '../files/cache-file.js';
 import type { Migration, UnknownOp } from '../ir/types.js';
 import type { LinterOptions, LintResult, SourceInput } from '../lint-core.js';
+import { alembicEnvFact } from '../parsers/parse-cache.js';
 import type { CacheStats } from '../parsers/stats.js';
 import { VERSION } from '../version.js';
 
@@ -185,7 +187,11 @@ export class StoredReports {
     const journals = dirs
       .filter((d) => inputs.some((i) => dirname(i.path) === d && i.path.toLowerCase().endsWith('.sql')))
       .map((d) => (existsSync(join(d, 'meta', '_journal.json')) ? 1 : 0));
-    const hash = createHash('sha256').update(JSON.stringify([SCHEMA, VERSION, settings, journals]));
+    // and Alembic's env.py decides how the revisions of the versions directory below it run
+    const envs = dirs
+      .filter((d) => inputs.some((i) => dirname(i.path) === d && i.path.toLowerCase().endsWith('.py')))
+      .map((d) => alembicEnvFact(join(d, 'revision.py'), new Map()));
+    const hash = createHash('sha256').update(JSON.stringify([SCHEMA, VERSION, settings, journals, envs]));
     for (const input of inputs)
       hash.update(`\0${input.explicit ? 1 : 0}${input.path}\0`).update(input.content.ok ? input.content.text : '');
     this.key = hash.digest('hex');
@@ -195,10 +201,12 @@ export class StoredReports {
   get(): { result?: LintResult; status: StoredReportStatus } {
     let text: string;
     try {
-      text = readFileSync(join(this.dir, this.name), 'utf8');
+      // Written as ASCII (see `set`): read byte for byte, without UTF-8 decoding ten megabytes.
+      text = readFileSync(join(this.dir, this.name), 'latin1');
     } catch {
       return { status: 'missing' };
     }
+    if (NOT_ASCII.test(text)) return { status: 'rejected' };
     let entry: Partial<Entry> | null;
     try {
       entry = JSON.parse(text) as Partial<Entry> | null;
@@ -263,8 +271,14 @@ export class StoredReports {
       return;
     }
     removeAbandonedCacheFiles(this.dir);
-    writeCacheFile(this.dir, this.name, JSON.stringify(entry));
+    writeCacheFile(this.dir, this.name, JSON.stringify(entry).replace(NOT_ASCII_ALL, escapeCodeUnit));
   }
 }
+
+/** Any character outside printable ASCII (JSON.stringify leaves control characters escaped already). */
+const NOT_ASCII = /[^\x20-\x7e]/;
+const NOT_ASCII_ALL = /[^\x20-\x7e]/g;
+/** A UTF-16 code unit as a JSON escape (a surrogate pair becomes two escapes, which JSON.parse joins again). */
+const escapeCodeUnit = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

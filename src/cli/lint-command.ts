@@ -501,7 +501,7 @@ export function addLintOptions(program: Command): Command {
     .option('--no-allow-empty', 'do not, even if the config file says so')
     .option(
       '--cache',
-      `keep what the parsers make of each file between runs, so unchanged files are not parsed again (default location ${DEFAULT_CACHE_LOCATION.split(sep).join('/')})`,
+      `keep what the parsers make of each file, and each run's report, between runs: unchanged files are not parsed again, an unchanged run reuses its report (default location ${DEFAULT_CACHE_LOCATION.split(sep).join('/')})`,
     )
     .option('--no-cache', 'do not, even if the config file says so')
     .option('--cache-location <dir>', 'directory of the cache (with --cache)')

@@ -14,8 +14,8 @@
  * run killed mid-write are removed an hour later.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { isTemporaryCacheFile, removeAbandonedCacheFile, writeCacheFile } from '../files/cache-file.js';
 import type { CacheStats } from './stats.js';
 import type { Migration } from '../ir/types.js';
@@ -59,10 +59,35 @@ function isMigrationOf(value: unknown, path: string): value is Migration {
 
 export type { CacheStats };
 
+const MAX_ENV_BYTES = 1024 * 1024;
+
+/**
+ * A hash of the Alembic `env.py` beside a revision's `versions/` directory (where the Alembic frontend
+ * reads it: parsers/alembic/env-config.ts), or `none`: a changed env.py changes how every revision
+ * runs. `seen` holds the facts of a run's env.py files (each read once per run). Project modules env.py
+ * imports are not covered.
+ */
+export function alembicEnvFact(revisionPath: string, seen: Map<string, string>): string {
+  const envFile = join(dirname(dirname(revisionPath)), 'env.py');
+  let fact = seen.get(envFile);
+  if (fact === undefined) {
+    try {
+      const stat = lstatSync(envFile);
+      fact = stat.isFile() && stat.size <= MAX_ENV_BYTES ? sha256(readFileSync(envFile, 'utf8')) : 'none';
+    } catch {
+      fact = 'none';
+    }
+    seen.set(envFile, fact);
+  }
+  return fact;
+}
+
 export class ParseCache {
   readonly dir: string;
   readonly stats: CacheStats = { hits: 0, misses: 0, rejected: 0 };
   private writable = true;
+  /** The hashes of the env.py files this run's Alembic revisions read (alembicEnvFact). */
+  private readonly envFacts = new Map<string, string>();
   /** Entry file names by path hash, listed once on the first write. */
   private listing: Map<string, string[]> | undefined;
 
@@ -84,6 +109,8 @@ export class ParseCache {
       options.assumeInTransaction,
       options.framework ?? null,
       options.dialect,
+      // what the Alembic frontend reads beside a revision decides its IR too (transaction model, names)
+      ...(format === 'alembic' ? [alembicEnvFact(file.path, this.envFacts)] : []),
     ]);
     return `${sha256(file.path).slice(0, 16)}-${sha256(`${facts}\0${file.text}`)}`;
   }
