@@ -30,27 +30,8 @@ export interface ColumnFacts {
   generated?: 'stored' | 'identity';
 }
 
-/**
- * Keys made so far, by schema and name: the engine and rules ask for a table's key on nearly every
- * op, and handing back the same string each time spares building it and hashing it for every Map
- * lookup (a string caches its hash). Bounded: a long-lived process (the language server) starts over.
- */
-const tableKeys = new Map<string, Map<string, string>>();
-const MAX_CACHED_KEYS = 100_000;
-
 export function tableKey(t: QualifiedName): string {
-  const schema = t.schema ?? 'public';
-  let names = tableKeys.get(schema);
-  if (!names) {
-    if (tableKeys.size >= MAX_CACHED_KEYS) tableKeys.clear();
-    tableKeys.set(schema, (names = new Map<string, string>()));
-  }
-  let key = names.get(t.name);
-  if (key === undefined) {
-    if (names.size >= MAX_CACHED_KEYS) names.clear();
-    names.set(t.name, (key = `${schema}.${t.name}`));
-  }
-  return key;
+  return `${t.schema ?? 'public'}.${t.name}`;
 }
 
 /** Index → the table it is on, with the reverse so that dropping or renaming a table costs its own indexes, not all of them. */
