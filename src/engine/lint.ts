@@ -15,6 +15,9 @@ import {
   type Visitor,
 } from '../rules/types.js';
 import type { Finding } from './types.js';
+import { migrationSetOf } from '../ir/migration-set.js';
+
+export { migrationSetOf };
 
 export interface LintOptions {
   pgVersion: number;
@@ -215,13 +218,6 @@ function onlyContext(migration: Migration, contextOnly: ReadonlySet<string>): bo
     (migration.downgrade?.span === undefined || contextOnly.has(migration.downgrade.span.file)) &&
     migration.ops.every((op) => contextOnly.has(op.span.file))
   );
-}
-
-/** The set a migration belongs to: as its format's parser stamped it, else its format and directory. */
-export function migrationSetOf(migration: Migration): string {
-  if (migration.migrationSet) return migration.migrationSet;
-  const slash = Math.max(migration.file.lastIndexOf('/'), migration.file.lastIndexOf('\\'));
-  return `${migration.format}:${slash === -1 ? '.' : migration.file.slice(0, slash)}`;
 }
 
 /** Lints migrations in the order given (the order the tool runs them). */

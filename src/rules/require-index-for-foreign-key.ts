@@ -1,6 +1,7 @@
 import type { ConstraintDef, Operation, QualifiedName } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
+import { migrationSetOf } from '../ir/migration-set.js';
 import { quoteIdent, tableName } from './support/helpers.js';
 
 interface ForeignKey {
@@ -88,7 +89,7 @@ export const requireIndexForForeignKey: Rule = {
       if (list) fksByTable.set(key(table), list.filter(stays));
     };
     for (const m of context.migrations) {
-      set = m.migrationSet ?? '';
+      set = migrationSetOf(m);
       for (const op of m.ops) {
         if (op.direction !== 'upgrade') continue;
         switch (op.kind) {

@@ -280,6 +280,15 @@ ruleTester(requireIndexForForeignKey, {
       errors: [{ line: 2 }],
     },
     {
+      name: "another service's directory indexing a table of the same name does not serve (sets are apart)",
+      sql: [
+        `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));`,
+        'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);',
+      ],
+      file: ['services/shop/migrations/001_orders.sql', 'services/billing/migrations/001_orders.sql'],
+      errors: [{ line: 2, file: 'services/shop/migrations/001_orders.sql', message: 'orders (customer_id)' }],
+    },
+    {
       name: 'an index dropped later no longer serves',
       sql: [
         `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);`,
