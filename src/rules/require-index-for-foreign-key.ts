@@ -67,6 +67,8 @@ export const requireIndexForForeignKey: Rule = {
       if (!columns.length) return;
       const k = key(table);
       if (!indexes.has(k)) indexes.set(k, []);
+      // A copy: a later RENAME COLUMN renames it in place, and the op's own list is the IR's.
+      columns = [...columns];
       indexes.get(k)!.push(columns);
       if (name) {
         const entry = { table: k, columns };
@@ -132,6 +134,30 @@ export const requireIndexForForeignKey: Rule = {
           case 'drop-column':
             keep(op.table, (fk) => !fk.columns.includes(op.column));
             break;
+          case 'rename-column': {
+            // Indexes and keys follow a renamed column (drizzle-kit and Prisma rename rather than rebuild).
+            const rename = (c: string) => (c === op.column ? op.newName : c);
+            for (const cols of indexes.get(key(op.table)) ?? []) cols.splice(0, cols.length, ...cols.map(rename));
+            for (const fk of fksByTable.get(key(op.table)) ?? []) fk.columns = fk.columns.map(rename);
+            break;
+          }
+          case 'rename-table': {
+            const from = key(op.table);
+            const renamed = { ...op.table, name: op.newName };
+            const to = key(renamed);
+            const list = indexes.get(from);
+            if (list) indexes.set(to, [...(indexes.get(to) ?? []), ...list]);
+            indexes.delete(from);
+            for (const entry of indexByName.values()) if (entry.table === from) entry.table = to;
+            const fks = fksByTable.get(from);
+            if (fks)
+              fksByTable.set(to, [...(fksByTable.get(to) ?? []), ...fks.map((fk) => ({ ...fk, table: renamed }))]);
+            fksByTable.delete(from);
+            for (const [k, keys] of fksByTable)
+              if (k.startsWith(`${set}|`))
+                for (const fk of keys) if (key(fk.references) === from) fk.references = renamed;
+            break;
+          }
           default:
             break;
         }

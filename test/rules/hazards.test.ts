@@ -242,6 +242,20 @@ ruleTester(requireIndexForForeignKey, {
       sql: `${CUSTOMERS}\nCREATE TABLE pairs (a bigint, b bigint, UNIQUE (b, a), FOREIGN KEY (a, b) REFERENCES other (x, y));`,
     },
     {
+      name: 'the index follows a renamed column (drizzle-kit renames, it does not rebuild)',
+      sql: [
+        `${CUSTOMERS}\nCREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX invoices_customer_id_idx ON invoices (customer_id);`,
+        'CREATE TABLE accounts (id bigint PRIMARY KEY);\nALTER TABLE invoices RENAME COLUMN customer_id TO account_id;\nALTER TABLE invoices ADD CONSTRAINT invoices_account_id_fk FOREIGN KEY (account_id) REFERENCES accounts (id);',
+      ],
+    },
+    {
+      name: 'indexes and keys follow a renamed table',
+      sql: [
+        `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);`,
+        'ALTER TABLE orders RENAME TO purchases;\nALTER TABLE purchases ADD CONSTRAINT purchases_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);',
+      ],
+    },
+    {
       name: 'the column was dropped later',
       sql: [
         `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));`,
@@ -287,6 +301,14 @@ ruleTester(requireIndexForForeignKey, {
       ],
       file: ['services/shop/migrations/001_orders.sql', 'services/billing/migrations/001_orders.sql'],
       errors: [{ line: 2, file: 'services/shop/migrations/001_orders.sql', message: 'orders (customer_id)' }],
+    },
+    {
+      name: 'a renamed column leaves behind an index on the other column',
+      sql: [
+        `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, buyer_id bigint);\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);`,
+        'ALTER TABLE orders RENAME COLUMN customer_id TO legacy_customer_id;\nALTER TABLE orders RENAME COLUMN buyer_id TO customer_id;\nALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);',
+      ],
+      errors: [{ line: 3, file: 'm002_migration.sql', message: 'orders (customer_id)' }],
     },
     {
       name: 'an index dropped later no longer serves',
