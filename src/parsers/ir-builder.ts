@@ -244,3 +244,12 @@ export function expressionText(sql: string): string | undefined {
   const op = generatedOps(`CREATE INDEX ON t (x) WHERE ${sql}`)[0];
   return op?.kind === 'create-index' ? op.where : undefined;
 }
+
+/**
+ * One index element written as SQL (`lower(email)`, `"timestamp" DESC`: SQLAlchemy's `text()` in an
+ * index's column list is rendered verbatim, ordering included) as the IR names it; undefined when it is not one.
+ */
+export function indexElementText(sql: string): string | undefined {
+  const op = generatedOps(`CREATE INDEX ON t (${sql})`)[0];
+  return op?.kind === 'create-index' && op.columns.length === 1 ? op.columns[0] : undefined;
+}

@@ -137,6 +137,9 @@ const CALLS = [
   'op.create_index("ix_a", "accounts", ["a"], postgresql_concurrently=True)',
   'op.create_index("ix_a", "accounts", ["a"], postgresql_where=sa.text("a IS NOT NULL"))',
   'op.create_index("ix_a", "accounts", [sa.text("lower(email)")])',
+  // text() elements are rendered verbatim, ordering included (a leading plain column still serves lookups)
+  'op.create_index("uq_a", "accounts", ["owner_id", sa.text("created_at DESC")], unique=True)',
+  'op.create_index("ix_a", "accounts", [sa.text("lower(email) DESC NULLS LAST")])',
   'op.create_index("ix_a", "accounts", ["doc"], postgresql_using="gin")',
   'op.create_index("ix_a", "accounts", ["a"], postgresql_include=["b"])',
   'op.create_index("ix_a", "accounts", ["email"], postgresql_ops={"email": "text_pattern_ops"})',

@@ -458,7 +458,7 @@ function indexColumn(v: PyValue): string {
   if (v.kind === 'call' && (lastName(v.callee) === 'desc' || lastName(v.callee) === 'asc') && v.args[0])
     return indexColumn(v.args[0]);
   const sql = sqlExpression(v);
-  const expr = sql === undefined ? undefined : ir.expressionText(sql);
+  const expr = sql === undefined ? undefined : (ir.expressionText(sql) ?? ir.indexElementText(sql));
   if (expr === undefined) throw new Unsupported(`index column ${sourceText(v)} is not known statically`);
   return expr;
 }
