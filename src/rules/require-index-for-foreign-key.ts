@@ -10,6 +10,8 @@ interface ForeignKey {
   columns: string[];
   references: QualifiedName;
   name?: string;
+  /** Table, columns and parent as the constraint was written (later RENAMEs change the fields above). */
+  written: { table: QualifiedName; columns: string[]; references: QualifiedName };
   /** The DROP INDEX that removed the last index serving it, when one did. */
   uncoveredBy?: { op: Operation; index: string };
 }
@@ -81,9 +83,14 @@ export const requireIndexForForeignKey: Rule = {
       if (c.type === 'foreign-key' && c.references && c.columns.length) {
         const k = key(table);
         if (!fksByTable.has(k)) fksByTable.set(k, []);
-        fksByTable
-          .get(k)!
-          .push({ op, table, columns: c.columns, references: c.references.table, ...(c.name ? { name: c.name } : {}) });
+        fksByTable.get(k)!.push({
+          op,
+          table,
+          columns: c.columns,
+          references: c.references.table,
+          written: { table, columns: c.columns, references: c.references.table },
+          ...(c.name ? { name: c.name } : {}),
+        });
       }
     };
     const keep = (table: QualifiedName, stays: (fk: ForeignKey) => boolean) => {
@@ -181,9 +188,14 @@ export const requireIndexForForeignKey: Rule = {
         );
         continue;
       }
+      // Named as written at the constraint; renamed since, the names to index by are said too.
+      const { written } = fk;
+      const writtenCols = written.columns.map(quoteIdent).join(', ');
+      const now = `${tableName(fk.table)} (${cols})`;
+      const renamed = `${tableName(written.table)} (${writtenCols})` !== now ? ` (renamed since: ${now})` : '';
       context.report(
         fk.op.span,
-        `Foreign key ${tableName(fk.table)} (${cols}) → ${tableName(fk.references)} has no index on ${tableName(fk.table)} (${cols}) in the migrations linted: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
+        `Foreign key ${tableName(written.table)} (${writtenCols}) → ${tableName(written.references)} has no index on ${tableName(written.table)} (${writtenCols}) in the migrations linted${renamed}: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
         {
           help: `CREATE INDEX CONCURRENTLY ON ${tableName(fk.table)} (${cols}); — or, if such an index exists outside these migrations, ignore this with a comment that says where.`,
           ...(fk.op.revision ? { revision: fk.op.revision } : {}),

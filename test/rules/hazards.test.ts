@@ -311,6 +311,21 @@ ruleTester(requireIndexForForeignKey, {
       errors: [{ line: 3, file: 'm002_migration.sql', message: 'orders (customer_id)' }],
     },
     {
+      name: 'named as written, with the names a later rename gave it',
+      sql: [
+        `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));`,
+        'ALTER TABLE orders RENAME COLUMN customer_id TO buyer_id;',
+      ],
+      errors: [
+        {
+          line: 2,
+          file: 'm001_migration.sql',
+          message:
+            'Foreign key orders (customer_id) → customers has no index on orders (customer_id) in the migrations linted (renamed since: orders (buyer_id)):',
+        },
+      ],
+    },
+    {
       name: 'an index dropped later no longer serves',
       sql: [
         `${CUSTOMERS}\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id));\nCREATE INDEX orders_customer_id_idx ON orders (customer_id);`,
