@@ -4,7 +4,7 @@
  * (the other files are context) and gets exactly what the CLI reports on it. A set big enough to be
  * shared with the server's parse worker (a generated one) gets the same as well.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,7 +38,8 @@ afterAll(() => {
 
 describe('language server warm-up', () => {
   it('parses the migration sets on initialize, then lints an opened file as the CLI does', async () => {
-    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    // dist/ (bin's bundle and the server's parse worker) is built once by test/global-setup.ts: a rebuild here
+    // would remove the bundle's chunks while other test files run the CLI.
     const workspace = tempDir('ml-lsp-warm-');
     // 60 files: parsed in batches shared with a worker thread (one, forced, whatever the cores)
     (generateCorpus as (o: object) => void)({ files: 60, seed: 7, out: join(workspace, 'db', 'generated') });

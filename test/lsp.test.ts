@@ -4,7 +4,7 @@
  * migrations that each have an earlier sibling migration on disk.
  */
 import { ruleDocsUrl } from '../src/version.js';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -153,7 +153,8 @@ function change(uri: string, edits: TextEdit[]): TextDocument {
 }
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  // dist/ (bin's bundle and the server's parse worker) is built once by test/global-setup.ts: a rebuild here
+  // would remove the bundle's chunks while other test files run the CLI.
   workspace = realpathSync(mkdtempSync(join(tmpdir(), 'migration-lint-lsp-')));
   write(file('migration-lint.config.json'), '{ "pgVersion": 15 }\n');
   write(file('db', 'sql', '001_create_users.sql'), SQL_CREATE);
