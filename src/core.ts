@@ -9,6 +9,7 @@ import { DEFAULT_OPTIONS, type LinterOptions, type LintResult, lintParsed, type 
 import { chooseParser } from './parsers/registry.js';
 import { type ParseOutcome, parseOne } from './parsers/parse-one.js';
 import { setDrizzleJournalProbe } from './parsers/formats/drizzle.js';
+import { cargoNamesSqlx, setSqlxProjectProbe } from './parsers/formats/sqlx.js';
 import type { ParseOptions } from './parsers/types.js';
 import { parseModule } from './parsers/typescript/estree.js';
 import { parsePython } from './parsers/alembic/python-tree.js';
@@ -51,12 +52,18 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
   const platformProbe = setDrizzleJournalProbe((path) =>
     paths.has(`${path.slice(0, path.lastIndexOf('/') + 1)}meta/_journal.json`),
   );
+  // sqlx's Cargo.toml, when the set holds one naming sqlx in a migration's directory or above it.
+  const sqlxCrates = files
+    .filter((f) => /(?:^|\/)Cargo\.toml$/.test(f.path) && cargoNamesSqlx(f.text))
+    .map((f) => f.path.slice(0, f.path.lastIndexOf('/') + 1));
+  const platformSqlxProbe = setSqlxProjectProbe((path) => sqlxCrates.some((dir) => path.startsWith(dir)));
   const parsed: ParseOutcome[] = [];
   try {
     for (const file of files) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));
   } finally {
     // A process that also lints files on disk (the tests) keeps looking for journals there.
     setDrizzleJournalProbe(platformProbe);
+    setSqlxProjectProbe(platformSqlxProbe);
   }
   const inputs: SourceInput[] = files.map((f) => ({
     path: f.path,

@@ -9,6 +9,7 @@ import { golangMigrate } from './formats/golang-migrate.js';
 import { nodePgMigrateSql } from './formats/node-pg-migrate-sql.js';
 import { plainSql } from './formats/plain-sql.js';
 import { prisma } from './formats/prisma.js';
+import { sqlx } from './formats/sqlx.js';
 import { knex } from './typescript/knex.js';
 import { kysely } from './typescript/kysely.js';
 import { mikroOrm } from './typescript/mikro-orm.js';
@@ -26,6 +27,7 @@ export const PARSERS: readonly FormatParser[] = [
   plainSql,
   dbmate,
   golangMigrate,
+  sqlx,
   flyway,
   prisma,
   drizzle,

@@ -67,10 +67,18 @@ export const transactionNesting: Rule = {
             );
           } else if (op.inTransaction && mode === 'wrapped') {
             ignored = op;
+            const after = context.ops.slice(context.ops.indexOf(op) + 1);
+            const end = after.find((o): o is TransactionOp => o.kind === 'transaction' && isEnd(o));
             context.report(
               op,
-              'BEGIN inside the transaction the migration tool already runs this file in: Postgres ignores it ("there is already a transaction in progress"), and the COMMIT that follows ends the tool\'s transaction early.',
-              { help: 'Remove BEGIN/COMMIT from the file and let the tool own the transaction.' },
+              end
+                ? `BEGIN inside the transaction the migration tool already runs this file in: Postgres ignores it ("there is already a transaction in progress"), and the ${keyword(end)} that follows ends the tool's transaction early.`
+                : 'BEGIN inside the transaction the migration tool already runs this file in: Postgres ignores it ("there is already a transaction in progress"); no COMMIT follows in this file, so the tool still commits, but one added later would end its transaction early.',
+              {
+                help: end
+                  ? 'Remove BEGIN/COMMIT from the file and let the tool own the transaction.'
+                  : 'Remove the BEGIN and let the tool own the transaction.',
+              },
             );
           } else {
             // Opens a transaction: nothing was open, or (one multi-statement query) Postgres turns its implicit
