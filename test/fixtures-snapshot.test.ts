@@ -54,8 +54,9 @@ describe('fixtures/sql', () => {
       'node-pg-migrate-sql': 4,
       prisma: 5,
       sql: 19,
+      sqlx: 8,
     });
-    expect(report.summary.files).toBe(65);
+    expect(report.summary.files).toBe(73);
     // error-level findings (the syntax error among them) fail the run
     expect(code).toBe(1);
   });
@@ -122,6 +123,14 @@ describe('fixtures/sql', () => {
       'ban-concurrent-index-creation-in-transaction@golang-migrate/migrations/000003_transactions_reporting_indexes.up.sql:2',
       'adding-serial-primary-key-field@golang-migrate/migrations/000004_legacy_events_primary_key.up.sql:1',
       'changing-column-type@golang-migrate/migrations/000005_transactions_amount_bigint.up.sql:2',
+      // sqlx (its Cargo.toml names sqlx): a transaction per file unless it starts with `-- no-transaction`
+      'ban-concurrent-index-creation-in-transaction@sqlx/migrations/20240311080000_entries_booked_at_index.up.sql:2',
+      // with `-- no-transaction`, the file is still one multi-statement query: one implicit transaction
+      'ban-concurrent-index-creation-in-transaction@sqlx/migrations/20240409160000_two_indexes_without_transaction.sql:3',
+      'ban-concurrent-index-creation-in-transaction@sqlx/migrations/20240409160000_two_indexes_without_transaction.sql:4',
+      'transaction-nesting@sqlx/migrations/20240402101500_entry_types.sql:1',
+      // the down file sqlx-cli generates, left as generated
+      'empty-downgrade@sqlx/migrations/20240318143000_account_status.down.sql:1',
       // alembic upgrade head --sql
       'rename-via-drop-add@alembic-offline/upgrade_head.sql:52',
       'adding-foreign-key-constraint@alembic-offline/upgrade_head.sql:54',
@@ -150,6 +159,8 @@ describe('fixtures/sql', () => {
       'golang-migrate/migrations/000006_transactions_merchant_fk.up.sql', // FK NOT VALID
       'golang-migrate/migrations/000007_validate_transactions_merchant_fk.up.sql', // VALIDATE in its own migration
       'golang-migrate/migrations/000007_validate_transactions_merchant_fk.down.sql', // nothing to undo, on purpose
+      'sqlx/migrations/20240301090000_create_accounts.sql', // the index is on a table of the same transaction
+      'sqlx/migrations/20240305120000_accounts_owner_email_index.sql', // `-- no-transaction`, the only statement
     ];
     for (const file of safe) expect(inFile(file), file).toEqual([]);
     // A repeatable migration re-runs when it changes: the REPLACE then waits for ACCESS EXCLUSIVE on the

@@ -154,7 +154,7 @@ export function starterConfig(facts: RepositoryFacts): string {
     `  "pgVersion": ${facts.pgVersion ?? DEFAULT_PG_VERSION},`,
     '',
     '  // Plain .sql files run outside a transaction unless your tool wraps each file in one; say so here.',
-    '  // (dbmate, Flyway, Prisma, Drizzle, golang-migrate and the TS/Python frameworks are known.)',
+    '  // (dbmate, Flyway, Prisma, Drizzle, golang-migrate, sqlx and the TS/Python frameworks are known.)',
     '  "assumeInTransaction": false,',
     '',
     single && single !== 'sql'
