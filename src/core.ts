@@ -52,20 +52,23 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
   const platformProbe = setDrizzleJournalProbe((path) =>
     paths.has(`${path.slice(0, path.lastIndexOf('/') + 1)}meta/_journal.json`),
   );
-  // sqlx's Cargo.toml, when the set holds one naming sqlx in a migration's directory or above it.
+  // sqlx's Cargo.toml, when the set holds one naming sqlx in a migration's directory or above it: a
+  // project file that tells how migrations run, not one to lint.
+  const isCargoToml = (f: InMemoryFile) => /(?:^|\/)Cargo\.toml$/.test(f.path);
   const sqlxCrates = files
-    .filter((f) => /(?:^|\/)Cargo\.toml$/.test(f.path) && cargoNamesSqlx(f.text))
+    .filter((f) => isCargoToml(f) && cargoNamesSqlx(f.text))
     .map((f) => f.path.slice(0, f.path.lastIndexOf('/') + 1));
+  const migrationFiles = files.filter((f) => !isCargoToml(f));
   const platformSqlxProbe = setSqlxProjectProbe((path) => sqlxCrates.some((dir) => path.startsWith(dir)));
   const parsed: ParseOutcome[] = [];
   try {
-    for (const file of files) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));
+    for (const file of migrationFiles) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));
   } finally {
     // A process that also lints files on disk (the tests) keeps looking for journals there.
     setDrizzleJournalProbe(platformProbe);
     setSqlxProjectProbe(platformSqlxProbe);
   }
-  const inputs: SourceInput[] = files.map((f) => ({
+  const inputs: SourceInput[] = migrationFiles.map((f) => ({
     path: f.path,
     content: { ok: true, text: f.text },
     explicit: true,
