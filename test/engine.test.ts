@@ -9,6 +9,7 @@ import type { Direction, Migration, Operation } from '../src/ir/types.js';
 import type { Rule } from '../src/rules/types.js';
 import { lintMigrations } from '../src/engine/lint.js';
 import { chooseParser } from '../src/parsers/registry.js';
+import { setSqlxProjectProbe } from '../src/parsers/formats/sqlx.js';
 import { initSqlParser } from '../src/parsers/sql/parse-sql.js';
 import { splitStatements } from '../src/parsers/sql/split.js';
 import { LineIndex } from '../src/ir/source-text.js';
@@ -198,10 +199,10 @@ describe('columnType and hasValidNotNullCheck', () => {
 /**
  * Transaction state against real Postgres. Each case is a migration file and the way its tool sends it:
  * - `statements`: one statement per query, no wrapping (psql, Flyway's non-transactional migrations);
- * - `wrapped`: BEGIN, the statements, COMMIT (dbmate, node-pg-migrate, drizzle, Flyway, tools under
+ * - `wrapped`: BEGIN, the statements, COMMIT (dbmate, node-pg-migrate, drizzle, Flyway, sqlx, tools under
  *   --assume-in-transaction);
  * - `one-query`: the whole section as one multi-statement query (golang-migrate, Prisma, dbmate
- *   `transaction:false`).
+ *   `transaction:false`, sqlx `-- no-transaction`).
  * The claim checked: an op is `inTransaction` exactly when Postgres refuses `CREATE INDEX CONCURRENTLY`
  * there with "cannot run inside a transaction block"; a BEGIN/COMMIT is `inTransaction` exactly when
  * Postgres warns that a transaction is already / is not in progress (for the separate-query modes).
@@ -320,6 +321,24 @@ const TX_CASES: TxCase[] = [
     text: 'ALTER TABLE "users" ADD COLUMN "email" text;--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email");',
     delivery: 'wrapped',
   },
+  {
+    name: 'sqlx (wrapped)',
+    file: 'sqlx/20240101000000_idx.sql',
+    text: 'ALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'wrapped',
+  },
+  {
+    name: 'sqlx -- no-transaction, single statement',
+    file: 'sqlx/20240101000000_idx.sql',
+    text: '-- no-transaction\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'one-query',
+  },
+  {
+    name: 'sqlx -- no-transaction, several statements: one implicit transaction',
+    file: 'sqlx/20240101000000_idx.sql',
+    text: '-- no-transaction\nALTER TABLE users ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'one-query',
+  },
 ];
 
 interface StatementOutcome {
@@ -331,10 +350,14 @@ interface StatementOutcome {
 
 describe('transaction state of each SQL format, checked on Postgres', () => {
   let db: PGlite;
+  let platformSqlxProbe: (path: string) => boolean;
   beforeAll(async () => {
     db = await PGlite.create();
+    // The sqlx cases stand for files of a crate whose Cargo.toml names sqlx.
+    platformSqlxProbe = setSqlxProjectProbe((path) => path.startsWith('sqlx/'));
   });
   afterAll(async () => {
+    setSqlxProjectProbe(platformSqlxProbe);
     await db.close();
   });
 
@@ -412,6 +435,16 @@ describe('transaction state of each SQL format, checked on Postgres', () => {
     );
     expect(flywayWrapped.transaction).toBe('wrapped');
     expect(flywayWrapped.ops.every((op) => op.inTransaction)).toBe(true);
+    const sqlxNoTx = await parse(
+      'sqlx/20240101000000_idx.sql',
+      TX_CASES.find((c) => c.name.startsWith('sqlx -- no-transaction, several'))!.text,
+    );
+    expect([sqlxNoTx.format, sqlxNoTx.transaction]).toEqual(['sqlx', 'implicit']);
+    const sqlxWrapped = await parse(
+      'sqlx/20240101000000_idx.sql',
+      TX_CASES.find((c) => c.name === 'sqlx (wrapped)')!.text,
+    );
+    expect([sqlxWrapped.format, sqlxWrapped.transaction]).toEqual(['sqlx', 'wrapped']);
     const plain = await parse('001_idx.sql', 'SELECT 1;');
     expect(plain.transaction).toBe('none');
     expect((await parse('001_idx.sql', 'SELECT 1;', true)).transaction).toBe('wrapped');
