@@ -41,6 +41,7 @@ const SQL_FORMATS = new Set([
   'sql',
   'dbmate',
   'golang-migrate',
+  'sqlx',
   'flyway',
   'prisma',
   'drizzle',
