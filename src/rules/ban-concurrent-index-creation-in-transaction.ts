@@ -67,9 +67,9 @@ export const banConcurrentIndexCreationInTransaction: Rule = {
       what:
         '`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY` and `ALTER TABLE … DETACH PARTITION … ' +
         'CONCURRENTLY` that run inside a transaction block: ' +
-        'after an explicit `BEGIN` in the file, in a file the migration tool wraps in a transaction (dbmate, knex, drizzle, node-pg-migrate, ' +
+        'after an explicit `BEGIN` in the file, in a file the migration tool wraps in a transaction (dbmate, knex, drizzle, node-pg-migrate, sqlx, ' +
         'Flyway when the file mixes statements, `--assume-in-transaction`…), or in a file sent as one multi-statement query ' +
-        '(golang-migrate, Prisma) that has more than this one statement.',
+        '(golang-migrate, Prisma, sqlx `-- no-transaction`) that has more than this one statement.',
       why:
         'Postgres refuses these statements in a transaction block with `ERROR: CREATE INDEX CONCURRENTLY cannot run inside a transaction block`, ' +
         'because the concurrent build commits several transactions of its own. The migration fails at deploy time, ' +

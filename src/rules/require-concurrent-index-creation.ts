@@ -21,7 +21,7 @@ export const requireConcurrentIndexCreation: Rule = {
         '`pgm.noTransaction()`; Sequelize `queryInterface.addIndex(…, { concurrently: true })` outside a transaction; Alembic ' +
         '`op.create_index(…, postgresql_concurrently=True)` inside `with op.get_context().autocommit_block():`; Knex, TypeORM, Kysely ' +
         'and MikroORM the SQL above through their raw-SQL call, in a migration they run without a transaction; dbmate ' +
-        '`transaction:false`, golang-migrate and Prisma a file holding only that statement.',
+        '`transaction:false`, sqlx a file whose first line is `-- no-transaction`, golang-migrate and Prisma a file holding only that statement.',
     },
     lock: {
       mode: 'ShareLock',

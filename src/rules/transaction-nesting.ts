@@ -41,7 +41,7 @@ export const transactionNesting: Rule = {
         '```\n\n' +
         'If a statement must run outside a transaction (`CREATE INDEX CONCURRENTLY`), put it in its own migration and ' +
         "turn the tool's transaction off for that file (dbmate `-- migrate:up transaction:false`, Flyway: a file of only " +
-        "such statements, node-pg-migrate `pgm.noTransaction()`), rather than committing the tool's transaction early. " +
+        "such statements, node-pg-migrate `pgm.noTransaction()`, sqlx `-- no-transaction` as the file's first line), rather than committing the tool's transaction early. " +
         'When a file does manage its own transaction, open it once: `BEGIN; … COMMIT;`.',
     },
   },
