@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../src/parsers/node-platform.js';
 import { lintFiles } from '../src/core.js';
 import { chooseParser } from '../src/parsers/registry.js';
+import { detectRepository } from '../src/cli/init-command.js';
 import { cargoNamesSqlx } from '../src/parsers/formats/sqlx.js';
 
 const CARGO_WITH_SQLX = `[package]
@@ -82,6 +83,16 @@ describe('detection on disk: a Cargo.toml naming sqlx in the directory or above'
     // a Rust crate on another migration tool
     file('diesel/Cargo.toml', CARGO_WITHOUT_SQLX);
     expect(formatOf(file('diesel/migrations/20240105101010_create_invoices.sql'))).toBe('sql');
+  });
+
+  it('init finds the sqlx migrations and the crate that declares sqlx', () => {
+    file('init/Cargo.toml', CARGO_WITH_SQLX);
+    file('init/migrations/20240105101010_create_invoices.sql');
+    file('init/migrations/20240106101010_invoice_status.up.sql');
+    file('init/migrations/20240106101010_invoice_status.down.sql', 'DROP TABLE t;\n');
+    const facts = detectRepository(join(root, 'init'));
+    expect(facts.formats).toEqual([{ format: 'sqlx', files: 3, dirs: ['migrations'] }]);
+    expect(facts.declaredTools).toEqual(['sqlx']);
   });
 
   it('needs the <VERSION>_ file name even in a sqlx crate', () => {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { discoverFiles } from '../files/discover.js';
 import { chooseParser, EXTENSIONS, PARSERS } from '../parsers/registry.js';
+import { cargoDeclares } from '../parsers/formats/sqlx.js';
 import type { MigrationFormat } from '../ir/types.js';
 import { CONFIG_FILE_NAME, PACKAGE_JSON_KEY } from '../config/load.js';
 import { DEFAULT_PG_VERSION } from '../linter.js';
@@ -95,6 +96,14 @@ export function detectRepository(root: string): RepositoryFacts {
     for (const p of PARSERS)
       for (const requirement of p.declaredBy?.python ?? [])
         if (new RegExp(`\\b${requirement}\\b`, 'i').test(text)) declared.add(p.format);
+  }
+
+  try {
+    const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+    for (const p of PARSERS)
+      for (const crate of p.declaredBy?.crates ?? []) if (cargoDeclares(cargo, crate)) declared.add(p.format);
+  } catch {
+    // no Cargo.toml: nothing declared there
   }
 
   let pgVersion: number | undefined;

@@ -44,9 +44,14 @@ export interface FormatParser {
   formatHelp?: FormatHelp;
   /**
    * What declares the tool in a repository, for `init`: npm packages, files at the root (or under
-   * `prisma/`), Python requirements (pyproject.toml, requirements.txt).
+   * `prisma/`), Python requirements (pyproject.toml, requirements.txt), Rust crates (Cargo.toml).
    */
-  declaredBy?: { packages?: readonly string[]; files?: readonly string[]; python?: readonly string[] };
+  declaredBy?: {
+    packages?: readonly string[];
+    files?: readonly string[];
+    python?: readonly string[];
+    crates?: readonly string[];
+  };
   /**
    * Run-level step, given every migration of this format in the run (path order): returns them as
    * the units and in the order the tool runs them (Alembic: revisions in graph order; Alembic

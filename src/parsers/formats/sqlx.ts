@@ -14,11 +14,19 @@ const NAME = /^(\d+)_.*?(?:\.(up|down))?\.sql$/i;
 const NO_TRANSACTION = '-- no-transaction';
 
 /**
- * Whether a `Cargo.toml` declares sqlx as a dependency (`sqlx = …`, `sqlx.workspace = true`,
+ * Whether a `Cargo.toml` declares `crate` as a dependency (`sqlx = …`, `sqlx.workspace = true`,
  * `[dependencies.sqlx]`); a crate merely named like it (`sqlx-core`) does not count.
  */
+export function cargoDeclares(cargoToml: string, crate: string): boolean {
+  return new RegExp(
+    `^[ \\t]*(?:["']?${crate}["']?[ \\t]*[=.]|\\[(?:[\\w-]+\\.)*dependencies\\.${crate}[ \\t]*\\])`,
+    'm',
+  ).test(cargoToml);
+}
+
+/** Whether a `Cargo.toml` declares sqlx as a dependency. */
 export function cargoNamesSqlx(cargoToml: string): boolean {
-  return /^[ \t]*(?:["']?sqlx["']?[ \t]*[=.]|\[(?:[\w-]+\.)*dependencies\.sqlx[ \t]*\])/m.test(cargoToml);
+  return cargoDeclares(cargoToml, 'sqlx');
 }
 
 /**
@@ -41,6 +49,7 @@ export function setSqlxProjectProbe(probe: (path: string) => boolean): (path: st
  */
 export const sqlx: FormatParser = {
   format: 'sqlx',
+  declaredBy: { crates: ['sqlx'] },
   extensions: ['.sql'],
   formatHelp: {
     concurrentIndex:
