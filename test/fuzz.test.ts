@@ -259,6 +259,7 @@ describe('fuzz: mutated fixtures through the CLI', () => {
       'sql/dbmate',
       'sql/flyway',
       'sql/golang-migrate',
+      'sql/sqlx',
       'knex',
       'kysely',
       'typeorm',
@@ -294,6 +295,9 @@ describe('fuzz: mutated fixtures through the CLI', () => {
           writeFileSync(path, bytes);
           written.push(file);
         }
+        // sqlx's migrations are read as sqlx only in a crate whose Cargo.toml names sqlx.
+        if (written.some((f) => f.startsWith('sql/sqlx/')))
+          writeFileSync(join(dir, 'sql/sqlx/Cargo.toml'), readFileSync(join(FIXTURES, 'sql/sqlx/Cargo.toml')));
         const extra = r.pick([
           [],
           ['--check-downgrade'],
