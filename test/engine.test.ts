@@ -203,11 +203,12 @@ describe('columnType and hasValidNotNullCheck', () => {
  *   --assume-in-transaction);
  * - `one-query`: the whole section as one multi-statement query (golang-migrate, Prisma, dbmate
  *   `transaction:false`, sqlx `-- no-transaction`).
+ * - `wrapped-one-query`: BEGIN, the whole file as one multi-statement query, COMMIT (sqlx).
  * The claim checked: an op is `inTransaction` exactly when Postgres refuses `CREATE INDEX CONCURRENTLY`
  * there with "cannot run inside a transaction block"; a BEGIN/COMMIT is `inTransaction` exactly when
  * Postgres warns that a transaction is already / is not in progress (for the separate-query modes).
  */
-type Delivery = 'statements' | 'wrapped' | 'one-query';
+type Delivery = 'statements' | 'wrapped' | 'one-query' | 'wrapped-one-query';
 interface TxCase {
   name: string;
   file: string;
@@ -328,6 +329,12 @@ const TX_CASES: TxCase[] = [
     delivery: 'wrapped',
   },
   {
+    name: 'sqlx, CONCURRENTLY after a COMMIT in the file: the rest of its one query is an implicit transaction',
+    file: 'sqlx/20240101000000_idx.sql',
+    text: 'ALTER TABLE users ADD COLUMN email text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    delivery: 'wrapped-one-query',
+  },
+  {
     name: 'sqlx -- no-transaction, single statement',
     file: 'sqlx/20240101000000_idx.sql',
     text: '-- no-transaction\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
@@ -374,12 +381,14 @@ describe('transaction state of each SQL format, checked on Postgres', () => {
         if (outcome) outcome.error = (e as Error).message;
       }
     };
-    if (c.delivery === 'one-query') {
+    if (c.delivery === 'one-query' || c.delivery === 'wrapped-one-query') {
       // One query: Postgres stops at the first error; find which statement it was by running it alone
       // would change the semantics, so attribute the error to the CONCURRENTLY statement (the only one
       // that can fail on the prepared schema).
       const target = outcomes.find((o) => /CONCURRENTLY/.test(c.text.split('\n')[o.line - 1]!))!;
+      if (c.delivery === 'wrapped-one-query') await run('BEGIN');
       await run(c.text.slice(0, end), target);
+      if (c.delivery === 'wrapped-one-query') await run('COMMIT');
     } else {
       if (c.delivery === 'wrapped') await run('BEGIN');
       for (let i = 0; i < slices.length; i++) await run(c.text.slice(slices[i]!.start, slices[i]!.end), outcomes[i]);
@@ -405,7 +414,7 @@ describe('transaction state of each SQL format, checked on Postgres', () => {
           inTransaction: refused,
         });
       }
-      if (c.delivery !== 'one-query') {
+      if (c.delivery !== 'one-query' && c.delivery !== 'wrapped-one-query') {
         for (const op of ops) {
           if (op.kind !== 'transaction') continue;
           const notices = at(op.span.line).notices;

@@ -78,6 +78,15 @@ export const sqlx: FormatParser = {
     const migration = sqlMigration(file.path, file.text, 'sqlx', transaction, [
       { start: 0, end: file.text.length, direction },
     ]);
+    // sqlx sends the file as one query even inside its transaction: after a COMMIT in the file, the
+    // rest of that query runs in an implicit transaction (checked on Postgres: CONCURRENTLY is refused).
+    if (transaction === 'wrapped') {
+      let committed = false;
+      for (const op of migration.ops) {
+        if (op.kind === 'transaction') committed ||= op.action !== 'begin';
+        else if (committed) op.inTransaction = true;
+      }
+    }
     if (m?.[1]) migration.revision = m[1];
     migration.fileDirection = direction;
     return [migration];
