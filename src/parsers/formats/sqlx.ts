@@ -93,8 +93,9 @@ export const sqlx: FormatParser = {
   },
   // An empty `.down.sql` beside the `.up.sql`: `sqlx migrate revert` runs nothing and records the version as reverted.
   arrangeRun(migrations) {
+    // The version is an i64: compared as digits (a Number would round versions past 2^53).
     pairDowngradeFiles(migrations, (m) =>
-      m.revision === undefined ? undefined : `${dirName(m.file)}${Number(m.revision)}`,
+      m.revision === undefined ? undefined : `${dirName(m.file)}${m.revision.replace(/^0+(?=\d)/, '')}`,
     );
     return migrations;
   },
