@@ -234,6 +234,34 @@ describe('the stored report', () => {
     },
   );
 
+  it.runIf(existsSync(join(REPO_ROOT, 'dist', 'cache', 'lint-results.js')))(
+    'a Cargo.toml naming sqlx appearing above the SQL files (not an input itself) runs the rules again',
+    () => {
+      const dir = tempDir('ml-report-cache-sqlx-');
+      writeFiles(dir, {
+        'migrations/20240101000000_users.sql':
+          'CREATE TABLE users (id bigint PRIMARY KEY);\nBEGIN;\nALTER TABLE users ADD COLUMN email text;\n',
+      });
+      const run = (args: string[]) =>
+        spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+      const before = run(['--cache', ...json, 'migrations']);
+      expect(before.stdout).toContain('"sql": 1');
+      writeFiles(dir, {
+        'Cargo.toml':
+          '[package]\nname = "api"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres"] }\n',
+      });
+      const uncached = run([...json, 'migrations']);
+      expect(uncached.stdout).toContain('"sqlx": 1'); // the crate makes the file sqlx's
+      const cached = run(['--cache', ...json, 'migrations']);
+      expect(cached.stdout).toBe(uncached.stdout);
+      expect(cacheNote(cached.stderr)).toContain('1 file parsed');
+      expect(cacheNote(run(['--cache', ...json, 'migrations']).stderr)).toContain('the stored report reused');
+    },
+  );
+
   it("a change to Alembic's env.py (not an input) runs the rules again over freshly parsed revisions", async () => {
     const dir = tempDir('ml-report-cache-alembic-');
     const envPy = (extra: string) =>

@@ -13,7 +13,8 @@
  * The key is a SHA-256 of: this layer's schema, the tool version, every linter option (rules and their
  * severities, Postgres version, dialect, framework…), the directory messages are relative to, and each
  * input in order (path, named on the command line or found, full text) — plus what the parsers read
- * beside the inputs: whether drizzle-kit's journal exists in each SQL file's directory, and Alembic's
+ * beside the inputs: whether drizzle-kit's journal exists in each SQL file's directory (and a Cargo.toml
+ * naming sqlx above it), and Alembic's
  * env.py above each Python file's directory (not the project modules env.py imports). The entry's file
  * name is a hash of the options and the inputs' directories only, so a run over the same directories
  * replaces its previous entry (about one entry per directory set and options linted). Writes are atomic (temporary
@@ -25,12 +26,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Finding, RelatedLocation } from '../engine/types.js';
 import { removeAbandonedCacheFiles, writeCacheFile } from '../files/cache-file.js';
 import type { Migration, UnknownOp } from '../ir/types.js';
 import type { LinterOptions, LintResult, SourceInput } from '../lint-core.js';
 import { alembicEnvFact } from '../parsers/parse-cache.js';
+import { sqlxProjectAt } from '../parsers/node-platform.js';
 import type { CacheStats } from '../parsers/stats.js';
 import { VERSION } from '../version.js';
 
@@ -183,10 +185,11 @@ export class StoredReports {
     const dirs = [...new Set(inputs.map((i) => dirname(i.path)))].sort();
     // Without the version: a new release replaces the previous release's entry instead of adding one.
     this.name = `${sha256(`${settings}\0${dirs.join('\0')}`).slice(0, 32)}.json`;
-    // drizzle-kit's journal decides the format of the SQL files beside it (node-platform.ts probes it)
+    // drizzle-kit's journal beside SQL files, and a Cargo.toml naming sqlx above them, decide their format
+    // (node-platform.ts probes both)
     const journals = dirs
       .filter((d) => inputs.some((i) => dirname(i.path) === d && i.path.toLowerCase().endsWith('.sql')))
-      .map((d) => (existsSync(join(d, 'meta', '_journal.json')) ? 1 : 0));
+      .map((d) => `${existsSync(join(d, 'meta', '_journal.json')) ? 1 : 0}${sqlxProjectAt(resolve(d)) ? 1 : 0}`);
     // and Alembic's env.py decides how the revisions of the versions directory below it run
     const envs = dirs
       .filter((d) => inputs.some((i) => dirname(i.path) === d && i.path.toLowerCase().endsWith('.py')))

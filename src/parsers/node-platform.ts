@@ -42,7 +42,7 @@ function readRegularFile(path: string, maxBytes: number): string | undefined {
 
 const sqlxDirs = new Map<string, boolean>();
 /** Whether a Cargo.toml naming sqlx is in `dir` or a directory above it (one read per directory). */
-function sqlxProjectAt(dir: string): boolean {
+export function sqlxProjectAt(dir: string): boolean {
   let found = sqlxDirs.get(dir);
   if (found === undefined) {
     const cargo = readRegularFile(join(dir, 'Cargo.toml'), 1 << 20);
