@@ -199,11 +199,12 @@ describe('columnType and hasValidNotNullCheck', () => {
 /**
  * Transaction state against real Postgres. Each case is a migration file and the way its tool sends it:
  * - `statements`: one statement per query, no wrapping (psql, Flyway's non-transactional migrations);
- * - `wrapped`: BEGIN, the statements, COMMIT (dbmate, node-pg-migrate, drizzle, Flyway, sqlx, tools under
+ * - `wrapped`: BEGIN, the statements, COMMIT (node-pg-migrate, drizzle, Flyway, tools under
  *   --assume-in-transaction);
  * - `one-query`: the whole section as one multi-statement query (golang-migrate, Prisma, dbmate
  *   `transaction:false`, sqlx `-- no-transaction`).
- * - `wrapped-one-query`: BEGIN, the whole file as one multi-statement query, COMMIT (sqlx).
+ * - `wrapped-one-query`: BEGIN, the whole file or section as one multi-statement query, COMMIT (sqlx; dbmate,
+ *   whose `tx.Exec` sends a section at once).
  * The claim checked: an op is `inTransaction` exactly when Postgres refuses `CREATE INDEX CONCURRENTLY`
  * there with "cannot run inside a transaction block"; a BEGIN/COMMIT is `inTransaction` exactly when
  * Postgres warns that a transaction is already / is not in progress (for the separate-query modes).
@@ -262,7 +263,14 @@ const TX_CASES: TxCase[] = [
     name: 'dbmate (wrapped)',
     file: '20240101000000_idx.sql',
     text: '-- migrate:up\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n',
-    delivery: 'wrapped',
+    delivery: 'wrapped-one-query',
+    upEnd: '-- migrate:down',
+  },
+  {
+    name: 'dbmate, CONCURRENTLY after a COMMIT in the section: the rest of its one Exec is an implicit transaction',
+    file: '20240101000000_idx.sql',
+    text: '-- migrate:up\nALTER TABLE users ADD COLUMN email text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n\n-- migrate:down\nDROP INDEX users_email_idx;\n',
+    delivery: 'wrapped-one-query',
     upEnd: '-- migrate:down',
   },
   {

@@ -5,7 +5,7 @@ import type { Direction, Operation, TransactionMode } from './types.js';
  * and the explicit BEGIN/COMMIT/ROLLBACK ops in it. A transaction op records the state before it
  * runs, so a BEGIN with `inTransaction: true` is a nested BEGIN.
  */
-export function assignTransactions(ops: Operation[], mode: TransactionMode): void {
+export function assignTransactions(ops: Operation[], mode: TransactionMode, oneQuery = false): void {
   for (const direction of ['upgrade', 'downgrade'] as Direction[]) {
     const list = ops.filter((op) => op.direction === direction);
     if (list.length === 0) continue;
@@ -18,7 +18,9 @@ export function assignTransactions(ops: Operation[], mode: TransactionMode): voi
       if (op.kind === 'transaction') {
         if (op.action === 'begin') inTx = true;
         else if (op.action === 'commit' || op.action === 'rollback' || op.action === 'prepare')
-          inTx = mode === 'implicit' && statements > 1;
+          // A tool that sends its wrapped section as one query (dbmate's Exec, sqlx): what follows a COMMIT
+          // in the section is still part of that multi-statement query, so an implicit transaction.
+          inTx = (mode === 'implicit' && statements > 1) || (mode === 'wrapped' && oneQuery);
       }
     }
   }

@@ -43,6 +43,8 @@ export const dbmate: FormatParser = {
       end: i + 1 < markers.length ? markers[i + 1]!.index : file.text.length,
       direction: m[1] === 'down' ? 'downgrade' : 'upgrade',
       transaction: /transaction:\s*false/.test(m[2] ?? '') ? 'implicit' : 'wrapped',
+      // dbmate Execs the whole section, in its transaction or not
+      oneQuery: true,
     }));
     const migration = sqlMigration(file.path, file.text, 'dbmate', 'wrapped', sections);
     // `dbmate rollback` runs the down section, and runs nothing when there is none: either way it

@@ -18,6 +18,8 @@ export interface SqlSection {
   direction: Direction;
   /** Overrides the file's transaction mode for this section (dbmate `transaction:false`). */
   transaction?: TransactionMode;
+  /** The tool sends the section as one multi-statement query, in its transaction or not (dbmate, sqlx). */
+  oneQuery?: boolean;
 }
 
 /** Parses the sections of an SQL file into one migration, positions relative to the whole file. */
@@ -44,7 +46,7 @@ export function sqlMigration(
     });
     for (const op of result.ops) op.statementIndex += statementBase;
     statementBase += result.statements;
-    assignTransactions(result.ops, section.transaction ?? transaction);
+    assignTransactions(result.ops, section.transaction ?? transaction, section.oneQuery);
     if (section.transaction && section.transaction !== transaction)
       (byDirection ??= {})[section.direction] = section.transaction;
     for (const op of result.ops) ops.push(op); // (not push(...ops): 100,000+ ops overflow the stack)

@@ -75,18 +75,11 @@ export const sqlx: FormatParser = {
     const m = NAME.exec(baseName(file.path));
     const direction = m?.[2]?.toLowerCase() === 'down' ? 'downgrade' : 'upgrade';
     const transaction = file.text.startsWith(NO_TRANSACTION) ? 'implicit' : 'wrapped';
-    const migration = sqlMigration(file.path, file.text, 'sqlx', transaction, [
-      { start: 0, end: file.text.length, direction },
-    ]);
     // sqlx sends the file as one query even inside its transaction: after a COMMIT in the file, the
     // rest of that query runs in an implicit transaction (checked on Postgres: CONCURRENTLY is refused).
-    if (transaction === 'wrapped') {
-      let committed = false;
-      for (const op of migration.ops) {
-        if (op.kind === 'transaction') committed ||= op.action !== 'begin';
-        else if (committed) op.inTransaction = true;
-      }
-    }
+    const migration = sqlMigration(file.path, file.text, 'sqlx', transaction, [
+      { start: 0, end: file.text.length, direction, oneQuery: true },
+    ]);
     if (m?.[1]) migration.revision = m[1];
     migration.fileDirection = direction;
     return [migration];
