@@ -205,17 +205,17 @@ describe('the stored report', () => {
     expect(linted.runs).toBe(0);
   });
 
+  /** The built command line in a fresh process (the parsers remember per process what they found beside a directory). */
+  const builtCliIn = (dir: string) => (args: string[]) =>
+    spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args], { cwd: dir, encoding: 'utf8' });
+
   // In a fresh process each: the parsers remember per process whether a directory has a journal.
   it.runIf(existsSync(join(REPO_ROOT, 'dist', 'cache', 'lint-results.js')))(
     "drizzle-kit's journal appearing beside the SQL files (not an input itself) runs the rules again",
     () => {
       const dir = tempDir('ml-report-cache-drizzle-');
       writeFiles(dir, { 'drizzle/0000_init.sql': 'CREATE INDEX users_email ON users (email);\n' });
-      const run = (args: string[]) =>
-        spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args], {
-          cwd: dir,
-          encoding: 'utf8',
-        });
+      const run = builtCliIn(dir);
       const before = run(['--cache', ...json, 'drizzle']);
       expect(before.stdout).toContain('"sql": 1');
       writeFiles(dir, {
@@ -242,11 +242,7 @@ describe('the stored report', () => {
         'migrations/20240101000000_users.sql':
           'CREATE TABLE users (id bigint PRIMARY KEY);\nBEGIN;\nALTER TABLE users ADD COLUMN email text;\n',
       });
-      const run = (args: string[]) =>
-        spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'migration-lint.js'), ...args], {
-          cwd: dir,
-          encoding: 'utf8',
-        });
+      const run = builtCliIn(dir);
       const before = run(['--cache', ...json, 'migrations']);
       expect(before.stdout).toContain('"sql": 1');
       writeFiles(dir, {
