@@ -69,6 +69,39 @@ describe('class 1: checks of which database runs the migration are decided for -
     expect(ops(m, 'downgrade')).toEqual(['add-column 12 posts.legacy']);
   });
 
+  // A project whose own runner passes the database to up() (Kysely has no dialect object to ask).
+  const kyselyDialectParameter = [
+    "import { Kysely, sql } from 'kysely';",
+    "export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgresql'): Promise<void> {",
+    "  await db.schema.alterTable('Invoice').addColumn('currency', 'text').execute();",
+    "  if (dialect === 'sqlite') {",
+    '    await sql`PRAGMA foreign_keys=0`.execute(db);',
+    "    await db.schema.dropTable('InvoiceLegacy').execute();",
+    '    await sql`PRAGMA foreign_keys=1`.execute(db);',
+    '  } else {',
+    '    await sql`ALTER TABLE "Invoice" ALTER COLUMN "total" TYPE numeric(12, 2)`.execute(db);',
+    '  }',
+    "  if (dialect !== 'postgresql') return;",
+    "  await db.schema.alterTable('Invoice').dropColumn('legacyTotal').execute();",
+    '}',
+    'export async function down(db: Kysely<any>, dbType: string): Promise<void> {',
+    "  if (dbType == 'postgres') await db.schema.alterTable('Invoice').dropColumn('currency').execute();",
+    '}',
+  ].join('\n');
+
+  it("Kysely: a dialect handed to up() as a parameter is decided by name (SQLite's PRAGMA branch is not read)", async () => {
+    const m = await parse('20250301-invoice_currency.ts', kyselyDialectParameter);
+    expect(m.diagnostics).toEqual([]);
+    expect(ops(m)).toEqual([
+      'add-column 3 Invoice.currency',
+      'alter-column-type 9 Invoice.total',
+      'drop-column 12 Invoice.legacyTotal',
+    ]);
+    expect(ops(m, 'downgrade')).toEqual(['drop-column 15 Invoice.currency']);
+    const sqlite = await parse('20250301-invoice_currency.ts', kyselyDialectParameter, 'sqlite');
+    expect(ops(sqlite)).toEqual(['add-column 3 Invoice.currency', 'drop-table 6 InvoiceLegacy']);
+  });
+
   it('negations, &&, ||, includes() on a list and on the client name, startsWith, knex.client.dialect', async () => {
     const cases: [string, boolean][] = [
       ["knex.client.dialect === 'postgresql'", true],

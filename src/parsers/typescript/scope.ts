@@ -78,6 +78,14 @@ const ENGINE_OF: Record<string, string> = {
 const DIALECT_READ =
   /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|(?:connection|dataSource)\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
 
+/**
+ * Names of a binding that holds which database runs the migration, when the file does not show its
+ * value: a migration runner that passes it to `up` (`up(db, dialect)`, `down(knex, dbType)`). Only a
+ * comparison with a database's name is decided on it (`dialect === 'sqlite'`); anything else stays
+ * an undecided condition.
+ */
+const DIALECT_NAME = /^(?:(?:db|database)?(?:dialect|driver|engine)|(?:db|database)(?:type|client))$/i;
+
 /** `DatabaseTypeEnum.betterSqlite3`, `DatabaseType.POSTGRES`: an enum member named after a database (its value is not in the file). */
 function enumMemberName(node: Node | undefined): string | undefined {
   const n = unwrap(node);
@@ -398,7 +406,8 @@ export class Scope {
     if (!n || depth > 10) return false;
     if (n.type === 'Identifier') {
       const init = this.constInit(n.name);
-      return init ? this.isDialectRead(init, depth + 1) : false;
+      // A name the file does not define (a parameter: `up(db, dialect)`) says what it holds by its name.
+      return init ? this.isDialectRead(init, depth + 1) : DIALECT_NAME.test(n.name);
     }
     if (n.type === 'AwaitExpression') return this.isDialectRead(n.argument, depth + 1);
     if (n.type !== 'MemberExpression' && n.type !== 'CallExpression') return false;
