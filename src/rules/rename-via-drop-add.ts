@@ -211,7 +211,18 @@ function opaqueStepBetween(ops: readonly Operation[], add: AddColumnOp, drop: Dr
   const from = ops.indexOf(add);
   const to = ops.indexOf(drop);
   if (from === -1 || from > to) return undefined;
-  return ops.slice(from + 1, to).find((op) => op.kind === 'unknown' || (op.kind === 'data-change' && !op.reads));
+  const opaque = ops
+    .slice(from + 1, to)
+    .filter((op) => op.kind === 'unknown' || (op.kind === 'data-change' && !op.reads));
+  // The one that fills the new column, when one says so (`UPDATE t SET new = <code's value>`), is the one to name.
+  const fills = opaque.find(
+    (op) =>
+      op.kind === 'data-change' &&
+      op.table !== undefined &&
+      tableKey(op.table) === tableKey(add.table) &&
+      op.assigns?.includes(add.column.name),
+  );
+  return fills ?? opaque[0];
 }
 
 /** After the drop, the added column is renamed to the dropped column's name. */

@@ -184,6 +184,41 @@ describe('rename-via-drop-add: code the linter cannot read between the add and t
     expect(findings[0]!.message).toContain('unless the code at line 3 copies plan into plan_code');
   });
 
+  it('names the code that fills the new column, not an earlier unreadable write elsewhere (Kysely .set, Knex .update)', async () => {
+    // The shape of a data-URI avatar moved to its own table: rows inserted elsewhere, then the new column set per row.
+    const kysely = [
+      "import { Kysely } from 'kysely';",
+      'export async function up(db: Kysely<any>): Promise<void> {',
+      "  await db.schema.alterTable('Team').addColumn('logoId', 'text').execute();",
+      "  const teams = await db.selectFrom('Team').select(['id', 'logo']).execute();",
+      '  for (const team of teams) {',
+      "    await db.insertInto('Blob').values(blobOf(team.logo)).execute();",
+      "    await db.updateTable('Team').set({ logoId: team.id }).where('id', '=', team.id).execute();",
+      '  }',
+      "  await db.schema.alterTable('Team').dropColumn('logo').execute();",
+      '}',
+      'export async function down(): Promise<void> {}',
+    ].join('\n');
+    const result = await lintSources(
+      [{ path: 'db/migrations/20240603-team_logo.ts', content: { ok: true, text: kysely } }],
+      { ...DEFAULT_OPTIONS, rules: { 'rename-via-drop-add': 'error' } },
+    );
+    const findings = result.findings.filter((f) => f.rule === 'rename-via-drop-add');
+    expect(findings.map((f) => [f.severity, f.line])).toEqual([['warning', 9]]);
+    expect(findings[0]!.message).toContain('unless the code at line 7 copies logo into "logoId"');
+    const knexFindings = await lint(
+      knex(
+        [
+          "  await knex.schema.alterTable('accounts', (t) => { t.string('plan_code'); });",
+          "  await knex('audit').insert(rows);",
+          "  await knex('accounts').update({ plan_code: codeOf(plan) }).where('id', 1);",
+          "  await knex.schema.alterTable('accounts', (t) => { t.dropColumn('plan'); });",
+        ].join('\n'),
+      ),
+    );
+    expect(knexFindings[0]!.message).toContain('unless the code at line 4 copies plan into plan_code');
+  });
+
   it('is not reported when the new column then takes the old name (the code moved the values)', async () => {
     const findings = await lint(
       knex(

@@ -17,7 +17,15 @@ import { type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap }
 import type { EmbeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { builderRowScope, objectProperties, type Scope, type StaticValue, staticText, UNKNOWN } from './scope.js';
+import {
+  builderAssigns,
+  builderRowScope,
+  objectProperties,
+  type Scope,
+  type StaticValue,
+  staticText,
+  UNKNOWN,
+} from './scope.js';
 import * as ir from '../ir-builder.js';
 import { doubleQuote, quoteLiteral } from '../../ir/identifiers.js';
 import { staticDefault, unreadDefault } from './columns.js';
@@ -352,7 +360,15 @@ class KnexReader extends FrameworkReader {
         : { kind: 'data-change' as const, statementType };
       // Which rows an update/delete touches, as its where…() links say.
       this.c.emit(
-        statementType === 'InsertStmt' ? change : { ...change, ...builderRowScope(this.scope, chain.links) },
+        statementType === 'InsertStmt'
+          ? change
+          : statementType === 'UpdateStmt'
+            ? {
+                ...change,
+                ...builderRowScope(this.scope, chain.links),
+                ...builderAssigns(this.scope, chain.links, 'update'),
+              }
+            : { ...change, ...builderRowScope(this.scope, chain.links) },
         call,
         this.emitOptions(chain),
       );

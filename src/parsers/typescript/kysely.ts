@@ -24,7 +24,7 @@ import {
 import { embeddedSql } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { builderRowScope, UNKNOWN } from './scope.js';
+import { builderAssigns, builderRowScope, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
@@ -167,9 +167,11 @@ class KyselyReader extends FrameworkReader {
         : { kind: 'data-change' as const, statementType };
       // Which rows an update/delete touches, as its where() links say.
       this.c.emit(
-        statementType === 'UpdateStmt' || statementType === 'DeleteStmt'
-          ? { ...change, ...builderRowScope(this.scope, links) }
-          : change,
+        statementType === 'UpdateStmt'
+          ? { ...change, ...builderRowScope(this.scope, links), ...builderAssigns(this.scope, links, 'set') }
+          : statementType === 'DeleteStmt'
+            ? { ...change, ...builderRowScope(this.scope, links) }
+            : change,
         call,
         opts,
       );

@@ -471,6 +471,22 @@ export function objectProperties(
 }
 
 /**
+ * The columns an update builder writes, from the object literal given to its `method` link (Kysely
+ * `.set({ a: … })`, Knex `.update({ a: … })`); undefined when that is not a literal of plain keys.
+ */
+export function builderAssigns(
+  scope: Scope,
+  links: readonly { name: string; args?: Node[] }[],
+  method: string,
+): { assigns: string[] } | undefined {
+  const set = links.find((l) => l.name === method);
+  if (set?.args?.length !== 1) return undefined;
+  const obj = objectProperties(scope, set.args[0]);
+  if (!obj || obj.spread || !obj.props.size) return undefined;
+  return { assigns: [...obj.props.keys()].map((c) => c.split('.').at(-1)!) };
+}
+
+/**
  * Which rows a query builder's update/delete touches, from its `where…` links: `all` when there is none,
  * `single-row` with the columns when every where is a column compared with `=` to a constant
  * (`.where('id', 1)`, `.where({ id: 1 })`, `.where('id', '=', 1)`), else `filtered`.
