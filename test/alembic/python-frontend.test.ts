@@ -376,6 +376,58 @@ describe('op.execute: SQL inside Python strings', () => {
     expect((ops[2] as OpOfKind<'unknown'>).reason).toContain('{verb}');
   });
 
+  it('str.format(): known arguments are filled in (positional, numbered, keyword), others read as names; {{ }} are braces', async () => {
+    const header = [
+      'revision = "abc123"',
+      'down_revision = None',
+      'status_type = "delivery_status"',
+      'ALTER_STATUS = "ALTER TABLE {table} ALTER COLUMN status TYPE {kind} USING status::text::{kind}"',
+      'BACKFILL = """',
+      "    UPDATE {} SET owner_id = '{}', settings = '{{}}'",
+      '    WHERE owner_id IS NULL AND {}',
+      '"""',
+      '',
+    ].join('\n');
+    const m = await parseRevision(
+      revisionSource(
+        [
+          'op.execute(ALTER_STATUS.format(table="deliveries", kind=status_type))',
+          'op.execute(BACKFILL.format("projects", system_user["id"], extra_filter))',
+          "op.execute(\"DELETE FROM audit_log WHERE tenant_id = '{0}' OR parent_id = '{0}'\".format(tenant.id))",
+          'op.execute("INSERT INTO {} VALUES (1)".format(names[0]))',
+        ].join('\n'),
+        'pass',
+        header,
+      ),
+    );
+    expect(m.diagnostics).toEqual([]);
+    const ops = upgradeOps(m);
+    expect(ops.map((o) => o.kind)).toEqual(['alter-column-type', 'data-change', 'data-change', 'data-change']);
+    expect(ops[0]).toMatchObject({ table: { name: 'deliveries' }, column: 'status' });
+    expect((ops[0] as OpOfKind<'alter-column-type'>).newType).toMatchObject({ name: 'delivery_status' });
+    // the WHERE is an argument's code: which rows it keeps is not known
+    expect(ops[1]).toMatchObject({
+      table: { name: 'projects' },
+      statementType: 'UpdateStmt',
+      assigns: ['owner_id', 'settings'],
+    });
+    // positions point into the template, where the clause is written (as for any SQL held in a constant)
+    const source = revisionSource('pass', 'pass', header);
+    expect(ops[1]!.span.line).toBe(source.slice(0, source.indexOf('UPDATE {}')).split('\n').length);
+    expect(ops[2]).toMatchObject({ table: { name: 'audit_log' }, statementType: 'DeleteStmt' });
+    // an unknown table name stands as a name built from the code, never as a long identifier
+    expect(ops[3]).toMatchObject({ table: { name: '{names[0]}' } });
+    const long = 'x'.repeat(70);
+    const r = await lintText([
+      {
+        path: 'migrations/versions/abc123_backfill.py',
+        text: revisionSource(`op.execute("UPDATE tenants SET plan = 'pro' WHERE id = {}".format(${long}))`),
+      },
+    ]);
+    expect(r.findings.filter((f) => f.rule === 'identifier-too-long')).toEqual([]);
+    expect(r.migrations[0]!.ops).toEqual([objectContaining({ kind: 'data-change', table: { name: 'tenants' } })]);
+  });
+
   it('connection.execute() through op.get_bind() is read like op.execute()', async () => {
     const ops = await up(
       'conn = op.get_bind()\nconn.execute(sa.text("UPDATE users SET plan = :plan WHERE plan IS NULL"))\nop.get_bind().execute("DELETE FROM sessions")',

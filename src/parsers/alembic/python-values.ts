@@ -253,6 +253,63 @@ function stringLiteral(node: SyntaxNode, scope: Scope): PyStr {
   return out;
 }
 
+/**
+ * `template.format(…)` (Python's str.format): replacement fields take the argument's value when it is a
+ * known string or number; any other field is handled like an unknown f-string field (a quoted
+ * identifier standing for it, its text in `placeholders`). `{{`/`}}` are single braces.
+ */
+function formatted(template: PyStr, args: PyValue[], kwargs: Map<string, PyValue>, node: SyntaxNode): PyStr {
+  const out = makeStr(node);
+  out.placeholders.push(...template.placeholders);
+  const text = template.value;
+  let auto = 0;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if ((ch === '{' || ch === '}') && text[i + 1] === ch) {
+      push(out, ch, template.offsets[i]!);
+      i += 2;
+      continue;
+    }
+    if (ch !== '{') {
+      push(out, ch, template.offsets[i]!);
+      i++;
+      continue;
+    }
+    const close = text.indexOf('}', i);
+    if (close === -1) {
+      push(out, text.slice(i), template.offsets[i]!);
+      break;
+    }
+    const field = text.slice(i + 1, close);
+    // `{}` / `{0}` / `{name}`; an attribute, index, conversion or format spec is not evaluated.
+    const plain = /^(\d*|[A-Za-z_]\w*)$/.test(field);
+    const arg = !plain
+      ? undefined
+      : field === ''
+        ? args[auto++]
+        : /^\d+$/.test(field)
+          ? args[Number(field)]
+          : kwargs.get(field);
+    const known =
+      arg?.kind === 'str' && arg.placeholders.length === 0
+        ? arg.value
+        : arg?.kind === 'number'
+          ? String(arg.value)
+          : undefined;
+    if (known !== undefined) push(out, known, template.offsets[i]!);
+    else {
+      // Named after the argument's code, without quotes so that it cannot end an SQL literal around it.
+      const name = `{${(arg ? arg.node.text : field).replace(/['"\\\s]+/g, '')}}`;
+      push(out, `"${name}"`, template.offsets[i]!);
+      out.placeholders.push(name);
+    }
+    i = close + 1;
+  }
+  out.offsets.push(template.offsets[text.length] ?? node.endIndex);
+  return out;
+}
+
 /** Binds call arguments: positional values, keyword values, and whether `*`/`**` made them unknowable. */
 function callArgs(
   list: SyntaxNode | null,
@@ -370,6 +427,8 @@ function evaluateNode(node: SyntaxNode, scope: Scope): PyValue {
         const method = fn.childForFieldName('attribute')?.text;
         const receiver = object ? evaluate(object, scope) : undefined;
         if (receiver?.kind === 'str' && method && WHITESPACE_METHODS.has(method) && args.length === 0) return receiver;
+        // `"UPDATE t SET a = '{}' WHERE id = '{}'".format(x, y)`: the statement is the template's.
+        if (receiver?.kind === 'str' && method === 'format' && !splat) return formatted(receiver, args, kwargs, node);
         const call: PyCall = { kind: 'call', args, kwargs, splat, node };
         if (receiver) call.receiver = receiver;
         if (method) call.method = method;

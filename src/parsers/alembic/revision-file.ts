@@ -169,7 +169,15 @@ class BodyWalker {
           this.unknownOp(node, `SQL built from ${text.placeholders.join(', ')} at run time could not be read`, state);
           return;
         }
-        for (const op of result.ops) op.statementIndex += index;
+        for (const op of result.ops) {
+          op.statementIndex += index;
+          // A field built at run time stands in the SQL as a quoted name: its length is not the value's.
+          if (op.longIdentifiers && text.placeholders.length) {
+            const kept = op.longIdentifiers.filter((l) => !text.placeholders.includes(l.text));
+            if (kept.length) op.longIdentifiers = kept;
+            else delete op.longIdentifiers;
+          }
+        }
         this.statementIndex = Math.max(this.statementIndex, index + result.statements);
         this.ctx.diagnostics.push(...result.diagnostics);
         this.push(result.ops, state);
