@@ -440,7 +440,7 @@ describe('op.execute: SQL inside Python strings', () => {
 
   it('SQLAlchemy statement objects and bulk_insert are data changes on their table', async () => {
     const ops = await up(
-      'accounts = sa.table("accounts", sa.column("id"), sa.column("plan"))\nop.execute(accounts.update().where(accounts.c.plan == None).values(plan="free"))\nop.bulk_insert(accounts, [{"id": 1}, {"id": 2}])',
+      'accounts = sa.table("accounts", sa.column("id"), sa.column("plan"))\nop.execute(accounts.update().where(accounts.c.plan == None).values(plan="free"))\nop.bulk_insert(accounts, [{"id": 1}, {"id": 2}])\nfree = op.get_bind().execute(accounts.select().where(accounts.c.plan == "free")).fetchall()\nids = op.get_bind().execute(sa.select(reflected.c.id)).scalars()',
     );
     expect(
       ops.map((o) => [
@@ -452,9 +452,18 @@ describe('op.execute: SQL inside Python strings', () => {
       ['data-change', 'UpdateStmt', 'accounts'],
       ['data-change', 'InsertStmt', 'accounts'],
       ['data-change', 'InsertStmt', 'accounts'],
+      // a read kept in a variable (table.select()) is a read, not code the linter cannot follow
+      ['data-change', 'SelectStmt', undefined],
+      ['data-change', 'SelectStmt', undefined],
     ]);
     // Stand-ins for statements whose values are not known statically keep no SQL text to be run as is.
-    expect(ops.map((o) => (o as { sql?: string }).sql)).toEqual([undefined, undefined, undefined]);
+    expect(ops.map((o) => (o as { sql?: string }).sql)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('SQL from op.execute is kept as written (escapes decoded) for tools that run it', async () => {
@@ -516,6 +525,41 @@ describe('code that is not a plain list of op calls', () => {
     ).toEqual(['data-change']);
   });
 
+  it('also: helpers named after a database, the engine name and the database URL (values kept in names too)', async () => {
+    const body = [
+      'bind = op.get_bind()',
+      'url = str(bind.engine.url)',
+      'if url.startswith("mysql"):',
+      '    rows = bind.execute("SELECT `TABLE_NAME` FROM `information_schema`.`COLUMNS`").fetchall()',
+      'if is_postgres():',
+      '    query = "INSERT INTO user_ratings (id) VALUES (:id) ON CONFLICT DO NOTHING"',
+      'else:',
+      '    query = "INSERT OR IGNORE INTO user_ratings (id) VALUES (:id)"',
+      'session = orm.Session(bind=bind)',
+      'session.execute(sa.text(query), {"id": 1})',
+      'engine_name = bind.engine.name',
+      'if engine_name == "sqlite":',
+      '    op.drop_table("sqlite_sequence_copy")',
+      'if bind.engine.url.drivername.startswith("postgresql+psycopg"):',
+      '    op.execute("VACUUM user_ratings")',
+    ].join('\n');
+    const m = await parseRevision(revisionSource(body));
+    expect(m.diagnostics).toEqual([]);
+    expect(upgradeOps(m).map((o) => [o.kind, (o as OpOfKind<'data-change'>).table?.name])).toEqual([
+      ['data-change', 'user_ratings'],
+      ['other', 'user_ratings'],
+    ]);
+    const sqlite = await parseRevision(revisionSource(body), undefined, 'sqlite');
+    expect(upgradeOps(sqlite).map((o) => o.kind)).toEqual(['drop-table']);
+    // a revision whose upgrade is for MySQL only does nothing on PostgreSQL by design: not an empty migration
+    const mysqlOnly = revisionSource(
+      'url = str(op.get_bind().engine.url)\nif url.startswith("mysql"):\n    op.execute("ALTER TABLE `solves` MODIFY `date` DATETIME(6)")',
+    );
+    const r = await lintText([{ path: 'migrations/versions/abc123_mysql_precision.py', text: mysqlOnly }]);
+    expect(r.migrations[0]!.ops).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+
   it('helpers defined in the revision are followed with their arguments; loops over literals are unrolled', async () => {
     const m = await parseRevision(
       [
@@ -562,6 +606,40 @@ describe('code that is not a plain list of op calls', () => {
     expect((dynamic[0] as OpOfKind<'unknown'>).reason).toContain('nullable=is_sqlite is not known statically');
     expect((ops[0] as OpOfKind<'unknown'>).call).toBe('op.add_column(table_name, sa.Column("x", sa.Text()))');
     expect(ops[0]!.span.line).toBe(UPGRADE_FIRST_LINE + 1);
+  });
+
+  it("a revision's own logger and the lists and sets it fills are not database calls; an ORM session's are, also when their result is kept", async () => {
+    const m = await parseRevision(
+      revisionSource(
+        [
+          'session = orm.Session(bind=op.get_bind())',
+          'stale = []',
+          'seen = set()',
+          'for group in session.query(Group):',
+          '    log.info("checking %s", group.pubid)',
+          '    seen.add(group.pubid)',
+          '    stale.append(group)',
+          'session.add(Group(name="__world__"))',
+          'session.commit()',
+          'ids = session.execute(sa.text("DELETE FROM annotation WHERE deleted RETURNING id")).fetchall()',
+          'other = sessionmaker()(bind=op.get_bind())',
+          'gone = other.scalars(delete(Token).where(Token.expired)).all()',
+        ].join('\n'),
+        'pass',
+        'import logging\nrevision = "abc123"\ndown_revision = None\nlog = logging.getLogger(__name__)\n',
+      ),
+    );
+    expect(m.diagnostics).toEqual([]);
+    const ops = upgradeOps(m);
+    expect(
+      ops.map((o) => (o.kind === 'unknown' ? o.call : `${o.kind} ${(o as OpOfKind<'data-change'>).table?.name}`)),
+    ).toEqual([
+      'session.add(Group(name="__world__"))',
+      'session.commit()',
+      // kept in a variable, a statement still runs: read when its SQL is given, else reported
+      'data-change annotation',
+      'other.scalars(delete(Token).where(Token.expired))',
+    ]);
   });
 
   it('`from alembic import op as alembic_op` is the same operations object', async () => {

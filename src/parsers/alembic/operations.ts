@@ -607,6 +607,9 @@ export function tableObject(v: PyValue | undefined): { table: string; schema?: s
 }
 
 /** `users.update().where(…).values(…)`: a SQLAlchemy statement object → its kind and table. */
+/** SQLAlchemy Core statement constructors: `table.update()`, `sa.insert(table)`, `table.select()`… */
+const VERBS = ['update', 'insert', 'delete', 'select'];
+
 function statementObject(v: PyValue): { sql: string; filtered: boolean } | undefined {
   // `.where(…)` anywhere in the chain: the statement has a WHERE this reading does not translate.
   let filtered = false;
@@ -615,7 +618,7 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
   let cursor: PyValue | undefined = v;
   let verb: string | undefined;
   while (cursor.kind === 'call' && !cursor.callee && cursor.receiver) {
-    if (cursor.method && ['update', 'insert', 'delete'].includes(cursor.method)) verb = cursor.method;
+    if (cursor.method && VERBS.includes(cursor.method)) verb = cursor.method;
     const receiver: PyValue = cursor.receiver;
     const t = tableObject(receiver);
     if (t && verb) return { sql: statementFor(verb, doubleQuoteQualified(ir.tableName(t.table, t.schema))), filtered };
@@ -624,23 +627,27 @@ function statementObject(v: PyValue): { sql: string; filtered: boolean } | undef
   // sa.update(users) / sa.insert(users) / sa.delete(users)
   cursor = v;
   while (cursor?.kind === 'call') {
-    if (cursor.callee && ['update', 'insert', 'delete'].includes(lastName(cursor.callee))) {
+    if (cursor.callee && VERBS.includes(lastName(cursor.callee))) {
       const t = tableObject(cursor.args[0]);
-      return t
-        ? {
-            sql: statementFor(lastName(cursor.callee), doubleQuoteQualified(ir.tableName(t.table, t.schema))),
-            filtered,
-          }
-        : undefined;
+      if (t)
+        return {
+          sql: statementFor(lastName(cursor.callee), doubleQuoteQualified(ir.tableName(t.table, t.schema))),
+          filtered,
+        };
+      break;
     }
     cursor = cursor.receiver;
   }
+  // `sa.select(t.c.id).where(…)`: a read of tables this reading does not resolve; it changes nothing
+  for (let c: PyValue | undefined = v; c?.kind === 'call'; c = c.receiver)
+    if ((c.callee && lastName(c.callee) === 'select') || c.method === 'select') return { sql: 'SELECT', filtered };
   return undefined;
 }
 
 function statementFor(verb: string, table: string): string {
   if (verb === 'insert') return `INSERT INTO ${table} DEFAULT VALUES`;
   if (verb === 'delete') return `DELETE FROM ${table}`;
+  if (verb === 'select') return `SELECT * FROM ${table}`;
   return `UPDATE ${table} SET "?" = NULL`;
 }
 

@@ -56,6 +56,56 @@ export function looksLikeRevision(text: string): boolean {
 
 /** Calls that never issue SQL, ignored when they stand alone in upgrade()/downgrade(). */
 const HARMLESS_ROOTS = new Set(['print', 'logging', 'logger', 'log', 'LOGGER', 'LOG', 'warnings', 'time', 'datetime']);
+/** The dialect a database's name (as helpers and URLs spell it) stands for; undefined when unknown. */
+function engineOf(name: string): string | undefined {
+  const n = name.toLowerCase();
+  if (/^(postgres(ql)?|pg)$/.test(n)) return 'postgresql';
+  if (/^sqlite3?$/.test(n)) return 'sqlite';
+  return /^(mysql|mariadb|mssql|oracle)$/.test(n) ? n : undefined;
+}
+
+/** Methods of a connection or ORM session that send a statement to the database. */
+const RUNS_SQL = new Set(['execute', 'exec_driver_sql', 'scalar', 'scalars', 'executemany']);
+
+/** The call in a method chain (`session.execute(…).fetchall()`) that sends a statement, if any. */
+function sqlCallIn(v: PyCall): PyCall | undefined {
+  for (let c: PyValue | undefined = v; c?.kind === 'call'; c = c.receiver)
+    // with its statement as argument: `result.scalars()` (no argument) only reads what was sent
+    if (c.method !== undefined && RUNS_SQL.has(c.method) && c.args.length > 0) return c;
+  return undefined;
+}
+
+/** Methods that only change a Python list, set or dict the revision built itself (`to_delete = []`). */
+const COLLECTION_METHODS = new Set([
+  'append',
+  'extend',
+  'insert',
+  'add',
+  'discard',
+  'remove',
+  'pop',
+  'clear',
+  'update',
+  'setdefault',
+]);
+
+/**
+ * A call on a logger the revision made (`log = logging.getLogger(__name__)`, then `log.info(…)`) or on
+ * a list, set or dict literal it built: neither reaches the database. (A table object's `.update()`
+ * is a statement: its receiver is a call, not a literal.)
+ */
+function harmlessMethodCall(receiver: PyValue, method: string): boolean {
+  if (receiver.kind === 'call' && receiver.callee !== undefined) {
+    const fn = lastName(receiver.callee);
+    if (fn === 'getLogger' || fn === 'get_logger') return true;
+    return (
+      (fn === 'set' || fn === 'list' || fn === 'dict') &&
+      !receiver.callee.includes('.') &&
+      COLLECTION_METHODS.has(method)
+    );
+  }
+  return (receiver.kind === 'seq' || receiver.kind === 'dict') && COLLECTION_METHODS.has(method);
+}
 /** How deep calls to helper functions defined in the revision file are followed. */
 const MAX_HELPER_DEPTH = 4;
 /** Loops over a literal list are unrolled up to this many items. */
@@ -69,6 +119,8 @@ interface FileContext {
   /** Functions defined at module level (helpers called from upgrade()). */
   functions: Map<string, SyntaxNode>;
   diagnostics: FileDiagnostic[];
+  /** Code was left out because it runs only on other databases (the revision is not empty by accident). */
+  otherDatabaseCode?: boolean;
 }
 
 interface BatchBlock {
@@ -381,9 +433,13 @@ class BodyWalker {
       }
     }
     // Branches on the database dialect are decided for the target dialect; others may all run.
-    for (const branch of branches) {
+    for (const [i, branch] of branches.entries()) {
       const decided = branch.condition ? this.condition(branch.condition, scope) : true;
-      if (decided === false) continue;
+      if (decided === false) {
+        this.skippedForOtherDatabase(branch);
+        continue;
+      }
+      if (decided === true) for (const later of branches.slice(i + 1)) this.skippedForOtherDatabase(later);
       try {
         this.walkBlock(branch.body, scope, state);
       } catch (e) {
@@ -392,6 +448,12 @@ class BodyWalker {
       }
       if (decided === true) return;
     }
+  }
+
+  /** Notes a branch left out by a decided condition, unless it is empty or the offline-mode branch. */
+  private skippedForOtherDatabase(branch: { condition?: SyntaxNode; body: SyntaxNode }): void {
+    const empty = children(branch.body).every((c) => c.type === 'pass_statement' || c.type === 'comment');
+    if (!empty && !/is_offline_mode/.test(branch.condition?.text ?? '')) this.ctx.otherDatabaseCode = true;
   }
 
   /** Evaluates `…dialect.name == "postgresql"`, `context.is_offline_mode()` and their negations. */
@@ -420,9 +482,23 @@ class BodyWalker {
         return a === true || b === true ? true : a === false && b === false ? false : undefined;
       }
       case 'call': {
-        const name = dottedName(node.childForFieldName('function'));
+        const fn = node.childForFieldName('function');
+        const name = dottedName(fn);
         // Linting is about what runs against the database: online mode.
         if (name && lastName(name) === 'is_offline_mode') return false;
+        // `is_postgres()`, `utils.is_sqlite(bind)`: a helper named after the database it tests
+        const named = name
+          ? /^is_(postgres(?:ql)?|pg|sqlite3?|mysql|mariadb|mssql|oracle)$/i.exec(lastName(name))
+          : null;
+        if (named) return engineOf(named[1]!) === this.ctx.options.dialect;
+        // `str(bind.engine.url).startswith("mysql")`: the database URL begins with the dialect's name
+        if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'startswith') {
+          const object = fn.childForFieldName('object');
+          const prefix = exactStr(evaluate(children(node.childForFieldName('arguments')!)[0] ?? node, scope));
+          if (!object || prefix === undefined || !this.readsDatabaseUrl(object, scope)) return undefined;
+          const engine = engineOf(prefix.split(/[+:]/)[0]!);
+          return engine === undefined ? undefined : engine === this.ctx.options.dialect;
+        }
         return undefined;
       }
       case 'comparison_operator': {
@@ -431,7 +507,7 @@ class BodyWalker {
         if (parts.length !== 2 || operators.length === 0) return undefined;
         const op = operators.join(' ');
         const [a, b] = parts as [SyntaxNode, SyntaxNode];
-        const isDialect = (n: SyntaxNode) => /(^|\.)dialect\.name$/.test(n.text.replace(/\s+/g, ''));
+        const isDialect = (n: SyntaxNode) => /(^|\.)(dialect|engine)\.name$/.test(this.boundText(n, scope));
         const other = isDialect(a) ? b : isDialect(b) ? a : undefined;
         if (!other) return undefined;
         const values = strList(evaluate(other, scope));
@@ -445,6 +521,18 @@ class BodyWalker {
       default:
         return undefined;
     }
+  }
+
+  /** A name's bound expression (`url = str(bind.engine.url)`), else the code itself, without spaces. */
+  private boundText(n: SyntaxNode, scope: Scope): string {
+    const bound = n.type === 'identifier' ? scope.get(n.text) : undefined;
+    if (bound?.kind === 'ref') return bound.name;
+    return (bound ? bound.node : n).text.replace(/\s+/g, '');
+  }
+
+  /** Whether the expression is the database URL (`bind.engine.url`, `str(…url)`, `url.drivername`). */
+  private readsDatabaseUrl(n: SyntaxNode, scope: Scope): boolean {
+    return /(^|[.(])(url|url\.drivername|url\.get_backend_name\(\)|engine\.url)\)?$/.test(this.boundText(n, scope));
   }
 
   private isOp(root: string | undefined): boolean {
@@ -481,7 +569,7 @@ class BodyWalker {
       }
     }
     if (receiver && method) {
-      if ((method === 'execute' || method === 'exec_driver_sql') && this.isConnection(receiver)) {
+      if (RUNS_SQL.has(method) && this.isConnection(receiver)) {
         this.execute(v.args[0], node, state);
         return;
       }
@@ -494,7 +582,19 @@ class BodyWalker {
         return;
       }
     }
-    if (!statement || (root !== undefined && HARMLESS_ROOTS.has(root))) return;
+    // `session.execute(…).fetchall()`: the call in the chain that sends the statement is the one to read;
+    // kept in a variable (`rows = …`), it still runs.
+    const sends = sqlCallIn(v);
+    if (sends && sends !== v) {
+      this.call(sends.node, scope, state, true);
+      return;
+    }
+    if (!statement) {
+      if (sends) this.unknownOp(node, helperReason(v, this.ctx), state);
+      return;
+    }
+    if (root !== undefined && HARMLESS_ROOTS.has(root)) return;
+    if (receiver && method && harmlessMethodCall(receiver, method)) return;
     if (v.callee && this.isOp(root) && parts.length > 2) return; // op.get_context().something chains
     this.unknownOp(node, helperReason(v, this.ctx), state);
   }
@@ -503,6 +603,9 @@ class BodyWalker {
     if (v.kind !== 'call') return false;
     const name = v.callee ?? '';
     if (this.isOp(name.split('.')[0]) && lastName(name) === 'get_bind') return true;
+    // an ORM session on the migration's connection: `orm.Session(bind=op.get_bind())` sends SQL through it
+    const bind = v.kwargs.get('bind');
+    if (lastName(name) === 'Session' && bind) return this.isConnection(bind);
     // op.get_context().bind / .connection
     return false;
   }
@@ -809,6 +912,8 @@ export async function parseRevisionFile(file: SourceFile, options: ParseOptions)
         }
       }
       migration.ops.push(...walker.ops);
+      // an upgrade made only of code for other databases is a no-op here by design, not an empty file
+      if (direction === 'upgrade' && ctx.otherDatabaseCode) migration.otherDatabaseCode = true;
       for (const op of walker.outsideTransaction) outside.add(op);
       if (direction === 'downgrade') {
         const header = def?.childForFieldName('parameters') ?? def?.childForFieldName('name');
