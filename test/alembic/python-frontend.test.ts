@@ -113,6 +113,35 @@ describe('add_column', () => {
       expect.stringContaining('type AppJSON is not a SQLAlchemy type this linter knows'),
     ]);
   });
+  it('sqlalchemy-utils types are read as they render on PostgreSQL; its other types stay unknown', async () => {
+    const header =
+      'import sqlalchemy_utils\nfrom sqlalchemy_utils import UUIDType\nrevision = "abc123"\ndown_revision = None\n';
+    const m = await parseRevision(
+      revisionSource(
+        [
+          'op.add_column("incident", sa.Column("search_vector", sqlalchemy_utils.types.ts_vector.TSVectorType(), nullable=True))',
+          'op.add_column("incident", sa.Column("public_id", UUIDType(binary=False), nullable=True))',
+          'op.add_column("incident", sa.Column("legacy_id", UUIDType(binary=False, native=False), nullable=True))',
+          'op.add_column("incident", sa.Column("extra", sqlalchemy_utils.types.json.JSONType(), nullable=True))',
+          'op.add_column("incident", sa.Column("contact", sqlalchemy_utils.types.email.EmailType(), nullable=True))',
+        ].join('\n'),
+        'pass',
+        header,
+      ),
+    );
+    const ops = upgradeOps(m);
+    expect(ops.flatMap((o) => (o.kind === 'add-column' ? [[o.column.name, o.column.type.name]] : []))).toEqual([
+      ['search_vector', 'tsvector'],
+      ['public_id', 'uuid'],
+      ['legacy_id', 'bpchar'],
+      ['extra', 'json'],
+      ['contact', expect.any(String)],
+    ]);
+    expect(ops.flatMap((o) => (o.kind === 'unknown' ? [o.reason] : []))).toEqual([
+      expect.stringContaining('type sqlalchemy_utils.types.email.EmailType() is not a SQLAlchemy type'),
+    ]);
+  });
+
   it('NOT NULL with only a Python-side default has no default for existing rows', async () => {
     const ops = await up(
       'op.add_column("orders", sa.Column("total_cents", sa.BigInteger(), nullable=False, default=0))',

@@ -200,8 +200,29 @@ function projectType(name: string): boolean {
   return qualifier.length >= 2 && qualifier[0] !== 'sqlalchemy' && qualifier[0] !== 'sqlmodel';
 }
 
+/**
+ * Types of sqlalchemy-utils, a common companion library, as they render on PostgreSQL (their
+ * `load_dialect_impl` for it): `TSVectorType` is TSVECTOR, `UUIDType` the native UUID unless
+ * `native=False`, `JSONType` JSON.
+ */
+const SQLALCHEMY_UTILS_TYPES: Record<string, TypeRenderer> = {
+  TSVectorType: simple('TSVECTOR'),
+  UUIDType: (c) =>
+    flag(c.kwargs.get('native')) === false
+      ? { sql: flag(arg(c, 0, 'binary')) === false ? 'CHAR(32)' : 'BYTEA' }
+      : { sql: 'UUID' },
+  JSONType: simple('JSON'),
+};
+
 /** The DDL type of a SQLAlchemy type expression (`sa.String(50)`, `sa.Integer`, `postgresql.JSONB()`). */
 export function sqlType(v: PyValue): SqlType | undefined {
+  const utils = v.kind === 'ref' ? v.name : v.kind === 'call' ? v.callee : undefined;
+  if (utils?.startsWith('sqlalchemy_utils.')) {
+    const render = SQLALCHEMY_UTILS_TYPES[lastName(utils)];
+    const call: PyCall =
+      v.kind === 'call' ? v : { kind: 'call', callee: utils, args: [], kwargs: new Map(), splat: false, node: v.node };
+    return render?.(call);
+  }
   if ((v.kind === 'ref' && projectType(v.name)) || (v.kind === 'call' && v.callee && projectType(v.callee)))
     return undefined;
   if (v.kind === 'ref') {
