@@ -613,6 +613,60 @@ describe('code that is not a plain list of op calls', () => {
     ]);
   });
 
+  it('alembic_utils entities: create/replace/drop_entity run the statements its classes render', async () => {
+    const header = [
+      'from alembic_utils.pg_function import PGFunction',
+      'from alembic_utils.pg_trigger import PGTrigger',
+      'from alembic_utils.pg_extension import PGExtension',
+      'from alembic_utils.pg_view import PGView',
+      'revision = "abc123"',
+      'down_revision = None',
+      '',
+    ].join('\n');
+    const body = [
+      'trgm = PGExtension(schema="public", signature="pg_trgm")',
+      'op.create_entity(trgm)',
+      'touch = PGFunction(',
+      '    schema="public",',
+      '    signature="touch_updated_at()",',
+      '    definition="RETURNS trigger AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$ LANGUAGE plpgsql",',
+      ')',
+      'op.create_entity(touch)',
+      'on_orders = PGTrigger(',
+      '    schema="public",',
+      '    signature="orders_touch",',
+      '    on_entity="public.orders",',
+      '    is_constraint=False,',
+      '    definition="BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at()",',
+      ')',
+      'op.replace_entity(on_orders)',
+      'op.create_entity(PGView(schema="public", signature="open_orders", definition="SELECT id FROM orders WHERE closed_at IS NULL"))',
+      'op.drop_entity(PGFunction(schema="public", signature="legacy_total(order_id bigint)", definition="RETURNS numeric AS $$ SELECT 0 $$ LANGUAGE sql"))',
+      'op.create_entity(entity_from_elsewhere)',
+    ].join('\n');
+    const m = await parseRevision(revisionSource(body, 'pass', header));
+    expect(m.diagnostics).toEqual([]);
+    const ops = upgradeOps(m);
+    expect(
+      ops.map((o) => [
+        o.kind,
+        (o as { statementType?: string }).statementType,
+        (o as OpOfKind<'data-change'>).table?.name,
+      ]),
+    ).toEqual([
+      ['other', 'CreateExtensionStmt', undefined],
+      ['other', 'CreateFunctionStmt', undefined],
+      // replacing a trigger: alembic_utils drops it if it exists and creates it again, on the entity's schema
+      ['other', 'DropStmt:OBJECT_TRIGGER', 'orders'],
+      ['other', 'CreateTrigStmt', 'orders'],
+      ['other', 'ViewStmt', 'open_orders'],
+      ['other', 'DropStmt:OBJECT_FUNCTION', undefined],
+      ['unknown', undefined, undefined],
+    ]);
+    expect(ops.slice(0, 6).every((o) => o.span.line >= UPGRADE_FIRST_LINE)).toBe(true);
+    expect((ops[6] as OpOfKind<'unknown'>).reason).toContain('not an alembic_utils entity built in this file');
+  });
+
   it('calls it cannot read become unknown ops with a reason; harmless calls are ignored', async () => {
     const ops = await up(
       [

@@ -22,6 +22,7 @@ import {
   arg,
   columnSql,
   defaultIndexName,
+  flag,
   foreignKeyTarget,
   ident,
   isAutoincrementKey,
@@ -98,6 +99,10 @@ const OP_PARAMS: Record<string, string[]> = {
   execute: ['sqltext', 'execution_options'],
   bulk_insert: ['table', 'rows', 'multiinsert'],
   create_table_comment: ['table_name', 'comment', 'existing_comment', 'schema'],
+  // alembic_utils' replaceable entities (functions, triggers, views, policies, extensions)
+  create_entity: ['target'],
+  replace_entity: ['target'],
+  drop_entity: ['target', 'cascade'],
   drop_table_comment: ['table_name', 'existing_comment', 'schema'],
 };
 
@@ -756,6 +761,9 @@ const TRANSLATORS: Record<string, Translator> = {
   create_exclude_constraint: createExcludeConstraint,
   drop_constraint: dropConstraint,
   execute: (a, sink) => executeSql(a.get('sqltext'), sink),
+  create_entity: (a, sink) => entityDdl(a, 'create', sink),
+  replace_entity: (a, sink) => entityDdl(a, 'replace', sink),
+  drop_entity: (a, sink) => entityDdl(a, 'drop', sink),
   bulk_insert: bulkInsert,
   create_table_comment: (a, sink) => tableComment(a, sink, false),
   drop_table_comment: (a, sink) => tableComment(a, sink, true),
@@ -785,6 +793,95 @@ export function translateOpCall(method: string, call: PyCall, sink: OpSink, batc
   }
   return true;
 }
+
+/**
+ * `op.create_entity(e)` / `replace_entity` / `drop_entity` of alembic_utils: the statements its entity
+ * classes render (PGFunction, PGTrigger, PGView, PGMaterializedView, PGPolicy, PGExtension), from the
+ * entity's constructor arguments. Replacing a trigger, policy or materialized view drops and creates it.
+ */
+function entityDdl(a: Args, action: 'create' | 'replace' | 'drop', sink: OpSink): void {
+  const target = a.get('target');
+  const kind = target?.kind === 'call' && target.callee ? lastName(target.callee) : undefined;
+  if (!target || target.kind !== 'call' || !kind || !ENTITY_PARAMS[kind])
+    throw new Unsupported(
+      `the entity ${target ? sourceText(target) : ''} is not an alembic_utils entity built in this file`,
+    );
+  const e = bind(target, ENTITY_PARAMS[kind]);
+  const text = (name: string) => {
+    const v = exactStr(e.get(name));
+    if (v === undefined) throw new Unsupported(`${kind} ${name} is not known statically`);
+    return v;
+  };
+  const quoted = (name: string) => (/^".*"$/.test(name) ? name : ident(name));
+  const schema = quoted(text('schema'));
+  const signature = text('signature');
+  const cascade = action === 'drop' && flag(a.get('cascade')) ? ' CASCADE' : '';
+  const statements: string[] = [];
+  switch (kind) {
+    case 'PGExtension':
+      statements.push(
+        action === 'drop'
+          ? `DROP EXTENSION ${ident(signature)}${cascade}`
+          : `CREATE EXTENSION ${action === 'replace' ? 'IF NOT EXISTS ' : ''}${ident(signature)} WITH SCHEMA ${schema}`,
+      );
+      break;
+    case 'PGFunction': {
+      if (action === 'drop')
+        statements.push(`DROP FUNCTION ${schema}.${ident(signature.split('(')[0]!.trim())}${cascade}`);
+      else
+        statements.push(
+          `CREATE ${action === 'replace' ? 'OR REPLACE ' : ''}FUNCTION ${schema}.${signature} ${text('definition')}`,
+        );
+      break;
+    }
+    case 'PGView':
+    case 'PGMaterializedView': {
+      const what = kind === 'PGView' ? 'VIEW' : 'MATERIALIZED VIEW';
+      const name = `${schema}.${ident(signature)}`;
+      if (action !== 'create' && (action === 'drop' || kind === 'PGMaterializedView'))
+        statements.push(`DROP ${what} ${action === 'drop' ? '' : 'IF EXISTS '}${name}${cascade}`);
+      if (action !== 'drop') {
+        const data =
+          kind === 'PGMaterializedView' ? (flag(e.get('with_data')) === false ? ' WITH NO DATA' : ' WITH DATA') : '';
+        statements.push(
+          `CREATE ${action === 'replace' && kind === 'PGView' ? 'OR REPLACE ' : ''}${what} ${name} AS ${text('definition').replace(/;\s*$/, '')}${data}`,
+        );
+      }
+      break;
+    }
+    case 'PGTrigger':
+    case 'PGPolicy': {
+      const what = kind === 'PGTrigger' ? 'TRIGGER' : 'POLICY';
+      const name = kind === 'PGTrigger' ? ident(signature) : signature;
+      const onEntity = text('on_entity');
+      if (action !== 'create')
+        statements.push(`DROP ${what} ${action === 'drop' ? '' : 'IF EXISTS '}${name} ON ${onEntity}${cascade}`);
+      if (action !== 'drop') {
+        if (kind === 'PGPolicy') statements.push(`CREATE POLICY ${name} ON ${onEntity} ${text('definition')}`);
+        else {
+          // alembic_utils qualifies the trigger's table with the entity's schema
+          const m = /^([\s\S]*?)\s+ON\s+(\S+)\s+([\s\S]*)$/i.exec(text('definition'));
+          if (!m) throw new Unsupported('PGTrigger definition has no ON <table>');
+          const table = m[2]!.includes('.') ? m[2]!.slice(m[2]!.indexOf('.') + 1) : m[2]!;
+          const constraint = flag(e.get('is_constraint')) ? 'CONSTRAINT ' : '';
+          statements.push(`CREATE ${constraint}TRIGGER ${name} ${m[1]} ON ${schema}.${table} ${m[3]}`);
+        }
+      }
+      break;
+    }
+  }
+  for (const sql of statements) sink.sql(sql);
+}
+
+/** The constructor parameters of alembic_utils' entity classes, in order. */
+const ENTITY_PARAMS: Record<string, string[]> = {
+  PGExtension: ['schema', 'signature'],
+  PGFunction: ['schema', 'signature', 'definition'],
+  PGView: ['schema', 'signature', 'definition'],
+  PGMaterializedView: ['schema', 'signature', 'definition', 'with_data'],
+  PGTrigger: ['schema', 'signature', 'on_entity', 'definition', 'is_constraint'],
+  PGPolicy: ['schema', 'signature', 'on_entity', 'definition'],
+};
 
 /** `sa.Enum(…).create(bind)` / `postgresql.ENUM(…).drop(bind)`: the type's own DDL. */
 export function enumDdl(receiver: PyValue, method: string, call: PyCall, sink: OpSink): boolean {

@@ -23,7 +23,7 @@ function num(v: PyValue | undefined): number | undefined {
   return v?.kind === 'number' ? v.value : undefined;
 }
 
-function flag(v: PyValue | undefined): boolean | undefined {
+export function flag(v: PyValue | undefined): boolean | undefined {
   return v?.kind === 'bool' ? v.value : v?.kind === 'none' ? false : undefined;
 }
 
