@@ -613,6 +613,48 @@ describe('code that is not a plain list of op calls', () => {
     ]);
   });
 
+  it('alembic-postgresql-enum: sync_enum_values re-creates the type and converts each column (a rewrite of its table)', async () => {
+    const header =
+      'from alembic_postgresql_enum import TableReference, ColumnType\nrevision = "abc123"\ndown_revision = "f00d"\n';
+    const body = [
+      'op.sync_enum_values(',
+      '    enum_schema="public",',
+      '    enum_name="orderstatus",',
+      '    new_values=["open", "paid", "refunded"],',
+      '    affected_columns=[',
+      '        TableReference(table_schema="public", table_name="orders", column_name="status", existing_server_default="\'open\'::orderstatus"),',
+      '        TableReference(table_name="order_events", column_name="statuses", column_type=ColumnType.ARRAY),',
+      '        ("refunds", "status"),',
+      '    ],',
+      '    enum_values_to_rename=[],',
+      ')',
+    ].join('\n');
+    const r = await lintText([
+      { path: 'migrations/versions/abc123_refunded.py', text: revisionSource(body, 'pass', header) },
+    ]);
+    const ops = r.migrations[0]!.ops;
+    const tableOf = (o: Operation) => ('table' in o && o.table ? o.table.name : '');
+    expect(ops.map((o) => `${o.kind} ${tableOf(o)}`.trim())).toEqual([
+      'other', // ALTER TYPE … RENAME TO orderstatus_old
+      'other', // CREATE TYPE … AS ENUM
+      'set-default orders', // DROP DEFAULT
+      'alter-column-type orders',
+      'set-default orders',
+      'alter-column-type order_events',
+      'alter-column-type refunds',
+      'other', // DROP TYPE orderstatus_old
+    ]);
+    const source = revisionSource(body, 'pass', header);
+    const callLine = source.slice(0, source.indexOf('op.sync_enum_values(')).split('\n').length;
+    expect(new Set(ops.map((o) => o.span.line))).toEqual(new Set([callLine]));
+    const rewrites = r.findings.filter((f) => f.rule === 'changing-column-type');
+    expect(rewrites.map((f) => f.message)).toEqual([
+      expect.stringContaining('orders.status'),
+      expect.stringContaining('order_events.statuses'),
+      expect.stringContaining('refunds.status'),
+    ]);
+  });
+
   it('alembic_utils entities: create/replace/drop_entity run the statements its classes render', async () => {
     const header = [
       'from alembic_utils.pg_function import PGFunction',

@@ -99,6 +99,8 @@ const OP_PARAMS: Record<string, string[]> = {
   execute: ['sqltext', 'execution_options'],
   bulk_insert: ['table', 'rows', 'multiinsert'],
   create_table_comment: ['table_name', 'comment', 'existing_comment', 'schema'],
+  // alembic-postgresql-enum
+  sync_enum_values: ['enum_schema', 'enum_name', 'new_values', 'affected_columns', 'enum_values_to_rename'],
   // alembic_utils' replaceable entities (functions, triggers, views, policies, extensions)
   create_entity: ['target'],
   replace_entity: ['target'],
@@ -761,6 +763,7 @@ const TRANSLATORS: Record<string, Translator> = {
   create_exclude_constraint: createExcludeConstraint,
   drop_constraint: dropConstraint,
   execute: (a, sink) => executeSql(a.get('sqltext'), sink),
+  sync_enum_values: syncEnumValues,
   create_entity: (a, sink) => entityDdl(a, 'create', sink),
   replace_entity: (a, sink) => entityDdl(a, 'replace', sink),
   drop_entity: (a, sink) => entityDdl(a, 'drop', sink),
@@ -870,6 +873,51 @@ function entityDdl(a: Args, action: 'create' | 'replace' | 'drop', sink: OpSink)
       break;
     }
   }
+  for (const sql of statements) sink.sql(sql);
+}
+
+/**
+ * `op.sync_enum_values(…)` of alembic-postgresql-enum: the enum is renamed to `<name>_old`, created again
+ * with the new values, every affected column converted to it (`ALTER COLUMN … TYPE … USING c::text::…`,
+ * a rewrite of its table, its default dropped and set again around it) and the old type dropped — as its
+ * `_set_enum_values` does, whatever the change to the values. (The comparison operators it creates and
+ * drops between the two types are left out: they touch no table.)
+ */
+function syncEnumValues(a: Args, sink: OpSink): void {
+  const schema = need(a.str('enum_schema'), 'enum schema', a.get('enum_schema'));
+  const name = need(a.str('enum_name'), 'enum name', a.get('enum_name'));
+  const values = needList(strList(a.get('new_values')), 'enum values', a.get('new_values'));
+  const columns = a.get('affected_columns');
+  if (columns?.kind !== 'seq')
+    throw new Unsupported(`affected columns ${columns ? sourceText(columns) : ''} are not known statically`);
+  const type = `${ident(schema)}.${ident(name)}`;
+  const statements = [
+    `ALTER TYPE ${type} RENAME TO ${ident(`${name}_old`)}`,
+    `CREATE TYPE ${type} AS ENUM (${values.map(sqlString).join(', ')})`,
+  ];
+  for (const item of columns.items) {
+    // TableReference(table_name, column_name, table_schema=, column_type=, existing_server_default=) or (table, column[, type])
+    const ref =
+      item.kind === 'call'
+        ? bind(item, ['table_name', 'column_name', 'table_schema', 'column_type', 'existing_server_default'])
+        : undefined;
+    const parts = item.kind === 'seq' ? item.items : undefined;
+    const table = ref ? ref.str('table_name') : exactStr(parts?.[0]);
+    const column = ref ? ref.str('column_name') : exactStr(parts?.[1]);
+    if (table === undefined || column === undefined)
+      throw new Unsupported(`affected column ${sourceText(item)} is not known statically`);
+    const tableSchema = ref?.str('table_schema') ?? schema;
+    const kind = ref?.get('column_type') ?? parts?.[2];
+    const array = kind?.kind === 'ref' && lastName(kind.name) === 'ARRAY';
+    const defaultValue = ref?.str('existing_server_default');
+    const target = `ALTER TABLE ${ident(tableSchema)}.${ident(table)} ALTER COLUMN ${ident(column)}`;
+    if (defaultValue !== undefined) statements.push(`${target} DROP DEFAULT`);
+    // With enum_values_to_rename the USING is a CASE over the renamed labels: a rewrite all the same.
+    const to = `${type}${array ? '[]' : ''}`;
+    statements.push(`${target} TYPE ${to} USING ${ident(column)}::text${array ? '[]' : ''}::${to}`);
+    if (defaultValue !== undefined) statements.push(`${target} SET DEFAULT ${defaultValue}`);
+  }
+  statements.push(`DROP TYPE ${ident(schema)}.${ident(`${name}_old`)}`);
   for (const sql of statements) sink.sql(sql);
 }
 
