@@ -70,8 +70,8 @@ function finding(
 ): Finding {
   const { file, line, column, endLine, endColumn } = span;
   message = flat(message);
-  const help = extra.help ? shared(texts, extra.help) : undefined;
-  const lock = extra.lock ? shared(texts, extra.lock) : undefined;
+  const help = extra.help ? shared(texts, flat(extra.help)) : undefined;
+  const lock = extra.lock ? shared(texts, flat(extra.lock)) : undefined;
   // One literal per combination of the usual optional fields, in the order they have always been set:
   // the object is made with all its fields in place (fields added later go to a separate property store).
   const f: Finding =
