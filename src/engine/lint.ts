@@ -41,9 +41,9 @@ export interface LintOptions {
 /**
  * A finding's message, help and lock are strings its rule assembled (`a${b}c` makes a tree of string
  * pieces): made flat here, while young, they do not stay as piece trees in the old generation until the
- * reporter reads them — V8 flattens an old string into a new old-generation copy, so a large run's
- * report doubled what its findings held. Help and lock texts repeat (the same advice for each table),
- * so one copy of each is kept: `texts` maps a text to its copy (looking a string up in a Map flattens it).
+ * reporter reads them — V8 flattens an old string into a new old-generation copy, and on the bench
+ * corpus the JSON report added ~20 MB of them. Help and lock texts repeat (the same advice for each
+ * table: 33,635 helps, 16,613 distinct), so one copy of each is kept: `texts` maps a text to its copy.
  */
 function flat(s: string): string {
   // ToNumber reads the characters in one piece: V8 flattens the string in place first.
