@@ -27,6 +27,7 @@ import type { EditedFile } from '../git/changed-files.js';
 import { initSqlParser } from '../parsers/sql/parse-sql.js';
 import { type CliIO, reportRoot, useColor, useHyperlinks } from './io.js';
 import { keepWasmOnBaselineTier, smallRun } from './wasm-tier.js';
+import { keepMemoryLowForLargeRun } from './large-run.js';
 import { resolveSettings, selectedByConfig, type SettingFlags, UsageError } from '../config/settings.js';
 
 export const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
@@ -173,6 +174,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   // The parser's WASM compiles on V8's background threads while the files are read; with the cache, an
   // unchanged run does not parse at all (and a changed one loads it when it first parses).
   if (smallRun(files)) keepWasmOnBaselineTier();
+  else keepMemoryLowForLargeRun();
   if (options.cacheLocation === undefined) initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
 
   const inputs: SourceInput[] = [];

@@ -53,11 +53,10 @@ function listed(
   part = false,
   tokens = 1,
 ): ListedColumn {
-  const column: ListedColumn = { name };
-  if (part) column.part = true;
   const span = spans?.token(location, tokens);
-  if (span) column.span = span;
-  return column;
+  // Made whole in one literal: fields added to an object afterwards take a separate property store.
+  if (span) return part ? { name, part, span } : { name, span };
+  return part ? { name, part } : { name };
 }
 
 function outputName(target: ResTarget): string | undefined {

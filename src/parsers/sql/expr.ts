@@ -105,10 +105,21 @@ export function typeRef(typeName: TypeName | undefined): TypeRef {
     })
     .filter((x) => !Number.isNaN(x));
   const arrayDims = (t.arrayBounds ?? []).length;
-  const ref: TypeRef = { name, modifiers, arrayDims, text: typeText(name, modifiers, arrayDims) };
-  if (schema) ref.schema = schema;
+  const text = typeText(name, modifiers, arrayDims);
+  // One object per type: a migration history names the same few types on thousands of columns, and the IR
+  // keeps every column (type references are never changed once made; typeRefFromSql shares them too).
+  const key = `${schema ?? ''}.${name}|${text}`;
+  const known = typeRefs.get(key);
+  if (known) return known;
+  const ref: TypeRef = schema ? { name, modifiers, arrayDims, text, schema } : { name, modifiers, arrayDims, text };
+  // Bounded: a long-lived process (the language server) reading files that each name new types.
+  if (typeRefs.size >= MAX_SHARED_TYPE_REFS) typeRefs.clear();
+  typeRefs.set(key, ref);
   return ref;
 }
+
+const typeRefs = new Map<string, TypeRef>();
+const MAX_SHARED_TYPE_REFS = 10_000;
 
 // Functions whose result differs per row: as a column default they force a table rewrite.
 const VOLATILE = new Set([

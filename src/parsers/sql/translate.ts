@@ -82,16 +82,13 @@ export function constraintDef(c: Constraint, columnName?: string, span?: SourceS
 }
 
 export function columnDef(cd: PgColumnDef, spans?: ItemSpans): ColumnDef {
-  const col: ColumnDef = {
-    name: cd.colname ?? '',
-    type: typeRef(cd.typeName),
-    notNull: false,
-    primaryKey: false,
-    unique: false,
-    constraints: [],
-  };
+  const name = cd.colname ?? '';
+  const type = typeRef(cd.typeName);
   const span = spans?.item(cd.location);
-  if (span) col.span = span;
+  // Made with its span in one literal: fields added to an object afterwards take a separate property store.
+  const col: ColumnDef = span
+    ? { name, type, notNull: false, primaryKey: false, unique: false, constraints: [], span }
+    : { name, type, notNull: false, primaryKey: false, unique: false, constraints: [] };
   const inline = cd.constraints ?? [];
   inline.forEach((wrapped, i) => {
     const c = fieldsOf(wrapped, 'Constraint');
