@@ -328,6 +328,31 @@ describe('class 5: statements hidden behind promise chains, loops and placeholde
       'create-index 3 Sessions',
       'create-index 3 AuditEvents',
     ]);
+
+    // the element destructured inside the body, with a renamed key and names built from a constant
+    const bodyDestructuring = [
+      "const PREFIX = 'app_';",
+      'exports.up = async function (knex) {',
+      '  const tables = [',
+      '    { name: `${PREFIX}sessions`, purge: true },',
+      '    { name: `${PREFIX}configs`, purge: false },',
+      '  ];',
+      '  for (const entry of tables) {',
+      '    const { name: target, purge } = entry;',
+      "    await knex.schema.alterTable(target, (t) => t.integer('tenant_id'));",
+      "    if (purge) await knex.raw('TRUNCATE TABLE ?? CASCADE', [target]);",
+      "    if (target === `${PREFIX}configs`) await knex.schema.alterTable(target, (t) => t.dropColumn('account_id'));",
+      '  }',
+      '};',
+      'exports.down = async () => {};',
+    ].join('\n');
+    expect(ops(await parse('20230707000000_tenants.js', bodyDestructuring))).toEqual([
+      'add-column 9 app_sessions.tenant_id',
+      'truncate 10 app_sessions',
+      'add-column 9 app_configs.tenant_id',
+      // a comparison of two known strings is decided for each element
+      'drop-column 11 app_configs.account_id',
+    ]);
   });
 
   it('Sequelize replacements (:name, ?) and bind parameters ($name) are placeholders, not syntax errors', async () => {

@@ -429,6 +429,9 @@ export abstract class FrameworkReader {
           // often both declare it, which leaves the file-wide const ambiguous).
           if (decl.id.type === 'Identifier')
             this.unbind.push(this.scope.bind(decl.id.name, node.kind === 'const' && decl.init ? decl.init : null));
+          // `const { name: table, truncate } = entry` (entry: one element of a literal list being unrolled);
+          // names it cannot match are bound as unknown, not left to a file-wide const of the same name
+          else this.bindPattern(decl.id, node.kind === 'const' ? (decl.init ?? undefined) : undefined, this.unbind);
         }
         return;
       case 'BlockStatement':

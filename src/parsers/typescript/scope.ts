@@ -329,7 +329,7 @@ export class Scope {
       }
       case 'BinaryExpression': {
         if (!['===', '==', '!==', '!='].includes(n.operator)) return undefined;
-        const hit = this.equality(n.left, n.right);
+        const hit = this.equality(n.left, n.right) ?? this.sameConstant(n.left, n.right);
         if (hit === undefined) return undefined;
         return n.operator.startsWith('!') ? !hit : hit;
       }
@@ -369,6 +369,17 @@ export class Scope {
     const [read, other] = this.isDialectRead(left) ? [left, right] : this.isDialectRead(right) ? [right, left] : [];
     if (!read) return undefined;
     return this.isTarget(this.string(other) ?? enumMemberName(other));
+  }
+
+  /**
+   * `table === 'orders'` where both sides are strings or numbers known statically (a loop over a
+   * literal list binds `table` to each element in turn); undefined when either is not known.
+   */
+  private sameConstant(left: Node, right: Node): boolean | undefined {
+    const a = this.known(left);
+    const b = this.known(right);
+    const plain = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+    return plain(a) && plain(b) ? a === b : undefined;
   }
 
   /** Whether a condition asks which database runs the migration (not just any constant, like `if (DRY_RUN)`). */
