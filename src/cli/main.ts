@@ -12,6 +12,8 @@ import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
 import { initCommand } from './init-command.js';
 import { registerTraceCommand } from './trace-command.js';
 import { suggest } from '../config/schema.js';
+import { compileSqlParserAhead } from '../parsers/sql/lazy-libpg-query.js';
+import { keepWasmOnBaselineTier, lintsSmallFiles } from './wasm-tier.js';
 
 export type { CliIO } from './io.js';
 
@@ -84,6 +86,12 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let code = 0;
   const program = buildProgram(io, (c) => (code = c));
+  // The parser's WASM compiles on V8's background threads while the command line is parsed and the
+  // files are read (lint-command.ts starts it later when the arguments do not tell at a glance).
+  if (lintsSmallFiles(argv, new Set(program.commands.map((c) => c.name())))) {
+    keepWasmOnBaselineTier();
+    compileSqlParserAhead();
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,0 +1,63 @@
+/**
+ * Loads the bundled command line, dist/migration-lint.cjs (scripts/bundle-cli.mjs), as a script compiled
+ * with the V8 code cache the build made beside it: V8 then reads the bytecode of the functions a small
+ * lint run calls instead of parsing and compiling the bundle (Node 20 has no code cache for modules).
+ * V8 checks the cache against its own version, its flags and the script before using it, and compiles
+ * the script as usual when the cache is missing or rejected. The cache is a build output in dist/, as
+ * trusted as the bundle itself; nothing at run time writes it.
+ *
+ * bin/ is CommonJS (bin/package.json): Node starts a CommonJS entry without its ES module loader.
+ */
+'use strict';
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const { Script } = require('node:vm');
+
+const BUNDLE = join(__dirname, '..', 'dist', 'migration-lint.cjs');
+const CODE_CACHE = `${BUNDLE}.v8cache`;
+
+/** The bundle's exports (`run`, `processIO`), its script, and whether V8 rejected the code cache. */
+function loadBundle({ useCodeCache = true } = {}) {
+  const source = readFileSync(BUNDLE, 'utf8');
+  let cachedData;
+  if (useCodeCache)
+    try {
+      cachedData = readFileSync(CODE_CACHE);
+    } catch {
+      // no cache (a build without one): compiled as any script
+    }
+  // CommonJS's module wrapper, as Node's loader would compile the file.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: BUNDLE,
+    cachedData,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
+  return { exports: module.exports, script, cacheRejected: cachedData !== undefined && script.cachedDataRejected };
+}
+
+/**
+ * Build step: lints `sampleFile` with the fresh bundle, then writes the code cache of everything that
+ * run compiled. The run sets a V8 flag for small inputs (src/cli/wasm-tier.ts); V8 ties a cache to the
+ * flags at the time it is made, so that flag goes back to its default (read from this Node) first.
+ */
+async function writeCodeCache(sampleFile) {
+  const { exports, script } = loadBundle({ useCodeCache: false });
+  const quiet = { ...exports.processIO(), stdout: () => true, stderr: () => true };
+  await exports.run(['--no-config', sampleFile], quiet);
+  const options = require('node:child_process').spawnSync(process.execPath, ['--v8-options'], {
+    encoding: 'utf8',
+  }).stdout;
+  const tieringDefault = /default: (--wasm-tiering-budget=\d+)/.exec(options)?.[1];
+  if (!tieringDefault) throw new Error('this V8 does not say its --wasm-tiering-budget default');
+  require('node:v8').setFlagsFromString(tieringDefault);
+  writeFileSync(CODE_CACHE, script.createCachedData());
+}
+
+/** Build check: exits 0 when V8 accepts the code cache in this (fresh) process, else 1. */
+function checkCodeCache() {
+  process.exitCode = loadBundle().cacheRejected ? 1 : 0;
+}
+
+module.exports = { loadBundle, writeCodeCache, checkCodeCache };

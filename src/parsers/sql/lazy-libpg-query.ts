@@ -1,0 +1,95 @@
+/**
+ * libpg-query for the bundled command line (scripts/bundle-cli.mjs maps the `libpg-query` imports of
+ * the sources here): the package is required on the first `loadModule()`, not when the bundle loads,
+ * so a run that never parses (`rules`, `--help`, a `--cache` hit) neither reads nor compiles its WASM.
+ *
+ * The WASM is compiled here, on V8's background threads, from the moment `compileSqlParserAhead()` is
+ * called — bin/ calls it before the bundle's modules are evaluated when the arguments are small files to
+ * lint — and libpg-query's own loader is handed the compiled module (Emscripten's `instantiateWasm`
+ * hook) instead of reading and compiling the file itself once required.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type * as LibpgQuery from 'libpg-query';
+
+type Api = typeof LibpgQuery;
+type EmscriptenFactory = (options?: Record<string, unknown>) => Promise<unknown>;
+/** The part of the WebAssembly API used here (this project's `lib` has no DOM types, where it is declared). */
+interface WasmModule {
+  readonly compiledWasm: unique symbol;
+}
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  Instance: new (module: WasmModule, imports: object) => object;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+// Node's own require, not an import: the bundle maps `libpg-query` imports to this file.
+const nodeRequire = createRequire(import.meta.url);
+
+/** libpg-query, required, and its load (which settles once its WASM instance is ready). */
+let required: { api: Api; loaded: Promise<void> } | undefined;
+let api: Api | undefined;
+
+/**
+ * Starts reading and compiling libpg-query's WASM, and requires the package meanwhile (its JavaScript
+ * compiles on this thread while the WASM compiles on others). Once; `loadModule()` awaits it.
+ */
+export function compileSqlParserAhead(): void {
+  required ??= requireWith(
+    readFile(nodeRequire.resolve('libpg-query/wasm/libpg-query.wasm')).then((bytes) => wasm.compile(bytes)),
+  );
+}
+
+/**
+ * Requires libpg-query with its Emscripten loader (wasm/libpg-query.js, which its index.cjs calls when
+ * required, and again when parse-sql.ts replaces a broken instance) instantiating the `compiled` module.
+ */
+function requireWith(compiled: Promise<WasmModule>): { api: Api; loaded: Promise<void> } {
+  let module: WasmModule | undefined;
+  let failed: (reason: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => undefined);
+  compiled.then(
+    (m) => (module = m),
+    (e: unknown) => failed(e),
+  );
+  const loaderPath = nodeRequire.resolve('libpg-query/wasm/libpg-query.js');
+  const factory = nodeRequire(loaderPath) as EmscriptenFactory;
+  const cached = nodeRequire.cache[loaderPath];
+  if (cached)
+    cached.exports = (options: Record<string, unknown> = {}) =>
+      factory({
+        ...options,
+        instantiateWasm(imports: object, receive: (instance: object) => void) {
+          // Once compiled, synchronously: a failure then rejects the loader's own promise.
+          if (module) receive(new wasm.Instance(module, imports));
+          else
+            compiled
+              .then((m) => {
+                receive(new wasm.Instance(m, imports));
+              })
+              .catch(failed);
+          return {};
+        },
+      });
+  const loaded = nodeRequire('libpg-query') as Api;
+  return { api: loaded, loaded: Promise.race([loaded.loadModule(), failure]) };
+}
+
+export function loadModule(): Promise<void> {
+  compileSqlParserAhead();
+  const { api: loaded, loaded: ready } = required!;
+  return ready.then(() => {
+    api = loaded;
+  });
+}
+
+function ready(): Api {
+  if (!api) throw new Error('WASM module not initialized. Call loadModule() first.');
+  return api;
+}
+
+export const parseSync: Api['parseSync'] = (query) => ready().parseSync(query);
+export const scanSync: Api['scanSync'] = (query) => ready().scanSync(query);
+export const parsePlPgSQLSync: Api['parsePlPgSQLSync'] = (query) => ready().parsePlPgSQLSync(query);
