@@ -28,8 +28,8 @@ function runLogged(args: string[], cwd = REPO_ROOT): { loaded: string[]; gitCall
     process.execPath,
     [
       '--no-warnings',
-      '--require',
-      join(REPO_ROOT, 'test', 'helpers', 'log-requires.cjs'),
+      '--import',
+      pathToFileURL(join(REPO_ROOT, 'test', 'helpers', 'log-requires.mjs')).href,
       '--experimental-loader',
       hook,
       BIN,
@@ -96,6 +96,74 @@ describe('start-up', () => {
       const second = runLogged(cached);
       expect(loadsLibpgQuery(second.loaded)).toBe(false);
       expect(second.stdout).toBe(first.stdout);
+    },
+    60_000,
+  );
+
+  /** bin/'s run of `args` with the bundle compiled from its source only (no code cache). */
+  function runWithoutCodeCache(args: string[], cwd: string) {
+    const loader = JSON.stringify(join(REPO_ROOT, 'bin', 'load-bundle.js'));
+    return spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const { exports: m } = require(${loader}).loadBundle({ useCodeCache: false }); m.run(process.argv.slice(1), m.processIO()).then((c) => { process.exitCode = c; });`,
+        '--',
+        ...args,
+      ],
+      { cwd, encoding: 'utf8' },
+    );
+  }
+
+  it.runIf(built && existsSync(join(REPO_ROOT, 'dist', 'migration-lint.cjs.v8cache')))(
+    'V8 accepts the code cache the build made, and a run without it prints the same',
+    () => {
+      const check = spawnSync(process.execPath, [
+        '-e',
+        `require(${JSON.stringify(join(REPO_ROOT, 'bin', 'load-bundle.js'))}).checkCodeCache()`,
+      ]);
+      expect(check.status).toBe(0);
+      for (const fixture of ['fixtures/sql', 'fixtures/knex', 'fixtures/alembic'].filter((f) =>
+        existsSync(join(REPO_ROOT, f)),
+      )) {
+        const withCache = spawnSync(process.execPath, [BIN, '--format', 'json', fixture], {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+        });
+        const without = runWithoutCodeCache(['--format', 'json', fixture], REPO_ROOT);
+        expect(without.stdout, fixture).toBe(withCache.stdout);
+        expect(without.status, fixture).toBe(withCache.status);
+        expect(JSON.parse(withCache.stdout), fixture).toMatchObject({ version: 1 });
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(built)(
+    'the bundled command line replaces a parser instance that overflowed (from the WASM it compiled ahead)',
+    () => {
+      const dir = tempDir('ml-startup-overflow-');
+      const names: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const name = join(dir, `00${i}_chain.sql`);
+        writeFileSync(
+          name,
+          `SELECT ${Array(60_000).fill('x').join(' * ')};\nCREATE INDEX orders_total_idx ON orders (total);\n`,
+        );
+        names.push(name);
+      }
+      // named one by one: the parser's WASM is compiled before the command line is parsed
+      const r = spawnSync(process.execPath, [BIN, '--format', 'json', ...names], { cwd: dir, encoding: 'utf8' });
+      const findings = (JSON.parse(r.stdout) as { findings: { file: string; rule: string; message: string }[] })
+        .findings;
+      for (const name of names) {
+        const mine = findings.filter((f) => join(dir, f.file) === name || f.file === name);
+        expect(mine.find((f) => f.rule === 'parse-error')?.message, name).toMatch(/nested too deeply/);
+        expect(
+          mine.map((f) => f.rule),
+          name,
+        ).toContain('require-concurrent-index-creation');
+      }
     },
     60_000,
   );
