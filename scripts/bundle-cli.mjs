@@ -94,6 +94,10 @@ const cli = await esbuild.build({
   ...common,
   entryPoints: { [CLI]: 'src/cli/main.ts' },
   format: 'cjs',
+  // A quarter less source to read (and to compile, for the functions the code cache does not hold).
+  // Names are never shown: the command line reports errors as messages, without stack traces.
+  minifySyntax: true,
+  minifyIdentifiers: true,
   outExtension: { '.js': '.cjs' },
   // The frontends' packages through require (both ship CommonJS): V8 loses a script's import() callback
   // when the script comes from a code cache ("A dynamic import callback was not specified").
