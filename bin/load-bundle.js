@@ -39,8 +39,9 @@ function loadBundle({ useCodeCache = true } = {}) {
 
 /**
  * Build step: lints `sampleFile` with the fresh bundle, then writes the code cache of everything that
- * run compiled. The run sets a V8 flag for small inputs (src/cli/wasm-tier.ts); V8 ties a cache to the
- * flags at the time it is made, so that flag goes back to its default (read from this Node) first.
+ * run compiled. The run sets V8 flags for small inputs (SMALL_RUN_V8_FLAGS, src/cli/wasm-tier.ts);
+ * V8 ties a cache to the flags at the time it is made, so they go back to their defaults (as this
+ * Node's `--v8-options` states them) first.
  */
 async function writeCodeCache(sampleFile) {
   const { exports, script } = loadBundle({ useCodeCache: false });
@@ -49,9 +50,12 @@ async function writeCodeCache(sampleFile) {
   const options = require('node:child_process').spawnSync(process.execPath, ['--v8-options'], {
     encoding: 'utf8',
   }).stdout;
-  const tieringDefault = /default: (--wasm-tiering-budget=\d+)/.exec(options)?.[1];
-  if (!tieringDefault) throw new Error('this V8 does not say its --wasm-tiering-budget default');
-  require('node:v8').setFlagsFromString(tieringDefault);
+  for (const flag of exports.SMALL_RUN_V8_FLAGS) {
+    const name = /^--(?:no-)?([a-z0-9-]+)/.exec(flag)[1];
+    const byDefault = new RegExp(`default: (--(?:no-)?${name}(?:=\\S+)?)\\s`).exec(options)?.[1];
+    if (!byDefault) throw new Error(`this V8 does not state the default of --${name}`);
+    require('node:v8').setFlagsFromString(byDefault);
+  }
   writeFileSync(CODE_CACHE, script.createCachedData());
 }
 

@@ -110,17 +110,31 @@ const cli = await esbuild.build({
       name: 'lazy-libpg-query',
       setup(build) {
         build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: join(ROOT, LAZY_LIBPG_QUERY) }));
-        // commander requires child_process for subcommands that are executables (we have none): loading
-        // it (and the net and dgram modules it loads) cost a few ms of every run.
-        build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-          /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-            ? { path: 'child_process', namespace: 'on-first-use' }
-            : undefined,
-        );
-        build.onLoad({ filter: /.*/, namespace: 'on-first-use' }, (args) => ({
-          contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:${args.path}'))[key] });`,
-          loader: 'js',
-        }));
+        // Built-ins a run may not need, loaded when first used (each cost a few ms of every run): commander
+        // requires child_process (and with it net and dgram) for subcommands that are executables, which
+        // we have none of; node:crypto hashes only for the caches and fingerprints.
+        build.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) => {
+          const name = args.path.replace(/^node:/, '');
+          if (args.namespace === 'on-first-use') return { path: `node:${name}`, external: true };
+          if (name === 'child_process' && !/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)) return undefined;
+          return { path: name, namespace: 'on-first-use' };
+        });
+        build.onLoad({ filter: /.*/, namespace: 'on-first-use' }, async (args) => {
+          const builtin = await import(`node:${args.path}`);
+          // its functions (not its classes, which a wrapper would not construct): an import of another name
+          // fails the build
+          const functions = Object.keys(builtin).filter((k) => /^[a-z]/.test(k) && typeof builtin[k] === 'function');
+          return {
+            contents: [
+              `import { createRequire } from 'node:module';`,
+              `let loaded;`,
+              `const load = () => (loaded ??= createRequire(__filename)('node:${args.path}'));`,
+              `export default new Proxy({}, { get: (_, key) => load()[key] });`,
+              ...functions.map((f) => `export function ${f}(...args) { return load().${f}(...args); }`),
+            ].join('\n'),
+            loader: 'js',
+          };
+        });
         externalPackages(build);
       },
     },

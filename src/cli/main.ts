@@ -16,6 +16,8 @@ import { compileSqlParserAhead } from '../parsers/sql/lazy-libpg-query.js';
 import { keepWasmOnBaselineTier, lintsSmallFiles } from './wasm-tier.js';
 
 export type { CliIO } from './io.js';
+// for bin/load-bundle.js, which restores their defaults before the build writes the code cache
+export { SMALL_RUN_V8_FLAGS } from './wasm-tier.js';
 
 const rulesCommand: CommandRegistrar = (program, { io, setExit }) => {
   program
