@@ -12,7 +12,7 @@ import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
 import { initCommand } from './init-command.js';
 import { registerTraceCommand } from './trace-command.js';
 import { suggest } from '../config/schema.js';
-import { compileSqlParserAhead } from '../parsers/sql/lazy-libpg-query.js';
+import { initSqlParser } from '../parsers/sql/parse-sql.js';
 import { keepWasmOnBaselineTier, lintsSmallFiles } from './wasm-tier.js';
 
 export type { CliIO } from './io.js';
@@ -92,7 +92,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // files are read (lint-command.ts starts it later when the arguments do not tell at a glance).
   if (lintsSmallFiles(argv, new Set(program.commands.map((c) => c.name())))) {
     keepWasmOnBaselineTier();
-    compileSqlParserAhead();
+    initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
   }
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,10 +3,11 @@
  * the sources here): the package is required on the first `loadModule()`, not when the bundle loads,
  * so a run that never parses (`rules`, `--help`, a `--cache` hit) neither reads nor compiles its WASM.
  *
- * The WASM is compiled here, on V8's background threads, from the moment `compileSqlParserAhead()` is
- * called — bin/ calls it before the bundle's modules are evaluated when the arguments are small files to
- * lint — and libpg-query's own loader is handed the compiled module (Emscripten's `instantiateWasm`
- * hook) instead of reading and compiling the file itself once required.
+ * On the first `loadModule()` (parse-sql.ts's initSqlParser, which the command line calls as soon as it
+ * knows it will parse: src/cli/main.ts, lint-command.ts) the WASM file is read and compiled here, on
+ * V8's background threads, while libpg-query's JavaScript is required and compiled on this one; its
+ * Emscripten loader is handed the compiled module (its `instantiateWasm` hook) instead of reading and
+ * compiling the file itself.
  */
 import { readFile } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,11 +32,8 @@ const nodeRequire = createRequire(import.meta.url);
 let required: { api: Api; loaded: Promise<void> } | undefined;
 let api: Api | undefined;
 
-/**
- * Starts reading and compiling libpg-query's WASM, and requires the package meanwhile (its JavaScript
- * compiles on this thread while the WASM compiles on others). Once; `loadModule()` awaits it.
- */
-export function compileSqlParserAhead(): void {
+/** Starts reading and compiling libpg-query's WASM, and requires the package meanwhile (once). */
+function compileSqlParserAhead(): void {
   // fs's callback API: node:fs/promises is one more module to load (about 1 ms).
   required ??= requireWith(
     new Promise<Buffer>((resolve, reject) => {
