@@ -2,8 +2,8 @@
  * Loads the bundled command line, dist/migration-lint.cjs (scripts/bundle-cli.mjs), as a script compiled
  * with the V8 code cache the build made beside it: V8 then reads the bytecode of the functions a small
  * lint run calls instead of parsing and compiling the bundle (Node 20 has no code cache for modules).
- * V8 checks the cache against its own version, its flags and the script before using it, and compiles
- * the script as usual when the cache is missing or rejected. The cache is a build output in dist/, as
+ * V8 checks the cache against its own version, its flags, the script's length and the cache's checksum
+ * before using it, and compiles the script as usual when the cache is missing or rejected. The cache is a build output in dist/, as
  * trusted as the bundle itself; nothing at run time writes it.
  *
  * bin/ is CommonJS (bin/package.json): Node starts a CommonJS entry without its ES module loader.
@@ -19,6 +19,9 @@ const CODE_CACHE = `${BUNDLE}.v8cache`;
 
 /** The bundle's exports (`run`, `processIO`), its script, and whether V8 rejected the code cache. */
 function loadBundle({ useCodeCache = true } = {}) {
+  // V8 checks the cache's checksum (it does not by default): a damaged file is rejected, not executed.
+  // The flag is part of what a cache must match, so the build sets it too.
+  require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
   const source = readFileSync(BUNDLE, 'utf8');
   let cachedData;
   if (useCodeCache)

@@ -5,7 +5,7 @@
  * a script compiled with the code cache the build made, which loads libpg-query only when it parses.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +135,37 @@ describe('start-up', () => {
         expect(without.status, fixture).toBe(withCache.status);
         expect(JSON.parse(withCache.stdout), fixture).toMatchObject({ version: 1 });
       }
+    },
+    60_000,
+  );
+
+  it.runIf(built && existsSync(join(REPO_ROOT, 'dist', 'migration-lint.cjs.v8cache')))(
+    'a code cache V8 rejects (another Node, or damaged) is ignored: the bundle compiles from source, same output',
+    () => {
+      // A copy of the installed command line with the cache's bytes damaged.
+      const copy = tempDir('ml-startup-cache-');
+      for (const dir of ['bin', 'dist']) mkdirSync(join(copy, dir));
+      for (const f of ['bin/migration-lint.js', 'bin/load-bundle.js', 'bin/package.json', 'dist/migration-lint.cjs'])
+        copyFileSync(join(REPO_ROOT, f), join(copy, f));
+      copyFileSync(join(REPO_ROOT, 'package.json'), join(copy, 'package.json'));
+      symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
+      const cache = readFileSync(join(REPO_ROOT, 'dist', 'migration-lint.cjs.v8cache'));
+      for (let i = 64; i < cache.length; i += 4096) cache[i] = cache[i]! ^ 0xff;
+      writeFileSync(join(copy, 'dist', 'migration-lint.cjs.v8cache'), cache);
+      const rejected = spawnSync(process.execPath, [
+        '-e',
+        `process.exitCode = require(${JSON.stringify(join(copy, 'bin', 'load-bundle.js'))}).loadBundle().cacheRejected ? 3 : 0`,
+      ]);
+      expect(rejected.status).toBe(3);
+      const args = ['--format', 'json', join(REPO_ROOT, 'fixtures', 'sql')];
+      const damaged = spawnSync(process.execPath, [join(copy, 'bin', 'migration-lint.js'), ...args], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
+      const intact = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+      expect(damaged.stderr).toBe('');
+      expect(damaged.stdout).toBe(intact.stdout);
+      expect(damaged.status).toBe(intact.status);
     },
     60_000,
   );
