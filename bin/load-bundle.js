@@ -41,15 +41,17 @@ function loadBundle({ useCodeCache = true } = {}) {
 }
 
 /**
- * Build step: lints `sampleFile` with the fresh bundle, then writes the code cache of everything that
- * run compiled. The run sets V8 flags for small inputs (SMALL_RUN_V8_FLAGS, src/cli/wasm-tier.ts);
+ * Build step: lints `sampleFile` with the fresh bundle, then writes the code cache of everything those
+ * runs compiled. The run sets V8 flags for small inputs (SMALL_RUN_V8_FLAGS, src/cli/wasm-tier.ts);
  * V8 ties a cache to the flags at the time it is made, so they go back to their defaults (as this
  * Node's `--v8-options` states them) first.
  */
 async function writeCodeCache(sampleFile) {
   const { exports, script } = loadBundle({ useCodeCache: false });
   const quiet = { ...exports.processIO(), stdout: () => true, stderr: () => true };
+  // the default text report, and JSON (CI and editors)
   await exports.run(['--no-config', sampleFile], quiet);
+  await exports.run(['--no-config', '--format', 'json', sampleFile], quiet);
   const options = require('node:child_process').spawnSync(process.execPath, ['--v8-options'], {
     encoding: 'utf8',
   }).stdout;
