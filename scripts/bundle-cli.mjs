@@ -106,7 +106,7 @@ const cli = await esbuild.build({
   define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': '__bundleResolve' },
   plugins: [
     {
-      // libpg-query loaded on first use, its WASM compiled ahead (src/parsers/sql/lazy-libpg-query.ts)
+      // libpg-query loaded on first use (src/parsers/sql/lazy-libpg-query.ts)
       name: 'lazy-libpg-query',
       setup(build) {
         build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: join(ROOT, LAZY_LIBPG_QUERY) }));

@@ -171,7 +171,7 @@ describe('start-up', () => {
   );
 
   it.runIf(built)(
-    'the bundled command line replaces a parser instance that overflowed (from the WASM it compiled ahead)',
+    'the bundled command line replaces a parser instance that overflowed (from the WASM module it compiled)',
     () => {
       const dir = tempDir('ml-startup-overflow-');
       const names: string[] = [];
@@ -183,7 +183,6 @@ describe('start-up', () => {
         );
         names.push(name);
       }
-      // named one by one: the parser's WASM is compiled before the command line is parsed
       const r = spawnSync(process.execPath, [BIN, '--format', 'json', ...names], { cwd: dir, encoding: 'utf8' });
       const findings = (JSON.parse(r.stdout) as { findings: { file: string; rule: string; message: string }[] })
         .findings;

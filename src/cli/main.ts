@@ -12,8 +12,6 @@ import { addLintOptions, type LintFlags, lintCommand } from './lint-command.js';
 import { initCommand } from './init-command.js';
 import { registerTraceCommand } from './trace-command.js';
 import { suggest } from '../config/schema.js';
-import { initSqlParser } from '../parsers/sql/parse-sql.js';
-import { keepWasmOnBaselineTier, lintsSmallFiles } from './wasm-tier.js';
 
 export type { CliIO } from './io.js';
 // for bin/load-bundle.js, which restores their defaults before the build writes the code cache
@@ -88,12 +86,6 @@ function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   let code = 0;
   const program = buildProgram(io, (c) => (code = c));
-  // The parser's WASM compiles on V8's background threads while the command line is parsed and the
-  // files are read (lint-command.ts starts it later when the arguments do not tell at a glance).
-  if (lintsSmallFiles(argv, new Set(program.commands.map((c) => c.name())))) {
-    keepWasmOnBaselineTier();
-    initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
-  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -38,28 +38,3 @@ export const SMALL_RUN_V8_FLAGS = [`--wasm-tiering-budget=${2 ** 31 - 1}`, '--wa
 export function keepWasmOnBaselineTier(): void {
   for (const flag of SMALL_RUN_V8_FLAGS) setFlagsFromString(flag);
 }
-
-/** Arguments after which a run parses no SQL, or may not (a `--cache` hit parses nothing). */
-const NO_PARSE_FLAGS = /^(-h|--help|-v|--version|--cache($|=|-location))/;
-
-/**
- * Whether the command line is, at a glance and before it is parsed, a lint of a few small files: no
- * subcommand, help or cache flag, and its arguments that name something on disk are regular files under
- * SMALL_RUN_BYTES in all (other arguments are option values: `--format json`). A directory or stdin
- * makes the size unknown until the files are selected, so no.
- */
-export function lintsSmallFiles(argv: readonly string[], commands: ReadonlySet<string>): boolean {
-  let files = 0;
-  let bytes = 0;
-  for (const arg of argv) {
-    if (arg === '-' || NO_PARSE_FLAGS.test(arg) || commands.has(arg)) return false;
-    if (arg.startsWith('-')) continue;
-    const stat = statSync(arg, { throwIfNoEntry: false });
-    if (!stat) continue;
-    if (!stat.isFile()) return false;
-    files++;
-    bytes += stat.size;
-    if (bytes >= SMALL_RUN_BYTES) return false;
-  }
-  return files > 0;
-}

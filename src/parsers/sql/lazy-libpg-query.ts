@@ -3,8 +3,8 @@
  * the sources here): the package is required on the first `loadModule()`, not when the bundle loads,
  * so a run that never parses (`rules`, `--help`, a `--cache` hit) neither reads nor compiles its WASM.
  *
- * On the first `loadModule()` (parse-sql.ts's initSqlParser, which the command line calls as soon as it
- * knows it will parse: src/cli/main.ts, lint-command.ts) the WASM file is read and compiled here, on
+ * On the first `loadModule()` (parse-sql.ts's initSqlParser, which lint-command.ts calls as soon as it
+ * knows the run will parse) the WASM file is read and compiled here, on
  * V8's background threads, while libpg-query's JavaScript is required and compiled on this one; its
  * Emscripten loader is handed the compiled module (its `instantiateWasm` hook) instead of reading and
  * compiling the file itself.
@@ -33,7 +33,7 @@ let required: { api: Api; loaded: Promise<void> } | undefined;
 let api: Api | undefined;
 
 /** Starts reading and compiling libpg-query's WASM, and requires the package meanwhile (once). */
-function compileSqlParserAhead(): void {
+function startLoading(): void {
   // fs's callback API: node:fs/promises is one more module to load (about 1 ms).
   required ??= requireWith(
     new Promise<Buffer>((resolve, reject) => {
@@ -82,7 +82,7 @@ function requireWith(compiled: Promise<WasmModule>): { api: Api; loaded: Promise
 }
 
 export function loadModule(): Promise<void> {
-  compileSqlParserAhead();
+  startLoading();
   const { api: loaded, loaded: ready } = required!;
   return ready.then(() => {
     api = loaded;
