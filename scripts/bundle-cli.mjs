@@ -36,7 +36,7 @@ const WORKERS = {
   // the language server's own parse worker (src/lsp/parse-pool.ts finds it beside itself under this name)
   'lsp-parse-worker': 'src/lsp/lsp-parse-worker.ts',
 };
-const LAZY_LIBPG_QUERY = 'src/parsers/sql/lazy-libpg-query.ts';
+const LAZY_LIBPG_QUERY = 'src/cli/lazy-libpg-query.ts';
 /** Shared chunks' names: how a rebuild finds and removes the previous build's. */
 const CHUNK_PREFIX = 'cli-chunk-';
 /** Small pure-JavaScript packages every lint run loads: bundled, so Node need not resolve and read each module. */
@@ -106,7 +106,7 @@ const cli = await esbuild.build({
   define: { 'import.meta.url': '__bundleUrl', 'import.meta.resolve': '__bundleResolve' },
   plugins: [
     {
-      // libpg-query loaded on first use (src/parsers/sql/lazy-libpg-query.ts)
+      // libpg-query loaded on first use (src/cli/lazy-libpg-query.ts)
       name: 'lazy-libpg-query',
       setup(build) {
         build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: join(ROOT, LAZY_LIBPG_QUERY) }));

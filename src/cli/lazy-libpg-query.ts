@@ -1,6 +1,7 @@
 /**
  * libpg-query for the bundled command line (scripts/bundle-cli.mjs maps the `libpg-query` imports of
- * the sources here): the package is required on the first `loadModule()`, not when the bundle loads,
+ * the sources here; in the library and the playground they stay libpg-query's own, and the parsers free
+ * of Node built-ins): the package is required on the first `loadModule()`, not when the bundle loads,
  * so a run that never parses (`rules`, `--help`, a `--cache` hit) neither reads nor compiles its WASM.
  *
  * On the first `loadModule()` (parse-sql.ts's initSqlParser, which lint-command.ts calls as soon as it
