@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import module from 'node:module';
+'use strict';
+// CommonJS (bin/package.json): Node starts it without loading its ES module loader.
 
-// Node ≥ 22.1 keeps V8's compiled code of our modules on disk between runs (in the OS temp directory).
-module.enableCompileCache?.();
+// Node ≥ 22.1 keeps V8's compiled code of the modules it loads on disk between runs (in the OS temp
+// directory); the bundle itself has its own code cache (load-bundle.js).
+require('node:module').enableCompileCache?.();
 
-// The bundled command line (scripts/bundle-cli.mjs): a few files to read and compile instead of dist/'s
-// module tree. Imported after the line above so that the cache covers it.
-const { run, processIO } = await import('../dist/migration-lint.js');
+// The bundled command line (scripts/bundle-cli.mjs).
+const { run, processIO } = require('./load-bundle.js').loadBundle().exports;
 
 // A reader that stops early (`migration-lint rules | head -3`) closes the pipe: stop quietly.
 process.stdout.on('error', (e) => {

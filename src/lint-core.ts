@@ -141,12 +141,21 @@ async function migrationEdits(
   return edits;
 }
 
+const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /**
  * Each id's place in `localeCompare` order, ids that compare equal sharing one: comparing places
  * orders as localeCompare does, without an ICU comparison for each of the many ties of a large run.
  */
 function localeRanks(ids: readonly string[]): Map<string, number> {
-  const sorted = [...new Set(ids)].sort((a, b) => a.localeCompare(b));
+  const distinct = [...new Set(ids)];
+  // Kebab-case ids (every rule's) sort the same by code units, without loading ICU's collator
+  // (about 6 ms, the first comparison of a run).
+  if (distinct.every((id) => KEBAB_CASE.test(id))) {
+    distinct.sort();
+    return new Map(distinct.map((id, i) => [id, i]));
+  }
+  const sorted = distinct.sort((a, b) => a.localeCompare(b));
   const rank = new Map<string, number>();
   let place = 0;
   sorted.forEach((id, i) => {

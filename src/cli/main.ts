@@ -14,6 +14,8 @@ import { registerTraceCommand } from './trace-command.js';
 import { suggest } from '../config/schema.js';
 
 export type { CliIO } from './io.js';
+// for bin/load-bundle.js, which restores their defaults before the build writes the code cache
+export { SMALL_RUN_V8_FLAGS } from './wasm-tier.js';
 
 const rulesCommand: CommandRegistrar = (program, { io, setExit }) => {
   program

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Migration } from '../ir/types.js';
 import type { ParseCache } from './parse-cache.js';
 import { chooseParser } from './registry.js';
@@ -107,6 +106,8 @@ async function parseUncached(files: (SourceFile | undefined)[], options: ParseOp
   const wanted = shared.length ? workerCount(sharedChars) : 0;
   const script = wanted > 0 ? workerScript() : undefined;
   const workers = script ? wanted : 0;
+  // Loaded only for a run that starts workers (about 2 ms of start-up otherwise).
+  const { Worker } = workers > 0 ? await import('node:worker_threads') : { Worker: undefined };
   const unparsed = new Set(shared);
   const pending: Promise<void>[] = [];
   let next = 0;
@@ -117,7 +118,7 @@ async function parseUncached(files: (SourceFile | undefined)[], options: ParseOp
       new Promise<void>((resolve) => {
         // About the main thread's stack (workers get 4 MB by default), so a statement nested deep enough
         // to overflow the parser fails the same way whichever thread parses it.
-        const worker = new Worker(script!, { workerData: { options }, resourceLimits: { stackSizeMb: 1.5 } });
+        const worker = new Worker!(script!, { workerData: { options }, resourceLimits: { stackSizeMb: 1.5 } });
         // Two batches in flight: the worker has the next one while this thread, busy parsing, has not
         // yet read the worker's results.
         const inFlight: number[][] = [];
