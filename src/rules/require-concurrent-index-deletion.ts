@@ -1,5 +1,15 @@
 import type { Rule } from './types.js';
+import type { Migration, Operation } from '../ir/types.js';
+import { transactionCause } from './ban-concurrent-index-creation-in-transaction.js';
 import { opLock, tableName } from './support/helpers.js';
+
+/** How to leave the transaction the migration's tool runs it in (Kysely's Migrator, Alembic…), if any. */
+function outsideTheToolsTransaction(migration: Migration, op: Operation): string {
+  const mode = migration.transactionByDirection?.[op.direction] ?? migration.transaction;
+  if (mode !== 'wrapped' && mode !== 'implicit') return '';
+  const cause = transactionCause(migration, op, undefined);
+  return ` Here ${cause.reason}: ${cause.fix}.`;
+}
 
 export const requireConcurrentIndexDeletion: Rule = {
   meta: {
@@ -44,9 +54,10 @@ export const requireConcurrentIndexDeletion: Rule = {
           {
             lock: opLock(op, context),
             help:
-              risky.length > 1
+              (risky.length > 1
                 ? `Drop each index in its own statement: ${risky.map((ix) => `DROP INDEX CONCURRENTLY ${tableName(ix)};`).join(' ')} (outside a transaction block).`
-                : `Use DROP INDEX CONCURRENTLY${op.ifExists ? ' IF EXISTS' : ''} ${names}; outside a transaction block${op.cascade ? ' (CONCURRENTLY does not allow CASCADE: drop the dependent objects first)' : ''}.`,
+                : `Use DROP INDEX CONCURRENTLY${op.ifExists ? ' IF EXISTS' : ''} ${names}; outside a transaction block${op.cascade ? ' (CONCURRENTLY does not allow CASCADE: drop the dependent objects first)' : ''}.`) +
+              outsideTheToolsTransaction(context.migration, op),
           },
         );
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runRule, ruleTester } from '../helpers/rule-tester.js';
 import { requireConcurrentIndexDeletion } from '../../src/rules/require-concurrent-index-deletion.js';
+import { DEFAULT_OPTIONS, lintSources } from '../../src/linter.js';
 
 ruleTester(requireConcurrentIndexDeletion, {
   valid: [
@@ -60,5 +61,24 @@ describe('require-concurrent-index-deletion help', () => {
     expect(f?.help).toBe(
       'Use DROP INDEX CONCURRENTLY orders_status_idx; outside a transaction block (CONCURRENTLY does not allow CASCADE: drop the dependent objects first).',
     );
+  });
+});
+
+describe('require-concurrent-index-deletion help in a framework that runs migrations in a transaction', () => {
+  it("says how to leave that tool's transaction (Kysely's Migrator)", async () => {
+    const text = [
+      "import { Kysely } from 'kysely';",
+      'export async function up(db: Kysely<unknown>): Promise<void> {',
+      "  await db.schema.dropIndex('post_reply_parent_idx').execute();",
+      '}',
+      'export async function down(): Promise<void> {}',
+    ].join('\n');
+    const result = await lintSources(
+      [{ path: 'src/db/migrations/20230629T220835-drop-reply-index.ts', content: { ok: true, text } }],
+      { ...DEFAULT_OPTIONS, rules: { 'require-concurrent-index-deletion': 'error' } },
+    );
+    expect(result.findings.filter((f) => f.rule === 'require-concurrent-index-deletion').map((f) => f.help)).toEqual([
+      "Use DROP INDEX CONCURRENTLY post_reply_parent_idx; outside a transaction block. Here Kysely's Migrator runs each migration in a transaction on Postgres: run this migration with a Migrator created with `disableTransactions: true`.",
+    ]);
   });
 });
