@@ -167,15 +167,19 @@ export function reportIsCacheable(inputs: readonly SourceInput[], previous: read
 }
 
 export class StoredReports {
+  /** The cache directory (`--cache-location`). */
+  readonly location: string;
   readonly dir: string;
   /** The entry's file name: the options and the inputs' directories (see the header). */
-  private readonly name: string;
-  private readonly key: string;
+  readonly name: string;
+  /** What the stored report depends on, hashed (the output layer's key builds on it: stored-output.ts). */
+  readonly key: string;
   /** The inputs' texts by path (sources of the stored migrations). */
   private readonly texts: Map<string, string>;
 
   /** `inputs` must pass reportIsCacheable. */
   constructor(location: string, inputs: readonly SourceInput[], options: LinterOptions) {
+    this.location = location;
     this.dir = join(location, SUBDIR);
     this.texts = new Map(inputs.map((i) => [i.path, i.content.ok ? i.content.text : '']));
     const { cacheLocation: _location, cachedReport: _reuse, ...rest } = options;

@@ -94,7 +94,8 @@ export function expandArgument(argument: string, cwd: string, extensions: readon
   } catch {
     st = undefined;
   }
-  if (st) return { argument, kind: st.isDirectory() ? 'directory' : 'file', files: discoverFiles([path], extensions) };
+  if (st?.isDirectory()) return { argument, kind: 'directory', files: discoverFiles([path], extensions) };
+  if (st) return { argument, kind: 'file', files: [path] };
   if (!hasGlobMagic(argument)) throw new PathNotFoundError(path);
   const root = isAbsolute(argument) ? parse(argument).root : cwd;
   const pattern = isAbsolute(argument) ? argument.slice(root.length) : argument;
