@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { opendirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
 import { compileGlob, globBase, hasGlobMagic } from './glob.js';
 
 /** Directories a walk never enters (tools, VCS, build output). */
@@ -72,6 +72,55 @@ export function discoverFiles(paths: string[], extensions: readonly string[]): s
   return [...new Set(out)].sort(comparePaths);
 }
 
+/** What a path is, as far as choosing how to expand it goes. */
+export type PathKind = 'file' | 'directory';
+
+/** Below this many named paths in one directory, each is stat'ed; from it on, the directory is listed. */
+const LIST_FROM = 32;
+/** A listing reads at most this many entries per named path (a huge directory is not read whole for a few). */
+const ENTRIES_PER_PATH = 16;
+
+/**
+ * The kinds of many absolute paths at once (a hook or a shell glob names every migration file): one
+ * listing of each directory that holds many of them, instead of a stat each. A path the listings do
+ * not settle (a symbolic link, a name the listing spells otherwise, a directory listed only in part)
+ * is left out: its caller stats it.
+ */
+export function kindsOfPaths(paths: readonly string[]): Map<string, PathKind> {
+  const named = new Map<string, Set<string>>();
+  for (const p of paths) {
+    const dir = dirname(p);
+    let names = named.get(dir);
+    if (!names) named.set(dir, (names = new Set()));
+    names.add(basename(p));
+  }
+  const kinds = new Map<string, PathKind>();
+  for (const [dir, names] of named) {
+    if (names.size < LIST_FROM) continue;
+    let listing;
+    try {
+      listing = opendirSync(dir, { bufferSize: 1024 });
+    } catch {
+      continue;
+    }
+    try {
+      for (let read = 0, left = names.size; left > 0 && read < names.size * ENTRIES_PER_PATH; read++) {
+        const e = listing.readSync();
+        if (!e) break;
+        if (!names.has(e.name) || e.isSymbolicLink()) continue;
+        // as a stat: anything but a directory is a file here (reading refuses FIFOs and devices)
+        kinds.set(join(dir, e.name), e.isDirectory() ? 'directory' : 'file');
+        left--;
+      }
+    } catch {
+      // unreadable midway: the rest are stat'ed
+    } finally {
+      listing.closeSync();
+    }
+  }
+  return kinds;
+}
+
 /** What one command-line path argument named, and the files it gave. */
 export interface ExpandedArgument {
   argument: string;
@@ -84,18 +133,25 @@ export interface ExpandedArgument {
  * (`'db/migrations/*.sql'`, quoted so the shell leaves it alone) matched against the files under its fixed
  * leading directories, relative to `cwd`; a pattern that matches a directory covers its files. An
  * existing path wins over a pattern (a file may be named `[id].sql`). Throws PathNotFoundError
- * for a path that is neither.
+ * for a path that is neither. `kinds` (kindsOfPaths) spares the stat of the paths it knows.
  */
-export function expandArgument(argument: string, cwd: string, extensions: readonly string[]): ExpandedArgument {
+export function expandArgument(
+  argument: string,
+  cwd: string,
+  extensions: readonly string[],
+  kinds?: ReadonlyMap<string, PathKind>,
+): ExpandedArgument {
   const path = resolve(cwd, argument);
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    st = undefined;
+  let kind = kinds?.get(path);
+  if (kind === undefined) {
+    try {
+      kind = statSync(path).isDirectory() ? 'directory' : 'file';
+    } catch {
+      // not an existing path: a pattern
+    }
   }
-  if (st?.isDirectory()) return { argument, kind: 'directory', files: discoverFiles([path], extensions) };
-  if (st) return { argument, kind: 'file', files: [path] };
+  if (kind === 'directory') return { argument, kind, files: discoverFiles([path], extensions) };
+  if (kind === 'file') return { argument, kind, files: [path] };
   if (!hasGlobMagic(argument)) throw new PathNotFoundError(path);
   const root = isAbsolute(argument) ? parse(argument).root : cwd;
   const pattern = isAbsolute(argument) ? argument.slice(root.length) : argument;
