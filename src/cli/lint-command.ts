@@ -10,11 +10,11 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
-  comparePaths,
   type ExpandedArgument,
   expandArgument,
   kindsOfPaths,
   PathNotFoundError,
+  sortPaths,
 } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { DEFAULT_PG_VERSION, lintSources, type PreviousVersion, type SourceInput, storedReportsOf } from '../linter.js';
@@ -488,7 +488,7 @@ function selectFiles(
       );
   }
   if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
-  return { files: [...kept].sort(comparePaths), named, skippedBySelection };
+  return { files: sortPaths([...kept]), named, skippedBySelection };
 }
 
 /**

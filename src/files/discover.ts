@@ -26,6 +26,53 @@ export function comparePaths(a: string, b: string): number {
   return collator.compare(a, b);
 }
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** Runs of digits longer than this are left to the collator (ICU splits very long ones). */
+const MAX_RUN = 30;
+
+/**
+ * Whether `a` comes before `b` by the number they first differ in: ASCII paths alike up to a run of
+ * digits whose values differ (`…/0009_x.sql`, `…/0010_y.sql`; `V10__a`, `V100__b`). The numeric collation weighs such a run
+ * by its value, and the text before it is the same in both, so the pair is ordered by the values
+ * whatever follows. False when that does not decide the pair (the collator must).
+ */
+function beforeByNumber(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === a.length && i === b.length) return false;
+  let start = i;
+  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
+  // the first difference is in a run of digits of both (`9_` and `10`, `10_` and `100`)
+  const digitAt = (s: string) => i < s.length && isDigit(s.charCodeAt(i));
+  if (start === i ? !digitAt(a) || !digitAt(b) : !digitAt(a) && !digitAt(b)) return false;
+  for (const s of [a, b]) for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0x7f) return false;
+  const digits = (s: string) => {
+    let end = start;
+    while (end < s.length && isDigit(s.charCodeAt(end))) end++;
+    return end - start > MAX_RUN ? undefined : s.slice(start, end).replace(/^0+/, '');
+  };
+  const x = digits(a);
+  const y = digits(b);
+  if (x === undefined || y === undefined) return false;
+  return x.length < y.length || (x.length === y.length && x < y);
+}
+
+/** Whether each path comes before the next by the number they first differ in (see beforeByNumber). */
+export function inNumberOrder(paths: readonly string[]): boolean {
+  for (let k = 1; k < paths.length; k++) if (!beforeByNumber(paths[k - 1]!, paths[k]!)) return false;
+  return true;
+}
+
+/**
+ * Sorts paths in comparePaths order. Paths already in that order by their numbers (the usual migration
+ * names, listed in order by a shell glob or a directory walk) are left as they are, without creating
+ * the collator — a noticeable part of an unchanged run (`--cache`).
+ */
+export function sortPaths(paths: string[]): string[] {
+  return inNumberOrder(paths) ? paths : paths.sort(comparePaths);
+}
+
 /** Whether a file name is one a directory walk picks up: it ends with one of `extensions` (type declarations excepted). */
 export function hasMigrationExtension(name: string, extensions: readonly string[]): boolean {
   const lower = name.toLowerCase();
@@ -69,7 +116,7 @@ export function discoverFiles(paths: string[], extensions: readonly string[]): s
     if (st.isDirectory()) walkDirectory(p, extensions, out);
     else out.push(p);
   }
-  return [...new Set(out)].sort(comparePaths);
+  return sortPaths([...new Set(out)]);
 }
 
 /** What a path is, as far as choosing how to expand it goes. */
@@ -164,5 +211,5 @@ export function expandArgument(
     // the fixed part does not exist: the pattern matches nothing
   }
   const files = candidates.filter((f) => glob.test(relative(root, f).split('\\').join('/')));
-  return { argument, kind: 'pattern', files: files.sort(comparePaths) };
+  return { argument, kind: 'pattern', files: sortPaths(files) };
 }
