@@ -9,13 +9,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import {
-  type ExpandedArgument,
-  expandArgument,
-  kindsOfPaths,
-  PathNotFoundError,
-  sortPaths,
-} from '../files/discover.js';
+import { type ExpandedArgument, expandArgument, PathNotFoundError, sortPaths } from '../files/discover.js';
 import { decodeSource, readSource } from '../files/read.js';
 import { DEFAULT_PG_VERSION, lintSources, type PreviousVersion, type SourceInput, storedReportsOf } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
@@ -446,11 +440,10 @@ function selectFiles(
 ): Selection {
   const show = (p: string) => relative(cwd, p) || p;
   const expanded: ExpandedArgument[] = [];
-  const kinds = kindsOfPaths(paths.filter((p) => p !== '-').map((p) => resolve(cwd, p)));
   for (const p of paths) {
     if (p === '-') continue;
     try {
-      expanded.push(expandArgument(p, cwd, EXTENSIONS, kinds));
+      expanded.push(expandArgument(p, cwd, EXTENSIONS));
     } catch (e) {
       if (e instanceof PathNotFoundError) throw new UsageError(`no such file or directory: ${show(e.message)}`);
       if (e instanceof GlobSyntaxError) throw new UsageError(`invalid glob pattern ${p}: ${e.message}`);

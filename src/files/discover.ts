@@ -1,5 +1,5 @@
-import { opendirSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, parse, relative, resolve } from 'node:path';
 import { compileGlob, globBase, hasGlobMagic } from './glob.js';
 
 /** Directories a walk never enters (tools, VCS, build output). */
@@ -26,41 +26,40 @@ export function comparePaths(a: string, b: string): number {
   return collator.compare(a, b);
 }
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
+/** Splits a path into text and runs of ASCII digits: the runs at the odd indexes. */
+const DIGIT_RUNS = /([0-9]+)/;
+const NOT_ASCII = /[^ -~]/; // outside printable ASCII (a path with a control character goes to the collator too)
 /** Runs of digits longer than this are left to the collator (ICU splits very long ones). */
 const MAX_RUN = 30;
 
 /**
- * Whether `a` comes before `b` by the number they first differ in: ASCII paths alike up to a run of
- * digits whose values differ (`…/0009_x.sql`, `…/0010_y.sql`; `V10__a`, `V100__b`). The numeric collation weighs such a run
- * by its value, and the text before it is the same in both, so the pair is ordered by the values
- * whatever follows. False when that does not decide the pair (the collator must).
+ * Whether a path comes before the next by the number they first differ in: ASCII paths alike up to a
+ * run of digits whose values differ (`…/0009_x.sql`, `…/0010_y.sql`; `V10__a`, `V100__b`). The numeric
+ * collation weighs such a run by its value, and the text before it is the same in both, so the pair
+ * is ordered by the values whatever follows. `a` and `b` are the paths split by DIGIT_RUNS.
  */
-function beforeByNumber(a: string, b: string): boolean {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i === a.length && i === b.length) return false;
-  let start = i;
-  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
-  // the first difference is in a run of digits of both (`9_` and `10`, `10_` and `100`)
-  const digitAt = (s: string) => i < s.length && isDigit(s.charCodeAt(i));
-  if (start === i ? !digitAt(a) || !digitAt(b) : !digitAt(a) && !digitAt(b)) return false;
-  for (const s of [a, b]) for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0x7f) return false;
-  const digits = (s: string) => {
-    let end = start;
-    while (end < s.length && isDigit(s.charCodeAt(end))) end++;
-    return end - start > MAX_RUN ? undefined : s.slice(start, end).replace(/^0+/, '');
-  };
-  const x = digits(a);
-  const y = digits(b);
-  if (x === undefined || y === undefined) return false;
+function beforeByNumber(a: readonly string[], b: readonly string[]): boolean {
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  // alike up to a text, or one ends where the other goes on: the collator decides
+  if (k % 2 === 0 || k >= a.length || k >= b.length) return false;
+  const x = a[k]!.replace(/^0+/, '');
+  const y = b[k]!.replace(/^0+/, '');
+  if (x.length > MAX_RUN || y.length > MAX_RUN) return false;
   return x.length < y.length || (x.length === y.length && x < y);
 }
 
 /** Whether each path comes before the next by the number they first differ in (see beforeByNumber). */
 export function inNumberOrder(paths: readonly string[]): boolean {
-  for (let k = 1; k < paths.length; k++) if (!beforeByNumber(paths[k - 1]!, paths[k]!)) return false;
+  // (native string operations only: this runs once per run, before the JIT has warmed up)
+  let previous: string[] | undefined;
+  for (const path of paths) {
+    // a non-ASCII digit continues a run for the collator
+    if (NOT_ASCII.test(path)) return false;
+    const split = path.split(DIGIT_RUNS);
+    if (previous && !beforeByNumber(previous, split)) return false;
+    previous = split;
+  }
   return true;
 }
 
@@ -119,55 +118,6 @@ export function discoverFiles(paths: string[], extensions: readonly string[]): s
   return sortPaths([...new Set(out)]);
 }
 
-/** What a path is, as far as choosing how to expand it goes. */
-export type PathKind = 'file' | 'directory';
-
-/** Below this many named paths in one directory, each is stat'ed; from it on, the directory is listed. */
-const LIST_FROM = 32;
-/** A listing reads at most this many entries per named path (a huge directory is not read whole for a few). */
-const ENTRIES_PER_PATH = 16;
-
-/**
- * The kinds of many absolute paths at once (a hook or a shell glob names every migration file): one
- * listing of each directory that holds many of them, instead of a stat each. A path the listings do
- * not settle (a symbolic link, a name the listing spells otherwise, a directory listed only in part)
- * is left out: its caller stats it.
- */
-export function kindsOfPaths(paths: readonly string[]): Map<string, PathKind> {
-  const named = new Map<string, Set<string>>();
-  for (const p of paths) {
-    const dir = dirname(p);
-    let names = named.get(dir);
-    if (!names) named.set(dir, (names = new Set()));
-    names.add(basename(p));
-  }
-  const kinds = new Map<string, PathKind>();
-  for (const [dir, names] of named) {
-    if (names.size < LIST_FROM) continue;
-    let listing;
-    try {
-      listing = opendirSync(dir, { bufferSize: 1024 });
-    } catch {
-      continue;
-    }
-    try {
-      for (let read = 0, left = names.size; left > 0 && read < names.size * ENTRIES_PER_PATH; read++) {
-        const e = listing.readSync();
-        if (!e) break;
-        if (!names.has(e.name) || e.isSymbolicLink()) continue;
-        // as a stat: anything but a directory is a file here (reading refuses FIFOs and devices)
-        kinds.set(join(dir, e.name), e.isDirectory() ? 'directory' : 'file');
-        left--;
-      }
-    } catch {
-      // unreadable midway: the rest are stat'ed
-    } finally {
-      listing.closeSync();
-    }
-  }
-  return kinds;
-}
-
 /** What one command-line path argument named, and the files it gave. */
 export interface ExpandedArgument {
   argument: string;
@@ -180,25 +130,18 @@ export interface ExpandedArgument {
  * (`'db/migrations/*.sql'`, quoted so the shell leaves it alone) matched against the files under its fixed
  * leading directories, relative to `cwd`; a pattern that matches a directory covers its files. An
  * existing path wins over a pattern (a file may be named `[id].sql`). Throws PathNotFoundError
- * for a path that is neither. `kinds` (kindsOfPaths) spares the stat of the paths it knows.
+ * for a path that is neither.
  */
-export function expandArgument(
-  argument: string,
-  cwd: string,
-  extensions: readonly string[],
-  kinds?: ReadonlyMap<string, PathKind>,
-): ExpandedArgument {
+export function expandArgument(argument: string, cwd: string, extensions: readonly string[]): ExpandedArgument {
   const path = resolve(cwd, argument);
-  let kind = kinds?.get(path);
-  if (kind === undefined) {
-    try {
-      kind = statSync(path).isDirectory() ? 'directory' : 'file';
-    } catch {
-      // not an existing path: a pattern
-    }
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
   }
-  if (kind === 'directory') return { argument, kind, files: discoverFiles([path], extensions) };
-  if (kind === 'file') return { argument, kind, files: [path] };
+  if (st?.isDirectory()) return { argument, kind: 'directory', files: discoverFiles([path], extensions) };
+  if (st) return { argument, kind: 'file', files: [path] };
   if (!hasGlobMagic(argument)) throw new PathNotFoundError(path);
   const root = isAbsolute(argument) ? parse(argument).root : cwd;
   const pattern = isAbsolute(argument) ? argument.slice(root.length) : argument;
