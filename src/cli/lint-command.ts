@@ -10,7 +10,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { type ExpandedArgument, expandArgument, PathNotFoundError, sortPaths } from '../files/discover.js';
-import { decodeSource, readSource } from '../files/read.js';
+import { decodeSource, readNamedPath, readSource, type ReadResult } from '../files/read.js';
 import { DEFAULT_PG_VERSION, lintSources, type PreviousVersion, type SourceInput, storedReportsOf } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
@@ -228,14 +228,14 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   if (flags.skipNonMigrations) {
     // Hooks pass every changed file; the ones no migration format reads are not this tool's business.
     files = files.filter((f) => {
-      const content = readSource(f);
+      const content = selection.texts.get(f) ?? readSource(f);
       const isMigration = !content.ok || chooseParser({ path: f, text: content.text }, options.framework) !== undefined;
       if (!isMigration) skippedBySelection.push({ path: f, reason: 'not a migration: no migration format reads it' });
       return isMigration;
     });
   }
   for (const f of files) {
-    const input: SourceInput = { path: f, content: readSource(f) };
+    const input: SourceInput = { path: f, content: selection.texts.get(f) ?? readSource(f) };
     if (named.has(f)) input.explicit = true;
     if (changed && !changed.has(realPath(f))) input.contextOnly = true;
     inputs.push(input);
@@ -425,6 +425,8 @@ interface Selection {
   named: Set<string>;
   /** Named files the config's include/exclude leaves out, with the reason. */
   skippedBySelection: { path: string; reason: string }[];
+  /** What reading the named files gave (read while telling them from directories). */
+  texts: ReadonlyMap<string, ReadResult>;
 }
 
 /**
@@ -440,8 +442,17 @@ function selectFiles(
 ): Selection {
   const show = (p: string) => relative(cwd, p) || p;
   const expanded: ExpandedArgument[] = [];
+  const texts = new Map<string, ReadResult>();
   for (const p of paths) {
     if (p === '-') continue;
+    // a named file is read now, which tells it from a directory (a stat less for each)
+    const path = resolve(cwd, p);
+    const read = readNamedPath(path);
+    if (read !== undefined && read !== 'directory') {
+      texts.set(path, read);
+      expanded.push({ argument: p, kind: 'file', files: [path] });
+      continue;
+    }
     try {
       expanded.push(expandArgument(p, cwd, EXTENSIONS));
     } catch (e) {
@@ -481,7 +492,7 @@ function selectFiles(
       );
   }
   if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
-  return { files: sortPaths([...kept]), named, skippedBySelection };
+  return { files: sortPaths([...kept]), named, skippedBySelection, texts };
 }
 
 /**
