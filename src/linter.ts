@@ -71,24 +71,36 @@ export function parseOptionsOf(options: LinterOptions): ParseOptions {
   return { assumeInTransaction: options.assumeInTransaction, framework: options.framework, dialect: options.dialect };
 }
 
+/**
+ * The stored reports of a run (`--cache`, src/cache/lint-results.ts), when its report can be stored and
+ * reused: the CLI builds them before linting, since its stored output's key builds on theirs.
+ */
+export function storedReportsOf(
+  inputs: readonly SourceInput[],
+  options: LinterOptions,
+  previous: readonly PreviousVersion[] = [],
+): StoredReports | undefined {
+  return options.cacheLocation !== undefined && options.cachedReport !== false && reportIsCacheable(inputs, previous)
+    ? new StoredReports(options.cacheLocation, inputs, options)
+    : undefined;
+}
+
+/**
+ * `reports`: the run's stored reports (storedReportsOf), when the caller has built them for these
+ * inputs and options.
+ */
 export async function lintSources(
   inputs: SourceInput[],
   options: LinterOptions = DEFAULT_OPTIONS,
   previous: readonly PreviousVersion[] = [],
   memory?: MemoryParseCache,
+  reports: StoredReports | undefined = memory ? undefined : storedReportsOf(inputs, options, previous),
 ): Promise<LintResult> {
   const files = inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined));
   const parseOptions = parseOptionsOf(options);
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
   // An unchanged run prints its stored report: nothing parsed, linted or read from the parse cache.
   // (The language server keeps its IR in memory and lints on every keystroke: it has no use for it.)
-  const reports =
-    options.cacheLocation !== undefined &&
-    options.cachedReport !== false &&
-    !memory &&
-    reportIsCacheable(inputs, previous)
-      ? new StoredReports(options.cacheLocation, inputs, options)
-      : undefined;
   const stored = reports?.get();
   if (stored?.result) return { ...stored.result, cache: { hits: 0, misses: 0, rejected: 0, report: stored.status } };
   const parsed = memory

@@ -86,11 +86,13 @@ function project(): string {
 const FILES = 5;
 
 /**
- * Removes the stored reports (src/cache/lint-results.ts, test/report-cache.test.ts): an unchanged run is
- * served by its stored report without reading a parse entry, so a test of the parse entries themselves
- * removes it first.
+ * Removes the stored reports and outputs (src/cache/lint-results.ts, stored-output.ts,
+ * test/report-cache.test.ts): an unchanged run is served by either without reading a parse entry, so a
+ * test of the parse entries themselves removes them first.
  */
-const forgetReports = (location: string) => rmSync(join(location, 'results-v1'), { recursive: true, force: true });
+const forgetReports = (location: string) => {
+  for (const layer of ['results-v1', 'output-v1']) rmSync(join(location, layer), { recursive: true, force: true });
+};
 
 const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')) : []);
 

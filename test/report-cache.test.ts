@@ -60,6 +60,7 @@ beforeEach(() => {
 const LOCATION = join('node_modules', '.cache', 'migration-lint');
 const REPORTS = join(LOCATION, 'results-v1');
 const PARSED = join(LOCATION, 'parse-v2');
+const OUTPUTS = join(LOCATION, 'output-v1');
 
 /** Two migration sets (plain SQL, Knex) with findings, an unknown Knex call and a file that is not a migration. */
 function project(): string {
@@ -346,6 +347,8 @@ describe('the stored report', () => {
     ];
     for (const [k, content] of damaged.entries()) {
       writeFileSync(path, content);
+      // the stored output would serve the run without reading the findings (its own tests are below)
+      rmSync(join(dir, OUTPUTS), { recursive: true, force: true });
       linted.runs = 0;
       const run = await cli(['--cache', ...json, 'db'], dir);
       expect(linted.runs, `case ${k}`).toBe(1);
@@ -439,4 +442,189 @@ describe('the stored report', () => {
     expect(linted.runs).toBe(0);
     expect(readdirSync(join(dir, REPORTS))).toHaveLength(1);
   });
+});
+
+/**
+ * The output layer (src/cache/stored-output.ts): an unchanged run writes the bytes it printed before,
+ * without decoding findings or running a reporter. What it must never do is print another run's output:
+ * each case compares with an uncached run of the same command.
+ */
+describe('the stored output', () => {
+  const outputs = (dir: string) => (existsSync(join(dir, OUTPUTS)) ? readdirSync(join(dir, OUTPUTS)) : []);
+  /** Only the output layer can serve the next run: the stored findings and parses are gone. */
+  const keepOnlyOutputs = (dir: string) => {
+    rmSync(join(dir, REPORTS), { recursive: true, force: true });
+    rmSync(join(dir, PARSED), { recursive: true, force: true });
+  };
+
+  it('serves every format byte for byte as an uncached run prints it, with its exit code under each --fail-on', async () => {
+    const dir = project();
+    // non-ASCII in a finding's code frame and message
+    writeFiles(dir, { 'db/sql/004_größe.sql': 'ALTER TABLE users ADD COLUMN "größe" int NOT NULL; -- ½ done\n' });
+    for (const format of ['json', 'text', 'sarif', 'github', 'gitlab']) {
+      const args = ['--format', format, '--verbose', 'db'];
+      const codes = new Set<number>();
+      for (const failOn of ['error', 'warning', 'never']) {
+        const uncached = await cli([...args, '--fail-on', failOn], dir);
+        expect(uncached.stdout, format).toMatch(/größe|gr%C3%B6%C3%9Fe/);
+        await cli(['--cache', ...args, '--fail-on', failOn], dir);
+        keepOnlyOutputs(dir);
+        linted.runs = 0;
+        parsed.length = 0;
+        const warm = await cli(['--cache', ...args, '--fail-on', failOn], dir);
+        expect([parsed, linted.runs], `${format} ${failOn}`).toEqual([[], 0]);
+        expect(warm.stdout, `${format} ${failOn}`).toBe(uncached.stdout);
+        expect(warm.code, `${format} ${failOn}`).toBe(uncached.code);
+        expect(withoutNote(warm.stderr)).toBe(uncached.stderr);
+        expect(cacheNote(warm.stderr)).toContain('the stored report reused, nothing parsed');
+        codes.add(warm.code);
+      }
+      expect([...codes].sort(), format).toEqual([0, 1]); // the --fail-on levels really differ on this project
+    }
+    // one entry per format
+    expect(outputs(dir)).toHaveLength(5);
+  });
+
+  it('is not served when what the reporter prints changes: --verbose, colour, hyperlinks, directory, CI root, skipped files, version', async () => {
+    const dir = project();
+    writeFiles(dir, { 'migration-lint.config.json': JSON.stringify({ exclude: ['**/knexfile.js'] }) });
+    const location = ['--cache-location', join(dir, 'lint-cache')];
+    const knexfile = join('db', 'knex', 'knexfile.js');
+    const sqlFiles = ['001_users.sql', '002_index.sql', '003_not_null.sql'].map((f) => join('db', 'sql', f));
+    type Run = [args: string[], cwd: string, env?: Record<string, string>];
+    const abs = ['--config', join(dir, 'migration-lint.config.json'), join(dir, 'db')];
+    // pairs of runs that differ in one thing only: the first one's output is stored, the second's is another
+    const pairs: [string, Run, Run][] = [
+      ['--verbose', [['db'], dir], [['--verbose', 'db'], dir]],
+      ['--color', [['db'], dir], [['--color', 'db'], dir]],
+      ['hyperlinks', [['db'], dir], [['db'], dir, { FORCE_HYPERLINK: '1' }]],
+      ['the directory', [abs, dir], [abs, join(dir, 'db')]],
+      [
+        'the CI root',
+        [['--format', 'github', 'db'], dir],
+        [['--format', 'github', 'db'], dir, { GITHUB_WORKSPACE: join(dir, '..') }],
+      ],
+      // the same inputs; a named file the config leaves out is listed as skipped
+      ['a skipped file', [['--format', 'json', ...sqlFiles], dir], [['--format', 'json', ...sqlFiles, knexfile], dir]],
+    ];
+    const cached = ([args, cwd, env = {}]: Run) => cli(['--cache', ...location, ...args], cwd, '', { env });
+    for (const [what, stored, other] of pairs) {
+      const expected = await cli(other[0], other[1], '', { env: other[2] ?? {} });
+      expect(expected.stdout, what).not.toBe((await cli(stored[0], stored[1], '', { env: stored[2] ?? {} })).stdout);
+      await cached(stored);
+      await cached(stored);
+      for (const round of ['stored', 'served']) {
+        linted.runs = 0;
+        const run = await cached(other);
+        expect(run.stdout, `${what}, ${round}`).toBe(expected.stdout);
+        expect(withoutNote(run.stderr), `${what}, ${round}`).toBe(expected.stderr);
+        if (round === 'served') expect(linted.runs, what).toBe(0);
+      }
+    }
+    // a new release prints its own version (SARIF names the tool's)
+    await cached([['--format', 'sarif', 'db'], dir]);
+    const before = version.current;
+    try {
+      version.current = '99.0.0';
+      const uncached = await cli(['--format', 'sarif', 'db'], dir);
+      expect(uncached.stdout).toContain('99.0.0');
+      expect((await cached([['--format', 'sarif', 'db'], dir])).stdout).toBe(uncached.stdout);
+    } finally {
+      version.current = before;
+    }
+  });
+
+  it('ignores and rewrites a damaged, truncated or foreign entry', async () => {
+    const dir = project();
+    const other = project();
+    const args = ['--format', 'json', '--fail-on', 'warning', 'db'];
+    const uncached = await cli(args, dir);
+    expect(uncached.code).toBe(1);
+    await cli(['--cache', ...args], dir);
+    await cli(['--cache', '--format', 'json', 'db/sql'], other); // another run's output, in its own cache
+    const [name] = outputs(dir);
+    const path = join(dir, OUTPUTS, name!);
+    const good = readFileSync(path);
+    const newline = good.indexOf(0x0a);
+    const header = JSON.parse(good.toString('latin1', 0, newline)) as Record<string, unknown>;
+    const body = good.subarray(newline + 1);
+    const withHeader = (h: Record<string, unknown>, b: Buffer = body) =>
+      Buffer.concat([Buffer.from(`${JSON.stringify(h)}\n`), b]);
+    const flipped = Buffer.from(body);
+    flipped.writeUInt8(flipped.readUInt8(flipped.length >> 1) ^ 0x20, flipped.length >> 1); // the same length
+    const damaged: [string, Buffer][] = [
+      ['empty', Buffer.alloc(0)],
+      ['no header', body],
+      ['header not JSON', Buffer.concat([Buffer.from('{"key":\n'), body])],
+      ['truncated', good.subarray(0, good.length >> 1)],
+      ['a byte changed', Buffer.concat([good.subarray(0, newline + 1), flipped])],
+      ['errors and warnings changed', withHeader({ ...header, errors: 0, warnings: 0 })],
+      [
+        'length changed to match',
+        withHeader({ ...header, bytes: body.length >> 1 }, body.subarray(0, body.length >> 1)),
+      ],
+      ['another run', readFileSync(join(other, OUTPUTS, outputs(other)[0]!))],
+    ];
+    for (const [what, content] of damaged) {
+      writeFileSync(path, content);
+      keepOnlyOutputs(dir);
+      linted.runs = 0;
+      const run = await cli(['--cache', ...args], dir);
+      expect(linted.runs, what).toBe(1); // not served: linted again
+      expect(run.stdout, what).toBe(uncached.stdout);
+      expect(run.code, what).toBe(1);
+      expect(readFileSync(path).equals(good), `${what}: rewritten`).toBe(true);
+    }
+    keepOnlyOutputs(dir);
+    linted.runs = 0;
+    expect((await cli(['--cache', ...args], dir)).stdout).toBe(uncached.stdout);
+    expect(linted.runs).toBe(0);
+  });
+
+  it('is not used by runs whose output depends on more than the findings: --baseline, --write-baseline, --sarif-file', async () => {
+    const dir = project();
+    const args = ['--format', 'json', 'db'];
+    writeFiles(dir, { 'db/sql/004_drop.sql': 'ALTER TABLE users DROP COLUMN email;\n' });
+    await cli(['--write-baseline', 'baseline.json', 'db'], dir);
+    writeFileSync(
+      join(dir, 'db/sql/004_drop.sql'),
+      'ALTER TABLE users DROP COLUMN email;\nALTER TABLE users ADD COLUMN x int NOT NULL;\n',
+    );
+    const withBaseline = await cli([...args, '--baseline', 'baseline.json'], dir);
+    await cli(['--cache', ...args], dir);
+    await cli(['--cache', ...args], dir);
+    const full = await cli(args, dir);
+    expect(findingsOf(withBaseline).length).toBeLessThan(findingsOf(full).length);
+    expect((await cli(['--cache', ...args, '--baseline', 'baseline.json'], dir)).stdout).toBe(withBaseline.stdout);
+    const written = await cli(['--cache', ...args, '--write-baseline', 'again.json'], dir);
+    expect([written.code, existsSync(join(dir, 'again.json'))]).toEqual([0, true]);
+    expect(written.stderr).toContain('wrote');
+    for (const run of ['first', 'second']) {
+      rmSync(join(dir, 'report.sarif'), { force: true });
+      await cli(['--cache', ...args, '--sarif-file', 'report.sarif'], dir);
+      expect(readFileSync(join(dir, 'report.sarif'), 'utf8'), run).toContain('"version": "2.1.0"');
+    }
+    expect(outputs(dir)).toHaveLength(1); // only the plain JSON run's
+  });
+
+  it.runIf(existsSync(join(REPO_ROOT, 'dist', 'cache', 'stored-output.js')))(
+    'the built command line writes the stored bytes as an uncached run does',
+    () => {
+      const dir = project();
+      writeFiles(dir, { 'db/sql/004_größe.sql': 'ALTER TABLE users ADD COLUMN "größe" int NOT NULL; -- ½ done\n' });
+      const bin = join(REPO_ROOT, 'bin', 'migration-lint.js');
+      const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir });
+      for (const format of ['json', 'text']) {
+        const uncached = run(['--format', format, 'db']);
+        run(['--cache', '--format', format, 'db']);
+        keepOnlyOutputs(dir);
+        const warm = run(['--cache', '--format', format, 'db']);
+        expect(outputs(dir).length, format).toBeGreaterThan(0);
+        expect(existsSync(join(dir, REPORTS)), `${format}: served by the output layer`).toBe(false);
+        expect(warm.stdout.equals(uncached.stdout), format).toBe(true);
+        expect(warm.stdout.includes(Buffer.from('größe')), format).toBe(true);
+        expect([warm.status, warm.stderr.toString()]).toEqual([uncached.status, uncached.stderr.toString()]);
+      }
+    },
+  );
 });

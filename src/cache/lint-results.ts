@@ -167,33 +167,49 @@ export function reportIsCacheable(inputs: readonly SourceInput[], previous: read
 }
 
 export class StoredReports {
+  /** The cache directory (`--cache-location`). */
+  readonly location: string;
   readonly dir: string;
   /** The entry's file name: the options and the inputs' directories (see the header). */
-  private readonly name: string;
-  private readonly key: string;
-  /** The inputs' texts by path (sources of the stored migrations). */
-  private readonly texts: Map<string, string>;
+  readonly name: string;
+  /** What the stored report depends on, hashed (the output layer's key builds on it: stored-output.ts). */
+  readonly key: string;
+  private readonly inputs: readonly SourceInput[];
+  private textsByPath: Map<string, string> | undefined;
+  /** The inputs' texts by path (sources of the stored migrations): made when an entry is read or written. */
+  private get texts(): Map<string, string> {
+    return (this.textsByPath ??= new Map(this.inputs.map((i) => [i.path, i.content.ok ? i.content.text : ''])));
+  }
 
   /** `inputs` must pass reportIsCacheable. */
   constructor(location: string, inputs: readonly SourceInput[], options: LinterOptions) {
+    this.location = location;
     this.dir = join(location, SUBDIR);
-    this.texts = new Map(inputs.map((i) => [i.path, i.content.ok ? i.content.text : '']));
+    this.inputs = inputs;
     const { cacheLocation: _location, cachedReport: _reuse, ...rest } = options;
     const settings = JSON.stringify(
       Object.entries({ ...rest, cwd: options.cwd ?? process.cwd() }).sort(([a], [b]) => (a < b ? -1 : 1)),
     );
-    const dirs = [...new Set(inputs.map((i) => dirname(i.path)))].sort();
+    // each directory once, with whether it holds SQL and Python files (a history is mostly one directory)
+    const sqlDirs = new Set<string>();
+    const pyDirs = new Set<string>();
+    const seen = new Set<string>();
+    for (const { path } of inputs) {
+      const dir = dirname(path);
+      seen.add(dir);
+      if (/\.sql$/i.test(path)) sqlDirs.add(dir);
+      else if (/\.py$/i.test(path)) pyDirs.add(dir);
+    }
+    const dirs = [...seen].sort();
     // Without the version: a new release replaces the previous release's entry instead of adding one.
     this.name = `${sha256(`${settings}\0${dirs.join('\0')}`).slice(0, 32)}.json`;
     // drizzle-kit's journal beside SQL files, and a Cargo.toml naming sqlx above them, decide their format
     // (node-platform.ts probes both)
     const journals = dirs
-      .filter((d) => inputs.some((i) => dirname(i.path) === d && i.path.toLowerCase().endsWith('.sql')))
+      .filter((d) => sqlDirs.has(d))
       .map((d) => `${existsSync(join(d, 'meta', '_journal.json')) ? 1 : 0}${sqlxProjectAt(resolve(d)) ? 1 : 0}`);
     // and Alembic's env.py decides how the revisions of the versions directory below it run
-    const envs = dirs
-      .filter((d) => inputs.some((i) => dirname(i.path) === d && i.path.toLowerCase().endsWith('.py')))
-      .map((d) => alembicEnvFact(join(d, 'revision.py'), new Map()));
+    const envs = dirs.filter((d) => pyDirs.has(d)).map((d) => alembicEnvFact(join(d, 'revision.py'), new Map()));
     const hash = createHash('sha256').update(JSON.stringify([SCHEMA, VERSION, settings, journals, envs]));
     for (const input of inputs)
       hash.update(`\0${input.explicit ? 1 : 0}${input.path}\0`).update(input.content.ok ? input.content.text : '');

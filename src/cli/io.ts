@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIO {
   stdout: (s: string) => void;
+  /** Writes bytes as they are (a stored report, `--cache`); without it they go to `stdout` as UTF-8 text. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<Buffer>;
   cwd: string;

@@ -9,15 +9,16 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { comparePaths, type ExpandedArgument, expandArgument, PathNotFoundError } from '../files/discover.js';
-import { decodeSource, readSource } from '../files/read.js';
-import { DEFAULT_PG_VERSION, lintSources, type PreviousVersion, type SourceInput } from '../linter.js';
+import { type ExpandedArgument, expandArgument, PathNotFoundError, sortPaths } from '../files/discover.js';
+import { decodeSource, readNamedPath, readSource, type ReadResult } from '../files/read.js';
+import { DEFAULT_PG_VERSION, lintSources, type PreviousVersion, type SourceInput, storedReportsOf } from '../linter.js';
 import { chooseParser, EXTENSIONS } from '../parsers/registry.js';
 import { ACCEPTED_RULE_IDS } from '../rules/index.js';
 import type { MigrationFormat } from '../ir/types.js';
 import type { Finding } from '../engine/types.js';
 import { REPORT_FORMATS, REPORTER_LOADERS, ROOT_RELATIVE_FORMATS } from '../report/index.js';
 import type { ReportInput } from '../report/types.js';
+import { StoredOutputs } from '../cache/stored-output.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_CACHE_LOCATION } from '../parsers/parse-cache.js';
 import { ConfigError, findConfig, type LoadedConfig, loadConfigFile, PACKAGE_JSON_KEY } from '../config/load.js';
@@ -111,24 +112,39 @@ function previousVersions(
   return out;
 }
 
+/** V8's settings for the run's size (src/cli/wasm-tier.ts, src/cli/large-run.ts): before the parser's WASM compiles. */
+function tuneV8ForRunSize(files: readonly string[]): void {
+  if (smallRun(files)) keepWasmOnBaselineTier();
+  else keepMemoryLowForLargeRun();
+}
+
 /** Whether findings make the run fail under `--fail-on`. */
 export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
   if (failOn === 'never') return false;
   return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
 }
 
-/** Writes a report given in pieces, in writes of about 64 KB. */
-function writeChunks(io: CliIO, chunks: Iterable<string>): void {
+/** Whether findings of these counts make the run fail under `--fail-on` (as failsOn). */
+function countsFailOn({ errors, warnings }: { errors: number; warnings: number }, failOn: FailOn): boolean {
+  return failOn !== 'never' && (errors > 0 || (failOn === 'warning' && warnings > 0));
+}
+
+/** Writes a report given in pieces, in writes of about 64 KB; `kept` collects them (the output cache). */
+function writeChunks(io: CliIO, chunks: Iterable<string>, kept?: string[]): void {
   let pending = '';
   for (const chunk of chunks) {
     pending += chunk;
     if (pending.length >= 1 << 16) {
       io.stdout(pending);
+      kept?.push(pending);
       pending = '';
     }
   }
   if (pending) io.stdout(pending);
+  if (pending) kept?.push(pending);
 }
+
+const CACHE_REUSED_NOTE = 'files and options unchanged: the stored report reused, nothing parsed';
 
 export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO): Promise<number> {
   const loadReporter = REPORTER_LOADERS[flags.format];
@@ -140,22 +156,28 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   const { options, failOn } = resolveSettings(flags, config);
   options.cwd = cwd;
   // Off unless asked for (as ESLint): a cache directory is state a one-off run should not leave behind.
-  if (flags.cache ?? config?.cache ?? false) {
-    const location =
-      flags.cacheLocation !== undefined
-        ? resolve(cwd, flags.cacheLocation)
-        : config?.cacheLocation !== undefined
-          ? resolve(loaded!.dir, config.cacheLocation)
-          : join(cwd, DEFAULT_CACHE_LOCATION);
-    // An entry stands in for a file's content: entries a commit brought (a pull request can add files
-    // anywhere, node_modules included) would let it hide what its migrations do.
-    const { tracksFilesUnder } = await import('../git/changed-files.js');
-    if (tracksFilesUnder(location, cwd))
+  const cacheLocation = !(flags.cache ?? config?.cache ?? false)
+    ? undefined
+    : flags.cacheLocation !== undefined
+      ? resolve(cwd, flags.cacheLocation)
+      : config?.cacheLocation !== undefined
+        ? resolve(loaded!.dir, config.cacheLocation)
+        : join(cwd, DEFAULT_CACHE_LOCATION);
+  // An entry stands in for a file's content: entries a commit brought (a pull request can add files
+  // anywhere, node_modules included) would let it hide what its migrations do. git runs while the
+  // files are found; its warning comes first, as the check does.
+  const tracked =
+    cacheLocation !== undefined
+      ? (await import('../git/changed-files.js')).tracksFilesUnder(cacheLocation, cwd)
+      : undefined;
+  const useCacheUnlessTracked = async () => {
+    if (cacheLocation === undefined) return;
+    if (await tracked)
       io.stderr(
-        `migration-lint: warning: not using the cache: git tracks files in ${relative(cwd, location) || location}, so a commit could plant entries\n`,
+        `migration-lint: warning: not using the cache: git tracks files in ${relative(cwd, cacheLocation) || cacheLocation}, so a commit could plant entries\n`,
       );
-    else options.cacheLocation = location;
-  }
+    else options.cacheLocation = cacheLocation;
+  };
   // --fix rewrites from the IR, which a stored report does not keep.
   if (flags.fix || flags.fixDryRun) options.cachedReport = false;
 
@@ -168,14 +190,24 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     );
   const allowEmpty = flags.allowEmpty ?? config?.allowEmpty ?? false;
   const show = (p: string) => relative(cwd, p) || p;
-  const selection = selectFiles(paths, loaded, { cwd, fromConfig, allowEmpty }, io);
+  // The selection's warnings wait for the cache's (see above).
+  const held: string[] = [];
+  let selection: Selection;
+  try {
+    selection = selectFiles(paths, loaded, { cwd, fromConfig, allowEmpty }, { ...io, stderr: (s) => held.push(s) });
+  } finally {
+    await useCacheUnlessTracked();
+    for (const s of held) io.stderr(s);
+  }
   const { named, skippedBySelection } = selection;
   let files = selection.files;
   // The parser's WASM compiles on V8's background threads while the files are read; with the cache, an
-  // unchanged run does not parse at all (and a changed one loads it when it first parses).
-  if (smallRun(files)) keepWasmOnBaselineTier();
-  else keepMemoryLowForLargeRun();
-  if (options.cacheLocation === undefined) initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
+  // unchanged run does not parse at all (and a changed one loads it when it first parses, after the
+  // cache has been consulted: see below).
+  if (options.cacheLocation === undefined) {
+    tuneV8ForRunSize(files);
+    initSqlParser().catch(() => undefined); // a failure shows where the run awaits it
+  }
 
   const inputs: SourceInput[] = [];
   let stdinInput: SourceInput | undefined;
@@ -203,33 +235,77 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   if (flags.skipNonMigrations) {
     // Hooks pass every changed file; the ones no migration format reads are not this tool's business.
     files = files.filter((f) => {
-      const content = readSource(f);
+      const content = selection.texts.get(f) ?? readSource(f);
       const isMigration = !content.ok || chooseParser({ path: f, text: content.text }, options.framework) !== undefined;
       if (!isMigration) skippedBySelection.push({ path: f, reason: 'not a migration: no migration format reads it' });
       return isMigration;
     });
   }
   for (const f of files) {
-    const input: SourceInput = { path: f, content: readSource(f) };
+    const input: SourceInput = { path: f, content: selection.texts.get(f) ?? readSource(f) };
     if (named.has(f)) input.explicit = true;
     if (changed && !changed.has(realPath(f))) input.contextOnly = true;
     inputs.push(input);
   }
 
-  const previous = previousVersions(
-    edited,
-    files,
-    paths.filter((p) => p !== '-').map((p) => resolve(cwd, globBase(p) || '.')),
-    loaded,
-    flags.since ?? '',
-  );
-  let result = await lintSources(inputs, options, previous);
+  const previous =
+    edited.length === 0
+      ? []
+      : previousVersions(
+          edited,
+          files,
+          paths.filter((p) => p !== '-').map((p) => resolve(cwd, globBase(p) || '.')),
+          loaded,
+          flags.since ?? '',
+        );
+  const baselineFile =
+    flags.baseline !== undefined
+      ? resolve(cwd, flags.baseline)
+      : loaded?.config.baseline
+        ? resolve(loaded.dir, loaded.config.baseline)
+        : undefined;
+  const root = ROOT_RELATIVE_FORMATS.has(flags.format) || flags.sarifFile ? await reportRoot(io) : undefined;
+  const reportSettings = {
+    cwd,
+    verbose: Boolean(flags.verbose),
+    ...(root !== undefined ? { root } : {}),
+    color: useColor(flags.color, io),
+    hyperlinks: useHyperlinks(io),
+  };
+  const reports = storedReportsOf(inputs, options, previous);
+  // The printed report is stored too when it is all this run prints: nothing after linting (a baseline,
+  // git's view of the changes, a second report, a rewrite) changes it.
+  const outputs =
+    reports &&
+    !flags.since &&
+    !baselineFile &&
+    !flags.writeBaseline &&
+    !flags.sarifFile &&
+    !flags.fix &&
+    !flags.fixDryRun
+      ? new StoredOutputs(reports, {
+          ...reportSettings,
+          format: flags.format,
+          skippedBySelection,
+          // the CI formats' paths go from the root's and the directory's real paths
+          ...(root !== undefined ? { cwdFromRoot: (await import('../report/paths.js')).pathFromRoot(root, cwd) } : {}),
+        })
+      : undefined;
+  const storedOutput = outputs?.get();
+  if (storedOutput) {
+    if (flags.verbose) io.stderr(`migration-lint: cache: ${CACHE_REUSED_NOTE}\n`);
+    if (io.stdoutBytes) io.stdoutBytes(storedOutput.bytes);
+    else io.stdout(Buffer.from(storedOutput.bytes).toString('utf8'));
+    return countsFailOn(storedOutput, failOn) ? 1 : 0;
+  }
+  if (options.cacheLocation !== undefined) tuneV8ForRunSize(files);
+  let result = await lintSources(inputs, options, previous, undefined, reports);
   if (flags.verbose && result.cache) {
     const { hits, misses, rejected, report } = result.cache;
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const notes =
       report === 'reused'
-        ? ['files and options unchanged: the stored report reused, nothing parsed']
+        ? [CACHE_REUSED_NOTE]
         : [
             `${plural(hits, 'file')} read from it, ${plural(misses, 'file')} parsed`,
             ...(report === 'rejected' ? ['its stored report was corrupt or foreign: ignored and rewritten'] : []),
@@ -288,12 +364,6 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
   for (const m of result.migrations) sources.set(m.file, m.source);
   let findings = result.findings;
 
-  const baselineFile =
-    flags.baseline !== undefined
-      ? resolve(cwd, flags.baseline)
-      : loaded?.config.baseline
-        ? resolve(loaded.dir, loaded.config.baseline)
-        : undefined;
   // Loaded only when a baseline is written or read, like git above: a plain run does not pay for them.
   const baselines = flags.writeBaseline || baselineFile ? await import('../baseline/baseline.js') : undefined;
   if (flags.writeBaseline && baselines) {
@@ -328,16 +398,19 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     migrations: reported,
     findings,
     skipped: [...result.skipped, ...skippedBySelection],
-    cwd,
     sources,
-    verbose: Boolean(flags.verbose),
-    ...(ROOT_RELATIVE_FORMATS.has(flags.format) || flags.sarifFile ? { root: await reportRoot(io) } : {}),
-    color: useColor(flags.color, io),
-    hyperlinks: useHyperlinks(io),
+    ...reportSettings,
     toolVersion: VERSION,
   };
-  if (flags.format === 'json') writeChunks(io, (await import('../report/json.js')).jsonReportChunks(input));
-  else io.stdout((await loadReporter())(input));
+  // an empty run's report is rare, and what decides whether it is an error is not in the entry
+  const stored = outputs && result.migrations.length > 0 ? ([] as string[]) : undefined;
+  if (flags.format === 'json') writeChunks(io, (await import('../report/json.js')).jsonReportChunks(input), stored);
+  else {
+    const output = (await loadReporter())(input);
+    io.stdout(output);
+    stored?.push(output);
+  }
+  if (stored) outputs?.set(stored.join(''), findings);
   if (flags.sarifFile) {
     const sarifReporter = await REPORTER_LOADERS.sarif!();
     try {
@@ -359,6 +432,8 @@ interface Selection {
   named: Set<string>;
   /** Named files the config's include/exclude leaves out, with the reason. */
   skippedBySelection: { path: string; reason: string }[];
+  /** What reading the named files gave (read while telling them from directories). */
+  texts: ReadonlyMap<string, ReadResult>;
 }
 
 /**
@@ -374,8 +449,17 @@ function selectFiles(
 ): Selection {
   const show = (p: string) => relative(cwd, p) || p;
   const expanded: ExpandedArgument[] = [];
+  const texts = new Map<string, ReadResult>();
   for (const p of paths) {
     if (p === '-') continue;
+    // a named file is read now, which tells it from a directory (a stat less for each)
+    const path = resolve(cwd, p);
+    const read = readNamedPath(path);
+    if (read !== undefined && read !== 'directory') {
+      texts.set(path, read);
+      expanded.push({ argument: p, kind: 'file', files: [path] });
+      continue;
+    }
     try {
       expanded.push(expandArgument(p, cwd, EXTENSIONS));
     } catch (e) {
@@ -415,7 +499,7 @@ function selectFiles(
       );
   }
   if (nothingFound.length && !allowEmpty) throw new UsageError(`${nothingFound.join('\n')}\n${ALLOW_EMPTY_HINT}`);
-  return { files: [...kept].sort(comparePaths), named, skippedBySelection };
+  return { files: sortPaths([...kept]), named, skippedBySelection, texts };
 }
 
 /**

@@ -108,6 +108,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 export function processIO(): CliIO {
   return {
     stdout: (s) => process.stdout.write(s),
+    stdoutBytes: (bytes) => process.stdout.write(bytes),
     stderr: (s) => process.stderr.write(s),
     readStdin: async () => {
       const chunks: Buffer[] = [];

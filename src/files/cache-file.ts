@@ -1,14 +1,14 @@
 /**
  * Writing a cache entry so that a concurrent reader sees the whole entry or none: the text goes to a
- * temporary file in the same directory, then a rename replaces the entry. Shared by the parse cache and
- * the findings cache (`--cache`).
+ * temporary file in the same directory, then a rename replaces the entry. Shared by the parse cache,
+ * the findings cache and the output cache (`--cache`).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Writes `text` as `dir/name` atomically; false (nothing left behind) when the directory cannot be written. */
-export function writeCacheFile(dir: string, name: string, text: string): boolean {
+export function writeCacheFile(dir: string, name: string, text: string | Uint8Array): boolean {
   const temp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     writeFileSync(temp, text);

@@ -6,7 +6,7 @@
  * exactly the pull request's files; locally it also covers work not yet committed, which is what a
  * developer wants checked before pushing. Deleted files are not included (there is nothing to lint).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -67,13 +67,19 @@ export function gitTopLevel(cwd: string): string | undefined {
   }
 }
 
-/** Whether git tracks any file under `dir` in the work tree holding `cwd` (false outside one, or without git). */
-export function tracksFilesUnder(dir: string, cwd: string): boolean {
-  try {
-    return git(cwd, ['ls-files', '-z', '--', dir]) !== '';
-  } catch {
-    return false; // not a repository, a directory outside it, no git
-  }
+/**
+ * Whether git tracks any file under `dir` in the work tree holding `cwd` (false outside one, or without
+ * git). Asynchronous, so that the caller goes on while git looks.
+ */
+export function tracksFilesUnder(dir: string, cwd: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['ls-files', '-z', '--', dir], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    let listed = false;
+    child.stdout.on('data', () => (listed = true));
+    // not a repository, a directory outside it, no git
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0 && listed));
+  });
 }
 
 export function changedFilesSince(ref: string, cwd: string): ChangedFiles {
