@@ -6,7 +6,8 @@ import { opLock, tableName } from './support/helpers.js';
 /** How to leave the transaction the migration's tool runs it in (Kysely's Migrator, Alembic…), if any. */
 function outsideTheToolsTransaction(migration: Migration, op: Operation): string {
   const mode = migration.transactionByDirection?.[op.direction] ?? migration.transaction;
-  if (mode !== 'wrapped' && mode !== 'implicit') return '';
+  // (a lone statement of a file sent as one query runs outside any transaction block)
+  if (!op.inTransaction || (mode !== 'wrapped' && mode !== 'implicit')) return '';
   const cause = transactionCause(migration, op, undefined);
   return ` Here ${cause.reason}: ${cause.fix}.`;
 }

@@ -82,3 +82,21 @@ describe('require-concurrent-index-deletion help in a framework that runs migrat
     ]);
   });
 });
+
+describe('require-concurrent-index-deletion help when the file is sent as one query', () => {
+  it('explains the implicit transaction only when other statements share the query', async () => {
+    const lint = async (sql: string) =>
+      (
+        await lintSources(
+          [{ path: 'prisma/migrations/20240304113000_drop_lookup/migration.sql', content: { ok: true, text: sql } }],
+          { ...DEFAULT_OPTIONS, rules: { 'require-concurrent-index-deletion': 'error' } },
+        )
+      ).findings.filter((f) => f.rule === 'require-concurrent-index-deletion');
+    const shared = await lint(
+      '-- DropIndex\nDROP INDEX "Invoice_lookup_idx";\n\n-- CreateIndex\nCREATE INDEX "Invoice_accountId_idx" ON "Invoice"("accountId");\n',
+    );
+    expect(shared[0]?.help).toContain('Here Prisma Migrate sends the whole file as one multi-statement query');
+    const alone = await lint('-- DropIndex\nDROP INDEX "Invoice_lookup_idx";\n');
+    expect(alone[0]?.help).toBe('Use DROP INDEX CONCURRENTLY "Invoice_lookup_idx"; outside a transaction block.');
+  });
+});
