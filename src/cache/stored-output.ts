@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as zlib from 'node:zlib';
+import { createRequire } from 'node:module';
 import type { Finding } from '../engine/types.js';
 import { removeAbandonedCacheFiles, writeCacheFile } from '../files/cache-file.js';
 import type { StoredReports } from './lint-results.js';
@@ -62,11 +62,20 @@ interface Header {
   warnings: number;
 }
 
-// zlib.crc32 is Node ≥ 20.15; earlier releases sum with SHA-256 (an entry summed otherwise is a miss).
-const crc32 = (zlib as { crc32?: (data: Uint8Array | string, value?: number) => number }).crc32;
+type Crc32 = (data: Uint8Array | string, value?: number) => number;
+let zlibCrc32: Crc32 | null | undefined;
+/**
+ * zlib.crc32 (Node ≥ 20.15; earlier releases sum with SHA-256, and an entry summed otherwise is a miss),
+ * loaded when first used: a run without the cache does not pay for node:zlib.
+ */
+function crc32Function(): Crc32 | null {
+  zlibCrc32 ??= (createRequire(import.meta.url)('node:zlib') as { crc32?: Crc32 }).crc32 ?? null;
+  return zlibCrc32;
+}
 /** The checksum of an output and the counts the exit code comes from. */
 function checksum(bytes: Uint8Array, errors: number, warnings: number): string {
   const counts = `${errors},${warnings}\0`;
+  const crc32 = crc32Function();
   return crc32
     ? `crc32:${crc32(bytes, crc32(counts))}`
     : `sha256:${createHash('sha256').update(counts).update(bytes).digest('hex')}`;
