@@ -85,7 +85,7 @@ ruleTester(rule, {
       name: 'Flyway mixes the index with other statements',
       file: 'db/migration/V7__email.sql',
       sql: `ALTER TABLE users ADD COLUMN email text;\n${INDEX}`,
-      errors: [{ line: 2, message: 'Flyway runs this migration in a transaction' }],
+      errors: [{ line: 2, message: 'Flyway runs a migration in a transaction unless every statement in it' }],
     },
     {
       name: 'drizzle runs all migrations in one transaction',

@@ -27,7 +27,7 @@ export const flyway: FormatParser = {
   transactionFacts: {
     wrapped: {
       reason:
-        'Flyway runs this migration in a transaction because it mixes the CONCURRENTLY statement with other statements',
+        'Flyway runs a migration in a transaction unless every statement in it is one that cannot run in a transaction (such as … CONCURRENTLY)',
       fix: 'move the statement to a migration of its own (Flyway runs a migration made only of such statements outside a transaction)',
     },
   },
