@@ -34,6 +34,22 @@ function safeOrigins(to: TypeRef, pgVersion: number): string | undefined {
 
 const UTC_ZONES = /^'?(utc|etc\/utc|uct|etc\/uct|universal|etc\/universal|zulu|etc\/zulu|gmt|etc\/gmt|z)'?$/i;
 
+/** SERIAL is not a type: the column holds an integer of that size (the sequence is its default). */
+const SERIAL_STORAGE: Readonly<Record<string, string>> = {
+  serial: 'integer',
+  bigserial: 'bigint',
+  smallserial: 'smallint',
+  serial4: 'integer',
+  serial8: 'bigint',
+  serial2: 'smallint',
+};
+
+/** The old type as messages show it: `integer (declared serial)` for a SERIAL column. */
+function storedTypeText(t: TypeRef): string {
+  const stored = t.arrayDims === 0 ? SERIAL_STORAGE[t.name] : undefined;
+  return stored ? `${stored} (declared ${t.text})` : t.text;
+}
+
 export const changingColumnType: Rule = {
   meta: {
     id: 'changing-column-type',
@@ -139,7 +155,7 @@ export const changingColumnType: Rule = {
           if (utc) {
             context.report(
               op,
-              `Changing ${column} from ${old.text} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under ${lockPhrase(op, context)}.`,
+              `Changing ${column} from ${storedTypeText(old)} to ${to} with TimeZone UTC does not rewrite the table, but every index on the column is rebuilt under ${lockPhrase(op, context)}.`,
               {
                 lock,
                 severity: 'warning',
@@ -149,7 +165,7 @@ export const changingColumnType: Rule = {
           } else {
             context.report(
               op,
-              `Changing ${column} from ${old.text} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under ${lockPhrase(op, context)}.`,
+              `Changing ${column} from ${storedTypeText(old)} to ${to} rewrites the table unless the session TimeZone is UTC (Postgres 12+), and rebuilds the column's indexes either way, under ${lockPhrase(op, context)}.`,
               {
                 lock,
                 help: "Run SET TimeZone = 'UTC'; in the same session before the ALTER to skip the table rewrite (indexes on the column are still rebuilt).",
@@ -160,7 +176,7 @@ export const changingColumnType: Rule = {
         }
         context.report(
           op,
-          `Changing ${column} from ${old.text} to ${to} rewrites the table and its indexes under ${lockPhrase(op, context)}.`,
+          `Changing ${column} from ${storedTypeText(old)} to ${to} rewrites the table and its indexes under ${lockPhrase(op, context)}.`,
           {
             lock,
             help: viaNewColumn,

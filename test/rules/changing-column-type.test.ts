@@ -56,6 +56,16 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'a SERIAL key widened to bigint: the message names the integer it stores',
+      sql: [
+        'CREATE TABLE vulnerability_record (id SERIAL PRIMARY KEY, cve_id text);',
+        'ALTER TABLE vulnerability_record ALTER COLUMN id TYPE bigint;',
+      ],
+      errors: [
+        { line: 1, message: 'Changing vulnerability_record.id from integer (declared serial) to bigint rewrites' },
+      ],
+    },
+    {
       name: 'collation change on a text column: no rewrite, indexes rebuilt',
       sql: [created('text'), 'ALTER TABLE users ALTER COLUMN c TYPE text COLLATE "C";'],
       errors: [
