@@ -132,10 +132,15 @@ export class StoredOutputs {
   }
 
   /** Stores what this run printed. A cache that cannot be written only costs the next run its speed. */
-  set(output: string, findings: readonly Finding[]): void {
-    const bytes = Buffer.from(output, 'utf8');
+  set(chunks: readonly string[], findings: readonly Finding[]): void {
+    // The output's chunks are written into the entry's one buffer, after room for the header: no joined
+    // copy of a report that can be tens of megabytes.
+    const length = chunks.reduce((n, c) => n + Buffer.byteLength(c, 'utf8'), 0);
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning').length;
+    const bytes = Buffer.allocUnsafe(length);
+    let at = 0;
+    for (const c of chunks) at += bytes.write(c, at, 'utf8');
     const header: Header = {
       key: this.key,
       bytes: bytes.length,
@@ -149,6 +154,6 @@ export class StoredOutputs {
       return;
     }
     removeAbandonedCacheFiles(this.dir);
-    writeCacheFile(this.dir, this.name, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'latin1'), bytes]));
+    writeCacheFile(this.dir, this.name, [Buffer.from(`${JSON.stringify(header)}\n`, 'latin1'), bytes]);
   }
 }

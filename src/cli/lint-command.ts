@@ -410,7 +410,7 @@ export async function lintCommand(paths: string[], flags: LintFlags, io: CliIO):
     io.stdout(output);
     stored?.push(output);
   }
-  if (stored) outputs?.set(stored.join(''), findings);
+  if (stored) outputs?.set(stored, findings);
   if (flags.sarifFile) {
     const sarifReporter = await REPORTER_LOADERS.sarif!();
     try {

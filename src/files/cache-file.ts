@@ -4,14 +4,23 @@
  * the findings cache and the output cache (`--cache`).
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Writes `text` as `dir/name` atomically; false (nothing left behind) when the directory cannot be written. */
-export function writeCacheFile(dir: string, name: string, text: string | Uint8Array): boolean {
+export function writeCacheFile(dir: string, name: string, text: string | Uint8Array | readonly Uint8Array[]): boolean {
   const temp = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(temp, text);
+    if (typeof text === 'string' || text instanceof Uint8Array) writeFileSync(temp, text);
+    else {
+      // parts written one after the other: no joined copy of a large entry
+      const fd = openSync(temp, 'w');
+      try {
+        for (const part of text) for (let at = 0; at < part.length;) at += writeSync(fd, part, at);
+      } finally {
+        closeSync(fd);
+      }
+    }
     renameSync(temp, join(dir, name));
     return true;
   } catch {
