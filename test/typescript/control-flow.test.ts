@@ -102,6 +102,20 @@ describe('class 1: checks of which database runs the migration are decided for -
     expect(ops(sqlite)).toEqual(['add-column 3 Invoice.currency', 'drop-table 6 InvoiceLegacy']);
   });
 
+  it("a name that is not a database's (even one every object has, like constructor) leaves the branch undecided", async () => {
+    const src = [
+      'exports.up = async function (knex) {',
+      "  if (knex.client.config.client === 'constructor') {",
+      "    await knex.schema.alterTable('posts', (t) => { t.dropColumn('legacy'); });",
+      '  }',
+      '};',
+      'exports.down = async () => {};',
+    ].join('\n');
+    expect(ops(await parse('m.js', src))).toEqual([
+      "drop-column 3 posts.legacy [`knex.client.config.client === 'constructor'`]",
+    ]);
+  });
+
   it('negations, &&, ||, includes() on a list and on the client name, startsWith, knex.client.dialect', async () => {
     const cases: [string, boolean][] = [
       ["knex.client.dialect === 'postgresql'", true],

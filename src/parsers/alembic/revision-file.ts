@@ -17,6 +17,7 @@ import { doubleQuoteQualified } from '../../ir/identifiers.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { createTableDraft, tableName } from '../ir-builder.js';
+import { databaseTestedBy, engineOf } from '../database-names.js';
 import { parseSql } from '../sql/parse-sql.js';
 import type { ParseOptions, SourceFile } from '../types.js';
 import { type BatchTable, enumDdl, executeSql, type OpSink, standIn, translateOpCall } from './operations.js';
@@ -56,14 +57,6 @@ export function looksLikeRevision(text: string): boolean {
 
 /** Calls that never issue SQL, ignored when they stand alone in upgrade()/downgrade(). */
 const HARMLESS_ROOTS = new Set(['print', 'logging', 'logger', 'log', 'LOGGER', 'LOG', 'warnings', 'time', 'datetime']);
-/** The dialect a database's name (as helpers and URLs spell it) stands for; undefined when unknown. */
-function engineOf(name: string): string | undefined {
-  const n = name.toLowerCase();
-  if (/^(postgres(ql)?|pg)$/.test(n)) return 'postgresql';
-  if (/^sqlite3?$/.test(n)) return 'sqlite';
-  return /^(mysql|mariadb|mssql|oracle)$/.test(n) ? n : undefined;
-}
-
 /** Methods of a connection or ORM session that send a statement to the database. */
 const RUNS_SQL = new Set(['execute', 'exec_driver_sql', 'scalar', 'scalars', 'executemany']);
 
@@ -487,10 +480,8 @@ class BodyWalker {
         // Linting is about what runs against the database: online mode.
         if (name && lastName(name) === 'is_offline_mode') return false;
         // `is_postgres()`, `utils.is_sqlite(bind)`: a helper named after the database it tests
-        const named = name
-          ? /^is_(postgres(?:ql)?|pg|sqlite3?|mysql|mariadb|mssql|oracle)$/i.exec(lastName(name))
-          : null;
-        if (named) return engineOf(named[1]!) === this.ctx.options.dialect;
+        const tested = name ? databaseTestedBy(lastName(name)) : undefined;
+        if (tested) return tested === this.ctx.options.dialect;
         // `str(bind.engine.url).startswith("mysql")`: the database URL begins with the dialect's name
         if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'startswith') {
           const object = fn.childForFieldName('object');

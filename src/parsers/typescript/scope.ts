@@ -14,6 +14,7 @@ import {
   propertyName,
   unwrap,
 } from './ast.js';
+import { databaseTestedBy, engineOf } from '../database-names.js';
 
 /** Sentinel for "not statically known". */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -32,42 +33,6 @@ export function joinStatic(items: readonly StaticValue[], separator: string): st
 
 /** The database a run targets (`--dialect`). */
 export type TargetDialect = 'postgresql' | 'sqlite';
-
-/**
- * Database names as the frameworks spell them (Knex `client`/`client.dialect`, TypeORM `type`,
- * Sequelize `getDialect()`) → the engine they mean. A name not listed cannot be decided.
- */
-const ENGINE_OF: Record<string, string> = {
-  pg: 'postgresql',
-  postgres: 'postgresql',
-  postgresql: 'postgresql',
-  pgnative: 'postgresql',
-  'pg-native': 'postgresql',
-  'aurora-postgres': 'postgresql',
-  sqlite: 'sqlite',
-  sqlite3: 'sqlite',
-  'better-sqlite3': 'sqlite',
-  sqljs: 'sqlite',
-  libsql: 'sqlite',
-  capacitor: 'sqlite',
-  cordova: 'sqlite',
-  expo: 'sqlite',
-  nativescript: 'sqlite',
-  'react-native': 'sqlite',
-  mysql: 'mysql',
-  mysql2: 'mysql',
-  mariadb: 'mysql',
-  'aurora-mysql': 'mysql',
-  mssql: 'mssql',
-  oracle: 'oracle',
-  oracledb: 'oracle',
-  cockroachdb: 'cockroachdb',
-  redshift: 'redshift',
-  spanner: 'spanner',
-  sap: 'sap',
-  mongodb: 'mongodb',
-  db2: 'db2',
-};
 
 /**
  * Expressions that read which database the migration runs on: Knex `knex.client.config.client`,
@@ -93,9 +58,6 @@ function enumMemberName(node: Node | undefined): string | undefined {
   const name = propertyName(n);
   return name?.replace(/([a-z])([A-Z])/g, '$1-$2').replace(/_/g, '-');
 }
-
-/** Helpers named after the database they test: `isSQLite(knex)`, `isPostgres(sequelize)`, `DatabaseInfo.isMySQL(knex)`. */
-const NAMED_CHECK = /^is(sqlite3?|postgres(?:ql)?|pg|mysql|mariadb|mssql)$/i;
 
 export class Scope {
   /** const name → initialiser; `null` when the name is declared more than once (shadowing: ambiguous). */
@@ -342,8 +304,9 @@ export class Scope {
             : callee?.type === 'MemberExpression'
               ? propertyName(callee)
               : undefined;
-        const named = helper && n.arguments.length ? NAMED_CHECK.exec(helper) : null;
-        if (named) return ENGINE_OF[named[1]!.toLowerCase()] === this.dialect;
+        // `isSQLite(knex)`, `DatabaseInfo.isMySQL(knex)`
+        const tested = helper && n.arguments.length ? databaseTestedBy(helper) : undefined;
+        if (tested) return tested === this.dialect;
         if (callee?.type !== 'MemberExpression' || n.arguments.length !== 1) return undefined;
         const method = propertyName(callee);
         const arg = n.arguments[0];
@@ -395,7 +358,7 @@ export class Scope {
           : callee?.type === 'MemberExpression'
             ? propertyName(callee)
             : undefined;
-      if (helper && NAMED_CHECK.test(helper)) return true;
+      if (helper && databaseTestedBy(helper)) return true;
     }
     if (n.type === 'Identifier') {
       const init = this.constInit(n.name);
@@ -407,7 +370,7 @@ export class Scope {
   /** Whether `name` (a database name as the frameworks spell it) is the target; undefined when not a known name. */
   private isTarget(name: string | undefined): boolean | undefined {
     if (name === undefined) return undefined;
-    const engine = ENGINE_OF[name.toLowerCase()];
+    const engine = engineOf(name);
     return engine === undefined ? undefined : engine === this.dialect;
   }
 
