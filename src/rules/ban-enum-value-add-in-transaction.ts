@@ -1,7 +1,7 @@
 import type { Operation } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableName } from './support/helpers.js';
-import { transactionCause } from './ban-concurrent-index-creation-in-transaction.js';
+import { transactionCause } from './support/migration-facts.js';
 
 export const banEnumValueAddInTransaction: Rule = {
   meta: {

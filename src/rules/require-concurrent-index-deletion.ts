@@ -1,14 +1,14 @@
-import type { Rule } from './types.js';
-import type { Migration, Operation } from '../ir/types.js';
-import { transactionCause } from './ban-concurrent-index-creation-in-transaction.js';
+import type { Operation } from '../ir/types.js';
+import { toolTransactionMode, transactionCause } from './support/migration-facts.js';
+import type { Rule, RuleContext } from './types.js';
 import { opLock, tableName } from './support/helpers.js';
 
-/** How to leave the transaction the migration's tool runs it in (Kysely's Migrator, Alembic…), if any. */
-function outsideTheToolsTransaction(migration: Migration, op: Operation): string {
-  const mode = migration.transactionByDirection?.[op.direction] ?? migration.transaction;
+/** How to leave the transaction the migration's tool runs the statement in (Kysely's Migrator, Alembic…), if it does. */
+function outsideTheToolsTransaction(context: RuleContext, op: Operation): string {
+  const mode = toolTransactionMode(context);
   // (a lone statement of a file sent as one query runs outside any transaction block)
   if (!op.inTransaction || (mode !== 'wrapped' && mode !== 'implicit')) return '';
-  const cause = transactionCause(migration, op, undefined);
+  const cause = transactionCause(context.migration, op, undefined);
   return ` Here ${cause.reason}: ${cause.fix}.`;
 }
 
@@ -58,7 +58,7 @@ export const requireConcurrentIndexDeletion: Rule = {
               (risky.length > 1
                 ? `Drop each index in its own statement: ${risky.map((ix) => `DROP INDEX CONCURRENTLY ${tableName(ix)};`).join(' ')} (outside a transaction block).`
                 : `Use DROP INDEX CONCURRENTLY${op.ifExists ? ' IF EXISTS' : ''} ${names}; outside a transaction block${op.cascade ? ' (CONCURRENTLY does not allow CASCADE: drop the dependent objects first)' : ''}.`) +
-              outsideTheToolsTransaction(context.migration, op),
+              outsideTheToolsTransaction(context, op),
           },
         );
       },

@@ -3,7 +3,14 @@
  * with respect to transactions, and what this migration's own upgrade created (so a downgrade that
  * removes it again is the expected reverse, not a loss of existing data).
  */
-import type { ConstraintDef, Operation, QualifiedName, TransactionMode } from '../../ir/types.js';
+import type {
+  ConstraintDef,
+  Migration,
+  Operation,
+  QualifiedName,
+  TransactionHelp,
+  TransactionMode,
+} from '../../ir/types.js';
 import type { RuleContext } from '../types.js';
 import { tableKey } from '../../analysis/schema-state.js';
 
@@ -59,4 +66,39 @@ export function constraintCreatedByOwnUpgrade(context: RuleContext, table: Quali
       op.direction === 'upgrade' &&
       constraintsCreatedBy(op).some((c) => tableKey(c.table) === key && (c.constraint.name ?? '') === name),
   );
+}
+
+/** Why `op` runs in a transaction block; `begin` is the explicit BEGIN still open when it runs. */
+export function transactionCause(migration: Migration, op: Operation, begin: Operation | undefined): TransactionHelp {
+  if (begin) {
+    return {
+      reason: `the file opens a transaction block with BEGIN on line ${begin.span.line}`,
+      fix: 'move the statement after the COMMIT, or to a migration of its own that has no BEGIN',
+    };
+  }
+  // The frontend states how its tool runs the migration and how to leave the transaction.
+  const mode = migration.transactionByDirection?.[op.direction] ?? migration.transaction;
+  if (mode === 'implicit') {
+    return (
+      migration.transactionFacts?.implicit ?? {
+        reason:
+          'the migration tool sends the whole file as one multi-statement query, which Postgres runs as one implicit transaction',
+        fix: 'make it the only statement of its migration file (a SET before it counts as a statement too)',
+      }
+    );
+  }
+  if (mode === 'wrapped') {
+    return (
+      migration.transactionFacts?.wrapped ?? {
+        reason: 'the migration tool runs this file in a transaction',
+        fix: 'run the statement in a migration the tool executes outside a transaction',
+      }
+    );
+  }
+  // The tool opens no transaction, yet the frontend saw the statement sent together with others.
+  return {
+    reason:
+      'it is sent in one SQL string together with other statements, which Postgres runs as one implicit transaction',
+    fix: 'send it in a query (a raw SQL call) of its own',
+  };
 }
