@@ -190,6 +190,71 @@ describe('class 1: checks of which database runs the migration are decided for -
     expect(m.ops.filter((op) => op.kind === 'unknown')).toEqual([]);
   });
 
+  it("TypeORM: a switch on the project's own configured database type (`config.db.default.type`) with enum cases: only the Postgres case is read", async () => {
+    // The MySQL case's backtick-quoted SQL would be a syntax error for Postgres: it is code for another database.
+    const src = [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      "import { settings } from '../settings';",
+      "import { DbKind } from '../db-kind';",
+      'export class AddShelf1600000000000 implements MigrationInterface {',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      '    switch (settings.db.primary.type) {',
+      '      case DbKind.POSTGRES:',
+      '        await queryRunner.query(`ALTER TABLE "book" ADD COLUMN "shelf_id" uuid`);',
+      '        await queryRunner.query(`CREATE INDEX "book_shelf_idx" ON "book" ("shelf_id")`);',
+      '        break;',
+      '      case DbKind.MYSQL:',
+      '        await queryRunner.query("ALTER TABLE `book` ADD COLUMN `shelf_id` char(36)");',
+      '        break;',
+      '      default:',
+      "        throw new Error('unsupported database');",
+      '    }',
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {',
+      "    if (settings.database.type === 'mysql') {",
+      '      await queryRunner.query("ALTER TABLE `book` DROP COLUMN `shelf_id`");',
+      '      return;',
+      '    }',
+      '    await queryRunner.query(`ALTER TABLE "book" DROP COLUMN "shelf_id"`);',
+      '  }',
+      '}',
+    ].join('\n');
+    const m = await parse('1600000000000-AddShelf.ts', src);
+    expect(ops(m)).toEqual(['add-column 8 book.shelf_id', 'create-index 9 book']);
+    expect(ops(m, 'downgrade')).toEqual(['drop-column 23 book.shelf_id']);
+    expect(m.diagnostics).toEqual([]);
+    // Only the database's name decides: the same configuration read compared with anything else stays a condition.
+    const other = await parse('1600000000001-Other.ts', src.replace('case DbKind.POSTGRES:', 'case DbKind.PRIMARY:'));
+    expect(ops(other)[0]).toMatch(/^add-column 8 book\.shelf_id \[/);
+  });
+
+  it("a down() whose Postgres case holds another database's SQL is not empty: the rollback fails on that statement", async () => {
+    const src = [
+      "import { MigrationInterface, QueryRunner } from 'typeorm';",
+      "import { settings } from '../settings';",
+      "import { DbKind } from '../db-kind';",
+      'export class MemberIndex1600000000002 implements MigrationInterface {',
+      '  public async up(queryRunner: QueryRunner): Promise<void> {',
+      '    await queryRunner.query(`CREATE UNIQUE INDEX "member_uq" ON "member" ("team_id", "user_id")`);',
+      '  }',
+      '  public async down(queryRunner: QueryRunner): Promise<void> {',
+      '    switch (settings.db.primary.type) {',
+      '      case DbKind.POSTGRES:',
+      '        await queryRunner.query(`DROP INDEX IF EXISTS "member_uq" ON "member"`);',
+      '        break;',
+      '      case DbKind.MYSQL:',
+      '        await queryRunner.query("DROP INDEX `member_uq` ON `member`");',
+      '        break;',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    const m = await parse('1600000000002-MemberIndex.ts', src);
+    expect(m.diagnostics.map((d) => `${d.span.line} ${d.message}`)).toEqual(['11 syntax error at or near "ON"']);
+    expect(m.downgrade?.state).toBe('present');
+    expect(lintAll([m]).map((f) => f.rule)).not.toContain('empty-downgrade');
+  });
+
   it('Sequelize switch (getDialect()) with fall-through, default and break; a ternary picks the data type', async () => {
     const src = [
       'module.exports = {',

@@ -152,7 +152,7 @@ function onlyThrows(fn: FunctionNode): boolean {
 }
 
 /**
- * `present` when `down` produced any op (including not-understood ones), `empty` when it exists and
+ * `present` when `down` produced any op (including not-understood ones) or SQL that does not parse, `empty` when it exists and
  * does nothing, `irreversible` when it only throws or is `false`, `absent` when not defined.
  */
 export function downgradeFacts(input: ReadInput, absent: Omit<DowngradeInfo, 'state' | 'span'> = {}): DowngradeInfo {
@@ -164,6 +164,10 @@ export function downgradeFacts(input: ReadInput, absent: Omit<DowngradeInfo, 'st
   }
   const span = firstLineSpan(collector, shape.down);
   if (collector.ops.some((op) => op.direction === 'downgrade')) return { state: 'present', span };
+  // A statement Postgres cannot parse (SQL of another database) is not nothing: the rollback fails on it.
+  const body = collector.span(shape.down.range);
+  if (collector.diagnostics.some((d) => d.span.line >= body.line && d.span.line <= body.endLine))
+    return { state: 'present', span };
   if (onlyThrows(shape.down)) return { state: 'irreversible', span, note: 'down() only throws' };
   return { state: 'empty', span };
 }

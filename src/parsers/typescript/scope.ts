@@ -44,6 +44,14 @@ const DIALECT_READ =
   /(?:^|\.)(?:client\.config\.client|client\.dialect|client\.driverName|(?:connection\.)?driver\.options\.type|(?:connection|dataSource)\.options\.type|sequelize\.getDialect\(\)|sequelize\.options\.dialect|getDialect\(\))$/;
 
 /**
+ * A project's own configuration read for its database's type: the last property names the kind
+ * (`type`, `dialect`, `client`, `driver`) and one before it the database (`config.db.default.type`,
+ * `appConfig.database.dialect`, `settings.datasource.type`). As for DIALECT_NAME, only a comparison
+ * with a database's name is decided on it.
+ */
+const CONFIGURED_DATABASE = /\.(?:db|database|datasource|dataSource)(?:\.\w+)*\.(?:type|dialect|client|driver)$/;
+
+/**
  * Names of a binding that holds which database runs the migration, when the file does not show its
  * value: a migration runner that passes it to `up` (`up(db, dialect)`, `down(knex, dbType)`). Only a
  * comparison with a database's name is decided on it (`dialect === 'sqlite'`); anything else stays
@@ -392,7 +400,7 @@ export class Scope {
     const path = [root, ...chain.links.map((l) => (l.args ? `${l.name}()` : l.name))].join('.');
     // A call other than getDialect() with arguments is not a read of the name.
     if (chain.links.some((l) => l.args && (l.args.length > 0 || l.name !== 'getDialect'))) return false;
-    return DIALECT_READ.test(path);
+    return DIALECT_READ.test(path) || CONFIGURED_DATABASE.test(path);
   }
 
   /** The value when statically known, else undefined (for options where unknown = not given). */
