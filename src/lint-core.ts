@@ -190,8 +190,14 @@ export async function lintParsed(
       );
     else if (outcome) migrations.push(...outcome);
     else if (input.explicit)
-      migrations.push(fileError(input.path, 'parse-error', `Not linted: ${noParserReason(input.path, content.text)}.`));
-    else skipped.push({ path: input.path, reason: noParserReason(input.path, content.text) });
+      migrations.push(
+        fileError(
+          input.path,
+          'parse-error',
+          `Not linted: ${noParserReason(input.path, content.text, options.dialect)}.`,
+        ),
+      );
+    else skipped.push({ path: input.path, reason: noParserReason(input.path, content.text, options.dialect) });
   });
   // The order (and units) the tools run: Alembic revisions in graph order, offline SQL per revision.
   migrations.splice(0, migrations.length, ...arrangeRun(migrations));

@@ -50,3 +50,27 @@ export function databaseTestedBy(helper: string): string | undefined {
   const m = /^is_?(sqlite3?|postgres(?:ql)?|pg|mysql|mariadb|mssql|oracle)$/i.exec(helper);
   return m ? engineOf(m[1]!) : undefined;
 }
+
+/** The name of a database as a whole word of a directory's name: `sqlite`, `mysql`, n8n's `postgresdb`, `mysqldb`. */
+function engineOfDirectoryName(name: string): string | undefined {
+  return engineOf(name) ?? (/^(\w+?)_?db$/i.test(name) ? engineOf(/^(\w+?)_?db$/i.exec(name)![1]!) : undefined);
+}
+
+/**
+ * The database a migration's directory is named for, when it is another than `target`: projects that
+ * support several databases keep one migration directory per database (`versions/sqlite` beside
+ * `versions/postgresql`, `migrations/mysqldb` beside `migrations/postgresdb`), and only one of them
+ * runs on the target. Only the two directories nearest the file count: a repository or home directory
+ * named like a database says nothing about the migrations in it.
+ */
+export function otherDatabaseDirectory(
+  path: string,
+  target: string,
+): { engine: string; directory: string } | undefined {
+  const dirs = path.replace(/\\/g, '/').split('/').slice(0, -1);
+  for (const directory of dirs.slice(-2).reverse()) {
+    const engine = engineOfDirectoryName(directory);
+    if (engine !== undefined) return engine === target ? undefined : { engine, directory };
+  }
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import type { Migration, MigrationFormat } from '../ir/types.js';
 import type { FormatParser, ParseOptions, SourceFile } from './types.js';
+import { otherDatabaseDirectory } from './database-names.js';
 import { alembic } from './alembic/index.js';
 import { alembicSql } from './formats/alembic-sql.js';
 import { dbmate } from './formats/dbmate.js';
@@ -97,8 +98,30 @@ export function arrangeRun(migrations: Migration[]): Migration[] {
   return out.map(withTransactionFacts);
 }
 
-/** Why no parser takes a file: its extension is not a migration format's, or no format recognises its content. */
-export function noParserReason(path: string, text?: string): string {
+/** Databases' names as a reader knows them. */
+const DATABASE_TITLE: Record<string, string> = {
+  postgresql: 'PostgreSQL',
+  sqlite: 'SQLite',
+  mysql: 'MySQL',
+  mssql: 'SQL Server',
+  oracle: 'Oracle',
+};
+
+/** Why a file in a directory named for another database than the target is not linted; undefined when it is not in one. */
+function otherDatabaseReason(path: string, dialect: ParseOptions['dialect']): string | undefined {
+  const other = otherDatabaseDirectory(path, dialect);
+  if (!other) return undefined;
+  const title = (engine: string) => DATABASE_TITLE[engine] ?? engine;
+  return (
+    `its directory (${other.directory}/) holds the migrations for ${title(other.engine)}, not for ${title(dialect)}` +
+    (other.engine === 'sqlite' || other.engine === 'postgresql' ? `; --dialect ${other.engine} lints them` : '')
+  );
+}
+
+/** Why no parser takes a file: its directory is another database's, its extension is not a migration format's, or no format recognises its content. */
+export function noParserReason(path: string, text?: string, dialect?: ParseOptions['dialect']): string {
+  const otherDatabase = dialect ? otherDatabaseReason(path, dialect) : undefined;
+  if (otherDatabase) return otherDatabase;
   const ext = extensionOf(path);
   if (text !== undefined) {
     for (const p of PARSERS) {
@@ -122,6 +145,7 @@ function withTransactionFacts(migration: Migration): Migration {
 
 /** The migrations of a file (one, or one per migration a file holding several defines); undefined when no format reads it. */
 export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration[] | undefined> {
+  if (otherDatabaseReason(file.path, options.dialect)) return undefined;
   const parser = chooseParser(file, options.framework);
   return parser ? (await parser.parse(file, options)).map(withTransactionFacts) : undefined;
 }
