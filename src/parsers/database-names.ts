@@ -30,6 +30,7 @@ const ENGINE_OF: Record<string, string> = {
   oracle: 'oracle',
   oracledb: 'oracle',
   cockroachdb: 'cockroachdb',
+  cockroach: 'cockroachdb',
   redshift: 'redshift',
   spanner: 'spanner',
   sap: 'sap',
@@ -57,18 +58,25 @@ function engineOfDirectoryName(name: string): string | undefined {
 }
 
 /**
- * The database a migration's directory is named for, when it is another than `target`: projects that
+ * The database a migration file is marked for, when it is another than `target`. Projects that
  * support several databases keep one migration directory per database (`versions/sqlite` beside
- * `versions/postgresql`, `migrations/mysqldb` beside `migrations/postgresdb`), and only one of them
- * runs on the target. Only the two directories nearest the file count: a repository or home directory
- * named like a database says nothing about the migrations in it.
+ * `versions/postgresql`, `migrations/mysqldb` beside `migrations/postgresdb`), or one file per
+ * database (gobuffalo/pop's `…_init.mysql.up.sql` beside `…_init.postgres.up.sql`); only the target's
+ * run on it. Only the two directories nearest the file count: a repository or home directory named
+ * like a database says nothing about the migrations in it.
  */
-export function otherDatabaseDirectory(
+export function otherDatabaseOf(
   path: string,
   target: string,
-): { engine: string; directory: string } | undefined {
-  const dirs = path.replace(/\\/g, '/').split('/').slice(0, -1);
-  for (const directory of dirs.slice(-2).reverse()) {
+): { engine: string; directory: string } | { engine: string; name: string } | undefined {
+  const parts = path.replace(/\\/g, '/').split('/');
+  const name = parts.at(-1) ?? '';
+  // the dotted parts between a file's name and its extension
+  for (const part of name.split('.').slice(1, -1)) {
+    const engine = engineOf(part);
+    if (engine !== undefined) return engine === target ? undefined : { engine, name };
+  }
+  for (const directory of parts.slice(-3, -1).reverse()) {
     const engine = engineOfDirectoryName(directory);
     if (engine !== undefined) return engine === target ? undefined : { engine, directory };
   }

@@ -1,12 +1,13 @@
 import type { Migration, MigrationFormat } from '../ir/types.js';
 import type { FormatParser, ParseOptions, SourceFile } from './types.js';
-import { otherDatabaseDirectory } from './database-names.js';
+import { otherDatabaseOf } from './database-names.js';
 import { alembic } from './alembic/index.js';
 import { alembicSql } from './formats/alembic-sql.js';
 import { dbmate } from './formats/dbmate.js';
 import { drizzle } from './formats/drizzle.js';
 import { flyway } from './formats/flyway.js';
 import { golangMigrate } from './formats/golang-migrate.js';
+import { pop } from './formats/pop.js';
 import { nodePgMigrateSql } from './formats/node-pg-migrate-sql.js';
 import { plainSql } from './formats/plain-sql.js';
 import { prisma } from './formats/prisma.js';
@@ -28,6 +29,7 @@ export const PARSERS: readonly FormatParser[] = [
   plainSql,
   dbmate,
   golangMigrate,
+  pop,
   sqlx,
   flyway,
   prisma,
@@ -105,15 +107,20 @@ const DATABASE_TITLE: Record<string, string> = {
   mysql: 'MySQL',
   mssql: 'SQL Server',
   oracle: 'Oracle',
+  cockroachdb: 'CockroachDB',
 };
 
-/** Why a file in a directory named for another database than the target is not linted; undefined when it is not in one. */
+/** Why a file marked for another database than the target is not linted; undefined when it is not. */
 function otherDatabaseReason(path: string, dialect: ParseOptions['dialect']): string | undefined {
-  const other = otherDatabaseDirectory(path, dialect);
+  const other = otherDatabaseOf(path, dialect);
   if (!other) return undefined;
   const title = (engine: string) => DATABASE_TITLE[engine] ?? engine;
+  const marked =
+    'directory' in other
+      ? `its directory (${other.directory}/) holds the migrations for ${title(other.engine)}`
+      : `its name marks it for ${title(other.engine)}`;
   return (
-    `its directory (${other.directory}/) holds the migrations for ${title(other.engine)}, not for ${title(dialect)}` +
+    `${marked}, not for ${title(dialect)}` +
     (other.engine === 'sqlite' || other.engine === 'postgresql' ? `; --dialect ${other.engine} lints them` : '')
   );
 }

@@ -10,6 +10,7 @@ import type {
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
+import { templateActionsAsNames } from '../sql/template-values.js';
 
 /** A region of an SQL file with a direction (dbmate's `-- migrate:down` part is the downgrade). */
 export interface SqlSection {
@@ -36,8 +37,10 @@ export function sqlMigration(
   const diagnostics: Migration['diagnostics'] = [];
   let statementBase = 0;
   let byDirection: Migration['transactionByDirection'];
+  // Same length as `text`: the sections' offsets and every position stay those of the file.
+  const sql = templateActionsAsNames(text);
   for (const section of sections) {
-    const body = text.slice(section.start, section.end);
+    const body = sql.slice(section.start, section.end);
     const result = parseSql(body, {
       file: path,
       direction: section.direction,

@@ -1,0 +1,96 @@
+/**
+ * gobuffalo/pop's SQL migrations (Supabase Auth's schema): `<version>_<name>[.<dialect>].up.sql`, each
+ * rendered as a Go text/template and run as one query inside the transaction pop opens for it. A Go
+ * template action is a value of the run: read as a name (the same action, quoted or not, is the same
+ * name), never a syntax error; a file marked for another database is skipped.
+ */
+import { describe, expect, it } from 'vitest';
+import { lintSources } from '../src/linter.js';
+import type { SourceInput } from '../src/lint-core.js';
+import { chooseParser } from '../src/parsers/registry.js';
+import { templateActionsAsNames } from '../src/parsers/sql/template-values.js';
+import { initSqlParser } from '../src/parsers/sql/parse-sql.js';
+
+const file = (path: string, text: string): SourceInput => ({ path, content: { ok: true, text } });
+
+const NS = '{{ index .Options "Namespace" }}';
+
+describe('Go template actions in SQL', () => {
+  it('in a template, every action becomes the quoted name of its last word, padded to its length; a file that is not a template is left as it is', async () => {
+    await initSqlParser();
+    const sql = [
+      `create table if not exists ${NS}.audit_log (id uuid primary key, payload json);`,
+      `create index if not exists audit_log_id_idx on "${NS}".audit_log (id);`,
+      `alter table {{index .Options "Namespace"}}.audit_log add column at timestamptz;`,
+      `do $$ begin execute 'drop index ${NS}.audit_log_old_idx'; end $$; -- {{ .Comment }}`,
+    ].join('\n');
+    const out = templateActionsAsNames(sql);
+    expect(out).toHaveLength(sql.length);
+    // the action's place, padded: `"{Namespace}"` and spaces up to the action's length
+    const name = (action: string) => '"{Namespace}"'.padEnd(action.length);
+    expect(out.split('\n')).toEqual([
+      `create table if not exists ${name(NS)}.audit_log (id uuid primary key, payload json);`,
+      `create index if not exists audit_log_id_idx on ${name(`"${NS}"`)}.audit_log (id);`,
+      `alter table ${name('{{index .Options "Namespace"}}')}.audit_log add column at timestamptz;`,
+      `do $$ begin execute 'drop index ${name(NS)}.audit_log_old_idx'; end $$; -- ${'"{Comment}"'.padEnd('{{ .Comment }}'.length)}`,
+    ]);
+    // Text of an SQL file that is not a template: a mustache body stored by an INSERT stays as written.
+    const plain = "insert into mail (body) values ('Hello {{ .Name }}'); -- {{ note }}";
+    expect(templateActionsAsNames(plain)).toBe(plain);
+  });
+});
+
+describe('pop format', () => {
+  const up = `20240105101500_sessions_user_idx.up.sql`;
+  it('is detected by a template action or a dialect part in the name; a bare NNN_x.up.sql stays golang-migrate', () => {
+    expect(chooseParser({ path: `migrations/${up}`, text: `create index on ${NS}.sessions (user_id);` })?.format).toBe(
+      'pop',
+    );
+    expect(
+      chooseParser({ path: 'migrations/20240105101500_sessions.postgres.up.sql', text: 'select 1;' })?.format,
+    ).toBe('pop');
+    expect(chooseParser({ path: `migrations/${up}`, text: 'create index on sessions (user_id);' })?.format).toBe(
+      'golang-migrate',
+    );
+  });
+
+  it('runs each file in a transaction: a plain CREATE INDEX gets pop’s own advice, CONCURRENTLY is flagged as failing in it', async () => {
+    const result = await lintSources([
+      file(
+        `auth/migrations/20240101000000_init.up.sql`,
+        `create table ${NS}.sessions (id uuid primary key, user_id uuid);\n`,
+      ),
+      file(`auth/migrations/${up}`, `create index if not exists sessions_user_idx on ${NS}.sessions (user_id);\n`),
+      file(
+        `auth/migrations/20240106000000_sessions_created_idx.up.sql`,
+        `create index concurrently sessions_created_idx on "${NS}".sessions (id);\n`,
+      ),
+    ]);
+    expect(result.findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
+    const index = result.findings.find((f) => f.rule === 'require-concurrent-index-creation');
+    expect(index?.message).toContain('on "{Namespace}".sessions');
+    expect(index?.help).toContain('pop runs every migration in a transaction');
+    const concurrently = result.findings.find((f) => f.rule === 'ban-concurrent-index-creation-in-transaction');
+    expect(concurrently?.file).toBe('auth/migrations/20240106000000_sessions_created_idx.up.sql');
+    expect(concurrently?.message).toContain('pop runs each migration file in a transaction');
+  });
+
+  it('a file marked for another database is skipped, the Postgres one linted', async () => {
+    const result = await lintSources([
+      file(
+        'persistence/migrations/20240105000000_identities.mysql.up.sql',
+        'CREATE TABLE `identities` (`id` char(36));\n',
+      ),
+      file('persistence/migrations/20240105000000_identities.postgres.up.sql', 'CREATE TABLE identities (id uuid);\n'),
+    ]);
+    expect(result.skipped).toEqual([
+      {
+        path: 'persistence/migrations/20240105000000_identities.mysql.up.sql',
+        reason: 'its name marks it for MySQL, not for PostgreSQL',
+      },
+    ]);
+    expect(result.migrations.map((m) => `${m.file} ${m.format}`)).toEqual([
+      'persistence/migrations/20240105000000_identities.postgres.up.sql pop',
+    ]);
+  });
+});
