@@ -25,8 +25,14 @@ function nameOf(action: string): string {
 
 const padded = (s: string, length: number) => s + ' '.repeat(Math.max(0, length - s.length));
 
+/**
+ * Above this size a file is not read as a template (its actions stay syntax errors): the scanner's
+ * tokens of a whole file cost about 100 bytes per character, and templates are hand-written files.
+ */
+const MAX_TEMPLATE_CHARS = 1 << 20;
+
 export function templateActionsAsNames(text: string): string {
-  if (!text.includes('{{')) return text;
+  if (text.length > MAX_TEMPLATE_CHARS || !text.includes('{{')) return text;
   const actions = [...text.matchAll(ACTION)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
   if (actions.length === 0) return text;
   // Postgres's scanner tells where each action sits; with the action's own quotes masked, so that
