@@ -396,7 +396,8 @@ export class Scope {
     const chain = flattenChain(n);
     const root =
       chain.root.type === 'Identifier' ? chain.root.name : chain.root.type === 'ThisExpression' ? 'this' : undefined;
-    if (root === undefined) return false;
+    // A configuration is read in a few steps; a chain of thousands (hostile code) is not tested against the patterns.
+    if (root === undefined || chain.links.length > 16) return false;
     const path = [root, ...chain.links.map((l) => (l.args ? `${l.name}()` : l.name))].join('.');
     // A call other than getDialect() with arguments is not a read of the name.
     if (chain.links.some((l) => l.args && (l.args.length > 0 || l.name !== 'getDialect'))) return false;
