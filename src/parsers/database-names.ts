@@ -68,17 +68,17 @@ function engineOfDirectoryName(name: string): string | undefined {
 export function otherDatabaseOf(
   path: string,
   target: string,
-): { engine: string; directory: string } | { engine: string; name: string } | undefined {
+): { engine: string; word: string; directory: string } | { engine: string; word: string; name: string } | undefined {
   const parts = path.replace(/\\/g, '/').split('/');
   const name = parts.at(-1) ?? '';
   // the dotted parts between a file's name and its extension
   for (const part of name.split('.').slice(1, -1)) {
     const engine = engineOf(part);
-    if (engine !== undefined) return engine === target ? undefined : { engine, name };
+    if (engine !== undefined) return engine === target ? undefined : { engine, word: part, name };
   }
   for (const directory of parts.slice(-3, -1).reverse()) {
     const engine = engineOfDirectoryName(directory);
-    if (engine !== undefined) return engine === target ? undefined : { engine, directory };
+    if (engine !== undefined) return engine === target ? undefined : { engine, word: directory, directory };
   }
   return undefined;
 }

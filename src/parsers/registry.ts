@@ -115,10 +115,12 @@ function otherDatabaseReason(path: string, dialect: ParseOptions['dialect']): st
   const other = otherDatabaseOf(path, dialect);
   if (!other) return undefined;
   const title = (engine: string) => DATABASE_TITLE[engine] ?? engine;
+  // MariaDB is read as MySQL, but named as the project names it
+  const named = /^mariadb/i.test(other.word) ? 'MariaDB' : title(other.engine);
   const marked =
     'directory' in other
-      ? `its directory (${other.directory}/) holds the migrations for ${title(other.engine)}`
-      : `its name marks it for ${title(other.engine)}`;
+      ? `its directory (${other.directory}/) holds the migrations for ${named}`
+      : `its name marks it for ${named}`;
   return (
     `${marked}, not for ${title(dialect)}` +
     (other.engine === 'sqlite' || other.engine === 'postgresql' ? `; --dialect ${other.engine} lints them` : '')

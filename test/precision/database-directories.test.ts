@@ -81,6 +81,18 @@ describe('migration directories named for a database', () => {
     ]);
   });
 
+  it('MariaDB is read as MySQL but named as the project names it', async () => {
+    const result = await lintSources([
+      file(
+        'db/migration/mariadb/1700000000000-Init.ts',
+        typeorm('Init1700000000000', 'CREATE TABLE `jobs` (`id` int)'),
+      ),
+    ]);
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      'its directory (mariadb/) holds the migrations for MariaDB, not for PostgreSQL',
+    ]);
+  });
+
   it('only the two directories nearest the file count: a checkout under ~/mysql/ is linted', async () => {
     const result = await lintSources([
       file(
