@@ -9,6 +9,7 @@ import { DEFAULT_OPTIONS, type LinterOptions, type LintResult, lintParsed, type 
 import { chooseParser } from './parsers/registry.js';
 import { type ParseOutcome, parseOne } from './parsers/parse-one.js';
 import { setDrizzleJournalProbe } from './parsers/formats/drizzle.js';
+import { popOwnFileName, setPopDirectoryProbe } from './parsers/formats/pop.js';
 import { cargoNamesSqlx, setSqlxProjectProbe } from './parsers/formats/sqlx.js';
 import type { ParseOptions } from './parsers/types.js';
 import { parseModule } from './parsers/typescript/estree.js';
@@ -60,6 +61,12 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
     .map((f) => f.path.slice(0, f.path.lastIndexOf('/') + 1));
   const migrationFiles = files.filter((f) => !isCargoToml(f));
   const platformSqlxProbe = setSqlxProjectProbe((path) => sqlxCrates.some((dir) => path.startsWith(dir)));
+  // pop's migrations: a directory of the set holding files only pop names so.
+  const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
+  const popDirs = new Set(
+    files.filter((f) => popOwnFileName(f.path.slice(f.path.lastIndexOf('/') + 1))).map((f) => dirOf(f.path)),
+  );
+  const platformPopProbe = setPopDirectoryProbe((path) => popDirs.has(dirOf(path)));
   const parsed: ParseOutcome[] = [];
   try {
     for (const file of migrationFiles) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));
@@ -67,6 +74,7 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
     // A process that also lints files on disk (the tests) keeps looking for journals there.
     setDrizzleJournalProbe(platformProbe);
     setSqlxProjectProbe(platformSqlxProbe);
+    setPopDirectoryProbe(platformPopProbe);
   }
   const inputs: SourceInput[] = migrationFiles.map((f) => ({
     path: f.path,

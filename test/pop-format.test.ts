@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lintSources } from '../src/linter.js';
+import { lintFiles } from '../src/core.js';
 import type { SourceInput } from '../src/lint-core.js';
 import { chooseParser } from '../src/parsers/registry.js';
 import { templateActionsAsNames } from '../src/parsers/sql/template-values.js';
@@ -92,5 +93,42 @@ describe('pop format', () => {
     expect(result.migrations.map((m) => `${m.file} ${m.format}`)).toEqual([
       'persistence/migrations/20240105000000_identities.postgres.up.sql pop',
     ]);
+  });
+
+  it("Ory's popx: an .autocommit. file runs outside a transaction, as one query; a bare NNN_x.up.sql beside pop's files is pop's", async () => {
+    const dir = 'persistence/sql/migrations/';
+    const result = await lintFiles([
+      {
+        path: `${dir}20240101000000_identities.postgres.up.sql`,
+        text: 'CREATE TABLE identities (id uuid PRIMARY KEY, nid uuid);\n',
+      },
+      {
+        path: `${dir}20240102000000_identities_nid.autocommit.up.sql`,
+        text: 'CREATE INDEX CONCURRENTLY identities_nid_idx ON identities (nid);\n',
+      },
+      {
+        path: `${dir}20240103000000_identities_created.autocommit.up.sql`,
+        text: 'CREATE INDEX CONCURRENTLY identities_a_idx ON identities (id);\nCREATE INDEX CONCURRENTLY identities_b_idx ON identities (nid, id);\n',
+      },
+      {
+        path: `${dir}20240104000000_identities_state.up.sql`,
+        text: 'CREATE INDEX identities_state_idx ON identities (nid);\n',
+      },
+    ]);
+    expect(result.migrations.map((m) => `${m.file.split('/').pop()} ${m.format} ${m.transaction}`)).toEqual([
+      '20240101000000_identities.postgres.up.sql pop wrapped',
+      '20240102000000_identities_nid.autocommit.up.sql pop implicit',
+      '20240103000000_identities_created.autocommit.up.sql pop implicit',
+      '20240104000000_identities_state.up.sql pop wrapped',
+    ]);
+    const inTransaction = result.findings.filter((f) => f.rule === 'ban-concurrent-index-creation-in-transaction');
+    // alone in its .autocommit. file: fine; two in one: the implicit transaction of one query
+    expect(inTransaction.map((f) => `${f.file.split('/').pop()}:${f.line}`)).toEqual([
+      '20240103000000_identities_created.autocommit.up.sql:1',
+      '20240103000000_identities_created.autocommit.up.sql:2',
+    ]);
+    const plain = result.findings.find((f) => f.rule === 'require-concurrent-index-creation');
+    expect(plain?.file).toBe(`${dir}20240104000000_identities_state.up.sql`);
+    expect(plain?.help).toContain('.autocommit.up.sql');
   });
 });

@@ -4,11 +4,12 @@
  * project modules it imports) read from disk. Imported for its
  * effect by the Node pipeline (parse-sources.ts); the parsers' core stays free of Node built-ins.
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { setDrizzleJournalProbe } from './formats/drizzle.js';
 import { cargoNamesSqlx, setSqlxProjectProbe } from './formats/sqlx.js';
+import { popOwnFileName, setPopDirectoryProbe } from './formats/pop.js';
 import { setProjectFileReader } from './alembic/env-config.js';
 import { type PgQuery, setSqlParserReloader } from './sql/parse-sql.js';
 
@@ -54,6 +55,22 @@ export function sqlxProjectAt(dir: string): boolean {
 }
 /** sqlx's migrations belong to a Rust crate: a Cargo.toml declaring sqlx, in their directory or above. */
 setSqlxProjectProbe((path) => sqlxProjectAt(dirname(resolve(path))));
+
+const popDirs = new Map<string, boolean>();
+/** pop's migrations: a directory holding files only pop names so (one listing per directory). */
+setPopDirectoryProbe((path) => {
+  const dir = dirname(resolve(path));
+  let found = popDirs.get(dir);
+  if (found === undefined) {
+    try {
+      found = readdirSync(dir).some(popOwnFileName);
+    } catch {
+      found = false;
+    }
+    popDirs.set(dir, found);
+  }
+  return found;
+});
 
 /** env.py and project modules: regular files only (a symlink could point anywhere), size-capped. */
 setProjectFileReader({
