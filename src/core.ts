@@ -9,7 +9,7 @@ import { DEFAULT_OPTIONS, type LinterOptions, type LintResult, lintParsed, type 
 import { chooseParser } from './parsers/registry.js';
 import { type ParseOutcome, parseOne } from './parsers/parse-one.js';
 import { setDrizzleJournalProbe } from './parsers/formats/drizzle.js';
-import { popOwnFileName, setPopDirectoryProbe } from './parsers/formats/pop.js';
+import { setPopDirectoryProbe } from './parsers/formats/pop.js';
 import { cargoNamesSqlx, setSqlxProjectProbe } from './parsers/formats/sqlx.js';
 import type { ParseOptions } from './parsers/types.js';
 import { parseModule } from './parsers/typescript/estree.js';
@@ -61,12 +61,15 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
     .map((f) => f.path.slice(0, f.path.lastIndexOf('/') + 1));
   const migrationFiles = files.filter((f) => !isCargoToml(f));
   const platformSqlxProbe = setSqlxProjectProbe((path) => sqlxCrates.some((dir) => path.startsWith(dir)));
-  // pop's migrations: a directory of the set holding files only pop names so.
+  // pop's migrations: the names of the set's files in a migration's directory.
   const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
-  const popDirs = new Set(
-    files.filter((f) => popOwnFileName(f.path.slice(f.path.lastIndexOf('/') + 1))).map((f) => dirOf(f.path)),
-  );
-  const platformPopProbe = setPopDirectoryProbe((path) => popDirs.has(dirOf(path)));
+  const byDirectory = new Map<string, string[]>();
+  for (const f of files) {
+    const names = byDirectory.get(dirOf(f.path)) ?? [];
+    names.push(f.path.slice(f.path.lastIndexOf('/') + 1));
+    byDirectory.set(dirOf(f.path), names);
+  }
+  const platformPopProbe = setPopDirectoryProbe((path) => byDirectory.get(dirOf(path)) ?? []);
   const parsed: ParseOutcome[] = [];
   try {
     for (const file of migrationFiles) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));

@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { lintSources } from '../src/linter.js';
 import { lintFiles } from '../src/core.js';
+import { ParseCache } from '../src/parsers/parse-cache.js';
+import { setPopDirectoryProbe } from '../src/parsers/formats/pop.js';
 import type { SourceInput } from '../src/lint-core.js';
 import { chooseParser } from '../src/parsers/registry.js';
 import { templateActionsAsNames } from '../src/parsers/sql/template-values.js';
@@ -130,5 +132,37 @@ describe('pop format', () => {
     const plain = result.findings.find((f) => f.rule === 'require-concurrent-index-creation');
     expect(plain?.file).toBe(`${dir}20240104000000_identities_state.up.sql`);
     expect(plain?.help).toContain('.autocommit.up.sql');
+  });
+
+  it('an empty Postgres file of a version kept for several databases is no empty migration; an empty file of its own is', async () => {
+    const dir = 'persistence/sql/migrations/';
+    const result = await lintFiles([
+      { path: `${dir}20240201000000_errors.mysql.up.sql`, text: 'ALTER TABLE errors MODIFY payload JSON NOT NULL;\n' },
+      { path: `${dir}20240201000000_errors.postgres.up.sql`, text: '' },
+      { path: `${dir}20240202000000_sessions.postgres.up.sql`, text: '' },
+    ]);
+    expect(result.findings.filter((f) => f.rule === 'empty-migration').map((f) => f.file.split('/').pop())).toEqual([
+      '20240202000000_sessions.postgres.up.sql',
+    ]);
+  });
+
+  it("the parse cache's key of a pop file holds the files of its version for other databases", () => {
+    const cache = new ParseCache('/nonexistent/cache');
+    const file = { path: 'sql/20240201000000_errors.postgres.up.sql', text: '' };
+    const options = { assumeInTransaction: false, dialect: 'postgresql' as const };
+    let beside: string[] = ['20240201000000_errors.postgres.up.sql', '20240202000000_x.postgres.up.sql'];
+    const previous = setPopDirectoryProbe(() => beside);
+    try {
+      const alone = cache.key(file, 'pop', options);
+      expect(cache.key(file, 'pop', options)).toBe(alone);
+      beside = [...beside, '20240201000000_errors.mysql.up.sql'];
+      expect(cache.key(file, 'pop', options)).not.toBe(alone);
+      // another version's file changes nothing
+      const withMysql = cache.key(file, 'pop', options);
+      beside = [...beside, '20240203000000_y.mysql.up.sql'];
+      expect(cache.key(file, 'pop', options)).toBe(withMysql);
+    } finally {
+      setPopDirectoryProbe(previous);
+    }
   });
 });

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { setDrizzleJournalProbe } from './formats/drizzle.js';
 import { cargoNamesSqlx, setSqlxProjectProbe } from './formats/sqlx.js';
-import { popOwnFileName, setPopDirectoryProbe } from './formats/pop.js';
+import { setPopDirectoryProbe } from './formats/pop.js';
 import { setProjectFileReader } from './alembic/env-config.js';
 import { type PgQuery, setSqlParserReloader } from './sql/parse-sql.js';
 
@@ -56,20 +56,20 @@ export function sqlxProjectAt(dir: string): boolean {
 /** sqlx's migrations belong to a Rust crate: a Cargo.toml declaring sqlx, in their directory or above. */
 setSqlxProjectProbe((path) => sqlxProjectAt(dirname(resolve(path))));
 
-const popDirs = new Map<string, boolean>();
-/** pop's migrations: a directory holding files only pop names so (one listing per directory). */
+const listings = new Map<string, readonly string[]>();
+/** The files beside a pop migration (one listing per directory). */
 setPopDirectoryProbe((path) => {
   const dir = dirname(resolve(path));
-  let found = popDirs.get(dir);
-  if (found === undefined) {
+  let names = listings.get(dir);
+  if (names === undefined) {
     try {
-      found = readdirSync(dir).some(popOwnFileName);
+      names = readdirSync(dir);
     } catch {
-      found = false;
+      names = [];
     }
-    popDirs.set(dir, found);
+    listings.set(dir, names);
   }
-  return found;
+  return names;
 });
 
 /** env.py and project modules: regular files only (a symlink could point anywhere), size-capped. */

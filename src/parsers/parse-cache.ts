@@ -21,6 +21,7 @@ import type { CacheStats } from './stats.js';
 import type { Migration } from '../ir/types.js';
 import type { ParseOptions, SourceFile } from './types.js';
 import { VERSION } from '../version.js';
+import { popNeighbours } from './formats/pop.js';
 
 /** Bumped when the entry layout or the key's ingredients change. */
 const SCHEMA = 2;
@@ -111,6 +112,8 @@ export class ParseCache {
       options.dialect,
       // what the Alembic frontend reads beside a revision decides its IR too (transaction model, names)
       ...(format === 'alembic' ? [alembicEnvFact(file.path, this.envFacts)] : []),
+      // and the files a pop migration is read with (the same version for other databases)
+      ...(format === 'pop' ? popNeighbours(file.path) : []),
     ]);
     return `${sha256(file.path).slice(0, 16)}-${sha256(`${facts}\0${file.text}`)}`;
   }

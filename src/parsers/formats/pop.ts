@@ -19,16 +19,26 @@ const NAME = /^(\d+)_[^.]+(?:\.([a-z0-9]+))?(\.autocommit)?\.(up|down)\.sql$/i;
 const GO_TEMPLATE_ACTION = /\{\{-?\s*(?:index\s+)?[.$][A-Za-z_]/;
 
 /**
- * Whether a migration's directory holds pop's own files (a name with a dialect or `.autocommit.`
- * part, a `.fizz` migration): a file named like golang-migrate's beside them is pop's too. Set by the
- * platform: the CLI looks on disk (parsers/node-platform.ts), the in-memory API among its files.
+ * The names of the files beside a migration (its directory's listing), for what pop decides from its
+ * neighbours: a file named like golang-migrate's among pop's own files is pop's, and a version kept
+ * for several databases has one file per database. Set by the platform: the CLI looks on disk
+ * (parsers/node-platform.ts), the in-memory API among its files; empty when unknown.
  */
-let popDirectory: (path: string) => boolean = () => false;
+let filesBeside: (path: string) => readonly string[] = () => [];
 /** Sets the probe; returns the one it replaces. */
-export function setPopDirectoryProbe(probe: (path: string) => boolean): (path: string) => boolean {
-  const previous = popDirectory;
-  popDirectory = probe;
+export function setPopDirectoryProbe(probe: (path: string) => readonly string[]): (path: string) => readonly string[] {
+  const previous = filesBeside;
+  filesBeside = probe;
   return previous;
+}
+
+/**
+ * The files beside a pop migration that its IR depends on (the same version for other databases): part
+ * of the parse cache's key, so that adding or removing one is not served a stale migration.
+ */
+export function popNeighbours(path: string): string[] {
+  const version = NAME.exec(baseName(path))?.[1];
+  return version === undefined ? [] : filesBeside(path).filter((n) => NAME.exec(n)?.[1] === version);
 }
 
 /** A file name only pop gives its migrations: a dialect or `.autocommit.` part, or a Fizz migration. */
@@ -86,7 +96,9 @@ export const pop: FormatParser = {
   detect(file) {
     const name = baseName(file.path);
     if (!NAME.test(name)) return 0;
-    return popOwnFileName(name) || GO_TEMPLATE_ACTION.test(file.text) || popDirectory(file.path) ? 9 : 0;
+    return popOwnFileName(name) || GO_TEMPLATE_ACTION.test(file.text) || filesBeside(file.path).some(popOwnFileName)
+      ? 9
+      : 0;
   },
   parse(file) {
     const { version, direction, autocommit } = nameParts(file.path);
@@ -95,6 +107,14 @@ export const pop: FormatParser = {
     ]);
     if (version) migration.revision = version;
     migration.fileDirection = direction;
+    // A version kept for several databases (Kratos's empty `….postgres.up.sql` beside a `….mysql.up.sql`
+    // that does the work): this file may do nothing on purpose.
+    const dialect = NAME.exec(baseName(file.path))?.[2]?.toLowerCase();
+    if (version && dialect !== undefined && dialect !== 'autocommit')
+      migration.otherDatabaseCode = popNeighbours(file.path).some((n) => {
+        const other = NAME.exec(n)?.[2]?.toLowerCase();
+        return other !== undefined && other !== dialect && other !== 'autocommit';
+      });
     return [migration];
   },
   // An empty `.down.sql` beside the `.up.sql`: `pop migrate down` runs nothing and records the version as undone.
