@@ -73,18 +73,19 @@ export async function lintFiles(files: readonly InMemoryFile[], options: InMemor
   const parsed: ParseOutcome[] = [];
   try {
     for (const file of migrationFiles) parsed.push(await parseOne({ path: file.path, text: file.text }, parseOptions));
+    const inputs: SourceInput[] = migrationFiles.map((f) => ({
+      path: f.path,
+      content: { ok: true, text: f.text },
+      explicit: true,
+    }));
+    // (the reasons for files not linted are found with the same probes)
+    return await lintParsed(inputs, parsed, linterOptions, [], (path) => path);
   } finally {
     // A process that also lints files on disk (the tests) keeps looking for journals there.
     setDrizzleJournalProbe(platformProbe);
     setSqlxProjectProbe(platformSqlxProbe);
     setPopDirectoryProbe(platformPopProbe);
   }
-  const inputs: SourceInput[] = migrationFiles.map((f) => ({
-    path: f.path,
-    content: { ok: true, text: f.text },
-    explicit: true,
-  }));
-  return lintParsed(inputs, parsed, linterOptions, [], (path) => path);
 }
 
 /**

@@ -165,4 +165,26 @@ describe('pop format', () => {
       setPopDirectoryProbe(previous);
     }
   });
+
+  it("a version's generic file is not run where the version has a file for that database: skipped with the reason", async () => {
+    const dir = 'persistence/sql/migrations/';
+    const result = await lintFiles([
+      { path: `${dir}20240301000000_search.up.sql`, text: 'CREATE INDEX identities_search ON identities (traits);\n' },
+      {
+        path: `${dir}20240301000000_search.postgres.up.sql`,
+        text: 'CREATE INDEX identities_search ON identities USING gin (traits);\n',
+      },
+      { path: `${dir}20240301000000_search.down.sql`, text: 'DROP INDEX identities_search;\n' },
+    ]);
+    expect(result.migrations.filter((m) => m.format === 'pop').map((m) => m.file.split('/').pop())).toEqual([
+      '20240301000000_search.postgres.up.sql',
+      '20240301000000_search.down.sql',
+    ]);
+    // (lintFiles reports every file it is given: one it does not lint gets a finding saying why)
+    const generic = result.findings.filter((f) => f.file.endsWith('20240301000000_search.up.sql'));
+    expect(generic.map((f) => f.rule)).toEqual(['parse-error']);
+    expect(generic[0]?.message).toBe(
+      'Not linted: pop runs 20240301000000_search.postgres.up.sql instead on this database (the file of this version made for it).',
+    );
+  });
 });

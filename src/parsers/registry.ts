@@ -131,6 +131,9 @@ function otherDatabaseReason(path: string, dialect: ParseOptions['dialect']): st
 export function noParserReason(path: string, text?: string, dialect?: ParseOptions['dialect']): string {
   const otherDatabase = dialect ? otherDatabaseReason(path, dialect) : undefined;
   if (otherDatabase) return otherDatabase;
+  const notRun =
+    dialect && text !== undefined ? chooseParser({ path, text })?.notRunOn?.({ path, text }, dialect) : undefined;
+  if (notRun) return notRun;
   const ext = extensionOf(path);
   if (text !== undefined) {
     for (const p of PARSERS) {
@@ -156,5 +159,6 @@ function withTransactionFacts(migration: Migration): Migration {
 export async function parseFile(file: SourceFile, options: ParseOptions): Promise<Migration[] | undefined> {
   if (otherDatabaseReason(file.path, options.dialect)) return undefined;
   const parser = chooseParser(file, options.framework);
+  if (parser?.notRunOn?.(file, options.dialect)) return undefined;
   return parser ? (await parser.parse(file, options)).map(withTransactionFacts) : undefined;
 }

@@ -36,6 +36,12 @@ export interface FormatParser {
    * Cheap, like `detect`. Such a file is skipped with this reason instead of failing to parse.
    */
   notMigration?(file: SourceFile): string | undefined;
+  /**
+   * Why the tool does not run this migration on the target database although it is one (pop runs a
+   * version's `….postgres.up.sql` instead of its generic `….up.sql`); undefined when it runs it. Such a
+   * file is skipped with this reason.
+   */
+  notRunOn?(file: SourceFile, dialect: ParseOptions['dialect']): string | undefined;
   /** How this format's tool runs files in transactions and how a migration leaves one (for messages). */
   transactionFacts?: TransactionFacts;
   /** How the tool recognises an applied migration; default: by file name. */

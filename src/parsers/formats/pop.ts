@@ -1,4 +1,5 @@
 import type { FormatParser } from '../types.js';
+import { engineOf } from '../database-names.js';
 import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
 declare module '../../ir/types.js' {
@@ -99,6 +100,19 @@ export const pop: FormatParser = {
     return popOwnFileName(name) || GO_TEMPLATE_ACTION.test(file.text) || filesBeside(file.path).some(popOwnFileName)
       ? 9
       : 0;
+  },
+  // pop runs, for each version, the file made for the database it runs on rather than the generic one
+  // (popx ranks them; a ….postgres.up.sql takes the place of the ….up.sql on Postgres).
+  notRunOn(file, dialect) {
+    const m = NAME.exec(baseName(file.path));
+    if (!m || (m[2] !== undefined && m[2].toLowerCase() !== 'autocommit')) return undefined;
+    const own = popNeighbours(file.path).find((n) => {
+      const other = NAME.exec(n);
+      return (
+        other?.[4]?.toLowerCase() === m[4]?.toLowerCase() && other?.[2] !== undefined && engineOf(other[2]) === dialect
+      );
+    });
+    return own ? `pop runs ${own} instead on this database (the file of this version made for it)` : undefined;
   },
   parse(file) {
     const { version, direction, autocommit } = nameParts(file.path);
