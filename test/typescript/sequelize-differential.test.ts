@@ -171,6 +171,26 @@ const SCENARIOS: [string, string][] = [
     } };`,
   ],
   [
+    'arrays of enums, ranges and timestamps with a precision',
+    `module.exports = { async up(queryInterface, Sequelize) {
+      await queryInterface.createTable('api_keys', {
+        id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
+        grants: { type: Sequelize.ARRAY(Sequelize.ENUM('read', 'write', 'admin')), allowNull: false },
+        issuedAt: { type: Sequelize.DATE(6), allowNull: false },
+      });
+      await queryInterface.addColumn('sessions', 'grants', { type: Sequelize.ARRAY(Sequelize.ENUM('read', 'write')) });
+      await queryInterface.addColumn('plans', 'validity', { type: Sequelize.RANGE(Sequelize.DATE), allowNull: false });
+      await queryInterface.addColumn('plans', 'seats', { type: Sequelize.RANGE(Sequelize.INTEGER) });
+      await queryInterface.addColumn('plans', 'days', { type: Sequelize.RANGE(Sequelize.DATEONLY) });
+      await queryInterface.addColumn('plans', 'quota', { type: Sequelize.RANGE(Sequelize.BIGINT) });
+      await queryInterface.addColumn('plans', 'price', { type: Sequelize.RANGE(Sequelize.DECIMAL(10, 2)) });
+      await queryInterface.addColumn('plans', 'tier', Sequelize.RANGE);
+    },
+    async down(queryInterface) {
+      await queryInterface.dropTable('api_keys');
+    } };`,
+  ],
+  [
     'changeColumn, indexes, constraints, tables, raw queries',
     `module.exports = { async up(queryInterface, Sequelize) {
       await queryInterface.changeColumn('items', 'b', { type: Sequelize.STRING(128) });

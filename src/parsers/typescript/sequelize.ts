@@ -62,7 +62,8 @@ function sequelizeType(name: string, args: (string | number | undefined)[]): str
     case 'BOOLEAN':
       return 'BOOLEAN';
     case 'DATE':
-      return n(0) !== undefined ? `TIMESTAMP(${n(0)}) WITH TIME ZONE` : 'TIMESTAMP WITH TIME ZONE';
+      // The Postgres dialect drops DATE(n)'s precision: always TIMESTAMP WITH TIME ZONE.
+      return 'TIMESTAMP WITH TIME ZONE';
     case 'DATEONLY':
       return 'DATE';
     case 'TIME':
@@ -88,6 +89,15 @@ function sequelizeType(name: string, args: (string | number | undefined)[]): str
   }
 }
 
+/** The range type Sequelize's Postgres dialect writes for `RANGE(subtype)` (a bare `RANGE` is of INTEGER). */
+const RANGE_OF: Record<string, string> = {
+  INTEGER: 'int4range',
+  BIGINT: 'int8range',
+  DECIMAL: 'numrange',
+  'TIMESTAMP WITH TIME ZONE': 'tstzrange',
+  DATE: 'daterange',
+};
+
 /** Sequelize's generated index names go through inflection's `underscore`: `Users_firstName` → `users_first_name`. */
 function underscore(s: string): string {
   return s
@@ -101,6 +111,8 @@ interface Attribute {
   type?: string;
   /** ENUM values → a type named enum_<table>_<column>. */
   enumValues?: string[];
+  /** `ARRAY(ENUM(…))`: the column is an array of that enum type. */
+  enumArray?: boolean;
   allowNull: boolean;
   defaultValue?: DefaultValue;
   /** A JavaScript-side default (DataTypes.NOW, UUIDV4): no server default. */
@@ -139,7 +151,9 @@ class SequelizeReader extends FrameworkReader {
   }
 
   /** `Sequelize.STRING(100)`, `DataTypes.ENUM('a', 'b')`, `Sequelize.ARRAY(Sequelize.TEXT)`, `'varchar(12)'`. */
-  private type(node: Node | undefined): { sql?: string; enumValues?: string[]; clientDefault?: boolean } | undefined {
+  private type(
+    node: Node | undefined,
+  ): { sql?: string; enumValues?: string[]; enumArray?: boolean; clientDefault?: boolean } | undefined {
     const s = this.scope.string(node);
     if (s !== undefined) return { sql: s };
     const n = unwrap(this.scope.resolve(node));
@@ -153,7 +167,14 @@ class SequelizeReader extends FrameworkReader {
     if (!head) return undefined;
     if (head.name === 'ARRAY') {
       const inner = this.type(head.args?.[0]);
+      // ARRAY(ENUM(…)): Sequelize creates the enum type and declares the column as an array of it.
+      if (inner?.enumValues && !inner.enumArray) return { enumValues: inner.enumValues, enumArray: true };
       return inner?.sql ? { sql: `${inner.sql}[]` } : undefined;
+    }
+    if (head.name === 'RANGE') {
+      const subtype = head.args?.[0] ? this.type(head.args[0])?.sql : 'INTEGER';
+      const range = subtype === undefined ? undefined : RANGE_OF[subtype.replace(/\(.*\)$/, '')];
+      return range ? { sql: range } : undefined;
     }
     if (head.name === 'ENUM') {
       const first = head.args?.[0];
@@ -226,6 +247,7 @@ class SequelizeReader extends FrameworkReader {
         : 'the column is not an attribute object or data type written here';
     if (t.sql) attr.type = t.sql;
     if (t.enumValues) attr.enumValues = t.enumValues;
+    if (t.enumArray) attr.enumArray = true;
     if (!props) return attr;
     const known = (k: string) => this.scope.known(props.get(k));
     // Nullability decides verdicts: a value only known at run time is not assumed either way.
@@ -252,7 +274,10 @@ class SequelizeReader extends FrameworkReader {
 
   private typeSql(table: QualifiedName, column: string, a: Attribute): string {
     if (a.enumValues)
-      return doubleQuoteQualified({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` });
+      return (
+        doubleQuoteQualified({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` }) +
+        (a.enumArray ? '[]' : '')
+      );
     let sql = a.type ?? 'TEXT';
     if (a.autoIncrement) sql = /BIGINT/i.test(sql) ? 'BIGSERIAL' : /SMALLINT/i.test(sql) ? 'SMALLSERIAL' : 'SERIAL';
     return sql;
