@@ -155,6 +155,35 @@ describe('files that do not parse or are not migrations', () => {
     );
   });
 
+  it('a migration whose whole code is commented out is skipped, not reported as defining no up()', async () => {
+    // Kept as an archive: the code mentions queryInterface and up, but only inside comments.
+    const archived = [
+      '/* Archived: superseded by the ledger rewrite. */',
+      "'use strict';",
+      '/*',
+      'module.exports = {',
+      '  up: async (queryInterface) => {',
+      '    await queryInterface.sequelize.query(\'UPDATE "Invoices" SET "total" = 0\');',
+      '  },',
+      '};',
+      '*/',
+      '// exports.down = async () => {};',
+      '',
+    ].join('\n');
+    const live = `// Backfills totals.\n${archived.replace(/^\/\*\n/m, '').replace(/^\*\/\n/m, '')}`;
+    const result = await lintSources([
+      { path: 'migrations/20190101-archived.js', content: decodeSource(Buffer.from(archived)) },
+      { path: 'migrations/20190102-live.js', content: decodeSource(Buffer.from(live)) },
+    ]);
+    expect(result.skipped).toEqual([
+      { path: 'migrations/20190101-archived.js', reason: 'not a migration: the file holds no code, only comments' },
+    ]);
+    expect(result.findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
+    expect(result.migrations.map((m) => [m.file, m.format, m.ops.map((op) => op.kind)])).toEqual([
+      ['migrations/20190102-live.js', 'sequelize', ['data-change']],
+    ]);
+  });
+
   it('--framework forces a frontend; a forced frontend that finds no up() says so', async () => {
     const src = 'export async function up(db) {\n  await db.schema.createTable("t", (t) => { t.increments(); });\n}\n';
     expect((await parseTs('m.ts', src)).format).toBe('knex');
