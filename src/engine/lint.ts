@@ -265,7 +265,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
     let state = states.get(set);
     if (!state) states.set(set, (state = new SchemaState()));
     for (const d of migration.diagnostics) {
-      findings.push(finding(texts, d.rule, 'error', d.span, d.message, 'upgrade'));
+      findings.push(finding(texts, d.rule, 'error', d.span, d.message, d.direction ?? 'upgrade'));
     }
     if (options.contextOnly && onlyContext(migration, options.contextOnly)) {
       applyToState(migration, state);

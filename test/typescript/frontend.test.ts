@@ -133,6 +133,33 @@ describe('files that do not parse or are not migrations', () => {
     expect(result.findings.some((f) => f.file === 'b_good.js' && f.rule === 'ban-drop-table')).toBe(true);
   });
 
+  it('SQL that Postgres rejects in down() is a parse-error of the downgrade, at its line', async () => {
+    // Postgres has no ALTER TYPE … DROP VALUE IF EXISTS: only rolling back would fail.
+    const seq = [
+      "'use strict';",
+      'module.exports = {',
+      '  async up(queryInterface) {',
+      '    await queryInterface.sequelize.query(`ALTER TYPE "enum_Payouts_method" ADD VALUE IF NOT EXISTS \'WIRE\'`);',
+      '  },',
+      '  async down(queryInterface) {',
+      '    await queryInterface.sequelize.query(`ALTER TYPE "enum_Payouts_method" DROP VALUE IF EXISTS \'WIRE\'`);',
+      '  },',
+      '};',
+      '',
+    ].join('\n');
+    const pgmSql =
+      '-- Up Migration\nALTER TABLE orders ADD COLUMN note text;\n\n-- Down Migration\nALTER TABLE orders DROP COLUMN note text;\n';
+    const result = await lintSources([
+      { path: 'migrations/20240301-payout-wire.js', content: decodeSource(Buffer.from(seq)) },
+      { path: 'migrations/1710000000000_order-note.sql', content: decodeSource(Buffer.from(pgmSql)) },
+    ]);
+    const parseErrors = result.findings.filter((f) => f.rule === 'parse-error');
+    expect(parseErrors.map((f) => [f.file, f.line, f.direction])).toEqual([
+      ['migrations/20240301-payout-wire.js', 7, 'downgrade'],
+      ['migrations/1710000000000_order-note.sql', 5, 'downgrade'],
+    ]);
+  });
+
   it('a .ts/.js file that is not a migration is skipped quietly when walked, reported when named', async () => {
     const config = readFileSync('fixtures/knex/knexfile.js', 'utf8');
     const walked = await lintSources([
