@@ -1,4 +1,4 @@
-import type { ConstraintDef, Operation, QualifiedName } from '../ir/types.js';
+import type { ConstraintDef, Operation, QualifiedName, SourceSpan } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
 import { migrationSetOf } from '../ir/migration-set.js';
@@ -6,6 +6,8 @@ import { quoteIdent, tableName } from './support/helpers.js';
 
 interface ForeignKey {
   op: Operation;
+  /** Where the key is written: its clause, or the column it is declared on (a CREATE TABLE declares several). */
+  at: SourceSpan;
   table: QualifiedName;
   columns: string[];
   references: QualifiedName;
@@ -78,13 +80,14 @@ export const requireIndexForForeignKey: Rule = {
         indexByBareName.set(`${set}|${name}`, entry);
       }
     };
-    const constraint = (op: Operation, table: QualifiedName, c: ConstraintDef) => {
+    const constraint = (op: Operation, table: QualifiedName, c: ConstraintDef, column?: SourceSpan) => {
       if (c.type === 'primary-key' || c.type === 'unique') addIndex(table, c.columns, c.name);
       if (c.type === 'foreign-key' && c.references && c.columns.length) {
         const k = key(table);
         if (!fksByTable.has(k)) fksByTable.set(k, []);
         fksByTable.get(k)!.push({
           op,
+          at: c.span ?? column ?? op.span,
           table,
           columns: c.columns,
           references: c.references.table,
@@ -103,7 +106,7 @@ export const requireIndexForForeignKey: Rule = {
         if (op.direction !== 'upgrade') continue;
         switch (op.kind) {
           case 'create-table':
-            for (const col of op.columns) for (const c of col.constraints) constraint(op, op.table, c);
+            for (const col of op.columns) for (const c of col.constraints) constraint(op, op.table, c, col.span);
             for (const c of op.constraints) constraint(op, op.table, c);
             break;
           case 'add-column':
@@ -194,7 +197,7 @@ export const requireIndexForForeignKey: Rule = {
       const now = `${tableName(fk.table)} (${cols})`;
       const renamed = `${tableName(written.table)} (${writtenCols})` !== now ? ` (renamed since: ${now})` : '';
       context.report(
-        fk.op.span,
+        fk.at,
         `Foreign key ${tableName(written.table)} (${writtenCols}) → ${tableName(written.references)} has no index on ${tableName(written.table)} (${writtenCols}) in the migrations linted${renamed}: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
         {
           help: `CREATE INDEX CONCURRENTLY ON ${tableName(fk.table)} (${cols}); — or, if such an index exists outside these migrations, ignore this with a comment that says where.`,

@@ -269,7 +269,7 @@ ruleTester(requireIndexForForeignKey, {
       sql: `${CUSTOMERS}\nCREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint REFERENCES customers (id)\n);`,
       errors: [
         {
-          line: 2,
+          line: 4, // the REFERENCES clause, not CREATE TABLE's first line
           message:
             'Foreign key orders (customer_id) → customers has no index on orders (customer_id) in the migrations linted: every DELETE on customers, and every update of its key, scans orders.',
         },
