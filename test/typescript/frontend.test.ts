@@ -160,6 +160,36 @@ describe('files that do not parse or are not migrations', () => {
     ]);
   });
 
+  it('SQL from a function of the file is read with its arguments and reported inside its text; a function that runs statements is not', async () => {
+    const src = [
+      "'use strict';",
+      'const resetFlags = (table) => `',
+      '  UPDATE "${table}" SET "flags" = 0',
+      '`;',
+      'function buildSql(table) {',
+      '  const verb = Math.random() > 0.5 ? "VACUUM" : "ANALYZE";',
+      '  return `${verb} "${table}"`;',
+      '}',
+      'module.exports = {',
+      '  async up(queryInterface) {',
+      "    await queryInterface.sequelize.query(resetFlags('Members'));",
+      "    await queryInterface.sequelize.query(buildSql('Members'));",
+      '  },',
+      '  async down() {},',
+      '};',
+      '',
+    ].join('\n');
+    const result = await lintSources([
+      { path: 'migrations/20240402-reset-flags.js', content: decodeSource(Buffer.from(src)) },
+    ]);
+    const unfiltered = result.findings.filter((f) => f.rule === 'ban-unfiltered-data-change');
+    expect(unfiltered.map((f) => [f.line, f.column, f.message.slice(0, 30)])).toEqual([
+      [3, 3, 'UPDATE "Members" has no WHERE '],
+    ]);
+    const unknown = result.migrations[0]!.ops.filter((op) => op.kind === 'unknown');
+    expect(unknown.map((op) => op.span.line)).toEqual([12]);
+  });
+
   it('a .ts/.js file that is not a migration is skipped quietly when walked, reported when named', async () => {
     const config = readFileSync('fixtures/knex/knexfile.js', 'utf8');
     const walked = await lintSources([

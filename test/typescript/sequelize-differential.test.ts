@@ -191,6 +191,15 @@ const SCENARIOS: [string, string][] = [
     } };`,
   ],
   [
+    'query() of SQL built by a function of the file, once per table',
+    `const dropLegacyKey = (table) => \`UPDATE "\${table}" SET data = data - 'legacyKey' WHERE data->>'legacyKey' IS NOT NULL\`;
+    module.exports = { async up(queryInterface) {
+      await queryInterface.sequelize.query(dropLegacyKey('Orders'));
+      await queryInterface.sequelize.query(dropLegacyKey('Invoices'));
+      await queryInterface.sequelize.query(\`ALTER TABLE "Invoices" ADD COLUMN "memo" text\`);
+    } };`,
+  ],
+  [
     'changeColumn, indexes, constraints, tables, raw queries',
     `module.exports = { async up(queryInterface, Sequelize) {
       await queryInterface.changeColumn('items', 'b', { type: Sequelize.STRING(128) });
