@@ -254,6 +254,34 @@ describe('sequelize scenarios: frontend IR = IR of the SQL Sequelize sends', () 
     });
   });
 
+  it("Sequelize 5's addConstraint(table, fields, options) = the SQL Sequelize sends for addConstraint(table, { fields, … })", async () => {
+    // Sequelize 6 no longer takes the fields first: the v5 call is compared with the v6 call's SQL.
+    const v5 = `module.exports = { up(queryInterface) {
+      return queryInterface.addConstraint('Comments', ['authorId'], {
+        type: 'foreign key',
+        name: 'Comments_author_fkey',
+        references: { table: 'Users', field: 'id' },
+        onDelete: 'cascade',
+      }).then(() => queryInterface.addConstraint('Comments', ['slug'], { type: 'unique' }));
+    } };`;
+    const v6 = `module.exports = { async up(queryInterface) {
+      await queryInterface.addConstraint('Comments', {
+        fields: ['authorId'],
+        type: 'foreign key',
+        name: 'Comments_author_fkey',
+        references: { table: 'Users', field: 'id' },
+        onDelete: 'cascade',
+      });
+      await queryInterface.addConstraint('Comments', { fields: ['slug'], type: 'unique' });
+    } };`;
+    const module = { exports: {} as Module };
+    compileTestCode(['module', 'exports', 'require'], v6)(module, module.exports, require);
+    const fromV5 = await parseTs('v5.js', v5);
+    const sql = await generate(module.exports, 'v5.js');
+    expect(fromV5.ops.map((op) => normalize(op))).toEqual(sql.ops.map((op) => normalize(op)));
+    expect(fromV5.ops.map((op) => op.kind)).toEqual(['add-constraint', 'add-constraint']);
+  });
+
   it('DataTypes imported from sequelize work like the Sequelize parameter', async () => {
     const source = `import { DataTypes, QueryInterface } from 'sequelize';
 export async function up({ context: queryInterface }: { context: QueryInterface }) {

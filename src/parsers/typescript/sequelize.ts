@@ -440,10 +440,12 @@ class SequelizeReader extends FrameworkReader {
         return true;
       }
       case 'addConstraint': {
-        const opts = optsFor(1);
+        // Sequelize 5 and older also take the fields first: addConstraint(table, ['col'], { type, … }).
+        const fieldsFirst = unwrap(this.scope.resolve(args[1]))?.type === 'ArrayExpression';
+        const opts = optsFor(fieldsFirst ? 2 : 1);
         const t = needTable(opts);
         if (!t) return true;
-        const def = this.constraintOptions(t, args[1]);
+        const def = this.constraintOptions(t, fieldsFirst ? args[2] : args[1], fieldsFirst ? args[1] : undefined);
         if (!def)
           return (this.c.unknown(call, what, 'the constraint options are not written with constants', opts), true);
         this.c.emit(ir.addConstraintDraft(t, def), call, opts);
@@ -661,12 +663,12 @@ class SequelizeReader extends FrameworkReader {
     );
   }
 
-  /** addConstraint options → the constraint, with Sequelize's generated names. */
-  private constraintOptions(t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
+  /** addConstraint options (and the fields, when given before them) → the constraint, with Sequelize's generated names. */
+  private constraintOptions(t: QualifiedName, node: Node | undefined, fieldsNode?: Node): ConstraintDef | undefined {
     const p = objectProperties(this.scope, node)?.props;
     if (!p) return undefined;
     const type = staticText(this.scope.known(p.get('type')) ?? '').toLowerCase();
-    const fields = this.scope.stringList(p.get('fields'));
+    const fields = this.scope.stringList(fieldsNode ?? p.get('fields'));
     const name = this.scope.string(p.get('name'));
     if (!fields) return undefined;
     switch (type) {
