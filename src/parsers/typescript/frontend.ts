@@ -192,7 +192,12 @@ export function downgradeFacts(input: ReadInput, absent: Omit<DowngradeInfo, 'st
     return { state: 'absent', span: firstLineSpan(collector, where), ...absent };
   }
   const span = firstLineSpan(collector, shape.down);
-  if (collector.ops.some((op) => op.direction === 'downgrade')) return { state: 'present', span };
+  // SQL Postgres rejects is still something down() sends (it fails; the parse-error says so).
+  if (
+    collector.ops.some((op) => op.direction === 'downgrade') ||
+    collector.diagnostics.some((d) => d.direction === 'downgrade')
+  )
+    return { state: 'present', span };
   if (onlyThrows(shape.down)) return { state: 'irreversible', span, note: 'down() only throws' };
   return { state: 'empty', span };
 }
