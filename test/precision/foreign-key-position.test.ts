@@ -69,4 +69,32 @@ describe('require-index-for-foreign-key: at the key, not at CREATE TABLE', () =>
       '5:15 Foreign key shipments (order_id) → orders',
     ]);
   });
+
+  it('a unique index on some of the key columns serves the key; a plain index on some of them does not', async () => {
+    const js = [
+      'exports.up = (pgm) => {',
+      "  pgm.createTable('current_holders', {",
+      "    token_id: { type: 'numeric', notNull: true },",
+      "    block_height: { type: 'bigint', notNull: true },",
+      "    tx_index: { type: 'bigint', notNull: true },",
+      '  });',
+      '  pgm.createConstraint(',
+      "    'current_holders',",
+      "    'current_holders_transfers_fk',",
+      "    'FOREIGN KEY (token_id, block_height, tx_index) REFERENCES transfers (token_id, block_height, tx_index)',",
+      '  );',
+      "  pgm.createIndex('current_holders', ['token_id'], { unique: true });",
+      "  pgm.createTable('holder_log', {",
+      "    token_id: { type: 'numeric', notNull: true },",
+      "    block_height: { type: 'bigint', notNull: true },",
+      '  });',
+      "  pgm.createConstraint('holder_log', 'holder_log_fk', 'FOREIGN KEY (token_id, block_height) REFERENCES blocks_tokens (token_id, block_height)');",
+      "  pgm.createIndex('holder_log', ['token_id']);",
+      '};',
+      '',
+    ].join('\n');
+    expect(await keyFindings('migrations/1709280000001_holders.js', js)).toEqual([
+      '17:3 Foreign key holder_log (token_id, block_height) → blocks_tokens',
+    ]);
+  });
 });
