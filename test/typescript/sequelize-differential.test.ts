@@ -206,6 +206,7 @@ const SCENARIOS: [string, string][] = [
       await queryInterface.changeColumn('items', 'b', { type: Sequelize.STRING(128), allowNull: false, defaultValue: 'y' });
       await queryInterface.changeColumn('items', 'u', { type: Sequelize.INTEGER, references: { model: 'owners', key: 'id' } });
       await queryInterface.changeColumn('items', 's', { type: Sequelize.TEXT, unique: true });
+      await queryInterface.changeColumn('items', 'ref', { type: 'UUID USING CAST("ref" AS UUID)', allowNull: false });
       await queryInterface.renameColumn('items', 'c', 'body');
       await queryInterface.removeColumn('items', 'd');
       await queryInterface.addIndex('items', ['a']);

@@ -12,7 +12,7 @@
  * it passes `{ transaction: t }` (from `queryInterface.sequelize.transaction()`); without that option
  * it runs outside, even inside a transaction callback.
  */
-import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName, TypeRef } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
@@ -21,7 +21,8 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { joinStatic, objectProperties, staticText, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
-import { doubleQuoteQualified } from '../../ir/identifiers.js';
+import { doubleQuote, doubleQuoteQualified } from '../../ir/identifiers.js';
+import { parseSql } from '../sql/parse-sql.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
 declare module '../../ir/types.js' {
@@ -620,10 +621,33 @@ class SequelizeReader extends FrameworkReader {
     if (a.unique) drafts.push(ir.addConstraintDraft(t, ir.constraint('unique', [name])));
     if (a.references)
       drafts.push(ir.addConstraintDraft(t, ir.constraint('foreign-key', [name], { references: a.references })));
-    else
-      drafts.push({ kind: 'alter-column-type', table: t, column: name, newType: ir.typeRef(this.typeSql(t, name, a)) });
+    else {
+      const typeSql = this.typeSql(t, name, a);
+      drafts.push({
+        kind: 'alter-column-type',
+        table: t,
+        column: name,
+        ...(this.typeWithUsing(name, typeSql) ?? { newType: ir.typeRef(typeSql) }),
+      });
+    }
     const o = drafts.length > 1 ? { inTransaction: true, ...opts } : opts;
     for (const d of drafts) this.c.emit(d, call, o);
+  }
+
+  /**
+   * A type given as SQL text with a USING clause (`type: 'UUID USING CAST("ref" AS UUID)'`): Sequelize
+   * writes the text after TYPE as it is, so the new type and the conversion are read from that clause.
+   */
+  private typeWithUsing(column: string, typeSql: string): { newType: TypeRef; using?: string } | undefined {
+    if (!/\busing\b/i.test(typeSql)) return undefined;
+    const result = parseSql(`ALTER TABLE t ALTER COLUMN ${doubleQuote(column)} TYPE ${typeSql}`, {
+      file: '',
+      direction: 'upgrade',
+      generated: true,
+    });
+    const op = result.ops[0];
+    if (result.statements !== 1 || result.diagnostics.length || op?.kind !== 'alter-column-type') return undefined;
+    return op.using === undefined ? { newType: op.newType } : { newType: op.newType, using: op.using };
   }
 
   private addIndex(call: Node, args: Node[], chain: FrameworkChain): void {
