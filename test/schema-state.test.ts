@@ -36,7 +36,7 @@ describe('fixtures/schema-state', () => {
   it('reports exactly the findings a reviewer would sign', () => {
     expect(stateDependent().map(key)).toEqual([
       // products.category_id references categories with no index on it
-      'require-index-for-foreign-key@catalog/migrations/001_products.sql:10',
+      'require-index-for-foreign-key@catalog/migrations/001_products.sql:12',
       'ban-drop-column@catalog/migrations/002_search_descriptions.sql:2',
       'adding-field-with-default@catalog/migrations/002_search_descriptions.sql:3',
       'ban-drop-column@catalog/migrations/003_session_fields.sql:1',

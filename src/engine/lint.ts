@@ -151,6 +151,20 @@ function lintDirection(
   const created = new CreatedRelations();
   /** `schema.table.column` of columns added by this migration so far */
   const newColumns = new Set<string>();
+  /**
+   * What ops that run only under a condition created, per condition: an op under the same condition
+   * (or that one and more) runs only after them — `if (!(await hasTable('t'))) { createTable('t');
+   * addIndex('t', …) }` indexes a new table. Other ops are judged without them.
+   */
+  const createdUnder = new Map<string, ConditionalCreations>();
+  /** The op whose handlers are running: isNewTable/isNewColumn answer for its condition. */
+  let judged: Operation | undefined;
+  const sameBranch = (): ConditionalCreations[] => {
+    const reason = judged?.conditional?.reason;
+    if (reason === undefined || createdUnder.size === 0) return [];
+    const mine = new Set(conjuncts(reason));
+    return [...createdUnder.values()].filter((u) => u.conjuncts.every((c) => mine.has(c)));
+  };
   // One context for all rules of this migration; `report` files the finding under the rule whose
   // visitor is running (set by the dispatch below), so no per-rule context objects are built.
   let current: Active | undefined;
@@ -160,9 +174,12 @@ function lintDirection(
     migration,
     direction,
     ops,
-    isNewTable: (t) => created.isNew(t),
+    isNewTable: (t) => created.isNew(t) || sameBranch().some((u) => u.created.isNew(t)),
     holdsCopiedRows: (t) => created.holdsCopiedRows(t),
-    isNewColumn: (t, c) => created.isNew(t) || newColumns.has(`${tableKey(t)}.${c}`),
+    isNewColumn: (t, c) =>
+      created.isNew(t) ||
+      newColumns.has(`${tableKey(t)}.${c}`) ||
+      sameBranch().some((u) => u.created.isNew(t) || u.columns.has(`${tableKey(t)}.${c}`)),
     columnType: (t, c) => state.column(t, c)?.type,
     column: (t, c) => state.column(t, c),
     indexTable: (ix) => state.indexes.get(tableKey(ix)),
@@ -214,15 +231,30 @@ function lintDirection(
   for (const op of ops) {
     const handling = dispatch.handling(op.kind);
     if (handling) {
+      judged = op;
       const { rules, handlers } = handling;
       for (let i = 0; i < handlers.length; i++) {
         current = rules[i];
         (handlers[i] as (op: Operation) => void)(op);
       }
+      judged = undefined;
     }
-    // What an op that may not run establishes is not known: later ops are judged without it.
-    if (op.conditional) continue;
+    // What an op that may not run establishes is not known: later ops are judged without it,
+    // except those under the same condition.
+    if (op.conditional) {
+      const reason = op.conditional.reason;
+      let under = createdUnder.get(reason);
+      if (!under)
+        createdUnder.set(
+          reason,
+          (under = { conjuncts: conjuncts(reason), created: new CreatedRelations(), columns: new Set() }),
+        );
+      under.created.apply(op);
+      if (op.kind === 'add-column') under.columns.add(`${tableKey(op.table)}.${op.column.name}`);
+      continue;
+    }
     created.apply(op);
+    for (const under of createdUnder.values()) under.created.apply(op);
     if (op.kind === 'add-column') newColumns.add(`${tableKey(op.table)}.${op.column.name}`);
     state.apply(op);
   }
@@ -232,6 +264,18 @@ function lintDirection(
     a.visitor.end();
   }
   current = undefined;
+}
+
+interface ConditionalCreations {
+  conjuncts: string[];
+  created: CreatedRelations;
+  /** `schema.table.column` of columns added under the condition */
+  columns: Set<string>;
+}
+
+/** The conditions an op's reason joins (`a and b`): an op under all of another's conditions runs only when it ran. */
+function conjuncts(reason: string): string[] {
+  return reason.split(' and ');
 }
 
 /** What a migration's upgrade establishes, as lintDirection applies it, without running any rule. */
@@ -265,7 +309,7 @@ export function lintMigrations(migrations: Migration[], options: LintOptions): F
     let state = states.get(set);
     if (!state) states.set(set, (state = new SchemaState()));
     for (const d of migration.diagnostics) {
-      findings.push(finding(texts, d.rule, 'error', d.span, d.message, 'upgrade'));
+      findings.push(finding(texts, d.rule, 'error', d.span, d.message, d.direction ?? 'upgrade'));
     }
     if (options.contextOnly && onlyContext(migration, options.contextOnly)) {
       applyToState(migration, state);

@@ -509,6 +509,8 @@ export interface FileDiagnostic {
   rule: 'parse-error' | 'io-error';
   message: string;
   span: SourceSpan;
+  /** Set when the error is in the downgrade's code (SQL of a `down`); absent: the upgrade or the whole file. */
+  direction?: Direction;
 }
 
 /** A facts a frontend states about a migration's downgrade that rules (empty-downgrade) judge. */

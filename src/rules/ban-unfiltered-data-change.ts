@@ -1,5 +1,17 @@
-import type { Rule } from './types.js';
+import type { QualifiedName } from '../ir/types.js';
+import type { Rule, RuleContext } from './types.js';
 import { tableName } from './support/helpers.js';
+
+/**
+ * Whether the migrations seen show the table holds at most two rows: its primary key is one boolean
+ * column (the single-row "settings"/"chain tip" table, `id boolean PRIMARY KEY DEFAULT true CHECK (id)`).
+ */
+function atMostTwoRows(context: RuleContext, table: QualifiedName): boolean {
+  const keys = [...context.constraints(table).values()].filter((c) => c.type === 'primary-key');
+  const column = keys.length === 1 && keys[0]!.columns.length === 1 ? keys[0]!.columns[0]! : undefined;
+  const type = column === undefined ? undefined : context.column(table, column)?.type?.name;
+  return type === 'bool' || type === 'boolean';
+}
 
 export const banUnfilteredDataChange: Rule = {
   meta: {
@@ -10,7 +22,8 @@ export const banUnfilteredDataChange: Rule = {
     docs: {
       what:
         '`DELETE FROM t` and `UPDATE t SET …` with no `WHERE` (or `WHERE true`, `WHERE 1 = 1`) on a table not created in the same ' +
-        'migration — in SQL, Alembic `op.execute`, and raw SQL of the TypeScript frameworks. When the statement also runs in the ' +
+        'migration — in SQL, Alembic `op.execute`, and raw SQL of the TypeScript frameworks — unless the migrations seen show the ' +
+        'table holds at most two rows (its primary key is one `boolean` column: a single-row table). When the statement also runs in the ' +
         'transaction of a schema change, `backfill-in-ddl-transaction` reports the lock it holds as well.',
       why:
         'A `DELETE` without `WHERE` empties the table on every environment the migration reaches, production included — usually a ' +
@@ -27,6 +40,8 @@ export const banUnfilteredDataChange: Rule = {
     return {
       'data-change'(op) {
         if (op.rowScope !== 'all' || !op.table || context.isNewTable(op.table)) return;
+        // Every row of a table keyed by one boolean is one or two rows: nothing to batch.
+        if (atMostTwoRows(context, op.table)) return;
         if (op.statementType === 'DeleteStmt') {
           context.report(
             op,

@@ -1,4 +1,4 @@
-import type { ConstraintDef, Operation, QualifiedName } from '../ir/types.js';
+import type { ConstraintDef, Operation, QualifiedName, SourceSpan } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
 import { migrationSetOf } from '../ir/migration-set.js';
@@ -6,6 +6,8 @@ import { quoteIdent, tableName } from './support/helpers.js';
 
 interface ForeignKey {
   op: Operation;
+  /** Where the key is written: its clause, or the column it is declared on (a CREATE TABLE declares several). */
+  at: SourceSpan;
   table: QualifiedName;
   columns: string[];
   references: QualifiedName;
@@ -40,7 +42,8 @@ export const requireIndexForForeignKey: Rule = {
         'A `FOREIGN KEY` (in `CREATE TABLE`, `ADD COLUMN … REFERENCES`, `ADD CONSTRAINT`) whose referencing columns are not the ' +
         'leading columns of any index, primary key or unique constraint on the child table anywhere in the migrations linted ' +
         '(indexes built in later migrations count; dropped ones do not — a `DROP INDEX` that leaves a foreign key without one is ' +
-        'reported at the drop). Postgres indexes the referenced side (it must be unique) ' +
+        "reported at the drop). A primary key or unique index on some of the key's columns serves too: its lookup finds at most " +
+        'one row. Postgres indexes the referenced side (it must be unique) ' +
         'but never the referencing side.',
       why:
         'Each `DELETE` on the parent table, and each `UPDATE` of its key, makes Postgres look for referencing rows in the child ' +
@@ -61,16 +64,25 @@ export const requireIndexForForeignKey: Rule = {
     let set = '';
     const key = (t: QualifiedName) => `${set}|${tableKey(t)}`;
     const indexes = new Map<string, string[][]>();
+    /** The column lists of `indexes` that are unique (a primary key, a unique constraint or index). */
+    const unique = new WeakSet<string[]>();
+    /**
+     * An index serves the key's lookups when the key's columns lead it, or when it is unique on some of
+     * the key's columns: that lookup finds at most one row, whatever the other columns are.
+     */
+    const serves = (cols: string[], fk: readonly string[]) =>
+      covers(cols, fk) || (unique.has(cols) && cols.every((c) => fk.includes(c)));
     const indexByName = new Map<string, { table: string; columns: string[] }>();
     /** index name without schema → its entry, for DROP INDEX names written without the schema */
     const indexByBareName = new Map<string, { table: string; columns: string[] }>();
     const fksByTable = new Map<string, ForeignKey[]>();
-    const addIndex = (table: QualifiedName, columns: string[], name?: string) => {
+    const addIndex = (table: QualifiedName, columns: string[], name?: string, isUnique = false) => {
       if (!columns.length) return;
       const k = key(table);
       if (!indexes.has(k)) indexes.set(k, []);
       // A copy: a later RENAME COLUMN renames it in place, and the op's own list is the IR's.
       columns = [...columns];
+      if (isUnique) unique.add(columns);
       indexes.get(k)!.push(columns);
       if (name) {
         const entry = { table: k, columns };
@@ -78,13 +90,14 @@ export const requireIndexForForeignKey: Rule = {
         indexByBareName.set(`${set}|${name}`, entry);
       }
     };
-    const constraint = (op: Operation, table: QualifiedName, c: ConstraintDef) => {
-      if (c.type === 'primary-key' || c.type === 'unique') addIndex(table, c.columns, c.name);
+    const constraint = (op: Operation, table: QualifiedName, c: ConstraintDef, column?: SourceSpan) => {
+      if (c.type === 'primary-key' || c.type === 'unique') addIndex(table, c.columns, c.name, true);
       if (c.type === 'foreign-key' && c.references && c.columns.length) {
         const k = key(table);
         if (!fksByTable.has(k)) fksByTable.set(k, []);
         fksByTable.get(k)!.push({
           op,
+          at: c.span ?? column ?? op.span,
           table,
           columns: c.columns,
           references: c.references.table,
@@ -103,7 +116,7 @@ export const requireIndexForForeignKey: Rule = {
         if (op.direction !== 'upgrade') continue;
         switch (op.kind) {
           case 'create-table':
-            for (const col of op.columns) for (const c of col.constraints) constraint(op, op.table, c);
+            for (const col of op.columns) for (const c of col.constraints) constraint(op, op.table, c, col.span);
             for (const c of op.constraints) constraint(op, op.table, c);
             break;
           case 'add-column':
@@ -113,7 +126,7 @@ export const requireIndexForForeignKey: Rule = {
             constraint(op, op.table, op.constraint);
             break;
           case 'create-index':
-            if (!op.where) addIndex(op.table, op.columns, op.name);
+            if (!op.where) addIndex(op.table, op.columns, op.name, op.unique);
             break;
           case 'drop-index':
             for (const name of op.indexes) {
@@ -121,11 +134,11 @@ export const requireIndexForForeignKey: Rule = {
               const list = known ? indexes.get(known.table) : undefined;
               if (!list || !known || !list.includes(known.columns)) continue;
               const served = (fksByTable.get(known.table) ?? []).filter((fk) =>
-                list.some((cols) => covers(cols, fk.columns)),
+                list.some((cols) => serves(cols, fk.columns)),
               );
               list.splice(list.indexOf(known.columns), 1);
               for (const fk of served)
-                if (!list.some((cols) => covers(cols, fk.columns))) fk.uncoveredBy = { op, index: name.name };
+                if (!list.some((cols) => serves(cols, fk.columns))) fk.uncoveredBy = { op, index: name.name };
             }
             break;
           case 'drop-table':
@@ -175,7 +188,7 @@ export const requireIndexForForeignKey: Rule = {
     for (const [table, list] of fksByTable)
       for (const fk of list) last.set(`${table}(${[...fk.columns].sort().join(',')})`, { fk, table });
     for (const { fk, table } of last.values()) {
-      if ((indexes.get(table) ?? []).some((cols) => covers(cols, fk.columns))) continue;
+      if ((indexes.get(table) ?? []).some((cols) => serves(cols, fk.columns))) continue;
       const cols = fk.columns.map(quoteIdent).join(', ');
       if (fk.uncoveredBy) {
         context.report(
@@ -194,7 +207,7 @@ export const requireIndexForForeignKey: Rule = {
       const now = `${tableName(fk.table)} (${cols})`;
       const renamed = `${tableName(written.table)} (${writtenCols})` !== now ? ` (renamed since: ${now})` : '';
       context.report(
-        fk.op.span,
+        fk.at,
         `Foreign key ${tableName(written.table)} (${writtenCols}) → ${tableName(written.references)} has no index on ${tableName(written.table)} (${writtenCols}) in the migrations linted${renamed}: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
         {
           help: `CREATE INDEX CONCURRENTLY ON ${tableName(fk.table)} (${cols}); — or, if such an index exists outside these migrations, ignore this with a comment that says where.`,

@@ -269,7 +269,7 @@ ruleTester(requireIndexForForeignKey, {
       sql: `${CUSTOMERS}\nCREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint REFERENCES customers (id)\n);`,
       errors: [
         {
-          line: 2,
+          line: 4, // the REFERENCES clause, not CREATE TABLE's first line
           message:
             'Foreign key orders (customer_id) → customers has no index on orders (customer_id) in the migrations linted: every DELETE on customers, and every update of its key, scans orders.',
         },
@@ -373,8 +373,23 @@ ruleTester(banUnfilteredDataChange, {
       name: 'a table created in the same migration',
       sql: "CREATE TABLE plans (id bigint, name text);\nINSERT INTO plans VALUES (1, 'free');\nUPDATE plans SET name = upper(name);",
     },
+    {
+      name: 'a single-row table (its primary key is one boolean), shown by an earlier migration',
+      sql: [
+        'CREATE TABLE sync_cursor (\n  id boolean PRIMARY KEY DEFAULT true CHECK (id),\n  height bigint NOT NULL\n);',
+        'ALTER TABLE sync_cursor ADD COLUMN pending bigint NOT NULL DEFAULT 0;\nUPDATE sync_cursor SET pending = (SELECT count(*) FROM queue);',
+      ],
+    },
   ],
   invalid: [
+    {
+      name: 'a table keyed by a boolean and another column can hold any number of rows',
+      sql: [
+        'CREATE TABLE flags (archived boolean, id bigint, PRIMARY KEY (archived, id));',
+        'UPDATE flags SET archived = false;',
+      ],
+      errors: [{ line: 1, file: 'm002_migration.sql', message: 'UPDATE flags has no WHERE clause' }],
+    },
     {
       name: 'DELETE without WHERE',
       sql: 'DELETE FROM sessions;',

@@ -323,6 +323,42 @@ describe('class 1: checks of which database runs the migration are decided for -
     );
   });
 
+  it('an index on a table created under the same undecided condition is on a new table; outside that branch it is not', async () => {
+    // The create-if-missing guard: the branch that creates the table is the branch that indexes it.
+    const src = [
+      "'use strict';",
+      'module.exports = {',
+      '  async up(queryInterface, Sequelize) {',
+      "    if (!(await queryInterface.tableExists('Reminders'))) {",
+      "      await queryInterface.createTable('Reminders', {",
+      '        id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },',
+      '        dueAt: { type: Sequelize.DATE, allowNull: false },',
+      '      });',
+      "      await queryInterface.addIndex('Reminders', ['dueAt']);",
+      "      await queryInterface.addColumn('Reminders', 'note', { type: Sequelize.TEXT, allowNull: false });",
+      "      await queryInterface.addColumn('Invoices', 'ReminderId', { type: Sequelize.INTEGER });",
+      "      await queryInterface.addIndex('Invoices', ['ReminderId']);",
+      '      if (process.env.WITH_SEARCH) {',
+      "        await queryInterface.addIndex('Reminders', ['id', 'dueAt']);",
+      '      }',
+      '    }',
+      "    await queryInterface.addIndex('Reminders', ['id']);",
+      '  },',
+      "  async down(queryInterface) { await queryInterface.dropTable('Reminders'); },",
+      '};',
+    ].join('\n');
+    const m = await parse('20250101-reminders.js', src);
+    const findings = lintAll([m], false).filter((f) =>
+      ['require-concurrent-index-creation', 'adding-required-field'].includes(f.rule),
+    );
+    expect(findings.map((f) => `${f.rule} ${f.line}`)).toEqual([
+      // Invoices existed before: its index blocks writes whichever branch runs.
+      'require-concurrent-index-creation 12',
+      // After the branch, Reminders may be a table that already existed.
+      'require-concurrent-index-creation 17',
+    ]);
+  });
+
   it('a migration whose code runs only on other databases is not reported as an empty migration', async () => {
     const src = [
       'exports.up = async function (knex) {',

@@ -109,7 +109,7 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
       // down() builds its statements but never calls .execute(): it does nothing.
       // adoption.pet_id references pet with no index on it
       'migrations/2024_04_02_0001_pet_adoptions.ts': [
-        [4, 'require-index-for-foreign-key'],
+        [7, 'require-index-for-foreign-key'], // at the pet_id column
         [14, 'empty-downgrade'],
       ],
     },
@@ -148,7 +148,7 @@ const EXPECTED: Record<string, { skipped: string[]; files: Expected }> = {
       'migrations/20230301000000-widen-user-email.js': [[7, 'ban-drop-not-null']], // changeColumn without allowNull: false
       'migrations/20230401000000-user-email-indexes.js': [[15, 'ban-concurrent-index-creation-in-transaction']],
       'migrations/20230501000000-create-posts.js': [
-        [6, 'require-index-for-foreign-key'], // Posts.authorId
+        [8, 'require-index-for-foreign-key'], // Posts.authorId, at its attribute
         [16, 'anonymous-constraint'],
         [16, 'require-index-for-foreign-key'], // Users.invitedById
         [21, 'disallowed-unique-constraint'],

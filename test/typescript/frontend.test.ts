@@ -133,6 +133,65 @@ describe('files that do not parse or are not migrations', () => {
     expect(result.findings.some((f) => f.file === 'b_good.js' && f.rule === 'ban-drop-table')).toBe(true);
   });
 
+  it('SQL that Postgres rejects in down() is a parse-error of the downgrade, at its line', async () => {
+    // Postgres has no ALTER TYPE … DROP VALUE IF EXISTS: only rolling back would fail.
+    const seq = [
+      "'use strict';",
+      'module.exports = {',
+      '  async up(queryInterface) {',
+      '    await queryInterface.sequelize.query(`ALTER TYPE "enum_Payouts_method" ADD VALUE IF NOT EXISTS \'WIRE\'`);',
+      '  },',
+      '  async down(queryInterface) {',
+      '    await queryInterface.sequelize.query(`ALTER TYPE "enum_Payouts_method" DROP VALUE IF EXISTS \'WIRE\'`);',
+      '  },',
+      '};',
+      '',
+    ].join('\n');
+    const pgmSql =
+      '-- Up Migration\nALTER TABLE orders ADD COLUMN note text;\n\n-- Down Migration\nALTER TABLE orders DROP COLUMN note text;\n';
+    const result = await lintSources([
+      { path: 'migrations/20240301-payout-wire.js', content: decodeSource(Buffer.from(seq)) },
+      { path: 'migrations/1710000000000_order-note.sql', content: decodeSource(Buffer.from(pgmSql)) },
+    ]);
+    const parseErrors = result.findings.filter((f) => f.rule === 'parse-error');
+    expect(parseErrors.map((f) => [f.file, f.line, f.direction])).toEqual([
+      ['migrations/20240301-payout-wire.js', 7, 'downgrade'],
+      ['migrations/1710000000000_order-note.sql', 5, 'downgrade'],
+    ]);
+    // down() sends that statement (and fails): it is not a downgrade that "does nothing".
+    expect(result.findings.filter((f) => f.rule === 'empty-downgrade')).toEqual([]);
+  });
+
+  it('SQL from a function of the file is read with its arguments and reported inside its text; a function that runs statements is not', async () => {
+    const src = [
+      "'use strict';",
+      'const resetFlags = (table) => `',
+      '  UPDATE "${table}" SET "flags" = 0',
+      '`;',
+      'function buildSql(table) {',
+      '  const verb = Math.random() > 0.5 ? "VACUUM" : "ANALYZE";',
+      '  return `${verb} "${table}"`;',
+      '}',
+      'module.exports = {',
+      '  async up(queryInterface) {',
+      "    await queryInterface.sequelize.query(resetFlags('Members'));",
+      "    await queryInterface.sequelize.query(buildSql('Members'));",
+      '  },',
+      '  async down() {},',
+      '};',
+      '',
+    ].join('\n');
+    const result = await lintSources([
+      { path: 'migrations/20240402-reset-flags.js', content: decodeSource(Buffer.from(src)) },
+    ]);
+    const unfiltered = result.findings.filter((f) => f.rule === 'ban-unfiltered-data-change');
+    expect(unfiltered.map((f) => [f.line, f.column, f.message.slice(0, 30)])).toEqual([
+      [3, 3, 'UPDATE "Members" has no WHERE '],
+    ]);
+    const unknown = result.migrations[0]!.ops.filter((op) => op.kind === 'unknown');
+    expect(unknown.map((op) => op.span.line)).toEqual([12]);
+  });
+
   it('a .ts/.js file that is not a migration is skipped quietly when walked, reported when named', async () => {
     const config = readFileSync('fixtures/knex/knexfile.js', 'utf8');
     const walked = await lintSources([
@@ -153,6 +212,35 @@ describe('files that do not parse or are not migrations', () => {
     expect(named.findings[0]!.message).toMatch(
       /^Not linted: not a migration of any supported framework \(.*knex.*\); --framework forces one\.$/,
     );
+  });
+
+  it('a migration whose whole code is commented out is skipped, not reported as defining no up()', async () => {
+    // Kept as an archive: the code mentions queryInterface and up, but only inside comments.
+    const archived = [
+      '/* Archived: superseded by the ledger rewrite. */',
+      "'use strict';",
+      '/*',
+      'module.exports = {',
+      '  up: async (queryInterface) => {',
+      '    await queryInterface.sequelize.query(\'UPDATE "Invoices" SET "total" = 0\');',
+      '  },',
+      '};',
+      '*/',
+      '// exports.down = async () => {};',
+      '',
+    ].join('\n');
+    const live = `// Backfills totals.\n${archived.replace(/^\/\*\n/m, '').replace(/^\*\/\n/m, '')}`;
+    const result = await lintSources([
+      { path: 'migrations/20190101-archived.js', content: decodeSource(Buffer.from(archived)) },
+      { path: 'migrations/20190102-live.js', content: decodeSource(Buffer.from(live)) },
+    ]);
+    expect(result.skipped).toEqual([
+      { path: 'migrations/20190101-archived.js', reason: 'not a migration: the file holds no code, only comments' },
+    ]);
+    expect(result.findings.filter((f) => f.rule === 'parse-error')).toEqual([]);
+    expect(result.migrations.map((m) => [m.file, m.format, m.ops.map((op) => op.kind)])).toEqual([
+      ['migrations/20190102-live.js', 'sequelize', ['data-change']],
+    ]);
   });
 
   it('--framework forces a frontend; a forced frontend that finds no up() says so', async () => {

@@ -168,6 +168,23 @@ const SCENARIOS: [string, string][] = [
       pgm.sql(\`SET lock_timeout = '2s'\`);
     };`,
   ],
+  [
+    'pgm.sql() of SQL built by a function of the file, called with constant text',
+    `exports.up = (pgm) => {
+      pgm.addColumn('ledger', { settled_count: { type: 'integer', notNull: true, default: 0 } });
+      const countInto = (sourceSelect) => \`
+        INSERT INTO ledger_counts (account_id, n)
+        \${sourceSelect}
+        ON CONFLICT (account_id) DO UPDATE SET n = ledger_counts.n + EXCLUDED.n
+      \`;
+      pgm.sql(countInto(\`SELECT payer_id, COUNT(*) FROM transfers GROUP BY payer_id\`));
+      pgm.sql(countInto('SELECT payee_id, COUNT(*) FROM transfers GROUP BY payee_id'));
+      function analyzeSql(table) {
+        return 'ANALYZE ' + table;
+      }
+      pgm.sql(analyzeSql('ledger'));
+    };`,
+  ],
 ];
 
 describe('node-pg-migrate scenarios: frontend IR = IR of the generated SQL', () => {

@@ -171,12 +171,42 @@ const SCENARIOS: [string, string][] = [
     } };`,
   ],
   [
+    'arrays of enums, ranges and timestamps with a precision',
+    `module.exports = { async up(queryInterface, Sequelize) {
+      await queryInterface.createTable('api_keys', {
+        id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
+        grants: { type: Sequelize.ARRAY(Sequelize.ENUM('read', 'write', 'admin')), allowNull: false },
+        issuedAt: { type: Sequelize.DATE(6), allowNull: false },
+      });
+      await queryInterface.addColumn('sessions', 'grants', { type: Sequelize.ARRAY(Sequelize.ENUM('read', 'write')) });
+      await queryInterface.addColumn('plans', 'validity', { type: Sequelize.RANGE(Sequelize.DATE), allowNull: false });
+      await queryInterface.addColumn('plans', 'seats', { type: Sequelize.RANGE(Sequelize.INTEGER) });
+      await queryInterface.addColumn('plans', 'days', { type: Sequelize.RANGE(Sequelize.DATEONLY) });
+      await queryInterface.addColumn('plans', 'quota', { type: Sequelize.RANGE(Sequelize.BIGINT) });
+      await queryInterface.addColumn('plans', 'price', { type: Sequelize.RANGE(Sequelize.DECIMAL(10, 2)) });
+      await queryInterface.addColumn('plans', 'tier', Sequelize.RANGE);
+    },
+    async down(queryInterface) {
+      await queryInterface.dropTable('api_keys');
+    } };`,
+  ],
+  [
+    'query() of SQL built by a function of the file, once per table',
+    `const dropLegacyKey = (table) => \`UPDATE "\${table}" SET data = data - 'legacyKey' WHERE data->>'legacyKey' IS NOT NULL\`;
+    module.exports = { async up(queryInterface) {
+      await queryInterface.sequelize.query(dropLegacyKey('Orders'));
+      await queryInterface.sequelize.query(dropLegacyKey('Invoices'));
+      await queryInterface.sequelize.query(\`ALTER TABLE "Invoices" ADD COLUMN "memo" text\`);
+    } };`,
+  ],
+  [
     'changeColumn, indexes, constraints, tables, raw queries',
     `module.exports = { async up(queryInterface, Sequelize) {
       await queryInterface.changeColumn('items', 'b', { type: Sequelize.STRING(128) });
       await queryInterface.changeColumn('items', 'b', { type: Sequelize.STRING(128), allowNull: false, defaultValue: 'y' });
       await queryInterface.changeColumn('items', 'u', { type: Sequelize.INTEGER, references: { model: 'owners', key: 'id' } });
       await queryInterface.changeColumn('items', 's', { type: Sequelize.TEXT, unique: true });
+      await queryInterface.changeColumn('items', 'ref', { type: 'UUID USING CAST("ref" AS UUID)', allowNull: false });
       await queryInterface.renameColumn('items', 'c', 'body');
       await queryInterface.removeColumn('items', 'd');
       await queryInterface.addIndex('items', ['a']);
@@ -223,6 +253,34 @@ describe('sequelize scenarios: frontend IR = IR of the SQL Sequelize sends', () 
       ).toEqual(generated.ops.map((op) => normalize(op)));
       expect(verdicts(lintAll([fromTs]))).toEqual(verdicts(lintAll([generated])));
     });
+  });
+
+  it("Sequelize 5's addConstraint(table, fields, options) = the SQL Sequelize sends for addConstraint(table, { fields, … })", async () => {
+    // Sequelize 6 no longer takes the fields first: the v5 call is compared with the v6 call's SQL.
+    const v5 = `module.exports = { up(queryInterface) {
+      return queryInterface.addConstraint('Comments', ['authorId'], {
+        type: 'foreign key',
+        name: 'Comments_author_fkey',
+        references: { table: 'Users', field: 'id' },
+        onDelete: 'cascade',
+      }).then(() => queryInterface.addConstraint('Comments', ['slug'], { type: 'unique' }));
+    } };`;
+    const v6 = `module.exports = { async up(queryInterface) {
+      await queryInterface.addConstraint('Comments', {
+        fields: ['authorId'],
+        type: 'foreign key',
+        name: 'Comments_author_fkey',
+        references: { table: 'Users', field: 'id' },
+        onDelete: 'cascade',
+      });
+      await queryInterface.addConstraint('Comments', { fields: ['slug'], type: 'unique' });
+    } };`;
+    const module = { exports: {} as Module };
+    compileTestCode(['module', 'exports', 'require'], v6)(module, module.exports, require);
+    const fromV5 = await parseTs('v5.js', v5);
+    const sql = await generate(module.exports, 'v5.js');
+    expect(fromV5.ops.map((op) => normalize(op))).toEqual(sql.ops.map((op) => normalize(op)));
+    expect(fromV5.ops.map((op) => op.kind)).toEqual(['add-constraint', 'add-constraint']);
   });
 
   it('DataTypes imported from sequelize work like the Sequelize parameter', async () => {

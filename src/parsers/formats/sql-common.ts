@@ -71,7 +71,9 @@ function runsSomething(ops: readonly Operation[]): boolean {
 
 /** The downgrade facts of a file's downgrade section (dbmate, node-pg-migrate SQL), `span` being its marker. */
 export function sectionDowngrade(migration: Migration, span: SourceSpan): DowngradeInfo {
-  return { state: runsSomething(migration.ops) ? 'present' : 'empty', span };
+  // A downgrade Postgres rejects is reported as a parse-error, not judged empty.
+  const rejected = migration.diagnostics.some((d) => d.direction === 'downgrade');
+  return { state: runsSomething(migration.ops) || rejected ? 'present' : 'empty', span };
 }
 
 /** A span over a character range of a file's text. */

@@ -170,6 +170,7 @@ export function parseSql(text: string, options: SqlParseOptions): SqlParseResult
       rule: 'parse-error',
       message: f.message,
       span: { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column },
+      ...(direction === 'downgrade' ? { direction } : {}),
     });
   };
 

@@ -310,9 +310,43 @@ export function embeddedSql(
   if (!n) return undefined;
   const out = new SqlBuilder(source, style);
   // Resolve `const q = \`…\`` so positions point at the template where it is written.
-  const target = n.type === 'Identifier' ? scope.resolve(n) : n;
-  if (!target || !append(target, scope, out, 0)) return undefined;
+  let target = n.type === 'Identifier' ? scope.resolve(n) : n;
+  const call = target ? sqlFunctionCall(target, scope) : undefined;
+  if (call) target = call.body;
+  const restore = call?.params.map(([name, argument]) => scope.bind(name, argument)) ?? [];
+  try {
+    if (!target || !append(target, scope, out, 0)) return undefined;
+  } finally {
+    for (const undo of restore.reverse()) undo();
+  }
   return out.result(target, target.range[1] - (target.type === 'Literal' || target.type === 'TemplateLiteral' ? 1 : 0));
+}
+
+/**
+ * `updateSql('Orders')` where the file declares `const updateSql = (table) => \`UPDATE "${table}" …\``
+ * (or a function that only returns such text): the function's text, its parameters bound to the
+ * arguments of this call. Only a body that is one expression is read — no statements run.
+ */
+function sqlFunctionCall(node: Node, scope: Scope): { body: Node; params: [string, Node | null][] } | undefined {
+  if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier') return undefined;
+  const fn = scope.localFunction(node.callee.name);
+  if (!fn || fn.async || fn.generator) return undefined;
+  let body: Node | null | undefined = fn.body;
+  if (body.type === 'BlockStatement') {
+    const only = body.body.length === 1 ? body.body[0] : undefined;
+    body = only?.type === 'ReturnStatement' ? only.argument : undefined;
+  }
+  const text = unwrap(body);
+  if (!text || (text.type !== 'TemplateLiteral' && text.type !== 'BinaryExpression' && text.type !== 'Literal'))
+    return undefined;
+  const params: [string, Node | null][] = [];
+  for (const [i, p] of fn.params.entries()) {
+    const argument = node.arguments[i];
+    if (p.type !== 'Identifier' || argument?.type === 'SpreadElement') return undefined;
+    // Resolved here, in the caller's bindings: `sqlFor(table)` inside a loop over `table` keeps its element.
+    params.push([p.name, scope.resolve(argument) ?? null]);
+  }
+  return { body: text, params };
 }
 
 /**

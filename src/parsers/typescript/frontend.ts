@@ -100,11 +100,40 @@ const OWN_UP =
 const BARREL_LINE =
   /^\s*(?:$|\/\/|\/\*|\*|import\b|export\s*\*|export\s*\{[^}]*\}\s*from\b|export\s+(?:const|default)\s+[\w$]+\s*(?::[^=]+)?=\s*[[{]|export\s+default\s*[[{]|module\.exports\s*=\s*[[{]|[\w$'"[\]]+\s*[:,]|[\w$]+,?\s*$|[\]}][\s;),]*$|const\s+[\w${},\s]+=\s*require\()/;
 
+const USE_STRICT = /(['"])use strict\1;?/y;
+
 /**
- * A provider/runner module or an `index` barrel among the migrations lists them but is not one; the
- * run skips it (shown under --verbose) instead of reporting "no migration found".
+ * Whether a text has nothing but comments, whitespace and a 'use strict' directive: a migration whose
+ * whole body was commented out (kept as an archive). Scanned in one pass, never backtracking.
+ */
+function onlyComments(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    if (/\s/.test(text[i]!)) i++;
+    else if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      if (end === -1) return true;
+      i = end + 1;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      if (end === -1) return false; // unterminated: the parser reports it
+      i = end + 2;
+    } else {
+      USE_STRICT.lastIndex = i;
+      if (!USE_STRICT.test(text)) return false;
+      i = USE_STRICT.lastIndex;
+    }
+  }
+  return true;
+}
+
+/**
+ * A provider/runner module or an `index` barrel among the migrations lists them but is not one, and a
+ * file whose code is all commented out defines nothing; the run skips them (shown under --verbose)
+ * instead of reporting "no migration found".
  */
 export function notMigrationReason(file: SourceFile): string | undefined {
+  if (onlyComments(file.text)) return 'not a migration: the file holds no code, only comments';
   if (PROVIDER.test(file.text) && !OWN_UP.test(file.text))
     return 'not a migration: a module that provides or runs the migrations';
   if (/(?:^|[\\/])index\.[cm]?[jt]s$/i.test(file.path) && file.text.split('\n').every((line) => BARREL_LINE.test(line)))
@@ -163,10 +192,11 @@ export function downgradeFacts(input: ReadInput, absent: Omit<DowngradeInfo, 'st
     return { state: 'absent', span: firstLineSpan(collector, where), ...absent };
   }
   const span = firstLineSpan(collector, shape.down);
-  if (collector.ops.some((op) => op.direction === 'downgrade')) return { state: 'present', span };
-  // A statement Postgres cannot parse (SQL of another database) is not nothing: the rollback fails on it.
-  const body = collector.span(shape.down.range);
-  if (collector.diagnostics.some((d) => d.span.line >= body.line && d.span.line <= body.endLine))
+  // SQL Postgres rejects is still something down() sends (it fails; the parse-error says so).
+  if (
+    collector.ops.some((op) => op.direction === 'downgrade') ||
+    collector.diagnostics.some((d) => d.direction === 'downgrade')
+  )
     return { state: 'present', span };
   if (onlyThrows(shape.down)) return { state: 'irreversible', span, note: 'down() only throws' };
   return { state: 'empty', span };

@@ -12,7 +12,7 @@
  * it passes `{ transaction: t }` (from `queryInterface.sequelize.transaction()`); without that option
  * it runs outside, even inside a transaction callback.
  */
-import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName } from '../../ir/types.js';
+import type { ColumnDef, ConstraintDef, DefaultValue, QualifiedName, TypeRef } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
 import type { FunctionNode } from './ast.js';
 import { type Chain, type ChainLink, flattenChain, isFunction, type Node, nodeText, unwrap } from './ast.js';
@@ -21,7 +21,8 @@ import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } f
 import { type FrameworkChain, FrameworkReader } from './reader.js';
 import { joinStatic, objectProperties, staticText, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
-import { doubleQuoteQualified } from '../../ir/identifiers.js';
+import { doubleQuote, doubleQuoteQualified } from '../../ir/identifiers.js';
+import { parseSql } from '../sql/parse-sql.js';
 import { staticDefault, unreadDefault } from './columns.js';
 
 declare module '../../ir/types.js' {
@@ -62,7 +63,8 @@ function sequelizeType(name: string, args: (string | number | undefined)[]): str
     case 'BOOLEAN':
       return 'BOOLEAN';
     case 'DATE':
-      return n(0) !== undefined ? `TIMESTAMP(${n(0)}) WITH TIME ZONE` : 'TIMESTAMP WITH TIME ZONE';
+      // The Postgres dialect drops DATE(n)'s precision: always TIMESTAMP WITH TIME ZONE.
+      return 'TIMESTAMP WITH TIME ZONE';
     case 'DATEONLY':
       return 'DATE';
     case 'TIME':
@@ -88,6 +90,15 @@ function sequelizeType(name: string, args: (string | number | undefined)[]): str
   }
 }
 
+/** The range type Sequelize's Postgres dialect writes for `RANGE(subtype)` (a bare `RANGE` is of INTEGER). */
+const RANGE_OF: Record<string, string> = {
+  INTEGER: 'int4range',
+  BIGINT: 'int8range',
+  DECIMAL: 'numrange',
+  'TIMESTAMP WITH TIME ZONE': 'tstzrange',
+  DATE: 'daterange',
+};
+
 /** Sequelize's generated index names go through inflection's `underscore`: `Users_firstName` → `users_first_name`. */
 function underscore(s: string): string {
   return s
@@ -101,6 +112,8 @@ interface Attribute {
   type?: string;
   /** ENUM values → a type named enum_<table>_<column>. */
   enumValues?: string[];
+  /** `ARRAY(ENUM(…))`: the column is an array of that enum type. */
+  enumArray?: boolean;
   allowNull: boolean;
   defaultValue?: DefaultValue;
   /** A JavaScript-side default (DataTypes.NOW, UUIDV4): no server default. */
@@ -139,7 +152,9 @@ class SequelizeReader extends FrameworkReader {
   }
 
   /** `Sequelize.STRING(100)`, `DataTypes.ENUM('a', 'b')`, `Sequelize.ARRAY(Sequelize.TEXT)`, `'varchar(12)'`. */
-  private type(node: Node | undefined): { sql?: string; enumValues?: string[]; clientDefault?: boolean } | undefined {
+  private type(
+    node: Node | undefined,
+  ): { sql?: string; enumValues?: string[]; enumArray?: boolean; clientDefault?: boolean } | undefined {
     const s = this.scope.string(node);
     if (s !== undefined) return { sql: s };
     const n = unwrap(this.scope.resolve(node));
@@ -153,7 +168,14 @@ class SequelizeReader extends FrameworkReader {
     if (!head) return undefined;
     if (head.name === 'ARRAY') {
       const inner = this.type(head.args?.[0]);
+      // ARRAY(ENUM(…)): Sequelize creates the enum type and declares the column as an array of it.
+      if (inner?.enumValues && !inner.enumArray) return { enumValues: inner.enumValues, enumArray: true };
       return inner?.sql ? { sql: `${inner.sql}[]` } : undefined;
+    }
+    if (head.name === 'RANGE') {
+      const subtype = head.args?.[0] ? this.type(head.args[0])?.sql : 'INTEGER';
+      const range = subtype === undefined ? undefined : RANGE_OF[subtype.replace(/\(.*\)$/, '')];
+      return range ? { sql: range } : undefined;
     }
     if (head.name === 'ENUM') {
       const first = head.args?.[0];
@@ -226,6 +248,7 @@ class SequelizeReader extends FrameworkReader {
         : 'the column is not an attribute object or data type written here';
     if (t.sql) attr.type = t.sql;
     if (t.enumValues) attr.enumValues = t.enumValues;
+    if (t.enumArray) attr.enumArray = true;
     if (!props) return attr;
     const known = (k: string) => this.scope.known(props.get(k));
     // Nullability decides verdicts: a value only known at run time is not assumed either way.
@@ -252,7 +275,10 @@ class SequelizeReader extends FrameworkReader {
 
   private typeSql(table: QualifiedName, column: string, a: Attribute): string {
     if (a.enumValues)
-      return doubleQuoteQualified({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` });
+      return (
+        doubleQuoteQualified({ schema: table.schema ?? 'public', name: `enum_${table.name}_${column}` }) +
+        (a.enumArray ? '[]' : '')
+      );
     let sql = a.type ?? 'TEXT';
     if (a.autoIncrement) sql = /BIGINT/i.test(sql) ? 'BIGSERIAL' : /SMALLINT/i.test(sql) ? 'SMALLSERIAL' : 'SERIAL';
     return sql;
@@ -415,10 +441,12 @@ class SequelizeReader extends FrameworkReader {
         return true;
       }
       case 'addConstraint': {
-        const opts = optsFor(1);
+        // Sequelize 5 and older also take the fields first: addConstraint(table, ['col'], { type, … }).
+        const fieldsFirst = unwrap(this.scope.resolve(args[1]))?.type === 'ArrayExpression';
+        const opts = optsFor(fieldsFirst ? 2 : 1);
         const t = needTable(opts);
         if (!t) return true;
-        const def = this.constraintOptions(t, args[1]);
+        const def = this.constraintOptions(t, fieldsFirst ? args[2] : args[1], fieldsFirst ? args[1] : undefined);
         if (!def)
           return (this.c.unknown(call, what, 'the constraint options are not written with constants', opts), true);
         this.c.emit(ir.addConstraintDraft(t, def), call, opts);
@@ -593,10 +621,33 @@ class SequelizeReader extends FrameworkReader {
     if (a.unique) drafts.push(ir.addConstraintDraft(t, ir.constraint('unique', [name])));
     if (a.references)
       drafts.push(ir.addConstraintDraft(t, ir.constraint('foreign-key', [name], { references: a.references })));
-    else
-      drafts.push({ kind: 'alter-column-type', table: t, column: name, newType: ir.typeRef(this.typeSql(t, name, a)) });
+    else {
+      const typeSql = this.typeSql(t, name, a);
+      drafts.push({
+        kind: 'alter-column-type',
+        table: t,
+        column: name,
+        ...(this.typeWithUsing(name, typeSql) ?? { newType: ir.typeRef(typeSql) }),
+      });
+    }
     const o = drafts.length > 1 ? { inTransaction: true, ...opts } : opts;
     for (const d of drafts) this.c.emit(d, call, o);
+  }
+
+  /**
+   * A type given as SQL text with a USING clause (`type: 'UUID USING CAST("ref" AS UUID)'`): Sequelize
+   * writes the text after TYPE as it is, so the new type and the conversion are read from that clause.
+   */
+  private typeWithUsing(column: string, typeSql: string): { newType: TypeRef; using?: string } | undefined {
+    if (!/\busing\b/i.test(typeSql)) return undefined;
+    const result = parseSql(`ALTER TABLE t ALTER COLUMN ${doubleQuote(column)} TYPE ${typeSql}`, {
+      file: '',
+      direction: 'upgrade',
+      generated: true,
+    });
+    const op = result.ops[0];
+    if (result.statements !== 1 || result.diagnostics.length || op?.kind !== 'alter-column-type') return undefined;
+    return op.using === undefined ? { newType: op.newType } : { newType: op.newType, using: op.using };
   }
 
   private addIndex(call: Node, args: Node[], chain: FrameworkChain): void {
@@ -636,12 +687,12 @@ class SequelizeReader extends FrameworkReader {
     );
   }
 
-  /** addConstraint options → the constraint, with Sequelize's generated names. */
-  private constraintOptions(t: QualifiedName, node: Node | undefined): ConstraintDef | undefined {
+  /** addConstraint options (and the fields, when given before them) → the constraint, with Sequelize's generated names. */
+  private constraintOptions(t: QualifiedName, node: Node | undefined, fieldsNode?: Node): ConstraintDef | undefined {
     const p = objectProperties(this.scope, node)?.props;
     if (!p) return undefined;
     const type = staticText(this.scope.known(p.get('type')) ?? '').toLowerCase();
-    const fields = this.scope.stringList(p.get('fields'));
+    const fields = this.scope.stringList(fieldsNode ?? p.get('fields'));
     const name = this.scope.string(p.get('name'));
     if (!fields) return undefined;
     switch (type) {
