@@ -134,12 +134,17 @@ describe('pop format', () => {
     expect(plain?.help).toContain('.autocommit.up.sql');
   });
 
-  it('an empty Postgres file of a version kept for several databases is no empty migration; an empty file of its own is', async () => {
+  it('an empty file of a version kept for several databases (Postgres-only or generic) is no empty migration; an empty file of its own is', async () => {
     const dir = 'persistence/sql/migrations/';
     const result = await lintFiles([
       { path: `${dir}20240201000000_errors.mysql.up.sql`, text: 'ALTER TABLE errors MODIFY payload JSON NOT NULL;\n' },
       { path: `${dir}20240201000000_errors.postgres.up.sql`, text: '' },
       { path: `${dir}20240202000000_sessions.postgres.up.sql`, text: '' },
+      { path: `${dir}20240203000000_keys.up.sql`, text: '-- this version only changes CockroachDB\n' },
+      {
+        path: `${dir}20240203000000_keys.cockroach.up.sql`,
+        text: 'ALTER TABLE keys ALTER PRIMARY KEY USING COLUMNS (id);\n',
+      },
     ]);
     expect(result.findings.filter((f) => f.rule === 'empty-migration').map((f) => f.file.split('/').pop())).toEqual([
       '20240202000000_sessions.postgres.up.sql',

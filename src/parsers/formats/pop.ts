@@ -122,9 +122,11 @@ export const pop: FormatParser = {
     if (version) migration.revision = version;
     migration.fileDirection = direction;
     // A version kept for several databases (Kratos's empty `….postgres.up.sql` beside a `….mysql.up.sql`
-    // that does the work): this file may do nothing on purpose.
-    const dialect = NAME.exec(baseName(file.path))?.[2]?.toLowerCase();
-    if (version && dialect !== undefined && dialect !== 'autocommit')
+    // that does the work, Hydra's generic `….up.sql` holding only "-- this migration is only for
+    // cockroach"): this file may do nothing on purpose.
+    const part = NAME.exec(baseName(file.path))?.[2]?.toLowerCase();
+    const dialect = part === 'autocommit' ? undefined : part;
+    if (version)
       migration.otherDatabaseCode = popNeighbours(file.path).some((n) => {
         const other = NAME.exec(n)?.[2]?.toLowerCase();
         return other !== undefined && other !== dialect && other !== 'autocommit';
