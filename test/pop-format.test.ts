@@ -55,6 +55,10 @@ describe('pop format', () => {
     expect(chooseParser({ path: `migrations/${up}`, text: 'create index on sessions (user_id);' })?.format).toBe(
       'golang-migrate',
     );
+    // a dotted golang-migrate name is no dialect part
+    expect(chooseParser({ path: 'migrations/0003_sessions.v2.up.sql', text: 'select 1;' })?.format).toBe(
+      'golang-migrate',
+    );
   });
 
   it('runs each file in a transaction: a plain CREATE INDEX gets pop’s own advice, CONCURRENTLY is flagged as failing in it', async () => {

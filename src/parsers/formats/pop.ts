@@ -42,11 +42,17 @@ export function popNeighbours(path: string): string[] {
   return version === undefined ? [] : filesBeside(path).filter((n) => NAME.exec(n)?.[1] === version);
 }
 
-/** A file name only pop gives its migrations: a dialect or `.autocommit.` part, or a Fizz migration. */
+/**
+ * A file name only pop gives its migrations: a database's name or `.autocommit.` as a part of it, or a
+ * Fizz migration (`0003_init.v2.up.sql`, a golang-migrate name with a dot, is not one).
+ */
 export function popOwnFileName(name: string): boolean {
   const m = NAME.exec(name);
+  const part = m?.[2];
   return (
-    (m !== null && (m[2] !== undefined || m[3] !== undefined)) ||
+    (m !== null &&
+      (m[3] !== undefined ||
+        (part !== undefined && (part.toLowerCase() === 'autocommit' || engineOf(part) !== undefined)))) ||
     /^\d+_[^.]+(?:\.[a-z0-9]+)*\.(?:up|down)\.fizz$/i.test(name)
   );
 }
