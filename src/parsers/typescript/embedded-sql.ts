@@ -309,8 +309,9 @@ export function embeddedSql(
   const n = unwrap(node);
   if (!n) return undefined;
   const out = new SqlBuilder(source, style);
-  // Resolve `const q = \`…\`` so positions point at the template where it is written.
-  const target = n.type === 'Identifier' ? scope.resolve(n) : n;
+  // Resolve `const q = \`…\`` so positions point at the template where it is written, and
+  // `isPostgres ? \`…\` : \`…\`` to the branch the target database takes.
+  const target = n.type === 'Identifier' || n.type === 'ConditionalExpression' ? scope.resolve(n) : n;
   if (!target || !append(target, scope, out, 0)) return undefined;
   return out.result(target, target.range[1] - (target.type === 'Literal' || target.type === 'TemplateLiteral' ? 1 : 0));
 }

@@ -72,6 +72,11 @@ export class Scope {
   readonly functions = new Map<string, FunctionNode | null>();
   /** Imported (or required) local name → module specifier. */
   readonly imports = new Map<string, string>();
+  /**
+   * The value of a call the frontend reading the file knows (n8n's `escape.tableName('t')`), set
+   * while it reads; without it every call's value is unknown.
+   */
+  callValue: ((call: Node) => StaticValue | typeof UNKNOWN) | undefined;
 
   constructor(
     program: Node,
@@ -234,6 +239,8 @@ export class Scope {
           return UNKNOWN;
         return obj[key!];
       }
+      case 'CallExpression':
+        return this.callValue ? this.callValue(n) : UNKNOWN;
       case 'ArrayExpression': {
         const out: StaticValue[] = [];
         for (const el of n.elements) {
