@@ -818,6 +818,13 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
         },
       ];
     }
+    case 'CreateFunctionStmt': {
+      const op: OpDraft = { kind: 'other', statementType: type };
+      // `CREATE FUNCTION pg_temp.f(…)`: a helper for this session only.
+      if (/^pg_temp(?:_\d+)?$/.test(strings(fieldsOf(stmt, 'CreateFunctionStmt').funcname).at(-2) ?? ''))
+        op.temporary = true;
+      return [op];
+    }
     case 'CreateTrigStmt': {
       const s = fieldsOf(stmt, 'CreateTrigStmt');
       return [{ kind: 'other', statementType: type, table: rangeVarName(s.relation), detail: s.trigname }];
