@@ -155,6 +155,16 @@ export class IndexJobs1733000000000 implements IrreversibleMigration {
     );
     expect(m.ops.map((op) => [op.kind, op.span.line])).toEqual([['create-index', 5]]);
     expect(lintAll([m]).map((f) => f.rule)).not.toContain('empty-migration');
+    // IrreversibleMigration declares that it has no down(): the info for a declared one, not the warning for a missing one.
+    expect(m.downgrade).toMatchObject({
+      state: 'irreversible',
+      note: "the class implements n8n's IrreversibleMigration",
+    });
+    expect(
+      lintAll([m])
+        .filter((f) => f.rule === 'empty-downgrade')
+        .map((f) => f.severity),
+    ).toEqual(['info']);
   });
 
   it('a schemaBuilder call it cannot read is reported as not understood, not skipped', async () => {

@@ -1216,9 +1216,15 @@ export const typeormSpec: FrameworkSpec = {
     const mode = typeormTransaction(input);
     if (input.shape.up) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.up, 'upgrade');
     if (input.shape.down) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.down, 'downgrade');
-    const downgrade: DowngradeInfo = downgradeFacts(input, {
+    let downgrade: DowngradeInfo = downgradeFacts(input, {
       note: 'TypeORM calls down() on revert; a class without one fails to revert',
     });
+    // n8n: a class that `implements IrreversibleMigration` (no down) says so on purpose.
+    const declared = input.shape.classNode?.implements.some(
+      (i) => i.expression.type === 'Identifier' && i.expression.name === 'IrreversibleMigration',
+    );
+    if (downgrade.state === 'absent' && declared)
+      downgrade = { ...downgrade, state: 'irreversible', note: "the class implements n8n's IrreversibleMigration" };
     return { transaction: { upgrade: mode, downgrade: mode }, downgrade };
   },
 };
