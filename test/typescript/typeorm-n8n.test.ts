@@ -167,6 +167,47 @@ export class IndexJobs1733000000000 implements IrreversibleMigration {
     ).toEqual(['info']);
   });
 
+  it('context.isMysql / context.dbType read through the context object; schemaBuilder taken apart from context.schemaBuilder', async () => {
+    const m = await parseTs(
+      '1735000000000-DedupeTags.ts',
+      `import type { MigrationContext, ReversibleMigration } from '../migration-types';
+
+export class DedupeTags1735000000000 implements ReversibleMigration {
+	async up(context: MigrationContext) {
+		const { createTable, column } = context.schemaBuilder;
+		await createTable('tag_v2').withColumns(column('id').int.primary.autoGenerate2, column('label').varchar(64).notNull);
+		if (context.isMysql) {
+			await context.runQuery('INSERT IGNORE INTO tag_v2 (label) SELECT DISTINCT label FROM tag');
+		} else {
+			await context.runQuery('INSERT INTO tag_v2 (label) SELECT DISTINCT label FROM tag ON CONFLICT DO NOTHING');
+		}
+		if (context.dbType === 'postgresdb') {
+			await context.runQuery("SELECT setval('tag_v2_id_seq', (SELECT MAX(id) FROM tag_v2))");
+		}
+	}
+
+	async down({ schemaBuilder: { dropTable } }: MigrationContext) {
+		await dropTable('tag_v2');
+	}
+}
+`,
+    );
+    expect(
+      m.ops.filter((op) => op.direction === 'upgrade').map((op) => [op.kind, op.span.line, op.conditional ?? null]),
+    ).toEqual([
+      ['create-table', 6, null],
+      ['data-change', 10, null],
+      ['data-change', 13, null],
+    ]);
+    const table = m.ops[0]!;
+    expect(
+      table.kind === 'create-table' && table.columns.map((c) => [c.name, c.type.text, c.generated ?? null, c.notNull]),
+    ).toEqual([
+      ['id', 'integer', 'identity', true],
+      ['label', 'varchar(64)', null, true],
+    ]);
+  });
+
   it('a schemaBuilder call it cannot read is reported as not understood, not skipped', async () => {
     const m = await parseTs(
       '1734000000000-Odd.ts',

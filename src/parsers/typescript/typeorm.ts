@@ -196,19 +196,28 @@ class TypeOrmReader extends FrameworkReader {
   }
 
   override read(fn: FunctionNode, direction: Direction): void {
-    const saved = this.scope.callValue;
-    this.scope.callValue = (call) => this.escapedName(call);
+    const saved = this.scope.frameworkValue;
+    this.scope.frameworkValue = (node) => this.contextRead(node);
     try {
       super.read(fn, direction);
     } finally {
-      this.scope.callValue = saved;
+      this.scope.frameworkValue = saved;
     }
   }
 
-  /** n8n's `escape.tableName('t')` / `columnName` / `indexName`: the name as its driver quotes it. */
-  private escapedName(call: Node): StaticValue | typeof UNKNOWN {
-    const chain = this.expand(flattenChain(call));
+  /**
+   * n8n's `escape.tableName('t')` / `columnName` / `indexName` (the name as its driver quotes it),
+   * and the context's fixed members read through it (`context.isMysql`, `context.dbType`).
+   */
+  private contextRead(node: Node): StaticValue | typeof UNKNOWN {
+    const chain = this.expand(flattenChain(node));
     const links = chain ? contextLinks(chain.links) : [];
+    if (node.type === 'MemberExpression') {
+      if (links.length !== 1 || links[0]!.args) return UNKNOWN;
+      if (links[0]!.name === 'dbType') return this.scope.dialect === 'sqlite' ? 'sqlite' : 'postgresdb';
+      const fixed = this.contextValue(links, node);
+      return fixed?.type === 'Literal' ? (fixed.value as StaticValue) : UNKNOWN;
+    }
     const [escape, method] = links;
     if (links.length !== 2 || escape?.name !== 'escape' || escape.args || !method?.args) return UNKNOWN;
     const name = this.scope.string(method.args[0]);
