@@ -203,6 +203,40 @@ describe('TypeORM transactions', () => {
     expect(lintAll([m]).map((f) => f.rule)).not.toContain('ban-concurrent-index-creation-in-transaction');
   });
 
+  it('transaction = cond ? false : undefined: the branch of `if (cond)` runs outside a transaction, the other inside', async () => {
+    const source = `import { MigrationInterface, QueryRunner } from "typeorm";
+import { useOnlineIndexBuilds } from "./support/index-mode";
+
+export class OrderLookup1700000000000 implements MigrationInterface {
+    transaction = useOnlineIndexBuilds() ? false : undefined;
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        const online = useOnlineIndexBuilds();
+        if (online) {
+            await queryRunner.query(\`CREATE INDEX CONCURRENTLY IF NOT EXISTS "IDX_order_customer" ON "order" ("customerId")\`);
+        } else {
+            await queryRunner.query(\`CREATE INDEX IF NOT EXISTS "IDX_order_customer" ON "order" ("customerId")\`);
+        }
+        if (process.env.REINDEX_NOW) {
+            await queryRunner.query(\`CREATE INDEX CONCURRENTLY "IDX_order_placed" ON "order" ("placedAt")\`);
+        }
+    }
+}
+`;
+    const m = await parseTs('1700000000000-OrderLookup.ts', source);
+    expect(up(m.ops).map((op) => [op.kind, op.span.line, op.inTransaction])).toEqual([
+      ['create-index', 10, false],
+      ['create-index', 12, true],
+      ['create-index', 15, true],
+    ]);
+    // Only the index built under an unrelated condition is flagged: that branch still runs in the transaction.
+    expect(
+      lintAll([m])
+        .filter((f) => f.rule === 'ban-concurrent-index-creation-in-transaction')
+        .map((f) => f.line),
+    ).toEqual([15]);
+  });
+
   it('transaction = false runs the migration outside a transaction', async () => {
     const source = migration(
       `        await queryRunner.query('CREATE INDEX CONCURRENTLY "IDX_a" ON "user" ("a")');`,

@@ -230,14 +230,37 @@ export abstract class FrameworkReader {
       this.c.otherDatabaseCode = true;
   }
 
+  /**
+   * Whether the tool runs a branch of an undecided `if` in a transaction, when the migration ties its
+   * transaction to the same condition (a TypeORM class whose `transaction` is `cond ? false : undefined`);
+   * undefined when the branch does not say.
+   */
+  protected branchTransaction(_test: Node, _branch: boolean): boolean | undefined {
+    return undefined;
+  }
+
   private walkIf(node: TSESTree.IfStatement): void {
     const decided = this.scope.condition(node.test);
     if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
     if (decided === true) return this.walk(node.consequent);
     if (decided === false) return this.walk(node.alternate);
     this.walk(node.test);
-    const thenExits = this.walkBranch(this.conditionText(node.test), node.consequent);
-    const elseExits = node.alternate ? this.walkBranch(this.negatedText(node.test), node.alternate) : false;
+    const inTransaction = (branch: boolean, body: () => boolean): boolean => {
+      const tx = this.branchTransaction(node.test, branch);
+      if (tx === undefined) return body();
+      const saved = this.forcedTransaction;
+      this.forcedTransaction = tx;
+      try {
+        return body();
+      } finally {
+        this.forcedTransaction = saved;
+      }
+    };
+    const thenExits = inTransaction(true, () => this.walkBranch(this.conditionText(node.test), node.consequent));
+    const alternate = node.alternate;
+    const elseExits = alternate
+      ? inTransaction(false, () => this.walkBranch(this.negatedText(node.test), alternate))
+      : false;
     if (thenExits && elseExits) this.exited = true;
     // The rest of the enclosing block runs only when the branch that returned was not taken;
     // walkStatements pops this condition at the end of the block.

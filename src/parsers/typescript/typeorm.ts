@@ -142,9 +142,39 @@ class TypeOrmReader extends FrameworkReader {
   /** Transaction depth as TypeORM counts it: 1 inside the migration's own transaction. */
   private depth: number;
 
+  /** The class's `transaction` member when it is `cond ? false : undefined`: the condition and the branch that disables it. */
+  private readonly transactionSwitch: { test: string; offWhen: boolean } | undefined;
+
   constructor(input: ReadInput, wrapped: boolean) {
     super(input.collector, input.scope, input.source);
     this.depth = wrapped ? 1 : 0;
+    const member = unwrap(input.shape.members.get('transaction'));
+    if (member?.type === 'ConditionalExpression') {
+      const off = (n: Node) => this.scope.known(n) === false;
+      if (off(member.consequent) !== off(member.alternate))
+        this.transactionSwitch = { test: this.testText(member.test), offWhen: off(member.consequent) };
+    }
+  }
+
+  /** A condition's text through `const` bindings (`concurrently` → `isConcurrentIndexMigrationEnabled()`). */
+  private testText(test: Node): string {
+    const n = unwrap(this.scope.resolve(test));
+    return n ? nodeText(this.source, n, 200) : '';
+  }
+
+  /**
+   * Misskey's `transaction = isConcurrentIndexMigrationEnabled() ? false : undefined` with
+   * `if (concurrently) { … CREATE INDEX CONCURRENTLY … }`: TypeORM runs that branch without a
+   * transaction (migrationsTransactionMode "each"), the other one in the migration's.
+   */
+  protected override branchTransaction(test: Node, branch: boolean): boolean | undefined {
+    const sw = this.transactionSwitch;
+    if (!sw) return undefined;
+    const t = unwrap(test);
+    const negated = t?.type === 'UnaryExpression' && t.operator === '!';
+    const text = this.testText(negated ? t.argument : test);
+    if (text !== sw.test) return undefined;
+    return (branch !== negated) === sw.offWhen ? false : undefined;
   }
 
   // ------------------------------------------------------------------ n8n's MigrationContext
