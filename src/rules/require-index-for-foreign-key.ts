@@ -1,4 +1,4 @@
-import type { ConstraintDef, Operation, QualifiedName } from '../ir/types.js';
+import type { ConstraintDef, Operation, QualifiedName, SourceSpan } from '../ir/types.js';
 import type { Rule } from './types.js';
 import { tableKey } from '../analysis/schema-state.js';
 import { migrationSetOf } from '../ir/migration-set.js';
@@ -6,6 +6,8 @@ import { quoteIdent, tableName } from './support/helpers.js';
 
 interface ForeignKey {
   op: Operation;
+  /** Where the constraint is written (its clause of a CREATE TABLE, its builder call), else the op. */
+  at: SourceSpan;
   table: QualifiedName;
   columns: string[];
   references: QualifiedName;
@@ -85,6 +87,7 @@ export const requireIndexForForeignKey: Rule = {
         if (!fksByTable.has(k)) fksByTable.set(k, []);
         fksByTable.get(k)!.push({
           op,
+          at: c.span ?? op.span,
           table,
           columns: c.columns,
           references: c.references.table,
@@ -194,7 +197,7 @@ export const requireIndexForForeignKey: Rule = {
       const now = `${tableName(fk.table)} (${cols})`;
       const renamed = `${tableName(written.table)} (${writtenCols})` !== now ? ` (renamed since: ${now})` : '';
       context.report(
-        fk.op.span,
+        fk.at,
         `Foreign key ${tableName(written.table)} (${writtenCols}) → ${tableName(written.references)} has no index on ${tableName(written.table)} (${writtenCols}) in the migrations linted${renamed}: every DELETE on ${tableName(fk.references)}, and every update of its key, scans ${tableName(fk.table)}.`,
         {
           help: `CREATE INDEX CONCURRENTLY ON ${tableName(fk.table)} (${cols}); — or, if such an index exists outside these migrations, ignore this with a comment that says where.`,

@@ -269,7 +269,8 @@ ruleTester(requireIndexForForeignKey, {
       sql: `${CUSTOMERS}\nCREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint REFERENCES customers (id)\n);`,
       errors: [
         {
-          line: 2,
+          // at the REFERENCES clause, not at CREATE TABLE
+          line: 4,
           message:
             'Foreign key orders (customer_id) → customers has no index on orders (customer_id) in the migrations linted: every DELETE on customers, and every update of its key, scans orders.',
         },
