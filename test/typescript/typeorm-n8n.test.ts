@@ -208,6 +208,35 @@ export class DedupeTags1735000000000 implements ReversibleMigration {
     ]);
   });
 
+  it("columns built with n8n's Column class (new Column('x')…) are read like column('x')…", async () => {
+    const m = await parseTs(
+      '1736000000000-StampMembers.ts',
+      `import { Column } from '../dsl/column';
+import type { IrreversibleMigration, MigrationContext } from '../migration-types';
+
+export class StampMembers1736000000000 implements IrreversibleMigration {
+	async up({ schemaBuilder }: MigrationContext) {
+		await schemaBuilder.addColumns(
+			'member',
+			[new Column('joinedAt').timestampTimezone().notNull.default('NOW()'), new Column('seenAt').timestampNoTimezone(0)],
+			{ ackThisRecreatesOnSqlite: true },
+		);
+	}
+}
+`,
+    );
+    const expected = sqlOps(
+      [
+        'ALTER TABLE "member" ADD "joinedAt" timestamptz(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)',
+        'ALTER TABLE "member" ADD "seenAt" timestamp(0)',
+      ],
+      'upgrade',
+    );
+    assignTransactions(expected, 'wrapped');
+    expect(m.ops.map((op) => normalize(op))).toEqual(expected.map((op) => normalize(op)));
+    expect(m.ops.map((op) => op.span.line)).toEqual([8, 8]);
+  });
+
   it('a schemaBuilder call it cannot read is reported as not understood, not skipped', async () => {
     const m = await parseTs(
       '1734000000000-Odd.ts',

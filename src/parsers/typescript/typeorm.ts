@@ -834,10 +834,27 @@ class TypeOrmReader extends FrameworkReader {
   private schemaColumn(node: Node | undefined): (ColumnSpec & { name: string }) | undefined {
     const n = unwrap(this.scope.resolve(node));
     if (n?.type !== 'CallExpression' && n?.type !== 'MemberExpression') return undefined;
-    const chain = this.expand(flattenChain(n));
-    const links = chain ? contextLinks(chain.links) : [];
-    const name = this.scope.string(links[1]?.args?.[0]);
-    if (links[0]?.name !== 'schemaBuilder' || links[1]?.name !== 'column' || name === undefined) return undefined;
+    const raw = flattenChain(n);
+    const root = unwrap(raw.root);
+    let name: string | undefined;
+    let parts: Chain['links'];
+    // `new Column('createdAt')…`: n8n's Column class imported from its dsl, what column() returns
+    if (
+      root?.type === 'NewExpression' &&
+      root.callee.type === 'Identifier' &&
+      root.callee.name === 'Column' &&
+      this.scope.imports.get('Column') !== 'typeorm'
+    ) {
+      name = this.scope.string(root.arguments[0]);
+      parts = raw.links;
+    } else {
+      const chain = this.expand(raw);
+      const links = chain ? contextLinks(chain.links) : [];
+      if (links[0]?.name !== 'schemaBuilder' || links[1]?.name !== 'column') return undefined;
+      name = this.scope.string(links[1].args?.[0]);
+      parts = links.slice(2);
+    }
+    if (name === undefined) return undefined;
     const spec: ColumnSpec & { name: string } = {
       name,
       isNullable: true,
@@ -861,7 +878,7 @@ class TypeOrmReader extends FrameworkReader {
       uuid: 'uuid',
       binary: 'bytea',
     };
-    for (const link of links.slice(2)) {
+    for (const link of parts) {
       const arg = link.args?.[0];
       if (!link.args && Object.hasOwn(simple, link.name)) spec.type = simple[link.name];
       else if (link.name === 'varchar' && link.args) {
