@@ -253,3 +253,42 @@ export class Odd1734000000000 implements IrreversibleMigration {
     expect(m.ops.map((op) => [op.kind, op.span.line])).toEqual([['unknown', 6]]);
   });
 });
+
+describe('names built from a prefix the migration reads at run time', () => {
+  it("n8n's older migrations: `${tablePrefix}execution_entity` and `IDX_${tablePrefix}a1b2` are each one (quoted) name", async () => {
+    const m = await parseTs(
+      '1650000000000-IndexRunLog.ts',
+      `import { MigrationInterface, QueryRunner } from 'typeorm';
+import config from '../../../config';
+
+export class IndexRunLog1650000000000 implements MigrationInterface {
+	async up(queryRunner: QueryRunner): Promise<void> {
+		const tablePrefix = config.getEnv('database.tablePrefix');
+		await queryRunner.query(
+			\`CREATE INDEX IF NOT EXISTS IDX_\${tablePrefix}9f3e0c7d ON \${tablePrefix}run_log ("startedAt") \`,
+		);
+		await queryRunner.query('ALTER TABLE ' + tablePrefix + 'run_log ALTER COLUMN "endedAt" DROP NOT NULL');
+	}
+
+	async down(queryRunner: QueryRunner): Promise<void> {
+		const tablePrefix = config.getEnv('database.tablePrefix');
+		await queryRunner.query(\`DROP INDEX IDX_\${tablePrefix}9f3e0c7d\`);
+	}
+}
+`,
+    );
+    expect(m.ops.filter((op) => op.kind === 'unknown')).toEqual([]);
+    expect(
+      m.ops.map((op) => [
+        op.kind,
+        op.span.line,
+        op.kind === 'create-index' || op.kind === 'drop-not-null' ? op.table.name : '',
+        op.kind === 'create-index' ? op.name : op.kind === 'drop-index' ? op.indexes[0]!.name : '',
+      ]),
+    ).toEqual([
+      ['create-index', 8, '${tablePrefix}run_log', 'IDX_${tablePrefix}9f3e0c7d'],
+      ['drop-not-null', 10, '${tablePrefix}run_log', ''],
+      ['drop-index', 15, '', 'IDX_${tablePrefix}9f3e0c7d'],
+    ]);
+  });
+});
