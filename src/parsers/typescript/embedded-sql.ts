@@ -52,9 +52,13 @@ class SqlBuilder {
 
   push(ch: string, fileOffset: number): void {
     if (this.glued) {
+      let inName = true;
       for (const c of ch) {
-        if (this.glued && !/[A-Za-z0-9_$]/.test(c)) this.closeGlue(fileOffset);
-        this.text += this.glued ? c.replace(/"/g, '') : c;
+        if (inName && !/[A-Za-z0-9_$]/.test(c)) {
+          this.closeGlue(fileOffset);
+          inName = false;
+        }
+        this.text += c;
         this.offsets.push(fileOffset);
       }
       return;
