@@ -132,6 +132,43 @@ describe('TypeORM QueryRunner API = the SQL its Postgres driver builds', () => {
   });
 });
 
+describe('TypeORM query builder', () => {
+  it('createQueryBuilder().update/delete … .execute() is the data change it sends; a read-only builder sends none', async () => {
+    const m = await parseTs(
+      '1700000000000-Test.ts',
+      migration(`        await queryRunner.query(\`ALTER TABLE "member" ADD "displayName" varchar(64)\`);
+        const rows = await queryRunner.query(\`SELECT id, "firstName", "lastName" FROM "member"\`);
+        for (const row of rows) {
+            await queryRunner.manager
+                .createQueryBuilder()
+                .update("member")
+                .set({ displayName: \`\${row.firstName} \${row.lastName}\` })
+                .where("id = :id", { id: row.id })
+                .execute();
+        }
+        await queryRunner.connection.createQueryBuilder().delete().from("member_invite").execute();
+        const left = await queryRunner.manager.createQueryBuilder().select("m.id").from("member", "m").getCount();`),
+    );
+    expect(
+      up(m.ops).map((op) => [
+        op.kind,
+        op.span.line,
+        op.kind === 'data-change' ? op.statementType : '',
+        op.kind === 'data-change' ? (op.table?.name ?? null) : '',
+        op.kind === 'data-change' ? (op.rowScope ?? null) : '',
+      ]),
+    ).toEqual([
+      ['add-column', 6, '', '', ''],
+      ['data-change', 7, 'SelectStmt', null, null],
+      ['data-change', 9, 'UpdateStmt', 'member', 'filtered'],
+      ['data-change', 16, 'DeleteStmt', 'member_invite', 'all'],
+    ]);
+    const findings = lintAll([m]);
+    expect(findings.filter((f) => f.rule === 'backfill-in-ddl-transaction').map((f) => f.line)).toEqual([9]);
+    expect(findings.filter((f) => f.rule === 'ban-unfiltered-data-change').map((f) => f.line)).toEqual([16]);
+  });
+});
+
 describe('TypeORM changeColumn', () => {
   it('a new type or length drops the column and adds it again (released TypeORM 0.3): rename-via-drop-add', async () => {
     const m = await parseTs(

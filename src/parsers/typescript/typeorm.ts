@@ -46,7 +46,7 @@ import type { EmitOptions } from './collector.js';
 import { bindPlaceholders, type EmbeddedSql, embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
+import { builderAssigns, builderRowScope, objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { doubleQuote } from '../../ir/identifiers.js';
 
@@ -436,6 +436,7 @@ class TypeOrmReader extends FrameworkReader {
     if (!link || !link.args) return false;
     const args = link.args;
     const opts = this.emitOptions(chain);
+    if (link.name === 'createQueryBuilder') return this.queryBuilder(call, links.slice(i + 1), opts);
     const what = nodeText(this.source, call);
     const emit = (draft: OpDraft, statement?: number) =>
       this.c.emit(draft, call, statement === undefined ? opts : { ...opts, statement });
@@ -649,6 +650,44 @@ class TypeOrmReader extends FrameworkReader {
       default:
         return false;
     }
+  }
+
+  /**
+   * `queryRunner.manager.createQueryBuilder().update('t').set({…}).where(…).execute()` (and
+   * `.delete().from('t')`, `.insert().into('t').values(…)`): the statement it sends when executed. A
+   * builder that only reads (`getMany()`, `getRawOne()`…) changes nothing.
+   */
+  private queryBuilder(call: Node, links: Chain['links'], opts: EmitOptions): boolean {
+    const what = nodeText(this.source, call);
+    const last = links[links.length - 1];
+    if (last && /^get(?:Many|One|OneOrFail|RawMany|RawOne|Count|ManyAndCount|Exists)$|^stream$/.test(last.name))
+      return true;
+    const verb = links.find((l) => l.name === 'update' || l.name === 'delete' || l.name === 'insert');
+    if (last?.name !== 'execute' || !verb) {
+      this.c.unknown(call, what, 'this query builder chain is not one this frontend reads', opts);
+      return true;
+    }
+    const target =
+      verb.name === 'update'
+        ? verb.args?.[0]
+        : links.find((l) => l.name === (verb.name === 'delete' ? 'from' : 'into'))?.args?.[0];
+    // The target may be an entity class, whose table this file does not show.
+    const name = this.scope.string(target);
+    const table = name === undefined ? undefined : ir.relationName(name);
+    const statementType = verb.name === 'update' ? 'UpdateStmt' : verb.name === 'delete' ? 'DeleteStmt' : 'InsertStmt';
+    const change: OpDraft = table
+      ? { kind: 'data-change', statementType, table }
+      : { kind: 'data-change', statementType };
+    this.c.emit(
+      verb.name === 'update'
+        ? { ...change, ...builderRowScope(this.scope, links), ...builderAssigns(this.scope, links, 'set') }
+        : verb.name === 'delete'
+          ? { ...change, ...builderRowScope(this.scope, links) }
+          : change,
+      call,
+      opts,
+    );
+    return true;
   }
 
   private transaction(call: Node, action: TransactionAction): void {
