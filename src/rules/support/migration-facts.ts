@@ -131,6 +131,16 @@ function transactionAround(context: RuleContext, op: Operation): Operation[] {
   return ops.slice(start, end + 1);
 }
 
+/** The data change among `ops` that writes `table` and passes `test` (the statement that fills a copy). */
+function filledBefore(
+  ops: readonly Operation[],
+  table: QualifiedName,
+  test: (op: Extract<Operation, { kind: 'data-change' }>) => boolean,
+): Operation | undefined {
+  const key = tableKey(table);
+  return ops.find((o) => o.kind === 'data-change' && o.table !== undefined && tableKey(o.table) === key && test(o));
+}
+
 /**
  * A later op of the same transaction that puts another table (or column) under the dropped name:
  * the drop is one step of a replacement — fill a copy, drop the original, rename the copy into its
@@ -150,30 +160,17 @@ export function replacementOf(
     if (column === undefined && later.kind === 'rename-table' && later.newName === table.name) {
       const from = later.table;
       // INSERT INTO the copy … SELECT … FROM the dropped table
-      const copy = tx
-        .slice(0, at)
-        .find(
-          (o) =>
-            o.kind === 'data-change' &&
-            o.table !== undefined &&
-            tableKey(o.table) === tableKey(from) &&
-            (o.sources ?? []).some((s) => tableKey(s) === key),
-        );
+      const copy = filledBefore(tx.slice(0, at), from, (o) => (o.sources ?? []).some((s) => tableKey(s) === key));
       return { by: later, how: 'renamed', from: from.name, ...(copy ? { copy } : {}) };
     }
     if (column === undefined || !('table' in later) || !later.table || tableKey(later.table) !== key) continue;
     if (later.kind === 'rename-column' && later.newName === column) {
       // UPDATE t SET copy = dropped
-      const copy = tx
-        .slice(0, at)
-        .find(
-          (o) =>
-            o.kind === 'data-change' &&
-            o.table !== undefined &&
-            tableKey(o.table) === key &&
-            (o.assigns ?? []).includes(later.column) &&
-            (o.reads ?? []).includes(column),
-        );
+      const copy = filledBefore(
+        tx.slice(0, at),
+        table,
+        (o) => (o.assigns ?? []).includes(later.column) && (o.reads ?? []).includes(column),
+      );
       return { by: later, how: 'renamed', from: later.column, ...(copy ? { copy } : {}) };
     }
     if (later.kind === 'add-column' && later.column.name === column) return { by: later, how: 'added' };
