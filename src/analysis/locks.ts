@@ -611,6 +611,9 @@ const OTHER_LOCKS: Record<string, OtherLocks> = {
       : [{ mode: 'ShareUpdateExclusiveLock', table, rewrites: false }];
   },
   AnalyzeStmt: on('ShareUpdateExclusiveLock', { rewrites: false }),
+  // LOCK TABLE t IN … MODE: the mode it names (the frontend puts it in `detail`), held until COMMIT.
+  LockStmt: (op) =>
+    op.table && op.detail && isLockMode(op.detail) ? [{ mode: op.detail, table: op.table, ...catalogOnly }] : [],
   ClusterStmt: (op) => [{ mode: AEL, table: op.table ?? 'every table clustered before', rewrites: true }],
   // COMMENT ON TABLE/COLUMN/CONSTRAINT… takes SHARE UPDATE EXCLUSIVE on the table.
   CommentStmt: on('ShareUpdateExclusiveLock', catalogOnly),

@@ -426,6 +426,8 @@ export interface OtherOp extends OpBase {
   table?: QualifiedName;
   /** Lock-relevant detail for statements such as VACUUM FULL, CLUSTER, REFRESH MATERIALIZED VIEW. */
   detail?: string;
+  /** The object is created in the session's own schema (`pg_temp.f`): it is gone when the session ends. */
+  temporary?: boolean;
   /** The statement creates this relation (`table`): a view or a materialized view. */
   createsRelation?: 'view' | 'materialized-view';
   /** For a created view or materialized view: the column names it defines, when the frontend read them. */

@@ -12,6 +12,9 @@ const ENGINE_OF: Record<string, string> = {
   pgnative: 'postgresql',
   'pg-native': 'postgresql',
   'aurora-postgres': 'postgresql',
+  // n8n's DB_TYPE values (its MigrationContext's `dbType`)
+  postgresdb: 'postgresql',
+  mysqldb: 'mysql',
   sqlite: 'sqlite',
   sqlite3: 'sqlite',
   'better-sqlite3': 'sqlite',

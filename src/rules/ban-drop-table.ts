@@ -1,6 +1,6 @@
 import type { Rule } from './types.js';
 import { opLock, tableName } from './support/helpers.js';
-import { createdByOwnUpgrade } from './support/migration-facts.js';
+import { createdByOwnUpgrade, replacementOf, writesBlockedBefore } from './support/migration-facts.js';
 
 export const banDropTable: Rule = {
   meta: {
@@ -11,7 +11,9 @@ export const banDropTable: Rule = {
     docs: {
       what:
         'Flags `DROP TABLE` of a table that existed before this migration (tables created earlier in the same migration, ' +
-        "and in a downgrade tables the same migration's upgrade created, are not flagged).",
+        "and in a downgrade tables the same migration's upgrade created, are not flagged; nor a table replaced in the same " +
+        'transaction by a copy filled from it while it is locked against writes and then renamed into its place — a replacement ' +
+        'whose copy is missing or unlocked is reported with the rows it loses).',
       why:
         'Every row is gone when the migration commits; only a backup brings it back. The application version running ' +
         'during the deploy still queries the table and fails with `relation "…" does not exist`. The drop takes an ' +
@@ -46,11 +48,31 @@ export const banDropTable: Rule = {
         if (existing.length === 0) return;
         const names = existing.map(tableName).join(', ');
         const plural = existing.length > 1;
+        const lock = opLock(op, context);
+        const only = existing.length === 1 ? existing[0] : undefined;
+        const r = only ? replacementOf(context, op, only) : undefined;
+        if (r) {
+          // A swap: fill a copy, drop the original, rename the copy into its place.
+          if (r.copy && writesBlockedBefore(context, r.copy, only!)) return;
+          context.report(
+            op,
+            r.copy
+              ? `Dropping table ${names} and renaming ${r.from} to it (line ${r.by.span.line}) replaces it, but the copy (line ${r.copy.span.line}) does not stop other transactions from writing ${names}: rows they commit before this DROP gets its lock are lost.`
+              : `Dropping table ${names} and renaming ${r.from} to it (line ${r.by.span.line}) replaces it: running code finds the table again, but nothing in this migration copies its rows into ${r.from} first — they are lost.`,
+            {
+              lock,
+              help: r.copy
+                ? `Take LOCK TABLE ${names} IN SHARE MODE before the copy (it blocks writes, not reads), so no row changes between the copy and the drop.`
+                : `Copy the rows first (INSERT INTO ${r.from} SELECT … FROM ${names}) under LOCK TABLE ${names} IN SHARE MODE.`,
+            },
+          );
+          return;
+        }
         context.report(
           op,
           `Dropping table${plural ? 's' : ''} ${names} deletes ${plural ? 'their' : 'its'} data, and running code that still uses ${plural ? 'them' : 'it'} fails until the new version is deployed everywhere.`,
           {
-            lock: opLock(op, context),
+            lock,
             help: `Deploy code that no longer uses ${names} first, take a backup, then drop in a later migration.`,
           },
         );

@@ -17,6 +17,8 @@ const NOT_SCHEMA: ReadonlySet<Operation['kind']> = new Set([
   'unknown',
 ]);
 function changesSchema(op: Operation): boolean {
+  // A temporary table or a pg_temp function ends with the session: there is nothing to undo.
+  if ((op.kind === 'create-table' || op.kind === 'other') && op.temporary) return false;
   return !NOT_SCHEMA.has(op.kind);
 }
 
@@ -68,7 +70,8 @@ export const emptyDowngrade: Rule = {
         '`down()` throws "This migration cannot be reverted"), node-pg-migrate when `up` uses `pgm.sql()` or another operation it cannot ' +
         'reverse, or any framework whose runner needs a `down` to roll back. A downgrade declared irreversible (`exports.down = false` in ' +
         'node-pg-migrate, a `down()` that only throws, a node-pg-migrate SQL file without `-- Down Migration`) is reported as info. Not ' +
-        'reported when the upgrade changes no schema (data-only: DML, TRUNCATE, ORM session work; or empty migrations), nor for ' +
+        'reported when the upgrade changes no schema (data-only: DML, TRUNCATE, ORM session work, temporary tables and `pg_temp` functions that end with the ' +
+        'session; or empty migrations), nor for ' +
         'node-pg-migrate files without `down` whose `up` it reverses automatically.',
       why:
         'An empty downgrade reports success and leaves the schema as the upgrade made it: after a rollback the migration table says the ' +

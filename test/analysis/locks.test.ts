@@ -269,6 +269,8 @@ const EXAMPLES: Example[] = [
   { setup: T, sql: 'VACUUM FULL t;' },
   { setup: T, sql: 'VACUUM t;' },
   { setup: T, sql: 'ANALYZE t;' },
+  { setup: T, sql: 'LOCK TABLE t IN SHARE MODE;' },
+  { setup: T, sql: 'LOCK TABLE t;' },
   { setup: T, sql: 'CLUSTER t USING t_pkey;' },
   // comments, statistics, sequences
   { setup: T, sql: "COMMENT ON TABLE t IS 'people';" },

@@ -21,6 +21,12 @@ describe('defaults computed by the migration when it runs (Postgres 14)', () => 
     const unread = findings.find((f) => f.rule === 'adding-field-with-default' && f.line === 15)!;
     expect(unread.message).toContain('`knex.raw(UUID_SQL)`, SQL text computed in JavaScript when the migration runs');
     expect(unread.message).not.toContain('DEFAULT knex.raw');
+    // A `${}` part in the SQL text is code, not a function the SQL calls by that name.
+    const spliced = findings.find((f) => f.rule === 'adding-field-with-default' && f.line === 7)!;
+    expect(spliced.message).toContain(
+      'the default is `${CLOCK_FN}()`, SQL text computed in JavaScript when the migration runs',
+    );
+    expect(spliced.message).not.toContain('calls ${');
   });
 
   it('Sequelize: defaultValue from a constant or a helper call is a value; Sequelize.literal is SQL', async () => {

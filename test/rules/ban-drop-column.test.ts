@@ -18,8 +18,41 @@ ruleTester(banDropColumn, {
       sql: '-- migrate:up\nALTER TABLE users ADD COLUMN plan text;\n\n-- migrate:down\nALTER TABLE users DROP COLUMN plan;\n',
       checkDowngrade: true,
     },
+    {
+      name: 'a column replaced in one transaction: copy added (the ALTER locks the table), filled, old one dropped, copy renamed into place',
+      sql: [
+        'BEGIN;',
+        'ALTER TABLE webhook_event ADD COLUMN payload_new text;',
+        'UPDATE webhook_event SET payload_new = payload;',
+        'ALTER TABLE webhook_event DROP COLUMN payload;',
+        'ALTER TABLE webhook_event RENAME COLUMN payload_new TO payload;',
+        'COMMIT;',
+      ].join('\n'),
+    },
   ],
   invalid: [
+    {
+      name: 'a column dropped and added again: the values go, the column stays',
+      sql: 'BEGIN;\nALTER TABLE reaction DROP COLUMN emoji;\nALTER TABLE reaction ADD COLUMN emoji varchar(64);\nCOMMIT;',
+      errors: [
+        {
+          line: 2,
+          message:
+            'Dropping column reaction.emoji and adding it again (line 3) deletes every value it holds: running code still finds the column, but it starts over (its default or NULL) in every row.',
+        },
+      ],
+    },
+    {
+      name: 'a column replaced by a copy nothing fills',
+      sql: [
+        'BEGIN;',
+        'ALTER TABLE webhook_event ADD COLUMN payload_new jsonb;',
+        'ALTER TABLE webhook_event DROP COLUMN payload;',
+        'ALTER TABLE webhook_event RENAME COLUMN payload_new TO payload;',
+        'COMMIT;',
+      ].join('\n'),
+      errors: [{ line: 3, message: 'nothing in this migration copies its values into payload_new first' }],
+    },
     {
       sql: 'ALTER TABLE users DROP COLUMN legacy_plan;',
       errors: [{ line: 1, message: 'Dropping column users.legacy_plan deletes its data' }],

@@ -14,8 +14,38 @@ ruleTester(banDropTable, {
       file: '000001_create_events.down.sql',
       sql: 'DROP TABLE events;',
     },
+    {
+      name: 'a table replaced in one transaction by a copy filled while the original is locked against writes',
+      sql: [
+        'BEGIN;',
+        'CREATE TABLE run_note_v2 (id bigint PRIMARY KEY, run_id bigint NOT NULL, body text NOT NULL);',
+        'LOCK TABLE run_note IN SHARE MODE;',
+        'INSERT INTO run_note_v2 SELECT id, run_id, body FROM run_note;',
+        'DROP TABLE run_note;',
+        'ALTER TABLE run_note_v2 RENAME TO run_note;',
+        'COMMIT;',
+      ].join('\n'),
+    },
   ],
   invalid: [
+    {
+      name: 'a table replaced by a copy made without a lock: rows written after the copy are lost',
+      sql: [
+        'BEGIN;',
+        'CREATE TABLE run_note_v2 (id bigint PRIMARY KEY, run_id bigint NOT NULL, body text NOT NULL);',
+        'INSERT INTO run_note_v2 SELECT id, run_id, body FROM run_note;',
+        'DROP TABLE run_note;',
+        'ALTER TABLE run_note_v2 RENAME TO run_note;',
+        'COMMIT;',
+      ].join('\n'),
+      errors: [
+        {
+          line: 4,
+          message:
+            'Dropping table run_note and renaming run_note_v2 to it (line 5) replaces it, but the copy (line 3) does not stop other transactions from writing run_note: rows they commit before this DROP gets its lock are lost.',
+        },
+      ],
+    },
     {
       sql: 'DROP TABLE legacy_events;',
       errors: [{ line: 1, message: 'Dropping table legacy_events deletes its data' }],

@@ -30,6 +30,22 @@ ruleTester(emptyDowngrade, {
       sql: "exports.up = (pgm) => {\n  pgm.addColumns('users', { bio: 'text' });\n  pgm.createIndex('users', 'bio');\n};\n",
     },
     {
+      name: 'TypeORM: a pg_temp helper function used by a data fix leaves nothing to undo',
+      file: '1700000000000-NormalizeHandles.ts',
+      sql: [
+        'import { MigrationInterface, QueryRunner } from "typeorm";',
+        'export class NormalizeHandles1700000000000 implements MigrationInterface {',
+        '    public async up(queryRunner: QueryRunner): Promise<void> {',
+        "        await queryRunner.query(`CREATE FUNCTION pg_temp.bare_handle(text) RETURNS text AS $$ SELECT lower(ltrim($1, '@')) $$ LANGUAGE sql IMMUTABLE`);",
+        '        await queryRunner.query(`CREATE TEMP TABLE handle_map AS SELECT id, pg_temp.bare_handle(handle) AS h FROM account`);',
+        '        await queryRunner.query(`UPDATE account SET handle = m.h FROM handle_map m WHERE m.id = account.id`);',
+        '    }',
+        '    public async down(): Promise<void> {}',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    {
       name: 'plain SQL has no downgrade to judge',
       sql: 'ALTER TABLE users ADD COLUMN bio text;',
     },

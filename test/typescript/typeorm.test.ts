@@ -132,6 +132,43 @@ describe('TypeORM QueryRunner API = the SQL its Postgres driver builds', () => {
   });
 });
 
+describe('TypeORM query builder', () => {
+  it('createQueryBuilder().update/delete … .execute() is the data change it sends; a read-only builder sends none', async () => {
+    const m = await parseTs(
+      '1700000000000-Test.ts',
+      migration(`        await queryRunner.query(\`ALTER TABLE "member" ADD "displayName" varchar(64)\`);
+        const rows = await queryRunner.query(\`SELECT id, "firstName", "lastName" FROM "member"\`);
+        for (const row of rows) {
+            await queryRunner.manager
+                .createQueryBuilder()
+                .update("member")
+                .set({ displayName: \`\${row.firstName} \${row.lastName}\` })
+                .where("id = :id", { id: row.id })
+                .execute();
+        }
+        await queryRunner.connection.createQueryBuilder().delete().from("member_invite").execute();
+        const left = await queryRunner.manager.createQueryBuilder().select("m.id").from("member", "m").getCount();`),
+    );
+    expect(
+      up(m.ops).map((op) => [
+        op.kind,
+        op.span.line,
+        op.kind === 'data-change' ? op.statementType : '',
+        op.kind === 'data-change' ? (op.table?.name ?? null) : '',
+        op.kind === 'data-change' ? (op.rowScope ?? null) : '',
+      ]),
+    ).toEqual([
+      ['add-column', 6, '', '', ''],
+      ['data-change', 7, 'SelectStmt', null, null],
+      ['data-change', 9, 'UpdateStmt', 'member', 'filtered'],
+      ['data-change', 16, 'DeleteStmt', 'member_invite', 'all'],
+    ]);
+    const findings = lintAll([m]);
+    expect(findings.filter((f) => f.rule === 'backfill-in-ddl-transaction').map((f) => f.line)).toEqual([9]);
+    expect(findings.filter((f) => f.rule === 'ban-unfiltered-data-change').map((f) => f.line)).toEqual([16]);
+  });
+});
+
 describe('TypeORM changeColumn', () => {
   it('a new type or length drops the column and adds it again (released TypeORM 0.3): rename-via-drop-add', async () => {
     const m = await parseTs(
@@ -201,6 +238,40 @@ describe('TypeORM transactions', () => {
       ['transaction', 'release', true],
     ]);
     expect(lintAll([m]).map((f) => f.rule)).not.toContain('ban-concurrent-index-creation-in-transaction');
+  });
+
+  it('transaction = cond ? false : undefined: the branch of `if (cond)` runs outside a transaction, the other inside', async () => {
+    const source = `import { MigrationInterface, QueryRunner } from "typeorm";
+import { useOnlineIndexBuilds } from "./support/index-mode";
+
+export class OrderLookup1700000000000 implements MigrationInterface {
+    transaction = useOnlineIndexBuilds() ? false : undefined;
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        const online = useOnlineIndexBuilds();
+        if (online) {
+            await queryRunner.query(\`CREATE INDEX CONCURRENTLY IF NOT EXISTS "IDX_order_customer" ON "order" ("customerId")\`);
+        } else {
+            await queryRunner.query(\`CREATE INDEX IF NOT EXISTS "IDX_order_customer" ON "order" ("customerId")\`);
+        }
+        if (process.env.REINDEX_NOW) {
+            await queryRunner.query(\`CREATE INDEX CONCURRENTLY "IDX_order_placed" ON "order" ("placedAt")\`);
+        }
+    }
+}
+`;
+    const m = await parseTs('1700000000000-OrderLookup.ts', source);
+    expect(up(m.ops).map((op) => [op.kind, op.span.line, op.inTransaction])).toEqual([
+      ['create-index', 10, false],
+      ['create-index', 12, true],
+      ['create-index', 15, true],
+    ]);
+    // Only the index built under an unrelated condition is flagged: that branch still runs in the transaction.
+    expect(
+      lintAll([m])
+        .filter((f) => f.rule === 'ban-concurrent-index-creation-in-transaction')
+        .map((f) => f.line),
+    ).toEqual([15]);
   });
 
   it('transaction = false runs the migration outside a transaction', async () => {

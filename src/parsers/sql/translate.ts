@@ -29,6 +29,7 @@ import type {
   PartitionSpec,
 } from '@pgsql/types';
 import type { ItemSpans } from './item-spans.js';
+import { LOCK_MODES } from '../../analysis/locks.js';
 import { assignedColumns, outputColumns } from './column-lists.js';
 import {
   type Node,
@@ -817,6 +818,25 @@ export function translateStatement(stmt: Node | undefined, spans?: ItemSpans): O
           ...someLists(columns.length ? [{ clause: 'output', columns }] : []),
         },
       ];
+    }
+    case 'LockStmt': {
+      // LOCK TABLE t IN <mode> MODE: the mode as Postgres numbers it (1 = ACCESS SHARE … 8 = ACCESS EXCLUSIVE, the default).
+      const s = fieldsOf(stmt, 'LockStmt');
+      const op: OpDraft = {
+        kind: 'other',
+        statementType: type,
+        detail: LOCK_MODES[(s.mode ?? 8) - 1] ?? 'AccessExclusiveLock',
+      };
+      const relation = nodeOf(s.relations?.[0], 'RangeVar');
+      if (relation) op.table = rangeVarName(relation);
+      return [op];
+    }
+    case 'CreateFunctionStmt': {
+      const op: OpDraft = { kind: 'other', statementType: type };
+      // `CREATE FUNCTION pg_temp.f(…)`: a helper for this session only.
+      if (/^pg_temp(?:_\d+)?$/.test(strings(fieldsOf(stmt, 'CreateFunctionStmt').funcname).at(-2) ?? ''))
+        op.temporary = true;
+      return [op];
     }
     case 'CreateTrigStmt': {
       const s = fieldsOf(stmt, 'CreateTrigStmt');

@@ -210,8 +210,9 @@ export class OpCollector {
 function markDynamic(op: Operation): void {
   const fix = (d: DefaultValue | undefined) => {
     if (d && d.text.replace(/'(?:[^']|'')*'/g, "''").includes(PLACEHOLDER_MARK)) {
+      // SQL text the migration's code computes: what it calls is not in the file.
       d.volatility = 'unknown';
-      d.functions = [...(d.functions ?? []), d.text];
+      d.computedIn = 'JavaScript';
     }
   };
   if (op.kind === 'add-column') fix(op.column.default);

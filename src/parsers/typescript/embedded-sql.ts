@@ -43,9 +43,35 @@ class SqlBuilder {
     private readonly style: PlaceholderStyle,
   ) {}
 
+  /**
+   * Set while a placeholder in code is glued to identifier characters (`${prefix}users`,
+   * `IDX_${prefix}a1b2`): they are read into the same quoted identifier until a character that
+   * cannot be part of a name.
+   */
+  private glued = false;
+
   push(ch: string, fileOffset: number): void {
+    if (this.glued) {
+      let inName = true;
+      for (const c of ch) {
+        if (inName && !/[A-Za-z0-9_$]/.test(c)) {
+          this.closeGlue(fileOffset);
+          inName = false;
+        }
+        this.text += c;
+        this.offsets.push(fileOffset);
+      }
+      return;
+    }
     this.text += ch;
     for (let i = 0; i < ch.length; i++) this.offsets.push(fileOffset);
+  }
+
+  private closeGlue(fileOffset: number): void {
+    this.glued = false;
+    this.text += '"';
+    this.offsets.push(fileOffset);
+    this.scanned = this.text.length;
   }
 
   /** Where the text so far leaves the SQL lexer: in code, a string, a quoted identifier, a comment. */
@@ -106,6 +132,7 @@ class SqlBuilder {
     this.placeholders++;
     const label = `\${${nodeText(this.source, expr, 40)}}`;
     const at = expr.range[0];
+    if (this.glued) return this.gluedIdentifier(label.replace(/"/g, ''), at);
     const state = this.lexState();
     let piece: string;
     switch (state) {
@@ -121,14 +148,45 @@ class SqlBuilder {
         piece = label.replace(/[\n*/$]/g, '');
         break;
       default:
-        piece = this.style === 'parameter' ? `$${this.placeholders}` : `"${label.replace(/"/g, '')}"`;
+        if (this.style === 'identifier') {
+          this.gluedIdentifier(label.replace(/"/g, ''), at);
+          return;
+        }
+        piece = `$${this.placeholders}`;
     }
     // Every character of the placeholder maps to the start of the expression in the file. The
     // piece holds no character that could change the lexer state it was chosen for.
     this.push(piece, at);
   }
 
+  /**
+   * A placeholder standing for (part of) a name: a quoted identifier named after the expression,
+   * taking in the identifier characters written right before and after it (`IDX_${prefix}a1b2` →
+   * `"IDX_${prefix}a1b2"`), so a table or index name built from a prefix stays one name.
+   */
+  private gluedIdentifier(label: string, at: number): void {
+    if (this.glued) {
+      // Two placeholders in one name: the second joins the first.
+      this.text += label;
+      for (let i = 0; i < label.length; i++) this.offsets.push(at);
+      return;
+    }
+    const before = /[A-Za-z_][A-Za-z0-9_$]*$/.exec(this.text)?.[0] ?? '';
+    const start = this.text.length - before.length;
+    const kept = this.offsets.slice(start);
+    this.text = this.text.slice(0, start);
+    this.offsets.length = start;
+    this.text += '"';
+    this.offsets.push(kept[0] ?? at);
+    this.text += before;
+    this.offsets.push(...kept);
+    this.text += label;
+    for (let i = 0; i < label.length; i++) this.offsets.push(at);
+    this.glued = true;
+  }
+
   result(node: Node, end: number): EmbeddedSql {
+    if (this.glued) this.closeGlue(end);
     return { text: this.text, offsets: [...this.offsets, end], placeholders: this.placeholders, node };
   }
 }
@@ -309,8 +367,9 @@ export function embeddedSql(
   const n = unwrap(node);
   if (!n) return undefined;
   const out = new SqlBuilder(source, style);
-  // Resolve `const q = \`…\`` so positions point at the template where it is written.
-  let target = n.type === 'Identifier' ? scope.resolve(n) : n;
+  // Resolve `const q = \`…\`` so positions point at the template where it is written, and
+  // `isPostgres ? \`…\` : \`…\`` to the branch the target database takes.
+  let target = n.type === 'Identifier' || n.type === 'ConditionalExpression' ? scope.resolve(n) : n;
   const call = target ? sqlFunctionCall(target, scope) : undefined;
   if (call) target = call.body;
   const restore = call?.params.map(([name, argument]) => scope.bind(name, argument)) ?? [];

@@ -51,7 +51,7 @@ export abstract class FrameworkReader {
   /** The value of the declaration or assignment being read (`const b = db.schema.createTable('t')`): kept, not discarded. */
   private keptValue: Node | undefined;
   /** Local `const` bindings made while reading, undone when the read ends. */
-  private readonly unbind: (() => void)[] = [];
+  protected readonly unbind: (() => void)[] = [];
 
   constructor(
     protected readonly c: OpCollector,
@@ -100,6 +100,48 @@ export abstract class FrameworkReader {
     }
   }
 
+  /**
+   * Names destructured from the framework object (or a member chain of it), each standing for its
+   * property's chain: `{ queryRunner, schemaBuilder: { createTable } }` binds `createTable` to
+   * `….schemaBuilder.createTable`.
+   */
+  protected patternAliases(
+    pattern: TSESTree.ObjectPattern,
+    prefix: Chain['links'],
+    out = new Map<string, Chain['links']>(),
+  ): Map<string, Chain['links']> {
+    for (const p of pattern.properties) {
+      if (p.type !== 'Property' || p.computed) continue;
+      const key = p.key.type === 'Identifier' ? p.key.name : String(p.key.value);
+      const links = [...prefix, { name: key, node: p.key, at: p.key.range }];
+      const v = p.value.type === 'AssignmentPattern' ? p.value.left : p.value;
+      if (v.type === 'Identifier') out.set(v.name, links);
+      else if (v.type === 'ObjectPattern') this.patternAliases(v, links, out);
+    }
+    return out;
+  }
+
+  /**
+   * A name destructured from the framework object whose value the framework fixes (n8n's
+   * `isPostgres`, `tablePrefix`): bound as that value instead of as a chain. None by default.
+   */
+  protected contextValue(_links: Chain['links'], _at: Node): Node | undefined {
+    return undefined;
+  }
+
+  /** Binds destructured names: fixed values in the scope (restores pushed on `restores`), the rest as aliases. */
+  protected bindDestructured(
+    aliases: Map<string, Chain['links']>,
+    restores: (() => void)[],
+    bind: (name: string, links: Chain['links']) => void,
+  ): void {
+    for (const [name, links] of aliases) {
+      const value = this.contextValue(links, links[links.length - 1]!.node);
+      if (value) restores.push(this.scope.bind(name, value));
+      else bind(name, links);
+    }
+  }
+
   protected bindRoot(name: string, prefix: Chain['links'] = [], inTransaction?: boolean): void {
     this.aliases.set(name, inTransaction === undefined ? { links: prefix } : { links: prefix, inTransaction });
   }
@@ -115,7 +157,19 @@ export abstract class FrameworkReader {
     if (chain.root.type !== 'Identifier') return undefined;
     const alias = this.aliases.get(chain.root.name);
     if (!alias) return undefined;
-    const out: FrameworkChain = { root: chain.root, links: [...alias.links, ...chain.links] };
+    // `createTable('t')` where `createTable` was destructured from the framework object: the
+    // direct call is a call of the property it stands for.
+    const first = chain.links[0];
+    const last = alias.links[alias.links.length - 1];
+    const links =
+      first?.name === '()' && last && !last.args
+        ? [
+            ...alias.links.slice(0, -1),
+            { ...last, args: first.args, node: first.node, at: first.at },
+            ...chain.links.slice(1),
+          ]
+        : [...alias.links, ...chain.links];
+    const out: FrameworkChain = { root: chain.root, links };
     if (alias.inTransaction !== undefined) out.inTransaction = alias.inTransaction;
     return out;
   }
@@ -176,14 +230,37 @@ export abstract class FrameworkReader {
       this.c.otherDatabaseCode = true;
   }
 
+  /**
+   * Whether the tool runs a branch of an undecided `if` in a transaction, when the migration ties its
+   * transaction to the same condition (a TypeORM class whose `transaction` is `cond ? false : undefined`);
+   * undefined when the branch does not say.
+   */
+  protected branchTransaction(_test: Node, _branch: boolean): boolean | undefined {
+    return undefined;
+  }
+
   private walkIf(node: TSESTree.IfStatement): void {
     const decided = this.scope.condition(node.test);
     if (decided !== undefined) this.skipped(decided ? node.alternate : node.consequent, node.test);
     if (decided === true) return this.walk(node.consequent);
     if (decided === false) return this.walk(node.alternate);
     this.walk(node.test);
-    const thenExits = this.walkBranch(this.conditionText(node.test), node.consequent);
-    const elseExits = node.alternate ? this.walkBranch(this.negatedText(node.test), node.alternate) : false;
+    const inTransaction = (branch: boolean, body: () => boolean): boolean => {
+      const tx = this.branchTransaction(node.test, branch);
+      if (tx === undefined) return body();
+      const saved = this.forcedTransaction;
+      this.forcedTransaction = tx;
+      try {
+        return body();
+      } finally {
+        this.forcedTransaction = saved;
+      }
+    };
+    const thenExits = inTransaction(true, () => this.walkBranch(this.conditionText(node.test), node.consequent));
+    const alternate = node.alternate;
+    const elseExits = alternate
+      ? inTransaction(false, () => this.walkBranch(this.negatedText(node.test), alternate))
+      : false;
     if (thenExits && elseExits) this.exited = true;
     // The rest of the enclosing block runs only when the branch that returned was not taken;
     // walkStatements pops this condition at the end of the block.
@@ -431,7 +508,9 @@ export abstract class FrameworkReader {
             this.unbind.push(this.scope.bind(decl.id.name, node.kind === 'const' && decl.init ? decl.init : null));
           // `const { name: table, truncate } = entry` (entry: one element of a literal list being unrolled);
           // names it cannot match are bound as unknown, not left to a file-wide const of the same name
-          else this.bindPattern(decl.id, node.kind === 'const' ? (decl.init ?? undefined) : undefined, this.unbind);
+          // (names destructured from the framework object were bound by trackAlias)
+          else if (!this.isFrameworkObject(unwrapAwait(decl.init)))
+            this.bindPattern(decl.id, node.kind === 'const' ? (decl.init ?? undefined) : undefined, this.unbind);
         }
         return;
       case 'BlockStatement':
@@ -489,9 +568,18 @@ export abstract class FrameworkReader {
 
   /** `const schema = knex.schema` / `const trx = knex` make `schema`/`trx` stand for the framework object. */
   private trackAlias(decl: TSESTree.VariableDeclarator): void {
-    if (decl.id.type !== 'Identifier') return;
     const init = unwrapAwait(decl.init);
     if (!init) return;
+    // `const { schema } = knex`, `const { runQuery, escape } = context`
+    if (decl.id.type === 'ObjectPattern' && (init.type === 'Identifier' || init.type === 'MemberExpression')) {
+      const chain = this.expand(flattenChain(init));
+      if (chain && chain.links.every((l) => !l.args))
+        this.bindDestructured(this.patternAliases(decl.id, chain.links), this.unbind, (n, links) =>
+          this.bindRoot(n, links, chain.inTransaction),
+        );
+      return;
+    }
+    if (decl.id.type !== 'Identifier') return;
     if (init.type === 'Identifier' || init.type === 'MemberExpression') {
       const chain = this.expand(flattenChain(init));
       if (chain && chain.links.every((l) => !l.args)) this.bindRoot(decl.id.name, chain.links, chain.inTransaction);
@@ -584,6 +672,7 @@ export abstract class FrameworkReader {
   /** A helper function declared in this file: read its body with the framework object bound to its parameters. */
   private readHelper(fn: FunctionNode, call: TSESTree.CallExpression): void {
     const bound = new Map<string, Chain['links']>();
+    const restores: (() => void)[] = [];
     fn.params.forEach((p: Node, i: number) => {
       const arg = unwrap(call.arguments[i]);
       const chain =
@@ -591,12 +680,16 @@ export abstract class FrameworkReader {
           ? this.expand(flattenChain(arg))
           : undefined;
       if (p.type === 'Identifier' && chain) bound.set(p.name, chain.links);
+      // `async alterTable({ runQuery, schemaBuilder: { addColumns } }: MigrationContext)` called with the context
+      else if (p.type === 'ObjectPattern' && chain)
+        this.bindDestructured(this.patternAliases(p, chain.links), restores, (n, links) => bound.set(n, links));
     });
     this.helperDepth++;
     try {
       this.withBinding(bound, [], undefined, () => this.walkFunctionBody(fn));
     } finally {
       this.helperDepth--;
+      while (restores.length) restores.pop()!();
     }
   }
 }

@@ -80,6 +80,11 @@ export class Scope {
   readonly functions = new Map<string, FunctionNode | null>();
   /** Imported (or required) local name → module specifier. */
   readonly imports = new Map<string, string>();
+  /**
+   * The value of a call or property read the frontend reading the file knows (n8n's
+   * `escape.tableName('t')`, `context.isMysql`), set while it reads; without it they are unknown.
+   */
+  frameworkValue: ((node: Node) => StaticValue | typeof UNKNOWN) | undefined;
 
   constructor(
     program: Node,
@@ -232,6 +237,7 @@ export class Scope {
         // `column.name` where `column` is an object literal (a loop over a literal array of objects).
         const key = propertyName(n);
         const obj = key === undefined ? UNKNOWN : this.value(n.object, depth + 1);
+        if (obj === UNKNOWN && this.frameworkValue) return this.frameworkValue(n);
         if (
           obj === UNKNOWN ||
           obj === null ||
@@ -242,6 +248,8 @@ export class Scope {
           return UNKNOWN;
         return obj[key!];
       }
+      case 'CallExpression':
+        return this.frameworkValue ? this.frameworkValue(n) : UNKNOWN;
       case 'ArrayExpression': {
         const out: StaticValue[] = [];
         for (const el of n.elements) {
@@ -303,6 +311,11 @@ export class Scope {
         if (hit === undefined) return undefined;
         return n.operator.startsWith('!') ? !hit : hit;
       }
+      case 'MemberExpression': {
+        // `context.isPostgres`: a flag the frontend knows for the target database.
+        const v = this.value(n, depth + 1);
+        return typeof v === 'boolean' ? v : undefined;
+      }
       case 'CallExpression': {
         const callee = unwrap(n.callee);
         // `isSQLite(knex)`, `DatabaseInfo.isMySQL(knex)`: a helper named after the database it tests.
@@ -358,6 +371,9 @@ export class Scope {
     const n = unwrap(node);
     if (!n || depth > 20) return false;
     if (this.isDialectRead(n)) return true;
+    // `isMysql`, `context.isPostgres`: a flag named after the database it tests.
+    if (n.type === 'Identifier' && databaseTestedBy(n.name)) return true;
+    if (n.type === 'MemberExpression' && databaseTestedBy(propertyName(n) ?? '')) return true;
     if (n.type === 'CallExpression') {
       const callee = unwrap(n.callee);
       const helper =

@@ -25,17 +25,28 @@ import type {
   ColumnDef,
   ConstraintDef,
   DefaultValue,
+  Direction,
   DowngradeInfo,
   QualifiedName,
   TransactionAction,
   TransactionMode,
 } from '../../ir/types.js';
 import type { OpDraft } from '../sql/translate.js';
-import { flattenChain, type Node, nodeText, unwrap, unwrapAwait } from './ast.js';
-import { embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
+import {
+  type Chain,
+  flattenChain,
+  type FunctionNode,
+  isFunction,
+  type Node,
+  nodeText,
+  unwrap,
+  unwrapAwait,
+} from './ast.js';
+import type { EmitOptions } from './collector.js';
+import { bindPlaceholders, type EmbeddedSql, embeddedSql, PLACEHOLDER_MARK } from './embedded-sql.js';
 import { downgradeFacts, type FrameworkSpec, frameworkParser, type ReadInput } from './frontend.js';
 import { type FrameworkChain, FrameworkReader } from './reader.js';
-import { objectProperties, type StaticValue, UNKNOWN } from './scope.js';
+import { builderAssigns, builderRowScope, objectProperties, type StaticValue, UNKNOWN } from './scope.js';
 import * as ir from '../ir-builder.js';
 import { doubleQuote } from '../../ir/identifiers.js';
 
@@ -115,6 +126,15 @@ interface ColumnSpec {
   generatedType?: string;
   asExpression?: string;
   node: Node;
+  /** Where the column is written when that is not all of `node` (n8n's `.withTimestamps`). */
+  at?: [number, number];
+}
+
+/** A value n8n fixes for a run, standing where the name was destructured. */
+function literalAt(value: string | boolean, at: Node): Node {
+  // A node made here, not parsed: the parser's AST_NODE_TYPES enum is not loaded by the frontends (type imports only).
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+  return { type: 'Literal', value, raw: JSON.stringify(value), range: [at.range[0], at.range[0]], loc: at.loc } as Node;
 }
 
 class TypeOrmReader extends FrameworkReader {
@@ -122,9 +142,157 @@ class TypeOrmReader extends FrameworkReader {
   /** Transaction depth as TypeORM counts it: 1 inside the migration's own transaction. */
   private depth: number;
 
+  /** The class's `transaction` member when it is `cond ? false : undefined`: the condition and the branch that disables it. */
+  private readonly transactionSwitch: { test: string; offWhen: boolean } | undefined;
+
   constructor(input: ReadInput, wrapped: boolean) {
     super(input.collector, input.scope, input.source);
     this.depth = wrapped ? 1 : 0;
+    const member = unwrap(input.shape.members.get('transaction'));
+    if (member?.type === 'ConditionalExpression') {
+      const off = (n: Node) => this.scope.known(n) === false;
+      if (off(member.consequent) !== off(member.alternate))
+        this.transactionSwitch = { test: this.testText(member.test), offWhen: off(member.consequent) };
+    }
+  }
+
+  /** A condition's text through `const` bindings (`concurrently` → `isConcurrentIndexMigrationEnabled()`). */
+  private testText(test: Node): string {
+    const n = unwrap(this.scope.resolve(test));
+    return n ? nodeText(this.source, n, 200) : '';
+  }
+
+  /**
+   * Misskey's `transaction = isConcurrentIndexMigrationEnabled() ? false : undefined` with
+   * `if (concurrently) { … CREATE INDEX CONCURRENTLY … }`: TypeORM runs that branch without a
+   * transaction (migrationsTransactionMode "each"), the other one in the migration's.
+   */
+  protected override branchTransaction(test: Node, branch: boolean): boolean | undefined {
+    const sw = this.transactionSwitch;
+    if (!sw) return undefined;
+    const t = unwrap(test);
+    const negated = t?.type === 'UnaryExpression' && t.operator === '!';
+    const text = this.testText(negated ? t.argument : test);
+    if (text !== sw.test) return undefined;
+    return (branch !== negated) === sw.offWhen ? false : undefined;
+  }
+
+  // ------------------------------------------------------------------ n8n's MigrationContext
+
+  /**
+   * n8n wraps each TypeORM migration so `up`/`down` receive a MigrationContext instead of the
+   * QueryRunner: `{ queryRunner, runQuery, escape, tablePrefix, isPostgres, schemaBuilder, … }`,
+   * usually destructured in the parameter list.
+   */
+  protected override bindParameters(fn: FunctionNode): void {
+    const first = fn.params[0];
+    if (first?.type === 'ObjectPattern')
+      this.bindDestructured(this.patternAliases(first, []), this.unbind, (name, links) => this.bindRoot(name, links));
+    else super.bindParameters(fn);
+  }
+
+  /**
+   * The context's fixed members, read for the target database: `isPostgres`/`isSqlite`/`isMysql`,
+   * and `tablePrefix` as n8n's default, no prefix (a configured prefix only renames every table).
+   */
+  protected override contextValue(links: Chain['links'], at: Node): Node | undefined {
+    if (links.length !== 1) return undefined;
+    switch (links[0]!.name) {
+      case 'isPostgres':
+        return literalAt(this.scope.dialect === 'postgresql', at);
+      case 'isSqlite':
+        return literalAt(this.scope.dialect === 'sqlite', at);
+      case 'isMysql':
+        return literalAt(false, at);
+      case 'tablePrefix':
+        return literalAt('', at);
+      default:
+        return undefined;
+    }
+  }
+
+  /** n8n's `createTable(…)…withTimestamps` ends in a property read: the whole chain is the statement. */
+  protected override walk(node: Node | null | undefined): void {
+    const n = unwrap(node);
+    if (n?.type === 'MemberExpression' || n?.type === 'CallExpression') {
+      const chain = this.expand(flattenChain(n));
+      const links = chain ? contextLinks(chain.links) : [];
+      if (links[0]?.name === 'schemaBuilder' && links[1]?.name === 'createTable' && links[1].args) {
+        this.frameworkCall(n, { ...chain!, links });
+        return;
+      }
+    }
+    super.walk(node);
+  }
+
+  override read(fn: FunctionNode, direction: Direction): void {
+    const saved = this.scope.frameworkValue;
+    this.scope.frameworkValue = (node) => this.contextRead(node);
+    try {
+      super.read(fn, direction);
+    } finally {
+      this.scope.frameworkValue = saved;
+    }
+  }
+
+  /**
+   * n8n's `escape.tableName('t')` / `columnName` / `indexName` (the name as its driver quotes it),
+   * and the context's fixed members read through it (`context.isMysql`, `context.dbType`).
+   */
+  private contextRead(node: Node): StaticValue | typeof UNKNOWN {
+    const chain = this.expand(flattenChain(node));
+    const links = chain ? contextLinks(chain.links) : [];
+    if (node.type === 'MemberExpression') {
+      if (links.length !== 1 || links[0]!.args) return UNKNOWN;
+      if (links[0]!.name === 'dbType') return this.scope.dialect === 'sqlite' ? 'sqlite' : 'postgresdb';
+      const fixed = this.contextValue(links, node);
+      return fixed?.type === 'Literal' ? (fixed.value as StaticValue) : UNKNOWN;
+    }
+    const [escape, method] = links;
+    if (links.length !== 2 || escape?.name !== 'escape' || escape.args || !method?.args) return UNKNOWN;
+    const name = this.scope.string(method.args[0]);
+    if (name === undefined) return UNKNOWN;
+    if (method.name === 'tableName' || method.name === 'columnName') return doubleQuote(name);
+    if (method.name === 'indexName') return doubleQuote(`IDX_${name}`);
+    return UNKNOWN;
+  }
+
+  /** What n8n's context offers besides the QueryRunner; undefined for a QueryRunner call. */
+  private contextCall(call: Node, links: Chain['links'], opts: EmitOptions): boolean | undefined {
+    const [first] = links;
+    if (!first) return undefined;
+    const what = nodeText(this.source, call);
+    switch (first.name) {
+      case 'runQuery': {
+        if (!first.args) return undefined;
+        // With named parameters n8n has TypeORM replace `:name` by a bind parameter.
+        const transform = first.args[1] ? (e: EmbeddedSql) => bindPlaceholders(e, { named: ':' }) : undefined;
+        if (!this.c.sql(first.args[0], { what, ...opts, ...(transform ? { transform } : {}) }))
+          this.c.unknown(call, what, 'the SQL passed to runQuery() is not text written in this file', opts);
+        return true;
+      }
+      case 'runInBatches': {
+        if (!first.args) return undefined;
+        // A SELECT read page by page; the callback runs once per page.
+        this.c.sql(first.args[0], { what, ...opts });
+        const fn = unwrap(first.args[1]);
+        if (isFunction(fn)) this.c.underCondition('for each batch of rows', () => this.walkFunctionBody(fn), fn);
+        return true;
+      }
+      case 'escape':
+      case 'logger':
+      case 'parseJson':
+      case 'loadSurveyFromDisk':
+        return true;
+      case 'copyTable':
+        this.c.unknown(call, what, "n8n's copyTable() copies rows with SQL built when the migration runs", opts);
+        return true;
+      case 'schemaBuilder':
+        this.schemaBuilderCall(call, links, opts);
+        return true;
+      default:
+        return undefined;
+    }
   }
 
   // ------------------------------------------------------------------ arguments
@@ -250,14 +418,16 @@ class TypeOrmReader extends FrameworkReader {
     // On SQLite TypeORM's QueryRunner makes every schema change by recreating the table (or inside
     // the CREATE TABLE it builds); only SQL passed to query() runs as written.
     const method = chain.links.find((l) => l.args)?.name;
-    if (method !== 'query')
+    if (method !== 'query' && method !== 'runQuery')
       for (const op of this.c.ops.slice(before))
         if (op.kind !== 'unknown' && op.kind !== 'transaction') op.inBatch = true;
     return handled;
   }
 
   private queryRunnerCall(call: Node, chain: FrameworkChain): boolean {
-    const links = chain.links;
+    const links = contextLinks(chain.links);
+    const context = this.contextCall(call, links, this.emitOptions(chain));
+    if (context !== undefined) return context;
     let i = 0;
     // queryRunner.manager.query / queryRunner.connection.query run on the same connection.
     while (i < links.length - 1 && (links[i]!.name === 'manager' || links[i]!.name === 'connection') && !links[i]!.args)
@@ -266,6 +436,7 @@ class TypeOrmReader extends FrameworkReader {
     if (!link || !link.args) return false;
     const args = link.args;
     const opts = this.emitOptions(chain);
+    if (link.name === 'createQueryBuilder') return this.queryBuilder(call, links.slice(i + 1), opts);
     const what = nodeText(this.source, call);
     const emit = (draft: OpDraft, statement?: number) =>
       this.c.emit(draft, call, statement === undefined ? opts : { ...opts, statement });
@@ -481,6 +652,44 @@ class TypeOrmReader extends FrameworkReader {
     }
   }
 
+  /**
+   * `queryRunner.manager.createQueryBuilder().update('t').set({…}).where(…).execute()` (and
+   * `.delete().from('t')`, `.insert().into('t').values(…)`): the statement it sends when executed. A
+   * builder that only reads (`getMany()`, `getRawOne()`…) changes nothing.
+   */
+  private queryBuilder(call: Node, links: Chain['links'], opts: EmitOptions): boolean {
+    const what = nodeText(this.source, call);
+    const last = links[links.length - 1];
+    if (last && /^get(?:Many|One|OneOrFail|RawMany|RawOne|Count|ManyAndCount|Exists)$|^stream$/.test(last.name))
+      return true;
+    const verb = links.find((l) => l.name === 'update' || l.name === 'delete' || l.name === 'insert');
+    if (last?.name !== 'execute' || !verb) {
+      this.c.unknown(call, what, 'this query builder chain is not one this frontend reads', opts);
+      return true;
+    }
+    const target =
+      verb.name === 'update'
+        ? verb.args?.[0]
+        : links.find((l) => l.name === (verb.name === 'delete' ? 'from' : 'into'))?.args?.[0];
+    // The target may be an entity class, whose table this file does not show.
+    const name = this.scope.string(target);
+    const table = name === undefined ? undefined : ir.relationName(name);
+    const statementType = verb.name === 'update' ? 'UpdateStmt' : verb.name === 'delete' ? 'DeleteStmt' : 'InsertStmt';
+    const change: OpDraft = table
+      ? { kind: 'data-change', statementType, table }
+      : { kind: 'data-change', statementType };
+    this.c.emit(
+      verb.name === 'update'
+        ? { ...change, ...builderRowScope(this.scope, links), ...builderAssigns(this.scope, links, 'set') }
+        : verb.name === 'delete'
+          ? { ...change, ...builderRowScope(this.scope, links) }
+          : change,
+      call,
+      opts,
+    );
+    return true;
+  }
+
   private transaction(call: Node, action: TransactionAction): void {
     this.c.emit({ kind: 'transaction', action }, call);
   }
@@ -553,6 +762,15 @@ class TypeOrmReader extends FrameworkReader {
       this.c.unknown(call, nodeText(this.source, call), 'the column is not a TableColumn written here', opts);
       return;
     }
+    this.addColumnSpec(call, t, { ...c, name: c.name }, opts);
+  }
+
+  private addColumnSpec(
+    call: Node,
+    t: QualifiedName,
+    c: ColumnSpec & { name: string },
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
     this.enumType(call, t, c, opts);
     this.c.emit({ kind: 'add-column', table: t, column: this.columnDef(t, c), ifNotExists: false }, call, opts);
     if (c.isPrimary)
@@ -585,44 +803,354 @@ class TypeOrmReader extends FrameworkReader {
     const createIndices = this.scope.known(args[3]) !== false;
     const specs = columns.map((item) => this.column(item));
     if (specs.some((s) => !s || s.name === undefined)) return partly('a column is not a TableColumn written here');
-    const cols = specs as ColumnSpec[];
-    for (const c of cols) this.enumType(call, t, c, opts);
-    const constraints: ConstraintDef[] = [];
-    // Each constraint is placed where it is written: its TableUnique/TableCheck/TableForeignKey, or the column.
-    cols.forEach((c, i) => {
-      if (c.isUnique)
-        constraints.push(
-          this.c.placed(ir.constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }), columns[i]!),
-        );
-    });
-    const listed: [string, string][] = [
+    const listed: ConstraintDef[] = [];
+    const lists: [string, string][] = [
       ['uniques', 'UniqueConstraint'],
       ['checks', 'CheckConstraint'],
       ...(createForeignKeys ? [['foreignKeys', 'ForeignKey'] as [string, string]] : []),
     ];
-    for (const [key, kind] of listed) {
+    for (const [key, kind] of lists) {
       for (const item of this.arrayItems(p.get(key)) ?? []) {
         const def = this.constraintOf(kind, t, item);
-        if (def) constraints.push(this.c.placed(def, item));
+        if (def) listed.push(this.c.placed(def, item));
       }
     }
-    const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
-    // Placed on the first primary column (a composite key is stated on each of its columns).
-    const firstPrimary = columns[cols.findIndex((c) => c.isPrimary)];
-    if (firstPrimary)
-      constraints.push(
-        this.c.placed(ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }), firstPrimary),
-      );
-    const columnDefs = cols.map((c, i) => this.c.placed(this.columnDef(t, c), columns[i]!));
-    this.c.emit(ir.createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
+    const indexes: OpDraft[] = [];
     if (createIndices) {
       for (const item of this.arrayItems(p.get('indices')) ?? []) {
         const ip = this.options(item);
         const columnsOf = this.scope.stringList(ip?.get('columnNames'));
-        if (!ip || !columnsOf) continue;
-        this.c.emit(this.tableIndex(t, ip, columnsOf), call, opts);
+        if (ip && columnsOf) indexes.push(this.tableIndex(t, ip, columnsOf));
       }
     }
+    this.emitCreateTable(call, t, specs as ColumnSpec[], listed, indexes, ifNotExists, opts);
+  }
+
+  /**
+   * The statements PostgresQueryRunner.createTable sends: CREATE TABLE with the columns, their
+   * unique constraints, the listed constraints and the primary key, then each index.
+   */
+  private emitCreateTable(
+    call: Node,
+    t: QualifiedName,
+    cols: ColumnSpec[],
+    listed: ConstraintDef[],
+    indexes: OpDraft[],
+    ifNotExists: boolean,
+    opts: ReturnType<FrameworkReader['emitOptions']>,
+  ): void {
+    for (const c of cols) this.enumType(call, t, c, opts);
+    // Each constraint is placed where it is written: its TableUnique/TableCheck/TableForeignKey, or the column.
+    const constraints: ConstraintDef[] = [];
+    for (const c of cols)
+      if (c.isUnique)
+        constraints.push(
+          this.c.placed(ir.constraint('unique', [c.name!], { name: typeormName('UQ', t, [c.name!]) }), c.at ?? c.node),
+        );
+    constraints.push(...listed);
+    const primary = cols.filter((c) => c.isPrimary).map((c) => c.name!);
+    // Placed on the first primary column (a composite key is stated on each of its columns).
+    const firstPrimary = cols.find((c) => c.isPrimary);
+    if (firstPrimary)
+      constraints.push(
+        this.c.placed(
+          ir.constraint('primary-key', primary, { name: typeormName('PK', t, primary) }),
+          firstPrimary.at ?? firstPrimary.node,
+        ),
+      );
+    const columnDefs = cols.map((c) => this.c.placed(this.columnDef(t, c), c.at ?? c.node));
+    this.c.emit(ir.createTableDraft(t, columnDefs, constraints, { ifNotExists }), call, opts);
+    for (const index of indexes) this.c.emit(index, call, opts);
+  }
+
+  // ------------------------------------------------------------------ n8n's schemaBuilder
+
+  /**
+   * n8n's `column('id').varchar(36).primary.notNull`: the TableColumnOptions its Column.toOptions
+   * gives the Postgres driver (nullable unless `notNull`, `primary` or generated; `timestamp()` is
+   * timestamptz(3); a `NOW()` default on a timestamp is CURRENT_TIMESTAMP(3)).
+   */
+  private schemaColumn(node: Node | undefined): (ColumnSpec & { name: string }) | undefined {
+    const n = unwrap(this.scope.resolve(node));
+    if (n?.type !== 'CallExpression' && n?.type !== 'MemberExpression') return undefined;
+    const raw = flattenChain(n);
+    const root = unwrap(raw.root);
+    let name: string | undefined;
+    let parts: Chain['links'];
+    // `new Column('createdAt')…`: n8n's Column class imported from its dsl, what column() returns
+    if (
+      root?.type === 'NewExpression' &&
+      root.callee.type === 'Identifier' &&
+      root.callee.name === 'Column' &&
+      this.scope.imports.get('Column') !== 'typeorm'
+    ) {
+      name = this.scope.string(root.arguments[0]);
+      parts = raw.links;
+    } else {
+      const chain = this.expand(raw);
+      const links = chain ? contextLinks(chain.links) : [];
+      if (links[0]?.name !== 'schemaBuilder' || links[1]?.name !== 'column') return undefined;
+      name = this.scope.string(links[1].args?.[0]);
+      parts = links.slice(2);
+    }
+    if (name === undefined) return undefined;
+    const spec: ColumnSpec & { name: string } = {
+      name,
+      isNullable: true,
+      isPrimary: false,
+      isUnique: false,
+      isGenerated: false,
+      isArray: false,
+      node: n,
+    };
+    let notNull = false;
+    let generation: string | undefined;
+    let defaultNode: Node | undefined;
+    const simple: Record<string, string> = {
+      bool: 'boolean',
+      int: 'int',
+      bigint: 'bigint',
+      smallint: 'smallint',
+      double: 'double precision',
+      text: 'text',
+      json: 'json',
+      uuid: 'uuid',
+      binary: 'bytea',
+    };
+    for (const link of parts) {
+      const arg = link.args?.[0];
+      if (!link.args && Object.hasOwn(simple, link.name)) spec.type = simple[link.name];
+      else if (link.name === 'varchar' && link.args) {
+        spec.type = 'varchar';
+        const length = this.scope.known(arg);
+        if (typeof length === 'number') spec.length = String(length);
+        else if (length !== undefined) return undefined;
+      } else if (
+        link.args &&
+        (link.name === 'timestamp' || link.name === 'timestampTimezone' || link.name === 'timestampNoTimezone')
+      ) {
+        spec.type = link.name === 'timestampNoTimezone' ? 'timestamp' : 'timestamptz';
+        const precision = arg ? this.scope.known(arg) : 3;
+        if (typeof precision !== 'number') return undefined;
+        spec.length = String(precision);
+      } else if (link.name === 'primary' && !link.args) spec.isPrimary = true;
+      else if (link.name === 'primaryWithName' && link.args) spec.isPrimary = true;
+      else if (link.name === 'notNull' && !link.args) notNull = true;
+      else if (link.name === 'autoGenerate' && !link.args) generation = 'increment';
+      else if (link.name === 'autoGenerate2' && !link.args) generation = 'identity';
+      else if (link.name === 'default' && link.args) defaultNode = arg;
+      else if ((link.name === 'comment' || link.name === 'withEnumCheck') && link.args) continue;
+      else return undefined;
+    }
+    if (generation) {
+      spec.isGenerated = true;
+      spec.generationStrategy = spec.type === 'uuid' ? 'uuid' : generation;
+    }
+    spec.isNullable = !(notNull || spec.isPrimary || spec.isGenerated);
+    if (defaultNode) {
+      const d = this.scope.known(defaultNode);
+      const timestamp = spec.type === 'timestamptz' || spec.type === 'timestamp';
+      if (timestamp && d === 'NOW()') spec.defaultSql = 'CURRENT_TIMESTAMP(3)';
+      else if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean') spec.defaultSql = String(d);
+      else if (d !== null && d !== undefined) spec.defaultComputed = defaultNode;
+      else if (this.scope.value(defaultNode) !== null && this.scope.value(defaultNode) !== undefined)
+        spec.defaultComputed = defaultNode;
+    }
+    return spec;
+  }
+
+  /** The default name n8n gives an index of its schemaBuilder (not TypeORM's hash). */
+  private static schemaIndexName(t: QualifiedName, columns: string[]): string {
+    return ['IDX', t.name, ...columns].join('_');
+  }
+
+  /** `schemaBuilder.addColumns(…)`, `createIndex(…)`…: the QueryRunner calls n8n's table operations make. */
+  private schemaBuilderCall(call: Node, links: Chain['links'], opts: EmitOptions): void {
+    const what = nodeText(this.source, call);
+    const op = links[1];
+    const args = op?.args;
+    if (!op || !args) {
+      this.c.unknown(call, what, "this use of n8n's schemaBuilder is not read", opts);
+      return;
+    }
+    if (op.name === 'column') return;
+    if (op.name === 'createTable') return this.schemaCreateTable(call, op, links.slice(2), opts);
+    const t = this.table(args[0]);
+    if (!t) {
+      this.c.unknown(call, what, 'the table is not a constant name', opts);
+      return;
+    }
+    const emit = (draft: OpDraft) => this.c.emit(draft, call, opts);
+    const columns = this.scope.stringList(args[1]);
+    switch (op.name) {
+      case 'dropTable':
+        emit({ kind: 'drop-table', tables: [t], ifExists: true, cascade: false });
+        return;
+      case 'addColumns': {
+        const items = this.arrayItems(args[1]);
+        const specs = items?.map((item) => this.schemaColumn(item));
+        if (!items || !specs || specs.some((c) => !c)) {
+          this.c.unknown(call, what, 'a column is not an n8n column(…) written here', opts);
+          return;
+        }
+        specs.forEach((c, i) =>
+          this.addColumnSpec(items.length > 1 ? items[i]! : call, t, c!, { ...opts, within: call }),
+        );
+        return;
+      }
+      case 'dropColumns':
+        if (!columns) break;
+        for (const column of columns) emit({ kind: 'drop-column', table: t, column, ifExists: false, cascade: false });
+        return;
+      case 'createIndex': {
+        if (!columns) break;
+        const where = args[4] ? this.scope.string(args[4]) : undefined;
+        if (args[4] && where === undefined) break;
+        emit(
+          ir.indexDraft(t, columns, {
+            name: this.scope.string(args[3]) ?? TypeOrmReader.schemaIndexName(t, columns),
+            unique: this.scope.known(args[2]) === true,
+            ...(where ? { where } : {}),
+          }),
+        );
+        return;
+      }
+      case 'dropIndex': {
+        if (!columns) break;
+        const o = args[2] ? objectProperties(this.scope, args[2])?.props : new Map<string, Node>();
+        if (!o) break;
+        const name = this.scope.string(o.get('customIndexName')) ?? TypeOrmReader.schemaIndexName(t, columns);
+        // skipIfMissing: the "not found" error TypeORM raises is swallowed, as IF EXISTS would.
+        const ifExists = this.scope.known(o.get('skipIfMissing')) === true;
+        emit({
+          kind: 'drop-index',
+          indexes: [t.schema ? { schema: t.schema, name } : { name }],
+          concurrently: false,
+          ifExists,
+          cascade: false,
+        });
+        return;
+      }
+      case 'addForeignKey':
+      case 'dropForeignKey': {
+        const column = this.scope.string(args[1]);
+        const [refTable, refColumn] = this.scope.stringList(args[2]) ?? [];
+        if (column === undefined || refTable === undefined || refColumn === undefined) break;
+        const name = this.scope.string(args[3]) ?? typeormName('FK', t, [column]);
+        emit(
+          op.name === 'dropForeignKey'
+            ? ir.dropConstraintDraft(t, name)
+            : ir.addConstraintDraft(
+                t,
+                ir.constraint('foreign-key', [column], {
+                  name,
+                  references: { table: ir.relationName(refTable), columns: [refColumn] },
+                }),
+              ),
+        );
+        return;
+      }
+      case 'addNotNull':
+      case 'dropNotNull': {
+        // A clone of the column as the database has it, only its nullability changed: SET/DROP NOT NULL.
+        const column = this.scope.string(args[1]);
+        if (column === undefined) break;
+        emit({ kind: op.name === 'addNotNull' ? 'set-not-null' : 'drop-not-null', table: t, column });
+        return;
+      }
+      default:
+        this.c.unknown(call, what, `n8n's schemaBuilder.${op.name}() is not a call this frontend reads`, opts);
+        return;
+    }
+    this.c.unknown(
+      call,
+      what,
+      `the arguments of n8n's schemaBuilder.${op.name}() are not constants written here`,
+      opts,
+    );
+  }
+
+  /**
+   * `createTable('t').withColumns(…).withIndexOn(…).withForeignKey(…).withTimestamps`: n8n's
+   * CreateTable runs queryRunner.createTable(new Table({…}), true) with those parts.
+   */
+  private schemaCreateTable(call: Node, op: Chain['links'][number], rest: Chain['links'], opts: EmitOptions): void {
+    const what = nodeText(this.source, call);
+    const t = this.table(op.args?.[0]);
+    const unread = (reason: string) => {
+      if (t) this.c.emit(ir.partialCreateTableDraft(t, true), call, opts);
+      this.c.unknown(call, what, reason, opts);
+    };
+    if (!t) return unread('the table is not a constant name');
+    const cols: ColumnSpec[] = [];
+    const listed: ConstraintDef[] = [];
+    const indexes: OpDraft[] = [];
+    for (const link of rest) {
+      const args = link.args ?? [];
+      const columns = this.scope.stringList(args[0]);
+      switch (link.name) {
+        case 'withColumns':
+          for (const item of args) {
+            const c = this.schemaColumn(item);
+            if (!c) return unread('a column is not an n8n column(…) written here');
+            cols.push(c);
+          }
+          break;
+        case 'withTimestamps':
+          if (link.args) return unread('withTimestamps is not called');
+          for (const name of ['createdAt', 'updatedAt'])
+            cols.push({
+              name,
+              type: 'timestamptz',
+              length: '3',
+              isNullable: false,
+              isPrimary: false,
+              isUnique: false,
+              isGenerated: false,
+              isArray: false,
+              defaultSql: 'CURRENT_TIMESTAMP(3)',
+              node: link.node,
+              at: link.at,
+            });
+          break;
+        case 'withIndexOn':
+          if (!columns) return unread('the indexed columns are not constants');
+          indexes.push(
+            ir.indexDraft(t, columns, {
+              name: typeormName('IDX', t, columns),
+              unique: this.scope.known(args[1]) === true,
+            }),
+          );
+          break;
+        case 'withUniqueConstraintOn':
+          if (!columns) return unread('the unique columns are not constants');
+          listed.push(
+            this.c.placed(ir.constraint('unique', columns, { name: typeormName('UQ', t, columns) }), link.at),
+          );
+          break;
+        case 'withForeignKey': {
+          const column = this.scope.string(args[0]);
+          const ref = objectProperties(this.scope, args[1])?.props;
+          const refTable = this.scope.string(ref?.get('tableName'));
+          const refColumn = this.scope.string(ref?.get('columnName'));
+          if (column === undefined || refTable === undefined || refColumn === undefined)
+            return unread('the foreign key is not written here');
+          listed.push(
+            this.c.placed(
+              ir.constraint('foreign-key', [column], {
+                name: this.scope.string(ref?.get('name')) ?? typeormName('FK', t, [column]),
+                references: { table: ir.relationName(refTable), columns: [refColumn] },
+              }),
+              link.at,
+            ),
+          );
+          break;
+        }
+        default:
+          return unread(`createTable(…).${link.name} is not a part this frontend reads`);
+      }
+    }
+    this.emitCreateTable(call, t, cols, listed, indexes, true, opts);
   }
 
   /**
@@ -742,6 +1270,11 @@ class TypeOrmReader extends FrameworkReader {
   }
 }
 
+/** An n8n MigrationContext's `queryRunner` member is the QueryRunner itself. */
+function contextLinks(links: Chain['links']): Chain['links'] {
+  return links[0]?.name === 'queryRunner' && !links[0].args ? links.slice(1) : links;
+}
+
 function typeormTransaction(input: ReadInput): TransactionMode {
   const member = input.shape.members.get('transaction');
   return input.scope.known(member) === false ? 'none' : 'wrapped';
@@ -751,6 +1284,8 @@ export const typeormSpec: FrameworkSpec = {
   format: 'typeorm',
   signals: [
     [/\bimplements\s+MigrationInterface\b/, 30],
+    // n8n's own migration interfaces over TypeORM (its MigrationContext wrapper)
+    [/\bimplements\s+(?:Reversible|Irreversible)Migration\b|\bMigrationContext\b/, 30],
     [/from\s+['"]typeorm['"]|require\(\s*['"]typeorm['"]\s*\)/, 15],
     [/\bqueryRunner\s*[.:,)]/, 10],
     [/\bQueryRunner\b/, 5],
@@ -776,9 +1311,15 @@ export const typeormSpec: FrameworkSpec = {
     const mode = typeormTransaction(input);
     if (input.shape.up) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.up, 'upgrade');
     if (input.shape.down) new TypeOrmReader(input, mode === 'wrapped').read(input.shape.down, 'downgrade');
-    const downgrade: DowngradeInfo = downgradeFacts(input, {
+    let downgrade: DowngradeInfo = downgradeFacts(input, {
       note: 'TypeORM calls down() on revert; a class without one fails to revert',
     });
+    // n8n: a class that `implements IrreversibleMigration` (no down) says so on purpose.
+    const declared = input.shape.classNode?.implements.some(
+      (i) => i.expression.type === 'Identifier' && i.expression.name === 'IrreversibleMigration',
+    );
+    if (downgrade.state === 'absent' && declared)
+      downgrade = { ...downgrade, state: 'irreversible', note: "the class implements n8n's IrreversibleMigration" };
     return { transaction: { upgrade: mode, downgrade: mode }, downgrade };
   },
 };
