@@ -37,9 +37,33 @@ export function setPopDirectoryProbe(probe: (path: string) => readonly string[])
  * The files beside a pop migration that its IR depends on (the same version for other databases): part
  * of the parse cache's key, so that adding or removing one is not served a stale migration.
  */
-export function popNeighbours(path: string): string[] {
+export function popNeighbours(path: string): readonly string[] {
   const version = NAME.exec(baseName(path))?.[1];
-  return version === undefined ? [] : filesBeside(path).filter((n) => NAME.exec(n)?.[1] === version);
+  return version === undefined ? [] : (directoryIndex(filesBeside(path)).byVersion.get(version) ?? []);
+}
+
+/** What a directory's listing tells pop, worked out once per listing (a directory of thousands of migrations). */
+interface DirectoryIndex {
+  /** The listing holds files only pop names so. */
+  own: boolean;
+  /** Its pop-named files by version. */
+  byVersion: Map<string, string[]>;
+}
+const indexes = new WeakMap<readonly string[], DirectoryIndex>();
+function directoryIndex(names: readonly string[]): DirectoryIndex {
+  let index = indexes.get(names);
+  if (!index) {
+    index = { own: names.some(popOwnFileName), byVersion: new Map() };
+    for (const n of names) {
+      const version = NAME.exec(n)?.[1];
+      if (version === undefined) continue;
+      const list = index.byVersion.get(version);
+      if (list) list.push(n);
+      else index.byVersion.set(version, [n]);
+    }
+    indexes.set(names, index);
+  }
+  return index;
 }
 
 /**
@@ -103,7 +127,7 @@ export const pop: FormatParser = {
   detect(file) {
     const name = baseName(file.path);
     if (!NAME.test(name)) return 0;
-    return popOwnFileName(name) || GO_TEMPLATE_ACTION.test(file.text) || filesBeside(file.path).some(popOwnFileName)
+    return popOwnFileName(name) || GO_TEMPLATE_ACTION.test(file.text) || directoryIndex(filesBeside(file.path)).own
       ? 9
       : 0;
   },
