@@ -48,7 +48,13 @@ export class MemoryParseCache {
   ): Promise<ParseOutcome[]> {
     const optionsKey = JSON.stringify(options);
     const keys = files.map((f) =>
-      f ? createHash('sha256').update(optionsKey).update('\0').update(f.text).digest('hex') : '',
+      f
+        ? createHash('sha256')
+            .update(optionsKey)
+            .update(f.bom ? '\0B' : '\0')
+            .update(f.text)
+            .digest('hex')
+        : '',
     );
     const missing = files.map((f, i) => (f && this.byPath.get(f.path)?.key !== keys[i] ? i : -1)).filter((i) => i >= 0);
     // files not in memory come from the persistent cache when there is one (an editor's second start)
@@ -96,7 +102,13 @@ export async function lintSources(
   memory?: MemoryParseCache,
   reports: StoredReports | undefined = memory ? undefined : storedReportsOf(inputs, options, previous),
 ): Promise<LintResult> {
-  const files = inputs.map((input) => (input.content.ok ? { path: input.path, text: input.content.text } : undefined));
+  const files = inputs.map((input) =>
+    input.content.ok
+      ? input.content.bom
+        ? { path: input.path, text: input.content.text, bom: true }
+        : { path: input.path, text: input.content.text }
+      : undefined,
+  );
   const parseOptions = parseOptionsOf(options);
   const cache = options.cacheLocation !== undefined ? new ParseCache(options.cacheLocation) : undefined;
   // An unchanged run prints its stored report: nothing parsed, linted or read from the parse cache.

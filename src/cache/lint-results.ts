@@ -212,7 +212,9 @@ export class StoredReports {
     const envs = dirs.filter((d) => pyDirs.has(d)).map((d) => alembicEnvFact(join(d, 'revision.py'), new Map()));
     const hash = createHash('sha256').update(JSON.stringify([SCHEMA, VERSION, settings, journals, envs]));
     for (const input of inputs)
-      hash.update(`\0${input.explicit ? 1 : 0}${input.path}\0`).update(input.content.ok ? input.content.text : '');
+      hash
+        .update(`\0${input.explicit ? 1 : 0}${input.content.ok && input.content.bom ? 'B' : ''}${input.path}\0`)
+        .update(input.content.ok ? input.content.text : '');
     this.key = hash.digest('hex');
   }
 

@@ -79,9 +79,11 @@ export function decodeSource(bytes: Uint8Array): ReadResult {
       message: 'File looks binary (it contains NUL bytes); not a migration text file.',
     };
   try {
+    // The decoder drops a byte order mark itself (it keeps a second one).
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
     let text = decoder.decode(bytes);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { ok: true, text };
+    return bom ? { ok: true, text, bom } : { ok: true, text };
   } catch {
     // Position of the first replacement character in a lenient decode = where the bad byte is.
     const lenient = new TextDecoder('utf-8').decode(bytes);
@@ -143,9 +145,10 @@ function readOpenSource(path: string, fd: number, st: Stats): ReadResult {
     // a replacement character may be an invalid byte, a NUL may make the file binary: the byte path tells
     if (text.length <= MAX_MIGRATION_BYTES && !text.includes('\ufffd') && !text.slice(0, 8192).includes('\0')) {
       // as decodeSource: the decoder drops a byte order mark, and decodeSource one more
+      const bom = text.charCodeAt(0) === 0xfeff;
+      if (bom) text = text.slice(1);
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      return { ok: true, text };
+      return bom ? { ok: true, text, bom } : { ok: true, text };
     }
   }
   let bytes: Buffer;

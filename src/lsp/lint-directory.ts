@@ -154,7 +154,7 @@ function directorySources(dir: string, overlays: ReadonlyMap<string, string>, di
 async function parseInto(sources: DirectorySources): Promise<void> {
   const files = sources.files.map((path) => {
     const c = sources.contents.get(path)!;
-    return c.ok ? { path, text: c.text } : undefined;
+    return c.ok ? (c.bom ? { path, text: c.text, bom: true } : { path, text: c.text }) : undefined;
   });
   await parseCache.parse(files, parseOptionsOf(sources.options), persistent(), (missing, options, disk) =>
     parseShared(missing, options, disk, persistentCache),

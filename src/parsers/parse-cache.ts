@@ -110,6 +110,7 @@ export class ParseCache {
       options.assumeInTransaction,
       options.framework ?? null,
       options.dialect,
+      file.bom === true,
       // what the Alembic frontend reads beside a revision decides its IR too (transaction model, names)
       ...(format === 'alembic' ? [alembicEnvFact(file.path, this.envFacts)] : []),
       // and the files a pop migration is read with (the same version for other databases)

@@ -4,6 +4,8 @@ import type { FormatHelp, Migration, MigrationFormat, MigrationIdentity, Transac
 export interface SourceFile {
   path: string;
   text: string;
+  /** The file began with a UTF-8 byte order mark, not in `text`: a tool that sends the file's bytes as they are sends it too. */
+  bom?: boolean;
 }
 
 export interface ParseOptions {

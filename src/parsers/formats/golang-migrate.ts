@@ -1,5 +1,5 @@
 import type { FormatParser } from '../types.js';
-import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
+import { baseName, byteOrderMark, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
 declare module '../../ir/types.js' {
   interface MigrationFormats {
@@ -39,6 +39,8 @@ export const golangMigrate: FormatParser = {
     ]);
     if (m[1]) migration.revision = m[1];
     migration.fileDirection = direction;
+    const bom = byteOrderMark(file, 'golang-migrate');
+    if (bom) migration.diagnostics.push(bom);
     return [migration];
   },
   // An empty `.down.sql` beside the `.up.sql`: `migrate down` runs nothing and records the version as undone.

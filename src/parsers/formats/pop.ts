@@ -1,6 +1,6 @@
 import type { FormatParser } from '../types.js';
 import { engineOf } from '../database-names.js';
-import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
+import { baseName, byteOrderMark, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
 declare module '../../ir/types.js' {
   interface MigrationFormats {
@@ -151,6 +151,8 @@ export const pop: FormatParser = {
     ]);
     if (version) migration.revision = version;
     migration.fileDirection = direction;
+    const bom = byteOrderMark(file, 'pop');
+    if (bom) migration.diagnostics.push(bom);
     // A version kept for several databases (Kratos's empty `….postgres.up.sql` beside a `….mysql.up.sql`
     // that does the work, Hydra's generic `….up.sql` holding only "-- this migration is only for
     // cockroach"): this file may do nothing on purpose.

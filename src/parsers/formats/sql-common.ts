@@ -7,6 +7,8 @@ import type {
   SourceSpan,
   TransactionMode,
 } from '../../ir/types.js';
+import type { FileDiagnostic } from '../../ir/types.js';
+import type { SourceFile } from '../types.js';
 import { LineIndex } from '../../ir/source-text.js';
 import { assignTransactions } from '../../ir/transactions.js';
 import { parseSql } from '../sql/parse-sql.js';
@@ -58,6 +60,20 @@ export function sqlMigration(
   const migration: Migration = { file: path, format, ops, transaction, diagnostics, source: text };
   if (byDirection) migration.transactionByDirection = byDirection;
   return migration;
+}
+
+/**
+ * The finding for a file that began with a UTF-8 byte order mark, for a tool that sends the file's bytes
+ * as they are (sqlx, golang-migrate, pop): Postgres rejects the mark (`syntax error at or near "\ufeff"`),
+ * so the migration fails before its first statement. Undefined for a file without one.
+ */
+export function byteOrderMark(file: SourceFile, tool: string): FileDiagnostic | undefined {
+  if (!file.bom) return undefined;
+  return {
+    rule: 'parse-error',
+    message: `The file starts with a UTF-8 byte order mark, which ${tool} sends to Postgres with the rest of the file: Postgres rejects it (syntax error at or near "\ufeff") and the migration fails. Save the file as UTF-8 without a BOM.`,
+    span: { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+  };
 }
 
 export function baseName(path: string): string {

@@ -1,5 +1,5 @@
 import type { FormatParser } from '../types.js';
-import { baseName, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
+import { baseName, byteOrderMark, dirName, pairDowngradeFiles, sqlMigration } from './sql-common.js';
 
 declare module '../../ir/types.js' {
   interface MigrationFormats {
@@ -74,7 +74,8 @@ export const sqlx: FormatParser = {
     // A forced --framework sqlx on a file not named <VERSION>_<DESCRIPTION>.sql: an upgrade, no version.
     const m = NAME.exec(baseName(file.path));
     const direction = m?.[2]?.toLowerCase() === 'down' ? 'downgrade' : 'upgrade';
-    const transaction = file.text.startsWith(NO_TRANSACTION) ? 'implicit' : 'wrapped';
+    // sqlx checks the file's first bytes: after a byte order mark the comment is not first.
+    const transaction = !file.bom && file.text.startsWith(NO_TRANSACTION) ? 'implicit' : 'wrapped';
     // sqlx sends the file as one query even inside its transaction: after a COMMIT in the file, the
     // rest of that query runs in an implicit transaction (checked on Postgres: CONCURRENTLY is refused).
     const migration = sqlMigration(file.path, file.text, 'sqlx', transaction, [
@@ -82,6 +83,8 @@ export const sqlx: FormatParser = {
     ]);
     if (m?.[1]) migration.revision = m[1];
     migration.fileDirection = direction;
+    const bom = byteOrderMark(file, 'sqlx');
+    if (bom) migration.diagnostics.push(bom);
     return [migration];
   },
   // An empty `.down.sql` beside the `.up.sql`: `sqlx migrate revert` runs nothing and records the version as reverted.
