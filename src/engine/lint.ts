@@ -160,9 +160,9 @@ function lintDirection(
   /** The op whose handlers are running: isNewTable/isNewColumn answer for its condition. */
   let judged: Operation | undefined;
   const sameBranch = (): ConditionalCreations[] => {
-    const reason = judged?.conditional?.reason;
-    if (reason === undefined || createdUnder.size === 0) return [];
-    const mine = new Set(conjuncts(reason));
+    const conditional = judged?.conditional;
+    if (conditional === undefined || createdUnder.size === 0) return [];
+    const mine = new Set(conditionsOf(conditional));
     return [...createdUnder.values()].filter((u) => u.conjuncts.every((c) => mine.has(c)));
   };
   // One context for all rules of this migration; `report` files the finding under the rule whose
@@ -247,7 +247,7 @@ function lintDirection(
       if (!under)
         createdUnder.set(
           reason,
-          (under = { conjuncts: conjuncts(reason), created: new CreatedRelations(), columns: new Set() }),
+          (under = { conjuncts: conditionsOf(op.conditional), created: new CreatedRelations(), columns: new Set() }),
         );
       under.created.apply(op);
       if (op.kind === 'add-column') under.columns.add(`${tableKey(op.table)}.${op.column.name}`);
@@ -273,9 +273,9 @@ interface ConditionalCreations {
   columns: Set<string>;
 }
 
-/** The conditions an op's reason joins (`a and b`): an op under all of another's conditions runs only when it ran. */
-function conjuncts(reason: string): string[] {
-  return reason.split(' and ');
+/** The conditions an op runs under (a migration cached before they were recorded: its reason as one). */
+function conditionsOf(conditional: NonNullable<Operation['conditional']>): string[] {
+  return conditional.conditions ?? [conditional.reason];
 }
 
 /** What a migration's upgrade establishes, as lintDirection applies it, without running any rule. */

@@ -161,7 +161,11 @@ export interface OpBase {
    * written. Conditions on the target database itself are decided by the frontends: dead branches
    * produce no ops at all.
    */
-  conditional?: { reason: string };
+  conditional?: {
+    reason: string;
+    /** The undecided conditions the reason joins, each as said in it: an op under all of another's runs only when that one ran. */
+    conditions?: string[];
+  };
 }
 
 export interface LongIdentifier {

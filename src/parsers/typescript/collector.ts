@@ -187,7 +187,7 @@ export class OpCollector {
       at ? this.conditionalRanges.filter((c) => c.range[0] <= at[0] && at[1] <= c.range[1]).map((c) => c.reason) : [],
     );
     for (const c of this.conditions) reasons.add(c);
-    if (reasons.size) op.conditional = { reason: [...reasons].join(' and ') };
+    if (reasons.size) op.conditional = { reason: [...reasons].join(' and '), conditions: [...reasons] };
   }
 
   /** Fills `inTransaction` from each direction's mode, then applies the per-op overrides. */
